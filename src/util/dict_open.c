@@ -65,8 +65,10 @@ static const struct {
     const char *type;
     DICT_OPEN_FN open_fn;
 } dict_builtin_types[] = {
-    {DICT_TYPE_HASH, dict_hash_open},
-    {DICT_TYPE_BTREE, dict_btree_open},
+    {DICT_TYPE_HASH, dict_hash_open},      {DICT_TYPE_BTREE, dict_btree_open},
+    {DICT_TYPE_TEXTHASH, dict_thash_open}, {DICT_TYPE_INLINE, dict_inline_open},
+    {DICT_TYPE_STATIC, dict_static_open},  {DICT_TYPE_REGEXP, dict_regexp_open},
+    {DICT_TYPE_PCRE, dict_pcre_open},      {DICT_TYPE_CIDR, dict_cidr_open},
     {DICT_TYPE_FAIL, dict_fail_open},
 };
 
