@@ -1,0 +1,563 @@
+/*++
+ * NAME
+ *	config - main.cf parameters: load, override, read typed values
+ * SYNOPSIS
+ *	#include <config.h>
+ *
+ *	const char *config_dir_choose(const char *config_dir);
+ *	CONFIG	*config_alloc(const char *config_dir);
+ *	CONFIG	*config_load(const char *config_dir);
+ *	int	config_read_file(CONFIG *config, const char *path, VSTRING *why);
+ *	void	config_free(CONFIG *config);
+ *	const char *config_directory(const CONFIG *config);
+ *	const char *config_main_cf_path(const CONFIG *config);
+ *
+ *	void	config_override(CONFIG *config, const char *name, const char *value);
+ *	void	config_override_origin(CONFIG *config, const char *name,
+ *					const char *value, const char *origin);
+ *	int	config_override_arg(CONFIG *config, const char *name_eq_value);
+ *	void	config_set_runtime(CONFIG *config, const char *name, const char *value);
+ *	void	config_add_service(CONFIG *config, const char *service,
+ *					const char *command);
+ *
+ *	const char *config_get_raw(CONFIG *config, const char *name,
+ *					CONFIG_SOURCE *out_source);
+ *	const char *config_get_default(CONFIG *config, const char *name);
+ *	void	config_walk(CONFIG *config, CONFIG_SOURCE source,
+ *					CONFIG_WALK_FN fn, void *context);
+ *	int	config_known_name(CONFIG *config, const char *name);
+ *
+ *	CONFIG	*config_current(void);
+ *	void	config_set_current(CONFIG *config);
+ * DESCRIPTION
+ *	config_dir_choose() returns config_dir when it is not NULL, else the
+ *	MAIL_CONFIG environment variable when set and not empty, else
+ *	/etc/postfix.
+ *
+ *	config_alloc() creates a CONFIG with no settings for the directory
+ *	that config_dir_choose() picks. config_load() also reads DIR/main.cf:
+ *	"name = value" lines, '#' comment lines, and lines that start with
+ *	white space and continue the previous setting; the last setting of
+ *	a name wins. A missing or malformed main.cf is a fatal error.
+ *	config_read_file() reads one file of that format into the main.cf
+ *	layer; it returns 0, or -1 with the reason ("file, line N: ...") in
+ *	why. config_free() releases the CONFIG and every string it handed out.
+ *
+ *	config_directory() and config_main_cf_path() return the directory
+ *	and the main.cf path.
+ *
+ *	config_override() sets a value that beats main.cf, as "-o name=value"
+ *	does; config_override_origin() also says where it came from (for
+ *	example "/etc/postfix/master.cf, line 20"), for error messages.
+ *	config_override_arg() splits "name=value" (or "{ name = value }")
+ *	and overrides; it returns 0, or -1 when the text has no name.
+ *	config_set_runtime() records a value the program determines itself
+ *	(process_name, service_name); postconf -n does not show these.
+ *
+ *	config_add_service() tells the CONFIG about a master.cf service and
+ *	its command, so that its per-transport parameter names are known.
+ *
+ *	config_get_raw() returns the unexpanded value in effect and where it
+ *	came from, or NULL when the name is not defined anywhere.
+ *	config_get_default() returns the unexpanded default (computed when
+ *	the table says so), or NULL when the name has no default.
+ *	config_walk() calls fn for each explicit setting of one layer
+ *	(CONFIG_SOURCE_MAIN_CF, _RUNTIME or _OVERRIDE), in the order the
+ *	names were first set. config_known_name() is true for a name the
+ *	table lists or a per-transport name.
+ *
+ *	config_current() returns the CONFIG that config_set_current() (or
+ *	config_startup()) made the process default, or NULL.
+ * DIAGNOSTICS
+ *	Fatal: main.cf cannot be read or has a line without '='.
+ * SEE ALSO
+ *	config_get(3) typed values, config_expand(3) $name expansion,
+ *	config_check(3) checks, config_compute(3) computed defaults
+ *--*/
+
+/* System library. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "mymalloc.h"
+#include "stringops.h"
+
+/* Global library. */
+#include "config_private.h"
+
+/* The process instance, for code that cannot be handed a CONFIG. */
+static CONFIG *config_process_instance;
+
+/* config_hash - bucket of a name */
+
+static unsigned config_hash(const char *name)
+{
+    unsigned h = 2166136261u;
+
+    while (*name)
+        h = (h ^ (unsigned char)*name++) * 16777619u;
+    return h % CONFIG_HASH_SIZE;
+}
+
+/* config_table_find - entry of a name in one layer */
+
+CONFIG_ENTRY *config_table_find(const CONFIG_TABLE *table, const char *name)
+{
+    for (CONFIG_ENTRY *ep = table->buckets[config_hash(name)]; ep; ep = ep->next)
+        if (strcmp(ep->name, name) == 0)
+            return ep;
+    return NULL;
+}
+
+/* config_table_set - add or replace a name in one layer */
+
+CONFIG_ENTRY *config_table_set(CONFIG_TABLE *table, const char *name, const char *value,
+                               const char *origin, int line)
+{
+    CONFIG_ENTRY *ep = config_table_find(table, name);
+
+    if (ep == NULL) {
+        unsigned h = config_hash(name);
+
+        ep = mycalloc(1, sizeof(*ep));
+        ep->name = mystrdup(name);
+        ep->next = table->buckets[h];
+        table->buckets[h] = ep;
+        if (table->count == table->size) {
+            table->size = table->size ? 2 * table->size : 32;
+            table->order = myrealloc(table->order, table->size * sizeof(*table->order));
+        }
+        table->order[table->count++] = ep;
+    } else {
+        myfree(ep->value);
+        myfree(ep->origin);
+    }
+    ep->value = mystrdup(value);
+    ep->origin = origin ? mystrdup(origin) : NULL;
+    ep->line = line;
+    return ep;
+}
+
+/* config_table_clear - remove every entry of one layer */
+
+void config_table_clear(CONFIG_TABLE *table)
+{
+    for (size_t i = 0; i < table->count; i++) {
+        CONFIG_ENTRY *ep = table->order[i];
+
+        myfree(ep->name);
+        myfree(ep->value);
+        myfree(ep->origin);
+        myfree(ep);
+    }
+    myfree(table->order);
+    memset(table, 0, sizeof(*table));
+}
+
+/* config_retire_table - empty a layer, keeping its values valid until config_free() */
+
+static void config_retire_table(CONFIG *config, CONFIG_TABLE *table)
+{
+    for (size_t i = 0; i < table->count; i++) {
+        CONFIG_ENTRY *ep = table->order[i];
+
+        if (config->retired_count == config->retired_size) {
+            config->retired_size = config->retired_size ? 2 * config->retired_size : 64;
+            config->retired =
+                myrealloc(config->retired, config->retired_size * sizeof(*config->retired));
+        }
+        config->retired[config->retired_count++] = ep->value;
+        ep->value = NULL;
+    }
+    config_table_clear(table);
+}
+
+/* config_retire_cache - after a change, expand and compute afresh */
+
+static void config_retire_cache(CONFIG *config)
+{
+    config_retire_table(config, &config->cache);
+    config_retire_table(config, &config->computed);
+}
+
+/* config_dir_choose - -c directory, else $MAIL_CONFIG, else the default */
+
+const char *config_dir_choose(const char *config_dir)
+{
+    const char *env;
+
+    if (config_dir && *config_dir)
+        return config_dir;
+    if ((env = getenv(CONFIG_DIR_ENV)) != NULL && *env)
+        return env;
+    return CONFIG_DIR_DEFAULT;
+}
+
+/* config_alloc - an empty CONFIG for a directory */
+
+CONFIG *config_alloc(const char *config_dir)
+{
+    CONFIG *config = mycalloc(1, sizeof(*config));
+    VSTRING *path = vstring_alloc(100);
+
+    config->config_dir = mystrdup(config_dir_choose(config_dir));
+    vstring_sprintf(path, "%s/%s", config->config_dir, CONFIG_MAIN_CF);
+    config->main_cf_path = vstring_export(path);
+    config->services = argv_alloc(10);
+    config->expanding = argv_alloc(10);
+    config->computing = argv_alloc(5);
+    if (strcmp(config->config_dir, CONFIG_DIR_DEFAULT) != 0)
+        config_table_set(&config->runtime, VAR_CONFIG_DIRECTORY, config->config_dir, NULL, 0);
+    return config;
+}
+
+/* config_store_line - handle one logical line of main.cf */
+
+static int config_store_line(CONFIG *config, const char *path, int line, char *text, VSTRING *why)
+{
+    char *name;
+    char *value;
+    const char *err;
+    char *copy = mystrdup(text);
+
+    if ((err = split_nameval(text, &name, &value)) != NULL || name[strcspn(name, BLANKS)] != 0) {
+        vstring_sprintf(why, "%s, line %d: %s: \"%s\"", path, line,
+                        err ? err : "white space in parameter name", trim_blanks(copy));
+        myfree(copy);
+        return -1;
+    }
+    myfree(copy);
+    config_table_set(&config->main_cf, name, value, path, line);
+    return 0;
+}
+
+/* config_read_file - read main.cf-format settings from one file */
+
+int config_read_file(CONFIG *config, const char *path, VSTRING *why)
+{
+    FILE *fp;
+    char *buf = NULL;
+    size_t bufsize = 0;
+    ssize_t len;
+    VSTRING *logical = vstring_alloc(200);
+    int lineno = 0;
+    int start = 0;
+    int status = 0;
+
+    if ((fp = fopen(path, "r")) == NULL) {
+        vstring_sprintf(why, "open %s: %s", path, strerror(errno));
+        vstring_free(logical);
+        return -1;
+    }
+    while (status == 0 && (len = getline(&buf, &bufsize, fp)) >= 0) {
+        lineno++;
+        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+            buf[--len] = 0;
+        if (buf[strspn(buf, BLANKS)] == 0 || buf[strspn(buf, BLANKS)] == '#')
+            continue; /* blank and comment lines do not end a setting */
+        if (strchr(BLANKS, buf[0])) {
+            if (start == 0)
+                msg_warn("%s, line %d: text starts with white space but continues nothing: "
+                         "ignored",
+                         path, lineno);
+            else
+                vstring_strcat(logical, buf);
+            continue;
+        }
+        if (start)
+            status = config_store_line(config, path, start, vstring_str(logical), why);
+        vstring_strcpy(logical, buf);
+        start = lineno;
+    }
+    if (status == 0 && ferror(fp)) {
+        vstring_sprintf(why, "read %s: %s", path, strerror(errno));
+        status = -1;
+    }
+    if (status == 0 && start)
+        status = config_store_line(config, path, start, vstring_str(logical), why);
+    fclose(fp);
+    free(buf);
+    vstring_free(logical);
+    config_retire_cache(config);
+    return status;
+}
+
+/* config_load - read DIR/main.cf */
+
+CONFIG *config_load(const char *config_dir)
+{
+    CONFIG *config = config_alloc(config_dir);
+    VSTRING *why = vstring_alloc(100);
+
+    if (config_read_file(config, config->main_cf_path, why) < 0)
+        msg_fatal("%s", vstring_str(why));
+    vstring_free(why);
+    return config;
+}
+
+/* config_free - release everything */
+
+void config_free(CONFIG *config)
+{
+    if (config == config_process_instance)
+        config_process_instance = NULL;
+    config_table_clear(&config->main_cf);
+    config_table_clear(&config->runtime);
+    config_table_clear(&config->override);
+    config_table_clear(&config->computed);
+    config_table_clear(&config->cache);
+    for (size_t i = 0; i < config->retired_count; i++)
+        myfree(config->retired[i]);
+    myfree(config->retired);
+    argv_free(config->services);
+    argv_free(config->expanding);
+    argv_free(config->computing);
+    myfree(config->config_dir);
+    myfree(config->main_cf_path);
+    myfree(config);
+}
+
+/* config_directory - the configuration directory */
+
+const char *config_directory(const CONFIG *config)
+{
+    return config->config_dir;
+}
+
+/* config_main_cf_path - DIR/main.cf */
+
+const char *config_main_cf_path(const CONFIG *config)
+{
+    return config->main_cf_path;
+}
+
+/* config_override_origin - -o setting with its origin */
+
+void config_override_origin(CONFIG *config, const char *name, const char *value, const char *origin)
+{
+    config_table_set(&config->override, name, value, origin, 0);
+    config_retire_cache(config);
+}
+
+/* config_override - -o setting */
+
+void config_override(CONFIG *config, const char *name, const char *value)
+{
+    config_override_origin(config, name, value, NULL);
+}
+
+/* config_override_arg - -o "name=value" or "{ name = value }" */
+
+int config_override_arg(CONFIG *config, const char *name_eq_value)
+{
+    char *copy = mystrdup(name_eq_value);
+    char *text = trim_blanks(copy);
+    char *name;
+    char *value;
+    int status = -1;
+
+    if (*text == '{' && strip_braces(&text) != NULL) {
+        myfree(copy);
+        return -1;
+    }
+    if (split_nameval(text, &name, &value) == NULL && *name && name[strcspn(name, BLANKS)] == 0) {
+        config_override(config, name, value);
+        status = 0;
+    }
+    myfree(copy);
+    return status;
+}
+
+/* config_set_runtime - a value the program determines itself */
+
+void config_set_runtime(CONFIG *config, const char *name, const char *value)
+{
+    config_table_set(&config->runtime, name, value, NULL, 0);
+    config_retire_cache(config);
+}
+
+/* config_add_service - a master.cf service with per-transport names */
+
+void config_add_service(CONFIG *config, const char *service, const char *command)
+{
+    int pipe = 0;
+
+    if (command == NULL || param_service_is_agent(command, &pipe)) {
+        argv_add(config->services, service);
+        argv_add(config->services, pipe ? "pipe" : "agent");
+    }
+}
+
+/* config_param_info - table entry, or the entry of a per-transport suffix */
+
+const PARAM_INFO *config_param_info(const char *name)
+{
+    const PARAM_INFO *info = param_table_find(name);
+    const PARAM_SERVICE_SUFFIX *sp;
+
+    if (info == NULL && (sp = param_service_match(name, NULL)) != NULL)
+        info = &sp->info;
+    return info;
+}
+
+/* config_default_value - the unexpanded default of a known parameter */
+
+static const char *config_default_value(CONFIG *config, const char *name, const PARAM_INFO *info)
+{
+    CONFIG_ENTRY *ep;
+    char *value;
+
+    if (info->defval != NULL || info->compute == NULL)
+        return info->defval;
+    if ((ep = config_table_find(&config->computed, name)) == NULL) {
+        for (size_t i = 0; i < config->computing->argc; i++)
+            if (strcmp(config->computing->argv[i], name) == 0)
+                msg_fatal("the default of parameter %s depends on itself; set %s in %s", name, name,
+                          config->main_cf_path);
+        argv_add(config->computing, name);
+        value = info->compute(config);
+        argv_truncate(config->computing, config->computing->argc - 1);
+        ep = config_table_set(&config->computed, name, value, NULL, 0);
+        myfree(value);
+    }
+    return ep->value;
+}
+
+/* config_explicit_value - value set in main.cf, by the program or by -o, or NULL */
+
+const char *config_explicit_value(CONFIG *config, const char *name)
+{
+    const CONFIG_TABLE *layers[] = {&config->override, &config->runtime, &config->main_cf};
+    const CONFIG_ENTRY *ep;
+
+    for (int i = 0; i < 3; i++)
+        if ((ep = config_table_find(layers[i], name)) != NULL)
+            return ep->value;
+    return NULL;
+}
+
+/* config_raw_value - the unexpanded value in effect */
+
+const char *config_raw_value(CONFIG *config, const char *name, const PARAM_INFO **out_info,
+                             CONFIG_SOURCE *out_source, const CONFIG_ENTRY **out_entry)
+{
+    const CONFIG_TABLE *layers[] = {&config->override, &config->runtime, &config->main_cf};
+    const CONFIG_SOURCE sources[] = {CONFIG_SOURCE_OVERRIDE, CONFIG_SOURCE_RUNTIME,
+                                     CONFIG_SOURCE_MAIN_CF};
+    const PARAM_INFO *info = config_param_info(name);
+    const char *value = NULL;
+    CONFIG_SOURCE source = CONFIG_SOURCE_NONE;
+    CONFIG_ENTRY *ep = NULL;
+
+    for (int i = 0; i < 3 && value == NULL; i++) {
+        if ((ep = config_table_find(layers[i], name)) != NULL) {
+            value = ep->value;
+            source = sources[i];
+        }
+    }
+    if (value == NULL && info != NULL && (value = config_default_value(config, name, info)) != NULL)
+        source = CONFIG_SOURCE_DEFAULT;
+    if (out_info)
+        *out_info = info;
+    if (out_source)
+        *out_source = source;
+    if (out_entry)
+        *out_entry = ep;
+    return value;
+}
+
+/* config_where - where the value in effect was set, for messages */
+
+void config_where(CONFIG *config, const char *name, VSTRING *out)
+{
+    const CONFIG_ENTRY *ep;
+    CONFIG_SOURCE source;
+    const char *value = config_raw_value(config, name, NULL, &source, &ep);
+
+    switch (source) {
+    case CONFIG_SOURCE_MAIN_CF:
+        vstring_sprintf(out, "%s, line %d", ep->origin, ep->line);
+        break;
+    case CONFIG_SOURCE_OVERRIDE:
+        if (ep->origin)
+            vstring_sprintf(out, "%s: -o %s=%s", ep->origin, name, value);
+        else
+            vstring_sprintf(out, "-o %s=%s", name, value);
+        break;
+    case CONFIG_SOURCE_RUNTIME:
+        vstring_sprintf(out, "%s (set by the program)", name);
+        break;
+    default:
+        vstring_sprintf(out, "default %s = %s", name, value ? value : "");
+        break;
+    }
+}
+
+/* config_get_raw - unexpanded value in effect */
+
+const char *config_get_raw(CONFIG *config, const char *name, CONFIG_SOURCE *out_source)
+{
+    return config_raw_value(config, name, NULL, out_source, NULL);
+}
+
+/* config_get_default - unexpanded default */
+
+const char *config_get_default(CONFIG *config, const char *name)
+{
+    const PARAM_INFO *info = config_param_info(name);
+
+    return info ? config_default_value(config, name, info) : NULL;
+}
+
+/* config_walk - explicit settings of one layer */
+
+void config_walk(CONFIG *config, CONFIG_SOURCE source, CONFIG_WALK_FN fn, void *context)
+{
+    const CONFIG_TABLE *table;
+
+    switch (source) {
+    case CONFIG_SOURCE_MAIN_CF:
+        table = &config->main_cf;
+        break;
+    case CONFIG_SOURCE_RUNTIME:
+        table = &config->runtime;
+        break;
+    case CONFIG_SOURCE_OVERRIDE:
+        table = &config->override;
+        break;
+    default:
+        msg_panic("%s: bad source %d", __func__, source);
+    }
+    for (size_t i = 0; i < table->count; i++) {
+        const CONFIG_ENTRY *ep = table->order[i];
+        CONFIG_SETTING setting = {ep->name, ep->value, ep->origin, ep->line, source};
+
+        fn(&setting, context);
+    }
+}
+
+/* config_known_name - listed in the table, or a per-transport name */
+
+int config_known_name(CONFIG *config, const char *name)
+{
+    (void)config;
+    return config_param_info(name) != NULL;
+}
+
+/* config_current - the process instance */
+
+CONFIG *config_current(void)
+{
+    return config_process_instance;
+}
+
+/* config_set_current - choose the process instance */
+
+void config_set_current(CONFIG *config)
+{
+    config_process_instance = config;
+}

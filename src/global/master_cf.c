@@ -1,0 +1,433 @@
+/*++
+ * NAME
+ *	master_cf - master.cf service entries
+ * SYNOPSIS
+ *	#include <master_cf.h>
+ *
+ *	MASTER_CF *master_cf_load(const char *path, VSTRING *why);
+ *	MASTER_CF *master_cf_parse(const char *origin, const char *text,
+ *					VSTRING *why);
+ *	MASTER_CF *master_cf_free(MASTER_CF *master_cf);
+ *	const MASTER_CF_ENTRY *master_cf_find(const MASTER_CF *master_cf,
+ *					const char *service, const char *type);
+ *	int	master_cf_maxproc(const MASTER_CF_ENTRY *entry, CONFIG *config);
+ *	void	master_cf_format(const MASTER_CF_ENTRY *entry, VSTRING *out,
+ *					int flags);
+ *	void	master_cf_register(const MASTER_CF *master_cf, CONFIG *config);
+ * DESCRIPTION
+ *	master_cf_load() reads a master.cf file; master_cf_parse() reads the
+ *	same format from text, with origin used as the file name in
+ *	messages. Both return NULL with "file, line N: reason" in why when
+ *	the file cannot be read or an entry is malformed.
+ *
+ *	The format: '#' comment lines and blank lines are ignored; a line
+ *	that starts with white space continues the previous entry. An entry
+ *	has the columns service, type (inet, unix, unix-dgram, fifo, pass),
+ *	private, unpriv, chroot (y, n or -), wakeup (a number of seconds,
+ *	optionally followed by '?', or -), maxproc (a number or -), then the
+ *	command and its arguments. "{ text }" keeps white space inside one
+ *	argument. "-o name=value" and "-o { name = value }" override a main.cf
+ *	parameter for this service. A "-" takes the default: private y
+ *	(inet services are never private), unpriv y, chroot n, wakeup 0,
+ *	maxproc $default_process_limit. Entries stay in file order; when a
+ *	service name and type appear twice, master_cf_find() returns the
+ *	last one.
+ *
+ *	master_cf_free() releases everything and returns NULL.
+ *
+ *	master_cf_maxproc() resolves the process limit of an entry, reading
+ *	default_process_limit from config for "-".
+ *
+ *	master_cf_format() writes an entry in postconf -M's layout: columns
+ *	start at fixed positions (service 0, type 11, then every 8 from 17),
+ *	a wider value pushes the rest one space to the right, and -o
+ *	settings come out as "-o name=value" ("-o {name=value}" when the
+ *	value has white space). With MASTER_CF_FORMAT_FOLD each -o group
+ *	starts a new line indented by four spaces.
+ *
+ *	master_cf_register() tells config about every service and its
+ *	command, so that per-transport parameter names are known.
+ *--*/
+
+/* System library. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "mymalloc.h"
+#include "stringops.h"
+
+/* Global library. */
+#include "config.h"
+#include "master_cf.h"
+
+static const char *const master_cf_column_names[] = {"private", "unpriv", "chroot", "wakeup",
+                                                     "process limit"};
+
+/* master_cf_entry_free - release one entry */
+
+static void master_cf_entry_free(MASTER_CF_ENTRY *entry)
+{
+    myfree(entry->service);
+    myfree(entry->type);
+    for (int i = 0; i < 5; i++)
+        myfree(entry->columns[i]);
+    myfree(entry->command);
+    argv_free(entry->args);
+    argv_free(entry->overrides);
+    argv_free(entry->argv);
+    myfree(entry->file);
+    myfree(entry);
+}
+
+/* master_cf_yes_no - resolve a y/n/- column */
+
+static int master_cf_yes_no(const char *text, bool dflt, bool *out)
+{
+    if (strcmp(text, "-") == 0)
+        *out = dflt;
+    else if (strcmp(text, "y") == 0)
+        *out = true;
+    else if (strcmp(text, "n") == 0)
+        *out = false;
+    else
+        return -1;
+    return 0;
+}
+
+/* master_cf_number - resolve a wakeup or maxproc column */
+
+static int master_cf_number(const char *text, int allow_query, int dflt, int *out, bool *out_query)
+{
+    char *copy;
+    size_t len = strlen(text);
+    int ok;
+
+    if (strcmp(text, "-") == 0) {
+        *out = dflt;
+        return 0;
+    }
+    copy = mystrdup(text);
+    if (allow_query && len > 1 && copy[len - 1] == '?') {
+        copy[len - 1] = 0;
+        *out_query = true;
+    }
+    ok = alldig(copy) && strlen(copy) < 10;
+    if (ok)
+        *out = atoi(copy);
+    myfree(copy);
+    return ok ? 0 : -1;
+}
+
+/* master_cf_columns - check and resolve type and the five flag columns */
+
+static const char *master_cf_columns(MASTER_CF_ENTRY *entry, VSTRING *why)
+{
+    static const char *const types[] = {MASTER_CF_TYPE_INET,       MASTER_CF_TYPE_UNIX,
+                                        MASTER_CF_TYPE_UNIX_DGRAM, MASTER_CF_TYPE_FIFO,
+                                        MASTER_CF_TYPE_PASS,       NULL};
+    bool dummy = false;
+    int bad = -1;
+    int i;
+
+    for (i = 0; types[i] && strcmp(types[i], entry->type) != 0; i++)
+        /* void */;
+    if (types[i] == NULL)
+        return vstring_str(vstring_sprintf(why,
+                                           "invalid type field \"%s\" (expected inet, unix, "
+                                           "unix-dgram, fifo or pass)",
+                                           entry->type));
+    if (master_cf_yes_no(entry->columns[0], true, &entry->private_access) < 0)
+        bad = 0;
+    else if (master_cf_yes_no(entry->columns[1], true, &entry->unprivileged) < 0)
+        bad = 1;
+    else if (master_cf_yes_no(entry->columns[2], false, &entry->chroot) < 0)
+        bad = 2;
+    else if (master_cf_number(entry->columns[3], 1, 0, &entry->wakeup, &entry->wakeup_if_used) < 0)
+        bad = 3;
+    else if (master_cf_number(entry->columns[4], 0, MASTER_CF_MAXPROC_DEFAULT, &entry->maxproc,
+                              &dummy) < 0)
+        bad = 4;
+    if (bad >= 0)
+        return vstring_str(vstring_sprintf(why, "invalid %s field \"%s\" (expected %s)",
+                                           master_cf_column_names[bad], entry->columns[bad],
+                                           bad < 3    ? "y, n or -"
+                                           : bad == 3 ? "a number of seconds, optionally "
+                                                        "followed by '?', or -"
+                                                      : "a number or -"));
+    if (strcmp(entry->type, MASTER_CF_TYPE_INET) == 0)
+        entry->private_access = false;
+    return NULL;
+}
+
+/* master_cf_option - parse the argument of -o into "name=value" */
+
+static const char *master_cf_option(char *word, ARGV *overrides, VSTRING *why)
+{
+    char *text = word;
+    char *name;
+    char *value;
+    const char *err;
+    VSTRING *pair;
+
+    if (*word == '{' && (err = strip_braces(&text)) != NULL)
+        return vstring_str(vstring_sprintf(why, "-o %s: %s", word, err));
+    if (split_nameval(text, &name, &value) != NULL || *name == 0 ||
+        name[strcspn(name, BLANKS)] != 0)
+        return vstring_str(vstring_sprintf(why, "-o %s: expected name=value", word));
+    pair = vstring_alloc(100);
+    vstring_sprintf(pair, "%s=%s", name, value);
+    argv_add(overrides, vstring_str(pair));
+    vstring_free(pair);
+    return NULL;
+}
+
+/* master_cf_command - split the command and its arguments */
+
+static const char *master_cf_command(MASTER_CF_ENTRY *entry, char *cp, VSTRING *why)
+{
+    char *word;
+    const char *err;
+
+    entry->args = argv_alloc(5);
+    entry->overrides = argv_alloc(5);
+    entry->argv = argv_alloc(10);
+    argv_add(entry->argv, entry->command);
+    while ((word = mystrtok_braced(&cp, BLANKS)) != NULL) {
+        if (strcmp(word, "-o") == 0) {
+            if ((word = mystrtok_braced(&cp, BLANKS)) == NULL)
+                return *cp ? "unbalanced '{'" : "-o without name=value";
+            if ((err = master_cf_option(word, entry->overrides, why)) != NULL)
+                return err;
+            argv_add(entry->argv, "-o");
+            argv_add(entry->argv, entry->overrides->argv[entry->overrides->argc - 1]);
+            continue;
+        }
+        if (*word == '{' && (err = strip_braces(&word)) != NULL)
+            return vstring_str(vstring_sprintf(why, "argument %s: %s", word, err));
+        argv_add(entry->args, word);
+        argv_add(entry->argv, word);
+    }
+    return *cp ? "unbalanced '{'" : NULL;
+}
+
+/* master_cf_entry - parse one logical line */
+
+static MASTER_CF_ENTRY *master_cf_entry(const char *origin, int line, char *text, VSTRING *why)
+{
+    MASTER_CF_ENTRY *entry = mycalloc(1, sizeof(*entry));
+    char *fields[8];
+    char *cp = text;
+    const char *err = NULL;
+    VSTRING *detail = vstring_alloc(100);
+    int n;
+
+    for (n = 0; n < 8 && (fields[n] = mystrtok(&cp, BLANKS)) != NULL; n++)
+        /* void */;
+    entry->file = mystrdup(origin);
+    entry->line = line;
+    if (n < 8) {
+        err = "bad field count (expected service, type, private, unpriv, chroot, wakeup, "
+              "maxproc and command)";
+    } else {
+        entry->service = mystrdup(fields[0]);
+        entry->type = mystrdup(fields[1]);
+        for (int i = 0; i < 5; i++)
+            entry->columns[i] = mystrdup(fields[2 + i]);
+        entry->command = mystrdup(fields[7]);
+        if ((err = master_cf_columns(entry, detail)) == NULL)
+            err = master_cf_command(entry, cp, detail);
+    }
+    if (err != NULL) {
+        vstring_sprintf(why, "%s, line %d: %s", origin, line, err);
+        master_cf_entry_free(entry);
+        entry = NULL;
+    }
+    vstring_free(detail);
+    return entry;
+}
+
+/* master_cf_add - append an entry */
+
+static void master_cf_add(MASTER_CF *master_cf, MASTER_CF_ENTRY *entry)
+{
+    master_cf->entries =
+        myrealloc(master_cf->entries, (master_cf->count + 1) * sizeof(*master_cf->entries));
+    master_cf->entries[master_cf->count++] = entry;
+}
+
+/* master_cf_flush - parse the pending logical line, if any */
+
+static int master_cf_flush(MASTER_CF *master_cf, const char *origin, int start, VSTRING *logical,
+                           VSTRING *why)
+{
+    MASTER_CF_ENTRY *entry;
+
+    if (start == 0)
+        return 0;
+    if ((entry = master_cf_entry(origin, start, vstring_str(logical), why)) == NULL)
+        return -1;
+    master_cf_add(master_cf, entry);
+    return 0;
+}
+
+/* master_cf_parse - parse master.cf text */
+
+MASTER_CF *master_cf_parse(const char *origin, const char *text, VSTRING *why)
+{
+    MASTER_CF *master_cf = mycalloc(1, sizeof(*master_cf));
+    VSTRING *logical = vstring_alloc(200);
+    int lineno = 0, start = 0, status = 0;
+    const char *cp = text;
+
+    master_cf->path = mystrdup(origin);
+    while (status == 0 && *cp) {
+        size_t len = strcspn(cp, "\n");
+        char *line = mystrndup(cp, len);
+        const char *first = line + strspn(line, BLANKS);
+
+        cp += len + (cp[len] == '\n');
+        lineno++;
+        if (*first == 0 || *first == '#') {
+            /* comments and blank lines do not end an entry */
+        } else if (strchr(BLANKS, line[0]) && start != 0) {
+            vstring_sprintf_append(logical, " %s", line);
+        } else if (strchr(BLANKS, line[0])) {
+            vstring_sprintf(why,
+                            "%s, line %d: text starts with white space but continues no "
+                            "entry",
+                            origin, lineno);
+            status = -1;
+        } else {
+            status = master_cf_flush(master_cf, origin, start, logical, why);
+            vstring_strcpy(logical, line);
+            start = lineno;
+        }
+        myfree(line);
+    }
+    if (status == 0)
+        status = master_cf_flush(master_cf, origin, start, logical, why);
+    vstring_free(logical);
+    return status == 0 ? master_cf : master_cf_free(master_cf);
+}
+
+/* master_cf_load - read and parse a master.cf file */
+
+MASTER_CF *master_cf_load(const char *path, VSTRING *why)
+{
+    FILE *fp;
+    VSTRING *text;
+    char buf[4096];
+    size_t n;
+    MASTER_CF *master_cf;
+
+    if ((fp = fopen(path, "r")) == NULL) {
+        vstring_sprintf(why, "open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    text = vstring_alloc(4096);
+    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+        vstring_memcat(text, buf, n);
+    if (ferror(fp)) {
+        vstring_sprintf(why, "read %s: %s", path, strerror(errno));
+        fclose(fp);
+        vstring_free(text);
+        return NULL;
+    }
+    fclose(fp);
+    master_cf = master_cf_parse(path, vstring_str(text), why);
+    vstring_free(text);
+    return master_cf;
+}
+
+/* master_cf_free - release everything */
+
+MASTER_CF *master_cf_free(MASTER_CF *master_cf)
+{
+    for (size_t i = 0; i < master_cf->count; i++)
+        master_cf_entry_free(master_cf->entries[i]);
+    myfree(master_cf->entries);
+    myfree(master_cf->path);
+    myfree(master_cf);
+    return NULL;
+}
+
+/* master_cf_find - last entry with this service name and type */
+
+const MASTER_CF_ENTRY *master_cf_find(const MASTER_CF *master_cf, const char *service,
+                                      const char *type)
+{
+    for (size_t i = master_cf->count; i > 0; i--) {
+        const MASTER_CF_ENTRY *entry = master_cf->entries[i - 1];
+
+        if (strcmp(entry->service, service) == 0 && strcmp(entry->type, type) == 0)
+            return entry;
+    }
+    return NULL;
+}
+
+/* master_cf_maxproc - resolved process limit */
+
+int master_cf_maxproc(const MASTER_CF_ENTRY *entry, CONFIG *config)
+{
+    if (entry->maxproc != MASTER_CF_MAXPROC_DEFAULT)
+        return entry->maxproc;
+    return config_get_int(config, VAR_DEFAULT_PROCESS_LIMIT);
+}
+
+/* master_cf_column - append text at or after a column position */
+
+static void master_cf_column(VSTRING *out, size_t line_start, size_t column, const char *text)
+{
+    size_t used = VSTRING_LEN(out) - line_start;
+
+    if (used > 0 && used >= column)
+        vstring_addch(out, ' ');
+    while (VSTRING_LEN(out) - line_start < column)
+        vstring_addch(out, ' ');
+    vstring_strcat(out, text);
+}
+
+/* master_cf_format - one entry in postconf -M layout */
+
+void master_cf_format(const MASTER_CF_ENTRY *entry, VSTRING *out, int flags)
+{
+    static const size_t columns[] = {0, 11, 17, 25, 33, 41, 49, 57};
+    const char *fields[8] = {entry->service,    entry->type,       entry->columns[0],
+                             entry->columns[1], entry->columns[2], entry->columns[3],
+                             entry->columns[4], entry->command};
+    size_t line_start = VSTRING_LEN(out);
+    int after_option = 0;
+
+    for (int i = 0; i < 8; i++)
+        master_cf_column(out, line_start, columns[i], fields[i]);
+    for (size_t i = 1; i < entry->argv->argc; i++) {
+        const char *word = entry->argv->argv[i];
+        int option = strcmp(word, "-o") == 0 && i + 1 < entry->argv->argc;
+        int has_space = word[strcspn(word, BLANKS)] != 0;
+
+        if ((flags & MASTER_CF_FORMAT_FOLD) && (option || after_option))
+            vstring_strcat(out, "\n   ");
+        vstring_addch(out, ' ');
+        if (option) {
+            word = entry->argv->argv[++i];
+            has_space = word[strcspn(word, BLANKS)] != 0;
+            vstring_sprintf_append(out, has_space ? "-o {%s}" : "-o %s", word);
+        } else {
+            vstring_sprintf_append(out, has_space ? "{%s}" : "%s", word);
+        }
+        after_option = option;
+    }
+}
+
+/* master_cf_register - make per-transport names known to config */
+
+void master_cf_register(const MASTER_CF *master_cf, CONFIG *config)
+{
+    for (size_t i = 0; i < master_cf->count; i++)
+        config_add_service(config, master_cf->entries[i]->service, master_cf->entries[i]->command);
+}

@@ -1,0 +1,204 @@
+/*++
+ * NAME
+ *	param_check - value checks for parameters with a fixed vocabulary
+ * SYNOPSIS
+ *	#include <param_table.h>
+ *
+ *	const char *param_check_tls_loglevel(const char *value);
+ *	const char *param_check_tls_level(const char *value);
+ *	const char *param_check_cipher_grade(const char *value);
+ *	const char *param_check_mynetworks_style(const char *value);
+ *	const char *param_check_inet_protocols(const char *value);
+ *	const char *param_check_compatibility_level(const char *value);
+ *	const char *param_check_dane_mx_policy(const char *value);
+ * DESCRIPTION
+ *	Each function checks an expanded parameter value. It returns NULL
+ *	when the value is acceptable, otherwise a constant text that says
+ *	what is expected; the caller adds the parameter name, the value and
+ *	where it was set.
+ *
+ *	param_check_tls_loglevel() accepts what the TLS log levels accept: a
+ *	number 0..9, or a list of the level keywords (none, routine, debug,
+ *	ssl-expert, ssl-developer) and detail keywords (summary, untrusted,
+ *	peercert, certmatch, verbose, cache, dane, ssl-debug,
+ *	ssl-handshake-packet-dump, ssl-session-packet-dump), separated by
+ *	white space, commas or colons.
+ *
+ *	param_check_tls_level() accepts an empty value or one TLS security
+ *	level name. param_check_cipher_grade() accepts high, medium, low,
+ *	export or null. param_check_mynetworks_style() accepts host, subnet
+ *	or class. param_check_inet_protocols() accepts all, or a list of
+ *	ipv4 and ipv6. param_check_compatibility_level() accepts 0, 1, 2 or
+ *	a release number major.minor[.patch]. param_check_dane_mx_policy()
+ *	accepts may, encrypt or dane.
+ *--*/
+
+/* System library. */
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+/* Utility library. */
+#include "mymalloc.h"
+#include "stringops.h"
+
+/* Global library. */
+#include "param_table.h"
+
+/* param_word_in - is word (of length len) one of the null-terminated names */
+
+static int param_word_in(const char *word, size_t len, const char *const *names)
+{
+    for (int i = 0; names[i]; i++)
+        if (strlen(names[i]) == len && strncasecmp(word, names[i], len) == 0)
+            return 1;
+    return 0;
+}
+
+/* param_check_words - every word of value must be in names; empty per allow_empty */
+
+static int param_check_words(const char *value, const char *delim, const char *const *names,
+                             int allow_empty)
+{
+    const char *cp = value;
+    int words = 0;
+
+    for (;;) {
+        size_t len;
+
+        cp += strspn(cp, delim);
+        if (*cp == 0)
+            break;
+        len = strcspn(cp, delim);
+        if (!param_word_in(cp, len, names))
+            return 0;
+        words++;
+        cp += len;
+    }
+    return words > 0 || allow_empty;
+}
+
+/* param_check_tls_loglevel - TLS log level: number or keywords */
+
+const char *param_check_tls_loglevel(const char *value)
+{
+    static const char *const keywords[] = {
+        "none",
+        "routine",
+        "debug",
+        "ssl-expert",
+        "ssl-developer",
+        "summary",
+        "untrusted",
+        "peercert",
+        "certmatch",
+        "verbose",
+        "cache",
+        "dane",
+        "ssl-debug",
+        "ssl-handshake-packet-dump",
+        "ssl-session-packet-dump",
+        NULL,
+    };
+    char *copy = mystrdup(value);
+    char *trimmed = trim_blanks(copy);
+    int ok;
+
+    if (alldig(trimmed))
+        ok = strlen(trimmed) == 1;
+    else
+        ok = param_check_words(trimmed, " \t\r\n,:", keywords, 0);
+    myfree(copy);
+    return ok ? NULL
+              : "expected a number 0..9 or keywords none, routine, debug, ssl-expert, "
+                "ssl-developer, summary, untrusted, peercert, certmatch, verbose, cache, "
+                "dane, ssl-debug, ssl-handshake-packet-dump, ssl-session-packet-dump";
+}
+
+/* param_check_tls_level - TLS security level name, or empty */
+
+const char *param_check_tls_level(const char *value)
+{
+    static const char *const levels[] = {"none",      "may",    "encrypt", "fingerprint", "dane",
+                                         "dane-only", "verify", "secure",  NULL};
+    const char *cp = value + strspn(value, BLANKS);
+    size_t len = strcspn(cp, BLANKS);
+
+    if (*cp == 0)
+        return NULL;
+    if (cp[len + strspn(cp + len, BLANKS)] == 0 && param_word_in(cp, len, levels))
+        return NULL;
+    return "expected an empty value or one of none, may, encrypt, fingerprint, dane, "
+           "dane-only, verify, secure";
+}
+
+/* param_check_one_of - value is exactly one of names */
+
+static int param_check_one_of(const char *value, const char *const *names)
+{
+    const char *cp = value + strspn(value, BLANKS);
+    size_t len = strcspn(cp, BLANKS);
+
+    return len > 0 && cp[len + strspn(cp + len, BLANKS)] == 0 && param_word_in(cp, len, names);
+}
+
+/* param_check_cipher_grade - high, medium, low, export or null */
+
+const char *param_check_cipher_grade(const char *value)
+{
+    static const char *const grades[] = {"high", "medium", "low", "export", "null", NULL};
+
+    return param_check_one_of(value, grades) ? NULL
+                                             : "expected one of high, medium, low, export, null";
+}
+
+/* param_check_mynetworks_style - host, subnet or class */
+
+const char *param_check_mynetworks_style(const char *value)
+{
+    static const char *const styles[] = {"host", "subnet", "class", NULL};
+
+    return param_check_one_of(value, styles) ? NULL : "expected one of host, subnet, class";
+}
+
+/* param_check_inet_protocols - all, or ipv4 and/or ipv6 */
+
+const char *param_check_inet_protocols(const char *value)
+{
+    static const char *const all[] = {"all", NULL};
+    static const char *const families[] = {"ipv4", "ipv6", NULL};
+
+    if (param_check_one_of(value, all) || param_check_words(value, " \t\r\n,", families, 1))
+        return NULL;
+    return "expected all, or a list of ipv4 and ipv6";
+}
+
+/* param_check_compatibility_level - 0, 1, 2 or major.minor[.patch] */
+
+const char *param_check_compatibility_level(const char *value)
+{
+    const char *cp = value + strspn(value, BLANKS);
+    int parts = 0;
+
+    while (isdigit((unsigned char)*cp)) {
+        while (isdigit((unsigned char)*cp))
+            cp++;
+        parts++;
+        if (*cp != '.' || parts == 3 || !isdigit((unsigned char)cp[1]))
+            break;
+        cp++;
+    }
+    cp += strspn(cp, BLANKS);
+    if (parts > 0 && *cp == 0)
+        return NULL;
+    return "expected a level such as 2 or 3.8";
+}
+
+/* param_check_dane_mx_policy - may, encrypt or dane */
+
+const char *param_check_dane_mx_policy(const char *value)
+{
+    static const char *const policies[] = {"may", "encrypt", "dane", NULL};
+
+    return param_check_one_of(value, policies) ? NULL : "expected one of may, encrypt, dane";
+}

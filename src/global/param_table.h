@@ -1,0 +1,135 @@
+/*
+ * param_table.h - the table of every main.cf parameter
+ *
+ * One PARAM_INFO per parameter: its main.cf name, its type, its default
+ * (which may refer to other parameters as $name, ${name?value}, ...), the
+ * bounds of a number and how a time value without unit is read. The table
+ * is split by subject into param_table_core.c, param_table_queue.c,
+ * param_table_smtpd.c, param_table_smtp.c and param_table_tls.c; the names
+ * and defaults come from mail_params.h. Adding a parameter takes a
+ * VAR_/DEF_ pair there and one PARAM_*() line here.
+ *
+ * Per-transport parameters (<transport>_destination_concurrency_limit and
+ * friends) are not listed one by one: param_service_find() matches them by
+ * suffix.
+ */
+#ifndef PARAM_TABLE_H
+#define PARAM_TABLE_H
+
+#include <stddef.h>
+
+#include "mail_params.h"
+
+typedef struct CONFIG CONFIG;
+
+typedef enum PARAM_TYPE {
+    PARAM_TYPE_STR,  /* any text */
+    PARAM_TYPE_LIST, /* text read as a list: whitespace, commas, {} groups */
+    PARAM_TYPE_INT,  /* decimal integer within [min, max] */
+    PARAM_TYPE_BOOL, /* yes/no/true/false */
+    PARAM_TYPE_TIME, /* number with optional unit s m h d w, in seconds */
+    PARAM_TYPE_SIZE, /* byte count (a long) within [min, max] */
+} PARAM_TYPE;
+
+/* A value check returns NULL when the (expanded) value is fine, else what was expected. */
+typedef const char *(*PARAM_CHECK_FN)(const char *value);
+
+/* A computed default: the result is mystrdup()ed, the caller owns it. */
+typedef char *(*PARAM_COMPUTE_FN)(CONFIG *config);
+
+#define PARAM_FLAG_RAW (1 << 0) /* the value is used unexpanded */
+
+typedef struct PARAM_INFO {
+    const char *name;         /* main.cf name */
+    PARAM_TYPE type;          /* what the value must look like */
+    const char *defval;       /* default, unexpanded; NULL when computed */
+    long min;                 /* lower bound (int, time, size) */
+    long max;                 /* upper bound, 0 for none */
+    char unit;                /* time: unit of a bare number */
+    int flags;                /* PARAM_FLAG_* */
+    PARAM_CHECK_FN check;     /* extra check of the expanded value, or NULL */
+    PARAM_COMPUTE_FN compute; /* computes the default when defval is NULL */
+} PARAM_INFO;
+
+/* Lookup and enumeration (param_table.c). */
+extern const PARAM_INFO *param_table_find(const char *name);
+extern const PARAM_INFO *const *param_table_sorted(size_t *out_count);
+extern const char *param_type_name(PARAM_TYPE type);
+
+/* Per-transport parameters (param_service.c). */
+typedef struct PARAM_SERVICE_SUFFIX {
+    PARAM_INFO info; /* info.name is the suffix after "<transport>_" */
+    int pipe_only;   /* defined only for pipe(8)/spawn(8) services */
+} PARAM_SERVICE_SUFFIX;
+
+extern const PARAM_SERVICE_SUFFIX param_service_suffixes[];
+extern const PARAM_SERVICE_SUFFIX *param_service_match(const char *name, size_t *out_prefix_len);
+extern int param_service_is_agent(const char *command, int *out_pipe);
+
+/* Value checks (param_check.c). */
+extern const char *param_check_tls_loglevel(const char *value);
+extern const char *param_check_tls_level(const char *value);
+extern const char *param_check_cipher_grade(const char *value);
+extern const char *param_check_mynetworks_style(const char *value);
+extern const char *param_check_inet_protocols(const char *value);
+extern const char *param_check_compatibility_level(const char *value);
+extern const char *param_check_dane_mx_policy(const char *value);
+
+/* Computed defaults (config_compute.c). */
+extern char *param_compute_myhostname(CONFIG *config);
+extern char *param_compute_mydomain(CONFIG *config);
+extern char *param_compute_mynetworks(CONFIG *config);
+extern char *param_compute_process_id(CONFIG *config);
+extern char *param_compute_process_name(CONFIG *config);
+
+/* The table parts, each ending with an entry whose name is NULL. */
+extern const PARAM_INFO param_table_core[];
+extern const PARAM_INFO param_table_queue[];
+extern const PARAM_INFO param_table_smtpd[];
+extern const PARAM_INFO param_table_smtp[];
+extern const PARAM_INFO param_table_tls[];
+
+/* Entry builders for the table parts. */
+#define PARAM_STR(N)                                                                               \
+    {                                                                                              \
+        .name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N                                 \
+    }
+#define PARAM_LIST(N)                                                                              \
+    {                                                                                              \
+        .name = VAR_##N, .type = PARAM_TYPE_LIST, .defval = DEF_##N                                \
+    }
+#define PARAM_BOOL(N)                                                                              \
+    {                                                                                              \
+        .name = VAR_##N, .type = PARAM_TYPE_BOOL, .defval = DEF_##N                                \
+    }
+#define PARAM_RAW(N)                                                                               \
+    {                                                                                              \
+        .name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N, .flags = PARAM_FLAG_RAW        \
+    }
+#define PARAM_INT(N, MIN, MAX)                                                                     \
+    {                                                                                              \
+        .name = VAR_##N, .type = PARAM_TYPE_INT, .defval = DEF_##N, .min = (MIN), .max = (MAX)     \
+    }
+#define PARAM_SIZE(N, MIN, MAX)                                                                    \
+    {                                                                                              \
+        .name = VAR_##N, .type = PARAM_TYPE_SIZE, .defval = DEF_##N, .min = (MIN), .max = (MAX)    \
+    }
+#define PARAM_TIME(N, UNIT, MIN, MAX)                                                              \
+    {                                                                                              \
+        .name = VAR_##N, .type = PARAM_TYPE_TIME, .defval = DEF_##N, .unit = (UNIT), .min = (MIN), \
+        .max = (MAX)                                                                               \
+    }
+#define PARAM_CHECKED(N, FN)                                                                       \
+    {                                                                                              \
+        .name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N, .check = (FN)                  \
+    }
+#define PARAM_COMPUTED(N, TYPE, FN)                                                                \
+    {                                                                                              \
+        .name = VAR_##N, .type = (TYPE), .compute = (FN)                                           \
+    }
+#define PARAM_END                                                                                  \
+    {                                                                                              \
+        .name = NULL                                                                               \
+    }
+
+#endif
