@@ -30,8 +30,9 @@
  *	group and other permissions to the new table; -u and -U are accepted
  *	for compatibility (no UTF-8 checks are made); -v logs more.
  *
- *	The type defaults to hash (default_database_type). -c names the
- *	configuration directory.
+ *	The type defaults to default_database_type (hash), read from
+ *	main.cf in the directory that -c, MAIL_CONFIG or /etc/postfix names,
+ *	when that file exists.
  * DIAGNOSTICS
  *	Problems go to the standard error stream. Exit status: 0 for
  *	success (including a key found by -q or removed by -d), 1 when -q or
@@ -51,8 +52,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "dict.h"
 #include "dict_file.h"
+#include "mail_params.h"
 #include "msg.h"
 #include "mymalloc.h"
 #include "readlline.h"
@@ -62,19 +65,19 @@
 #define POSTMAP_EXIT_NOT_FOUND 1
 #define POSTMAP_EXIT_ERROR     2
 
-#define POSTMAP_DEFAULT_TYPE DICT_TYPE_HASH /* default_database_type */
-
 #define POSTMAP_FLAG_AS_OWNER  (1 << 0) /* build as the source file's owner */
 #define POSTMAP_FLAG_SAVE_PERM (1 << 1) /* copy group/other permissions */
 #define POSTMAP_FLAG_DUP_QUIET (1 << 2) /* -w: no duplicate warnings */
 
 typedef struct {
-    int dict_flags;     /* DICT_FLAG_* for every table */
-    int postmap_flags;  /* POSTMAP_FLAG_* */
-    int incremental;    /* -i */
-    const char *query;  /* -q key, or NULL */
-    const char *delkey; /* -d key, or NULL */
-    int sequence;       /* -s */
+    char *default_type;     /* default_database_type; owned */
+    const char *config_dir; /* -c, or NULL */
+    int dict_flags;         /* DICT_FLAG_* for every table */
+    int postmap_flags;      /* POSTMAP_FLAG_* */
+    int incremental;        /* -i */
+    const char *query;      /* -q key, or NULL */
+    const char *delkey;     /* -d key, or NULL */
+    int sequence;           /* -s */
 } POSTMAP_OPTS;
 
 /* postmap_cleanup - remove unfinished tables on a fatal error */
@@ -94,6 +97,26 @@ static _Noreturn void postmap_usage(void)
                      msg_program());
 }
 
+/* The default table type, from main.cf when it exists. */
+static const char *postmap_default_type = DEF_DEFAULT_DATABASE_TYPE;
+
+/* postmap_read_config - default_database_type from DIR/main.cf */
+
+static char *postmap_read_config(const char *config_dir)
+{
+    CONFIG *config = config_alloc(config_dir);
+    const char *path = config_main_cf_path(config);
+    VSTRING *why = vstring_alloc(100);
+    char *type;
+
+    if (access(path, F_OK) == 0 && config_read_file(config, path, why) < 0)
+        msg_fatal_status(POSTMAP_EXIT_ERROR, "%s", vstring_str(why));
+    type = mystrdup(config_get_str(config, VAR_DEFAULT_DATABASE_TYPE));
+    config_free(config);
+    vstring_free(why);
+    return type;
+}
+
 /* postmap_split - "type:name" or a bare name of the default type */
 
 static void postmap_split(const char *arg, char **out_type, char **out_name)
@@ -106,7 +129,7 @@ static void postmap_split(const char *arg, char **out_type, char **out_name)
         *out_type = mystrndup(arg, colon - arg);
         *out_name = mystrdup(colon + 1);
     } else {
-        *out_type = mystrdup(POSTMAP_DEFAULT_TYPE);
+        *out_type = mystrdup(postmap_default_type);
         *out_name = mystrdup(arg);
     }
 }
@@ -369,6 +392,7 @@ static int postmap_options(int argc, char **argv, POSTMAP_OPTS *opts)
         case 'c': /* configuration directory: only default_database_type matters */
             if (access(optarg, F_OK) < 0)
                 msg_fatal_status(POSTMAP_EXIT_ERROR, "%s: %m", optarg);
+            opts->config_dir = optarg;
             break;
         case 'd':
             opts->delkey = optarg;
@@ -443,6 +467,8 @@ int main(int argc, char **argv)
     umask(022);
     msg_cleanup(postmap_cleanup);
     first = postmap_options(argc, argv, &opts);
+    opts.default_type = postmap_read_config(opts.config_dir);
+    postmap_default_type = opts.default_type;
     if (opts.query && strcmp(opts.query, "-") == 0)
         status = postmap_queries(argv + first, argc - first, opts.dict_flags);
     else if (opts.query)
@@ -465,5 +491,6 @@ int main(int argc, char **argv)
     }
     if (fflush(stdout) != 0 || ferror(stdout))
         msg_fatal_status(POSTMAP_EXIT_ERROR, "write standard output: %m");
+    myfree(opts.default_type);
     return status;
 }

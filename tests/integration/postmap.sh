@@ -10,6 +10,7 @@ postmap=$top/bin/postmap
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
+export MAIL_CONFIG=$tmp # no main.cf here: default_database_type is hash
 
 failed=0
 ok() { echo "ok - $*"; }
@@ -89,6 +90,19 @@ check "-w: the first duplicate wins" "first" "$out"
 # Default type is hash.
 run_pm -q example.com access
 check "default type is hash" "0:OK" "$rc:$out"
+
+# default_database_type from main.cf in the -c directory.
+mkdir cfg
+echo "default_database_type = btree" >cfg/main.cf
+"$postmap" -c cfg access 2>/dev/null
+run_pm -q example.com btree:access
+check "-c: default_database_type = btree builds a btree" "0:OK" "$rc:$out"
+run_pm -q example.com hash:access
+case "$rc:$err" in
+2:*"not a hash database"*) ok "a btree file opened as hash is refused clearly" ;;
+*) not_ok "btree as hash: $rc $err" ;;
+esac
+"$postmap" hash:access 2>/dev/null
 
 # -f: no case folding.
 run_pm -f hash:access
