@@ -69,7 +69,8 @@
  *	mail_queue_sweep_temp() removes temporary files (names that start
  *	with MAIL_QUEUE_TEMP_PREFIX) that have not been modified for
  *	max_age seconds and that no live writer holds locked. It returns
- *	the number of files removed.
+ *	the number of files removed. A writer locks its file just after
+ *	creating it; a max_age of a minute or more covers that moment.
  *
  *	mail_queue_mkdir() creates one queue directory with the given mode,
  *	and with the given owner and group unless they are (uid_t) -1 and

@@ -5,6 +5,7 @@
  *	#include <queue_file.h>
  *
  *	QUEUE_FILE *queue_file_create(const char *queue);
+ *	QUEUE_FILE *queue_file_create_mode(const char *queue, mode_t mode);
  *	const char *queue_file_id(const QUEUE_FILE *qf);
  *	void	queue_file_set_arrival(QUEUE_FILE *qf,
  *				const struct timeval *arrival);
@@ -33,7 +34,9 @@
  *	and picks the queue ID from the time and the file's inode number.
  *	It writes the fixed-width size, schedule and arrival time records.
  *	It returns NULL after logging a warning when the file cannot be
- *	created. queue_file_id() returns the queue ID, which stays valid
+ *	created. The file mode is 0600; queue_file_create_mode() takes
+ *	another one (for example 0444 for maildrop files that postdrop
+ *	writes as the submitting user and pickup must read). queue_file_id() returns the queue ID, which stays valid
  *	until queue_file_close(). queue_file_set_arrival() replaces the
  *	arrival time (by default the creation time), for example with the
  *	time that a maildrop file was submitted.
@@ -165,7 +168,7 @@ static int queue_file_put_fields(QUEUE_FILE *qf, int type, int count, const long
 
 /* queue_file_open_temp - create and lock the temporary file */
 
-static int queue_file_open_temp(char *temp_path, struct stat *st)
+static int queue_file_open_temp(char *temp_path, mode_t mode, struct stat *st)
 {
     int fd;
 
@@ -173,7 +176,7 @@ static int queue_file_open_temp(char *temp_path, struct stat *st)
         msg_warn("%s: create file %s: %m", __func__, temp_path);
         return -1;
     }
-    if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, st) < 0) {
+    if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fchmod(fd, mode) < 0 || fstat(fd, st) < 0) {
         msg_warn("%s: lock file %s: %m", __func__, temp_path);
         unlink(temp_path);
         close(fd);
@@ -182,9 +185,9 @@ static int queue_file_open_temp(char *temp_path, struct stat *st)
     return fd;
 }
 
-/* queue_file_create - start a new queue file */
+/* queue_file_create_mode - start a new queue file with a given mode */
 
-QUEUE_FILE *queue_file_create(const char *queue)
+QUEUE_FILE *queue_file_create_mode(const char *queue, mode_t mode)
 {
     VSTRING *path = vstring_alloc(40);
     QUEUE_FILE *qf;
@@ -194,7 +197,7 @@ QUEUE_FILE *queue_file_create(const char *queue)
     if (!mail_queue_name_ok(queue))
         msg_panic("%s: unknown queue name: \"%s\"", __func__, queue);
     vstring_sprintf(path, "%s/%sXXXXXX", queue, MAIL_QUEUE_TEMP_PREFIX);
-    if ((fd = queue_file_open_temp(vstring_str(path), &st)) < 0) {
+    if ((fd = queue_file_open_temp(vstring_str(path), mode, &st)) < 0) {
         vstring_free(path);
         return NULL;
     }
@@ -214,6 +217,13 @@ QUEUE_FILE *queue_file_create(const char *queue)
     qf->time_offset = qf->offset;
     queue_file_put_fields(qf, REC_TYPE_TIME, REC_TIME_FIELDS, (long long[REC_TIME_FIELDS]){0});
     return qf;
+}
+
+/* queue_file_create - start a new queue file, mode 0600 */
+
+QUEUE_FILE *queue_file_create(const char *queue)
+{
+    return queue_file_create_mode(queue, 0600);
 }
 
 /* queue_file_id - the queue ID of the new file */

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <sys/time.h>
+#include <sys/types.h>
 
 #include "rec_type.h"
 
@@ -30,6 +31,7 @@ typedef struct QUEUE_RCPT {
 #define QUEUE_FILE_RECORD_LIMIT 65536
 
 extern QUEUE_FILE *queue_file_create(const char *queue);
+extern QUEUE_FILE *queue_file_create_mode(const char *queue, mode_t mode);
 extern const char *queue_file_id(const QUEUE_FILE *qf);
 extern void queue_file_set_arrival(QUEUE_FILE *qf, const struct timeval *arrival);
 extern int queue_file_attr(QUEUE_FILE *qf, const char *name, const char *value);

@@ -19,6 +19,8 @@
  *	text is not valid xtext (a character outside '!' to '~', '=', or a
  *	'+' not followed by two hex digits). Lower-case hex digits are
  *	accepted.
+ * DIAGNOSTICS
+ *	None: xtext_unquote() reports malformed input by its result.
  * SEE ALSO
  *	RFC 3461 section 4.
  *--*/

@@ -121,6 +121,73 @@ static void test_abort(void)
     queue_fixture_stop();
 }
 
+static void test_mode_and_ids(void)
+{
+    QUEUE_FILE *qf[50];
+    struct stat st;
+    VSTRING *path = vstring_alloc(10);
+    int distinct = 1, valid = 1;
+
+    queue_fixture_start();
+    qf[0] = queue_file_create_mode(MAIL_QUEUE_MAILDROP, 0444);
+    queue_file_sender(qf[0], "user");
+    queue_file_rcpt(qf[0], &(QUEUE_RCPT){.address = "a@example.com"});
+    queue_file_content(qf[0]);
+    queue_file_extra(qf[0]);
+    TEST_INT_EQ(queue_file_commit(qf[0]), 0, "commit a maildrop file");
+    TEST_CHECK(stat(mail_queue_path(path, MAIL_QUEUE_MAILDROP, queue_file_id(qf[0])), &st) == 0 &&
+                   (st.st_mode & 07777) == 0444,
+               "maildrop file has the requested mode 0444");
+    queue_file_close(qf[0]);
+
+    /* Files created in the same microsecond still get distinct IDs. */
+    for (int i = 0; i < 50; i++) {
+        qf[i] = queue_file_create(MAIL_QUEUE_INCOMING);
+        valid &= mail_queue_id_ok(queue_file_id(qf[i]));
+        for (int j = 0; j < i; j++)
+            if (strcmp(queue_file_id(qf[i]), queue_file_id(qf[j])) == 0)
+                distinct = 0;
+    }
+    TEST_CHECK(valid, "50 new queue IDs are well-formed");
+    TEST_CHECK(distinct, "50 new queue IDs are distinct");
+    for (int i = 0; i < 50; i++)
+        queue_file_close(qf[i]);
+    TEST_INT_EQ(queue_fixture_count(MAIL_QUEUE_INCOMING), 0, "abandoned files are gone");
+    vstring_free(path);
+    queue_fixture_stop();
+}
+
+static void test_no_replace(void)
+{
+    QUEUE_FILE *qf;
+    VSTRING *path = vstring_alloc(10);
+    char buf[20] = "";
+    int fd;
+
+    queue_fixture_start();
+    qf = queue_file_create(MAIL_QUEUE_INCOMING);
+    mail_queue_path(path, MAIL_QUEUE_INCOMING, queue_file_id(qf));
+    fd = open(vstring_str(path), O_WRONLY | O_CREAT | O_EXCL, 0600);
+    TEST_CHECK(fd >= 0 && write(fd, "precious", 8) == 8, "a file already holds the queue ID");
+    close(fd);
+    queue_file_sender(qf, "s@example.org");
+    queue_file_rcpt(qf, &(QUEUE_RCPT){.address = "a@example.com"});
+    queue_file_content(qf);
+    queue_file_extra(qf);
+    msg_stderr_enable(0);
+    TEST_INT_EQ(queue_file_commit(qf), -1, "commit refuses to replace an existing file");
+    msg_stderr_enable(1);
+    TEST_INT_EQ(errno, EEXIST, "and says EEXIST");
+    queue_file_close(qf);
+    fd = open(vstring_str(path), O_RDONLY);
+    TEST_CHECK(fd >= 0 && read(fd, buf, sizeof(buf) - 1) == 8 && strcmp(buf, "precious") == 0,
+               "the existing file is untouched");
+    close(fd);
+    TEST_INT_EQ(queue_fixture_count(MAIL_QUEUE_INCOMING), 1, "the temporary file is gone");
+    vstring_free(path);
+    queue_fixture_stop();
+}
+
 /* Misuse aborts. */
 static jmp_buf panic_jump;
 
@@ -286,6 +353,8 @@ int main(void)
     msg_init("queue_file_test");
     test_layout();
     test_abort();
+    test_mode_and_ids();
+    test_no_replace();
     test_misuse();
     test_oversized_envelope();
     test_killed_writer();

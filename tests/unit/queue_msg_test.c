@@ -56,6 +56,9 @@ static const QUEUE_RCPT test_rcpts[] = {
 
 #define TEST_RCPTS (sizeof(test_rcpts) / sizeof(test_rcpts[0]))
 
+/* A different arrival time for the next message, when set. */
+static struct timeval arrival;
+
 /* Make every fifth line longer than a content record, or keep files small. */
 static bool long_lines = true;
 
@@ -82,6 +85,10 @@ static void write_message(VSTRING *id, const char *sender, int lines, bool all_a
     if (qf == NULL)
         msg_fatal("cannot create a queue file");
     vstring_strcpy(id, queue_file_id(qf));
+    if (arrival.tv_sec) {
+        queue_file_set_arrival(qf, &arrival);
+        arrival.tv_sec = 0;
+    }
     for (size_t i = 0; all_attrs && i < SESSION_ATTRS; i++)
         queue_file_attr(qf, session_attrs[i][0], session_attrs[i][1]);
     queue_file_sender(qf, sender);
@@ -191,10 +198,14 @@ static void test_round_trip(void)
     TEST_CHECK(content_same(msg, 12), "content reads again after rewind");
     queue_msg_close(msg);
 
+    arrival = (struct timeval){.tv_sec = 1234567890, .tv_usec = 654321};
     write_message(id, "", 0, false);
     status = queue_msg_open(MAIL_QUEUE_INCOMING, vstring_str(id), 0, &msg, why);
     TEST_INT_EQ(status, QUEUE_MSG_STAT_OK, "open a file with no content (%s)", vstring_str(why));
     if (status == QUEUE_MSG_STAT_OK) {
+        TEST_CHECK(queue_msg_arrival(msg).tv_sec == 1234567890 &&
+                       queue_msg_arrival(msg).tv_usec == 654321,
+                   "arrival time given by the writer");
         TEST_STR_EQ(queue_msg_sender(msg), "", "null sender");
         TEST_CHECK(content_same(msg, 0), "empty content");
         queue_msg_close(msg);
