@@ -411,7 +411,9 @@ static int queue_msg_open_file(const char *path, int flags, struct stat *st, VST
 {
     int fd;
 
-    fd = open(path, ((flags & QUEUE_MSG_FLAG_UPDATE) ? O_RDWR : O_RDONLY) | O_NOFOLLOW | O_CLOEXEC);
+    /* O_NONBLOCK: a FIFO planted in a queue must not hang the reader. */
+    fd = open(path, ((flags & QUEUE_MSG_FLAG_UPDATE) ? O_RDWR : O_RDONLY) | O_NOFOLLOW |
+                        O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) {
         if (why)
             vstring_sprintf(why, "open queue file %s: %m", path);

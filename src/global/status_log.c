@@ -195,13 +195,14 @@ static int status_log_open_append(const char *path, bool *out_created)
     int fd;
 
     for (int tries = 0; tries < 3; tries++) {
-        if ((fd = open(path, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC)) >= 0) {
+        if ((fd = open(path, O_RDWR | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) >= 0) {
             *out_created = false;
             return fd;
         }
         if (errno != ENOENT)
             return -1;
-        fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+                  0600);
         if (fd >= 0) {
             *out_created = true;
             return fd;
@@ -210,6 +211,21 @@ static int status_log_open_append(const char *path, bool *out_created)
             return -1;
     }
     return -1;
+}
+
+/* status_log_regular - refuse anything but a regular file */
+
+static int status_log_regular(int fd)
+{
+    struct stat st;
+
+    if (fstat(fd, &st) < 0)
+        return -1;
+    if (!S_ISREG(st.st_mode)) {
+        errno = EINVAL;
+        return -1;
+    }
+    return 0;
 }
 
 /* status_log_write_all - write every byte */
@@ -236,7 +252,7 @@ static int status_log_write(int fd, const VSTRING *line)
     struct stat st;
     char last = '\n';
 
-    if (flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0)
+    if (status_log_regular(fd) < 0 || flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0)
         return -1;
     if (st.st_size > 0 && pread(fd, &last, 1, st.st_size - 1) != 1)
         return -1;
@@ -291,8 +307,8 @@ STATUS_LOG *status_log_open(const char *log_queue, const char *id)
     int fd;
 
     status_log_path(path, __func__, log_queue, id);
-    if ((fd = open(vstring_str(path), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-        flock(fd, LOCK_SH) < 0) {
+    if ((fd = open(vstring_str(path), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)) < 0 ||
+        status_log_regular(fd) < 0 || flock(fd, LOCK_SH) < 0) {
         int saved_errno = errno;
 
         if (fd >= 0)

@@ -404,6 +404,10 @@ static void test_damage(void)
     TEST_CHECK(strstr(vstring_str(why), "recipients") != NULL, "and says so: %s", vstring_str(why));
 
     unlink(vstring_str(path));
+    if (mkfifo(vstring_str(path), 0600) == 0)
+        TEST_INT_EQ(open_and_read(vstring_str(id), why), QUEUE_MSG_STAT_CORRUPT,
+                    "a FIFO in the queue is refused without hanging");
+    unlink(vstring_str(path));
     if (symlink("/etc/passwd", vstring_str(path)) == 0)
         TEST_INT_EQ(open_and_read(vstring_str(id), why), QUEUE_MSG_STAT_CORRUPT,
                     "a symbolic link in the queue is refused");

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <setjmp.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -192,6 +193,19 @@ static void test_concurrent(void)
     queue_fixture_stop();
 }
 
+static void test_not_regular(void)
+{
+    queue_fixture_start();
+    msg_stderr_enable(0);
+    TEST_CHECK(mkfifo("defer/" ID, 0600) == 0, "plant a FIFO as a log");
+    TEST_INT_EQ(status_log_append(MAIL_QUEUE_DEFER, ID, &full_entry), -1,
+                "append to a FIFO is refused without hanging");
+    TEST_CHECK(status_log_open(MAIL_QUEUE_DEFER, ID) == NULL && errno == EINVAL,
+               "reading a FIFO is refused without hanging");
+    msg_stderr_enable(1);
+    queue_fixture_stop();
+}
+
 static jmp_buf panic_jump;
 
 static void test_misuse(void)
@@ -216,6 +230,7 @@ int main(void)
     test_refused();
     test_damage();
     test_concurrent();
+    test_not_regular();
     test_misuse();
     return test_summary("status_log_test");
 }
