@@ -47,8 +47,9 @@
  *	and the main.cf path.
  *
  *	config_override() sets a value that beats main.cf, as "-o name=value"
- *	does; config_override_origin() also says where it came from (for
- *	example "/etc/postfix/master.cf, line 20"), for error messages.
+ *	does; error messages then say "-o name=value". config_override_origin()
+ *	says instead where it came from (for example "/etc/postfix/master.cf,
+ *	line 20"); error messages start with that text.
  *	config_override_arg() splits "name=value" (or "{ name = value }")
  *	and overrides; it returns 0, or -1 when the text has no name.
  *	config_set_runtime() records a value the program determines itself
@@ -484,7 +485,7 @@ void config_where(CONFIG *config, const char *name, VSTRING *out)
         break;
     case CONFIG_SOURCE_OVERRIDE:
         if (ep->origin)
-            vstring_sprintf(out, "%s: -o %s=%s", ep->origin, name, value);
+            vstring_strcpy(out, ep->origin);
         else
             vstring_sprintf(out, "-o %s=%s", name, value);
         break;

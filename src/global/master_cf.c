@@ -392,6 +392,21 @@ static void master_cf_column(VSTRING *out, size_t line_start, size_t column, con
     vstring_strcat(out, text);
 }
 
+/* master_cf_word - append one argument, folding before it when asked */
+
+static void master_cf_word(VSTRING *out, size_t *line_start, const char *word, int new_line,
+                           int fold)
+{
+    if (fold && (new_line || VSTRING_LEN(out) - *line_start + 1 + strlen(word) >= 80)) {
+        vstring_strcat(out, "\n");
+        *line_start = VSTRING_LEN(out);
+        vstring_strcat(out, "    ");
+    } else {
+        vstring_addch(out, ' ');
+    }
+    vstring_strcat(out, word);
+}
+
 /* master_cf_format - one entry in postconf -M layout */
 
 void master_cf_format(const MASTER_CF_ENTRY *entry, VSTRING *out, int flags)
@@ -401,27 +416,24 @@ void master_cf_format(const MASTER_CF_ENTRY *entry, VSTRING *out, int flags)
                              entry->columns[1], entry->columns[2], entry->columns[3],
                              entry->columns[4], entry->command};
     size_t line_start = VSTRING_LEN(out);
+    int fold = flags & MASTER_CF_FORMAT_FOLD;
+    VSTRING *word = vstring_alloc(100);
     int after_option = 0;
 
     for (int i = 0; i < 8; i++)
         master_cf_column(out, line_start, columns[i], fields[i]);
     for (size_t i = 1; i < entry->argv->argc; i++) {
-        const char *word = entry->argv->argv[i];
-        int option = strcmp(word, "-o") == 0 && i + 1 < entry->argv->argc;
-        int has_space = word[strcspn(word, BLANKS)] != 0;
+        const char *arg = entry->argv->argv[i];
+        int option = strcmp(arg, "-o") == 0 && i + 1 < entry->argv->argc;
 
-        if ((flags & MASTER_CF_FORMAT_FOLD) && (option || after_option))
-            vstring_strcat(out, "\n   ");
-        vstring_addch(out, ' ');
-        if (option) {
-            word = entry->argv->argv[++i];
-            has_space = word[strcspn(word, BLANKS)] != 0;
-            vstring_sprintf_append(out, has_space ? "-o {%s}" : "-o %s", word);
-        } else {
-            vstring_sprintf_append(out, has_space ? "{%s}" : "%s", word);
-        }
+        if (option)
+            arg = entry->argv->argv[++i];
+        vstring_sprintf(word, arg[strcspn(arg, BLANKS)] ? "%s{%s}" : "%s%s", option ? "-o " : "",
+                        arg);
+        master_cf_word(out, &line_start, vstring_str(word), option || after_option, fold);
         after_option = option;
     }
+    vstring_free(word);
 }
 
 /* master_cf_register - make per-transport names known to config */

@@ -523,7 +523,7 @@ static void test_bad_values(void)
               "override named in the error");
     config_override_origin(config, VAR_SMTPD_TIMEOUT, "9z", "/etc/postfix/master.cf, line 20");
     test_dies(config, GET_TIME, VAR_SMTPD_TIMEOUT, 1,
-              "/etc/postfix/master.cf, line 20: -o smtpd_timeout=9z: bad value",
+              "/etc/postfix/master.cf, line 20: bad value \"9z\" for parameter smtpd_timeout",
               "override origin named in the error");
     config_free(config);
 }
