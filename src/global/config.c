@@ -83,8 +83,10 @@
 #include <string.h>
 
 /* Utility library. */
+#include "htable.h"
 #include "msg.h"
 #include "mymalloc.h"
+#include "readlline.h"
 #include "stringops.h"
 
 /* Global library. */
@@ -93,25 +95,11 @@
 /* The process instance, for code that cannot be handed a CONFIG. */
 static CONFIG *config_process_instance;
 
-/* config_hash - bucket of a name */
-
-static unsigned config_hash(const char *name)
-{
-    unsigned h = 2166136261u;
-
-    while (*name)
-        h = (h ^ (unsigned char)*name++) * 16777619u;
-    return h % CONFIG_HASH_SIZE;
-}
-
 /* config_table_find - entry of a name in one layer */
 
 CONFIG_ENTRY *config_table_find(const CONFIG_TABLE *table, const char *name)
 {
-    for (CONFIG_ENTRY *ep = table->buckets[config_hash(name)]; ep; ep = ep->next)
-        if (strcmp(ep->name, name) == 0)
-            return ep;
-    return NULL;
+    return table->index ? htable_find(table->index, name) : NULL;
 }
 
 /* config_table_set - add or replace a name in one layer */
@@ -122,12 +110,11 @@ CONFIG_ENTRY *config_table_set(CONFIG_TABLE *table, const char *name, const char
     CONFIG_ENTRY *ep = config_table_find(table, name);
 
     if (ep == NULL) {
-        unsigned h = config_hash(name);
-
         ep = mycalloc(1, sizeof(*ep));
         ep->name = mystrdup(name);
-        ep->next = table->buckets[h];
-        table->buckets[h] = ep;
+        if (table->index == NULL)
+            table->index = htable_create(64);
+        htable_enter(table->index, name, ep);
         if (table->count == table->size) {
             table->size = table->size ? 2 * table->size : 32;
             table->order = myrealloc(table->order, table->size * sizeof(*table->order));
@@ -155,6 +142,8 @@ void config_table_clear(CONFIG_TABLE *table)
         myfree(ep->origin);
         myfree(ep);
     }
+    if (table->index)
+        htable_free(table->index, NULL);
     myfree(table->order);
     memset(table, 0, sizeof(*table));
 }
@@ -241,47 +230,23 @@ static int config_store_line(CONFIG *config, const char *path, int line, char *t
 int config_read_file(CONFIG *config, const char *path, VSTRING *why)
 {
     FILE *fp;
-    char *buf = NULL;
-    size_t bufsize = 0;
-    ssize_t len;
-    VSTRING *logical = vstring_alloc(200);
+    VSTRING *logical;
     int lineno = 0;
-    int start = 0;
+    int first_line = 0;
     int status = 0;
 
     if ((fp = fopen(path, "r")) == NULL) {
         vstring_sprintf(why, "open %s: %s", path, strerror(errno));
-        vstring_free(logical);
         return -1;
     }
-    while (status == 0 && (len = getline(&buf, &bufsize, fp)) >= 0) {
-        lineno++;
-        while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-            buf[--len] = 0;
-        if (buf[strspn(buf, BLANKS)] == 0 || buf[strspn(buf, BLANKS)] == '#')
-            continue; /* blank and comment lines do not end a setting */
-        if (strchr(BLANKS, buf[0])) {
-            if (start == 0)
-                msg_warn("%s, line %d: text starts with white space but continues nothing: "
-                         "ignored",
-                         path, lineno);
-            else
-                vstring_strcat(logical, buf);
-            continue;
-        }
-        if (start)
-            status = config_store_line(config, path, start, vstring_str(logical), why);
-        vstring_strcpy(logical, buf);
-        start = lineno;
-    }
+    logical = vstring_alloc(200);
+    while (status == 0 && readlline(logical, fp, path, &lineno, &first_line))
+        status = config_store_line(config, path, first_line, vstring_str(logical), why);
     if (status == 0 && ferror(fp)) {
         vstring_sprintf(why, "read %s: %s", path, strerror(errno));
         status = -1;
     }
-    if (status == 0 && start)
-        status = config_store_line(config, path, start, vstring_str(logical), why);
     fclose(fp);
-    free(buf);
     vstring_free(logical);
     config_retire_cache(config);
     return status;

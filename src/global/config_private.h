@@ -8,27 +8,25 @@
 #define CONFIG_PRIVATE_H
 
 #include "argv.h"
+#include "htable.h"
 #include "config.h"
 #include "param_table.h"
 #include "vstring.h"
 
-#define CONFIG_HASH_SIZE 257 /* buckets per layer; main.cf rarely has more entries */
-
 /* One name=value pair in one layer. */
 typedef struct CONFIG_ENTRY {
-    char *name;                /* owned */
-    char *value;               /* owned, unexpanded (or expanded, in the cache layer) */
-    char *origin;              /* owned: file name or override text, may be NULL */
-    int line;                  /* line in origin, 0 when not from a file */
-    struct CONFIG_ENTRY *next; /* hash chain */
+    char *name;   /* owned */
+    char *value;  /* owned, unexpanded (or expanded, in the cache layer) */
+    char *origin; /* owned: file name or override text, may be NULL */
+    int line;     /* line in origin, 0 when not from a file */
 } CONFIG_ENTRY;
 
 /* A layer: names to entries, remembering insertion order. */
 typedef struct CONFIG_TABLE {
-    CONFIG_ENTRY *buckets[CONFIG_HASH_SIZE]; /* owned chains */
-    CONFIG_ENTRY **order;                    /* owned array, entries in first-set order */
-    size_t count;                            /* entries in use */
-    size_t size;                             /* slots in order */
+    HTABLE *index;        /* owned, NULL until the first entry: name to entry */
+    CONFIG_ENTRY **order; /* owned: the entries, in first-set order */
+    size_t count;         /* entries in use */
+    size_t size;          /* slots in order */
 } CONFIG_TABLE;
 
 struct CONFIG {

@@ -21,7 +21,8 @@
  *	the file cannot be read or an entry is malformed.
  *
  *	The format: '#' comment lines and blank lines are ignored; a line
- *	that starts with white space continues the previous entry. An entry
+ *	that starts with white space continues the previous entry (readlline(3);
+ *	one that continues nothing is skipped with a warning). An entry
  *	has the columns service, type (inet, unix, unix-dgram, fifo, pass),
  *	private, unpriv, chroot (y, n or -), wakeup (a number of seconds,
  *	optionally followed by '?', or -), maxproc (a number or -), then the
@@ -59,6 +60,7 @@
 /* Utility library. */
 #include "msg.h"
 #include "mymalloc.h"
+#include "readlline.h"
 #include "stringops.h"
 
 /* Global library. */
@@ -260,59 +262,49 @@ static void master_cf_add(MASTER_CF *master_cf, MASTER_CF_ENTRY *entry)
     master_cf->entries[master_cf->count++] = entry;
 }
 
-/* master_cf_flush - parse the pending logical line, if any */
+/* master_cf_read - parse entries from a stream */
 
-static int master_cf_flush(MASTER_CF *master_cf, const char *origin, int start, VSTRING *logical,
-                           VSTRING *why)
+static MASTER_CF *master_cf_read(FILE *fp, const char *origin, VSTRING *why)
 {
+    MASTER_CF *master_cf = mycalloc(1, sizeof(*master_cf));
+    VSTRING *logical = vstring_alloc(200);
     MASTER_CF_ENTRY *entry;
+    int lineno = 0;
+    int first_line = 0;
+    int status = 0;
 
-    if (start == 0)
-        return 0;
-    if ((entry = master_cf_entry(origin, start, vstring_str(logical), why)) == NULL)
-        return -1;
-    master_cf_add(master_cf, entry);
-    return 0;
+    master_cf->path = mystrdup(origin);
+    while (status == 0 && readlline(logical, fp, origin, &lineno, &first_line)) {
+        if ((entry = master_cf_entry(origin, first_line, vstring_str(logical), why)) == NULL)
+            status = -1;
+        else
+            master_cf_add(master_cf, entry);
+    }
+    if (status == 0 && ferror(fp)) {
+        vstring_sprintf(why, "read %s: %s", origin, strerror(errno));
+        status = -1;
+    }
+    vstring_free(logical);
+    return status == 0 ? master_cf : master_cf_free(master_cf);
 }
 
 /* master_cf_parse - parse master.cf text */
 
 MASTER_CF *master_cf_parse(const char *origin, const char *text, VSTRING *why)
 {
-    MASTER_CF *master_cf = mycalloc(1, sizeof(*master_cf));
-    VSTRING *logical = vstring_alloc(200);
-    int lineno = 0, start = 0, status = 0;
-    const char *cp = text;
+    FILE *fp;
+    MASTER_CF *master_cf;
 
-    master_cf->path = mystrdup(origin);
-    while (status == 0 && *cp) {
-        size_t len = strcspn(cp, "\n");
-        char *line = mystrndup(cp, len);
-        const char *first = line + strspn(line, BLANKS);
-
-        cp += len + (cp[len] == '\n');
-        lineno++;
-        if (*first == 0 || *first == '#') {
-            /* comments and blank lines do not end an entry */
-        } else if (strchr(BLANKS, line[0]) && start != 0) {
-            vstring_sprintf_append(logical, " %s", line);
-        } else if (strchr(BLANKS, line[0])) {
-            vstring_sprintf(why,
-                            "%s, line %d: text starts with white space but continues no "
-                            "entry",
-                            origin, lineno);
-            status = -1;
-        } else {
-            status = master_cf_flush(master_cf, origin, start, logical, why);
-            vstring_strcpy(logical, line);
-            start = lineno;
-        }
-        myfree(line);
+    if (*text == 0) {
+        master_cf = mycalloc(1, sizeof(*master_cf));
+        master_cf->path = mystrdup(origin);
+        return master_cf;
     }
-    if (status == 0)
-        status = master_cf_flush(master_cf, origin, start, logical, why);
-    vstring_free(logical);
-    return status == 0 ? master_cf : master_cf_free(master_cf);
+    if ((fp = fmemopen((void *)text, strlen(text), "r")) == NULL)
+        msg_fatal("%s: fmemopen: %m", __func__);
+    master_cf = master_cf_read(fp, origin, why);
+    fclose(fp);
+    return master_cf;
 }
 
 /* master_cf_load - read and parse a master.cf file */
@@ -320,27 +312,14 @@ MASTER_CF *master_cf_parse(const char *origin, const char *text, VSTRING *why)
 MASTER_CF *master_cf_load(const char *path, VSTRING *why)
 {
     FILE *fp;
-    VSTRING *text;
-    char buf[4096];
-    size_t n;
     MASTER_CF *master_cf;
 
     if ((fp = fopen(path, "r")) == NULL) {
         vstring_sprintf(why, "open %s: %s", path, strerror(errno));
         return NULL;
     }
-    text = vstring_alloc(4096);
-    while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-        vstring_memcat(text, buf, n);
-    if (ferror(fp)) {
-        vstring_sprintf(why, "read %s: %s", path, strerror(errno));
-        fclose(fp);
-        vstring_free(text);
-        return NULL;
-    }
+    master_cf = master_cf_read(fp, path, why);
     fclose(fp);
-    master_cf = master_cf_parse(path, vstring_str(text), why);
-    vstring_free(text);
     return master_cf;
 }
 

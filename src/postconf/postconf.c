@@ -81,42 +81,39 @@ static void postconf_load(POSTCONF *pc, const char *config_dir, const ARGV *over
     vstring_free(path);
 }
 
-int main(int argc, char **argv)
+/* postconf_options - parse the command line; return the editing mode */
+
+static POSTCONF_MODE postconf_options(int argc, char **argv, POSTCONF *pc,
+                                      const char **out_config_dir, ARGV *overrides, int *out_master)
 {
-    POSTCONF pc = {0};
     POSTCONF_MODE mode = POSTCONF_MODE_SHOW;
-    const char *config_dir = NULL;
-    ARGV *overrides = argv_alloc(5);
-    int master = 0;
     int ch;
 
-    msg_init(argv[0]);
-    msg_error_limit(1000000); /* report every problem; the exit status tells */
     while ((ch = getopt(argc, argv, "c:deEfhHMno:pvxX#")) != -1) {
         switch (ch) {
         case 'c':
-            config_dir = optarg;
+            *out_config_dir = optarg;
             break;
         case 'd':
-            pc.flags |= POSTCONF_FLAG_DEFAULTS;
+            pc->flags |= POSTCONF_FLAG_DEFAULTS;
             break;
         case 'e':
             postconf_set_mode(&mode, POSTCONF_MODE_EDIT);
             break;
         case 'f':
-            pc.flags |= POSTCONF_FLAG_FOLD;
+            pc->flags |= POSTCONF_FLAG_FOLD;
             break;
         case 'h':
-            pc.flags |= POSTCONF_FLAG_HIDE_NAME;
+            pc->flags |= POSTCONF_FLAG_HIDE_NAME;
             break;
         case 'H':
-            pc.flags |= POSTCONF_FLAG_HIDE_VALUE;
+            pc->flags |= POSTCONF_FLAG_HIDE_VALUE;
             break;
         case 'M':
-            master = 1;
+            *out_master = 1;
             break;
         case 'n':
-            pc.flags |= POSTCONF_FLAG_NONDEFAULT;
+            pc->flags |= POSTCONF_FLAG_NONDEFAULT;
             break;
         case 'o':
             argv_add(overrides, optarg);
@@ -127,7 +124,7 @@ int main(int argc, char **argv)
             msg_verbose++;
             break;
         case 'x':
-            pc.flags |= POSTCONF_FLAG_EXPAND;
+            pc->flags |= POSTCONF_FLAG_EXPAND;
             break;
         case 'X':
             postconf_set_mode(&mode, POSTCONF_MODE_REMOVE);
@@ -139,6 +136,20 @@ int main(int argc, char **argv)
             postconf_usage();
         }
     }
+    return mode;
+}
+
+int main(int argc, char **argv)
+{
+    POSTCONF pc = {0};
+    POSTCONF_MODE mode;
+    const char *config_dir = NULL;
+    ARGV *overrides = argv_alloc(5);
+    int master = 0;
+
+    msg_init(argv[0]);
+    msg_error_limit(1000000); /* report every problem; the exit status tells */
+    mode = postconf_options(argc, argv, &pc, &config_dir, overrides, &master);
     if ((pc.flags & POSTCONF_FLAG_DEFAULTS) && (pc.flags & POSTCONF_FLAG_NONDEFAULT))
         msg_fatal("options -d and -n cannot be combined");
     if (mode == POSTCONF_MODE_SHOW && optind < argc && strchr(argv[optind], '=') && !master)

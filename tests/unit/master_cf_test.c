@@ -142,7 +142,6 @@ static void test_errors(void)
         {"a unix - - - - - cmd -o\n", "line 1: -o without name=value"},
         {"a unix - - - - - cmd\n  -o novalue\n", "line 1: -o novalue: expected name=value"},
         {"a unix - - - - - cmd {unbalanced\n", "line 1: unbalanced '{'"},
-        {"  a unix - - - - - cmd\n", "line 1: text starts with white space"},
         {"ok unix - - - - - cmd\n\nbad unix - - - - -\n", "line 3: bad field count"},
     };
     VSTRING *why = vstring_alloc(100);
