@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,10 +76,11 @@ int main(void)
     run(&(SPAWN_PROPS){.argv = cat, .stdin_fd = SPAWN_FD_NULL}, out, &status);
     TEST_CHECK(VSTRING_LEN(out) == 0 && WEXITSTATUS(status) == 0, "stdin from /dev/null");
 
-    const char *sigign[] = {"/bin/sh", "-c", "grep SigIgn /proc/self/status", NULL};
+    const char *sigign[] = {"/bin/sh", "-c", "sed -n 's/^SigIgn:.//p' /proc/self/status", NULL};
     run(&(SPAWN_PROPS){.argv = sigign}, out, &status);
-    TEST_STR_EQ(vstring_str(out), "SigIgn:\t0000000000000000\n",
-                "ignored signals are not passed on");
+    TEST_CHECK(VSTRING_LEN(out) > 0 &&
+                   !(strtoull(vstring_str(out), NULL, 16) & (1ULL << (SIGPIPE - 1))),
+               "an ignored SIGPIPE is not passed on: SigIgn %s", vstring_str(out));
 
     const char *pwd[] = {"/bin/pwd", NULL};
     run(&(SPAWN_PROPS){.argv = pwd, .cwd = "/"}, out, &status);
