@@ -1,0 +1,137 @@
+/*++
+ * NAME
+ *	trigger_server - daemons woken up by short requests
+ * SYNOPSIS
+ *	#include <mail_server.h>
+ *
+ *	void	trigger_server_main(int argc, char **argv,
+ *				MAIL_SERVER_TRIGGER_FN service,
+ *				const MAIL_SERVER_PROPS *props);
+ * DESCRIPTION
+ *	trigger_server_main() starts the daemon (mail_server_start()) and
+ *	then waits for wake-up requests: on a fifo listener it reads what
+ *	is there; on a socket listener it accepts one connection and reads
+ *	until end of file, at most MAIL_SERVER_TRIGGER_MAX bytes and at most
+ *	trigger_timeout seconds. service(server, buf, len) gets the bytes
+ *	(master's periodic wake-up is the single byte "W"). The daemon uses
+ *	server->loop for its own timers and descriptors (a queue manager
+ *	schedules its work there).
+ *
+ *	max_use counts requests and max_idle the time without one, unless
+ *	the daemon sets MAIL_SERVER_FLAG_UNLIMITED. When master closes the
+ *	watch pipe the process exits between requests.
+ *
+ *	With -S the request is standard input, up to end of file.
+ * DIAGNOSTICS
+ *	Fatal: start-up problems (mail_server(3)). Read errors are warnings.
+ *--*/
+
+/* System library. */
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "sockets.h"
+#include "timed_io.h"
+
+/* Global library. */
+#include "mail_server.h"
+
+static MAIL_SERVER_TRIGGER_FN trigger_server_service; /* the daemon's service */
+
+/* trigger_server_read - read a request until end of file, the limit or the deadline */
+
+static ssize_t trigger_server_read(int fd, char *buf, size_t size, int timeout_ms)
+{
+    int64_t deadline = monotonic_ms() + timeout_ms;
+    size_t len = 0;
+
+    while (len < size) {
+        int left = (int)(deadline - monotonic_ms());
+        ssize_t n = timed_read(fd, buf + len, size - len, left < 0 ? 0 : left, NULL);
+
+        if (n < 0)
+            return len > 0 ? (ssize_t)len : -1;
+        if (n == 0)
+            break;
+        len += n;
+    }
+    return len;
+}
+
+/* trigger_server_run - one request through the service */
+
+static void trigger_server_run(MAIL_SERVER *server, const char *buf, size_t len)
+{
+    mail_server_idle_stop(server);
+    trigger_server_service(server, buf, len);
+    server->use_count++;
+    if (server->max_use > 0 && server->use_count >= server->max_use)
+        mail_server_exit(server, "use limit reached -- exiting");
+    if (mail_server_retired(server))
+        mail_server_exit(server, "master disconnect -- exiting");
+    mail_server_report(server, MAIL_SERVER_STAT_AVAIL);
+    mail_server_idle_start(server);
+}
+
+/* trigger_server_event_cb - a listener is readable */
+
+static void trigger_server_event_cb(EVENT_LOOP *unused_loop, int listen_fd, int unused_events,
+                                    void *context)
+{
+    MAIL_SERVER *server = context;
+    char buf[MAIL_SERVER_TRIGGER_MAX];
+    struct stat st;
+    ssize_t len;
+    int fd;
+
+    if (fstat(listen_fd, &st) == 0 && S_ISFIFO(st.st_mode)) {
+        if ((len = read(listen_fd, buf, sizeof(buf))) <= 0) {
+            if (len < 0 && errno != EAGAIN && errno != EINTR)
+                msg_warn("read wake-up fifo: %m");
+            return;
+        }
+        mail_server_report(server, MAIL_SERVER_STAT_BUSY);
+    } else {
+        if ((fd = sock_accept(listen_fd)) < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != ECONNABORTED)
+                msg_warn("accept connection: %m");
+            return;
+        }
+        mail_server_report(server, MAIL_SERVER_STAT_BUSY);
+        len = trigger_server_read(fd, buf, sizeof(buf),
+                                  config_get_time(server->config, VAR_TRIGGER_TIMEOUT) * 1000);
+        close(fd);
+        if (len < 0) {
+            msg_warn("read wake-up request: %m");
+            len = 0;
+        }
+    }
+    trigger_server_run(server, buf, len);
+}
+
+/* trigger_server_main - the daemon's main loop */
+
+void trigger_server_main(int argc, char **argv, MAIL_SERVER_TRIGGER_FN service,
+                         const MAIL_SERVER_PROPS *props)
+{
+    MAIL_SERVER *server = mail_server_start(argc, argv, props);
+
+    trigger_server_service = service;
+    if (server->stand_alone) {
+        char buf[MAIL_SERVER_TRIGGER_MAX];
+        ssize_t len = trigger_server_read(STDIN_FILENO, buf, sizeof(buf), 60 * 1000);
+
+        service(server, buf, len < 0 ? 0 : len);
+        mail_server_exit(server, "stand-alone request done -- exiting");
+    }
+    for (int i = 0; i < server->listen_count; i++)
+        if (event_enable_read(server->loop, MAIL_SERVER_LISTEN_FD + i, trigger_server_event_cb,
+                              server) < 0)
+            msg_fatal("watch listener descriptor %d: %m", MAIL_SERVER_LISTEN_FD + i);
+    mail_server_idle_start(server);
+    event_loop_run(server->loop);
+    mail_server_exit(server, "event loop stopped -- exiting");
+}
