@@ -146,6 +146,9 @@ static int tls_scache_server_new_cb(SSL *ssl, SSL_SESSION *session)
 
     if (app == NULL || len == 0)
         return 0;
+    /* TLS 1.3 with tickets: the ticket carries the session, nothing to store. */
+    if (SSL_version(ssl) >= TLS1_3_VERSION && !(SSL_get_options(ssl) & SSL_OP_NO_TICKET))
+        return 0;
     cache_id = tls_scache_server_id(sid, len, app->serverid);
     tls_scache_store(app, SSL_get_app_data(ssl), cache_id, session);
     myfree(cache_id);

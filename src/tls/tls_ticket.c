@@ -11,7 +11,10 @@
  *	timeout is positive, the daemon supplies ticket keys, the ticket
  *	cipher is usable and tls_ssl_options does not say NO_TICKET; one
  *	ticket is issued per handshake, resumed TLS 1.3 handshakes
- *	included, so a client that uses each ticket once keeps resuming.
+ *	included (the decryption callback asks OpenSSL to renew every TLS
+ *	1.3 ticket; left alone, OpenSSL 3.0 sends none after a resumption),
+ *	so a client that uses each ticket once keeps resuming. TLS 1.2
+ *	tickets are renewed once their key no longer encrypts.
  *	Otherwise tickets are off (SSL_OP_NO_TICKET). It returns 1 when
  *	tickets are on, 0 when off.
  *
@@ -88,8 +91,13 @@ static int tls_ticket_cb(SSL *ssl, unsigned char name[16], unsigned char *iv, EV
         OPENSSL_cleanse(&key, sizeof(key));
         return -1;
     }
-    /* A key that no longer encrypts still decrypts; have the ticket renewed. */
-    status = key.tout < time(NULL) ? 2 : 1;
+    /*
+     * A key that no longer encrypts still decrypts; have the ticket renewed.
+     * TLS 1.3: always renew. OpenSSL sends a NewSessionTicket after a resumed
+     * TLS 1.3 handshake only when asked to, and a client that uses each
+     * ticket once (as it should) would otherwise resume only once.
+     */
+    status = (key.tout < time(NULL) || SSL_version(ssl) >= TLS1_3_VERSION) ? 2 : 1;
     if (app->log_mask & TLS_LOG_CACHE)
         msg_info("%s: Decrypting session ticket, key expiration: %ld", state->namaddr,
                  (long)key.tout);
