@@ -36,7 +36,10 @@
  *	With QUEUE_MSG_FLAG_UPDATE the file is opened for the update
  *	functions below; with QUEUE_MSG_FLAG_LOCK it is locked exclusively
  *	for as long as it is open, and a file that another process holds
- *	locked is not opened. The result is QUEUE_MSG_STAT_OK with the
+ *	locked is not opened. QUEUE_MSG_FLAG_SHARED takes a shared lock
+ *	instead (delivery agents: many may share a file); with both flags
+ *	the exclusive lock is a test that no one else holds the file, and
+ *	is then turned into a shared one (qmgr). The result is QUEUE_MSG_STAT_OK with the
  *	handle in *out_msg, or one of QUEUE_MSG_STAT_MISSING, _BUSY,
  *	_CORRUPT (the file is damaged or incomplete; move it to the corrupt
  *	queue) or _ERROR (a system error; try later), with a reason that
@@ -428,6 +431,14 @@ static int queue_msg_open_file(const char *path, int flags, struct stat *st, VST
         return -QUEUE_MSG_STAT_CORRUPT;
     }
     if ((flags & QUEUE_MSG_FLAG_LOCK) && flock(fd, LOCK_EX | LOCK_NB) < 0) {
+        int busy = errno == EWOULDBLOCK;
+
+        if (why)
+            vstring_sprintf(why, "lock queue file %s: %m", path);
+        close(fd);
+        return busy ? -QUEUE_MSG_STAT_BUSY : -QUEUE_MSG_STAT_ERROR;
+    }
+    if ((flags & QUEUE_MSG_FLAG_SHARED) && flock(fd, LOCK_SH | LOCK_NB) < 0) {
         int busy = errno == EWOULDBLOCK;
 
         if (why)

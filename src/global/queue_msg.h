@@ -37,6 +37,7 @@ typedef struct QUEUE_SCHED {
 /* queue_msg_open() flags. */
 #define QUEUE_MSG_FLAG_UPDATE (1 << 0) /* open for marking and rescheduling */
 #define QUEUE_MSG_FLAG_LOCK   (1 << 1) /* exclusive lock, or QUEUE_MSG_STAT_BUSY */
+#define QUEUE_MSG_FLAG_SHARED (1 << 2) /* shared lock (after LOCK's test), or _BUSY */
 
 /* queue_msg_open() results. */
 #define QUEUE_MSG_STAT_OK      0 /* opened and valid */
