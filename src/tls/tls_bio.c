@@ -129,6 +129,8 @@ int tls_bio_attach(TLS_SESS_STATE *state, const TLS_TRANSPORT *transport)
     SSL_set_bio(state->ssl, ssl_bio, ssl_bio);
     SSL_set_app_data(state->ssl, state);
     SSL_set_info_callback(state->ssl, tls_bio_info_cb);
+    if (state->log_mask & TLS_LOG_TLSPKTS)
+        SSL_set_msg_callback(state->ssl, tls_log_packet);
     state->engine = engine;
     return 0;
 }

@@ -14,6 +14,8 @@
  *	const char *tls_received_comment(VSTRING *out,
  *				const TLS_SESS_STATE *state, bool ask_ccert);
  *	void	tls_log_info(const TLS_SESS_STATE *state, int where, int ret);
+ *	void	tls_log_packet(int write_p, int version, int content_type,
+ *				const void *buf, size_t len, SSL *ssl, void *arg);
  * DESCRIPTION
  *	tls_log_mask() converts a *_tls_loglevel value (see tls_log.h) to
  *	TLS_LOG_* bits. It returns -1 after a warning that names param_name
@@ -44,6 +46,11 @@
  *	requested)"). Names are sanitised for use in a comment.
  *
  *	tls_log_info() is the OpenSSL state trace (loglevel 2).
+ *
+ *	tls_log_packet() is an OpenSSL message callback that dumps protocol
+ *	messages in hex and ASCII: handshake, alert and change-cipher-spec
+ *	messages at loglevel 3 (ssl-expert), application data too at 4
+ *	(ssl-developer).
  *--*/
 
 #include <ctype.h>
@@ -265,4 +272,54 @@ void tls_log_info(const TLS_SESS_STATE *state, int where, int ret)
     } else if ((where & SSL_CB_EXIT) && ret == 0) {
         msg_info("%s:failed in %s", role, SSL_state_string_long(ssl));
     }
+}
+
+/* tls_log_content_name - name of a TLS content type */
+
+static const char *tls_log_content_name(int content_type)
+{
+    switch (content_type) {
+    case SSL3_RT_CHANGE_CIPHER_SPEC:
+        return "change cipher spec";
+    case SSL3_RT_ALERT:
+        return "alert";
+    case SSL3_RT_HANDSHAKE:
+        return "handshake";
+    case SSL3_RT_APPLICATION_DATA:
+        return "application data";
+    default:
+        return NULL;
+    }
+}
+
+/* tls_log_packet - hex dump of protocol messages */
+
+void tls_log_packet(int write_p, int version, int content_type, const void *buf, size_t len,
+                    SSL *ssl, void *arg)
+{
+    const TLS_SESS_STATE *state = SSL_get_app_data(ssl);
+    const unsigned char *data = buf;
+    const char *what = tls_log_content_name(content_type);
+    VSTRING *line;
+
+    if (state == NULL || what == NULL ||
+        (content_type == SSL3_RT_APPLICATION_DATA && !(state->log_mask & TLS_LOG_ALLPKTS)))
+        return;
+    msg_info("%s: %s %s %s (%zu bytes)", state->namaddr, write_p ? "write" : "read",
+             SSL_get_version(ssl), what, len);
+    line = vstring_alloc(100);
+    for (size_t off = 0; off < len; off += 16) {
+        vstring_sprintf(line, "%04zx ", off);
+        for (size_t i = off; i < off + 16; i++) {
+            if (i < len)
+                vstring_sprintf_append(line, "%02x%c", data[i], i == off + 7 ? '-' : ' ');
+            else
+                vstring_strcat(line, "   ");
+        }
+        vstring_strcat(line, " ");
+        for (size_t i = off; i < off + 16 && i < len; i++)
+            vstring_addch(line, isprint(data[i]) ? data[i] : '.');
+        msg_info("%s", vstring_str(line));
+    }
+    vstring_free(line);
 }

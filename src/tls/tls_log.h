@@ -13,6 +13,9 @@
 #define TLS_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
+#include <openssl/ssl.h>
 
 #include "vstring.h"
 #include "tls.h"
@@ -36,5 +39,7 @@ extern void tls_log_summary(const TLS_SESS_STATE *state);
 extern void tls_log_peercert(const TLS_SESS_STATE *state);
 extern const char *tls_received_comment(VSTRING *out, const TLS_SESS_STATE *state, bool ask_ccert);
 extern void tls_log_info(const TLS_SESS_STATE *state, int where, int ret);
+extern void tls_log_packet(int write_p, int version, int content_type, const void *buf, size_t len,
+                           SSL *ssl, void *arg);
 
 #endif

@@ -13,7 +13,8 @@
  *	void	tls_server_free(TLS_APPL_STATE *ctx);
  * DESCRIPTION
  *	tls_server_init() builds the per-process server context: protocol
- *	range, cipher grade and exclusions, key exchange groups and FFDHE
+ *	range, cipher grade and exclusions (plus aNULL when asking for client
+ *	certificates), key exchange groups and FFDHE
  *	parameters, trusted CAs and (with ask_ccert) the CA name list sent
  *	to clients, the server keys and chains, session caching and tickets
  *	through props->cache, and the SNI callback when props->sni_lookup is
@@ -162,14 +163,19 @@ static int tls_server_keys(TLS_APPL_STATE *app, SSL_CTX *ctx, const TLS_SERVER_I
 static SSL_CTX *tls_server_ctx(TLS_APPL_STATE *app, const TLS_SERVER_INIT_PROPS *props,
                                VSTRING *why)
 {
-    SSL_CTX *ctx = tls_appl_ctx_new(app, props->protocols ? props->protocols : "",
-                                    props->cipher_grade ? props->cipher_grade : "medium",
-                                    props->cipher_exclusions, why);
-    VSTRING *param;
+    VSTRING *param = vstring_alloc(40);
+    SSL_CTX *ctx;
 
-    if (ctx == NULL)
+    /* A server that asks for client certificates cannot use anonymous ciphers. */
+    vstring_sprintf(param, "%s%s", props->cipher_exclusions ? props->cipher_exclusions : "",
+                    props->ask_ccert ? " aNULL" : "");
+    ctx = tls_appl_ctx_new(app, props->protocols ? props->protocols : "",
+                           props->cipher_grade ? props->cipher_grade : "medium", vstring_str(param),
+                           why);
+    if (ctx == NULL) {
+        vstring_free(param);
         return NULL;
-    param = vstring_alloc(40);
+    }
     vstring_sprintf(param, "%s_tls_dh1024_param_file", app->param_prefix);
     tls_dh_apply_params(ctx, vstring_str(param), props->dh1024_param_file);
     vstring_free(param);

@@ -214,6 +214,29 @@ static void test_shutdown(void)
     tls_test_pair_free(&pair);
 }
 
+/* Loglevel 3 dumps the handshake; loglevel 1 does not. */
+static void test_packet_dump(void)
+{
+    TLS_APPL_STATE *loud = tls_server_init(&(TLS_SERVER_INIT_PROPS){
+        .log_level = "3", .chain_files = tls_test_file("ecdsa-chain.pem")});
+    TLS_CLIENT_START_PROPS cprops = client_props(TLS_LEV_ENCRYPT, NULL);
+    TLS_SERVER_START_PROPS sprops = {.ctx = loud, .namaddr = "loud[198.51.100.7]"};
+    TLS_TEST_PAIR pair;
+
+    tls_test_log_reset();
+    cprops.nexthop = "dump.example";
+    tls_test_pair(&pair, &cprops, &sprops, 0);
+    TEST_INT_EQ(tls_test_handshake(&pair), 0, "dump: handshake");
+    TEST_CHECK(tls_test_logged("loud[198.51.100.7]: read ") > 0 &&
+                   tls_test_logged("0000 16 03") + tls_test_logged("0000 01 00") > 0,
+               "dump: handshake messages in hex at loglevel 3");
+    TEST_INT_EQ(tls_test_logged("mail.example.com[192.0.2.1]:25: read"), 0,
+                "dump: nothing from the loglevel 1 client");
+    TEST_CHECK(tls_test_logged("SSL_accept:") > 0, "dump: state trace at loglevel 3");
+    tls_test_pair_free(&pair);
+    tls_server_free(loud);
+}
+
 int main(void)
 {
     msg_stderr_enable(getenv("TLS_TEST_VERBOSE") != NULL);
@@ -231,6 +254,7 @@ int main(void)
     test_bulk();
     test_coalesced_ticket();
     test_shutdown();
+    test_packet_dump();
     tls_server_free(server_ctx);
     tls_client_free(client_ctx);
     tls_scache_mem_free(client_cache);
