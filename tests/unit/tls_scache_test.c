@@ -160,6 +160,14 @@ static void test_tls12_session_id(void)
     }
     teardown(&s);
 
+    s = setup("NO_TICKET", 3600);
+    for (int i = 1; i <= 4; i++) {
+        r = one_connection(&s, TLS_LEV_VERIFY, NULL);
+        TEST_CHECK(r.ok && r.reused == (i > 1), "TLS 1.3 stateful (NO_TICKET): connection %d %s", i,
+                   i > 1 ? "resumes" : "is a full handshake");
+    }
+    teardown(&s);
+
     s = setup("", 0);
     r = one_connection(&s, TLS_LEV_VERIFY, "<=TLSv1.2");
     r = one_connection(&s, TLS_LEV_VERIFY, "<=TLSv1.2");
