@@ -1,0 +1,292 @@
+/*++
+ * NAME
+ *	postfix_check - the checks of "postfix check"
+ * SYNOPSIS
+ *	#include "postfix.h"
+ *
+ *	int	postfix_check(CONFIG *config, int flags);
+ * DESCRIPTION
+ *	postfix_check() checks an installation and repairs what can be
+ *	repaired safely. It returns the number of errors; warnings do not
+ *	count. With POSTFIX_CHECK_FLAG_QUIET only errors are reported (start
+ *	and reload run the same checks).
+ *
+ *	main.cf: every value must fit its parameter (errors); unknown
+ *	parameter names are reported with the closest known name (warnings).
+ *
+ *	master.cf: it must parse (errors); a service whose program is not an
+ *	executable file gets a warning.
+ *
+ *	Directories: queue_directory and in it every queue, private, public
+ *	and pid, and data_directory, are created when missing: queues,
+ *	private and data_directory mode 0700, maildrop 0730 and public 0710
+ *	with the setgid_group, pid 0755. Run as root, the directories belong
+ *	to mail_owner (pid to root), and existing ones with another owner get
+ *	a warning; run as another user they belong to that user.
+ *
+ *	Private keys: every *_tls_key_file, *_tls_dkey_file,
+ *	*_tls_eckey_file and *_tls_chain_files of main.cf and of master.cf
+ *	-o overrides that names a world-readable file gets a warning (once
+ *	per file), and so does a file that does not exist.
+ * DIAGNOSTICS
+ *	"error: ..." and "warning: ..." lines on standard error and in the
+ *	log.
+ *--*/
+
+/* System library. */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "mymalloc.h"
+
+/* Global library. */
+#include "mail_owner.h"
+#include "mail_queue.h"
+
+/* Application-specific. */
+#include "postfix.h"
+
+/* Parameters that name files with private keys. */
+static const char *const postfix_check_key_params[] = {
+    VAR_SMTPD_TLS_KEY_FILE,
+    VAR_SMTPD_TLS_DKEY_FILE,
+    VAR_SMTPD_TLS_ECKEY_FILE,
+    VAR_SMTPD_TLS_CHAIN_FILES,
+    VAR_SMTP_TLS_KEY_FILE,
+    VAR_SMTP_TLS_DKEY_FILE,
+    VAR_SMTP_TLS_ECKEY_FILE,
+    VAR_SMTP_TLS_CHAIN_FILES,
+    VAR_LMTP_TLS_KEY_FILE,
+    VAR_LMTP_TLS_DKEY_FILE,
+    VAR_LMTP_TLS_ECKEY_FILE,
+    VAR_LMTP_TLS_CHAIN_FILES,
+    VAR_TLSPROXY_TLS_KEY_FILE,
+    VAR_TLSPROXY_TLS_DKEY_FILE,
+    VAR_TLSPROXY_TLS_ECKEY_FILE,
+    VAR_TLSPROXY_TLS_CHAIN_FILES,
+    NULL,
+};
+
+/* The state of one check run. */
+typedef struct POSTFIX_CHECK {
+    CONFIG *config;   /* what is checked */
+    int flags;        /* POSTFIX_CHECK_FLAG_* */
+    int errors;       /* errors so far */
+    bool root;        /* running as root: ownership matters */
+    ARGV *key_files;  /* key files already checked */
+    MAIL_OWNER owner; /* mail_owner, when root */
+} POSTFIX_CHECK;
+
+/* postfix_check_error - one error */
+
+static void postfix_check_error(POSTFIX_CHECK *state, const char *text)
+{
+    msg_error("%s", text);
+    state->errors++;
+}
+
+/* postfix_check_report - config_validate() and config_check_names() reports */
+
+static void postfix_check_report(CONFIG_REPORT_LEVEL level, const char *text, void *context)
+{
+    POSTFIX_CHECK *state = context;
+
+    if (level == CONFIG_REPORT_ERROR)
+        postfix_check_error(state, text);
+    else if (!(state->flags & POSTFIX_CHECK_FLAG_QUIET))
+        msg_warn("%s", text);
+}
+
+/* postfix_check_name_report - unknown names are warnings */
+
+static void postfix_check_name_report(CONFIG_REPORT_LEVEL unused_level, const char *text,
+                                      void *context)
+{
+    POSTFIX_CHECK *state = context;
+
+    if (!(state->flags & POSTFIX_CHECK_FLAG_QUIET))
+        msg_warn("%s", text);
+}
+
+/* postfix_check_mkdir - create a missing directory; check an existing one */
+
+static void postfix_check_mkdir(POSTFIX_CHECK *state, const char *path, mode_t mode, uid_t uid,
+                                gid_t gid)
+{
+    struct stat st;
+
+    if (lstat(path, &st) == 0) {
+        if (!S_ISDIR(st.st_mode)) {
+            VSTRING *text = vstring_alloc(100);
+
+            vstring_sprintf(text, "%s exists and is not a directory", path);
+            postfix_check_error(state, vstring_str(text));
+            vstring_free(text);
+        } else if (state->root && uid != (uid_t)-1 && st.st_uid != uid &&
+                   !(state->flags & POSTFIX_CHECK_FLAG_QUIET)) {
+            msg_warn("not owned by %s: %s", config_get_str(state->config, VAR_MAIL_OWNER), path);
+        }
+        return;
+    }
+    if (mkdir(path, mode) < 0 || chmod(path, mode) < 0 ||
+        ((uid != (uid_t)-1 || gid != (gid_t)-1) && chown(path, uid, gid) < 0)) {
+        VSTRING *text = vstring_alloc(100);
+
+        vstring_sprintf(text, "create directory %s: %m", path);
+        postfix_check_error(state, vstring_str(text));
+        vstring_free(text);
+    }
+}
+
+/* postfix_check_dirs - the queue directory tree and the data directory */
+
+static void postfix_check_dirs(POSTFIX_CHECK *state)
+{
+    const char *queue_dir = config_get_str(state->config, VAR_QUEUE_DIRECTORY);
+    uid_t uid = state->root ? state->owner.uid : (uid_t)-1;
+    gid_t gid = state->root ? state->owner.gid : (gid_t)-1;
+    gid_t setgid_gid = state->root ? state->owner.setgid_gid : (gid_t)-1;
+    VSTRING *path = vstring_alloc(100);
+    const char *queue;
+
+    postfix_check_mkdir(state, queue_dir, 0755, state->root ? 0 : (uid_t)-1, (gid_t)-1);
+    for (int i = 0; (queue = mail_queue_name(i)) != NULL; i++) {
+        bool maildrop = strcmp(queue, MAIL_QUEUE_MAILDROP) == 0;
+
+        vstring_sprintf(path, "%s/%s", queue_dir, queue);
+        postfix_check_mkdir(state, vstring_str(path), maildrop ? 0730 : 0700, uid,
+                            maildrop ? setgid_gid : gid);
+    }
+    vstring_sprintf(path, "%s/private", queue_dir);
+    postfix_check_mkdir(state, vstring_str(path), 0700, uid, gid);
+    vstring_sprintf(path, "%s/public", queue_dir);
+    postfix_check_mkdir(state, vstring_str(path), 0710, uid, setgid_gid);
+    vstring_sprintf(path, "%s/%s", queue_dir,
+                    config_get_str(state->config, VAR_PROCESS_ID_DIRECTORY));
+    postfix_check_mkdir(state, vstring_str(path), 0755, state->root ? 0 : (uid_t)-1, (gid_t)-1);
+    postfix_check_mkdir(state, config_get_str(state->config, VAR_DATA_DIRECTORY), 0700, uid, gid);
+    vstring_free(path);
+}
+
+/* postfix_check_key_files - warn about readable private keys in a file list */
+
+static void postfix_check_key_files(POSTFIX_CHECK *state, const char *param, const char *value,
+                                    const char *where)
+{
+    ARGV *files = argv_split(value, ", \t\r\n");
+    struct stat st;
+
+    for (size_t i = 0; i < files->argc; i++) {
+        const char *file = files->argv[i];
+        size_t seen;
+
+        for (seen = 0; seen < state->key_files->argc; seen++)
+            if (strcmp(state->key_files->argv[seen], file) == 0)
+                break;
+        if (seen < state->key_files->argc)
+            continue;
+        argv_add(state->key_files, file);
+        if (stat(file, &st) < 0)
+            msg_warn("%s%s%s = %s: %s: %m", where, *where ? ": " : "", param, value, file);
+        else if (S_ISREG(st.st_mode) && (st.st_mode & S_IROTH))
+            msg_warn("%s%s%s: private key file %s is world-readable (mode %04o): "
+                     "run \"chmod o-rwx %s\"",
+                     where, *where ? ": " : "", param, file, (unsigned)(st.st_mode & 07777), file);
+    }
+    argv_free(files);
+}
+
+/* postfix_check_keys - private keys of main.cf and of master.cf overrides */
+
+static void postfix_check_keys(POSTFIX_CHECK *state, const MASTER_CF *master_cf)
+{
+    VSTRING *value = vstring_alloc(100);
+    VSTRING *why = vstring_alloc(100);
+    VSTRING *where = vstring_alloc(100);
+
+    for (int i = 0; postfix_check_key_params[i]; i++)
+        postfix_check_key_files(state, postfix_check_key_params[i],
+                                config_get_str(state->config, postfix_check_key_params[i]), "");
+    for (size_t e = 0; master_cf && e < master_cf->count; e++) {
+        const MASTER_CF_ENTRY *entry = master_cf->entries[e];
+
+        for (size_t o = 0; o < entry->overrides->argc; o++) {
+            const char *setting = entry->overrides->argv[o];
+            const char *eq = strchr(setting, '=');
+
+            for (int i = 0; eq && postfix_check_key_params[i]; i++) {
+                if (strncmp(setting, postfix_check_key_params[i], eq - setting) != 0 ||
+                    postfix_check_key_params[i][eq - setting] != 0)
+                    continue;
+                if (config_expand(state->config, eq + 1, value, why) < 0)
+                    continue; /* config_validate() has reported it */
+                vstring_sprintf(where, "%s, line %d, service %s", entry->file, entry->line,
+                                entry->service);
+                postfix_check_key_files(state, postfix_check_key_params[i], vstring_str(value),
+                                        vstring_str(where));
+            }
+        }
+    }
+    vstring_free(value);
+    vstring_free(why);
+    vstring_free(where);
+}
+
+/* postfix_check_programs - every service's program must be there */
+
+static void postfix_check_programs(POSTFIX_CHECK *state, const MASTER_CF *master_cf)
+{
+    const char *daemon_dir = config_get_str(state->config, VAR_DAEMON_DIRECTORY);
+    VSTRING *path = vstring_alloc(100);
+
+    for (size_t e = 0; e < master_cf->count; e++) {
+        const MASTER_CF_ENTRY *entry = master_cf->entries[e];
+
+        if (entry->command[0] == '/')
+            vstring_strcpy(path, entry->command);
+        else
+            vstring_sprintf(path, "%s/%s", daemon_dir, entry->command);
+        if (access(vstring_str(path), X_OK) < 0)
+            msg_warn("%s, line %d: service %s: program %s: %m", entry->file, entry->line,
+                     entry->service, vstring_str(path));
+    }
+    vstring_free(path);
+}
+
+/* postfix_check - check and repair an installation */
+
+int postfix_check(CONFIG *config, int flags)
+{
+    POSTFIX_CHECK state = {.config = config, .flags = flags, .root = geteuid() == 0};
+    ARGV *key_files = argv_alloc(10);
+    VSTRING *why = vstring_alloc(100);
+    VSTRING *path = vstring_alloc(100);
+    MASTER_CF *master_cf;
+
+    state.key_files = key_files;
+    msg_error_limit(1000);
+    (void)config_validate(config, postfix_check_report, &state);
+    vstring_sprintf(path, "%s/%s", config_directory(config), CONFIG_MASTER_CF);
+    if ((master_cf = master_cf_load(vstring_str(path), why)) == NULL)
+        postfix_check_error(&state, vstring_str(why));
+    (void)config_check_names(config, master_cf, postfix_check_name_report, &state);
+    if (state.root && mail_owner_lookup(config, &state.owner, why) < 0)
+        postfix_check_error(&state, vstring_str(why));
+    else
+        postfix_check_dirs(&state);
+    if (!(flags & POSTFIX_CHECK_FLAG_QUIET)) {
+        postfix_check_keys(&state, master_cf);
+        if (master_cf)
+            postfix_check_programs(&state, master_cf);
+    }
+    if (master_cf)
+        master_cf_free(master_cf);
+    argv_free(key_files);
+    vstring_free(why);
+    vstring_free(path);
+    return state.errors;
+}

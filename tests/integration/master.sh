@@ -1,0 +1,210 @@
+#!/bin/bash
+# master.sh - master(8), the mail_server(3) loops and postfix(1), run by an
+# ordinary user: start, status, spawning on demand, maxproc, max_use,
+# max_idle, wake-ups, throttling, kill -9 of a child, a second start,
+# reload (add, remove, malformed master.cf) and stop.
+#
+# Run as root, the instance belongs to a throw-away account that this test
+# creates and removes.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/integration/lib/instance.sh"
+probe=$top/obj/tests/helpers/probe_service
+
+# check NAME - "ok - NAME" when the previous command's status is zero
+check() {
+    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
+}
+
+# field LINE NAME - the value of NAME=value in a probe greeting
+field() {
+    sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"
+}
+
+# greet PORT - connect, print the greeting, say quit
+greet() {
+    local fd line
+    exec {fd}<>"/dev/tcp/127.0.0.1/$1" || return 1
+    read -t 5 -r line <&"$fd"
+    echo quit >&"$fd"
+    exec {fd}>&-
+    [ -n "$line" ] && echo "$line"
+}
+
+# count_procs PATTERN - instance processes whose command line contains PATTERN
+count_procs() {
+    instance_procs | grep -cF -- "$1"
+}
+
+if [ ! -x "$probe" ]; then
+    echo "not ok - $probe is not built (make test builds it)"
+    exit 1
+fi
+
+# The ordinary user.
+user=
+if [ "$(id -u)" -eq 0 ]; then
+    user=mtat$$
+    useradd -M -N -d /nonexistent -s /usr/sbin/nologin "$user" || exit 1
+    INSTANCE_USER=$user
+fi
+remove_user() {
+    instance_cleanup
+    [ -n "$user" ] && userdel "$user" 2>/dev/null
+}
+
+instance_create
+trap remove_user EXIT
+read -r p_busy p_use p_new p_broken <<<"$(free_port 4 | tr '\n' ' ')"
+instance_main_cf "service_throttle_time = 60s"
+instance_master_cf \
+    "# name type private unpriv chroot wakeup maxproc command" \
+    "127.0.0.1:$p_busy inet n - n - 2 $probe" \
+    "127.0.0.1:$p_use  inet n - n - - $probe -v" \
+    "    -o max_use=2 -o { max_idle = 1s }" \
+    "wake unix - - n 1 1 $probe trigger" \
+    "127.0.0.1:$p_broken inet n - n - - $top/obj/tests/helpers/no-such-program"
+
+# Start and status.
+instance_start
+check "postfix start as an ordinary user"
+instance_postfix status 2>&1 | grep -q "the Postfix mail system is running: PID: $INSTANCE_MASTER_PID"
+check "postfix status names the running master"
+instance_wait_log "daemon started -- version [0-9.]+, configuration $INSTANCE_CONF"
+check "master logs its start"
+want_user=$(id -un ${user:+"$user"})
+[ "$(ps -o user= -p "$INSTANCE_MASTER_PID")" = "$want_user" ]
+check "master runs as $want_user"
+[ "$(count_procs "127.0.0.1:$p_busy")" -eq 0 ]
+check "no service process before the first connection"
+
+# Spawning on demand.
+hello=$(greet "$p_busy")
+pid=$(field "$hello" pid)
+[ -n "$pid" ] && instance_procs | grep -q " $pid .*-n 127.0.0.1:$p_busy -t inet"
+check "a connection spawns a service process with -n service -t inet"
+[ "$(field "$hello" uid)" = "$(id -u ${user:+"$user"})" ]
+check "the service runs as the user who started the instance"
+
+# maxproc 2: two held connections, a third waits until one ends.
+exec {c1}<>"/dev/tcp/127.0.0.1/$p_busy"
+exec {c2}<>"/dev/tcp/127.0.0.1/$p_busy"
+read -t 5 -r h1 <&"$c1"
+read -t 5 -r h2 <&"$c2"
+[ -n "$h1" ] && [ -n "$h2" ] && [ "$(field "$h1" pid)" != "$(field "$h2" pid)" ]
+check "two concurrent clients get two processes"
+exec {c3}<>"/dev/tcp/127.0.0.1/$p_busy"
+read -t 1 -r h3 <&"$c3"
+[ -z "$h3" ]
+check "a third client waits at maxproc 2"
+[ "$(count_procs "127.0.0.1:$p_busy")" -eq 2 ]
+check "the process table holds 2 processes for the service"
+instance_wait_log "service \"127.0.0.1:$p_busy\" .* has reached its process limit \"2\"" 5
+check "master warns that the process limit is reached"
+echo quit >&"$c1"
+read -t 5 -r h3 <&"$c3"
+[ -n "$h3" ]
+check "the third client is served when another one leaves"
+echo quit >&"$c2"
+echo quit >&"$c3"
+exec {c1}>&- {c2}>&- {c3}>&-
+
+# max_use 2: the process leaves after two clients; max_idle 1s.
+u1=$(greet "$p_use")
+u2=$(greet "$p_use")
+upid=$(field "$u1" pid)
+[ "$(field "$u1" use)" = 1 ] && [ "$(field "$u2" use)" = 2 ] && [ "$(field "$u2" pid)" = "$upid" ]
+check "one process serves two clients in turn"
+instance_wait_gone "$upid" 5 && instance_wait_log "\[$upid\]: use limit reached -- exiting" 2
+check "max_use: the process exits after 2 clients"
+u3=$(greet "$p_use")
+ipid=$(field "$u3" pid)
+[ -n "$ipid" ] && [ "$ipid" != "$upid" ] && [ "$(field "$u3" use)" = 1 ]
+check "max_use: the next client gets a new process"
+instance_wait_gone "$ipid" 5 && instance_wait_log "\[$ipid\]: idle timeout -- exiting" 2
+check "max_idle: an idle process exits after 1s"
+
+# Wake-up requests every second.
+instance_wait_log "probe_service\[[0-9]+\]: wakeup request \"W\"" 5
+check "master sends wake-up requests to a unix service"
+
+# A program that cannot start is throttled, and master carries on.
+(exec 3<>"/dev/tcp/127.0.0.1/$p_broken") 2>/dev/null
+instance_wait_log "no-such-program: bad command startup -- throttling" 5
+check "a service whose program is missing is throttled"
+
+# kill -9 of a child.
+hello=$(greet "$p_busy")
+kpid=$(field "$hello" pid)
+kill -9 "$kpid"
+instance_wait_log "warning: process $probe pid $kpid killed by signal 9" 5
+check "master logs a child killed by signal 9"
+hello=$(greet "$p_busy")
+[ -n "$hello" ] && [ "$(field "$hello" pid)" != "$kpid" ]
+check "master serves the next connection after kill -9 of a child"
+kill -0 "$INSTANCE_MASTER_PID"
+check "master survives its children"
+
+# A second start on the same queue directory.
+out=$(instance_postfix start 2>&1)
+[ $? -ne 0 ] && grep -q "the Postfix mail system is already running" <<<"$out"
+check "a second postfix start is refused"
+out=$(instance_run "$top/libexec/master" -c "$INSTANCE_CONF" -w 2>&1)
+[ $? -ne 0 ] && grep -q "master.pid is locked by another process (pid $INSTANCE_MASTER_PID)" <<<"$out"
+check "a second master on the same queue directory is refused"
+
+# Reload: a new service answers.
+instance_master_cf "127.0.0.1:$p_new inet n - n - - $probe"
+instance_postfix reload >/dev/null 2>&1
+check "postfix reload"
+instance_wait_log "reload -- version [0-9.]+, configuration $INSTANCE_CONF" 5
+check "master logs the reload"
+instance_wait_port "$p_new" 5 && hello=$(greet "$p_new") && [ "$(field "$hello" service)" = "127.0.0.1:$p_new" ]
+check "reload: an added service answers"
+hello=$(greet "$p_busy")
+[ -n "$hello" ]
+check "reload: an unchanged service still answers"
+
+# Reload: a removed service goes away.
+grep -v "^127.0.0.1:$p_new " "$INSTANCE_CONF/master.cf" >"$INSTANCE_DIR/master.cf.new"
+cat "$INSTANCE_DIR/master.cf.new" >"$INSTANCE_CONF/master.cf"
+instance_postfix reload >/dev/null 2>&1
+gone=1
+for _ in $(seq 1 100); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p_new") 2>/dev/null; then
+        gone=0
+        break
+    fi
+    sleep 0.05
+done
+[ "$gone" -eq 0 ]
+check "reload: a removed service stops listening"
+
+# Reload: a malformed master.cf is refused, and the services stay.
+cp "$INSTANCE_CONF/master.cf" "$INSTANCE_DIR/master.cf.good"
+instance_master_cf "bad-entry inet"
+out=$(instance_postfix reload 2>&1)
+[ $? -ne 0 ] && grep -q "master.cf, line [0-9]*" <<<"$out"
+check "postfix reload refuses a malformed master.cf and names the line"
+kill -HUP "$INSTANCE_MASTER_PID"
+instance_wait_log "master.cf, line [0-9]+: .*configuration not reloaded" 5
+check "master refuses a malformed master.cf on SIGHUP"
+hello=$(greet "$p_busy")
+[ -n "$hello" ]
+check "the running configuration stays after a refused reload"
+cp "$INSTANCE_DIR/master.cf.good" "$INSTANCE_CONF/master.cf"
+
+# Stop.
+instance_postfix stop >/dev/null 2>&1
+check "postfix stop"
+left=$(instance_procs)
+[ -z "$left" ]
+check "postfix stop leaves no process behind"
+if [ -n "$left" ]; then echo "$left" | sed 's/^/#   /'; fi
+out=$(instance_postfix status 2>&1)
+[ $? -ne 0 ] && grep -q "the Postfix mail system is not running" <<<"$out"
+check "postfix status says it is not running"
+! (exec 3<>"/dev/tcp/127.0.0.1/$p_busy") 2>/dev/null
+check "the listeners are closed"
+grep -q "terminating on signal 15" "$INSTANCE_LOG"
+check "master logs its end"
