@@ -264,7 +264,7 @@
     "0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"
 
 #define VAR_SMTPD_FORBID_BARE_NEWLINE "smtpd_forbid_bare_newline"
-#define DEF_SMTPD_FORBID_BARE_NEWLINE "no"
+#define DEF_SMTPD_FORBID_BARE_NEWLINE "normalize"
 
 #define VAR_SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS "smtpd_forbid_bare_newline_exclusions"
 #define DEF_SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS "$mynetworks"

@@ -1,0 +1,155 @@
+/*
+ * smtpd.h - the SMTP server: per-session state shared by the command modules
+ *
+ * One SMTPD_STATE per client connection. smtpd.c owns the command table
+ * and the loop; smtpd_helo.c, smtpd_mail.c, smtpd_rcpt.c, smtpd_data.c,
+ * smtpd_starttls.c and smtpd_simple.c hold the commands, each split into
+ * a check step (syntax and protocol state: may refuse) and a proceed
+ * step (policy and action). smtpd_chat.c does replies and line input,
+ * smtpd_state.c allocation and the resets that RFC 5321 and RFC 3207
+ * require.
+ */
+#ifndef SMTPD_H
+#define SMTPD_H
+
+#include <stdbool.h>
+#include <sys/time.h>
+
+#include "argv.h"
+#include "vstream.h"
+#include "vstring.h"
+
+#include "smtpd_config.h"
+
+typedef struct SMTPD_QUEUE SMTPD_QUEUE;             /* smtpd_queue.h */
+typedef struct SMTPD_TLS_SESSION SMTPD_TLS_SESSION; /* smtpd_tls.h */
+
+/* Why the session ends (SMTPD_STATE.end); SMTPD_END_NONE while it goes on. */
+typedef enum SMTPD_END {
+    SMTPD_END_NONE,    /* keep reading commands */
+    SMTPD_END_QUIT,    /* QUIT was answered */
+    SMTPD_END_EOF,     /* the client went away: "lost connection after ..." */
+    SMTPD_END_TIMEOUT, /* smtpd_timeout or a handshake timeout */
+    SMTPD_END_CLOSE,   /* we closed after a final 421/5xx reply (already logged) */
+} SMTPD_END;
+
+/* Most commands the table may hold (for the per-command counters). */
+#define SMTPD_CMD_MAX 24
+
+/* EHLO keywords that smtpd_discard_ehlo_keywords can hide (ehlo_discard). */
+#define SMTPD_EHLO_PIPELINING   (1 << 0)
+#define SMTPD_EHLO_SIZE         (1 << 1)
+#define SMTPD_EHLO_VRFY         (1 << 2)
+#define SMTPD_EHLO_STARTTLS     (1 << 3)
+#define SMTPD_EHLO_AUTH         (1 << 4)
+#define SMTPD_EHLO_ENHANCEDCODE (1 << 5)
+#define SMTPD_EHLO_8BITMIME     (1 << 6)
+#define SMTPD_EHLO_DSN          (1 << 7)
+#define SMTPD_EHLO_SILENT       (1 << 8) /* "silent-discard": do not log the discard */
+
+/* Arguments of the MAIL or RCPT command being processed (check -> proceed). */
+typedef struct SMTPD_ARGS {
+    char *address;    /* internal form, owned */
+    long size;        /* MAIL SIZE=, or -1 */
+    const char *body; /* MAIL BODY=: "7bit" or "8bitmime" (static), or NULL */
+    int dsn_ret;      /* MAIL RET=: SMTPD_DSN_RET_*, or 0 */
+    char *dsn_envid;  /* MAIL ENVID= (xtext decoded), owned, or NULL */
+    int dsn_notify;   /* RCPT NOTIFY=: REC_NOTIFY_* mask, or 0 */
+    char *dsn_orcpt;  /* RCPT ORCPT= "type;xtext" as given, owned, or NULL */
+} SMTPD_ARGS;
+
+#define SMTPD_DSN_RET_FULL 1
+#define SMTPD_DSN_RET_HDRS 2
+
+typedef struct SMTPD_STATE {
+    const SMTPD_CONFIG *cfg; /* process settings, not owned */
+    VSTREAM *in;             /* client input; owned by the caller */
+    VSTREAM *out;            /* client output (== in on a socket); owned by the caller */
+    bool stand_alone;        /* sendmail -bs: no TLS, no policy, maildrop */
+
+    /* The client. */
+    char *name;         /* verified host name, or "unknown"; owned */
+    char *reverse_name; /* unverified PTR name, or "unknown"; owned */
+    char *addr;         /* printable address; owned */
+    char *rfc_addr;     /* address as in Received: ("IPv6:..." for IPv6); owned */
+    char *port;         /* client port, or "unknown"; owned */
+    char *namaddr;      /* name[addr] (with :port if smtpd_client_port_logging); owned */
+    char *local_addr;   /* our end of the connection, or ""; owned */
+
+    /* The session. */
+    const char *where;            /* protocol stage for log lines: "CONNECT", "MAIL", ...; static */
+    SMTPD_END end;                /* why the loop stops */
+    int error_count;              /* errors without delivering mail */
+    int cmd_ok[SMTPD_CMD_MAX];    /* per table entry: commands that succeeded */
+    int cmd_total[SMTPD_CMD_MAX]; /* per table entry: commands seen */
+    int unknown_total;            /* unrecognised commands */
+    VSTRING *line;                /* command line buffer; owned */
+    VSTRING *reply;               /* the last reply sent, for log lines; owned */
+    VSTRING *scratch;             /* temporary text; owned */
+    VSTRING *verdict;             /* reply of a rejecting restriction; owned */
+    bool bare_lf_seen;            /* the last line read ended in a bare LF */
+    bool bare_lf_strict;          /* this client gets the bare-LF defence (not excluded) */
+
+    /* HELO/EHLO. */
+    char *helo_name;      /* HELO/EHLO argument, owned, or NULL */
+    const char *protocol; /* "SMTP", "ESMTP", "ESMTPS", ...; static */
+    int ehlo_discard;     /* SMTPD_EHLO_* hidden from this client */
+
+    /* Early policy results when smtpd_delay_reject = no. */
+    char *client_reject; /* reply that every MAIL/RCPT gets, owned, or NULL */
+    char *helo_reject;   /* likewise for the HELO restrictions */
+
+    /* The mail transaction. */
+    char *sender;           /* MAIL FROM address, owned; non-NULL: in a transaction */
+    const char *encoding;   /* "7bit" or "8bitmime" (static), or NULL */
+    char *dsn_envid;        /* owned, or NULL */
+    int dsn_ret;            /* SMTPD_DSN_RET_*, or 0 */
+    long declared_size;     /* MAIL SIZE=, or -1 */
+    int rcpt_count;         /* recipients accepted */
+    char *recipient;        /* last accepted recipient, owned, or NULL */
+    SMTPD_QUEUE *queue;     /* the open queue file, owned, or NULL */
+    char *queue_id;         /* its queue ID, owned, or NULL */
+    struct timeval arrival; /* when the transaction started */
+    long data_size;         /* DATA bytes received so far */
+    SMTPD_ARGS args;        /* the MAIL/RCPT command in progress */
+
+    /* TLS. */
+    SMTPD_TLS_SESSION *tls; /* the active TLS session, owned, or NULL */
+
+    /* SASL authentication (filled by the AUTH command when it exists). */
+    char *sasl_username; /* owned, or NULL */
+    char *sasl_method;   /* owned, or NULL */
+} SMTPD_STATE;
+
+#define SMTPD_IN_TRANSACTION(s) ((s)->sender != NULL)
+#define SMTPD_TLS_ACTIVE(s)     ((s)->tls != NULL)
+#define SMTPD_AUTHENTICATED(s)  ((s)->sasl_username != NULL)
+
+/* smtpd_state.c */
+extern SMTPD_STATE *smtpd_state_alloc(const SMTPD_CONFIG *cfg, VSTREAM *in, VSTREAM *out,
+                                      bool stand_alone);
+extern void smtpd_state_free(SMTPD_STATE *state);
+extern void smtpd_helo_reset(SMTPD_STATE *state);
+extern void smtpd_mail_reset(SMTPD_STATE *state);
+extern void smtpd_args_reset(SMTPD_ARGS *args);
+extern void smtpd_set_protocol(SMTPD_STATE *state);
+
+/* smtpd_chat.c */
+extern void smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+extern void smtpd_reply_lines(SMTPD_STATE *state, const ARGV *lines);
+extern int smtpd_flush(SMTPD_STATE *state);
+extern int smtpd_read_line(SMTPD_STATE *state, VSTRING *buf, int limit, bool *out_partial);
+extern int smtpd_read_command(SMTPD_STATE *state);
+extern void smtpd_log_reject(SMTPD_STATE *state, const char *action, const char *text,
+                             const char *recipient);
+extern void smtpd_close(SMTPD_STATE *state, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* smtpd_peer.c */
+extern void smtpd_peer_init(SMTPD_STATE *state);
+
+/* smtpd.c */
+extern void smtpd_session(SMTPD_STATE *state);
+
+#endif

@@ -1,0 +1,455 @@
+/*++
+ * NAME
+ *	smtpd_check - SMTP server access restrictions
+ * SYNOPSIS
+ *	#include "smtpd_check.h"
+ *
+ *	SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props);
+ *	SMTPD_CHECKS *smtpd_check_free(SMTPD_CHECKS *checks);
+ *
+ *	int	smtpd_check_stage(SMTPD_CHECKS *checks, SMTPD_STAGE stage,
+ *				const SMTPD_CHECK_FACTS *facts,
+ *				VSTRING *reply);
+ *	int	smtpd_check_rcpt(SMTPD_CHECKS *checks, bool delay_reject,
+ *				const SMTPD_CHECK_FACTS *facts,
+ *				VSTRING *reply);
+ *	bool	smtpd_check_empty(const SMTPD_CHECKS *checks,
+ *				SMTPD_STAGE stage);
+ *	const char *smtpd_check_stage_name(SMTPD_STAGE stage);
+ *
+ *	Private to the smtpd_check modules:
+ *
+ *	int	smtpd_check_reject(SMTPD_CHECK_CTX *ctx, int code,
+ *				const char *dsn, const char *fmt, ...);
+ *	int	smtpd_check_tokens(SMTPD_CHECK_CTX *ctx, char **tokens,
+ *				const char *origin);
+ *	MAPS	*smtpd_check_table(SMTPD_CHECKS *checks, const char *name);
+ *	const char *smtpd_check_reply_class(SMTPD_STAGE stage);
+ * DESCRIPTION
+ *	smtpd_check_init() parses the restriction lists and the restriction
+ *	classes (each name in smtpd_restriction_classes is a parameter whose
+ *	value is a list), opens every table they name and every address
+ *	class (mynetworks, mydestination, relay_domains, the virtual
+ *	domains, relay_clientcerts). A list is a sequence of restriction
+ *	names separated by commas or white space; check_*_access takes the
+ *	next element as its table ("hash:/etc/postfix/access").
+ *
+ *	It also refuses to build an open relay: smtpd_relay_restrictions,
+ *	or when that is empty smtpd_recipient_restrictions, must contain
+ *	reject_unauth_destination, defer_unauth_destination, reject or
+ *	defer before any unconditional permit.
+ *
+ *	smtpd_check_stage() evaluates one list against the facts. It
+ *	returns SMTPD_CHECK_OK when a restriction permitted (which ends this
+ *	list only), SMTPD_CHECK_REJECT with the SMTP reply in reply
+ *	("554 5.7.1 <a@b>: Relay access denied"), or SMTPD_CHECK_DUNNO when
+ *	the list ran out. Lookup failures defer (4xx), and a restriction
+ *	name that an access table returns but that does not exist gets
+ *	"451 4.3.5 Server configuration error".
+ *
+ *	smtpd_check_rcpt() is the RCPT decision: with delay_reject the
+ *	client, HELO and sender lists first, then the relay and recipient
+ *	lists; the first rejection wins.
+ *
+ *	smtpd_check_empty() tells whether a list has no restrictions.
+ *	smtpd_check_stage_name() returns the parameter name of a stage.
+ *
+ *	smtpd_check_reject() formats a rejection reply into ctx->reply,
+ *	making the enhanced status code agree with the reply code, and
+ *	returns SMTPD_CHECK_REJECT. smtpd_check_tokens() evaluates a token
+ *	list (origin names it for messages). smtpd_check_table() opens a
+ *	table once per process. smtpd_check_reply_class() is the reply text
+ *	of a stage ("Recipient address").
+ * DIAGNOSTICS
+ *	Fatal: an unknown restriction, a missing table argument, a bad
+ *	address pattern list, an open relay configuration, all naming the
+ *	parameter. Warnings: an unknown restriction name found at run time.
+ *--*/
+
+#include <stdio.h>
+#include <string.h>
+
+#include "argv.h"
+#include "dict.h"
+#include "htable.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "stringops.h"
+#include "vstring.h"
+
+#include "domain_find.h"
+#include "maps.h"
+#include "match_list.h"
+
+#include "smtpd_check_private.h"
+
+/* The restrictions; adding one takes a line here and a function. */
+static const SMTPD_RESTRICTION smtpd_restrictions[] = {
+    {"permit", smtpd_check_permit, 0},
+    {"reject", smtpd_check_reject_all, SMTPD_RESTRICTION_RELAY},
+    {"defer", smtpd_check_defer_all, SMTPD_RESTRICTION_RELAY},
+    {"permit_mynetworks", smtpd_check_permit_mynetworks, 0},
+    {"permit_auth_destination", smtpd_check_permit_auth_destination, 0},
+    {"reject_unauth_destination", smtpd_check_reject_unauth_destination, SMTPD_RESTRICTION_RELAY},
+    {"defer_unauth_destination", smtpd_check_defer_unauth_destination, SMTPD_RESTRICTION_RELAY},
+    {"permit_sasl_authenticated", smtpd_check_permit_sasl, 0},
+    {"permit_tls_clientcerts", smtpd_check_permit_tls_clientcerts, 0},
+    {"permit_tls_all_clientcerts", smtpd_check_permit_tls_all_clientcerts, 0},
+    {"check_ccert_access", smtpd_check_ccert_access, SMTPD_RESTRICTION_TABLE},
+    {"check_client_access", smtpd_check_client_access, SMTPD_RESTRICTION_TABLE},
+    {"check_helo_access", smtpd_check_helo_access, SMTPD_RESTRICTION_TABLE},
+    {"check_sender_access", smtpd_check_sender_access, SMTPD_RESTRICTION_TABLE},
+    {"check_recipient_access", smtpd_check_recipient_access, SMTPD_RESTRICTION_TABLE},
+    {"reject_non_fqdn_helo_hostname", smtpd_check_reject_non_fqdn_helo, 0},
+    {"reject_non_fqdn_sender", smtpd_check_reject_non_fqdn_sender, 0},
+    {"reject_non_fqdn_recipient", smtpd_check_reject_non_fqdn_recipient, 0},
+    {NULL, NULL, 0},
+};
+
+/* Parameter names and reply texts per stage. */
+static const char *const smtpd_stage_names[SMTPD_STAGE_COUNT] = {
+    "smtpd_client_restrictions", "smtpd_helo_restrictions",      "smtpd_sender_restrictions",
+    "smtpd_relay_restrictions",  "smtpd_recipient_restrictions", "smtpd_data_restrictions",
+};
+static const char *const smtpd_stage_classes[SMTPD_STAGE_COUNT] = {
+    "Client host",       "Helo command",      "Sender address",
+    "Recipient address", "Recipient address", "Data command",
+};
+
+#define SMTPD_CHECK_DELIM ", \t\r\n"
+
+/* smtpd_check_stage_name - parameter name of a stage */
+
+const char *smtpd_check_stage_name(SMTPD_STAGE stage)
+{
+    return smtpd_stage_names[stage];
+}
+
+/* smtpd_check_reply_class - reply text of a stage */
+
+const char *smtpd_check_reply_class(SMTPD_STAGE stage)
+{
+    return smtpd_stage_classes[stage];
+}
+
+/* smtpd_restriction_find - look up a restriction by name */
+
+static const SMTPD_RESTRICTION *smtpd_restriction_find(const char *name)
+{
+    for (const SMTPD_RESTRICTION *r = smtpd_restrictions; r->name; r++)
+        if (strcmp(r->name, name) == 0)
+            return r;
+    return NULL;
+}
+
+/* smtpd_check_table - open a table once per process */
+
+MAPS *smtpd_check_table(SMTPD_CHECKS *checks, const char *name)
+{
+    MAPS *maps;
+
+    if ((maps = htable_find(checks->tables, name)) == NULL) {
+        maps = maps_create("smtpd access table", name, DICT_FLAG_LOCK);
+        htable_enter(checks->tables, name, maps);
+    }
+    return maps;
+}
+
+/* smtpd_check_split - a list's value as tokens */
+
+static ARGV *smtpd_check_split(const char *value)
+{
+    ARGV *tokens = argv_alloc(8);
+    char *copy = mystrdup(value ? value : "");
+    char *cp = copy, *token;
+
+    while ((token = mystrtok_braced(&cp, SMTPD_CHECK_DELIM)) != NULL)
+        argv_add(tokens, token);
+    myfree(copy);
+    return tokens;
+}
+
+/* smtpd_check_parse - check a token list and open its tables */
+
+static void smtpd_check_parse(SMTPD_CHECKS *checks, ARGV *tokens, const char *param)
+{
+    for (size_t i = 0; i < tokens->argc; i++) {
+        const char *name = tokens->argv[i];
+        const SMTPD_RESTRICTION *r;
+
+        if (htable_find(checks->classes, name))
+            continue;
+        if ((r = smtpd_restriction_find(name)) == NULL)
+            msg_fatal("%s: unknown restriction \"%s\"", param, name);
+        if (!checks->ask_ccert &&
+            (r->fn == smtpd_check_ccert_access || r->fn == smtpd_check_permit_tls_clientcerts ||
+             r->fn == smtpd_check_permit_tls_all_clientcerts))
+            msg_warn("%s: \"%s\" has no effect without smtpd_tls_ask_ccert = yes", param, name);
+        if ((r->flags & SMTPD_RESTRICTION_TABLE) == 0)
+            continue;
+        if (i + 1 >= tokens->argc || strchr(tokens->argv[i + 1], ':') == NULL)
+            msg_fatal("%s: restriction \"%s\" needs a type:table argument", param, name);
+        (void)smtpd_check_table(checks, tokens->argv[++i]);
+    }
+}
+
+/* smtpd_check_classes - parse smtpd_restriction_classes */
+
+static void smtpd_check_classes(SMTPD_CHECKS *checks, const SMTPD_CHECK_PROPS *props)
+{
+    ARGV *names = smtpd_check_split(props->restriction_classes);
+
+    /* Enter all names first: a class may name another one. */
+    for (size_t i = 0; i < names->argc; i++) {
+        const char *value =
+            props->class_value ? props->class_value(props->class_context, names->argv[i]) : NULL;
+
+        if (value == NULL)
+            msg_fatal("smtpd_restriction_classes: class \"%s\" has no definition", names->argv[i]);
+        if (smtpd_restriction_find(names->argv[i]))
+            msg_fatal("smtpd_restriction_classes: class \"%s\" has the name of a restriction",
+                      names->argv[i]);
+        htable_enter(checks->classes, names->argv[i], smtpd_check_split(value));
+    }
+    for (size_t i = 0; i < names->argc; i++)
+        smtpd_check_parse(checks, htable_find(checks->classes, names->argv[i]), names->argv[i]);
+    argv_free(names);
+}
+
+/* smtpd_check_guarded - does a list stop relaying before it permits? */
+
+static bool smtpd_check_guarded(const ARGV *tokens)
+{
+    for (size_t i = 0; i < tokens->argc; i++) {
+        const SMTPD_RESTRICTION *r = smtpd_restriction_find(tokens->argv[i]);
+
+        if (r == NULL)
+            continue;
+        if (r->flags & SMTPD_RESTRICTION_RELAY)
+            return true;
+        if (r->fn == smtpd_check_permit)
+            return false;
+        if (r->flags & SMTPD_RESTRICTION_TABLE)
+            i++;
+    }
+    return false;
+}
+
+/* smtpd_check_match_list - an address class, fatal when malformed */
+
+static MATCH_LIST *smtpd_check_match_list(const char *param, const char *value,
+                                          const char *parent_list)
+{
+    VSTRING *why = vstring_alloc(100);
+    ARGV *parents = argv_split(parent_list ? parent_list : "", SMTPD_CHECK_DELIM);
+    int flags = MATCH_FLAG_NONE;
+    MATCH_LIST *list;
+
+    for (size_t i = 0; i < parents->argc; i++)
+        if (strcmp(parents->argv[i], param) == 0)
+            flags |= MATCH_FLAG_PARENT;
+    if ((list = match_list_create(param, value ? value : "", flags, why)) == NULL)
+        msg_fatal("%s: %s", param, vstring_str(why));
+    argv_free(parents);
+    vstring_free(why);
+    return list;
+}
+
+/* smtpd_check_access_parent - access(5) parent domain style */
+
+static int smtpd_check_access_parent(const char *parent_list)
+{
+    ARGV *parents = argv_split(parent_list ? parent_list : "", SMTPD_CHECK_DELIM);
+    int style = DOMAIN_FIND_DOT_PARENT;
+
+    for (size_t i = 0; i < parents->argc; i++)
+        if (strcmp(parents->argv[i], "smtpd_access_maps") == 0)
+            style = DOMAIN_FIND_PARENT;
+    argv_free(parents);
+    return style;
+}
+
+/* smtpd_check_init - parse and open everything */
+
+SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props)
+{
+    SMTPD_CHECKS *checks = mycalloc(1, sizeof(*checks));
+    const char *parents = props->parent_domain_matches_subdomains;
+
+    checks->classes = htable_create(10);
+    checks->tables = htable_create(10);
+    checks->ask_ccert = props->ask_ccert;
+    smtpd_check_classes(checks, props);
+    for (int stage = 0; stage < SMTPD_STAGE_COUNT; stage++) {
+        checks->lists[stage] = smtpd_check_split(props->lists[stage]);
+        smtpd_check_parse(checks, checks->lists[stage], smtpd_stage_names[stage]);
+    }
+    if (!smtpd_check_guarded(checks->lists[SMTPD_STAGE_RELAY]) &&
+        !smtpd_check_guarded(checks->lists[SMTPD_STAGE_RECIPIENT]))
+        msg_fatal("in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, "
+                  "specify at least one working instance of: reject_unauth_destination, "
+                  "defer_unauth_destination, reject or defer");
+    checks->mynetworks = smtpd_check_match_list("mynetworks", props->mynetworks, parents);
+    checks->mydestination = smtpd_check_match_list("mydestination", props->mydestination, parents);
+    checks->relay_domains = smtpd_check_match_list("relay_domains", props->relay_domains, parents);
+    checks->virtual_alias_domains =
+        smtpd_check_match_list("virtual_alias_domains", props->virtual_alias_domains, parents);
+    checks->virtual_mailbox_domains =
+        smtpd_check_match_list("virtual_mailbox_domains", props->virtual_mailbox_domains, parents);
+    if (props->relay_clientcerts && *props->relay_clientcerts)
+        checks->relay_clientcerts =
+            maps_create("relay_clientcerts", props->relay_clientcerts, DICT_FLAG_LOCK);
+    checks->access_parent = smtpd_check_access_parent(parents);
+    checks->null_key =
+        mystrdup(props->null_access_lookup_key ? props->null_access_lookup_key : "<>");
+    checks->delimiters = mystrdup(props->recipient_delimiter ? props->recipient_delimiter : "");
+    checks->reject_code = props->reject_code;
+    checks->defer_code = props->defer_code;
+    checks->access_reject_code = props->access_map_reject_code;
+    checks->access_defer_code = props->access_map_defer_code;
+    checks->relay_reject_code = props->relay_domains_reject_code;
+    checks->non_fqdn_reject_code = props->non_fqdn_reject_code;
+    return checks;
+}
+
+/* smtpd_check_free_argv - htable destructor */
+
+static void smtpd_check_free_argv(void *ptr)
+{
+    argv_free(ptr);
+}
+
+/* smtpd_check_free_maps - htable destructor */
+
+static void smtpd_check_free_maps(void *ptr)
+{
+    maps_free(ptr);
+}
+
+/* smtpd_check_free - close everything */
+
+SMTPD_CHECKS *smtpd_check_free(SMTPD_CHECKS *checks)
+{
+    for (int stage = 0; stage < SMTPD_STAGE_COUNT; stage++)
+        argv_free(checks->lists[stage]);
+    htable_free(checks->classes, smtpd_check_free_argv);
+    htable_free(checks->tables, smtpd_check_free_maps);
+    match_list_free(checks->mynetworks);
+    match_list_free(checks->mydestination);
+    match_list_free(checks->relay_domains);
+    match_list_free(checks->virtual_alias_domains);
+    match_list_free(checks->virtual_mailbox_domains);
+    if (checks->relay_clientcerts)
+        maps_free(checks->relay_clientcerts);
+    myfree(checks->null_key);
+    myfree(checks->delimiters);
+    myfree(checks);
+    return NULL;
+}
+
+/* smtpd_check_reject - format a rejection reply */
+
+int smtpd_check_reject(SMTPD_CHECK_CTX *ctx, int code, const char *dsn, const char *fmt, ...)
+{
+    va_list ap;
+    int reply_class = code / 100;
+
+    if (reply_class != 4 && reply_class != 5) {
+        msg_warn("bad reply code %d in a restriction; using 451", code);
+        code = 451;
+        reply_class = 4;
+    }
+    vstring_sprintf(ctx->reply, "%d %c%s ", code, '0' + reply_class, dsn + 1);
+    va_start(ap, fmt);
+    vstring_vsprintf_append(ctx->reply, fmt, ap);
+    va_end(ap);
+    return SMTPD_CHECK_REJECT;
+}
+
+/* smtpd_check_config_error - a restriction that cannot be evaluated */
+
+static int smtpd_check_config_error(SMTPD_CHECK_CTX *ctx)
+{
+    return smtpd_check_reject(ctx, 451, "4.3.5", "Server configuration error");
+}
+
+/* smtpd_check_tokens - evaluate a token list */
+
+int smtpd_check_tokens(SMTPD_CHECK_CTX *ctx, char **tokens, const char *origin)
+{
+    int result = SMTPD_CHECK_DUNNO;
+
+    if (++ctx->depth > SMTPD_CHECK_MAX_DEPTH) {
+        msg_warn("%s: restrictions nest more than %d levels deep", origin, SMTPD_CHECK_MAX_DEPTH);
+        ctx->depth--;
+        return smtpd_check_config_error(ctx);
+    }
+    for (char **tp = tokens; *tp && result == SMTPD_CHECK_DUNNO; tp++) {
+        ARGV *class = htable_find(ctx->checks->classes, *tp);
+        const SMTPD_RESTRICTION *r;
+        MAPS *table = NULL;
+
+        if (class) {
+            result = smtpd_check_tokens(ctx, class->argv, *tp);
+            continue;
+        }
+        if ((r = smtpd_restriction_find(*tp)) == NULL) {
+            msg_warn("%s: unknown restriction \"%s\"", origin, *tp);
+            result = smtpd_check_config_error(ctx);
+            break;
+        }
+        if (r->flags & SMTPD_RESTRICTION_TABLE) {
+            if (tp[1] == NULL || strchr(tp[1], ':') == NULL) {
+                msg_warn("%s: restriction \"%s\" needs a type:table argument", origin, *tp);
+                result = smtpd_check_config_error(ctx);
+                break;
+            }
+            table = smtpd_check_table(ctx->checks, *++tp);
+        }
+        result = r->fn(ctx, table);
+    }
+    ctx->depth--;
+    return result;
+}
+
+/* smtpd_check_stage - evaluate one restriction list */
+
+int smtpd_check_stage(SMTPD_CHECKS *checks, SMTPD_STAGE stage, const SMTPD_CHECK_FACTS *facts,
+                      VSTRING *reply)
+{
+    SMTPD_CHECK_CTX ctx = {
+        .checks = checks,
+        .facts = facts,
+        .stage = stage,
+        .reply = reply,
+        .depth = 0,
+    };
+
+    VSTRING_RESET(reply);
+    return smtpd_check_tokens(&ctx, checks->lists[stage]->argv, smtpd_stage_names[stage]);
+}
+
+/* smtpd_check_rcpt - the decision for one recipient */
+
+int smtpd_check_rcpt(SMTPD_CHECKS *checks, bool delay_reject, const SMTPD_CHECK_FACTS *facts,
+                     VSTRING *reply)
+{
+    static const SMTPD_STAGE delayed[] = {SMTPD_STAGE_CLIENT, SMTPD_STAGE_HELO, SMTPD_STAGE_SENDER};
+    static const SMTPD_STAGE always[] = {SMTPD_STAGE_RELAY, SMTPD_STAGE_RECIPIENT};
+
+    if (delay_reject)
+        for (size_t i = 0; i < sizeof(delayed) / sizeof(delayed[0]); i++)
+            if (smtpd_check_stage(checks, delayed[i], facts, reply) == SMTPD_CHECK_REJECT)
+                return SMTPD_CHECK_REJECT;
+    for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
+        if (smtpd_check_stage(checks, always[i], facts, reply) == SMTPD_CHECK_REJECT)
+            return SMTPD_CHECK_REJECT;
+    return SMTPD_CHECK_OK;
+}
+
+/* smtpd_check_empty - a list without restrictions */
+
+bool smtpd_check_empty(const SMTPD_CHECKS *checks, SMTPD_STAGE stage)
+{
+    return checks->lists[stage]->argc == 0;
+}

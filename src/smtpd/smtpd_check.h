@@ -1,0 +1,93 @@
+/*
+ * smtpd_check.h - SMTP server access restrictions
+ *
+ * The restriction lists of main.cf (smtpd_client_restrictions, ...,
+ * smtpd_data_restrictions) are parsed once by smtpd_check_init(), which
+ * opens every table they name and refuses a bad list (fatal, naming the
+ * parameter), including a configuration that would make an open relay.
+ * Per decision, the caller describes the session in an SMTPD_CHECK_FACTS
+ * and asks one stage; a rejection comes back as a complete SMTP reply.
+ *
+ *	r = smtpd_check_stage(checks, SMTPD_STAGE_RECIPIENT, &facts, reply);
+ *	if (r == SMTPD_CHECK_REJECT)
+ *	    ... send vstring_str(reply) ...
+ */
+#ifndef SMTPD_CHECK_H
+#define SMTPD_CHECK_H
+
+#include <stdbool.h>
+
+#include "vstring.h"
+
+typedef struct SMTPD_CHECKS SMTPD_CHECKS;
+
+/* The restriction lists, in the order they are evaluated at RCPT time. */
+typedef enum SMTPD_STAGE {
+    SMTPD_STAGE_CLIENT,    /* smtpd_client_restrictions */
+    SMTPD_STAGE_HELO,      /* smtpd_helo_restrictions */
+    SMTPD_STAGE_SENDER,    /* smtpd_sender_restrictions */
+    SMTPD_STAGE_RELAY,     /* smtpd_relay_restrictions */
+    SMTPD_STAGE_RECIPIENT, /* smtpd_recipient_restrictions */
+    SMTPD_STAGE_DATA,      /* smtpd_data_restrictions */
+    SMTPD_STAGE_COUNT,
+} SMTPD_STAGE;
+
+/* Results. */
+#define SMTPD_CHECK_DUNNO  0 /* no decision: the list ran out */
+#define SMTPD_CHECK_OK     1 /* permitted (ends this list only) */
+#define SMTPD_CHECK_REJECT 2 /* refused; the reply is filled in */
+
+/* Settings; strings are main.cf values, borrowed during smtpd_check_init() only. */
+typedef struct SMTPD_CHECK_PROPS {
+    const char *lists[SMTPD_STAGE_COUNT]; /* the restriction lists */
+    const char *restriction_classes;      /* smtpd_restriction_classes */
+    /* The value of a restriction class parameter, or NULL. */
+    const char *(*class_value)(void *context, const char *name);
+    void *class_context;                          /* for class_value */
+    const char *mynetworks;                       /* networks for permit_mynetworks */
+    const char *mydestination;                    /* local domains */
+    const char *relay_domains;                    /* domains we relay to */
+    const char *virtual_alias_domains;            /* also our destinations */
+    const char *virtual_mailbox_domains;          /* also our destinations */
+    const char *parent_domain_matches_subdomains; /* parameter names */
+    const char *relay_clientcerts;                /* tables of trusted client cert fingerprints */
+    const char *null_access_lookup_key;           /* key for the null sender */
+    const char *recipient_delimiter;              /* address extension delimiters */
+    int reject_code;                              /* reject_code */
+    int defer_code;                               /* defer_code */
+    int access_map_reject_code;                   /* access_map_reject_code */
+    int access_map_defer_code;                    /* access_map_defer_code */
+    int relay_domains_reject_code;                /* relay_domains_reject_code */
+    int non_fqdn_reject_code;                     /* non_fqdn_reject_code */
+    bool ask_ccert; /* smtpd_tls_ask_ccert (or req_ccert), for warnings */
+} SMTPD_CHECK_PROPS;
+
+/* What a decision may depend on; strings borrowed for the call. */
+typedef struct SMTPD_CHECK_FACTS {
+    const char *name;              /* client host name or "unknown" */
+    const char *addr;              /* client address */
+    const char *namaddr;           /* name[addr] */
+    const char *local_addr;        /* our address on this connection, or "" */
+    const char *helo;              /* HELO/EHLO name, or NULL */
+    const char *sender;            /* MAIL FROM (internal form), "" for <>, or NULL */
+    const char *recipient;         /* RCPT TO (internal form), or NULL */
+    bool sasl_authenticated;       /* the client used AUTH */
+    bool tls_active;               /* a TLS session is up */
+    bool ccert_trusted;            /* the client certificate chain verified */
+    const char *ccert_fprint;      /* client certificate fingerprint, or NULL */
+    const char *ccert_pkey_fprint; /* its public-key fingerprint, or NULL */
+    /* Log a "warn"/"info" access action; text is the table's message. */
+    void (*log_action)(void *context, const char *action, const char *text);
+    void *log_context; /* for log_action */
+} SMTPD_CHECK_FACTS;
+
+extern SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props);
+extern SMTPD_CHECKS *smtpd_check_free(SMTPD_CHECKS *checks);
+extern int smtpd_check_stage(SMTPD_CHECKS *checks, SMTPD_STAGE stage,
+                             const SMTPD_CHECK_FACTS *facts, VSTRING *reply);
+extern int smtpd_check_rcpt(SMTPD_CHECKS *checks, bool delay_reject, const SMTPD_CHECK_FACTS *facts,
+                            VSTRING *reply);
+extern bool smtpd_check_empty(const SMTPD_CHECKS *checks, SMTPD_STAGE stage);
+extern const char *smtpd_check_stage_name(SMTPD_STAGE stage);
+
+#endif

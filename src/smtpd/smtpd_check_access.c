@@ -1,0 +1,279 @@
+/*++
+ * NAME
+ *	smtpd_check_access - access(5) table restrictions
+ * SYNOPSIS
+ *	#include "smtpd_check_private.h"
+ *
+ *	int	smtpd_check_client_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+ *	int	smtpd_check_helo_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+ *	int	smtpd_check_sender_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+ *	int	smtpd_check_recipient_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+ *	int	smtpd_check_ccert_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+ * DESCRIPTION
+ *	These implement check_client_access, check_helo_access,
+ *	check_sender_access, check_recipient_access and
+ *	check_ccert_access: look the client, HELO name, sender, recipient or
+ *	client certificate up in table in the access(5) search order, and
+ *	act on the value found.
+ *
+ *	Search orders: the client host name and its parent domains, then the
+ *	client address and its networks; the HELO name and its parent
+ *	domains; addresses as "user@domain", "domain" (and parents),
+ *	"user@" (smtpd_null_access_lookup_key for the null sender); the
+ *	certificate fingerprint, then the public-key fingerprint. Parent
+ *	domains match as "example.com" or as ".example.com" depending on
+ *	whether parent_domain_matches_subdomains lists smtpd_access_maps.
+ *
+ *	Values: OK (or all digits) permits; REJECT [text] and DEFER [text]
+ *	refuse with access_map_reject_code or access_map_defer_code; "4NN
+ *	text" and "5NN text" refuse with that code; DUNNO ends the lookup
+ *	without a decision; WARN text and INFO text are logged and decide
+ *	nothing; anything else is a restriction list, evaluated in place.
+ *	A lookup failure defers the request ("451 4.3.0 ...: Temporary
+ *	lookup failure"): it never reads as "not found".
+ * DIAGNOSTICS
+ *	Warnings: actions that this server does not implement (HOLD,
+ *	DISCARD, FILTER, ...), which defer with "Server configuration
+ *	error".
+ *--*/
+
+#include <ctype.h>
+#include <string.h>
+#include <strings.h>
+
+#include "argv.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "stringops.h"
+
+#include "domain_find.h"
+#include "hostaddr_find.h"
+#include "mail_addr_find.h"
+#include "maps.h"
+
+#include "smtpd_check_private.h"
+
+/* Access actions that Postfix knows but this server does not implement. */
+static const char *const smtpd_access_unsupported[] = {
+    "HOLD",    "DISCARD",         "FILTER",          "REDIRECT", "BCC",
+    "PREPEND", "DEFER_IF_PERMIT", "DEFER_IF_REJECT", NULL,
+};
+
+/* What a lookup is about, for the reply. */
+typedef struct SMTPD_ACCESS_KEY {
+    const char *reply_name;  /* "<reply_name>: ..." */
+    const char *reply_class; /* "Client host", ... */
+    const char *table_name;  /* for messages */
+} SMTPD_ACCESS_KEY;
+
+/* smtpd_access_word - is the value this keyword, alone or with text? */
+
+static const char *smtpd_access_word(const char *value, const char *word)
+{
+    size_t len = strlen(word);
+
+    if (strncasecmp(value, word, len) != 0)
+        return NULL;
+    if (value[len] == 0)
+        return "";
+    if (value[len] != ' ' && value[len] != '\t')
+        return NULL;
+    return value + len + strspn(value + len, " \t");
+}
+
+/* smtpd_access_code - "4NN text" or "5NN text": the code, or 0 */
+
+static int smtpd_access_code(const char *value, const char **out_text)
+{
+    if ((value[0] != '4' && value[0] != '5') || !isdigit((unsigned char)value[1]) ||
+        !isdigit((unsigned char)value[2]) || (value[3] != ' ' && value[3] != '\t'))
+        return 0;
+    *out_text = value + 4 + strspn(value + 4, " \t");
+    return (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
+}
+
+/* smtpd_access_dsn - a leading "X.Y.Z " enhanced code, copied into dsn */
+
+static const char *smtpd_access_dsn(const char *text, char *dsn, size_t size)
+{
+    size_t len = strspn(text, "0123456789.");
+
+    if (len < 5 || len >= size || (text[len] != ' ' && text[len] != 0) || text[1] != '.')
+        return text;
+    memcpy(dsn, text, len);
+    dsn[len] = 0;
+    return text + len + strspn(text + len, " ");
+}
+
+/* smtpd_access_refuse - a REJECT, DEFER or NNN result */
+
+static int smtpd_access_refuse(SMTPD_CHECK_CTX *ctx, const SMTPD_ACCESS_KEY *key, int code,
+                               const char *text)
+{
+    char dsn[16];
+
+    strcpy(dsn, code >= 500 ? "5.7.1" : "4.7.1");
+    text = smtpd_access_dsn(text, dsn, sizeof(dsn));
+    return smtpd_check_reject(ctx, code, dsn, "<%s>: %s rejected: %s", key->reply_name,
+                              key->reply_class, *text ? text : "Access denied");
+}
+
+/* smtpd_access_restrictions - a value that is a restriction list */
+
+static int smtpd_access_restrictions(SMTPD_CHECK_CTX *ctx, const char *value, const char *origin)
+{
+    ARGV *tokens = argv_alloc(4);
+    char *copy = mystrdup(value);
+    char *cp = copy, *token;
+    int result;
+
+    while ((token = mystrtok_braced(&cp, ", \t\r\n")) != NULL)
+        argv_add(tokens, token);
+    result = smtpd_check_tokens(ctx, tokens->argv, origin);
+    argv_free(tokens);
+    myfree(copy);
+    return result;
+}
+
+/* smtpd_access_action - act on a table value */
+
+static int smtpd_access_action(SMTPD_CHECK_CTX *ctx, const SMTPD_ACCESS_KEY *key, const char *found)
+{
+    char *value = mystrdup(found);
+    const char *text;
+    int code, result = SMTPD_CHECK_DUNNO;
+
+    if (strcasecmp(value, "OK") == 0 || alldig(value)) {
+        result = SMTPD_CHECK_OK;
+    } else if ((text = smtpd_access_word(value, "REJECT")) != NULL) {
+        result = smtpd_access_refuse(ctx, key, ctx->checks->access_reject_code, text);
+    } else if ((text = smtpd_access_word(value, "DEFER")) != NULL) {
+        result = smtpd_access_refuse(ctx, key, ctx->checks->access_defer_code, text);
+    } else if ((code = smtpd_access_code(value, &text)) != 0) {
+        result = smtpd_access_refuse(ctx, key, code, text);
+    } else if (smtpd_access_word(value, "DUNNO")) {
+        result = SMTPD_CHECK_DUNNO;
+    } else if ((text = smtpd_access_word(value, "WARN")) != NULL ||
+               (text = smtpd_access_word(value, "INFO")) != NULL) {
+        if (ctx->facts->log_action)
+            ctx->facts->log_action(ctx->facts->log_context,
+                                   tolower((unsigned char)value[0]) == 'w' ? "warn" : "info", text);
+    } else {
+        for (const char *const *cpp = smtpd_access_unsupported; *cpp; cpp++) {
+            if (smtpd_access_word(value, *cpp)) {
+                msg_warn("access table %s: action %s is not supported", key->table_name, *cpp);
+                myfree(value);
+                return smtpd_check_reject(ctx, 451, "4.3.5", "<%s>: %s rejected: %s",
+                                          key->reply_name, key->reply_class,
+                                          "Server configuration error");
+            }
+        }
+        result = smtpd_access_restrictions(ctx, value, key->table_name);
+    }
+    myfree(value);
+    return result;
+}
+
+/* smtpd_access_result - "found", "not found" or "lookup failed" */
+
+static int smtpd_access_result(SMTPD_CHECK_CTX *ctx, const SMTPD_ACCESS_KEY *key, MAPS *table,
+                               const char *found)
+{
+    if (found)
+        return smtpd_access_action(ctx, key, found);
+    if (table->error)
+        return smtpd_check_reject(ctx, 451, "4.3.0", "<%s>: Temporary lookup failure",
+                                  key->reply_name);
+    return SMTPD_CHECK_DUNNO;
+}
+
+/* smtpd_check_client_access - client name, then address */
+
+int smtpd_check_client_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
+{
+    const SMTPD_CHECK_FACTS *facts = ctx->facts;
+    SMTPD_ACCESS_KEY key = {facts->namaddr, "Client host", table->names->argv[0]};
+    const char *found = NULL;
+
+    if (facts->name && strcmp(facts->name, "unknown") != 0) {
+        found = domain_find(table, facts->name, ctx->checks->access_parent, NULL);
+        if (found || table->error)
+            return smtpd_access_result(ctx, &key, table, found);
+    }
+    if (facts->addr == NULL)
+        return SMTPD_CHECK_DUNNO;
+    found = hostaddr_find(table, facts->addr, NULL);
+    return smtpd_access_result(ctx, &key, table, found);
+}
+
+/* smtpd_check_helo_access - the HELO name and its parents */
+
+int smtpd_check_helo_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
+{
+    SMTPD_ACCESS_KEY key = {ctx->facts->helo, "Helo command", table->names->argv[0]};
+
+    if (ctx->facts->helo == NULL || *ctx->facts->helo == 0)
+        return SMTPD_CHECK_DUNNO;
+    return smtpd_access_result(
+        ctx, &key, table, domain_find(table, ctx->facts->helo, ctx->checks->access_parent, NULL));
+}
+
+/* smtpd_access_address - an address in the access(5) order */
+
+static int smtpd_access_address(SMTPD_CHECK_CTX *ctx, MAPS *table, const char *address,
+                                const char *reply_class)
+{
+    SMTPD_ACCESS_KEY key = {address, reply_class, table->names->argv[0]};
+    MAIL_ADDR_FIND_OPTS opts = {
+        .strategy = MAIL_ADDR_FIND_ACCESS,
+        .delimiters = ctx->checks->delimiters,
+        .domain_flags = ctx->checks->access_parent,
+    };
+    const char *found;
+
+    if (*address == 0)
+        found = maps_find(table, ctx->checks->null_key, 0);
+    else
+        found = mail_addr_find(table, address, &opts, NULL);
+    return smtpd_access_result(ctx, &key, table, found);
+}
+
+/* smtpd_check_sender_access - the MAIL FROM address */
+
+int smtpd_check_sender_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
+{
+    if (ctx->facts->sender == NULL)
+        return SMTPD_CHECK_DUNNO;
+    return smtpd_access_address(ctx, table, ctx->facts->sender, "Sender address");
+}
+
+/* smtpd_check_recipient_access - the RCPT TO address */
+
+int smtpd_check_recipient_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
+{
+    if (ctx->facts->recipient == NULL)
+        return SMTPD_CHECK_DUNNO;
+    return smtpd_access_address(ctx, table, ctx->facts->recipient, "Recipient address");
+}
+
+/* smtpd_check_ccert_access - client certificate fingerprints */
+
+int smtpd_check_ccert_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
+{
+    const SMTPD_CHECK_FACTS *facts = ctx->facts;
+    SMTPD_ACCESS_KEY key = {facts->namaddr, "Client host", table->names->argv[0]};
+    const char *keys[] = {facts->ccert_fprint, facts->ccert_pkey_fprint};
+
+    if (!facts->tls_active)
+        return SMTPD_CHECK_DUNNO;
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        const char *found;
+
+        if (keys[i] == NULL || *keys[i] == 0)
+            continue;
+        found = maps_find(table, keys[i], 0);
+        if (found || table->error)
+            return smtpd_access_result(ctx, &key, table, found);
+    }
+    return SMTPD_CHECK_DUNNO;
+}

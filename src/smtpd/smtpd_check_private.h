@@ -1,0 +1,96 @@
+/*
+ * smtpd_check_private.h - what the restriction modules share
+ *
+ * smtpd_check.c parses the lists and walks them; smtpd_check_access.c
+ * does the access(5) tables; smtpd_check_addr.c the address classes
+ * (mynetworks, our destinations, fully-qualified names) and the TLS and
+ * SASL permits. Not for use outside the smtpd_check modules.
+ */
+#ifndef SMTPD_CHECK_PRIVATE_H
+#define SMTPD_CHECK_PRIVATE_H
+
+#include <stdarg.h>
+
+#include "argv.h"
+#include "htable.h"
+#include "maps.h"
+#include "match_list.h"
+#include "vstring.h"
+
+#include "smtpd_check.h"
+
+struct SMTPD_CHECKS {
+    ARGV *lists[SMTPD_STAGE_COUNT];      /* tokens of each restriction list; owned */
+    HTABLE *classes;                     /* class name -> ARGV * of tokens; owned */
+    HTABLE *tables;                      /* "type:name" -> MAPS *; owned */
+    MATCH_LIST *mynetworks;              /* owned */
+    MATCH_LIST *mydestination;           /* owned */
+    MATCH_LIST *relay_domains;           /* owned */
+    MATCH_LIST *virtual_alias_domains;   /* owned */
+    MATCH_LIST *virtual_mailbox_domains; /* owned */
+    MAPS *relay_clientcerts;             /* owned, or NULL when empty */
+    int access_parent;                   /* DOMAIN_FIND_PARENT or DOMAIN_FIND_DOT_PARENT */
+    char *null_key;                      /* smtpd_null_access_lookup_key; owned */
+    char *delimiters;                    /* recipient_delimiter; owned */
+    int reject_code;                     /* reply codes, see SMTPD_CHECK_PROPS */
+    int defer_code;
+    int access_reject_code;
+    int access_defer_code;
+    int relay_reject_code;
+    int non_fqdn_reject_code;
+    bool ask_ccert; /* client certificates are requested */
+};
+
+/* One evaluation. */
+typedef struct SMTPD_CHECK_CTX {
+    SMTPD_CHECKS *checks;           /* not owned */
+    const SMTPD_CHECK_FACTS *facts; /* not owned */
+    SMTPD_STAGE stage;              /* the list being evaluated */
+    VSTRING *reply;                 /* rejection reply, caller's buffer */
+    int depth;                      /* nesting of classes and access results */
+} SMTPD_CHECK_CTX;
+
+/* A restriction: a function of the context and its table argument (or NULL). */
+typedef int (*SMTPD_RESTRICTION_FN)(SMTPD_CHECK_CTX *ctx, MAPS *table);
+
+typedef struct SMTPD_RESTRICTION {
+    const char *name;        /* as in main.cf */
+    SMTPD_RESTRICTION_FN fn; /* what it does */
+    int flags;               /* SMTPD_RESTRICTION_* */
+} SMTPD_RESTRICTION;
+
+#define SMTPD_RESTRICTION_TABLE (1 << 0) /* takes a type:table argument */
+#define SMTPD_RESTRICTION_RELAY (1 << 1) /* counts as an open-relay guard */
+
+#define SMTPD_CHECK_MAX_DEPTH 20 /* classes and access results nest at most this deep */
+
+/* smtpd_check.c */
+extern int smtpd_check_reject(SMTPD_CHECK_CTX *ctx, int code, const char *dsn, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+extern int smtpd_check_tokens(SMTPD_CHECK_CTX *ctx, char **tokens, const char *origin);
+extern MAPS *smtpd_check_table(SMTPD_CHECKS *checks, const char *name);
+extern const char *smtpd_check_reply_class(SMTPD_STAGE stage);
+
+/* smtpd_check_access.c */
+extern int smtpd_check_client_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_helo_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_sender_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_recipient_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_ccert_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+
+/* smtpd_check_addr.c */
+extern int smtpd_check_permit(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_reject_all(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_defer_all(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_permit_mynetworks(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_permit_auth_destination(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_reject_unauth_destination(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_defer_unauth_destination(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_permit_sasl(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_permit_tls_clientcerts(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_permit_tls_all_clientcerts(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_reject_non_fqdn_helo(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_reject_non_fqdn_sender(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_reject_non_fqdn_recipient(SMTPD_CHECK_CTX *ctx, MAPS *table);
+
+#endif

@@ -1,0 +1,90 @@
+/*
+ * smtpd_config.h - the SMTP server's settings, read once per process
+ *
+ * smtpd_config_init() reads main.cf (through config.h) into an
+ * SMTPD_CONFIG before the first connection: numbers and flags are
+ * checked, restriction lists parsed and their tables opened, and TLS
+ * initialised (as root, before privileges are dropped). The protocol
+ * engine reads only this struct, so a test can build one by hand.
+ */
+#ifndef SMTPD_CONFIG_H
+#define SMTPD_CONFIG_H
+
+#include <stdbool.h>
+
+#include "argv.h"
+#include "config.h"
+#include "match_list.h"
+
+typedef struct SMTPD_CHECKS SMTPD_CHECKS;         /* smtpd_check.h */
+typedef struct SMTPD_TLS_SERVER SMTPD_TLS_SERVER; /* smtpd_tls.h */
+
+/* smtpd_forbid_bare_newline. */
+typedef enum SMTPD_BARE_LF {
+    SMTPD_BARE_LF_NO,        /* "no": a bare LF ends a line, even before "." */
+    SMTPD_BARE_LF_NORMALIZE, /* "normalize"/"yes": bare LF ends a line, but only
+                                <CR><LF>.<CR><LF> ends DATA */
+    SMTPD_BARE_LF_REJECT,    /* "reject": reply and disconnect */
+} SMTPD_BARE_LF;
+
+/* smtpd_tls_security_level after the legacy switches are folded in. */
+typedef enum SMTPD_TLS_LEVEL {
+    SMTPD_TLS_LEVEL_NONE,    /* no STARTTLS */
+    SMTPD_TLS_LEVEL_MAY,     /* STARTTLS offered */
+    SMTPD_TLS_LEVEL_ENCRYPT, /* STARTTLS required before mail */
+} SMTPD_TLS_LEVEL;
+
+typedef struct SMTPD_CONFIG {
+    /* Who we are. */
+    const char *myhostname; /* for replies and Received: */
+    const char *mail_name;  /* "Postfix" in Received: */
+    const char *banner;     /* smtpd_banner, expanded */
+    const char *service;    /* master.cf service name, for TLS caching */
+    bool stand_alone;       /* sendmail -bs as a user: no TLS, no policy, maildrop */
+
+    /* Protocol limits. */
+    int timeout;              /* smtpd_timeout, seconds */
+    int error_sleep_time;     /* smtpd_error_sleep_time, seconds */
+    int soft_error_limit;     /* smtpd_soft_error_limit */
+    int hard_error_limit;     /* smtpd_hard_error_limit */
+    int recipient_limit;      /* smtpd_recipient_limit */
+    int line_length_limit;    /* line_length_limit */
+    long message_size_limit;  /* message_size_limit, 0: none */
+    bool disable_vrfy;        /* disable_vrfy_command */
+    bool helo_required;       /* smtpd_helo_required */
+    bool delay_reject;        /* smtpd_delay_reject */
+    bool peername_lookup;     /* smtpd_peername_lookup */
+    bool client_port_logging; /* smtpd_client_port_logging */
+    bool strict_rfc821;       /* strict_rfc821_envelopes */
+    ARGV *discard_ehlo;       /* smtpd_discard_ehlo_keywords, lower case; owned */
+    ARGV *forbidden_commands; /* smtpd_forbidden_commands words, upper case; owned */
+
+    /* The SMTP smuggling defence. */
+    SMTPD_BARE_LF bare_lf;          /* smtpd_forbid_bare_newline */
+    int bare_lf_reject_code;        /* smtpd_forbid_bare_newline_reject_code */
+    MATCH_LIST *bare_lf_exclusions; /* smtpd_forbid_bare_newline_exclusions; owned */
+
+    /* Access policy (smtpd_check.h); owned. */
+    SMTPD_CHECKS *checks;
+
+    /* Where mail goes. */
+    const char *cleanup_service; /* "private/" + cleanup_service_name */
+
+    /* TLS. */
+    SMTPD_TLS_LEVEL tls_level; /* after use_tls/enforce_tls/wrappermode */
+    bool tls_wrappermode;      /* smtpd_tls_wrappermode: handshake before the greeting */
+    bool tls_ask_ccert;        /* smtpd_tls_ask_ccert */
+    bool tls_req_ccert;        /* smtpd_tls_req_ccert, only at level encrypt */
+    bool tls_auth_only;        /* smtpd_tls_auth_only (forced on by encrypt) */
+    bool tls_received_header;  /* smtpd_tls_received_header */
+    int starttls_timeout;      /* smtpd_starttls_timeout, seconds */
+    SMTPD_TLS_SERVER *tls;     /* the server context, NULL when TLS is unavailable; owned */
+} SMTPD_CONFIG;
+
+extern SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_alone);
+extern void smtpd_config_free(SMTPD_CONFIG *cfg);
+extern int smtpd_config_bare_lf(const char *value, SMTPD_BARE_LF *out_mode);
+extern int smtpd_config_tls_level(const char *level, bool use_tls, bool enforce_tls,
+                                  bool wrappermode, SMTPD_TLS_LEVEL *out_level);
+
+#endif

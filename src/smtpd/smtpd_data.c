@@ -1,0 +1,278 @@
+/*++
+ * NAME
+ *	smtpd_data - the DATA command and the message content
+ * SYNOPSIS
+ *	#include "smtpd_cmd.h"
+ *
+ *	int	smtp_check_data(SMTPD_STATE *state, char *args);
+ *	int	smtp_proceed_data(SMTPD_STATE *state, char *args);
+ * DESCRIPTION
+ *	smtp_check_data() takes no arguments and requires at least one
+ *	accepted recipient.
+ *
+ *	smtp_proceed_data() applies smtpd_data_restrictions, writes the
+ *	Received: header (with the TLS details when
+ *	smtpd_tls_received_header is on), answers 354 and copies the
+ *	content into the queue file, removing the dot that RFC 5321
+ *	stuffing adds. Long lines are passed on in pieces; content beyond
+ *	message_size_limit is read but not kept ("552 5.3.4"). When the
+ *	queue file is safely on disk the client gets "250 2.0.0 Ok: queued
+ *	as ID" and the error count starts over.
+ *
+ *	End of data and the SMTP smuggling defence (smtpd_forbid_bare_newline):
+ *	with "normalize" (and "yes") a line ending in a bare LF is content
+ *	like any other line, but only <CR><LF>.<CR><LF> ends the message, so
+ *	"<LF>.<LF>" and "<LF>.<CR><LF>" cannot end it early and smuggle a
+ *	second message past a front-end MTA. "reject" answers a bare LF with
+ *	smtpd_forbid_bare_newline_reject_code and disconnects. "no", and
+ *	clients in smtpd_forbid_bare_newline_exclusions, keep the historical
+ *	behaviour where a "." line ends the message whatever its line
+ *	endings. NUL bytes in the content are kept as they are (the queue
+ *	file is binary-safe).
+ *--*/
+
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+
+#include "msg.h"
+#include "mymalloc.h"
+#include "vstring.h"
+
+#include "smtpd_addr.h"
+#include "smtpd_cmd.h"
+#include "smtpd_queue.h"
+#include "smtpd_tls.h"
+
+/* What the copy loop found. */
+typedef struct SMTPD_DATA_COPY {
+    bool at_line_start; /* the next chunk starts a line */
+    bool prev_crlf;     /* the previous line ended in CR LF */
+    bool too_big;       /* message_size_limit was exceeded */
+    bool write_error;   /* the queue file refused a line */
+} SMTPD_DATA_COPY;
+
+/* smtp_check_data - recipients first, no arguments */
+
+int smtp_check_data(SMTPD_STATE *state, char *args)
+{
+    if (state->rcpt_count == 0) {
+        if (!SMTPD_IN_TRANSACTION(state))
+            smtpd_reply(state, "503 5.5.1 Error: need RCPT command");
+        else
+            smtpd_reply(state, "554 5.5.1 Error: no valid recipients");
+        return -1;
+    }
+    if (*args) {
+        smtpd_reply(state, "501 5.5.4 Syntax: DATA");
+        return -1;
+    }
+    return 0;
+}
+
+/* smtpd_data_date - RFC 5322 date of the arrival time */
+
+static const char *smtpd_data_date(VSTRING *out, time_t when)
+{
+    struct tm tm;
+    char buf[100];
+
+    localtime_r(&when, &tm);
+    strftime(buf, sizeof(buf), "%a, %e %b %Y %H:%M:%S %z (%Z)", &tm);
+    vstring_strcpy(out, buf);
+    return vstring_str(out);
+}
+
+/* smtpd_data_header - one header line, written whole */
+
+static void smtpd_data_header(SMTPD_STATE *state, const char *text)
+{
+    smtpd_queue_line(state->queue, text, strlen(text), false);
+}
+
+/* smtpd_data_tls_comment - the TLS lines of Received:, one per line */
+
+static void smtpd_data_tls_comment(SMTPD_STATE *state)
+{
+    VSTRING *text = vstring_alloc(256);
+    char *copy, *cp, *line;
+
+    if (!state->tls || !state->cfg->tls_received_header) {
+        vstring_free(text);
+        return;
+    }
+    copy = mystrdup(smtpd_tls_received(text, state->tls, state->cfg->tls_ask_ccert));
+    for (cp = copy; (line = strsep(&cp, "\n")) != NULL;)
+        if (*line)
+            smtpd_data_header(state, line);
+    myfree(copy);
+    vstring_free(text);
+}
+
+/* smtpd_data_received - our Received: header */
+
+static void smtpd_data_received(SMTPD_STATE *state)
+{
+    VSTRING *line = vstring_alloc(256);
+    VSTRING *date = vstring_alloc(64);
+    VSTRING *rcpt = vstring_alloc(64);
+
+    vstring_sprintf(line, "Received: from %s (%s [%s])",
+                    state->helo_name ? state->helo_name : state->name, state->name,
+                    state->rfc_addr);
+    smtpd_data_header(state, vstring_str(line));
+    smtpd_data_tls_comment(state);
+    vstring_sprintf(line, "\tby %s (%s) with %s id %s", state->cfg->myhostname,
+                    state->cfg->mail_name, state->protocol, state->queue_id);
+    smtpd_data_header(state, vstring_str(line));
+    smtpd_data_date(date, state->arrival.tv_sec);
+    if (state->rcpt_count == 1)
+        vstring_sprintf(line, "\tfor <%s>; %s", smtpd_addr_external(rcpt, state->recipient),
+                        vstring_str(date));
+    else
+        vstring_sprintf(line, "\t%s", vstring_str(date));
+    smtpd_data_header(state, vstring_str(line));
+    vstring_free(line);
+    vstring_free(date);
+    vstring_free(rcpt);
+}
+
+/* smtpd_data_strict - does the smuggling defence apply to this client? */
+
+static bool smtpd_data_strict(const SMTPD_STATE *state)
+{
+    return state->bare_lf_strict && state->cfg->bare_lf != SMTPD_BARE_LF_NO;
+}
+
+/* smtpd_data_end - is this line the end of the message? */
+
+static bool smtpd_data_end(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy, const VSTRING *line,
+                           bool partial)
+{
+    if (!copy->at_line_start || partial || VSTRING_LEN(line) != 1 || vstring_str(line)[0] != '.')
+        return false;
+    if (!smtpd_data_strict(state))
+        return true;
+    /* Only <CR><LF>.<CR><LF> ends the message. */
+    return copy->prev_crlf && !state->bare_lf_seen;
+}
+
+/* smtpd_data_keep - write one chunk of content, within the size limit */
+
+static void smtpd_data_keep(SMTPD_STATE *state, SMTPD_DATA_COPY *copy, const char *data, size_t len,
+                            bool partial)
+{
+    long limit = state->cfg->message_size_limit;
+
+    state->data_size += (long)len + (partial ? 0 : 1);
+    if (limit > 0 && state->data_size > limit)
+        copy->too_big = true;
+    if (copy->too_big || copy->write_error)
+        return;
+    if (smtpd_queue_line(state->queue, data, len, partial) < 0)
+        copy->write_error = true;
+}
+
+/* smtpd_data_copy - content until end of data; -1 when the session ends */
+
+static int smtpd_data_copy(SMTPD_STATE *state, SMTPD_DATA_COPY *copy)
+{
+    VSTRING *line = vstring_alloc(1024);
+    int status = -1;
+
+    for (;;) {
+        bool partial;
+        const char *data;
+        size_t len;
+
+        if (smtpd_read_line(state, line, state->cfg->line_length_limit, &partial) < 0)
+            break;
+        if (smtpd_data_end(state, copy, line, partial)) {
+            status = 0;
+            break;
+        }
+        if (!partial && state->bare_lf_seen && smtpd_data_strict(state) &&
+            state->cfg->bare_lf == SMTPD_BARE_LF_REJECT) {
+            smtpd_reply(state, "%d 5.5.2 Error: bare <LF> received",
+                        state->cfg->bare_lf_reject_code);
+            smtpd_log_reject(state, "reject", NULL, NULL);
+            smtpd_close(state, NULL);
+            break;
+        }
+        data = vstring_str(line);
+        len = VSTRING_LEN(line);
+        /* RFC 5321 section 4.5.2: remove the stuffed dot. */
+        if (copy->at_line_start && len > 0 && data[0] == '.' && !(len == 1 && !partial)) {
+            data++;
+            len--;
+        }
+        smtpd_data_keep(state, copy, data, len, partial);
+        copy->at_line_start = !partial;
+        if (!partial)
+            copy->prev_crlf = !state->bare_lf_seen;
+    }
+    vstring_free(line);
+    return status;
+}
+
+/* smtpd_data_finish - queue the message and answer */
+
+static int smtpd_data_finish(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy)
+{
+    int status;
+
+    if (copy->too_big) {
+        smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
+        smtpd_log_reject(state, "reject", NULL, NULL);
+        return -1;
+    }
+    if (copy->write_error)
+        status = SMTPD_QUEUE_BAD;
+    else
+        status = smtpd_queue_finish(state->queue, state->scratch);
+    if (status == SMTPD_QUEUE_OK) {
+        smtpd_reply(state, "250 2.0.0 Ok: queued as %s", state->queue_id);
+        state->queue = smtpd_queue_close(state->queue);
+        state->error_count = 0;
+        return 0;
+    }
+    if (status & SMTPD_QUEUE_SIZE)
+        smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
+    else if (status & SMTPD_QUEUE_CONT)
+        smtpd_reply(state, "550 5.7.1 %s",
+                    VSTRING_LEN(state->scratch) ? vstring_str(state->scratch)
+                                                : "Message content rejected");
+    else if (status & SMTPD_QUEUE_RCPT)
+        smtpd_reply(state, "554 5.5.1 Error: no valid recipients");
+    else if (status & SMTPD_QUEUE_WRITE)
+        smtpd_reply(state, "452 4.3.1 Insufficient system storage");
+    else
+        smtpd_reply(state, "451 4.3.0 Error: queue file write error");
+    if (status & (SMTPD_QUEUE_SIZE | SMTPD_QUEUE_CONT))
+        smtpd_log_reject(state, "reject", NULL, NULL);
+    else
+        msg_warn("%s: queue file error for mail from %s", state->queue_id, state->namaddr);
+    return -1;
+}
+
+/* smtp_proceed_data - headers, 354, content, answer */
+
+int smtp_proceed_data(SMTPD_STATE *state, char *unused_args)
+{
+    SMTPD_DATA_COPY copy = {
+        .at_line_start = true,
+        .prev_crlf = !state->bare_lf_seen,
+    };
+    int status;
+
+    if (smtpd_policy_data(state) < 0)
+        return -1;
+    smtpd_data_received(state);
+    smtpd_reply(state, "354 End data with <CR><LF>.<CR><LF>");
+    if (smtpd_data_copy(state, &copy) < 0)
+        return -1;
+    state->where = "END-OF-MESSAGE";
+    status = smtpd_data_finish(state, &copy);
+    smtpd_mail_reset(state);
+    return status;
+}

@@ -1,0 +1,140 @@
+/*++
+ * NAME
+ *	smtpd_peer - who the SMTP client is
+ * SYNOPSIS
+ *	#include "smtpd.h"
+ *
+ *	void	smtpd_peer_init(SMTPD_STATE *state);
+ * DESCRIPTION
+ *	smtpd_peer_init() fills in the client name, address, port and the
+ *	"name[addr]" text of state from the connection on state->in.
+ *
+ *	For a TCP client the address is numeric ("192.0.2.1", "2001:db8::1";
+ *	Received: writes "IPv6:2001:db8::1"). With smtpd_peername_lookup the
+ *	address is looked up in the DNS; the PTR name becomes the client
+ *	name only if it maps back to the same address (forward-confirmed),
+ *	otherwise the name is "unknown" (the PTR name is still kept as the
+ *	reverse name).
+ *
+ *	Input that is not a socket (sendmail -bs on a pipe) is the local
+ *	host: "localhost[127.0.0.1]", without DNS lookups, which could
+ *	hang on a disconnected machine.
+ * DIAGNOSTICS
+ *	None: every failure leaves "unknown".
+ *--*/
+
+#include <ctype.h>
+#include <netdb.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "msg.h"
+#include "mymalloc.h"
+#include "sockets.h"
+#include "stringops.h"
+#include "vstream.h"
+
+#include "smtpd.h"
+
+/* smtpd_peer_name_ok - a PTR result that can be a host name */
+
+static bool smtpd_peer_name_ok(const char *name)
+{
+    bool alpha = false;
+
+    if (*name == 0 || strlen(name) > 255)
+        return false;
+    for (const char *cp = name; *cp; cp++) {
+        if (isalpha((unsigned char)*cp))
+            alpha = true;
+        else if (!isdigit((unsigned char)*cp) && *cp != '-' && *cp != '.' && *cp != '_')
+            return false;
+    }
+    return alpha;
+}
+
+/* smtpd_peer_confirm - does name map back to addr? */
+
+static bool smtpd_peer_confirm(const char *name, const char *addr)
+{
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG};
+    struct addrinfo *res = NULL;
+    bool found = false;
+    SOCK_ADDR_TEXT text;
+
+    if (getaddrinfo(name, NULL, &hints, &res) != 0) {
+        hints.ai_flags = 0;
+        if (getaddrinfo(name, NULL, &hints, &res) != 0)
+            return false;
+    }
+    for (struct addrinfo *ai = res; ai && !found; ai = ai->ai_next)
+        if (sock_addr_text(ai->ai_addr, ai->ai_addrlen, &text) == 0 && strcmp(text.addr, addr) == 0)
+            found = true;
+    freeaddrinfo(res);
+    return found;
+}
+
+/* smtpd_peer_lookup - reverse and forward-confirmed names */
+
+static void smtpd_peer_lookup(SMTPD_STATE *state, const struct sockaddr *sa, socklen_t len)
+{
+    char host[NI_MAXHOST];
+
+    if (getnameinfo(sa, len, host, sizeof(host), NULL, 0, NI_NAMEREQD) != 0 ||
+        !smtpd_peer_name_ok(host))
+        return;
+    lowercase(host);
+    myfree(state->reverse_name);
+    state->reverse_name = mystrdup(host);
+    if (smtpd_peer_confirm(host, state->addr)) {
+        myfree(state->name);
+        state->name = mystrdup(host);
+    }
+}
+
+/* smtpd_peer_set - replace one owned string */
+
+static void smtpd_peer_set(char **field, const char *value)
+{
+    myfree(*field);
+    *field = mystrdup(value);
+}
+
+/* smtpd_peer_init - fill in the client facts */
+
+void smtpd_peer_init(SMTPD_STATE *state)
+{
+    struct sockaddr_storage ss;
+    socklen_t len = sizeof(ss);
+    SOCK_ADDR_TEXT text;
+    int fd = vstream_fileno(state->in);
+
+    if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0 ||
+        sock_addr_text((struct sockaddr *)&ss, len, &text) < 0 ||
+        (text.family != AF_INET && text.family != AF_INET6)) {
+        smtpd_peer_set(&state->name, "localhost");
+        smtpd_peer_set(&state->reverse_name, "localhost");
+        smtpd_peer_set(&state->addr, "127.0.0.1");
+        smtpd_peer_set(&state->rfc_addr, "127.0.0.1");
+    } else {
+        smtpd_peer_set(&state->addr, text.addr);
+        smtpd_peer_set(&state->port, text.port);
+        myfree(state->rfc_addr);
+        state->rfc_addr =
+            text.family == AF_INET6
+                ? vstring_export(vstring_sprintf(vstring_alloc(64), "IPv6:%s", text.addr))
+                : mystrdup(text.addr);
+        if (state->cfg->peername_lookup)
+            smtpd_peer_lookup(state, (struct sockaddr *)&ss, len);
+        if (sock_local_addr(fd, &text) == 0)
+            smtpd_peer_set(&state->local_addr, text.addr);
+    }
+    myfree(state->namaddr);
+    state->namaddr = state->cfg->client_port_logging && strcmp(state->port, "unknown") != 0
+                         ? vstring_export(vstring_sprintf(vstring_alloc(64), "%s[%s]:%s",
+                                                          state->name, state->addr, state->port))
+                         : vstring_export(vstring_sprintf(vstring_alloc(64), "%s[%s]", state->name,
+                                                          state->addr));
+    if (msg_verbose)
+        msg_info("%s: client %s (reverse name %s)", __func__, state->namaddr, state->reverse_name);
+}

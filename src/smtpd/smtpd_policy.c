@@ -1,0 +1,171 @@
+/*++
+ * NAME
+ *	smtpd_policy - apply the access restrictions to a session
+ * SYNOPSIS
+ *	#include "smtpd_cmd.h"
+ *
+ *	void	smtpd_policy_connect(SMTPD_STATE *state);
+ *	int	smtpd_policy_helo(SMTPD_STATE *state, const char *helo);
+ *	int	smtpd_policy_mail(SMTPD_STATE *state);
+ *	int	smtpd_policy_rcpt(SMTPD_STATE *state, const char *rcpt);
+ *	int	smtpd_policy_data(SMTPD_STATE *state);
+ * DESCRIPTION
+ *	These connect the protocol engine to smtpd_check(3): they describe
+ *	the session as SMTPD_CHECK_FACTS, run the restriction lists that
+ *	apply at each stage, and on a rejection send the reply and log it
+ *	("NOQUEUE: reject: RCPT from ..."). Each returns 0 when the command
+ *	may go on and -1 after a rejection.
+ *
+ *	With smtpd_delay_reject = yes (the default) the client, HELO and
+ *	sender restrictions wait until RCPT; otherwise the client
+ *	restrictions run at connect time (smtpd_policy_connect() keeps the
+ *	verdict, which MAIL and RCPT then get), the HELO restrictions at
+ *	HELO/EHLO and the sender restrictions at MAIL.
+ *
+ *	A stand-alone session (sendmail -bs as an ordinary user) has no
+ *	access policy: everything is permitted, as the user could submit
+ *	the same mail with sendmail anyway.
+ *--*/
+
+#include <string.h>
+
+#include "msg.h"
+#include "mymalloc.h"
+#include "vstring.h"
+
+#include "smtpd_check.h"
+#include "smtpd_cmd.h"
+#include "smtpd_tls.h"
+
+/* smtpd_policy_log_action - WARN and INFO results of access tables */
+
+static void smtpd_policy_log_action(void *context, const char *action, const char *text)
+{
+    SMTPD_STATE *state = context;
+
+    smtpd_log_reject(state, action, text,
+                     strcmp(state->where, "RCPT") == 0 ? state->args.address : NULL);
+}
+
+/* smtpd_policy_facts - describe the session */
+
+static void smtpd_policy_facts(SMTPD_STATE *state, SMTPD_CHECK_FACTS *facts, const char *sender,
+                               const char *rcpt)
+{
+    const SMTPD_TLS_FACTS *tls = state->tls ? smtpd_tls_session_facts(state->tls) : NULL;
+
+    memset(facts, 0, sizeof(*facts));
+    facts->name = state->name;
+    facts->addr = state->addr;
+    facts->namaddr = state->namaddr;
+    facts->local_addr = state->local_addr;
+    facts->helo = state->helo_name;
+    facts->sender = sender;
+    facts->recipient = rcpt;
+    facts->sasl_authenticated = SMTPD_AUTHENTICATED(state);
+    facts->tls_active = tls != NULL;
+    if (tls && tls->cert_present) {
+        facts->ccert_trusted = tls->cert_trusted;
+        facts->ccert_fprint = tls->cert_fprint;
+        facts->ccert_pkey_fprint = tls->pkey_fprint;
+    }
+    facts->log_action = smtpd_policy_log_action;
+    facts->log_context = state;
+}
+
+/* smtpd_policy_active - are there restrictions to apply? */
+
+static SMTPD_CHECKS *smtpd_policy_active(const SMTPD_STATE *state)
+{
+    return state->stand_alone ? NULL : state->cfg->checks;
+}
+
+/* smtpd_policy_refuse - send and log a rejection */
+
+static int smtpd_policy_refuse(SMTPD_STATE *state, const char *reply, const char *rcpt)
+{
+    smtpd_reply(state, "%s", reply);
+    smtpd_log_reject(state, "reject", NULL, rcpt);
+    return -1;
+}
+
+/* smtpd_policy_connect - client restrictions at connect time */
+
+void smtpd_policy_connect(SMTPD_STATE *state)
+{
+    SMTPD_CHECKS *checks = smtpd_policy_active(state);
+    SMTPD_CHECK_FACTS facts;
+
+    if (checks == NULL || state->cfg->delay_reject)
+        return;
+    smtpd_policy_facts(state, &facts, NULL, NULL);
+    if (smtpd_check_stage(checks, SMTPD_STAGE_CLIENT, &facts, state->verdict) == SMTPD_CHECK_REJECT)
+        state->client_reject = mystrdup(vstring_str(state->verdict));
+}
+
+/* smtpd_policy_helo - HELO restrictions unless delayed */
+
+int smtpd_policy_helo(SMTPD_STATE *state, const char *helo)
+{
+    SMTPD_CHECKS *checks = smtpd_policy_active(state);
+    SMTPD_CHECK_FACTS facts;
+
+    if (checks == NULL || state->cfg->delay_reject)
+        return 0;
+    smtpd_policy_facts(state, &facts, NULL, NULL);
+    facts.helo = helo;
+    if (smtpd_check_stage(checks, SMTPD_STAGE_HELO, &facts, state->verdict) != SMTPD_CHECK_REJECT)
+        return 0;
+    return smtpd_policy_refuse(state, vstring_str(state->verdict), NULL);
+}
+
+/* smtpd_policy_mail - early verdicts and sender restrictions unless delayed */
+
+int smtpd_policy_mail(SMTPD_STATE *state)
+{
+    SMTPD_CHECKS *checks = smtpd_policy_active(state);
+    SMTPD_CHECK_FACTS facts;
+
+    if (checks == NULL || state->cfg->delay_reject)
+        return 0;
+    if (state->client_reject)
+        return smtpd_policy_refuse(state, state->client_reject, NULL);
+    smtpd_policy_facts(state, &facts, state->args.address, NULL);
+    if (smtpd_check_stage(checks, SMTPD_STAGE_SENDER, &facts, state->verdict) != SMTPD_CHECK_REJECT)
+        return 0;
+    return smtpd_policy_refuse(state, vstring_str(state->verdict), NULL);
+}
+
+/* smtpd_policy_rcpt - the recipient decision */
+
+int smtpd_policy_rcpt(SMTPD_STATE *state, const char *rcpt)
+{
+    SMTPD_CHECKS *checks = smtpd_policy_active(state);
+    SMTPD_CHECK_FACTS facts;
+
+    if (checks == NULL)
+        return 0;
+    if (state->client_reject)
+        return smtpd_policy_refuse(state, state->client_reject, rcpt);
+    smtpd_policy_facts(state, &facts, state->sender, rcpt);
+    if (smtpd_check_rcpt(checks, state->cfg->delay_reject, &facts, state->verdict) !=
+        SMTPD_CHECK_REJECT)
+        return 0;
+    return smtpd_policy_refuse(state, vstring_str(state->verdict), rcpt);
+}
+
+/* smtpd_policy_data - data restrictions */
+
+int smtpd_policy_data(SMTPD_STATE *state)
+{
+    SMTPD_CHECKS *checks = smtpd_policy_active(state);
+    SMTPD_CHECK_FACTS facts;
+
+    if (checks == NULL || smtpd_check_empty(checks, SMTPD_STAGE_DATA))
+        return 0;
+    smtpd_policy_facts(state, &facts, state->sender,
+                       state->rcpt_count == 1 ? state->recipient : NULL);
+    if (smtpd_check_stage(checks, SMTPD_STAGE_DATA, &facts, state->verdict) != SMTPD_CHECK_REJECT)
+        return 0;
+    return smtpd_policy_refuse(state, vstring_str(state->verdict), NULL);
+}

@@ -1,0 +1,47 @@
+/*
+ * smtpd_queue.h - where the SMTP server puts a message
+ *
+ * A network session hands each message to the cleanup service; a
+ * stand-alone session (sendmail -bs as an ordinary user) writes it into
+ * the maildrop queue for pickup. The SMTP code sees one interface:
+ * open (at the first accepted recipient), envelope, content lines, finish.
+ */
+#ifndef SMTPD_QUEUE_H
+#define SMTPD_QUEUE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vstring.h"
+
+typedef struct SMTPD_QUEUE SMTPD_QUEUE;
+
+/* Where to write. */
+typedef struct SMTPD_QUEUE_PROPS {
+    bool maildrop;        /* write a maildrop file instead of talking to cleanup */
+    const char *endpoint; /* cleanup socket, relative to queue_directory */
+    bool add_headers;     /* cleanup adds missing From:, Date:, Message-ID: */
+    int timeout;          /* cleanup I/O timeout, seconds */
+} SMTPD_QUEUE_PROPS;
+
+/* smtpd_queue_finish() results: 0 or a mask of these. */
+#define SMTPD_QUEUE_OK    0
+#define SMTPD_QUEUE_BAD   (1 << 0) /* internal error: 451 4.3.0 */
+#define SMTPD_QUEUE_WRITE (1 << 1) /* no space: 452 4.3.1 */
+#define SMTPD_QUEUE_SIZE  (1 << 2) /* too big: 552 5.3.4 */
+#define SMTPD_QUEUE_CONT  (1 << 3) /* content rejected: 550 5.7.1 */
+#define SMTPD_QUEUE_RCPT  (1 << 4) /* no recipients: 554 5.5.1 */
+
+extern SMTPD_QUEUE *smtpd_queue_open(const SMTPD_QUEUE_PROPS *props, VSTRING *why);
+extern const char *smtpd_queue_id(const SMTPD_QUEUE *queue);
+extern int smtpd_queue_attr(SMTPD_QUEUE *queue, const char *name, const char *value);
+extern int smtpd_queue_sender(SMTPD_QUEUE *queue, const char *sender, const char *dsn_envid,
+                              int dsn_ret);
+extern int smtpd_queue_rcpt(SMTPD_QUEUE *queue, const char *rcpt, const char *dsn_orcpt,
+                            int dsn_notify);
+extern int smtpd_queue_line(SMTPD_QUEUE *queue, const char *data, size_t len, bool partial);
+extern int smtpd_queue_finish(SMTPD_QUEUE *queue, VSTRING *reason);
+extern SMTPD_QUEUE *smtpd_queue_abort(SMTPD_QUEUE *queue);
+extern SMTPD_QUEUE *smtpd_queue_close(SMTPD_QUEUE *queue);
+
+#endif
