@@ -157,8 +157,10 @@ static void smtpd_dispatch(SMTPD_STATE *state)
         return;
     }
     if (smtpd_cmd_forbidden(state, verb)) {
+        if (*args)
+            verb[strlen(verb)] = ' ';
         msg_warn("non-SMTP command from %s: %s", state->namaddr,
-                 smtpd_printable(state->scratch, line, len));
+                 smtpd_printable(state->scratch, verb, strlen(verb)));
         smtpd_close(state, "221 2.7.0 Error: I can break rules, too. Goodbye.");
         return;
     }

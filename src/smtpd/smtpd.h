@@ -19,6 +19,8 @@
 #include "vstream.h"
 #include "vstring.h"
 
+#include "cleanup_client.h"
+
 #include "smtpd_config.h"
 
 typedef struct SMTPD_QUEUE SMTPD_QUEUE;             /* smtpd_queue.h */
@@ -52,14 +54,11 @@ typedef struct SMTPD_ARGS {
     char *address;    /* internal form, owned */
     long size;        /* MAIL SIZE=, or -1 */
     const char *body; /* MAIL BODY=: "7bit" or "8bitmime" (static), or NULL */
-    int dsn_ret;      /* MAIL RET=: SMTPD_DSN_RET_*, or 0 */
+    int dsn_ret;      /* MAIL RET=: CLEANUP_DSN_RET_*, or 0 */
     char *dsn_envid;  /* MAIL ENVID= (xtext decoded), owned, or NULL */
     int dsn_notify;   /* RCPT NOTIFY=: REC_NOTIFY_* mask, or 0 */
     char *dsn_orcpt;  /* RCPT ORCPT= "type;xtext" as given, owned, or NULL */
 } SMTPD_ARGS;
-
-#define SMTPD_DSN_RET_FULL 1
-#define SMTPD_DSN_RET_HDRS 2
 
 typedef struct SMTPD_STATE {
     const SMTPD_CONFIG *cfg; /* process settings, not owned */
@@ -103,7 +102,7 @@ typedef struct SMTPD_STATE {
     char *sender;           /* MAIL FROM address, owned; non-NULL: in a transaction */
     const char *encoding;   /* "7bit" or "8bitmime" (static), or NULL */
     char *dsn_envid;        /* owned, or NULL */
-    int dsn_ret;            /* SMTPD_DSN_RET_*, or 0 */
+    int dsn_ret;            /* CLEANUP_DSN_RET_*, or 0 */
     long declared_size;     /* MAIL SIZE=, or -1 */
     int rcpt_count;         /* recipients accepted */
     char *recipient;        /* last accepted recipient, owned, or NULL */

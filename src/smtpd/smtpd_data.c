@@ -33,11 +33,12 @@
 
 #include <stdbool.h>
 #include <string.h>
-#include <time.h>
 
 #include "msg.h"
 #include "mymalloc.h"
 #include "vstring.h"
+
+#include "mail_date.h"
 
 #include "smtpd_addr.h"
 #include "smtpd_cmd.h"
@@ -68,19 +69,6 @@ int smtp_check_data(SMTPD_STATE *state, char *args)
         return -1;
     }
     return 0;
-}
-
-/* smtpd_data_date - RFC 5322 date of the arrival time */
-
-static const char *smtpd_data_date(VSTRING *out, time_t when)
-{
-    struct tm tm;
-    char buf[100];
-
-    localtime_r(&when, &tm);
-    strftime(buf, sizeof(buf), "%a, %e %b %Y %H:%M:%S %z (%Z)", &tm);
-    vstring_strcpy(out, buf);
-    return vstring_str(out);
 }
 
 /* smtpd_data_header - one header line, written whole */
@@ -125,7 +113,7 @@ static void smtpd_data_received(SMTPD_STATE *state)
     vstring_sprintf(line, "\tby %s (%s) with %s id %s", state->cfg->myhostname,
                     state->cfg->mail_name, state->protocol, state->queue_id);
     smtpd_data_header(state, vstring_str(line));
-    smtpd_data_date(date, state->arrival.tv_sec);
+    mail_date(date, state->arrival.tv_sec);
     if (state->rcpt_count == 1)
         vstring_sprintf(line, "\tfor <%s>; %s", smtpd_addr_external(rcpt, state->recipient),
                         vstring_str(date));
@@ -227,28 +215,28 @@ static int smtpd_data_finish(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy)
         return -1;
     }
     if (copy->write_error)
-        status = SMTPD_QUEUE_BAD;
+        status = CLEANUP_STAT_BAD;
     else
         status = smtpd_queue_finish(state->queue, state->scratch);
-    if (status == SMTPD_QUEUE_OK) {
+    if (status == CLEANUP_STAT_OK) {
         smtpd_reply(state, "250 2.0.0 Ok: queued as %s", state->queue_id);
         state->queue = smtpd_queue_close(state->queue);
         state->error_count = 0;
         return 0;
     }
-    if (status & SMTPD_QUEUE_SIZE)
+    if (status & CLEANUP_STAT_SIZE)
         smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
-    else if (status & SMTPD_QUEUE_CONT)
+    else if (status & CLEANUP_STAT_CONT)
         smtpd_reply(state, "550 5.7.1 %s",
                     VSTRING_LEN(state->scratch) ? vstring_str(state->scratch)
                                                 : "Message content rejected");
-    else if (status & SMTPD_QUEUE_RCPT)
+    else if (status & CLEANUP_STAT_RCPT)
         smtpd_reply(state, "554 5.5.1 Error: no valid recipients");
-    else if (status & SMTPD_QUEUE_WRITE)
+    else if (status & CLEANUP_STAT_WRITE)
         smtpd_reply(state, "452 4.3.1 Insufficient system storage");
     else
         smtpd_reply(state, "451 4.3.0 Error: queue file write error");
-    if (status & (SMTPD_QUEUE_SIZE | SMTPD_QUEUE_CONT))
+    if (status & (CLEANUP_STAT_SIZE | CLEANUP_STAT_CONT))
         smtpd_log_reject(state, "reject", NULL, NULL);
     else
         msg_warn("%s: queue file error for mail from %s", state->queue_id, state->namaddr);

@@ -71,9 +71,9 @@ static int smtpd_mail_body(SMTPD_STATE *state, const char *value)
 static int smtpd_mail_ret(SMTPD_STATE *state, const char *value)
 {
     if (state->args.dsn_ret == 0 && strcasecmp(value, "FULL") == 0) {
-        state->args.dsn_ret = SMTPD_DSN_RET_FULL;
+        state->args.dsn_ret = CLEANUP_DSN_RET_FULL;
     } else if (state->args.dsn_ret == 0 && strcasecmp(value, "HDRS") == 0) {
-        state->args.dsn_ret = SMTPD_DSN_RET_HDRS;
+        state->args.dsn_ret = CLEANUP_DSN_RET_HDRS;
     } else {
         smtpd_reply(state, "501 5.5.4 Bad RET parameter syntax");
         return -1;

@@ -21,32 +21,34 @@
  *	SMTPD_QUEUE *smtpd_queue_abort(SMTPD_QUEUE *queue);
  *	SMTPD_QUEUE *smtpd_queue_close(SMTPD_QUEUE *queue);
  * DESCRIPTION
- *	smtpd_queue_open() starts a message: in the maildrop queue (relative
- *	to the current directory, the queue_directory) when props->maildrop
- *	is set, else through the cleanup service at props->endpoint. It
- *	returns NULL with a reason when that is not possible; the caller
+ *	smtpd_queue_open() starts a message: through the cleanup service at
+ *	props->endpoint (relative to the queue_directory, which is the
+ *	current directory), or, when props->maildrop is set, as a file in
+ *	the maildrop queue that pickup will read (written the way sendmail
+ *	writes one: queue_file(3), mode 0444, owned by the submitting user).
+ *	It returns NULL with a reason when that is not possible; the caller
  *	then answers "451 4.3.0". smtpd_queue_id() is the queue ID, known
  *	from the start.
  *
  *	smtpd_queue_attr() records a fact about the session (REC_ATTR_*
  *	names); smtpd_queue_sender() the sender with its DSN ENVID (xtext)
- *	and RET (SMTPD_DSN_RET_*, 0: none); smtpd_queue_rcpt() one
- *	recipient with its DSN ORCPT ("type;xtext") and NOTIFY mask. These
- *	come before the content, in this order. smtpd_queue_line() adds one
- *	line of content without its line ending; partial means that the
- *	line continues in the next call. They return 0, or -1 once writing
- *	failed (the error is sticky and smtpd_queue_finish() reports it).
+ *	and RET (CLEANUP_DSN_RET_*); smtpd_queue_rcpt() one recipient (also
+ *	its own original recipient) with its DSN ORCPT ("type;xtext") and
+ *	NOTIFY mask. These come before the content, attributes and sender
+ *	first. smtpd_queue_line() adds one line of content without its line
+ *	ending; partial means that the line continues in the next call. They
+ *	return 0, or -1 once writing failed (the error is sticky and
+ *	smtpd_queue_finish() reports it).
  *
  *	smtpd_queue_finish() ends the message and waits until it is safely
- *	queued. It returns SMTPD_QUEUE_OK only when the queue file is on
- *	disk under its queue ID; otherwise a mask of SMTPD_QUEUE_* bits and
- *	a reason.
+ *	queued. It returns CLEANUP_STAT_OK only when the queue file is on
+ *	disk under its queue ID; otherwise CLEANUP_STAT_* bits and a reason.
  *
  *	smtpd_queue_abort() abandons an unfinished message (nothing stays
  *	in the queue) and returns NULL. smtpd_queue_close() releases a
  *	finished one and returns NULL.
  * DIAGNOSTICS
- *	Warnings: queue file errors (from the queue_file layer).
+ *	Warnings: queue file errors (from queue_file(3)).
  *--*/
 
 #include <errno.h>
@@ -56,41 +58,47 @@
 #include "mymalloc.h"
 #include "vstring.h"
 
+#include "cleanup_client.h"
 #include "mail_queue.h"
 #include "queue_file.h"
 #include "rec_type.h"
 
-#include "smtpd.h"
 #include "smtpd_queue.h"
 
 #define SMTPD_MAILDROP_MODE 0444 /* pickup reads it; nobody rewrites it */
 
 struct SMTPD_QUEUE {
-    QUEUE_FILE *qf;  /* maildrop writer, owned */
-    bool in_content; /* content lines have started */
-    bool failed;     /* a write failed */
-    char *id;        /* queue ID, owned */
+    CLEANUP_CLIENT *cleanup; /* cleanup session, owned, or NULL */
+    QUEUE_FILE *qf;          /* maildrop writer, owned, or NULL */
+    bool in_content;         /* maildrop: content lines have started */
+    bool failed;             /* maildrop: a write failed */
+    char *id;                /* queue ID, owned */
 };
 
 /* smtpd_queue_open - start a message */
 
 SMTPD_QUEUE *smtpd_queue_open(const SMTPD_QUEUE_PROPS *props, VSTRING *why)
 {
-    SMTPD_QUEUE *queue;
-    QUEUE_FILE *qf;
+    SMTPD_QUEUE *queue = mycalloc(1, sizeof(*queue));
 
-    if (!props->maildrop) {
-        /* XXX The cleanup service is not available in this build yet. */
-        vstring_sprintf(why, "cleanup service %s is not available", props->endpoint);
-        return NULL;
+    if (props->maildrop) {
+        queue->qf = queue_file_create_mode(MAIL_QUEUE_MAILDROP, SMTPD_MAILDROP_MODE);
+        if (queue->qf == NULL) {
+            vstring_sprintf(why, "cannot create a file in the %s queue", MAIL_QUEUE_MAILDROP);
+            myfree(queue);
+            return NULL;
+        }
+        queue->id = mystrdup(queue_file_id(queue->qf));
+    } else {
+        queue->cleanup = cleanup_open(
+            props->endpoint, props->add_headers ? CLEANUP_FLAG_ADD_HEADERS : CLEANUP_FLAG_NONE,
+            props->timeout, why);
+        if (queue->cleanup == NULL) {
+            myfree(queue);
+            return NULL;
+        }
+        queue->id = mystrdup(cleanup_queue_id(queue->cleanup));
     }
-    if ((qf = queue_file_create_mode(MAIL_QUEUE_MAILDROP, SMTPD_MAILDROP_MODE)) == NULL) {
-        vstring_sprintf(why, "cannot create a file in the %s queue", MAIL_QUEUE_MAILDROP);
-        return NULL;
-    }
-    queue = mycalloc(1, sizeof(*queue));
-    queue->qf = qf;
-    queue->id = mystrdup(queue_file_id(qf));
     return queue;
 }
 
@@ -101,7 +109,7 @@ const char *smtpd_queue_id(const SMTPD_QUEUE *queue)
     return queue->id;
 }
 
-/* smtpd_queue_status - fold a writer result into the sticky state */
+/* smtpd_queue_status - fold a maildrop writer result into the sticky state */
 
 static int smtpd_queue_status(SMTPD_QUEUE *queue, int status)
 {
@@ -114,6 +122,8 @@ static int smtpd_queue_status(SMTPD_QUEUE *queue, int status)
 
 int smtpd_queue_attr(SMTPD_QUEUE *queue, const char *name, const char *value)
 {
+    if (queue->cleanup)
+        return cleanup_attr(queue->cleanup, name, value);
     if (queue->failed)
         return -1;
     return smtpd_queue_status(queue, queue_file_attr(queue->qf, name, value));
@@ -123,12 +133,15 @@ int smtpd_queue_attr(SMTPD_QUEUE *queue, const char *name, const char *value)
 
 int smtpd_queue_sender(SMTPD_QUEUE *queue, const char *sender, const char *dsn_envid, int dsn_ret)
 {
-    if (queue->failed)
-        return -1;
+    if (queue->cleanup)
+        return cleanup_sender(queue->cleanup, sender, dsn_envid, dsn_ret);
     if (dsn_envid && *dsn_envid)
         smtpd_queue_attr(queue, REC_ATTR_DSN_ENVID, dsn_envid);
-    if (dsn_ret)
-        smtpd_queue_attr(queue, REC_ATTR_DSN_RET, dsn_ret == SMTPD_DSN_RET_FULL ? "FULL" : "HDRS");
+    if (dsn_ret != CLEANUP_DSN_RET_NONE)
+        smtpd_queue_attr(queue, REC_ATTR_DSN_RET,
+                         dsn_ret == CLEANUP_DSN_RET_FULL ? "FULL" : "HDRS");
+    if (queue->failed)
+        return -1;
     return smtpd_queue_status(queue, queue_file_sender(queue->qf, sender));
 }
 
@@ -143,6 +156,8 @@ int smtpd_queue_rcpt(SMTPD_QUEUE *queue, const char *rcpt, const char *dsn_orcpt
         .dsn_notify = dsn_notify,
     };
 
+    if (queue->cleanup)
+        return cleanup_rcpt(queue->cleanup, rcpt, rcpt, dsn_orcpt, dsn_notify);
     if (queue->failed)
         return -1;
     return smtpd_queue_status(queue, queue_file_rcpt(queue->qf, &qr));
@@ -152,6 +167,8 @@ int smtpd_queue_rcpt(SMTPD_QUEUE *queue, const char *rcpt, const char *dsn_orcpt
 
 int smtpd_queue_line(SMTPD_QUEUE *queue, const char *data, size_t len, bool partial)
 {
+    if (queue->cleanup)
+        return cleanup_content_line(queue->cleanup, data, len, partial);
     if (queue->failed)
         return -1;
     if (!queue->in_content) {
@@ -163,28 +180,41 @@ int smtpd_queue_line(SMTPD_QUEUE *queue, const char *data, size_t len, bool part
                                              : queue_file_line(queue->qf, data, len));
 }
 
-/* smtpd_queue_finish - make the message durable */
+/* smtpd_queue_finish_maildrop - commit a maildrop file */
 
-int smtpd_queue_finish(SMTPD_QUEUE *queue, VSTRING *reason)
+static int smtpd_queue_finish_maildrop(SMTPD_QUEUE *queue, VSTRING *reason)
 {
     if (!queue->in_content && smtpd_queue_line(queue, "", 0, false) < 0)
         queue->failed = true;
     if (!queue->failed && queue_file_extra(queue->qf) < 0)
         queue->failed = true;
+    errno = 0;
     if (!queue->failed && queue_file_commit(queue->qf) == 0)
-        return SMTPD_QUEUE_OK;
+        return CLEANUP_STAT_OK;
     if (errno == ENOSPC || errno == EDQUOT) {
         vstring_strcpy(reason, "Insufficient system storage");
-        return SMTPD_QUEUE_WRITE;
+        return CLEANUP_STAT_WRITE;
     }
     vstring_strcpy(reason, "queue file write error");
-    return SMTPD_QUEUE_BAD;
+    return CLEANUP_STAT_BAD;
 }
 
-/* smtpd_queue_free - release the writer */
+/* smtpd_queue_finish - make the message durable */
 
-static SMTPD_QUEUE *smtpd_queue_free(SMTPD_QUEUE *queue)
+int smtpd_queue_finish(SMTPD_QUEUE *queue, VSTRING *reason)
 {
+    VSTRING_RESET(reason);
+    if (queue->cleanup)
+        return cleanup_finish(queue->cleanup, reason);
+    return smtpd_queue_finish_maildrop(queue, reason);
+}
+
+/* smtpd_queue_close - release a finished message */
+
+SMTPD_QUEUE *smtpd_queue_close(SMTPD_QUEUE *queue)
+{
+    if (queue->cleanup)
+        cleanup_close(queue->cleanup);
     if (queue->qf)
         queue_file_close(queue->qf);
     myfree(queue->id);
@@ -196,12 +226,6 @@ static SMTPD_QUEUE *smtpd_queue_free(SMTPD_QUEUE *queue)
 
 SMTPD_QUEUE *smtpd_queue_abort(SMTPD_QUEUE *queue)
 {
-    return smtpd_queue_free(queue);
-}
-
-/* smtpd_queue_close - release a finished message */
-
-SMTPD_QUEUE *smtpd_queue_close(SMTPD_QUEUE *queue)
-{
-    return smtpd_queue_free(queue);
+    /* Closing an unfinished message abandons it, for both kinds. */
+    return smtpd_queue_close(queue);
 }

@@ -5,6 +5,8 @@
  * stand-alone session (sendmail -bs as an ordinary user) writes it into
  * the maildrop queue for pickup. The SMTP code sees one interface:
  * open (at the first accepted recipient), envelope, content lines, finish.
+ * Results and DSN values are those of cleanup_client.h (CLEANUP_STAT_*,
+ * CLEANUP_DSN_RET_*) for both.
  */
 #ifndef SMTPD_QUEUE_H
 #define SMTPD_QUEUE_H
@@ -13,6 +15,8 @@
 #include <stddef.h>
 
 #include "vstring.h"
+
+#include "cleanup_client.h"
 
 typedef struct SMTPD_QUEUE SMTPD_QUEUE;
 
@@ -23,14 +27,6 @@ typedef struct SMTPD_QUEUE_PROPS {
     bool add_headers;     /* cleanup adds missing From:, Date:, Message-ID: */
     int timeout;          /* cleanup I/O timeout, seconds */
 } SMTPD_QUEUE_PROPS;
-
-/* smtpd_queue_finish() results: 0 or a mask of these. */
-#define SMTPD_QUEUE_OK    0
-#define SMTPD_QUEUE_BAD   (1 << 0) /* internal error: 451 4.3.0 */
-#define SMTPD_QUEUE_WRITE (1 << 1) /* no space: 452 4.3.1 */
-#define SMTPD_QUEUE_SIZE  (1 << 2) /* too big: 552 5.3.4 */
-#define SMTPD_QUEUE_CONT  (1 << 3) /* content rejected: 550 5.7.1 */
-#define SMTPD_QUEUE_RCPT  (1 << 4) /* no recipients: 554 5.5.1 */
 
 extern SMTPD_QUEUE *smtpd_queue_open(const SMTPD_QUEUE_PROPS *props, VSTRING *why);
 extern const char *smtpd_queue_id(const SMTPD_QUEUE *queue);

@@ -20,80 +20,204 @@
  *				VSTREAM *stream, bool failure);
  *	SMTPD_TLS_SESSION *smtpd_tls_session_free(SMTPD_TLS_SESSION *session);
  * DESCRIPTION
- *	smtpd_tls_server_init() builds the server context from the smtpd_tls_*
- *	parameters. It returns NULL when TLS cannot be used; the reason has
- *	been logged and STARTTLS then gets "454 4.7.0 TLS not available due
- *	to local problem".
+ *	smtpd_tls_server_init() builds the server context from the
+ *	smtpd_tls_* parameters and the global tls_* ones: the mandatory
+ *	protocols, ciphers and exclusions apply at level encrypt, the
+ *	opportunistic ones otherwise; client certificates are requested
+ *	with smtpd_tls_ask_ccert (or smtpd_tls_req_ccert). It returns NULL
+ *	when TLS cannot be used (the TLS library has logged why, ending in
+ *	"disabling TLS support"); STARTTLS then gets "454 4.7.0 TLS not
+ *	available due to local problem".
  *
  *	smtpd_tls_session_start() runs the server handshake on stream within
- *	timeout seconds, after the caller has sent "220 2.0.0 Ready to start
- *	TLS" and discarded all buffered input. It returns NULL when the
- *	handshake failed (logged); the session must then end.
+ *	timeout seconds; the caller has sent "220 2.0.0 Ready to start TLS"
+ *	and discarded all buffered input. The TLS library logs the
+ *	"... TLS connection established from host[addr]: ..." line (at
+ *	smtpd_tls_loglevel 1 and up) and plugs itself under the stream. It
+ *	returns NULL when the handshake failed (logged); the session must
+ *	then end.
  *
- *	smtpd_tls_session_facts() and smtpd_tls_received() describe the
- *	session; smtpd_tls_session_stop() ends it (close_notify unless
- *	failure) and frees it; smtpd_tls_session_free() frees it without I/O.
- *	The stop and free functions return NULL.
+ *	smtpd_tls_session_facts() describes the session for restrictions
+ *	and the queue file; smtpd_tls_received() writes the Received:
+ *	header comment (one line per "\n"-separated element).
+ *
+ *	smtpd_tls_session_stop() ends a session (close_notify unless
+ *	failure), restores plain I/O on stream, and frees it;
+ *	smtpd_tls_session_free() frees it without any I/O. Both return NULL.
  * BUGS
- *	XXX This build has no TLS engine yet: every context is unavailable.
+ *	Session caching and tickets need the tlsmgr service, and SNI needs
+ *	tls_server_sni_maps; neither is wired here yet.
  *--*/
 
+#include <string.h>
+
 #include "msg.h"
+#include "mymalloc.h"
+#include "vstring.h"
+
+#include "config.h"
+#include "mail_params.h"
+#include "mail_tls_params.h"
+
+#include "tls.h"
+#include "tls_log.h"
+#include "tls_server.h"
 
 #include "smtpd_tls.h"
 
+struct SMTPD_TLS_SERVER {
+    TLS_APPL_STATE *ctx; /* the TLS library context; owned */
+    TLS_PARAMS params;   /* global tls_* settings (strings owned by the CONFIG) */
+    int stop_timeout;    /* smtpd_starttls_timeout, for close_notify */
+};
+
+struct SMTPD_TLS_SESSION {
+    TLS_SESS_STATE *tls;   /* the TLS library session; owned */
+    SMTPD_TLS_FACTS facts; /* strings point into tls */
+    int stop_timeout;      /* for close_notify */
+};
+
+/* smtpd_tls_exclusions - exclude_ciphers, plus the mandatory ones at encrypt */
+
+static const char *smtpd_tls_exclusions(VSTRING *out, CONFIG *config, bool enforce)
+{
+    vstring_strcpy(out, config_get_str(config, VAR_SMTPD_TLS_EXCLUDE_CIPHERS));
+    if (enforce) {
+        vstring_strcat(out, " ");
+        vstring_strcat(out, config_get_str(config, VAR_SMTPD_TLS_MANDATORY_EXCLUDE_CIPHERS));
+    }
+    return vstring_str(out);
+}
+
 /* smtpd_tls_server_init - build the server context */
 
-SMTPD_TLS_SERVER *smtpd_tls_server_init(CONFIG *unused_config, const SMTPD_CONFIG *unused_cfg)
+SMTPD_TLS_SERVER *smtpd_tls_server_init(CONFIG *config, const SMTPD_CONFIG *cfg)
 {
-    msg_warn("TLS support is not available in this build: disabling TLS support");
-    return NULL;
+    SMTPD_TLS_SERVER *server = mycalloc(1, sizeof(*server));
+    bool enforce = cfg->tls_level == SMTPD_TLS_LEVEL_ENCRYPT;
+    VSTRING *exclusions = vstring_alloc(100);
+    TLS_SERVER_INIT_PROPS props = {
+        .params = &server->params,
+        .param_prefix = "smtpd",
+        .log_param = VAR_SMTPD_TLS_LOGLEVEL,
+        .log_level = config_get_str(config, VAR_SMTPD_TLS_LOGLEVEL),
+        .verifydepth = config_get_int(config, VAR_SMTPD_TLS_CCERT_VERIFYDEPTH),
+        .cache_type = "smtpd",
+        .session_timeout = config_get_time(config, VAR_SMTPD_TLS_SESSION_CACHE_TIMEOUT),
+        .set_sessid = config_get_bool(config, VAR_SMTPD_TLS_ALWAYS_ISSUE_SESSION_IDS),
+        .chain_files = config_get_str(config, VAR_SMTPD_TLS_CHAIN_FILES),
+        .cert_file = config_get_str(config, VAR_SMTPD_TLS_CERT_FILE),
+        .key_file = config_get_str(config, VAR_SMTPD_TLS_KEY_FILE),
+        .dcert_file = config_get_str(config, VAR_SMTPD_TLS_DCERT_FILE),
+        .dkey_file = config_get_str(config, VAR_SMTPD_TLS_DKEY_FILE),
+        .eccert_file = config_get_str(config, VAR_SMTPD_TLS_ECCERT_FILE),
+        .eckey_file = config_get_str(config, VAR_SMTPD_TLS_ECKEY_FILE),
+        .CAfile = config_get_str(config, VAR_SMTPD_TLS_CAFILE),
+        .CApath = config_get_str(config, VAR_SMTPD_TLS_CAPATH),
+        .protocols = config_get_str(config, enforce ? VAR_SMTPD_TLS_MANDATORY_PROTOCOLS
+                                                    : VAR_SMTPD_TLS_PROTOCOLS),
+        .cipher_grade = config_get_str(config, enforce ? VAR_SMTPD_TLS_MANDATORY_CIPHERS
+                                                       : VAR_SMTPD_TLS_CIPHERS),
+        .cipher_exclusions = smtpd_tls_exclusions(exclusions, config, enforce),
+        .dh1024_param_file = config_get_str(config, VAR_SMTPD_TLS_DH1024_PARAM_FILE),
+        .mdalg = config_get_str(config, VAR_SMTPD_TLS_FINGERPRINT_DIGEST),
+        .ask_ccert = cfg->tls_ask_ccert,
+        .serverid = cfg->service,
+    };
+
+    mail_tls_params(config, &server->params);
+    server->stop_timeout = cfg->starttls_timeout;
+    server->ctx = tls_server_init(&props);
+    vstring_free(exclusions);
+    if (server->ctx == NULL) {
+        myfree(server);
+        return NULL;
+    }
+    return server;
 }
 
 /* smtpd_tls_server_free - release the server context */
 
-SMTPD_TLS_SERVER *smtpd_tls_server_free(SMTPD_TLS_SERVER *unused_server)
+SMTPD_TLS_SERVER *smtpd_tls_server_free(SMTPD_TLS_SERVER *server)
 {
+    tls_server_free(server->ctx);
+    myfree(server);
     return NULL;
+}
+
+/* smtpd_tls_facts - what restrictions, Received: and the queue file need */
+
+static void smtpd_tls_facts(SMTPD_TLS_SESSION *session)
+{
+    const TLS_SESS_STATE *tls = session->tls;
+    SMTPD_TLS_FACTS *facts = &session->facts;
+
+    facts->protocol = tls->protocol ? tls->protocol : "";
+    facts->cipher = tls->cipher_name ? tls->cipher_name : "";
+    facts->usebits = tls->cipher_usebits;
+    facts->algbits = tls->cipher_algbits;
+    facts->trust = tls_log_trust(tls);
+    facts->cert_present = TLS_CERT_IS_PRESENT(tls);
+    facts->cert_trusted = TLS_CERT_IS_TRUSTED(tls);
+    facts->peer_cn = tls->peer_CN ? tls->peer_CN : "";
+    facts->issuer_cn = tls->issuer_CN ? tls->issuer_CN : "";
+    facts->cert_fprint = tls->peer_cert_fprint ? tls->peer_cert_fprint : "";
+    facts->pkey_fprint = tls->peer_pkey_fprint ? tls->peer_pkey_fprint : "";
 }
 
 /* smtpd_tls_session_start - server handshake */
 
-SMTPD_TLS_SESSION *smtpd_tls_session_start(SMTPD_TLS_SERVER *unused_server, VSTREAM *unused_stream,
-                                           int unused_timeout, bool unused_requirecert,
-                                           const char *namaddr)
+SMTPD_TLS_SESSION *smtpd_tls_session_start(SMTPD_TLS_SERVER *server, VSTREAM *stream, int timeout,
+                                           bool requirecert, const char *namaddr)
 {
-    msg_warn("TLS handshake with %s: TLS support is not available", namaddr);
-    return NULL;
+    TLS_SERVER_START_PROPS props = {
+        .ctx = server->ctx,
+        .stream = stream,
+        .fd = -1,
+        .timeout = timeout,
+        .requirecert = requirecert,
+        .namaddr = namaddr,
+    };
+    TLS_SESS_STATE *tls;
+    SMTPD_TLS_SESSION *session;
+
+    if ((tls = tls_server_start(&props)) == NULL)
+        return NULL;
+    session = mycalloc(1, sizeof(*session));
+    session->tls = tls;
+    session->stop_timeout = server->stop_timeout;
+    smtpd_tls_facts(session);
+    return session;
 }
 
 /* smtpd_tls_session_facts - what the session is */
 
-const SMTPD_TLS_FACTS *smtpd_tls_session_facts(const SMTPD_TLS_SESSION *unused_session)
+const SMTPD_TLS_FACTS *smtpd_tls_session_facts(const SMTPD_TLS_SESSION *session)
 {
-    return NULL;
+    return &session->facts;
 }
 
 /* smtpd_tls_received - the Received: comment */
 
-const char *smtpd_tls_received(VSTRING *out, const SMTPD_TLS_SESSION *unused_session,
-                               bool unused_ask_ccert)
+const char *smtpd_tls_received(VSTRING *out, const SMTPD_TLS_SESSION *session, bool ask_ccert)
 {
-    VSTRING_RESET(out);
-    return vstring_str(out);
+    return tls_received_comment(out, session->tls, ask_ccert);
 }
 
 /* smtpd_tls_session_stop - end a session */
 
-SMTPD_TLS_SESSION *smtpd_tls_session_stop(SMTPD_TLS_SESSION *unused_session, VSTREAM *unused_stream,
-                                          bool unused_failure)
+SMTPD_TLS_SESSION *smtpd_tls_session_stop(SMTPD_TLS_SESSION *session, VSTREAM *stream, bool failure)
 {
+    tls_server_stop(session->tls, stream, session->stop_timeout, failure);
+    myfree(session);
     return NULL;
 }
 
-/* smtpd_tls_session_free - release a session */
+/* smtpd_tls_session_free - release a session without I/O */
 
-SMTPD_TLS_SESSION *smtpd_tls_session_free(SMTPD_TLS_SESSION *unused_session)
+SMTPD_TLS_SESSION *smtpd_tls_session_free(SMTPD_TLS_SESSION *session)
 {
+    tls_server_stop(session->tls, NULL, 0, true);
+    myfree(session);
     return NULL;
 }

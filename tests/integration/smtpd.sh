@@ -1,0 +1,304 @@
+#!/bin/bash
+# smtpd.sh - the SMTP server's protocol engine on real sockets: replies,
+# limits, timeouts, the bare-LF (SMTP smuggling) defence, restrictions and
+# their log lines, and the stand-alone mode of "sendmail -bs" (maildrop,
+# no policy, no TLS even with a root-only key configured).
+#
+# Sessions run "smtpd -S" on a TCP connection, as inetd would. Run by
+# root, a session is a network session; run by an ordinary user other than
+# mail_owner, it is the stand-alone mode.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+smtpd=$top/libexec/smtpd
+if [ ! -x "$smtpd" ]; then
+    echo "not ok - $smtpd is not built"
+    exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+    echo "ok - skipped: needs root to run sessions as another user # SKIP"
+    exit 0
+fi
+
+dir=$(mktemp -d /tmp/smtpd-test.XXXXXX) || exit 1
+trap 'rm -rf "$dir"' EXIT
+chmod 755 "$dir"
+mkdir -p "$dir/conf" "$dir/queue/maildrop"
+chmod 1777 "$dir/queue/maildrop"
+: >"$dir/maillog"
+chmod 666 "$dir/maillog"
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=mx.example.test -days 2 \
+    -keyout "$dir/conf/key.pem" -out "$dir/conf/cert.pem" 2>/dev/null
+chmod 600 "$dir/conf/key.pem"
+cat >"$dir/conf/main.cf" <<EOF
+compatibility_level = 3.8
+queue_directory = $dir/queue
+maillog_file = $dir/maillog
+maillog_file_prefixes = $dir
+myhostname = mx.example.test
+mydomain = example.test
+mydestination = \$myhostname, example.test
+mynetworks = 192.0.2.0/24
+mail_owner = daemon
+smtpd_error_sleep_time = 0
+smtpd_peername_lookup = yes
+EOF
+
+SMTPD=$smtpd CONF=$dir/conf QUEUE=$dir/queue MAILLOG=$dir/maillog \
+    PYTHONPATH=$top/tests/integration/lib python3 - <<'EOF'
+import glob, os, pwd, re, sys, time
+from smtp_session import Session, Checks, wait_for
+
+t = Checks()
+smtpd, conf, queue, maillog = (os.environ[k] for k in ("SMTPD", "CONF", "QUEUE", "MAILLOG"))
+nobody = pwd.getpwnam("nobody")
+
+def log():
+    with open(maillog, errors="replace") as f:
+        return f.read()
+
+def session(*overrides):
+    argv = [smtpd, "-S", "-c", conf]
+    for o in overrides:
+        argv += ["-o", o]
+    s = Session.spawn(argv)
+    t.reply(s.reply(), 220, "greeting", r"^220 mx\.example\.test ESMTP Postfix$")
+    return s
+
+def as_nobody():
+    os.setgid(nobody.pw_gid)
+    os.setgroups([])
+    os.setuid(nobody.pw_uid)
+
+def finish(s, name):
+    s.close()
+    t.ok(s.wait() == 0, name + ": server exits cleanly")
+
+def records(path):
+    """A queue file as (type, text) pairs."""
+    data = open(path, "rb").read()
+    i, out = 0, []
+    while i < len(data):
+        typ = chr(data[i]); i += 1
+        n = shift = 0
+        while True:
+            b = data[i]; i += 1
+            n |= (b & 0x7f) << shift; shift += 7
+            if not b & 0x80:
+                break
+        out.append((typ, data[i:i + n].decode("latin-1"))); i += n
+    return out
+
+def content(recs):
+    """Content lines, with L continuations joined."""
+    lines, part = [], ""
+    inside = False
+    for typ, text in recs:
+        if typ == "M":
+            inside = True
+        elif typ == "X":
+            inside = False
+        elif inside and typ == "L":
+            part += text
+        elif inside and typ == "N":
+            lines.append(part + text); part = ""
+    return lines
+
+# --- Replies of a network session (run by root) ---
+s = session()
+code, lines = s.cmd("EHLO client.test")
+t.reply((code, lines), 250, "EHLO")
+keywords = [l[4:] for l in lines[1:]]
+t.ok(keywords == ["PIPELINING", "SIZE 10240000", "VRFY", "ENHANCEDSTATUSCODES", "8BITMIME", "DSN"],
+     "EHLO keywords", repr(keywords))
+t.reply(s.cmd("HELO"), 501, "HELO needs a name", r"^501 Syntax: HELO hostname$")
+t.reply(s.cmd("RCPT TO:<u@example.test>"), 503, "RCPT before MAIL", "need MAIL command")
+t.reply(s.cmd("DATA"), 503, "DATA before RCPT", "need RCPT command")
+t.reply(s.cmd("MAIL FROM:<a b@c.test>"), 501, "bad sender", "5.1.7 Bad sender address syntax")
+t.reply(s.cmd("MAIL FROM:a@b.test SIZE=99999999"), 552, "declared size too big", "5.3.4")
+t.reply(s.cmd("MAIL FROM:<a@b.test> FOO=1"), 555, "unknown parameter", "Unsupported option: FOO=1")
+t.reply(s.cmd("MAIL FROM:<a@b.test> BODY=8BITMIME RET=HDRS ENVID=x+2By SIZE=10"), 250, "MAIL", "2.1.0 Ok")
+t.reply(s.cmd("MAIL FROM:<a@b.test>"), 503, "nested MAIL", "nested MAIL command")
+t.reply(s.cmd("RCPT TO:<x@other.test>"), 454, "stranger may not relay",
+        r"^454 4\.7\.1 <x@other\.test>: Relay access denied$")
+t.reply(s.cmd("RCPT TO:<u@example.test> NOTIFY=NEVER,SUCCESS"), 501, "bad NOTIFY", "NOTIFY")
+t.reply(s.cmd("RCPT TO:<>"), 501, "empty recipient", "5.1.3")
+t.reply(s.cmd("DATA"), 554, "DATA without valid recipients", "no valid recipients")
+t.reply(s.cmd("RSET x"), 501, "RSET with arguments", r"^501 5\.5\.4 Syntax: RSET$")
+t.reply(s.cmd("RSET"), 250, "RSET")
+t.reply(s.cmd("NOOP anything"), 250, "NOOP ignores arguments")
+t.reply(s.cmd("NOOP " + "x" * 5000), 250, "over-long command is cut, not fatal")
+t.reply(s.cmd("VRFY postmaster"), 252, "VRFY")
+t.reply(s.cmd("STARTTLS"), 502, "STARTTLS without TLS", "command not implemented")
+t.reply(s.cmd("AUTH PLAIN"), 503, "AUTH without SASL", "authentication not enabled")
+t.reply(s.cmd("XYZZY"), 502, "unknown command", r"^502 5\.5\.2 Error: command not recognized$")
+t.reply(s.cmd(""), 500, "empty line", r"^500 5\.5\.2 Error: bad syntax$")
+t.reply(s.cmd("NOOP\0MAIL"), 500, "NUL in a command", "bad syntax")
+s.send("NOOP\nNOOP\r\n")
+t.ok(s.reply()[0] == 250 and s.reply()[0] == 250, "bare LF command is normalized")
+s.send("RSET\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<x@other.test>\r\nNOOP\r\n")
+got = [s.reply()[0] for _ in range(4)]
+t.ok(got == [250, 250, 454, 250], "pipelined commands get replies in order", repr(got))
+t.reply(s.cmd("quit"), 221, "QUIT (lower case)", r"^221 2\.0\.0 Bye$")
+finish(s, "network session")
+text = log()
+t.ok("connect from localhost[127.0.0.1]" in text, "connect line")
+t.ok("NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 454 4.7.1 <x@other.test>: Relay access "
+     "denied; from=<a@b.test> to=<x@other.test> proto=ESMTP helo=<client.test>" in text,
+     "relay reject log line")
+t.ok(re.search(r"disconnect from localhost\[127\.0\.0\.1\] helo=0/1 ehlo=1 starttls=0/1 auth=0/1 "
+               r"mail=2/6 rcpt=0/5 data=0/2 rset=2/3 noop=5 vrfy=1 quit=1 unknown=0/1 "
+               r"commands=12/28", text), "disconnect line counts",
+     [l for l in text.splitlines() if "disconnect" in l][-1:])
+
+# --- Restrictions, VRFY switch, early rejection ---
+open(conf + "/access", "w").write("127.0.0.1 REJECT go away\n")
+s = session("smtpd_delay_reject=no", "smtpd_client_restrictions=check_client_access texthash:"
+            + conf + "/access", "disable_vrfy_command=yes")
+t.reply(s.cmd("EHLO client.test"), 250, "early client reject still greets")
+t.reply(s.cmd("VRFY postmaster"), 502, "VRFY disabled", "VRFY command is disabled")
+t.reply(s.cmd("MAIL FROM:<a@b.test>"), 554, "client rejected at MAIL",
+        r"^554 5\.7\.1 <localhost\[127\.0\.0\.1\]>: Client host rejected: go away$")
+s.cmd("QUIT")
+finish(s, "early reject session")
+t.ok("NOQUEUE: reject: MAIL from localhost[127.0.0.1]: 554 5.7.1 <localhost[127.0.0.1]>: Client "
+     "host rejected: go away; from=<a@b.test> proto=ESMTP helo=<client.test>" in log(),
+     "MAIL reject log line")
+
+# --- Timeouts, lost connections, error limits, non-SMTP ---
+s = session("smtpd_timeout=1s")
+start = time.time()
+t.reply(s.reply(), 421, "idle client times out", r"^421 4\.4\.2 mx\.example\.test Error: timeout exceeded$")
+t.ok(time.time() - start < 5, "timeout is smtpd_timeout")
+finish(s, "timeout session")
+t.ok("timeout after CONNECT from localhost[127.0.0.1]" in log(), "timeout log line")
+
+s = session()
+s.cmd("EHLO client.test")
+s.cmd("MAIL FROM:<a@b.test>")
+s.close()
+s.wait()
+t.ok("lost connection after MAIL from localhost[127.0.0.1]" in log(), "lost connection log line")
+
+s = session("smtpd_hard_error_limit=3")
+for _ in range(2):
+    s.cmd("BOGUS")
+t.reply(s.cmd("BOGUS"), 502, "third error still answered")
+t.reply(s.reply(), 421, "hard error limit", r"^421 4\.7\.0 mx\.example\.test Error: too many errors$")
+t.ok(s.reply()[0] == 0, "connection closed after too many errors")
+finish(s, "error limit session")
+t.ok("too many errors after UNKNOWN from localhost[127.0.0.1]" in log(), "too many errors log line")
+
+s = session()
+t.reply(s.cmd("GET / HTTP/1.0"), 221, "HTTP request", "2.7.0 Error: I can break rules, too")
+t.ok(s.reply()[0] == 0, "connection closed after a non-SMTP command")
+finish(s, "non-SMTP session")
+t.ok("warning: non-SMTP command from localhost[127.0.0.1]: GET / HTTP/1.0" in log(), "non-SMTP log line")
+
+s = session("smtpd_forbid_bare_newline=reject")
+t.reply(s.cmd("EHLO client.test"), 250, "EHLO before bare LF")
+s.send("NOOP\n")
+t.reply(s.reply(), 550, "bare LF rejected", r"^550 5\.5\.2 Error: bare <LF> received$")
+t.ok(s.reply()[0] == 0, "connection closed after a bare LF")
+finish(s, "bare LF reject session")
+
+# --- Stand-alone mode: sendmail -bs as an ordinary user ---
+def standalone(*overrides):
+    argv = [smtpd, "-S", "-c", conf]
+    for o in overrides:
+        argv += ["-o", o]
+    s = Session.spawn_pipe(argv, preexec_fn=as_nobody)
+    t.reply(s.reply(), 220, "stand-alone greeting")
+    return s
+
+def maildrop():
+    return sorted(glob.glob(queue + "/maildrop/*"))
+
+before = log()
+s = standalone("smtpd_tls_security_level=may", "smtpd_tls_cert_file=" + conf + "/cert.pem",
+               "smtpd_tls_key_file=" + conf + "/key.pem")
+code, lines = s.cmd("EHLO client.test")
+t.ok(code == 250 and not any("STARTTLS" in l for l in lines), "stand-alone: no STARTTLS", repr(lines))
+t.reply(s.cmd("MAIL FROM:<me@example.test> RET=FULL"), 250, "stand-alone MAIL")
+t.reply(s.cmd("RCPT TO:<friend@other.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;friend@other.test"),
+        250, "stand-alone relays without policy")
+s.send("DATA\r\n")
+t.reply(s.reply(), 354, "DATA", r"^354 End data with <CR><LF>\.<CR><LF>$")
+long_line = "y" * 5000
+s.send("Subject: test\r\n\r\nline one\r\n..stuffed\r\n" + long_line + "\r\n.\r\n")
+code, lines = s.reply()
+t.reply((code, lines), 250, "message queued", r"Ok: queued as \w+")
+qid = lines[-1].split()[-1] if code == 250 else "?"
+t.reply(s.cmd("QUIT"), 221, "stand-alone QUIT")
+finish(s, "stand-alone session")
+files = maildrop()
+t.ok(files == [queue + "/maildrop/" + qid], "maildrop file named by the queue ID", repr(files))
+if files:
+    st = os.stat(files[0])
+    t.ok(st.st_uid == nobody.pw_uid, "maildrop file belongs to the submitting user")
+    recs = records(files[0])
+    body = content(recs)
+    t.ok(body[0] == "Received: from client.test (localhost [127.0.0.1])", "Received: from line", body[0])
+    t.ok(body[1] == "\tby mx.example.test (Postfix) with ESMTP id " + qid, "Received: by line", body[1])
+    t.ok(body[2].startswith("\tfor <friend@other.test>; "), "Received: for line", body[2])
+    t.ok(body[3:] == ["Subject: test", "", "line one", ".stuffed", long_line],
+         "content with dot-stuffing removed and a long line intact")
+    t.ok(("S", "me@example.test") in recs and ("R", "friend@other.test") in recs, "envelope")
+    t.ok(("o", "rfc822;friend@other.test") in recs and ("n", "6") in recs and
+         ("A", "dsn_ret=FULL") in recs, "DSN fields stored")
+    for f in files:
+        os.unlink(f)
+new = log()[len(before):]
+t.ok(not re.search(r"TLS|tls|key", new), "stand-alone: nothing logged about TLS or keys", new)
+
+# --- SMTP smuggling: only <CR><LF>.<CR><LF> ends the message ---
+s = standalone()
+s.cmd("EHLO client.test")
+s.cmd("MAIL FROM:<me@example.test>")
+s.cmd("RCPT TO:<u@example.test>")
+s.send("DATA\r\n")
+s.reply()
+s.send("Subject: one\r\n\r\nfirst\n.\nMAIL FROM:<evil@example.test>\r\nRCPT TO:<v@example.test>\r\n"
+       "DATA\r\n\r\nsmuggled\r\n.\r\n")
+code, lines = s.reply()
+t.reply((code, lines), 250, "smuggling attempt: one message")
+t.ok(s.pending() == b"", "smuggling attempt: no reply to the smuggled commands")
+s.cmd("QUIT")
+finish(s, "smuggling session")
+files = maildrop()
+t.ok(len(files) == 1, "smuggling attempt: exactly one queue file", repr(files))
+if files:
+    body = content(records(files[0]))
+    t.ok("MAIL FROM:<evil@example.test>" in body and "smuggled" in body,
+         "smuggled commands stay content of the first message", repr(body))
+    for f in files:
+        os.unlink(f)
+
+s = standalone("smtpd_forbid_bare_newline=reject", "smtpd_forbid_bare_newline_exclusions=")
+s.cmd("EHLO client.test")
+s.cmd("MAIL FROM:<me@example.test>")
+s.cmd("RCPT TO:<u@example.test>")
+s.send("DATA\r\n")
+s.reply()
+s.send("Subject: two\r\n\r\nbare\n.\r\n")
+t.reply(s.reply(), 550, "bare LF in content rejected", "bare <LF> received")
+finish(s, "bare LF content session")
+t.ok(maildrop() == [], "nothing queued after a bare LF rejection")
+
+s = standalone("message_size_limit=1000")
+s.cmd("EHLO client.test")
+s.cmd("MAIL FROM:<me@example.test>")
+s.cmd("RCPT TO:<u@example.test>")
+s.send("DATA\r\n")
+s.reply()
+s.send(("z" * 70 + "\r\n") * 30 + ".\r\n")
+t.reply(s.reply(), 552, "message over message_size_limit", "5.3.4 Message size exceeds fixed limit")
+t.reply(s.cmd("NOOP"), 250, "session goes on after 552")
+s.cmd("QUIT")
+finish(s, "size limit session")
+t.ok(maildrop() == [], "nothing queued after 552")
+
+sys.exit(t.summary())
+EOF
+status=$?
+[ "${SMTPD_TEST_KEEP_LOG:-}" ] && cp "$dir/maillog" "$SMTPD_TEST_KEEP_LOG"
+exit $status

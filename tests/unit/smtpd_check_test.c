@@ -1,0 +1,325 @@
+/*
+ * smtpd_check_test - SMTP server access restrictions
+ *
+ * The real restriction engine with real tables (inline:, hash: that is
+ * missing) and real address lists; each case is a session description
+ * and the reply that a client would see.
+ *
+ * TEST_UNDER_VALGRIND
+ */
+
+#include <setjmp.h>
+
+#include "../../src/smtpd/smtpd_check.c"
+#include "../../src/smtpd/smtpd_check_access.c"
+#include "../../src/smtpd/smtpd_check_addr.c"
+
+#include "test.h"
+
+static VSTRING *test_log;   /* captured log lines */
+static jmp_buf test_jump;   /* for expected fatal errors */
+static int test_warn_calls; /* log_action() calls */
+
+/* test_capture - collect log output */
+
+static void test_capture(enum msg_level level, const char *text, void *unused_context)
+{
+    vstring_sprintf_append(test_log, "%s\n", text);
+}
+
+/* test_log_action - WARN/INFO results */
+
+static void test_log_action(void *unused_context, const char *action, const char *text)
+{
+    test_warn_calls++;
+    vstring_sprintf_append(test_log, "%s: %s\n", action, text);
+}
+
+/* test_class_value - restriction class definitions */
+
+static const char *test_class_value(void *unused_context, const char *name)
+{
+    if (strcmp(name, "friendly") == 0)
+        return "check_sender_access inline:{{ postmaster@example.test = OK }}, reject";
+    return NULL;
+}
+
+/* test_props - a typical configuration */
+
+static SMTPD_CHECK_PROPS test_props(void)
+{
+    SMTPD_CHECK_PROPS props = {
+        .lists =
+            {
+                "check_client_access inline:{{ 192.0.2.66 = REJECT bad host }, "
+                "{ 192.0.2.67 = permit_mynetworks reject }, { 192.0.2.68 = frobnicate }, "
+                "{ 192.0.2.69 = WARN look at this } }",
+                "",
+                "check_sender_access inline:{{ <> = 550 5.7.0 no bounces here }, "
+                "{ spammer@ = REJECT }, { friend.test = OK }}",
+                "permit_mynetworks, permit_sasl_authenticated, permit_tls_clientcerts, "
+                "permit_tls_all_clientcerts, defer_unauth_destination",
+                "check_recipient_access inline:{{ slow.test = DEFER try later }, "
+                "{ class@mx.example.test = friendly }}, "
+                "check_ccert_access inline:{{ 11:22:33 = REJECT revoked }}",
+                "",
+            },
+        .restriction_classes = "friendly",
+        .class_value = test_class_value,
+        .mynetworks = "127.0.0.0/8",
+        .mydestination = "mx.example.test, localhost",
+        .relay_domains = "relay.test, slow.test",
+        .virtual_alias_domains = "",
+        .virtual_mailbox_domains = "",
+        .parent_domain_matches_subdomains = "relay_domains, smtpd_access_maps",
+        .relay_clientcerts = "inline:{{ AA:BB:CC = friend }}",
+        .null_access_lookup_key = "<>",
+        .recipient_delimiter = "+",
+        .reject_code = 554,
+        .defer_code = 450,
+        .access_map_reject_code = 554,
+        .access_map_defer_code = 450,
+        .relay_domains_reject_code = 554,
+        .non_fqdn_reject_code = 504,
+        .ask_ccert = true,
+    };
+
+    return props;
+}
+
+/* One decision. */
+typedef struct RCPT_CASE {
+    const char *name;   /* what the case shows */
+    const char *addr;   /* client address */
+    const char *sender; /* MAIL FROM */
+    const char *rcpt;   /* RCPT TO */
+    bool sasl;          /* authenticated */
+    const char *fprint; /* client certificate fingerprint, or NULL */
+    bool trusted;       /* client certificate verified */
+    const char *want;   /* reply, or NULL for permitted */
+} RCPT_CASE;
+
+static const RCPT_CASE rcpt_cases[] = {
+    {"stranger to a remote domain", "192.0.2.1", "a@b.test", "x@other.test", false, NULL, false,
+     "454 4.7.1 <x@other.test>: Relay access denied"},
+    {"stranger to a local domain", "192.0.2.1", "a@b.test", "user@mx.example.test", false, NULL,
+     false, NULL},
+    {"stranger to a subdomain of relay_domains", "192.0.2.1", "a@b.test", "u@sub.relay.test", false,
+     NULL, false, NULL},
+    {"no domain is local", "192.0.2.1", "a@b.test", "postmaster", false, NULL, false, NULL},
+    {"percent hack is not local", "192.0.2.1", "a@b.test", "x%other.test@mx.example.test", false,
+     NULL, false, "454 4.7.1 <x%other.test@mx.example.test>: Relay access denied"},
+    {"bang path is not local", "192.0.2.1", "a@b.test", "other.test!x@mx.example.test", false, NULL,
+     false, "454 4.7.1 <other.test!x@mx.example.test>: Relay access denied"},
+    {"our address literal", "192.0.2.1", "a@b.test", "u@[192.0.2.10]", false, NULL, false, NULL},
+    {"another address literal", "192.0.2.1", "a@b.test", "u@[192.0.2.11]", false, NULL, false,
+     "454 4.7.1 <u@[192.0.2.11]>: Relay access denied"},
+    {"mynetworks may relay", "127.0.0.1", "a@b.test", "x@other.test", false, NULL, false, NULL},
+    {"authenticated client may relay", "192.0.2.1", "a@b.test", "x@other.test", true, NULL, false,
+     NULL},
+    {"listed client certificate may relay", "192.0.2.1", "a@b.test", "x@other.test", false,
+     "AA:BB:CC", false, NULL},
+    {"unlisted untrusted certificate may not", "192.0.2.1", "a@b.test", "x@other.test", false,
+     "DD:EE:FF", false, "454 4.7.1 <x@other.test>: Relay access denied"},
+    {"verified certificate may relay", "192.0.2.1", "a@b.test", "x@other.test", false, "DD:EE:FF",
+     true, NULL},
+    {"client table REJECT text", "192.0.2.66", "a@b.test", "user@mx.example.test", false, NULL,
+     false, "554 5.7.1 <unknown[192.0.2.66]>: Client host rejected: bad host"},
+    {"client table restriction list", "192.0.2.67", "a@b.test", "user@mx.example.test", false, NULL,
+     false, "554 5.7.1 <unknown[192.0.2.67]>: Client host rejected: Access denied"},
+    {"client table unknown restriction", "192.0.2.68", "a@b.test", "user@mx.example.test", false,
+     NULL, false, "451 4.3.5 Server configuration error"},
+    {"null sender key with its own code", "192.0.2.1", "", "user@mx.example.test", false, NULL,
+     false, "550 5.7.0 <>: Sender address rejected: no bounces here"},
+    {"sender localpart@ key", "192.0.2.1", "spammer@any.test", "user@mx.example.test", false, NULL,
+     false, "554 5.7.1 <spammer@any.test>: Sender address rejected: Access denied"},
+    {"sender OK does not permit relaying", "192.0.2.1", "x@friend.test", "x@other.test", false,
+     NULL, false, "454 4.7.1 <x@other.test>: Relay access denied"},
+    {"recipient parent domain DEFER", "192.0.2.1", "a@b.test", "u@sub.slow.test", false, NULL,
+     false, "450 4.7.1 <u@sub.slow.test>: Recipient address rejected: try later"},
+    {"restriction class permits", "192.0.2.1", "postmaster@example.test", "class@mx.example.test",
+     false, NULL, false, NULL},
+    {"restriction class rejects", "192.0.2.1", "a@b.test", "class@mx.example.test", false, NULL,
+     false, "554 5.7.1 <class@mx.example.test>: Recipient address rejected: Access denied"},
+    {"client certificate access", "192.0.2.1", "a@b.test", "user@mx.example.test", false,
+     "11:22:33", true, "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: revoked"},
+};
+
+/* test_facts - a session description */
+
+static SMTPD_CHECK_FACTS test_facts(const RCPT_CASE *c, char *namaddr, size_t len)
+{
+    SMTPD_CHECK_FACTS facts = {
+        .name = "unknown",
+        .addr = c->addr,
+        .namaddr = namaddr,
+        .local_addr = "192.0.2.10",
+        .helo = "client.test",
+        .sender = c->sender,
+        .recipient = c->rcpt,
+        .sasl_authenticated = c->sasl,
+        .tls_active = c->fprint != NULL,
+        .ccert_trusted = c->trusted,
+        .ccert_fprint = c->fprint,
+        .ccert_pkey_fprint = c->fprint ? "00:00" : NULL,
+        .log_action = test_log_action,
+    };
+
+    snprintf(namaddr, len, "unknown[%s]", c->addr);
+    return facts;
+}
+
+/* test_rcpt - the decision table */
+
+static void test_rcpt(void)
+{
+    SMTPD_CHECK_PROPS props = test_props();
+    SMTPD_CHECKS *checks = smtpd_check_init(&props);
+    VSTRING *reply = vstring_alloc(100);
+
+    for (size_t i = 0; i < sizeof(rcpt_cases) / sizeof(rcpt_cases[0]); i++) {
+        const RCPT_CASE *c = &rcpt_cases[i];
+        char namaddr[100];
+        SMTPD_CHECK_FACTS facts = test_facts(c, namaddr, sizeof(namaddr));
+        int result = smtpd_check_rcpt(checks, true, &facts, reply);
+
+        if (c->want) {
+            TEST_INT_EQ(result, SMTPD_CHECK_REJECT, "%s: rejected", c->name);
+            TEST_STR_EQ(vstring_str(reply), c->want, "%s: reply", c->name);
+        } else {
+            TEST_INT_EQ(result, SMTPD_CHECK_OK, "%s: permitted (%s)", c->name, vstring_str(reply));
+        }
+    }
+    vstring_free(reply);
+    smtpd_check_free(checks);
+}
+
+/* test_warn - WARN logs and decides nothing */
+
+static void test_warn(void)
+{
+    SMTPD_CHECK_PROPS props = test_props();
+    SMTPD_CHECKS *checks = smtpd_check_init(&props);
+    VSTRING *reply = vstring_alloc(100);
+    RCPT_CASE c = {"warn", "192.0.2.69", "a@b.test", "user@mx.example.test",
+                   false,  NULL,         false,      NULL};
+    char namaddr[100];
+    SMTPD_CHECK_FACTS facts = test_facts(&c, namaddr, sizeof(namaddr));
+
+    VSTRING_RESET(test_log);
+    test_warn_calls = 0;
+    TEST_INT_EQ(smtpd_check_stage(checks, SMTPD_STAGE_CLIENT, &facts, reply), SMTPD_CHECK_DUNNO,
+                "WARN decides nothing");
+    TEST_INT_EQ(test_warn_calls, 1, "WARN is logged once");
+    TEST_CHECK(strstr(vstring_str(test_log), "warn: look at this") != NULL, "WARN text logged");
+    vstring_free(reply);
+    smtpd_check_free(checks);
+}
+
+/* test_lookup_error - a failing table defers, never permits */
+
+static void test_lookup_error(void)
+{
+    SMTPD_CHECK_PROPS props = test_props();
+    SMTPD_CHECKS *checks;
+    VSTRING *reply = vstring_alloc(100);
+    RCPT_CASE c = {"error", "192.0.2.1", "a@b.test", "user@mx.example.test",
+                   false,   NULL,        false,      NULL};
+    char namaddr[100];
+    SMTPD_CHECK_FACTS facts = test_facts(&c, namaddr, sizeof(namaddr));
+
+    props.lists[SMTPD_STAGE_RECIPIENT] = "check_recipient_access hash:/nonexistent/access, permit";
+    checks = smtpd_check_init(&props);
+    TEST_INT_EQ(smtpd_check_rcpt(checks, true, &facts, reply), SMTPD_CHECK_REJECT,
+                "lookup failure is not \"not found\"");
+    TEST_STR_EQ(vstring_str(reply), "451 4.3.0 <user@mx.example.test>: Temporary lookup failure",
+                "lookup failure defers");
+    vstring_free(reply);
+    smtpd_check_free(checks);
+}
+
+/* test_reject_codes - reject_unauth_destination and the generic ones */
+
+static void test_reject_codes(void)
+{
+    SMTPD_CHECK_PROPS props = test_props();
+    SMTPD_CHECKS *checks;
+    VSTRING *reply = vstring_alloc(100);
+    RCPT_CASE c = {"codes", "192.0.2.1", "a@b.test", "x@other.test", false, NULL, false, NULL};
+    char namaddr[100];
+    SMTPD_CHECK_FACTS facts = test_facts(&c, namaddr, sizeof(namaddr));
+
+    props.lists[SMTPD_STAGE_CLIENT] = "";
+    props.lists[SMTPD_STAGE_SENDER] = "";
+    props.lists[SMTPD_STAGE_RELAY] = "";
+    props.lists[SMTPD_STAGE_RECIPIENT] = "reject_non_fqdn_recipient, reject_unauth_destination";
+    props.lists[SMTPD_STAGE_DATA] = "reject";
+    props.lists[SMTPD_STAGE_HELO] = "reject_non_fqdn_helo_hostname";
+    checks = smtpd_check_init(&props);
+    TEST_INT_EQ(smtpd_check_rcpt(checks, true, &facts, reply), SMTPD_CHECK_REJECT,
+                "reject_unauth_destination rejects");
+    TEST_STR_EQ(vstring_str(reply), "554 5.7.1 <x@other.test>: Relay access denied",
+                "reject_unauth_destination uses relay_domains_reject_code");
+    facts.recipient = "user";
+    TEST_INT_EQ(smtpd_check_stage(checks, SMTPD_STAGE_RECIPIENT, &facts, reply), SMTPD_CHECK_REJECT,
+                "non-FQDN recipient");
+    TEST_STR_EQ(vstring_str(reply),
+                "504 5.5.2 <user>: Recipient address rejected: need fully-qualified address",
+                "non-FQDN recipient reply");
+    facts.helo = "localhost";
+    TEST_STR_EQ((smtpd_check_stage(checks, SMTPD_STAGE_HELO, &facts, reply), vstring_str(reply)),
+                "504 5.5.2 <localhost>: Helo command rejected: need fully-qualified hostname",
+                "non-FQDN HELO reply");
+    TEST_STR_EQ((smtpd_check_stage(checks, SMTPD_STAGE_DATA, &facts, reply), vstring_str(reply)),
+                "554 5.7.1 <DATA>: Data command rejected: Access denied", "reject in DATA");
+    TEST_CHECK(smtpd_check_empty(checks, SMTPD_STAGE_CLIENT), "empty list is empty");
+    vstring_free(reply);
+    smtpd_check_free(checks);
+}
+
+/* test_fatal - a configuration that must not start */
+
+static void test_fatal(const char *name, int stage, const char *list, const char *want)
+{
+    SMTPD_CHECK_PROPS props = test_props();
+    SMTPD_CHECKS *volatile checks = NULL;
+    int jumped;
+
+    props.lists[stage] = list;
+    if (stage == SMTPD_STAGE_RELAY)
+        props.lists[SMTPD_STAGE_RECIPIENT] = "";
+    VSTRING_RESET(test_log);
+    msg_set_longjmp(&test_jump);
+    if ((jumped = setjmp(test_jump)) == 0)
+        checks = smtpd_check_init(&props);
+    msg_set_longjmp(NULL);
+    TEST_INT_EQ(jumped, 1, "%s: fatal", name);
+    if (strstr(vstring_str(test_log), want) == NULL)
+        TEST_STR_EQ(vstring_str(test_log), want, "%s: message", name);
+    else
+        TEST_CHECK(1, "%s: message names it", name);
+    if (checks)
+        smtpd_check_free(checks);
+}
+
+int main(void)
+{
+    msg_init("smtpd_check_test");
+    test_log = vstring_alloc(1000);
+    msg_output_add(test_capture, NULL);
+    msg_stderr_enable(0);
+
+    test_rcpt();
+    test_warn();
+    test_lookup_error();
+    test_reject_codes();
+    test_fatal("open relay", SMTPD_STAGE_RELAY, "permit_mynetworks, permit",
+               "specify at least one working instance of: reject_unauth_destination");
+    test_fatal("unknown restriction", SMTPD_STAGE_SENDER, "reject_everything",
+               "smtpd_sender_restrictions: unknown restriction \"reject_everything\"");
+    test_fatal("missing table", SMTPD_STAGE_CLIENT, "check_client_access",
+               "smtpd_client_restrictions: restriction \"check_client_access\" needs a "
+               "type:table argument");
+    vstring_free(test_log);
+    return test_summary("smtpd_check_test");
+}
