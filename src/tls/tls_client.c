@@ -93,15 +93,10 @@ static char *tls_client_dup(const char *value, const char *def)
     return mystrdup(value ? value : def);
 }
 
-/* tls_client_settings - copy and check the settings */
+/* tls_client_copy - copy the settings into the context */
 
-static int tls_client_settings(TLS_APPL_STATE *app, const TLS_CLIENT_INIT_PROPS *props,
-                               VSTRING *why)
+static void tls_client_copy(TLS_APPL_STATE *app, const TLS_CLIENT_INIT_PROPS *props)
 {
-    int min_version, max_version;
-    VSTRING *list = vstring_alloc(100);
-    int status = 0;
-
     app->param_prefix = tls_client_dup(props->param_prefix, "smtp");
     if (props->params)
         app->params = *props->params;
@@ -119,24 +114,31 @@ static int tls_client_settings(TLS_APPL_STATE *app, const TLS_CLIENT_INIT_PROPS 
     app->mandatory_ciphers = tls_client_dup(props->mandatory_ciphers, "medium");
     app->exclude_ciphers = tls_client_dup(props->exclude_ciphers, "");
     app->mandatory_exclude_ciphers = tls_client_dup(props->mandatory_exclude_ciphers, "");
+}
+
+/* tls_client_check - check the settings once, before any connection */
+
+static int tls_client_check(TLS_APPL_STATE *app, const TLS_CLIENT_INIT_PROPS *props, VSTRING *why)
+{
+    const char *prefix = app->param_prefix;
+    int min_version, max_version, status = -1;
+    VSTRING *list = vstring_alloc(100);
+
     if (app->log_mask < 0)
-        status = (vstring_sprintf(why, "invalid %s_tls_loglevel", app->param_prefix), -1);
+        vstring_sprintf(why, "invalid %s \"%s\"",
+                        props->log_param ? props->log_param : "smtp_tls_loglevel",
+                        props->log_level);
     else if (!tls_digest_ok(app->mdalg))
-        status = (vstring_sprintf(why, "invalid %s_tls_fingerprint_digest \"%s\"",
-                                  app->param_prefix, app->mdalg),
-                  -1);
-    else if (tls_proto_parse(app->protocols, &min_version, &max_version, NULL) < 0 ||
-             tls_proto_parse(app->mandatory_protocols, &min_version, &max_version, NULL) < 0)
-        status = (vstring_sprintf(why,
-                                  "Invalid TLS protocol list in %s_tls_protocols \"%s\" or "
-                                  "%s_tls_mandatory_protocols \"%s\"",
-                                  app->param_prefix, app->protocols, app->param_prefix,
-                                  app->mandatory_protocols),
-                  -1);
-    else if (tls_cipher_list(list, &app->params, app->ciphers, app->exclude_ciphers, why) == NULL ||
-             tls_cipher_list(list, &app->params, app->mandatory_ciphers, app->exclude_ciphers,
-                             why) == NULL)
-        status = -1;
+        vstring_sprintf(why, "invalid %s_tls_fingerprint_digest \"%s\"", prefix, app->mdalg);
+    else if (tls_proto_parse(app->protocols, &min_version, &max_version, NULL) < 0)
+        vstring_sprintf(why, "Invalid TLS protocol list \"%s\" in %s_tls_protocols", app->protocols,
+                        prefix);
+    else if (tls_proto_parse(app->mandatory_protocols, &min_version, &max_version, NULL) < 0)
+        vstring_sprintf(why, "Invalid TLS protocol list \"%s\" in %s_tls_mandatory_protocols",
+                        app->mandatory_protocols, prefix);
+    else if (tls_cipher_list(list, &app->params, app->ciphers, app->exclude_ciphers, why) &&
+             tls_cipher_list(list, &app->params, app->mandatory_ciphers, app->exclude_ciphers, why))
+        status = 0;
     vstring_free(list);
     return status;
 }
@@ -184,7 +186,8 @@ TLS_APPL_STATE *tls_client_init(const TLS_CLIENT_INIT_PROPS *props)
         return NULL;
     app = tls_appl_alloc(false);
     why = vstring_alloc(100);
-    if (tls_client_settings(app, props, why) < 0 || tls_client_ctx(app, props, why) < 0) {
+    tls_client_copy(app, props);
+    if (tls_client_check(app, props, why) < 0 || tls_client_ctx(app, props, why) < 0) {
         msg_warn("%s: disabling TLS support", vstring_str(why));
         tls_appl_free(app);
         app = NULL;

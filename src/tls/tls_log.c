@@ -18,8 +18,8 @@
  *				const void *buf, size_t len, SSL *ssl, void *arg);
  * DESCRIPTION
  *	tls_log_mask() converts a *_tls_loglevel value (see tls_log.h) to
- *	TLS_LOG_* bits. It returns -1 after a warning that names param_name
- *	for an unknown keyword.
+ *	TLS_LOG_* bits. It returns -1 for an unknown keyword (the caller
+ *	reports it; param_name is for the caller's benefit only).
  *
  *	tls_log_trust() returns the trust word of a session: "Anonymous"
  *	(no peer certificate), "Verified" (client only: matched at a level
@@ -113,7 +113,6 @@ int tls_log_mask(const char *param_name, const char *value)
             if (strcasecmp(tok, tls_log_table[i].name) == 0)
                 break;
         if (i == sizeof(tls_log_table) / sizeof(tls_log_table[0])) {
-            msg_warn("%s: unknown TLS log level \"%s\" in \"%s\"", param_name, tok, value);
             myfree(copy);
             return -1;
         }

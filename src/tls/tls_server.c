@@ -81,7 +81,9 @@ static int tls_server_settings(TLS_APPL_STATE *app, const TLS_SERVER_INIT_PROPS 
     app->log_mask = tls_log_mask(props->log_param ? props->log_param : "smtpd_tls_loglevel",
                                  props->log_level ? props->log_level : "0");
     if (app->log_mask < 0) {
-        vstring_sprintf(why, "invalid %s_tls_loglevel \"%s\"", prefix, props->log_level);
+        vstring_sprintf(why, "invalid %s \"%s\"",
+                        props->log_param ? props->log_param : "smtpd_tls_loglevel",
+                        props->log_level);
         return -1;
     }
     app->mdalg = mystrdup(props->mdalg && *props->mdalg ? props->mdalg : TLS_DEFAULT_MDALG);

@@ -64,8 +64,9 @@ static int tls_ticket_cb(SSL *ssl, unsigned char name[16], unsigned char *iv, EV
     TLS_TICKET_KEY key;
     int ivlen, status;
 
+    /* 0: issue no ticket (encrypt), or do a full handshake (decrypt). */
     if (app == NULL || app->ticket_cipher == NULL || app->cache.ticket_key == NULL)
-        return enc ? 0 : 0;
+        return 0;
     ivlen = EVP_CIPHER_get_iv_length(app->ticket_cipher);
     if (enc) {
         if (!app->cache.ticket_key(app->cache.context, NULL, &key))

@@ -181,6 +181,28 @@ static void test_coalesced_ticket(void)
     vstring_free(got);
 }
 
+/* Input already inside the engine is visible, so nobody polls the socket for it. */
+static void test_input_pending(void)
+{
+    TLS_CLIENT_START_PROPS cprops = client_props(TLS_LEV_ENCRYPT, NULL);
+    TLS_SERVER_START_PROPS sprops = server_props();
+    TLS_TEST_PAIR pair;
+    char buf[8];
+    size_t done = 0;
+
+    cprops.nexthop = "pending.example";
+    tls_test_pair(&pair, &cprops, &sprops, 0);
+    tls_test_handshake(&pair);
+    TEST_CHECK(!tls_bio_input_pending(pair.server), "pending: nothing before the client writes");
+    tls_bio_step(pair.client, TLS_BIO_OP_WRITE, "MAIL FROM:<a>\r\nRCPT TO:<b>\r\n", 28, &done);
+    tls_bio_step(pair.client, TLS_BIO_OP_FLUSH, NULL, 0, NULL);
+    TEST_INT_EQ(tls_bio_step(pair.server, TLS_BIO_OP_READ, buf, sizeof(buf), &done), TLS_BIO_DONE,
+                "pending: a small read");
+    TEST_CHECK(tls_bio_input_pending(pair.server), "pending: the rest is inside the engine");
+    TEST_INT_EQ(tls_mempipe_queued(pair.pipe, 0), 0, "pending: and not on the transport");
+    tls_test_pair_free(&pair);
+}
+
 /* Shutdown: close_notify, and an abrupt end. */
 static void test_shutdown(void)
 {
@@ -254,6 +276,7 @@ int main(void)
     test_bulk();
     test_coalesced_ticket();
     test_shutdown();
+    test_input_pending();
     test_packet_dump();
     tls_server_free(server_ctx);
     tls_client_free(client_ctx);

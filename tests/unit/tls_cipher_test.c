@@ -80,6 +80,7 @@ static void test_groups(void)
     VSTRING *out = vstring_alloc(100);
     TLS_PARAMS params;
     SSL_CTX *ctx = SSL_CTX_new(TLS_method());
+    char cmd[1000];
 
     tls_params_init(&params);
     TEST_STR_EQ(tls_dh_groups(out, &params),
@@ -98,6 +99,20 @@ static void test_groups(void)
                 "missing DH file fails");
     TEST_CHECK(tls_test_logged("smtpd_tls_dh1024_param_file = /nonexistent/dh.pem") == 1,
                "missing DH file warning names the parameter and file");
+    snprintf(cmd, sizeof(cmd),
+             "openssl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe3072 -out '%s' && "
+             "openssl genpkey -genparam -algorithm EC -pkeyopt ec_paramgen_curve:P-256 "
+             "-out '%s'",
+             tls_test_file("dh.pem"), tls_test_file("ecparam.pem"));
+    TEST_INT_EQ(system(cmd), 0, "parameter files made");
+    TEST_INT_EQ(tls_dh_apply_params(ctx, "smtpd_tls_dh1024_param_file", tls_test_file("dh.pem")), 0,
+                "DH parameter file loads");
+    tls_test_log_reset();
+    TEST_INT_EQ(
+        tls_dh_apply_params(ctx, "smtpd_tls_dh1024_param_file", tls_test_file("ecparam.pem")), -1,
+        "EC parameters are not DH parameters");
+    TEST_INT_EQ(tls_test_logged("no DH parameters in smtpd_tls_dh1024_param_file = "), 1,
+                "wrong parameter type named");
     SSL_CTX_free(ctx);
     vstring_free(out);
 }
