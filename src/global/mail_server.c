@@ -284,9 +284,9 @@ MAIL_SERVER *mail_server_start(int argc, char **argv, const MAIL_SERVER_PROPS *p
     config_set_runtime(server->config, VAR_SERVICE_NAME, server->service);
     if (maillog_init(server->config, server->program, why) < 0)
         msg_fatal("%s", vstring_str(why));
+    mail_server_check_fds(server);
     if (!server->priv->verbose_stderr && !server->stand_alone)
         msg_stderr_enable(0);
-    mail_server_check_fds(server);
 
     queue_dir = config_get_str(server->config, VAR_QUEUE_DIRECTORY);
     if (chdir(queue_dir) < 0)

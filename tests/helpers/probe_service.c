@@ -12,10 +12,11 @@
  *	    probe pid=PID uid=UID service=NAME use=N privileged=0|1
  *
  *	then echoes every line it receives as "echo LINE", until "quit" or
- *	end of file (multi: one line per request).
+ *	end of file. multi: no greeting; each line is a request, answered
+ *	"echo LINE pid=PID".
  *
  *	trigger: every request is logged as "wakeup request "TEXT" (N
- *	bytes)".
+ *	bytes) service=NAME".
  *
  *	The pre_jail hook logs "pre-jail uid=UID" and the post_jail hook
  *	"post-jail uid=UID service=NAME", so a test can see the privilege
@@ -23,6 +24,7 @@
  *--*/
 
 /* System library. */
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -48,7 +50,7 @@ static void probe_hello(MAIL_SERVER *server, VSTREAM *client)
 
 /* probe_echo - answer one line; return 0 at the end of the session */
 
-static int probe_echo(VSTREAM *client, VSTRING *line)
+static int probe_echo(VSTREAM *client, VSTRING *line, bool with_pid)
 {
     if (vstream_gets(client, line, PROBE_LINE_MAX) < 0)
         return 0;
@@ -56,7 +58,10 @@ static int probe_echo(VSTREAM *client, VSTRING *line)
         vstring_truncate(line, VSTRING_LEN(line) - 1);
     if (strcmp(vstring_str(line), "quit") == 0)
         return 0;
-    vstream_printf(client, "echo %s\n", vstring_str(line));
+    if (with_pid)
+        vstream_printf(client, "echo %s pid=%ld\n", vstring_str(line), (long)getpid());
+    else
+        vstream_printf(client, "echo %s\n", vstring_str(line));
     return vstream_fflush(client) == 0;
 }
 
@@ -68,7 +73,7 @@ static void probe_single(MAIL_SERVER *server, VSTREAM *client)
 
     vstream_set_timeout(client, 30);
     probe_hello(server, client);
-    while (probe_echo(client, line))
+    while (probe_echo(client, line, false))
         /* void */;
     vstring_free(line);
 }
@@ -79,16 +84,16 @@ static void probe_multi(MAIL_SERVER *server, VSTREAM *client)
 {
     VSTRING *line = vstring_alloc(100);
 
-    if (!probe_echo(client, line))
+    if (!probe_echo(client, line, true))
         multi_server_disconnect(server, client);
     vstring_free(line);
 }
 
 /* probe_trigger - one wake-up request */
 
-static void probe_trigger(MAIL_SERVER *unused_server, const char *buf, size_t len)
+static void probe_trigger(MAIL_SERVER *server, const char *buf, size_t len)
 {
-    msg_info("wakeup request \"%.*s\" (%zu bytes)", (int)len, buf, len);
+    msg_info("wakeup request \"%.*s\" (%zu bytes) service=%s", (int)len, buf, len, server->service);
 }
 
 /* probe_pre_jail - before the privilege drop */

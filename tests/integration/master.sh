@@ -55,7 +55,7 @@ remove_user() {
 
 instance_create
 trap remove_user EXIT
-read -r p_busy p_use p_new p_broken <<<"$(free_port 4 | tr '\n' ' ')"
+read -r p_busy p_use p_new p_broken p_multi <<<"$(free_port 5 | tr '\n' ' ')"
 instance_main_cf "service_throttle_time = 60s"
 instance_master_cf \
     "# name type private unpriv chroot wakeup maxproc command" \
@@ -63,6 +63,8 @@ instance_master_cf \
     "127.0.0.1:$p_use  inet n - n - - $probe -v" \
     "    -o max_use=2 -o { max_idle = 1s }" \
     "wake unix - - n 1 1 $probe trigger" \
+    "wakefifo fifo - - n 1 1 $probe trigger" \
+    "127.0.0.1:$p_multi inet n - n - 1 $probe multi" \
     "127.0.0.1:$p_broken inet n - n - - $top/obj/tests/helpers/no-such-program"
 
 # Start and status.
@@ -124,9 +126,30 @@ check "max_use: the next client gets a new process"
 instance_wait_gone "$ipid" 5 && instance_wait_log "\[$ipid\]: idle timeout -- exiting" 2
 check "max_idle: an idle process exits after 1s"
 
+# A multi server: one process, several clients at once.
+exec {m1}<>"/dev/tcp/127.0.0.1/$p_multi"
+exec {m2}<>"/dev/tcp/127.0.0.1/$p_multi"
+echo one >&"$m1"
+echo two >&"$m2"
+read -t 5 -r r1 <&"$m1"
+read -t 5 -r r2 <&"$m2"
+[ "${r1% pid=*}" = "echo one" ] && [ "${r2% pid=*}" = "echo two" ] && [ "${r1#* pid=}" = "${r2#* pid=}" ]
+check "a multi server serves two clients at once in one process"
+exec {m1}>&- {m2}>&-
+
+# Stand-alone mode: a daemon serves standard input without master.
+out=$(printf 'hello\nquit\n' | instance_run "$probe" -c "$INSTANCE_CONF" -S 2>&1)
+grep -q "^probe pid=[0-9]* .*service=probe_service" <<<"$out" && grep -q "^echo hello$" <<<"$out"
+check "a daemon serves standard input with -S"
+out=$(instance_run "$probe" -c "$INSTANCE_CONF" 2>&1 </dev/null)
+[ $? -ne 0 ] && grep -q "started by master(8)" <<<"$out"
+check "a daemon started by hand without -S says it needs master"
+
 # Wake-up requests every second.
-instance_wait_log "probe_service\[[0-9]+\]: wakeup request \"W\"" 5
+instance_wait_log "probe_service\[[0-9]+\]: wakeup request \"W\" \(1 bytes\) service=wake$" 5
 check "master sends wake-up requests to a unix service"
+instance_wait_log "probe_service\[[0-9]+\]: wakeup request \"W\" \(1 bytes\) service=wakefifo$" 5
+check "master sends wake-up requests to a fifo service"
 
 # A program that cannot start is throttled, and master carries on.
 (exec 3<>"/dev/tcp/127.0.0.1/$p_broken") 2>/dev/null
@@ -153,20 +176,20 @@ out=$(instance_run "$top/libexec/master" -c "$INSTANCE_CONF" -w 2>&1)
 [ $? -ne 0 ] && grep -q "master.pid is locked by another process (pid $INSTANCE_MASTER_PID)" <<<"$out"
 check "a second master on the same queue directory is refused"
 
-# Reload: a new service answers.
-instance_master_cf "127.0.0.1:$p_new inet n - n - - $probe"
+# Reload: a new service answers; a bare port listens on inet_interfaces.
+instance_master_cf "$p_new inet n - n - - $probe"
 instance_postfix reload >/dev/null 2>&1
 check "postfix reload"
 instance_wait_log "reload -- version [0-9.]+, configuration $INSTANCE_CONF" 5
 check "master logs the reload"
-instance_wait_port "$p_new" 5 && hello=$(greet "$p_new") && [ "$(field "$hello" service)" = "127.0.0.1:$p_new" ]
+instance_wait_port "$p_new" 5 && hello=$(greet "$p_new") && [ "$(field "$hello" service)" = "$p_new" ]
 check "reload: an added service answers"
 hello=$(greet "$p_busy")
 [ -n "$hello" ]
 check "reload: an unchanged service still answers"
 
 # Reload: a removed service goes away.
-grep -v "^127.0.0.1:$p_new " "$INSTANCE_CONF/master.cf" >"$INSTANCE_DIR/master.cf.new"
+grep -v "^$p_new " "$INSTANCE_CONF/master.cf" >"$INSTANCE_DIR/master.cf.new"
 cat "$INSTANCE_DIR/master.cf.new" >"$INSTANCE_CONF/master.cf"
 instance_postfix reload >/dev/null 2>&1
 gone=1
