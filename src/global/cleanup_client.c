@@ -27,7 +27,7 @@
  *
  *	cleanup_open() connects to endpoint: a socket path relative to the
  *	current directory (daemons run in queue_directory, so the usual
- *	value is "private/cleanup"), an absolute path, or "unix:path". It
+ *	value is "public/cleanup"), an absolute path, or "unix:path". It
  *	checks the server's greeting, sends flags (CLEANUP_FLAG_*) and waits
  *	until cleanup has created the queue file, whose queue ID
  *	cleanup_queue_id() then returns. timeout (seconds, 0: none) bounds

@@ -6,7 +6,8 @@
  * and call cleanup_finish(), which returns only after cleanup has written
  * the queue file durably into incoming (or has given up).
  *
- * On the wire (a UNIX-domain stream socket, normally private/cleanup):
+ * On the wire (a UNIX-domain stream socket, normally public/cleanup, as master.cf
+ * declares cleanup with "n" in the private column):
  *
  *	server	greeting: protocol "cleanup", version CLEANUP_PROTOCOL_VERSION
  *	client	{flags}
@@ -54,8 +55,14 @@ typedef struct CLEANUP_CLIENT CLEANUP_CLIENT;
 #define CLEANUP_ATTR_QUEUE_ID    "queue_id" /* str: the new message's queue ID */
 #define CLEANUP_ATTR_REASON      "reason"   /* str: text for people, "" when none */
 
+/*
+ * An A record that cleanup consumes instead of storing: the sender's full
+ * name for a From: header that cleanup adds (sendmail -F, via pickup).
+ */
+#define CLEANUP_ATTR_FULL_NAME "full_name"
+
 /* The default endpoint, relative to queue_directory. */
-#define CLEANUP_ENDPOINT_DEFAULT "private/cleanup"
+#define CLEANUP_ENDPOINT_DEFAULT "public/cleanup" /* public/$cleanup_service_name */
 
 extern CLEANUP_CLIENT *cleanup_open(const char *endpoint, int flags, int timeout, VSTRING *why);
 extern const char *cleanup_queue_id(const CLEANUP_CLIENT *client);

@@ -66,7 +66,10 @@
  *	when it returns 0 may the caller report the message as accepted.
  *	On failure it removes the temporary file, logs a warning and
  *	returns -1 with errno set (ENOSPC and EDQUOT mean "insufficient
- *	storage").
+ *	storage"). A submitter that may write into the maildrop
+ *	directory but not read it (mode 0730, sendmail with the
+ *	setgid_group) cannot fsync it; there the file fsync is all the
+ *	commit does after the rename.
  *
  *	queue_file_close() releases the writer and returns NULL; it removes
  *	the temporary file unless the message was committed, so it is also
@@ -464,7 +467,8 @@ int queue_file_commit(QUEUE_FILE *qf)
     myfree(qf->temp_path);
     qf->temp_path = NULL;
     qf->state = QUEUE_FILE_COMMITTED;
-    if (mail_queue_sync_dir(qf->queue) < 0) {
+    if (mail_queue_sync_dir(qf->queue) < 0 &&
+        !(errno == EACCES && strcmp(qf->queue, MAIL_QUEUE_MAILDROP) == 0)) {
         /* The name may not survive a crash: withdraw it rather than risk a lost message. */
         qf->saved_errno = errno;
         msg_warn("%s: sync directory %s: %m", queue_file_id(qf), qf->queue);

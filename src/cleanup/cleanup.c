@@ -1,0 +1,146 @@
+/*++
+ * NAME
+ *	cleanup - write new messages into the queue
+ * SYNOPSIS
+ *	cleanup [generic daemon options]
+ * DESCRIPTION
+ *	cleanup receives one message per client connection from smtpd and
+ *	pickup over the protocol of cleanup_client.h, writes it into the
+ *	incoming queue, and answers only after the queue file has been
+ *	made durable. It runs under master(8) as
+ *
+ *		cleanup unix n - n - 0 cleanup
+ *
+ *	The session: cleanup greets the client, reads its flags, creates
+ *	the queue file under a temporary name (queue_file(3)) and sends the
+ *	queue ID; then it reads the envelope (cleanup_envelope(3)) and the
+ *	content (cleanup_message(3)) and, at the end of the message,
+ *	commits and answers (cleanup_final(3)). A client that goes away
+ *	before the end abandons the message: the temporary file is
+ *	removed. After an error the rest of the message is read and
+ *	discarded, so that the client always gets the verdict at the end.
+ * DIAGNOSTICS
+ *	"queue_id: message-id=<...>" for each queued message. Warnings:
+ *	protocol errors, queue file errors, message_size_limit.
+ * SEE ALSO
+ *	cleanup(8), cleanup_client(3), queue_file(3), pickup(8), smtpd(8)
+ *--*/
+
+/* System library. */
+#include <stdbool.h>
+
+/* Utility library. */
+#include "attr.h"
+#include "msg.h"
+
+/* Global library. */
+#include "cleanup_client.h"
+#include "mail_params.h"
+#include "mail_server.h"
+#include "rec_type.h"
+#include "record.h"
+
+/* Application-specific. */
+#include "cleanup.h"
+
+/* Largest record a client may send: content lines come in pieces. */
+#define CLEANUP_RECORD_LIMIT (1024 * 1024)
+
+long var_message_size_limit;
+long var_header_size_limit;
+const char *var_myhostname;
+const char *var_myorigin;
+bool var_append_at_myorigin;
+bool var_always_add_missing_headers;
+const char *var_undisclosed_recipients_header;
+const char *var_queue_service_name;
+int var_daemon_timeout;
+int var_trigger_timeout;
+
+/* cleanup_records - read the message until its end, then answer */
+
+static void cleanup_records(CLEANUP_STATE *state)
+{
+    VSTRING *buf = vstring_alloc(1000);
+    const char *why = NULL;
+    int type;
+
+    while ((type = rec_get(state->client, buf, CLEANUP_RECORD_LIMIT, &why)) > 0) {
+        if (type == REC_TYPE_END) {
+            if (state->errs == 0 && (state->where != CLEANUP_WHERE_EXTRA || VSTRING_LEN(buf)))
+                cleanup_error(state, CLEANUP_STAT_BAD, "%s", cleanup_strerror(CLEANUP_STAT_BAD));
+            state->where = CLEANUP_WHERE_DONE;
+            cleanup_final(state);
+            break;
+        }
+        if (state->errs != 0)
+            continue; /* read and discard until the end */
+        if (state->where == CLEANUP_WHERE_ENVELOPE)
+            cleanup_envelope(state, type, buf);
+        else if (state->where == CLEANUP_WHERE_CONTENT && type == REC_TYPE_XTRA &&
+                 VSTRING_LEN(buf) == 0)
+            cleanup_message_end(state);
+        else if (state->where == CLEANUP_WHERE_CONTENT)
+            cleanup_message(state, type, buf);
+        else
+            cleanup_error(state, CLEANUP_STAT_BAD, "%s", cleanup_strerror(CLEANUP_STAT_BAD));
+    }
+    if (state->where != CLEANUP_WHERE_DONE)
+        msg_info("%s: client went away before the end of the message (%s): message abandoned",
+                 state->queue_id, why ? why : "end of file");
+    vstring_free(buf);
+}
+
+/* cleanup_service - one client, one message */
+
+static void cleanup_service(MAIL_SERVER *server, VSTREAM *client)
+{
+    CLEANUP_STATE *state;
+    int flags = 0;
+
+    vstream_set_timeout(client, var_daemon_timeout);
+    if (attr_hello_send(client, CLEANUP_PROTOCOL, CLEANUP_PROTOCOL_VERSION) < 0 ||
+        attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_INT(CLEANUP_ATTR_FLAGS, &flags),
+                  ATTR_TYPE_END) != 1) {
+        msg_warn("cleanup protocol error: no request from the client");
+        return;
+    }
+    if ((flags & ~CLEANUP_FLAG_MASK) != 0) {
+        msg_warn("cleanup protocol error: unknown flags 0x%x", flags);
+        attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_INT(CLEANUP_ATTR_STATUS, CLEANUP_STAT_BAD),
+                   SEND_ATTR_STR(CLEANUP_ATTR_QUEUE_ID, ""),
+                   SEND_ATTR_STR(CLEANUP_ATTR_REASON, cleanup_strerror(CLEANUP_STAT_BAD)),
+                   ATTR_TYPE_END);
+        return;
+    }
+    state = cleanup_state_alloc(client, flags);
+    if (attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_INT(CLEANUP_ATTR_STATUS, state->errs),
+                   SEND_ATTR_STR(CLEANUP_ATTR_QUEUE_ID, state->queue_id),
+                   SEND_ATTR_STR(CLEANUP_ATTR_REASON, vstring_str(state->reason)),
+                   ATTR_TYPE_END) == 0 &&
+        state->errs == 0)
+        cleanup_records(state);
+    cleanup_state_free(state);
+}
+
+int main(int argc, char **argv)
+{
+    static const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_SIZE(VAR_MESSAGE_SIZE_LIMIT, &var_message_size_limit),
+        CONFIG_BIND_SIZE(VAR_HEADER_SIZE_LIMIT, &var_header_size_limit),
+        CONFIG_BIND_STR(VAR_MYHOSTNAME, &var_myhostname),
+        CONFIG_BIND_STR(VAR_MYORIGIN, &var_myorigin),
+        CONFIG_BIND_BOOL(VAR_APPEND_AT_MYORIGIN, &var_append_at_myorigin),
+        CONFIG_BIND_BOOL(VAR_ALWAYS_ADD_MISSING_HEADERS, &var_always_add_missing_headers),
+        CONFIG_BIND_STR(VAR_UNDISCLOSED_RECIPIENTS_HEADER, &var_undisclosed_recipients_header),
+        CONFIG_BIND_STR(VAR_QUEUE_SERVICE_NAME, &var_queue_service_name),
+        CONFIG_BIND_TIME(VAR_DAEMON_TIMEOUT, &var_daemon_timeout),
+        CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &var_trigger_timeout),
+        CONFIG_BIND_END,
+    };
+
+    single_server_main(argc, argv, cleanup_service,
+                       &(MAIL_SERVER_PROPS){
+                           .parameters = parameters,
+                       });
+}

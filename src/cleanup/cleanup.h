@@ -1,0 +1,81 @@
+/*
+ * cleanup.h - the cleanup daemon's per-message state
+ *
+ * cleanup.c serves the protocol of cleanup_client.h; cleanup_envelope.c
+ * takes the envelope records, cleanup_message.c the content, and
+ * cleanup_final.c commits the queue file and answers.
+ */
+#ifndef CLEANUP_H
+#define CLEANUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "vstream.h"
+#include "vstring.h"
+#include "header_fix.h"
+#include "queue_file.h"
+
+/* Where the message is. */
+enum cleanup_where {
+    CLEANUP_WHERE_ENVELOPE, /* A, S, O, o, n, R records until M */
+    CLEANUP_WHERE_CONTENT,  /* N and L records until X */
+    CLEANUP_WHERE_EXTRA,    /* after X: only E */
+    CLEANUP_WHERE_DONE,     /* E seen */
+};
+
+typedef struct CLEANUP_STATE {
+    VSTREAM *client;          /* the client connection, owned by the server loop */
+    QUEUE_FILE *qf;           /* the queue file being written, owned */
+    const char *queue_id;     /* owned by qf */
+    int flags;                /* CLEANUP_FLAG_* from the client */
+    int errs;                 /* CLEANUP_STAT_* so far */
+    VSTRING *reason;          /* text for the first error, owned */
+    enum cleanup_where where; /* what may come next */
+    bool have_sender;         /* an S record was seen */
+    VSTRING *sender;          /* the sender as stored, owned */
+    VSTRING *full_name;       /* CLEANUP_ATTR_FULL_NAME, owned */
+    char *orig_rcpt;          /* pending O record, owned, or NULL */
+    char *dsn_orcpt;          /* pending o record, owned, or NULL */
+    int dsn_notify;           /* pending n record, 0 if none */
+    int rcpt_count;           /* recipients written */
+    HEADER_FIX *fix;          /* content filter, owned, during the content */
+    long long size;           /* queue file bytes so far, for message_size_limit */
+    VSTRING *message_id;      /* for the log line, owned */
+} CLEANUP_STATE;
+
+/* The parameters cleanup reads (cleanup.c). */
+extern long var_message_size_limit;
+extern long var_header_size_limit;
+extern const char *var_myhostname;
+extern const char *var_myorigin;
+extern bool var_append_at_myorigin;
+extern bool var_always_add_missing_headers;
+extern const char *var_undisclosed_recipients_header;
+extern const char *var_queue_service_name;
+extern int var_daemon_timeout;
+extern int var_trigger_timeout;
+
+/* cleanup_state.c */
+extern CLEANUP_STATE *cleanup_state_alloc(VSTREAM *client, int flags);
+extern void cleanup_state_free(CLEANUP_STATE *state);
+extern void cleanup_error(CLEANUP_STATE *state, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+extern bool cleanup_writing(const CLEANUP_STATE *state);
+extern void cleanup_count(CLEANUP_STATE *state, size_t len);
+extern void cleanup_write_failed(CLEANUP_STATE *state);
+extern bool cleanup_local(const CLEANUP_STATE *state);
+
+/* cleanup_envelope.c */
+extern void cleanup_envelope(CLEANUP_STATE *state, int type, VSTRING *buf);
+extern const char *cleanup_qualify(VSTRING *out, const CLEANUP_STATE *state, const char *addr);
+
+/* cleanup_message.c */
+extern void cleanup_message_start(CLEANUP_STATE *state);
+extern void cleanup_message(CLEANUP_STATE *state, int type, VSTRING *buf);
+extern void cleanup_message_end(CLEANUP_STATE *state);
+
+/* cleanup_final.c */
+extern void cleanup_final(CLEANUP_STATE *state);
+
+#endif

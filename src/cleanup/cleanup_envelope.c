@@ -1,0 +1,199 @@
+/*++
+ * NAME
+ *	cleanup_envelope - take the envelope records of a new message
+ * SYNOPSIS
+ *	#include "cleanup.h"
+ *
+ *	void	cleanup_envelope(CLEANUP_STATE *state, int type, VSTRING *buf);
+ *	const char *cleanup_qualify(VSTRING *out, const CLEANUP_STATE *state,
+ *				const char *addr);
+ * DESCRIPTION
+ *	cleanup_envelope() takes one record that the client sent before the
+ *	content: an attribute (A), the sender (S), the original recipient
+ *	(O), DSN ORCPT (o) and NOTIFY (n) of the next recipient, a
+ *	recipient (R), or the end of the envelope (M). It checks the order
+ *	(one sender, before any recipient and before the content; O, o and
+ *	n only before an R) and the syntax (attribute names of lower-case
+ *	letters, digits and '_'; a NOTIFY mask from 1 to 15; no empty
+ *	recipient) and writes the records into the queue file. Anything
+ *	else is a protocol error (CLEANUP_STAT_BAD).
+ *
+ *	The CLEANUP_ATTR_FULL_NAME attribute is kept for a From: header
+ *	that cleanup may add, and is not stored.
+ *
+ *	cleanup_qualify() writes the address as it is stored into out: for
+ *	local submissions with append_at_myorigin set, an address without
+ *	a domain gets "@$myorigin" appended (the null address stays
+ *	empty).
+ * DIAGNOSTICS
+ *	Warnings: protocol errors, with the queue ID.
+ *--*/
+
+/* System library. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "mymalloc.h"
+#include "stringops.h"
+
+/* Global library. */
+#include "cleanup_client.h"
+#include "rec_type.h"
+
+/* Application-specific. */
+#include "cleanup.h"
+
+#define CLEANUP_ATTR_NAME_MAX 64 /* bytes in an attribute name */
+
+/* cleanup_bad - a protocol error */
+
+static void cleanup_bad(CLEANUP_STATE *state, const char *what)
+{
+    msg_warn("%s: cleanup protocol error: %s", state->queue_id, what);
+    cleanup_error(state, CLEANUP_STAT_BAD, "%s", cleanup_strerror(CLEANUP_STAT_BAD));
+}
+
+/* cleanup_qualify - append @myorigin to a local submission's bare address */
+
+const char *cleanup_qualify(VSTRING *out, const CLEANUP_STATE *state, const char *addr)
+{
+    vstring_strcpy(out, addr);
+    if (cleanup_local(state) && var_append_at_myorigin && *addr && strchr(addr, '@') == NULL)
+        vstring_sprintf_append(out, "@%s", var_myorigin);
+    return vstring_str(out);
+}
+
+/* cleanup_attr_name_ok - lower-case letters, digits and '_' */
+
+static bool cleanup_attr_name_ok(const char *name, size_t len)
+{
+    if (len == 0 || len > CLEANUP_ATTR_NAME_MAX)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!islower((unsigned char)name[i]) && !isdigit((unsigned char)name[i]) && name[i] != '_')
+            return false;
+    return true;
+}
+
+/* cleanup_envelope_attr - one "name=value" record */
+
+static void cleanup_envelope_attr(CLEANUP_STATE *state, VSTRING *buf)
+{
+    char *data = vstring_str(buf);
+    char *eq = strchr(data, '=');
+
+    if (eq == NULL || !cleanup_attr_name_ok(data, eq - data) || strlen(data) != VSTRING_LEN(buf)) {
+        cleanup_bad(state, "malformed attribute record");
+        return;
+    }
+    *eq = 0;
+    if (strcmp(data, CLEANUP_ATTR_FULL_NAME) == 0) {
+        vstring_strcpy(state->full_name, eq + 1);
+        return;
+    }
+    cleanup_count(state, VSTRING_LEN(buf));
+    if (cleanup_writing(state) && queue_file_attr(state->qf, data, eq + 1) < 0)
+        cleanup_write_failed(state);
+}
+
+/* cleanup_envelope_sender - the S record */
+
+static void cleanup_envelope_sender(CLEANUP_STATE *state, VSTRING *buf)
+{
+    if (state->have_sender || state->rcpt_count > 0) {
+        cleanup_bad(state, state->have_sender ? "second sender" : "sender after a recipient");
+        return;
+    }
+    state->have_sender = true;
+    cleanup_qualify(state->sender, state, vstring_str(buf));
+    cleanup_count(state, VSTRING_LEN(state->sender));
+    if (cleanup_writing(state) && queue_file_sender(state->qf, vstring_str(state->sender)) < 0)
+        cleanup_write_failed(state);
+}
+
+/* cleanup_envelope_notify - the n record */
+
+static void cleanup_envelope_notify(CLEANUP_STATE *state, VSTRING *buf)
+{
+    const char *text = vstring_str(buf);
+
+    if (!alldig(text) || VSTRING_LEN(buf) == 0 || VSTRING_LEN(buf) > 2 || atoi(text) < 1 ||
+        atoi(text) > REC_NOTIFY_MASK) {
+        cleanup_bad(state, "malformed DSN NOTIFY record");
+        return;
+    }
+    state->dsn_notify = atoi(text);
+}
+
+/* cleanup_envelope_rcpt - the R record, with the pending O, o and n */
+
+static void cleanup_envelope_rcpt(CLEANUP_STATE *state, VSTRING *buf)
+{
+    VSTRING *rcpt = vstring_alloc(100);
+    QUEUE_RCPT qr;
+
+    if (!state->have_sender || VSTRING_LEN(buf) == 0) {
+        cleanup_bad(state, state->have_sender ? "empty recipient" : "recipient before the sender");
+        vstring_free(rcpt);
+        return;
+    }
+    qr = (QUEUE_RCPT){
+        .address = cleanup_qualify(rcpt, state, vstring_str(buf)),
+        .orig_rcpt = state->orig_rcpt,
+        .dsn_orcpt = state->dsn_orcpt,
+        .dsn_notify = state->dsn_notify,
+    };
+    cleanup_count(state, VSTRING_LEN(rcpt) + (qr.orig_rcpt ? strlen(qr.orig_rcpt) : 0) +
+                             (qr.dsn_orcpt ? strlen(qr.dsn_orcpt) : 0));
+    if (cleanup_writing(state) && queue_file_rcpt(state->qf, &qr) < 0)
+        cleanup_write_failed(state);
+    state->rcpt_count++;
+    myfree(state->orig_rcpt);
+    myfree(state->dsn_orcpt);
+    state->orig_rcpt = state->dsn_orcpt = NULL;
+    state->dsn_notify = 0;
+    vstring_free(rcpt);
+}
+
+/* cleanup_envelope - one envelope record */
+
+void cleanup_envelope(CLEANUP_STATE *state, int type, VSTRING *buf)
+{
+    switch (type) {
+    case REC_TYPE_ATTR:
+        cleanup_envelope_attr(state, buf);
+        break;
+    case REC_TYPE_FROM:
+        cleanup_envelope_sender(state, buf);
+        break;
+    case REC_TYPE_ORCP:
+        myfree(state->orig_rcpt);
+        state->orig_rcpt = mystrdup(vstring_str(buf));
+        break;
+    case REC_TYPE_DSN_ORCPT:
+        myfree(state->dsn_orcpt);
+        state->dsn_orcpt = VSTRING_LEN(buf) ? mystrdup(vstring_str(buf)) : NULL;
+        break;
+    case REC_TYPE_DSN_NOTIFY:
+        cleanup_envelope_notify(state, buf);
+        break;
+    case REC_TYPE_RCPT:
+        cleanup_envelope_rcpt(state, buf);
+        break;
+    case REC_TYPE_MESG:
+        if (!state->have_sender || VSTRING_LEN(buf) != 0 || state->orig_rcpt || state->dsn_orcpt ||
+            state->dsn_notify) {
+            cleanup_bad(state, state->have_sender ? "malformed end of envelope"
+                                                  : "content before the sender");
+            return;
+        }
+        cleanup_message_start(state);
+        break;
+    default:
+        cleanup_bad(state, "unexpected record in the envelope");
+        break;
+    }
+}

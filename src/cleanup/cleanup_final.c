@@ -1,0 +1,77 @@
+/*++
+ * NAME
+ *	cleanup_final - commit the queue file and give the verdict
+ * SYNOPSIS
+ *	#include "cleanup.h"
+ *
+ *	void	cleanup_final(CLEANUP_STATE *state);
+ * DESCRIPTION
+ *	cleanup_final() runs when the client has ended the message (E). If
+ *	nothing went wrong and there is at least one recipient, it ends the
+ *	content and commits the queue file durably (queue_file_commit():
+ *	fsync, rename into incoming, fsync of the directory), logs
+ *	"queue_id: message-id=<...>", and then wakes the queue manager with
+ *	MAIL_TRIGGER_SCAN_INCOMING on public/$queue_service_name (a missing
+ *	queue manager is no error: it scans incoming when it starts).
+ *
+ *	The verdict {status, reason} goes to the client before the wake-up:
+ *	status CLEANUP_STAT_OK only when the commit succeeded. An
+ *	uncommitted queue file is removed when the state is freed.
+ * DIAGNOSTICS
+ *	Warnings: commit failures (from queue_file(3)), a client that went
+ *	away before the verdict.
+ *--*/
+
+/* Utility library. */
+#include "attr.h"
+#include "msg.h"
+
+/* Global library. */
+#include "cleanup_client.h"
+#include "mail_trigger.h"
+
+/* Application-specific. */
+#include "cleanup.h"
+
+/* cleanup_commit - make the message durable */
+
+static void cleanup_commit(CLEANUP_STATE *state)
+{
+    if (state->errs == 0 && state->rcpt_count == 0)
+        cleanup_error(state, CLEANUP_STAT_RCPT, "%s", cleanup_strerror(CLEANUP_STAT_RCPT));
+    if (state->errs != 0)
+        return;
+    if (queue_file_extra(state->qf) < 0 || queue_file_commit(state->qf) < 0) {
+        cleanup_write_failed(state);
+        return;
+    }
+    msg_info("%s: message-id=%s", state->queue_id,
+             VSTRING_LEN(state->message_id) ? vstring_str(state->message_id) : "<>");
+}
+
+/* cleanup_wakeup - tell the queue manager about the new message */
+
+static void cleanup_wakeup(const CLEANUP_STATE *state)
+{
+    VSTRING *why = vstring_alloc(100);
+    char request = MAIL_TRIGGER_SCAN_INCOMING;
+
+    if (mail_trigger(MAIL_CLASS_PUBLIC, var_queue_service_name, &request, 1, var_trigger_timeout,
+                     why) < 0 &&
+        msg_verbose)
+        msg_info("%s: no queue manager wake-up: %s", state->queue_id, vstring_str(why));
+    vstring_free(why);
+}
+
+/* cleanup_final - commit and answer */
+
+void cleanup_final(CLEANUP_STATE *state)
+{
+    cleanup_commit(state);
+    if (attr_print(state->client, ATTR_FLAG_NONE, SEND_ATTR_INT(CLEANUP_ATTR_STATUS, state->errs),
+                   SEND_ATTR_STR(CLEANUP_ATTR_REASON, vstring_str(state->reason)),
+                   ATTR_TYPE_END) != 0)
+        msg_warn("%s: cannot send the verdict to the client: %m", state->queue_id);
+    if (state->errs == 0)
+        cleanup_wakeup(state);
+}

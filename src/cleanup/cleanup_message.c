@@ -1,0 +1,106 @@
+/*++
+ * NAME
+ *	cleanup_message - take the content of a new message
+ * SYNOPSIS
+ *	#include "cleanup.h"
+ *
+ *	void	cleanup_message_start(CLEANUP_STATE *state);
+ *	void	cleanup_message(CLEANUP_STATE *state, int type, VSTRING *buf);
+ *	void	cleanup_message_end(CLEANUP_STATE *state);
+ * DESCRIPTION
+ *	cleanup_message_start() ends the envelope: for a local submission it
+ *	stores the attribute rewrite_context=local, then starts the content
+ *	in the queue file and the header fixer (header_fix(3)), which adds
+ *	missing Message-Id:, Date: and From: headers to local submissions,
+ *	and to all mail when always_add_missing_headers is set.
+ *
+ *	cleanup_message() takes one content record: a line (N) or the first
+ *	part of a longer line (L). Anything else is a protocol error.
+ *	Lines go through the header fixer into the queue file, and count
+ *	against message_size_limit.
+ *
+ *	cleanup_message_end() takes the end of the content (X): it finishes
+ *	the header block if the message ended inside it and remembers the
+ *	Message-Id for the log.
+ * DIAGNOSTICS
+ *	Warnings: protocol errors, with the queue ID.
+ *--*/
+
+/* System library. */
+#include <time.h>
+
+/* Utility library. */
+#include "msg.h"
+
+/* Global library. */
+#include "cleanup_client.h"
+#include "rec_type.h"
+
+/* Application-specific. */
+#include "cleanup.h"
+
+/* cleanup_out_cb - one content line or piece from the header fixer */
+
+static void cleanup_out_cb(void *context, const char *data, size_t len, int partial)
+{
+    CLEANUP_STATE *state = context;
+    int ret;
+
+    cleanup_count(state, len);
+    if (!cleanup_writing(state))
+        return;
+    ret =
+        partial ? queue_file_partial(state->qf, data, len) : queue_file_line(state->qf, data, len);
+    if (ret < 0)
+        cleanup_write_failed(state);
+}
+
+/* cleanup_message_start - end of the envelope, start of the content */
+
+void cleanup_message_start(CLEANUP_STATE *state)
+{
+    bool local = cleanup_local(state);
+    HEADER_FIX_PROPS props = {
+        .queue_id = state->queue_id,
+        .hostname = var_myhostname,
+        .sender = vstring_str(state->sender),
+        .full_name = vstring_str(state->full_name),
+        .undisclosed = local ? var_undisclosed_recipients_header : NULL,
+        .now = time(NULL),
+        .add_missing = local || var_always_add_missing_headers,
+        .header_limit = var_header_size_limit,
+    };
+
+    if (local) {
+        cleanup_count(state, sizeof(REC_ATTR_REWRITE_CONTEXT "=local") - 1);
+        if (cleanup_writing(state) &&
+            queue_file_attr(state->qf, REC_ATTR_REWRITE_CONTEXT, "local") < 0)
+            cleanup_write_failed(state);
+    }
+    if (cleanup_writing(state) && queue_file_content(state->qf) < 0)
+        cleanup_write_failed(state);
+    state->fix = header_fix_create(&props, cleanup_out_cb, state);
+    state->where = CLEANUP_WHERE_CONTENT;
+}
+
+/* cleanup_message - one content record */
+
+void cleanup_message(CLEANUP_STATE *state, int type, VSTRING *buf)
+{
+    if (type != REC_TYPE_NORM && type != REC_TYPE_CONT) {
+        msg_warn("%s: cleanup protocol error: unexpected record in the content", state->queue_id);
+        cleanup_error(state, CLEANUP_STAT_BAD, "%s", cleanup_strerror(CLEANUP_STAT_BAD));
+        return;
+    }
+    header_fix_line(state->fix, vstring_str(buf), VSTRING_LEN(buf), type == REC_TYPE_CONT);
+}
+
+/* cleanup_message_end - end of the content */
+
+void cleanup_message_end(CLEANUP_STATE *state)
+{
+    header_fix_finish(state->fix);
+    vstring_strcpy(state->message_id, header_fix_message_id(state->fix));
+    state->fix = header_fix_free(state->fix);
+    state->where = CLEANUP_WHERE_EXTRA;
+}

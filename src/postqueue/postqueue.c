@@ -1,0 +1,106 @@
+/*++
+ * NAME
+ *	postqueue - the queue control command for users
+ * SYNOPSIS
+ *	postqueue [-v] [-c config_dir] -p
+ *	postqueue [-v] [-c config_dir] -f | -i queue_id | -s site
+ * DESCRIPTION
+ *	main() parses the command line, loads main.cf, changes to
+ *	queue_directory and runs the request: -p lists the queue in the
+ *	format of Postfix's mailq (postqueue_show(3)), reading the queue
+ *	directly. -f, -i and -s ask the queue manager for a delivery
+ *	attempt; they report that this is not available yet.
+ * DIAGNOSTICS
+ *	Problems go to standard error and to the mail log. The exit status
+ *	is 0 on success, otherwise a sysexits(3) value.
+ * SEE ALSO
+ *	postqueue(1), sendmail(1)
+ *--*/
+
+/* System library. */
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "vstream.h"
+
+/* Global library. */
+#include "config.h"
+#include "mail_params.h"
+#include "maillog.h"
+
+/* Application-specific. */
+#include "postqueue.h"
+
+/* What the command was asked to do. */
+enum postqueue_mode {
+    POSTQUEUE_MODE_NONE,  /* no request given */
+    POSTQUEUE_MODE_LIST,  /* -p */
+    POSTQUEUE_MODE_FLUSH, /* -f, -i, -s */
+};
+
+/* postqueue_usage - complain about the command line */
+
+static _Noreturn void postqueue_usage(void)
+{
+    msg_fatal_status(EX_USAGE, "usage: postqueue [-v] [-c config_dir] -p | -f | -i queue_id | "
+                               "-s site");
+}
+
+int main(int argc, char **argv)
+{
+    enum postqueue_mode mode = POSTQUEUE_MODE_NONE;
+    const char *config_dir = NULL;
+    const char *queue_dir;
+    VSTRING *why = vstring_alloc(100);
+    VSTREAM *out;
+    CONFIG *config;
+    int ch, status;
+
+    msg_init("postqueue");
+    opterr = 0;
+    while ((ch = getopt(argc, argv, "c:fi:ps:v")) != -1) {
+        switch (ch) {
+        case 'c':
+            config_dir = optarg;
+            break;
+        case 'f':
+        case 'i':
+        case 's':
+            mode = POSTQUEUE_MODE_FLUSH;
+            break;
+        case 'p':
+            mode = POSTQUEUE_MODE_LIST;
+            break;
+        case 'v':
+            msg_verbose++;
+            break;
+        default:
+            postqueue_usage();
+        }
+    }
+    if (mode == POSTQUEUE_MODE_NONE || optind != argc)
+        postqueue_usage();
+    config = config_startup(config_dir, NULL, "postqueue");
+    maillog_init(config, "postqueue", why);
+    if (mode == POSTQUEUE_MODE_FLUSH)
+        msg_fatal_status(EX_UNAVAILABLE, "queue flush is not available: there is no queue "
+                                         "manager yet; messages wait in the queue");
+    queue_dir = config_get_str(config, VAR_QUEUE_DIRECTORY);
+    if (chdir(queue_dir) < 0)
+        msg_fatal_status(EX_UNAVAILABLE, "chdir %s: %m", queue_dir);
+    out = vstream_fdopen(STDOUT_FILENO, VSTREAM_FLAG_WRITE | VSTREAM_FLAG_NOCLOSE);
+    status = postqueue_show(out);
+    vstream_close(out);
+    vstring_free(why);
+    if (status < 0)
+        msg_fatal_status(EX_NOPERM,
+                         "the queue listing is incomplete: postqueue reads %s "
+                         "directly; run it as root or as the mail_owner",
+                         queue_dir);
+    return 0;
+}
