@@ -15,6 +15,8 @@
  *	int	deliver_deferred(DELIVER_REQUEST *request, size_t index,
  *				const DELIVER_STATUS *status);
  *	int	deliver_request_finish(DELIVER_REQUEST *request);
+ *	int	deliver_request_finish_dead(DELIVER_REQUEST *request,
+ *				const char *reason);
  * DESCRIPTION
  *	A delivery agent's service function does:
  *
@@ -38,7 +40,7 @@
  *	with DELIVER_OUTCOME_DONE and are not pending. It returns the
  *	request, or NULL: after a malformed request (nothing more is sent;
  *	why says what was wrong), or when the queue file cannot be used
- *	(the end message with DELIVER_STAT_DEFER and the reason has been
+ *	(the end message with DELIVER_STAT_FAIL and the reason has been
  *	sent, so qmgr defers the recipients).
  *
  *	deliver_rcpt_pending() says whether recipient index still needs a
@@ -53,6 +55,12 @@
  *	deliver_request_finish() sends the end message, closes the queue
  *	file and frees the request. Recipients left without a result are
  *	deferred by qmgr. It returns 0, or -1 when qmgr could not be told.
+ *	deliver_request_finish_dead() does the same, and tells qmgr that the
+ *	next hop cannot be used now (for example no server of the
+ *	destination answers): qmgr defers the other mail queued for the same
+ *	transport and next hop ("delivery temporarily suspended: reason")
+ *	instead of trying each message in turn. Call deliver_deferred() for
+ *	the request's own recipients first.
  * DIAGNOSTICS
  *	Panic: a second outcome for one recipient, an index out of range.
  *	Warnings: a malformed request, a queue file that cannot be used.
@@ -230,7 +238,7 @@ DELIVER_REQUEST *deliver_request_receive(VSTREAM *client, VSTRING *why)
                             QUEUE_MSG_FLAG_UPDATE | QUEUE_MSG_FLAG_SHARED, &request->msg, why);
     if (status != QUEUE_MSG_STAT_OK || deliver_agent_match(request, why) < 0) {
         msg_warn("%s", vstring_str(why));
-        (void)deliver_agent_reply_end(client, DELIVER_STAT_DEFER, vstring_str(why));
+        (void)deliver_agent_reply_end(client, DELIVER_STAT_FAIL, vstring_str(why));
         return deliver_request_free(request);
     }
     return request;
@@ -299,6 +307,16 @@ int deliver_deferred(DELIVER_REQUEST *request, size_t index, const DELIVER_STATU
 int deliver_request_finish(DELIVER_REQUEST *request)
 {
     int status = deliver_agent_reply_end(request->client, DELIVER_STAT_OK, "");
+
+    deliver_request_free(request);
+    return status;
+}
+
+/* deliver_request_finish_dead - end message: the next hop is unusable */
+
+int deliver_request_finish_dead(DELIVER_REQUEST *request, const char *reason)
+{
+    int status = deliver_agent_reply_end(request->client, DELIVER_STAT_DEFER, reason);
 
     deliver_request_free(request);
     return status;

@@ -18,7 +18,7 @@
  *	int	deliver_request_send(VSTREAM *stream,
  *				const DELIVER_REQUEST *request);
  *	int	deliver_result_read(VSTREAM *stream, DELIVER_REQUEST *request,
- *				VSTRING *why);
+ *				int *out_status, VSTRING *why);
  * DESCRIPTION
  *	The protocol and the division of work between qmgr and the agents
  *	are described in deliver_request.h.
@@ -43,10 +43,10 @@
  *	deliver_result_read() (qmgr) reads one message from the agent. For a
  *	recipient result it stores outcome, dsn, reason and relay in the
  *	recipient with that offset and returns DELIVER_READ_RCPT. For the
- *	end message it returns DELIVER_READ_END; a status other than
- *	DELIVER_STAT_OK comes back as DELIVER_READ_END with the agent's
- *	reason in why (recipients without a result are then to be
- *	deferred). Anything else is DELIVER_READ_ERROR with a reason in
+ *	end message it returns DELIVER_READ_END with the agent's
+ *	DELIVER_STAT_* in *out_status and, for a status other than
+ *	DELIVER_STAT_OK, the agent's reason in why (recipients without a
+ *	result are then to be deferred). Anything else is DELIVER_READ_ERROR with a reason in
  *	why: a closed or broken connection, a malformed message, an unknown
  *	offset or outcome, a second result for one recipient.
  * DIAGNOSTICS
@@ -228,7 +228,7 @@ static int deliver_result_store(DELIVER_REQUEST *request, HTABLE *table, VSTRING
 
 /* deliver_result_read - qmgr reads one message of the agent's reply */
 
-int deliver_result_read(VSTREAM *stream, DELIVER_REQUEST *request, VSTRING *why)
+int deliver_result_read(VSTREAM *stream, DELIVER_REQUEST *request, int *out_status, VSTRING *why)
 {
     HTABLE *table = htable_create(10);
     const char *reply;
@@ -245,7 +245,9 @@ int deliver_result_read(VSTREAM *stream, DELIVER_REQUEST *request, VSTRING *why)
     } else if (strcmp(reply, DELIVER_REPLY_RCPT) == 0) {
         result = deliver_result_store(request, table, why);
     } else if (strcmp(reply, DELIVER_REPLY_END) == 0 &&
-               attr_table_long(table, DELIVER_ATTR_STATUS, &status) == 0) {
+               attr_table_long(table, DELIVER_ATTR_STATUS, &status) == 0 &&
+               status >= DELIVER_STAT_OK && status <= DELIVER_STAT_FAIL) {
+        *out_status = (int)status;
         if (status != DELIVER_STAT_OK) {
             const char *reason = attr_table_str(table, DELIVER_ATTR_REASON);
 

@@ -141,8 +141,12 @@
 #define DELIVER_OUTCOME_DONE     4 /* the file already showed it done: nothing was done */
 
 /* End status. */
-#define DELIVER_STAT_OK    0 /* every recipient got a result */
-#define DELIVER_STAT_DEFER 1 /* the agent could not work on the request (reason says why) */
+#define DELIVER_STAT_OK    0 /* the request is finished */
+#define DELIVER_STAT_DEFER 1 /* the next hop is unusable for now (reason says why): qmgr
+                                defers recipients without a result and suspends deliveries
+                                to this transport:nexthop until its next queue run */
+#define DELIVER_STAT_FAIL  2 /* the agent could not work on this request (reason says why):
+                                qmgr defers recipients without a result */
 
 /* Limits on what a peer may send. */
 #define DELIVER_RCPT_MAX 10000 /* recipients in one request */
@@ -204,7 +208,8 @@ extern long long deliver_time_now(void);
 
 /* qmgr side. */
 extern int deliver_request_send(VSTREAM *stream, const DELIVER_REQUEST *request);
-extern int deliver_result_read(VSTREAM *stream, DELIVER_REQUEST *request, VSTRING *why);
+extern int deliver_result_read(VSTREAM *stream, DELIVER_REQUEST *request, int *out_status,
+                               VSTRING *why);
 
 /* Agent side. */
 extern DELIVER_REQUEST *deliver_request_receive(VSTREAM *client, VSTRING *why);
@@ -213,6 +218,7 @@ extern int deliver_sent(DELIVER_REQUEST *request, size_t index, const DELIVER_ST
 extern int deliver_bounced(DELIVER_REQUEST *request, size_t index, const DELIVER_STATUS *status);
 extern int deliver_deferred(DELIVER_REQUEST *request, size_t index, const DELIVER_STATUS *status);
 extern int deliver_request_finish(DELIVER_REQUEST *request);
+extern int deliver_request_finish_dead(DELIVER_REQUEST *request, const char *reason);
 
 /* deliver_result_read() results. */
 #define DELIVER_READ_RCPT  1    /* one recipient result was stored */

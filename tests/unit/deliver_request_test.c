@@ -146,13 +146,13 @@ static void agent_serve(VSTREAM *agent)
 
 /* qmgr_collect - qmgr's part: read results until the end message */
 
-static int qmgr_collect(VSTREAM *qmgr, DELIVER_REQUEST *request, VSTRING *why)
+static int qmgr_collect(VSTREAM *qmgr, DELIVER_REQUEST *request, VSTRING *why, int *end_status)
 {
     int status, results = 0;
 
     if (attr_hello_expect(qmgr, DELIVER_PROTOCOL, DELIVER_PROTOCOL_VERSION, NULL) < 0)
         return -1;
-    while ((status = deliver_result_read(qmgr, request, why)) == DELIVER_READ_RCPT)
+    while ((status = deliver_result_read(qmgr, request, end_status, why)) == DELIVER_READ_RCPT)
         results++;
     return status == DELIVER_READ_END ? results : -1;
 }
@@ -165,6 +165,7 @@ static void test_exchange(void)
     VSTREAM *qmgr, *agent;
     DELIVER_REQUEST *request;
     QUEUE_MSG *msg;
+    int end_status = -1;
 
     write_message(id);
     if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
@@ -179,7 +180,8 @@ static void test_exchange(void)
     captured_log = vstring_alloc(200);
     msg_output_add(capture_log, NULL);
     agent_serve(agent);
-    TEST_INT_EQ(qmgr_collect(qmgr, request, why), 3, "qmgr reads three results");
+    TEST_INT_EQ(qmgr_collect(qmgr, request, why, &end_status), 3, "qmgr reads three results");
+    TEST_INT_EQ(end_status, DELIVER_STAT_OK, "end status ok");
     TEST_INT_EQ(request->rcpts[0].outcome, DELIVER_OUTCOME_SENT, "alice sent");
     TEST_INT_EQ(request->rcpts[1].outcome, DELIVER_OUTCOME_BOUNCED, "bob bounced");
     TEST_INT_EQ(request->rcpts[2].outcome, DELIVER_OUTCOME_DEFERRED, "carol deferred");
@@ -226,7 +228,7 @@ static void test_exchange(void)
             deliver_request_finish(agent_req);
         }
     }
-    TEST_INT_EQ(qmgr_collect(qmgr, request, why), 3, "three results again");
+    TEST_INT_EQ(qmgr_collect(qmgr, request, why, &end_status), 3, "three results again");
     TEST_INT_EQ(request->rcpts[0].outcome, DELIVER_OUTCOME_DONE, "alice reported already done");
     TEST_INT_EQ(request->rcpts[2].outcome, DELIVER_OUTCOME_SENT, "carol sent now");
     deliver_request_free(request);
@@ -237,7 +239,7 @@ static void test_exchange(void)
     attr_hello_send(agent, DELIVER_PROTOCOL, DELIVER_PROTOCOL_VERSION);
     vstream_close(agent);
     TEST_CHECK(attr_hello_expect(qmgr, DELIVER_PROTOCOL, DELIVER_PROTOCOL_VERSION, NULL) == 0 &&
-                   deliver_result_read(qmgr, request, why) == DELIVER_READ_ERROR,
+                   deliver_result_read(qmgr, request, &end_status, why) == DELIVER_READ_ERROR,
                "a closed connection is an error (%s)", vstring_str(why));
     deliver_request_free(request);
     vstream_close(qmgr);
@@ -254,6 +256,7 @@ static void test_missing_file(void)
     int sv[2];
     VSTREAM *qmgr, *agent;
     DELIVER_REQUEST *request;
+    int end_status = -1;
 
     write_message(id);
     request = build_request(vstring_str(id), first, 1);
@@ -264,7 +267,8 @@ static void test_missing_file(void)
     agent = vstream_fdopen(sv[1], VSTREAM_FLAG_RW);
     deliver_request_send(qmgr, request);
     TEST_CHECK(deliver_request_receive(agent, why) == NULL, "agent refuses a missing file");
-    TEST_INT_EQ(qmgr_collect(qmgr, request, why), 0, "qmgr gets an end without results");
+    TEST_INT_EQ(qmgr_collect(qmgr, request, why, &end_status), 0, "qmgr gets an end without results");
+    TEST_INT_EQ(end_status, DELIVER_STAT_FAIL, "end status says the agent could not work");
     TEST_CHECK(strstr(vstring_str(why), "open queue file") != NULL, "with the reason (%s)",
                vstring_str(why));
     deliver_request_free(request);
