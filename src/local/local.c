@@ -1,0 +1,148 @@
+/*++
+ * NAME
+ *	local - the local delivery agent
+ * SYNOPSIS
+ *	local [generic daemon options]
+ * DESCRIPTION
+ *	local takes delivery requests from the queue manager
+ *	(deliver_request(3)) for recipients in local domains. Each
+ *	recipient's local part is looked up in alias_maps (local_alias.c);
+ *	what is not an alias is delivered to the mailbox of the local
+ *	account of that name (local_mailbox.c): an mbox file in
+ *	mail_spool_directory, or under the home directory as home_mailbox
+ *	says (a Maildir when it ends in "/"). Each delivery runs with the
+ *	recipient's user and group ids; the agent itself runs as root.
+ *
+ *	The log line says "relay=local" and "delivered to mailbox",
+ *	"delivered to maildir", "delivered to alias NAME"; unknown accounts
+ *	bounce with 5.1.1 unknown user: "name".
+ * CONFIGURATION PARAMETERS
+ *	alias_maps, home_mailbox, mail_spool_directory, mydestination,
+ *	myhostname, recipient_delimiter, deliver_lock_attempts,
+ *	deliver_lock_delay, stale_lock_time.
+ * SEE ALSO
+ *	local(8), aliases(5), qmgr(8)
+ *--*/
+
+/* System library. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "vstring.h"
+
+/* Global library. */
+#include "config.h"
+#include "mail_params.h"
+#include "mail_server.h"
+
+/* Application-specific. */
+#include "local.h"
+
+LOCAL_CONFIG local_config;
+
+static const char *var_alias_maps;
+static const char *var_mydestination;
+
+/* local_result_set - fill in an outcome */
+
+void local_result_set(LOCAL_RESULT *result, int outcome, const char *dsn, const char *fmt, ...)
+{
+    va_list ap;
+
+    result->outcome = outcome;
+    snprintf(result->dsn, sizeof(result->dsn), "%s", dsn);
+    VSTRING_RESET(result->reason);
+    va_start(ap, fmt);
+    vstring_vsprintf_append(result->reason, fmt, ap);
+    va_end(ap);
+}
+
+/* local_result_rank - deferral beats bounce beats delivery */
+
+static int local_result_rank(int outcome)
+{
+    return outcome == DELIVER_OUTCOME_DEFERRED ? 3 : outcome == DELIVER_OUTCOME_BOUNCED ? 2 : 1;
+}
+
+/* local_result_merge - keep the worse outcome */
+
+void local_result_merge(LOCAL_RESULT *into, const LOCAL_RESULT *from)
+{
+    if (local_result_rank(from->outcome) > local_result_rank(into->outcome))
+        local_result_set(into, from->outcome, from->dsn, "%s", vstring_str(from->reason));
+}
+
+/* local_service - one delivery request */
+
+static void local_service(MAIL_SERVER *unused_server, VSTREAM *client)
+{
+    VSTRING *why = vstring_alloc(100);
+    DELIVER_REQUEST *request = deliver_request_receive(client, why);
+    LOCAL_RESULT result = {.reason = vstring_alloc(100)};
+
+    for (size_t i = 0; request && i < request->rcpt_count; i++) {
+        const DELIVER_RCPT *rcpt = request->rcpts + i;
+        DELIVER_STATUS status = {.relay = "local"};
+
+        if (!deliver_rcpt_pending(request, i))
+            continue;
+        result.outcome = DELIVER_OUTCOME_NONE;
+        local_address(request, rcpt->address, rcpt->address, 0, &result);
+        status.dsn = result.dsn;
+        status.reason = vstring_str(result.reason);
+        if (result.outcome == DELIVER_OUTCOME_SENT)
+            deliver_sent(request, i, &status);
+        else if (result.outcome == DELIVER_OUTCOME_BOUNCED)
+            deliver_bounced(request, i, &status);
+        else
+            deliver_deferred(request, i, &status);
+    }
+    if (request)
+        deliver_request_finish(request);
+    vstring_free(result.reason);
+    vstring_free(why);
+}
+
+/* local_post_jail - tables */
+
+static void local_post_jail(MAIL_SERVER *server)
+{
+    VSTRING *why = vstring_alloc(100);
+
+    local_config.privileged = geteuid() == 0;
+    if (*var_alias_maps)
+        local_config.alias_maps = maps_create(VAR_ALIAS_MAPS, var_alias_maps, DICT_FLAG_LOCK);
+    if ((local_config.mydestination = match_list_create(VAR_MYDESTINATION, var_mydestination,
+                                                        MATCH_FLAG_NONE, why)) == NULL)
+        msg_fatal("parameter %s: %s", VAR_MYDESTINATION, vstring_str(why));
+    local_config.myhostname = config_get_str(server->config, VAR_MYHOSTNAME);
+    if (!local_config.privileged)
+        msg_info("running without root privileges: delivering only to the mailbox of uid %ld",
+                 (long)geteuid());
+    vstring_free(why);
+}
+
+int main(int argc, char **argv)
+{
+    static const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_ALIAS_MAPS, &var_alias_maps),
+        CONFIG_BIND_STR(VAR_MYDESTINATION, &var_mydestination),
+        CONFIG_BIND_STR(VAR_HOME_MAILBOX, &local_config.home_mailbox),
+        CONFIG_BIND_STR(VAR_MAIL_SPOOL_DIRECTORY, &local_config.spool_directory),
+        CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &local_config.recipient_delimiter),
+        CONFIG_BIND_INT(VAR_DELIVER_LOCK_ATTEMPTS, &local_config.lock_attempts),
+        CONFIG_BIND_TIME(VAR_DELIVER_LOCK_DELAY, &local_config.lock_delay),
+        CONFIG_BIND_TIME(VAR_STALE_LOCK_TIME, &local_config.stale_lock_time),
+        CONFIG_BIND_END,
+    };
+
+    single_server_main(argc, argv, local_service,
+                       &(MAIL_SERVER_PROPS){
+                           .parameters = parameters,
+                           .post_jail = local_post_jail,
+                       });
+}
