@@ -59,8 +59,8 @@ static int bounce_submit(MAIL_SERVER *server, QUEUE_MSG *msg, int kind, VSTRING 
     CLEANUP_CLIENT *cleanup;
     int count;
 
-    if ((cleanup = cleanup_open(CLEANUP_ENDPOINT_DEFAULT, CLEANUP_FLAG_ADD_HEADERS,
-                                var_ipc_timeout, why)) == NULL)
+    if ((cleanup = cleanup_open(CLEANUP_ENDPOINT_DEFAULT, CLEANUP_FLAG_ADD_HEADERS, var_ipc_timeout,
+                                why)) == NULL)
         return -1;
     if (cleanup_sender(cleanup, "", NULL, CLEANUP_DSN_RET_NONE) < 0 ||
         cleanup_rcpt(cleanup, queue_msg_sender(msg), NULL, NULL, REC_NOTIFY_NEVER) < 0) {
@@ -159,6 +159,5 @@ int main(int argc, char **argv)
         CONFIG_BIND_END,
     };
 
-    single_server_main(argc, argv, bounce_service,
-                       &(MAIL_SERVER_PROPS){.parameters = parameters});
+    single_server_main(argc, argv, bounce_service, &(MAIL_SERVER_PROPS){.parameters = parameters});
 }

@@ -62,7 +62,9 @@ static void error_service(MAIL_SERVER *server, VSTREAM *client)
     if (request != NULL) {
         const char *text = error_split(request->nexthop, dsn, sizeof(dsn));
         DELIVER_STATUS status = {
-            .dsn = *dsn ? dsn : retry ? "4.0.0" : "5.0.0",
+            .dsn = *dsn    ? dsn
+                   : retry ? "4.0.0"
+                           : "5.0.0",
             .reason = *text ? text : "delivery refused",
             .relay = "none",
         };

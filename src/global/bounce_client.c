@@ -45,8 +45,7 @@ int bounce_flush(const char *service, const char *kind, QUEUE_MSG *msg, int time
         if (attr_hello_expect(stream, BOUNCE_PROTOCOL, BOUNCE_PROTOCOL_VERSION, NULL) < 0 ||
             attr_print(stream, ATTR_FLAG_NONE, SEND_ATTR_STR(BOUNCE_ATTR_KIND, kind),
                        SEND_ATTR_STR(BOUNCE_ATTR_QUEUE_NAME, queue_msg_queue(msg)),
-                       SEND_ATTR_STR(BOUNCE_ATTR_QUEUE_ID, queue_msg_id(msg)),
-                       ATTR_TYPE_END) < 0 ||
+                       SEND_ATTR_STR(BOUNCE_ATTR_QUEUE_ID, queue_msg_id(msg)), ATTR_TYPE_END) < 0 ||
             attr_scan(stream, ATTR_FLAG_STRICT, RECV_ATTR_INT(BOUNCE_ATTR_STATUS, &status),
                       RECV_ATTR_STR(BOUNCE_ATTR_REASON, reason),
                       RECV_ATTR_STR(BOUNCE_ATTR_QUEUE_ID, id), ATTR_TYPE_END) != 3) {

@@ -141,11 +141,13 @@
 #define DELIVER_OUTCOME_DONE     4 /* the file already showed it done: nothing was done */
 
 /* End status. */
-#define DELIVER_STAT_OK    0 /* the request is finished */
-#define DELIVER_STAT_DEFER 1 /* the next hop is unusable for now (reason says why): qmgr
+#define DELIVER_STAT_OK 0 /* the request is finished */
+#define DELIVER_STAT_DEFER                                                                         \
+    1 /* the next hop is unusable for now (reason says why): qmgr
                                 defers recipients without a result and suspends deliveries
                                 to this transport:nexthop until its next queue run */
-#define DELIVER_STAT_FAIL  2 /* the agent could not work on this request (reason says why):
+#define DELIVER_STAT_FAIL                                                                          \
+    2 /* the agent could not work on this request (reason says why):
                                 qmgr defers recipients without a result */
 
 /* Limits on what a peer may send. */

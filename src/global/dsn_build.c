@@ -144,9 +144,9 @@ static void dsn_headers(DSN_STATE *state)
 
     dsn_put(state, "From: MAILER-DAEMON@%s (Mail Delivery System)", props->myhostname);
     dsn_put(state, "To: %s", queue_msg_sender(state->msg));
-    dsn_put(state, "Subject: %s", props->kind == DSN_BUILD_FAILURE
-                                      ? "Undelivered Mail Returned to Sender"
-                                      : "Successful Mail Delivery Report");
+    dsn_put(state, "Subject: %s",
+            props->kind == DSN_BUILD_FAILURE ? "Undelivered Mail Returned to Sender"
+                                             : "Successful Mail Delivery Report");
     dsn_put(state, "Date: %s", mail_date(date, props->now));
     dsn_put(state, "Auto-Submitted: auto-replied");
     dsn_put(state, "MIME-Version: 1.0");
@@ -275,8 +275,8 @@ int dsn_build(QUEUE_MSG *msg, const DSN_BUILD_PROPS *props, VSTRING *why)
     DSN_STATE state = {.msg = msg, .props = props};
     int status;
 
-    if (dsn_read_log(&state, props->kind == DSN_BUILD_FAILURE ? MAIL_QUEUE_BOUNCE
-                                                              : MAIL_QUEUE_TRACE,
+    if (dsn_read_log(&state,
+                     props->kind == DSN_BUILD_FAILURE ? MAIL_QUEUE_BOUNCE : MAIL_QUEUE_TRACE,
                      why) < 0)
         return -1;
     if (state.count == 0)

@@ -20,8 +20,8 @@
 #define MAIL_COPY_RETURN_PATH (1 << 1) /* prepend Return-Path: <sender> */
 #define MAIL_COPY_DELIVERED   (1 << 2) /* prepend Delivered-To: recipient */
 
-extern int mail_copy(QUEUE_MSG *msg, VSTREAM *dst, int flags, const char *delivered_to,
-                     time_t now, VSTRING *why);
+extern int mail_copy(QUEUE_MSG *msg, VSTREAM *dst, int flags, const char *delivered_to, time_t now,
+                     VSTRING *why);
 extern const char *mail_copy_from_line(VSTRING *buf, const char *sender, time_t now);
 extern int mail_copy_needs_quote(const char *line, size_t len);
 

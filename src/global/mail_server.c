@@ -296,13 +296,13 @@ MAIL_SERVER *mail_server_start(int argc, char **argv, const MAIL_SERVER_PROPS *p
     mail_server_limits(server);
     server->privileged = geteuid() == 0;
 
+    server->loop = event_loop_create(); /* before the hooks: they may add timers */
     if (props->pre_jail)
         props->pre_jail(server);
     mail_server_jail(server, queue_dir);
     if (props->post_jail)
         props->post_jail(server);
 
-    server->loop = event_loop_create();
     if (!server->stand_alone &&
         event_enable_read(server->loop, MAIL_SERVER_WATCH_FD, mail_server_watch_cb, server) < 0)
         msg_fatal("watch master descriptor %d: %m", MAIL_SERVER_WATCH_FD);

@@ -123,8 +123,7 @@ int resolve_rcpt(const RESOLVE_PROPS *props, const char *address, VSTRING *out_t
     if (!local && props->mydestination && match_list_error(props->mydestination)) {
         vstring_sprintf(why, "mydestination lookup of %s failed", domain);
         status = RESOLVE_RETRY;
-    } else if (props->transport_maps &&
-               (value = resolve_table(props, key, domain, why)) == NULL &&
+    } else if (props->transport_maps && (value = resolve_table(props, key, domain, why)) == NULL &&
                props->transport_maps->error) {
         status = RESOLVE_RETRY;
     } else {

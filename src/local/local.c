@@ -116,8 +116,8 @@ static void local_post_jail(MAIL_SERVER *server)
     local_config.privileged = geteuid() == 0;
     if (*var_alias_maps)
         local_config.alias_maps = maps_create(VAR_ALIAS_MAPS, var_alias_maps, DICT_FLAG_LOCK);
-    if ((local_config.mydestination = match_list_create(VAR_MYDESTINATION, var_mydestination,
-                                                        MATCH_FLAG_NONE, why)) == NULL)
+    if ((local_config.mydestination =
+             match_list_create(VAR_MYDESTINATION, var_mydestination, MATCH_FLAG_NONE, why)) == NULL)
         msg_fatal("parameter %s: %s", VAR_MYDESTINATION, vstring_str(why));
     local_config.myhostname = config_get_str(server->config, VAR_MYHOSTNAME);
     if (!local_config.privileged)

@@ -14,16 +14,16 @@
 
 /* Settings. */
 typedef struct LOCAL_CONFIG {
-    MAPS *alias_maps;             /* aliases(5), or NULL */
-    MATCH_LIST *mydestination;    /* local domains, for alias members */
-    const char *home_mailbox;     /* "" (spool), "Mailbox", "Maildir/" */
-    const char *spool_directory;  /* mail_spool_directory */
-    const char *myhostname;       /* Maildir file names */
+    MAPS *alias_maps;                /* aliases(5), or NULL */
+    MATCH_LIST *mydestination;       /* local domains, for alias members */
+    const char *home_mailbox;        /* "" (spool), "Mailbox", "Maildir/" */
+    const char *spool_directory;     /* mail_spool_directory */
+    const char *myhostname;          /* Maildir file names */
     const char *recipient_delimiter; /* address extensions */
-    int lock_attempts;            /* deliver_lock_attempts */
-    int lock_delay;               /* deliver_lock_delay, seconds */
-    int stale_lock_time;          /* stale_lock_time, seconds */
-    bool privileged;              /* running as root */
+    int lock_attempts;               /* deliver_lock_attempts */
+    int lock_delay;                  /* deliver_lock_delay, seconds */
+    int stale_lock_time;             /* stale_lock_time, seconds */
+    bool privileged;                 /* running as root */
 } LOCAL_CONFIG;
 
 extern LOCAL_CONFIG local_config;
@@ -35,8 +35,8 @@ typedef struct LOCAL_RESULT {
     VSTRING *reason; /* text for the log and the DSN */
 } LOCAL_RESULT;
 
-extern void local_result_set(LOCAL_RESULT *result, int outcome, const char *dsn,
-                             const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+extern void local_result_set(LOCAL_RESULT *result, int outcome, const char *dsn, const char *fmt,
+                             ...) __attribute__((format(printf, 4, 5)));
 extern void local_result_merge(LOCAL_RESULT *into, const LOCAL_RESULT *from);
 
 /* local_mailbox.c */

@@ -45,8 +45,8 @@
 /* Application-specific. */
 #include "local.h"
 
-#define LOCAL_ALIAS_DEPTH_MAX 20    /* nested aliases */
-#define LOCAL_CLEANUP_TIMEOUT 60    /* seconds per cleanup step */
+#define LOCAL_ALIAS_DEPTH_MAX 20 /* nested aliases */
+#define LOCAL_CLEANUP_TIMEOUT 60 /* seconds per cleanup step */
 
 /* local_domain_ok - is an alias member's domain one of ours? */
 
@@ -114,11 +114,11 @@ static void local_forward(DELIVER_REQUEST *request, const ARGV *addresses, const
     CLEANUP_CLIENT *cleanup;
     int status = -1;
 
-    if ((cleanup = cleanup_open(CLEANUP_ENDPOINT_DEFAULT, CLEANUP_FLAG_NONE,
-                                LOCAL_CLEANUP_TIMEOUT, why)) != NULL) {
+    if ((cleanup = cleanup_open(CLEANUP_ENDPOINT_DEFAULT, CLEANUP_FLAG_NONE, LOCAL_CLEANUP_TIMEOUT,
+                                why)) != NULL) {
         vstring_sprintf(line, "Delivered-To: %s", delivered_to);
-        status = cleanup_sender(cleanup, queue_msg_sender(msg), request->dsn_envid,
-                                request->dsn_ret);
+        status =
+            cleanup_sender(cleanup, queue_msg_sender(msg), request->dsn_envid, request->dsn_ret);
         for (size_t i = 0; status == 0 && i < addresses->argc; i++)
             status = cleanup_rcpt(cleanup, addresses->argv[i], alias, NULL, 0);
         if (status == 0)

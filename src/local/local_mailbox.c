@@ -64,10 +64,10 @@
 
 /* What a delivery child works on. */
 typedef struct LOCAL_TARGET {
-    DELIVER_REQUEST *request;  /* the message */
-    const char *path;          /* mailbox file or Maildir directory */
-    const char *delivered_to;  /* Delivered-To: value */
-    uid_t uid;                 /* the user */
+    DELIVER_REQUEST *request; /* the message */
+    const char *path;         /* mailbox file or Maildir directory */
+    const char *delivered_to; /* Delivered-To: value */
+    uid_t uid;                /* the user */
 } LOCAL_TARGET;
 
 typedef int (*LOCAL_CHILD_FN)(LOCAL_TARGET *target, VSTRING *why);
@@ -97,8 +97,8 @@ static int local_mbox_child(LOCAL_TARGET *target, VSTRING *why)
     VSTREAM *stream;
     int fd, status;
 
-    fd = safe_open(target->path, O_WRONLY | O_APPEND, 0600, &st, target->uid,
-                   SAFE_OPEN_ANY_GROUP, why);
+    fd = safe_open(target->path, O_WRONLY | O_APPEND, 0600, &st, target->uid, SAFE_OPEN_ANY_GROUP,
+                   why);
     if (fd < 0)
         return LOCAL_CHILD_DEFER;
     if (local_lock_fcntl(fd, why) < 0) {

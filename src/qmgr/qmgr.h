@@ -38,13 +38,13 @@ typedef struct QMGR_RCPT_STATE {
 
 /* A message in active. */
 struct QMGR_MESSAGE {
-    char *id;                /* queue ID, owned */
-    QUEUE_MSG *msg;          /* open for update, shared lock, owned */
-    long long active_time;   /* when qmgr took it, microseconds */
-    QMGR_RCPT_STATE *rcpts;  /* one per queue file recipient, owned */
-    size_t rcpt_count;       /* entries in rcpts */
-    int entries;             /* entries not yet finished */
-    QMGR_MESSAGE *next;      /* list of messages in active */
+    char *id;               /* queue ID, owned */
+    QUEUE_MSG *msg;         /* open for update, shared lock, owned */
+    long long active_time;  /* when qmgr took it, microseconds */
+    QMGR_RCPT_STATE *rcpts; /* one per queue file recipient, owned */
+    size_t rcpt_count;      /* entries in rcpts */
+    int entries;            /* entries not yet finished */
+    QMGR_MESSAGE *next;     /* list of messages in active */
     QMGR_MESSAGE *prev;
 };
 
@@ -59,35 +59,35 @@ struct QMGR_ENTRY {
 
 /* One destination: transport:nexthop. */
 struct QMGR_QUEUE {
-    char *name;             /* "transport:nexthop", owned (the table key) */
-    char *transport;        /* owned */
-    char *nexthop;          /* owned */
-    int busy;               /* deliveries in progress */
-    int limit;              /* concurrency limit */
-    int rcpt_limit;         /* recipients per delivery */
-    QMGR_ENTRY *todo_head;  /* entries waiting for a delivery slot */
+    char *name;            /* "transport:nexthop", owned (the table key) */
+    char *transport;       /* owned */
+    char *nexthop;         /* owned */
+    int busy;              /* deliveries in progress */
+    int limit;             /* concurrency limit */
+    int rcpt_limit;        /* recipients per delivery */
+    QMGR_ENTRY *todo_head; /* entries waiting for a delivery slot */
     QMGR_ENTRY *todo_tail;
-    char *dead_reason;      /* suspended until the next queue run: why; owned, or NULL */
+    char *dead_reason; /* suspended until the next queue run: why; owned, or NULL */
 };
 
 /* The queue manager's settings and state. */
 typedef struct QMGR {
-    EVENT_LOOP *loop;            /* the server's event loop, not owned */
-    RESOLVE_PROPS resolve;       /* routing tables */
-    int min_backoff;             /* minimal_backoff_time */
-    int max_backoff;             /* maximal_backoff_time */
-    int queue_run_delay;         /* queue_run_delay */
-    int max_lifetime;            /* maximal_queue_lifetime */
-    int bounce_lifetime;         /* bounce_queue_lifetime */
-    int ipc_timeout;             /* qmgr_ipc_timeout */
-    int daemon_timeout;          /* qmgr_daemon_timeout */
-    int active_limit;            /* qmgr_message_active_limit */
-    bool soft_bounce;            /* soft_bounce */
-    const char *bounce_service;  /* bounce_service_name */
-    HTABLE *queues;              /* QMGR_QUEUE by name, owned */
-    QMGR_MESSAGE *messages;      /* messages in active */
-    int message_count;           /* entries in messages */
-    bool scan_incoming_again;    /* a busy file was skipped: scan again soon */
+    EVENT_LOOP *loop;           /* the server's event loop, not owned */
+    RESOLVE_PROPS resolve;      /* routing tables */
+    int min_backoff;            /* minimal_backoff_time */
+    int max_backoff;            /* maximal_backoff_time */
+    int queue_run_delay;        /* queue_run_delay */
+    int max_lifetime;           /* maximal_queue_lifetime */
+    int bounce_lifetime;        /* bounce_queue_lifetime */
+    int ipc_timeout;            /* qmgr_ipc_timeout */
+    int daemon_timeout;         /* qmgr_daemon_timeout */
+    int active_limit;           /* qmgr_message_active_limit */
+    bool soft_bounce;           /* soft_bounce */
+    const char *bounce_service; /* bounce_service_name */
+    HTABLE *queues;             /* QMGR_QUEUE by name, owned */
+    QMGR_MESSAGE *messages;     /* messages in active */
+    int message_count;          /* entries in messages */
+    bool scan_incoming_again;   /* a busy file was skipped: scan again soon */
 } QMGR;
 
 extern QMGR qmgr;

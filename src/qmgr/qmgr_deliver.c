@@ -71,7 +71,7 @@ static DELIVER_REQUEST *qmgr_deliver_request(const QMGR_ENTRY *entry)
     REPLACE(dsn_envid, envid ? envid : "");
 #undef REPLACE
     request->flags = qmgr.soft_bounce ? DELIVER_FLAG_SOFT_BOUNCE : 0;
-    request->dsn_ret = ret == NULL                  ? DELIVER_DSN_RET_NONE
+    request->dsn_ret = ret == NULL                    ? DELIVER_DSN_RET_NONE
                        : strcasecmp(ret, "FULL") == 0 ? DELIVER_DSN_RET_FULL
                        : strcasecmp(ret, "HDRS") == 0 ? DELIVER_DSN_RET_HDRS
                                                       : DELIVER_DSN_RET_NONE;
@@ -94,8 +94,8 @@ static void qmgr_deliver_end(QMGR_DELIVERY *delivery, int end_status, const char
     QMGR_ENTRY *entry = delivery->entry;
     QMGR_QUEUE *queue = entry->queue;
     const char *text = end_status == QMGR_DELIVER_ERROR ? "unknown mail transport error"
-                       : reason && *reason          ? reason
-                                                    : "delivery agent gave no result";
+                       : reason && *reason              ? reason
+                                                        : "delivery agent gave no result";
 
     if (delivery->stream) {
         event_disable_readwrite(qmgr.loop, vstream_fileno(delivery->stream));
@@ -187,8 +187,7 @@ void qmgr_deliver_start(QMGR_ENTRY *entry)
             qmgr_deliver_unavailable(delivery, "cannot send the delivery request");
         } else {
             event_enable_read(qmgr.loop, fd, qmgr_deliver_event, delivery);
-            event_timer_add(qmgr.loop, qmgr.daemon_timeout * 1000, qmgr_deliver_timeout,
-                            delivery);
+            event_timer_add(qmgr.loop, qmgr.daemon_timeout * 1000, qmgr_deliver_timeout, delivery);
         }
     }
     vstring_free(path);

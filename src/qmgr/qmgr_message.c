@@ -167,9 +167,9 @@ static void qmgr_message_defer(QMGR_MESSAGE *message, long long delay)
     QUEUE_SCHED sched = *old;
 
     sched.attempts = old->attempts + 1;
-    sched.next_attempt = delay > 0 ? now + delay
-                                   : qmgr_sched_next(now, sched.attempts, qmgr.min_backoff,
-                                                     qmgr.max_backoff);
+    sched.next_attempt =
+        delay > 0 ? now + delay
+                  : qmgr_sched_next(now, sched.attempts, qmgr.min_backoff, qmgr.max_backoff);
     if (queue_msg_set_sched(message->msg, &sched) < 0 ||
         queue_msg_move(message->msg, MAIL_QUEUE_DEFERRED) < 0)
         msg_warn("%s: left in %s; it is retried when the queue manager restarts", message->id,
@@ -358,8 +358,8 @@ int qmgr_message_load(const char *queue, const char *id)
     message->msg = msg;
     message->active_time = deliver_time_now();
     message->rcpt_count = queue_msg_rcpt_count(msg);
-    message->rcpts = mycalloc(message->rcpt_count ? message->rcpt_count : 1,
-                              sizeof(*message->rcpts));
+    message->rcpts =
+        mycalloc(message->rcpt_count ? message->rcpt_count : 1, sizeof(*message->rcpts));
     for (size_t i = 0; i < message->rcpt_count; i++)
         message->rcpts[i].outcome =
             queue_msg_rcpt(msg, i)->done ? DELIVER_OUTCOME_DONE : DELIVER_OUTCOME_NONE;

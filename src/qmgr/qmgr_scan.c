@@ -70,8 +70,8 @@ void qmgr_recover_active(void)
             msg_warn("%s: move from %s to %s: %m", ids->argv[i], MAIL_QUEUE_ACTIVE,
                      MAIL_QUEUE_INCOMING);
     if (ids->argc > 0)
-        msg_info("recovered %zu message%s from the %s queue", ids->argc,
-                 ids->argc == 1 ? "" : "s", MAIL_QUEUE_ACTIVE);
+        msg_info("recovered %zu message%s from the %s queue", ids->argc, ids->argc == 1 ? "" : "s",
+                 MAIL_QUEUE_ACTIVE);
     argv_free(ids);
 }
 

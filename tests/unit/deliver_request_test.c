@@ -267,7 +267,8 @@ static void test_missing_file(void)
     agent = vstream_fdopen(sv[1], VSTREAM_FLAG_RW);
     deliver_request_send(qmgr, request);
     TEST_CHECK(deliver_request_receive(agent, why) == NULL, "agent refuses a missing file");
-    TEST_INT_EQ(qmgr_collect(qmgr, request, why, &end_status), 0, "qmgr gets an end without results");
+    TEST_INT_EQ(qmgr_collect(qmgr, request, why, &end_status), 0,
+                "qmgr gets an end without results");
     TEST_INT_EQ(end_status, DELIVER_STAT_FAIL, "end status says the agent could not work");
     TEST_CHECK(strstr(vstring_str(why), "open queue file") != NULL, "with the reason (%s)",
                vstring_str(why));
