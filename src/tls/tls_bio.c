@@ -79,8 +79,8 @@
 /* Room in each direction of the BIO pair: more than one full TLS record. */
 #define TLS_BIO_BUFSIZE (32 * 1024)
 
-/* Bound on retries without progress in one step (defensive). */
-#define TLS_BIO_SPIN_LIMIT 1000
+/* Bound on SSL calls in one step: each moves data, so only a bug reaches it. */
+#define TLS_BIO_SPIN_LIMIT 1000000
 
 struct TLS_ENGINE {
     BIO *net_bio;                         /* network half of the pair, owned */
@@ -313,7 +313,8 @@ int tls_bio_step(TLS_SESS_STATE *state, int op, void *buf, size_t len, size_t *o
             return tls_bio_end(state, op, err);
         }
     }
-    msg_warn("%s: no progress after %d attempts", state->namaddr, TLS_BIO_SPIN_LIMIT);
+    msg_warn("%s: TLS engine made no progress after %d attempts", state->namaddr,
+             TLS_BIO_SPIN_LIMIT);
     e->failed = true;
     e->error = EPROTO;
     return TLS_BIO_ERROR;
