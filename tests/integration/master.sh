@@ -12,8 +12,14 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 probe=$top/obj/tests/helpers/probe_service
 
 # check NAME - "ok - NAME" when the previous command's status is zero
+failures=0
 check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
+    if [ $? -eq 0 ]; then
+        echo "ok - $1"
+    else
+        echo "not ok - $1"
+        failures=$((failures + 1))
+    fi
 }
 
 # field LINE NAME - the value of NAME=value in a probe greeting
@@ -60,7 +66,7 @@ instance_main_cf "service_throttle_time = 60s"
 instance_master_cf \
     "# name type private unpriv chroot wakeup maxproc command" \
     "127.0.0.1:$p_busy inet n - n - 2 $probe" \
-    "127.0.0.1:$p_use  inet n - n - - $probe -v" \
+    "127.0.0.1:$p_use inet n - n - 1 $probe -v" \
     "    -o max_use=2 -o { max_idle = 1s }" \
     "wake unix - - n 1 1 $probe trigger" \
     "wakefifo fifo - - n 1 1 $probe trigger" \
@@ -111,7 +117,8 @@ echo quit >&"$c2"
 echo quit >&"$c3"
 exec {c1}>&- {c2}>&- {c3}>&-
 
-# max_use 2: the process leaves after two clients; max_idle 1s.
+# max_use 2: the process leaves after two clients; max_idle 1s. With
+# maxproc 1 the second client cannot go to a second process.
 u1=$(greet "$p_use")
 u2=$(greet "$p_use")
 upid=$(field "$u1" pid)
@@ -176,7 +183,11 @@ out=$(instance_run "$top/libexec/master" -c "$INSTANCE_CONF" -w 2>&1)
 [ $? -ne 0 ] && grep -q "master.pid is locked by another process (pid $INSTANCE_MASTER_PID)" <<<"$out"
 check "a second master on the same queue directory is refused"
 
-# Reload: a new service answers; a bare port listens on inet_interfaces.
+# Reload: a client in progress is finished by the old process, which then
+# exits; a new service answers; a bare port listens on inet_interfaces.
+exec {held}<>"/dev/tcp/127.0.0.1/$p_busy"
+read -t 5 -r hello <&"$held"
+hpid=$(field "$hello" pid)
 instance_master_cf "$p_new inet n - n - - $probe"
 instance_postfix reload >/dev/null 2>&1
 check "postfix reload"
@@ -185,8 +196,16 @@ check "master logs the reload"
 instance_wait_port "$p_new" 5 && hello=$(greet "$p_new") && [ "$(field "$hello" service)" = "$p_new" ]
 check "reload: an added service answers"
 hello=$(greet "$p_busy")
-[ -n "$hello" ]
-check "reload: an unchanged service still answers"
+[ -n "$hello" ] && [ "$(field "$hello" pid)" != "$hpid" ]
+check "reload: an unchanged service answers, from a new process"
+echo ping >&"$held"
+read -t 5 -r reply <&"$held"
+[ "$reply" = "echo ping" ]
+check "reload: a client in progress is still served by its old process"
+echo quit >&"$held"
+exec {held}>&-
+instance_wait_gone "$hpid" 5
+check "reload: the old process exits when its client is done"
 
 # Reload: a removed service goes away.
 grep -v "^$p_new " "$INSTANCE_CONF/master.cf" >"$INSTANCE_DIR/master.cf.new"
@@ -231,3 +250,8 @@ check "postfix status says it is not running"
 check "the listeners are closed"
 grep -q "terminating on signal 15" "$INSTANCE_LOG"
 check "master logs its end"
+
+if [ "$failures" -gt 0 ]; then
+    echo "# the end of $INSTANCE_LOG:"
+    tail -n 40 "$INSTANCE_LOG" | sed 's/^/#   /'
+fi
