@@ -1,0 +1,276 @@
+#!/bin/bash
+# smtpd_tls.sh - STARTTLS (RFC 3207) and implicit TLS (RFC 8314) in the SMTP
+# server, under master(8), with real clients (a Python TLS client, openssl
+# s_client with TLS 1.2 and 1.3, gnutls-cli): the plaintext injection
+# defence and the state reset, the replies to misplaced STARTTLS commands,
+# level encrypt, an unreadable key, the implicit-TLS port (with plaintext
+# on it), client certificates (relay_clientcerts fingerprints,
+# permit_tls_all_clientcerts with smtpd_tls_CAfile, smtpd_tls_req_ccert),
+# and the TLS log line.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/integration/lib/instance.sh"
+
+instance_create
+conf=$INSTANCE_CONF
+read -r p_may p_enc p_wrap p_bad p_req <<<"$(free_port 5 | tr '\n' ' ')"
+
+# Certificates: a CA, the server, a client signed by the CA, a self-signed client.
+cert() { # name subject [ca]
+    if [ -n "${3:-}" ]; then
+        openssl req -newkey rsa:2048 -nodes -subj "$2" -keyout "$conf/$1.key" \
+            -out "$conf/$1.csr" 2>/dev/null &&
+            openssl x509 -req -in "$conf/$1.csr" -CA "$conf/$3.pem" -CAkey "$conf/$3.key" \
+                -CAcreateserial -days 2 -out "$conf/$1.pem" 2>/dev/null
+    else
+        openssl req -x509 -newkey rsa:2048 -nodes -subj "$2" -days 2 \
+            -keyout "$conf/$1.key" -out "$conf/$1.pem" 2>/dev/null
+    fi
+}
+cert ca "/CN=Test CA" && cert server /CN=mail.example.test ca && cert client "/CN=client.example" ca &&
+    cert selfsigned /CN=selfsigned.example || {
+    echo "not ok - make certificates"
+    exit 1
+}
+fprint=$(openssl x509 -in "$conf/selfsigned.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+echo "$fprint selfsigned" >"$conf/relay_clientcerts"
+cp "$conf/server.key" "$conf/rootonly.key"
+[ -n "$INSTANCE_RUN_AS" ] && chown -R "$INSTANCE_RUN_AS" "$conf"
+chmod 600 "$conf/rootonly.key"
+[ -n "$INSTANCE_RUN_AS" ] && chown root "$conf/rootonly.key"
+[ -z "$INSTANCE_RUN_AS" ] && chmod 000 "$conf/rootonly.key"
+
+instance_main_cf \
+    "mynetworks = 192.0.2.0/24" \
+    "smtpd_tls_security_level = may" \
+    "smtpd_tls_cert_file = $conf/server.pem" \
+    "smtpd_tls_key_file = $conf/server.key" \
+    "smtpd_tls_CAfile = $conf/ca.pem" \
+    "smtpd_tls_ask_ccert = yes" \
+    "smtpd_tls_loglevel = 1" \
+    "smtpd_tls_received_header = yes" \
+    "smtpd_starttls_timeout = 3s" \
+    "smtpd_error_sleep_time = 0" \
+    "relay_clientcerts = texthash:$conf/relay_clientcerts" \
+    "smtpd_relay_restrictions = permit_mynetworks, permit_tls_clientcerts, permit_tls_all_clientcerts, reject_unauth_destination"
+instance_master_cf \
+    "127.0.0.1:$p_may inet n - n - - smtpd" \
+    "127.0.0.1:$p_enc inet n - n - - smtpd -o smtpd_tls_security_level=encrypt" \
+    "127.0.0.1:$p_wrap inet n - n - - smtpd -o smtpd_tls_wrappermode=yes" \
+    "127.0.0.1:$p_bad inet n - n - - smtpd -o smtpd_tls_key_file=$conf/rootonly.key" \
+    "127.0.0.1:$p_req inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_tls_req_ccert=yes"
+if ! instance_start || ! instance_wait_port "$p_req"; then
+    echo "not ok - instance starts"
+    instance_log
+    exit 1
+fi
+echo "ok - instance starts"
+
+CONF=$conf MAILLOG=$INSTANCE_LOG P_MAY=$p_may P_ENC=$p_enc P_WRAP=$p_wrap P_BAD=$p_bad \
+    P_REQ=$p_req PYTHONPATH=$top/tests/integration/lib python3 - <<'EOF'
+import os, re, ssl, sys, time
+from smtp_session import Session, Checks, wait_for
+
+t = Checks()
+conf, maillog = os.environ["CONF"], os.environ["MAILLOG"]
+port = {k: int(os.environ["P_" + k.upper()]) for k in ("may", "enc", "wrap", "bad", "req")}
+
+def log():
+    with open(maillog, errors="replace") as f:
+        return f.read()
+
+def context(cert=None, version=None):
+    c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    c.check_hostname = False
+    c.verify_mode = ssl.CERT_NONE
+    if cert:
+        c.load_cert_chain(conf + "/" + cert + ".pem", conf + "/" + cert + ".key")
+    if version:
+        c.minimum_version = c.maximum_version = version
+    return c
+
+def connect(name):
+    s = Session.connect(port[name])
+    t.reply(s.reply(), 220, name + ": greeting")
+    return s
+
+def starttls(s, name, cert=None):
+    t.reply(s.cmd("STARTTLS"), 220, name + ": STARTTLS", r"^220 2\.0\.0 Ready to start TLS$")
+    try:
+        s.starttls(context(cert))
+        return t.ok(True, name + ": handshake")
+    except (ssl.SSLError, OSError) as e:
+        return t.ok(False, name + ": handshake", str(e))
+
+def ehlo_keywords(s):
+    code, lines = s.cmd("EHLO client.test")
+    return [l[4:] for l in lines[1:]] if code == 250 else None
+
+# STARTTLS offered once; the state resets; TLS twice is refused.
+s = connect("may")
+t.ok("STARTTLS" in (ehlo_keywords(s) or []), "may: EHLO offers STARTTLS")
+t.reply(s.cmd("STARTTLS now"), 501, "may: STARTTLS with an argument", r"^501 5\.5\.4 Syntax: STARTTLS$")
+t.reply(s.cmd("MAIL FROM:<a@b.test>"), 250, "may: MAIL in plaintext")
+t.reply(s.cmd("STARTTLS"), 503, "may: STARTTLS inside a transaction", "MAIL transaction in progress")
+t.reply(s.cmd("RSET"), 250, "may: RSET")
+starttls(s, "may")
+t.reply(s.cmd("MAIL FROM:<a@b.test>"), 503, "may: HELO forgotten after TLS", "send HELO/EHLO first")
+kw = ehlo_keywords(s)
+t.ok(kw is not None and "STARTTLS" not in kw, "may: no STARTTLS inside TLS", repr(kw))
+t.reply(s.cmd("STARTTLS"), 554, "may: STARTTLS inside TLS", r"^554 5\.5\.1 Error: TLS already active$")
+t.reply(s.cmd("QUIT"), 221, "may: QUIT over TLS")
+s.close()
+t.ok(wait_for(lambda: "ehlo=2 starttls=1/4 mail=1/2 rset=1 quit=1 commands=6/10" in log()),
+     "may: disconnect line counts STARTTLS")
+
+# Plaintext pipelined after STARTTLS is discarded, in either packet shape.
+for injected, name in (("RSET", "RSET"), ("MAIL FROM:<a@b.test>", "MAIL")):
+    s = connect("may")
+    ehlo_keywords(s)
+    s.send("STARTTLS\r\n" + injected + "\r\n")
+    t.reply(s.reply(), 220, "injection %s: STARTTLS accepted" % name)
+    t.ok(s.buf == b"", "injection %s: no second plaintext reply" % name, repr(s.buf))
+    s.starttls(context())
+    t.ok(s.pending(0.5) == b"", "injection %s: no reply to the injected command inside TLS" % name)
+    t.reply(s.cmd("MAIL FROM:<a@b.test>"), 503, "injection %s: EHLO required again" % name,
+            "send HELO/EHLO first")
+    t.reply(s.cmd("EHLO client.test"), 250, "injection %s: EHLO inside TLS" % name)
+    s.cmd("QUIT")
+    s.close()
+
+# No delayed-ACK stall after the handshake: the first reply comes at once.
+best = None
+for _ in range(3):
+    s = connect("may")
+    ehlo_keywords(s)
+    s.cmd("STARTTLS")
+    s.starttls(context())
+    start = time.time()
+    ehlo_keywords(s)
+    elapsed = time.time() - start
+    best = elapsed if best is None else min(best, elapsed)
+    s.cmd("QUIT")
+    s.close()
+t.ok(best < 0.025, "first reply after the handshake without a 40 ms stall", "%.1f ms" % (best * 1e3))
+
+# STARTTLS before EHLO is allowed and starts the session over.
+s = connect("may")
+starttls(s, "STARTTLS before EHLO")
+t.reply(s.cmd("EHLO client.test"), 250, "STARTTLS before EHLO: EHLO after")
+s.cmd("QUIT")
+s.close()
+
+# Relay by client certificate: strangers are refused, listed or verified certificates are not.
+for cert, name, allowed in ((None, "no certificate", False),
+                            ("selfsigned", "relay_clientcerts fingerprint", True),
+                            ("client", "certificate verified by smtpd_tls_CAfile", True)):
+    s = connect("may")
+    ehlo_keywords(s)
+    starttls(s, name, cert)
+    ehlo_keywords(s)
+    s.cmd("MAIL FROM:<a@b.test>")
+    code, lines = s.cmd("RCPT TO:<x@other.test>")
+    if allowed:
+        t.ok(code != 554, name + ": relay allowed", repr(lines))
+    else:
+        t.reply((code, lines), 554, name + ": relay refused",
+                r"^554 5\.7\.1 <x@other\.test>: Relay access denied$")
+    s.cmd("QUIT")
+    s.close()
+text = log()
+t.ok(re.search(r"Anonymous TLS connection established from localhost\[127\.0\.0\.1\]: TLSv1\.3 "
+               r"with cipher \S+ \(\d+/\d+ bits\)", text), "Anonymous TLS log line")
+t.ok("Untrusted TLS connection established from localhost[127.0.0.1]" in text,
+     "Untrusted TLS log line (self-signed client certificate)")
+t.ok("Trusted TLS connection established from localhost[127.0.0.1]" in text,
+     "Trusted TLS log line (CA-signed client certificate)")
+
+# Level encrypt: nothing but HELO, EHLO, STARTTLS, NOOP, QUIT before TLS.
+s = connect("enc")
+t.ok("STARTTLS" in (ehlo_keywords(s) or []), "encrypt: EHLO offers STARTTLS")
+for command in ("MAIL FROM:<a@b.test>", "RCPT TO:<u@example.test>", "DATA", "AUTH PLAIN"):
+    t.reply(s.cmd(command), 530, "encrypt: %s before STARTTLS" % command.split()[0],
+            r"^530 5\.7\.0 Must issue a STARTTLS command first$")
+t.reply(s.cmd("NOOP"), 250, "encrypt: NOOP before STARTTLS")
+starttls(s, "encrypt")
+ehlo_keywords(s)
+t.reply(s.cmd("MAIL FROM:<a@b.test>"), 250, "encrypt: MAIL after STARTTLS")
+s.cmd("QUIT")
+s.close()
+
+# An unreadable key: 454 and the session goes on in plaintext.
+s = connect("bad")
+t.ok("STARTTLS" in (ehlo_keywords(s) or []), "unreadable key: STARTTLS still offered")
+t.reply(s.cmd("STARTTLS"), 454, "unreadable key: STARTTLS",
+        r"^454 4\.7\.0 TLS not available due to local problem$")
+t.reply(s.cmd("MAIL FROM:<a@b.test>"), 250, "unreadable key: session continues in plaintext")
+s.cmd("QUIT")
+s.close()
+t.ok(re.search(r"rootonly\.key.*disabling TLS support", log()), "unreadable key: warning names the file")
+
+# Implicit TLS: handshake before the greeting; plaintext or silence is dropped.
+s = Session.connect(port["wrap"])
+s.starttls(context())
+t.reply(s.reply(), 220, "wrappermode: greeting inside TLS")
+kw = ehlo_keywords(s)
+t.ok(kw is not None and "STARTTLS" not in kw, "wrappermode: no STARTTLS", repr(kw))
+t.reply(s.cmd("STARTTLS"), 554, "wrappermode: STARTTLS", "TLS already active")
+t.reply(s.cmd("QUIT"), 221, "wrappermode: QUIT")
+s.close()
+s = Session.connect(port["wrap"])
+start = time.time()
+s.send("EHLO client.test\r\n")
+t.ok(s.reply()[0] == 0 and time.time() - start < 5, "wrappermode: plaintext gets a clean close")
+s.close()
+s = Session.connect(port["wrap"])
+start = time.time()
+t.ok(s.reply()[0] == 0 and time.time() - start < 6, "wrappermode: a silent client is closed after "
+     "smtpd_starttls_timeout")
+s.close()
+
+# smtpd_tls_req_ccert at level encrypt.
+s = connect("req")
+ehlo_keywords(s)
+starttls(s, "req_ccert without a certificate")
+t.reply(s.cmd("EHLO client.test"), 421, "req_ccert: refused after one more command",
+        r"^421 4\.7\.1 mail\.example\.test Error: No client certificate presented$")
+s.close()
+t.ok(wait_for(lambda: "NOQUEUE: abort: TLS from localhost[127.0.0.1]: No client certificate "
+              "presented" in log()), "req_ccert: abort log line")
+s = connect("req")
+ehlo_keywords(s)
+starttls(s, "req_ccert with a CA-signed certificate", "client")
+t.reply(s.cmd("EHLO client.test"), 250, "req_ccert: trusted certificate accepted")
+s.cmd("QUIT")
+s.close()
+sys.exit(t.summary())
+EOF
+status=$?
+
+# Real TLS clients: openssl s_client with TLS 1.2 and 1.3, gnutls-cli.
+for v in 1_2 1_3; do
+    out=$( (sleep 1; printf 'EHLO client.test\r\nQUIT\r\n') | timeout 10 openssl s_client \
+        -connect "127.0.0.1:$p_may" -starttls smtp -tls$v -quiet 2>/dev/null)
+    if grep -q '^221 2.0.0 Bye' <<<"$out"; then echo "ok - openssl s_client -tls$v"; else
+        echo "not ok - openssl s_client -tls$v: $out"
+        status=1
+    fi
+done
+if instance_wait_log "TLSv1\.2 with cipher" 10; then echo "ok - TLSv1.2 log line"; else
+    echo "not ok - TLSv1.2 log line"
+    status=1
+fi
+out=$( (sleep 1; printf 'EHLO client.test\r\nQUIT\r\n') | timeout 10 gnutls-cli --insecure \
+    --starttls-proto=smtp --port "$p_may" 127.0.0.1 2>/dev/null)
+if grep -q '^221 2.0.0 Bye' <<<"$out"; then echo "ok - gnutls-cli --starttls-proto=smtp"; else
+    echo "not ok - gnutls-cli --starttls-proto=smtp: $out"
+    status=1
+fi
+if instance_log | grep -q 'warning: .*TLS.*smtpd_tls_req_ccert\|panic\|fatal'; then
+    echo "not ok - no panic or fatal error in the log"
+    instance_log | grep 'panic\|fatal'
+    status=1
+else
+    echo "ok - no panic or fatal error in the log"
+fi
+exit $status
