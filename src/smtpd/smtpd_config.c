@@ -262,8 +262,10 @@ SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_
     cfg->service = service;
     cfg->stand_alone = stand_alone;
     smtpd_config_protocol(cfg, config);
-    vstring_sprintf(endpoint, "private/%s", config_get_str(config, VAR_CLEANUP_SERVICE_NAME));
+    vstring_sprintf(endpoint, "public/%s", config_get_str(config, VAR_CLEANUP_SERVICE_NAME));
     cfg->cleanup_service = vstring_export(endpoint);
+    cfg->pickup_service = config_get_str(config, VAR_PICKUP_SERVICE_NAME);
+    cfg->trigger_timeout = config_get_time(config, VAR_TRIGGER_TIMEOUT);
     if (stand_alone) {
         cfg->tls_level = SMTPD_TLS_LEVEL_NONE;
         return cfg;

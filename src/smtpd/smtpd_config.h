@@ -68,7 +68,9 @@ typedef struct SMTPD_CONFIG {
     SMTPD_CHECKS *checks;
 
     /* Where mail goes. */
-    const char *cleanup_service; /* "private/" + cleanup_service_name */
+    const char *cleanup_service; /* "public/" + cleanup_service_name */
+    const char *pickup_service;  /* pickup_service_name, woken after a maildrop file */
+    int trigger_timeout;         /* trigger_timeout, seconds */
 
     /* TLS. */
     SMTPD_TLS_LEVEL tls_level; /* after use_tls/enforce_tls/wrappermode */

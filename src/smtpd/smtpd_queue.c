@@ -25,7 +25,8 @@
  *	props->endpoint (relative to the queue_directory, which is the
  *	current directory), or, when props->maildrop is set, as a file in
  *	the maildrop queue that pickup will read (written the way sendmail
- *	writes one: queue_file(3), mode 0444, owned by the submitting user).
+ *	writes one: queue_file(3), MAILDROP_FILE_MODE, owned by the submitting
+ *	user), after which pickup is woken up (props->pickup).
  *	It returns NULL with a reason when that is not possible; the caller
  *	then answers "451 4.3.0". smtpd_queue_id() is the queue ID, known
  *	from the start.
@@ -60,18 +61,20 @@
 
 #include "cleanup_client.h"
 #include "mail_queue.h"
+#include "mail_trigger.h"
+#include "maildrop.h"
 #include "queue_file.h"
 #include "rec_type.h"
 
 #include "smtpd_queue.h"
-
-#define SMTPD_MAILDROP_MODE 0444 /* pickup reads it; nobody rewrites it */
 
 struct SMTPD_QUEUE {
     CLEANUP_CLIENT *cleanup; /* cleanup session, owned, or NULL */
     QUEUE_FILE *qf;          /* maildrop writer, owned, or NULL */
     bool in_content;         /* maildrop: content lines have started */
     bool failed;             /* maildrop: a write failed */
+    char *pickup;            /* maildrop: pickup service to wake up, owned */
+    int trigger_timeout;     /* maildrop: wake-up timeout */
     char *id;                /* queue ID, owned */
 };
 
@@ -82,13 +85,15 @@ SMTPD_QUEUE *smtpd_queue_open(const SMTPD_QUEUE_PROPS *props, VSTRING *why)
     SMTPD_QUEUE *queue = mycalloc(1, sizeof(*queue));
 
     if (props->maildrop) {
-        queue->qf = queue_file_create_mode(MAIL_QUEUE_MAILDROP, SMTPD_MAILDROP_MODE);
+        queue->qf = queue_file_create_mode(MAIL_QUEUE_MAILDROP, MAILDROP_FILE_MODE);
         if (queue->qf == NULL) {
             vstring_sprintf(why, "cannot create a file in the %s queue", MAIL_QUEUE_MAILDROP);
             myfree(queue);
             return NULL;
         }
         queue->id = mystrdup(queue_file_id(queue->qf));
+        queue->pickup = mystrdup(props->pickup ? props->pickup : "pickup");
+        queue->trigger_timeout = props->trigger_timeout;
     } else {
         queue->cleanup = cleanup_open(
             props->endpoint, props->add_headers ? CLEANUP_FLAG_ADD_HEADERS : CLEANUP_FLAG_NONE,
@@ -180,6 +185,21 @@ int smtpd_queue_line(SMTPD_QUEUE *queue, const char *data, size_t len, bool part
                                              : queue_file_line(queue->qf, data, len));
 }
 
+/* smtpd_queue_wakeup - tell pickup about a new maildrop file */
+
+static void smtpd_queue_wakeup(SMTPD_QUEUE *queue)
+{
+    VSTRING *why = vstring_alloc(100);
+    char request = MAIL_TRIGGER_WAKEUP;
+
+    /* A lost wake-up only delays the message until pickup's next scan. */
+    if (mail_trigger(MAIL_CLASS_PUBLIC, queue->pickup, &request, 1, queue->trigger_timeout, why) <
+            0 &&
+        msg_verbose)
+        msg_info("%s: no pickup wake-up: %s", queue->id, vstring_str(why));
+    vstring_free(why);
+}
+
 /* smtpd_queue_finish_maildrop - commit a maildrop file */
 
 static int smtpd_queue_finish_maildrop(SMTPD_QUEUE *queue, VSTRING *reason)
@@ -189,8 +209,10 @@ static int smtpd_queue_finish_maildrop(SMTPD_QUEUE *queue, VSTRING *reason)
     if (!queue->failed && queue_file_extra(queue->qf) < 0)
         queue->failed = true;
     errno = 0;
-    if (!queue->failed && queue_file_commit(queue->qf) == 0)
+    if (!queue->failed && queue_file_commit(queue->qf) == 0) {
+        smtpd_queue_wakeup(queue);
         return CLEANUP_STAT_OK;
+    }
     if (errno == ENOSPC || errno == EDQUOT) {
         vstring_strcpy(reason, "Insufficient system storage");
         return CLEANUP_STAT_WRITE;
@@ -218,6 +240,7 @@ SMTPD_QUEUE *smtpd_queue_close(SMTPD_QUEUE *queue)
     if (queue->qf)
         queue_file_close(queue->qf);
     myfree(queue->id);
+    myfree(queue->pickup);
     myfree(queue);
     return NULL;
 }

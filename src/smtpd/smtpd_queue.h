@@ -26,6 +26,8 @@ typedef struct SMTPD_QUEUE_PROPS {
     const char *endpoint; /* cleanup socket, relative to queue_directory */
     bool add_headers;     /* cleanup adds missing From:, Date:, Message-ID: */
     int timeout;          /* cleanup I/O timeout, seconds */
+    const char *pickup;   /* maildrop: the pickup service to wake up afterwards */
+    int trigger_timeout;  /* maildrop: how long the wake-up may take, seconds */
 } SMTPD_QUEUE_PROPS;
 
 extern SMTPD_QUEUE *smtpd_queue_open(const SMTPD_QUEUE_PROPS *props, VSTRING *why);

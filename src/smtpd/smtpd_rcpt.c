@@ -168,6 +168,12 @@ static void smtpd_rcpt_session_attrs(SMTPD_STATE *state)
     SMTPD_QUEUE *queue = state->queue;
     const SMTPD_TLS_FACTS *tls = state->tls ? smtpd_tls_session_facts(state->tls) : NULL;
 
+    /* A maildrop file may carry only what a local user may claim. */
+    if (state->stand_alone) {
+        if (state->encoding)
+            smtpd_queue_attr(queue, REC_ATTR_ENCODING, state->encoding);
+        return;
+    }
     smtpd_queue_attr(queue, REC_ATTR_LOG_IDENT, state->queue_id);
     smtpd_queue_attr(queue, REC_ATTR_CLIENT_NAME, state->name);
     smtpd_queue_attr(queue, REC_ATTR_REVERSE_NAME, state->reverse_name);
@@ -204,6 +210,8 @@ static int smtpd_rcpt_open_queue(SMTPD_STATE *state)
         .endpoint = state->cfg->cleanup_service,
         .add_headers = state->stand_alone,
         .timeout = state->cfg->timeout,
+        .pickup = state->cfg->pickup_service,
+        .trigger_timeout = state->cfg->trigger_timeout,
     };
 
     if ((state->queue = smtpd_queue_open(&props, state->scratch)) == NULL) {

@@ -46,7 +46,7 @@ EOF
 SMTPD=$smtpd CONF=$dir/conf QUEUE=$dir/queue MAILLOG=$dir/maillog \
     PYTHONPATH=$top/tests/integration/lib python3 - <<'EOF'
 import glob, os, pwd, re, sys, time
-from smtp_session import Session, Checks, wait_for
+from smtp_session import Session, Checks, wait_for, queue_records, queue_content
 
 t = Checks()
 smtpd, conf, queue, maillog = (os.environ[k] for k in ("SMTPD", "CONF", "QUEUE", "MAILLOG"))
@@ -73,35 +73,7 @@ def finish(s, name):
     s.close()
     t.ok(s.wait() == 0, name + ": server exits cleanly")
 
-def records(path):
-    """A queue file as (type, text) pairs."""
-    data = open(path, "rb").read()
-    i, out = 0, []
-    while i < len(data):
-        typ = chr(data[i]); i += 1
-        n = shift = 0
-        while True:
-            b = data[i]; i += 1
-            n |= (b & 0x7f) << shift; shift += 7
-            if not b & 0x80:
-                break
-        out.append((typ, data[i:i + n].decode("latin-1"))); i += n
-    return out
-
-def content(recs):
-    """Content lines, with L continuations joined."""
-    lines, part = [], ""
-    inside = False
-    for typ, text in recs:
-        if typ == "M":
-            inside = True
-        elif typ == "X":
-            inside = False
-        elif inside and typ == "L":
-            part += text
-        elif inside and typ == "N":
-            lines.append(part + text); part = ""
-    return lines
+records, content = queue_records, queue_content
 
 # --- Replies of a network session (run by root) ---
 s = session()

@@ -54,6 +54,8 @@ instance_main_cf \
     "relay_clientcerts = texthash:$conf/relay_clientcerts" \
     "smtpd_relay_restrictions = permit_mynetworks, permit_tls_clientcerts, permit_tls_all_clientcerts, reject_unauth_destination"
 instance_master_cf \
+    "cleanup unix n - n - 0 cleanup" \
+    "pickup unix n - n 60 1 pickup" \
     "127.0.0.1:$p_may inet n - n - - smtpd" \
     "127.0.0.1:$p_enc inet n - n - - smtpd -o smtpd_tls_security_level=encrypt" \
     "127.0.0.1:$p_wrap inet n - n - - smtpd -o smtpd_tls_wrappermode=yes" \
@@ -66,13 +68,13 @@ if ! instance_start || ! instance_wait_port "$p_req"; then
 fi
 echo "ok - instance starts"
 
-CONF=$conf MAILLOG=$INSTANCE_LOG P_MAY=$p_may P_ENC=$p_enc P_WRAP=$p_wrap P_BAD=$p_bad \
+CONF=$conf QUEUE=$INSTANCE_QUEUE MAILLOG=$INSTANCE_LOG P_MAY=$p_may P_ENC=$p_enc P_WRAP=$p_wrap P_BAD=$p_bad \
     P_REQ=$p_req PYTHONPATH=$top/tests/integration/lib python3 - <<'EOF'
-import os, re, ssl, sys, time
-from smtp_session import Session, Checks, wait_for
+import glob, os, re, ssl, sys, time
+from smtp_session import Session, Checks, wait_for, queue_records, queue_content
 
 t = Checks()
-conf, maillog = os.environ["CONF"], os.environ["MAILLOG"]
+conf, maillog, queue = os.environ["CONF"], os.environ["MAILLOG"], os.environ["QUEUE"]
 port = {k: int(os.environ["P_" + k.upper()]) for k in ("may", "enc", "wrap", "bad", "req")}
 
 def log():
@@ -171,7 +173,28 @@ for cert, name, allowed in ((None, "no certificate", False),
     s.cmd("MAIL FROM:<a@b.test>")
     code, lines = s.cmd("RCPT TO:<x@other.test>")
     if allowed:
-        t.ok(code != 554, name + ": relay allowed", repr(lines))
+        t.reply((code, lines), 250, name + ": relay allowed")
+        s.send("DATA\r\n")
+        t.reply(s.reply(), 354, name + ": DATA")
+        s.send("Subject: %s\r\n\r\nrelayed\r\n.\r\n" % name)
+        code, lines = s.reply()
+        t.reply((code, lines), 250, name + ": queued", r"^250 2\.0\.0 Ok: queued as \w+$")
+        qid = lines[-1].split()[-1]
+        path = queue + "/incoming/" + qid
+        t.ok(os.path.exists(path), name + ": queue file in incoming", path)
+        if os.path.exists(path):
+            body = queue_content(queue_records(path))
+            t.ok(body[1].startswith("\t(using TLSv1.3 with cipher "), name + ": Received: TLS comment",
+                 repr(body[:6]))
+            cn = "selfsigned.example" if cert == "selfsigned" else "client.example"
+            verified = "not verified" if cert == "selfsigned" else "verified OK"
+            t.ok(any(l == '\t(Client CN "%s", Issuer "%s" (%s))'
+                     % (cn, cn if cert == "selfsigned" else "Test CA", verified) for l in body),
+                 name + ": Received: client certificate comment", repr(body[:6]))
+            t.ok(any(re.match(r"^\tby mail\.example\.test \(Postfix\) with ESMTPS id " + qid + "$", l)
+                     for l in body), name + ": Received: with ESMTPS", repr(body[:6]))
+            t.ok(wait_for(lambda: qid + ": client=localhost[127.0.0.1]" in log()),
+                 name + ": client= log line")
     else:
         t.reply((code, lines), 554, name + ": relay refused",
                 r"^554 5\.7\.1 <x@other\.test>: Relay access denied$")
@@ -247,24 +270,75 @@ sys.exit(t.summary())
 EOF
 status=$?
 
-# Real TLS clients: openssl s_client with TLS 1.2 and 1.3, gnutls-cli.
-for v in 1_2 1_3; do
-    out=$( (sleep 1; printf 'EHLO client.test\r\nQUIT\r\n') | timeout 10 openssl s_client \
-        -connect "127.0.0.1:$p_may" -starttls smtp -tls$v -quiet 2>/dev/null)
-    if grep -q '^221 2.0.0 Bye' <<<"$out"; then echo "ok - openssl s_client -tls$v"; else
-        echo "not ok - openssl s_client -tls$v: $out"
+# Real TLS clients send a message each; every one is queued.
+msg='MAIL FROM:<sender@client.test>\r\nRCPT TO:<user@mail.example.test>\r\nDATA\r\n'
+msg="${msg}Subject: %s\r\n\r\nsent with %s\r\n.\r\nQUIT\r\n"
+# queued NAME OUTPUT - the client saw "queued as ID" and the file is in incoming
+queued() {
+    local id
+    id=$(sed -n 's/.*250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\).*/\1/p' <<<"$2" | head -1)
+    if [ -n "$id" ] && [ -f "$INSTANCE_QUEUE/incoming/$id" ]; then
+        echo "ok - $1: message queued as $id"
+    else
+        echo "not ok - $1: no queued message: $2"
         status=1
     fi
+}
+for v in 1_2 1_3; do
+    out=$( (sleep 1; printf 'EHLO client.test\r\n'; sleep 0.3; printf "$msg" "tls$v" "openssl") |
+        timeout 10 openssl s_client -connect "127.0.0.1:$p_may" -starttls smtp -tls$v -quiet \
+            -nocommands 2>/dev/null)
+    queued "openssl s_client -tls$v" "$out"
 done
-if instance_wait_log "TLSv1\.2 with cipher" 10; then echo "ok - TLSv1.2 log line"; else
+if instance_wait_log "Anonymous TLS connection established from localhost\[127\.0\.0\.1\]: TLSv1\.2 with cipher" 10; then
+    echo "ok - TLSv1.2 log line"
+else
     echo "not ok - TLSv1.2 log line"
     status=1
 fi
-out=$( (sleep 1; printf 'EHLO client.test\r\nQUIT\r\n') | timeout 10 gnutls-cli --insecure \
-    --starttls-proto=smtp --port "$p_may" 127.0.0.1 2>/dev/null)
-if grep -q '^221 2.0.0 Bye' <<<"$out"; then echo "ok - gnutls-cli --starttls-proto=smtp"; else
-    echo "not ok - gnutls-cli --starttls-proto=smtp: $out"
+out=$( (sleep 1; printf 'EHLO client.test\r\n'; sleep 0.3; printf "$msg" gnutls gnutls-cli) |
+    timeout 10 gnutls-cli --insecure --starttls-proto=smtp --port "$p_may" 127.0.0.1 2>/dev/null)
+queued "gnutls-cli --starttls-proto=smtp" "$out"
+out=$(timeout 20 swaks --server "127.0.0.1:$p_may" --tls --helo client.test --from sender@client.test \
+    --to user@mail.example.test --header "Subject: swaks --tls" 2>&1)
+queued "swaks --tls" "$out"
+out=$(timeout 20 swaks --server "127.0.0.1:$p_wrap" --tlsc --helo client.test \
+    --from sender@client.test --to user@mail.example.test --header "Subject: swaks --tlsc" 2>&1)
+queued "swaks --tlsc (implicit TLS)" "$out"
+# sendmail -bs as an ordinary user, with TLS configured on a key only root can read.
+bs_conf=$INSTANCE_DIR/conf-bs
+mkdir "$bs_conf"
+cp "$conf/main.cf" "$conf/master.cf" "$bs_conf/"
+echo "smtpd_tls_key_file = $conf/rootonly.key" >>"$bs_conf/main.cf"
+[ -n "$INSTANCE_RUN_AS" ] && chown -R "$INSTANCE_RUN_AS" "$bs_conf"
+lines_before=$(wc -l <"$INSTANCE_LOG")
+out=$(printf 'EHLO client.test\r\nMAIL FROM:<me@client.test>\r\nRCPT TO:<user@mail.example.test>\r\nDATA\r\nSubject: sendmail -bs\r\n\r\nhello\r\n.\r\nQUIT\r\n' |
+    instance_run timeout 10 "$top/bin/sendmail" -C "$bs_conf" -bs 2>&1)
+if grep -q STARTTLS <<<"$out"; then echo "not ok - sendmail -bs: no STARTTLS: $out"; status=1; else
+    echo "ok - sendmail -bs: no STARTTLS"
+fi
+if grep -q '^250 2.0.0 Ok: queued as' <<<"$out"; then echo "ok - sendmail -bs: accepted"; else
+    echo "not ok - sendmail -bs: accepted: $out"
     status=1
+fi
+found=
+for i in $(seq 100); do
+    found=$(grep -l "Subject: sendmail -bs" "$INSTANCE_QUEUE"/incoming/* 2>/dev/null | head -1)
+    [ -n "$found" ] && break
+    sleep 0.1
+done
+if [ -n "$found" ]; then echo "ok - sendmail -bs: queued through maildrop and pickup"; else
+    echo "not ok - sendmail -bs: queued through maildrop and pickup"
+    ls -l "$INSTANCE_QUEUE"/maildrop "$INSTANCE_QUEUE"/incoming
+    status=1
+fi
+new_log=$(tail -n +"$((lines_before + 1))" "$INSTANCE_LOG")
+if grep -Eqi 'tls|rootonly|key' <<<"$new_log"; then
+    echo "not ok - sendmail -bs: nothing about TLS or the key in the log"
+    echo "$new_log"
+    status=1
+else
+    echo "ok - sendmail -bs: nothing about TLS or the key in the log"
 fi
 if instance_log | grep -q 'warning: .*TLS.*smtpd_tls_req_ccert\|panic\|fatal'; then
     echo "not ok - no panic or fatal error in the log"

@@ -194,6 +194,42 @@ class Checks:
         return 1 if self.failed else 0
 
 
+def queue_records(path):
+    """A queue file as a list of (type, text) records."""
+    data = open(path, "rb").read()
+    i, out = 0, []
+    while i < len(data):
+        typ = chr(data[i])
+        i += 1
+        n = shift = 0
+        while True:
+            b = data[i]
+            i += 1
+            n |= (b & 0x7f) << shift
+            shift += 7
+            if not b & 0x80:
+                break
+        out.append((typ, data[i:i + n].decode("latin-1")))
+        i += n
+    return out
+
+
+def queue_content(records):
+    """The content lines of a queue file's records, continuations joined."""
+    lines, part, inside = [], "", False
+    for typ, text in records:
+        if typ == "M":
+            inside = True
+        elif typ == "X":
+            inside = False
+        elif inside and typ == "L":
+            part += text
+        elif inside and typ == "N":
+            lines.append(part + text)
+            part = ""
+    return lines
+
+
 def wait_for(predicate, seconds=10, step=0.05):
     """Poll until predicate() is true; returns its last value."""
     deadline = time.time() + seconds
