@@ -396,22 +396,6 @@ int tls_client_post_connect(TLS_SESS_STATE *state)
     return 0;
 }
 
-/* tls_client_handshake_error - log why the handshake failed */
-
-static void tls_client_handshake_error(TLS_SESS_STATE *state, int err)
-{
-    if (err == EPROTO) {
-        msg_info("SSL_connect error to %s: -1", state->namaddr);
-        tls_print_errors();
-    } else if (err == ECONNRESET || err == EPIPE) {
-        msg_info("SSL_connect error to %s: lost connection", state->namaddr);
-    } else {
-        errno = err;
-        msg_info("SSL_connect error to %s: %m", state->namaddr);
-    }
-    ERR_clear_error();
-}
-
 /* tls_client_start - handshake with one server */
 
 TLS_SESS_STATE *tls_client_start(const TLS_CLIENT_START_PROPS *props)
@@ -421,7 +405,7 @@ TLS_SESS_STATE *tls_client_start(const TLS_CLIENT_START_PROPS *props)
     if (state == NULL)
         return NULL;
     if (tls_bio_handshake(state, props->timeout > 0 ? props->timeout * 1000 : -1) < 0) {
-        tls_client_handshake_error(state, errno);
+        tls_log_handshake_error(state, errno);
         tls_scache_forget(state);
         tls_sess_free(state);
         return NULL;

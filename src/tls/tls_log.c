@@ -11,6 +11,7 @@
  *				const TLS_SESS_STATE *state);
  *	void	tls_log_summary(const TLS_SESS_STATE *state);
  *	void	tls_log_peercert(const TLS_SESS_STATE *state);
+ *	void	tls_log_handshake_error(const TLS_SESS_STATE *state, int err);
  *	const char *tls_received_comment(VSTRING *out,
  *				const TLS_SESS_STATE *state, bool ask_ccert);
  *	void	tls_log_info(const TLS_SESS_STATE *state, int where, int ret);
@@ -36,6 +37,11 @@
  *	tls_log_peercert() logs the peer certificate facts (subject CN,
  *	issuer, fingerprints) when the session asks for them.
  *
+ *	tls_log_handshake_error() logs why a handshake failed, given the
+ *	errno that the BIO pump left: "SSL_accept error from <peer>: ..."
+ *	(server) or "SSL_connect error to <peer>: ..." (client), then the
+ *	OpenSSL error queue for a protocol error.
+ *
  *	tls_received_comment() writes the TLS comment lines of a Received:
  *	header into out and returns it: lines separated by "\n", each
  *	starting with a TAB: "(using <protocol> with cipher ... bits)",
@@ -54,9 +60,11 @@
  *--*/
 
 #include <ctype.h>
+#include <errno.h>
 #include <string.h>
 #include <strings.h>
 
+#include <openssl/err.h>
 #include <openssl/ssl.h>
 
 #include "msg.h"
@@ -214,6 +222,24 @@ void tls_log_peercert(const TLS_SESS_STATE *state)
     msg_info("%s: subject_CN=%s, issuer=%s, cert fingerprint=%s, pkey fingerprint=%s",
              state->namaddr, state->peer_CN, state->issuer_CN, state->peer_cert_fprint,
              state->peer_pkey_fprint);
+}
+
+/* tls_log_handshake_error - log why a handshake failed */
+
+void tls_log_handshake_error(const TLS_SESS_STATE *state, int err)
+{
+    const char *what = state->am_server ? "SSL_accept error from" : "SSL_connect error to";
+
+    if (err == EPROTO) {
+        msg_info("%s %s: -1", what, state->namaddr);
+        tls_print_errors();
+    } else if (err == ECONNRESET || err == EPIPE) {
+        msg_info("%s %s: lost connection", what, state->namaddr);
+    } else {
+        errno = err;
+        msg_info("%s %s: %m", what, state->namaddr);
+    }
+    ERR_clear_error();
 }
 
 /* tls_log_sanitize - text that is safe inside a quoted comment */

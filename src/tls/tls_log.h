@@ -37,6 +37,7 @@ extern const char *tls_log_trust(const TLS_SESS_STATE *state);
 extern const char *tls_log_summary_text(VSTRING *out, const TLS_SESS_STATE *state);
 extern void tls_log_summary(const TLS_SESS_STATE *state);
 extern void tls_log_peercert(const TLS_SESS_STATE *state);
+extern void tls_log_handshake_error(const TLS_SESS_STATE *state, int err);
 extern const char *tls_received_comment(VSTRING *out, const TLS_SESS_STATE *state, bool ask_ccert);
 extern void tls_log_info(const TLS_SESS_STATE *state, int where, int ret);
 extern void tls_log_packet(int write_p, int version, int content_type, const void *buf, size_t len,

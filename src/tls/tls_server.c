@@ -273,22 +273,6 @@ int tls_server_post_accept(TLS_SESS_STATE *state)
     return 0;
 }
 
-/* tls_server_handshake_error - log why the handshake failed */
-
-static void tls_server_handshake_error(TLS_SESS_STATE *state, int err)
-{
-    if (err == EPROTO) {
-        msg_info("SSL_accept error from %s: -1", state->namaddr);
-        tls_print_errors();
-    } else if (err == ECONNRESET || err == EPIPE) {
-        msg_info("SSL_accept error from %s: lost connection", state->namaddr);
-    } else {
-        errno = err;
-        msg_info("SSL_accept error from %s: %m", state->namaddr);
-    }
-    ERR_clear_error();
-}
-
 /* tls_server_start - handshake with one client */
 
 TLS_SESS_STATE *tls_server_start(const TLS_SERVER_START_PROPS *props)
@@ -298,7 +282,7 @@ TLS_SESS_STATE *tls_server_start(const TLS_SERVER_START_PROPS *props)
     if (state == NULL)
         return NULL;
     if (tls_bio_handshake(state, props->timeout > 0 ? props->timeout * 1000 : -1) < 0) {
-        tls_server_handshake_error(state, errno);
+        tls_log_handshake_error(state, errno);
         tls_sess_free(state);
         return NULL;
     }
