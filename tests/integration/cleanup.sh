@@ -1,0 +1,223 @@
+#!/bin/bash
+# cleanup.sh - local submission end to end in an ordinary-user instance:
+# sendmail -> maildrop -> pickup -> cleanup -> incoming, with the headers
+# cleanup adds, -t/-f/-F/-i, message_size_limit, mailq, malformed maildrop
+# files, and kill -9 of cleanup or of its client in the middle of a
+# message (nothing partial in incoming, no temporary file left after the
+# sweep, every message that cleanup accepted present).
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/integration/lib/instance.sh"
+helpers=$top/obj/tests/helpers
+
+# check NAME - "ok - NAME" when the previous command's status is zero
+check() {
+    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
+}
+
+# dump ID [ATTR...] - the queue file in incoming, one line per field
+dump() {
+    "$helpers/queue_dump" "$INSTANCE_QUEUE" incoming "$@"
+}
+
+# submit ARGS... - sendmail as the instance user, message on stdin
+submit() {
+    instance_run "$top/bin/sendmail" -C "$INSTANCE_CONF" "$@"
+}
+
+# picked_id SENDER COUNT - the queue ID of the COUNT-th pickup of SENDER
+picked_id() {
+    instance_wait_log "(: uid=[0-9]+ from=<$1>.*){1}" 10 >/dev/null
+    local deadline=$((SECONDS + 10)) id
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        id=$(grep -E ": uid=[0-9]+ from=<$1>" "$INSTANCE_LOG" | sed -n "$2p" |
+            sed -E 's/.*: ([0-9A-Za-z]+): uid=.*/\1/')
+        if [ -n "$id" ] && [ -f "$INSTANCE_QUEUE/incoming/$id" ]; then
+            echo "$id"
+            return 0
+        fi
+        sleep 0.05
+    done
+    return 1
+}
+
+# maildrop_empty - wait until pickup has removed every maildrop file
+maildrop_empty() {
+    local deadline=$((SECONDS + 10))
+    until [ "$(ls -A "$INSTANCE_QUEUE/maildrop" | wc -l)" = 0 ] || [ "$SECONDS" -ge "$deadline" ]; do
+        sleep 0.05
+    done
+    [ "$(ls -A "$INSTANCE_QUEUE/maildrop" | wc -l)" = 0 ]
+}
+
+# temp_files QUEUE - temporary files in a queue
+temp_files() {
+    find "$INSTANCE_QUEUE/$1" -name '.tmp.*' | wc -l
+}
+
+instance_create
+instance_master_cf \
+    "pickup unix n - n 60 1 pickup" \
+    "cleanup unix n - n - 0 cleanup"
+instance_main_cf "message_size_limit = 20000"
+instance_postfix check >/dev/null 2>&1
+instance_start
+check "the instance starts"
+user=$(instance_run id -un)
+uid=$(instance_run id -u)
+
+# An empty queue.
+out=$(instance_run "$top/bin/mailq" -C "$INSTANCE_CONF")
+[ "$out" = "Mail queue is empty" ]
+check "mailq: empty queue"
+
+# A plain submission: recipients on the command line, headers added.
+printf 'Subject: plain\n\nHello.\n.\nafter the dot\n' | submit bob@example.com 'carol@example.org, dave'
+check "sendmail exits 0"
+id=$(picked_id "$user" 1)
+check "pickup logs '<id>: uid=$uid from=<$user>'"
+instance_wait_log "$id: message-id=<[0-9]{14}\.$id@mail\.example\.test>"
+check "cleanup logs the message-id it added"
+d=$(dump "$id" rewrite_context)
+grep -qx "sender=$user@mail.example.test" <<<"$d" &&
+    grep -qx "rcpt=bob@example.com" <<<"$d" && grep -qx "rcpt=carol@example.org" <<<"$d" &&
+    grep -qx "rcpt=dave@mail.example.test" <<<"$d"
+check "sender and recipients, bare names qualified with @myorigin"
+grep -qx "attr rewrite_context=local" <<<"$d"
+check "the message is marked as a local submission"
+grep -qx "|Received: by mail.example.test (Postfix, from userid $uid)" <<<"$d" &&
+    grep -qE "^\|	id $id; [A-Z][a-z]{2}, " <<<"$d"
+check "pickup adds a Received: header with the user ID and queue ID"
+grep -qE "^\|Message-Id: <[0-9]{14}\.$id@mail\.example\.test>$" <<<"$d" &&
+    grep -qE "^\|Date: [A-Z][a-z]{2}, [0-9]{1,2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} [-+][0-9]{4}" <<<"$d" &&
+    grep -qE "^\|From: (.* <)?$user@mail\.example\.test>?$" <<<"$d"
+check "Message-Id, Date and From are added"
+[ "$(sed -n '/^|$/,$p' <<<"$d")" = "$(printf '|\n|Hello.')" ]
+check "a lone dot ends the input"
+[ "$(grep -n '^|Subject: plain' <<<"$d" | cut -d: -f1)" -lt "$(grep -n '^|Message-Id' <<<"$d" | cut -d: -f1)" ]
+check "added headers go after the message's own headers"
+
+# -t, -f, -F, -i: recipients from To/Cc/Bcc, Bcc removed, headers kept.
+printf 'To: Bob <bob@example.com>, "Smith, C." <carol@example.org>\nCc: dave@example.net (Dave),\n bob@example.com\nBcc: eve@example.com\nFrom: Jo <jo@example.com>\nMessage-ID: <own@example.com>\nSubject: t\n\n.\nend\n' |
+    submit -t -i -f jo@example.com -F 'Jo Q.' frank@example.com
+check "sendmail -t exits 0"
+id=$(picked_id "jo@example.com" 1)
+d=$(dump "$id")
+[ "$(grep '^rcpt=' <<<"$d" | sort | tr '\n' ' ')" = "rcpt=bob@example.com rcpt=carol@example.org rcpt=dave@example.net rcpt=eve@example.com rcpt=frank@example.com " ]
+check "-t: To, Cc and Bcc recipients plus the command line, each once"
+! grep -qi "^|Bcc:" <<<"$d" && ! grep -q "eve@" <<<"$(grep '^|' <<<"$d")"
+check "-t: the Bcc: header is removed"
+[ "$(grep -c '^|Message-I[Dd]:' <<<"$d")" = 1 ] && [ "$(grep -c '^|From:' <<<"$d")" = 1 ] &&
+    grep -qx "|From: Jo <jo@example.com>" <<<"$d"
+check "present Message-ID and From are not added again"
+instance_wait_log "$id: message-id=<own@example.com>"
+check "cleanup logs the message's own Message-ID"
+grep -qx "|." <<<"$d" && grep -qx "|end" <<<"$d"
+check "-i: a lone dot is content"
+grep -qx "sender=jo@example.com" <<<"$d"
+check "-f sets the sender"
+
+# -F names the sender in an added From: header.
+printf 'Subject: f\n\nx\n' | submit -F 'Jo Q. Public' -f jo2@example.com bob@example.com
+id=$(picked_id "jo2@example.com" 1)
+dump "$id" | grep -qx '|From: "Jo Q. Public" <jo2@example.com>'
+check "-F: the full name goes into the added From: header, quoted"
+
+# mailq lists what is queued.
+out=$(instance_run "$top/bin/mailq" -C "$INSTANCE_CONF")
+head -1 <<<"$out" | grep -qx -- "-Queue ID-  --Size-- ----Arrival Time---- -Sender/Recipient-------" &&
+    grep -qE "^$id +[0-9]+ [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8}  jo2@example.com$" <<<"$out" &&
+    grep -qE "^ {41}bob@example.com$" <<<"$out" &&
+    tail -1 <<<"$out" | grep -qE "^-- [0-9]+ Kbytes in 3 Requests\.$"
+check "mailq: header, one block per message, summary line"
+[ "$(instance_run "$top/bin/sendmail" -C "$INSTANCE_CONF" -bp)" = "$out" ] &&
+    [ "$(instance_run "$top/bin/postqueue" -c "$INSTANCE_CONF" -p)" = "$out" ]
+check "sendmail -bp and postqueue -p print the same listing"
+
+# sendmail -bs: smtpd on standard input and output, then pickup.
+if [ -x "$top/libexec/smtpd" ]; then
+    out=$(printf 'HELO me\r\nMAIL FROM:<bs@example.com>\r\nRCPT TO:<b@example.com>\r\nDATA\r\nSubject: bs\r\n\r\nhi\r\n.\r\nQUIT\r\n' |
+        submit -bs 2>/dev/null)
+    grep -q "^250 2.0.0 Ok: queued as" <<<"$out" && id=$(picked_id "bs@example.com" 1) &&
+        dump "$id" | grep -qx "|Subject: bs"
+    check "sendmail -bs: smtpd takes the message and pickup queues it"
+else
+    echo "ok - skipped: sendmail -bs needs libexec/smtpd"
+fi
+
+# message_size_limit: refused by sendmail, and by cleanup.
+big=$(head -c 30000 /dev/zero | tr '\0' 'x' | fold -w 70)
+maildrop_empty
+before=$(ls "$INSTANCE_QUEUE/incoming" | wc -l)
+out=$(printf 'Subject: big\n\n%s\n' "$big" | submit bob@example.com 2>&1)
+[ $? -ne 0 ] && grep -q "message file too big" <<<"$out" &&
+    [ "$(ls -A "$INSTANCE_QUEUE/maildrop" | wc -l)" = 0 ]
+check "sendmail refuses a message over message_size_limit and leaves no file"
+out=$(printf 'Subject: big\n\n%s\n' "$big" |
+    "$helpers/cleanup_send" "$INSTANCE_QUEUE/public/cleanup" a@example.com b@example.com)
+[ $? -eq 1 ] && grep -q "^status 4 .*message file too big" <<<"$out" &&
+    [ "$(ls "$INSTANCE_QUEUE/incoming" | wc -l)" = "$before" ] && [ "$(temp_files incoming)" = 0 ]
+check "cleanup answers SIZE and removes its file"
+
+# A malformed maildrop file is set aside, not delivered.
+printf 'To: x@example.com\n\nnot a queue file\n' >"$INSTANCE_QUEUE/maildrop/4jYQb64LkPz1bYNF"
+chown --reference="$INSTANCE_QUEUE/maildrop" "$INSTANCE_QUEUE/maildrop/4jYQb64LkPz1bYNF"
+printf 'x\n' | submit bob@example.com
+instance_wait_log "maildrop/4jYQb64LkPz1bYNF: .*moved to the corrupt queue" &&
+    [ -f "$INSTANCE_QUEUE/corrupt/4jYQb64LkPz1bYNF" ]
+check "pickup moves a malformed maildrop file to the corrupt queue"
+
+# kill -9 of cleanup in the middle of a message.
+fifo=$INSTANCE_DIR/go
+mkfifo "$fifo"
+before=$(ls "$INSTANCE_QUEUE/incoming" | sort)
+(printf 'Subject: half\n\n'; for i in $(seq 1 50); do echo "line $i"; done) |
+    "$helpers/cleanup_send" -p 20 -w "$fifo" "$INSTANCE_QUEUE/public/cleanup" \
+        a@example.com b@example.com >"$INSTANCE_DIR/half.out" &
+client=$!
+deadline=$((SECONDS + 10))
+until grep -q '^paused' "$INSTANCE_DIR/half.out" || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.05; done
+half_id=$(sed -n 's/^paused //p' "$INSTANCE_DIR/half.out")
+[ -n "$half_id" ] && [ "$(temp_files incoming)" = 1 ]
+check "mid-message: cleanup has a temporary file and no queue file yet"
+for pid in $(instance_procs | awk '$3 ~ /(^|\/)cleanup$/ { print $2 }'); do kill -9 "$pid"; done
+echo >"$fifo"
+wait "$client"
+status=$?
+[ "$status" = 1 ] && grep -q "^status 1 " "$INSTANCE_DIR/half.out"
+check "the client of a killed cleanup gets BAD, not OK"
+[ ! -e "$INSTANCE_QUEUE/incoming/$half_id" ] && [ "$(ls "$INSTANCE_QUEUE/incoming" | sort)" = "$before" ]
+check "nothing partial in incoming after kill -9 of cleanup"
+[ "$(temp_files incoming)" = 1 ] && [ "$("$helpers/sweep_temp" "$INSTANCE_QUEUE" incoming 0)" = 1 ] &&
+    [ "$(temp_files incoming)" = 0 ]
+check "the sweep removes the orphaned temporary file"
+
+# kill -9 of the client in the middle of a message: cleanup cleans up at once.
+(printf 'Subject: half\n\n'; for i in $(seq 1 50); do echo "line $i"; done) |
+    "$helpers/cleanup_send" -p 20 -w "$fifo" "$INSTANCE_QUEUE/public/cleanup" \
+        a@example.com b@example.com >"$INSTANCE_DIR/half2.out" &
+client=$!
+deadline=$((SECONDS + 10))
+until grep -q '^paused' "$INSTANCE_DIR/half2.out" || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.05; done
+half_id=$(sed -n 's/^paused //p' "$INSTANCE_DIR/half2.out")
+kill -9 "$client"
+wait "$client" 2>/dev/null
+instance_wait_log "$half_id: client went away before the end of the message" &&
+    [ "$(temp_files incoming)" = 0 ] && [ ! -e "$INSTANCE_QUEUE/incoming/$half_id" ]
+check "kill -9 of the client: cleanup removes its temporary file"
+
+# Every message that cleanup accepted is there.
+ok=0 n=0
+for i in 1 2 3 4 5; do
+    out=$(printf 'Subject: n%s\n\nbody\n' "$i" |
+        "$helpers/cleanup_send" "$INSTANCE_QUEUE/public/cleanup" a@example.com b@example.com)
+    n=$((n + 1))
+    qid=$(sed -n 's/^queued //p' <<<"$out")
+    [ -n "$qid" ] && dump "$qid" | grep -qx "|Subject: n$i" && ok=$((ok + 1))
+done
+[ "$ok" = "$n" ]
+check "every message answered OK is complete in incoming"
+maildrop_empty
+check "pickup left nothing in maildrop"
+! grep -E "panic|fatal" "$INSTANCE_LOG" | grep -v "message file too big"
+check "no fatal error or panic in the log"

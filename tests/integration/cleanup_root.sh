@@ -1,0 +1,117 @@
+#!/bin/bash
+# cleanup_root.sh - local submission when the mail system runs as root:
+# pickup and cleanup run as mail_owner; root submits with the plain
+# sendmail, an ordinary user with a sendmail that is set-group-ID
+# setgid_group (maildrop is mode 0730); the submitting user ID shows in
+# the log and in the Received: header; a set-group-ID sendmail refuses a
+# configuration the user controls. The accounts are made for the test
+# and removed at the end.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/integration/lib/instance.sh"
+helpers=$top/obj/tests/helpers
+
+# check NAME - "ok - NAME" when the previous command's status is zero
+check() {
+    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
+}
+
+# as_user CMD... - run a command as the throwaway submitter
+as_user() {
+    setpriv --reuid="$submitter" --regid="$(id -g "$submitter")" --init-groups --reset-env -- \
+        env PATH="$PATH" "$@"
+}
+
+# picked_id SENDER - the queue ID that pickup logged for SENDER, once in incoming
+picked_id() {
+    local deadline=$((SECONDS + 10)) id
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        id=$(sed -En "s/.*: ([0-9A-Za-z]+): uid=[0-9]+ from=<$1>.*/\1/p" "$INSTANCE_LOG" | head -1)
+        if [ -n "$id" ] && [ -f "$INSTANCE_QUEUE/incoming/$id" ]; then
+            echo "$id"
+            return 0
+        fi
+        sleep 0.05
+    done
+    return 1
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "ok - skipped: the root mode needs root"
+    exit 0
+fi
+
+owner=mtco$$
+group=mtcd$$
+submitter=mtcu$$
+groupadd "$group" || exit 1
+useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || exit 1
+useradd -M -U -d /nonexistent -s /usr/sbin/nologin -c "Test User" "$submitter" || exit 1
+remove_accounts() {
+    instance_cleanup
+    userdel "$owner" 2>/dev/null
+    userdel "$submitter" 2>/dev/null
+    groupdel "$group" 2>/dev/null
+}
+INSTANCE_MODE=root
+INSTANCE_MAIL_OWNER=$owner
+INSTANCE_SETGID_GROUP=$group
+instance_create
+trap remove_accounts EXIT
+instance_master_cf \
+    "pickup unix n - n 60 1 pickup" \
+    "cleanup unix n - n - 0 cleanup"
+instance_start
+check "postfix start as root"
+submitter_uid=$(id -u "$submitter")
+
+# The set-group-ID sendmail that a package would install.
+sgid_sendmail=$INSTANCE_DIR/sendmail
+cp "$top/bin/sendmail" "$sgid_sendmail"
+chgrp "$group" "$sgid_sendmail"
+chmod 2755 "$sgid_sendmail"
+
+printf 'Subject: from root\n\nhi\n' | "$top/bin/sendmail" -C "$INSTANCE_CONF" bob@example.com
+check "root submits with the plain sendmail"
+id=$(picked_id root)
+check "pickup logs uid=0 from=<root>"
+[ "$(stat -c %U "$INSTANCE_QUEUE/incoming/$id")" = "$owner" ] &&
+    "$helpers/queue_dump" "$INSTANCE_QUEUE" incoming "$id" | grep -qx "sender=root@mail.example.test"
+check "the queue file belongs to mail_owner and has the qualified sender"
+pids=$(instance_procs | awk '$3 ~ /(^|\/)(cleanup|pickup)$/ { print $2 }')
+[ "$(for p in $pids; do ps -o uid= -p "$p"; done | tr -d ' ' | sort -u)" = "$(id -u "$owner")" ]
+check "pickup and cleanup run as mail_owner"
+
+out=$(printf 'Subject: x\n\nhi\n' | as_user "$top/bin/sendmail" -C "$INSTANCE_CONF" bob@example.com 2>&1)
+[ $? -eq 75 ] && grep -q "cannot create a file in the maildrop queue" <<<"$out"
+check "a user without the setgid sendmail gets a clear temporary error"
+
+printf 'Subject: from a user\n\nhi\n' | as_user "$sgid_sendmail" -C "$INSTANCE_CONF" carol@example.com
+check "a user submits with the set-group-ID sendmail"
+id=$(picked_id "$submitter")
+check "pickup logs uid=$submitter_uid from=<$submitter>"
+d=$("$helpers/queue_dump" "$INSTANCE_QUEUE" incoming "$id")
+grep -qx "|Received: by mail.example.test (Postfix, from userid $submitter_uid)" <<<"$d" &&
+    grep -qx "|From: Test User <$submitter@mail.example.test>" <<<"$d"
+check "the Received: header names the user ID, From: the user's full name"
+deadline=$((SECONDS + 10))
+until [ "$(ls -A "$INSTANCE_QUEUE/maildrop" | wc -l)" = 0 ] || [ "$SECONDS" -ge "$deadline" ]; do
+    sleep 0.05
+done
+[ "$(ls -A "$INSTANCE_QUEUE/maildrop" | wc -l)" = 0 ]
+check "pickup removed the maildrop files"
+
+userconf=$(as_user mktemp -d /tmp/mta-userconf.XXXXXX)
+cp "$INSTANCE_CONF/main.cf" "$userconf/main.cf" && chown "$submitter" "$userconf/main.cf"
+out=$(printf 'x\n' | as_user "$sgid_sendmail" -C "$userconf" bob@example.com 2>&1)
+[ $? -ne 0 ] && grep -q "not trusted by a set-group-ID sendmail" <<<"$out"
+check "the set-group-ID sendmail refuses a configuration the user controls"
+rm -rf "$userconf"
+
+out=$("$top/bin/mailq" -C "$INSTANCE_CONF")
+grep -qE " root@mail\.example\.test$" <<<"$out" && grep -qE " $submitter@mail\.example\.test$" <<<"$out" &&
+    tail -1 <<<"$out" | grep -q "in 2 Requests"
+check "mailq as root lists both messages"
+out=$(as_user "$top/bin/postqueue" -c "$INSTANCE_CONF" -p 2>&1)
+[ $? -ne 0 ] && grep -q "run it as root or as the mail_owner" <<<"$out"
+check "postqueue -p by an ordinary user says why it cannot read the queue"
