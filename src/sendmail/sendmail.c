@@ -9,8 +9,8 @@
  *	main() parses the Sendmail command line (sendmail(1) lists every
  *	option) and does what the mode asks: submit a message
  *	(sendmail_enqueue(3)), list the queue (exec postqueue -p), speak
- *	SMTP on standard input and output (run smtpd -S, which writes into
- *	the maildrop queue, then wake pickup), or report that
+ *	SMTP on standard input and output (exec smtpd -S, which writes into
+ *	the maildrop queue and wakes pickup), or report that
  *	a mode is not available. Invoked as mailq it lists the queue, as
  *	newaliases it rebuilds the alias databases.
  *
@@ -31,7 +31,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -43,7 +42,6 @@
 /* Global library. */
 #include "config.h"
 #include "mail_params.h"
-#include "mail_trigger.h"
 #include "maillog.h"
 #include "rec_type.h"
 
@@ -226,42 +224,6 @@ static _Noreturn void sendmail_exec(CONFIG *config, const char *dir_param, const
     msg_fatal_status(EX_OSERR, "execute %s: %m", vstring_str(path));
 }
 
-/* sendmail_smtp - run smtpd -S on our standard input and output, then wake pickup */
-
-static int sendmail_smtp(CONFIG *config)
-{
-    VSTRING *path = vstring_alloc(100);
-    VSTRING *why = vstring_alloc(100);
-    char request = MAIL_TRIGGER_WAKEUP;
-    int status;
-    pid_t pid;
-
-    if (getuid() != 0 && getegid() != getgid() && setgid(getgid()) < 0)
-        msg_fatal_status(EX_OSERR, "give up the set-group-ID privilege: %m");
-    vstring_sprintf(path, "%s/smtpd", config_get_str(config, VAR_DAEMON_DIRECTORY));
-    if (access(vstring_str(path), X_OK) < 0)
-        msg_fatal_status(EX_UNAVAILABLE, "SMTP mode (-bs) is not available: %s: %m",
-                         vstring_str(path));
-    if ((pid = fork()) < 0)
-        msg_fatal_status(EX_OSERR, "fork: %m");
-    if (pid == 0) {
-        execl(vstring_str(path), vstring_str(path), "-S", "-c", config_directory(config),
-              (char *)NULL);
-        msg_fatal_status(EX_OSERR, "execute %s: %m", vstring_str(path));
-    }
-    while (waitpid(pid, &status, 0) < 0)
-        if (errno != EINTR)
-            msg_fatal_status(EX_OSERR, "wait for %s: %m", vstring_str(path));
-    /* Messages that smtpd accepted are in the maildrop queue now. */
-    if (mail_trigger(MAIL_CLASS_PUBLIC, config_get_str(config, VAR_PICKUP_SERVICE_NAME), &request,
-                     1, config_get_time(config, VAR_TRIGGER_TIMEOUT), why) < 0 &&
-        msg_verbose)
-        msg_info("no pickup wake-up: %s", vstring_str(why));
-    vstring_free(path);
-    vstring_free(why);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : EX_SOFTWARE;
-}
-
 /* sendmail_run - do what the mode asks */
 
 static int sendmail_run(CONFIG *config, const SENDMAIL_OPTS *opts)
@@ -270,7 +232,10 @@ static int sendmail_run(CONFIG *config, const SENDMAIL_OPTS *opts)
     case SENDMAIL_MODE_MAILQ:
         sendmail_exec(config, VAR_COMMAND_DIRECTORY, "postqueue", "-p", "the queue listing");
     case SENDMAIL_MODE_SMTP:
-        return sendmail_smtp(config);
+        /* smtpd -S writes into the maildrop queue and wakes pickup itself. */
+        if (getuid() != 0 && getegid() != getgid() && setgid(getgid()) < 0)
+            msg_fatal_status(EX_OSERR, "give up the set-group-ID privilege: %m");
+        sendmail_exec(config, VAR_DAEMON_DIRECTORY, "smtpd", "-S", "SMTP mode (-bs)");
     case SENDMAIL_MODE_FLUSH:
         sendmail_exec(config, VAR_COMMAND_DIRECTORY, "postqueue", "-f", "queue flush (-q)");
     case SENDMAIL_MODE_NEWALIASES:
