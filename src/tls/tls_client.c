@@ -26,12 +26,16 @@
  *	must match), sets SNI, builds the reference names or fingerprints,
  *	computes the cache key (service, next hop, host, address, port and a
  *	digest of the whole policy: level, match list, protocols, cipher
- *	list, CA files, digest, SNI, EHLO name, OpenSSL version), offers a
+ *	list, CA files, trust anchor files, digest, SNI, EHLO name,
+ *	OpenSSL version), offers a
  *	cached session, runs the handshake, and records and logs the peer
  *	status. When props->stream is given the session is plugged into it;
  *	purge it afterwards. It returns NULL after logging the reason (bad
  *	protocol or cipher settings, handshake failure); the application
  *	then decides about a plaintext fallback.
+ *
+ *	At the verify and secure levels props->tafile (trust anchor files,
+ *	tls_tafile(3)) replaces the CAs of the context for the connection.
  *
  *	tls_client_open() and tls_client_post_connect() are the halves of
  *	tls_client_start() around the handshake, for callers that drive the
@@ -75,6 +79,7 @@
 #include "tls_scache.h"
 #include "tls_sni.h"
 #include "tls_stream.h"
+#include "tls_tafile.h"
 #include "tls_verify.h"
 
 /* Per-connection settings derived from the level and policy. */
@@ -299,20 +304,25 @@ static void tls_client_cache_id(TLS_SESS_STATE *state, const TLS_CLIENT_START_PR
     VSTRING *text = vstring_alloc(300);
     char *names = state->match_names ? argv_join(state->match_names, ",") : mystrdup("");
     char *fprints = state->match_fprints ? argv_join(state->match_fprints, ",") : mystrdup("");
+    VSTRING *tafile = vstring_alloc(50);
+
+    if (TLS_MUST_PKIX(state->level))
+        tls_tafile_identity(tafile, props->tafile);
 
     vstring_sprintf(text,
                     "level=%s\nmatch=%s\nfingerprints=%s\nmdalg=%s\nprotocols=%x-%x\n"
-                    "ciphers=%s\nca=%s\nsni=%s\nhelo=%s\nopenssl=%s\nmust_fail=%d\n",
+                    "ciphers=%s\nca=%s\nsni=%s\nhelo=%s\nopenssl=%s\nmust_fail=%d\ntafile=%s\n",
                     tls_level_name(state->level), names, fprints, state->mdalg, policy->min_version,
                     policy->max_version, vstring_str(policy->cipherlist),
                     state->app->ca_identity ? state->app->ca_identity : "",
                     props->sni ? props->sni : "", props->helo ? props->helo : "",
-                    OpenSSL_version(OPENSSL_VERSION), state->must_fail);
+                    OpenSSL_version(OPENSSL_VERSION), state->must_fail, vstring_str(tafile));
     state->cache_id = tls_scache_client_id(
         props->serverid ? props->serverid : state->app->cache_type, props->nexthop, props->host,
         props->addr, props->port, vstring_str(text));
     myfree(names);
     myfree(fprints);
+    vstring_free(tafile);
     vstring_free(text);
 }
 
@@ -346,6 +356,15 @@ static int tls_client_ssl(TLS_SESS_STATE *state, const TLS_CLIENT_START_PROPS *p
         return -1;
     }
     tls_verify_setup(state->ssl, SSL_VERIFY_PEER, state->app->verifydepth);
+    if (TLS_MUST_PKIX(state->level) && props->tafile && *props->tafile) {
+        VSTRING *why = vstring_alloc(100);
+
+        if (tls_tafile_load(state->ssl, props->tafile, why) < 0) {
+            msg_warn("%s: %s: the server cannot match", state->namaddr, vstring_str(why));
+            state->must_fail = true;
+        }
+        vstring_free(why);
+    }
     tls_scache_client_load(state);
     SSL_set_connect_state(state->ssl);
     return 0;

@@ -65,7 +65,8 @@ typedef struct TLS_CLIENT_START_PROPS {
     /* verify/secure: match strategies (NULL: hostname / nexthop, dot-nexthop);
        fingerprint: fingerprints separated by whitespace, comma or '|' */
     const char *match;
-    const void *dane; /* XXX DANE: TLSA data, not yet supported */
+    const char *tafile; /* verify/secure: trust anchor files replacing the CAs, or NULL */
+    const void *dane;   /* XXX DANE: TLSA data, not yet supported */
 } TLS_CLIENT_START_PROPS;
 
 extern TLS_APPL_STATE *tls_client_init(const TLS_CLIENT_INIT_PROPS *props);

@@ -1,0 +1,193 @@
+/*++
+ * NAME
+ *	smtp - the SMTP client delivery agent
+ * SYNOPSIS
+ *	smtp [options] (started by master(8))
+ * DESCRIPTION
+ *	smtp serves the "smtp" and "relay" transports. For each delivery
+ *	request from the queue manager (deliver_request(3)) it delivers
+ *	the message to the servers of the next hop and reports each
+ *	recipient's outcome: sent, bounced, or deferred. See smtp(8) for
+ *	the parameters and smtp.h for the parts.
+ *
+ *	main() binds the parameters and starts the single-server loop.
+ *	smtp_pre_jail() builds the TLS engine (reading private keys while
+ *	still privileged) and opens the TLS policy tables. smtp_service()
+ *	serves one request.
+ * DIAGNOSTICS
+ *	Fatal: an unknown smtp_tls_security_level, a table that cannot be
+ *	opened. Outcomes are logged by deliver_request(3).
+ *--*/
+
+/* System library. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "mymalloc.h"
+#include "vstring.h"
+
+/* Global library. */
+#include "config.h"
+#include "deliver_request.h"
+#include "mail_params.h"
+#include "mail_server.h"
+#include "maps.h"
+
+/* TLS library. */
+#include "tls_client.h"
+#include "tls_level.h"
+
+/* Application-specific. */
+#include "smtp.h"
+
+static SMTP_CONFIG smtp_config;
+
+/* Table names, opened by smtp_pre_jail(). */
+static const char *smtp_policy_maps;
+static const char *smtp_per_site;
+
+/* smtp_tls_wanted - might any destination use TLS? */
+
+static bool smtp_tls_wanted(const SMTP_CONFIG *config)
+{
+    VSTRING *why = vstring_alloc(100);
+    int level = smtp_tls_global_level(&config->tls, why);
+
+    vstring_free(why);
+    return level != TLS_LEV_NONE || config->tls.policy_maps || config->tls.per_site ||
+           config->tls_wrappermode;
+}
+
+/* smtp_pre_jail - TLS engine and tables, while still privileged */
+
+static void smtp_pre_jail(MAIL_SERVER *server)
+{
+    SMTP_CONFIG *config = &smtp_config;
+    const char *level = config->tls.security_level;
+
+    if (level && *level && tls_level_lookup(level) == TLS_LEV_INVALID)
+        msg_fatal("invalid %s value \"%s\"", VAR_SMTP_TLS_SECURITY_LEVEL, level);
+    if (*smtp_policy_maps)
+        config->tls.policy_maps =
+            maps_create(VAR_SMTP_TLS_POLICY_MAPS, smtp_policy_maps, DICT_FLAG_LOCK);
+    else if (*smtp_per_site)
+        config->tls.per_site = maps_create(VAR_SMTP_TLS_PER_SITE, smtp_per_site, DICT_FLAG_LOCK);
+    config->myhostname = config_get_str(server->config, VAR_MYHOSTNAME);
+    if (smtp_tls_wanted(config))
+        config->tls_ctx = smtp_tls_init(config);
+    srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+}
+
+/* smtp_state_alloc - per-request state */
+
+static SMTP_STATE *smtp_state_alloc(DELIVER_REQUEST *request, VSTRING *why)
+{
+    SMTP_STATE *state = mycalloc(1, sizeof(*state));
+    const char *nexthop = request->nexthop;
+    const char *at;
+
+    state->config = &smtp_config;
+    state->request = request;
+    state->rcpts = mycalloc(request->rcpt_count, sizeof(*state->rcpts));
+    for (size_t i = 0; i < request->rcpt_count; i++)
+        if (!deliver_rcpt_pending(request, i))
+            state->rcpts[i].status = SMTP_RCPT_SKIP;
+    state->size = queue_msg_content_size(request->msg);
+    state->encoding = queue_msg_attr(request->msg, REC_ATTR_ENCODING);
+    if (*nexthop == 0 && (at = strrchr(request->rcpts[0].address, '@')) != NULL)
+        nexthop = at + 1;
+    if (smtp_nexthop_parse(nexthop, smtp_config.tcp_port, &state->dest, why) < 0) {
+        smtp_site_fail(state, NULL, "4.3.5", "%s", vstring_str(why));
+        state->dest.name = NULL;
+    }
+    return state;
+}
+
+/* smtp_state_free - release per-request state */
+
+static void smtp_state_free(SMTP_STATE *state)
+{
+    for (size_t i = 0; i < state->request->rcpt_count; i++) {
+        myfree(state->rcpts[i].dsn);
+        myfree(state->rcpts[i].reason);
+        myfree(state->rcpts[i].relay);
+    }
+    myfree(state->rcpts);
+    if (state->dest.name)
+        smtp_nexthop_free(&state->dest);
+    myfree(state);
+}
+
+/* smtp_service - one delivery request */
+
+static void smtp_service(MAIL_SERVER *server, VSTREAM *client)
+{
+    VSTRING *why = vstring_alloc(100);
+    DELIVER_REQUEST *request;
+    SMTP_STATE *state;
+
+    if ((request = deliver_request_receive(client, why)) != NULL) {
+        state = smtp_state_alloc(request, why);
+        if (state->dest.name)
+            smtp_deliver(state);
+        smtp_rcpt_finish(state);
+        smtp_state_free(state);
+        (void)deliver_request_finish(request);
+    }
+    vstring_free(why);
+}
+
+/* main - bind the parameters and serve */
+
+int main(int argc, char **argv)
+{
+    static const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_SMTP_HELO_NAME, &smtp_config.helo_name),
+        CONFIG_BIND_STR(VAR_SMTP_TCP_PORT, &smtp_config.tcp_port),
+        CONFIG_BIND_STR(VAR_SMTP_HOST_LOOKUP, &smtp_config.host_lookup),
+        CONFIG_BIND_TIME(VAR_SMTP_CONNECT_TIMEOUT, &smtp_config.connect_timeout),
+        CONFIG_BIND_TIME(VAR_SMTP_HELO_TIMEOUT, &smtp_config.helo_timeout),
+        CONFIG_BIND_TIME(VAR_SMTP_MAIL_TIMEOUT, &smtp_config.mail_timeout),
+        CONFIG_BIND_TIME(VAR_SMTP_RCPT_TIMEOUT, &smtp_config.rcpt_timeout),
+        CONFIG_BIND_TIME(VAR_SMTP_DATA_INIT_TIMEOUT, &smtp_config.data_init_timeout),
+        CONFIG_BIND_TIME(VAR_SMTP_DATA_XFER_TIMEOUT, &smtp_config.data_xfer_timeout),
+        CONFIG_BIND_TIME(VAR_SMTP_DATA_DONE_TIMEOUT, &smtp_config.data_done_timeout),
+        CONFIG_BIND_TIME(VAR_SMTP_QUIT_TIMEOUT, &smtp_config.quit_timeout),
+        CONFIG_BIND_TIME(VAR_SMTP_STARTTLS_TIMEOUT, &smtp_config.starttls_timeout),
+        CONFIG_BIND_TIME(VAR_MINIMAL_BACKOFF_TIME, &smtp_config.minimal_backoff_time),
+        CONFIG_BIND_INT(VAR_SMTP_MX_ADDRESS_LIMIT, &smtp_config.mx_address_limit),
+        CONFIG_BIND_INT(VAR_SMTP_MX_SESSION_LIMIT, &smtp_config.mx_session_limit),
+        CONFIG_BIND_INT(VAR_SMTP_LINE_LENGTH_LIMIT, &smtp_config.line_length_limit),
+        CONFIG_BIND_BOOL(VAR_SMTP_SKIP_5XX_GREETING, &smtp_config.skip_5xx_greeting),
+        CONFIG_BIND_BOOL(VAR_SMTP_ALWAYS_SEND_EHLO, &smtp_config.always_send_ehlo),
+        CONFIG_BIND_BOOL(VAR_SMTP_NEVER_SEND_EHLO, &smtp_config.never_send_ehlo),
+        CONFIG_BIND_BOOL(VAR_SMTP_SKIP_QUIT_RESPONSE, &smtp_config.skip_quit_response),
+        CONFIG_BIND_BOOL(VAR_SMTP_RANDOMIZE_ADDRESSES, &smtp_config.randomize_addresses),
+        CONFIG_BIND_BOOL(VAR_SMTP_QUOTE_RFC821_ENVELOPE, &smtp_config.quote_rfc821_envelope),
+        CONFIG_BIND_BOOL(VAR_SMTP_TLS_WRAPPERMODE, &smtp_config.tls_wrappermode),
+        CONFIG_BIND_BOOL(VAR_SMTP_TLS_NOTE_STARTTLS_OFFER, &smtp_config.tls_note_starttls_offer),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_SECURITY_LEVEL, &smtp_config.tls.security_level),
+        CONFIG_BIND_BOOL(VAR_SMTP_USE_TLS, &smtp_config.tls.use_tls),
+        CONFIG_BIND_BOOL(VAR_SMTP_ENFORCE_TLS, &smtp_config.tls.enforce_tls),
+        CONFIG_BIND_BOOL(VAR_SMTP_TLS_ENFORCE_PEERNAME, &smtp_config.tls.enforce_peername),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_POLICY_MAPS, &smtp_policy_maps),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_PER_SITE, &smtp_per_site),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_VERIFY_CERT_MATCH, &smtp_config.tls.verify_cert_match),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_SECURE_CERT_MATCH, &smtp_config.tls.secure_cert_match),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_FINGERPRINT_CERT_MATCH,
+                        &smtp_config.tls.fingerprint_cert_match),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_TRUST_ANCHOR_FILE, &smtp_config.tls.trust_anchor_file),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_SERVERNAME, &smtp_config.tls.servername),
+        CONFIG_BIND_END,
+    };
+
+    single_server_main(argc, argv, smtp_service,
+                       &(MAIL_SERVER_PROPS){
+                           .parameters = parameters,
+                           .pre_jail = smtp_pre_jail,
+                       });
+}

@@ -1,0 +1,166 @@
+/*
+ * smtp.h - the SMTP client: shared types
+ *
+ * The smtp delivery agent serves the "smtp" and "relay" transports. For
+ * one delivery request (deliver_request.h) it finds the servers of the
+ * next hop (smtp_nexthop.h, smtp_dns.h), connects to them in turn
+ * (smtp_connect.c), speaks SMTP with each (smtp_proto.c, smtp_chat.c,
+ * smtp_data.c) with STARTTLS as the TLS policy demands
+ * (smtp_tls_policy.h, smtp_starttls.c), and records each recipient's
+ * outcome (smtp_trouble.c).
+ *
+ * SMTP_CONFIG holds what main.cf says; smtp.c fills it once. SMTP_STATE
+ * lives for one request, SMTP_SESSION for one connection.
+ */
+#ifndef SMTP_H
+#define SMTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "argv.h"
+#include "vstream.h"
+#include "vstring.h"
+
+#include "deliver_request.h"
+#include "maps.h"
+
+#include "tls.h"
+
+#include "smtp_nexthop.h"
+#include "smtp_tls_policy.h"
+
+/* What main.cf says (bound by smtp.c; strings owned by the CONFIG). */
+typedef struct SMTP_CONFIG {
+    const char *myhostname;       /* myhostname */
+    const char *helo_name;        /* smtp_helo_name */
+    const char *tcp_port;         /* smtp_tcp_port */
+    const char *host_lookup;      /* smtp_host_lookup: dns, native */
+    int connect_timeout;          /* smtp_connect_timeout, seconds */
+    int helo_timeout;             /* smtp_helo_timeout */
+    int mail_timeout;             /* smtp_mail_timeout */
+    int rcpt_timeout;             /* smtp_rcpt_timeout */
+    int data_init_timeout;        /* smtp_data_init_timeout */
+    int data_xfer_timeout;        /* smtp_data_xfer_timeout */
+    int data_done_timeout;        /* smtp_data_done_timeout */
+    int quit_timeout;             /* smtp_quit_timeout */
+    int starttls_timeout;         /* smtp_starttls_timeout */
+    int mx_address_limit;         /* smtp_mx_address_limit, 0: none */
+    int mx_session_limit;         /* smtp_mx_session_limit, 0: none */
+    int line_length_limit;        /* smtp_line_length_limit, 0: none */
+    int minimal_backoff_time;     /* minimal_backoff_time: plaintext fallback age */
+    bool skip_5xx_greeting;       /* smtp_skip_5xx_greeting */
+    bool always_send_ehlo;        /* smtp_always_send_ehlo */
+    bool never_send_ehlo;         /* smtp_never_send_ehlo */
+    bool skip_quit_response;      /* smtp_skip_quit_response */
+    bool randomize_addresses;     /* smtp_randomize_addresses */
+    bool quote_rfc821_envelope;   /* smtp_quote_rfc821_envelope */
+    bool tls_wrappermode;         /* smtp_tls_wrappermode */
+    bool tls_note_starttls_offer; /* smtp_tls_note_starttls_offer */
+    SMTP_TLS_CONFIG tls;          /* level and policy settings */
+    TLS_APPL_STATE *tls_ctx;      /* client TLS engine, NULL: none; owned */
+} SMTP_CONFIG;
+
+/* One recipient's progress within a request. */
+#define SMTP_RCPT_PENDING  0 /* not yet tried, or soft failure: try the next server */
+#define SMTP_RCPT_FINAL    1 /* outcome recorded (sent, bounced) */
+#define SMTP_RCPT_ACCEPTED 2 /* this session: RCPT accepted, awaiting DATA */
+#define SMTP_RCPT_SKIP     3 /* not ours to deliver (done before the request) */
+
+typedef struct SMTP_RCPT {
+    int status;   /* SMTP_RCPT_* */
+    char *dsn;    /* last soft failure: status, owned, or NULL */
+    char *reason; /* last soft failure: text, owned, or NULL */
+    char *relay;  /* last soft failure: relay, owned, or NULL */
+} SMTP_RCPT;
+
+/* One delivery request. */
+typedef struct SMTP_STATE {
+    SMTP_CONFIG *config;      /* not owned */
+    DELIVER_REQUEST *request; /* not owned */
+    SMTP_DEST dest;           /* parsed next hop, owned */
+    SMTP_RCPT *rcpts;         /* one per request recipient, owned */
+    long long size;           /* message content size */
+    const char *encoding;     /* message encoding attribute, or NULL */
+    bool final_server;        /* no server after the current one */
+    long long start_time;     /* when this request started, microseconds */
+    double conn_delay;        /* connection set-up seconds, for delays= */
+} SMTP_STATE;
+
+/* Server features learned from EHLO. */
+#define SMTP_FEATURE_ESMTP      (1 << 0)
+#define SMTP_FEATURE_PIPELINING (1 << 1)
+#define SMTP_FEATURE_SIZE       (1 << 2)
+#define SMTP_FEATURE_8BITMIME   (1 << 3)
+#define SMTP_FEATURE_STARTTLS   (1 << 4)
+#define SMTP_FEATURE_DSN        (1 << 5)
+
+/* One parsed server reply. */
+typedef struct SMTP_RESP {
+    int code;      /* 3-digit reply code, 0 when none could be read */
+    char dsn[16];  /* enhanced status code, or "X.0.0" from the code */
+    VSTRING *text; /* all lines, joined with a space */
+    ARGV *lines;   /* the lines, each with its code */
+} SMTP_RESP;
+
+/* One connection. */
+typedef struct SMTP_SESSION {
+    SMTP_STATE *state;      /* not owned */
+    VSTREAM *stream;        /* the connection, owned */
+    char *host;             /* server host name (or the address), owned */
+    char *addr;             /* server address text, owned */
+    unsigned port;          /* server port */
+    char *namaddr;          /* "host[addr]" for texts, owned */
+    char *relay;            /* "host[addr]:port" for relay= and TLS logging, owned */
+    SMTP_TLS_POLICY policy; /* TLS policy for this server, owned */
+    int tls_level;          /* level in force: policy level, or none after fallback */
+    TLS_SESS_STATE *tls;    /* TLS session, owned, or NULL */
+    int features;           /* SMTP_FEATURE_* */
+    long long size_limit;   /* SIZE from EHLO, 0: none */
+    SMTP_RESP resp;         /* last reply, owned */
+    const char *doing;      /* what we were doing, for lost connection texts */
+    bool broken;            /* the connection cannot be used any more */
+    bool tls_failed;        /* STARTTLS handshake failed: fallback candidate */
+} SMTP_SESSION;
+
+/* Results of the session steps. */
+#define SMTP_OK   0    /* go on */
+#define SMTP_FAIL (-1) /* this server failed; the reason is recorded */
+
+/* smtp_connect.c */
+extern void smtp_deliver(SMTP_STATE *state);
+
+/* smtp_proto.c */
+extern int smtp_session_run(SMTP_SESSION *session);
+
+/* smtp_chat.c */
+extern int smtp_chat_cmd(SMTP_SESSION *session, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+extern int smtp_chat_flush(SMTP_SESSION *session);
+extern int smtp_chat_resp(SMTP_SESSION *session, int timeout);
+extern void smtp_chat_parse_dsn(SMTP_RESP *resp, const char *first_line);
+extern void smtp_session_lost(SMTP_SESSION *session);
+
+/* smtp_xfer.c */
+extern int smtp_xfer(SMTP_SESSION *session);
+
+/* smtp_data.c */
+extern int smtp_data_send(SMTP_SESSION *session);
+
+/* smtp_starttls.c */
+extern TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config);
+extern int smtp_starttls_wanted(SMTP_SESSION *session);
+extern int smtp_starttls(SMTP_SESSION *session);
+extern int smtp_tls_wrapper(SMTP_SESSION *session);
+extern void smtp_tls_end(SMTP_SESSION *session, bool failure);
+
+/* smtp_trouble.c */
+extern void smtp_site_fail(SMTP_STATE *state, const char *relay, const char *dsn,
+                           const char *format, ...) __attribute__((format(printf, 4, 5)));
+extern void smtp_resp_fail(SMTP_SESSION *session, const char *command);
+extern void smtp_rcpt_fail(SMTP_SESSION *session, size_t index, const char *command);
+extern void smtp_rcpt_sent(SMTP_SESSION *session, size_t index);
+extern size_t smtp_rcpt_pending(const SMTP_STATE *state);
+extern void smtp_rcpt_finish(SMTP_STATE *state);
+
+#endif

@@ -1,0 +1,206 @@
+/*++
+ * NAME
+ *	smtp_chat - SMTP commands and replies
+ * SYNOPSIS
+ *	#include "smtp.h"
+ *
+ *	int	smtp_chat_cmd(SMTP_SESSION *session, const char *fmt, ...);
+ *	int	smtp_chat_flush(SMTP_SESSION *session);
+ *	int	smtp_chat_resp(SMTP_SESSION *session, int timeout);
+ *	void	smtp_chat_parse_dsn(SMTP_RESP *resp, const char *first_line);
+ *	void	smtp_session_lost(SMTP_SESSION *session);
+ * DESCRIPTION
+ *	smtp_chat_cmd() formats one command and appends CRLF; it goes out
+ *	with the next flush (commands are buffered so that pipelined
+ *	commands leave in one packet). smtp_chat_flush() sends what is
+ *	buffered. Both return SMTP_OK, or SMTP_FAIL after recording the
+ *	lost connection (smtp_session_lost()).
+ *
+ *	smtp_chat_resp() flushes, then reads one reply, all its lines,
+ *	within timeout seconds, into session->resp: the code (0 for a
+ *	malformed reply), the enhanced status code (from the first line,
+ *	or "X.0.0" from the code) and the text (lines joined with a
+ *	space). It returns SMTP_OK, or SMTP_FAIL after recording the lost
+ *	connection or the timeout (session->doing says what we were
+ *	doing).
+ *
+ *	smtp_chat_parse_dsn() sets resp->dsn from the reply code and the
+ *	first line.
+ *
+ *	smtp_session_lost() marks the session broken and records a soft
+ *	failure for every recipient still open: "conversation with
+ *	host[addr] timed out while ..." or "lost connection with
+ *	host[addr] while ..." (4.4.2).
+ * DIAGNOSTICS
+ *	Commands and replies are logged with -v.
+ *--*/
+
+/* System library. */
+#include <ctype.h>
+#include <stdarg.h>
+#include <string.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "vstream.h"
+#include "vstring.h"
+
+/* Application-specific. */
+#include "smtp.h"
+
+#define SMTP_LINE_MAX  4096  /* longest reply line we keep */
+#define SMTP_RESP_MAX  65536 /* longest reply text we keep */
+#define SMTP_LINES_MAX 1000  /* most lines in one reply */
+
+/* smtp_session_lost - the connection broke or timed out */
+
+void smtp_session_lost(SMTP_SESSION *session)
+{
+    if (session->broken)
+        return;
+    session->broken = true;
+    if (vstream_ftimeout(session->stream))
+        smtp_site_fail(session->state, session->relay, "4.4.2",
+                       "conversation with %s timed out while %s", session->namaddr, session->doing);
+    else
+        smtp_site_fail(session->state, session->relay, "4.4.2", "lost connection with %s while %s",
+                       session->namaddr, session->doing);
+}
+
+/* smtp_chat_cmd - buffer one command */
+
+int smtp_chat_cmd(SMTP_SESSION *session, const char *fmt, ...)
+{
+    VSTRING *buf = vstring_alloc(100);
+    va_list ap;
+    int status = SMTP_OK;
+
+    va_start(ap, fmt);
+    vstring_vsprintf_append(buf, fmt, ap);
+    va_end(ap);
+    if (msg_verbose)
+        msg_info("> %s: %s", session->namaddr, vstring_str(buf));
+    vstring_strcat(buf, "\r\n");
+    if (vstream_write(session->stream, vstring_str(buf), VSTRING_LEN(buf)) !=
+        (ssize_t)VSTRING_LEN(buf)) {
+        smtp_session_lost(session);
+        status = SMTP_FAIL;
+    }
+    vstring_free(buf);
+    return status;
+}
+
+/* smtp_chat_flush - send buffered commands */
+
+int smtp_chat_flush(SMTP_SESSION *session)
+{
+    if (vstream_fflush(session->stream) != 0) {
+        smtp_session_lost(session);
+        return SMTP_FAIL;
+    }
+    return SMTP_OK;
+}
+
+/* smtp_chat_parse_dsn - enhanced status code or one made from the reply code */
+
+void smtp_chat_parse_dsn(SMTP_RESP *resp, const char *first_line)
+{
+    const char *cp = first_line + 4;
+    size_t len = 0;
+    int dots = 0;
+
+    if (resp->code >= 200 && resp->code < 600 && strlen(first_line) > 4 &&
+        *cp == '0' + resp->code / 100) {
+        for (len = 0; cp[len] && (isdigit((unsigned char)cp[len]) || cp[len] == '.'); len++)
+            dots += cp[len] == '.';
+        if (dots == 2 && len >= 5 && len < sizeof(resp->dsn) && cp[1] == '.' &&
+            cp[len - 1] != '.' && (cp[len] == ' ' || cp[len] == 0)) {
+            memcpy(resp->dsn, cp, len);
+            resp->dsn[len] = 0;
+            return;
+        }
+    }
+    snprintf(resp->dsn, sizeof(resp->dsn), "%c.0.0",
+             resp->code >= 200 && resp->code < 600 ? '0' + resp->code / 100 : '4');
+}
+
+/* smtp_chat_code - the reply code of a line, or 0 */
+
+static int smtp_chat_code(const char *line, int *out_last)
+{
+    if (!isdigit((unsigned char)line[0]) || !isdigit((unsigned char)line[1]) ||
+        !isdigit((unsigned char)line[2]) || (line[3] != 0 && line[3] != ' ' && line[3] != '-'))
+        return 0;
+    *out_last = line[3] != '-';
+    return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+}
+
+/* smtp_chat_line - read one reply line without its terminator */
+
+static int smtp_chat_line(SMTP_SESSION *session, VSTRING *line)
+{
+    int last = vstream_gets(session->stream, line, SMTP_LINE_MAX);
+
+    if (last == VSTREAM_EOF)
+        return -1;
+    if (last != '\n') {
+        /* Overlong line: keep the start, skip the rest. */
+        VSTRING *skip = vstring_alloc(SMTP_LINE_MAX);
+
+        while (last != '\n' && last != VSTREAM_EOF)
+            last = vstream_gets(session->stream, skip, SMTP_LINE_MAX);
+        vstring_free(skip);
+        if (last == VSTREAM_EOF)
+            return -1;
+    }
+    while (VSTRING_LEN(line) > 0 && (vstring_str(line)[VSTRING_LEN(line) - 1] == '\n' ||
+                                     vstring_str(line)[VSTRING_LEN(line) - 1] == '\r'))
+        vstring_truncate(line, VSTRING_LEN(line) - 1);
+    return 0;
+}
+
+/* smtp_chat_resp - read one reply */
+
+int smtp_chat_resp(SMTP_SESSION *session, int timeout)
+{
+    SMTP_RESP *resp = &session->resp;
+    VSTRING *line = vstring_alloc(100);
+    int code = 0, last = 0, status = SMTP_OK;
+
+    vstream_set_timeout(session->stream, timeout);
+    if (smtp_chat_flush(session) != SMTP_OK) {
+        vstring_free(line);
+        return SMTP_FAIL;
+    }
+    VSTRING_RESET(resp->text);
+    argv_truncate(resp->lines, 0);
+    resp->code = 0;
+    for (int count = 0; !last; count++) {
+        if (smtp_chat_line(session, line) < 0) {
+            smtp_session_lost(session);
+            status = SMTP_FAIL;
+            break;
+        }
+        if (msg_verbose)
+            msg_info("< %s: %s", session->namaddr, vstring_str(line));
+        code = smtp_chat_code(vstring_str(line), &last);
+        if (count == 0) {
+            resp->code = code;
+            smtp_chat_parse_dsn(resp, vstring_str(line));
+        } else if (code != resp->code) {
+            resp->code = 0; /* inconsistent codes: a malformed reply */
+        }
+        if (code == 0)
+            last = 1;
+        if (VSTRING_LEN(resp->text) + VSTRING_LEN(line) < SMTP_RESP_MAX && count < SMTP_LINES_MAX) {
+            if (VSTRING_LEN(resp->text))
+                vstring_addch(resp->text, ' ');
+            vstring_strcat(resp->text, vstring_str(line));
+            argv_add(resp->lines, vstring_str(line));
+        }
+    }
+    if (status == SMTP_OK && resp->code == 0)
+        snprintf(resp->dsn, sizeof(resp->dsn), "4.5.0");
+    vstring_free(line);
+    return status;
+}

@@ -1,0 +1,240 @@
+/*++
+ * NAME
+ *	smtp_connect - find the servers of a next hop and try them in turn
+ * SYNOPSIS
+ *	#include "smtp.h"
+ *
+ *	void	smtp_deliver(SMTP_STATE *state);
+ * DESCRIPTION
+ *	smtp_deliver() delivers the open recipients of one request. The
+ *	servers are the next hop's MX hosts in preference order (equal
+ *	preferences in random order), or the host itself for "[host]",
+ *	"[address]", a domain without MX records and smtp_host_lookup =
+ *	native; at most smtp_mx_address_limit addresses. Mail whose best
+ *	MX host is myhostname is bounced ("mail for %s loops back to
+ *	myself").
+ *
+ *	Each address gets smtp_connect_timeout to connect ("connect to
+ *	host[addr]:port: Connection refused" is logged and kept as the
+ *	reason), then one SMTP session (smtp_proto.c) under the TLS policy
+ *	of that server. The next address is tried while recipients are
+ *	open, up to smtp_mx_session_limit sessions. At TLS level may, when
+ *	the handshake fails and the message has waited at least
+ *	minimal_backoff_time, the same address is tried once more with TLS
+ *	disabled, and that is logged. Recipients still open at the end are
+ *	deferred with their last reason.
+ * DIAGNOSTICS
+ *	Connection failures and the plaintext retry are logged.
+ *--*/
+
+/* System library. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "mymalloc.h"
+#include "timed_io.h"
+#include "vstream.h"
+
+/* TLS library. */
+#include "tls_level.h"
+
+/* Application-specific. */
+#include "smtp.h"
+#include "smtp_dns.h"
+
+/* smtp_connect_addr - a TCP connection within the time limit */
+
+static int smtp_connect_addr(const SMTP_ADDR *addr, int timeout)
+{
+    socklen_t errlen = sizeof(int);
+    int fd, err = 0;
+
+    if ((fd = socket(addr->sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
+        return -1;
+    if (connect(fd, (const struct sockaddr *)&addr->sa, addr->salen) < 0) {
+        if (errno != EINPROGRESS)
+            err = errno;
+        else if (poll_fd(fd, POLLOUT, timeout > 0 ? timeout * 1000 : -1) <= 0)
+            err = errno ? errno : ETIMEDOUT;
+        else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &errlen) < 0)
+            err = errno;
+    }
+    if (err == 0 && set_nonblock(fd, 0) < 0)
+        err = errno;
+    if (err != 0) {
+        close(fd);
+        errno = err == EAGAIN ? ETIMEDOUT : err;
+        return -1;
+    }
+    return fd;
+}
+
+/* smtp_mx_addresses - the addresses of the MX hosts */
+
+static int smtp_mx_addresses(SMTP_STATE *state, SMTP_MX_LIST *mx, SMTP_ADDR_LIST *list,
+                             VSTRING *why)
+{
+    int status = SMTP_DNS_NOTFOUND;
+
+    smtp_mx_sort(mx, state->config->randomize_addresses ? random : NULL);
+    if (smtp_mx_truncate_self(mx, state->config->myhostname) == 0) {
+        vstring_sprintf(why, "mail for %s loops back to myself", state->dest.name);
+        return SMTP_DNS_NOTFOUND;
+    }
+    for (size_t i = 0; i < mx->count; i++) {
+        size_t before = list->count;
+        int one = smtp_addr_add(list, mx->mx[i].host, mx->mx[i].pref, state->dest.port, why);
+
+        if (one == SMTP_DNS_OK && state->config->randomize_addresses)
+            smtp_addr_shuffle(list, before, random);
+        if (one == SMTP_DNS_OK || status != SMTP_DNS_OK)
+            status = one == SMTP_DNS_OK ? SMTP_DNS_OK : status == SMTP_DNS_RETRY ? status : one;
+    }
+    return list->count > 0 ? SMTP_DNS_OK : status;
+}
+
+/* smtp_addresses - the servers of the next hop */
+
+static int smtp_addresses(SMTP_STATE *state, SMTP_ADDR_LIST *list)
+{
+    SMTP_DEST *dest = &state->dest;
+    SMTP_MX_LIST mx = {0};
+    VSTRING *why = vstring_alloc(100);
+    int status = SMTP_DNS_NODATA;
+
+    if (dest->mx_lookup && strcasecmp(state->config->host_lookup, "native") != 0)
+        status = smtp_dns_mx(dest->name, &mx, why);
+    if (status == SMTP_DNS_OK)
+        status = smtp_mx_addresses(state, &mx, list, why);
+    else if (status == SMTP_DNS_NODATA)
+        status = smtp_addr_add(list, dest->name, 0, dest->port, why);
+    smtp_mx_free(&mx);
+    if (status == SMTP_DNS_NULLMX)
+        smtp_site_fail(state, NULL, "5.1.10", "Domain %s does not accept mail (nullMX)",
+                       dest->name);
+    else if (status != SMTP_DNS_OK)
+        smtp_site_fail(state, NULL, status == SMTP_DNS_NOTFOUND ? "5.4.4" : "4.4.3", "%s",
+                       vstring_str(why));
+    else if (list->count == 0)
+        smtp_site_fail(state, NULL, "4.4.3", "no address found for %s", dest->name);
+    vstring_free(why);
+    if (status != SMTP_DNS_OK || list->count == 0)
+        return -1;
+    if (state->config->mx_address_limit > 0 &&
+        list->count > (size_t)state->config->mx_address_limit)
+        list->count = (size_t)state->config->mx_address_limit;
+    return 0;
+}
+
+/* smtp_session_alloc - session state for one connection */
+
+static SMTP_SESSION *smtp_session_alloc(SMTP_STATE *state, const SMTP_ADDR *addr, int fd)
+{
+    SMTP_SESSION *session = mycalloc(1, sizeof(*session));
+    VSTRING *buf = vstring_alloc(100);
+
+    session->state = state;
+    session->stream = vstream_fdopen(fd, VSTREAM_FLAG_RW);
+    session->host = mystrdup(addr->host);
+    session->addr = mystrdup(addr->addr);
+    session->port = state->dest.port;
+    vstring_sprintf(buf, "%s[%s]", addr->host, addr->addr);
+    session->namaddr = mystrdup(vstring_str(buf));
+    vstring_sprintf_append(buf, ":%u", session->port);
+    session->relay = vstring_export(buf);
+    session->resp.text = vstring_alloc(100);
+    session->resp.lines = argv_alloc(10);
+    return session;
+}
+
+/* smtp_session_free - close and release */
+
+static void smtp_session_free(SMTP_SESSION *session, bool failure)
+{
+    smtp_tls_end(session, failure);
+    vstream_close(session->stream);
+    smtp_tls_policy_free(&session->policy);
+    myfree(session->host);
+    myfree(session->addr);
+    myfree(session->namaddr);
+    myfree(session->relay);
+    vstring_free(session->resp.text);
+    argv_free(session->resp.lines);
+    myfree(session);
+}
+
+/* smtp_fallback_ok - may a failed handshake be retried in plaintext? */
+
+static bool smtp_fallback_ok(SMTP_STATE *state, const SMTP_SESSION *session)
+{
+    long long waited = deliver_time_now() - state->request->arrival_time;
+
+    return session->tls_failed && session->tls_level == TLS_LEV_MAY &&
+           waited >= (long long)state->config->minimal_backoff_time * 1000000;
+}
+
+/* smtp_try_addr - one session with one server; a plaintext retry if allowed */
+
+static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
+{
+    for (int level = -1;;) {
+        int fd = smtp_connect_addr(addr, state->config->connect_timeout);
+        SMTP_SESSION *session;
+        bool retry, failed;
+
+        if (fd < 0) {
+            VSTRING *relay = vstring_alloc(60);
+            const char *err = strerror(errno);
+
+            vstring_sprintf(relay, "%s[%s]:%u", addr->host, addr->addr, state->dest.port);
+            msg_info("connect to %s: %s", vstring_str(relay), err);
+            smtp_site_fail(state, NULL, "4.4.1", "connect to %s: %s", vstring_str(relay), err);
+            vstring_free(relay);
+            return -1;
+        }
+        session = smtp_session_alloc(state, addr, fd);
+        smtp_tls_policy_find(&session->policy, &state->config->tls, state->dest.key, addr->host);
+        session->tls_level = level >= 0 ? level : session->policy.level;
+        if (session->tls_level == TLS_LEV_INVALID) {
+            smtp_site_fail(state, NULL, session->policy.error_dsn, "%s", session->policy.error);
+            smtp_session_free(session, false);
+            return 0;
+        }
+        failed = smtp_session_run(session) != SMTP_OK;
+        retry = failed && smtp_fallback_ok(state, session) && smtp_rcpt_pending(state) > 0;
+        if (retry)
+            msg_info("%s: TLS handshake with %s failed: trying again with TLS disabled "
+                     "(opportunistic TLS, level may)",
+                     state->request->queue_id, session->relay);
+        smtp_session_free(session, failed);
+        if (!retry)
+            return 0;
+        level = TLS_LEV_NONE;
+    }
+}
+
+/* smtp_deliver - one request */
+
+void smtp_deliver(SMTP_STATE *state)
+{
+    SMTP_ADDR_LIST list = {0};
+    int sessions = 0;
+
+    if (smtp_addresses(state, &list) == 0) {
+        for (size_t i = 0; i < list.count && smtp_rcpt_pending(state) > 0; i++) {
+            state->final_server = i + 1 == list.count;
+            if (smtp_try_addr(state, list.addr + i) == 0 && state->config->mx_session_limit > 0 &&
+                ++sessions >= state->config->mx_session_limit)
+                break;
+        }
+    }
+    smtp_addr_free(&list);
+    smtp_rcpt_finish(state);
+}

@@ -1,0 +1,288 @@
+/*++
+ * NAME
+ *	smtp_dns - MX records and server addresses
+ * SYNOPSIS
+ *	#include "smtp_dns.h"
+ *
+ *	int	smtp_dns_mx(const char *domain, SMTP_MX_LIST *out, VSTRING *why);
+ *	int	smtp_dns_mx_parse(const unsigned char *answer, int len,
+ *				SMTP_MX_LIST *out, VSTRING *why);
+ *	void	smtp_mx_sort(SMTP_MX_LIST *list, SMTP_RANDOM_FN random_fn);
+ *	size_t	smtp_mx_truncate_self(SMTP_MX_LIST *list,
+ *				const char *myhostname);
+ *	void	smtp_mx_free(SMTP_MX_LIST *list);
+ *
+ *	int	smtp_addr_add(SMTP_ADDR_LIST *list, const char *host, int pref,
+ *				unsigned port, VSTRING *why);
+ *	void	smtp_addr_shuffle(SMTP_ADDR_LIST *list, size_t from,
+ *				SMTP_RANDOM_FN random_fn);
+ *	void	smtp_addr_free(SMTP_ADDR_LIST *list);
+ * DESCRIPTION
+ *	smtp_dns_mx() looks up the MX records of domain with res_query()
+ *	and parses them with smtp_dns_mx_parse(). Both return SMTP_DNS_OK
+ *	with the records appended to out, SMTP_DNS_NODATA (no MX records:
+ *	use the domain's own addresses), SMTP_DNS_NOTFOUND (no such
+ *	domain), SMTP_DNS_NULLMX (RFC 7505: the domain takes no mail) or
+ *	SMTP_DNS_RETRY (temporary failure, malformed answer); why says
+ *	what failed in Postfix's words ("Name service error for
+ *	name=example.com type=MX: Host not found, try again").
+ *
+ *	smtp_mx_sort() sorts by preference; records of equal preference
+ *	are put in random order with random_fn (NULL: keep them in order).
+ *
+ *	smtp_mx_truncate_self() drops myhostname and every record that is
+ *	not better than it (mail must not loop back to us), and returns
+ *	the number of records left.
+ *
+ *	smtp_addr_add() appends the addresses of host (a name or an IP
+ *	address) with the given port and MX preference. It returns the
+ *	SMTP_DNS_* status; why is set for failures.
+ *
+ *	smtp_addr_shuffle() puts the addresses from index from onwards
+ *	that share a preference in random order.
+ *
+ *	smtp_mx_free() and smtp_addr_free() release the lists.
+ * DIAGNOSTICS
+ *	Returned.
+ *--*/
+
+/* System library. */
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <resolv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Utility library. */
+#include "mymalloc.h"
+#include "sockets.h"
+#include "stringops.h"
+
+/* Application-specific. */
+#include "smtp_dns.h"
+
+#define SMTP_DNS_ANSWER_MAX 65536
+
+/* smtp_mx_append - add one record */
+
+static void smtp_mx_append(SMTP_MX_LIST *list, const char *host, int pref)
+{
+    list->mx = myrealloc(list->mx, (list->count + 1) * sizeof(*list->mx));
+    list->mx[list->count].host = lowercase(mystrdup(host));
+    list->mx[list->count].pref = pref;
+    list->count++;
+}
+
+/* smtp_dns_mx_parse - MX records from an answer packet */
+
+int smtp_dns_mx_parse(const unsigned char *answer, int len, SMTP_MX_LIST *out, VSTRING *why)
+{
+    ns_msg msg;
+    ns_rr rr;
+    char name[NS_MAXDNAME];
+    size_t found = 0;
+    bool null_mx = false;
+
+    if (ns_initparse(answer, len, &msg) < 0)
+        return (vstring_sprintf(why, "malformed name server reply"), SMTP_DNS_RETRY);
+    for (int i = 0; i < ns_msg_count(msg, ns_s_an); i++) {
+        if (ns_parserr(&msg, ns_s_an, i, &rr) < 0)
+            return (vstring_sprintf(why, "malformed name server reply"), SMTP_DNS_RETRY);
+        if (ns_rr_type(rr) != ns_t_mx || ns_rr_class(rr) != ns_c_in)
+            continue;
+        if (ns_rr_rdlen(rr) < 3 || ns_name_uncompress(ns_msg_base(msg), ns_msg_end(msg),
+                                                      ns_rr_rdata(rr) + 2, name, sizeof(name)) < 0)
+            return (vstring_sprintf(why, "malformed MX record in name server reply"),
+                    SMTP_DNS_RETRY);
+        if (strcmp(name, ".") == 0 || *name == 0) {
+            null_mx = true;
+            continue;
+        }
+        smtp_mx_append(out, name, ns_get16(ns_rr_rdata(rr)));
+        found++;
+    }
+    if (null_mx && found == 0)
+        return SMTP_DNS_NULLMX;
+    return found > 0 ? SMTP_DNS_OK : SMTP_DNS_NODATA;
+}
+
+/* smtp_dns_mx - look up MX records */
+
+int smtp_dns_mx(const char *domain, SMTP_MX_LIST *out, VSTRING *why)
+{
+    unsigned char *answer = mymalloc(SMTP_DNS_ANSWER_MAX);
+    int len, status;
+
+    if ((len = res_query(domain, ns_c_in, ns_t_mx, answer, SMTP_DNS_ANSWER_MAX)) < 0) {
+        status = h_errno == HOST_NOT_FOUND ? SMTP_DNS_NOTFOUND
+                 : h_errno == NO_DATA      ? SMTP_DNS_NODATA
+                                           : SMTP_DNS_RETRY;
+        vstring_sprintf(why,
+                        "Host or domain name not found. Name service error for name=%s "
+                        "type=MX: %s",
+                        domain,
+                        status == SMTP_DNS_NOTFOUND ? "Host not found"
+                        : status == SMTP_DNS_NODATA ? "No address associated with name"
+                                                    : "Host not found, try again");
+    } else {
+        status = smtp_dns_mx_parse(answer, len, out, why);
+    }
+    myfree(answer);
+    return status;
+}
+
+/* smtp_mx_compare - order by preference */
+
+static int smtp_mx_compare(const void *a, const void *b)
+{
+    const SMTP_MX *x = a, *y = b;
+
+    return (x->pref > y->pref) - (x->pref < y->pref);
+}
+
+/* smtp_mx_sort - by preference, ties in random order */
+
+void smtp_mx_sort(SMTP_MX_LIST *list, SMTP_RANDOM_FN random_fn)
+{
+    if (list->count < 2)
+        return;
+    if (random_fn) {
+        for (size_t i = list->count - 1; i > 0; i--) {
+            size_t j = (size_t)random_fn() % (i + 1);
+            SMTP_MX tmp = list->mx[i];
+
+            list->mx[i] = list->mx[j];
+            list->mx[j] = tmp;
+        }
+    }
+    /* Insertion sort: stable, so the shuffled order of ties survives. */
+    for (size_t i = 1; i < list->count; i++) {
+        SMTP_MX tmp = list->mx[i];
+        size_t j = i;
+
+        for (; j > 0 && smtp_mx_compare(&list->mx[j - 1], &tmp) > 0; j--)
+            list->mx[j] = list->mx[j - 1];
+        list->mx[j] = tmp;
+    }
+}
+
+/* smtp_mx_truncate_self - drop ourselves and worse */
+
+size_t smtp_mx_truncate_self(SMTP_MX_LIST *list, const char *myhostname)
+{
+    size_t keep = list->count;
+
+    for (size_t i = 0; i < list->count; i++) {
+        if (strcasecmp(list->mx[i].host, myhostname) == 0) {
+            int self_pref = list->mx[i].pref;
+
+            for (keep = 0; keep < list->count && list->mx[keep].pref < self_pref; keep++)
+                /* void */;
+            break;
+        }
+    }
+    for (size_t i = keep; i < list->count; i++)
+        myfree(list->mx[i].host);
+    list->count = keep;
+    return keep;
+}
+
+/* smtp_mx_free - release MX records */
+
+void smtp_mx_free(SMTP_MX_LIST *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        myfree(list->mx[i].host);
+    myfree(list->mx);
+    list->mx = NULL;
+    list->count = 0;
+}
+
+/* smtp_addr_append - add one address */
+
+static void smtp_addr_append(SMTP_ADDR_LIST *list, const char *host, int pref,
+                             const struct addrinfo *ai)
+{
+    SOCK_ADDR_TEXT text;
+    SMTP_ADDR *addr;
+
+    if (list->count == list->size) {
+        list->size = list->size ? 2 * list->size : 8;
+        list->addr = myrealloc(list->addr, list->size * sizeof(*list->addr));
+    }
+    addr = list->addr + list->count++;
+    memset(addr, 0, sizeof(*addr));
+    addr->host = mystrdup(host);
+    addr->pref = pref;
+    memcpy(&addr->sa, ai->ai_addr, ai->ai_addrlen);
+    addr->salen = ai->ai_addrlen;
+    sock_addr_text(ai->ai_addr, ai->ai_addrlen, &text);
+    snprintf(addr->addr, sizeof(addr->addr), "%s", text.addr);
+}
+
+/* smtp_addr_add - a host's addresses */
+
+int smtp_addr_add(SMTP_ADDR_LIST *list, const char *host, int pref, unsigned port, VSTRING *why)
+{
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV};
+    struct addrinfo *res, *ai;
+    unsigned char buf[sizeof(struct in6_addr)];
+    char service[8];
+    int err;
+
+    if (inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1)
+        hints.ai_flags |= AI_NUMERICHOST;
+    snprintf(service, sizeof(service), "%u", port);
+    if ((err = getaddrinfo(host, service, &hints, &res)) != 0) {
+        bool hard = err == EAI_NONAME
+#ifdef EAI_NODATA
+                    || err == EAI_NODATA
+#endif
+            ;
+        vstring_sprintf(why,
+                        "Host or domain name not found. Name service error for name=%s "
+                        "type=A: %s",
+                        host, hard ? "Host not found" : "Host not found, try again");
+        return hard ? SMTP_DNS_NOTFOUND : SMTP_DNS_RETRY;
+    }
+    for (ai = res; ai; ai = ai->ai_next)
+        if (ai->ai_family == AF_INET || ai->ai_family == AF_INET6)
+            smtp_addr_append(list, host, pref, ai);
+    freeaddrinfo(res);
+    return SMTP_DNS_OK;
+}
+
+/* smtp_addr_shuffle - random order among equal preferences */
+
+void smtp_addr_shuffle(SMTP_ADDR_LIST *list, size_t from, SMTP_RANDOM_FN random_fn)
+{
+    size_t start = from;
+
+    while (start < list->count) {
+        size_t end = start + 1;
+
+        while (end < list->count && list->addr[end].pref == list->addr[start].pref)
+            end++;
+        for (size_t i = end - 1; i > start; i--) {
+            size_t j = start + (size_t)random_fn() % (i - start + 1);
+            SMTP_ADDR tmp = list->addr[i];
+
+            list->addr[i] = list->addr[j];
+            list->addr[j] = tmp;
+        }
+        start = end;
+    }
+}
+
+/* smtp_addr_free - release addresses */
+
+void smtp_addr_free(SMTP_ADDR_LIST *list)
+{
+    for (size_t i = 0; i < list->count; i++)
+        myfree(list->addr[i].host);
+    myfree(list->addr);
+    memset(list, 0, sizeof(*list));
+}

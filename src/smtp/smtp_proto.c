@@ -1,0 +1,254 @@
+/*++
+ * NAME
+ *	smtp_proto - the SMTP session state machine
+ * SYNOPSIS
+ *	#include "smtp.h"
+ *
+ *	int	smtp_session_run(SMTP_SESSION *session);
+ * DESCRIPTION
+ *	smtp_session_run() runs one session on a connected stream, from the
+ *	greeting to QUIT, through named states:
+ *
+ *	WRAPPER   (smtp_tls_wrappermode) the TLS handshake right after
+ *		  connecting.
+ *	GREETING  the server's 220 greeting (smtp_helo_timeout); anything
+ *		  else: "host %s refused to talk to me: %s", a soft failure
+ *		  for 5xx when smtp_skip_5xx_greeting is on.
+ *	EHLO      EHLO with smtp_helo_name, the features of the reply; a
+ *		  5xx reply before TLS falls back to HELO.
+ *	HELO      HELO, no features.
+ *	STARTTLS  when the TLS level and the server's offer say so
+ *		  (smtp_starttls.c); afterwards EHLO again inside TLS,
+ *		  features learned afresh.
+ *	XFER      MAIL, RCPT and DATA (pipelined when the server offers
+ *		  PIPELINING), the message, the final reply.
+ *	QUIT      QUIT (the reply is read unless smtp_skip_quit_response).
+ *	ABORT     a failure was recorded: QUIT without waiting, unless the
+ *		  connection is broken.
+ *
+ *	It returns SMTP_OK when the session ended normally, SMTP_FAIL when
+ *	the server failed (the reasons are recorded).
+ * DIAGNOSTICS
+ *	State transitions are logged with -v.
+ *--*/
+
+/* System library. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "mymalloc.h"
+#include "stringops.h"
+
+/* TLS library. */
+#include "tls_level.h"
+
+/* Application-specific. */
+#include "smtp.h"
+
+typedef enum SMTP_PROTO_STATE {
+    SMTP_STATE_WRAPPER,
+    SMTP_STATE_GREETING,
+    SMTP_STATE_EHLO,
+    SMTP_STATE_HELO,
+    SMTP_STATE_STARTTLS,
+    SMTP_STATE_XFER,
+    SMTP_STATE_QUIT,
+    SMTP_STATE_ABORT,
+    SMTP_STATE_DONE,
+} SMTP_PROTO_STATE;
+
+static const char *smtp_state_names[] = {
+    "WRAPPER", "GREETING", "EHLO", "HELO", "STARTTLS", "XFER", "QUIT", "ABORT", "DONE",
+};
+
+/* smtp_enter_state - change state, with a trace */
+
+static SMTP_PROTO_STATE smtp_enter_state(SMTP_SESSION *session, SMTP_PROTO_STATE old,
+                                         SMTP_PROTO_STATE new)
+{
+    if (msg_verbose)
+        msg_info("%s: state %s -> %s", session->namaddr, smtp_state_names[old],
+                 smtp_state_names[new]);
+    return new;
+}
+
+/* smtp_greeting - the server's greeting */
+
+static SMTP_PROTO_STATE smtp_greeting(SMTP_SESSION *session)
+{
+    SMTP_CONFIG *config = session->state->config;
+    SMTP_RESP *resp = &session->resp;
+
+    session->doing = "receiving the initial server greeting";
+    if (smtp_chat_resp(session, config->helo_timeout) != SMTP_OK)
+        return SMTP_STATE_ABORT;
+    if (resp->code / 100 != 2) {
+        char dsn[sizeof(resp->dsn)];
+
+        snprintf(dsn, sizeof(dsn), "%s", resp->dsn);
+        if (resp->code / 100 != 5 || config->skip_5xx_greeting)
+            dsn[0] = '4';
+        smtp_site_fail(session->state, session->relay, dsn, "host %s refused to talk to me: %s",
+                       session->namaddr, vstring_str(resp->text));
+        return SMTP_STATE_ABORT;
+    }
+    if (config->never_send_ehlo ||
+        (!config->always_send_ehlo && strcasestr(vstring_str(resp->text), "ESMTP") == NULL))
+        return SMTP_STATE_HELO;
+    return SMTP_STATE_EHLO;
+}
+
+/* smtp_ehlo_keyword - one EHLO reply line */
+
+static void smtp_ehlo_keyword(SMTP_SESSION *session, const char *line)
+{
+    char *copy = mystrdup(line), *cp = copy, *word, *arg;
+
+    if ((word = mystrtok(&cp, " \t=")) != NULL) {
+        arg = mystrtok(&cp, " \t");
+        if (strcasecmp(word, "PIPELINING") == 0)
+            session->features |= SMTP_FEATURE_PIPELINING;
+        else if (strcasecmp(word, "8BITMIME") == 0)
+            session->features |= SMTP_FEATURE_8BITMIME;
+        else if (strcasecmp(word, "STARTTLS") == 0)
+            session->features |= SMTP_FEATURE_STARTTLS;
+        else if (strcasecmp(word, "DSN") == 0)
+            session->features |= SMTP_FEATURE_DSN;
+        else if (strcasecmp(word, "SIZE") == 0) {
+            session->features |= SMTP_FEATURE_SIZE;
+            session->size_limit = arg && alldig(arg) && strlen(arg) < 19 ? atoll(arg) : 0;
+        }
+    }
+    myfree(copy);
+}
+
+/* smtp_ehlo_features - learn the features from the EHLO reply */
+
+static void smtp_ehlo_features(SMTP_SESSION *session)
+{
+    ARGV *lines = session->resp.lines;
+
+    session->features = SMTP_FEATURE_ESMTP;
+    session->size_limit = 0;
+    /* The first line names the server; each further line is one keyword. */
+    for (size_t i = 1; i < lines->argc; i++)
+        if (strlen(lines->argv[i]) > 4)
+            smtp_ehlo_keyword(session, lines->argv[i] + 4);
+}
+
+/* smtp_ehlo - EHLO and its features */
+
+static SMTP_PROTO_STATE smtp_ehlo(SMTP_SESSION *session)
+{
+    SMTP_CONFIG *config = session->state->config;
+    SMTP_RESP *resp = &session->resp;
+    int wanted;
+
+    session->doing = "performing the EHLO handshake";
+    if (smtp_chat_cmd(session, "EHLO %s", config->helo_name) != SMTP_OK ||
+        smtp_chat_resp(session, config->helo_timeout) != SMTP_OK)
+        return SMTP_STATE_ABORT;
+    if (resp->code / 100 == 5 && session->tls == NULL)
+        return SMTP_STATE_HELO;
+    if (resp->code / 100 != 2) {
+        smtp_resp_fail(session, "EHLO");
+        return SMTP_STATE_ABORT;
+    }
+    smtp_ehlo_features(session);
+    if (session->tls)
+        return SMTP_STATE_XFER;
+    wanted = smtp_starttls_wanted(session);
+    return wanted < 0 ? SMTP_STATE_ABORT : wanted ? SMTP_STATE_STARTTLS : SMTP_STATE_XFER;
+}
+
+/* smtp_helo - HELO */
+
+static SMTP_PROTO_STATE smtp_helo(SMTP_SESSION *session)
+{
+    SMTP_CONFIG *config = session->state->config;
+    int wanted;
+
+    session->doing = "performing the HELO handshake";
+    session->features = 0;
+    session->size_limit = 0;
+    if (smtp_chat_cmd(session, "HELO %s", config->helo_name) != SMTP_OK ||
+        smtp_chat_resp(session, config->helo_timeout) != SMTP_OK)
+        return SMTP_STATE_ABORT;
+    if (session->resp.code / 100 != 2) {
+        smtp_resp_fail(session, "HELO");
+        return SMTP_STATE_ABORT;
+    }
+    wanted = smtp_starttls_wanted(session);
+    return wanted < 0 ? SMTP_STATE_ABORT : SMTP_STATE_XFER;
+}
+
+/* smtp_quit - end the session */
+
+static SMTP_PROTO_STATE smtp_quit(SMTP_SESSION *session, bool wait)
+{
+    SMTP_CONFIG *config = session->state->config;
+
+    if (session->broken)
+        return SMTP_STATE_DONE;
+    session->doing = "sending QUIT";
+    if (smtp_chat_cmd(session, "QUIT") != SMTP_OK)
+        return SMTP_STATE_DONE;
+    /* The outcomes are recorded: a lost connection now changes nothing. */
+    session->broken = true;
+    vstream_set_timeout(session->stream, config->quit_timeout);
+    if (vstream_fflush(session->stream) == 0 && wait && !config->skip_quit_response) {
+        VSTRING *line = vstring_alloc(100);
+
+        (void)vstream_gets(session->stream, line, 4096);
+        vstring_free(line);
+    }
+    session->broken = false;
+    return SMTP_STATE_DONE;
+}
+
+/* smtp_session_run - one session */
+
+int smtp_session_run(SMTP_SESSION *session)
+{
+    SMTP_PROTO_STATE state, next;
+    int status = SMTP_OK;
+
+    state = session->state->config->tls_wrappermode ? SMTP_STATE_WRAPPER : SMTP_STATE_GREETING;
+    while (state != SMTP_STATE_DONE) {
+        switch (state) {
+        case SMTP_STATE_WRAPPER:
+            next = smtp_tls_wrapper(session) == SMTP_OK ? SMTP_STATE_GREETING : SMTP_STATE_ABORT;
+            break;
+        case SMTP_STATE_GREETING:
+            next = smtp_greeting(session);
+            break;
+        case SMTP_STATE_EHLO:
+            next = smtp_ehlo(session);
+            break;
+        case SMTP_STATE_HELO:
+            next = smtp_helo(session);
+            break;
+        case SMTP_STATE_STARTTLS:
+            next = smtp_starttls(session) == SMTP_OK
+                       ? (session->tls ? SMTP_STATE_EHLO : SMTP_STATE_XFER)
+                       : SMTP_STATE_ABORT;
+            break;
+        case SMTP_STATE_XFER:
+            next = smtp_xfer(session) == SMTP_OK ? SMTP_STATE_QUIT : SMTP_STATE_ABORT;
+            break;
+        case SMTP_STATE_QUIT:
+            next = smtp_quit(session, true);
+            break;
+        case SMTP_STATE_ABORT:
+        default:
+            status = SMTP_FAIL;
+            next = smtp_quit(session, false);
+            break;
+        }
+        state = smtp_enter_state(session, state, next);
+    }
+    return status;
+}

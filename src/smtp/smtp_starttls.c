@@ -1,0 +1,273 @@
+/*++
+ * NAME
+ *	smtp_starttls - TLS for the SMTP client
+ * SYNOPSIS
+ *	#include "smtp.h"
+ *
+ *	TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config);
+ *	int	smtp_starttls_wanted(SMTP_SESSION *session);
+ *	int	smtp_starttls(SMTP_SESSION *session);
+ *	int	smtp_tls_wrapper(SMTP_SESSION *session);
+ *	void	smtp_tls_end(SMTP_SESSION *session, bool failure);
+ * DESCRIPTION
+ *	smtp_tls_init() builds the client TLS engine from the smtp_tls_*
+ *	and tls_* parameters (client certificates, trusted CAs, protocols
+ *	and ciphers by level, the session cache). It returns NULL when TLS
+ *	cannot be used (the library has logged why); mail that requires
+ *	TLS is then deferred.
+ *
+ *	smtp_starttls_wanted() decides after EHLO or HELO: it returns 1
+ *	when STARTTLS must be sent, 0 to go on in plaintext (level none,
+ *	which logs "Host offered STARTTLS: [host]" with
+ *	smtp_tls_note_starttls_offer; or level may without an offer or
+ *	without a TLS engine), and -1 after recording the failure when TLS
+ *	is required but not offered ("TLS is required, but was not offered
+ *	by host %s", 4.7.4) or the engine is missing (4.7.5).
+ *
+ *	smtp_starttls() sends STARTTLS and takes exactly 220 as success.
+ *	Then it discards whatever plaintext the server sent after that
+ *	reply (it must not be read as a reply inside TLS), runs the
+ *	handshake, and checks the certificate where the level demands a
+ *	match ("Server certificate not verified", 4.7.5). Any other reply
+ *	at level may continues the session in plaintext for a 4xx or 5xx
+ *	reply, and counts as a failed handshake otherwise; when TLS is
+ *	required it fails the server ("TLS is required, but host %s
+ *	refused to start TLS: %s", 4.7.4). A failed handshake breaks the
+ *	connection ("Cannot start TLS: handshake failure", 4.7.5) and sets
+ *	session->tls_failed, so that the caller can decide about a
+ *	plaintext retry. It returns SMTP_OK (session->tls says whether TLS
+ *	is on) or SMTP_FAIL.
+ *
+ *	smtp_tls_wrapper() does the handshake right after connecting
+ *	(smtp_tls_wrappermode), at level encrypt at least.
+ *
+ *	smtp_tls_end() ends the TLS session, if any: with close_notify
+ *	after a normal end, or forgetting the cached session after a
+ *	failure.
+ * DIAGNOSTICS
+ *	The TLS library logs the handshake (smtp_tls_loglevel).
+ *--*/
+
+/* System library. */
+#include <string.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "vstream.h"
+
+/* Global library. */
+#include "config.h"
+#include "mail_params.h"
+
+/* TLS library. */
+#include "tls_client.h"
+#include "tls_level.h"
+#include "tls_scache_mem.h"
+
+/* Application-specific. */
+#include "smtp.h"
+
+/* smtp_tls_params - the global tls_* parameters */
+
+static void smtp_tls_params(CONFIG *cf, TLS_PARAMS *params)
+{
+    /* XXX Use mail_tls_params() when it is in the global library. */
+    params->high_cipherlist = config_get_str(cf, VAR_TLS_HIGH_CIPHERLIST);
+    params->medium_cipherlist = config_get_str(cf, VAR_TLS_MEDIUM_CIPHERLIST);
+    params->null_cipherlist = config_get_str(cf, VAR_TLS_NULL_CIPHERLIST);
+    params->eecdh_auto_curves = config_get_str(cf, VAR_TLS_EECDH_AUTO_CURVES);
+    params->ffdhe_auto_groups = config_get_str(cf, VAR_TLS_FFDHE_AUTO_GROUPS);
+    params->preempt_cipherlist = config_get_bool(cf, VAR_TLS_PREEMPT_CIPHERLIST);
+    params->ssl_options = config_get_str(cf, VAR_TLS_SSL_OPTIONS);
+    params->disable_workarounds = config_get_str(cf, VAR_TLS_DISABLE_WORKAROUNDS);
+    params->session_ticket_cipher = config_get_str(cf, VAR_TLS_SESSION_TICKET_CIPHER);
+    params->fast_shutdown_enable = config_get_bool(cf, VAR_TLS_FAST_SHUTDOWN_ENABLE);
+    params->append_default_CA = config_get_bool(cf, VAR_TLS_APPEND_DEFAULT_CA);
+}
+
+/* smtp_tls_cache_ops - session storage */
+
+static TLS_CACHE_OPS smtp_tls_cache_ops(CONFIG *cf, int timeout)
+{
+    static TLS_SCACHE_MEM *cache;
+
+    /*
+     * XXX Until the tlsmgr client is in the library, sessions are cached
+     * in this process only: a process that delivers again to the same
+     * server resumes.
+     */
+    if (*config_get_str(cf, VAR_SMTP_TLS_SESSION_CACHE_DATABASE) == 0 || timeout <= 0)
+        return (TLS_CACHE_OPS){0};
+    if (cache == NULL)
+        cache = tls_scache_mem_create(timeout);
+    return tls_scache_mem_ops(cache);
+}
+
+/* smtp_tls_init - the client TLS engine */
+
+TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config)
+{
+    CONFIG *cf = config_current();
+    static TLS_PARAMS params;
+    int timeout = config_get_time(cf, VAR_SMTP_TLS_SESSION_CACHE_TIMEOUT);
+
+    smtp_tls_params(cf, &params);
+    return tls_client_init(&(TLS_CLIENT_INIT_PROPS){
+        .params = &params,
+        .param_prefix = "smtp",
+        .log_param = VAR_SMTP_TLS_LOGLEVEL,
+        .log_level = config_get_str(cf, VAR_SMTP_TLS_LOGLEVEL),
+        .verifydepth = config_get_int(cf, VAR_SMTP_TLS_SCERT_VERIFYDEPTH),
+        .cache_type = "smtp",
+        .session_timeout = timeout,
+        .chain_files = config_get_str(cf, VAR_SMTP_TLS_CHAIN_FILES),
+        .cert_file = config_get_str(cf, VAR_SMTP_TLS_CERT_FILE),
+        .key_file = config_get_str(cf, VAR_SMTP_TLS_KEY_FILE),
+        .dcert_file = config_get_str(cf, VAR_SMTP_TLS_DCERT_FILE),
+        .dkey_file = config_get_str(cf, VAR_SMTP_TLS_DKEY_FILE),
+        .eccert_file = config_get_str(cf, VAR_SMTP_TLS_ECCERT_FILE),
+        .eckey_file = config_get_str(cf, VAR_SMTP_TLS_ECKEY_FILE),
+        .CAfile = config_get_str(cf, VAR_SMTP_TLS_CAFILE),
+        .CApath = config_get_str(cf, VAR_SMTP_TLS_CAPATH),
+        .mdalg = config_get_str(cf, VAR_SMTP_TLS_FINGERPRINT_DIGEST),
+        .protocols = config_get_str(cf, VAR_SMTP_TLS_PROTOCOLS),
+        .mandatory_protocols = config_get_str(cf, VAR_SMTP_TLS_MANDATORY_PROTOCOLS),
+        .ciphers = config_get_str(cf, VAR_SMTP_TLS_CIPHERS),
+        .mandatory_ciphers = config_get_str(cf, VAR_SMTP_TLS_MANDATORY_CIPHERS),
+        .exclude_ciphers = config_get_str(cf, VAR_SMTP_TLS_EXCLUDE_CIPHERS),
+        .mandatory_exclude_ciphers = config_get_str(cf, VAR_SMTP_TLS_MANDATORY_EXCLUDE_CIPHERS),
+        .cache = smtp_tls_cache_ops(cf, timeout),
+    });
+}
+
+/* smtp_starttls_wanted - STARTTLS or plaintext after EHLO/HELO */
+
+int smtp_starttls_wanted(SMTP_SESSION *session)
+{
+    SMTP_CONFIG *config = session->state->config;
+    bool offered = (session->features & SMTP_FEATURE_STARTTLS) != 0;
+
+    if (session->tls_level == TLS_LEV_NONE) {
+        if (offered && config->tls_note_starttls_offer)
+            msg_info("Host offered STARTTLS: [%s]", session->host);
+        return 0;
+    }
+    if (!offered) {
+        if (!TLS_REQUIRED(session->tls_level))
+            return 0;
+        smtp_site_fail(session->state, session->relay, "4.7.4",
+                       "TLS is required, but was not offered by host %s", session->namaddr);
+        return -1;
+    }
+    if (config->tls_ctx == NULL) {
+        if (!TLS_REQUIRED(session->tls_level))
+            return 0;
+        smtp_site_fail(session->state, session->relay, "4.7.5",
+                       "TLS is required, but our TLS engine is unavailable");
+        return -1;
+    }
+    return 1;
+}
+
+/* smtp_tls_handshake - the handshake and the certificate check */
+
+static int smtp_tls_handshake(SMTP_SESSION *session)
+{
+    SMTP_STATE *state = session->state;
+    SMTP_CONFIG *config = state->config;
+    SMTP_TLS_POLICY *policy = &session->policy;
+
+    session->doing = "performing the TLS handshake";
+    session->tls = tls_client_start(&(TLS_CLIENT_START_PROPS){
+        .ctx = config->tls_ctx,
+        .stream = session->stream,
+        .timeout = config->starttls_timeout,
+        .tls_level = session->tls_level,
+        .nexthop = state->dest.name,
+        .host = session->host,
+        .addr = session->addr,
+        .port = session->port,
+        .namaddr = session->relay,
+        .serverid = state->request->transport,
+        .helo = config->helo_name,
+        .sni = smtp_tls_policy_sni(policy, session->host, state->dest.name),
+        .protocols = policy->protocols,
+        .cipher_grade = policy->grade,
+        .cipher_exclusions = policy->exclusions,
+        .match = policy->match,
+        .tafile = policy->tafile,
+    });
+    if (session->tls == NULL) {
+        session->broken = true;
+        session->tls_failed = true;
+        smtp_site_fail(state, session->relay, "4.7.5", "Cannot start TLS: handshake failure");
+        return SMTP_FAIL;
+    }
+    if (TLS_MUST_MATCH(session->tls_level) && !TLS_CERT_IS_SECURED(session->tls)) {
+        smtp_site_fail(state, session->relay, "4.7.5", "Server certificate not verified");
+        return SMTP_FAIL;
+    }
+    /* What we knew before TLS is void: EHLO comes again. */
+    session->features = 0;
+    session->size_limit = 0;
+    return SMTP_OK;
+}
+
+/* smtp_starttls - STARTTLS, handshake, certificate check */
+
+int smtp_starttls(SMTP_SESSION *session)
+{
+    SMTP_CONFIG *config = session->state->config;
+    SMTP_RESP *resp = &session->resp;
+
+    session->doing = "sending STARTTLS";
+    if (smtp_chat_cmd(session, "STARTTLS") != SMTP_OK ||
+        smtp_chat_resp(session, config->helo_timeout) != SMTP_OK)
+        return SMTP_FAIL;
+    if (resp->code != 220) {
+        if (TLS_REQUIRED(session->tls_level)) {
+            smtp_site_fail(session->state, session->relay, "4.7.4",
+                           "TLS is required, but host %s refused to start TLS: %s",
+                           session->namaddr, vstring_str(resp->text));
+            return SMTP_FAIL;
+        }
+        if (resp->code / 100 == 4 || resp->code / 100 == 5)
+            return SMTP_OK; /* opportunistic: go on in plaintext */
+        session->tls_failed = true;
+        smtp_site_fail(session->state, session->relay, "4.7.5",
+                       "Cannot start TLS: unexpected reply to STARTTLS from host %s: %s",
+                       session->namaddr, vstring_str(resp->text));
+        return SMTP_FAIL;
+    }
+    /* Plaintext that came after the 220 must not be read as a reply inside TLS. */
+    if (vstream_peek(session->stream) > 0 && msg_verbose)
+        msg_info("%s: discarding %zu bytes of plaintext sent after the STARTTLS reply",
+                 session->namaddr, vstream_peek(session->stream));
+    vstream_purge(session->stream, VSTREAM_PURGE_BOTH);
+    return smtp_tls_handshake(session);
+}
+
+/* smtp_tls_wrapper - TLS before the greeting */
+
+int smtp_tls_wrapper(SMTP_SESSION *session)
+{
+    if (session->state->config->tls_ctx == NULL) {
+        smtp_site_fail(session->state, session->relay, "4.7.5",
+                       "TLS is required, but our TLS engine is unavailable");
+        return SMTP_FAIL;
+    }
+    if (session->tls_level < TLS_LEV_ENCRYPT)
+        session->tls_level = TLS_LEV_ENCRYPT;
+    return smtp_tls_handshake(session);
+}
+
+/* smtp_tls_end - end the TLS session */
+
+void smtp_tls_end(SMTP_SESSION *session, bool failure)
+{
+    if (session->tls == NULL)
+        return;
+    tls_client_stop(session->tls, session->stream, session->state->config->starttls_timeout,
+                    failure);
+    session->tls = NULL;
+}

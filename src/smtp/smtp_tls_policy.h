@@ -1,0 +1,70 @@
+/*
+ * smtp_tls_policy.h - the TLS security level and settings for one server
+ *
+ * The level comes from, in this order: smtp_tls_security_level (or, when
+ * it is empty, the legacy smtp_enforce_tls, smtp_tls_enforce_peername
+ * and smtp_use_tls); then smtp_tls_policy_maps, looked up with the next
+ * hop as written ("[host]:port" verbatim; a bare domain and then its
+ * parents as ".parent"), whose entry replaces it; or, only when
+ * smtp_tls_policy_maps is empty, the legacy smtp_tls_per_site table
+ * (next hop and server host name, NONE / MAY / MUST_NOPEERMATCH / MUST).
+ *
+ * A table value is "level [name=value ...]" with attributes separated by
+ * whitespace or commas: ciphers=, protocols=, exclude= and servername=
+ * at most once; match= (":"-separated names, or "|"-separated
+ * fingerprints at the fingerprint level) and tafile= (verify and secure)
+ * repeatable; connection_reuse= and enable_rpk= yes or no. Anything else
+ * - an unknown level or attribute, a duplicate, an attribute at a level
+ * where it means nothing, a bad value - makes the policy invalid, and so
+ * does a table lookup error: the mail is then deferred, never sent with
+ * a weaker policy.
+ */
+#ifndef SMTP_TLS_POLICY_H
+#define SMTP_TLS_POLICY_H
+
+#include <stdbool.h>
+
+#include "maps.h"
+#include "vstring.h"
+
+/* The main.cf side (strings owned by the CONFIG, maps by smtp.c). */
+typedef struct SMTP_TLS_CONFIG {
+    const char *security_level;         /* smtp_tls_security_level */
+    bool use_tls;                       /* smtp_use_tls */
+    bool enforce_tls;                   /* smtp_enforce_tls */
+    bool enforce_peername;              /* smtp_tls_enforce_peername */
+    MAPS *policy_maps;                  /* smtp_tls_policy_maps, NULL when empty */
+    MAPS *per_site;                     /* smtp_tls_per_site, NULL when empty */
+    const char *verify_cert_match;      /* smtp_tls_verify_cert_match */
+    const char *secure_cert_match;      /* smtp_tls_secure_cert_match */
+    const char *fingerprint_cert_match; /* smtp_tls_fingerprint_cert_match */
+    const char *trust_anchor_file;      /* smtp_tls_trust_anchor_file */
+    const char *servername;             /* smtp_tls_servername */
+} SMTP_TLS_CONFIG;
+
+/* The policy for one server. Strings are owned; NULL means "main.cf / by level". */
+typedef struct SMTP_TLS_POLICY {
+    int level;             /* TLS_LEV_*, or TLS_LEV_INVALID */
+    char *protocols;       /* protocols= */
+    char *grade;           /* ciphers= */
+    char *exclusions;      /* exclude= */
+    char *match;           /* match list in force ("|" or ":" separated), fingerprint and up */
+    char *tafile;          /* trust anchor files in force (space separated), verify and up */
+    char *servername;      /* servername= or smtp_tls_servername: name, "hostname", "nexthop" */
+    bool connection_reuse; /* connection_reuse= (accepted, not used) */
+    const char *error_dsn; /* invalid policy: "4.7.5" or "4.3.0" (static) */
+    char *error;           /* invalid policy: text for the deferral */
+} SMTP_TLS_POLICY;
+
+#define SMTP_TLS_POLICY_INVALID_TEXT "client TLS configuration problem"
+
+extern int smtp_tls_global_level(const SMTP_TLS_CONFIG *config, VSTRING *why);
+extern int smtp_tls_policy_parse(SMTP_TLS_POLICY *policy, const char *where, const char *value,
+                                 VSTRING *why);
+extern void smtp_tls_policy_find(SMTP_TLS_POLICY *policy, const SMTP_TLS_CONFIG *config,
+                                 const char *dest_key, const char *host);
+extern const char *smtp_tls_policy_sni(const SMTP_TLS_POLICY *policy, const char *host,
+                                       const char *nexthop);
+extern void smtp_tls_policy_free(SMTP_TLS_POLICY *policy);
+
+#endif

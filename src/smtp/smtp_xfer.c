@@ -1,0 +1,301 @@
+/*++
+ * NAME
+ *	smtp_xfer - one mail transaction: MAIL, RCPT, DATA
+ * SYNOPSIS
+ *	#include "smtp.h"
+ *
+ *	int	smtp_xfer(SMTP_SESSION *session);
+ * DESCRIPTION
+ *	smtp_xfer() sends the message to the open recipients of the
+ *	request. With PIPELINING, MAIL, the RCPTs and DATA go out in
+ *	batches and the replies are read in order; without it, one
+ *	command at a time, and no DATA when no recipient was accepted.
+ *	MAIL carries SIZE, BODY=8BITMIME (for 8bitmime content, when the
+ *	server offers it), and RET and ENVID when the server offers DSN;
+ *	RCPT then carries NOTIFY and ORCPT. A message larger than the
+ *	server's SIZE limit is bounced ("message size %lld exceeds size
+ *	limit %lld of server %s", 5.3.4) without MAIL.
+ *
+ *	Each reply is recorded as it comes: a MAIL failure for every open
+ *	recipient, a RCPT failure for its recipient, a DATA or end-of-data
+ *	failure, or the delivery, for the accepted ones.
+ *
+ *	It returns SMTP_OK when the session can end with QUIT, SMTP_FAIL
+ *	when it broke or the message could not be offered.
+ * DIAGNOSTICS
+ *	Recorded outcomes (smtp_trouble.c).
+ *--*/
+
+/* System library. */
+#include <string.h>
+#include <strings.h>
+
+/* Utility library. */
+#include "mymalloc.h"
+#include "vstring.h"
+
+/* Global library. */
+#include "addr_parse.h"
+#include "rec_type.h"
+
+/* Application-specific. */
+#include "smtp.h"
+
+#define SMTP_PIPELINE_BATCH 100 /* commands sent before reading their replies */
+
+/* One transaction in progress. */
+typedef struct SMTP_XFER {
+    SMTP_SESSION *session; /* not owned */
+    size_t *todo;          /* request indexes of the recipients to send, owned */
+    size_t count;          /* entries in todo */
+    size_t total;          /* commands: MAIL, count RCPTs, DATA */
+    size_t sent;           /* commands sent */
+    size_t read;           /* replies read */
+    size_t accepted;       /* recipients accepted */
+    bool mail_failed;      /* MAIL was refused */
+} SMTP_XFER;
+
+/* smtp_xfer_addr - an envelope address in SMTP form */
+
+static const char *smtp_xfer_addr(VSTRING *buf, const char *addr, bool quote)
+{
+    const char *at = strrchr(addr, '@');
+
+    if (!quote || *addr == 0)
+        return vstring_str(vstring_strcpy(buf, addr));
+    addr_quote_local(buf, addr, at ? (size_t)(at - addr) : strlen(addr));
+    if (at)
+        vstring_strcat(buf, at);
+    return vstring_str(buf);
+}
+
+/* smtp_xfer_mail - the MAIL command */
+
+static int smtp_xfer_mail(SMTP_XFER *xfer)
+{
+    SMTP_SESSION *session = xfer->session;
+    SMTP_STATE *state = session->state;
+    DELIVER_REQUEST *request = state->request;
+    VSTRING *cmd = vstring_alloc(100), *addr = vstring_alloc(100);
+    int status;
+
+    vstring_sprintf(cmd, "MAIL FROM:<%s>",
+                    smtp_xfer_addr(addr, request->sender, state->config->quote_rfc821_envelope));
+    if (session->features & SMTP_FEATURE_SIZE)
+        vstring_sprintf_append(cmd, " SIZE=%lld", state->size);
+    if ((session->features & SMTP_FEATURE_8BITMIME) && state->encoding &&
+        strcasecmp(state->encoding, "8bitmime") == 0)
+        vstring_strcat(cmd, " BODY=8BITMIME");
+    if (session->features & SMTP_FEATURE_DSN) {
+        if (request->dsn_ret)
+            vstring_strcat(cmd,
+                           request->dsn_ret == DELIVER_DSN_RET_FULL ? " RET=FULL" : " RET=HDRS");
+        if (*request->dsn_envid)
+            vstring_sprintf_append(cmd, " ENVID=%s", request->dsn_envid);
+    }
+    status = smtp_chat_cmd(session, "%s", vstring_str(cmd));
+    vstring_free(cmd);
+    vstring_free(addr);
+    return status;
+}
+
+/* smtp_xfer_rcpt - one RCPT command */
+
+static int smtp_xfer_rcpt(SMTP_XFER *xfer, size_t index)
+{
+    SMTP_SESSION *session = xfer->session;
+    DELIVER_RCPT *rcpt = session->state->request->rcpts + index;
+    VSTRING *cmd = vstring_alloc(100), *addr = vstring_alloc(100);
+    int status;
+
+    vstring_sprintf(
+        cmd, "RCPT TO:<%s>",
+        smtp_xfer_addr(addr, rcpt->address, session->state->config->quote_rfc821_envelope));
+    if (session->features & SMTP_FEATURE_DSN) {
+        if (rcpt->dsn_notify & REC_NOTIFY_NEVER)
+            vstring_strcat(cmd, " NOTIFY=NEVER");
+        else if (rcpt->dsn_notify)
+            vstring_sprintf_append(cmd, " NOTIFY=%s%s%s",
+                                   rcpt->dsn_notify & REC_NOTIFY_SUCCESS ? "SUCCESS," : "",
+                                   rcpt->dsn_notify & REC_NOTIFY_FAILURE ? "FAILURE," : "",
+                                   rcpt->dsn_notify & REC_NOTIFY_DELAY ? "DELAY," : "");
+        if (vstring_str(cmd)[VSTRING_LEN(cmd) - 1] == ',')
+            vstring_truncate(cmd, VSTRING_LEN(cmd) - 1);
+        if (rcpt->dsn_orcpt && *rcpt->dsn_orcpt)
+            vstring_sprintf_append(cmd, " ORCPT=%s", rcpt->dsn_orcpt);
+    }
+    status = smtp_chat_cmd(session, "%s", vstring_str(cmd));
+    vstring_free(cmd);
+    vstring_free(addr);
+    return status;
+}
+
+/* smtp_xfer_send - send command number n */
+
+static int smtp_xfer_send(SMTP_XFER *xfer, size_t n)
+{
+    SMTP_SESSION *session = xfer->session;
+
+    if (n == 0) {
+        session->doing = "sending MAIL FROM";
+        return smtp_xfer_mail(xfer);
+    }
+    if (n <= xfer->count) {
+        session->doing = "sending RCPT TO";
+        return smtp_xfer_rcpt(xfer, xfer->todo[n - 1]);
+    }
+    session->doing = "sending DATA command";
+    return smtp_chat_cmd(session, "DATA");
+}
+
+/* smtp_xfer_accepted_fail - the reply fails the accepted recipients */
+
+static void smtp_xfer_accepted_fail(SMTP_XFER *xfer, const char *command)
+{
+    SMTP_SESSION *session = xfer->session;
+
+    for (size_t i = 0; i < xfer->count; i++)
+        if (session->state->rcpts[xfer->todo[i]].status == SMTP_RCPT_ACCEPTED)
+            smtp_rcpt_fail(session, xfer->todo[i], command);
+}
+
+/* smtp_xfer_body - the message and the final reply */
+
+static int smtp_xfer_body(SMTP_XFER *xfer)
+{
+    SMTP_SESSION *session = xfer->session;
+    SMTP_CONFIG *config = session->state->config;
+
+    if (smtp_data_send(session) != SMTP_OK)
+        return SMTP_FAIL;
+    session->doing = "sending end of data -- message may be sent more than once";
+    if (smtp_chat_resp(session, config->data_done_timeout) != SMTP_OK)
+        return SMTP_FAIL;
+    if (session->resp.code / 100 != 2) {
+        smtp_xfer_accepted_fail(xfer, "end of DATA");
+        return SMTP_OK;
+    }
+    for (size_t i = 0; i < xfer->count; i++)
+        if (session->state->rcpts[xfer->todo[i]].status == SMTP_RCPT_ACCEPTED)
+            smtp_rcpt_sent(session, xfer->todo[i]);
+    return SMTP_OK;
+}
+
+/* smtp_xfer_data_reply - the reply to DATA */
+
+static int smtp_xfer_data_reply(SMTP_XFER *xfer)
+{
+    SMTP_SESSION *session = xfer->session;
+    SMTP_CONFIG *config = session->state->config;
+
+    if (xfer->mail_failed || xfer->accepted == 0) {
+        /* A server that takes DATA without recipients gets an empty message it will refuse. */
+        if (session->resp.code == 354) {
+            session->doing = "sending end of data -- message may be sent more than once";
+            if (smtp_chat_cmd(session, ".") != SMTP_OK ||
+                smtp_chat_resp(session, config->data_done_timeout) != SMTP_OK)
+                return SMTP_FAIL;
+        }
+        return SMTP_OK;
+    }
+    if (session->resp.code != 354) {
+        smtp_xfer_accepted_fail(xfer, "DATA");
+        return SMTP_OK;
+    }
+    return smtp_xfer_body(xfer);
+}
+
+/* smtp_xfer_reply - read and record the reply to command number n */
+
+static int smtp_xfer_reply(SMTP_XFER *xfer, size_t n)
+{
+    SMTP_SESSION *session = xfer->session;
+    SMTP_CONFIG *config = session->state->config;
+    int timeout = n == 0             ? config->mail_timeout
+                  : n <= xfer->count ? config->rcpt_timeout
+                                     : config->data_init_timeout;
+
+    session->doing = n == 0             ? "sending MAIL FROM"
+                     : n <= xfer->count ? "sending RCPT TO"
+                                        : "sending DATA command";
+    if (smtp_chat_resp(session, timeout) != SMTP_OK)
+        return SMTP_FAIL;
+    if (n == 0) {
+        if (session->resp.code / 100 != 2) {
+            smtp_resp_fail(session, "MAIL FROM");
+            xfer->mail_failed = true;
+        }
+    } else if (n <= xfer->count) {
+        size_t index = xfer->todo[n - 1];
+
+        if (xfer->mail_failed)
+            /* void: the recipients have their outcome */;
+        else if (session->resp.code / 100 == 2)
+            session->state->rcpts[index].status = SMTP_RCPT_ACCEPTED, xfer->accepted++;
+        else
+            smtp_rcpt_fail(session, index, "RCPT TO");
+    } else {
+        return smtp_xfer_data_reply(xfer);
+    }
+    return SMTP_OK;
+}
+
+/* smtp_xfer_todo - the recipients to send */
+
+static void smtp_xfer_todo(SMTP_XFER *xfer)
+{
+    SMTP_STATE *state = xfer->session->state;
+
+    xfer->todo = mymalloc((state->request->rcpt_count + 1) * sizeof(*xfer->todo));
+    for (size_t i = 0; i < state->request->rcpt_count; i++)
+        if (state->rcpts[i].status == SMTP_RCPT_PENDING)
+            xfer->todo[xfer->count++] = i;
+    xfer->total = xfer->count + 2;
+}
+
+/* smtp_xfer_run - send commands and read replies */
+
+static int smtp_xfer_run(SMTP_XFER *xfer)
+{
+    bool pipelining = (xfer->session->features & SMTP_FEATURE_PIPELINING) != 0;
+    size_t batch = pipelining ? SMTP_PIPELINE_BATCH : 1;
+
+    while (xfer->read < xfer->total) {
+        while (xfer->sent < xfer->total && xfer->sent - xfer->read < batch) {
+            /* Without pipelining, stop when nothing is left to send. */
+            if (!pipelining &&
+                (xfer->mail_failed || (xfer->sent == xfer->total - 1 && xfer->accepted == 0))) {
+                xfer->total = xfer->sent;
+                break;
+            }
+            if (smtp_xfer_send(xfer, xfer->sent) != SMTP_OK)
+                return SMTP_FAIL;
+            xfer->sent++;
+        }
+        if (xfer->read < xfer->sent && smtp_xfer_reply(xfer, xfer->read++) != SMTP_OK)
+            return SMTP_FAIL;
+    }
+    return SMTP_OK;
+}
+
+/* smtp_xfer - one transaction */
+
+int smtp_xfer(SMTP_SESSION *session)
+{
+    SMTP_STATE *state = session->state;
+    SMTP_XFER xfer = {.session = session};
+    int status;
+
+    state->conn_delay = (double)(deliver_time_now() - state->request->received_time) / 1e6;
+    if ((session->features & SMTP_FEATURE_SIZE) && session->size_limit > 0 &&
+        state->size > session->size_limit) {
+        smtp_site_fail(state, session->relay, "5.3.4",
+                       "message size %lld exceeds size limit %lld of server %s", state->size,
+                       session->size_limit, session->namaddr);
+        return SMTP_FAIL;
+    }
+    smtp_xfer_todo(&xfer);
+    status = xfer.count > 0 ? smtp_xfer_run(&xfer) : SMTP_OK;
+    myfree(xfer.todo);
+    return status;
+}

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+"""fake_smtpd - a scripted SMTP server for the SMTP client tests.
+
+Usage: fake_smtpd.py --port-file F --log F --mode MODE [--chain PEM]
+                     [--maildir DIR] [--count N] [--idle SECONDS]
+
+Listens on an ephemeral port of 127.0.0.1, writes the port number to the
+port file, and serves up to N connections (default: until idle for
+--idle seconds, default 60). Every line the client sends is appended to
+the log as "C: line", or "C[tls]: line" inside TLS; what the server does
+as "S: ...". Each accepted message goes to DIR/msg.N.
+
+Modes (what STARTTLS does; "plain" does not offer it):
+  plain       no STARTTLS in the EHLO reply
+  starttls    220 Ready to start TLS, then the handshake
+  inject      "220 Ready to start TLS" and a forged "250 forged" reply in
+              the same packet, then the handshake
+  break       220, then bytes that are not TLS, then close: the
+              handshake fails (later connections see a plaintext client)
+  reject454   454 4.7.0 TLS not available due to local problem
+  reply354    354 (a reply that is no success)
+  wrapper     TLS from the first byte (port 465 style)
+RCPT TO addresses that start with "reject" get 550 5.1.1, "defer" 450 4.2.0.
+"""
+
+import argparse
+import os
+import socket
+import ssl
+import sys
+
+
+class Conn:
+    """One client connection with a line reader that survives STARTTLS."""
+
+    def __init__(self, sock, log):
+        self.sock = sock
+        self.buf = b""
+        self.log = log
+        self.tls = False
+
+    def send(self, data):
+        self.log.write("S: " + data.decode(errors="replace").replace("\r\n", "\\r\\n") + "\n")
+        self.log.flush()
+        self.sock.sendall(data)
+
+    def line(self):
+        while b"\n" not in self.buf:
+            chunk = self.sock.recv(4096)
+            if not chunk:
+                return None
+            self.buf += chunk
+        line, self.buf = self.buf.split(b"\n", 1)
+        text = line.rstrip(b"\r").decode(errors="replace")
+        self.log.write(("C[tls]: " if self.tls else "C: ") + text + "\n")
+        self.log.flush()
+        return text
+
+    def start_tls(self, ctx):
+        self.buf = b""  # plaintext pipelined after STARTTLS is discarded
+        self.sock = ctx.wrap_socket(self.sock, server_side=True)
+        self.tls = True
+        self.log.write("S: TLS established %s\n" % self.sock.version())
+        self.log.flush()
+
+
+def ehlo_reply(conn, mode):
+    lines = ["mail.example.com", "PIPELINING", "SIZE 10240000", "8BITMIME"]
+    if mode not in ("plain", "wrapper") and not conn.tls:
+        lines.append("STARTTLS")
+    text = "".join("250-%s\r\n" % l for l in lines[:-1]) + "250 %s\r\n" % lines[-1]
+    conn.send(text.encode())
+
+
+def starttls(conn, mode, ctx):
+    """Returns False when the connection must end."""
+    if mode == "reject454":
+        conn.send(b"454 4.7.0 TLS not available due to local problem\r\n")
+        return True
+    if mode == "reply354":
+        conn.send(b"354 go ahead\r\n")
+        return True
+    if mode == "inject":
+        conn.send(b"220 Ready to start TLS\r\n250 forged\r\n")
+    else:
+        conn.send(b"220 2.0.0 Ready to start TLS\r\n")
+    if mode == "break":
+        conn.send(b"this is not a TLS handshake\r\n")
+        return False
+    try:
+        conn.start_tls(ctx)
+    except (ssl.SSLError, OSError) as err:
+        conn.log.write("S: handshake failed: %s\n" % err)
+        return False
+    return True
+
+
+def data(conn, args, state):
+    conn.send(b"354 End data with <CR><LF>.<CR><LF>\r\n")
+    body = []
+    while True:
+        line = conn.line()
+        if line is None:
+            return False
+        if line == ".":
+            break
+        body.append(line[1:] if line.startswith(".") else line)
+    state["count"] += 1
+    if args.maildir:
+        path = os.path.join(args.maildir, "msg.%d" % state["count"])
+        with open(path, "w") as f:
+            f.write("X-Fake-TLS: %s\n" % ("yes" if conn.tls else "no"))
+            f.write("\n".join(body) + "\n")
+    conn.send(b"250 2.0.0 Ok: queued as FAKE%d\r\n" % state["count"])
+    return True
+
+
+def rcpt(conn, line):
+    addr = line[8:].strip().lstrip("<")
+    if addr.startswith("reject"):
+        conn.send(b"550 5.1.1 <%s>: Recipient address rejected\r\n" % addr.split(">")[0].encode())
+    elif addr.startswith("defer"):
+        conn.send(b"450 4.2.0 <%s>: Recipient address deferred\r\n" % addr.split(">")[0].encode())
+    else:
+        conn.send(b"250 2.1.5 Ok\r\n")
+
+
+def session(conn, args, ctx, state):
+    if args.mode == "wrapper":
+        try:
+            conn.start_tls(ctx)
+        except (ssl.SSLError, OSError) as err:
+            conn.log.write("S: handshake failed: %s\n" % err)
+            return
+    conn.send(b"220 mail.example.com ESMTP fake\r\n")
+    while True:
+        line = conn.line()
+        if line is None:
+            return
+        verb = line.split(" ", 1)[0].upper()
+        if verb == "EHLO":
+            ehlo_reply(conn, args.mode)
+        elif verb == "HELO":
+            conn.send(b"250 mail.example.com\r\n")
+        elif verb == "STARTTLS" and args.mode not in ("plain", "wrapper") and not conn.tls:
+            if not starttls(conn, args.mode, ctx):
+                return
+        elif verb == "MAIL":
+            conn.send(b"250 2.1.0 Ok\r\n")
+        elif verb == "RCPT":
+            rcpt(conn, line)
+        elif verb == "DATA":
+            if not data(conn, args, state):
+                return
+        elif verb == "RSET" or verb == "NOOP":
+            conn.send(b"250 2.0.0 Ok\r\n")
+        elif verb == "QUIT":
+            conn.send(b"221 2.0.0 Bye\r\n")
+            return
+        else:
+            conn.send(b"502 5.5.2 Error: command not recognized\r\n")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port-file", required=True)
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--mode", default="starttls")
+    parser.add_argument("--chain")
+    parser.add_argument("--maildir")
+    parser.add_argument("--count", type=int, default=0)
+    parser.add_argument("--idle", type=float, default=60)
+    args = parser.parse_args()
+
+    ctx = None
+    if args.chain:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(args.chain)
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(args.idle)
+    with open(args.port_file + ".tmp", "w") as f:
+        f.write("%d\n" % listener.getsockname()[1])
+    os.rename(args.port_file + ".tmp", args.port_file)
+    state = {"count": 0}
+    served = 0
+    with open(args.log, "a") as log:
+        while args.count == 0 or served < args.count:
+            try:
+                sock, _ = listener.accept()
+            except socket.timeout:
+                break
+            sock.settimeout(30)
+            log.write("S: connection %d\n" % (served + 1))
+            try:
+                session(Conn(sock, log), args, ctx, state)
+            except (OSError, ssl.SSLError) as err:
+                log.write("S: connection error: %s\n" % err)
+            finally:
+                sock.close()
+            served += 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
