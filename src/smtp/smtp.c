@@ -92,6 +92,7 @@ static SMTP_STATE *smtp_state_alloc(DELIVER_REQUEST *request, VSTRING *why)
 
     state->config = &smtp_config;
     state->request = request;
+    state->site_reason = vstring_alloc(100);
     state->rcpts = mycalloc(request->rcpt_count, sizeof(*state->rcpts));
     for (size_t i = 0; i < request->rcpt_count; i++)
         if (!deliver_rcpt_pending(request, i))
@@ -117,6 +118,7 @@ static void smtp_state_free(SMTP_STATE *state)
         myfree(state->rcpts[i].relay);
     }
     myfree(state->rcpts);
+    vstring_free(state->site_reason);
     if (state->dest.name)
         smtp_nexthop_free(&state->dest);
     myfree(state);
@@ -131,12 +133,18 @@ static void smtp_service(MAIL_SERVER *server, VSTREAM *client)
     SMTP_STATE *state;
 
     if ((request = deliver_request_receive(client, why)) != NULL) {
+        int status = SMTP_DELIVER_DONE;
+
         state = smtp_state_alloc(request, why);
         if (state->dest.name)
-            smtp_deliver(state);
+            status = smtp_deliver(state);
         smtp_rcpt_finish(state);
+        vstring_strcpy(why, vstring_str(state->site_reason));
         smtp_state_free(state);
-        (void)deliver_request_finish(request);
+        if (status == SMTP_DELIVER_DEAD)
+            (void)deliver_request_finish_dead(request, vstring_str(why));
+        else
+            (void)deliver_request_finish(request);
     }
     vstring_free(why);
 }

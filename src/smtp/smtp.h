@@ -82,8 +82,8 @@ typedef struct SMTP_STATE {
     SMTP_RCPT *rcpts;         /* one per request recipient, owned */
     long long size;           /* message content size */
     const char *encoding;     /* message encoding attribute, or NULL */
-    bool final_server;        /* no server after the current one */
-    long long start_time;     /* when this request started, microseconds */
+    bool reached_xfer;        /* some server got as far as MAIL FROM */
+    VSTRING *site_reason;     /* the last failure of a server as a whole, owned */
     double conn_delay;        /* connection set-up seconds, for delays= */
 } SMTP_STATE;
 
@@ -128,7 +128,10 @@ typedef struct SMTP_SESSION {
 #define SMTP_FAIL (-1) /* this server failed; the reason is recorded */
 
 /* smtp_connect.c */
-extern void smtp_deliver(SMTP_STATE *state);
+extern int smtp_deliver(SMTP_STATE *state);
+
+#define SMTP_DELIVER_DONE 0 /* recipients have their outcomes */
+#define SMTP_DELIVER_DEAD 1 /* no server was usable: the next hop is unusable for now */
 
 /* smtp_proto.c */
 extern int smtp_session_run(SMTP_SESSION *session);

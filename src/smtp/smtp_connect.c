@@ -22,7 +22,10 @@
  *	the handshake fails and the message has waited at least
  *	minimal_backoff_time, the same address is tried once more with TLS
  *	disabled, and that is logged. Recipients still open at the end are
- *	deferred with their last reason.
+ *	deferred with their last reason. The result is SMTP_DELIVER_DEAD
+ *	when servers were tried but none got as far as MAIL FROM (the
+ *	caller tells qmgr that the next hop is unusable for now), else
+ *	SMTP_DELIVER_DONE.
  * DIAGNOSTICS
  *	Connection failures and the plaintext retry are logged.
  *--*/
@@ -222,19 +225,22 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
 
 /* smtp_deliver - one request */
 
-void smtp_deliver(SMTP_STATE *state)
+int smtp_deliver(SMTP_STATE *state)
 {
     SMTP_ADDR_LIST list = {0};
     int sessions = 0;
+    bool dead = false;
 
     if (smtp_addresses(state, &list) == 0) {
         for (size_t i = 0; i < list.count && smtp_rcpt_pending(state) > 0; i++) {
-            state->final_server = i + 1 == list.count;
             if (smtp_try_addr(state, list.addr + i) == 0 && state->config->mx_session_limit > 0 &&
                 ++sessions >= state->config->mx_session_limit)
                 break;
         }
     }
+    /* Servers were tried, none got as far as MAIL, and recipients are left. */
+    dead = list.count > 0 && !state->reached_xfer && smtp_rcpt_pending(state) > 0;
     smtp_addr_free(&list);
     smtp_rcpt_finish(state);
+    return dead ? SMTP_DELIVER_DEAD : SMTP_DELIVER_DONE;
 }

@@ -22,7 +22,8 @@
  *
  *	smtp_site_fail() records a failure that concerns every open
  *	recipient (a server that cannot be reached, refuses to talk, or
- *	fails the TLS policy). relay is "host[addr]:port" or NULL.
+ *	fails the TLS policy), and keeps its text in state->site_reason.
+ *	relay is "host[addr]:port" or NULL.
  *
  *	smtp_resp_fail() records the server's reply in session->resp as
  *	the failure of every open recipient ("host %s said: %s (in reply
@@ -94,6 +95,7 @@ void smtp_site_fail(SMTP_STATE *state, const char *relay, const char *dsn, const
     vstring_vsprintf_append(reason, format, ap);
     va_end(ap);
     status.reason = vstring_str(reason);
+    vstring_strcpy(state->site_reason, vstring_str(reason));
     for (size_t i = 0; i < state->request->rcpt_count; i++)
         if (smtp_rcpt_open(state->rcpts + i))
             smtp_outcome(state, i, &status);

@@ -287,6 +287,7 @@ int smtp_xfer(SMTP_SESSION *session)
     int status;
 
     state->conn_delay = (double)(deliver_time_now() - state->request->received_time) / 1e6;
+    state->reached_xfer = true;
     if ((session->features & SMTP_FEATURE_SIZE) && session->size_limit > 0 &&
         state->size > session->size_limit) {
         smtp_site_fail(state, session->relay, "5.3.4",

@@ -19,7 +19,7 @@
  *	    rcpt=ADDRESS outcome=sent|bounced|deferred|done dsn=D
  *		relay=R reason=TEXT
  *
- *	then "end status=N" and "queue_id=ID". The agent's standard error
+ *	then "end status=N [reason]" (DELIVER_STAT_*) and "queue_id=ID". The agent's standard error
  *	goes to ours. With -r the message is removed afterwards.
  * DIAGNOSTICS
  *	Exit status 1 on usage errors, a queue file that cannot be made,
@@ -190,12 +190,12 @@ static const char *outcome_name(int outcome)
 static int converse(VSTREAM *stream, DELIVER_REQUEST *request)
 {
     VSTRING *why = vstring_alloc(100);
-    int status;
+    int status, end_status = -1;
 
     if (deliver_request_send(stream, request) < 0 ||
         attr_hello_expect(stream, DELIVER_PROTOCOL, DELIVER_PROTOCOL_VERSION, NULL) < 0)
         msg_fatal("cannot talk to the delivery agent");
-    while ((status = deliver_result_read(stream, request, why)) == DELIVER_READ_RCPT)
+    while ((status = deliver_result_read(stream, request, &end_status, why)) == DELIVER_READ_RCPT)
         /* void */;
     for (size_t i = 0; i < request->rcpt_count; i++) {
         const DELIVER_RCPT *rcpt = request->rcpts + i;
@@ -204,7 +204,7 @@ static int converse(VSTREAM *stream, DELIVER_REQUEST *request)
                outcome_name(rcpt->outcome), rcpt->dsn ? rcpt->dsn : "",
                rcpt->relay ? rcpt->relay : "", rcpt->reason ? rcpt->reason : "");
     }
-    printf("end status=%d%s%s\n", status, VSTRING_LEN(why) ? " " : "", vstring_str(why));
+    printf("end status=%d%s%s\n", end_status, VSTRING_LEN(why) ? " " : "", vstring_str(why));
     vstring_free(why);
     return status == DELIVER_READ_END ? 0 : 1;
 }

@@ -207,3 +207,4 @@ config
 deliver "[127.0.0.1]:$free" rcpt@example.com
 has "refused: deferred" "outcome=deferred dsn=4.4.1" "$out"
 has "refused: logged" "connect to 127.0.0.1[127.0.0.1]:$free: Connection refused" "$out"
+has "refused: the next hop is reported unusable" "end status=1 connect to 127.0.0.1[127.0.0.1]:$free: Connection refused" "$out"
