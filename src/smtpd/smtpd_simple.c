@@ -97,9 +97,13 @@ int smtp_proceed_vrfy(SMTPD_STATE *state, char *args)
 
 /* smtpd_sasl_offered - may EHLO announce AUTH? */
 
-bool smtpd_sasl_offered(const SMTPD_STATE *unused_state)
+bool smtpd_sasl_offered(const SMTPD_STATE *state)
 {
-    return false;
+    /* XXX There is no SASL back-end yet, so nothing can be offered. */
+    bool sasl_ready = false;
+
+    return sasl_ready && !state->stand_alone &&
+           (!state->cfg->tls_auth_only || SMTPD_TLS_ACTIVE(state));
 }
 
 /* smtp_check_auth - AUTH before SASL exists */
