@@ -251,6 +251,23 @@ check "the listeners are closed"
 grep -q "terminating on signal 15" "$INSTANCE_LOG"
 check "master logs its end"
 
+# kill -9 of master: its children leave, and the instance starts again.
+instance_start
+check "postfix start after a stop"
+hello=$(greet "$p_busy")
+cpid=$(field "$hello" pid)
+kill -9 "$INSTANCE_MASTER_PID"
+[ -n "$cpid" ] && instance_wait_gone "$cpid" 5
+check "the children of a killed master exit"
+out=$(instance_postfix status 2>&1)
+[ $? -ne 0 ] && grep -q "not running" <<<"$out"
+check "a killed master does not count as running"
+instance_start && [ -n "$(greet "$p_busy")" ]
+check "the instance starts again after master was killed"
+instance_postfix stop >/dev/null 2>&1
+[ -z "$(instance_procs)" ]
+check "and stops again without leftovers"
+
 if [ "$failures" -gt 0 ]; then
     echo "# the end of $INSTANCE_LOG:"
     tail -n 40 "$INSTANCE_LOG" | sed 's/^/#   /'
