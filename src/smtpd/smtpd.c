@@ -23,6 +23,11 @@
  *	that does not start with a letter, a header "Label:") end the
  *	session at once with 221.
  *
+ *	A client that smtpd_client_restrictions refuse at connect time
+ *	(smtpd_delay_reject = no) gets the rejection instead of the greeting,
+ *	and "503 5.7.0 Error: access denied for host[addr]" for everything
+ *	but QUIT.
+ *
  *	The session's way out is always the same: a "lost connection after
  *	CMD", "timeout after CMD" (with "421 4.4.2 host Error: timeout
  *	exceeded" to the client) or nothing, then the TLS shutdown, then the
@@ -131,6 +136,10 @@ static char *smtpd_split(char *line, char **out_args)
 
 static int smtpd_run(SMTPD_STATE *state, const SMTPD_CMD *cmd, char *args)
 {
+    if (state->client_reject && cmd->proceed != smtp_proceed_quit) {
+        smtpd_reply(state, "503 5.7.0 Error: access denied for %s", state->namaddr);
+        return -1;
+    }
     if (!(cmd->flags & SMTPD_CMD_FLAG_PRE_TLS) && smtpd_starttls_required(state)) {
         smtpd_reply(state, "530 5.7.0 Must issue a STARTTLS command first");
         return -1;
@@ -270,7 +279,6 @@ static int smtpd_session_start(SMTPD_STATE *state)
     state->bare_lf_strict = !match_list_addr(cfg->bare_lf_exclusions, state->addr);
     if (cfg->tls_wrappermode && !state->stand_alone && smtpd_starttls_wrapper(state) < 0)
         return -1;
-    smtpd_policy_connect(state);
     return 0;
 }
 
@@ -279,7 +287,8 @@ static int smtpd_session_start(SMTPD_STATE *state)
 void smtpd_session(SMTPD_STATE *state)
 {
     if (smtpd_session_start(state) == 0) {
-        smtpd_reply(state, "220 %s", state->cfg->banner);
+        if (smtpd_policy_connect(state) == 0)
+            smtpd_reply(state, "220 %s", state->cfg->banner);
         while (state->end == SMTPD_END_NONE && smtpd_read_command(state) == 0) {
             smtpd_dispatch(state);
             smtpd_error_limit(state);

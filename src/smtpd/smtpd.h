@@ -95,7 +95,7 @@ typedef struct SMTPD_STATE {
     int ehlo_discard;     /* SMTPD_EHLO_* hidden from this client */
 
     /* Early policy results when smtpd_delay_reject = no. */
-    char *client_reject; /* reply that every MAIL/RCPT gets, owned, or NULL */
+    char *client_reject; /* the connect-time rejection, owned, or NULL */
     char *helo_reject;   /* likewise for the HELO restrictions */
 
     /* The mail transaction. */

@@ -48,7 +48,7 @@ extern int smtp_check_auth(SMTPD_STATE *state, char *args);
 extern bool smtpd_sasl_offered(const SMTPD_STATE *state);
 
 /* smtpd_policy.c */
-extern void smtpd_policy_connect(SMTPD_STATE *state);
+extern int smtpd_policy_connect(SMTPD_STATE *state);
 extern int smtpd_policy_helo(SMTPD_STATE *state, const char *helo);
 extern int smtpd_policy_mail(SMTPD_STATE *state);
 extern int smtpd_policy_rcpt(SMTPD_STATE *state, const char *rcpt);

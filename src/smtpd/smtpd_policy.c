@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	#include "smtpd_cmd.h"
  *
- *	void	smtpd_policy_connect(SMTPD_STATE *state);
+ *	int	smtpd_policy_connect(SMTPD_STATE *state);
  *	int	smtpd_policy_helo(SMTPD_STATE *state, const char *helo);
  *	int	smtpd_policy_mail(SMTPD_STATE *state);
  *	int	smtpd_policy_rcpt(SMTPD_STATE *state, const char *rcpt);
@@ -18,9 +18,12 @@
  *
  *	With smtpd_delay_reject = yes (the default) the client, HELO and
  *	sender restrictions wait until RCPT; otherwise the client
- *	restrictions run at connect time (smtpd_policy_connect() keeps the
- *	verdict, which MAIL and RCPT then get), the HELO restrictions at
- *	HELO/EHLO and the sender restrictions at MAIL.
+ *	restrictions run at connect time, the HELO restrictions at HELO/EHLO
+ *	and the sender restrictions at MAIL. smtpd_policy_connect() returns
+ *	-1 after it sent a rejection instead of the greeting; the session
+ *	then remembers the client as refused (state->client_reject) and
+ *	answers every command but QUIT with "503 5.7.0 Error: access denied
+ *	for host[addr]".
  *
  *	A stand-alone session (sendmail -bs as an ordinary user) has no
  *	access policy: everything is permitted, as the user could submit
@@ -91,16 +94,18 @@ static int smtpd_policy_refuse(SMTPD_STATE *state, const char *reply, const char
 
 /* smtpd_policy_connect - client restrictions at connect time */
 
-void smtpd_policy_connect(SMTPD_STATE *state)
+int smtpd_policy_connect(SMTPD_STATE *state)
 {
     SMTPD_CHECKS *checks = smtpd_policy_active(state);
     SMTPD_CHECK_FACTS facts;
 
     if (checks == NULL || state->cfg->delay_reject)
-        return;
+        return 0;
     smtpd_policy_facts(state, &facts, NULL, NULL);
-    if (smtpd_check_stage(checks, SMTPD_STAGE_CLIENT, &facts, state->verdict) == SMTPD_CHECK_REJECT)
-        state->client_reject = mystrdup(vstring_str(state->verdict));
+    if (smtpd_check_stage(checks, SMTPD_STAGE_CLIENT, &facts, state->verdict) != SMTPD_CHECK_REJECT)
+        return 0;
+    state->client_reject = mystrdup(vstring_str(state->verdict));
+    return smtpd_policy_refuse(state, state->client_reject, NULL);
 }
 
 /* smtpd_policy_helo - HELO restrictions unless delayed */
@@ -128,8 +133,6 @@ int smtpd_policy_mail(SMTPD_STATE *state)
 
     if (checks == NULL || state->cfg->delay_reject)
         return 0;
-    if (state->client_reject)
-        return smtpd_policy_refuse(state, state->client_reject, NULL);
     smtpd_policy_facts(state, &facts, state->args.address, NULL);
     if (smtpd_check_stage(checks, SMTPD_STAGE_SENDER, &facts, state->verdict) != SMTPD_CHECK_REJECT)
         return 0;
@@ -145,8 +148,6 @@ int smtpd_policy_rcpt(SMTPD_STATE *state, const char *rcpt)
 
     if (checks == NULL)
         return 0;
-    if (state->client_reject)
-        return smtpd_policy_refuse(state, state->client_reject, rcpt);
     smtpd_policy_facts(state, &facts, state->sender, rcpt);
     if (smtpd_check_rcpt(checks, state->cfg->delay_reject, &facts, state->verdict) !=
         SMTPD_CHECK_REJECT)

@@ -124,16 +124,32 @@ t.ok(re.search(r"disconnect from localhost\[127\.0\.0\.1\] helo=0/1 ehlo=1 start
 
 # --- Restrictions, VRFY switch, early rejection ---
 open(conf + "/access", "w").write("127.0.0.1 REJECT go away\n")
-s = session("smtpd_delay_reject=no", "smtpd_client_restrictions=check_client_access texthash:"
-            + conf + "/access", "disable_vrfy_command=yes")
-t.reply(s.cmd("EHLO client.test"), 250, "early client reject still greets")
+s = session("disable_vrfy_command=yes")
 t.reply(s.cmd("VRFY postmaster"), 502, "VRFY disabled", "VRFY command is disabled")
-t.reply(s.cmd("MAIL FROM:<a@b.test>"), 554, "client rejected at MAIL",
-        r"^554 5\.7\.1 <localhost\[127\.0\.0\.1\]>: Client host rejected: go away$")
 s.cmd("QUIT")
+finish(s, "VRFY session")
+s = Session.spawn([smtpd, "-S", "-c", conf, "-o", "smtpd_delay_reject=no", "-o",
+                   "smtpd_client_restrictions=check_client_access texthash:" + conf + "/access"])
+t.reply(s.reply(), 554, "client rejected instead of the greeting",
+        r"^554 5\.7\.1 <localhost\[127\.0\.0\.1\]>: Client host rejected: go away$")
+t.reply(s.cmd("EHLO client.test"), 503, "refused client: every command refused",
+        r"^503 5\.7\.0 Error: access denied for localhost\[127\.0\.0\.1\]$")
+t.reply(s.cmd("QUIT"), 221, "refused client: QUIT")
 finish(s, "early reject session")
-t.ok("NOQUEUE: reject: MAIL from localhost[127.0.0.1]: 554 5.7.1 <localhost[127.0.0.1]>: Client "
-     "host rejected: go away; from=<a@b.test> proto=ESMTP helo=<client.test>" in log(),
+t.ok("NOQUEUE: reject: CONNECT from localhost[127.0.0.1]: 554 5.7.1 <localhost[127.0.0.1]>: Client "
+     "host rejected: go away; proto=SMTP" in log(), "CONNECT reject log line")
+
+s = session("smtpd_delay_reject=no",
+            "smtpd_sender_restrictions=check_sender_access inline:{{ spam@b.test = REJECT }}",
+            "smtpd_helo_restrictions=reject_non_fqdn_helo_hostname")
+t.reply(s.cmd("EHLO localhost"), 504, "HELO restriction at EHLO", "need fully-qualified hostname")
+t.reply(s.cmd("EHLO client.test"), 250, "EHLO with a good name")
+t.reply(s.cmd("MAIL FROM:<spam@b.test>"), 554, "sender restriction at MAIL",
+        r"^554 5\.7\.1 <spam@b\.test>: Sender address rejected: Access denied$")
+s.cmd("QUIT")
+finish(s, "early sender reject session")
+t.ok("NOQUEUE: reject: MAIL from localhost[127.0.0.1]: 554 5.7.1 <spam@b.test>: Sender address "
+     "rejected: Access denied; from=<spam@b.test> proto=ESMTP helo=<client.test>" in log(),
      "MAIL reject log line")
 
 # --- Timeouts, lost connections, error limits, non-SMTP ---
