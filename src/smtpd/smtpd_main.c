@@ -20,8 +20,9 @@
  *	With -S the process serves standard input. Run by anybody other
  *	than mail_owner or root, that is the stand-alone mode of
  *	"sendmail -bs": no access restrictions, no TLS (no key is read, no
- *	cache touched, nothing logged about TLS), and mail goes into the
- *	maildrop queue for pickup. Run as mail_owner or root, it is an
+ *	cache touched, nothing logged about TLS), log lines go to the
+ *	maillog only (not to the user's standard error), and mail goes into
+ *	the maildrop queue for pickup. Run as mail_owner or root, it is an
  *	ordinary session on an inherited connection.
  * DIAGNOSTICS
  *	Fatal: configuration errors, naming the parameter.
@@ -62,7 +63,12 @@ static bool smtpd_stand_alone(MAIL_SERVER *server)
 
 static void smtpd_pre_jail(MAIL_SERVER *server)
 {
-    smtpd_cfg = smtpd_config_init(server->config, server->service, smtpd_stand_alone(server));
+    bool stand_alone = smtpd_stand_alone(server);
+
+    /* The user of "sendmail -bs" sees the SMTP dialogue, not our log. */
+    if (stand_alone)
+        msg_stderr_enable(0);
+    smtpd_cfg = smtpd_config_init(server->config, server->service, stand_alone);
 }
 
 /* smtpd_service - one client */

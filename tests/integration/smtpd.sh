@@ -122,6 +122,20 @@ t.ok(re.search(r"disconnect from localhost\[127\.0\.0\.1\] helo=0/1 ehlo=1 start
                r"commands=12/28", text), "disconnect line counts",
      [l for l in text.splitlines() if "disconnect" in l][-1:])
 
+# --- Discarded EHLO keywords ---
+s = session("smtpd_discard_ehlo_keywords=vrfy, enhancedstatuscodes, dsn")
+code, lines = s.cmd("EHLO client.test")
+keywords = [l[4:] for l in lines[1:]]
+t.ok(keywords == ["PIPELINING", "SIZE 10240000", "8BITMIME"], "discarded EHLO keywords", repr(keywords))
+t.reply(s.cmd("NOOP"), 250, "no enhanced status code once discarded", r"^250 Ok$")
+t.reply(s.cmd("VRFY postmaster"), 502, "discarded VRFY is refused")
+s.cmd("MAIL FROM:<a@b.test>")
+t.reply(s.cmd("RCPT TO:<u@example.test> NOTIFY=NEVER"), 501, "discarded DSN is refused",
+        r"^501 DSN support is disabled$")
+s.cmd("QUIT")
+finish(s, "discard session")
+t.ok("discarding EHLO keywords: vrfy enhancedstatuscodes dsn" in log(), "discard log line")
+
 # --- Restrictions, VRFY switch, early rejection ---
 open(conf + "/access", "w").write("127.0.0.1 REJECT go away\n")
 s = session("disable_vrfy_command=yes")

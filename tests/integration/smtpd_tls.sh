@@ -13,7 +13,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 instance_create
 conf=$INSTANCE_CONF
-read -r p_may p_enc p_wrap p_bad p_req <<<"$(free_port 5 | tr '\n' ' ')"
+read -r p_may p_enc p_wrap p_bad p_req p_reqmay <<<"$(free_port 6 | tr '\n' ' ')"
 
 # Certificates: a CA, the server, a client signed by the CA, a self-signed client.
 cert() { # name subject [ca]
@@ -60,22 +60,23 @@ instance_master_cf \
     "127.0.0.1:$p_enc inet n - n - - smtpd -o smtpd_tls_security_level=encrypt" \
     "127.0.0.1:$p_wrap inet n - n - - smtpd -o smtpd_tls_wrappermode=yes" \
     "127.0.0.1:$p_bad inet n - n - - smtpd -o smtpd_tls_key_file=$conf/rootonly.key" \
-    "127.0.0.1:$p_req inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_tls_req_ccert=yes"
-if ! instance_start || ! instance_wait_port "$p_req"; then
+    "127.0.0.1:$p_req inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_tls_req_ccert=yes" \
+    "127.0.0.1:$p_reqmay inet n - n - - smtpd -o smtpd_tls_req_ccert=yes"
+if ! instance_start || ! instance_wait_port "$p_req" || ! instance_wait_port "$p_reqmay"; then
     echo "not ok - instance starts"
     instance_log
     exit 1
 fi
 echo "ok - instance starts"
 
-CONF=$conf QUEUE=$INSTANCE_QUEUE MAILLOG=$INSTANCE_LOG P_MAY=$p_may P_ENC=$p_enc P_WRAP=$p_wrap P_BAD=$p_bad \
+CONF=$conf QUEUE=$INSTANCE_QUEUE MAILLOG=$INSTANCE_LOG P_REQMAY=$p_reqmay P_MAY=$p_may P_ENC=$p_enc P_WRAP=$p_wrap P_BAD=$p_bad \
     P_REQ=$p_req PYTHONPATH=$top/tests/integration/lib python3 - <<'EOF'
 import glob, os, re, ssl, sys, time
 from smtp_session import Session, Checks, wait_for, queue_records, queue_content
 
 t = Checks()
 conf, maillog, queue = os.environ["CONF"], os.environ["MAILLOG"], os.environ["QUEUE"]
-port = {k: int(os.environ["P_" + k.upper()]) for k in ("may", "enc", "wrap", "bad", "req")}
+port = {k: int(os.environ["P_" + k.upper()]) for k in ("may", "enc", "wrap", "bad", "req", "reqmay")}
 
 def log():
     with open(maillog, errors="replace") as f:
@@ -260,6 +261,15 @@ t.reply(s.cmd("EHLO client.test"), 421, "req_ccert: refused after one more comma
 s.close()
 t.ok(wait_for(lambda: "NOQUEUE: abort: TLS from localhost[127.0.0.1]: No client certificate "
               "presented" in log()), "req_ccert: abort log line")
+s = connect("reqmay")
+ehlo_keywords(s)
+starttls(s, "req_ccert at level may")
+t.reply(s.cmd("EHLO client.test"), 250, "req_ccert at level may: no certificate needed")
+s.cmd("QUIT")
+s.close()
+t.ok(wait_for(lambda: "smtpd_tls_req_ccert = yes has effect only with smtpd_tls_security_level = "
+              "encrypt: treated as smtpd_tls_ask_ccert = yes" in log()),
+     "req_ccert at level may: treated as ask_ccert, with a log line")
 s = connect("req")
 ehlo_keywords(s)
 starttls(s, "req_ccert with a CA-signed certificate", "client")
@@ -316,6 +326,9 @@ out=$(printf 'EHLO client.test\r\nMAIL FROM:<me@client.test>\r\nRCPT TO:<user@ma
     instance_run timeout 10 "$top/bin/sendmail" -C "$bs_conf" -bs 2>&1)
 if grep -q STARTTLS <<<"$out"; then echo "not ok - sendmail -bs: no STARTTLS: $out"; status=1; else
     echo "ok - sendmail -bs: no STARTTLS"
+fi
+if grep -q 'connect from\|warning' <<<"$out"; then echo "not ok - sendmail -bs: no log on stderr: $out"; status=1; else
+    echo "ok - sendmail -bs: no log on stderr"
 fi
 if grep -q '^250 2.0.0 Ok: queued as' <<<"$out"; then echo "ok - sendmail -bs: accepted"; else
     echo "not ok - sendmail -bs: accepted: $out"
