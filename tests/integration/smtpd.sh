@@ -286,6 +286,16 @@ t.reply(s.reply(), 550, "bare LF in content rejected", "bare <LF> received")
 finish(s, "bare LF content session")
 t.ok(maildrop() == [], "nothing queued after a bare LF rejection")
 
+s = standalone("smtpd_recipient_limit=2")
+s.cmd("EHLO client.test")
+s.cmd("MAIL FROM:<me@example.test>")
+got = [s.cmd("RCPT TO:<u%d@example.test>" % i)[0] for i in range(3)]
+t.ok(got == [250, 250, 452], "smtpd_recipient_limit", repr(got))
+t.reply(s.cmd("RCPT TO:<u9@example.test>"), 452, "over the limit", r"^452 4\.5\.3 Error: too many recipients$")
+s.cmd("QUIT")
+finish(s, "recipient limit session")
+t.ok(maildrop() == [], "abandoned transaction leaves no maildrop file")
+
 s = standalone("message_size_limit=1000")
 s.cmd("EHLO client.test")
 s.cmd("MAIL FROM:<me@example.test>")
