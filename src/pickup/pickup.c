@@ -21,6 +21,10 @@
  *	queue. The file is removed while pickup still holds its lock, so a
  *	second pickup can never send it again.
  *
+ *	A file that is still locked by its writer (or cannot be read for a
+ *	moment) is looked at again after a second, then after longer and
+ *	longer delays while it stays busy.
+ *
  *	A file that fails the checks, or that cleanup refuses for good
  *	(too big, no recipients), is moved to the corrupt queue with a
  *	warning. When cleanup cannot be reached or reports a temporary
@@ -40,6 +44,7 @@
 #include <time.h>
 
 /* Utility library. */
+#include "events.h"
 #include "msg.h"
 
 /* Global library. */
@@ -54,6 +59,13 @@
 /* How a file went. */
 #define PICKUP_DONE  0 /* passed on, or set aside: go on with the next file */
 #define PICKUP_LATER 1 /* a temporary problem: stop this scan */
+#define PICKUP_BUSY  2 /* locked by its writer, or unreadable now: look again soon */
+
+/* Rescans for busy files: 1 second, doubling up to the periodic wake-up. */
+#define PICKUP_BUSY_DELAY_MIN 1000  /* milliseconds */
+#define PICKUP_BUSY_DELAY_MAX 60000 /* milliseconds */
+
+static int pickup_busy_delay = PICKUP_BUSY_DELAY_MIN; /* the next rescan delay */
 
 #define PICKUP_SIZE_SLACK (1024 * 1024) /* envelope bytes allowed beyond message_size_limit */
 #define PICKUP_RCPT_LIMIT 100000        /* recipients in one maildrop file */
@@ -176,6 +188,7 @@ static int pickup_file(const char *id, const char *endpoint)
     case MAILDROP_STAT_RETRY:
         if (msg_verbose)
             msg_info("maildrop/%s: not now: %s", id, vstring_str(why));
+        result = PICKUP_BUSY;
         break;
     default:
         break;
@@ -184,25 +197,56 @@ static int pickup_file(const char *id, const char *endpoint)
     return result;
 }
 
-/* pickup_service - a wake-up: scan the maildrop queue */
+/* pickup_scan - pass on every maildrop file; true when one was busy */
 
-static void pickup_service(MAIL_SERVER *server, const char *unused_buf, size_t unused_len)
+static bool pickup_scan(void)
 {
     VSTRING *endpoint = vstring_alloc(60);
     MAIL_QUEUE_SCAN *scan;
     const char *id;
+    bool busy = false;
+    int result;
 
     if ((scan = mail_queue_scan_open(MAIL_QUEUE_MAILDROP)) == NULL) {
         msg_warn("open the %s queue: %m", MAIL_QUEUE_MAILDROP);
         vstring_free(endpoint);
-        return;
+        return false;
     }
     vstring_sprintf(endpoint, "public/%s", var_cleanup_service_name);
-    while ((id = mail_queue_scan_next(scan)) != NULL)
-        if (pickup_file(id, vstring_str(endpoint)) == PICKUP_LATER)
+    while ((id = mail_queue_scan_next(scan)) != NULL) {
+        if ((result = pickup_file(id, vstring_str(endpoint))) == PICKUP_LATER)
             break;
+        busy |= result == PICKUP_BUSY;
+    }
     mail_queue_scan_close(scan);
     vstring_free(endpoint);
+    return busy;
+}
+
+/* pickup_rescan_cb - look again at files that were busy */
+
+static void pickup_rescan_cb(EVENT_LOOP *loop, void *unused_context)
+{
+    if (pickup_scan()) {
+        /* Still busy: a writer that keeps its lock only delays its own mail. */
+        pickup_busy_delay = pickup_busy_delay * 2 > PICKUP_BUSY_DELAY_MAX ? PICKUP_BUSY_DELAY_MAX
+                                                                          : pickup_busy_delay * 2;
+        event_timer_add(loop, pickup_busy_delay, pickup_rescan_cb, NULL);
+    } else {
+        pickup_busy_delay = PICKUP_BUSY_DELAY_MIN;
+    }
+}
+
+/* pickup_service - a wake-up: scan the maildrop queue */
+
+static void pickup_service(MAIL_SERVER *server, const char *unused_buf, size_t unused_len)
+{
+    /*
+     * A writer may still hold the lock of a file it has just committed;
+     * look at such files again soon rather than at the next wake-up.
+     */
+    if (pickup_scan() && event_timer_left(server->loop, pickup_rescan_cb, NULL) < 0)
+        event_timer_add(server->loop, pickup_busy_delay, pickup_rescan_cb, NULL);
 }
 
 int main(int argc, char **argv)

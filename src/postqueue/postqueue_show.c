@@ -18,9 +18,10 @@
  *	hold. The ID is followed by "*" for a message in the active queue
  *	and by "!" for one on hold. The size is the content size, the time
  *	the arrival time, the null sender shows as MAILER-DAEMON. Only
- *	recipients still to be delivered are listed; the reason for their
- *	delay, from the message's defer log, comes before them in
- *	parentheses, right-aligned where it fits. A maildrop file that
+ *	recipients still to be delivered are listed: first those without a
+ *	recorded delay, then one group per reason (from the message's defer
+ *	log), each after its reason in parentheses, right-aligned where it
+ *	fits. A maildrop file that
  *	cannot be read shows "(to be determined)". The listing ends with
  *	"-- N Kbytes in M Requests." (the size of the queue files), or is
  *	the single line "Mail queue is empty".
@@ -98,6 +99,26 @@ static void postqueue_first(VSTREAM *out, POSTQUEUE_TOTALS *totals)
         vstream_printf(out, "\n");
 }
 
+/* postqueue_rcpts - the recipients still to be delivered that have this reason */
+
+static void postqueue_rcpts(VSTREAM *out, QUEUE_MSG *msg, HTABLE *reasons, const char *reason)
+{
+    const char *found;
+    int padding;
+
+    if (reason) {
+        padding = POSTQUEUE_REASON_WIDTH - (int)strlen(reason);
+        vstream_printf(out, "%*s(%s)\n", padding > 0 ? padding : 0, "", reason);
+    }
+    for (size_t i = 0; i < queue_msg_rcpt_count(msg); i++) {
+        const QUEUE_MSG_RCPT *rcpt = queue_msg_rcpt(msg, i);
+
+        found = htable_find(reasons, rcpt->address);
+        if (!rcpt->done && (reason ? found && strcmp(found, reason) == 0 : found == NULL))
+            vstream_printf(out, "%*s%s\n", POSTQUEUE_RCPT_INDENT, "", rcpt->address);
+    }
+}
+
 /* postqueue_message - one message's block */
 
 static void postqueue_message(VSTREAM *out, const char *queue, QUEUE_MSG *msg)
@@ -109,7 +130,8 @@ static void postqueue_message(VSTREAM *out, const char *queue, QUEUE_MSG *msg)
     time_t when = arrival.tv_sec;
     const char *sender = queue_msg_sender(msg);
     HTABLE *reasons = postqueue_reasons(queue_msg_id(msg));
-    const char *shown_reason = NULL, *reason;
+    HTABLE *shown = htable_create(5);
+    const char *reason;
     struct tm tm;
     char date[32];
 
@@ -117,20 +139,18 @@ static void postqueue_message(VSTREAM *out, const char *queue, QUEUE_MSG *msg)
     asctime_r(&tm, date);
     vstream_printf(out, "%-10s%c%8lld %20.20s %s\n", queue_msg_id(msg), status,
                    queue_msg_content_size(msg), date, *sender ? sender : "MAILER-DAEMON");
+    /* Recipients without a reason first, then one group per reason, in file order. */
+    postqueue_rcpts(out, msg, reasons, NULL);
     for (size_t i = 0; i < queue_msg_rcpt_count(msg); i++) {
         const QUEUE_MSG_RCPT *rcpt = queue_msg_rcpt(msg, i);
-        int padding;
 
-        if (rcpt->done)
+        if (rcpt->done || (reason = htable_find(reasons, rcpt->address)) == NULL ||
+            htable_find(shown, reason) != NULL)
             continue;
-        reason = htable_find(reasons, rcpt->address);
-        if (reason && (shown_reason == NULL || strcmp(reason, shown_reason) != 0)) {
-            padding = POSTQUEUE_REASON_WIDTH - (int)strlen(reason);
-            vstream_printf(out, "%*s(%s)\n", padding > 0 ? padding : 0, "", reason);
-        }
-        shown_reason = reason;
-        vstream_printf(out, "%*s%s\n", POSTQUEUE_RCPT_INDENT, "", rcpt->address);
+        htable_enter(shown, reason, "");
+        postqueue_rcpts(out, msg, reasons, reason);
     }
+    htable_free(shown, NULL);
     htable_free(reasons, myfree);
 }
 

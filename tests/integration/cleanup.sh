@@ -170,6 +170,7 @@ check "pickup moves a malformed maildrop file to the corrupt queue"
 # kill -9 of cleanup in the middle of a message.
 fifo=$INSTANCE_DIR/go
 mkfifo "$fifo"
+maildrop_empty
 before=$(ls "$INSTANCE_QUEUE/incoming" | sort)
 (printf 'Subject: half\n\n'; for i in $(seq 1 50); do echo "line $i"; done) |
     "$helpers/cleanup_send" -p 20 -w "$fifo" "$INSTANCE_QUEUE/public/cleanup" \
@@ -217,6 +218,25 @@ for i in 1 2 3 4 5; do
 done
 [ "$ok" = "$n" ]
 check "every message answered OK is complete in incoming"
+# mailq marks active and held messages and shows deferral reasons.
+tid=$(picked_id "jo@example.com" 1)
+hid=$(picked_id "jo2@example.com" 1)
+instance_run mv "$INSTANCE_QUEUE/incoming/$tid" "$INSTANCE_QUEUE/active/$tid"
+instance_run mv "$INSTANCE_QUEUE/incoming/$hid" "$INSTANCE_QUEUE/hold/$hid"
+reason="connect to mx.example.com[192.0.2.1]:25: Connection refused"
+instance_run "$helpers/defer_append" "$INSTANCE_QUEUE" "$tid" carol@example.org "$reason"
+instance_run "$helpers/defer_append" "$INSTANCE_QUEUE" "$tid" dave@example.net "$reason"
+out=$(instance_run "$top/bin/mailq" -C "$INSTANCE_CONF")
+grep -qE "^$tid\* +[0-9]+ " <<<"$out" && grep -qE "^$hid! +[0-9]+ " <<<"$out"
+check "mailq: '*' after IDs in active, '!' after IDs on hold"
+block=$(sed -n "/^$tid\*/,/^$/p" <<<"$out")
+[ "$(grep -cF "($reason)" <<<"$block")" = 1 ] &&
+    grep -qxF "$(printf "%*s(%s)" $((76 - ${#reason})) "" "$reason")" <<<"$block" &&
+    [ "$(grep -A2 -F "($reason)" <<<"$block" | tail -2 | tr -d ' ' | tr '\n' ' ')" = "carol@example.org dave@example.net " ]
+check "mailq: the deferral reason, once, right-aligned, before its recipients"
+[ "$(grep -n "eve@example.com" <<<"$block" | cut -d: -f1)" -lt "$(grep -nF "($reason)" <<<"$block" | cut -d: -f1)" ]
+check "mailq: recipients without a deferral reason come first"
+
 maildrop_empty
 check "pickup left nothing in maildrop"
 ! grep -E "panic|fatal" "$INSTANCE_LOG" | grep -v "message file too big"
