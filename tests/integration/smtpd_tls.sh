@@ -143,7 +143,7 @@ for injected, name in (("RSET", "RSET"), ("MAIL FROM:<a@b.test>", "MAIL")):
 
 # No delayed-ACK stall after the handshake: the first reply comes at once.
 best = None
-for _ in range(3):
+for _ in range(5):
     s = connect("may")
     ehlo_keywords(s)
     s.cmd("STARTTLS")
@@ -154,7 +154,7 @@ for _ in range(3):
     best = elapsed if best is None else min(best, elapsed)
     s.cmd("QUIT")
     s.close()
-t.ok(best < 0.025, "first reply after the handshake without a 40 ms stall", "%.1f ms" % (best * 1e3))
+t.ok(best < 0.035, "first reply after the handshake without a 40 ms stall", "%.1f ms" % (best * 1e3))
 
 # STARTTLS before EHLO is allowed and starts the session over.
 s = connect("may")
