@@ -73,6 +73,8 @@ maillog_file_prefixes = $deb
 smtp_tls_loglevel = 1
 smtp_tls_CAfile = $deb/conf/ca.pem
 smtp_tls_policy_maps = texthash:$deb/conf/tls_policy
+transport_maps = texthash:$deb/conf/transport
+smtp_host_lookup = native
 smtp_connection_cache_on_demand = no
 EOF
 cat >"$deb/conf/master.cf" <<'EOF'
@@ -107,16 +109,16 @@ status=0
 # wait_sent N - until Debian's log shows N deliveries to us
 wait_sent() {
     for _ in $(seq 150); do
-        [ "$(grep -c "relay=127.0.0.1\[127.0.0.1\]:$port.*status=sent (250 2.0.0 Ok: queued as" \
+        [ "$(grep -c "relay=[a-z0-9.]*\[127.0.0.1\]:$port.*status=sent (250 2.0.0 Ok: queued as" \
             "$deb/maillog" 2>/dev/null)" -ge "$1" ] && return 0
         sleep 0.1
     done
     return 1
 }
 
-# check_delivery N LEVEL CLIENT-TRUST - Debian says sent, we have the message
+# check_delivery N LEVEL CLIENT-TRUST HOST - Debian says sent, we have the message
 check_delivery() {
-    local n=$1 level=$2 trust=$3 line id
+    local n=$1 level=$2 trust=$3 host=$4 line id
     if wait_sent "$n"; then
         echo "ok - $level: Debian's postfix delivered"
     else
@@ -125,7 +127,7 @@ check_delivery() {
         status=1
         return
     fi
-    line=$(grep "relay=127.0.0.1\[127.0.0.1\]:$port.*status=sent" "$deb/maillog" | sed -n "${n}p")
+    line=$(grep "relay=[a-z0-9.]*\[127.0.0.1\]:$port.*status=sent" "$deb/maillog" | sed -n "${n}p")
     id=$(sed -n 's/.*queued as \([0-9A-Za-z]*\)).*/\1/p' <<<"$line")
     if [ -n "$id" ] && [ -f "$INSTANCE_QUEUE/incoming/$id" ] &&
         grep -q "Subject: delivered at $level" "$INSTANCE_QUEUE/incoming/$id"; then
@@ -140,7 +142,7 @@ check_delivery() {
         echo "not ok - $level: Received: header has the TLS details"
         status=1
     fi
-    if grep -q "$trust TLS connection established to 127.0.0.1\[127.0.0.1\]:$port" "$deb/maillog"; then
+    if grep -q "$trust TLS connection established to $host\[127.0.0.1\]:$port" "$deb/maillog"; then
         echo "ok - $level: Debian logs \"$trust TLS connection established\""
     else
         echo "not ok - $level: Debian logs \"$trust TLS connection established\""
@@ -149,7 +151,10 @@ check_delivery() {
     fi
 }
 
-echo "[127.0.0.1]:$port encrypt" >"$deb/conf/tls_policy"
+# The same server under two next-hop names, one per TLS level.
+printf '[127.0.0.1]:%s encrypt\n[localhost]:%s verify match=mail.example.test\n' "$port" "$port" \
+    >"$deb/conf/tls_policy"
+printf 'verify@mail.example.test smtp:[localhost]:%s\n' "$port" >"$deb/conf/transport"
 if ! /usr/sbin/postfix -c "$deb/conf" start >/dev/null 2>&1; then
     echo "not ok - Debian's postfix starts"
     cat "$deb/maillog"
@@ -159,15 +164,13 @@ echo "ok - Debian's postfix starts"
 
 send() {
     printf 'Subject: delivered at %s\n\nhello from Debian postfix\n' "$1" |
-        /usr/sbin/sendmail -C "$deb/conf" -f sender@client.example.net user@mail.example.test
+        /usr/sbin/sendmail -C "$deb/conf" -f sender@client.example.net "$2"
     /usr/sbin/postqueue -c "$deb/conf" -f
 }
-send encrypt
-check_delivery 1 encrypt Trusted
-echo "[127.0.0.1]:$port verify match=mail.example.test" >"$deb/conf/tls_policy"
-/usr/sbin/postfix -c "$deb/conf" reload >/dev/null 2>&1
-send verify
-check_delivery 2 verify Verified
+send encrypt user@mail.example.test
+check_delivery 1 encrypt Trusted 127.0.0.1
+send verify verify@mail.example.test
+check_delivery 2 verify Verified localhost
 if instance_wait_log "Anonymous TLS connection established from localhost\[127\.0\.0\.1\]" 5; then
     echo "ok - our log: Anonymous TLS connection established from localhost[127.0.0.1]"
 else
