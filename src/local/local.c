@@ -11,7 +11,9 @@
  *	account of that name (local_mailbox.c): an mbox file in
  *	mail_spool_directory, or under the home directory as home_mailbox
  *	says (a Maildir when it ends in "/"). Each delivery runs with the
- *	recipient's user and group ids; the agent itself runs as root.
+ *	recipient's user and group ids; the agent itself runs as root, with
+ *	the effective ids of mail_owner while it works on queue files and
+ *	status logs.
  *
  *	The log line says "relay=local" and "delivered to mailbox",
  *	"delivered to maildir", "delivered to alias NAME"; unknown accounts
@@ -36,6 +38,7 @@
 
 /* Global library. */
 #include "config.h"
+#include "mail_owner.h"
 #include "mail_params.h"
 #include "mail_server.h"
 
@@ -76,6 +79,23 @@ void local_result_merge(LOCAL_RESULT *into, const LOCAL_RESULT *from)
         local_result_set(into, from->outcome, from->dsn, "%s", vstring_str(from->reason));
 }
 
+/* local_priv_root - effective root, for mailbox work */
+
+void local_priv_root(void)
+{
+    if (local_config.privileged && (seteuid(0) < 0 || setegid(0) < 0))
+        msg_fatal("%s: cannot regain root privileges: %m", __func__);
+}
+
+/* local_priv_owner - effective mail_owner, for queue files and status logs */
+
+void local_priv_owner(void)
+{
+    if (local_config.privileged &&
+        (setegid(local_config.owner_gid) < 0 || seteuid(local_config.owner_uid) < 0))
+        msg_fatal("%s: cannot become mail_owner: %m", __func__);
+}
+
 /* local_service - one delivery request */
 
 static void local_service(MAIL_SERVER *unused_server, VSTREAM *client)
@@ -114,6 +134,15 @@ static void local_post_jail(MAIL_SERVER *server)
     VSTRING *why = vstring_alloc(100);
 
     local_config.privileged = geteuid() == 0;
+    if (local_config.privileged) {
+        MAIL_OWNER owner;
+
+        if (mail_owner_lookup(server->config, &owner, why) < 0)
+            msg_fatal("%s", vstring_str(why));
+        local_config.owner_uid = owner.uid;
+        local_config.owner_gid = owner.gid;
+        local_priv_owner();
+    }
     if (*var_alias_maps)
         local_config.alias_maps = maps_create(VAR_ALIAS_MAPS, var_alias_maps, DICT_FLAG_LOCK);
     if ((local_config.mydestination =

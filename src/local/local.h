@@ -24,6 +24,8 @@ typedef struct LOCAL_CONFIG {
     int lock_delay;                  /* deliver_lock_delay, seconds */
     int stale_lock_time;             /* stale_lock_time, seconds */
     bool privileged;                 /* running as root */
+    uid_t owner_uid;                 /* mail_owner: the effective ids outside deliveries */
+    gid_t owner_gid;
 } LOCAL_CONFIG;
 
 extern LOCAL_CONFIG local_config;
@@ -38,6 +40,10 @@ typedef struct LOCAL_RESULT {
 extern void local_result_set(LOCAL_RESULT *result, int outcome, const char *dsn, const char *fmt,
                              ...) __attribute__((format(printf, 4, 5)));
 extern void local_result_merge(LOCAL_RESULT *into, const LOCAL_RESULT *from);
+
+/* local.c */
+extern void local_priv_root(void);
+extern void local_priv_owner(void);
 
 /* local_mailbox.c */
 extern void local_mailbox(DELIVER_REQUEST *request, const char *user, const char *delivered_to,

@@ -304,8 +304,10 @@ void local_mailbox(DELIVER_REQUEST *request, const char *user, const char *deliv
             vstring_sprintf(path, "%s/%s", local_config.spool_directory, user);
         target.path = vstring_str(path);
         target.uid = pw->pw_uid;
+        local_priv_root();
         status = maildir ? local_run_as(pw, local_maildir_child, &target, why)
                          : local_mbox(&target, pw, len == 0, why);
+        local_priv_owner();
         if (status == LOCAL_CHILD_SENT)
             local_result_set(result, DELIVER_OUTCOME_SENT, "2.0.0", "delivered to %s",
                              maildir ? "maildir" : "mailbox");

@@ -20,6 +20,8 @@
  *		they are malformed; else ask master to re-read them
  *		(SIGHUP).
  *	status	say whether master runs (exit status 0) or not (1).
+ *	flush	ask the queue manager to deliver the deferred mail now
+ *		(mail_flush(3)); exit status 1 when it cannot be reached.
  *
  *	-v makes the command and the master it starts verbose.
  * DIAGNOSTICS
@@ -44,6 +46,7 @@
 #include "timed_io.h"
 
 /* Global library. */
+#include "mail_flush.h"
 #include "maillog.h"
 #include "master_pid.h"
 
@@ -243,6 +246,19 @@ static int postfix_check_cmd(CONFIG *config)
     return postfix_check(config, 0) > 0 ? 1 : 0;
 }
 
+/* postfix_flush - deliver the deferred mail now (mail_flush(3)) */
+
+static int postfix_flush(CONFIG *config)
+{
+    VSTRING *why = vstring_alloc(100);
+    int status = mail_flush_deferred(config, why) < 0 ? 1 : 0;
+
+    if (status)
+        msg_warn("cannot flush the mail queue: %s", vstring_str(why));
+    vstring_free(why);
+    return status;
+}
+
 /* The commands. */
 typedef struct POSTFIX_CMD {
     const char *name;              /* command word */
@@ -250,17 +266,17 @@ typedef struct POSTFIX_CMD {
 } POSTFIX_CMD;
 
 static const POSTFIX_CMD postfix_cmds[] = {
-    {"check", postfix_check_cmd},   {"start", postfix_start},
-    {"start-fg", postfix_start_fg}, {"stop", postfix_stop},
-    {"abort", postfix_abort},       {"reload", postfix_reload},
-    {"status", postfix_status},     {NULL, NULL},
+    {"check", postfix_check_cmd}, {"start", postfix_start}, {"start-fg", postfix_start_fg},
+    {"stop", postfix_stop},       {"abort", postfix_abort}, {"reload", postfix_reload},
+    {"status", postfix_status},   {"flush", postfix_flush}, {NULL, NULL},
 };
 
 /* postfix_usage - complain about the command line */
 
 static _Noreturn void postfix_usage(void)
 {
-    msg_fatal("usage: postfix [-c config_dir] [-v] check|start|start-fg|stop|abort|reload|status");
+    msg_fatal(
+        "usage: postfix [-c config_dir] [-v] check|start|start-fg|stop|abort|reload|status|flush");
 }
 
 /* main - dispatch a command */

@@ -8,8 +8,9 @@
  *	main() parses the command line, loads main.cf, changes to
  *	queue_directory and runs the request: -p lists the queue in the
  *	format of Postfix's mailq (postqueue_show(3)), reading the queue
- *	directly. -f, -i and -s ask the queue manager for a delivery
- *	attempt; they report that this is not available yet.
+ *	directly. -f, -i and -s ask the queue manager to deliver all
+ *	deferred mail now (mail_flush(3); -i and -s flush everything, not
+ *	only one message or site).
  * DIAGNOSTICS
  *	Problems go to standard error and to the mail log. The exit status
  *	is 0 on success, otherwise a sysexits(3) value.
@@ -30,6 +31,7 @@
 
 /* Global library. */
 #include "config.h"
+#include "mail_flush.h"
 #include "mail_params.h"
 #include "maillog.h"
 
@@ -87,9 +89,11 @@ int main(int argc, char **argv)
         postqueue_usage();
     config = config_startup(config_dir, NULL, "postqueue");
     maillog_init(config, "postqueue", why);
-    if (mode == POSTQUEUE_MODE_FLUSH)
-        msg_fatal_status(EX_UNAVAILABLE, "queue flush is not available: there is no queue "
-                                         "manager yet; messages wait in the queue");
+    if (mode == POSTQUEUE_MODE_FLUSH) {
+        if (mail_flush_deferred(config, why) < 0)
+            msg_fatal_status(EX_UNAVAILABLE, "cannot flush the mail queue: %s", vstring_str(why));
+        return 0;
+    }
     queue_dir = config_get_str(config, VAR_QUEUE_DIRECTORY);
     if (chdir(queue_dir) < 0)
         msg_fatal_status(EX_UNAVAILABLE, "chdir %s: %m", queue_dir);
