@@ -239,7 +239,7 @@ static int sendmail_run(CONFIG *config, const SENDMAIL_OPTS *opts)
     case SENDMAIL_MODE_FLUSH:
         sendmail_exec(config, VAR_COMMAND_DIRECTORY, "postqueue", "-f", "queue flush (-q)");
     case SENDMAIL_MODE_NEWALIASES:
-        msg_fatal_status(EX_UNAVAILABLE, "newaliases: alias databases are not supported yet");
+        sendmail_exec(config, VAR_COMMAND_DIRECTORY, "postalias", "-I", "newaliases");
     case SENDMAIL_MODE_DAEMON:
         msg_fatal_status(EX_UNAVAILABLE, "-bd: start the mail system with \"postfix start\"");
     default:

@@ -163,8 +163,15 @@ printf 'Subject: drop\n\nx\n' | send "sender@example.org" "a@gone.example"
 instance_wait_log "to=<a@gone.example>, relay=none, .*status=sent \\(gone.example\\)" 20
 check "discard reports the recipient delivered"
 
-# --- mbox delivery with From quoting ---
-instance_main_cf "home_mailbox ="
+# --- mbox delivery with From quoting; aliases built by newaliases ---
+printf 'team: %s,\n  %s\nboss: team\nbroken "\n' "$u1" "$u2" >"$INSTANCE_DIR/aliases"
+instance_main_cf "home_mailbox =" "alias_maps = hash:$INSTANCE_DIR/aliases" \
+    "alias_database = hash:$INSTANCE_DIR/aliases"
+"$top/bin/newaliases" -C "$INSTANCE_CONF" 2>"$INSTANCE_DIR/newaliases.out"
+[ -s "$INSTANCE_DIR/aliases.db" ] && grep -q "line 4" "$INSTANCE_DIR/newaliases.out"
+check "newaliases builds alias_database and names the malformed line"
+[ "$("$top/bin/postalias" -c "$INSTANCE_CONF" -q BOSS "hash:$INSTANCE_DIR/aliases")" = team ]
+check "postalias -q finds an alias without regard to case"
 instance_postfix reload >/dev/null 2>&1
 sleep 1
 printf 'Subject: mbox\n\nFrom here on\nbody\n' | send "sender@example.org" "$u2@$domain"
@@ -174,6 +181,12 @@ mbox=$spool/$u2
 grep -q "^From sender@example.org " "$mbox" && grep -q "^>From here on$" "$mbox" &&
     grep -q "^Delivered-To: $u2@$domain$" "$mbox" && [ "$(stat -c %U "$mbox")" = "$u2" ]
 check "the mbox has the From line, >From quoting and the user as owner"
+
+printf 'Subject: team\n\nmarker-alias\n' | send "sender@example.org" "boss@$domain"
+instance_wait_log "to=<boss@$domain>.*status=sent \(delivered to alias boss\)" 20
+check "an alias is expanded through another alias"
+[ "$(count_in "$spool/$u1" marker-alias)" -eq 1 ] && [ "$(count_in "$spool/$u2" marker-alias)" -eq 1 ]
+check "every member of the alias gets one copy"
 
 # --- kill -9 of local while it waits for a held mailbox lock ---
 touch "$spool/$u1.lock"
