@@ -348,6 +348,7 @@ CONFIG *config_startup(const char *config_dir, const ARGV *overrides, const char
 {
     CONFIG *config = config_load(config_dir);
     VSTRING *path = vstring_alloc(100);
+    VSTRING *why = vstring_alloc(100);
     MASTER_CF *master_cf;
     ARGV *errors = argv_alloc(5);
 
@@ -357,7 +358,8 @@ CONFIG *config_startup(const char *config_dir, const ARGV *overrides, const char
     if (process_name)
         config_set_runtime(config, VAR_PROCESS_NAME, process_name);
     vstring_sprintf(path, "%s/%s", config_directory(config), CONFIG_MASTER_CF);
-    master_cf = master_cf_load(vstring_str(path), path);
+    /* Only to know the transports; master(8) reports a bad master.cf. */
+    master_cf = master_cf_load(vstring_str(path), why);
     (void)config_check_names(config, master_cf, config_startup_report, NULL);
     if (config_validate(config, config_startup_report, errors) > 0) {
         if (errors->argc == 1)
@@ -370,6 +372,7 @@ CONFIG *config_startup(const char *config_dir, const ARGV *overrides, const char
         master_cf_free(master_cf);
     argv_free(errors);
     vstring_free(path);
+    vstring_free(why);
     config_set_current(config);
     return config;
 }

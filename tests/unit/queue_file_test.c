@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "msg.h"
 #include "queue_file.h"
 #include "record.h"
+#include "timed_io.h"
 #include "vstream.h"
 #include "vstring.h"
 #include "test.h"
@@ -271,7 +273,7 @@ static void test_oversized_envelope(void)
 
 /* write_messages - child: write and commit messages forever, varying their size */
 
-static _Noreturn void write_messages(unsigned seed)
+static _Noreturn void write_messages(unsigned seed, int report_fd)
 {
     char line[300];
 
@@ -293,6 +295,7 @@ static _Noreturn void write_messages(unsigned seed)
         if (queue_file_commit(qf) < 0)
             _exit(1);
         queue_file_close(qf);
+        (void)write(report_fd, "c", 1); /* tell the parent a message is complete */
     }
 }
 
@@ -326,14 +329,24 @@ static void test_killed_writer(void)
 
     queue_fixture_start();
     for (int run = 0; run < runs; run++) {
-        pid_t pid = fork();
+        int report[2];
+        pid_t pid;
         int status;
 
-        if (pid == 0)
-            write_messages(run);
+        if (pipe(report) < 0)
+            msg_fatal("pipe: %m");
+        if ((pid = fork()) == 0) {
+            close(report[0]);
+            write_messages(run, report[1]);
+        }
+        close(report[1]);
+        /* Every other run lets one message complete first, however slow the machine. */
+        if (run % 2 == 0)
+            poll_fd(report[0], POLLIN, 10000);
         usleep(2000 + (run * 7919) % 20000);
         kill(pid, SIGKILL);
         waitpid(pid, &status, 0);
+        close(report[0]);
         if (!WIFSIGNALED(status))
             bad++;
     }
