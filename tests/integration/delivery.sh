@@ -52,9 +52,11 @@ instance_master_cf \
     "error unix - - n - - error" \
     "retry unix - - n - - error" \
     "discard unix - - n - - discard" \
-    "local unix - n n - - local"
+    "local unix - n n - - local" \
+    "smtp unix - - n - - smtp"
+closed_port=$(free_port)
 instance_main_cf \
-    "transport_maps = inline:{ dead.example=retry:4.4.1_host_unreachable, gone.example=discard }" \
+    "transport_maps = inline:{ dead.example=retry:4.4.1_host_unreachable, gone.example=discard, closed.example=smtp:[127.0.0.1]:$closed_port }" \
     "home_mailbox = Maildir/" \
     "mail_spool_directory = $spool" \
     "alias_maps =" \
@@ -238,5 +240,29 @@ queued() { find "$INSTANCE_QUEUE/active" "$INSTANCE_QUEUE/incoming" "$INSTANCE_Q
 while [ $SECONDS -lt $deadline ] && [ -n "$(queued)" ]; do sleep 0.2; done
 [ -z "$(queued)" ]
 check "the queue is empty at the end"
+
+# --- an smtp destination that refuses connections: deferred, reason in mailq ---
+printf 'Subject: closed\n\nx\n' | send "sender@example.org" "user@closed.example"
+instance_wait_log "to=<user@closed.example>.*status=deferred" 20
+check "mail to a closed loopback port is deferred by the smtp client"
+qid=$(qid_for "user@closed.example")
+sleep 0.5
+"$top/bin/postqueue" -c "$INSTANCE_CONF" -p >"$INSTANCE_DIR/mailq2.out" 2>&1
+grep -q "^$qid" "$INSTANCE_DIR/mailq2.out" && grep -qi "refused" "$INSTANCE_DIR/mailq2.out"
+check "mailq shows the connection failure as the reason"
+
+# --- maximal_queue_lifetime: the next failure returns the message ---
+instance_main_cf "maximal_queue_lifetime = 0s"
+instance_postfix reload >/dev/null 2>&1
+sleep 1
+"$top/bin/postqueue" -c "$INSTANCE_CONF" -f
+printf 'Subject: expire me\n\nmarker-expire\n' | send "$u1@$domain" "user@dead.example"
+instance_wait_log "from=<$u1@$domain>, status=expired, returned to sender" 20
+check "an expired message is returned to its sender"
+deadline=$((SECONDS + 20))
+while [ $SECONDS -lt $deadline ] && ! grep -q "^Subject: Undelivered Mail Returned to Sender" "$spool/$u1" 2>/dev/null; do sleep 0.2; done
+grep -q "^Final-Recipient: rfc822; user@dead.example" "$spool/$u1" && grep -q "^Action: failed" "$spool/$u1"
+check "the notification of the expired message reaches the sender's mailbox"
+"$top/bin/postsuper" -c "$INSTANCE_CONF" -d ALL 2>/dev/null
 
 instance_stop
