@@ -53,8 +53,9 @@
 /* Application-specific. */
 #include "postfix.h"
 
-#define POSTFIX_STOP_WAIT_MS 10000 /* how long stop waits before SIGKILL */
-#define POSTFIX_POLL_MS      50    /* how often it looks */
+#define POSTFIX_STOP_WAIT_MS 10000                    /* how long stop waits before SIGKILL */
+#define POSTFIX_POLL_MS      50                       /* how often it looks */
+#define POSTFIX_STDERR_IDENT "postfix/postfix-script" /* as Postfix's script says it */
 
 extern char **environ;
 
@@ -271,6 +272,17 @@ static const POSTFIX_CMD postfix_cmds[] = {
     {"status", postfix_status},   {"flush", postfix_flush}, {NULL, NULL},
 };
 
+/* postfix_stderr - stderr lines with Postfix's "postfix/postfix-script: " prefix */
+
+static void postfix_stderr(enum msg_level unused_level, const char *text, void *unused_context)
+{
+    VSTRING *line = vstring_alloc(100);
+
+    vstring_sprintf(line, "%s: %s\n", POSTFIX_STDERR_IDENT, text);
+    (void)!write(STDERR_FILENO, vstring_str(line), VSTRING_LEN(line));
+    vstring_free(line);
+}
+
 /* postfix_usage - complain about the command line */
 
 static _Noreturn void postfix_usage(void)
@@ -289,7 +301,9 @@ int main(int argc, char **argv)
     CONFIG *config;
     int ch;
 
-    msg_init("postfix/postfix-script");
+    msg_init("postfix-script");
+    msg_stderr_enable(0);
+    msg_output_add(postfix_stderr, NULL);
     while ((ch = getopt(argc, argv, "c:v")) != -1) {
         switch (ch) {
         case 'c':
