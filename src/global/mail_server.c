@@ -282,7 +282,7 @@ MAIL_SERVER *mail_server_start(int argc, char **argv, const MAIL_SERVER_PROPS *p
                   server->service, server->program);
     server->config = config_startup(config_dir, overrides, server->program);
     config_set_runtime(server->config, VAR_SERVICE_NAME, server->service);
-    if (maillog_init(server->config, server->program, why) < 0)
+    if (maillog_init(server->config, server->program, why) < 0 && !server->stand_alone)
         msg_fatal("%s", vstring_str(why));
     mail_server_check_fds(server);
     if (!server->priv->verbose_stderr && !server->stand_alone)

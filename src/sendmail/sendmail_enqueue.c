@@ -8,7 +8,9 @@
  * DESCRIPTION
  *	sendmail_enqueue() reads a message from standard input and writes
  *	it as a maildrop file (queue_file(3), mode 0444, owned by the
- *	submitting user) in the maildrop directory of queue_directory, then
+ *	submitting user) in the maildrop directory of queue_directory,
+ *	through postdrop(1) when this process cannot write there
+ *	(maildrop_post(3)), then
  *	wakes pickup(8) through public/$pickup_service_name. It returns
  *	the exit status (0); errors are fatal with a sysexits(3) status.
  *
@@ -57,6 +59,7 @@
 #include "mail_queue.h"
 #include "mail_trigger.h"
 #include "maildrop.h"
+#include "maildrop_post.h"
 #include "queue_file.h"
 #include "rec_type.h"
 #include "record.h"
@@ -86,14 +89,14 @@ typedef struct SENDMAIL_STATE {
 } SENDMAIL_STATE;
 
 /* The file being written, for removal when a fatal error ends the process. */
-static QUEUE_FILE *sendmail_qf;
+static MAILDROP_POST *sendmail_post;
 
 /* sendmail_cleanup - remove an unfinished maildrop file on a fatal error */
 
 static void sendmail_cleanup(void)
 {
-    if (sendmail_qf)
-        sendmail_qf = queue_file_close(sendmail_qf);
+    if (sendmail_post)
+        sendmail_post = maildrop_post_close(sendmail_post);
 }
 
 /* sendmail_write_failed - the maildrop file cannot be written */
@@ -314,15 +317,20 @@ int sendmail_enqueue(CONFIG *config, const SENDMAIL_OPTS *opts)
         .rcpts = argv_alloc(4),
         .resent_rcpts = argv_alloc(1),
     };
+    VSTRING *why = vstring_alloc(100);
+    VSTRING *postdrop;
     HEADER_SCAN *scan;
 
     if (opts->rcpts->argc == 0 && !opts->extract)
         msg_fatal_status(EX_USAGE, "Recipient addresses must be specified on the command line "
                                    "or via the -t option");
-    if ((state.qf = queue_file_create_mode(MAIL_QUEUE_MAILDROP, MAILDROP_FILE_MODE)) == NULL)
-        msg_fatal_status(EX_TEMPFAIL, "cannot create a file in the %s queue of %s",
-                         MAIL_QUEUE_MAILDROP, config_get_str(config, VAR_QUEUE_DIRECTORY));
-    sendmail_qf = state.qf;
+    postdrop = vstring_alloc(100);
+    vstring_sprintf(postdrop, "%s/postdrop", config_get_str(config, VAR_COMMAND_DIRECTORY));
+    if ((sendmail_post =
+             maildrop_post_create(vstring_str(postdrop), config_directory(config), why)) == NULL)
+        msg_fatal_status(EX_TEMPFAIL, "%s of %s", vstring_str(why),
+                         config_get_str(config, VAR_QUEUE_DIRECTORY));
+    state.qf = maildrop_post_file(sendmail_post);
     msg_cleanup(sendmail_cleanup);
     sendmail_envelope(&state);
     if (queue_file_content(state.qf) < 0)
@@ -337,11 +345,14 @@ int sendmail_enqueue(CONFIG *config, const SENDMAIL_OPTS *opts)
     sendmail_extracted(&state);
     if (state.rcpt_count == 0)
         msg_fatal_status(EX_USAGE, "No recipient addresses found in message header");
-    if (queue_file_commit(state.qf) < 0)
-        sendmail_write_failed(&state);
+    if (maildrop_post_commit(sendmail_post, why) < 0)
+        msg_fatal_status(EX_TEMPFAIL, "%s: cannot write the message into the %s queue: %s",
+                         queue_file_id(state.qf), MAIL_QUEUE_MAILDROP, vstring_str(why));
     if (msg_verbose)
         msg_info("%s: queued for pickup", queue_file_id(state.qf));
-    sendmail_qf = queue_file_close(state.qf);
+    sendmail_post = maildrop_post_close(sendmail_post);
+    vstring_free(postdrop);
+    vstring_free(why);
     sendmail_wakeup(config);
     htable_free(state.seen, NULL);
     argv_free(state.rcpts);

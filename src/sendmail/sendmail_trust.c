@@ -13,13 +13,7 @@
  *	write into the maildrop directory (mode 0730) and reach
  *	public/pickup. Such a process must not let the user choose the
  *	configuration, or queue_directory could point anywhere.
- *	sendmail_trust_check() therefore accepts, for a set-group-ID
- *	process of a user other than root, only a configuration directory
- *	(config_dir, as chosen from -C, -c or MAIL_CONFIG) that is the
- *	default one, or that belongs to root and is writable by root only,
- *	with a main.cf of the same kind. Anything else is a fatal error.
- *	Processes without the set-group-ID privilege are not checked: they
- *	can do only what the user can do anyway.
+ *	sendmail_trust_check() therefore applies mail_trust_config(3).
  *
  *	sendmail_login_name() returns the name of the real user ID, the
  *	default sender.
@@ -50,40 +44,16 @@
 
 /* Global library. */
 #include "config.h"
+#include "mail_trust.h"
 
 /* Application-specific. */
 #include "sendmail.h"
-
-/* sendmail_root_only - owned by root and writable by nobody else */
-
-static bool sendmail_root_only(const char *path)
-{
-    struct stat st;
-
-    return stat(path, &st) == 0 && st.st_uid == 0 && (st.st_mode & (S_IWGRP | S_IWOTH)) == 0;
-}
 
 /* sendmail_trust_check - refuse a user's own configuration in a setgid process */
 
 void sendmail_trust_check(const char *config_dir)
 {
-    VSTRING *main_cf;
-    bool trusted;
-
-    if (getuid() == 0 || getegid() == getgid())
-        return;
-    if (strcmp(config_dir, CONFIG_DIR_DEFAULT) == 0)
-        return;
-    main_cf = vstring_alloc(100);
-    vstring_sprintf(main_cf, "%s/%s", config_dir, CONFIG_MAIN_CF);
-    trusted = sendmail_root_only(config_dir) && sendmail_root_only(vstring_str(main_cf));
-    vstring_free(main_cf);
-    if (!trusted)
-        msg_fatal_status(EX_NOPERM,
-                         "configuration directory %s: not trusted by a set-group-ID sendmail: "
-                         "the directory and its main.cf must belong to root and be writable "
-                         "by root only",
-                         config_dir);
+    mail_trust_config(config_dir, "sendmail");
 }
 
 /* sendmail_login_name - the real user's name */

@@ -266,6 +266,9 @@ SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_
     cfg->cleanup_service = vstring_export(endpoint);
     cfg->pickup_service = config_get_str(config, VAR_PICKUP_SERVICE_NAME);
     cfg->trigger_timeout = config_get_time(config, VAR_TRIGGER_TIMEOUT);
+    cfg->postdrop = vstring_export(vstring_sprintf(vstring_alloc(60), "%s/postdrop",
+                                                   config_get_str(config, VAR_COMMAND_DIRECTORY)));
+    cfg->config_dir = config_directory(config);
     if (stand_alone) {
         cfg->tls_level = SMTPD_TLS_LEVEL_NONE;
         return cfg;
@@ -287,5 +290,6 @@ void smtpd_config_free(SMTPD_CONFIG *cfg)
     if (cfg->tls)
         smtpd_tls_server_free(cfg->tls);
     myfree((char *)cfg->cleanup_service);
+    myfree(cfg->postdrop);
     myfree(cfg);
 }

@@ -71,6 +71,8 @@ typedef struct SMTPD_CONFIG {
     const char *cleanup_service; /* "public/" + cleanup_service_name */
     const char *pickup_service;  /* pickup_service_name, woken after a maildrop file */
     int trigger_timeout;         /* trigger_timeout, seconds */
+    char *postdrop;              /* $command_directory/postdrop, owned */
+    const char *config_dir;      /* the configuration directory, for postdrop */
 
     /* TLS. */
     SMTPD_TLS_LEVEL tls_level; /* after use_tls/enforce_tls/wrappermode */

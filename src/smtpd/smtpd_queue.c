@@ -63,6 +63,7 @@
 #include "mail_queue.h"
 #include "mail_trigger.h"
 #include "maildrop.h"
+#include "maildrop_post.h"
 #include "queue_file.h"
 #include "rec_type.h"
 
@@ -70,7 +71,8 @@
 
 struct SMTPD_QUEUE {
     CLEANUP_CLIENT *cleanup; /* cleanup session, owned, or NULL */
-    QUEUE_FILE *qf;          /* maildrop writer, owned, or NULL */
+    MAILDROP_POST *post;     /* maildrop writer, owned, or NULL */
+    QUEUE_FILE *qf;          /* its queue file */
     bool in_content;         /* maildrop: content lines have started */
     bool failed;             /* maildrop: a write failed */
     char *pickup;            /* maildrop: pickup service to wake up, owned */
@@ -85,12 +87,12 @@ SMTPD_QUEUE *smtpd_queue_open(const SMTPD_QUEUE_PROPS *props, VSTRING *why)
     SMTPD_QUEUE *queue = mycalloc(1, sizeof(*queue));
 
     if (props->maildrop) {
-        queue->qf = queue_file_create_mode(MAIL_QUEUE_MAILDROP, MAILDROP_FILE_MODE);
-        if (queue->qf == NULL) {
-            vstring_sprintf(why, "cannot create a file in the %s queue", MAIL_QUEUE_MAILDROP);
+        queue->post = maildrop_post_create(props->postdrop, props->config_dir, why);
+        if (queue->post == NULL) {
             myfree(queue);
             return NULL;
         }
+        queue->qf = maildrop_post_file(queue->post);
         queue->id = mystrdup(queue_file_id(queue->qf));
         queue->pickup = mystrdup(props->pickup ? props->pickup : "pickup");
         queue->trigger_timeout = props->trigger_timeout;
@@ -209,9 +211,15 @@ static int smtpd_queue_finish_maildrop(SMTPD_QUEUE *queue, VSTRING *reason)
     if (!queue->failed && queue_file_extra(queue->qf) < 0)
         queue->failed = true;
     errno = 0;
-    if (!queue->failed && queue_file_commit(queue->qf) == 0) {
+    if (!queue->failed && maildrop_post_commit(queue->post, reason) == 0) {
         smtpd_queue_wakeup(queue);
         return CLEANUP_STAT_OK;
+    }
+    if (VSTRING_LEN(reason)) {
+        int saved_errno = errno;
+
+        msg_warn("%s: %s", queue->id, vstring_str(reason));
+        errno = saved_errno;
     }
     if (errno == ENOSPC || errno == EDQUOT) {
         vstring_strcpy(reason, "Insufficient system storage");
@@ -237,8 +245,8 @@ SMTPD_QUEUE *smtpd_queue_close(SMTPD_QUEUE *queue)
 {
     if (queue->cleanup)
         cleanup_close(queue->cleanup);
-    if (queue->qf)
-        queue_file_close(queue->qf);
+    if (queue->post)
+        maildrop_post_close(queue->post);
     myfree(queue->id);
     myfree(queue->pickup);
     myfree(queue);

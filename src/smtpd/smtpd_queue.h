@@ -22,12 +22,14 @@ typedef struct SMTPD_QUEUE SMTPD_QUEUE;
 
 /* Where to write. */
 typedef struct SMTPD_QUEUE_PROPS {
-    bool maildrop;        /* write a maildrop file instead of talking to cleanup */
-    const char *endpoint; /* cleanup socket, relative to queue_directory */
-    bool add_headers;     /* cleanup adds missing From:, Date:, Message-ID: */
-    int timeout;          /* cleanup I/O timeout, seconds */
-    const char *pickup;   /* maildrop: the pickup service to wake up afterwards */
-    int trigger_timeout;  /* maildrop: how long the wake-up may take, seconds */
+    bool maildrop;          /* write a maildrop file instead of talking to cleanup */
+    const char *endpoint;   /* cleanup socket, relative to queue_directory */
+    bool add_headers;       /* cleanup adds missing From:, Date:, Message-ID: */
+    int timeout;            /* cleanup I/O timeout, seconds */
+    const char *pickup;     /* maildrop: the pickup service to wake up afterwards */
+    int trigger_timeout;    /* maildrop: how long the wake-up may take, seconds */
+    const char *postdrop;   /* maildrop: postdrop(1), when maildrop is not writable */
+    const char *config_dir; /* maildrop: the configuration, for postdrop */
 } SMTPD_QUEUE_PROPS;
 
 extern SMTPD_QUEUE *smtpd_queue_open(const SMTPD_QUEUE_PROPS *props, VSTRING *why);

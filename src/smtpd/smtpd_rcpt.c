@@ -212,6 +212,8 @@ static int smtpd_rcpt_open_queue(SMTPD_STATE *state)
         .timeout = state->cfg->timeout,
         .pickup = state->cfg->pickup_service,
         .trigger_timeout = state->cfg->trigger_timeout,
+        .postdrop = state->cfg->postdrop,
+        .config_dir = state->cfg->config_dir,
     };
 
     if ((state->queue = smtpd_queue_open(&props, state->scratch)) == NULL) {

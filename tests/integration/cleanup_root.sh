@@ -4,8 +4,9 @@
 # sendmail, an ordinary user with a sendmail that is set-group-ID
 # setgid_group (maildrop is mode 0730); the submitting user ID shows in
 # the log and in the Received: header; a set-group-ID sendmail refuses a
-# configuration the user controls. The accounts are made for the test
-# and removed at the end.
+# configuration the user controls; with only postdrop set-group-ID, the
+# plain sendmail and sendmail -bs of a user go through postdrop. The
+# accounts are made for the test and removed at the end.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -115,3 +116,51 @@ check "mailq as root lists both messages"
 out=$(as_user "$top/bin/postqueue" -c "$INSTANCE_CONF" -p 2>&1)
 [ $? -ne 0 ] && grep -q "run it as root or as the mail_owner" <<<"$out"
 check "postqueue -p by an ordinary user says why it cannot read the queue"
+
+# Only postdrop is set-group-ID: the plain sendmail and sendmail -bs of
+# an ordinary user hand their message to it. The instance's TLS key is
+# readable by root only; the stand-alone SMTP server must not offer TLS.
+cmddir=$INSTANCE_DIR/bin
+mkdir "$cmddir" && for f in "$top"/bin/*; do ln -s "$f" "$cmddir/"; done
+rm "$cmddir/postdrop" && cp "$top/bin/postdrop" "$cmddir/postdrop" &&
+    chgrp "$group" "$cmddir/postdrop" && chmod 2755 "$cmddir/postdrop"
+sed -i "s|^command_directory = .*|command_directory = $cmddir|" "$INSTANCE_CONF/main.cf"
+openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=mail.example.test -days 2 \
+    -keyout "$INSTANCE_CONF/rootonly.key" -out "$INSTANCE_CONF/rootonly.crt" 2>/dev/null &&
+    chmod 600 "$INSTANCE_CONF/rootonly.key" &&
+    printf 'smtpd_tls_security_level = may\nsmtpd_tls_chain_files = %s %s\n' \
+        "$INSTANCE_CONF/rootonly.key" "$INSTANCE_CONF/rootonly.crt" >>"$INSTANCE_CONF/main.cf"
+[ "$(stat -c %a "$INSTANCE_QUEUE/maildrop")" = 730 ] && [ "$(stat -c %a "$cmddir/postdrop")" = 2755 ]
+check "maildrop is mode 0730, postdrop is set-group-ID"
+
+out=$(printf 'EHLO client.test\r\nMAIL FROM:<bs@client.test>\r\nRCPT TO:<erin@example.com>\r\nDATA\r\nSubject: sendmail -bs as a user\r\n\r\nhello\r\n.\r\nQUIT\r\n' |
+    as_user timeout 20 "$top/bin/sendmail" -C "$INSTANCE_CONF" -bs 2>&1)
+grep -q '^250 2.0.0 Ok: queued as' <<<"$out"
+check "a user's sendmail -bs gets 250 for the message"
+! grep -q STARTTLS <<<"$out"
+check "a user's sendmail -bs does not offer STARTTLS (the key is root-only)"
+id=$(picked_id "bs@client.test")
+check "the sendmail -bs message reaches the queue through postdrop and pickup"
+"$helpers/queue_dump" "$INSTANCE_QUEUE" incoming "$id" | grep -q "Subject: sendmail -bs as a user"
+check "queue_dump shows the sendmail -bs message"
+
+printf 'Subject: plain\n\nhi\n' | as_user "$top/bin/sendmail" -C "$INSTANCE_CONF" frank@example.com
+check "a user's plain sendmail submits through postdrop"
+picked_id "$submitter" >/dev/null && [ -n "$(grep -c "uid=$submitter_uid from=<$submitter>" "$INSTANCE_LOG")" ]
+check "pickup logs the postdrop message with the user's uid"
+
+out=$(printf 'not a queue file\n' | as_user "$cmddir/postdrop" -c "$INSTANCE_CONF" 2>&1)
+[ $? -eq 65 ] && grep -q "postdrop: fatal: invalid message on standard input" <<<"$out"
+check "postdrop rejects a malformed input with a clear error"
+scratch=$(mktemp -d)
+mkdir "$scratch/incoming"
+bad_id=$(printf 'Subject: x\n\nhi\n' | "$helpers/queue_inject" "$scratch" "$(printf 'a\tb')" bob@example.com 2>/dev/null)
+out=$(as_user "$cmddir/postdrop" -c "$INSTANCE_CONF" <"$scratch/incoming/$bad_id" 2>&1)
+[ $? -eq 65 ] && grep -q "control character in the sender" <<<"$out"
+check "postdrop rejects a control character in the sender"
+rm -rf "$scratch"
+out=$(printf 'x\n' | as_user env MAIL_CONFIG=/tmp "$cmddir/postdrop" 2>&1)
+[ $? -ne 0 ] && grep -q "not trusted by a set-group-ID postdrop" <<<"$out"
+check "postdrop refuses a configuration the user controls"
+[ -z "$(ls /tmp | grep -E '^(postdrop|maildrop)\.')" ] || ls -d /tmp/postdrop.* /tmp/maildrop.* | xargs stat -c %U | grep -qv "$submitter"
+check "no private directories are left behind"

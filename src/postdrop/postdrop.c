@@ -1,0 +1,265 @@
+/*++
+ * NAME
+ *	postdrop - commit one local submission into the maildrop queue
+ * SYNOPSIS
+ *	postdrop [-c config_dir] [-v]
+ * DESCRIPTION
+ *	postdrop is installed set-group-ID setgid_group, so that it can
+ *	write into the maildrop directory (mode 0730) for users who cannot.
+ *	It reads one message in the maildrop file format (the queue file
+ *	format that sendmail(1) and smtpd -S write) on standard input,
+ *	stores it in a private directory under /tmp, checks it with
+ *	maildrop_open(3) (structure, sizes, recipients, attributes a user
+ *	may set), copies it into maildrop under a temporary name, fsyncs it
+ *	and renames it to its queue ID, then wakes pickup(8). The file
+ *	belongs to the real user ID of the caller; nothing in the input
+ *	names the user. On success it prints nothing and exits 0.
+ *
+ *	Being set-group-ID it trusts nothing of its caller: the environment
+ *	is replaced, descriptors other than 0, 1 and 2 are closed, core
+ *	dumps are off, and a configuration directory from -c or MAIL_CONFIG
+ *	must pass mail_trust_config(3).
+ * DIAGNOSTICS
+ *	Problems go to standard error and to the mail log; the exit status
+ *	follows sysexits(3): EX_DATAERR for input that is not a valid
+ *	maildrop message, EX_TEMPFAIL for a queue that cannot be written.
+ * SEE ALSO
+ *	postdrop(1), sendmail(1), pickup(8), maildrop(3)
+ *--*/
+
+/* System library. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "mymalloc.h"
+#include "vstring.h"
+
+/* Global library. */
+#include "config.h"
+#include "mail_params.h"
+#include "mail_queue.h"
+#include "mail_trigger.h"
+#include "mail_trust.h"
+#include "maildrop.h"
+#include "maillog.h"
+
+/* Envelope bytes allowed beyond message_size_limit, as pickup allows. */
+#define POSTDROP_SIZE_SLACK (1024 * 1024)
+
+/* Recipients in one message, as pickup allows. */
+#define POSTDROP_RCPT_LIMIT 100000
+
+/* The private copy, removed by a fatal error. */
+static char postdrop_private[] = "/tmp/postdrop.XXXXXX";
+static VSTRING *postdrop_private_file;
+static VSTRING *postdrop_temp;
+
+/* postdrop_cleanup - remove what a failed run left */
+
+static void postdrop_cleanup(void)
+{
+    if (postdrop_private_file && *vstring_str(postdrop_private_file))
+        (void)unlink(vstring_str(postdrop_private_file));
+    if (postdrop_private[sizeof(postdrop_private) - 2] != 'X') {
+        VSTRING *sub = vstring_alloc(60);
+
+        (void)rmdir(
+            vstring_str(vstring_sprintf(sub, "%s/%s", postdrop_private, MAIL_QUEUE_MAILDROP)));
+        (void)rmdir(postdrop_private);
+        vstring_free(sub);
+    }
+    if (postdrop_temp && *vstring_str(postdrop_temp))
+        (void)unlink(vstring_str(postdrop_temp));
+}
+
+/* postdrop_harden - what a set-group-ID program does first */
+
+static char *postdrop_harden(void)
+{
+    const char *cp = getenv(CONFIG_DIR_ENV);
+    char *config_dir = cp ? mystrdup(cp) : NULL;
+    struct rlimit no_core = {0, 0};
+    int fd;
+
+    for (fd = 0; fd < 3; fd++)
+        if (fcntl(fd, F_GETFD) < 0 && open("/dev/null", O_RDWR) != fd)
+            _exit(EX_OSERR);
+    closefrom(3);
+    (void)setrlimit(RLIMIT_CORE, &no_core);
+    clearenv();
+    setenv("PATH", "/usr/bin:/bin", 1);
+    umask(022);
+    return config_dir;
+}
+
+/* postdrop_copy - copy a descriptor into a new file; returns its size or -1 */
+
+static long long postdrop_copy(int in, int out, long long limit)
+{
+    char buf[8192];
+    long long total = 0;
+    ssize_t len;
+
+    while ((len = read(in, buf, sizeof(buf))) != 0) {
+        if (len < 0) {
+            if (errno == EINTR)
+                continue;
+            return -1;
+        }
+        if ((total += len) > limit && limit > 0)
+            msg_fatal_status(EX_DATAERR, "message file too big: more than %lld bytes", limit);
+        if (write(out, buf, len) != len)
+            return -1;
+    }
+    return fsync(out) < 0 ? -1 : total;
+}
+
+/* postdrop_receive - standard input into the private maildrop directory */
+
+static char *postdrop_receive(long long limit)
+{
+    VSTRING *id = vstring_alloc(MAIL_QUEUE_ID_MAX_LEN);
+    struct timeval now;
+    struct stat st;
+    int fd;
+
+    if (mkdtemp(postdrop_private) == NULL || chdir(postdrop_private) < 0 ||
+        mkdir(MAIL_QUEUE_MAILDROP, 0700) < 0)
+        msg_fatal_status(EX_TEMPFAIL, "create a private directory %s: %m", postdrop_private);
+    vstring_sprintf(postdrop_private_file, "%s/%s/input", postdrop_private, MAIL_QUEUE_MAILDROP);
+    if ((fd = open(vstring_str(postdrop_private_file), O_WRONLY | O_CREAT | O_EXCL, 0444)) < 0 ||
+        fstat(fd, &st) < 0)
+        msg_fatal_status(EX_TEMPFAIL, "create %s: %m", vstring_str(postdrop_private_file));
+    if (postdrop_copy(STDIN_FILENO, fd, limit) < 0 || close(fd) < 0)
+        msg_fatal_status(EX_TEMPFAIL, "copy standard input to %s: %m",
+                         vstring_str(postdrop_private_file));
+    gettimeofday(&now, NULL);
+    mail_queue_id_make(id, &now, (unsigned long long)st.st_ino);
+    if (rename(vstring_str(postdrop_private_file),
+               mail_queue_path(NULL, MAIL_QUEUE_MAILDROP, vstring_str(id))) < 0)
+        msg_fatal_status(EX_TEMPFAIL, "rename %s: %m", vstring_str(postdrop_private_file));
+    vstring_sprintf(postdrop_private_file, "%s/%s/%s", postdrop_private, MAIL_QUEUE_MAILDROP,
+                    vstring_str(id));
+    return vstring_export(id);
+}
+
+/* postdrop_check - the maildrop checks that pickup will apply */
+
+static void postdrop_check(const char *id, long long max_size)
+{
+    MAILDROP_LIMITS limits = {.max_size = max_size, .max_rcpt = POSTDROP_RCPT_LIMIT};
+    VSTRING *why = vstring_alloc(100);
+    MAILDROP *md;
+
+    switch (maildrop_open(id, &limits, &md, why)) {
+    case MAILDROP_STAT_OK:
+        if (maildrop_dropped(md) > 0)
+            msg_fatal_status(EX_DATAERR, "invalid message: %d attribute(s) that a user may not set",
+                             maildrop_dropped(md));
+        maildrop_close(md);
+        break;
+    case MAILDROP_STAT_BAD:
+        msg_fatal_status(EX_DATAERR, "invalid message on standard input: %s", vstring_str(why));
+    default:
+        msg_fatal_status(EX_TEMPFAIL, "cannot check the message: %s", vstring_str(why));
+    }
+    vstring_free(why);
+}
+
+/* postdrop_commit - copy into maildrop: temporary name, fsync, rename */
+
+static void postdrop_commit(const char *queue_dir, const char *id)
+{
+    VSTRING *final_path = vstring_alloc(100);
+    VSTRING *final_id = vstring_alloc(MAIL_QUEUE_ID_MAX_LEN);
+    struct timeval now;
+    struct stat st;
+    int in, out;
+
+    if ((in = open(vstring_str(postdrop_private_file), O_RDONLY)) < 0 || chdir(queue_dir) < 0)
+        msg_fatal_status(EX_TEMPFAIL, "reopen the checked message: %m");
+    vstring_sprintf(postdrop_temp, "%s/%sXXXXXX", MAIL_QUEUE_MAILDROP, MAIL_QUEUE_TEMP_PREFIX);
+    if ((out = mkostemp(vstring_str(postdrop_temp), O_CLOEXEC)) < 0) {
+        vstring_strcpy(postdrop_temp, "");
+        msg_fatal_status(EX_TEMPFAIL, "cannot create a file in the %s queue of %s: %m",
+                         MAIL_QUEUE_MAILDROP, queue_dir);
+    }
+    if (flock(out, LOCK_EX | LOCK_NB) < 0 || fchmod(out, MAILDROP_FILE_MODE) < 0 ||
+        fstat(out, &st) < 0 || postdrop_copy(in, out, 0) < 0)
+        msg_fatal_status(EX_TEMPFAIL, "write %s: %m", vstring_str(postdrop_temp));
+    gettimeofday(&now, NULL);
+    mail_queue_id_make(final_id, &now, (unsigned long long)st.st_ino);
+    mail_queue_path(final_path, MAIL_QUEUE_MAILDROP, vstring_str(final_id));
+    if (renameat2(AT_FDCWD, vstring_str(postdrop_temp), AT_FDCWD, vstring_str(final_path),
+                  RENAME_NOREPLACE) < 0)
+        msg_fatal_status(EX_TEMPFAIL, "rename %s to %s: %m", vstring_str(postdrop_temp),
+                         vstring_str(final_path));
+    vstring_strcpy(postdrop_temp, "");
+    if (msg_verbose)
+        msg_info("%s: from %s", vstring_str(final_path), id);
+    close(out);
+    close(in);
+    vstring_free(final_path);
+    vstring_free(final_id);
+}
+
+/* postdrop_wakeup - tell pickup about the new file */
+
+static void postdrop_wakeup(CONFIG *config)
+{
+    VSTRING *why = vstring_alloc(100);
+    char request = MAIL_TRIGGER_WAKEUP;
+
+    if (mail_trigger(MAIL_CLASS_PUBLIC, config_get_str(config, VAR_PICKUP_SERVICE_NAME), &request,
+                     1, config_get_time(config, VAR_TRIGGER_TIMEOUT), why) < 0 &&
+        msg_verbose)
+        msg_info("no pickup wake-up: %s (the message is picked up later)", vstring_str(why));
+    vstring_free(why);
+}
+
+int main(int argc, char **argv)
+{
+    char *config_dir = postdrop_harden();
+    VSTRING *why = vstring_alloc(100);
+    long long size_limit, max_size;
+    CONFIG *config;
+    char *id;
+    int ch;
+
+    msg_init("postdrop");
+    while ((ch = getopt(argc, argv, "c:v")) != -1) {
+        if (ch == 'c')
+            config_dir = optarg;
+        else if (ch == 'v')
+            msg_verbose++;
+        else
+            msg_fatal_status(EX_USAGE, "usage: postdrop [-c config_dir] [-v]");
+    }
+    mail_trust_config(config_dir_choose(config_dir), "postdrop");
+    config = config_startup(config_dir, NULL, "postdrop");
+    maillog_init(config, "postdrop", why);
+    size_limit = config_get_size(config, VAR_MESSAGE_SIZE_LIMIT);
+    max_size = size_limit > 0 ? size_limit + POSTDROP_SIZE_SLACK : 0;
+    postdrop_private_file = vstring_alloc(100);
+    postdrop_temp = vstring_alloc(100);
+    msg_cleanup(postdrop_cleanup);
+    id = postdrop_receive(max_size);
+    postdrop_check(id, max_size);
+    postdrop_commit(config_get_str(config, VAR_QUEUE_DIRECTORY), id);
+    postdrop_cleanup();
+    postdrop_wakeup(config);
+    myfree(id);
+    vstring_free(why);
+    return 0;
+}
