@@ -124,13 +124,14 @@ typedef void (*MAIL_SERVER_TRIGGER_FN)(MAIL_SERVER *server, const char *buf, siz
 #define MAIL_SERVER_FLAG_ROOT      (1 << 2) /* refuse -u: the daemon needs root (local) */
 
 typedef struct MAIL_SERVER_PROPS {
-    const CONFIG_BIND *parameters;  /* bound before pre_jail; may be NULL */
-    MAIL_SERVER_INIT_FN pre_jail;   /* privileged initialization; may be NULL */
-    MAIL_SERVER_INIT_FN post_jail;  /* after chroot and setuid; may be NULL */
-    MAIL_SERVER_INIT_FN pre_exit;   /* before a voluntary exit; may be NULL */
-    MAIL_SERVER_STREAM_FN on_close; /* multi server: before a client is closed; may be NULL */
-    int flags;                      /* MAIL_SERVER_FLAG_* */
-    void *context;                  /* copied to MAIL_SERVER.context */
+    const CONFIG_BIND *parameters;   /* bound before pre_jail; may be NULL */
+    MAIL_SERVER_INIT_FN pre_jail;    /* privileged initialization; may be NULL */
+    MAIL_SERVER_INIT_FN post_jail;   /* after chroot and setuid; may be NULL */
+    MAIL_SERVER_INIT_FN pre_exit;    /* before a voluntary exit; may be NULL */
+    MAIL_SERVER_STREAM_FN on_accept; /* multi server: a new client (send a greeting); may be NULL */
+    MAIL_SERVER_STREAM_FN on_close;  /* multi server: before a client is closed; may be NULL */
+    int flags;                       /* MAIL_SERVER_FLAG_* */
+    void *context;                   /* copied to MAIL_SERVER.context */
 } MAIL_SERVER_PROPS;
 
 extern _Noreturn void single_server_main(int argc, char **argv, MAIL_SERVER_STREAM_FN service,

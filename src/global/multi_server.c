@@ -17,6 +17,9 @@
  *	and at once available again: master counts the use, and the process
  *	can always take one more client.
  *
+ *	props->on_accept, when set, is called for each new client before
+ *	its first request (a server that greets its clients does so here).
+ *
  *	multi_server_disconnect() is how the service ends a client (at end
  *	of file, on an error, or after its last request): it runs
  *	props->on_close, closes the stream and forgets it. The stream must
@@ -87,6 +90,8 @@ static void multi_server_add(MAIL_SERVER *server, int fd)
     mail_server_idle_stop(server);
     if (event_enable_read(server->loop, fd, multi_server_client_cb, server) < 0)
         msg_fatal("watch client descriptor %d: %m", fd);
+    if (server->props->on_accept)
+        server->props->on_accept(server, client);
 }
 
 /* multi_server_disconnect - the service is done with a client */
@@ -151,6 +156,8 @@ void multi_server_main(int argc, char **argv, MAIL_SERVER_STREAM_FN service,
         multi_server_streams = mycalloc(1, sizeof(*multi_server_streams));
         multi_server_streams[0] = client;
         multi_server_clients = 1;
+        if (props->on_accept)
+            props->on_accept(server, client);
         for (;;)
             service(server, client);
     }

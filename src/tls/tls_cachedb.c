@@ -1,0 +1,431 @@
+/*++
+ * NAME
+ *	tls_cachedb - the on-disk session caches that tlsmgr keeps
+ * SYNOPSIS
+ *	#include <tls_cachedb.h>
+ *
+ *	TLS_CACHEDB *tls_cachedb_open(const char *cache_type,
+ *				const char *dbname, int timeout,
+ *				bool verbose, VSTRING *why);
+ *	TLS_CACHEDB *tls_cachedb_create(const char *cache_type, DICT *dict,
+ *				int timeout, bool verbose);
+ *	int	tls_cachedb_lookup(TLS_CACHEDB *db, const char *id,
+ *				time_t now, VSTRING *out_session);
+ *	int	tls_cachedb_update(TLS_CACHEDB *db, const char *id,
+ *				const void *session, size_t len, time_t now);
+ *	int	tls_cachedb_delete(TLS_CACHEDB *db, const char *id);
+ *	void	tls_cachedb_sweep_start(TLS_CACHEDB *db);
+ *	int	tls_cachedb_sweep_step(TLS_CACHEDB *db, time_t now);
+ *	bool	tls_cachedb_sweeping(const TLS_CACHEDB *db);
+ *	int	tls_cachedb_id_ok(const char *id);
+ *	const char *tls_cachedb_type(const TLS_CACHEDB *db);
+ *	int	tls_cachedb_timeout(const TLS_CACHEDB *db);
+ *	TLS_CACHEDB *tls_cachedb_close(TLS_CACHEDB *db);
+ * DESCRIPTION
+ *	tls_cachedb_open() opens dbname ("btree:/var/lib/postfix/smtpd_scache")
+ *	as the cache of cache_type, emptied (O_TRUNC) and locked for as long
+ *	as it is open, with every update flushed to disk. Entries live
+ *	timeout seconds. With verbose, each operation is logged. It returns
+ *	NULL with a reason in why when the table cannot be opened, or its
+ *	type cannot update, delete and walk.
+ *
+ *	tls_cachedb_create() makes a cache over a table that the caller has
+ *	opened (tests use it to plant damaged entries); the cache owns the
+ *	table from then on.
+ *
+ *	tls_cachedb_lookup() copies the session stored under id into
+ *	out_session and returns 1. It returns 0 when there is none, and
+ *	also for an entry that has expired (stored + timeout < now), was
+ *	stored in the future, or does not decode: such an entry is deleted
+ *	at once (unless the walk's cursor is on it; the walk removes it).
+ *
+ *	tls_cachedb_update() stores a session under id, stamped with now.
+ *	It returns 1, or 0 with a warning when the id is malformed or the
+ *	session is larger than TLS_MGR_SESSION_MAX bytes, or when the table
+ *	fails.
+ *
+ *	tls_cachedb_delete() removes the entry under id and returns 1, or 0
+ *	when there was none. An entry under the walk's cursor is marked and
+ *	removed when the cursor moves on; lookups no longer see it.
+ *
+ *	tls_cachedb_sweep_start() starts a walk over the table (a running
+ *	walk starts over). tls_cachedb_sweep_step() examines one entry and
+ *	deletes the previous one if it was expired or malformed (deleting
+ *	behind the cursor keeps the walk's place valid). It returns 1 while
+ *	there is more to do, 0 when the walk is over. tlsmgr(8) runs one
+ *	step per event loop turn, between client requests.
+ *	tls_cachedb_sweeping() tells whether a walk is under way.
+ *
+ *	tls_cachedb_id_ok() accepts a non-empty id of at most
+ *	TLS_MGR_ID_MAX printable ASCII characters.
+ *
+ *	tls_cachedb_type() and tls_cachedb_timeout() return what the cache
+ *	was opened with. tls_cachedb_close() closes the table and returns
+ *	NULL.
+ *
+ *	Stored value: base64 of "TLSc", version (1 byte), 3 zero bytes,
+ *	the time stored (8 bytes, big-endian), the session length (4
+ *	bytes), the session, and a SHA-256 of everything before it.
+ * DIAGNOSTICS
+ *	Warnings: table errors, malformed ids, oversized sessions.
+ * SEE ALSO
+ *	dict(3), tlsmgr(8)
+ *--*/
+
+/* System library. */
+#include <ctype.h>
+#include <fcntl.h>
+#include <string.h>
+
+/* OpenSSL. */
+#include <openssl/sha.h>
+
+/* Utility library. */
+#include "base64_code.h"
+#include "dict.h"
+#include "msg.h"
+#include "mymalloc.h"
+
+/* TLS library. */
+#include "tls_cachedb.h"
+#include "tls_mgr.h"
+
+#define TLS_CACHEDB_MAGIC   "TLSc"
+#define TLS_CACHEDB_VERSION 1
+#define TLS_CACHEDB_HDRLEN  20 /* magic, version, reserved, time, length */
+#define TLS_CACHEDB_SUMLEN  SHA256_DIGEST_LENGTH
+#define TLS_CACHEDB_SKEW    300 /* seconds of clock skew tolerated */
+
+struct TLS_CACHEDB {
+    char *type;      /* smtpd, smtp, lmtp; owned */
+    DICT *dict;      /* the table; owned */
+    int timeout;     /* entry lifetime, seconds */
+    bool verbose;    /* log each operation */
+    VSTRING *buf;    /* scratch: encoded or decoded value */
+    bool sweeping;   /* a walk is under way */
+    VSTRING *cursor; /* walk: key under the cursor */
+    bool doomed;     /* walk: the cursor's entry is to go */
+    int swept;       /* walk: entries seen */
+    int removed;     /* walk: entries removed */
+};
+
+/* tls_cachedb_put - append a big-endian number */
+
+static void tls_cachedb_put(VSTRING *out, unsigned long long value, int bytes)
+{
+    for (int i = bytes - 1; i >= 0; i--)
+        vstring_addch(out, (int)((value >> (8 * i)) & 0xff));
+}
+
+/* tls_cachedb_get - read a big-endian number */
+
+static unsigned long long tls_cachedb_get(const unsigned char *p, int bytes)
+{
+    unsigned long long value = 0;
+
+    for (int i = 0; i < bytes; i++)
+        value = (value << 8) | p[i];
+    return value;
+}
+
+/* tls_cachedb_encode - the stored form of a session */
+
+static void tls_cachedb_encode(VSTRING *out, VSTRING *bin, const void *session, size_t len,
+                               time_t now)
+{
+    unsigned char sum[TLS_CACHEDB_SUMLEN];
+
+    vstring_memcpy(bin, TLS_CACHEDB_MAGIC, 4);
+    vstring_addch(bin, TLS_CACHEDB_VERSION);
+    tls_cachedb_put(bin, 0, 3);
+    tls_cachedb_put(bin, (unsigned long long)now, 8);
+    tls_cachedb_put(bin, len, 4);
+    vstring_memcat(bin, session, len);
+    SHA256((unsigned char *)vstring_str(bin), VSTRING_LEN(bin), sum);
+    vstring_memcat(bin, sum, sizeof(sum));
+    base64_encode(out, vstring_str(bin), VSTRING_LEN(bin));
+}
+
+/* tls_cachedb_decode - check a stored value; the session goes to out */
+
+static const char *tls_cachedb_decode(const TLS_CACHEDB *db, const char *value, time_t now,
+                                      VSTRING *out)
+{
+    unsigned char sum[TLS_CACHEDB_SUMLEN];
+    const unsigned char *p;
+    unsigned long long stored, len;
+    size_t total;
+
+    if (base64_decode(out, value, strlen(value)) == NULL)
+        return "not base64";
+    p = (const unsigned char *)vstring_str(out);
+    total = VSTRING_LEN(out);
+    if (total < TLS_CACHEDB_HDRLEN + TLS_CACHEDB_SUMLEN)
+        return "too short";
+    if (memcmp(p, TLS_CACHEDB_MAGIC, 4) != 0)
+        return "bad magic";
+    if (p[4] != TLS_CACHEDB_VERSION)
+        return "unknown version";
+    stored = tls_cachedb_get(p + 8, 8);
+    len = tls_cachedb_get(p + 16, 4);
+    if (len != total - TLS_CACHEDB_HDRLEN - TLS_CACHEDB_SUMLEN)
+        return "bad length";
+    SHA256(p, total - TLS_CACHEDB_SUMLEN, sum);
+    if (memcmp(sum, p + total - TLS_CACHEDB_SUMLEN, sizeof(sum)) != 0)
+        return "checksum mismatch";
+    if ((long long)stored > (long long)now + TLS_CACHEDB_SKEW)
+        return "stored in the future";
+    if ((long long)stored + db->timeout < (long long)now)
+        return "expired";
+    memmove(vstring_str(out), p + TLS_CACHEDB_HDRLEN, len);
+    vstring_truncate(out, len);
+    return NULL;
+}
+
+/* tls_cachedb_create - a cache over a table that is already open */
+
+TLS_CACHEDB *tls_cachedb_create(const char *cache_type, DICT *dict, int timeout, bool verbose)
+{
+    TLS_CACHEDB *db = mycalloc(1, sizeof(*db));
+
+    db->type = mystrdup(cache_type);
+    db->dict = dict;
+    db->timeout = timeout;
+    db->verbose = verbose;
+    db->buf = vstring_alloc(1024);
+    db->cursor = vstring_alloc(100);
+    return db;
+}
+
+/* tls_cachedb_open - open and empty a cache table */
+
+TLS_CACHEDB *tls_cachedb_open(const char *cache_type, const char *dbname, int timeout, bool verbose,
+                              VSTRING *why)
+{
+    DICT *dict;
+
+    if (strchr(dbname, ':') == NULL) {
+        vstring_sprintf(why, "TLS %s session cache \"%s\": expected type:name", cache_type, dbname);
+        return NULL;
+    }
+    dict = dict_open(dbname, O_RDWR | O_CREAT | O_TRUNC,
+                     DICT_FLAG_DUP_REPLACE | DICT_FLAG_OPEN_LOCK | DICT_FLAG_SYNC_UPDATE);
+    if (!dict_open_ok(dict)) {
+        vstring_sprintf(why, "TLS %s session cache %s: %s", cache_type, dbname, dict_reason(dict));
+        dict_close(dict);
+        return NULL;
+    }
+    if (dict->update == NULL || dict->delete == NULL || dict->sequence == NULL) {
+        vstring_sprintf(why,
+                        "TLS %s session cache %s: table type %s cannot update, delete and walk "
+                        "entries: use btree",
+                        cache_type, dbname, dict->type);
+        dict_close(dict);
+        return NULL;
+    }
+    return tls_cachedb_create(cache_type, dict, timeout, verbose);
+}
+
+/* tls_cachedb_id_ok - a well-formed cache id */
+
+int tls_cachedb_id_ok(const char *id)
+{
+    size_t len = 0;
+
+    for (const unsigned char *cp = (const unsigned char *)id; *cp; cp++, len++)
+        if (!isascii(*cp) || !isgraph(*cp) || len >= TLS_MGR_ID_MAX)
+            return 0;
+    return len > 0;
+}
+
+/* tls_cachedb_at_cursor - is id the entry under the walk's cursor */
+
+static bool tls_cachedb_at_cursor(const TLS_CACHEDB *db, const char *id)
+{
+    return db->sweeping && VSTRING_LEN(db->cursor) > 0 && strcmp(vstring_str(db->cursor), id) == 0;
+}
+
+/* tls_cachedb_remove - delete an entry, or mark it when the cursor is on it */
+
+static int tls_cachedb_remove(TLS_CACHEDB *db, const char *id)
+{
+    int status;
+
+    if (tls_cachedb_at_cursor(db, id)) {
+        db->doomed = true;
+        return 1;
+    }
+    if ((status = dict_del(db->dict, id)) == DICT_STAT_ERROR)
+        msg_warn("TLS %s session cache %s: delete %s: %s", db->type, db->dict->name, id,
+                 dict_reason(db->dict));
+    return status == DICT_STAT_SUCCESS;
+}
+
+/* tls_cachedb_lookup - a live session by id */
+
+int tls_cachedb_lookup(TLS_CACHEDB *db, const char *id, time_t now, VSTRING *out_session)
+{
+    const char *value, *why;
+
+    VSTRING_RESET(out_session);
+    if (!tls_cachedb_id_ok(id) || (tls_cachedb_at_cursor(db, id) && db->doomed))
+        return 0;
+    if ((value = dict_get(db->dict, id)) == NULL) {
+        if (db->dict->error)
+            msg_warn("TLS %s session cache %s: lookup %s: %s", db->type, db->dict->name, id,
+                     dict_reason(db->dict));
+        else if (db->verbose)
+            msg_info("lookup %s session id=%s: not found", db->type, id);
+        return 0;
+    }
+    if ((why = tls_cachedb_decode(db, value, now, out_session)) != NULL) {
+        if (db->verbose)
+            msg_info("lookup %s session id=%s: %s: removing it", db->type, id, why);
+        VSTRING_RESET(out_session);
+        tls_cachedb_remove(db, id);
+        return 0;
+    }
+    if (db->verbose)
+        msg_info("lookup %s session id=%s: found", db->type, id);
+    return 1;
+}
+
+/* tls_cachedb_update - store a session */
+
+int tls_cachedb_update(TLS_CACHEDB *db, const char *id, const void *session, size_t len, time_t now)
+{
+    VSTRING *value;
+    int status;
+
+    if (!tls_cachedb_id_ok(id)) {
+        msg_warn("TLS %s session cache: refusing a malformed session id", db->type);
+        return 0;
+    }
+    if (len == 0 || len > TLS_MGR_SESSION_MAX) {
+        msg_warn("TLS %s session cache: refusing session id=%s of %zu bytes (limit %d)", db->type,
+                 id, len, TLS_MGR_SESSION_MAX);
+        return 0;
+    }
+    value = vstring_alloc(2 * len);
+    tls_cachedb_encode(value, db->buf, session, len, now);
+    status = dict_put(db->dict, id, vstring_str(value));
+    vstring_free(value);
+    if (status != DICT_STAT_SUCCESS) {
+        msg_warn("TLS %s session cache %s: update %s: %s", db->type, db->dict->name, id,
+                 dict_reason(db->dict));
+        return 0;
+    }
+    if (tls_cachedb_at_cursor(db, id))
+        db->doomed = false;
+    if (db->verbose)
+        msg_info("save %s session id=%s (%zu bytes)", db->type, id, len);
+    return 1;
+}
+
+/* tls_cachedb_delete - remove a session */
+
+int tls_cachedb_delete(TLS_CACHEDB *db, const char *id)
+{
+    int status;
+
+    if (!tls_cachedb_id_ok(id))
+        return 0;
+    status = tls_cachedb_remove(db, id);
+    if (db->verbose)
+        msg_info("delete %s session id=%s: %s", db->type, id, status ? "done" : "not found");
+    return status;
+}
+
+/* tls_cachedb_sweep_start - begin a walk */
+
+void tls_cachedb_sweep_start(TLS_CACHEDB *db)
+{
+    if (db->verbose)
+        msg_info("start TLS %s session cache cleanup", db->type);
+    db->sweeping = true;
+    db->doomed = false;
+    db->swept = db->removed = 0;
+    VSTRING_RESET(db->cursor);
+}
+
+/* tls_cachedb_sweep_behind - delete the entry the cursor has just left */
+
+static void tls_cachedb_sweep_behind(TLS_CACHEDB *db, const char *left_key)
+{
+    if (dict_del(db->dict, left_key) == DICT_STAT_SUCCESS) {
+        db->removed++;
+    } else if (db->dict->error) {
+        msg_warn("TLS %s session cache %s: delete %s: %s", db->type, db->dict->name, left_key,
+                 dict_reason(db->dict));
+    }
+}
+
+/* tls_cachedb_sweep_step - examine one entry, delete the previous if it is bad */
+
+int tls_cachedb_sweep_step(TLS_CACHEDB *db, time_t now)
+{
+    char *left = NULL;
+    const char *key, *value;
+    int status;
+
+    if (!db->sweeping)
+        return 0;
+    if (db->doomed)
+        left = mystrdup(vstring_str(db->cursor));
+    status =
+        dict_seq(db->dict, db->swept == 0 ? DICT_SEQ_FUN_FIRST : DICT_SEQ_FUN_NEXT, &key, &value);
+    if (status == DICT_STAT_SUCCESS) {
+        db->swept++;
+        vstring_strcpy(db->cursor, key);
+        db->doomed = tls_cachedb_decode(db, value, now, db->buf) != NULL;
+    } else {
+        if (status == DICT_STAT_ERROR)
+            msg_warn("TLS %s session cache %s: walk: %s", db->type, db->dict->name,
+                     dict_reason(db->dict));
+        db->sweeping = false;
+        VSTRING_RESET(db->cursor);
+    }
+    if (left) {
+        tls_cachedb_sweep_behind(db, left);
+        myfree(left);
+    }
+    if (!db->sweeping && db->verbose)
+        msg_info("finished TLS %s session cache cleanup: %d entries, %d removed", db->type,
+                 db->swept, db->removed);
+    return db->sweeping;
+}
+
+/* tls_cachedb_sweeping - is a walk under way */
+
+bool tls_cachedb_sweeping(const TLS_CACHEDB *db)
+{
+    return db->sweeping;
+}
+
+/* tls_cachedb_type - the cache type */
+
+const char *tls_cachedb_type(const TLS_CACHEDB *db)
+{
+    return db->type;
+}
+
+/* tls_cachedb_timeout - the entry lifetime */
+
+int tls_cachedb_timeout(const TLS_CACHEDB *db)
+{
+    return db->timeout;
+}
+
+/* tls_cachedb_close - close the table */
+
+TLS_CACHEDB *tls_cachedb_close(TLS_CACHEDB *db)
+{
+    if (db) {
+        dict_close(db->dict);
+        vstring_free(db->buf);
+        vstring_free(db->cursor);
+        myfree(db->type);
+        myfree(db);
+    }
+    return NULL;
+}

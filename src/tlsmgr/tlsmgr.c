@@ -1,0 +1,251 @@
+/*++
+ * NAME
+ *	tlsmgr - the TLS session cache, ticket key and PRNG manager
+ * SYNOPSIS
+ *	tlsmgr [generic daemon options]
+ * DESCRIPTION
+ *	tlsmgr(8) is one long-lived process (master.cf: "tlsmgr unix - - n
+ *	1000? 1 tlsmgr") that serves the requests of tls_mgr.h to smtpd and
+ *	smtp over private/$tlsmgr_service_name:
+ *
+ *	seed: random bytes from its generator, which it keeps stirred from
+ *	tls_random_source and saves in tls_random_exchange_name
+ *	(tlsmgr_prng.c).
+ *
+ *	policy, lookup, update, delete: the session caches named by
+ *	smtpd_tls_session_cache_database, smtp_tls_session_cache_database
+ *	and lmtp_tls_session_cache_database (tlsmgr_cache.c).
+ *
+ *	tktkey: the session ticket keys that all smtpd processes share, so
+ *	that any of them resumes a session that another one made. Two keys
+ *	live in memory only (tls_keyring(3)); a restart of tlsmgr makes all
+ *	outstanding tickets useless, and smtpd_tls_session_cache_timeout <=
+ *	0 turns tickets off.
+ *
+ *	Each client connection is greeted with the protocol name and version
+ *	(TLS_MGR_PROTOCOL, TLS_MGR_VERSION) and may carry any number of
+ *	requests. A malformed request ends the connection. The wake-up
+ *	requests of master(8) are read and ignored.
+ *
+ *	Like every daemon, tlsmgr reads main.cf and its own master.cf -o
+ *	options; the -o options of smtpd or smtp do not reach it, so cache
+ *	settings belong in main.cf.
+ * DIAGNOSTICS
+ *	Fatal: a cache or exchange file that cannot be opened, two cache
+ *	types sharing one file. Warnings: malformed requests, oversized
+ *	sessions, an entropy source that fails (tlsmgr then saves its state
+ *	and exits, to be restarted by master).
+ * SEE ALSO
+ *	tls_mgr(3) the client, tlsmgr(8) the manual page
+ *--*/
+
+/* System library. */
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* OpenSSL. */
+#include <openssl/crypto.h>
+
+/* Utility library. */
+#include "attr.h"
+#include "msg.h"
+
+/* Global library. */
+#include "mail_owner.h"
+#include "mail_params.h"
+#include "mail_server.h"
+
+/* TLS library. */
+#include "tls.h"
+#include "tls_keyring.h"
+#include "tls_mgr.h"
+
+/* Application-specific. */
+#include "tlsmgr.h"
+
+/*
+ * Time limit for one request. Requests come from local daemons and take
+ * microseconds; a client that stalls mid-request must not stall every
+ * other client of this single process for ipc_timeout.
+ */
+#define TLSMGR_REQUEST_TIMEOUT 10
+
+/* The ticket keys; made in post_jail. */
+static TLS_KEYRING *tlsmgr_keys;
+
+/* Identity to return to after tlsmgr_owner_enter(). */
+static uid_t tlsmgr_saved_euid = (uid_t)-1;
+static gid_t tlsmgr_saved_egid;
+
+/* tlsmgr_owner_enter - create files as mail_owner, not root */
+
+void tlsmgr_owner_enter(MAIL_SERVER *server)
+{
+    VSTRING *why;
+    MAIL_OWNER owner;
+
+    if (geteuid() != 0)
+        return;
+    why = vstring_alloc(100);
+    if (mail_owner_lookup(server->config, &owner, why) < 0)
+        msg_fatal("%s", vstring_str(why));
+    vstring_free(why);
+    tlsmgr_saved_euid = geteuid();
+    tlsmgr_saved_egid = getegid();
+    if (setegid(owner.gid) < 0 || seteuid(owner.uid) < 0)
+        msg_fatal("set effective user and group IDs to %ld:%ld: %m", (long)owner.uid,
+                  (long)owner.gid);
+}
+
+/* tlsmgr_owner_leave - back to the identity before tlsmgr_owner_enter() */
+
+void tlsmgr_owner_leave(void)
+{
+    if (tlsmgr_saved_euid == (uid_t)-1)
+        return;
+    if (seteuid(tlsmgr_saved_euid) < 0 || setegid(tlsmgr_saved_egid) < 0)
+        msg_fatal("restore effective user and group IDs: %m");
+    tlsmgr_saved_euid = (uid_t)-1;
+}
+
+/* tlsmgr_reply_status - a reply that is just a status */
+
+int tlsmgr_reply_status(VSTREAM *client, int status)
+{
+    return attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_INT(TLS_MGR_ATTR_STATUS, status),
+                      ATTR_TYPE_END);
+}
+
+/* tlsmgr_tktkey_request - the current ticket key, or one by name */
+
+static int tlsmgr_tktkey_request(VSTREAM *client)
+{
+    VSTRING *name = vstring_alloc(TLS_TICKET_NAMELEN);
+    TLS_TICKET_KEY key;
+    int status = TLS_MGR_STAT_ERR, result = -1;
+
+    if (attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_DATA(TLS_MGR_ATTR_KEYNAME, name),
+                  ATTR_TYPE_END) == 1) {
+        if (VSTRING_LEN(name) != 0 && VSTRING_LEN(name) != TLS_TICKET_NAMELEN) {
+            msg_warn("ticket key name of %zu bytes: expected 0 or %d", VSTRING_LEN(name),
+                     TLS_TICKET_NAMELEN);
+            status = TLS_MGR_STAT_FAIL;
+        } else if (tls_keyring_get(tlsmgr_keys,
+                                   VSTRING_LEN(name) ? (unsigned char *)vstring_str(name) : NULL,
+                                   time(NULL), &key)) {
+            status = TLS_MGR_STAT_OK;
+        }
+        result = attr_print(
+            client, ATTR_FLAG_NONE, SEND_ATTR_INT(TLS_MGR_ATTR_STATUS, status),
+            SEND_ATTR_DATA(TLS_MGR_ATTR_KEYBUF, status == TLS_MGR_STAT_OK ? sizeof(key) : 0, &key),
+            ATTR_TYPE_END);
+        OPENSSL_cleanse(&key, sizeof(key));
+    }
+    vstring_free(name);
+    return result;
+}
+
+/* The requests, by name. */
+typedef struct TLSMGR_REQUEST {
+    const char *name;                /* TLS_MGR_REQ_* */
+    int (*handler)(VSTREAM *client); /* reads the arguments, replies; -1: drop the client */
+} TLSMGR_REQUEST;
+
+static const TLSMGR_REQUEST tlsmgr_requests[] = {
+    {TLS_MGR_REQ_SEED, tlsmgr_seed_request},
+    {TLS_MGR_REQ_POLICY, tlsmgr_policy_request},
+    {TLS_MGR_REQ_LOOKUP, tlsmgr_lookup_request},
+    {TLS_MGR_REQ_UPDATE, tlsmgr_update_request},
+    {TLS_MGR_REQ_DELETE, tlsmgr_delete_request},
+    {TLS_MGR_REQ_TKTKEY, tlsmgr_tktkey_request},
+    {NULL, NULL},
+};
+
+/* tlsmgr_dispatch - read one request and serve it; -1: drop the client */
+
+static int tlsmgr_dispatch(VSTREAM *client)
+{
+    VSTRING *request = vstring_alloc(10);
+    const TLSMGR_REQUEST *rp;
+    int ch, status = -1;
+
+    /* End of input, or a master wake-up ("W"): no attribute message follows. */
+    if ((ch = vstream_getc(client)) == EOF || ch < ATTR_TYPE_INT || ch > ATTR_TYPE_DATA) {
+        if (ch != EOF && msg_verbose)
+            msg_info("%s: wake-up or non-protocol input: closing", __func__);
+        vstring_free(request);
+        return -1;
+    }
+    vstream_ungetc(client, ch);
+    if (attr_scan(client, ATTR_FLAG_STRICT | ATTR_FLAG_MORE,
+                  RECV_ATTR_STR(TLS_MGR_ATTR_REQ, request), ATTR_TYPE_END) == 1) {
+        for (rp = tlsmgr_requests; rp->name; rp++)
+            if (strcmp(rp->name, vstring_str(request)) == 0)
+                break;
+        if (rp->name == NULL)
+            msg_warn("unknown request \"%.100s\"", vstring_str(request));
+        else if (msg_verbose)
+            msg_info("%s: request %s", __func__, rp->name);
+        if (rp->name != NULL)
+            status = rp->handler(client) < 0 || vstream_fflush(client) != 0 ? -1 : 0;
+    }
+    vstring_free(request);
+    return status;
+}
+
+/* tlsmgr_service - serve one request of a client */
+
+static void tlsmgr_service(MAIL_SERVER *server, VSTREAM *client)
+{
+    if (tlsmgr_dispatch(client) < 0)
+        multi_server_disconnect(server, client);
+    tlsmgr_prng_stir();
+}
+
+/* tlsmgr_accept - greet a new client */
+
+static void tlsmgr_accept(MAIL_SERVER *server, VSTREAM *client)
+{
+    vstream_set_timeout(client, TLSMGR_REQUEST_TIMEOUT);
+    if (attr_hello_send(client, TLS_MGR_PROTOCOL, TLS_MGR_VERSION) < 0 ||
+        vstream_fflush(client) != 0)
+        multi_server_disconnect(server, client);
+}
+
+/* tlsmgr_pre_jail - open what needs privileges */
+
+static void tlsmgr_pre_jail(MAIL_SERVER *server)
+{
+    tlsmgr_prng_pre_jail(server);
+    tlsmgr_cache_pre_jail(server);
+}
+
+/* tlsmgr_post_jail - keys, timers */
+
+static void tlsmgr_post_jail(MAIL_SERVER *server)
+{
+    tlsmgr_keys = tls_keyring_create(tlsmgr_cache_timeout(TLS_MGR_SCACHE_SMTPD));
+    tlsmgr_prng_post_jail(server);
+    tlsmgr_cache_post_jail(server);
+}
+
+/* tlsmgr_pre_exit - save the generator state, wipe the keys */
+
+static void tlsmgr_pre_exit(MAIL_SERVER *unused_server)
+{
+    tlsmgr_prng_exit();
+    tlsmgr_keys = tls_keyring_free(tlsmgr_keys);
+}
+
+int main(int argc, char **argv)
+{
+    multi_server_main(argc, argv, tlsmgr_service,
+                      &(MAIL_SERVER_PROPS){
+                          .pre_jail = tlsmgr_pre_jail,
+                          .post_jail = tlsmgr_post_jail,
+                          .pre_exit = tlsmgr_pre_exit,
+                          .on_accept = tlsmgr_accept,
+                          .flags = MAIL_SERVER_FLAG_SOLITARY | MAIL_SERVER_FLAG_UNLIMITED,
+                      });
+}

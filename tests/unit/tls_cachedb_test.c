@@ -1,0 +1,212 @@
+/* tls_cachedb_test - tlsmgr's session cache: fresh start, expiry, damage, limits, the walk */
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "argv.h"
+#include "dict.h"
+#include "msg.h"
+#include "vstring.h"
+
+#include "tls_cachedb.h"
+#include "tls_mgr.h"
+#include "test.h"
+
+#define NOW     1700000000L
+#define TIMEOUT 3600
+
+static char dir[64];
+static ARGV *logged;
+
+static void capture(enum msg_level level, const char *text, void *unused_context)
+{
+    argv_add(logged, text);
+}
+
+static int log_has(const char *text)
+{
+    int count = 0;
+
+    for (size_t i = 0; i < logged->argc; i++)
+        count += strstr(logged->argv[i], text) != NULL;
+    return count;
+}
+
+static const char *dbname(const char *name)
+{
+    static char buf[128];
+
+    snprintf(buf, sizeof(buf), "btree:%s/%s", dir, name);
+    return buf;
+}
+
+/* entries - count entries with a raw walk */
+static int entries(DICT *dict)
+{
+    const char *key, *value;
+    int count = 0;
+
+    for (int f = DICT_SEQ_FUN_FIRST; dict_seq(dict, f, &key, &value) == DICT_STAT_SUCCESS;
+         f = DICT_SEQ_FUN_NEXT)
+        count++;
+    return count;
+}
+
+static void test_fresh_at_open(void)
+{
+    VSTRING *why = vstring_alloc(100), *got = vstring_alloc(100);
+    DICT *old = dict_open(dbname("fresh"), O_RDWR | O_CREAT, DICT_FLAG_DUP_REPLACE);
+    TLS_CACHEDB *db;
+
+    dict_put(old, "left-over", "anything");
+    dict_close(old);
+    db = tls_cachedb_open("smtpd", dbname("fresh"), TIMEOUT, false, why);
+    TEST_CHECK(db != NULL, "open btree cache");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "left-over", NOW, got), 0,
+                "open: entries from before are gone");
+    TEST_INT_EQ(tls_cachedb_update(db, "id1", "abc", 3, NOW), 1, "update");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "id1", NOW + 10, got), 1, "lookup");
+    TEST_CHECK(VSTRING_LEN(got) == 3 && memcmp(vstring_str(got), "abc", 3) == 0, "lookup: value");
+    tls_cachedb_close(db);
+
+    TEST_CHECK(tls_cachedb_open("smtp", "no-colon", TIMEOUT, false, why) == NULL &&
+                   strstr(vstring_str(why), "expected type:name") != NULL,
+               "open: a name without type refused (%s)", vstring_str(why));
+    TEST_CHECK(tls_cachedb_open("smtp", "static:x", TIMEOUT, false, why) == NULL &&
+                   strstr(vstring_str(why), "cannot update, delete and walk") != NULL,
+               "open: a read-only table type refused (%s)", vstring_str(why));
+    TEST_CHECK(tls_cachedb_open("smtp", "btree:/nonexistent/dir/x", TIMEOUT, false, why) == NULL,
+               "open: missing directory refused (%s)", vstring_str(why));
+    vstring_free(why);
+    vstring_free(got);
+}
+
+static void test_expiry_and_damage(void)
+{
+    DICT *dict = dict_open(dbname("damage"), O_RDWR | O_CREAT | O_TRUNC, DICT_FLAG_DUP_REPLACE);
+    TLS_CACHEDB *db = tls_cachedb_create("smtp", dict, TIMEOUT, true);
+    VSTRING *got = vstring_alloc(100);
+    char *big = calloc(1, TLS_MGR_SESSION_MAX + 1);
+    char longid[TLS_MGR_ID_MAX + 2];
+
+    tls_cachedb_update(db, "a", "A", 1, NOW);
+    TEST_INT_EQ(tls_cachedb_lookup(db, "a", NOW + TIMEOUT, got), 1, "alive at stored + timeout");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "a", NOW + TIMEOUT + 1, got), 0, "expired after timeout");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "a", NOW, got), 0, "expired entry was deleted");
+    TEST_CHECK(log_has("lookup smtp session id=a: expired: removing it") == 1,
+               "expired entry logged when verbose");
+
+    tls_cachedb_update(db, "future", "F", 1, NOW + 3600);
+    TEST_INT_EQ(tls_cachedb_lookup(db, "future", NOW, got), 0, "stored in the future: refused");
+
+    dict_put(dict, "garbage", "not base64 at all!");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "garbage", NOW, got), 0, "garbage value refused");
+    TEST_CHECK(dict_get(dict, "garbage") == NULL, "garbage value deleted");
+    tls_cachedb_update(db, "flip", "session", 7, NOW);
+    {
+        VSTRING *value = vstring_alloc(100);
+
+        vstring_strcpy(value, dict_get(dict, "flip"));
+        vstring_str(value)[10] = vstring_str(value)[10] == 'A' ? 'B' : 'A';
+        dict_put(dict, "flip", vstring_str(value));
+        vstring_free(value);
+    }
+    TEST_INT_EQ(tls_cachedb_lookup(db, "flip", NOW, got), 0, "one changed character: refused");
+    TEST_CHECK(log_has("checksum mismatch") + log_has("bad magic") + log_has("bad length") == 1,
+               "damage reported");
+    dict_put(dict, "short", "VExTYwE=");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "short", NOW, got), 0, "truncated value refused");
+
+    TEST_INT_EQ(tls_cachedb_update(db, "big", big, TLS_MGR_SESSION_MAX + 1, NOW), 0,
+                "oversized session refused");
+    TEST_CHECK(log_has("refusing session id=big of 32769 bytes") == 1, "oversized: warned");
+    TEST_INT_EQ(tls_cachedb_update(db, "max", big, TLS_MGR_SESSION_MAX, NOW), 1,
+                "session at the limit stored");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "max", NOW, got), 1, "session at the limit found");
+    TEST_INT_EQ(VSTRING_LEN(got), TLS_MGR_SESSION_MAX, "session at the limit intact");
+    TEST_INT_EQ(tls_cachedb_update(db, "", "x", 1, NOW), 0, "empty id refused");
+    TEST_INT_EQ(tls_cachedb_update(db, "a\tb", "x", 1, NOW), 0, "id with a tab refused");
+    memset(longid, 'x', sizeof(longid) - 1);
+    longid[sizeof(longid) - 1] = 0;
+    TEST_INT_EQ(tls_cachedb_update(db, longid, "x", 1, NOW), 0, "overlong id refused");
+    TEST_INT_EQ(tls_cachedb_update(db, "ok-id", "x", 0, NOW), 0, "empty session refused");
+    tls_cachedb_close(db);
+    free(big);
+    vstring_free(got);
+}
+
+static void test_sweep(void)
+{
+    DICT *dict = dict_open(dbname("sweep"), O_RDWR | O_CREAT | O_TRUNC, DICT_FLAG_DUP_REPLACE);
+    TLS_CACHEDB *db = tls_cachedb_create("smtpd", dict, TIMEOUT, false);
+    VSTRING *got = vstring_alloc(100);
+    char id[32];
+    int steps = 0, alive = 0;
+
+    /* 100 entries: even ones stored long ago, odd ones now; id051 damaged. */
+    for (int i = 0; i < 100; i++) {
+        snprintf(id, sizeof(id), "id%03d", i);
+        tls_cachedb_update(db, id, "s", 1, i % 2 ? NOW : NOW - 2 * TIMEOUT);
+    }
+    dict_put(dict, "id051", "damaged");
+    TEST_CHECK(!tls_cachedb_sweeping(db), "no walk before start");
+    tls_cachedb_sweep_start(db);
+    while (tls_cachedb_sweep_step(db, NOW)) {
+        /* Requests between steps: delete the entry under the cursor, update a later one. */
+        if (steps == 11) {
+            TEST_INT_EQ(tls_cachedb_delete(db, "id011"), 1, "delete under the cursor accepted");
+            TEST_INT_EQ(tls_cachedb_lookup(db, "id011", NOW, got), 0,
+                        "entry deleted under the cursor is no longer found");
+        }
+        if (steps == 20)
+            tls_cachedb_update(db, "id099", "new", 3, NOW);
+        if (steps == 30)
+            TEST_INT_EQ(tls_cachedb_update(db, "id030", "back", 4, NOW), 1,
+                        "expired entry under the cursor updated");
+        steps++;
+    }
+    TEST_INT_EQ(steps, 100, "walk visited every entry");
+    TEST_CHECK(!tls_cachedb_sweeping(db), "walk over");
+    for (int i = 0; i < 100; i++) {
+        snprintf(id, sizeof(id), "id%03d", i);
+        alive += tls_cachedb_lookup(db, id, NOW, got);
+    }
+    TEST_INT_EQ(entries(dict), 49, "walk removed expired and damaged entries, and id011");
+    TEST_INT_EQ(alive, 49, "the live entries are all there");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "id099", NOW, got), 1, "entry updated during the walk");
+    TEST_CHECK(VSTRING_LEN(got) == 3, "entry updated during the walk has the new value");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "id030", NOW, got), 1, "update under the cursor kept");
+    tls_cachedb_sweep_start(db);
+    while (tls_cachedb_sweep_step(db, NOW + 2 * TIMEOUT))
+        ;
+    TEST_INT_EQ(entries(dict), 0, "a later walk removes what has expired since");
+    tls_cachedb_close(db);
+    vstring_free(got);
+}
+
+int main(void)
+{
+    char cmd[100];
+    int status;
+
+    msg_init("tls_cachedb_test");
+    logged = argv_alloc(10);
+    msg_output_add(capture, NULL);
+    snprintf(dir, sizeof(dir), "/tmp/tls_cachedb_test.XXXXXX");
+    if (mkdtemp(dir) == NULL) {
+        printf("not ok - mkdtemp\n");
+        return 1;
+    }
+    test_fresh_at_open();
+    test_expiry_and_damage();
+    test_sweep();
+    status = test_summary("tls_cachedb_test");
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    if (system(cmd) != 0)
+        printf("# cannot remove %s\n", dir);
+    argv_free(logged);
+    return status;
+}
