@@ -64,7 +64,11 @@ def median(values):
 
 
 def build(runs, facts):
-    by = {(r["server"], r["figure"], r["c"]): r for r in runs}
+    groups = {}
+    for r in runs:
+        groups.setdefault((r["server"], r["figure"], r["c"]), []).append(r)
+    # A figure's result is its median round by rate.
+    by = {k: sorted(v, key=lambda r: r["rate"])[(len(v) - 1) // 2] for k, v in groups.items()}
     concs = sorted({r["c"] for r in runs})
     rows = []
     for figure, title, raw_figure in SMTPD_FIGURES:
@@ -102,8 +106,8 @@ def build(runs, facts):
 
 def print_header(doc):
     m = doc["machine"]
-    print("make bench, %s: %s s per figure after %s s warm-up" %
-          (m.get("date", "?"), m.get("seconds", "?"), m.get("warmup", "?")))
+    print("make bench, %s: %s s per figure after %s s warm-up, median of %s round(s)" %
+          (m.get("date", "?"), m.get("seconds", "?"), m.get("warmup", "?"), m.get("rounds", 1)))
     print("machine: %s CPUs, %s; %s; %s; Postfix %s; load average at start %s" %
           (m.get("nproc", "?"), m.get("cpu", "?"), m.get("openssl", "?"), m.get("kernel", "?"),
            m.get("postfix") or "-", m.get("loadavg", "?")))
