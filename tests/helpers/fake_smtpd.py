@@ -3,6 +3,7 @@
 
 Usage: fake_smtpd.py --port-file F --log F --mode MODE [--chain PEM]
                      [--maildir DIR] [--count N] [--idle SECONDS]
+                     [--listen-port PORT] [--stall-first]
 
 Listens on an ephemeral port of 127.0.0.1, writes the port number to the
 port file, and serves up to N connections (default: until idle for
@@ -20,6 +21,9 @@ Modes (what STARTTLS does; "plain" does not offer it):
   reject454   454 4.7.0 TLS not available due to local problem
   reply354    354 (a reply that is no success)
   wrapper     TLS from the first byte (port 465 style)
+With --stall-first, the first message's final "." gets no reply: the
+server logs "S: stalling", waits for the client to go away and keeps
+nothing (a client killed in the middle of DATA).
 RCPT TO addresses that start with "reject" get 550 5.1.1, "defer" 450 4.2.0.
 """
 
@@ -105,6 +109,14 @@ def data(conn, args, state):
         if line == ".":
             break
         body.append(line[1:] if line.startswith(".") else line)
+    if args.stall_first and not state.get("stalled"):
+        state["stalled"] = True
+        conn.log.write("S: stalling\n")
+        conn.log.flush()
+        conn.sock.settimeout(None)
+        while conn.sock.recv(4096):
+            pass
+        return False
     state["count"] += 1
     if args.maildir:
         path = os.path.join(args.maildir, "msg.%d" % state["count"])
@@ -170,6 +182,8 @@ def main():
     parser.add_argument("--maildir")
     parser.add_argument("--count", type=int, default=0)
     parser.add_argument("--idle", type=float, default=60)
+    parser.add_argument("--listen-port", type=int, default=0)
+    parser.add_argument("--stall-first", action="store_true")
     args = parser.parse_args()
 
     ctx = None
@@ -178,7 +192,7 @@ def main():
         ctx.load_cert_chain(args.chain)
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    listener.bind(("127.0.0.1", 0))
+    listener.bind(("127.0.0.1", args.listen_port))
     listener.listen(5)
     listener.settimeout(args.idle)
     with open(args.port_file + ".tmp", "w") as f:

@@ -1,0 +1,173 @@
+#!/bin/bash
+# smtp_relay.sh - end to end on one machine: instance A relays through its
+# smtp client to instance B at TLS level secure, with a CA made by the test
+# and a server certificate for the name in the policy's match list; the
+# mail lands in B's Maildir, A logs "Verified TLS connection established",
+# and a second delivery resumes the TLS session. Then kill -9 of A's smtp
+# in the middle of a delivery (a server that stalls at the end of DATA):
+# the message is delivered once on the next attempt, neither lost nor
+# doubled.
+#
+# Root only: B's local agent delivers as the recipient.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/integration/lib/instance.sh"
+
+if [ "$(id -u)" -ne 0 ]; then
+    echo "ok - skipped: local delivery to another account needs root"
+    exit 0
+fi
+
+# has NAME PATTERN TEXT - the text contains the fixed string
+has() {
+    if grep -qF -- "$2" <<<"$3"; then
+        echo "ok - $1"
+    else
+        echo "not ok - $1: no \"$2\" in:"
+        sed 's/^/#   /' <<<"$3" | tail -30
+    fi
+}
+
+tag=$$
+owner=mtso$tag group=mtsg$tag user=mtsu$tag
+groupadd "$group" || exit 1
+useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || exit 1
+fake_pid=
+A_DIR= B_DIR=
+
+# use A|B - point the instance functions at one of the two instances
+use() {
+    local v
+    for v in DIR CONF QUEUE DATA LOG RUN_AS MASTER_PID; do
+        eval "${current}_$v=\$INSTANCE_$v"
+        eval "INSTANCE_$v=\$${1}_$v"
+    done
+    current=$1
+}
+current=A
+
+cleanup_all() {
+    [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
+    use A
+    instance_cleanup
+    use B
+    instance_cleanup
+    userdel "$user" 2>/dev/null
+    userdel "$owner" 2>/dev/null
+    groupdel "$group" 2>/dev/null
+    rm -rf "$certs"
+}
+
+INSTANCE_MODE=root
+INSTANCE_MAIL_OWNER=$owner
+INSTANCE_SETGID_GROUP=$group
+instance_create
+use B
+instance_create
+trap cleanup_all EXIT
+useradd -M -U -d "$INSTANCE_DIR/home" -s /bin/sh "$user" || exit 1
+mkdir "$INSTANCE_DIR/home" && chown "$user:" "$INSTANCE_DIR/home"
+certs=$(mktemp -d /tmp/smtp-relay-certs.XXXXXX)
+sh "$top/tests/data/mkcerts.sh" "$certs" >/dev/null 2>&1 || echo "not ok - certificates"
+chmod 755 "$certs" && chmod 644 "$certs"/*
+
+read -r pb pa_fake pa_tls < <(free_port 3 | tr '\n' ' ')
+
+# B: the receiving instance, STARTTLS with the certificate for mail.example.com.
+instance_master_cf \
+    "127.0.0.1:$pb inet n - n - - smtpd" \
+    "cleanup unix n - n - 0 cleanup" \
+    "qmgr unix n - n 300 1 qmgr" \
+    "bounce unix - - n - 0 bounce" \
+    "local unix - n n - - local"
+instance_main_cf \
+    "mydestination = b.example.test" \
+    "home_mailbox = Maildir/" \
+    "alias_maps =" \
+    "smtpd_tls_security_level = may" \
+    "smtpd_tls_chain_files = $certs/rsa-chain.pem" \
+    "smtpd_tls_loglevel = 1"
+if instance_start && instance_wait_port "$pb"; then echo "ok - B starts"; else echo "not ok - B starts"; fi
+maildir=$INSTANCE_DIR/home/Maildir/new
+
+# A: the relaying instance, level secure for B by smtp_tls_policy_maps.
+use A
+printf '[127.0.0.1]:%s secure match=mail.example.com\n' "$pb" "$pa_tls" >"$INSTANCE_DIR/tls_policy"
+instance_master_cf \
+    "pickup unix n - n 60 1 pickup" \
+    "cleanup unix n - n - 0 cleanup" \
+    "qmgr unix n - n 300 1 qmgr" \
+    "bounce unix - - n - 0 bounce" \
+    "smtp unix - - n - - smtp" \
+    "relay unix - - n - - smtp"
+instance_main_cf \
+    "mydestination =" \
+    "relayhost = [127.0.0.1]:$pb" \
+    "transport_maps = inline:{ stall.example.test=smtp:[127.0.0.1]:$pa_fake, resume.example.test=smtp:[127.0.0.1]:$pa_tls }" \
+    "smtp_tls_security_level = may" \
+    "smtp_tls_policy_maps = texthash:$INSTANCE_DIR/tls_policy" \
+    "smtp_tls_CAfile = $certs/root.pem" \
+    "smtp_tls_loglevel = 1" \
+    "smtp_tls_session_cache_database = btree:\$data_directory/smtp_scache" \
+    "minimal_backoff_time = 1s" "maximal_backoff_time = 2s" "queue_run_delay = 1s"
+if instance_start; then echo "ok - A starts"; else echo "not ok - A starts"; fi
+
+# send RCPT SUBJECT - submit through A's sendmail
+send() {
+    printf 'From: sender@a.example.test\nSubject: %s\n\nrelayed body\n' "$2" |
+        "$top/bin/sendmail" -C "$INSTANCE_CONF" -f sender@a.example.test "$1"
+}
+
+send "$user@b.example.test" "first relayed message"
+instance_wait_log "to=<$user@b.example.test>, relay=127.0.0.1\[127.0.0.1\]:$pb, .*status=sent" 20
+log=$(instance_log)
+has "A: delivered to B" "status=sent (250 " "$log"
+has "A: Verified TLS connection to B" "Verified TLS connection established to 127.0.0.1[127.0.0.1]:$pb: TLSv1.3" "$log"
+for _ in $(seq 100); do [ -n "$(ls "$maildir" 2>/dev/null)" ] && break; sleep 0.1; done
+has "B: the mail is in the Maildir" "Subject: first relayed message" "$(cat "$maildir"/* 2>/dev/null)"
+
+send "$user@b.example.test" "second relayed message"
+for _ in $(seq 100); do [ "$(ls "$maildir" 2>/dev/null | wc -l)" -ge 2 ] && break; sleep 0.1; done
+has "B: the second mail is in the Maildir" "Subject: second relayed message" "$(cat "$maildir"/* 2>/dev/null)"
+if [ -x "$top/libexec/tlsmgr" ]; then
+    instance_wait_log "Verified TLS connection reused to 127.0.0.1\[127.0.0.1\]:$pb" 20
+    has "A: the second delivery to B resumes the session" "Verified TLS connection reused to 127.0.0.1[127.0.0.1]:$pb" "$(instance_log)"
+fi
+
+# Session resumption by A's client with a server that issues tickets.
+tlsdir=$INSTANCE_DIR/fake-tls
+mkdir "$tlsdir"
+python3 "$top/tests/helpers/fake_smtpd.py" --port-file "$tlsdir/port" --log "$tlsdir/log" \
+    --mode starttls --chain "$certs/rsa-chain.pem" --maildir "$tlsdir" --idle 30 \
+    --listen-port "$pa_tls" &
+fake_pid=$!
+for _ in $(seq 50); do [ -s "$tlsdir/port" ] && break; sleep 0.1; done
+send "r@resume.example.test" "resumed 1"
+instance_wait_log "to=<r@resume.example.test>, .*status=sent" 20
+send "r@resume.example.test" "resumed 2"
+instance_wait_log "Verified TLS connection reused to 127.0.0.1\[127.0.0.1\]:$pa_tls" 20
+log=$(instance_log)
+has "A: first session to a ticket-issuing server is new" "Verified TLS connection established to 127.0.0.1[127.0.0.1]:$pa_tls" "$log"
+has "A: the second delivery resumes the session" "Verified TLS connection reused to 127.0.0.1[127.0.0.1]:$pa_tls" "$log"
+kill "$fake_pid" 2>/dev/null
+
+# kill -9 of smtp while the server holds the end of DATA.
+fakedir=$INSTANCE_DIR/fake
+mkdir "$fakedir"
+python3 "$top/tests/helpers/fake_smtpd.py" --port-file "$fakedir/port" --log "$fakedir/log" \
+    --mode plain --maildir "$fakedir" --idle 30 --listen-port "$pa_fake" --stall-first &
+fake_pid=$!
+for _ in $(seq 50); do [ -s "$fakedir/port" ] && break; sleep 0.1; done
+send "x@stall.example.test" "stalled message"
+for _ in $(seq 200); do grep -q "S: stalling" "$fakedir/log" 2>/dev/null && break; sleep 0.1; done
+killed=0
+for pid in $(instance_procs | awk '$3 ~ /(^|\/)smtp$/ { print $2 }'); do
+    kill -9 "$pid" && killed=$((killed + 1))
+done
+has "kill -9 of the smtp process" "killed=1" "killed=$killed"
+has "the server held the end of DATA" "S: stalling" "$(cat "$fakedir/log")"
+instance_wait_log "to=<x@stall.example.test>, relay=127.0.0.1\[127.0.0.1\]:$pa_fake, .*status=sent" 30
+has "after the kill: delivered on a later attempt" "status=sent (250 2.0.0 Ok: queued as FAKE1)" "$(grep stall.example "$INSTANCE_LOG")"
+sleep 1
+count=$(ls "$fakedir"/msg.* 2>/dev/null | wc -l)
+has "after the kill: exactly one copy at the server" "copies=1" "copies=$count"
