@@ -32,8 +32,12 @@
  *	tls_verify_match() (client) checks the match policy of the session:
  *	at the fingerprint level the certificate or public-key fingerprint
  *	must be in the list; at verify and secure the chain must be trusted
- *	and a reference name must match. A match sets MATCHED and SECURED.
- *	must_fail prevents any match.
+ *	and a reference name must match. A match sets MATCHED and SECURED;
+ *	a mismatch clears TRUSTED and records the verification error that
+ *	Postfix reports for it (hostname or IP address mismatch, no
+ *	matching DANE TLSA records for fingerprints), so that the summary
+ *	line says "Untrusted" as Postfix's does. must_fail prevents any
+ *	match.
  *
  *	tls_verify_log_failure() logs why an untrusted or unmatched peer
  *	failed, in the Postfix wording, when the session logs that.
@@ -43,6 +47,8 @@
  *	byte (then logged with label and namaddr).
  *--*/
 
+#include <arpa/inet.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include <openssl/x509.h>
@@ -192,6 +198,33 @@ static const char *tls_verify_match_fprint(TLS_SESS_STATE *state)
     return NULL;
 }
 
+/* tls_verify_mismatch - a failed match makes the peer untrusted, as in Postfix */
+
+static void tls_verify_mismatch(TLS_SESS_STATE *state, long err)
+{
+    /*
+     * Postfix leaves the match to OpenSSL's verification (DANE records for
+     * fingerprints, host checks for names), so a mismatch is a verification
+     * error and the summary line says "Untrusted". Record it the same way.
+     */
+    state->peer_status &= ~TLS_CERT_FLAG_TRUSTED;
+    state->verify_result = err;
+    state->verify_depth = 0;
+}
+
+/* tls_verify_ip_reference - is any reference name an IP address */
+
+static bool tls_verify_ip_reference(const TLS_SESS_STATE *state)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+
+    for (size_t i = 0; state->match_names && i < state->match_names->argc; i++)
+        if (inet_pton(AF_INET, state->match_names->argv[i], buf) == 1 ||
+            inet_pton(AF_INET6, state->match_names->argv[i], buf) == 1)
+            return true;
+    return false;
+}
+
 /* tls_verify_match - check the client's match policy */
 
 void tls_verify_match(TLS_SESS_STATE *state)
@@ -207,6 +240,8 @@ void tls_verify_match(TLS_SESS_STATE *state)
             state->peer_status |= TLS_CERT_FLAG_MATCHED | TLS_CERT_FLAG_SECURED;
             if (state->log_mask & (TLS_LOG_CERTMATCH | TLS_LOG_VERBOSE))
                 msg_info("%s: Matched fingerprint: %s", state->namaddr, found);
+        } else {
+            tls_verify_mismatch(state, X509_V_ERR_DANE_NO_MATCH);
         }
         return;
     }
@@ -219,6 +254,9 @@ void tls_verify_match(TLS_SESS_STATE *state)
         tls_verify_set(&state->matched_name, matched);
         if (state->log_mask & (TLS_LOG_CERTMATCH | TLS_LOG_VERBOSE))
             msg_info("%s: matched peername: %s", state->namaddr, state->matched_name);
+    } else {
+        tls_verify_mismatch(state, tls_verify_ip_reference(state) ? X509_V_ERR_IP_ADDRESS_MISMATCH
+                                                                  : X509_V_ERR_HOSTNAME_MISMATCH);
     }
 }
 
@@ -273,7 +311,8 @@ void tls_verify_log_failure(const TLS_SESS_STATE *state)
         return;
     }
     why = vstring_alloc(100);
-    if (!TLS_CERT_IS_TRUSTED(state) && state->level != TLS_LEV_FPRINT) {
+    if (!TLS_CERT_IS_TRUSTED(state) &&
+        (state->level != TLS_LEV_FPRINT || state->verify_result == X509_V_ERR_DANE_NO_MATCH)) {
         tls_verify_reason(why, state);
         msg_info("%s certificate verification failed for %s: %s", role, state->namaddr,
                  vstring_str(why));
