@@ -161,7 +161,7 @@ for _ in $(seq 50); do [ -s "$fakedir/port" ] && break; sleep 0.1; done
 send "x@stall.example.test" "stalled message"
 for _ in $(seq 200); do grep -q "S: stalling" "$fakedir/log" 2>/dev/null && break; sleep 0.1; done
 killed=0
-for pid in $(instance_procs | awk '$3 ~ /(^|\/)smtp$/ { print $2 }'); do
+for pid in $(ss -Htnp state established "( dport = :$pa_fake )" | grep -o 'pid=[0-9]*' | cut -d= -f2); do
     kill -9 "$pid" && killed=$((killed + 1))
 done
 has "kill -9 of the smtp process" "killed=1" "killed=$killed"
