@@ -62,7 +62,7 @@
 /* TLS library. */
 #include "tls_client.h"
 #include "tls_level.h"
-#include "tls_scache_mem.h"
+#include "tls_mgr.h"
 
 /* Application-specific. */
 #include "smtp.h"
@@ -85,22 +85,14 @@ static void smtp_tls_params(CONFIG *cf, TLS_PARAMS *params)
     params->append_default_CA = config_get_bool(cf, VAR_TLS_APPEND_DEFAULT_CA);
 }
 
-/* smtp_tls_cache_ops - session storage */
+/* smtp_tls_cache_ops - session storage through tlsmgr */
 
 static TLS_CACHE_OPS smtp_tls_cache_ops(CONFIG *cf, int timeout)
 {
-    static TLS_SCACHE_MEM *cache;
-
-    /*
-     * XXX Until the tlsmgr client is in the library, sessions are cached
-     * in this process only: a process that delivers again to the same
-     * server resumes.
-     */
     if (*config_get_str(cf, VAR_SMTP_TLS_SESSION_CACHE_DATABASE) == 0 || timeout <= 0)
         return (TLS_CACHE_OPS){0};
-    if (cache == NULL)
-        cache = tls_scache_mem_create(timeout);
-    return tls_scache_mem_ops(cache);
+    tls_mgr_init(config_get_str(cf, VAR_TLSMGR_SERVICE_NAME), 0);
+    return tls_mgr_cache_ops(TLS_MGR_SCACHE_SMTP);
 }
 
 /* smtp_tls_init - the client TLS engine */
