@@ -58,6 +58,7 @@
 /* Global library. */
 #include "config.h"
 #include "mail_params.h"
+#include "mail_tls_params.h"
 
 /* TLS library. */
 #include "tls_client.h"
@@ -66,24 +67,6 @@
 
 /* Application-specific. */
 #include "smtp.h"
-
-/* smtp_tls_params - the global tls_* parameters */
-
-static void smtp_tls_params(CONFIG *cf, TLS_PARAMS *params)
-{
-    /* XXX Use mail_tls_params() when it is in the global library. */
-    params->high_cipherlist = config_get_str(cf, VAR_TLS_HIGH_CIPHERLIST);
-    params->medium_cipherlist = config_get_str(cf, VAR_TLS_MEDIUM_CIPHERLIST);
-    params->null_cipherlist = config_get_str(cf, VAR_TLS_NULL_CIPHERLIST);
-    params->eecdh_auto_curves = config_get_str(cf, VAR_TLS_EECDH_AUTO_CURVES);
-    params->ffdhe_auto_groups = config_get_str(cf, VAR_TLS_FFDHE_AUTO_GROUPS);
-    params->preempt_cipherlist = config_get_bool(cf, VAR_TLS_PREEMPT_CIPHERLIST);
-    params->ssl_options = config_get_str(cf, VAR_TLS_SSL_OPTIONS);
-    params->disable_workarounds = config_get_str(cf, VAR_TLS_DISABLE_WORKAROUNDS);
-    params->session_ticket_cipher = config_get_str(cf, VAR_TLS_SESSION_TICKET_CIPHER);
-    params->fast_shutdown_enable = config_get_bool(cf, VAR_TLS_FAST_SHUTDOWN_ENABLE);
-    params->append_default_CA = config_get_bool(cf, VAR_TLS_APPEND_DEFAULT_CA);
-}
 
 /* smtp_tls_cache_ops - session storage through tlsmgr */
 
@@ -103,7 +86,7 @@ TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config)
     static TLS_PARAMS params;
     int timeout = config_get_time(cf, VAR_SMTP_TLS_SESSION_CACHE_TIMEOUT);
 
-    smtp_tls_params(cf, &params);
+    mail_tls_params(cf, &params);
     return tls_client_init(&(TLS_CLIENT_INIT_PROPS){
         .params = &params,
         .param_prefix = "smtp",
