@@ -44,9 +44,10 @@
  *	smtpd_tls_session_stop() ends a session (close_notify unless
  *	failure), restores plain I/O on stream, and frees it;
  *	smtpd_tls_session_free() frees it without any I/O. Both return NULL.
+ *	Sessions and ticket keys are kept by the tlsmgr service
+ *	(tls_mgr_cache_ops()); without it the server runs without resumption.
  * BUGS
- *	Session caching and tickets need the tlsmgr service, and SNI needs
- *	tls_server_sni_maps; neither is wired here yet.
+ *	SNI needs tls_server_sni_maps, which is not wired here yet.
  *--*/
 
 #include <string.h>
@@ -61,6 +62,7 @@
 
 #include "tls.h"
 #include "tls_log.h"
+#include "tls_mgr.h"
 #include "tls_server.h"
 
 #include "smtpd_tls.h"
@@ -123,9 +125,11 @@ SMTPD_TLS_SERVER *smtpd_tls_server_init(CONFIG *config, const SMTPD_CONFIG *cfg)
         .mdalg = config_get_str(config, VAR_SMTPD_TLS_FINGERPRINT_DIGEST),
         .ask_ccert = cfg->tls_ask_ccert,
         .serverid = cfg->service,
+        .cache = tls_mgr_cache_ops("smtpd"),
     };
 
     mail_tls_params(config, &server->params);
+    tls_mgr_init(config_get_str(config, VAR_TLSMGR_SERVICE_NAME), 0);
     server->stop_timeout = cfg->starttls_timeout;
     server->ctx = tls_server_init(&props);
     vstring_free(exclusions);

@@ -217,7 +217,8 @@ void tls_log_summary(const TLS_SESS_STATE *state)
 
 void tls_log_peercert(const TLS_SESS_STATE *state)
 {
-    if (!(state->log_mask & (TLS_LOG_PEERCERT | TLS_LOG_VERBOSE)) || !TLS_CERT_IS_PRESENT(state))
+    if (!(state->log_mask & (TLS_LOG_PEERCERT | TLS_LOG_CERTMATCH | TLS_LOG_VERBOSE)) ||
+        !TLS_CERT_IS_PRESENT(state))
         return;
     msg_info("%s: subject_CN=%s, issuer=%s, cert fingerprint=%s, pkey fingerprint=%s",
              state->namaddr, state->peer_CN, state->issuer_CN, state->peer_cert_fprint,

@@ -41,6 +41,7 @@
 
 /* System library. */
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -217,6 +218,8 @@ static void tlsmgr_accept(MAIL_SERVER *server, VSTREAM *client)
 
 static void tlsmgr_pre_jail(MAIL_SERVER *server)
 {
+    /* Cached sessions hold master secrets: files we create are for us alone. */
+    umask(077);
     tlsmgr_prng_pre_jail(server);
     tlsmgr_cache_pre_jail(server);
 }

@@ -384,6 +384,8 @@ static void test_restart(void)
     TEST_CHECK(stat(path("data/prng_exch"), &st) == 0 && st.st_size == 1024 &&
                    (st.st_mode & 0777) == 0600,
                "exchange file: 1024 bytes, mode 0600");
+    TEST_CHECK(stat(path("data/smtp_scache.db"), &st) == 0 && (st.st_mode & 0777) == 0600,
+               "cache file: mode 0600 (sessions hold secrets)");
     fp = fopen(path("data/prng_exch"), "r");
     TEST_CHECK(fp && fread(before, 1, sizeof(before), fp) == sizeof(before), "exchange file read");
     if (fp)

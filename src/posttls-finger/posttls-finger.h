@@ -1,0 +1,91 @@
+/*
+ * posttls-finger.h - the parts of posttls-finger(1)
+ *
+ * posttls-finger.c reads the command line and main.cf into PTF_STATE and
+ * runs the sessions; ptf_dest.c turns the destination into addresses;
+ * ptf_smtp.c holds the SMTP or LMTP dialogue; ptf_tls.c the TLS contexts,
+ * the handshake and the certificate chain printout.
+ */
+#ifndef POSTTLS_FINGER_H
+#define POSTTLS_FINGER_H
+
+#include <stdbool.h>
+
+#include "argv.h"
+#include "vstream.h"
+#include "vstring.h"
+#include "config.h"
+
+#include "tls.h"
+#include "tls_scache_mem.h"
+
+/* Where to connect (ptf_dest.c). */
+typedef struct PTF_DEST {
+    char *nexthop;   /* domain or host, without brackets; owned */
+    bool mx_lookup;  /* a bare domain: look up its MX hosts */
+    unsigned port;   /* TCP port */
+    char *unix_path; /* LMTP over a UNIX-domain socket, or NULL; owned */
+} PTF_DEST;
+
+/* Everything a run needs. */
+typedef struct PTF_STATE {
+    /* Settings. */
+    CONFIG *config;          /* main.cf with -o overrides */
+    int level;               /* -l: TLS_LEV_* */
+    bool chat;               /* log the dialogue (-c turns it off) */
+    bool print_chain;        /* -C */
+    bool wrapper;            /* -w: TLS on connect */
+    bool lmtp;               /* -S: LMTP instead of SMTP */
+    int family;              /* -a: AF_UNSPEC, AF_INET or AF_INET6 */
+    const char *logopts;     /* -L */
+    const char *mdalg;       /* -d */
+    const char *CAfile;      /* -F */
+    const char *CApath;      /* -P */
+    const char *protocols;   /* -p */
+    const char *grade;       /* -g */
+    const char *servername;  /* -s: SNI, or NULL */
+    const char *chain_files; /* -H, joined; owned, or NULL */
+    const char *tafile;      /* -A, joined; owned, or NULL */
+    const char *cert_file;   /* -k */
+    const char *key_file;    /* -K */
+    int reconnect_delay;     /* -r: seconds, 0: no reconnect */
+    int max_reconnect;       /* -m */
+    int connect_timeout;     /* -t */
+    int command_timeout;     /* -T */
+    const char *helo;        /* EHLO name: myhostname */
+    char *match;             /* match arguments, joined; owned, or NULL */
+    const char *dest_arg;    /* the destination as given */
+    PTF_DEST dest;           /* the destination */
+    /* Run time. */
+    TLS_APPL_STATE *tls_first; /* context of the first connection */
+    TLS_APPL_STATE *tls_again; /* context of reconnections (cache logging) */
+    TLS_SCACHE_MEM *cache;     /* sessions, in memory */
+    TLS_PARAMS params;         /* global tls_* settings */
+    VSTREAM *stream;           /* the connection, or NULL */
+    TLS_SESS_STATE *tls;       /* the TLS session, or NULL */
+    char *namaddr;             /* host[addr]:port of the connection; owned */
+    char *host;                /* server host name; owned */
+    char *addr;                /* server address; owned */
+    unsigned port;             /* server port */
+    VSTRING *server_name;      /* first word of the EHLO reply */
+    VSTRING *chain;            /* -C output of the first session */
+    bool quiet_chat;           /* a reconnection: log less of the dialogue */
+    bool starttls_offered;     /* the EHLO reply lists STARTTLS */
+    bool tls_failed;           /* the handshake failed */
+} PTF_STATE;
+
+/* ptf_dest.c */
+extern int ptf_dest_parse(const char *arg, bool lmtp, PTF_DEST *out, VSTRING *why);
+extern int ptf_dest_connect(PTF_STATE *state, VSTRING *why);
+extern void ptf_dest_disconnect(PTF_STATE *state);
+
+/* ptf_smtp.c */
+extern int ptf_smtp_session(PTF_STATE *state);
+
+/* ptf_tls.c */
+extern int ptf_tls_init(PTF_STATE *state);
+extern int ptf_tls_start(PTF_STATE *state);
+extern void ptf_tls_stop(PTF_STATE *state, bool failure);
+extern int ptf_tls_cached(const PTF_STATE *state);
+
+#endif

@@ -1,0 +1,1 @@
+../smtp/smtp_dns.c

@@ -1,0 +1,236 @@
+#!/bin/bash
+# posttls_finger.sh - posttls-finger against openssl s_server (implicit TLS),
+# our own STARTTLS test server (resumption with -r) and Debian's postfix as
+# a private instance (STARTTLS, chain, trust, resumption through Debian's
+# tlsmgr). Checks the trust word the CA file and the names warrant:
+# Verified (CA and name), Trusted (CA, no name check or a wrong name below
+# verify), Untrusted (no CA); the chain with -C, fingerprints, exit status.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/integration/lib/instance.sh"
+ptf=$top/bin/posttls-finger
+starttls_server=$top/obj/tests/helpers/tls_starttls_server
+dir=$(mktemp -d /tmp/posttls-finger.XXXXXX)
+chmod 755 "$dir" # the Debian instance runs as postfix
+pids=
+deb=
+
+cleanup() {
+    local pid
+    for pid in $pids; do kill "$pid" 2>/dev/null; done
+    [ -n "$deb" ] && debian_stop
+    rm -rf "$dir"
+}
+trap cleanup EXIT
+
+# check NAME - "ok - NAME" when the previous command's status is zero
+check() {
+    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
+}
+
+# has NAME TEXT OUTPUT - the output contains the fixed string
+has() {
+    if grep -qF -- "$2" <<<"$3"; then
+        echo "ok - $1"
+    else
+        echo "not ok - $1: no \"$2\" in:"
+        sed 's/^/#   /' <<<"$3" | head -30
+    fi
+}
+
+# lacks NAME TEXT OUTPUT - the output does not contain the fixed string
+lacks() {
+    if grep -qF -- "$2" <<<"$3"; then
+        echo "not ok - $1: \"$2\" in:"
+        sed 's/^/#   /' <<<"$3" | head -30
+    else
+        echo "ok - $1"
+    fi
+}
+
+# No main.cf of the machine: an empty configuration directory.
+mkdir "$dir/conf"
+: >"$dir/conf/main.cf"
+export MAIL_CONFIG=$dir/conf
+sh "$top/tests/data/mkcerts.sh" "$dir" >/dev/null
+check "certificates made"
+
+# s_server [ARGS] - openssl s_server with a scripted SMTP dialogue for one
+# connection, on a new port in $port
+s_server() {
+    port=$(free_port)
+    printf '220 mail.example.com ESMTP\r\n250-mail.example.com\r\n250 8BITMIME\r\n221 2.0.0 Bye\r\n' |
+        timeout 20 openssl s_server -accept "127.0.0.1:$port" -cert "$dir/rsa.pem" \
+            -key "$dir/rsa.key" -cert_chain "$dir/int.pem" -quiet -naccept 1 "$@" \
+            >/dev/null 2>&1 &
+    pids="$pids $!"
+    # Wait without connecting: a probe would use up the one connection.
+    for _ in $(seq 100); do
+        ss -Htln "sport = :$port" | grep -q . && break
+        sleep 0.05
+    done
+}
+
+# Implicit TLS (-w) against openssl s_server.
+s_server
+out=$("$ptf" -w -C -d sha256 -F "$dir/root.pem" "[127.0.0.1]:$port" mail.example.com 2>&1)
+status=$?
+has "s_server: Verified with CA file and the right name" \
+    "posttls-finger: Verified TLS connection established to 127.0.0.1[127.0.0.1]:$port: TLSv1.3" "$out"
+has "s_server: the matched name" \
+    "posttls-finger: 127.0.0.1[127.0.0.1]:$port: matched peername: mail.example.com" "$out"
+has "s_server: greeting read inside TLS" "posttls-finger: < 220 mail.example.com ESMTP" "$out"
+has "s_server: EHLO sent" "posttls-finger: > EHLO " "$out"
+has "s_server: QUIT answered" "posttls-finger: < 221 2.0.0 Bye" "$out"
+[ "$status" -eq 0 ]
+check "s_server: exit status 0"
+has "-C: chain header" "Certificate chain" "$out"
+has "-C: leaf" " 0 subject: /CN=mail.example.com" "$out"
+has "-C: leaf issuer" "    issuer: /O=Test Org/CN=Test Intermediate CA" "$out"
+has "-C: intermediate" " 1 subject: /O=Test Org/CN=Test Intermediate CA" "$out"
+[ "$(grep -c -- '-----BEGIN CERTIFICATE-----' <<<"$out")" = 2 ]
+check "-C: two PEM certificates"
+fp=$(openssl x509 -in "$dir/rsa.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+has "-C: leaf certificate digest (sha256)" "   cert digest=$fp" "$out"
+has "fingerprints logged with certmatch" "cert fingerprint=$fp" "$out"
+sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' <<<"$out" |
+    awk '/BEGIN/{n++} n==1' | openssl x509 -noout -subject 2>/dev/null | grep -q "mail.example.com"
+check "-C: the PEM block is the server certificate"
+
+s_server
+out=$("$ptf" -w -c -l encrypt -F "$dir/root.pem" "[127.0.0.1]:$port" 2>&1)
+has "s_server: Trusted at encrypt (CA, no name check)" "Trusted TLS connection established" "$out"
+lacks "-c: no SMTP dialogue" "> EHLO" "$out"
+
+s_server
+out=$("$ptf" -w -c -l may -F "$dir/root.pem" "[127.0.0.1]:$port" wrong.example.net 2>&1)
+has "s_server: Trusted at may with a wrong name" "Trusted TLS connection established" "$out"
+
+s_server
+out=$("$ptf" -w -c -l verify -F "$dir/root.pem" "[127.0.0.1]:$port" wrong.example.net 2>&1)
+lacks "s_server: verify with a wrong name is not Verified" "Verified TLS" "$out"
+has "s_server: verify with a wrong name is Trusted" "Trusted TLS connection established" "$out"
+
+s_server
+out=$("$ptf" -w -c -l may "[127.0.0.1]:$port" 2>&1)
+has "s_server: Untrusted without a CA file" "Untrusted TLS connection established" "$out"
+
+s_server
+out=$("$ptf" -w -c "[127.0.0.1]:$port" mail.example.com 2>&1)
+has "s_server: secure without a CA file: Untrusted" "Untrusted TLS connection established" "$out"
+has "s_server: the verification failure is logged" \
+    "server certificate verification failed for 127.0.0.1[127.0.0.1]:$port" "$out"
+
+s_server
+out=$("$ptf" -w -c -d sha256 -l fingerprint "[127.0.0.1]:$port" "$fp" 2>&1)
+has "s_server: fingerprint level: Verified by the certificate digest" \
+    "Verified TLS connection established" "$out"
+
+s_server -tls1_2
+out=$("$ptf" -w -c -l may -p '<=TLSv1.2' -F "$dir/root.pem" "[127.0.0.1]:$port" 2>&1)
+has "s_server: -p limits the protocol" "TLS connection established to 127.0.0.1[127.0.0.1]:$port: TLSv1.2" "$out"
+
+s_server -tls1_2
+out=$("$ptf" -w -c -l encrypt -p '>=TLSv1.3' "[127.0.0.1]:$port" 2>&1)
+[ $? -eq 1 ]
+check "no common protocol: exit status 1"
+has "no common protocol: the handshake error is logged" "SSL_connect error to 127.0.0.1[127.0.0.1]:$port" "$out"
+
+# STARTTLS and resumption against our test server (tickets in memory).
+"$starttls_server" "$dir/all-chain.pem" "$dir/root.pem" "$dir/port" 2 2>"$dir/server.log" &
+pids="$pids $!"
+for _ in $(seq 50); do [ -s "$dir/port" ] && break; sleep 0.1; done
+port=$(cat "$dir/port")
+out=$("$ptf" -F "$dir/root.pem" -r 1 -m 2 "[127.0.0.1]:$port" mail.example.com 2>&1)
+has "STARTTLS: EHLO reply lists STARTTLS" "posttls-finger: < 250 STARTTLS" "$out"
+has "STARTTLS: command sent" "posttls-finger: > STARTTLS" "$out"
+has "STARTTLS: Verified" "Verified TLS connection established to 127.0.0.1[127.0.0.1]:$port" "$out"
+has "-r: reconnecting" "posttls-finger: Reconnecting after 1 seconds" "$out"
+has "-r: the session is reused" "posttls-finger: 127.0.0.1[127.0.0.1]:$port: Reusing old session" "$out"
+has "-r: summary says reused" "Verified TLS connection reused to 127.0.0.1[127.0.0.1]:$port" "$out"
+has "-r: the same server" "Found a previously used server.  Done reconnecting." "$out"
+
+# Destinations: host:port with native lookups; refused and bad arguments.
+out=$("$ptf" -c -h native -l may "localhost:$(free_port)" 2>&1)
+[ $? -eq 1 ]
+check "connection refused: exit status 1"
+has "connection refused: reported" "Connection refused" "$out"
+"$ptf" -l bogus "[127.0.0.1]:25" >/dev/null 2>&1
+[ $? -eq 2 ]
+check "bad level: exit status 2"
+"$ptf" "[127.0.0.1" >/dev/null 2>&1
+[ $? -eq 2 ]
+check "bad destination: exit status 2"
+
+# Debian's postfix as a private instance (root and the package needed).
+if [ "$(id -u)" -ne 0 ] || [ ! -x /usr/sbin/postfix ] || [ ! -x /usr/lib/postfix/sbin/smtpd ] ||
+    ! id postfix >/dev/null 2>&1; then
+    echo "ok - skipped: Debian's postfix needs root and the postfix package # SKIP"
+    exit 0
+fi
+deb=$dir/debian
+dport=$(free_port)
+mkdir -p "$deb/conf" "$deb/queue" "$deb/data"
+chown postfix "$deb/data"
+cp "$dir/rsa-chain.pem" "$deb/conf/chain.pem"
+cat >"$deb/conf/main.cf" <<EOF
+compatibility_level = 3.7
+queue_directory = $deb/queue
+data_directory = $deb/data
+command_directory = /usr/sbin
+daemon_directory = /usr/lib/postfix/sbin
+meta_directory = /etc/postfix
+shlib_directory = /usr/lib/postfix
+mail_owner = postfix
+setgid_group = postdrop
+inet_interfaces = loopback-only
+inet_protocols = ipv4
+myhostname = mail.example.com
+mydestination =
+local_recipient_maps =
+smtpd_client_connection_count_limit = 0
+smtpd_client_connection_rate_limit = 0
+maillog_file = $deb/maillog
+maillog_file_prefixes = $deb
+smtpd_tls_chain_files = $deb/conf/chain.pem
+smtpd_tls_security_level = may
+smtpd_tls_loglevel = 1
+EOF
+cat >"$deb/conf/master.cf" <<EOF
+127.0.0.1:$dport inet n - n - - smtpd
+tlsmgr    unix  -       -       n       1000?   1       tlsmgr
+anvil     unix  -       -       n       -       1       anvil
+postlog   unix-dgram n  -       n       -       1       postlogd
+EOF
+debian_stop() {
+    local pid
+    pid=$(tr -d ' \n' <"$deb/queue/pid/master.pid" 2>/dev/null)
+    /usr/sbin/postfix -c "$deb/conf" stop >/dev/null 2>&1
+    if [ -n "$pid" ]; then
+        for _ in $(seq 50); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.1
+        done
+        kill -9 "$pid" 2>/dev/null
+    fi
+}
+/usr/sbin/postfix -c "$deb/conf" start >/dev/null 2>&1 && instance_wait_port "$dport" 10
+check "Debian's postfix starts privately on port $dport"
+
+out=$("$ptf" -C -F "$dir/root.pem" -r 1 "[127.0.0.1]:$dport" mail.example.com 2>&1)
+has "postfix: greeting" "posttls-finger: < 220 mail.example.com ESMTP Postfix" "$out"
+has "postfix: STARTTLS accepted" "posttls-finger: < 220 2.0.0 Ready to start TLS" "$out"
+has "postfix: Verified with CA file and name" \
+    "Verified TLS connection established to 127.0.0.1[127.0.0.1]:$dport: TLSv1.3" "$out"
+has "postfix: EHLO again inside TLS" "posttls-finger: < 250 CHUNKING" "$out"
+has "postfix: chain printed" " 1 subject: /O=Test Org/CN=Test Intermediate CA" "$out"
+has "postfix: session reused" "Verified TLS connection reused to 127.0.0.1[127.0.0.1]:$dport" "$out"
+has "postfix: one server" "Found a previously used server.  Done reconnecting." "$out"
+out=$("$ptf" -c -l encrypt -F "$dir/root.pem" "[127.0.0.1]:$dport" 2>&1)
+has "postfix: Trusted at encrypt" "Trusted TLS connection established" "$out"
+out=$("$ptf" -c -l may "[127.0.0.1]:$dport" 2>&1)
+has "postfix: Untrusted without a CA file" "Untrusted TLS connection established" "$out"
+out=$("$ptf" -c -l none "[127.0.0.1]:$dport" 2>&1)
+lacks "postfix: level none: no TLS" "TLS connection" "$out"
+grep -q "Anonymous TLS connection established from localhost\[127.0.0.1\]" "$deb/maillog"
+check "postfix logged our TLS connections"
