@@ -10,7 +10,7 @@
 #include "msg.h"
 #include "test.h"
 
-#include "../../src/smtp/smtp_dns.c"
+#include "../../src/global/smtp_dns.c"
 
 /* A DNS answer under construction. */
 typedef struct PACKET {

@@ -1,1 +1,0 @@
-../smtp/smtp_dns.h
