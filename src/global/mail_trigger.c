@@ -16,8 +16,12 @@
  *	queue_directory. mail_trigger_path() takes the path itself.
  *
  *	A UNIX-domain socket gets one connection that carries the bytes and
- *	is then closed; timeout (seconds, 0: none) bounds the connect and
- *	the write. A fifo gets one atomic, non-blocking write. The request
+ *	is then closed; timeout (seconds, 0: none) bounds the write. The
+ *	connect is tried once: a full backlog means that the daemon has
+ *	wake-ups waiting already, and a sender that waited for room would
+ *	only hold up its own client (a cleanup process that sleeps there is
+ *	one that master must replace). A fifo gets one atomic, non-blocking
+ *	write. The request
  *	bytes are the MAIL_TRIGGER_* letters: sendmail wakes pickup with
  *	MAIL_TRIGGER_WAKEUP, cleanup wakes the queue manager with
  *	MAIL_TRIGGER_SCAN_INCOMING after each new message.
@@ -63,7 +67,7 @@ int mail_trigger_path(const char *path, const void *buf, size_t len, int timeout
         vstring_sprintf(why, "%s: not a socket or fifo", path);
         return -1;
     }
-    if ((fd = unix_connect(path, timeout > 0 ? timeout * 1000 : -1, why)) < 0)
+    if ((fd = unix_connect(path, 0, why)) < 0)
         return -1;
     written = sock_write_nosignal(fd, buf, len, timeout > 0 ? timeout * 1000 : -1, NULL);
     if (written < 0 || (size_t)written != len) {

@@ -150,8 +150,7 @@ static int postalias_query(const char *key, char **tables, int count)
             printf("%s\n", value);
             status = 0;
         } else if (dict->error != DICT_ERR_NONE) {
-            msg_fatal_status(EX_IOERR, "table %s: lookup error: %s", tables[i],
-                             dict_reason(dict));
+            msg_fatal_status(EX_IOERR, "table %s: lookup error: %s", tables[i], dict_reason(dict));
         }
         dict_close(dict);
         myfree(type);

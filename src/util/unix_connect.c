@@ -9,7 +9,7 @@
  *	unix_connect() connects to the socket at path and returns a
  *	blocking, close-on-exec descriptor, or -1 with a reason in why. When
  *	the listener's backlog is full it keeps trying until timeout_ms
- *	milliseconds have passed (negative: for ever).
+ *	milliseconds have passed (0: it tries once; negative: for ever).
  * DIAGNOSTICS
  *	Returned: the reason names the path and the system error.
  *--*/
