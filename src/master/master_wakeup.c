@@ -16,8 +16,10 @@
  *	makes master spawn one, which is how a crashed queue manager comes
  *	back.
  *
- *	master_wakeup_start() arms the timer of a service with an interval;
- *	master_wakeup_stop() cancels it.
+ *	master_wakeup_start() sends the first request of a service with an
+ *	interval at once (so that qmgr and pickup start with master, and
+ *	look at their queues right after a start or reload) and arms the
+ *	timer for the next; master_wakeup_stop() cancels it.
  * DIAGNOSTICS
  *	Verbose logging only: a missed wake-up is retried at the next one.
  *--*/
@@ -71,7 +73,7 @@ static void master_wakeup_event(EVENT_LOOP *loop, void *context)
 void master_wakeup_start(MASTER_SERV *serv)
 {
     if (serv->wakeup > 0 && serv->socket_path != NULL)
-        event_timer_add(master.loop, serv->wakeup * 1000, master_wakeup_event, serv);
+        event_timer_add(master.loop, 0, master_wakeup_event, serv);
 }
 
 /* master_wakeup_stop - cancel the wake-up timer */

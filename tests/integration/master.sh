@@ -70,6 +70,7 @@ instance_master_cf \
     "    -o max_use=2 -o { max_idle = 1s }" \
     "wake unix - - n 1 1 $probe trigger" \
     "wakefifo fifo - - n 1 1 $probe trigger" \
+    "wakelong unix - - n 3600 1 $probe trigger" \
     "127.0.0.1:$p_multi inet n - n - 1 $probe multi" \
     "127.0.0.1:$p_broken inet n - n - - $top/obj/tests/helpers/no-such-program"
 
@@ -157,6 +158,9 @@ instance_wait_log "probe_service\[[0-9]+\]: wakeup request \"W\" \(1 bytes\) ser
 check "master sends wake-up requests to a unix service"
 instance_wait_log "probe_service\[[0-9]+\]: wakeup request \"W\" \(1 bytes\) service=wakefifo$" 5
 check "master sends wake-up requests to a fifo service"
+# The first request comes at start, not one interval later (qmgr and pickup start with master).
+instance_wait_log "probe_service\[[0-9]+\]: wakeup request \"W\" \(1 bytes\) service=wakelong$" 5
+check "a service with an hour's interval gets its first wake-up at start"
 
 # A program that cannot start is throttled, and master carries on.
 (exec 3<>"/dev/tcp/127.0.0.1/$p_broken") 2>/dev/null
@@ -193,6 +197,12 @@ instance_postfix reload >/dev/null 2>&1
 check "postfix reload"
 instance_wait_log "reload -- version [0-9.]+, configuration $INSTANCE_CONF" 5
 check "master logs the reload"
+deadline=$((SECONDS + 5))
+while [ "$(grep -c 'service=wakelong$' "$INSTANCE_LOG")" -lt 2 ] && [ "$SECONDS" -lt "$deadline" ]; do
+    sleep 0.2
+done
+[ "$(grep -c 'service=wakelong$' "$INSTANCE_LOG")" -ge 2 ]
+check "reload: the hourly service gets a wake-up at once"
 instance_wait_port "$p_new" 5 && hello=$(greet "$p_new") && [ "$(field "$hello" service)" = "$p_new" ]
 check "reload: an added service answers"
 hello=$(greet "$p_busy")
