@@ -15,7 +15,9 @@
  *	tables and builds the TLS context, reading the private keys, before
  *	the framework drops to mail_owner and perhaps chroots.
  *
- *	smtpd_service() serves one client.
+ *	smtpd_service() serves one client, then returns the memory that
+ *	the session freed to the system, so that an idle process holds
+ *	only what the next client needs.
  *
  *	With -S the process serves standard input. Run by anybody other
  *	than mail_owner or root, that is the stand-alone mode of
@@ -28,6 +30,7 @@
  *	Fatal: configuration errors, naming the parameter.
  *--*/
 
+#include <malloc.h>
 #include <stdbool.h>
 #include <unistd.h>
 
@@ -79,6 +82,8 @@ static void smtpd_service(MAIL_SERVER *server, VSTREAM *client)
 
     smtpd_session(state);
     smtpd_state_free(state);
+    /* Idle smtpd processes are many: give the session's freed memory back. */
+    malloc_trim(0);
 }
 
 /* main - program entry */

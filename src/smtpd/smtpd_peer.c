@@ -57,16 +57,14 @@ static bool smtpd_peer_name_ok(const char *name)
 
 static bool smtpd_peer_confirm(const char *name, const char *addr)
 {
-    struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_ADDRCONFIG};
+    /* Every address of the name, whatever this host is configured for: no AI_ADDRCONFIG. */
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
     struct addrinfo *res = NULL;
     bool found = false;
     SOCK_ADDR_TEXT text;
 
-    if (getaddrinfo(name, NULL, &hints, &res) != 0) {
-        hints.ai_flags = 0;
-        if (getaddrinfo(name, NULL, &hints, &res) != 0)
-            return false;
-    }
+    if (getaddrinfo(name, NULL, &hints, &res) != 0)
+        return false;
     for (struct addrinfo *ai = res; ai && !found; ai = ai->ai_next)
         if (sock_addr_text(ai->ai_addr, ai->ai_addrlen, &text) == 0 && strcmp(text.addr, addr) == 0)
             found = true;
