@@ -30,6 +30,8 @@
 /* System library. */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,27 +62,70 @@
 /* Recipients in one message, as pickup allows. */
 #define POSTDROP_RCPT_LIMIT 100000
 
-/* The private copy, removed by a fatal error. */
+/*
+ * What a failed or interrupted run must remove. Fixed buffers, because a
+ * signal handler removes them too; they change only with signals blocked.
+ */
+#define POSTDROP_PATH_MAX 256
 static char postdrop_private[] = "/tmp/postdrop.XXXXXX";
-static VSTRING *postdrop_private_file;
-static VSTRING *postdrop_temp;
+static volatile sig_atomic_t postdrop_private_made;   /* mkdtemp() made postdrop_private */
+static char postdrop_private_dir[POSTDROP_PATH_MAX];  /* private maildrop, "" when none */
+static char postdrop_private_file[POSTDROP_PATH_MAX]; /* the private copy, "" when none */
+static char postdrop_temp[POSTDROP_PATH_MAX];         /* temporary file in maildrop, "" when none */
 
-/* postdrop_cleanup - remove what a failed run left */
+/* Signals that end postdrop early; their handler removes what the run made. */
+static const int postdrop_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+
+/* postdrop_block - block or unblock the signals that postdrop_cleanup handles */
+
+static void postdrop_block(int how, sigset_t *saved)
+{
+    sigset_t set;
+
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof(postdrop_signals) / sizeof(postdrop_signals[0]); i++)
+        sigaddset(&set, postdrop_signals[i]);
+    sigprocmask(how, &set, saved);
+}
+
+/* postdrop_set - change one of the paths above, safe from the signal handler */
+
+static void postdrop_set(char *path, const char *fmt, ...)
+{
+    sigset_t saved;
+    va_list ap;
+    int len;
+
+    postdrop_block(SIG_BLOCK, &saved);
+    va_start(ap, fmt);
+    len = vsnprintf(path, POSTDROP_PATH_MAX, fmt, ap);
+    va_end(ap);
+    sigprocmask(SIG_SETMASK, &saved, NULL);
+    if (len >= POSTDROP_PATH_MAX)
+        msg_panic("%s: path too long", __func__);
+}
+
+/* postdrop_cleanup - remove what a failed run left (async-signal-safe) */
 
 static void postdrop_cleanup(void)
 {
-    if (postdrop_private_file && *vstring_str(postdrop_private_file))
-        (void)unlink(vstring_str(postdrop_private_file));
-    if (postdrop_private[sizeof(postdrop_private) - 2] != 'X') {
-        VSTRING *sub = vstring_alloc(60);
-
-        (void)rmdir(
-            vstring_str(vstring_sprintf(sub, "%s/%s", postdrop_private, MAIL_QUEUE_MAILDROP)));
+    if (*postdrop_private_file)
+        (void)unlink(postdrop_private_file);
+    if (*postdrop_private_dir)
+        (void)rmdir(postdrop_private_dir);
+    if (postdrop_private_made)
         (void)rmdir(postdrop_private);
-        vstring_free(sub);
-    }
-    if (postdrop_temp && *vstring_str(postdrop_temp))
-        (void)unlink(vstring_str(postdrop_temp));
+    if (*postdrop_temp)
+        (void)unlink(postdrop_temp);
+}
+
+/* postdrop_interrupted - a signal ends the run: clean up, then die of it */
+
+static void postdrop_interrupted(int sig)
+{
+    postdrop_cleanup();
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
 /* postdrop_harden - what a set-group-ID program does first */
@@ -134,23 +179,32 @@ static char *postdrop_receive(long long limit)
     struct stat st;
     int fd;
 
-    if (mkdtemp(postdrop_private) == NULL || chdir(postdrop_private) < 0 ||
-        mkdir(MAIL_QUEUE_MAILDROP, 0700) < 0)
+    postdrop_block(SIG_BLOCK, NULL);
+    if (mkdtemp(postdrop_private) == NULL) {
+        postdrop_block(SIG_UNBLOCK, NULL);
         msg_fatal_status(EX_TEMPFAIL, "create a private directory %s: %m", postdrop_private);
-    vstring_sprintf(postdrop_private_file, "%s/%s/input", postdrop_private, MAIL_QUEUE_MAILDROP);
-    if ((fd = open(vstring_str(postdrop_private_file), O_WRONLY | O_CREAT | O_EXCL, 0444)) < 0 ||
+    }
+    postdrop_private_made = 1;
+    postdrop_block(SIG_UNBLOCK, NULL);
+    postdrop_set(postdrop_private_dir, "%s/%s", postdrop_private, MAIL_QUEUE_MAILDROP);
+    if (chdir(postdrop_private) < 0 || mkdir(MAIL_QUEUE_MAILDROP, 0700) < 0)
+        msg_fatal_status(EX_TEMPFAIL, "create a private directory %s: %m", postdrop_private);
+    postdrop_set(postdrop_private_file, "%s/input", postdrop_private_dir);
+    if ((fd = open(postdrop_private_file, O_WRONLY | O_CREAT | O_EXCL, 0444)) < 0 ||
         fstat(fd, &st) < 0)
-        msg_fatal_status(EX_TEMPFAIL, "create %s: %m", vstring_str(postdrop_private_file));
+        msg_fatal_status(EX_TEMPFAIL, "create %s: %m", postdrop_private_file);
     if (postdrop_copy(STDIN_FILENO, fd, limit) < 0 || close(fd) < 0)
-        msg_fatal_status(EX_TEMPFAIL, "copy standard input to %s: %m",
-                         vstring_str(postdrop_private_file));
+        msg_fatal_status(EX_TEMPFAIL, "copy standard input to %s: %m", postdrop_private_file);
     gettimeofday(&now, NULL);
     mail_queue_id_make(id, &now, (unsigned long long)st.st_ino);
-    if (rename(vstring_str(postdrop_private_file),
-               mail_queue_path(NULL, MAIL_QUEUE_MAILDROP, vstring_str(id))) < 0)
-        msg_fatal_status(EX_TEMPFAIL, "rename %s: %m", vstring_str(postdrop_private_file));
-    vstring_sprintf(postdrop_private_file, "%s/%s/%s", postdrop_private, MAIL_QUEUE_MAILDROP,
-                    vstring_str(id));
+    postdrop_block(SIG_BLOCK, NULL);
+    if (rename(postdrop_private_file, mail_queue_path(NULL, MAIL_QUEUE_MAILDROP, vstring_str(id))) <
+        0) {
+        postdrop_block(SIG_UNBLOCK, NULL);
+        msg_fatal_status(EX_TEMPFAIL, "rename %s: %m", postdrop_private_file);
+    }
+    postdrop_set(postdrop_private_file, "%s/%s", postdrop_private_dir, vstring_str(id));
+    postdrop_block(SIG_UNBLOCK, NULL);
     return vstring_export(id);
 }
 
@@ -187,25 +241,34 @@ static void postdrop_commit(const char *queue_dir, const char *id)
     struct stat st;
     int in, out;
 
-    if ((in = open(vstring_str(postdrop_private_file), O_RDONLY)) < 0 || chdir(queue_dir) < 0)
+    if ((in = open(postdrop_private_file, O_RDONLY)) < 0)
         msg_fatal_status(EX_TEMPFAIL, "reopen the checked message: %m");
-    vstring_sprintf(postdrop_temp, "%s/%sXXXXXX", MAIL_QUEUE_MAILDROP, MAIL_QUEUE_TEMP_PREFIX);
-    if ((out = mkostemp(vstring_str(postdrop_temp), O_CLOEXEC)) < 0) {
-        vstring_strcpy(postdrop_temp, "");
+    if (chdir(queue_dir) < 0)
+        msg_fatal_status(EX_TEMPFAIL, "change to %s: %m", queue_dir);
+    postdrop_block(SIG_BLOCK, NULL);
+    postdrop_set(postdrop_temp, "%s/%sXXXXXX", MAIL_QUEUE_MAILDROP, MAIL_QUEUE_TEMP_PREFIX);
+    if ((out = mkostemp(postdrop_temp, O_CLOEXEC)) < 0) {
+        *postdrop_temp = 0;
+        postdrop_block(SIG_UNBLOCK, NULL);
         msg_fatal_status(EX_TEMPFAIL, "cannot create a file in the %s queue of %s: %m",
                          MAIL_QUEUE_MAILDROP, queue_dir);
     }
+    postdrop_block(SIG_UNBLOCK, NULL);
     if (flock(out, LOCK_EX | LOCK_NB) < 0 || fchmod(out, MAILDROP_FILE_MODE) < 0 ||
         fstat(out, &st) < 0 || postdrop_copy(in, out, 0) < 0)
-        msg_fatal_status(EX_TEMPFAIL, "write %s: %m", vstring_str(postdrop_temp));
+        msg_fatal_status(EX_TEMPFAIL, "write %s: %m", postdrop_temp);
     gettimeofday(&now, NULL);
     mail_queue_id_make(final_id, &now, (unsigned long long)st.st_ino);
     mail_queue_path(final_path, MAIL_QUEUE_MAILDROP, vstring_str(final_id));
-    if (renameat2(AT_FDCWD, vstring_str(postdrop_temp), AT_FDCWD, vstring_str(final_path),
-                  RENAME_NOREPLACE) < 0)
-        msg_fatal_status(EX_TEMPFAIL, "rename %s to %s: %m", vstring_str(postdrop_temp),
+    postdrop_block(SIG_BLOCK, NULL);
+    if (renameat2(AT_FDCWD, postdrop_temp, AT_FDCWD, vstring_str(final_path), RENAME_NOREPLACE) <
+        0) {
+        postdrop_block(SIG_UNBLOCK, NULL);
+        msg_fatal_status(EX_TEMPFAIL, "rename %s to %s: %m", postdrop_temp,
                          vstring_str(final_path));
-    vstring_strcpy(postdrop_temp, "");
+    }
+    *postdrop_temp = 0;
+    postdrop_block(SIG_UNBLOCK, NULL);
     if (msg_verbose)
         msg_info("%s: from %s", vstring_str(final_path), id);
     close(out);
@@ -251,9 +314,9 @@ int main(int argc, char **argv)
     maillog_init(config, "postdrop", why);
     size_limit = config_get_size(config, VAR_MESSAGE_SIZE_LIMIT);
     max_size = size_limit > 0 ? size_limit + POSTDROP_SIZE_SLACK : 0;
-    postdrop_private_file = vstring_alloc(100);
-    postdrop_temp = vstring_alloc(100);
     msg_cleanup(postdrop_cleanup);
+    for (size_t i = 0; i < sizeof(postdrop_signals) / sizeof(postdrop_signals[0]); i++)
+        signal(postdrop_signals[i], postdrop_interrupted);
     id = postdrop_receive(max_size);
     postdrop_check(id, max_size);
     postdrop_commit(config_get_str(config, VAR_QUEUE_DIRECTORY), id);

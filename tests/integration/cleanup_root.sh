@@ -167,6 +167,29 @@ rm -rf "$scratch"
 out=$(printf 'x\n' | as_user env MAIL_CONFIG=/tmp "$cmddir/postdrop" 2>&1)
 [ $? -ne 0 ] && grep -q "not trusted by a set-group-ID postdrop" <<<"$out"
 check "postdrop refuses a configuration the user controls"
+# A postdrop ended by a signal while it reads its input leaves nothing behind.
+fifo=$INSTANCE_DIR/postdrop-input
+mkfifo "$fifo" && chmod 666 "$fifo"
+# A simple command, not as_user: $! is then postdrop itself (setpriv and env exec it).
+setpriv --reuid="$submitter" --regid="$(id -g "$submitter")" --init-groups --reset-env -- \
+    env PATH="$PATH" "$cmddir/postdrop" -c "$INSTANCE_CONF" <"$fifo" >/dev/null 2>&1 &
+pd_pid=$!
+exec 7>"$fifo"
+printf 'C' >&7
+pd_dir=
+for _ in $(seq 50); do
+    pd_dir=$(readlink "/proc/$pd_pid/cwd" 2>/dev/null)
+    case $pd_dir in /tmp/postdrop.*) break ;; esac
+    sleep 0.1
+done
+case $pd_dir in /tmp/postdrop.*) [ -e "$pd_dir/maildrop/input" ] ;; *) false ;; esac
+check "postdrop keeps its input in a private directory (${pd_dir:-none})"
+kill -TERM "$pd_pid"
+wait "$pd_pid"
+pd_status=$?
+exec 7>&-
+[ "$pd_status" -eq 143 ] && [ -n "$pd_dir" ] && [ ! -e "$pd_dir" ]
+check "postdrop killed by SIGTERM (status $pd_status) removes its private directory"
 # Only directories made during this test count: others may come from
 # other runs, and a uid from a removed test user may since have been reused.
 [ -z "$(private_dirs | comm -13 <(echo "$private_before") -)" ]
