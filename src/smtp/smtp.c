@@ -13,7 +13,9 @@
  *	main() binds the parameters and starts the single-server loop.
  *	smtp_pre_jail() builds the TLS engine (reading private keys while
  *	still privileged) and opens the TLS policy tables. smtp_service()
- *	serves one request.
+ *	serves one request; a connection kept for reuse (smtp_cache.c)
+ *	outlives it and is closed with QUIT by its idle timer or by
+ *	smtp_pre_exit() before the process exits.
  * DIAGNOSTICS
  *	Fatal: an unknown smtp_tls_security_level, a table that cannot be
  *	opened. Outcomes are logged by deliver_request(3).
@@ -132,6 +134,7 @@ static void smtp_service(MAIL_SERVER *server, VSTREAM *client)
     DELIVER_REQUEST *request;
     SMTP_STATE *state;
 
+    smtp_cache_init(server->loop);
     if ((request = deliver_request_receive(client, why)) != NULL) {
         int status = SMTP_DELIVER_DONE;
 
@@ -147,6 +150,13 @@ static void smtp_service(MAIL_SERVER *server, VSTREAM *client)
             (void)deliver_request_finish(request);
     }
     vstring_free(why);
+}
+
+/* smtp_pre_exit - close a cached connection with QUIT */
+
+static void smtp_pre_exit(MAIL_SERVER *unused_server)
+{
+    smtp_cache_close();
 }
 
 /* main - bind the parameters and serve */
@@ -167,6 +177,12 @@ int main(int argc, char **argv)
         CONFIG_BIND_TIME(VAR_SMTP_QUIT_TIMEOUT, &smtp_config.quit_timeout),
         CONFIG_BIND_TIME(VAR_SMTP_STARTTLS_TIMEOUT, &smtp_config.starttls_timeout),
         CONFIG_BIND_TIME(VAR_MINIMAL_BACKOFF_TIME, &smtp_config.minimal_backoff_time),
+        CONFIG_BIND_TIME(VAR_SMTP_RSET_TIMEOUT, &smtp_config.rset_timeout),
+        CONFIG_BIND_BOOL(VAR_SMTP_CONNECTION_CACHE_ON_DEMAND, &smtp_config.cache_on_demand),
+        CONFIG_BIND_STR(VAR_SMTP_CONNECTION_CACHE_DESTINATIONS, &smtp_config.cache_dests),
+        CONFIG_BIND_TIME(VAR_SMTP_CONNECTION_CACHE_TIME_LIMIT, &smtp_config.cache_time_limit),
+        CONFIG_BIND_INT(VAR_SMTP_CONNECTION_REUSE_COUNT_LIMIT, &smtp_config.reuse_count_limit),
+        CONFIG_BIND_TIME(VAR_SMTP_CONNECTION_REUSE_TIME_LIMIT, &smtp_config.reuse_time_limit),
         CONFIG_BIND_INT(VAR_SMTP_MX_ADDRESS_LIMIT, &smtp_config.mx_address_limit),
         CONFIG_BIND_INT(VAR_SMTP_MX_SESSION_LIMIT, &smtp_config.mx_session_limit),
         CONFIG_BIND_INT(VAR_SMTP_LINE_LENGTH_LIMIT, &smtp_config.line_length_limit),
@@ -197,5 +213,6 @@ int main(int argc, char **argv)
                        &(MAIL_SERVER_PROPS){
                            .parameters = parameters,
                            .pre_jail = smtp_pre_jail,
+                           .pre_exit = smtp_pre_exit,
                        });
 }

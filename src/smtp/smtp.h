@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "argv.h"
+#include "events.h"
 #include "vstream.h"
 #include "vstring.h"
 
@@ -57,6 +58,12 @@ typedef struct SMTP_CONFIG {
     bool quote_rfc821_envelope;   /* smtp_quote_rfc821_envelope */
     bool tls_wrappermode;         /* smtp_tls_wrappermode */
     bool tls_note_starttls_offer; /* smtp_tls_note_starttls_offer */
+    bool cache_on_demand;         /* smtp_connection_cache_on_demand */
+    const char *cache_dests;      /* smtp_connection_cache_destinations */
+    int cache_time_limit;         /* smtp_connection_cache_time_limit, seconds */
+    int reuse_count_limit;        /* smtp_connection_reuse_count_limit, 0: none */
+    int reuse_time_limit;         /* smtp_connection_reuse_time_limit, seconds */
+    int rset_timeout;             /* smtp_rset_timeout */
     SMTP_TLS_CONFIG tls;          /* level and policy settings */
     TLS_APPL_STATE *tls_ctx;      /* client TLS engine, NULL: none; owned */
 } SMTP_CONFIG;
@@ -121,6 +128,13 @@ typedef struct SMTP_SESSION {
     const char *doing;      /* what we were doing, for lost connection texts */
     bool broken;            /* the connection cannot be used any more */
     bool tls_failed;        /* STARTTLS handshake failed: fallback candidate */
+    char *reuse_key;        /* connection cache key (smtp_cache.c), owned, or NULL */
+    bool cacheable;         /* keep the connection after this transaction (RSET, no QUIT) */
+    bool kept;              /* RSET got 250: the connection may be cached */
+    bool mail_accepted;     /* this transaction's MAIL FROM got 2xx */
+    int use_count;          /* transactions on this connection, this one included */
+    long long created;      /* connect time, deliver_time_now() microseconds */
+    VSTRING *log_relay;     /* relay= text, with ", conn_use=N" on reuse, owned */
 } SMTP_SESSION;
 
 /* Results of the session steps. */
@@ -133,8 +147,21 @@ extern int smtp_deliver(SMTP_STATE *state);
 #define SMTP_DELIVER_DONE 0 /* recipients have their outcomes */
 #define SMTP_DELIVER_DEAD 1 /* no server was usable: the next hop is unusable for now */
 
+extern void smtp_session_free(SMTP_SESSION *session, bool failure);
+
 /* smtp_proto.c */
 extern int smtp_session_run(SMTP_SESSION *session);
+extern int smtp_session_reuse(SMTP_SESSION *session);
+
+/* smtp_cache.c */
+extern void smtp_cache_init(EVENT_LOOP *loop);
+extern char *smtp_cache_key(const SMTP_STATE *state, const SMTP_TLS_POLICY *policy, int level,
+                            const char *host);
+extern bool smtp_cache_wanted(const SMTP_SESSION *session);
+extern SMTP_SESSION *smtp_cache_take(SMTP_STATE *state);
+extern void smtp_cache_save(SMTP_SESSION *session);
+extern void smtp_cache_close(void);
+extern const char *smtp_session_relay(SMTP_SESSION *session);
 
 /* smtp_chat.c */
 extern int smtp_chat_cmd(SMTP_SESSION *session, const char *fmt, ...)

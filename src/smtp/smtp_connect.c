@@ -6,8 +6,10 @@
  *
  *	void	smtp_deliver(SMTP_STATE *state);
  * DESCRIPTION
- *	smtp_deliver() delivers the open recipients of one request. The
- *	servers are the next hop's MX hosts in preference order (equal
+ *	smtp_deliver() delivers the open recipients of one request. A
+ *	cached connection whose reuse key fits the request (smtp_cache.c)
+ *	is used first; when it fails before MAIL FROM is accepted, the
+ *	request goes on as if there had been none. Otherwise the servers are the next hop's MX hosts in preference order (equal
  *	preferences in random order), or the host itself for "[host]",
  *	"[address]", a domain without MX records and smtp_host_lookup =
  *	native; at most smtp_mx_address_limit addresses. Mail whose best
@@ -154,12 +156,15 @@ static SMTP_SESSION *smtp_session_alloc(SMTP_STATE *state, const SMTP_ADDR *addr
     session->relay = vstring_export(buf);
     session->resp.text = vstring_alloc(100);
     session->resp.lines = argv_alloc(10);
+    session->log_relay = vstring_alloc(60);
+    session->use_count = 1;
+    session->created = deliver_time_now();
     return session;
 }
 
 /* smtp_session_free - close and release */
 
-static void smtp_session_free(SMTP_SESSION *session, bool failure)
+void smtp_session_free(SMTP_SESSION *session, bool failure)
 {
     smtp_tls_end(session, failure);
     vstream_close(session->stream);
@@ -170,6 +175,8 @@ static void smtp_session_free(SMTP_SESSION *session, bool failure)
     myfree(session->relay);
     vstring_free(session->resp.text);
     argv_free(session->resp.lines);
+    vstring_free(session->log_relay);
+    myfree(session->reuse_key);
     myfree(session);
 }
 
@@ -210,17 +217,50 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
             smtp_session_free(session, false);
             return 0;
         }
+        if (level < 0)
+            session->reuse_key =
+                smtp_cache_key(state, &session->policy, session->policy.level, addr->host);
         failed = smtp_session_run(session) != SMTP_OK;
         retry = failed && smtp_fallback_ok(state, session) && smtp_rcpt_pending(state) > 0;
         if (retry)
             msg_info("%s: TLS handshake with %s failed: trying again with TLS disabled "
                      "(opportunistic TLS, level may)",
                      state->request->queue_id, session->relay);
-        smtp_session_free(session, failed);
+        if (!failed && session->kept)
+            smtp_cache_save(session);
+        else
+            smtp_session_free(session, failed);
         if (!retry)
             return 0;
         level = TLS_LEV_NONE;
     }
+}
+
+/* smtp_try_cached - the request over a cached connection, if one fits */
+
+static int smtp_try_cached(SMTP_STATE *state)
+{
+    SMTP_SESSION *session = smtp_cache_take(state);
+    bool failed;
+
+    if (session == NULL)
+        return -1;
+    failed = smtp_session_reuse(session) != SMTP_OK;
+    if (failed && !session->mail_accepted && !session->tls_failed) {
+        /* Lost before MAIL FROM was accepted: a fresh connection gets the request. */
+        if (msg_verbose)
+            msg_info("%s: cached connection to %s failed: trying a fresh connection",
+                     state->request->queue_id, session->relay);
+        smtp_session_free(session, true);
+        state->reached_xfer = false;
+        state->conn_delay = 0;
+        return -1;
+    }
+    if (!failed && session->kept)
+        smtp_cache_save(session);
+    else
+        smtp_session_free(session, failed);
+    return 0;
 }
 
 /* smtp_deliver - one request */
@@ -231,6 +271,10 @@ int smtp_deliver(SMTP_STATE *state)
     int sessions = 0;
     bool dead = false;
 
+    if (smtp_try_cached(state) == 0) {
+        smtp_rcpt_finish(state);
+        return SMTP_DELIVER_DONE;
+    }
     if (smtp_addresses(state, &list) == 0) {
         for (size_t i = 0; i < list.count && smtp_rcpt_pending(state) > 0; i++) {
             if (smtp_try_addr(state, list.addr + i) == 0 && state->config->mx_session_limit > 0 &&

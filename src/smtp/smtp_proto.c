@@ -5,6 +5,7 @@
  *	#include "smtp.h"
  *
  *	int	smtp_session_run(SMTP_SESSION *session);
+ *	int	smtp_session_reuse(SMTP_SESSION *session);
  * DESCRIPTION
  *	smtp_session_run() runs one session on a connected stream, from the
  *	greeting to QUIT, through named states:
@@ -22,12 +23,18 @@
  *		  features learned afresh.
  *	XFER      MAIL, RCPT and DATA (pipelined when the server offers
  *		  PIPELINING), the message, the final reply.
+ *	RSET      instead of QUIT when the connection may be cached
+ *		  (smtp_cache.c): RSET within smtp_rset_timeout; a single
+ *		  250 line marks it kept, anything else leads to QUIT.
  *	QUIT      QUIT (the reply is read unless smtp_skip_quit_response).
  *	ABORT     a failure was recorded: QUIT without waiting, unless the
  *		  connection is broken.
  *
  *	It returns SMTP_OK when the session ended normally, SMTP_FAIL when
  *	the server failed (the reasons are recorded).
+ *
+ *	smtp_session_reuse() runs one more transaction on a cached
+ *	connection, from XFER on.
  * DIAGNOSTICS
  *	State transitions are logged with -v.
  *--*/
@@ -55,13 +62,14 @@ typedef enum SMTP_PROTO_STATE {
     SMTP_STATE_HELO,
     SMTP_STATE_STARTTLS,
     SMTP_STATE_XFER,
+    SMTP_STATE_RSET,
     SMTP_STATE_QUIT,
     SMTP_STATE_ABORT,
     SMTP_STATE_DONE,
 } SMTP_PROTO_STATE;
 
 static const char *smtp_state_names[] = {
-    "WRAPPER", "GREETING", "EHLO", "HELO", "STARTTLS", "XFER", "QUIT", "ABORT", "DONE",
+    "WRAPPER", "GREETING", "EHLO", "HELO", "STARTTLS", "XFER", "RSET", "QUIT", "ABORT", "DONE",
 };
 
 /* smtp_enter_state - change state, with a trace */
@@ -209,14 +217,29 @@ static SMTP_PROTO_STATE smtp_quit(SMTP_SESSION *session, bool wait)
     return SMTP_STATE_DONE;
 }
 
-/* smtp_session_run - one session */
+/* smtp_rset - a clean session before it is cached */
 
-int smtp_session_run(SMTP_SESSION *session)
+static SMTP_PROTO_STATE smtp_rset(SMTP_SESSION *session)
 {
-    SMTP_PROTO_STATE state, next;
+    SMTP_CONFIG *config = session->state->config;
+
+    session->doing = "sending RSET";
+    session->broken = true; /* the outcomes are recorded: a failure here changes nothing */
+    session->kept = smtp_chat_cmd(session, "RSET") == SMTP_OK &&
+                    smtp_chat_resp(session, config->rset_timeout) == SMTP_OK &&
+                    session->resp.code == 250 && session->resp.lines->argc == 1 &&
+                    vstream_peek(session->stream) == 0;
+    session->broken = false;
+    return session->kept ? SMTP_STATE_DONE : SMTP_STATE_QUIT;
+}
+
+/* smtp_session_loop - run the states from the given one */
+
+static int smtp_session_loop(SMTP_SESSION *session, SMTP_PROTO_STATE state)
+{
+    SMTP_PROTO_STATE next;
     int status = SMTP_OK;
 
-    state = session->state->config->tls_wrappermode ? SMTP_STATE_WRAPPER : SMTP_STATE_GREETING;
     while (state != SMTP_STATE_DONE) {
         switch (state) {
         case SMTP_STATE_WRAPPER:
@@ -237,7 +260,12 @@ int smtp_session_run(SMTP_SESSION *session)
                        : SMTP_STATE_ABORT;
             break;
         case SMTP_STATE_XFER:
-            next = smtp_xfer(session) == SMTP_OK ? SMTP_STATE_QUIT : SMTP_STATE_ABORT;
+            next = smtp_xfer(session) != SMTP_OK ? SMTP_STATE_ABORT
+                   : smtp_cache_wanted(session)  ? SMTP_STATE_RSET
+                                                 : SMTP_STATE_QUIT;
+            break;
+        case SMTP_STATE_RSET:
+            next = smtp_rset(session);
             break;
         case SMTP_STATE_QUIT:
             next = smtp_quit(session, true);
@@ -251,4 +279,20 @@ int smtp_session_run(SMTP_SESSION *session)
         state = smtp_enter_state(session, state, next);
     }
     return status;
+}
+
+/* smtp_session_run - one session on a new connection */
+
+int smtp_session_run(SMTP_SESSION *session)
+{
+    return smtp_session_loop(session, session->state->config->tls_wrappermode
+                                          ? SMTP_STATE_WRAPPER
+                                          : SMTP_STATE_GREETING);
+}
+
+/* smtp_session_reuse - one more transaction on a cached connection */
+
+int smtp_session_reuse(SMTP_SESSION *session)
+{
+    return smtp_session_loop(session, SMTP_STATE_XFER);
 }

@@ -117,7 +117,7 @@ static void smtp_resp_status(SMTP_SESSION *session, const char *command, DELIVER
     memset(status, 0, sizeof(*status));
     status->dsn = dsn;
     status->reason = vstring_str(reason);
-    status->relay = session->relay;
+    status->relay = smtp_session_relay(session);
     status->remote_mta = session->host;
     status->diag_code = vstring_str(diag);
     status->conn_delay = session->state->conn_delay;
@@ -163,7 +163,7 @@ void smtp_rcpt_sent(SMTP_SESSION *session, size_t index)
     DELIVER_STATUS status = {
         .dsn = dsn,
         .reason = vstring_str(session->resp.text),
-        .relay = session->relay,
+        .relay = smtp_session_relay(session),
         .action = "relayed",
         .remote_mta = session->host,
         .conn_delay = session->state->conn_delay,

@@ -224,6 +224,8 @@ static int smtp_xfer_reply(SMTP_XFER *xfer, size_t n)
         if (session->resp.code / 100 != 2) {
             smtp_resp_fail(session, "MAIL FROM");
             xfer->mail_failed = true;
+        } else {
+            session->mail_accepted = true;
         }
     } else if (n <= xfer->count) {
         size_t index = xfer->todo[n - 1];

@@ -111,6 +111,7 @@ instance_main_cf \
     "smtp_tls_CAfile = $certs/root.pem" \
     "smtp_tls_loglevel = 1" \
     "smtp_tls_session_cache_database = btree:\$data_directory/smtp_scache" \
+    "smtp_connection_cache_on_demand = no" \
     "minimal_backoff_time = 1s" "maximal_backoff_time = 2s" "queue_run_delay = 1s"
 if instance_start; then echo "ok - A starts"; else echo "not ok - A starts"; fi
 

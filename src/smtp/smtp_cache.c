@@ -1,0 +1,293 @@
+/*++
+ * NAME
+ *	smtp_cache - in-process SMTP connection reuse
+ * SYNOPSIS
+ *	#include "smtp.h"
+ *
+ *	void	smtp_cache_init(EVENT_LOOP *loop);
+ *	char	*smtp_cache_key(const SMTP_STATE *state,
+ *				const SMTP_TLS_POLICY *policy, int level,
+ *				const char *host);
+ *	bool	smtp_cache_wanted(const SMTP_SESSION *session);
+ *	SMTP_SESSION *smtp_cache_take(SMTP_STATE *state);
+ *	void	smtp_cache_save(SMTP_SESSION *session);
+ *	void	smtp_cache_close(void);
+ *	const char *smtp_session_relay(SMTP_SESSION *session);
+ * DESCRIPTION
+ *	The process keeps at most one idle connection after a successful
+ *	transaction, so that the next request to the same destination
+ *	skips connect, greeting, EHLO and the TLS handshake.
+ *
+ *	smtp_cache_init() names the daemon's event loop, whose timer
+ *	closes an idle connection after smtp_connection_cache_time_limit
+ *	and whose read watcher closes it when the server hangs up.
+ *
+ *	smtp_cache_key() returns the reuse key of a connection (a new
+ *	string): the transport, the next hop as written, the port, the
+ *	server host, and every input of the TLS client session cache key
+ *	(level, protocols, ciphers, exclusions, match names or
+ *	fingerprints, trust anchors, SNI, EHLO name). The CA, client
+ *	certificate and OpenSSL settings are per process and so the same
+ *	for every key. A connection is reused only for a request whose
+ *	key is byte for byte identical.
+ *
+ *	smtp_cache_wanted() says whether a session may be kept after its
+ *	transaction: caching is on for the destination
+ *	(smtp_connection_cache_on_demand, or the next hop is listed in
+ *	smtp_connection_cache_destinations), the session ran at its
+ *	policy's level (no plaintext fallback, no TLS failure), and the
+ *	reuse count and time limits leave room for another use.
+ *
+ *	smtp_cache_take() returns the cached connection when its key
+ *	matches the request (its use count incremented, its state set to
+ *	the request), else NULL. A connection whose server has sent
+ *	something unasked (a 421, end of file) is closed instead.
+ *
+ *	smtp_cache_save() keeps a session whose RSET succeeded, replacing
+ *	(and closing) any other cached connection.
+ *
+ *	smtp_cache_close() closes the cached connection, if any, with
+ *	QUIT: at the time limit and before the process exits.
+ *
+ *	smtp_session_relay() returns the relay= text of a session:
+ *	"host[addr]:port", followed by ", conn_use=N" from the second use.
+ * DIAGNOSTICS
+ *	Cache events are logged with -v.
+ *--*/
+
+/* System library. */
+#include <poll.h>
+#include <string.h>
+#include <strings.h>
+
+/* Utility library. */
+#include "events.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "stringops.h"
+#include "timed_io.h"
+#include "vstream.h"
+#include "vstring.h"
+
+/* TLS library. */
+#include "tls_level.h"
+
+/* Application-specific. */
+#include "smtp.h"
+
+static EVENT_LOOP *smtp_cache_loop;     /* the daemon's loop, not owned */
+static SMTP_SESSION *smtp_cache_conn;   /* the idle connection, owned, or NULL */
+static SMTP_STATE smtp_cache_idle;      /* stands in for the request while idle */
+static long long smtp_cache_idle_since; /* deliver_time_now() when it became idle */
+
+/* smtp_cache_init - remember the event loop */
+
+void smtp_cache_init(EVENT_LOOP *loop)
+{
+    smtp_cache_loop = loop;
+}
+
+/* smtp_cache_key - the reuse key of a connection */
+
+char *smtp_cache_key(const SMTP_STATE *state, const SMTP_TLS_POLICY *policy, int level,
+                     const char *host)
+{
+    VSTRING *key = vstring_alloc(200);
+    const char *sni = smtp_tls_policy_sni(policy, host, state->dest.name);
+
+#define SMTP_CACHE_STR(s) ((s) ? (s) : "")
+
+    vstring_sprintf(key,
+                    "transport=%s\nnexthop=%s\nname=%s\nport=%u\nhost=%s\nlevel=%s\n"
+                    "protocols=%s\nciphers=%s\nexclude=%s\nmatch=%s\ntafile=%s\nsni=%s\n"
+                    "helo=%s\nwrapper=%d\n",
+                    state->request->transport, state->dest.key, state->dest.name, state->dest.port,
+                    host, tls_level_name(level), SMTP_CACHE_STR(policy->protocols),
+                    SMTP_CACHE_STR(policy->grade), SMTP_CACHE_STR(policy->exclusions),
+                    SMTP_CACHE_STR(policy->match), SMTP_CACHE_STR(policy->tafile),
+                    SMTP_CACHE_STR(sni), state->config->helo_name, state->config->tls_wrappermode);
+    return vstring_export(key);
+}
+
+/* smtp_cache_listed - is the next hop in smtp_connection_cache_destinations? */
+
+static bool smtp_cache_listed(const SMTP_STATE *state)
+{
+    char *copy = mystrdup(state->config->cache_dests ? state->config->cache_dests : "");
+    char *cp = copy, *name;
+    bool found = false;
+
+    while (!found && (name = mystrtok(&cp, " \t\r\n,")) != NULL)
+        found = strcasecmp(name, state->dest.key) == 0 || strcasecmp(name, state->dest.name) == 0;
+    myfree(copy);
+    return found;
+}
+
+/* smtp_cache_wanted - may this session be kept after its transaction? */
+
+bool smtp_cache_wanted(const SMTP_SESSION *session)
+{
+    const SMTP_CONFIG *config = session->state->config;
+    long long age = deliver_time_now() - session->created;
+
+    if (session->reuse_key == NULL || session->tls_failed || session->broken)
+        return false;
+    if (!config->cache_on_demand && !smtp_cache_listed(session->state))
+        return false;
+    if (session->tls_level != session->policy.level && !config->tls_wrappermode)
+        return false;
+    if (config->reuse_count_limit > 0 && session->use_count >= config->reuse_count_limit)
+        return false;
+    return age < (long long)config->reuse_time_limit * 1000000;
+}
+
+/* smtp_cache_quit - end an idle connection politely and free it */
+
+static void smtp_cache_quit(SMTP_SESSION *session, bool quit)
+{
+    SMTP_CONFIG *config = session->state->config;
+
+    if (quit) {
+        vstream_set_timeout(session->stream, config->quit_timeout);
+        if (msg_verbose)
+            msg_info("%s: closing cached connection (use count %d)", session->relay,
+                     session->use_count);
+        (void)vstream_puts(session->stream, "QUIT\r\n");
+        if (vstream_fflush(session->stream) == 0 && !config->skip_quit_response) {
+            VSTRING *line = vstring_alloc(100);
+
+            (void)vstream_gets(session->stream, line, 4096);
+            vstring_free(line);
+        }
+    }
+    smtp_session_free(session, !quit);
+}
+
+/* smtp_cache_timer_cb - the idle time limit is up */
+
+static void smtp_cache_timer_cb(EVENT_LOOP *unused_loop, void *unused_context)
+{
+    smtp_cache_close();
+}
+
+/* smtp_cache_idle_end - stop watching the idle connection */
+
+static SMTP_SESSION *smtp_cache_idle_end(void)
+{
+    SMTP_SESSION *session = smtp_cache_conn;
+
+    if (session && smtp_cache_loop) {
+        (void)event_timer_cancel(smtp_cache_loop, smtp_cache_timer_cb, NULL);
+        event_disable_readwrite(smtp_cache_loop, vstream_fileno(session->stream));
+    }
+    smtp_cache_conn = NULL;
+    return session;
+}
+
+/* smtp_cache_read_cb - the server spoke or hung up while idle */
+
+static void smtp_cache_read_cb(EVENT_LOOP *unused_loop, int unused_fd, int unused_events,
+                               void *unused_context)
+{
+    SMTP_SESSION *session = smtp_cache_idle_end();
+
+    if (session) {
+        if (msg_verbose)
+            msg_info("%s: cached connection closed by the server", session->relay);
+        smtp_cache_quit(session, false);
+    }
+}
+
+/* smtp_cache_idle_start - watch the idle connection */
+
+static void smtp_cache_idle_start(SMTP_SESSION *session, int delay_ms)
+{
+    smtp_cache_conn = session;
+    if (smtp_cache_loop == NULL)
+        return;
+    event_timer_add(smtp_cache_loop, delay_ms > 0 ? delay_ms : 1, smtp_cache_timer_cb, NULL);
+    if (event_enable_read(smtp_cache_loop, vstream_fileno(session->stream), smtp_cache_read_cb,
+                          NULL) < 0)
+        msg_warn("watch cached connection: %m");
+}
+
+/* smtp_cache_alive - no unasked data, no hang-up */
+
+static bool smtp_cache_alive(SMTP_SESSION *session)
+{
+    return vstream_peek(session->stream) == 0 &&
+           poll_fd(vstream_fileno(session->stream), POLLIN, 0) == 0;
+}
+
+/* smtp_cache_take - the cached connection, if it fits the request */
+
+SMTP_SESSION *smtp_cache_take(SMTP_STATE *state)
+{
+    SMTP_SESSION *session = smtp_cache_idle_end();
+    SMTP_TLS_POLICY policy = {0};
+    char *key = NULL;
+    bool same = false;
+
+    if (session == NULL)
+        return NULL;
+    if (!smtp_cache_alive(session)) {
+        smtp_cache_quit(session, false);
+        return NULL;
+    }
+    session->state = state;
+    smtp_tls_policy_find(&policy, &state->config->tls, state->dest.key, session->host);
+    if (policy.level != TLS_LEV_INVALID) {
+        key = smtp_cache_key(state, &policy, policy.level, session->host);
+        same = strcmp(key, session->reuse_key) == 0;
+        myfree(key);
+    }
+    smtp_tls_policy_free(&policy);
+    if (!same) {
+        long long left = (long long)state->config->cache_time_limit * 1000 -
+                         (deliver_time_now() - smtp_cache_idle_since) / 1000;
+
+        session->state = &smtp_cache_idle;
+        smtp_cache_idle_start(session, (int)(left > 0 ? left : 1));
+        return NULL;
+    }
+    session->use_count++;
+    session->kept = false;
+    session->mail_accepted = false;
+    return session;
+}
+
+/* smtp_cache_save - keep a clean session */
+
+void smtp_cache_save(SMTP_SESSION *session)
+{
+    SMTP_SESSION *old = smtp_cache_idle_end();
+
+    if (old)
+        smtp_cache_quit(old, true);
+    smtp_cache_idle.config = session->state->config;
+    session->state = &smtp_cache_idle;
+    smtp_cache_idle_since = deliver_time_now();
+    if (msg_verbose)
+        msg_info("%s: caching connection (use count %d)", session->relay, session->use_count);
+    smtp_cache_idle_start(session, smtp_cache_idle.config->cache_time_limit * 1000);
+}
+
+/* smtp_cache_close - close the cached connection with QUIT */
+
+void smtp_cache_close(void)
+{
+    SMTP_SESSION *session = smtp_cache_idle_end();
+
+    if (session)
+        smtp_cache_quit(session, true);
+}
+
+/* smtp_session_relay - relay= text */
+
+const char *smtp_session_relay(SMTP_SESSION *session)
+{
+    if (session->use_count <= 1)
+        return session->relay;
+    vstring_sprintf(session->log_relay, "%s, conn_use=%d", session->relay, session->use_count);
+    return vstring_str(session->log_relay);
+}
