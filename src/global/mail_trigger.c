@@ -21,10 +21,9 @@
  *	wake-ups waiting already, and a sender that waited for room would
  *	only hold up its own client (a cleanup process that sleeps there is
  *	one that master must replace). A fifo gets one atomic, non-blocking
- *	write. The request
- *	bytes are the MAIL_TRIGGER_* letters: sendmail wakes pickup with
- *	MAIL_TRIGGER_WAKEUP, cleanup wakes the queue manager with
- *	MAIL_TRIGGER_SCAN_INCOMING after each new message.
+ *	write. The request bytes are the MAIL_TRIGGER_* letters: sendmail
+ *	wakes pickup with MAIL_TRIGGER_WAKEUP, cleanup wakes the queue
+ *	manager with MAIL_TRIGGER_SCAN_INCOMING after each new message.
  *
  *	Both return 0, or -1 with a reason in why when the endpoint does not
  *	exist, nobody listens, or the write fails. Callers treat a failure

@@ -16,9 +16,8 @@
  *	service(server, buf, len) gets the bytes of those requests together
  *	(a burst of wake-ups costs one run, and their senders do not find
  *	the backlog full); master's periodic wake-up is the single byte "W".
- *	The daemon uses
- *	server->loop for its own timers and descriptors (a queue manager
- *	schedules its work there).
+ *	The daemon uses server->loop for its own timers and descriptors (a
+ *	queue manager schedules its work there).
  *
  *	max_use counts requests and max_idle the time without one, unless
  *	the daemon sets MAIL_SERVER_FLAG_UNLIMITED. When master closes the
