@@ -169,6 +169,7 @@ extern int smtp_chat_cmd(SMTP_SESSION *session, const char *fmt, ...)
 extern int smtp_chat_flush(SMTP_SESSION *session);
 extern int smtp_chat_resp(SMTP_SESSION *session, int timeout);
 extern void smtp_chat_parse_dsn(SMTP_RESP *resp, const char *first_line);
+extern void smtp_chat_quit_end(SMTP_SESSION *session, bool wait);
 extern void smtp_session_lost(SMTP_SESSION *session);
 
 /* smtp_xfer.c */

@@ -145,20 +145,13 @@ bool smtp_cache_wanted(const SMTP_SESSION *session)
 
 static void smtp_cache_quit(SMTP_SESSION *session, bool quit)
 {
-    SMTP_CONFIG *config = session->state->config;
-
     if (quit) {
-        vstream_set_timeout(session->stream, config->quit_timeout);
         if (msg_verbose)
             msg_info("%s: closing cached connection (use count %d)", session->relay,
                      session->use_count);
+        /* Not smtp_chat_cmd(): an idle connection has no request to record a loss in. */
         (void)vstream_puts(session->stream, "QUIT\r\n");
-        if (vstream_fflush(session->stream) == 0 && !config->skip_quit_response) {
-            VSTRING *line = vstring_alloc(100);
-
-            (void)vstream_gets(session->stream, line, 4096);
-            vstring_free(line);
-        }
+        smtp_chat_quit_end(session, true);
     }
     smtp_session_free(session, !quit);
 }

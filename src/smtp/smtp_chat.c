@@ -8,6 +8,7 @@
  *	int	smtp_chat_flush(SMTP_SESSION *session);
  *	int	smtp_chat_resp(SMTP_SESSION *session, int timeout);
  *	void	smtp_chat_parse_dsn(SMTP_RESP *resp, const char *first_line);
+ *	void	smtp_chat_quit_end(SMTP_SESSION *session, bool wait);
  *	void	smtp_session_lost(SMTP_SESSION *session);
  * DESCRIPTION
  *	smtp_chat_cmd() formats one command and appends CRLF; it goes out
@@ -26,6 +27,11 @@
  *
  *	smtp_chat_parse_dsn() sets resp->dsn from the reply code and the
  *	first line.
+ *
+ *	smtp_chat_quit_end() finishes a QUIT that is already buffered: it
+ *	flushes within smtp_quit_timeout and, when wait is true and
+ *	smtp_skip_quit_response is off, reads the reply and ignores it.
+ *	Nothing is recorded: the outcomes are known by then.
  *
  *	smtp_session_lost() marks the session broken and records a soft
  *	failure for every recipient still open: "conversation with
@@ -88,6 +94,21 @@ int smtp_chat_cmd(SMTP_SESSION *session, const char *fmt, ...)
     }
     vstring_free(buf);
     return status;
+}
+
+/* smtp_chat_quit_end - flush a buffered QUIT, perhaps read its reply */
+
+void smtp_chat_quit_end(SMTP_SESSION *session, bool wait)
+{
+    SMTP_CONFIG *config = session->state->config;
+
+    vstream_set_timeout(session->stream, config->quit_timeout);
+    if (vstream_fflush(session->stream) == 0 && wait && !config->skip_quit_response) {
+        VSTRING *line = vstring_alloc(100);
+
+        (void)vstream_gets(session->stream, line, 4096);
+        vstring_free(line);
+    }
 }
 
 /* smtp_chat_flush - send buffered commands */

@@ -197,8 +197,6 @@ static SMTP_PROTO_STATE smtp_helo(SMTP_SESSION *session)
 
 static SMTP_PROTO_STATE smtp_quit(SMTP_SESSION *session, bool wait)
 {
-    SMTP_CONFIG *config = session->state->config;
-
     if (session->broken)
         return SMTP_STATE_DONE;
     session->doing = "sending QUIT";
@@ -206,13 +204,7 @@ static SMTP_PROTO_STATE smtp_quit(SMTP_SESSION *session, bool wait)
         return SMTP_STATE_DONE;
     /* The outcomes are recorded: a lost connection now changes nothing. */
     session->broken = true;
-    vstream_set_timeout(session->stream, config->quit_timeout);
-    if (vstream_fflush(session->stream) == 0 && wait && !config->skip_quit_response) {
-        VSTRING *line = vstring_alloc(100);
-
-        (void)vstream_gets(session->stream, line, 4096);
-        vstring_free(line);
-    }
+    smtp_chat_quit_end(session, wait);
     session->broken = false;
     return SMTP_STATE_DONE;
 }
