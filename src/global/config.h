@@ -135,34 +135,13 @@ typedef struct CONFIG_BIND {
     } target; /* where the value goes; strings are owned by the CONFIG, lists by the caller */
 } CONFIG_BIND;
 
-#define CONFIG_BIND_STR(N, P)                                                                      \
-    {                                                                                              \
-        .name = (N), .type = PARAM_TYPE_STR, .target.str = (P)                                     \
-    }
-#define CONFIG_BIND_LIST(N, P)                                                                     \
-    {                                                                                              \
-        .name = (N), .type = PARAM_TYPE_LIST, .target.list = (P)                                   \
-    }
-#define CONFIG_BIND_INT(N, P)                                                                      \
-    {                                                                                              \
-        .name = (N), .type = PARAM_TYPE_INT, .target.num = (P)                                     \
-    }
-#define CONFIG_BIND_BOOL(N, P)                                                                     \
-    {                                                                                              \
-        .name = (N), .type = PARAM_TYPE_BOOL, .target.flag = (P)                                   \
-    }
-#define CONFIG_BIND_TIME(N, P)                                                                     \
-    {                                                                                              \
-        .name = (N), .type = PARAM_TYPE_TIME, .target.num = (P)                                    \
-    }
-#define CONFIG_BIND_SIZE(N, P)                                                                     \
-    {                                                                                              \
-        .name = (N), .type = PARAM_TYPE_SIZE, .target.size = (P)                                   \
-    }
-#define CONFIG_BIND_END                                                                            \
-    {                                                                                              \
-        .name = NULL                                                                               \
-    }
+#define CONFIG_BIND_STR(N, P)  {.name = (N), .type = PARAM_TYPE_STR, .target.str = (P)}
+#define CONFIG_BIND_LIST(N, P) {.name = (N), .type = PARAM_TYPE_LIST, .target.list = (P)}
+#define CONFIG_BIND_INT(N, P)  {.name = (N), .type = PARAM_TYPE_INT, .target.num = (P)}
+#define CONFIG_BIND_BOOL(N, P) {.name = (N), .type = PARAM_TYPE_BOOL, .target.flag = (P)}
+#define CONFIG_BIND_TIME(N, P) {.name = (N), .type = PARAM_TYPE_TIME, .target.num = (P)}
+#define CONFIG_BIND_SIZE(N, P) {.name = (N), .type = PARAM_TYPE_SIZE, .target.size = (P)}
+#define CONFIG_BIND_END        {.name = NULL}
 
 extern void config_bind(CONFIG *config, const CONFIG_BIND *table);
 

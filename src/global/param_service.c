@@ -36,17 +36,10 @@
 
 /* Entry builders: suffix, default, lower bound. */
 #define SERVICE_INT(S, D, MIN)                                                                     \
-    {                                                                                              \
-        {.name = (S), .type = PARAM_TYPE_INT, .defval = (D), .min = (MIN)}, 0                      \
-    }
-#define SERVICE_STR(S, D)                                                                          \
-    {                                                                                              \
-        {.name = (S), .type = PARAM_TYPE_STR, .defval = (D)}, 0                                    \
-    }
+    {{.name = (S), .type = PARAM_TYPE_INT, .defval = (D), .min = (MIN)}, 0}
+#define SERVICE_STR(S, D) {{.name = (S), .type = PARAM_TYPE_STR, .defval = (D)}, 0}
 #define SERVICE_TIME(S, D, MIN)                                                                    \
-    {                                                                                              \
-        {.name = (S), .type = PARAM_TYPE_TIME, .defval = (D), .min = (MIN), .unit = 's'}, 0        \
-    }
+    {{.name = (S), .type = PARAM_TYPE_TIME, .defval = (D), .min = (MIN), .unit = 's'}, 0}
 
 const PARAM_SERVICE_SUFFIX param_service_suffixes[] = {
     SERVICE_INT("delivery_slot_cost", "$default_delivery_slot_cost", 0),

@@ -90,46 +90,25 @@ extern const PARAM_INFO param_table_smtp[];
 extern const PARAM_INFO param_table_tls[];
 
 /* Entry builders for the table parts. */
-#define PARAM_STR(N)                                                                               \
-    {                                                                                              \
-        .name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N                                 \
-    }
-#define PARAM_LIST(N)                                                                              \
-    {                                                                                              \
-        .name = VAR_##N, .type = PARAM_TYPE_LIST, .defval = DEF_##N                                \
-    }
-#define PARAM_BOOL(N)                                                                              \
-    {                                                                                              \
-        .name = VAR_##N, .type = PARAM_TYPE_BOOL, .defval = DEF_##N                                \
-    }
+#define PARAM_STR(N)  {.name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N}
+#define PARAM_LIST(N) {.name = VAR_##N, .type = PARAM_TYPE_LIST, .defval = DEF_##N}
+#define PARAM_BOOL(N) {.name = VAR_##N, .type = PARAM_TYPE_BOOL, .defval = DEF_##N}
 #define PARAM_RAW(N)                                                                               \
-    {                                                                                              \
-        .name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N, .flags = PARAM_FLAG_RAW        \
-    }
+    {.name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N, .flags = PARAM_FLAG_RAW}
 #define PARAM_INT(N, MIN, MAX)                                                                     \
-    {                                                                                              \
-        .name = VAR_##N, .type = PARAM_TYPE_INT, .defval = DEF_##N, .min = (MIN), .max = (MAX)     \
-    }
+    {.name = VAR_##N, .type = PARAM_TYPE_INT, .defval = DEF_##N, .min = (MIN), .max = (MAX)}
 #define PARAM_SIZE(N, MIN, MAX)                                                                    \
-    {                                                                                              \
-        .name = VAR_##N, .type = PARAM_TYPE_SIZE, .defval = DEF_##N, .min = (MIN), .max = (MAX)    \
-    }
+    {.name = VAR_##N, .type = PARAM_TYPE_SIZE, .defval = DEF_##N, .min = (MIN), .max = (MAX)}
 #define PARAM_TIME(N, UNIT, MIN, MAX)                                                              \
-    {                                                                                              \
-        .name = VAR_##N, .type = PARAM_TYPE_TIME, .defval = DEF_##N, .unit = (UNIT), .min = (MIN), \
-        .max = (MAX)                                                                               \
-    }
+    {.name = VAR_##N,                                                                              \
+     .type = PARAM_TYPE_TIME,                                                                      \
+     .defval = DEF_##N,                                                                            \
+     .unit = (UNIT),                                                                               \
+     .min = (MIN),                                                                                 \
+     .max = (MAX)}
 #define PARAM_CHECKED(N, FN)                                                                       \
-    {                                                                                              \
-        .name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N, .check = (FN)                  \
-    }
-#define PARAM_COMPUTED(N, TYPE, FN)                                                                \
-    {                                                                                              \
-        .name = VAR_##N, .type = (TYPE), .compute = (FN)                                           \
-    }
-#define PARAM_END                                                                                  \
-    {                                                                                              \
-        .name = NULL                                                                               \
-    }
+    {.name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N, .check = (FN)}
+#define PARAM_COMPUTED(N, TYPE, FN) {.name = VAR_##N, .type = (TYPE), .compute = (FN)}
+#define PARAM_END                   {.name = NULL}
 
 #endif

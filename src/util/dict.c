@@ -339,7 +339,7 @@ int dict_del(DICT *dict, const char *key)
     key = dict_fold(dict, key);
     if ((locked = dict_op_lock(dict, DICT_LOCK_EXCLUSIVE)) < 0)
         return DICT_STAT_ERROR;
-    status = dict->delete (dict, key);
+    status = dict->delete(dict, key);
     dict_op_unlock(dict, locked);
     return status;
 }
