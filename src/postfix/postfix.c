@@ -22,6 +22,10 @@
  *	status	say whether master runs (exit status 0) or not (1).
  *	flush	ask the queue manager to deliver the deferred mail now
  *		(mail_flush(3)); exit status 1 when it cannot be reached.
+ *	set-permissions	repair owners and modes (postfix_perms(3)).
+ *	post-install	create what is missing, then set-permissions.
+ *	tls subcommand ...	TLS keys, certificates and settings
+ *		(postfix_tls(3)).
  *
  *	-v makes the command and the master it starts verbose.
  * DIAGNOSTICS
@@ -264,12 +268,22 @@ static int postfix_flush(CONFIG *config)
 typedef struct POSTFIX_CMD {
     const char *name;              /* command word */
     int (*action)(CONFIG *config); /* what it does; returns the exit status */
+    int (*action_args)(CONFIG *config, int argc, char **argv); /* instead, with arguments */
 } POSTFIX_CMD;
 
 static const POSTFIX_CMD postfix_cmds[] = {
-    {"check", postfix_check_cmd}, {"start", postfix_start}, {"start-fg", postfix_start_fg},
-    {"stop", postfix_stop},       {"abort", postfix_abort}, {"reload", postfix_reload},
-    {"status", postfix_status},   {"flush", postfix_flush}, {NULL, NULL},
+    {"check", postfix_check_cmd, NULL},
+    {"start", postfix_start, NULL},
+    {"start-fg", postfix_start_fg, NULL},
+    {"stop", postfix_stop, NULL},
+    {"abort", postfix_abort, NULL},
+    {"reload", postfix_reload, NULL},
+    {"status", postfix_status, NULL},
+    {"flush", postfix_flush, NULL},
+    {"set-permissions", postfix_set_permissions, NULL},
+    {"post-install", postfix_post_install, NULL},
+    {"tls", NULL, postfix_tls},
+    {NULL, NULL, NULL},
 };
 
 /* postfix_stderr - stderr lines with Postfix's "postfix/postfix-script: " prefix */
@@ -287,8 +301,8 @@ static void postfix_stderr(enum msg_level unused_level, const char *text, void *
 
 static _Noreturn void postfix_usage(void)
 {
-    msg_fatal(
-        "usage: postfix [-c config_dir] [-v] check|start|start-fg|stop|abort|reload|status|flush");
+    msg_fatal("usage: postfix [-c config_dir] [-v] check|start|start-fg|stop|abort|reload|status|"
+              "flush|set-permissions|post-install|tls subcommand ...");
 }
 
 /* main - dispatch a command */
@@ -304,7 +318,7 @@ int main(int argc, char **argv)
     msg_init("postfix-script");
     msg_stderr_enable(0);
     msg_output_add(postfix_stderr, NULL);
-    while ((ch = getopt(argc, argv, "c:v")) != -1) {
+    while ((ch = getopt(argc, argv, "+c:v")) != -1) {
         switch (ch) {
         case 'c':
             config_dir = optarg;
@@ -316,11 +330,11 @@ int main(int argc, char **argv)
             postfix_usage();
         }
     }
-    if (optind != argc - 1)
+    if (optind >= argc)
         postfix_usage();
     for (cmd = postfix_cmds; cmd->name && strcmp(cmd->name, argv[optind]) != 0; cmd++)
         /* void */;
-    if (cmd->name == NULL)
+    if (cmd->name == NULL || (cmd->action_args == NULL && optind != argc - 1))
         postfix_usage();
     config = config_load(config_dir);
     if (setenv(CONFIG_DIR_ENV, config_directory(config), 1) < 0)
@@ -328,5 +342,7 @@ int main(int argc, char **argv)
     if (maillog_init(config, "postfix-script", why) < 0)
         msg_warn("%s", vstring_str(why));
     vstring_free(why);
+    if (cmd->action_args)
+        return cmd->action_args(config, argc - optind, argv + optind);
     return cmd->action(config);
 }

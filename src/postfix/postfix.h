@@ -12,4 +12,17 @@ extern int postfix_check(CONFIG *config, int flags);
 
 #define POSTFIX_CHECK_FLAG_QUIET (1 << 0) /* no warnings, errors only (start, reload) */
 
+/* postfix_keys.c */
+typedef void (*POSTFIX_KEYS_FN)(const char *param, const char *file, const char *where,
+                                void *context);
+extern void postfix_keys_walk(CONFIG *config, const MASTER_CF *master_cf, POSTFIX_KEYS_FN fn,
+                              void *context);
+
+/* postfix_perms.c */
+extern int postfix_set_permissions(CONFIG *config);
+extern int postfix_post_install(CONFIG *config);
+
+/* postfix_tls.c */
+extern int postfix_tls(CONFIG *config, int argc, char **argv);
+
 #endif

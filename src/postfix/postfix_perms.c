@@ -1,0 +1,233 @@
+/*++
+ * NAME
+ *	postfix_perms - "postfix set-permissions" and "postfix post-install"
+ * SYNOPSIS
+ *	#include "postfix.h"
+ *
+ *	int	postfix_set_permissions(CONFIG *config);
+ *
+ *	int	postfix_post_install(CONFIG *config);
+ * DESCRIPTION
+ *	postfix_set_permissions() gives an installation the owners and
+ *	modes that its privilege separation relies on, repairing what a
+ *	copy, a restore or an upgrade left wrong. It must run as root:
+ *
+ *	queue_directory belongs to root, mode 0755. Its queues (maildrop,
+ *	incoming, active, deferred, hold, corrupt, bounce, defer), private
+ *	and public, and data_directory, with everything in them, belong to
+ *	mail_owner. maildrop and public have the group setgid_group, modes
+ *	0730 and 0710; the others mail_owner's group, mode 0700. The pid
+ *	directory belongs to root, mode 0755. postdrop and postqueue in
+ *	command_directory become root:setgid_group, mode 02755, so that they
+ *	can write into maildrop and public. Each private key file that
+ *	main.cf or a master.cf -o override names loses every permission for
+ *	others. A directory or file that does not exist is left alone.
+ *
+ *	postfix_post_install() creates what is missing (the directories of
+ *	postfix_check(3)), then runs postfix_set_permissions(): the step
+ *	after "make install" on the system that will run the mail system.
+ *
+ *	Both return the exit status: 0, or 1 when something could not be
+ *	repaired.
+ * DIAGNOSTICS
+ *	Fatal when not run as root or when mail_owner or setgid_group is
+ *	unusable. A failed repair is an error naming the file; the removal
+ *	of others' access to a private key is reported.
+ *--*/
+
+/* System library. */
+#include <dirent.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* Utility library. */
+#include "msg.h"
+#include "vstring.h"
+
+/* Global library. */
+#include "mail_owner.h"
+#include "mail_queue.h"
+
+/* Application-specific. */
+#include "postfix.h"
+
+#define PERMS_ANY_UID  ((uid_t) - 1)  /* chown(2): leave the owner as is */
+#define PERMS_ANY_GID  ((gid_t) - 1)  /* chown(2): leave the group as is */
+#define PERMS_ANY_MODE ((mode_t) - 1) /* leave the mode as is */
+
+/* Commands that submit mail through maildrop and public. */
+static const char *const perms_setgid_commands[] = {"postdrop", "postqueue", NULL};
+
+/* The state of one run. */
+typedef struct PERMS {
+    MAIL_OWNER owner; /* mail_owner and setgid_group IDs */
+    int errors;       /* repairs that failed */
+} PERMS;
+
+/* perms_set - one file's owner, group and mode; missing files are fine */
+
+static void perms_set(PERMS *perms, const char *path, uid_t uid, gid_t gid, mode_t mode)
+{
+    struct stat st;
+
+    if (lstat(path, &st) < 0) {
+        if (errno != ENOENT) {
+            msg_error("lstat %s: %m", path);
+            perms->errors++;
+        }
+        return;
+    }
+    if (S_ISLNK(st.st_mode))
+        return;
+    if ((uid != PERMS_ANY_UID && st.st_uid != uid) || (gid != PERMS_ANY_GID && st.st_gid != gid)) {
+        if (lchown(path, uid, gid) < 0) {
+            msg_error("chown %s: %m", path);
+            perms->errors++;
+            return;
+        }
+        if (msg_verbose)
+            msg_info("owner of %s set to %ld:%ld", path, (long)uid, (long)gid);
+        st.st_mode &= ~(S_ISUID | S_ISGID); /* chown(2) may have cleared them */
+    }
+    if (mode != PERMS_ANY_MODE && (st.st_mode & 07777) != mode) {
+        if (chmod(path, mode) < 0) {
+            msg_error("chmod %s: %m", path);
+            perms->errors++;
+        } else if (msg_verbose) {
+            msg_info("mode of %s set to %04o", path, (unsigned)mode);
+        }
+    }
+}
+
+/* perms_tree - a directory and, recursively, the owner of what is in it */
+
+static void perms_tree(PERMS *perms, const char *path, uid_t uid, gid_t gid, mode_t mode)
+{
+    VSTRING *child = vstring_alloc(100);
+    struct dirent *dp;
+    struct stat st;
+    DIR *dir;
+
+    perms_set(perms, path, uid, gid, mode);
+    if ((dir = opendir(path)) == NULL) {
+        if (errno != ENOENT && errno != ENOTDIR) {
+            msg_error("open directory %s: %m", path);
+            perms->errors++;
+        }
+        vstring_free(child);
+        return;
+    }
+    while ((dp = readdir(dir)) != NULL) {
+        if (strcmp(dp->d_name, ".") == 0 || strcmp(dp->d_name, "..") == 0)
+            continue;
+        vstring_sprintf(child, "%s/%s", path, dp->d_name);
+        if (lstat(vstring_str(child), &st) < 0)
+            continue; /* gone meanwhile: a delivered message */
+        if (S_ISDIR(st.st_mode))
+            perms_tree(perms, vstring_str(child), uid, PERMS_ANY_GID, PERMS_ANY_MODE);
+        else
+            perms_set(perms, vstring_str(child), uid, PERMS_ANY_GID, PERMS_ANY_MODE);
+    }
+    closedir(dir);
+    vstring_free(child);
+}
+
+/* perms_queue - the queue directory tree */
+
+static void perms_queue(PERMS *perms, CONFIG *config)
+{
+    const char *queue_dir = config_get_str(config, VAR_QUEUE_DIRECTORY);
+    VSTRING *path = vstring_alloc(100);
+    const char *queue;
+
+    perms_set(perms, queue_dir, 0, PERMS_ANY_GID, 0755);
+    for (int i = 0; (queue = mail_queue_name(i)) != NULL; i++) {
+        bool maildrop = strcmp(queue, MAIL_QUEUE_MAILDROP) == 0;
+
+        vstring_sprintf(path, "%s/%s", queue_dir, queue);
+        perms_tree(perms, vstring_str(path), perms->owner.uid,
+                   maildrop ? perms->owner.setgid_gid : perms->owner.gid, maildrop ? 0730 : 0700);
+    }
+    vstring_sprintf(path, "%s/private", queue_dir);
+    perms_tree(perms, vstring_str(path), perms->owner.uid, perms->owner.gid, 0700);
+    vstring_sprintf(path, "%s/public", queue_dir);
+    perms_tree(perms, vstring_str(path), perms->owner.uid, perms->owner.setgid_gid, 0710);
+    vstring_sprintf(path, "%s/%s", queue_dir, config_get_str(config, VAR_PROCESS_ID_DIRECTORY));
+    perms_set(perms, vstring_str(path), 0, PERMS_ANY_GID, 0755);
+    perms_tree(perms, config_get_str(config, VAR_DATA_DIRECTORY), perms->owner.uid,
+               perms->owner.gid, 0700);
+    vstring_free(path);
+}
+
+/* perms_commands - the setgid submission commands */
+
+static void perms_commands(PERMS *perms, CONFIG *config)
+{
+    VSTRING *path = vstring_alloc(100);
+
+    for (int i = 0; perms_setgid_commands[i]; i++) {
+        vstring_sprintf(path, "%s/%s", config_get_str(config, VAR_COMMAND_DIRECTORY),
+                        perms_setgid_commands[i]);
+        if (access(vstring_str(path), F_OK) < 0)
+            msg_warn("%s: %m", vstring_str(path));
+        else
+            perms_set(perms, vstring_str(path), 0, perms->owner.setgid_gid, 02755);
+    }
+    vstring_free(path);
+}
+
+/* perms_key - no access for others to a private key */
+
+static void perms_key(const char *param, const char *file, const char *where, void *context)
+{
+    PERMS *perms = context;
+    struct stat st;
+
+    if (stat(file, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & S_IRWXO) == 0)
+        return;
+    if (chmod(file, st.st_mode & 07777 & ~S_IRWXO) < 0) {
+        msg_error("chmod %s: %m", file);
+        perms->errors++;
+        return;
+    }
+    msg_info("%s%s%s: private key file %s: removed access by others", where, *where ? ": " : "",
+             param, file);
+}
+
+/* postfix_set_permissions - repair owners and modes */
+
+int postfix_set_permissions(CONFIG *config)
+{
+    PERMS perms = {.errors = 0};
+    VSTRING *why = vstring_alloc(100);
+    VSTRING *path = vstring_alloc(100);
+    MASTER_CF *master_cf;
+
+    if (geteuid() != 0)
+        msg_fatal("set-permissions must be run by root");
+    if (mail_owner_lookup(config, &perms.owner, why) < 0)
+        msg_fatal("%s", vstring_str(why));
+    perms_queue(&perms, config);
+    perms_commands(&perms, config);
+    vstring_sprintf(path, "%s/%s", config_directory(config), CONFIG_MASTER_CF);
+    master_cf = master_cf_load(vstring_str(path), why);
+    postfix_keys_walk(config, master_cf, perms_key, &perms);
+    if (master_cf)
+        master_cf_free(master_cf);
+    vstring_free(why);
+    vstring_free(path);
+    return perms.errors > 0 ? 1 : 0;
+}
+
+/* postfix_post_install - create what is missing, then repair */
+
+int postfix_post_install(CONFIG *config)
+{
+    if (geteuid() != 0)
+        msg_fatal("post-install must be run by root");
+    if (postfix_check(config, POSTFIX_CHECK_FLAG_QUIET) > 0)
+        return 1;
+    return postfix_set_permissions(config);
+}
