@@ -1,0 +1,202 @@
+#!/bin/bash
+# install.sh - "make install DESTDIR=..." and "make uninstall": the layout,
+# main.cf recording the installation, existing configuration kept, users
+# created only with CREATE_USERS=yes, postfix post-install and
+# set-permissions, the systemd unit (systemd-analyze verify), and, as root,
+# the installed copy started on its own (no file of the build tree) that
+# receives a mail over SMTP and delivers it; uninstall leaves only the
+# configuration, the queue and the data directory.
+#
+# As root the test makes a mail_owner, a setgid group and a recipient,
+# and removes them at the end. As an ordinary user it checks what needs
+# no root: the layout, the kept configuration and uninstall.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/integration/lib/instance.sh"
+. "$top/tests/integration/lib/installed.sh"
+
+check() {
+    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
+}
+
+# outside_kept - installed files and links outside configuration, queue and data
+outside_kept() {
+    (cd "$INSTALLED_ROOT" && find . \( -type f -o -type l \) \
+        ! -path ./etc/postfix/\* ! -path ./var/spool/postfix/\* ! -path ./var/lib/postfix/\* \
+        ! -path ./work/\*)
+}
+
+tag=$$
+owner=pio$tag group=pig$tag rcpt=piu$tag
+root=false
+[ "$(id -u)" -eq 0 ] && root=true
+remove_all() {
+    installed_cleanup
+    if $root; then
+        for u in "$owner" "$rcpt"; do userdel "$u" 2>/dev/null; done
+        groupdel "$group" 2>/dev/null
+    fi
+}
+installed_create || exit 1
+trap remove_all EXIT
+accounts="mail_owner=$owner setgid_group=$group"
+
+# --- accounts are never created silently ---
+# shellcheck disable=SC2086
+installed_make install $accounts
+check "make install DESTDIR=... succeeds without the accounts"
+grep -q "the user \"$owner\" does not exist" "$INSTALLED_OUT" &&
+    grep -q "the group \"$group\" does not exist" "$INSTALLED_OUT" &&
+    grep -q "CREATE_USERS=yes" "$INSTALLED_OUT"
+check "make install says which accounts are missing and how to create them"
+! getent passwd "$owner" >/dev/null && ! getent group "$group" >/dev/null
+check "make install creates no account unless asked"
+
+# --- the layout ---
+[ -x "$INSTALLED_SBIN/postfix" ] && [ -x "$INSTALLED_SBIN/postconf" ] &&
+    [ -x "$INSTALLED_SBIN/sendmail" ] && [ -x "$INSTALLED_LIBEXEC/master" ] &&
+    [ -x "$INSTALLED_LIBEXEC/smtpd" ] && [ -x "$INSTALLED_LIBEXEC/local" ] &&
+    [ ! -e "$INSTALLED_SBIN/master" ] &&
+    [ "$(readlink "$INSTALLED_ROOT/usr/local/bin/mailq")" = /usr/local/sbin/sendmail ]
+check "commands go to sbin, daemons to libexec/postern, mailq links to sendmail"
+[ -f "$INSTALLED_MAN/man1/postfix.1" ] && [ -f "$INSTALLED_MAN/man8/smtpd.8" ] &&
+    [ -f "$INSTALLED_MAN/man5/postconf.5" ] &&
+    [ -f "$INSTALLED_ROOT/usr/local/share/doc/postern/INSTALL" ]
+check "manual pages and README files are installed"
+[ "$(installed_postconf -h daemon_directory)" = /usr/local/libexec/postern ] &&
+    [ "$(installed_postconf -h command_directory)" = /usr/local/sbin ] &&
+    [ "$(installed_postconf -h queue_directory)" = /var/spool/postfix ] &&
+    [ "$(installed_postconf -h mail_owner)" = "$owner" ] &&
+    [ "$(installed_postconf -h setgid_group)" = "$group" ]
+check "main.cf records the installation directories and accounts"
+! grep -rq "$top" "$INSTALLED_CONF"
+check "the installed configuration does not refer to the build tree"
+
+# --- the systemd unit ---
+grep -qx "Type=forking" "$INSTALLED_UNIT" &&
+    grep -qx "PIDFile=/var/spool/postfix/pid/master.pid" "$INSTALLED_UNIT" &&
+    grep -qx "ExecStart=/usr/local/sbin/postfix -c /etc/postfix start" "$INSTALLED_UNIT" &&
+    grep -qx "ExecStop=/usr/local/sbin/postfix -c /etc/postfix stop" "$INSTALLED_UNIT" &&
+    grep -qx "ExecReload=/usr/local/sbin/postfix -c /etc/postfix reload" "$INSTALLED_UNIT"
+check "postern.service: Type=forking, master's PIDFile, postfix start/stop/reload"
+# systemd-analyze checks the programs and manual pages the unit names, so
+# verify a copy whose paths lead into the staging root.
+unit_copy=$INSTALLED_WORK/postern.service
+sed "s|/usr/local/sbin/|$INSTALLED_SBIN/|g" "$INSTALLED_UNIT" >"$unit_copy"
+MANPATH=$INSTALLED_MAN systemd-analyze verify "$unit_copy" >"$INSTALLED_WORK/verify.out" 2>&1
+check "systemd-analyze verify accepts the unit"
+sed 's/^/#   /' "$INSTALLED_WORK/verify.out"
+sed 's/^Type=forking/Type=forked/' "$unit_copy" >"$INSTALLED_WORK/bad.service"
+systemd-analyze verify "$INSTALLED_WORK/bad.service" 2>&1 | grep -q "Failed to parse service type"
+check "systemd-analyze verify rejects a broken copy of it"
+rm -f "$unit_copy" "$INSTALLED_WORK/bad.service" "$INSTALLED_WORK/verify.out"
+
+# --- existing configuration is kept ---
+installed_postconf -e "smtpd_banner = kept-banner" && echo "# kept-master-line" >>"$INSTALLED_CONF/master.cf"
+master_before=$(md5sum <"$INSTALLED_CONF/master.cf")
+# shellcheck disable=SC2086
+installed_make install $accounts
+check "make install runs again over an installation"
+[ "$(installed_postconf -h smtpd_banner)" = kept-banner ] &&
+    [ "$(md5sum <"$INSTALLED_CONF/master.cf")" = "$master_before" ] &&
+    grep -q "keeping the existing /etc/postfix/main.cf" "$INSTALLED_OUT"
+check "make install keeps an existing main.cf and master.cf"
+sed -i '/kept-master-line/d' "$INSTALLED_CONF/master.cf"
+
+if $root; then
+    # --- accounts on request; setgid commands ---
+    # shellcheck disable=SC2086
+    installed_make install $accounts CREATE_USERS=yes
+    check "make install CREATE_USERS=yes"
+    getent passwd "$owner" >/dev/null && getent group "$group" >/dev/null &&
+        grep -q "created user $owner" "$INSTALLED_OUT"
+    check "CREATE_USERS=yes creates the mail_owner and the setgid_group"
+    [ "$(stat -c %U:%G:%a "$INSTALLED_SBIN/postdrop")" = "root:$group:2755" ] &&
+        [ "$(stat -c %U:%G:%a "$INSTALLED_SBIN/postqueue")" = "root:$group:2755" ]
+    check "postdrop and postqueue are setgid setgid_group"
+
+    # --- the installed copy, on its own ---
+    useradd -M -U -d "$INSTALLED_WORK/home" -s /bin/sh "$rcpt" || exit 1
+    mkdir "$INSTALLED_WORK/home" && chown "$rcpt:" "$INSTALLED_WORK/home"
+    installed_localize &&
+        installed_postconf -e "home_mailbox = Maildir/" "alias_maps =" \
+            "mydestination = \$myhostname, localhost"
+    check "postconf -c adjusts the installed main.cf"
+    port=$(free_port)
+    installed_smtp_port "$port"
+    check "the smtp service moves to a free loopback port"
+
+    installed_postfix post-install
+    check "postfix post-install"
+    [ "$(stat -c %U:%G:%a "$INSTALLED_QUEUE")" = "root:root:755" ] &&
+        [ "$(stat -c %U:%a "$INSTALLED_QUEUE/incoming")" = "$owner:700" ] &&
+        [ "$(stat -c %U:%G:%a "$INSTALLED_QUEUE/maildrop")" = "$owner:$group:730" ] &&
+        [ "$(stat -c %U:%G:%a "$INSTALLED_QUEUE/public")" = "$owner:$group:710" ] &&
+        [ "$(stat -c %U:%a "$INSTALLED_QUEUE/private")" = "$owner:700" ] &&
+        [ "$(stat -c %U:%a "$INSTALLED_QUEUE/pid")" = "root:755" ] &&
+        [ "$(stat -c %U:%a "$INSTALLED_DATA")" = "$owner:700" ]
+    check "post-install makes the queue and data directories with owners and modes"
+    chown root:root "$INSTALLED_QUEUE/deferred" && chmod 777 "$INSTALLED_QUEUE/deferred" &&
+        mkdir "$INSTALLED_QUEUE/deferred/A" && : >"$INSTALLED_QUEUE/deferred/A/B" &&
+        chgrp root "$INSTALLED_QUEUE/public" && chmod 755 "$INSTALLED_SBIN/postdrop"
+    installed_postfix set-permissions
+    check "postfix set-permissions"
+    [ "$(stat -c %U:%a "$INSTALLED_QUEUE/deferred")" = "$owner:700" ] &&
+        [ "$(stat -c %U "$INSTALLED_QUEUE/deferred/A/B")" = "$owner" ] &&
+        [ "$(stat -c %G:%a "$INSTALLED_QUEUE/public")" = "$group:710" ] &&
+        [ "$(stat -c %G:%a "$INSTALLED_SBIN/postdrop")" = "$group:2755" ]
+    check "set-permissions repairs queue owners, modes, contents and setgid commands"
+    rm -rf "$INSTALLED_QUEUE/deferred/A"
+
+    installed_start
+    check "the installed copy starts as root"
+    [ "$(ps -o user= -p "$INSTALLED_MASTER_PID")" = root ] &&
+        [ "$(readlink "/proc/$INSTALLED_MASTER_PID/exe")" = "$INSTALLED_LIBEXEC/master" ]
+    check "master is the installed one and runs as root"
+    instance_wait_port "$port" 10
+    check "the installed smtpd listens on 127.0.0.1:$port"
+    exec {c}<>"/dev/tcp/127.0.0.1/$port"
+    read -t 10 -r greeting <&"$c"
+    smtpd_pid=$(installed_procs | awk '$3 ~ /smtpd$/ { print $2; exit }')
+    [ -n "$greeting" ] && [ "$(ps -o user= -p "$smtpd_pid")" = "$owner" ] &&
+        [ "$(readlink "/proc/$smtpd_pid/exe")" = "$INSTALLED_LIBEXEC/smtpd" ]
+    check "smtpd is the installed one and runs as mail_owner"
+    echo QUIT >&"$c"
+    exec {c}>&-
+
+    marker=installed-$tag
+    timeout 30 swaks --server 127.0.0.1 --port "$port" --from sender@example.org \
+        --to "$rcpt@mail.example.test" --header "Subject: $marker" --body "$marker" \
+        --timeout 10 >"$INSTALLED_WORK/swaks.out" 2>&1
+    check "the installed copy accepts a mail over SMTP"
+    delivered=
+    for _ in $(seq 1 200); do
+        delivered=$(grep -l "$marker" "$INSTALLED_WORK/home/Maildir/new/"* 2>/dev/null | head -1)
+        [ -n "$delivered" ] && break
+        sleep 0.1
+    done
+    [ -n "$delivered" ] && [ "$(stat -c %U "$delivered")" = "$rcpt" ]
+    check "the installed copy delivers it to the recipient's Maildir"
+    grep -q "to=<$rcpt@mail.example.test>.*status=sent" "$INSTALLED_LOG"
+    check "the delivery is logged"
+
+    installed_postfix stop >/dev/null 2>&1
+    check "postfix stop"
+    left=$(installed_procs)
+    [ -z "$left" ]
+    check "postfix stop leaves no process behind"
+    if [ -n "$left" ]; then echo "$left" | sed 's/^/#   /'; fi
+fi
+
+# --- uninstall ---
+# shellcheck disable=SC2086
+installed_make uninstall $accounts
+check "make uninstall"
+left=$(outside_kept)
+[ -z "$left" ]
+check "make uninstall leaves no file outside configuration, queue and data"
+if [ -n "$left" ]; then echo "$left" | sed 's/^/#   /'; fi
+[ -f "$INSTALLED_CONF/main.cf" ] && [ -f "$INSTALLED_CONF/master.cf" ] &&
+    [ -d "$INSTALLED_QUEUE" ] && [ -d "$INSTALLED_DATA" ] &&
+    grep -qx "smtpd_banner = kept-banner" "$INSTALLED_CONF/main.cf"
+check "make uninstall keeps main.cf, master.cf, the queue and the data directory"
