@@ -188,6 +188,53 @@ if $root; then
     if [ -n "$left" ]; then echo "$left" | sed 's/^/#   /'; fi
 fi
 
+if $root; then
+    # --- without DESTDIR, other directories: install prepares the queue itself ---
+    d=$INSTALLED_WORK/direct
+    direct_vars=(prefix="$d/usr" config_directory="$d/etc/postern" queue_directory="$d/spool"
+        data_directory="$d/lib" systemd_unit_directory="$d/unit" mail_owner="$owner"
+        setgid_group="$group")
+    make -C "$top" --no-print-directory install "${direct_vars[@]}" >"$INSTALLED_WORK/direct.out" 2>&1
+    check "make install prefix=... config_directory=... (no DESTDIR) as root"
+    [ "$(stat -c %U:%G:%a "$d/spool/maildrop")" = "$owner:$group:730" ] &&
+        [ "$(stat -c %U:%a "$d/spool/active")" = "$owner:700" ] &&
+        [ "$(stat -c %U:%a "$d/lib")" = "$owner:700" ]
+    check "without DESTDIR, install runs post-install: the queue is ready"
+    grep -qx "ExecStart=$d/usr/sbin/postfix -c $d/etc/postern start" "$d/unit/postern.service" &&
+        grep -qx "PIDFile=$d/spool/pid/master.pid" "$d/unit/postern.service" &&
+        MANPATH=$d/usr/share/man systemd-analyze verify "$d/unit/postern.service" >/dev/null 2>&1
+    check "its unit names the chosen directories and passes systemd-analyze verify"
+    direct_port=$(free_port)
+    "$d/usr/sbin/postconf" -c "$d/etc/postern" -e "maillog_file = $INSTALLED_WORK/direct.log" \
+        "maillog_file_prefixes = $INSTALLED_WORK" "inet_interfaces = 127.0.0.1" \
+        "inet_protocols = ipv4" "myhostname = mail.example.test" &&
+        sed -i -E "s/^smtp( +)inet /127.0.0.1:$direct_port\1inet /" "$d/etc/postern/master.cf" &&
+        "$d/usr/sbin/postfix" -c "$d/etc/postern" start 2>/dev/null
+    check "that installation starts with only its port and log set"
+    direct_pid=$(tr -d ' \n' <"$d/spool/pid/master.pid" 2>/dev/null)
+    greeting=
+    if instance_wait_port "$direct_port" 10; then
+        exec {c}<>"/dev/tcp/127.0.0.1/$direct_port"
+        read -t 10 -r greeting <&"$c"
+        echo QUIT >&"$c"
+        exec {c}>&-
+    fi
+    case $greeting in "220 "*) true ;; *) false ;; esac &&
+        [ "$(readlink "/proc/$direct_pid/exe")" = "$d/usr/libexec/postern/master" ]
+    check "it greets on its port, from its own master"
+    "$d/usr/sbin/postfix" -c "$d/etc/postern" stop >/dev/null 2>&1
+    check "and stops"
+    if [ -n "$direct_pid" ]; then
+        for pid in $(ps -e -o pgid=,pid= | awk -v g="$direct_pid" '$1 == g { print $2 }'); do
+            kill -9 "$pid" 2>/dev/null
+        done
+    fi
+    make -C "$top" --no-print-directory uninstall "${direct_vars[@]}" >>"$INSTALLED_WORK/direct.out" 2>&1 &&
+        [ -z "$(cd "$d" && find . \( -type f -o -type l \) ! -path ./etc/postern/\* ! -path ./spool/\* ! -path ./lib/\*)" ] &&
+        [ -f "$d/etc/postern/main.cf" ]
+    check "make uninstall with the same variables leaves configuration, queue and data"
+fi
+
 # --- uninstall ---
 # shellcheck disable=SC2086
 installed_make uninstall $accounts
