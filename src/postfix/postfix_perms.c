@@ -22,6 +22,10 @@
  *	can write into maildrop and public. Each private key file that
  *	main.cf or a master.cf -o override names loses every permission for
  *	others. A directory or file that does not exist is left alone.
+ *	Below the queue and data directories, where mail_owner may write,
+ *	the work goes through descriptors: symbolic links are never
+ *	followed, and a file with more than one link keeps its owner (with
+ *	a warning), so that no link can make root give away another file.
  *
  *	postfix_post_install() creates what is missing (the directories of
  *	postfix_check(3)), then runs postfix_set_permissions(): the step
@@ -38,6 +42,7 @@
 /* System library. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -101,37 +106,75 @@ static void perms_set(PERMS *perms, const char *path, uid_t uid, gid_t gid, mode
     }
 }
 
-/* perms_tree - a directory and, recursively, the owner of what is in it */
+/* perms_contents - the owner of everything below an open directory */
 
-static void perms_tree(PERMS *perms, const char *path, uid_t uid, gid_t gid, mode_t mode)
+static void perms_contents(PERMS *perms, int dir_fd, const char *path, uid_t uid)
 {
-    VSTRING *child = vstring_alloc(100);
+    /*
+     * mail_owner can write here, so a name can change between a look and
+     * a change: work on descriptors, never follow a symbolic link, and
+     * leave a file with more than one link alone (it may be a link to a
+     * file elsewhere).
+     */
+    DIR *dir = fdopendir(dir_fd);
+    VSTRING *child;
     struct dirent *dp;
     struct stat st;
-    DIR *dir;
 
-    perms_set(perms, path, uid, gid, mode);
-    if ((dir = opendir(path)) == NULL) {
-        if (errno != ENOENT && errno != ENOTDIR) {
-            msg_error("open directory %s: %m", path);
-            perms->errors++;
-        }
-        vstring_free(child);
+    if (dir == NULL) {
+        msg_error("open directory %s: %m", path);
+        perms->errors++;
+        (void)close(dir_fd);
         return;
     }
+    child = vstring_alloc(100);
     while ((dp = readdir(dir)) != NULL) {
+        int fd;
+
         if (strcmp(dp->d_name, ".") == 0 || strcmp(dp->d_name, "..") == 0)
             continue;
-        vstring_sprintf(child, "%s/%s", path, dp->d_name);
-        if (lstat(vstring_str(child), &st) < 0)
+        if (fstatat(dirfd(dir), dp->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
             continue; /* gone meanwhile: a delivered message */
-        if (S_ISDIR(st.st_mode))
-            perms_tree(perms, vstring_str(child), uid, PERMS_ANY_GID, PERMS_ANY_MODE);
-        else
-            perms_set(perms, vstring_str(child), uid, PERMS_ANY_GID, PERMS_ANY_MODE);
+        vstring_sprintf(child, "%s/%s", path, dp->d_name);
+        if (S_ISDIR(st.st_mode)) {
+            fd = openat(dirfd(dir), dp->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+            if (fd < 0)
+                continue;
+            if (fchown(fd, uid, PERMS_ANY_GID) < 0) {
+                msg_error("chown %s: %m", vstring_str(child));
+                perms->errors++;
+            }
+            perms_contents(perms, fd, vstring_str(child), uid);
+        } else if (st.st_uid == uid || S_ISLNK(st.st_mode)) {
+            continue;
+        } else if (st.st_nlink > 1) {
+            msg_warn("%s has %lu links: owner not changed", vstring_str(child),
+                     (unsigned long)st.st_nlink);
+        } else if (fchownat(dirfd(dir), dp->d_name, uid, PERMS_ANY_GID, AT_SYMLINK_NOFOLLOW) < 0 &&
+                   errno != ENOENT) {
+            msg_error("chown %s: %m", vstring_str(child));
+            perms->errors++;
+        }
     }
     closedir(dir);
     vstring_free(child);
+}
+
+/* perms_tree - a directory, and the owner of what is in it */
+
+static void perms_tree(PERMS *perms, const char *path, uid_t uid, gid_t gid, mode_t mode)
+{
+    int fd;
+
+    perms_set(perms, path, uid, gid, mode);
+    if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+        if (errno != ENOENT) {
+            msg_error("open directory %s: %m", path);
+            perms->errors++;
+        }
+        return;
+    }
+    perms_contents(perms, fd, path, uid);
 }
 
 /* perms_queue - the queue directory tree */

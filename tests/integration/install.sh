@@ -138,14 +138,22 @@ if $root; then
     check "post-install makes the queue and data directories with owners and modes"
     chown root:root "$INSTALLED_QUEUE/deferred" && chmod 777 "$INSTALLED_QUEUE/deferred" &&
         mkdir "$INSTALLED_QUEUE/deferred/A" && : >"$INSTALLED_QUEUE/deferred/A/B" &&
-        chgrp root "$INSTALLED_QUEUE/public" && chmod 755 "$INSTALLED_SBIN/postdrop"
-    installed_postfix set-permissions
+        chgrp root "$INSTALLED_QUEUE/public" && chmod 755 "$INSTALLED_SBIN/postdrop" &&
+        : >"$INSTALLED_WORK/victim" && ln -s "$INSTALLED_WORK/victim" "$INSTALLED_QUEUE/deferred/A/sym" &&
+        ln "$INSTALLED_WORK/victim" "$INSTALLED_QUEUE/deferred/A/hard" &&
+        ln -s "$INSTALLED_WORK" "$INSTALLED_QUEUE/deferred/D"
+    installed_postfix set-permissions 2>"$INSTALLED_WORK/perms.out"
     check "postfix set-permissions"
     [ "$(stat -c %U:%a "$INSTALLED_QUEUE/deferred")" = "$owner:700" ] &&
+        [ "$(stat -c %U "$INSTALLED_QUEUE/deferred/A")" = "$owner" ] &&
         [ "$(stat -c %U "$INSTALLED_QUEUE/deferred/A/B")" = "$owner" ] &&
         [ "$(stat -c %G:%a "$INSTALLED_QUEUE/public")" = "$group:710" ] &&
         [ "$(stat -c %G:%a "$INSTALLED_SBIN/postdrop")" = "$group:2755" ]
     check "set-permissions repairs queue owners, modes, contents and setgid commands"
+    [ "$(stat -c %U "$INSTALLED_WORK/victim")" = root ] && [ "$(stat -c %U "$INSTALLED_WORK")" = root ] &&
+        grep -q "deferred/A/hard has 2 links: owner not changed" "$INSTALLED_WORK/perms.out"
+    check "set-permissions follows no symbolic link and gives away no multiply-linked file"
+    rm -f "$INSTALLED_QUEUE/deferred/D"
     rm -rf "$INSTALLED_QUEUE/deferred/A"
 
     installed_start
