@@ -2,7 +2,8 @@
  * tls_mgr_test - the tlsmgr client against a real tlsmgr process
  *
  * The test plays master(8): it makes a private directory with main.cf,
- * listens on queue/private/tlsmgr, and runs libexec/tlsmgr with the
+ * listens on queue/private/tlsmgr, and runs libexec/tlsmgr (the copy in
+ * $TEST_STAGE/libexec when tests/run staged the programs) with the
  * listener on descriptor 5 and the status and watch pipes on 3 and 4.
  * Then: seed, policy, update/lookup/delete, refusals, ticket keys,
  * sessions and tickets that one process stores and another resumes, a
@@ -121,6 +122,7 @@ static void make_dirs(void)
 static _Noreturn void child_exec(int status_w, int watch_r)
 {
     char tlsmgr[400], cwd[300];
+    const char *stage;
     struct passwd *pw;
     int fds[3] = {status_w, watch_r, proc.listen_fd};
 
@@ -136,7 +138,11 @@ static _Noreturn void child_exec(int status_w, int watch_r)
     if (geteuid() == 0 && (pw = getpwnam("nobody")) != NULL &&
         (setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0))
         _exit(112);
-    snprintf(tlsmgr, sizeof(tlsmgr), "%s/libexec/tlsmgr", getcwd(cwd, sizeof(cwd)) ? cwd : ".");
+    /* tests/run stages the programs where nobody can reach them (TEST_STAGE). */
+    if ((stage = getenv("TEST_STAGE")) != NULL && *stage)
+        snprintf(tlsmgr, sizeof(tlsmgr), "%s/libexec/tlsmgr", stage);
+    else
+        snprintf(tlsmgr, sizeof(tlsmgr), "%s/libexec/tlsmgr", getcwd(cwd, sizeof(cwd)) ? cwd : ".");
     execl(tlsmgr, "tlsmgr", "-c", path("conf"), "-n", "tlsmgr", "-t", "unix", "-s", "1", "-l",
           (char *)NULL);
     _exit(113);

@@ -3,18 +3,19 @@
 # Source this file from bash. It makes a throw-away instance in a
 # temporary directory (configuration, queue, maillog_file), starts it with
 # "postfix -c", waits for it, reads its log, and stops it again, killing
-# nothing that it did not start.
+# nothing that it did not start. It loads lib/common.sh (staged programs,
+# at_exit, free_port, certificates) and lib/assert.sh (the checks).
 #
 #   . "$top/tests/integration/lib/instance.sh"
 #   instance_create                       # INSTANCE_DIR, INSTANCE_CONF, ...
 #   port=$(free_port)
 #   instance_master_cf "127.0.0.1:$port inet n - n - - smtpd"
 #   instance_main_cf "smtpd_banner = \$myhostname ESMTP"
-#   instance_start || exit 1
-#   instance_wait_port "$port"
+#   instance_start "$port"
+#   require "the instance starts"         # a failed start ends the test
 #   ... talk to it ...
 #   instance_log | grep ...
-#   instance_stop                         # also done by instance_cleanup
+#   instance_stop                         # also done when the test ends
 #
 # Who the instance runs as (INSTANCE_MODE, set before instance_create):
 #   user (default)  an ordinary user. Run by root, the instance belongs to
@@ -24,20 +25,30 @@
 #                   INSTANCE_MAIL_OWNER / INSTANCE_SETGID_GROUP, which the
 #                   caller must have created (needs root).
 #
+# The instance's command_directory and daemon_directory are the staged
+# programs (TEST_BIN, TEST_LIBEXEC), which every user can reach.
+#
 # Functions:
 #   free_port [count]          free loopback TCP ports, one a line
-#   instance_create            make the instance; installs an EXIT trap
-#                              that calls instance_cleanup
+#   instance_create            make the instance; instance_cleanup runs
+#                              when the test ends (at_exit)
 #   instance_main_cf LINE...   append main.cf lines (a later setting wins)
 #   instance_master_cf LINE... append master.cf lines
 #   instance_master_cf_reset   empty master.cf
-#   instance_run CMD...        run a command as the instance's user
-#   instance_postfix ARGS...   bin/postfix -c CONF ARGS, as that user
-#   instance_start             postfix start; INSTANCE_MASTER_PID is set
+#   instance_run CMD...        run a command as the instance's user, for
+#                              at most INSTANCE_COMMAND_TIMEOUT seconds (60)
+#   instance_postfix ARGS...   $TEST_BIN/postfix -c CONF ARGS, as that user
+#   instance_sendmail ARGS...  $TEST_BIN/sendmail -C CONF ARGS, as that user
+#   instance_start [PORT...]   postfix start, then wait until each PORT
+#                              accepts connections; INSTANCE_MASTER_PID is
+#                              set. On failure it prints the reason (the
+#                              output of postfix start, the end of the
+#                              maillog) as comment lines and returns 1.
 #   instance_wait_port PORT [SECONDS]      until PORT accepts connections
 #   instance_wait_log REGEX [SECONDS]      until the maillog matches
 #   instance_wait_gone PID [SECONDS]       until the process has exited
 #   instance_log               the maillog
+#   instance_log_tail [LINES]  the end of the maillog as comment lines
 #   instance_procs             "user pid args" of every process of the
 #                              instance (master's process group)
 #   instance_stop              postfix stop, then SIGKILL by pid to any
@@ -49,38 +60,26 @@
 # directory), INSTANCE_QUEUE, INSTANCE_DATA, INSTANCE_LOG (maillog_file),
 # INSTANCE_TOP (the build tree), INSTANCE_RUN_AS (user name or "").
 
-INSTANCE_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/assert.sh"
+
+INSTANCE_TOP=$TEST_TOP
 INSTANCE_MODE=${INSTANCE_MODE:-user}
 INSTANCE_USER=${INSTANCE_USER:-nobody}
 INSTANCE_MAIL_OWNER=${INSTANCE_MAIL_OWNER:-}
 INSTANCE_SETGID_GROUP=${INSTANCE_SETGID_GROUP:-}
+INSTANCE_COMMAND_TIMEOUT=${INSTANCE_COMMAND_TIMEOUT:-60}
 INSTANCE_MASTER_PID=
 INSTANCE_DIR=
 
-# free_port [count] - TCP ports that are free on loopback right now
-free_port() {
-    local helper=$INSTANCE_TOP/obj/tests/helpers/free_port
-    if [ -x "$helper" ]; then
-        "$helper" "${1:-1}"
-        return
-    fi
-    local n=0 port
-    while [ "$n" -lt "${1:-1}" ]; do
-        port=$((20000 + RANDOM % 40000))
-        if ! ss -Htln "sport = :$port" | grep -q .; then
-            echo "$port"
-            n=$((n + 1))
-        fi
-    done
-}
-
-# instance_run CMD... - run a command as the instance's user
+# instance_run CMD... - run a command as the instance's user, with a time limit
 instance_run() {
     if [ -n "$INSTANCE_RUN_AS" ]; then
-        setpriv --reuid="$INSTANCE_RUN_AS" --regid="$(id -g "$INSTANCE_RUN_AS")" \
+        timeout -k 5 "$INSTANCE_COMMAND_TIMEOUT" \
+            setpriv --reuid="$INSTANCE_RUN_AS" --regid="$(id -g "$INSTANCE_RUN_AS")" \
             --init-groups --reset-env -- env PATH="$PATH" "$@"
     else
-        "$@"
+        timeout -k 5 "$INSTANCE_COMMAND_TIMEOUT" "$@"
     fi
 }
 
@@ -101,8 +100,8 @@ instance_create() {
 compatibility_level = 3.8
 queue_directory = $INSTANCE_QUEUE
 data_directory = $INSTANCE_DATA
-daemon_directory = $INSTANCE_TOP/libexec
-command_directory = $INSTANCE_TOP/bin
+daemon_directory = $TEST_LIBEXEC
+command_directory = $TEST_BIN
 maillog_file = $INSTANCE_LOG
 maillog_file_prefixes = $INSTANCE_DIR
 inet_interfaces = 127.0.0.1
@@ -118,7 +117,7 @@ EOF
         INSTANCE_RUN_AS=$INSTANCE_USER
         chown -R "$INSTANCE_RUN_AS" "$INSTANCE_DIR"
     fi
-    trap instance_cleanup EXIT
+    at_exit instance_cleanup
 }
 
 # instance_main_cf LINE... - add main.cf settings
@@ -138,7 +137,12 @@ instance_master_cf_reset() {
 
 # instance_postfix ARGS... - the postfix command for this instance
 instance_postfix() {
-    instance_run "$INSTANCE_TOP/bin/postfix" -c "$INSTANCE_CONF" "$@"
+    instance_run "$TEST_BIN/postfix" -c "$INSTANCE_CONF" "$@"
+}
+
+# instance_sendmail ARGS... - the sendmail command for this instance
+instance_sendmail() {
+    instance_run "$TEST_BIN/sendmail" -C "$INSTANCE_CONF" "$@"
 }
 
 # instance_master_pid - the pid in master.pid, or nothing
@@ -147,23 +151,42 @@ instance_master_pid() {
     [ -s "$file" ] && tr -d ' \n' <"$file"
 }
 
-# instance_start - start the instance and remember its master
+# instance_start [PORT...] - start the instance, wait for its ports; the reason when it fails
 instance_start() {
-    instance_postfix start || return 1
+    local out=$INSTANCE_DIR/postfix-start.out port
+    INSTANCE_MASTER_PID=
+    if ! instance_postfix start >"$out" 2>&1; then
+        echo "# postfix start failed:"
+        sed 's/^/#   /' "$out"
+        instance_log_tail
+        return 1
+    fi
     INSTANCE_MASTER_PID=$(instance_master_pid)
-    [ -n "$INSTANCE_MASTER_PID" ]
+    if [ -z "$INSTANCE_MASTER_PID" ]; then
+        echo "# postfix start wrote no master.pid:"
+        sed 's/^/#   /' "$out"
+        instance_log_tail
+        return 1
+    fi
+    for port in "$@"; do
+        if ! instance_wait_port "$port" 10; then
+            echo "# nothing listens on 127.0.0.1:$port 10s after postfix start"
+            instance_log_tail
+            return 1
+        fi
+    done
+    return 0
+}
+
+# instance_log_tail [LINES] - the end of the maillog as comment lines
+instance_log_tail() {
+    echo "# the end of $INSTANCE_LOG:"
+    tail -n "${1:-20}" "$INSTANCE_LOG" 2>/dev/null | sed 's/^/#   /'
 }
 
 # instance_wait_port PORT [SECONDS] - wait until a loopback port accepts connections
 instance_wait_port() {
-    local port=$1 deadline=$((SECONDS + ${2:-10}))
-    while [ "$SECONDS" -lt "$deadline" ]; do
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-            return 0
-        fi
-        sleep 0.05
-    done
-    return 1
+    wait_port "$@"
 }
 
 # instance_wait_log REGEX [SECONDS] - wait until the maillog matches
@@ -178,12 +201,7 @@ instance_wait_log() {
 
 # instance_wait_gone PID [SECONDS] - wait until a process has exited
 instance_wait_gone() {
-    local deadline=$((SECONDS + ${2:-10}))
-    while [ "$SECONDS" -lt "$deadline" ]; do
-        kill -0 "$1" 2>/dev/null || return 0
-        sleep 0.05
-    done
-    return 1
+    wait_gone "$@"
 }
 
 # instance_log - the maillog

@@ -1,0 +1,43 @@
+# stage.sh - the programs under test, where every user can reach them
+#
+# Integration tests run daemons as other users: "nobody", a mail_owner
+# made for the test, Debian's postfix account. Those users may be unable
+# to reach the build tree (a checkout in /root, or in a home directory of
+# mode 0700). So the programs are copied into a temporary directory that
+# every user can traverse, and the test instances use that directory as
+# their command_directory and daemon_directory.
+#
+# POSIX sh, sourced by tests/run (one stage for a whole run) and by
+# lib/common.sh (a test run on its own makes its own).
+#
+#   stage_create TOP   copy TOP/bin, TOP/libexec and TOP/obj/tests/helpers
+#                      into a new directory; TEST_STAGE names it (exported)
+#   stage_remove       remove the directory that stage_create made
+#
+# Layout: $TEST_STAGE/bin, $TEST_STAGE/libexec, $TEST_STAGE/helpers.
+
+# stage_create TOP - make the stage from the build tree TOP
+stage_create() {
+    stage_top=$1
+    TEST_STAGE=$(mktemp -d /tmp/mta-stage.XXXXXX) || return 1
+    stage_made=$TEST_STAGE
+    mkdir "$TEST_STAGE/bin" "$TEST_STAGE/libexec" "$TEST_STAGE/helpers" || return 1
+    for stage_pair in bin:bin libexec:libexec obj/tests/helpers:helpers; do
+        stage_from=$stage_top/${stage_pair%%:*}
+        [ -d "$stage_from" ] || continue
+        for stage_file in "$stage_from"/*; do
+            [ -f "$stage_file" ] && [ -x "$stage_file" ] || continue
+            cp -p "$stage_file" "$TEST_STAGE/${stage_pair#*:}/" || return 1
+        done
+    done
+    chmod -R a+rX,go-w "$TEST_STAGE" || return 1
+    export TEST_STAGE
+}
+
+# stage_remove - remove the stage that this shell made
+stage_remove() {
+    if [ -n "${stage_made:-}" ]; then
+        rm -rf "$stage_made"
+        stage_made=
+    fi
+}
