@@ -9,43 +9,8 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
-probe=$top/obj/tests/helpers/probe_service
-
-# check NAME - "ok - NAME" when the previous command's status is zero
-failures=0
-check() {
-    if [ $? -eq 0 ]; then
-        echo "ok - $1"
-    else
-        echo "not ok - $1"
-        failures=$((failures + 1))
-    fi
-}
-
-# field LINE NAME - the value of NAME=value in a probe greeting
-field() {
-    sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"
-}
-
-# greet PORT - connect, print the greeting, say quit
-greet() {
-    local fd line
-    exec {fd}<>"/dev/tcp/127.0.0.1/$1" || return 1
-    read -t 5 -r line <&"$fd"
-    echo quit >&"$fd"
-    exec {fd}>&-
-    [ -n "$line" ] && echo "$line"
-}
-
-# count_procs PATTERN - instance processes whose command line contains PATTERN
-count_procs() {
-    instance_procs | grep -cF -- "$1"
-}
-
-if [ ! -x "$probe" ]; then
-    echo "not ok - $probe is not built (make test builds it)"
-    exit 1
-fi
+. "$top/tests/integration/lib/probe.sh"
+probe=$PROBE
 
 # The ordinary user.
 user=
@@ -54,13 +19,9 @@ if [ "$(id -u)" -eq 0 ]; then
     useradd -M -N -d /nonexistent -s /usr/sbin/nologin "$user" || exit 1
     INSTANCE_USER=$user
 fi
-remove_user() {
-    instance_cleanup
-    [ -n "$user" ] && userdel "$user" 2>/dev/null
-}
+at_exit '[ -n "$user" ] && userdel "$user" 2>/dev/null'
 
 instance_create
-trap remove_user EXIT
 read -r p_busy p_use p_new p_broken p_multi <<<"$(free_port 5 | tr '\n' ' ')"
 instance_main_cf "service_throttle_time = 60s"
 instance_master_cf \
@@ -72,11 +33,11 @@ instance_master_cf \
     "wakefifo fifo - - n 1 1 $probe trigger" \
     "wakelong unix - - n 3600 1 $probe trigger" \
     "127.0.0.1:$p_multi inet n - n - 1 $probe multi" \
-    "127.0.0.1:$p_broken inet n - n - - $top/obj/tests/helpers/no-such-program"
+    "127.0.0.1:$p_broken inet n - n - - $TEST_HELPERS/no-such-program"
 
 # Start and status.
 instance_start
-check "postfix start as an ordinary user"
+require "postfix start as an ordinary user"
 instance_postfix status 2>&1 | grep -q "the Postfix mail system is running: PID: $INSTANCE_MASTER_PID"
 check "postfix status names the running master"
 instance_wait_log "daemon started -- version [0-9.]+, configuration $INSTANCE_CONF"
@@ -84,15 +45,15 @@ check "master logs its start"
 want_user=$(id -un ${user:+"$user"})
 [ "$(ps -o user= -p "$INSTANCE_MASTER_PID")" = "$want_user" ]
 check "master runs as $want_user"
-[ "$(count_procs "127.0.0.1:$p_busy")" -eq 0 ]
+[ "$(probe_count "127.0.0.1:$p_busy")" -eq 0 ]
 check "no service process before the first connection"
 
 # Spawning on demand.
-hello=$(greet "$p_busy")
-pid=$(field "$hello" pid)
+hello=$(probe_greet "$p_busy")
+pid=$(probe_field "$hello" pid)
 [ -n "$pid" ] && instance_procs | grep -q " $pid .*-n 127.0.0.1:$p_busy -t inet"
 check "a connection spawns a service process with -n service -t inet"
-[ "$(field "$hello" uid)" = "$(id -u ${user:+"$user"})" ]
+[ "$(probe_field "$hello" uid)" = "$(id -u ${user:+"$user"})" ]
 check "the service runs as the user who started the instance"
 
 # maxproc 2: two held connections, a third waits until one ends.
@@ -100,13 +61,13 @@ exec {c1}<>"/dev/tcp/127.0.0.1/$p_busy"
 exec {c2}<>"/dev/tcp/127.0.0.1/$p_busy"
 read -t 5 -r h1 <&"$c1"
 read -t 5 -r h2 <&"$c2"
-[ -n "$h1" ] && [ -n "$h2" ] && [ "$(field "$h1" pid)" != "$(field "$h2" pid)" ]
+[ -n "$h1" ] && [ -n "$h2" ] && [ "$(probe_field "$h1" pid)" != "$(probe_field "$h2" pid)" ]
 check "two concurrent clients get two processes"
 exec {c3}<>"/dev/tcp/127.0.0.1/$p_busy"
 read -t 1 -r h3 <&"$c3"
 [ -z "$h3" ]
 check "a third client waits at maxproc 2"
-[ "$(count_procs "127.0.0.1:$p_busy")" -eq 2 ]
+[ "$(probe_count "127.0.0.1:$p_busy")" -eq 2 ]
 check "the process table holds 2 processes for the service"
 instance_wait_log "service \"127.0.0.1:$p_busy\" .* has reached its process limit \"2\"" 5
 check "master warns that the process limit is reached"
@@ -120,16 +81,16 @@ exec {c1}>&- {c2}>&- {c3}>&-
 
 # max_use 2: the process leaves after two clients; max_idle 1s. With
 # maxproc 1 the second client cannot go to a second process.
-u1=$(greet "$p_use")
-u2=$(greet "$p_use")
-upid=$(field "$u1" pid)
-[ "$(field "$u1" use)" = 1 ] && [ "$(field "$u2" use)" = 2 ] && [ "$(field "$u2" pid)" = "$upid" ]
+u1=$(probe_greet "$p_use")
+u2=$(probe_greet "$p_use")
+upid=$(probe_field "$u1" pid)
+[ "$(probe_field "$u1" use)" = 1 ] && [ "$(probe_field "$u2" use)" = 2 ] && [ "$(probe_field "$u2" pid)" = "$upid" ]
 check "one process serves two clients in turn"
 instance_wait_gone "$upid" 5 && instance_wait_log "\[$upid\]: use limit reached -- exiting" 2
 check "max_use: the process exits after 2 clients"
-u3=$(greet "$p_use")
-ipid=$(field "$u3" pid)
-[ -n "$ipid" ] && [ "$ipid" != "$upid" ] && [ "$(field "$u3" use)" = 1 ]
+u3=$(probe_greet "$p_use")
+ipid=$(probe_field "$u3" pid)
+[ -n "$ipid" ] && [ "$ipid" != "$upid" ] && [ "$(probe_field "$u3" use)" = 1 ]
 check "max_use: the next client gets a new process"
 instance_wait_gone "$ipid" 5 && instance_wait_log "\[$ipid\]: idle timeout -- exiting" 2
 check "max_idle: an idle process exits after 1s"
@@ -168,13 +129,13 @@ instance_wait_log "no-such-program: bad command startup -- throttling" 5
 check "a service whose program is missing is throttled"
 
 # kill -9 of a child.
-hello=$(greet "$p_busy")
-kpid=$(field "$hello" pid)
+hello=$(probe_greet "$p_busy")
+kpid=$(probe_field "$hello" pid)
 kill -9 "$kpid"
 instance_wait_log "warning: process $probe pid $kpid killed by signal 9" 5
 check "master logs a child killed by signal 9"
-hello=$(greet "$p_busy")
-[ -n "$hello" ] && [ "$(field "$hello" pid)" != "$kpid" ]
+hello=$(probe_greet "$p_busy")
+[ -n "$hello" ] && [ "$(probe_field "$hello" pid)" != "$kpid" ]
 check "master serves the next connection after kill -9 of a child"
 kill -0 "$INSTANCE_MASTER_PID"
 check "master survives its children"
@@ -183,7 +144,7 @@ check "master survives its children"
 out=$(instance_postfix start 2>&1)
 [ $? -ne 0 ] && grep -q "the Postfix mail system is already running" <<<"$out"
 check "a second postfix start is refused"
-out=$(instance_run "$top/libexec/master" -c "$INSTANCE_CONF" -w 2>&1)
+out=$(instance_run "$TEST_LIBEXEC/master" -c "$INSTANCE_CONF" -w 2>&1)
 [ $? -ne 0 ] && grep -q "master.pid is locked by another process (pid $INSTANCE_MASTER_PID)" <<<"$out"
 check "a second master on the same queue directory is refused"
 
@@ -191,7 +152,7 @@ check "a second master on the same queue directory is refused"
 # exits; a new service answers; a bare port listens on inet_interfaces.
 exec {held}<>"/dev/tcp/127.0.0.1/$p_busy"
 read -t 5 -r hello <&"$held"
-hpid=$(field "$hello" pid)
+hpid=$(probe_field "$hello" pid)
 instance_master_cf "$p_new inet n - n - - $probe"
 instance_postfix reload >/dev/null 2>&1
 check "postfix reload"
@@ -203,10 +164,10 @@ while [ "$(grep -c 'service=wakelong$' "$INSTANCE_LOG")" -lt 2 ] && [ "$SECONDS"
 done
 [ "$(grep -c 'service=wakelong$' "$INSTANCE_LOG")" -ge 2 ]
 check "reload: the hourly service gets a wake-up at once"
-instance_wait_port "$p_new" 5 && hello=$(greet "$p_new") && [ "$(field "$hello" service)" = "$p_new" ]
+instance_wait_port "$p_new" 5 && hello=$(probe_greet "$p_new") && [ "$(probe_field "$hello" service)" = "$p_new" ]
 check "reload: an added service answers"
-hello=$(greet "$p_busy")
-[ -n "$hello" ] && [ "$(field "$hello" pid)" != "$hpid" ]
+hello=$(probe_greet "$p_busy")
+[ -n "$hello" ] && [ "$(probe_field "$hello" pid)" != "$hpid" ]
 check "reload: an unchanged service answers, from a new process"
 echo ping >&"$held"
 read -t 5 -r reply <&"$held"
@@ -241,7 +202,7 @@ check "postfix reload refuses a malformed master.cf and names the line"
 kill -HUP "$INSTANCE_MASTER_PID"
 instance_wait_log "master.cf, line [0-9]+: .*configuration not reloaded" 5
 check "master refuses a malformed master.cf on SIGHUP"
-hello=$(greet "$p_busy")
+hello=$(probe_greet "$p_busy")
 [ -n "$hello" ]
 check "the running configuration stays after a refused reload"
 cp "$INSTANCE_DIR/master.cf.good" "$INSTANCE_CONF/master.cf"
@@ -264,21 +225,21 @@ check "master logs its end"
 # kill -9 of master: its children leave, and the instance starts again.
 instance_start
 check "postfix start after a stop"
-hello=$(greet "$p_busy")
-cpid=$(field "$hello" pid)
+hello=$(probe_greet "$p_busy")
+cpid=$(probe_field "$hello" pid)
 kill -9 "$INSTANCE_MASTER_PID"
 [ -n "$cpid" ] && instance_wait_gone "$cpid" 5
 check "the children of a killed master exit"
 out=$(instance_postfix status 2>&1)
 [ $? -ne 0 ] && grep -q "not running" <<<"$out"
 check "a killed master does not count as running"
-instance_start && [ -n "$(greet "$p_busy")" ]
+instance_start && [ -n "$(probe_greet "$p_busy")" ]
 check "the instance starts again after master was killed"
 instance_postfix stop >/dev/null 2>&1
 [ -z "$(instance_procs)" ]
 check "and stops again without leftovers"
 
-if [ "$failures" -gt 0 ]; then
+if [ "$ASSERT_FAILURES" -gt 0 ]; then
     echo "# the end of $INSTANCE_LOG:"
     tail -n 40 "$INSTANCE_LOG" | sed 's/^/#   /'
 fi

@@ -8,47 +8,21 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
-probe=$top/obj/tests/helpers/probe_service
+. "$top/tests/integration/lib/probe.sh"
+probe=$PROBE
 
-# check NAME - "ok - NAME" when the previous command's status is zero
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
-
-# field LINE NAME - the value of NAME=value in a probe greeting
-field() {
-    sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1"
-}
-
-# greet PORT - connect, print the greeting, say quit
-greet() {
-    local fd line
-    exec {fd}<>"/dev/tcp/127.0.0.1/$1" || return 1
-    read -t 5 -r line <&"$fd"
-    echo quit >&"$fd"
-    exec {fd}>&-
-    [ -n "$line" ] && echo "$line"
-}
-
-if [ "$(id -u)" -ne 0 ]; then
-    echo "ok - skipped: the root mode needs root"
-    exit 0
-fi
+[ "$(id -u)" -eq 0 ] || skip "the root mode needs root"
 
 owner=mtao$$
 group=mtad$$
-groupadd "$group" || exit 1
-useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || exit 1
-remove_accounts() {
-    instance_cleanup
-    userdel "$owner" 2>/dev/null
-    groupdel "$group" 2>/dev/null
-}
+groupadd "$group" || fail "groupadd $group"
+at_exit 'groupdel "$group" 2>/dev/null'
+useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || fail "useradd $owner"
+at_exit 'userdel "$owner" 2>/dev/null'
 INSTANCE_MODE=root
 INSTANCE_MAIL_OWNER=$owner
 INSTANCE_SETGID_GROUP=$group
 instance_create
-trap remove_accounts EXIT
 owner_uid=$(id -u "$owner")
 read -r p_drop p_root p_jail <<<"$(free_port 3 | tr '\n' ' ')"
 instance_master_cf \
@@ -59,7 +33,7 @@ instance_master_cf \
     "pub unix n - n - - $probe"
 
 instance_start
-check "postfix start as root"
+require "postfix start as root"
 [ "$(ps -o user= -p "$INSTANCE_MASTER_PID")" = root ]
 check "master runs as root"
 instance_postfix status 2>&1 | grep -q "the Postfix mail system is running: PID: $INSTANCE_MASTER_PID"
@@ -73,20 +47,20 @@ check "postfix start creates the queue directories with owners and modes"
     [ "$(stat -c %U:%A "$INSTANCE_QUEUE/public/pub")" = "$owner:srw-rw-rw-" ]
 check "private sockets are owner-only, public ones open, both owned by mail_owner"
 
-hello=$(greet "$p_drop")
-pid=$(field "$hello" pid)
-[ "$(field "$hello" uid)" = "$owner_uid" ] && [ "$(ps -o user= -p "$pid")" = "$owner" ]
+hello=$(probe_greet "$p_drop")
+pid=$(probe_field "$hello" pid)
+[ "$(probe_field "$hello" uid)" = "$owner_uid" ] && [ "$(ps -o user= -p "$pid")" = "$owner" ]
 check "a service runs as mail_owner"
 grep -q "probe_service\[$pid\]: pre-jail uid=0" "$INSTANCE_LOG" &&
     grep -q "probe_service\[$pid\]: post-jail uid=$owner_uid" "$INSTANCE_LOG"
 check "the pre-jail hook runs as root, the post-jail hook as mail_owner"
-hello=$(greet "$p_root")
-[ "$(field "$hello" uid)" = 0 ] && [ "$(field "$hello" privileged)" = 1 ]
+hello=$(probe_greet "$p_root")
+[ "$(probe_field "$hello" uid)" = 0 ] && [ "$(probe_field "$hello" privileged)" = 1 ]
 check "unpriv n keeps root"
 exec {c}<>"/dev/tcp/127.0.0.1/$p_jail"
 read -t 5 -r hello <&"$c"
-jpid=$(field "$hello" pid)
-[ "$(readlink "/proc/$jpid/root")" = "$INSTANCE_QUEUE" ] && [ "$(field "$hello" uid)" = "$owner_uid" ]
+jpid=$(probe_field "$hello" pid)
+[ "$(readlink "/proc/$jpid/root")" = "$INSTANCE_QUEUE" ] && [ "$(probe_field "$hello" uid)" = "$owner_uid" ]
 check "chroot y jails the service in the queue directory"
 echo quit >&"$c"
 exec {c}>&-

@@ -9,52 +9,23 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
-ptf=$top/bin/posttls-finger
-starttls_server=$top/obj/tests/helpers/tls_starttls_server
+. "$top/tests/integration/lib/postfix_peer.sh"
+# ptf ARGS... - posttls-finger, for at most 60 seconds
+ptf() {
+    bounded 60 "$TEST_BIN/posttls-finger" "$@"
+}
+starttls_server=$TEST_HELPERS/tls_starttls_server
 dir=$(mktemp -d /tmp/posttls-finger.XXXXXX)
 chmod 755 "$dir" # the Debian instance runs as postfix
 pids=
-deb=
-
-cleanup() {
-    local pid
-    for pid in $pids; do kill "$pid" 2>/dev/null; done
-    [ -n "$deb" ] && debian_stop
-    rm -rf "$dir"
-}
-trap cleanup EXIT
-
-# check NAME - "ok - NAME" when the previous command's status is zero
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
-
-# has NAME TEXT OUTPUT - the output contains the fixed string
-has() {
-    if grep -qF -- "$2" <<<"$3"; then
-        echo "ok - $1"
-    else
-        echo "not ok - $1: no \"$2\" in:"
-        sed 's/^/#   /' <<<"$3" | head -30
-    fi
-}
-
-# lacks NAME TEXT OUTPUT - the output does not contain the fixed string
-lacks() {
-    if grep -qF -- "$2" <<<"$3"; then
-        echo "not ok - $1: \"$2\" in:"
-        sed 's/^/#   /' <<<"$3" | head -30
-    else
-        echo "ok - $1"
-    fi
-}
+at_exit 'for pid in $pids; do kill "$pid" 2>/dev/null; done; rm -rf "$dir"'
 
 # No main.cf of the machine: an empty configuration directory.
 mkdir "$dir/conf"
 : >"$dir/conf/main.cf"
 export MAIL_CONFIG=$dir/conf
-sh "$top/tests/data/mkcerts.sh" "$dir" >/dev/null
-check "certificates made"
+certs_make "$dir"
+require "certificates made"
 
 # s_server [ARGS] - openssl s_server with a scripted SMTP dialogue for one
 # connection, on a new port in $port
@@ -66,15 +37,12 @@ s_server() {
             >/dev/null 2>&1 &
     pids="$pids $!"
     # Wait without connecting: a probe would use up the one connection.
-    for _ in $(seq 100); do
-        ss -Htln "sport = :$port" | grep -q . && break
-        sleep 0.05
-    done
+    wait_listen "$port" 5 || echo "# openssl s_server does not listen on $port"
 }
 
 # Implicit TLS (-w) against openssl s_server.
 s_server
-out=$("$ptf" -w -C -d sha256 -F "$dir/root.pem" "[127.0.0.1]:$port" mail.example.com 2>&1)
+out=$(ptf -w -C -d sha256 -F "$dir/root.pem" "[127.0.0.1]:$port" mail.example.com 2>&1)
 status=$?
 has "s_server: Verified with CA file and the right name" \
     "posttls-finger: Verified TLS connection established to 127.0.0.1[127.0.0.1]:$port: TLSv1.3" "$out"
@@ -99,41 +67,41 @@ sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' <<<"$out" |
 check "-C: the PEM block is the server certificate"
 
 s_server
-out=$("$ptf" -w -c -l encrypt -F "$dir/root.pem" "[127.0.0.1]:$port" 2>&1)
+out=$(ptf -w -c -l encrypt -F "$dir/root.pem" "[127.0.0.1]:$port" 2>&1)
 has "s_server: Trusted at encrypt (CA, no name check)" "Trusted TLS connection established" "$out"
 lacks "-c: no SMTP dialogue" "> EHLO" "$out"
 
 s_server
-out=$("$ptf" -w -c -l may -F "$dir/root.pem" "[127.0.0.1]:$port" wrong.example.net 2>&1)
+out=$(ptf -w -c -l may -F "$dir/root.pem" "[127.0.0.1]:$port" wrong.example.net 2>&1)
 has "s_server: Trusted at may with a wrong name" "Trusted TLS connection established" "$out"
 
 s_server
-out=$("$ptf" -w -c -l verify -F "$dir/root.pem" "[127.0.0.1]:$port" wrong.example.net 2>&1)
+out=$(ptf -w -c -l verify -F "$dir/root.pem" "[127.0.0.1]:$port" wrong.example.net 2>&1)
 lacks "s_server: verify with a wrong name is not Verified" "Verified TLS" "$out"
 has "s_server: verify with a wrong name is Untrusted" "Untrusted TLS connection established" "$out"
 has "s_server: verify with a wrong name: the mismatch is logged" "num=62:hostname mismatch" "$out"
 
 s_server
-out=$("$ptf" -w -c -l may "[127.0.0.1]:$port" 2>&1)
+out=$(ptf -w -c -l may "[127.0.0.1]:$port" 2>&1)
 has "s_server: Untrusted without a CA file" "Untrusted TLS connection established" "$out"
 
 s_server
-out=$("$ptf" -w -c "[127.0.0.1]:$port" mail.example.com 2>&1)
+out=$(ptf -w -c "[127.0.0.1]:$port" mail.example.com 2>&1)
 has "s_server: secure without a CA file: Untrusted" "Untrusted TLS connection established" "$out"
 has "s_server: the verification failure is logged" \
     "server certificate verification failed for 127.0.0.1[127.0.0.1]:$port" "$out"
 
 s_server
-out=$("$ptf" -w -c -d sha256 -l fingerprint "[127.0.0.1]:$port" "$fp" 2>&1)
+out=$(ptf -w -c -d sha256 -l fingerprint "[127.0.0.1]:$port" "$fp" 2>&1)
 has "s_server: fingerprint level: Verified by the certificate digest" \
     "Verified TLS connection established" "$out"
 
 s_server -tls1_2
-out=$("$ptf" -w -c -l may -p '<=TLSv1.2' -F "$dir/root.pem" "[127.0.0.1]:$port" 2>&1)
+out=$(ptf -w -c -l may -p '<=TLSv1.2' -F "$dir/root.pem" "[127.0.0.1]:$port" 2>&1)
 has "s_server: -p limits the protocol" "TLS connection established to 127.0.0.1[127.0.0.1]:$port: TLSv1.2" "$out"
 
 s_server -tls1_2
-out=$("$ptf" -w -c -l encrypt -p '>=TLSv1.3' "[127.0.0.1]:$port" 2>&1)
+out=$(ptf -w -c -l encrypt -p '>=TLSv1.3' "[127.0.0.1]:$port" 2>&1)
 [ $? -eq 1 ]
 check "no common protocol: exit status 1"
 has "no common protocol: the handshake error is logged" "SSL_connect error to 127.0.0.1[127.0.0.1]:$port" "$out"
@@ -141,9 +109,9 @@ has "no common protocol: the handshake error is logged" "SSL_connect error to 12
 # STARTTLS and resumption against our test server (tickets in memory).
 "$starttls_server" "$dir/all-chain.pem" "$dir/root.pem" "$dir/port" 2 2>"$dir/server.log" &
 pids="$pids $!"
-for _ in $(seq 50); do [ -s "$dir/port" ] && break; sleep 0.1; done
+wait_file "$dir/port" 5 || fail "the STARTTLS test server starts" "$(cat "$dir/server.log")"
 port=$(cat "$dir/port")
-out=$("$ptf" -F "$dir/root.pem" -r 1 -m 2 "[127.0.0.1]:$port" mail.example.com 2>&1)
+out=$(ptf -F "$dir/root.pem" -r 1 -m 2 "[127.0.0.1]:$port" mail.example.com 2>&1)
 has "STARTTLS: EHLO reply lists STARTTLS" "posttls-finger: < 250 STARTTLS" "$out"
 has "STARTTLS: command sent" "posttls-finger: > STARTTLS" "$out"
 has "STARTTLS: Verified" "Verified TLS connection established to 127.0.0.1[127.0.0.1]:$port" "$out"
@@ -153,73 +121,34 @@ has "-r: summary says reused" "Verified TLS connection reused to 127.0.0.1[127.0
 has "-r: the same server" "Found a previously used server.  Done reconnecting." "$out"
 
 # Destinations: host:port with native lookups; refused and bad arguments.
-out=$("$ptf" -c -h native -l may "localhost:$(free_port)" 2>&1)
+out=$(ptf -c -h native -l may "localhost:$(free_port)" 2>&1)
 [ $? -eq 1 ]
 check "connection refused: exit status 1"
 has "connection refused: reported" "Connection refused" "$out"
-"$ptf" -l bogus "[127.0.0.1]:25" >/dev/null 2>&1
+ptf -l bogus "[127.0.0.1]:25" >/dev/null 2>&1
 [ $? -eq 2 ]
 check "bad level: exit status 2"
-"$ptf" "[127.0.0.1" >/dev/null 2>&1
+ptf "[127.0.0.1" >/dev/null 2>&1
 [ $? -eq 2 ]
 check "bad destination: exit status 2"
 
 # Debian's postfix as a private instance (root and the package needed).
-if [ "$(id -u)" -ne 0 ] || [ ! -x /usr/sbin/postfix ] || [ ! -x /usr/lib/postfix/sbin/smtpd ] ||
-    ! id postfix >/dev/null 2>&1; then
-    echo "ok - skipped: Debian's postfix needs root and the postfix package # SKIP"
-    exit 0
-fi
-deb=$dir/debian
+postfix_peer_available || skip "$POSTFIX_PEER_MISSING"
 dport=$(free_port)
-mkdir -p "$deb/conf" "$deb/queue" "$deb/data"
-chown postfix "$deb/data"
-cp "$dir/rsa-chain.pem" "$deb/conf/chain.pem"
-cat >"$deb/conf/main.cf" <<EOF
-compatibility_level = 3.7
-queue_directory = $deb/queue
-data_directory = $deb/data
-command_directory = /usr/sbin
-daemon_directory = /usr/lib/postfix/sbin
-meta_directory = /etc/postfix
-shlib_directory = /usr/lib/postfix
-mail_owner = postfix
-setgid_group = postdrop
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-myhostname = mail.example.com
-mydestination =
-local_recipient_maps =
-smtpd_client_connection_count_limit = 0
-smtpd_client_connection_rate_limit = 0
-maillog_file = $deb/maillog
-maillog_file_prefixes = $deb
-smtpd_tls_chain_files = $deb/conf/chain.pem
-smtpd_tls_security_level = may
-smtpd_tls_loglevel = 1
-EOF
-cat >"$deb/conf/master.cf" <<EOF
-127.0.0.1:$dport inet n - n - - smtpd
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-anvil     unix  -       -       n       -       1       anvil
-postlog   unix-dgram n  -       n       -       1       postlogd
-EOF
-debian_stop() {
-    local pid
-    pid=$(tr -d ' \n' <"$deb/queue/pid/master.pid" 2>/dev/null)
-    /usr/sbin/postfix -c "$deb/conf" stop >/dev/null 2>&1
-    if [ -n "$pid" ]; then
-        for _ in $(seq 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -9 "$pid" 2>/dev/null
-    fi
-}
-/usr/sbin/postfix -c "$deb/conf" start >/dev/null 2>&1 && instance_wait_port "$dport" 10
-check "Debian's postfix starts privately on port $dport"
+postfix_peer_create debian \
+    "compatibility_level = 3.7" \
+    "myhostname = mail.example.com" \
+    "local_recipient_maps =" \
+    "smtpd_client_connection_count_limit = 0" \
+    "smtpd_client_connection_rate_limit = 0" \
+    "smtpd_tls_chain_files = $dir/rsa-chain.pem" \
+    "smtpd_tls_security_level = may" \
+    "smtpd_tls_loglevel = 1"
+postfix_peer_master_cf debian "127.0.0.1:$dport inet n - n - - smtpd"
+postfix_peer_start debian "$dport"
+require "Debian's postfix starts privately on port $dport"
 
-out=$("$ptf" -C -F "$dir/root.pem" -r 1 "[127.0.0.1]:$dport" mail.example.com 2>&1)
+out=$(ptf -C -F "$dir/root.pem" -r 1 "[127.0.0.1]:$dport" mail.example.com 2>&1)
 has "postfix: greeting" "posttls-finger: < 220 mail.example.com ESMTP Postfix" "$out"
 has "postfix: STARTTLS accepted" "posttls-finger: < 220 2.0.0 Ready to start TLS" "$out"
 has "postfix: Verified with CA file and name" \
@@ -228,11 +157,11 @@ has "postfix: EHLO again inside TLS" "posttls-finger: < 250 CHUNKING" "$out"
 has "postfix: chain printed" " 1 subject: /O=Test Org/CN=Test Intermediate CA" "$out"
 has "postfix: session reused" "Verified TLS connection reused to 127.0.0.1[127.0.0.1]:$dport" "$out"
 has "postfix: one server" "Found a previously used server.  Done reconnecting." "$out"
-out=$("$ptf" -c -l encrypt -F "$dir/root.pem" "[127.0.0.1]:$dport" 2>&1)
+out=$(ptf -c -l encrypt -F "$dir/root.pem" "[127.0.0.1]:$dport" 2>&1)
 has "postfix: Trusted at encrypt" "Trusted TLS connection established" "$out"
-out=$("$ptf" -c -l may "[127.0.0.1]:$dport" 2>&1)
+out=$(ptf -c -l may "[127.0.0.1]:$dport" 2>&1)
 has "postfix: Untrusted without a CA file" "Untrusted TLS connection established" "$out"
-out=$("$ptf" -c -l none "[127.0.0.1]:$dport" 2>&1)
+out=$(ptf -c -l none "[127.0.0.1]:$dport" 2>&1)
 lacks "postfix: level none: no TLS" "TLS connection" "$out"
-grep -q "Anonymous TLS connection established from localhost\[127.0.0.1\]" "$deb/maillog"
+grep -q "Anonymous TLS connection established from localhost\[127.0.0.1\]" "$(postfix_peer_dir debian)/maillog"
 check "postfix logged our TLS connections"

@@ -14,35 +14,17 @@
 # is skipped.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-client=$top/obj/tests/helpers/deliver_client
+. "$top/tests/integration/lib/postfix_peer.sh"
+client=$TEST_HELPERS/deliver_client
 
-if [ "$(id -u)" -ne 0 ] || [ ! -x /usr/sbin/postfix ] || [ ! -x /usr/lib/postfix/sbin/smtp ] ||
-    ! id postfix >/dev/null 2>&1; then
-    echo "ok - skipped: needs root and Debian's postfix package # SKIP"
-    exit 0
-fi
+postfix_peer_available || skip "$POSTFIX_PEER_MISSING"
 
 dir=$(mktemp -d /tmp/smtp-compare.XXXXXX)
 chmod 755 "$dir"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+at_exit '[ -n "${KEEP:-}" ] || rm -rf "$dir"'
+port=$(free_port)
 
-# debian_stop NAME - stop one Debian instance by its pid file
-debian_stop() {
-    local conf=$dir/$1/conf pid
-    pid=$(tr -d ' \n' <"$dir/$1/queue/pid/master.pid" 2>/dev/null)
-    [ -f "$conf/main.cf" ] && /usr/sbin/postfix -c "$conf" stop >/dev/null 2>&1
-    if [ -n "$pid" ]; then
-        for _ in $(seq 50); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -9 "$pid" 2>/dev/null
-    fi
-}
-trap 'debian_stop recv; debian_stop send; [ -n "$KEEP" ] || rm -rf "$dir"' EXIT
-
-sh "$top/tests/data/mkcerts.sh" "$dir/certs" >/dev/null 2>&1 || echo "not ok - certificates"
-chmod 755 "$dir/certs" && chmod 644 "$dir/certs"/*
+certs_make "$dir/certs" || not_ok "certificates"
 fp=$(openssl x509 -in "$dir/certs/rsa.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
 wrong_fp=$(openssl x509 -in "$dir/certs/other.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
 
@@ -72,105 +54,59 @@ for c in "${cases[@]}"; do
 done
 chmod 644 "$policy"
 
-# debian_instance NAME - directories and the common main.cf of a Debian instance
-debian_instance() {
-    mkdir -p "$dir/$1/conf" "$dir/$1/queue" "$dir/$1/data"
-    chown postfix "$dir/$1/data"
-    cat >"$dir/$1/conf/main.cf" <<EOF
-compatibility_level = 3.6
-queue_directory = $dir/$1/queue
-data_directory = $dir/$1/data
-command_directory = /usr/sbin
-daemon_directory = /usr/lib/postfix/sbin
-meta_directory = /etc/postfix
-shlib_directory = /usr/lib/postfix
-mail_owner = postfix
-setgid_group = postdrop
-inet_interfaces = loopback-only
-inet_protocols = ipv4
-mydestination =
-alias_maps =
-maillog_file = $dir/$1/maillog
-maillog_file_prefixes = $dir
-smtpd_peername_lookup = no
-smtp_helo_timeout = 10s
-smtp_connect_timeout = 5s
-EOF
-    cat >"$dir/$1/conf/master.cf" <<'EOF'
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-smtp      unix  -       -       n       -       -       smtp
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-postlog   unix-dgram n  -       n       -       1       postlogd
-tlsmgr    unix  -       -       n       1000?   1       tlsmgr
-proxymap  unix  -       -       n       -       -       proxymap
-anvil     unix  -       -       n       -       1       anvil
-EOF
-}
+# The common main.cf lines of both Debian instances.
+common=(
+    "compatibility_level = 3.6"
+    "smtpd_peername_lookup = no"
+    "smtp_helo_timeout = 10s"
+    "smtp_connect_timeout = 5s"
+)
 
 # The receiver: every case address on one port, mail discarded after it is accepted.
-debian_instance recv
-cat >>"$dir/recv/conf/main.cf" <<EOF
-myhostname = mail.example.com
-mynetworks = 127.0.0.0/8
-smtpd_relay_restrictions = permit_mynetworks, reject
-default_transport = discard
-smtpd_tls_security_level = may
-smtpd_tls_chain_files = $dir/certs/rsa-chain.pem
-EOF
+postfix_peer_create recv "${common[@]}" \
+    "myhostname = mail.example.com" \
+    "mynetworks = 127.0.0.0/8" \
+    "smtpd_relay_restrictions = permit_mynetworks, reject" \
+    "default_transport = discard" \
+    "smtpd_tls_security_level = may" \
+    "smtpd_tls_chain_files = $dir/certs/rsa-chain.pem"
 for c in "${cases[@]}"; do
     n=${c%%|*}
     if [ "$n" -ge 20 ]; then
-        echo "127.0.0.$n:$port inet n - n - - smtpd -o smtpd_tls_security_level=none"
+        postfix_peer_master_cf recv "127.0.0.$n:$port inet n - n - - smtpd -o smtpd_tls_security_level=none"
     else
-        echo "127.0.0.$n:$port inet n - n - - smtpd"
+        postfix_peer_master_cf recv "127.0.0.$n:$port inet n - n - - smtpd"
     fi
-done >>"$dir/recv/conf/master.cf"
+done
 
 # The Debian sender: each case domain routed to its server address.
-debian_instance send
-transport=$dir/send/conf/transport
+postfix_peer_create send "${common[@]}"
+transport=$(postfix_peer_dir send)/conf/transport
 for c in "${cases[@]}"; do
     printf 'case%s.example smtp:[127.0.0.%s]:%s\n' "${c%%|*}" "${c%%|*}" "$port"
 done >"$transport"
-cat >>"$dir/send/conf/main.cf" <<EOF
-myhostname = client.example.net
-transport_maps = texthash:$transport
-smtp_tls_CAfile = $dir/certs/root.pem
-smtp_tls_policy_maps = texthash:$policy
-smtp_tls_fingerprint_digest = sha256
-smtp_tls_loglevel = 1
-smtp_connection_cache_on_demand = no
-EOF
+postfix_peer_main_cf send \
+    "myhostname = client.example.net" \
+    "transport_maps = texthash:$transport" \
+    "smtp_tls_CAfile = $dir/certs/root.pem" \
+    "smtp_tls_policy_maps = texthash:$policy" \
+    "smtp_tls_fingerprint_digest = sha256" \
+    "smtp_tls_loglevel = 1" \
+    "smtp_connection_cache_on_demand = no"
 
-for i in recv send; do
-    if /usr/sbin/postfix -c "$dir/$i/conf" start >/dev/null 2>&1; then
-        echo "ok - Debian's postfix ($i) starts"
-    else
-        echo "not ok - Debian's postfix ($i) starts"
-        cat "$dir/$i/maillog"
-        exit 1
-    fi
-done
+postfix_peer_start recv
+require "Debian's postfix (recv) starts"
+postfix_peer_start send
+require "Debian's postfix (send) starts"
 for _ in $(seq 100); do
     (exec 3<>"/dev/tcp/127.0.0.21/$port") 2>/dev/null && break
     sleep 0.1
 done
 # A greeting, not only a listener: Debian's smtpd must be able to start.
-if timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.2/$port; head -1 <&3" | grep -q '^220 '; then
-    echo "ok - Debian's smtpd greets"
-else
-    echo "not ok - Debian's smtpd greets"
-    tail -5 "$dir/recv/maillog"
-    exit 1
-fi
+timeout 10 bash -c "exec 3<>/dev/tcp/127.0.0.2/$port; head -1 <&3" | grep -q '^220 '
+require "Debian's smtpd greets"
+recv_log=$(postfix_peer_dir recv)/maillog
+send_log=$(postfix_peer_dir send)/maillog
 
 # Our client: the same CA, policy table and digest.
 mkdir -p "$dir/ours/conf" "$dir/ours/queue"
@@ -192,14 +128,14 @@ EOF
 # Debian's client: one message per case.
 for c in "${cases[@]}"; do
     printf 'Subject: case %s\n\ncompare\n' "${c%%|*}" |
-        /usr/sbin/sendmail -C "$dir/send/conf" -f sender@client.example.net "user@case${c%%|*}.example"
+        postfix_peer_sendmail send -f sender@client.example.net "user@case${c%%|*}.example"
 done
-/usr/sbin/postqueue -c "$dir/send/conf" -f
+postfix_peer_postqueue send -f
 
 # postfix_outcome N - sent or deferred, from Debian's log
 postfix_outcome() {
     for _ in $(seq 300); do
-        line=$(grep -E "to=<user@case$1\.example>.*status=(sent|deferred)" "$dir/send/maillog" | head -1)
+        line=$(grep -E "to=<user@case$1\.example>.*status=(sent|deferred)" "$send_log" | head -1)
         if [ -n "$line" ]; then
             sed -E 's/.*status=(sent|deferred).*/\1/' <<<"$line"
             return
@@ -211,25 +147,22 @@ postfix_outcome() {
 
 for c in "${cases[@]}"; do
     n=${c%%|*}
-    ours=$(timeout 60 "$client" -q "$dir/ours/queue" -a "$top/libexec/smtp" -c "$dir/ours/conf" \
+    ours=$(timeout 60 "$client" -q "$dir/ours/queue" -a "$TEST_LIBEXEC/smtp" -c "$dir/ours/conf" \
         -n "[127.0.0.$n]:$port" -r "user@case$n.example" 2>/dev/null |
         sed -n 's/^rcpt=.* outcome=\([a-z]*\) .*/\1/p')
     theirs=$(postfix_outcome "$n")
     if [ "$ours" = "$theirs" ] && [ -n "$ours" ]; then
-        echo "ok - ${c#*|} (server 127.0.0.$n): ours $ours, Postfix $theirs"
+        ok "${c#*|} (server 127.0.0.$n): ours $ours, Postfix $theirs"
     else
-        echo "not ok - ${c#*|} (server 127.0.0.$n): ours ${ours:-nothing}, Postfix $theirs"
-        grep "case$n\.example\|127.0.0.$n\]" "$dir/send/maillog" | sed 's/^/#   postfix: /' | tail -5
+        not_ok "${c#*|} (server 127.0.0.$n): ours ${ours:-nothing}, Postfix $theirs" \
+            "$(grep "case$n\.example\|127.0.0.$n\]" "$send_log" | sed 's/^/postfix: /' | tail -5)"
     fi
 done
 
-# Both clients say the same about verification.
+# has_both TEXT - both clients log the fixed string
 has_both() {
-    if grep -qF "$1" "$dir/ours/maillog" && grep -qF "$1" "$dir/send/maillog"; then
-        echo "ok - both log \"$1\""
-    else
-        echo "not ok - both log \"$1\""
-    fi
+    grep -qF "$1" "$dir/ours/maillog" && grep -qF "$1" "$send_log"
+    check "both log \"$1\""
 }
 # trust_word FILE N - the trust word of the summary line for server 127.0.0.N
 trust_word() {
@@ -239,11 +172,11 @@ for c in "${cases[@]}"; do
     n=${c%%|*}
     [ "$n" -ge 20 ] && continue
     ours=$(trust_word "$dir/ours/maillog" "$n")
-    theirs=$(trust_word "$dir/send/maillog" "$n")
+    theirs=$(trust_word "$send_log" "$n")
     if [ "$ours" = "$theirs" ] && [ -n "$ours" ]; then
-        echo "ok - ${c#*|} (server 127.0.0.$n): both log \"$ours TLS connection established\""
+        ok "${c#*|} (server 127.0.0.$n): both log \"$ours TLS connection established\""
     else
-        echo "not ok - ${c#*|} (server 127.0.0.$n): ours \"$ours\", Postfix \"$theirs\""
+        not_ok "${c#*|} (server 127.0.0.$n): ours \"$ours\", Postfix \"$theirs\""
     fi
 done
 has_both "Verified TLS connection established to 127.0.0.10[127.0.0.10]:$port"
