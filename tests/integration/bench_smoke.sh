@@ -6,33 +6,19 @@
 # over one session against the SMTP sink, and the sink's message log.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-helpers=$top/obj/tests/helpers
 . "$top/tests/integration/lib/instance.sh"
+helpers=$TEST_HELPERS
 
 for prog in bench_load bench_server free_port; do
-    if [ ! -x "$helpers/$prog" ]; then
-        echo "not ok - $helpers/$prog is not built"
-        exit 1
-    fi
+    [ -x "$helpers/$prog" ] || fail "$top/obj/tests/helpers/$prog is not built"
 done
 dir=$(mktemp -d /tmp/bench-smoke.XXXXXX) || exit 1
 pids=
-stop() {
-    local pid
-    for pid in $pids; do
-        kill "$pid" 2>/dev/null
-    done
-    for pid in $pids; do
-        instance_wait_gone "$pid" 5 || kill -9 "$pid" 2>/dev/null
-    done
-    rm -rf "$dir"
-}
-trap stop EXIT
+at_exit 'for pid in $pids; do kill "$pid" 2>/dev/null; done
+    for pid in $pids; do wait_gone "$pid" 5 || kill -9 "$pid" 2>/dev/null; done
+    rm -rf "$dir"'
 
-if ! sh "$top/tests/data/mkcerts.sh" "$dir/certs" >/dev/null 2>&1; then
-    echo "not ok - make certificates"
-    exit 1
-fi
+certs_make "$dir/certs" || fail "make certificates"
 read -r p_tls p_once p_smtp <<<"$(free_port 3 | tr '\n' ' ')"
 "$helpers/bench_server" -m tls -P "$p_tls" -C "$dir/certs/rsa-chain.pem" -w 2 &
 pids="$pids $!"
@@ -41,12 +27,9 @@ pids="$pids $!"
 "$helpers/bench_server" -m smtp -P "$p_smtp" -C "$dir/certs/rsa-chain.pem" -w 2 -l "$dir/sink.log" &
 pids="$pids $!"
 for p in $p_tls $p_once $p_smtp; do
-    if ! instance_wait_port "$p" 10; then
-        echo "not ok - bench_server listens on $p"
-        exit 1
-    fi
+    wait_port "$p" 10 || fail "bench_server listens on $p"
 done
-echo "ok - bench_server listens (tls, tls without ticket renewal, smtp sink)"
+ok "bench_server listens (tls, tls without ticket renewal, smtp sink)"
 
 # field JSON NAME - one number from bench_load's output
 field() {
@@ -58,13 +41,13 @@ field() {
 run() {
     local name=$1 check=$2 out
     shift 2
-    out=$("$helpers/bench_load" -t 0.3 -w 0.1 "$@" 2>&1)
+    out=$(bounded 60 "$helpers/bench_load" -t 0.3 -w 0.1 "$@" 2>&1)
     if awk -v rate="$(field "$out" rate)" -v errors="$(field "$out" errors)" \
         -v resumption="$(field "$out" resumption)" -v handshakes="$(field "$out" handshakes)" \
         -v cpu="$(field "$out" client_cpu)" "BEGIN { exit !($check) }"; then
-        echo "ok - $name"
+        ok "$name"
     else
-        echo "not ok - $name: $out"
+        not_ok "$name" "$out"
     fi
 }
 
@@ -85,28 +68,28 @@ run "plaintext sessions against the sink" 'rate > 0 && errors == 0 && handshakes
     -m plain -p "$p_smtp"
 run "messages over one STARTTLS session" 'rate > 0 && errors == 0' -m msgs -p "$p_smtp" -k 20
 
-out=$("$helpers/bench_load" -m plain -p "$p_smtp" -c 3 -n 10)
+out=$(bounded 60 "$helpers/bench_load" -m plain -p "$p_smtp" -c 3 -n 10)
 if [ "$(field "$out" units)" = 10 ] && [ "$(field "$out" errors)" = 0 ]; then
-    echo "ok - a fixed count of sessions (-n)"
+    ok "a fixed count of sessions (-n)"
 else
-    echo "not ok - a fixed count of sessions (-n): $out"
+    not_ok "a fixed count of sessions (-n)" "$out"
 fi
 before=$(wc -l <"$dir/sink.log")
-"$helpers/bench_load" -m msgs -p "$p_smtp" -n 7 -k 5 >/dev/null
+bounded 60 "$helpers/bench_load" -m msgs -p "$p_smtp" -n 7 -k 5 >/dev/null
 after=$(wc -l <"$dir/sink.log")
 if [ $((after - before)) -eq 7 ] && grep -Eq '^[0-9]+\.[0-9]{6}$' "$dir/sink.log"; then
-    echo "ok - the sink logs one time stamp per message"
+    ok "the sink logs one time stamp per message"
 else
-    echo "not ok - the sink logs one time stamp per message ($before, $after)"
+    not_ok "the sink logs one time stamp per message" "lines before: $before, after: $after"
 fi
 
-if "$helpers/bench_load" -m tls -p "$p_tls" -c 0 2>/dev/null; then
-    echo "not ok - bench_load refuses a bad concurrency"
-else
-    echo "ok - bench_load refuses a bad concurrency"
-fi
-if "$helpers/bench_server" -m tls -P "$p_tls" -C "$dir/nonexistent.pem" 2>/dev/null; then
-    echo "not ok - bench_server refuses a missing certificate"
-else
-    echo "ok - bench_server refuses a missing certificate"
-fi
+# refused STATUS - the program exited with an error by itself (not killed by bounded)
+refused() {
+    [ "$1" -ne 0 ] && [ "$1" -ne 124 ] && [ "$1" -ne 137 ]
+}
+bounded 10 "$helpers/bench_load" -m tls -p "$p_tls" -c 0 2>/dev/null
+refused $?
+check "bench_load refuses a bad concurrency"
+bounded 10 "$helpers/bench_server" -m tls -P "$p_tls" -C "$dir/nonexistent.pem" 2>/dev/null
+refused $?
+check "bench_server refuses a missing certificate"

@@ -8,12 +8,7 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
-helpers=$top/obj/tests/helpers
-
-# check NAME - "ok - NAME" when the previous command's status is zero
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
+helpers=$TEST_HELPERS
 
 # dump ID [ATTR...] - the queue file in incoming, one line per field
 dump() {
@@ -22,7 +17,7 @@ dump() {
 
 # submit ARGS... - sendmail as the instance user, message on stdin
 submit() {
-    instance_run "$top/bin/sendmail" -C "$INSTANCE_CONF" "$@"
+    instance_sendmail "$@"
 }
 
 # picked_id SENDER COUNT - the queue ID of the COUNT-th pickup of SENDER
@@ -62,12 +57,12 @@ instance_master_cf \
 instance_main_cf "message_size_limit = 20000"
 instance_postfix check >/dev/null 2>&1
 instance_start
-check "the instance starts"
+require "the instance starts"
 user=$(instance_run id -un)
 uid=$(instance_run id -u)
 
 # An empty queue.
-out=$(instance_run "$top/bin/mailq" -C "$INSTANCE_CONF")
+out=$(instance_run "$TEST_BIN/mailq" -C "$INSTANCE_CONF")
 [ "$out" = "Mail queue is empty" ]
 check "mailq: empty queue"
 
@@ -124,25 +119,25 @@ dump "$id" | grep -qx '|From: "Jo Q. Public" <jo2@example.com>'
 check "-F: the full name goes into the added From: header, quoted"
 
 # mailq lists what is queued.
-out=$(instance_run "$top/bin/mailq" -C "$INSTANCE_CONF")
+out=$(instance_run "$TEST_BIN/mailq" -C "$INSTANCE_CONF")
 head -1 <<<"$out" | grep -qx -- "-Queue ID-  --Size-- ----Arrival Time---- -Sender/Recipient-------" &&
     grep -qE "^$id +[0-9]+ [A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9]{2} [0-9:]{8}  jo2@example.com$" <<<"$out" &&
     grep -qE "^ {41}bob@example.com$" <<<"$out" &&
     tail -1 <<<"$out" | grep -qE "^-- [0-9]+ Kbytes in 3 Requests\.$"
 check "mailq: header, one block per message, summary line"
-[ "$(instance_run "$top/bin/sendmail" -C "$INSTANCE_CONF" -bp)" = "$out" ] &&
-    [ "$(instance_run "$top/bin/postqueue" -c "$INSTANCE_CONF" -p)" = "$out" ]
+[ "$(instance_run "$TEST_BIN/sendmail" -C "$INSTANCE_CONF" -bp)" = "$out" ] &&
+    [ "$(instance_run "$TEST_BIN/postqueue" -c "$INSTANCE_CONF" -p)" = "$out" ]
 check "sendmail -bp and postqueue -p print the same listing"
 
 # sendmail -bs: smtpd on standard input and output, then pickup.
-if [ -x "$top/libexec/smtpd" ]; then
+if [ -x "$TEST_LIBEXEC/smtpd" ]; then
     out=$(printf 'HELO me\r\nMAIL FROM:<bs@example.com>\r\nRCPT TO:<b@example.com>\r\nDATA\r\nSubject: bs\r\n\r\nhi\r\n.\r\nQUIT\r\n' |
         submit -bs 2>/dev/null)
     grep -q "^250 2.0.0 Ok: queued as" <<<"$out" && id=$(picked_id "bs@example.com" 1) &&
         dump "$id" | grep -qx "|Subject: bs"
     check "sendmail -bs: smtpd takes the message and pickup queues it"
 else
-    echo "ok - skipped: sendmail -bs needs libexec/smtpd"
+    ok "skipped: sendmail -bs needs libexec/smtpd"
 fi
 
 # message_size_limit: refused by sendmail, and by cleanup.
@@ -182,8 +177,8 @@ half_id=$(sed -n 's/^paused //p' "$INSTANCE_DIR/half.out")
 [ -n "$half_id" ] && [ "$(temp_files incoming)" = 1 ]
 check "mid-message: cleanup has a temporary file and no queue file yet"
 for pid in $(instance_procs | awk '$3 ~ /(^|\/)cleanup$/ { print $2 }'); do kill -9 "$pid"; done
-echo >"$fifo"
-wait "$client"
+timeout 10 sh -c 'echo >"$1"' sh "$fifo"
+wait_status "$client" 10
 status=$?
 [ "$status" = 1 ] && grep -q "^status 1 " "$INSTANCE_DIR/half.out"
 check "the client of a killed cleanup gets BAD, not OK"
@@ -202,7 +197,7 @@ deadline=$((SECONDS + 10))
 until grep -q '^paused' "$INSTANCE_DIR/half2.out" || [ "$SECONDS" -ge "$deadline" ]; do sleep 0.05; done
 half_id=$(sed -n 's/^paused //p' "$INSTANCE_DIR/half2.out")
 kill -9 "$client"
-wait "$client" 2>/dev/null
+wait_status "$client" 5 2>/dev/null
 instance_wait_log "$half_id: client went away before the end of the message" &&
     [ "$(temp_files incoming)" = 0 ] && [ ! -e "$INSTANCE_QUEUE/incoming/$half_id" ]
 check "kill -9 of the client: cleanup removes its temporary file"
@@ -226,7 +221,7 @@ instance_run mv "$INSTANCE_QUEUE/incoming/$hid" "$INSTANCE_QUEUE/hold/$hid"
 reason="connect to mx.example.com[192.0.2.1]:25: Connection refused"
 instance_run "$helpers/defer_append" "$INSTANCE_QUEUE" "$tid" carol@example.org "$reason"
 instance_run "$helpers/defer_append" "$INSTANCE_QUEUE" "$tid" dave@example.net "$reason"
-out=$(instance_run "$top/bin/mailq" -C "$INSTANCE_CONF")
+out=$(instance_run "$TEST_BIN/mailq" -C "$INSTANCE_CONF")
 grep -qE "^$tid\* +[0-9]+ " <<<"$out" && grep -qE "^$hid! +[0-9]+ " <<<"$out"
 check "mailq: '*' after IDs in active, '!' after IDs on hold"
 block=$(sed -n "/^$tid\*/,/^$/p" <<<"$out")

@@ -10,17 +10,12 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
-helpers=$top/obj/tests/helpers
+helpers=$TEST_HELPERS
 
-# check NAME - "ok - NAME" when the previous command's status is zero
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
-
-# as_user CMD... - run a command as the throwaway submitter
+# as_user CMD... - run a command as the throwaway submitter, for at most 60 seconds
 as_user() {
-    setpriv --reuid="$submitter" --regid="$(id -g "$submitter")" --init-groups --reset-env -- \
-        env PATH="$PATH" "$@"
+    timeout -k 5 60 setpriv --reuid="$submitter" --regid="$(id -g "$submitter")" --init-groups \
+        --reset-env -- env PATH="$PATH" "$@"
 }
 
 # picked_id SENDER - the queue ID that pickup logged for SENDER, once in incoming
@@ -37,10 +32,7 @@ picked_id() {
     return 1
 }
 
-if [ "$(id -u)" -ne 0 ]; then
-    echo "ok - skipped: the root mode needs root"
-    exit 0
-fi
+[ "$(id -u)" -eq 0 ] || skip "the root mode needs root"
 
 owner=mtco$$
 group=mtcd$$
@@ -50,34 +42,30 @@ private_dirs() {
     ls /tmp | grep -E '^(postdrop|maildrop)\.' | sort
 }
 private_before=$(private_dirs)
-groupadd "$group" || exit 1
-useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || exit 1
-useradd -M -U -d /nonexistent -s /usr/sbin/nologin -c "Test User" "$submitter" || exit 1
-remove_accounts() {
-    instance_cleanup
-    userdel "$owner" 2>/dev/null
-    userdel "$submitter" 2>/dev/null
-    groupdel "$group" 2>/dev/null
-}
+groupadd "$group" || fail "groupadd $group"
+at_exit 'groupdel "$group" 2>/dev/null'
+useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || fail "useradd $owner"
+at_exit 'userdel "$owner" 2>/dev/null'
+useradd -M -U -d /nonexistent -s /usr/sbin/nologin -c "Test User" "$submitter" || fail "useradd $submitter"
+at_exit 'userdel "$submitter" 2>/dev/null'
 INSTANCE_MODE=root
 INSTANCE_MAIL_OWNER=$owner
 INSTANCE_SETGID_GROUP=$group
 instance_create
-trap remove_accounts EXIT
 instance_master_cf \
     "pickup unix n - n 60 1 pickup" \
     "cleanup unix n - n - 0 cleanup"
 instance_start
-check "postfix start as root"
+require "postfix start as root"
 submitter_uid=$(id -u "$submitter")
 
 # The set-group-ID sendmail that a package would install.
 sgid_sendmail=$INSTANCE_DIR/sendmail
-cp "$top/bin/sendmail" "$sgid_sendmail"
+cp "$TEST_BIN/sendmail" "$sgid_sendmail"
 chgrp "$group" "$sgid_sendmail"
 chmod 2755 "$sgid_sendmail"
 
-printf 'Subject: from root\n\nhi\n' | "$top/bin/sendmail" -C "$INSTANCE_CONF" bob@example.com
+printf 'Subject: from root\n\nhi\n' | instance_sendmail bob@example.com
 check "root submits with the plain sendmail"
 id=$(picked_id root)
 check "pickup logs uid=0 from=<root>"
@@ -88,7 +76,7 @@ pids=$(instance_procs | awk '$3 ~ /(^|\/)(cleanup|pickup)$/ { print $2 }')
 [ "$(for p in $pids; do ps -o uid= -p "$p"; done | tr -d ' ' | sort -u)" = "$(id -u "$owner")" ]
 check "pickup and cleanup run as mail_owner"
 
-out=$(printf 'Subject: x\n\nhi\n' | as_user "$top/bin/sendmail" -C "$INSTANCE_CONF" bob@example.com 2>&1)
+out=$(printf 'Subject: x\n\nhi\n' | as_user "$TEST_BIN/sendmail" -C "$INSTANCE_CONF" bob@example.com 2>&1)
 [ $? -eq 75 ] && grep -q "cannot create a file in the maildrop queue" <<<"$out"
 check "a user without the setgid sendmail gets a clear temporary error"
 
@@ -114,11 +102,11 @@ out=$(printf 'x\n' | as_user "$sgid_sendmail" -C "$userconf" bob@example.com 2>&
 check "the set-group-ID sendmail refuses a configuration the user controls"
 rm -rf "$userconf"
 
-out=$("$top/bin/mailq" -C "$INSTANCE_CONF")
+out=$(instance_run "$TEST_BIN/mailq" -C "$INSTANCE_CONF")
 grep -qE " root@mail\.example\.test$" <<<"$out" && grep -qE " $submitter@mail\.example\.test$" <<<"$out" &&
     tail -1 <<<"$out" | grep -q "in 2 Requests"
 check "mailq as root lists both messages"
-out=$(as_user "$top/bin/postqueue" -c "$INSTANCE_CONF" -p 2>&1)
+out=$(as_user "$TEST_BIN/postqueue" -c "$INSTANCE_CONF" -p 2>&1)
 [ $? -ne 0 ] && grep -q "run it as root or as the mail_owner" <<<"$out"
 check "postqueue -p by an ordinary user says why it cannot read the queue"
 
@@ -126,8 +114,8 @@ check "postqueue -p by an ordinary user says why it cannot read the queue"
 # an ordinary user hand their message to it. The instance's TLS key is
 # readable by root only; the stand-alone SMTP server must not offer TLS.
 cmddir=$INSTANCE_DIR/bin
-mkdir "$cmddir" && for f in "$top"/bin/*; do ln -s "$f" "$cmddir/"; done
-rm "$cmddir/postdrop" && cp "$top/bin/postdrop" "$cmddir/postdrop" &&
+mkdir "$cmddir" && for f in "$TEST_BIN"/*; do ln -s "$f" "$cmddir/"; done
+rm "$cmddir/postdrop" && cp "$TEST_BIN/postdrop" "$cmddir/postdrop" &&
     chgrp "$group" "$cmddir/postdrop" && chmod 2755 "$cmddir/postdrop"
 sed -i "s|^command_directory = .*|command_directory = $cmddir|" "$INSTANCE_CONF/main.cf"
 openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=mail.example.test -days 2 \
@@ -139,7 +127,7 @@ openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=mail.example.test -days 2 \
 check "maildrop is mode 0730, postdrop is set-group-ID"
 
 out=$(printf 'EHLO client.test\r\nMAIL FROM:<bs@client.test>\r\nRCPT TO:<erin@example.com>\r\nDATA\r\nSubject: sendmail -bs as a user\r\n\r\nhello\r\n.\r\nQUIT\r\n' |
-    as_user timeout 20 "$top/bin/sendmail" -C "$INSTANCE_CONF" -bs 2>&1)
+    as_user timeout 20 "$TEST_BIN/sendmail" -C "$INSTANCE_CONF" -bs 2>&1)
 grep -q '^250 2.0.0 Ok: queued as' <<<"$out"
 check "a user's sendmail -bs gets 250 for the message"
 ! grep -q STARTTLS <<<"$out"
@@ -149,7 +137,7 @@ check "the sendmail -bs message reaches the queue through postdrop and pickup"
 "$helpers/queue_dump" "$INSTANCE_QUEUE" incoming "$id" | grep -q "Subject: sendmail -bs as a user"
 check "queue_dump shows the sendmail -bs message"
 
-printf 'Subject: plain\n\nhi\n' | as_user "$top/bin/sendmail" -C "$INSTANCE_CONF" frank@example.com
+printf 'Subject: plain\n\nhi\n' | as_user "$TEST_BIN/sendmail" -C "$INSTANCE_CONF" frank@example.com
 check "a user's plain sendmail submits through postdrop"
 picked_id "$submitter" >/dev/null && [ -n "$(grep -c "uid=$submitter_uid from=<$submitter>" "$INSTANCE_LOG")" ]
 check "pickup logs the postdrop message with the user's uid"
@@ -174,7 +162,7 @@ mkfifo "$fifo" && chmod 666 "$fifo"
 setpriv --reuid="$submitter" --regid="$(id -g "$submitter")" --init-groups --reset-env -- \
     env PATH="$PATH" "$cmddir/postdrop" -c "$INSTANCE_CONF" <"$fifo" >/dev/null 2>&1 &
 pd_pid=$!
-exec 7>"$fifo"
+exec 7<>"$fifo" # read and write: the open does not wait for a reader
 printf 'C' >&7
 pd_dir=
 for _ in $(seq 50); do
@@ -185,7 +173,7 @@ done
 case $pd_dir in /tmp/postdrop.*) [ -e "$pd_dir/maildrop/input" ] ;; *) false ;; esac
 check "postdrop keeps its input in a private directory (${pd_dir:-none})"
 kill -TERM "$pd_pid"
-wait "$pd_pid"
+wait_status "$pd_pid" 10
 pd_status=$?
 exec 7>&-
 [ "$pd_status" -eq 143 ] && [ -n "$pd_dir" ] && [ ! -e "$pd_dir" ]

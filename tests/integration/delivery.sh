@@ -12,29 +12,18 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
 
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
-
-if [ "$(id -u)" -ne 0 ]; then
-    echo "ok - skipped: local delivery to other accounts needs root"
-    exit 0
-fi
+[ "$(id -u)" -eq 0 ] || skip "local delivery to other accounts needs root"
 
 tag=$$
 owner=mtqo$tag group=mtqg$tag u1=mtq1$tag u2=mtq2$tag
-groupadd "$group" || exit 1
-useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || exit 1
-remove_accounts() {
-    instance_cleanup
-    for u in "$owner" "$u1" "$u2"; do userdel "$u" 2>/dev/null; done
-    groupdel "$group" 2>/dev/null
-}
+groupadd "$group" || fail "groupadd $group"
+at_exit 'groupdel "$group" 2>/dev/null'
+useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || fail "useradd $owner"
+at_exit 'for u in "$owner" "$u1" "$u2"; do userdel "$u" 2>/dev/null; done'
 INSTANCE_MODE=root
 INSTANCE_MAIL_OWNER=$owner
 INSTANCE_SETGID_GROUP=$group
 instance_create
-trap remove_accounts EXIT
 useradd -M -U -d "$INSTANCE_DIR/home1" -s /bin/sh "$u1" || exit 1
 useradd -M -U -d "$INSTANCE_DIR/home2" -s /bin/sh "$u2" || exit 1
 for u in 1 2; do
@@ -67,7 +56,7 @@ instance_main_cf \
 send() {
     local from=$1
     shift
-    "$top/bin/sendmail" -C "$INSTANCE_CONF" -f "$from" "$@"
+    instance_sendmail -f "$from" "$@"
 }
 
 # qid_for RCPT - the queue ID of the latest delivery line for RCPT
@@ -81,7 +70,7 @@ count_in() {
 }
 
 instance_start
-check "postfix start with qmgr, local, bounce, error, discard"
+require "postfix start with qmgr, local, bounce, error, discard"
 
 # --- Maildir delivery, end to end ---
 printf 'Subject: hello maildir\n\nFrom the test\nsecond line\n' |
@@ -139,7 +128,7 @@ check "mail to a dead destination is deferred"
 qid=$(qid_for "user@dead.example")
 deadline=$((SECONDS + 10))
 while [ $SECONDS -lt $deadline ] && [ ! -e "$INSTANCE_QUEUE/deferred/$qid" ]; do sleep 0.1; done
-"$top/bin/postqueue" -c "$INSTANCE_CONF" -p >"$INSTANCE_DIR/mailq.out" 2>&1
+instance_run "$TEST_BIN/postqueue" -c "$INSTANCE_CONF" -p >"$INSTANCE_DIR/mailq.out" 2>&1
 grep -q "^$qid" "$INSTANCE_DIR/mailq.out" && grep -q "4.4.1_host_unreachable" "$INSTANCE_DIR/mailq.out"
 check "mailq lists the deferred message with its reason"
 before=$(grep -c "$qid: to=<user@dead.example>" "$INSTANCE_LOG")
@@ -148,14 +137,14 @@ after=$(grep -c "$qid: to=<user@dead.example>" "$INSTANCE_LOG")
 [ "$after" -gt "$before" ]
 check "the deferred message is retried with back-off"
 n1=$(grep -c "$qid: to=<user@dead.example>" "$INSTANCE_LOG")
-"$top/bin/postqueue" -c "$INSTANCE_CONF" -f
+instance_run "$TEST_BIN/postqueue" -c "$INSTANCE_CONF" -f
 check "postqueue -f asks the queue manager for a flush"
 sleep 0.5
 n2=$(grep -c "$qid: to=<user@dead.example>" "$INSTANCE_LOG")
 [ "$n2" -gt "$n1" ]
 check "postqueue -f makes an attempt now"
 sleep 0.3
-"$top/bin/postsuper" -c "$INSTANCE_CONF" -d "$qid" 2>"$INSTANCE_DIR/postsuper.out"
+instance_run "$TEST_BIN/postsuper" -c "$INSTANCE_CONF" -d "$qid" 2>"$INSTANCE_DIR/postsuper.out"
 grep -q "Deleted: 1 message" "$INSTANCE_DIR/postsuper.out" &&
     [ ! -e "$INSTANCE_QUEUE/deferred/$qid" ] && [ ! -e "$INSTANCE_QUEUE/defer/$qid" ]
 check "postsuper -d removes the message and its defer log"
@@ -169,10 +158,10 @@ check "discard reports the recipient delivered"
 printf 'team: %s,\n  %s\nboss: team\nbroken "\n' "$u1" "$u2" >"$INSTANCE_DIR/aliases"
 instance_main_cf "home_mailbox =" "alias_maps = hash:$INSTANCE_DIR/aliases" \
     "alias_database = hash:$INSTANCE_DIR/aliases"
-"$top/bin/newaliases" -C "$INSTANCE_CONF" 2>"$INSTANCE_DIR/newaliases.out"
+instance_run "$TEST_BIN/newaliases" -C "$INSTANCE_CONF" 2>"$INSTANCE_DIR/newaliases.out"
 [ -s "$INSTANCE_DIR/aliases.db" ] && grep -q "line 4" "$INSTANCE_DIR/newaliases.out"
 check "newaliases builds alias_database and names the malformed line"
-[ "$("$top/bin/postalias" -c "$INSTANCE_CONF" -q BOSS "hash:$INSTANCE_DIR/aliases")" = team ]
+[ "$(instance_run "$TEST_BIN/postalias" -c "$INSTANCE_CONF" -q BOSS "hash:$INSTANCE_DIR/aliases")" = team ]
 check "postalias -q finds an alias without regard to case"
 instance_postfix reload >/dev/null 2>&1
 sleep 1
@@ -209,7 +198,7 @@ check "a local process is killed in the middle of a delivery"
 instance_wait_log "unknown mail transport error" 10
 check "qmgr defers the recipient of the killed agent"
 rm -f "$spool/$u1.lock"
-"$top/bin/postqueue" -c "$INSTANCE_CONF" -f
+instance_run "$TEST_BIN/postqueue" -c "$INSTANCE_CONF" -f
 deadline=$((SECONDS + 20))
 while [ $SECONDS -lt $deadline ] && [ "$(count_in "$spool/$u1" marker-local-kill)" -lt 1 ]; do sleep 0.2; done
 sleep 1
@@ -225,13 +214,13 @@ sleep 0.5
 qpid=$(instance_procs | awk '$3 == "qmgr" { print $2 }')
 [ -n "$qpid" ] && kill -9 $qpid
 check "qmgr is killed while local delivers"
-"$top/bin/postqueue" -c "$INSTANCE_CONF" -f # master starts a new qmgr for the request
+instance_run "$TEST_BIN/postqueue" -c "$INSTANCE_CONF" -f # master starts a new qmgr for the request
 sleep 1
 rm -f "$spool/$u1.lock"
 deadline=$((SECONDS + 30))
 while [ $SECONDS -lt $deadline ] && [ "$(count_in "$spool/$u1" marker-qmgr-kill)" -lt 1 ]; do sleep 0.2; done
 sleep 2
-"$top/bin/postqueue" -c "$INSTANCE_CONF" -f
+instance_run "$TEST_BIN/postqueue" -c "$INSTANCE_CONF" -f
 sleep 1
 [ "$(count_in "$spool/$u1" marker-qmgr-kill)" -eq 1 ] && [ "$(count_in "$spool/$u2" marker-qmgr-kill)" -eq 1 ]
 check "after kill -9 of qmgr: one copy each, nothing lost, nothing twice"
@@ -247,7 +236,7 @@ instance_wait_log "to=<user@closed.example>.*status=deferred" 20
 check "mail to a closed loopback port is deferred by the smtp client"
 qid=$(qid_for "user@closed.example")
 sleep 0.5
-"$top/bin/postqueue" -c "$INSTANCE_CONF" -p >"$INSTANCE_DIR/mailq2.out" 2>&1
+instance_run "$TEST_BIN/postqueue" -c "$INSTANCE_CONF" -p >"$INSTANCE_DIR/mailq2.out" 2>&1
 grep -q "^$qid" "$INSTANCE_DIR/mailq2.out" && grep -qi "refused" "$INSTANCE_DIR/mailq2.out"
 check "mailq shows the connection failure as the reason"
 
@@ -255,7 +244,7 @@ check "mailq shows the connection failure as the reason"
 instance_main_cf "maximal_queue_lifetime = 0s"
 instance_postfix reload >/dev/null 2>&1
 sleep 1
-"$top/bin/postqueue" -c "$INSTANCE_CONF" -f
+instance_run "$TEST_BIN/postqueue" -c "$INSTANCE_CONF" -f
 printf 'Subject: expire me\n\nmarker-expire\n' | send "$u1@$domain" "user@dead.example"
 instance_wait_log "from=<$u1@$domain>, status=expired, returned to sender" 20
 check "an expired message is returned to its sender"
@@ -263,6 +252,6 @@ deadline=$((SECONDS + 20))
 while [ $SECONDS -lt $deadline ] && ! grep -q "^Subject: Undelivered Mail Returned to Sender" "$spool/$u1" 2>/dev/null; do sleep 0.2; done
 grep -q "^Final-Recipient: rfc822; user@dead.example" "$spool/$u1" && grep -q "^Action: failed" "$spool/$u1"
 check "the notification of the expired message reaches the sender's mailbox"
-"$top/bin/postsuper" -c "$INSTANCE_CONF" -d ALL 2>/dev/null
+instance_run "$TEST_BIN/postsuper" -c "$INSTANCE_CONF" -d ALL 2>/dev/null
 
 instance_stop

@@ -4,25 +4,12 @@
 # reports about misspelled names and malformed values.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-postconf=$top/bin/postconf
+. "$top/tests/integration/lib/common.sh"
+. "$top/tests/integration/lib/assert.sh"
+postconf=$TEST_BIN/postconf
 dir=$(mktemp -d /tmp/postconf-test.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
+at_exit 'rm -rf "$dir"'
 unset MAIL_CONFIG
-
-# check NAME - "ok - NAME" when the previous command's status is zero
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
-
-# same NAME WANT GOT - exact comparison, with a diff when different
-same() {
-    if [ "$2" == "$3" ]; then
-        echo "ok - $1"
-    else
-        echo "not ok - $1"
-        diff <(printf '%s\n' "$2") <(printf '%s\n' "$3") | sed 's/^/#   /'
-    fi
-}
 
 cat >"$dir/main.cf" <<'CF'
 # Site settings.

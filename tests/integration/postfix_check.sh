@@ -6,11 +6,6 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
 
-# check NAME - "ok - NAME" when the previous command's status is zero
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
-
 instance_create
 key=$INSTANCE_DIR/server.key
 jailkey=$INSTANCE_DIR/submission.key
@@ -38,8 +33,8 @@ grep -q "smtpd_tls_key_file: private key file $key is world-readable" <<<"$out"
 check "postfix check warns about a world-readable private key in main.cf"
 grep -q "master.cf, line 2, service submission: smtpd_tls_key_file: private key file $jailkey is world-readable" <<<"$out"
 check "postfix check warns about a world-readable private key in a master.cf override"
-grep -q "master.cf, line 1: service smtp: program $top/libexec/smtpd:" <<<"$out" ||
-    [ -x "$top/libexec/smtpd" ]
+grep -q "master.cf, line 1: service smtp: program $TEST_LIBEXEC/smtpd:" <<<"$out" ||
+    [ -x "$TEST_LIBEXEC/smtpd" ]
 check "postfix check warns about a missing daemon program"
 chmod 600 "$key" "$jailkey"
 out=$(instance_postfix check 2>&1)

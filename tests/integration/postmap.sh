@@ -6,20 +6,13 @@
 
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-postmap=$top/bin/postmap
+. "$top/tests/integration/lib/common.sh"
+. "$top/tests/integration/lib/assert.sh"
+postmap=$TEST_BIN/postmap
 tmp=$(mktemp -d) || exit 1
-trap 'rm -rf "$tmp"' EXIT
+at_exit 'rm -rf "$tmp"'
 cd "$tmp" || exit 1
 export MAIL_CONFIG=$tmp # no main.cf here: default_database_type is hash
-
-failed=0
-ok() { echo "ok - $*"; }
-not_ok() { echo "not ok - $*"; failed=1; }
-
-# check NAME WANT GOT - compare two strings
-check() {
-    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got '$3', want '$2'"; fi
-}
 
 # run_pm ARGS... - run postmap; output in $out, errors in $err, status in $rc
 run_pm() {
@@ -40,7 +33,7 @@ END
 
 for type in hash btree; do
     run_pm "$type:access"
-    check "$type: build exits 0" 0 "$rc"
+    same "$type: build exits 0" 0 "$rc"
     [ -f access.db ] && ok "$type: access.db created" || not_ok "$type: access.db created"
     case "$err" in
     *"access, line 5: expected format: key whitespace value"*) ok "$type: malformed line warned with line" ;;
@@ -51,52 +44,52 @@ for type in hash btree; do
     *) not_ok "$type: duplicate warning: $err" ;;
     esac
     run_pm -q example.com "$type:access"
-    check "$type: -q finds a folded key" "0:OK" "$rc:$out"
+    same "$type: -q finds a folded key" "0:OK" "$rc:$out"
     run_pm -q USER@EXAMPLE.ORG "$type:access"
-    check "$type: -q value with continuation line" "0:REJECT no thanks    from us" "$rc:$out"
+    same "$type: -q value with continuation line" "0:REJECT no thanks    from us" "$rc:$out"
     run_pm -q dup "$type:access"
-    check "$type: duplicate keeps the first value" "first" "$out"
+    same "$type: duplicate keeps the first value" "first" "$out"
     run_pm -q missing "$type:access"
-    check "$type: -q missing key exits 1 silently" "1::" "$rc:$out:$err"
+    same "$type: -q missing key exits 1 silently" "1::" "$rc:$out:$err"
     run_pm -s "$type:access"
-    check "$type: -s lists every entry" 3 "$(echo "$out" | wc -l)"
+    same "$type: -s lists every entry" 3 "$(echo "$out" | wc -l)"
     case "$out" in
     *"example.com	OK"*) ok "$type: -s prints key<TAB>value" ;;
     *) not_ok "$type: -s output: $out" ;;
     esac
     out=$(printf 'dup\nnothere\nexample.com\n' | "$postmap" -q - "$type:access")
-    check "$type: -q - prints key<TAB>value for found keys" "dup	first
+    same "$type: -q - prints key<TAB>value for found keys" "dup	first
 example.com	OK" "$out"
     run_pm -d dup "$type:access"
-    check "$type: -d removes a key" 0 "$rc"
+    same "$type: -d removes a key" 0 "$rc"
     run_pm -d dup "$type:access"
-    check "$type: -d of a missing key exits 1" 1 "$rc"
+    same "$type: -d of a missing key exits 1" 1 "$rc"
     echo "added   by stdin" | "$postmap" -i "$type:access"
     run_pm -q added "$type:access"
-    check "$type: -i adds from standard input" "by stdin" "$out"
+    same "$type: -i adds from standard input" "by stdin" "$out"
     rm -f access.db
 done
 
 # -r: last duplicate wins; -w: no warning.
 run_pm -r hash:access
-check "-r: no duplicate warning" "" "$(echo "$err" | grep duplicate)"
+same "-r: no duplicate warning" "" "$(echo "$err" | grep duplicate)"
 run_pm -q dup hash:access
-check "-r: the last duplicate wins" "second" "$out"
+same "-r: the last duplicate wins" "second" "$out"
 run_pm -w hash:access
-check "-w: no duplicate warning" "" "$(echo "$err" | grep duplicate)"
+same "-w: no duplicate warning" "" "$(echo "$err" | grep duplicate)"
 run_pm -q dup hash:access
-check "-w: the first duplicate wins" "first" "$out"
+same "-w: the first duplicate wins" "first" "$out"
 
 # Default type is hash.
 run_pm -q example.com access
-check "default type is hash" "0:OK" "$rc:$out"
+same "default type is hash" "0:OK" "$rc:$out"
 
 # default_database_type from main.cf in the -c directory.
 mkdir cfg
 echo "default_database_type = btree" >cfg/main.cf
 "$postmap" -c cfg access 2>/dev/null
 run_pm -q example.com btree:access
-check "-c: default_database_type = btree builds a btree" "0:OK" "$rc:$out"
+same "-c: default_database_type = btree builds a btree" "0:OK" "$rc:$out"
 run_pm -q example.com hash:access
 case "$rc:$err" in
 2:*"not a hash database"*) ok "a btree file opened as hash is refused clearly" ;;
@@ -107,9 +100,9 @@ esac
 # -f: no case folding.
 run_pm -f hash:access
 run_pm -f -q Example.COM hash:access
-check "-f keeps the key's case" "OK" "$out"
+same "-f keeps the key's case" "OK" "$out"
 run_pm -f -q example.com hash:access
-check "-f lookups are exact" 1 "$rc"
+same "-f lookups are exact" 1 "$rc"
 
 # Stored with a trailing null, as Postfix does; -n without.
 "$postmap" hash:access 2>/dev/null
@@ -123,25 +116,25 @@ case "$(db_dump -p access.db)" in
 *) ok "-n stores keys without null bytes" ;;
 esac
 run_pm -q example.com hash:access
-check "a table without null bytes still answers" "OK" "$out"
+same "a table without null bytes still answers" "OK" "$out"
 
 # A table built by libdb's own tools (as Debian's postmap would) answers.
 printf 'VERSION=3\nformat=print\ntype=hash\nHEADER=END\n foreign\\00\n yes\\00\nDATA=END\n' |
     db_load foreign.db
 run_pm -q foreign hash:foreign
-check "a table written by db_load answers" "0:yes" "$rc:$out"
+same "a table written by db_load answers" "0:yes" "$rc:$out"
 
 # Atomic rebuild: the .db is replaced by rename, no temporary file stays.
 ino1=$(stat -c %i access.db)
 "$postmap" hash:access 2>/dev/null
 ino2=$(stat -c %i access.db)
 [ "$ino1" != "$ino2" ] && ok "rebuild replaces access.db by rename" || not_ok "rebuild replaces access.db by rename"
-check "no temporary file left" "" "$(ls | grep 'access\.db\.')"
+same "no temporary file left" "" "$(ls | grep 'access\.db\.')"
 
 # Permissions follow the source file.
 chmod 640 access
 "$postmap" hash:access 2>/dev/null
-check "table mode follows the source file" 640 "$(stat -c %a access.db)"
+same "table mode follows the source file" 640 "$(stat -c %a access.db)"
 chmod 644 access
 
 # Damaged tables: an error exit and a message naming the file, no crash.
@@ -149,16 +142,16 @@ chmod 644 access
 size=$(stat -c %s access.db)
 head -c $((size / 2)) access.db >trunc.db
 run_pm -q example.com hash:trunc
-check "truncated .db: exit status 2" 2 "$rc"
+same "truncated .db: exit status 2" 2 "$rc"
 case "$err" in
 *"trunc.db"*truncated*) ok "truncated .db: message names the file" ;;
 *) not_ok "truncated .db: message: $err" ;;
 esac
 head -c 100 /dev/urandom >noise.db
 run_pm -q x hash:noise
-check "garbage .db: exit status 2" 2 "$rc"
+same "garbage .db: exit status 2" 2 "$rc"
 run_pm -q x hash:absent
-check "missing .db: exit status 2" 2 "$rc"
+same "missing .db: exit status 2" 2 "$rc"
 case "$err" in
 *"absent.db: No such file or directory"*) ok "missing .db: message names the file" ;;
 *) not_ok "missing .db: message: $err" ;;
@@ -171,15 +164,15 @@ esac
 
 # Types that are read as they are.
 run_pm -q user@example.org texthash:access
-check "texthash -q" "REJECT no thanks    from us" "$out"
+same "texthash -q" "REJECT no thanks    from us" "$out"
 run_pm -s texthash:access
-check "texthash -s" 3 "$(echo "$out" | wc -l)"
+same "texthash -s" 3 "$(echo "$out" | wc -l)"
 run_pm -q b 'inline:{a=1, { b = two words }}'
-check "inline -q" "two words" "$out"
+same "inline -q" "two words" "$out"
 run_pm -q anything 'static:{REJECT go away}'
-check "static -q" "REJECT go away" "$out"
+same "static -q" "REJECT go away" "$out"
 run_pm texthash:access
-check "building a texthash table is refused" 2 "$rc"
+same "building a texthash table is refused" 2 "$rc"
 
 cat >checks.regexp <<'END'
 /^(.*)@example\.com$/   OK user $1
@@ -189,18 +182,18 @@ endif
 !/@/                    REJECT no domain
 END
 run_pm -q bob@example.com regexp:checks.regexp
-check "regexp -q with \$1" "OK user bob" "$out"
+same "regexp -q with \$1" "OK user bob" "$out"
 run_pm -q plain regexp:checks.regexp
-check "regexp negative rule" "REJECT no domain" "$out"
+same "regexp negative rule" "REJECT no domain" "$out"
 run_pm -q postmaster@example.net regexp:checks.regexp
-check "regexp if/endif skips" 1 "$rc"
+same "regexp if/endif skips" 1 "$rc"
 { echo '/(?-i)^CAPS$/ caps'; cat checks.regexp; } >checks.pcre
 run_pm -q bob@example.com pcre:checks.pcre
-check "pcre -q with \$1" "OK user bob" "$out"
+same "pcre -q with \$1" "OK user bob" "$out"
 run_pm -q CAPS pcre:checks.pcre
-check "pcre syntax" "caps" "$out"
+same "pcre syntax" "caps" "$out"
 run_pm -q caps pcre:checks.pcre
-check "pcre inline flag makes the rule case-sensitive" "REJECT no domain" "$out"
+same "pcre inline flag makes the rule case-sensitive" "REJECT no domain" "$out"
 printf '/a/ OK\n/b/z OK\n' >bad.regexp
 run_pm -q a regexp:bad.regexp
 case "$rc:$err" in
@@ -214,11 +207,11 @@ cat >clients.cidr <<'END'
 2001:db8::/32    REJECT doc
 END
 run_pm -q 192.168.7.7 cidr:clients.cidr
-check "cidr -q IPv4" "REJECT private" "$out"
+same "cidr -q IPv4" "REJECT private" "$out"
 run_pm -q 2001:db8::5 cidr:clients.cidr
-check "cidr -q IPv6" "REJECT doc" "$out"
+same "cidr -q IPv6" "REJECT doc" "$out"
 run_pm -q 10.0.0.1 cidr:clients.cidr
-check "cidr -q not found" 1 "$rc"
+same "cidr -q not found" 1 "$rc"
 echo "10.1.2.3/8 OK" >bad.cidr
 run_pm -q 10.1.2.3 cidr:bad.cidr
 case "$rc:$err" in
@@ -231,18 +224,18 @@ esac
 printf -- '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n' >mail.pem
 echo "mail.example.com $tmp/mail.pem" >sni
 run_pm -F hash:sni
-check "-F build exits 0" 0 "$rc"
+same "-F build exits 0" 0 "$rc"
 run_pm -q mail.example.com hash:sni
-check "-F stores base64" "$(base64 -w0 mail.pem)" "$out"
+same "-F stores base64" "$(base64 -w0 mail.pem)" "$out"
 run_pm -F -q mail.example.com hash:sni
-check "-F -q decodes" "$(cat mail.pem)" "$out"
+same "-F -q decodes" "$(cat mail.pem)" "$out"
 
 # More than one table: the first that has the key wins.
 echo "example.com SECOND" >second
 "$postmap" hash:second
 run_pm -q example.com hash:second hash:access
-check "first table with the key wins" "SECOND" "$out"
+same "first table with the key wins" "SECOND" "$out"
 run_pm -q user@example.org hash:second hash:access
-check "later table answers when the first lacks the key" "0:REJECT no thanks    from us" "$rc:$out"
+same "later table answers when the first lacks the key" "0:REJECT no thanks    from us" "$rc:$out"
 
-[ "$failed" -eq 0 ]
+[ "$ASSERT_FAILURES" -eq 0 ]

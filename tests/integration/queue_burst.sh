@@ -11,11 +11,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
 
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
-
-load=$top/obj/tests/helpers/bench_load
+load=$TEST_HELPERS/bench_load
 messages=300
 concurrency=4
 
@@ -27,15 +23,15 @@ instance_master_cf "127.0.0.1:$port inet n - n - - smtpd" \
     "discard unix - - n - - discard"
 instance_main_cf "mydestination =" "mynetworks = 127.0.0.0/8" "alias_maps =" \
     "default_transport = discard"
-instance_start && instance_wait_port "$port" 10
-check "the instance starts"
+instance_start "$port"
+require "the instance starts"
 
 # service_pids NAME - pids of the instance's processes of one service
 service_pids() {
     instance_procs | awk -v n="$1" '$3 ~ ("/" n "$") || $3 == n { print $2 }'
 }
 
-"$load" -m plain -p "$port" -c 1 -n 1 >/dev/null
+bounded 60 "$load" -m plain -p "$port" -c 1 -n 1 >/dev/null
 instance_wait_log 'status=sent' 10
 check "a first message is delivered"
 qmgr_pid=$(service_pids qmgr)
@@ -44,7 +40,7 @@ check "qmgr runs (pid ${qmgr_pid:-none})"
 
 kill -STOP "$qmgr_pid"
 start=$SECONDS
-out=$("$load" -m plain -p "$port" -c "$concurrency" -n "$messages")
+out=$(bounded 120 "$load" -m plain -p "$port" -c "$concurrency" -n "$messages")
 elapsed=$((SECONDS - start))
 echo "# $out"
 echo "$out" | grep -q "\"units\": $messages, .*\"errors\": 0"

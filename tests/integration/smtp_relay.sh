@@ -13,25 +13,14 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
 
-if [ "$(id -u)" -ne 0 ]; then
-    echo "ok - skipped: local delivery to another account needs root"
-    exit 0
-fi
-
-# has NAME PATTERN TEXT - the text contains the fixed string
-has() {
-    if grep -qF -- "$2" <<<"$3"; then
-        echo "ok - $1"
-    else
-        echo "not ok - $1: no \"$2\" in:"
-        sed 's/^/#   /' <<<"$3" | tail -30
-    fi
-}
+[ "$(id -u)" -eq 0 ] || skip "local delivery to another account needs root"
 
 tag=$$
 owner=mtso$tag group=mtsg$tag user=mtsu$tag
-groupadd "$group" || exit 1
-useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || exit 1
+groupadd "$group" || fail "groupadd $group"
+at_exit 'groupdel "$group" 2>/dev/null'
+useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || fail "useradd $owner"
+at_exit 'userdel "$user" 2>/dev/null; userdel "$owner" 2>/dev/null'
 fake_pid=
 A_DIR= B_DIR=
 
@@ -46,30 +35,19 @@ use() {
 }
 current=A
 
-cleanup_all() {
-    [ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null
-    use A
-    instance_cleanup
-    use B
-    instance_cleanup
-    userdel "$user" 2>/dev/null
-    userdel "$owner" 2>/dev/null
-    groupdel "$group" 2>/dev/null
-    rm -rf "$certs"
-}
-
 INSTANCE_MODE=root
 INSTANCE_MAIL_OWNER=$owner
 INSTANCE_SETGID_GROUP=$group
 instance_create
 use B
 instance_create
-trap cleanup_all EXIT
-useradd -M -U -d "$INSTANCE_DIR/home" -s /bin/sh "$user" || exit 1
+at_exit 'use A; instance_cleanup; use B; instance_cleanup'
+at_exit '[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null'
+useradd -M -U -d "$INSTANCE_DIR/home" -s /bin/sh "$user" || fail "useradd $user"
 mkdir "$INSTANCE_DIR/home" && chown "$user:" "$INSTANCE_DIR/home"
 certs=$(mktemp -d /tmp/smtp-relay-certs.XXXXXX)
-sh "$top/tests/data/mkcerts.sh" "$certs" >/dev/null 2>&1 || echo "not ok - certificates"
-chmod 755 "$certs" && chmod 644 "$certs"/*
+at_exit 'rm -rf "$certs"'
+certs_make "$certs" || not_ok "certificates"
 
 read -r pb pa_fake pa_tls < <(free_port 3 | tr '\n' ' ')
 
@@ -88,7 +66,8 @@ instance_main_cf \
     "smtpd_tls_security_level = may" \
     "smtpd_tls_chain_files = $certs/rsa-chain.pem" \
     "smtpd_tls_loglevel = 1"
-if instance_start && instance_wait_port "$pb"; then echo "ok - B starts"; else echo "not ok - B starts"; fi
+instance_start "$pb"
+require "B starts"
 maildir=$INSTANCE_DIR/home/Maildir/new
 
 # A: the relaying instance, level secure for B by smtp_tls_policy_maps.
@@ -113,12 +92,13 @@ instance_main_cf \
     "smtp_tls_session_cache_database = btree:\$data_directory/smtp_scache" \
     "smtp_connection_cache_on_demand = no" \
     "minimal_backoff_time = 1s" "maximal_backoff_time = 2s" "queue_run_delay = 1s"
-if instance_start; then echo "ok - A starts"; else echo "not ok - A starts"; fi
+instance_start
+require "A starts"
 
 # send RCPT SUBJECT - submit through A's sendmail
 send() {
     printf 'From: sender@a.example.test\nSubject: %s\n\nrelayed body\n' "$2" |
-        "$top/bin/sendmail" -C "$INSTANCE_CONF" -f sender@a.example.test "$1"
+        instance_sendmail -f sender@a.example.test "$1"
 }
 
 send "$user@b.example.test" "first relayed message"
@@ -145,7 +125,7 @@ python3 "$top/tests/helpers/fake_smtpd.py" --port-file "$tlsdir/port" --log "$tl
     --mode starttls --chain "$certs/rsa-chain.pem" --maildir "$tlsdir" --idle 30 \
     --listen-port "$pa_tls" &
 fake_pid=$!
-for _ in $(seq 50); do [ -s "$tlsdir/port" ] && break; sleep 0.1; done
+wait_file "$tlsdir/port" 5 || fail "the ticket-issuing test server starts"
 send "r@resume.example.test" "resumed 1"
 instance_wait_log "to=<r@resume.example.test>, .*status=sent" 20
 send "r@resume.example.test" "resumed 2"
@@ -161,7 +141,7 @@ mkdir "$fakedir"
 python3 "$top/tests/helpers/fake_smtpd.py" --port-file "$fakedir/port" --log "$fakedir/log" \
     --mode plain --maildir "$fakedir" --idle 30 --listen-port "$pa_fake" --stall-first &
 fake_pid=$!
-for _ in $(seq 50); do [ -s "$fakedir/port" ] && break; sleep 0.1; done
+wait_file "$fakedir/port" 5 || fail "the stalling test server starts"
 send "x@stall.example.test" "stalled message"
 for _ in $(seq 200); do grep -q "S: stalling" "$fakedir/log" 2>/dev/null && break; sleep 0.1; done
 killed=0

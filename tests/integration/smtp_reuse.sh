@@ -15,24 +15,12 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
 fake=$top/tests/helpers/fake_smtpd.py
 
-# check NAME - ok when the last command succeeded
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
-
 fakes=()
-certs=
-cleanup_all() {
-    for p in "${fakes[@]}"; do kill "$p" 2>/dev/null; done
-    instance_cleanup
-    rm -rf "$certs"
-}
-
+at_exit 'for p in "${fakes[@]}"; do kill "$p" 2>/dev/null; done'
 instance_create
-trap cleanup_all EXIT
 certs=$(mktemp -d /tmp/smtp-reuse-certs.XXXXXX)
-sh "$top/tests/data/mkcerts.sh" "$certs" >/dev/null 2>&1 || echo "not ok - certificates"
-chmod 755 "$certs" && chmod 644 "$certs"/*
+at_exit 'rm -rf "$certs"'
+certs_make "$certs" || not_ok "certificates"
 
 # server NAME PORT - start a scripted STARTTLS server on PORT
 server() {
@@ -41,7 +29,7 @@ server() {
     python3 "$fake" --port-file "$INSTANCE_DIR/$1/port" --log "$INSTANCE_DIR/$1/log" \
         --mode starttls --chain "$certs/rsa-chain.pem" --idle 60 --listen-port "$2" &
     fakes+=($!)
-    for _ in $(seq 50); do [ -s "$INSTANCE_DIR/$1/port" ] && break; sleep 0.1; done
+    wait_file "$INSTANCE_DIR/$1/port" 5 || fail "the test server $1 starts"
 }
 
 read -r pin p1 p2 p3 < <(free_port 4 | tr '\n' ' ')
@@ -67,12 +55,12 @@ instance_main_cf \
     "smtp_tls_CAfile = $certs/root.pem" \
     "smtp_tls_loglevel = 1" \
     "smtp_connection_cache_time_limit = 2s"
-instance_start && instance_wait_port "$pin" 10
-check "the instance starts"
+instance_start "$pin"
+require "the instance starts"
 
 # send COUNT RCPT... - COUNT messages over one SMTP session, recipients in turn
 send() {
-    python3 - "$pin" "$@" <<'EOF'
+    bounded 120 python3 - "$pin" "$@" <<'EOF'
 import smtplib, sys
 port, count, rcpts = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3:]
 s = smtplib.SMTP("127.0.0.1", port, timeout=30)
@@ -88,10 +76,14 @@ sent() {
     grep -E "$1" "$INSTANCE_LOG" | grep -c 'status=sent'
 }
 
+# sent_at_least REGEX N - N matching messages are sent
+sent_at_least() {
+    [ "$(sent "$1")" -ge "$2" ]
+}
+
 # wait_sent REGEX N - wait until N matching messages are sent
 wait_sent() {
-    for _ in $(seq 300); do [ "$(sent "$1")" -ge "$2" ] && return 0; sleep 0.1; done
-    return 1
+    wait_until 30 sent_at_least "$1" "$2"
 }
 
 # 1. Thirty messages to one TLS destination.
@@ -120,7 +112,7 @@ check "no connection to the server stays open after the time limit"
 send 1 r@reuse.example.test
 wait_sent 'to=<r@reuse.example.test>' 31
 kill "$reuse_pid"
-wait "$reuse_pid" 2>/dev/null
+wait_status "$reuse_pid" 5 2>/dev/null
 server reuse2 "$p1"
 send 1 r@reuse.example.test
 wait_sent 'to=<r@reuse.example.test>' 32

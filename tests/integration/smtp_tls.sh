@@ -8,32 +8,14 @@
 # wrapper mode, and a server that is not there.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-client=$top/obj/tests/helpers/deliver_client
+. "$top/tests/integration/lib/common.sh"
+. "$top/tests/integration/lib/assert.sh"
+client=$TEST_HELPERS/deliver_client
 fake=$top/tests/helpers/fake_smtpd.py
-agent=$top/libexec/smtp
+agent=$TEST_LIBEXEC/smtp
 dir=$(mktemp -d /tmp/smtp-tls.XXXXXX)
 pids=()
-trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$dir"' EXIT
-
-# has NAME PATTERN TEXT - the text contains the fixed string
-has() {
-    if grep -qF -- "$2" <<<"$3"; then
-        echo "ok - $1"
-    else
-        echo "not ok - $1: no \"$2\" in:"
-        sed 's/^/#   /' <<<"$3" | head -30
-    fi
-}
-
-# hasnt NAME PATTERN TEXT - the text does not contain the fixed string
-hasnt() {
-    if grep -qF -- "$2" <<<"$3"; then
-        echo "not ok - $1: unexpected \"$2\" in:"
-        sed 's/^/#   /' <<<"$3" | head -30
-    else
-        echo "ok - $1"
-    fi
-}
+at_exit 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$dir"'
 
 # server NAME MODE [CHAIN] - start a fake server; sets port and slog
 server() {
@@ -42,7 +24,7 @@ server() {
     python3 "$fake" --port-file "$dir/$name/port" --log "$dir/$name/log" --mode "$mode" \
         --chain "$chain" --maildir "$dir/$name" --idle 30 &
     pids+=($!)
-    for _ in $(seq 50); do [ -s "$dir/$name/port" ] && break; sleep 0.1; done
+    wait_file "$dir/$name/port" 5 || fail "the test server $name starts"
     port=$(cat "$dir/$name/port")
     slog=$dir/$name/log
 }
@@ -73,7 +55,7 @@ deliver() {
           echo "--- maillog"; cat "$dir/maillog")
 }
 
-sh "$top/tests/data/mkcerts.sh" "$dir/certs" >/dev/null 2>&1 || echo "not ok - certificates"
+certs_make "$dir/certs" || not_ok "certificates"
 fprint=$(openssl x509 -in "$dir/certs/rsa.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
 
 # Plain delivery, per-recipient outcomes, Postfix log lines.
@@ -87,14 +69,14 @@ has "plain: status=sent log line" "to=<rcpt@example.com>, relay=127.0.0.1[127.0.
 has "plain: status=bounced log line" "status=bounced (host 127.0.0.1[127.0.0.1] said: 550 5.1.1 <reject@example.com>: Recipient address rejected (in reply to RCPT TO command))" "$out"
 has "plain: pipelined MAIL, RCPT, DATA" "C: DATA" "$(cat "$slog")"
 has "plain: dot-stuffed body" "C: ..a line that starts with a dot" "$(cat "$slog")"
-hasnt "plain: no STARTTLS without an offer" "STARTTLS" "$(grep '^C' "$slog")"
+lacks "plain: no STARTTLS without an offer" "STARTTLS" "$(grep '^C' "$slog")"
 
 # Level encrypt and no STARTTLS offered: deferred, nothing sent.
 config "smtp_tls_security_level = encrypt"
 deliver "[127.0.0.1]:$port" rcpt@example.com
 has "encrypt, no offer: deferred" "outcome=deferred dsn=4.7.4" "$out"
 has "encrypt, no offer: reason" "status=deferred (TLS is required, but was not offered by host 127.0.0.1[127.0.0.1])" "$out"
-hasnt "encrypt, no offer: no MAIL in clear" "MAIL FROM" "$(tail -5 "$slog")"
+lacks "encrypt, no offer: no MAIL in clear" "MAIL FROM" "$(tail -5 "$slog")"
 
 # smtp_tls_note_starttls_offer at level none.
 server tls starttls
@@ -180,7 +162,7 @@ has "may, broken handshake, new message: deferred" "status=deferred (Cannot star
 config "smtp_tls_security_level = encrypt"
 deliver "[127.0.0.1]:$port" -A 3600 rcpt@example.com
 has "encrypt, broken handshake: deferred" "status=deferred (Cannot start TLS: handshake failure)" "$out"
-hasnt "encrypt, broken handshake: no fallback" "trying again with TLS disabled" "$out"
+lacks "encrypt, broken handshake: no fallback" "trying again with TLS disabled" "$out"
 
 # STARTTLS refused: plaintext at may, deferred at encrypt.
 server refuse reject454
@@ -202,7 +184,7 @@ has "wrappermode: delivered" "outcome=sent" "$out"
 has "wrappermode: TLS summary" "TLS connection established to 127.0.0.1[127.0.0.1]:$port" "$out"
 
 # Nobody listening.
-free=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+free=$(free_port)
 config
 deliver "[127.0.0.1]:$free" rcpt@example.com
 has "refused: deferred" "outcome=deferred dsn=4.4.1" "$out"

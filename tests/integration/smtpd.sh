@@ -9,26 +9,21 @@
 # mail_owner, it is the stand-alone mode.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-smtpd=$top/libexec/smtpd
-if [ ! -x "$smtpd" ]; then
-    echo "not ok - $smtpd is not built"
-    exit 1
-fi
-if [ "$(id -u)" -ne 0 ]; then
-    echo "ok - skipped: needs root to run sessions as another user # SKIP"
-    exit 0
-fi
+. "$top/tests/integration/lib/common.sh"
+. "$top/tests/integration/lib/assert.sh"
+smtpd=$TEST_LIBEXEC/smtpd
+[ -x "$smtpd" ] || fail "$top/libexec/smtpd is not built"
+[ "$(id -u)" -eq 0 ] || skip "needs root to run sessions as another user"
 
 dir=$(mktemp -d /tmp/smtpd-test.XXXXXX) || exit 1
-trap 'rm -rf "$dir"' EXIT
+at_exit 'rm -rf "$dir"'
 chmod 755 "$dir"
 mkdir -p "$dir/conf" "$dir/queue/maildrop"
 chmod 1777 "$dir/queue/maildrop"
 : >"$dir/maillog"
 chmod 666 "$dir/maillog"
-openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=mx.example.test -days 2 \
-    -keyout "$dir/conf/key.pem" -out "$dir/conf/cert.pem" 2>/dev/null
-chmod 600 "$dir/conf/key.pem"
+cert_make "$dir/conf" server /CN=mx.example.test
+chmod 600 "$dir/conf/server.key"
 cat >"$dir/conf/main.cf" <<EOF
 compatibility_level = 3.8
 queue_directory = $dir/queue
@@ -216,8 +211,8 @@ def maildrop():
     return sorted(glob.glob(queue + "/maildrop/*"))
 
 before = log()
-s = standalone("smtpd_tls_security_level=may", "smtpd_tls_cert_file=" + conf + "/cert.pem",
-               "smtpd_tls_key_file=" + conf + "/key.pem")
+s = standalone("smtpd_tls_security_level=may", "smtpd_tls_cert_file=" + conf + "/server.pem",
+               "smtpd_tls_key_file=" + conf + "/server.key")
 code, lines = s.cmd("EHLO client.test")
 t.ok(code == 250 and not any("STARTTLS" in l for l in lines), "stand-alone: no STARTTLS", repr(lines))
 t.reply(s.cmd("MAIL FROM:<me@example.test> RET=FULL"), 250, "stand-alone MAIL")

@@ -7,7 +7,7 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
-helpers=$top/obj/tests/helpers
+helpers=$TEST_HELPERS
 
 instance_create || exit 1
 port=$(free_port)
@@ -18,11 +18,7 @@ instance_master_cf "127.0.0.1:$port inet n - n - - smtpd" \
 # service_throttle_time (60s by default), which would stall the next session.
 instance_main_cf "mydestination = \$myhostname" "smtpd_error_sleep_time = 0" \
     "service_throttle_time = 1s"
-if ! instance_start || ! instance_wait_port "$port"; then
-    echo "not ok - the instance starts"
-    instance_log | tail -20
-    exit 1
-fi
+instance_start "$port" || fail "the instance starts"
 
 # The Python side finds the pids of a program of this instance (by its
 # process group, through instance_procs) with pids_of.
@@ -42,7 +38,8 @@ port, queue, dump = int(os.environ["PORT"]), os.environ["QUEUE"], os.environ["DU
 incoming = os.path.join(queue, "incoming")
 
 def pids_of(program):
-    out = subprocess.run(["bash", "-c", "pids_of " + program], capture_output=True, text=True)
+    out = subprocess.run(["bash", "-c", "pids_of " + program], capture_output=True, text=True,
+                         timeout=30)
     return [int(p) for p in out.stdout.split()]
 
 def temp_files():
@@ -52,7 +49,8 @@ def queue_ids():
     return sorted(f for f in os.listdir(incoming) if not f.startswith("."))
 
 def complete(qid):
-    return subprocess.run([dump, queue, "incoming", qid], capture_output=True).returncode == 0
+    return subprocess.run([dump, queue, "incoming", qid], capture_output=True,
+                          timeout=30).returncode == 0
 
 def start_message(s, subject):
     s.reply()

@@ -16,22 +16,9 @@ conf=$INSTANCE_CONF
 read -r p_may p_enc p_wrap p_bad p_req p_reqmay <<<"$(free_port 6 | tr '\n' ' ')"
 
 # Certificates: a CA, the server, a client signed by the CA, a self-signed client.
-cert() { # name subject [ca]
-    if [ -n "${3:-}" ]; then
-        openssl req -newkey rsa:2048 -nodes -subj "$2" -keyout "$conf/$1.key" \
-            -out "$conf/$1.csr" 2>/dev/null &&
-            openssl x509 -req -in "$conf/$1.csr" -CA "$conf/$3.pem" -CAkey "$conf/$3.key" \
-                -CAcreateserial -days 2 -out "$conf/$1.pem" 2>/dev/null
-    else
-        openssl req -x509 -newkey rsa:2048 -nodes -subj "$2" -days 2 \
-            -keyout "$conf/$1.key" -out "$conf/$1.pem" 2>/dev/null
-    fi
-}
-cert ca "/CN=Test CA" && cert server /CN=mail.example.test ca && cert client "/CN=client.example" ca &&
-    cert selfsigned /CN=selfsigned.example || {
-    echo "not ok - make certificates"
-    exit 1
-}
+cert_make "$conf" ca "/CN=Test CA" && cert_make "$conf" server /CN=mail.example.test ca &&
+    cert_make "$conf" client "/CN=client.example" ca &&
+    cert_make "$conf" selfsigned /CN=selfsigned.example || fail "make certificates"
 fprint=$(openssl x509 -in "$conf/selfsigned.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
 echo "$fprint selfsigned" >"$conf/relay_clientcerts"
 cp "$conf/server.key" "$conf/rootonly.key"
@@ -62,12 +49,8 @@ instance_master_cf \
     "127.0.0.1:$p_bad inet n - n - - smtpd -o smtpd_tls_key_file=$conf/rootonly.key" \
     "127.0.0.1:$p_req inet n - n - - smtpd -o smtpd_tls_security_level=encrypt -o smtpd_tls_req_ccert=yes" \
     "127.0.0.1:$p_reqmay inet n - n - - smtpd -o smtpd_tls_req_ccert=yes"
-if ! instance_start || ! instance_wait_port "$p_req" || ! instance_wait_port "$p_reqmay"; then
-    echo "not ok - instance starts"
-    instance_log
-    exit 1
-fi
-echo "ok - instance starts"
+instance_start "$p_req" "$p_reqmay"
+require "instance starts"
 
 CONF=$conf QUEUE=$INSTANCE_QUEUE MAILLOG=$INSTANCE_LOG P_REQMAY=$p_reqmay P_MAY=$p_may P_ENC=$p_enc P_WRAP=$p_wrap P_BAD=$p_bad \
     P_REQ=$p_req PYTHONPATH=$top/tests/integration/lib python3 - <<'EOF'
@@ -288,10 +271,9 @@ queued() {
     local id
     id=$(sed -n 's/.*250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\).*/\1/p' <<<"$2" | head -1)
     if [ -n "$id" ] && [ -f "$INSTANCE_QUEUE/incoming/$id" ]; then
-        echo "ok - $1: message queued as $id"
+        ok "$1: message queued as $id"
     else
-        echo "not ok - $1: no queued message: $2"
-        status=1
+        not_ok "$1: no queued message" "$2"
     fi
 }
 for v in 1_2 1_3; do
@@ -300,12 +282,8 @@ for v in 1_2 1_3; do
             -nocommands 2>/dev/null)
     queued "openssl s_client -tls$v" "$out"
 done
-if instance_wait_log "Anonymous TLS connection established from localhost\[127\.0\.0\.1\]: TLSv1\.2 with cipher" 10; then
-    echo "ok - TLSv1.2 log line"
-else
-    echo "not ok - TLSv1.2 log line"
-    status=1
-fi
+instance_wait_log "Anonymous TLS connection established from localhost\[127\.0\.0\.1\]: TLSv1\.2 with cipher" 10
+check "TLSv1.2 log line"
 out=$( (sleep 1; printf 'EHLO client.test\r\n'; sleep 0.3; printf "$msg" gnutls gnutls-cli) |
     timeout 10 gnutls-cli --insecure --starttls-proto=smtp --port "$p_may" 127.0.0.1 2>/dev/null)
 queued "gnutls-cli --starttls-proto=smtp" "$out"
@@ -323,41 +301,23 @@ echo "smtpd_tls_key_file = $conf/rootonly.key" >>"$bs_conf/main.cf"
 [ -n "$INSTANCE_RUN_AS" ] && chown -R "$INSTANCE_RUN_AS" "$bs_conf"
 lines_before=$(wc -l <"$INSTANCE_LOG")
 out=$(printf 'EHLO client.test\r\nMAIL FROM:<me@client.test>\r\nRCPT TO:<user@mail.example.test>\r\nDATA\r\nSubject: sendmail -bs\r\n\r\nhello\r\n.\r\nQUIT\r\n' |
-    instance_run timeout 10 "$top/bin/sendmail" -C "$bs_conf" -bs 2>&1)
-if grep -q STARTTLS <<<"$out"; then echo "not ok - sendmail -bs: no STARTTLS: $out"; status=1; else
-    echo "ok - sendmail -bs: no STARTTLS"
+    instance_run timeout 10 "$TEST_BIN/sendmail" -C "$bs_conf" -bs 2>&1)
+lacks "sendmail -bs: no STARTTLS" STARTTLS "$out"
+if grep -q 'connect from\|warning' <<<"$out"; then
+    not_ok "sendmail -bs: no log on stderr" "$out"
+else
+    ok "sendmail -bs: no log on stderr"
 fi
-if grep -q 'connect from\|warning' <<<"$out"; then echo "not ok - sendmail -bs: no log on stderr: $out"; status=1; else
-    echo "ok - sendmail -bs: no log on stderr"
-fi
-if grep -q '^250 2.0.0 Ok: queued as' <<<"$out"; then echo "ok - sendmail -bs: accepted"; else
-    echo "not ok - sendmail -bs: accepted: $out"
-    status=1
-fi
-found=
-for i in $(seq 100); do
-    found=$(grep -l "Subject: sendmail -bs" "$INSTANCE_QUEUE"/incoming/* 2>/dev/null | head -1)
-    [ -n "$found" ] && break
-    sleep 0.1
-done
-if [ -n "$found" ]; then echo "ok - sendmail -bs: queued through maildrop and pickup"; else
-    echo "not ok - sendmail -bs: queued through maildrop and pickup"
-    ls -l "$INSTANCE_QUEUE"/maildrop "$INSTANCE_QUEUE"/incoming
-    status=1
-fi
+has "sendmail -bs: accepted" "250 2.0.0 Ok: queued as" "$out"
+# queued_bs - the sendmail -bs message is in incoming
+queued_bs() {
+    grep -q "Subject: sendmail -bs" "$INSTANCE_QUEUE"/incoming/* 2>/dev/null
+}
+wait_until 10 queued_bs
+check "sendmail -bs: queued through maildrop and pickup"
 new_log=$(tail -n +"$((lines_before + 1))" "$INSTANCE_LOG")
-if grep -Eqi 'tls|rootonly|key' <<<"$new_log"; then
-    echo "not ok - sendmail -bs: nothing about TLS or the key in the log"
-    echo "$new_log"
-    status=1
-else
-    echo "ok - sendmail -bs: nothing about TLS or the key in the log"
-fi
-if instance_log | grep -q 'warning: .*TLS.*smtpd_tls_req_ccert\|panic\|fatal'; then
-    echo "not ok - no panic or fatal error in the log"
-    instance_log | grep 'panic\|fatal'
-    status=1
-else
-    echo "ok - no panic or fatal error in the log"
-fi
+! grep -Eqi 'tls|rootonly|key' <<<"$new_log"
+check "sendmail -bs: nothing about TLS or the key in the log"
+! instance_log | grep -q 'warning: .*TLS.*smtpd_tls_req_ccert\|panic\|fatal'
+check "no panic or fatal error in the log"
 exit $status

@@ -6,31 +6,18 @@
 # that sends garbage instead of a handshake.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-server=$top/obj/tests/helpers/tls_starttls_server
+. "$top/tests/integration/lib/common.sh"
+. "$top/tests/integration/lib/assert.sh"
+server=$TEST_HELPERS/tls_starttls_server
 dir=$(mktemp -d /tmp/tls-interop.XXXXXX)
 pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
+at_exit '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$dir"'
 
-# check NAME - "ok - NAME" when the previous command's status is zero
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
-
-# has NAME PATTERN TEXT - the text contains the fixed string
-has() {
-    if grep -qF -- "$2" <<<"$3"; then
-        echo "ok - $1"
-    else
-        echo "not ok - $1: no \"$2\" in:"
-        sed 's/^/#   /' <<<"$3" | head -20
-    fi
-}
-
-sh "$top/tests/data/mkcerts.sh" "$dir" >/dev/null
+certs_make "$dir"
 check "certificates made"
 "$server" "$dir/all-chain.pem" "$dir/root.pem" "$dir/port" 6 2>"$dir/log" &
 pid=$!
-for _ in $(seq 50); do [ -s "$dir/port" ] && break; sleep 0.1; done
+wait_file "$dir/port" 5
 port=$(cat "$dir/port")
 [ -n "$port" ]
 check "server listens on 127.0.0.1:$port"
@@ -74,8 +61,7 @@ sleep 0.5
 exec 3>&-
 has "garbage client: STARTTLS accepted" "220 2.0.0 Ready to start TLS" "$reply"
 
-for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-! kill -0 "$pid" 2>/dev/null && wait "$pid"
+wait_gone "$pid" 10 && wait "$pid"
 check "server served all six sessions and exited"
 pid=
 log=$(cat "$dir/log")

@@ -9,26 +9,15 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
-ptf=$top/bin/posttls-finger
 
-# check NAME - "ok - NAME" when the previous command's status is zero
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
-
-# has NAME TEXT OUTPUT - the output contains the fixed string
-has() {
-    if grep -qF -- "$2" <<<"$3"; then
-        echo "ok - $1"
-    else
-        echo "not ok - $1: no \"$2\" in:"
-        sed 's/^/#   /' <<<"$3" | head -30
-    fi
+# ptf ARGS... - posttls-finger with this instance's configuration, for at most 60 seconds
+ptf() {
+    MAIL_CONFIG=$INSTANCE_CONF bounded 60 "$TEST_BIN/posttls-finger" "$@"
 }
 
 instance_create
 certs=$INSTANCE_DIR/certs
-sh "$top/tests/data/mkcerts.sh" "$certs" >/dev/null
+certs_make "$certs"
 check "certificates made"
 [ -n "$INSTANCE_RUN_AS" ] && chown -R "$INSTANCE_RUN_AS" "$certs"
 read -r p_tkt p_sid p_none <<<"$(free_port 3 | tr '\n' ' ')"
@@ -44,18 +33,14 @@ instance_master_cf \
     "127.0.0.1:$p_tkt inet n - n - - smtpd -o max_use=1" \
     "127.0.0.1:$p_sid inet n - n - - smtpd -o max_use=1 -o tls_ssl_options=NO_TICKET" \
     "127.0.0.1:$p_none inet n - n - 1 smtpd -o tlsmgr_service_name=notlsmgr"
-if ! instance_start || ! instance_wait_port "$p_tkt" || ! instance_wait_port "$p_none"; then
-    echo "not ok - instance starts"
-    instance_log
-    exit 1
-fi
-echo "ok - instance starts"
+instance_start "$p_tkt" "$p_none"
+require "instance starts"
 
 # finger PORT ARGS... - posttls-finger, then one reconnection
 finger() {
     local port=$1
     shift
-    MAIL_CONFIG=$INSTANCE_CONF "$ptf" -c -l may -r 1 -m 1 "$@" "[127.0.0.1]:$port" 2>&1
+    ptf -c -l may -r 1 -m 1 "$@" "[127.0.0.1]:$port" 2>&1
 }
 
 # smtpd_pids WHAT - pids of smtpd processes that logged WHAT, in log order
@@ -100,7 +85,7 @@ check "master started a new tlsmgr (pid $new)"
 
 # No tlsmgr for this service: one warning per process, handshakes complete.
 for i in 1 2 3; do
-    out=$(MAIL_CONFIG=$INSTANCE_CONF "$ptf" -c -l may "[127.0.0.1]:$p_none" 2>&1)
+    out=$(ptf -c -l may "[127.0.0.1]:$p_none" 2>&1)
     has "without tlsmgr: handshake $i completes" "TLS connection established" "$out"
 done
 instance_wait_log "notlsmgr.*disabling the TLS session cache" 5
