@@ -17,6 +17,7 @@ for tests/run.
 """
 
 import re
+import select
 import socket
 import ssl
 import subprocess
@@ -152,12 +153,15 @@ class PipeSession(Session):
         self.proc.stdin.flush()
 
     def _fill(self):
+        # read1 after select: all that a read returns, at most timeout seconds of waiting.
+        ready, _, _ = select.select([self.proc.stdout], [], [], self.timeout)
+        if not ready:
+            return False
         data = self.proc.stdout.read1(65536)
         self.buf += data
         return len(data) > 0
 
     def pending(self, wait=0.3):
-        import select
         ready, _, _ = select.select([self.proc.stdout], [], [], wait)
         if ready:
             self._fill()
