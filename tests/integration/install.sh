@@ -12,12 +12,7 @@
 # no root: the layout, the kept configuration and uninstall.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/integration/lib/instance.sh"
 . "$top/tests/integration/lib/installed.sh"
-
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
 
 # outside_kept - installed files and links outside configuration, queue and data
 outside_kept() {
@@ -26,25 +21,32 @@ outside_kept() {
         ! -path ./work/\*)
 }
 
+# stop_direct - the installation without DESTDIR: SIGKILL, by pid, what is left of it
+stop_direct() {
+    local pid
+    [ -n "${direct_pid:-}" ] || return 0
+    for pid in $(ps -e -o pgid=,pid= | awk -v g="$direct_pid" '$1 == g { print $2 }'); do
+        kill -9 "$pid" 2>/dev/null
+    done
+}
+
 tag=$$
 owner=pio$tag group=pig$tag rcpt=piu$tag
 root=false
 [ "$(id -u)" -eq 0 ] && root=true
-remove_all() {
-    installed_cleanup
-    if $root; then
-        for u in "$owner" "$rcpt"; do userdel "$u" 2>/dev/null; done
-        groupdel "$group" 2>/dev/null
-    fi
-}
-installed_create || exit 1
-trap remove_all EXIT
+if $root; then
+    # Registered first, so that they run last, after the installation stopped.
+    at_exit 'groupdel "$group" 2>/dev/null'
+    at_exit 'userdel "$owner" 2>/dev/null; userdel "$rcpt" 2>/dev/null'
+fi
+installed_create
+require "a staging directory"
 accounts="mail_owner=$owner setgid_group=$group"
 
 # --- accounts are never created silently ---
 # shellcheck disable=SC2086
 installed_make install $accounts
-check "make install DESTDIR=... succeeds without the accounts"
+require "make install DESTDIR=... succeeds without the accounts"
 grep -q "the user \"$owner\" does not exist" "$INSTALLED_OUT" &&
     grep -q "the group \"$group\" does not exist" "$INSTALLED_OUT" &&
     grep -q "CREATE_USERS=yes" "$INSTALLED_OUT"
@@ -85,7 +87,7 @@ unit_copy=$INSTALLED_WORK/postern.service
 sed "s|/usr/local/sbin/|$INSTALLED_SBIN/|g" "$INSTALLED_UNIT" >"$unit_copy"
 MANPATH=$INSTALLED_MAN systemd-analyze verify "$unit_copy" >"$INSTALLED_WORK/verify.out" 2>&1
 check "systemd-analyze verify accepts the unit"
-sed 's/^/#   /' "$INSTALLED_WORK/verify.out"
+[ -s "$INSTALLED_WORK/verify.out" ] && comment "$(cat "$INSTALLED_WORK/verify.out")"
 sed 's/^Type=forking/Type=forked/' "$unit_copy" >"$INSTALLED_WORK/bad.service"
 systemd-analyze verify "$INSTALLED_WORK/bad.service" 2>&1 | grep -q "Failed to parse service type"
 check "systemd-analyze verify rejects a broken copy of it"
@@ -116,8 +118,9 @@ if $root; then
     check "postdrop and postqueue are setgid setgid_group"
 
     # --- the installed copy, on its own ---
-    useradd -M -U -d "$INSTALLED_WORK/home" -s /bin/sh "$rcpt" || exit 1
-    mkdir "$INSTALLED_WORK/home" && chown "$rcpt:" "$INSTALLED_WORK/home"
+    useradd -M -U -d "$INSTALLED_WORK/home" -s /bin/sh "$rcpt" &&
+        mkdir "$INSTALLED_WORK/home" && chown "$rcpt:" "$INSTALLED_WORK/home"
+    require "a recipient account with its home in the staging directory"
     installed_localize &&
         installed_postconf -e "home_mailbox = Maildir/" "alias_maps =" \
             "mydestination = \$myhostname, localhost"
@@ -157,12 +160,12 @@ if $root; then
     rm -rf "$INSTALLED_QUEUE/deferred/A"
 
     installed_start
-    check "the installed copy starts as root"
+    require "the installed copy starts as root"
     [ "$(ps -o user= -p "$INSTALLED_MASTER_PID")" = root ] &&
         [ "$(readlink "/proc/$INSTALLED_MASTER_PID/exe")" = "$INSTALLED_LIBEXEC/master" ]
     check "master is the installed one and runs as root"
-    instance_wait_port "$port" 10
-    check "the installed smtpd listens on 127.0.0.1:$port"
+    wait_port "$port" 10
+    require "the installed smtpd listens on 127.0.0.1:$port"
     exec {c}<>"/dev/tcp/127.0.0.1/$port"
     read -t 10 -r greeting <&"$c"
     smtpd_pid=$(installed_procs | awk '$3 ~ /smtpd$/ { print $2; exit }')
@@ -173,16 +176,12 @@ if $root; then
     exec {c}>&-
 
     marker=installed-$tag
-    timeout 30 swaks --server 127.0.0.1 --port "$port" --from sender@example.org \
+    bounded 30 swaks --server 127.0.0.1 --port "$port" --from sender@example.org \
         --to "$rcpt@mail.example.test" --header "Subject: $marker" --body "$marker" \
         --timeout 10 >"$INSTALLED_WORK/swaks.out" 2>&1
     check "the installed copy accepts a mail over SMTP"
-    delivered=
-    for _ in $(seq 1 200); do
-        delivered=$(grep -l "$marker" "$INSTALLED_WORK/home/Maildir/new/"* 2>/dev/null | head -1)
-        [ -n "$delivered" ] && break
-        sleep 0.1
-    done
+    wait_until 20 grep -qs "$marker" "$INSTALLED_WORK"/home/Maildir/new/*
+    delivered=$(grep -ls "$marker" "$INSTALLED_WORK"/home/Maildir/new/* | head -1)
     [ -n "$delivered" ] && [ "$(stat -c %U "$delivered")" = "$rcpt" ]
     check "the installed copy delivers it to the recipient's Maildir"
     grep -q "to=<$rcpt@mail.example.test>.*status=sent" "$INSTALLED_LOG"
@@ -190,10 +189,7 @@ if $root; then
 
     installed_postfix stop >/dev/null 2>&1
     check "postfix stop"
-    left=$(installed_procs)
-    [ -z "$left" ]
-    check "postfix stop leaves no process behind"
-    if [ -n "$left" ]; then echo "$left" | sed 's/^/#   /'; fi
+    same "postfix stop leaves no process behind" "" "$(installed_procs)"
 fi
 
 if $root; then
@@ -202,7 +198,8 @@ if $root; then
     direct_vars=(prefix="$d/usr" config_directory="$d/etc/postern" queue_directory="$d/spool"
         data_directory="$d/lib" systemd_unit_directory="$d/unit" mail_owner="$owner"
         setgid_group="$group")
-    make -C "$top" --no-print-directory install "${direct_vars[@]}" >"$INSTALLED_WORK/direct.out" 2>&1
+    bounded "$INSTALLED_MAKE_TIMEOUT" make -C "$top" --no-print-directory install "${direct_vars[@]}" \
+        >"$INSTALLED_WORK/direct.out" 2>&1
     check "make install prefix=... config_directory=... (no DESTDIR) as root"
     [ "$(stat -c %U:%G:%a "$d/spool/maildrop")" = "$owner:$group:730" ] &&
         [ "$(stat -c %U:%a "$d/spool/active")" = "$owner:700" ] &&
@@ -217,11 +214,12 @@ if $root; then
         "maillog_file_prefixes = $INSTALLED_WORK" "inet_interfaces = 127.0.0.1" \
         "inet_protocols = ipv4" "myhostname = mail.example.test" &&
         sed -i -E "s/^smtp( +)inet /127.0.0.1:$direct_port\1inet /" "$d/etc/postern/master.cf" &&
-        "$d/usr/sbin/postfix" -c "$d/etc/postern" start 2>/dev/null
+        bounded 60 "$d/usr/sbin/postfix" -c "$d/etc/postern" start 2>/dev/null
     check "that installation starts with only its port and log set"
     direct_pid=$(tr -d ' \n' <"$d/spool/pid/master.pid" 2>/dev/null)
+    at_exit stop_direct
     greeting=
-    if instance_wait_port "$direct_port" 10; then
+    if wait_port "$direct_port" 10; then
         exec {c}<>"/dev/tcp/127.0.0.1/$direct_port"
         read -t 10 -r greeting <&"$c"
         echo QUIT >&"$c"
@@ -230,14 +228,11 @@ if $root; then
     case $greeting in "220 "*) true ;; *) false ;; esac &&
         [ "$(readlink "/proc/$direct_pid/exe")" = "$d/usr/libexec/postern/master" ]
     check "it greets on its port, from its own master"
-    "$d/usr/sbin/postfix" -c "$d/etc/postern" stop >/dev/null 2>&1
+    bounded 60 "$d/usr/sbin/postfix" -c "$d/etc/postern" stop >/dev/null 2>&1
     check "and stops"
-    if [ -n "$direct_pid" ]; then
-        for pid in $(ps -e -o pgid=,pid= | awk -v g="$direct_pid" '$1 == g { print $2 }'); do
-            kill -9 "$pid" 2>/dev/null
-        done
-    fi
-    make -C "$top" --no-print-directory uninstall "${direct_vars[@]}" >>"$INSTALLED_WORK/direct.out" 2>&1 &&
+    stop_direct
+    bounded "$INSTALLED_MAKE_TIMEOUT" make -C "$top" --no-print-directory uninstall \
+        "${direct_vars[@]}" >>"$INSTALLED_WORK/direct.out" 2>&1 &&
         [ -z "$(cd "$d" && find . \( -type f -o -type l \) ! -path ./etc/postern/\* ! -path ./spool/\* ! -path ./lib/\*)" ] &&
         [ -f "$d/etc/postern/main.cf" ]
     check "make uninstall with the same variables leaves configuration, queue and data"
@@ -247,10 +242,7 @@ fi
 # shellcheck disable=SC2086
 installed_make uninstall $accounts
 check "make uninstall"
-left=$(outside_kept)
-[ -z "$left" ]
-check "make uninstall leaves no file outside configuration, queue and data"
-if [ -n "$left" ]; then echo "$left" | sed 's/^/#   /'; fi
+same "make uninstall leaves no file outside configuration, queue and data" "" "$(outside_kept)"
 [ -f "$INSTALLED_CONF/main.cf" ] && [ -f "$INSTALLED_CONF/master.cf" ] &&
     [ -d "$INSTALLED_QUEUE" ] && [ -d "$INSTALLED_DATA" ] &&
     grep -qx "smtpd_banner = kept-banner" "$INSTALLED_CONF/main.cf"

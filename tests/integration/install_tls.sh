@@ -12,12 +12,7 @@
 # test (removed at the end); otherwise as the calling user.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/integration/lib/instance.sh"
 . "$top/tests/integration/lib/installed.sh"
-
-check() {
-    if [ $? -eq 0 ]; then echo "ok - $1"; else echo "not ok - $1"; fi
-}
 
 # spki_of_cert FILE - SHA-256 of the certificate's public key, as the TLSA data
 spki_of_cert() {
@@ -34,30 +29,26 @@ tag=$$
 owner=pto$tag group=ptg$tag
 root=false
 [ "$(id -u)" -eq 0 ] && root=true
-remove_all() {
-    installed_cleanup
-    if $root; then
-        userdel "$owner" 2>/dev/null
-        groupdel "$group" 2>/dev/null
-    fi
-}
-installed_create || exit 1
-trap remove_all EXIT
 if $root; then
-    groupadd "$group" || exit 1
-    useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || exit 1
+    groupadd "$group" || fail "groupadd $group"
+    at_exit 'groupdel "$group" 2>/dev/null'
+    useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || fail "useradd $owner"
+    at_exit 'userdel "$owner" 2>/dev/null'
+fi
+installed_create
+require "a staging directory"
+if $root; then
     installed_make install mail_owner="$owner" setgid_group="$group"
 else
     installed_make install
 fi
-check "make install DESTDIR=..."
-installed_localize
+require "make install DESTDIR=..."
 port=$(free_port)
-installed_smtp_port "$port"
-check "the installed copy is set up on a free loopback port"
+installed_localize && installed_smtp_port "$port"
+require "the installed copy is set up on a free loopback port"
 if $root; then
     installed_postfix post-install
-    check "postfix post-install"
+    require "postfix post-install"
 fi
 conf=$INSTALLED_CONF
 tls() {
@@ -98,17 +89,17 @@ check "a second enable-server changes nothing and says why"
 
 # --- a real client negotiates TLS ---
 installed_start
-check "the installed copy starts"
-instance_wait_port "$port" 10
-check "smtpd listens on 127.0.0.1:$port"
-echo QUIT | timeout 20 openssl s_client -starttls smtp -connect "127.0.0.1:$port" \
+require "the installed copy starts"
+wait_port "$port" 10
+require "smtpd listens on 127.0.0.1:$port"
+echo QUIT | bounded 20 openssl s_client -starttls smtp -connect "127.0.0.1:$port" \
     -servername mail.example.test >"$INSTALLED_WORK/s_client.out" 2>&1
 grep -Eq "^(New|Reused), TLSv1\.[23], Cipher is" "$INSTALLED_WORK/s_client.out"
 check "openssl s_client -starttls smtp negotiates TLS"
 openssl x509 -in "$INSTALLED_WORK/s_client.out" -out "$INSTALLED_WORK/peer.pem" 2>/dev/null &&
     [ "$(fingerprint "$INSTALLED_WORK/peer.pem")" = "$(fingerprint "$cert")" ]
 check "the server presents the certificate that enable-server made"
-INSTANCE_LOG=$INSTALLED_LOG instance_wait_log "TLS connection established from" 10
+wait_until 10 grep -q "TLS connection established from" "$INSTALLED_LOG"
 check "smtpd logs the TLS connection (smtpd_tls_loglevel = 1)"
 
 # --- TLSA records ---
@@ -181,7 +172,4 @@ fi
 
 installed_postfix stop >/dev/null 2>&1
 check "postfix stop"
-left=$(installed_procs)
-[ -z "$left" ]
-check "postfix stop leaves no process behind"
-if [ -n "$left" ]; then echo "$left" | sed 's/^/#   /'; fi
+same "postfix stop leaves no process behind" "" "$(installed_procs)"

@@ -1,16 +1,21 @@
 # installed.sh - an installed copy of the build, for integration tests
 #
-# Source this file from bash (after instance.sh, whose free_port and
-# instance_wait_* it uses). It runs "make install DESTDIR=..." into a
+# Source this file from bash. It runs "make install DESTDIR=..." into a
 # temporary directory with the default directory layout, points the
 # installed main.cf at that directory with the installed postconf, and
 # starts and stops the installed mail system, killing only processes that
-# it started.
+# it started. It loads lib/common.sh (at_exit, free_port, bounded waits)
+# and lib/assert.sh (the checks). The installed copy runs from the
+# staging directory, not from the build tree or the staged programs.
 #
-#   installed_create                    # INSTALLED_ROOT, an empty DESTDIR
+#   installed_create                    # INSTALLED_ROOT, an empty DESTDIR;
+#                                       # installed_cleanup runs at the end
 #   installed_make install [VAR=value ...]   # output in INSTALLED_OUT
 #   installed_localize                  # main.cf: directories under the root
+#   installed_smtp_port PORT            # master.cf: smtp on 127.0.0.1:PORT
 #   installed_postfix start ...         # the installed postfix -c CONF
+#   installed_start                     # postfix start; INSTALLED_MASTER_PID
+#   installed_procs                     # "user pid args" of its processes
 #   installed_stop                      # postfix stop; SIGKILL leftovers by pid
 #   installed_cleanup                   # stop and remove INSTALLED_ROOT
 #
@@ -21,7 +26,11 @@
 # INSTALLED_LOG is the maillog_file that installed_localize sets and
 # INSTALLED_OUT the output of the last installed_make.
 
-INSTALLED_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/assert.sh"
+
+INSTALLED_TOP=$TEST_TOP
+INSTALLED_MAKE_TIMEOUT=${INSTALLED_MAKE_TIMEOUT:-300}
 INSTALLED_ROOT=
 INSTALLED_MASTER_PID=
 
@@ -39,25 +48,26 @@ installed_create() {
     INSTALLED_WORK=$INSTALLED_ROOT/work
     INSTALLED_LOG=$INSTALLED_WORK/maillog
     INSTALLED_OUT=$INSTALLED_WORK/make.out
-    mkdir "$INSTALLED_WORK" && chmod 755 "$INSTALLED_WORK"
+    mkdir "$INSTALLED_WORK" && chmod 755 "$INSTALLED_WORK" || return 1
+    at_exit installed_cleanup
 }
 
 # installed_make TARGET [VAR=value ...] - make TARGET with DESTDIR=INSTALLED_ROOT
 installed_make() {
     local target=$1
     shift
-    make -C "$INSTALLED_TOP" --no-print-directory "$target" DESTDIR="$INSTALLED_ROOT" "$@" \
-        >"$INSTALLED_OUT" 2>&1
+    bounded "$INSTALLED_MAKE_TIMEOUT" make -C "$INSTALLED_TOP" --no-print-directory "$target" \
+        DESTDIR="$INSTALLED_ROOT" "$@" >"$INSTALLED_OUT" 2>&1
 }
 
 # installed_postconf ARGS... - the installed postconf for the installed configuration
 installed_postconf() {
-    "$INSTALLED_SBIN/postconf" -c "$INSTALLED_CONF" "$@"
+    bounded 60 "$INSTALLED_SBIN/postconf" -c "$INSTALLED_CONF" "$@"
 }
 
 # installed_postfix ARGS... - the installed postfix for the installed configuration
 installed_postfix() {
-    "$INSTALLED_SBIN/postfix" -c "$INSTALLED_CONF" "$@"
+    bounded 60 "$INSTALLED_SBIN/postfix" -c "$INSTALLED_CONF" "$@"
 }
 
 # installed_localize - main.cf directories under INSTALLED_ROOT, loopback only, a maillog file
@@ -88,9 +98,14 @@ installed_master_pid() {
     [ -s "$file" ] && tr -d ' \n' <"$file"
 }
 
-# installed_start - postfix start; INSTALLED_MASTER_PID is set
+# installed_start - postfix start; INSTALLED_MASTER_PID is set; the reason on failure
 installed_start() {
-    installed_postfix start || return 1
+    local out
+    if ! out=$(installed_postfix start 2>&1); then
+        comment "postfix start: $out"
+        [ -s "$INSTALLED_LOG" ] && comment "$(tail -n 15 "$INSTALLED_LOG")"
+        return 1
+    fi
     INSTALLED_MASTER_PID=$(installed_master_pid)
     [ -n "$INSTALLED_MASTER_PID" ]
 }
