@@ -182,7 +182,7 @@
 #define DEF_LMDB_MAP_SIZE "16777216"
 
 #define VAR_MAIL_NAME "mail_name"
-#define DEF_MAIL_NAME "Postfix"
+#define DEF_MAIL_NAME "Postern"
 
 #define VAR_MAIL_OWNER "mail_owner"
 #define DEF_MAIL_OWNER "postfix"

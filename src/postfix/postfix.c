@@ -102,10 +102,10 @@ static void postfix_preflight(CONFIG *config)
     int errors = postfix_check(config, POSTFIX_CHECK_FLAG_QUIET);
 
     if (errors > 0)
-        msg_fatal("%d configuration error%s: not starting the Postfix mail system", errors,
+        msg_fatal("%d configuration error%s: not starting the Postern mail system", errors,
                   errors == 1 ? "" : "s");
     if (postfix_master_pid(config) != 0)
-        msg_fatal("the Postfix mail system is already running");
+        msg_fatal("the Postern mail system is already running");
 }
 
 /* postfix_start - start master and wait until it runs */
@@ -118,7 +118,7 @@ static int postfix_start(CONFIG *config)
     int status;
 
     postfix_preflight(config);
-    msg_info("starting the Postfix mail system");
+    msg_info("starting the Postern mail system");
     argv = postfix_master_argv(config, "-w");
     pid = spawn_command(&(SPAWN_PROPS){.argv = (const char *const *)argv->argv,
                                        .env = (const char *const *)environ},
@@ -139,7 +139,7 @@ static int postfix_start_fg(CONFIG *config)
     ARGV *argv;
 
     postfix_preflight(config);
-    msg_info("starting the Postfix mail system");
+    msg_info("starting the Postern mail system");
     argv = postfix_master_argv(config, "-d");
     execv(argv->argv[0], argv->argv);
     msg_fatal("exec %s: %m", argv->argv[0]);
@@ -152,7 +152,7 @@ static pid_t postfix_running(CONFIG *config)
     pid_t pid = postfix_master_pid(config);
 
     if (pid == 0)
-        msg_fatal("the Postfix mail system is not running");
+        msg_fatal("the Postern mail system is not running");
     return pid;
 }
 
@@ -177,7 +177,7 @@ static int postfix_wait_gone(CONFIG *config, int timeout_ms, bool chatty)
         if (now - start >= timeout_ms)
             return -1;
         if (chatty && now >= next_note) {
-            msg_info("waiting for the Postfix mail system to terminate");
+            msg_info("waiting for the Postern mail system to terminate");
             next_note = now + 1000;
         }
         (void)poll(NULL, 0, POSTFIX_POLL_MS);
@@ -191,11 +191,11 @@ static int postfix_stop_common(CONFIG *config, int signo, const char *what)
 {
     pid_t pid = postfix_running(config);
 
-    msg_info("%s the Postfix mail system", what);
+    msg_info("%s the Postern mail system", what);
     postfix_signal(pid, signo);
     if (postfix_wait_gone(config, POSTFIX_STOP_WAIT_MS, signo == SIGTERM) == 0)
         return 0;
-    msg_warn("stopping the Postfix mail system with force");
+    msg_warn("stopping the Postern mail system with force");
     if (kill(-pid, SIGKILL) < 0 && errno != ESRCH)
         msg_fatal("kill process group %ld: %m", (long)pid);
     return postfix_wait_gone(config, POSTFIX_STOP_WAIT_MS, false) == 0 ? 0 : 1;
@@ -223,9 +223,9 @@ static int postfix_reload(CONFIG *config)
     int errors = postfix_check(config, POSTFIX_CHECK_FLAG_QUIET);
 
     if (errors > 0)
-        msg_fatal("%d configuration error%s: not refreshing the Postfix mail system", errors,
+        msg_fatal("%d configuration error%s: not refreshing the Postern mail system", errors,
                   errors == 1 ? "" : "s");
-    msg_info("refreshing the Postfix mail system");
+    msg_info("refreshing the Postern mail system");
     postfix_signal(pid, SIGHUP);
     return 0;
 }
@@ -237,10 +237,10 @@ static int postfix_status(CONFIG *config)
     pid_t pid = postfix_master_pid(config);
 
     if (pid == 0) {
-        msg_info("the Postfix mail system is not running");
+        msg_info("the Postern mail system is not running");
         return 1;
     }
-    msg_info("the Postfix mail system is running: PID: %ld", (long)pid);
+    msg_info("the Postern mail system is running: PID: %ld", (long)pid);
     return 0;
 }
 

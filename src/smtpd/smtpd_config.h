@@ -37,7 +37,7 @@ typedef enum SMTPD_TLS_LEVEL {
 typedef struct SMTPD_CONFIG {
     /* Who we are. */
     const char *myhostname; /* for replies and Received: */
-    const char *mail_name;  /* "Postfix" in Received: */
+    const char *mail_name;  /* "Postern" in Received: */
     const char *banner;     /* smtpd_banner, expanded */
     const char *service;    /* master.cf service name, for TLS caching */
     bool stand_alone;       /* sendmail -bs as a user: no TLS, no policy, maildrop */

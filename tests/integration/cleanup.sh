@@ -80,7 +80,7 @@ grep -qx "sender=$user@mail.example.test" <<<"$d" &&
 check "sender and recipients, bare names qualified with @myorigin"
 grep -qx "attr rewrite_context=local" <<<"$d"
 check "the message is marked as a local submission"
-grep -qx "|Received: by mail.example.test (Postfix, from userid $uid)" <<<"$d" &&
+grep -qx "|Received: by mail.example.test (Postern, from userid $uid)" <<<"$d" &&
     grep -qE "^\|	id $id; [A-Z][a-z]{2}, " <<<"$d"
 check "pickup adds a Received: header with the user ID and queue ID"
 grep -qE "^\|Message-Id: <[0-9]{14}\.$id@mail\.example\.test>$" <<<"$d" &&

@@ -85,7 +85,7 @@ check "a user submits with the set-group-ID sendmail"
 id=$(picked_id "$submitter")
 check "pickup logs uid=$submitter_uid from=<$submitter>"
 d=$("$helpers/queue_dump" "$INSTANCE_QUEUE" incoming "$id")
-grep -qx "|Received: by mail.example.test (Postfix, from userid $submitter_uid)" <<<"$d" &&
+grep -qx "|Received: by mail.example.test (Postern, from userid $submitter_uid)" <<<"$d" &&
     grep -qx "|From: Test User <$submitter@mail.example.test>" <<<"$d"
 check "the Received: header names the user ID, From: the user's full name"
 deadline=$((SECONDS + 10))

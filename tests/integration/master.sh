@@ -38,7 +38,7 @@ instance_master_cf \
 # Start and status.
 instance_start
 require "postfix start as an ordinary user"
-instance_postfix status 2>&1 | grep -q "the Postfix mail system is running: PID: $INSTANCE_MASTER_PID"
+instance_postfix status 2>&1 | grep -q "the Postern mail system is running: PID: $INSTANCE_MASTER_PID"
 check "postfix status names the running master"
 instance_wait_log "daemon started -- version [0-9.]+, configuration $INSTANCE_CONF"
 check "master logs its start"
@@ -142,7 +142,7 @@ check "master survives its children"
 
 # A second start on the same queue directory.
 out=$(instance_postfix start 2>&1)
-[ $? -ne 0 ] && grep -q "the Postfix mail system is already running" <<<"$out"
+[ $? -ne 0 ] && grep -q "the Postern mail system is already running" <<<"$out"
 check "a second postfix start is refused"
 out=$(instance_run "$TEST_LIBEXEC/master" -c "$INSTANCE_CONF" -w 2>&1)
 [ $? -ne 0 ] && grep -q "master.pid is locked by another process (pid $INSTANCE_MASTER_PID)" <<<"$out"
@@ -215,7 +215,7 @@ left=$(instance_procs)
 check "postfix stop leaves no process behind"
 if [ -n "$left" ]; then echo "$left" | sed 's/^/#   /'; fi
 out=$(instance_postfix status 2>&1)
-[ $? -ne 0 ] && grep -q "the Postfix mail system is not running" <<<"$out"
+[ $? -ne 0 ] && grep -q "the Postern mail system is not running" <<<"$out"
 check "postfix status says it is not running"
 ! (exec 3<>"/dev/tcp/127.0.0.1/$p_busy") 2>/dev/null
 check "the listeners are closed"

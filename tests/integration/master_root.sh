@@ -36,7 +36,7 @@ instance_start
 require "postfix start as root"
 [ "$(ps -o user= -p "$INSTANCE_MASTER_PID")" = root ]
 check "master runs as root"
-instance_postfix status 2>&1 | grep -q "the Postfix mail system is running: PID: $INSTANCE_MASTER_PID"
+instance_postfix status 2>&1 | grep -q "the Postern mail system is running: PID: $INSTANCE_MASTER_PID"
 check "postfix status says it runs"
 [ "$(stat -c %U:%a "$INSTANCE_QUEUE/incoming")" = "$owner:700" ] &&
     [ "$(stat -c %U:%G:%a "$INSTANCE_QUEUE/maildrop")" = "$owner:$group:730" ] &&

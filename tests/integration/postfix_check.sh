@@ -46,7 +46,7 @@ out=$(instance_postfix check 2>&1)
 [ $? -ne 0 ] && grep -q "main.cf, line [0-9]*.*max_idle" <<<"$out"
 check "postfix check fails on a malformed value and names the line"
 out=$(instance_postfix start 2>&1)
-[ $? -ne 0 ] && grep -q "not starting the Postfix mail system" <<<"$out"
+[ $? -ne 0 ] && grep -q "not starting the Postern mail system" <<<"$out"
 check "postfix start refuses a malformed main.cf"
 [ ! -s "$INSTANCE_QUEUE/pid/master.pid" ]
 check "no master was started"

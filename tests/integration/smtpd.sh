@@ -56,7 +56,7 @@ def session(*overrides):
     for o in overrides:
         argv += ["-o", o]
     s = Session.spawn(argv)
-    t.reply(s.reply(), 220, "greeting", r"^220 mx\.example\.test ESMTP Postfix$")
+    t.reply(s.reply(), 220, "greeting", r"^220 mx\.example\.test ESMTP Postern$")
     return s
 
 def as_nobody():
@@ -235,7 +235,7 @@ if files:
     recs = records(files[0])
     body = content(recs)
     t.ok(body[0] == "Received: from client.test (localhost [127.0.0.1])", "Received: from line", body[0])
-    t.ok(body[1] == "\tby mx.example.test (Postfix) with ESMTP id " + qid, "Received: by line", body[1])
+    t.ok(body[1] == "\tby mx.example.test (Postern) with ESMTP id " + qid, "Received: by line", body[1])
     t.ok(body[2].startswith("\tfor <friend@other.test>; "), "Received: for line", body[2])
     t.ok(body[3:] == ["Subject: test", "", "line one", ".stuffed", long_line],
          "content with dot-stuffing removed and a long line intact")

@@ -175,7 +175,7 @@ for cert, name, allowed in ((None, "no certificate", False),
             t.ok(any(l == '\t(Client CN "%s", Issuer "%s" (%s))'
                      % (cn, cn if cert == "selfsigned" else "Test CA", verified) for l in body),
                  name + ": Received: client certificate comment", repr(body[:6]))
-            t.ok(any(re.match(r"^\tby mail\.example\.test \(Postfix\) with ESMTPS id " + qid + "$", l)
+            t.ok(any(re.match(r"^\tby mail\.example\.test \(Postern\) with ESMTPS id " + qid + "$", l)
                      for l in body), name + ": Received: with ESMTPS", repr(body[:6]))
             t.ok(wait_for(lambda: qid + ": client=localhost[127.0.0.1]" in log()),
                  name + ": client= log line")

@@ -697,7 +697,7 @@ static void test_computed_defaults(void)
     TEST_STR_EQ(config_get_str(config, VAR_MYDESTINATION),
                 "mail.example.com, localhost.example.com, localhost", "mydestination default");
     TEST_STR_EQ(config_get_str(config, VAR_MYORIGIN), "mail.example.com", "myorigin default");
-    TEST_STR_EQ(config_get_str(config, VAR_SMTPD_BANNER), "mail.example.com ESMTP Postfix",
+    TEST_STR_EQ(config_get_str(config, VAR_SMTPD_BANNER), "mail.example.com ESMTP Postern",
                 "smtpd_banner default");
     config_override(config, VAR_MYHOSTNAME, "example.com");
     TEST_STR_EQ(config_get_str(config, VAR_MYDOMAIN), "localdomain", "two labels: localdomain");
