@@ -16,6 +16,9 @@
  *	.IP \(bu
  *	other non-empty home_mailbox: an mbox file under the home directory;
  *	.IP \(bu
+ *	empty home_mailbox, mail_spool_directory ending in "/": the Maildir
+ *	mail_spool_directory/user/;
+ *	.IP \(bu
  *	otherwise the mbox file mail_spool_directory/user.
  *	.PP
  *	An mbox file is locked with user.lock (dotlock) and with fcntl(2),
@@ -285,8 +288,11 @@ void local_mailbox(DELIVER_REQUEST *request, const char *user, const char *deliv
     VSTRING *path = vstring_alloc(100), *why = vstring_alloc(100);
     LOCAL_TARGET target = {.request = request, .delivered_to = delivered_to};
     const char *home_mailbox = local_config.home_mailbox;
+    const char *spool = local_config.spool_directory;
     size_t len = strlen(home_mailbox);
-    bool maildir = len > 0 && home_mailbox[len - 1] == '/';
+    size_t spool_len = strlen(spool);
+    bool spool_maildir = len == 0 && spool_len > 0 && spool[spool_len - 1] == '/';
+    bool maildir = (len > 0 && home_mailbox[len - 1] == '/') || spool_maildir;
     int status;
 
     if (pw == NULL) {
@@ -300,8 +306,10 @@ void local_mailbox(DELIVER_REQUEST *request, const char *user, const char *deliv
         if (len > 0)
             vstring_sprintf(path, "%s/%.*s", pw->pw_dir, (int)(maildir ? len - 1 : len),
                             home_mailbox);
+        else if (spool_maildir)
+            vstring_sprintf(path, "%s%s", spool, user);
         else
-            vstring_sprintf(path, "%s/%s", local_config.spool_directory, user);
+            vstring_sprintf(path, "%s/%s", spool, user);
         target.path = vstring_str(path);
         target.uid = pw->pw_uid;
         local_priv_root();
