@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netdb.h>
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -145,6 +146,77 @@ static void close_all(int *fds, int count)
         close(fds[i]);
 }
 
+/* test_host_name - connect by name: the resolver's first address, then the others */
+
+static void test_host_name(int port)
+{
+    static const struct {
+        int family;
+        const char *addr, *interface;
+    } loopbacks[] = {
+        {AF_INET, "127.0.0.1", "127.0.0.1"},
+        {AF_INET6, "::1", "[::1]"},
+    };
+    struct addrinfo hints = {.ai_socktype = SOCK_STREAM}, *res, *ai;
+    VSTRING *why = vstring_alloc(10);
+    const char *first = NULL;
+    int has[2] = {0, 0}, fds[INET_LISTEN_MAX], count;
+    char endpoint[100], service[20];
+
+    /*
+     * Which of 127.0.0.1 and ::1 "localhost" names, and in which order, is the
+     * system's choice (/etc/hosts, gai.conf): ask the resolver instead of assuming.
+     */
+    snprintf(service, sizeof(service), "%d", port);
+    TEST_INT_EQ(getaddrinfo("localhost", service, &hints, &res), 0, "localhost resolves");
+    for (ai = res; ai; ai = ai->ai_next) {
+        for (int i = 0; i < 2; i++) {
+            if (ai->ai_family == loopbacks[i].family) {
+                SOCK_ADDR_TEXT text;
+
+                sock_addr_text(ai->ai_addr, ai->ai_addrlen, &text);
+                if (strcmp(text.addr, loopbacks[i].addr) == 0) {
+                    has[i] = 1;
+                    if (first == NULL)
+                        first = loopbacks[i].addr;
+                }
+            }
+        }
+    }
+    freeaddrinfo(res);
+    TEST_CHECK(first != NULL, "localhost names 127.0.0.1 or ::1");
+    if (first == NULL) {
+        vstring_free(why);
+        return;
+    }
+    printf("# localhost: %s%s%s, first %s\n", has[0] ? "127.0.0.1" : "",
+           has[0] && has[1] ? " and " : "", has[1] ? "::1" : "", first);
+
+    /* Both listening: the first address answers. */
+    count = inet_listen(service, &(INET_LISTEN_PROPS){.interfaces = "loopback-only"}, fds,
+                        INET_LISTEN_MAX, why);
+    snprintf(endpoint, sizeof(endpoint), "localhost:%d", port);
+    TEST_CHECK(count == 2 && connect_accept(endpoint, fds, count, first),
+               "connect by host name reaches its first address, %s", first);
+    close_all(fds, count > 0 ? count : 0);
+
+    /*
+     * One listening: the connection reaches it, by falling back from the first address
+     * when localhost names both.
+     */
+    for (int i = 0; i < 2; i++) {
+        if (!has[i])
+            continue;
+        snprintf(endpoint, sizeof(endpoint), "%s:%d", loopbacks[i].interface, port);
+        count = inet_listen(endpoint, NULL, fds, INET_LISTEN_MAX, why);
+        snprintf(endpoint, sizeof(endpoint), "localhost:%d", port);
+        TEST_CHECK(count == 1 && connect_accept(endpoint, fds, count, loopbacks[i].addr),
+                   "connect by host name with only %s listening", loopbacks[i].addr);
+        close_all(fds, count > 0 ? count : 0);
+    }
+    vstring_free(why);
+}
+
 static void test_inet(void)
 {
     VSTRING *why = vstring_alloc(10);
@@ -187,9 +259,8 @@ static void test_inet(void)
     count = inet_listen(endpoint, &(INET_LISTEN_PROPS){.interfaces = "loopback-only"}, fds,
                         INET_LISTEN_MAX, why);
     TEST_INT_EQ(count, 2, "bare port, loopback-only: IPv4 and IPv6 (%s)", vstring_str(why));
-    snprintf(endpoint, sizeof(endpoint), "localhost:%d", port);
-    TEST_CHECK(connect_accept(endpoint, fds, count, "127.0.0.1"), "connect by host name");
     close_all(fds, count > 0 ? count : 0);
+    test_host_name(port);
 
     snprintf(endpoint, sizeof(endpoint), "%d", port);
     count = inet_listen(
