@@ -32,12 +32,14 @@
  *	tls_verify_match() (client) checks the match policy of the session:
  *	at the fingerprint level the certificate or public-key fingerprint
  *	must be in the list; at verify and secure the chain must be trusted
- *	and a reference name must match. A match sets MATCHED and SECURED;
- *	a mismatch clears TRUSTED and records the verification error that
- *	Postfix reports for it (hostname or IP address mismatch, no
- *	matching DANE TLSA records for fingerprints), so that the summary
- *	line says "Untrusted" as Postfix's does. must_fail prevents any
- *	match.
+ *	and a reference name must match. A match sets MATCHED and SECURED.
+ *	A mismatch records the verification error that Postfix reports for
+ *	it (hostname or IP address mismatch; no matching DANE TLSA records
+ *	for fingerprints). A name mismatch leaves TRUSTED as the chain made
+ *	it: a chain from a trusted CA with no matching name is "Trusted",
+ *	as Postfix documents (FORWARD_SECRECY_README) and logs since 3.10.
+ *	A fingerprint mismatch clears TRUSTED ("Untrusted"). must_fail
+ *	prevents any match.
  *
  *	tls_verify_log_failure() logs why an untrusted or unmatched peer
  *	failed, in the Postfix wording, when the session logs that.
@@ -198,16 +200,20 @@ static const char *tls_verify_match_fprint(TLS_SESS_STATE *state)
     return NULL;
 }
 
-/* tls_verify_mismatch - a failed match makes the peer untrusted, as in Postfix */
+/* tls_verify_mismatch - record a failed match as a verification error */
 
 static void tls_verify_mismatch(TLS_SESS_STATE *state, long err)
 {
     /*
      * Postfix leaves the match to OpenSSL's verification (DANE records for
      * fingerprints, host checks for names), so a mismatch is a verification
-     * error and the summary line says "Untrusted". Record it the same way.
+     * error with its own number. A wrong name does not make a trusted chain
+     * untrusted: the summary line says "Trusted" (Postfix 3.7 said
+     * "Untrusted", a defect that Postfix fixed in 3.10). A wrong fingerprint
+     * is a failed DANE match: "Untrusted", in every version.
      */
-    state->peer_status &= ~TLS_CERT_FLAG_TRUSTED;
+    if (err == X509_V_ERR_DANE_NO_MATCH)
+        state->peer_status &= ~TLS_CERT_FLAG_TRUSTED;
     state->verify_result = err;
     state->verify_depth = 0;
 }
@@ -295,6 +301,15 @@ static void tls_verify_reason(VSTRING *buf, const TLS_SESS_STATE *state)
     }
 }
 
+/* tls_verify_name_error - the recorded name mismatch, hostname mismatch by default */
+
+static long tls_verify_name_error(const TLS_SESS_STATE *state)
+{
+    if (state->verify_result == X509_V_ERR_IP_ADDRESS_MISMATCH)
+        return X509_V_ERR_IP_ADDRESS_MISMATCH;
+    return X509_V_ERR_HOSTNAME_MISMATCH;
+}
+
 /* tls_verify_log_failure - log why the peer is not trusted or matched */
 
 void tls_verify_log_failure(const TLS_SESS_STATE *state)
@@ -322,9 +337,9 @@ void tls_verify_log_failure(const TLS_SESS_STATE *state)
                      "policy",
                      role, state->namaddr);
         else
-            msg_info("%s certificate verification failed for %s: num=%d:%s", role, state->namaddr,
-                     X509_V_ERR_HOSTNAME_MISMATCH,
-                     X509_verify_cert_error_string(X509_V_ERR_HOSTNAME_MISMATCH));
+            msg_info("%s certificate verification failed for %s: num=%ld:%s", role, state->namaddr,
+                     tls_verify_name_error(state),
+                     X509_verify_cert_error_string(tls_verify_name_error(state)));
     }
     vstring_free(why);
 }
