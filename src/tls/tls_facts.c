@@ -8,8 +8,14 @@
  * DESCRIPTION
  *	tls_facts_collect() fills the protocol, cipher, resumption, key
  *	exchange and signature members of a session state after its
- *	handshake. The key exchange is known for TLS 1.3 only: "X25519" or
- *	"X448", "ECDHE" with a curve, "DHE" with a size. Signatures are
+ *	handshake. The key exchange is known for TLS 1.3 only. Where OpenSSL
+ *	names the negotiated group (SSL_get0_group_name(), OpenSSL 3.2 and
+ *	later, found by makedefs: HAVE_SSL_GET0_GROUP_NAME) it is that TLS
+ *	group name, as Postfix 3.10 logs it: "x25519", "x448", "secp256r1",
+ *	"ffdhe2048", or a hybrid KEM group such as "X25519MLKEM768", with no
+ *	parameter. Otherwise (OpenSSL 3.0 and 3.1) it is derived from the
+ *	peer's key share, as Postfix 3.7 logs it: "X25519" or "X448",
+ *	"ECDHE" with a curve, "DHE" with a size. Signatures are
  *	known for full TLS 1.3 handshakes only (a resumed session has none):
  *	"RSA-PSS" or "RSA" with the key size, "ECDSA" with the curve,
  *	"ED25519" or "ED448", each with its digest where there is one. The
@@ -40,12 +46,25 @@ static const char *tls_facts_curve(EVP_PKEY *pkey)
     return OBJ_nid2sn(nid);
 }
 
-/* tls_facts_kex - key exchange name and parameter of the peer's key share */
+/* tls_facts_kex - key exchange name, and parameter of the peer's key share */
 
 static void tls_facts_kex(TLS_SESS_STATE *state)
 {
     EVP_PKEY *pkey = NULL;
 
+#ifdef HAVE_SSL_GET0_GROUP_NAME
+    /*
+     * The group's TLS name. A KEM group (ML-KEM hybrids) leaves no peer key
+     * share to look at on the client side, so this is the only way to name
+     * it. The string belongs to the SSL_CTX, which outlives the session.
+     */
+    const char *group = SSL_get0_group_name(state->ssl);
+
+    if (group != NULL && *group) {
+        state->kex_name = group;
+        return;
+    }
+#endif
     if (!SSL_get_peer_tmp_key(state->ssl, &pkey) || pkey == NULL)
         return;
     if (EVP_PKEY_is_a(pkey, "X25519"))

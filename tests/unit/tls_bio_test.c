@@ -105,6 +105,17 @@ static void test_handshake(const char *label, const char *protocols, const char 
     vstring_free(line);
 }
 
+/*
+ * The key exchange as the summary line names it: the TLS group name where
+ * OpenSSL offers it (3.2+, as Postfix 3.10 logs), else the key share's type
+ * (as Postfix 3.7 logs on OpenSSL 3.0).
+ */
+#ifdef HAVE_SSL_GET0_GROUP_NAME
+#define KEX_X25519 "x25519"
+#else
+#define KEX_X25519 "X25519"
+#endif
+
 /* The summary lines of a TLS 1.3 RSA handshake, byte for byte. */
 static void test_summary_lines(void)
 {
@@ -121,15 +132,58 @@ static void test_summary_lines(void)
     TEST_INT_EQ(tls_test_handshake(&pair), 0, "summary: handshake");
     TEST_INT_EQ(tls_test_logged("Verified TLS connection established to "
                                 "mail.example.com[192.0.2.1]:25: TLSv1.3 with cipher "
-                                "TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 "
+                                "TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange " KEX_X25519 " "
                                 "server-signature RSA-PSS (2048 bits) server-digest SHA256"),
                 1, "client summary line");
     TEST_INT_EQ(tls_test_logged("Anonymous TLS connection established from "
                                 "client.example.org[198.51.100.7]: TLSv1.3 with cipher "
-                                "TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 "
+                                "TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange " KEX_X25519 " "
                                 "server-signature RSA-PSS (2048 bits) server-digest SHA256"),
                 1, "server summary line");
     tls_test_pair_free(&pair);
+}
+
+/* The key-exchange text of each kind of group, in the summary and the Received: comment. */
+static void test_kex_names(void)
+{
+    static const struct {
+        const char *group, *text;
+    } cases[] = {
+#ifdef HAVE_SSL_GET0_GROUP_NAME
+        {"X25519", "key-exchange x25519 server-signature"},
+        {"X448", "key-exchange x448 server-signature"},
+        {"P-256", "key-exchange secp256r1 server-signature"},
+        {"ffdhe2048", "key-exchange ffdhe2048 server-signature"},
+#else
+        {"X25519", "key-exchange X25519 server-signature"},
+        {"X448", "key-exchange X448 server-signature"},
+        {"P-256", "key-exchange ECDHE (prime256v1) server-signature"},
+        {"ffdhe2048", "key-exchange DHE (2048 bits) server-signature"},
+#endif
+#ifdef HAVE_TLS_MLKEM
+        /* A KEM: the client sees no server key share; only the group name tells. */
+        {"X25519MLKEM768", "key-exchange X25519MLKEM768 server-signature"},
+#endif
+    };
+    VSTRING *comment = vstring_alloc(200);
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        TLS_CLIENT_START_PROPS cprops = client_props(TLS_LEV_VERIFY, NULL);
+        TLS_SERVER_START_PROPS sprops = server_props();
+        TLS_TEST_PAIR pair;
+
+        tls_test_log_reset();
+        tls_test_pair(&pair, &cprops, &sprops, 0);
+        SSL_set1_groups_list(pair.client->ssl, cases[i].group);
+        SSL_set1_groups_list(pair.server->ssl, cases[i].group);
+        TEST_INT_EQ(tls_test_handshake(&pair), 0, "%s: handshake", cases[i].group);
+        TEST_INT_EQ(tls_test_logged(cases[i].text), 2, "%s: both summary lines say \"%s\"",
+                    cases[i].group, cases[i].text);
+        TEST_CHECK(strstr(tls_received_comment(comment, pair.server, false), cases[i].text) != NULL,
+                   "%s: Received: comment says \"%s\"", cases[i].group, cases[i].text);
+        tls_test_pair_free(&pair);
+    }
+    vstring_free(comment);
 }
 
 /* Partial writes: a small pipe and a large transfer. */
@@ -273,6 +327,7 @@ int main(void)
     test_handshake("TLS 1.2 ECDSA", "<=TLSv1.2", "ecdsa_secp256r1_sha256", "TLSv1.2", NULL);
     test_handshake("TLS 1.2 Ed25519", "<=TLSv1.2", "ed25519", "TLSv1.2", NULL);
     test_summary_lines();
+    test_kex_names();
     test_bulk();
     test_coalesced_ticket();
     test_shutdown();

@@ -52,13 +52,13 @@ static void test_summary_lines(void)
     c->protocol = "TLSv1.3";
     c->cipher_name = "TLS_AES_256_GCM_SHA384";
     c->cipher_usebits = c->cipher_algbits = 256;
-    c->kex_name = "X25519";
+    c->kex_name = "x25519";
     c->srvr_sig_name = "RSA-PSS";
     c->srvr_sig_bits = 2048;
     c->srvr_sig_dgst = "SHA256";
     TEST_STR_EQ(tls_log_summary_text(out, c),
                 "Verified TLS connection established to mx1.example.com[192.0.2.1]:25: TLSv1.3 "
-                "with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519 "
+                "with cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange x25519 "
                 "server-signature RSA-PSS (2048 bits) server-digest SHA256",
                 "client summary, verified");
     c->peer_status &= ~TLS_CERT_FLAG_SECURED;
@@ -66,7 +66,7 @@ static void test_summary_lines(void)
     c->srvr_sig_name = NULL;
     TEST_STR_EQ(tls_log_summary_text(out, c),
                 "Trusted TLS connection reused to mx1.example.com[192.0.2.1]:25: TLSv1.3 with "
-                "cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange X25519",
+                "cipher TLS_AES_256_GCM_SHA384 (256/256 bits) key-exchange x25519",
                 "client summary, reused, no signature");
     c->peer_status = TLS_CERT_FLAG_PRESENT;
     c->protocol = "TLSv1.2";
@@ -121,7 +121,7 @@ static void test_received(void)
     s->protocol = "TLSv1.3";
     s->cipher_name = "TLS_AES_256_GCM_SHA384";
     s->cipher_usebits = s->cipher_algbits = 256;
-    s->kex_name = "X25519";
+    s->kex_name = "X25519MLKEM768";
     s->srvr_sig_name = "RSA-PSS";
     s->srvr_sig_bits = 2048;
     s->srvr_sig_dgst = "SHA256";
@@ -133,7 +133,8 @@ static void test_received(void)
     set(&s->issuer_CN, "issuer CN");
     TEST_STR_EQ(tls_received_comment(out, s, true),
                 "\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)\n"
-                "\t key-exchange X25519 server-signature RSA-PSS (2048 bits) server-digest SHA256\n"
+                "\t key-exchange X25519MLKEM768 server-signature RSA-PSS (2048 bits) "
+                "server-digest SHA256\n"
                 "\t client-signature ECDSA (prime256v1) client-digest SHA256)\n"
                 "\t(Client CN \"cn\", Issuer \"issuer CN\" (verified OK))",
                 "Received: comment with a verified client certificate");
