@@ -111,6 +111,9 @@ extern int config_check_value(CONFIG *config, const char *name, VSTRING *why);
 extern int config_validate(CONFIG *config, CONFIG_REPORT_FN report, void *context);
 extern int config_check_names(CONFIG *config, const MASTER_CF *master_cf, CONFIG_REPORT_FN report,
                               void *context);
+extern int config_check_unimplemented(CONFIG *config, const MASTER_CF *master_cf,
+                                      CONFIG_REPORT_FN report, void *context);
+extern int config_implemented(const char *name);
 
 /* Daemon start-up and the process instance. */
 extern CONFIG *config_startup(const char *config_dir, const ARGV *overrides,

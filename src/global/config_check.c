@@ -8,6 +8,10 @@
  *					void *context);
  *	int	config_check_names(CONFIG *config, const MASTER_CF *master_cf,
  *					CONFIG_REPORT_FN report, void *context);
+ *	int	config_check_unimplemented(CONFIG *config,
+ *					const MASTER_CF *master_cf,
+ *					CONFIG_REPORT_FN report, void *context);
+ *	int	config_implemented(const char *name);
  *	CONFIG	*config_startup(const char *config_dir, const ARGV *overrides,
  *					const char *process_name);
  * DESCRIPTION
@@ -29,6 +33,21 @@
  *	are defined nowhere (they expand to nothing). master_cf may be NULL:
  *	then per-transport names are accepted with any transport prefix. The
  *	result is the number of errors.
+ *
+ *	config_check_unimplemented() reports, as warnings, every parameter
+ *	that main.cf, an -o override of config or an -o of a master.cf
+ *	entry sets although no program of this version reads it (the table
+ *	marks it PARAM_FLAG_UNIMPLEMENTED; per-transport names count by
+ *	their suffix): "/etc/postfix/main.cf:12: smtpd_milters is not
+ *	implemented in this version; it has no effect", and for master.cf
+ *	"/etc/postfix/master.cf:20: service submission/inet: -o
+ *	smtpd_milters is not implemented ...". Each setting is reported
+ *	once. A name that some main.cf or master.cf value refers to as $name
+ *	is not reported: it then serves as a user-defined parameter.
+ *	master_cf may be NULL. The result is the number of reports.
+ *
+ *	config_implemented() is false for a table or per-transport name that
+ *	no program reads, true for any other name.
  *
  *	config_startup() is what a daemon calls first: it loads main.cf from
  *	config_dir (NULL: $MAIL_CONFIG or /etc/postfix), applies the -o
@@ -328,6 +347,81 @@ int config_check_names(CONFIG *config, const MASTER_CF *master_cf, CONFIG_REPORT
     vstring_free(where);
     argv_free(state.referenced);
     return state.errors;
+}
+
+/* config_implemented - does some program read this parameter */
+
+int config_implemented(const char *name)
+{
+    const PARAM_INFO *info = config_param_info(name);
+
+    return info == NULL || PARAM_IMPLEMENTED(info);
+}
+
+/* config_unimplemented_one - report one setting of an unimplemented parameter */
+
+static int config_unimplemented_one(const char *name, const ARGV *referenced, const char *where,
+                                    CONFIG_REPORT_FN report, void *context)
+{
+    VSTRING *text;
+
+    if (config_implemented(name) || config_in(referenced, name))
+        return 0;
+    text = vstring_alloc(100);
+    vstring_sprintf(text, "%s%s is not implemented in this version; it has no effect", where, name);
+    report(CONFIG_REPORT_WARNING, vstring_str(text), context);
+    vstring_free(text);
+    return 1;
+}
+
+/* config_check_unimplemented - settings that no program reads */
+
+int config_check_unimplemented(CONFIG *config, const MASTER_CF *master_cf, CONFIG_REPORT_FN report,
+                               void *context)
+{
+    ARGV *referenced = argv_alloc(20);
+    VSTRING *where = vstring_alloc(100);
+    const CONFIG_TABLE *layers[] = {&config->main_cf, &config->override};
+    int count = 0;
+
+    for (int l = 0; l < 2; l++)
+        for (size_t i = 0; i < layers[l]->count; i++)
+            config_references(layers[l]->order[i]->value, referenced);
+    for (size_t e = 0; master_cf && e < master_cf->count; e++)
+        for (size_t i = 0; i < master_cf->entries[e]->overrides->argc; i++)
+            config_references(strchr(master_cf->entries[e]->overrides->argv[i], '=') + 1,
+                              referenced);
+    for (int l = 0; l < 2; l++) {
+        for (size_t i = 0; i < layers[l]->count; i++) {
+            const CONFIG_ENTRY *ep = layers[l]->order[i];
+
+            if (ep->origin && ep->line > 0)
+                vstring_sprintf(where, "%s:%d: ", ep->origin, ep->line);
+            else if (ep->origin)
+                vstring_sprintf(where, "%s: ", ep->origin);
+            else
+                vstring_sprintf(where, "-o %s=%s: ", ep->name, ep->value);
+            count +=
+                config_unimplemented_one(ep->name, referenced, vstring_str(where), report, context);
+        }
+    }
+    for (size_t e = 0; master_cf && e < master_cf->count; e++) {
+        const MASTER_CF_ENTRY *entry = master_cf->entries[e];
+
+        for (size_t i = 0; i < entry->overrides->argc; i++) {
+            const char *pair = entry->overrides->argv[i];
+            char *name = mystrndup(pair, strcspn(pair, "="));
+
+            vstring_sprintf(where, "%s:%d: service %s/%s: -o ", entry->file, entry->line,
+                            entry->service, entry->type);
+            count +=
+                config_unimplemented_one(name, referenced, vstring_str(where), report, context);
+            myfree(name);
+        }
+    }
+    vstring_free(where);
+    argv_free(referenced);
+    return count;
 }
 
 /* config_startup_report - log one problem found at start-up */

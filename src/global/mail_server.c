@@ -19,7 +19,10 @@
  *
  *	mail_server_start() parses the options, loads main.cf with the -o
  *	overrides (config_startup()), records service_name, starts logging
- *	(maillog_init()), checks the descriptors that master(8) passes,
+ *	(maillog_init()), warns about parameters that main.cf or -o sets but
+ *	this version does not implement (only stand-alone, with -S: under
+ *	master(8), master reports them once per start or reload), checks
+ *	the descriptors that master(8) passes,
  *	changes to queue_directory, binds props->parameters, reads max_idle
  *	and max_use, runs props->pre_jail, drops privileges, runs
  *	props->post_jail and creates the event loop with the watch
@@ -251,6 +254,14 @@ static void mail_server_limits(MAIL_SERVER *server)
         priv->use_override >= 0 ? priv->use_override : config_get_int(server->config, VAR_MAX_USE);
 }
 
+/* mail_server_warn - log a configuration warning */
+
+static void mail_server_warn(CONFIG_REPORT_LEVEL unused_level, const char *text,
+                             void *unused_context)
+{
+    msg_warn("%s", text);
+}
+
 /* mail_server_start - everything before the first client */
 
 MAIL_SERVER *mail_server_start(int argc, char **argv, const MAIL_SERVER_PROPS *props)
@@ -284,6 +295,8 @@ MAIL_SERVER *mail_server_start(int argc, char **argv, const MAIL_SERVER_PROPS *p
     config_set_runtime(server->config, VAR_SERVICE_NAME, server->service);
     if (maillog_init(server->config, server->program, why) < 0 && !server->stand_alone)
         msg_fatal("%s", vstring_str(why));
+    if (server->stand_alone)
+        (void)config_check_unimplemented(server->config, NULL, mail_server_warn, NULL);
     mail_server_check_fds(server);
     if (!server->priv->verbose_stderr && !server->stand_alone)
         msg_stderr_enable(0);

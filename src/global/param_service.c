@@ -34,35 +34,52 @@
 /* Global library. */
 #include "param_table.h"
 
-/* Entry builders: suffix, default, lower bound. */
-#define SERVICE_INT(S, D, MIN)                                                                     \
-    {{.name = (S), .type = PARAM_TYPE_INT, .defval = (D), .min = (MIN)}, 0}
-#define SERVICE_STR(S, D) {{.name = (S), .type = PARAM_TYPE_STR, .defval = (D)}, 0}
-#define SERVICE_TIME(S, D, MIN)                                                                    \
-    {{.name = (S), .type = PARAM_TYPE_TIME, .defval = (D), .min = (MIN), .unit = 's'}, 0}
+/*
+ * Entry builders: suffix, default, lower bound. SERVICE_UNIMPLEMENTED(INT,
+ * ...) marks a suffix that no program reads yet (see param_table.h).
+ */
+#define SERVICE_UNIMPLEMENTED(KIND, ...) SERVICE_##KIND##_F(PARAM_FLAG_UNIMPLEMENTED, __VA_ARGS__)
+#define SERVICE_INT(S, D, MIN)           SERVICE_INT_F(0, S, D, MIN)
+#define SERVICE_INT_F(F, S, D, MIN)                                                                \
+    {{.name = (S), .type = PARAM_TYPE_INT, .defval = (D), .min = (MIN), .flags = (F)}, 0}
+#define SERVICE_STR_F(F, S, D)                                                                     \
+    {{.name = (S), .type = PARAM_TYPE_STR, .defval = (D), .flags = (F)}, 0}
+#define SERVICE_TIME_F(F, S, D, MIN)                                                               \
+    {{.name = (S),                                                                                 \
+      .type = PARAM_TYPE_TIME,                                                                     \
+      .defval = (D),                                                                               \
+      .min = (MIN),                                                                                \
+      .unit = 's',                                                                                 \
+      .flags = (F)},                                                                               \
+     0}
 
 const PARAM_SERVICE_SUFFIX param_service_suffixes[] = {
-    SERVICE_INT("delivery_slot_cost", "$default_delivery_slot_cost", 0),
-    SERVICE_INT("delivery_slot_discount", "$default_delivery_slot_discount", 0),
-    SERVICE_INT("delivery_slot_loan", "$default_delivery_slot_loan", 0),
-    SERVICE_INT("destination_concurrency_failed_cohort_limit",
-                "$default_destination_concurrency_failed_cohort_limit", 0),
+    SERVICE_UNIMPLEMENTED(INT, "delivery_slot_cost", "$default_delivery_slot_cost", 0),
+    SERVICE_UNIMPLEMENTED(INT, "delivery_slot_discount", "$default_delivery_slot_discount", 0),
+    SERVICE_UNIMPLEMENTED(INT, "delivery_slot_loan", "$default_delivery_slot_loan", 0),
+    SERVICE_UNIMPLEMENTED(INT, "destination_concurrency_failed_cohort_limit",
+                          "$default_destination_concurrency_failed_cohort_limit", 0),
     SERVICE_INT("destination_concurrency_limit", "$default_destination_concurrency_limit", 0),
-    SERVICE_STR("destination_concurrency_negative_feedback",
-                "$default_destination_concurrency_negative_feedback"),
-    SERVICE_STR("destination_concurrency_positive_feedback",
-                "$default_destination_concurrency_positive_feedback"),
-    SERVICE_TIME("destination_rate_delay", "$default_destination_rate_delay", 0),
+    SERVICE_UNIMPLEMENTED(STR, "destination_concurrency_negative_feedback",
+                          "$default_destination_concurrency_negative_feedback"),
+    SERVICE_UNIMPLEMENTED(STR, "destination_concurrency_positive_feedback",
+                          "$default_destination_concurrency_positive_feedback"),
+    SERVICE_UNIMPLEMENTED(TIME, "destination_rate_delay", "$default_destination_rate_delay", 0),
     SERVICE_INT("destination_recipient_limit", "$default_destination_recipient_limit", 0),
-    SERVICE_INT("extra_recipient_limit", "$default_extra_recipient_limit", 0),
-    SERVICE_INT("initial_destination_concurrency", "$initial_destination_concurrency", 1),
-    SERVICE_INT("minimum_delivery_slots", "$default_minimum_delivery_slots", 0),
-    SERVICE_INT("recipient_limit", "$default_recipient_limit", 0),
-    SERVICE_TIME("recipient_refill_delay", "$default_recipient_refill_delay", 1),
-    SERVICE_INT("recipient_refill_limit", "$default_recipient_refill_limit", 1),
-    {{.name = "time_limit", .type = PARAM_TYPE_TIME, .defval = "$command_time_limit", .unit = 's'},
+    SERVICE_UNIMPLEMENTED(INT, "extra_recipient_limit", "$default_extra_recipient_limit", 0),
+    SERVICE_UNIMPLEMENTED(INT, "initial_destination_concurrency",
+                          "$initial_destination_concurrency", 1),
+    SERVICE_UNIMPLEMENTED(INT, "minimum_delivery_slots", "$default_minimum_delivery_slots", 0),
+    SERVICE_UNIMPLEMENTED(INT, "recipient_limit", "$default_recipient_limit", 0),
+    SERVICE_UNIMPLEMENTED(TIME, "recipient_refill_delay", "$default_recipient_refill_delay", 1),
+    SERVICE_UNIMPLEMENTED(INT, "recipient_refill_limit", "$default_recipient_refill_limit", 1),
+    {{.name = "time_limit",
+      .type = PARAM_TYPE_TIME,
+      .defval = "$command_time_limit",
+      .unit = 's',
+      .flags = PARAM_FLAG_UNIMPLEMENTED},
      1},
-    SERVICE_TIME("transport_rate_delay", "$default_transport_rate_delay", 0),
+    SERVICE_UNIMPLEMENTED(TIME, "transport_rate_delay", "$default_transport_rate_delay", 0),
     {{.name = NULL}, 0},
 };
 

@@ -37,7 +37,10 @@ typedef const char *(*PARAM_CHECK_FN)(const char *value);
 /* A computed default: the result is mystrdup()ed, the caller owns it. */
 typedef char *(*PARAM_COMPUTE_FN)(CONFIG *config);
 
-#define PARAM_FLAG_RAW (1 << 0) /* the value is used unexpanded */
+#define PARAM_FLAG_RAW           (1 << 0) /* the value is used unexpanded */
+#define PARAM_FLAG_UNIMPLEMENTED (1 << 1) /* accepted, but no program reads it */
+
+#define PARAM_IMPLEMENTED(info) (((info)->flags & PARAM_FLAG_UNIMPLEMENTED) == 0)
 
 typedef struct PARAM_INFO {
     const char *name;         /* main.cf name */
@@ -89,26 +92,59 @@ extern const PARAM_INFO param_table_smtpd[];
 extern const PARAM_INFO param_table_smtp[];
 extern const PARAM_INFO param_table_tls[];
 
-/* Entry builders for the table parts. */
-#define PARAM_STR(N)  {.name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N}
-#define PARAM_LIST(N) {.name = VAR_##N, .type = PARAM_TYPE_LIST, .defval = DEF_##N}
-#define PARAM_BOOL(N) {.name = VAR_##N, .type = PARAM_TYPE_BOOL, .defval = DEF_##N}
-#define PARAM_RAW(N)                                                                               \
-    {.name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N, .flags = PARAM_FLAG_RAW}
-#define PARAM_INT(N, MIN, MAX)                                                                     \
-    {.name = VAR_##N, .type = PARAM_TYPE_INT, .defval = DEF_##N, .min = (MIN), .max = (MAX)}
-#define PARAM_SIZE(N, MIN, MAX)                                                                    \
-    {.name = VAR_##N, .type = PARAM_TYPE_SIZE, .defval = DEF_##N, .min = (MIN), .max = (MAX)}
-#define PARAM_TIME(N, UNIT, MIN, MAX)                                                              \
+/*
+ * Entry builders for the table parts. PARAM_STR(N) and friends build the
+ * entry of an implemented parameter; PARAM_UNIMPLEMENTED(STR, N) (or INT,
+ * TIME, ... with the same arguments) builds the entry of a parameter that
+ * is accepted for compatibility but read by no program of this version.
+ * Implementing a parameter means reading it in a program and changing its
+ * line from the second form to the first (tests/integration/param_usage.sh
+ * checks that the two stay in step with the code).
+ */
+#define PARAM_UNIMPLEMENTED(KIND, ...) PARAM_##KIND##_F(PARAM_FLAG_UNIMPLEMENTED, __VA_ARGS__)
+#define PARAM_STR(N)                   PARAM_STR_F(0, N)
+#define PARAM_LIST(N)                  PARAM_LIST_F(0, N)
+#define PARAM_BOOL(N)                  PARAM_BOOL_F(0, N)
+#define PARAM_RAW(N)                   PARAM_RAW_F(0, N)
+#define PARAM_INT(N, MIN, MAX)         PARAM_INT_F(0, N, MIN, MAX)
+#define PARAM_SIZE(N, MIN, MAX)        PARAM_SIZE_F(0, N, MIN, MAX)
+#define PARAM_TIME(N, UNIT, MIN, MAX)  PARAM_TIME_F(0, N, UNIT, MIN, MAX)
+#define PARAM_CHECKED(N, FN)           PARAM_CHECKED_F(0, N, FN)
+#define PARAM_COMPUTED(N, TYPE, FN)    PARAM_COMPUTED_F(0, N, TYPE, FN)
+
+/* The same with PARAM_FLAG_* bits F. */
+#define PARAM_STR_F(F, N) {.name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N, .flags = (F)}
+#define PARAM_LIST_F(F, N)                                                                         \
+    {.name = VAR_##N, .type = PARAM_TYPE_LIST, .defval = DEF_##N, .flags = (F)}
+#define PARAM_BOOL_F(F, N)                                                                         \
+    {.name = VAR_##N, .type = PARAM_TYPE_BOOL, .defval = DEF_##N, .flags = (F)}
+#define PARAM_RAW_F(F, N) PARAM_STR_F(PARAM_FLAG_RAW | (F), N)
+#define PARAM_INT_F(F, N, MIN, MAX)                                                                \
+    {.name = VAR_##N,                                                                              \
+     .type = PARAM_TYPE_INT,                                                                       \
+     .defval = DEF_##N,                                                                            \
+     .min = (MIN),                                                                                 \
+     .max = (MAX),                                                                                 \
+     .flags = (F)}
+#define PARAM_SIZE_F(F, N, MIN, MAX)                                                               \
+    {.name = VAR_##N,                                                                              \
+     .type = PARAM_TYPE_SIZE,                                                                      \
+     .defval = DEF_##N,                                                                            \
+     .min = (MIN),                                                                                 \
+     .max = (MAX),                                                                                 \
+     .flags = (F)}
+#define PARAM_TIME_F(F, N, UNIT, MIN, MAX)                                                         \
     {.name = VAR_##N,                                                                              \
      .type = PARAM_TYPE_TIME,                                                                      \
      .defval = DEF_##N,                                                                            \
      .unit = (UNIT),                                                                               \
      .min = (MIN),                                                                                 \
-     .max = (MAX)}
-#define PARAM_CHECKED(N, FN)                                                                       \
-    {.name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N, .check = (FN)}
-#define PARAM_COMPUTED(N, TYPE, FN) {.name = VAR_##N, .type = (TYPE), .compute = (FN)}
-#define PARAM_END                   {.name = NULL}
+     .max = (MAX),                                                                                 \
+     .flags = (F)}
+#define PARAM_CHECKED_F(F, N, FN)                                                                  \
+    {.name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N, .check = (FN), .flags = (F)}
+#define PARAM_COMPUTED_F(F, N, TYPE, FN)                                                           \
+    {.name = VAR_##N, .type = (TYPE), .compute = (FN), .flags = (F)}
+#define PARAM_END {.name = NULL}
 
 #endif

@@ -20,6 +20,12 @@
  *	master_config_start() starts every service of master.cf at start-up;
  *	any problem is fatal.
  *
+ *	Both log a warning for each parameter that main.cf or a master.cf
+ *	-o sets although this version does not implement it (see
+ *	config_check_unimplemented()). master reports them once per start
+ *	and reload, so that the daemons it runs (many processes, started
+ *	often) do not repeat them.
+ *
  *	master_config_reload() reads main.cf and master.cf again. When
  *	either is malformed it returns -1 with the reason in why and
  *	changes nothing. Otherwise every running service is retired (its
@@ -116,6 +122,27 @@ static const char *master_config_path(VSTRING *buf)
     return vstring_str(buf);
 }
 
+/* master_config_warn - log a warning */
+
+static void master_config_warn(CONFIG_REPORT_LEVEL unused_level, const char *text,
+                               void *unused_context)
+{
+    msg_warn("%s", text);
+}
+
+/* master_config_unimplemented - warn about settings without effect */
+
+static void master_config_unimplemented(const char *master_cf_path, CONFIG *config)
+{
+    VSTRING *why = vstring_alloc(100);
+    MASTER_CF *master_cf = master_cf_load(master_cf_path, why);
+
+    (void)config_check_unimplemented(config, master_cf, master_config_warn, NULL);
+    if (master_cf)
+        master_cf_free(master_cf);
+    vstring_free(why);
+}
+
 /* master_config_start - start every service at start-up */
 
 void master_config_start(void)
@@ -126,6 +153,7 @@ void master_config_start(void)
     master.services = master_config_services(master_config_path(path), master.config, why);
     if (master.services == NULL)
         msg_fatal("%s", vstring_str(why));
+    master_config_unimplemented(master_config_path(path), master.config);
     for (MASTER_SERV *serv = master.services; serv; serv = serv->next)
         if (master_service_start(serv, why) < 0)
             msg_fatal("%s", vstring_str(why));
@@ -248,6 +276,7 @@ int master_config_reload(VSTRING *why)
     config_set_current(config);
     if (maillog_init(config, "master", path) < 0)
         msg_warn("%s", vstring_str(path));
+    master_config_unimplemented(master_config_path(path), config);
     master_config_replace(master.services, new_list);
     master.services = new_list;
     for (link = &master.services; *link;) {

@@ -7,6 +7,7 @@
  *	postconf [-c config_dir] -X name ...
  *	postconf [-c config_dir] -# name ...
  *	postconf -M [-fx] [-c config_dir] [service[/type] ...]
+ *	postconf -U [-c config_dir]
  * DESCRIPTION
  *	See postconf(1). This file parses the command line, loads main.cf
  *	and master.cf, and hands over to postconf_main.c (showing
@@ -45,7 +46,7 @@ typedef enum POSTCONF_MODE {
 static _Noreturn void postconf_usage(void)
 {
     msg_fatal("usage: postconf [-dfhHnx] [-c config_dir] [-o name=value] [name ...] | "
-              "-e name=value ... | -X name ... | -# name ... | -M [-fx] [service[/type] ...]");
+              "-e name=value ... | -X name ... | -# name ... | -M [-fx] [service[/type] ...] | -U");
 }
 
 /* postconf_set_mode - one editing mode at most */
@@ -89,7 +90,7 @@ static POSTCONF_MODE postconf_options(int argc, char **argv, POSTCONF *pc,
     POSTCONF_MODE mode = POSTCONF_MODE_SHOW;
     int ch;
 
-    while ((ch = getopt(argc, argv, "c:deEfhHMno:pvxX#")) != -1) {
+    while ((ch = getopt(argc, argv, "c:deEfhHMno:pUvxX#")) != -1) {
         switch (ch) {
         case 'c':
             *out_config_dir = optarg;
@@ -119,6 +120,9 @@ static POSTCONF_MODE postconf_options(int argc, char **argv, POSTCONF *pc,
             argv_add(overrides, optarg);
             break;
         case 'p':
+            break;
+        case 'U':
+            pc->flags |= POSTCONF_FLAG_UNIMPL;
             break;
         case 'v':
             msg_verbose++;
@@ -156,11 +160,16 @@ int main(int argc, char **argv)
         mode = POSTCONF_MODE_EDIT; /* "postconf name=value" edits, as -e does */
     if (master && mode != POSTCONF_MODE_SHOW)
         msg_fatal("editing master.cf is not supported");
+    if ((pc.flags & POSTCONF_FLAG_UNIMPL) &&
+        (master || mode != POSTCONF_MODE_SHOW || optind < argc))
+        postconf_usage();
     if (mode != POSTCONF_MODE_SHOW && optind == argc)
         postconf_usage();
 
     postconf_load(&pc, config_dir, overrides, master);
-    if (master) {
+    if (pc.flags & POSTCONF_FLAG_UNIMPL) {
+        postconf_show_unimplemented(&pc);
+    } else if (master) {
         postconf_show_master(&pc, argv + optind);
     } else if (mode == POSTCONF_MODE_EDIT) {
         postconf_edit_main(&pc, argv + optind, POSTCONF_EDIT_SET);

@@ -16,6 +16,7 @@
 #define POSTCONF_FLAG_HIDE_VALUE (1 << 3) /* -H: name only */
 #define POSTCONF_FLAG_EXPAND     (1 << 4) /* -x: expand $name */
 #define POSTCONF_FLAG_FOLD       (1 << 5) /* -f: fold long lines */
+#define POSTCONF_FLAG_UNIMPL     (1 << 6) /* -U: list what is not implemented */
 
 #define POSTCONF_FOLD_WIDTH 80 /* -f: longest output line */
 
@@ -38,6 +39,7 @@ extern void postconf_show_all(POSTCONF *pc);
 extern void postconf_show_named(POSTCONF *pc, char **names);
 extern void postconf_print(POSTCONF *pc, const char *name, const char *value);
 extern void postconf_check(POSTCONF *pc);
+extern void postconf_show_unimplemented(POSTCONF *pc);
 
 /* postconf_edit.c */
 extern void postconf_edit_main(POSTCONF *pc, char **args, POSTCONF_EDIT_MODE mode);

@@ -8,6 +8,7 @@
  *	void	postconf_show_named(POSTCONF *pc, char **names);
  *	void	postconf_print(POSTCONF *pc, const char *name, const char *value);
  *	void	postconf_check(POSTCONF *pc);
+ *	void	postconf_show_unimplemented(POSTCONF *pc);
  * DESCRIPTION
  *	postconf_show_all() prints parameters sorted by name: every
  *	parameter (the table, the per-transport parameters of the delivery
@@ -27,7 +28,14 @@
  *
  *	postconf_check() reports unknown parameter names (errors), references
  *	to undefined parameters (warnings) and malformed values (errors) to
- *	stderr, and counts the errors in pc->errors.
+ *	stderr, and counts the errors in pc->errors. With -n it also warns
+ *	about each setting of a parameter that this version does not
+ *	implement.
+ *
+ *	postconf_show_unimplemented() prints, sorted, the name of every
+ *	parameter that this version accepts but does not implement: table
+ *	names and the per-transport names of the delivery services in
+ *	master.cf.
  *--*/
 
 /* System library. */
@@ -140,7 +148,7 @@ static void postconf_collect_setting(const CONFIG_SETTING *setting, void *contex
 
 /* postconf_collect_services - add per-transport names of master.cf delivery services */
 
-static void postconf_collect_services(POSTCONF *pc, ARGV *names)
+static void postconf_collect_services(POSTCONF *pc, ARGV *names, bool unimplemented_only)
 {
     VSTRING *name = vstring_alloc(100);
 
@@ -151,7 +159,7 @@ static void postconf_collect_services(POSTCONF *pc, ARGV *names)
         if (!param_service_is_agent(entry->command, &pipe))
             continue;
         for (const PARAM_SERVICE_SUFFIX *sp = param_service_suffixes; sp->info.name; sp++) {
-            if (sp->pipe_only && !pipe)
+            if ((sp->pipe_only && !pipe) || (unimplemented_only && PARAM_IMPLEMENTED(&sp->info)))
                 continue;
             vstring_sprintf(name, "%s_%s", entry->service, sp->info.name);
             if (param_table_find(vstring_str(name)) == NULL)
@@ -181,7 +189,7 @@ void postconf_show_all(POSTCONF *pc)
         all = param_table_sorted(&count);
         for (size_t i = 0; i < count; i++)
             argv_add(names, all[i]->name);
-        postconf_collect_services(pc, names);
+        postconf_collect_services(pc, names, false);
     }
     if (!(pc->flags & POSTCONF_FLAG_DEFAULTS)) {
         config_walk(pc->config, CONFIG_SOURCE_MAIN_CF, postconf_collect_setting, names);
@@ -239,4 +247,25 @@ void postconf_check(POSTCONF *pc)
 {
     (void)config_check_names(pc->config, pc->master_cf, postconf_report, pc);
     (void)config_validate(pc->config, postconf_report, pc);
+    if (pc->flags & POSTCONF_FLAG_NONDEFAULT)
+        (void)config_check_unimplemented(pc->config, pc->master_cf, postconf_report, pc);
+}
+
+/* postconf_show_unimplemented - names that this version does not implement */
+
+void postconf_show_unimplemented(POSTCONF *pc)
+{
+    ARGV *names = argv_alloc(1000);
+    size_t count;
+    const PARAM_INFO *const *all = param_table_sorted(&count);
+
+    for (size_t i = 0; i < count; i++)
+        if (!PARAM_IMPLEMENTED(all[i]))
+            argv_add(names, all[i]->name);
+    postconf_collect_services(pc, names, true);
+    qsort(names->argv, names->argc, sizeof(names->argv[0]), postconf_compare);
+    for (size_t i = 0; i < names->argc; i++)
+        if (i == 0 || strcmp(names->argv[i], names->argv[i - 1]) != 0)
+            printf("%s\n", names->argv[i]);
+    argv_free(names);
 }

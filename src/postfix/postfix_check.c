@@ -14,6 +14,9 @@
  *	main.cf: every value must fit its parameter (errors); unknown
  *	parameter names are reported with the closest known name (warnings).
  *
+ *	Parameters that this version does not implement, set in main.cf or
+ *	with a master.cf -o, get a warning each, with file and line.
+ *
  *	master.cf: it must parse (errors); a service whose program is not an
  *	executable file gets a warning.
  *
@@ -50,25 +53,9 @@
 /* Application-specific. */
 #include "postfix.h"
 
-/* Parameters that name files with private keys. */
-static const char *const postfix_check_key_params[] = {
-    VAR_SMTPD_TLS_KEY_FILE,
-    VAR_SMTPD_TLS_DKEY_FILE,
-    VAR_SMTPD_TLS_ECKEY_FILE,
-    VAR_SMTPD_TLS_CHAIN_FILES,
-    VAR_SMTP_TLS_KEY_FILE,
-    VAR_SMTP_TLS_DKEY_FILE,
-    VAR_SMTP_TLS_ECKEY_FILE,
-    VAR_SMTP_TLS_CHAIN_FILES,
-    VAR_LMTP_TLS_KEY_FILE,
-    VAR_LMTP_TLS_DKEY_FILE,
-    VAR_LMTP_TLS_ECKEY_FILE,
-    VAR_LMTP_TLS_CHAIN_FILES,
-    VAR_TLSPROXY_TLS_KEY_FILE,
-    VAR_TLSPROXY_TLS_DKEY_FILE,
-    VAR_TLSPROXY_TLS_ECKEY_FILE,
-    VAR_TLSPROXY_TLS_CHAIN_FILES,
-    NULL,
+/* Suffixes of the parameters that name files with private keys. */
+static const char *const postfix_check_key_suffixes[] = {
+    "_tls_key_file", "_tls_dkey_file", "_tls_eckey_file", "_tls_chain_files", NULL,
 };
 
 /* The state of one check run. */
@@ -200,6 +187,21 @@ static void postfix_check_key_files(POSTFIX_CHECK *state, const char *param, con
     argv_free(files);
 }
 
+/* postfix_check_key_param - does the parameter name private key files */
+
+static bool postfix_check_key_param(const char *name)
+{
+    size_t len = strlen(name);
+
+    for (int i = 0; postfix_check_key_suffixes[i]; i++) {
+        size_t suffix_len = strlen(postfix_check_key_suffixes[i]);
+
+        if (len > suffix_len && strcmp(name + len - suffix_len, postfix_check_key_suffixes[i]) == 0)
+            return param_table_find(name) != NULL;
+    }
+    return false;
+}
+
 /* postfix_check_keys - private keys of main.cf and of master.cf overrides */
 
 static void postfix_check_keys(POSTFIX_CHECK *state, const MASTER_CF *master_cf)
@@ -207,28 +209,31 @@ static void postfix_check_keys(POSTFIX_CHECK *state, const MASTER_CF *master_cf)
     VSTRING *value = vstring_alloc(100);
     VSTRING *why = vstring_alloc(100);
     VSTRING *where = vstring_alloc(100);
+    size_t count;
+    const PARAM_INFO *const *all = param_table_sorted(&count);
 
-    for (int i = 0; postfix_check_key_params[i]; i++)
-        postfix_check_key_files(state, postfix_check_key_params[i],
-                                config_get_str(state->config, postfix_check_key_params[i]), "");
+    for (size_t i = 0; i < count; i++)
+        if (postfix_check_key_param(all[i]->name))
+            postfix_check_key_files(state, all[i]->name,
+                                    config_get_str(state->config, all[i]->name), "");
     for (size_t e = 0; master_cf && e < master_cf->count; e++) {
         const MASTER_CF_ENTRY *entry = master_cf->entries[e];
 
         for (size_t o = 0; o < entry->overrides->argc; o++) {
             const char *setting = entry->overrides->argv[o];
             const char *eq = strchr(setting, '=');
+            char *name;
 
-            for (int i = 0; eq && postfix_check_key_params[i]; i++) {
-                if (strncmp(setting, postfix_check_key_params[i], eq - setting) != 0 ||
-                    postfix_check_key_params[i][eq - setting] != 0)
-                    continue;
-                if (config_expand(state->config, eq + 1, value, why) < 0)
-                    continue; /* config_validate() has reported it */
+            if (eq == NULL)
+                continue;
+            name = mystrndup(setting, eq - setting);
+            if (postfix_check_key_param(name) &&
+                config_expand(state->config, eq + 1, value, why) >= 0) {
                 vstring_sprintf(where, "%s, line %d, service %s", entry->file, entry->line,
                                 entry->service);
-                postfix_check_key_files(state, postfix_check_key_params[i], vstring_str(value),
-                                        vstring_str(where));
+                postfix_check_key_files(state, name, vstring_str(value), vstring_str(where));
             }
+            myfree(name);
         }
     }
     vstring_free(value);
@@ -274,6 +279,7 @@ int postfix_check(CONFIG *config, int flags)
     if ((master_cf = master_cf_load(vstring_str(path), why)) == NULL)
         postfix_check_error(&state, vstring_str(why));
     (void)config_check_names(config, master_cf, postfix_check_name_report, &state);
+    (void)config_check_unimplemented(config, master_cf, postfix_check_name_report, &state);
     if (state.root && mail_owner_lookup(config, &state.owner, why) < 0)
         postfix_check_error(&state, vstring_str(why));
     else
