@@ -80,30 +80,30 @@
 #include "domain_find.h"
 #include "maps.h"
 #include "match_list.h"
+#include "smtpd_restriction.h"
 
 #include "smtpd_check_private.h"
 
-/* The restrictions; adding one takes a line here and a function. */
-static const SMTPD_RESTRICTION smtpd_restrictions[] = {
-    {"permit", smtpd_check_permit, 0},
-    {"reject", smtpd_check_reject_all, SMTPD_RESTRICTION_RELAY},
-    {"defer", smtpd_check_defer_all, SMTPD_RESTRICTION_RELAY},
-    {"permit_mynetworks", smtpd_check_permit_mynetworks, 0},
-    {"permit_auth_destination", smtpd_check_permit_auth_destination, 0},
-    {"reject_unauth_destination", smtpd_check_reject_unauth_destination, SMTPD_RESTRICTION_RELAY},
-    {"defer_unauth_destination", smtpd_check_defer_unauth_destination, SMTPD_RESTRICTION_RELAY},
-    {"permit_sasl_authenticated", smtpd_check_permit_sasl, 0},
-    {"permit_tls_clientcerts", smtpd_check_permit_tls_clientcerts, 0},
-    {"permit_tls_all_clientcerts", smtpd_check_permit_tls_all_clientcerts, 0},
-    {"check_ccert_access", smtpd_check_ccert_access, SMTPD_RESTRICTION_TABLE},
-    {"check_client_access", smtpd_check_client_access, SMTPD_RESTRICTION_TABLE},
-    {"check_helo_access", smtpd_check_helo_access, SMTPD_RESTRICTION_TABLE},
-    {"check_sender_access", smtpd_check_sender_access, SMTPD_RESTRICTION_TABLE},
-    {"check_recipient_access", smtpd_check_recipient_access, SMTPD_RESTRICTION_TABLE},
-    {"reject_non_fqdn_helo_hostname", smtpd_check_reject_non_fqdn_helo, 0},
-    {"reject_non_fqdn_sender", smtpd_check_reject_non_fqdn_sender, 0},
-    {"reject_non_fqdn_recipient", smtpd_check_reject_non_fqdn_recipient, 0},
-    {NULL, NULL, 0},
+/* What each restriction of the shared vocabulary does; adding one takes a line here. */
+static const SMTPD_RESTRICTION_FN smtpd_restriction_fns[SMTPD_RID_COUNT] = {
+    [SMTPD_RID_PERMIT] = smtpd_check_permit,
+    [SMTPD_RID_REJECT] = smtpd_check_reject_all,
+    [SMTPD_RID_DEFER] = smtpd_check_defer_all,
+    [SMTPD_RID_PERMIT_MYNETWORKS] = smtpd_check_permit_mynetworks,
+    [SMTPD_RID_PERMIT_AUTH_DESTINATION] = smtpd_check_permit_auth_destination,
+    [SMTPD_RID_REJECT_UNAUTH_DESTINATION] = smtpd_check_reject_unauth_destination,
+    [SMTPD_RID_DEFER_UNAUTH_DESTINATION] = smtpd_check_defer_unauth_destination,
+    [SMTPD_RID_PERMIT_SASL_AUTHENTICATED] = smtpd_check_permit_sasl,
+    [SMTPD_RID_PERMIT_TLS_CLIENTCERTS] = smtpd_check_permit_tls_clientcerts,
+    [SMTPD_RID_PERMIT_TLS_ALL_CLIENTCERTS] = smtpd_check_permit_tls_all_clientcerts,
+    [SMTPD_RID_CHECK_CCERT_ACCESS] = smtpd_check_ccert_access,
+    [SMTPD_RID_CHECK_CLIENT_ACCESS] = smtpd_check_client_access,
+    [SMTPD_RID_CHECK_HELO_ACCESS] = smtpd_check_helo_access,
+    [SMTPD_RID_CHECK_SENDER_ACCESS] = smtpd_check_sender_access,
+    [SMTPD_RID_CHECK_RECIPIENT_ACCESS] = smtpd_check_recipient_access,
+    [SMTPD_RID_REJECT_NON_FQDN_HELO_HOSTNAME] = smtpd_check_reject_non_fqdn_helo,
+    [SMTPD_RID_REJECT_NON_FQDN_SENDER] = smtpd_check_reject_non_fqdn_sender,
+    [SMTPD_RID_REJECT_NON_FQDN_RECIPIENT] = smtpd_check_reject_non_fqdn_recipient,
 };
 
 /* Parameter names and reply texts per stage. */
@@ -132,14 +132,13 @@ const char *smtpd_check_reply_class(SMTPD_STAGE stage)
     return smtpd_stage_classes[stage];
 }
 
-/* smtpd_restriction_find - look up a restriction by name */
+/* smtpd_check_restriction - an implemented restriction, or NULL */
 
-static const SMTPD_RESTRICTION *smtpd_restriction_find(const char *name)
+static const SMTPD_RESTRICTION_INFO *smtpd_check_restriction(const char *name)
 {
-    for (const SMTPD_RESTRICTION *r = smtpd_restrictions; r->name; r++)
-        if (strcmp(r->name, name) == 0)
-            return r;
-    return NULL;
+    const SMTPD_RESTRICTION_INFO *r = smtpd_restriction_find(name);
+
+    return r && r->id != SMTPD_RID_UNIMPLEMENTED ? r : NULL;
 }
 
 /* smtpd_check_table - open a table once per process */
@@ -155,41 +154,48 @@ MAPS *smtpd_check_table(SMTPD_CHECKS *checks, const char *name)
     return maps;
 }
 
-/* smtpd_check_split - a list's value as tokens */
+/* smtpd_check_is_class - smtpd_restriction_parse() callback */
 
-static ARGV *smtpd_check_split(const char *value)
+static bool smtpd_check_is_class(void *context, const char *name)
 {
-    ARGV *tokens = argv_alloc(8);
-    char *copy = mystrdup(value ? value : "");
-    char *cp = copy, *token;
+    SMTPD_CHECKS *checks = context;
 
-    while ((token = mystrtok_braced(&cp, SMTPD_CHECK_DELIM)) != NULL)
-        argv_add(tokens, token);
-    myfree(copy);
-    return tokens;
+    return htable_find(checks->classes, name) != NULL;
+}
+
+/* smtpd_check_problem - smtpd_restriction_parse() callback: a bad list does not start */
+
+static void smtpd_check_problem(void *unused_context, const char *text)
+{
+    msg_fatal("%s", text);
+}
+
+/* smtpd_check_open_table - smtpd_restriction_parse() callback */
+
+static void smtpd_check_open_table(void *context, const char *unused_param,
+                                   const char *unused_restriction, const char *table)
+{
+    (void)smtpd_check_table(context, table);
 }
 
 /* smtpd_check_parse - check a token list and open its tables */
 
 static void smtpd_check_parse(SMTPD_CHECKS *checks, ARGV *tokens, const char *param)
 {
-    for (size_t i = 0; i < tokens->argc; i++) {
-        const char *name = tokens->argv[i];
-        const SMTPD_RESTRICTION *r;
+    SMTPD_RESTRICTION_PARSER parser = {
+        .is_class = smtpd_check_is_class,
+        .problem = smtpd_check_problem,
+        .table = smtpd_check_open_table,
+        .context = checks,
+    };
 
-        if (htable_find(checks->classes, name))
-            continue;
-        if ((r = smtpd_restriction_find(name)) == NULL)
-            msg_fatal("%s: unknown restriction \"%s\"", param, name);
-        if (!checks->ask_ccert &&
-            (r->fn == smtpd_check_ccert_access || r->fn == smtpd_check_permit_tls_clientcerts ||
-             r->fn == smtpd_check_permit_tls_all_clientcerts))
-            msg_warn("%s: \"%s\" has no effect without smtpd_tls_ask_ccert = yes", param, name);
-        if ((r->flags & SMTPD_RESTRICTION_TABLE) == 0)
-            continue;
-        if (i + 1 >= tokens->argc || strchr(tokens->argv[i + 1], ':') == NULL)
-            msg_fatal("%s: restriction \"%s\" needs a type:table argument", param, name);
-        (void)smtpd_check_table(checks, tokens->argv[++i]);
+    (void)smtpd_restriction_parse(&parser, param, tokens->argv);
+    for (size_t i = 0; i < tokens->argc && !checks->ask_ccert; i++) {
+        const SMTPD_RESTRICTION_INFO *r = smtpd_restriction_find(tokens->argv[i]);
+
+        if (r && (r->flags & SMTPD_RESTRICTION_FLAG_CCERT))
+            msg_warn("%s: \"%s\" has no effect without smtpd_tls_ask_ccert = yes", param,
+                     tokens->argv[i]);
     }
 }
 
@@ -197,7 +203,7 @@ static void smtpd_check_parse(SMTPD_CHECKS *checks, ARGV *tokens, const char *pa
 
 static void smtpd_check_classes(SMTPD_CHECKS *checks, const SMTPD_CHECK_PROPS *props)
 {
-    ARGV *names = smtpd_check_split(props->restriction_classes);
+    ARGV *names = smtpd_restriction_split(props->restriction_classes);
 
     /* Enter all names first: a class may name another one. */
     for (size_t i = 0; i < names->argc; i++) {
@@ -209,30 +215,11 @@ static void smtpd_check_classes(SMTPD_CHECKS *checks, const SMTPD_CHECK_PROPS *p
         if (smtpd_restriction_find(names->argv[i]))
             msg_fatal("smtpd_restriction_classes: class \"%s\" has the name of a restriction",
                       names->argv[i]);
-        htable_enter(checks->classes, names->argv[i], smtpd_check_split(value));
+        htable_enter(checks->classes, names->argv[i], smtpd_restriction_split(value));
     }
     for (size_t i = 0; i < names->argc; i++)
         smtpd_check_parse(checks, htable_find(checks->classes, names->argv[i]), names->argv[i]);
     argv_free(names);
-}
-
-/* smtpd_check_guarded - does a list stop relaying before it permits? */
-
-static bool smtpd_check_guarded(const ARGV *tokens)
-{
-    for (size_t i = 0; i < tokens->argc; i++) {
-        const SMTPD_RESTRICTION *r = smtpd_restriction_find(tokens->argv[i]);
-
-        if (r == NULL)
-            continue;
-        if (r->flags & SMTPD_RESTRICTION_RELAY)
-            return true;
-        if (r->fn == smtpd_check_permit)
-            return false;
-        if (r->flags & SMTPD_RESTRICTION_TABLE)
-            i++;
-    }
-    return false;
 }
 
 /* smtpd_check_match_list - an address class, fatal when malformed */
@@ -276,16 +263,19 @@ SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props)
     SMTPD_CHECKS *checks = mycalloc(1, sizeof(*checks));
     const char *parents = props->parent_domain_matches_subdomains;
 
+    for (int id = 0; id < SMTPD_RID_COUNT; id++)
+        if (smtpd_restriction_fns[id] == NULL)
+            msg_panic("%s: no function for restriction %d", __func__, id);
     checks->classes = htable_create(10);
     checks->tables = htable_create(10);
     checks->ask_ccert = props->ask_ccert;
     smtpd_check_classes(checks, props);
     for (int stage = 0; stage < SMTPD_STAGE_COUNT; stage++) {
-        checks->lists[stage] = smtpd_check_split(props->lists[stage]);
+        checks->lists[stage] = smtpd_restriction_split(props->lists[stage]);
         smtpd_check_parse(checks, checks->lists[stage], smtpd_stage_names[stage]);
     }
-    if (!smtpd_check_guarded(checks->lists[SMTPD_STAGE_RELAY]) &&
-        !smtpd_check_guarded(checks->lists[SMTPD_STAGE_RECIPIENT]))
+    if (!smtpd_restriction_guarded(checks->lists[SMTPD_STAGE_RELAY]->argv) &&
+        !smtpd_restriction_guarded(checks->lists[SMTPD_STAGE_RECIPIENT]->argv))
         msg_fatal("in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, "
                   "specify at least one working instance of: reject_unauth_destination, "
                   "defer_unauth_destination, reject or defer");
@@ -386,19 +376,19 @@ int smtpd_check_tokens(SMTPD_CHECK_CTX *ctx, char **tokens, const char *origin)
     }
     for (char **tp = tokens; *tp && result == SMTPD_CHECK_DUNNO; tp++) {
         ARGV *class = htable_find(ctx->checks->classes, *tp);
-        const SMTPD_RESTRICTION *r;
+        const SMTPD_RESTRICTION_INFO *r;
         MAPS *table = NULL;
 
         if (class) {
             result = smtpd_check_tokens(ctx, class->argv, *tp);
             continue;
         }
-        if ((r = smtpd_restriction_find(*tp)) == NULL) {
+        if ((r = smtpd_check_restriction(*tp)) == NULL) {
             msg_warn("%s: unknown restriction \"%s\"", origin, *tp);
             result = smtpd_check_config_error(ctx);
             break;
         }
-        if (r->flags & SMTPD_RESTRICTION_TABLE) {
+        if (r->flags & SMTPD_RESTRICTION_FLAG_TABLE) {
             if (tp[1] == NULL || strchr(tp[1], ':') == NULL) {
                 msg_warn("%s: restriction \"%s\" needs a type:table argument", origin, *tp);
                 result = smtpd_check_config_error(ctx);
@@ -406,7 +396,7 @@ int smtpd_check_tokens(SMTPD_CHECK_CTX *ctx, char **tokens, const char *origin)
             }
             table = smtpd_check_table(ctx->checks, *++tp);
         }
-        result = r->fn(ctx, table);
+        result = smtpd_restriction_fns[r->id](ctx, table);
     }
     ctx->depth--;
     return result;

@@ -53,15 +53,6 @@ typedef struct SMTPD_CHECK_CTX {
 /* A restriction: a function of the context and its table argument (or NULL). */
 typedef int (*SMTPD_RESTRICTION_FN)(SMTPD_CHECK_CTX *ctx, MAPS *table);
 
-typedef struct SMTPD_RESTRICTION {
-    const char *name;        /* as in main.cf */
-    SMTPD_RESTRICTION_FN fn; /* what it does */
-    int flags;               /* SMTPD_RESTRICTION_* */
-} SMTPD_RESTRICTION;
-
-#define SMTPD_RESTRICTION_TABLE (1 << 0) /* takes a type:table argument */
-#define SMTPD_RESTRICTION_RELAY (1 << 1) /* counts as an open-relay guard */
-
 #define SMTPD_CHECK_MAX_DEPTH 20 /* classes and access results nest at most this deep */
 
 /* smtpd_check.c */
