@@ -24,8 +24,9 @@
  *	config_check_names() reports, as errors, main.cf names and master.cf
  *	-o names that are neither in the parameter table, nor per-transport
  *	names of a master.cf delivery service, nor referenced as $name by a
- *	main.cf value, a master.cf -o value or a built-in default (such
- *	names are user-defined parameters, which are legal). Each report
+ *	main.cf value, a master.cf -o value or a built-in default, nor named
+ *	in smtpd_restriction_classes (such names are user-defined
+ *	parameters, which are legal). Each report
  *	names the file and line and suggests the closest known name within
  *	two edits: "/etc/postfix/main.cf, line 12: unknown parameter
  *	"smtpd_tls_cert_flie"; did you mean "smtpd_tls_cert_file"?". It also
@@ -283,8 +284,25 @@ static void config_check_undefined(CONFIG_NAMES_STATE *state, const char *value,
     argv_free(refs);
 }
 
-/* config_collect_references - every $name in main.cf, overrides, master.cf, defaults */
+/* config_class_names - add the names that a smtpd_restriction_classes value defines */
 
+static void config_class_names(const char *name, const char *value, ARGV *names)
+{
+    ARGV *classes;
+
+    if (strcmp(name, VAR_SMTPD_RESTRICTION_CLASSES) != 0)
+        return;
+    classes = argv_split(value, ", \t\r\n");
+    for (size_t i = 0; i < classes->argc; i++)
+        if (strchr(classes->argv[i], '$') == NULL)
+            argv_add(names, classes->argv[i]);
+    argv_free(classes);
+}
+
+/*
+ * config_collect_references - every $name in main.cf, overrides, master.cf,
+ * defaults, and the restriction class names (user-defined parameters too)
+ */
 static void config_collect_references(CONFIG *config, const MASTER_CF *master_cf, ARGV *refs)
 {
     size_t count;
@@ -294,14 +312,22 @@ static void config_collect_references(CONFIG *config, const MASTER_CF *master_cf
     for (size_t i = 0; i < count; i++)
         if (all[i]->defval)
             config_references(all[i]->defval, refs);
-    for (int l = 0; l < 2; l++)
-        for (size_t i = 0; i < layers[l]->count; i++)
+    for (int l = 0; l < 2; l++) {
+        for (size_t i = 0; i < layers[l]->count; i++) {
             config_references(layers[l]->order[i]->value, refs);
+            config_class_names(layers[l]->order[i]->name, layers[l]->order[i]->value, refs);
+        }
+    }
     for (size_t e = 0; master_cf && e < master_cf->count; e++) {
         const ARGV *ov = master_cf->entries[e]->overrides;
 
-        for (size_t i = 0; i < ov->argc; i++)
+        for (size_t i = 0; i < ov->argc; i++) {
+            char *name = mystrndup(ov->argv[i], strcspn(ov->argv[i], "="));
+
             config_references(strchr(ov->argv[i], '=') + 1, refs);
+            config_class_names(name, strchr(ov->argv[i], '=') + 1, refs);
+            myfree(name);
+        }
     }
 }
 

@@ -10,6 +10,11 @@
 /* postfix_check.c */
 extern int postfix_check(CONFIG *config, int flags);
 
+/* postfix_check_lists.c */
+extern int postfix_check_lists(CONFIG *config, const MASTER_CF *master_cf, CONFIG_REPORT_FN report,
+                               void *context);
+extern int postfix_check_table(const char *table, VSTRING *why);
+
 #define POSTFIX_CHECK_FLAG_QUIET (1 << 0) /* no warnings, errors only (start, reload) */
 
 /* postfix_keys.c */

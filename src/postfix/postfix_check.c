@@ -14,6 +14,9 @@
  *	main.cf: every value must fit its parameter (errors); unknown
  *	parameter names are reported with the closest known name (warnings).
  *
+ *	Restriction lists and lookup tables: what would stop smtpd or fail
+ *	a lookup, as errors (postfix_check_lists(3)).
+ *
  *	Parameters that this version does not implement, set in main.cf or
  *	with a master.cf -o, get a warning each, with file and line.
  *
@@ -280,6 +283,7 @@ int postfix_check(CONFIG *config, int flags)
         postfix_check_error(&state, vstring_str(why));
     (void)config_check_names(config, master_cf, postfix_check_name_report, &state);
     (void)config_check_unimplemented(config, master_cf, postfix_check_name_report, &state);
+    (void)postfix_check_lists(config, master_cf, postfix_check_report, &state);
     if (state.root && mail_owner_lookup(config, &state.owner, why) < 0)
         postfix_check_error(&state, vstring_str(why));
     else
