@@ -1,6 +1,6 @@
 #!/bin/bash
 # postconf.sh - bin/postconf against a temporary configuration directory:
-# -d, -n, named parameters, -h, -x, -e, -X, -#, -M, -c, MAIL_CONFIG, and the
+# -d, -n, named parameters, -h, -x, -e, -X, -#, -M, -U, -c, MAIL_CONFIG, and the
 # reports about misspelled names and malformed values.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -213,3 +213,49 @@ printf 'smtp inet n - n - - smtpd\nbad unix - - q - - cmd\n' >"$dir/master.cf"
 out=$("$postconf" -c "$dir" -M 2>&1)
 [ $? -ne 0 ] && grep -q "master.cf, line 2: invalid chroot field \"q\"" <<<"$out"
 check "malformed master.cf names file and line"
+
+# Not implemented parameters: postconf -n warns on standard error (file and
+# line; master.cf: line and service), standard output is unchanged.
+cat >"$dir/main.cf" <<'CF'
+myhostname = mail.example.com
+smtpd_sasl_auth_enable = yes
+smtpd_client_connection_rate_limit = 10
+CF
+printf 'smtp inet n - n - - smtpd\n  -o smtpd_milters=inet:127.0.0.1:9\nrelay unix - - n - - smtp\n' >"$dir/master.cf"
+got=$("$postconf" -c "$dir" -n 2>"$dir/err")
+check "postconf -n exits 0 when not implemented parameters are set"
+same "postconf -n standard output is unchanged" "config_directory = $dir
+myhostname = mail.example.com
+smtpd_client_connection_rate_limit = 10
+smtpd_sasl_auth_enable = yes" "$got"
+same "postconf -n warns about each not implemented setting" \
+    "postconf: warning: $dir/main.cf:2: smtpd_sasl_auth_enable is not implemented in this version; it has no effect
+postconf: warning: $dir/main.cf:3: smtpd_client_connection_rate_limit is not implemented in this version; it has no effect
+postconf: warning: $dir/master.cf:1: service smtp/inet: -o smtpd_milters is not implemented in this version; it has no effect" \
+    "$(cat "$dir/err")"
+"$postconf" -c "$dir" myhostname 2>&1 >/dev/null | grep -q 'not implemented'
+[ $? -ne 0 ]
+check "a query does not warn"
+
+# -U lists them: table names and per-transport names of delivery services.
+got=$("$postconf" -c "$dir" -U)
+check "postconf -U exits 0"
+for name in smtpd_milters smtpd_sasl_auth_enable relay_destination_rate_delay; do
+    grep -qx "$name" <<<"$got"
+    check "postconf -U lists $name"
+done
+for name in smtpd_banner relay_destination_concurrency_limit myhostname; do
+    grep -qx "$name" <<<"$got"
+    [ $? -ne 0 ]
+    check "postconf -U does not list $name (implemented)"
+done
+same "postconf -U is sorted" "$(sort <<<"$got")" "$got"
+"$postconf" -c "$dir" -U smtpd_milters >/dev/null 2>&1
+[ $? -ne 0 ]
+check "postconf -U takes no names"
+# A $name reference makes a parameter a user-defined one: no warning.
+printf 'smtpd_milters = x\nsmtpd_banner = $myhostname $smtpd_milters\n' >"$dir/main.cf"
+: >"$dir/master.cf"
+"$postconf" -c "$dir" -n 2>&1 >/dev/null | grep -q 'smtpd_milters is not implemented'
+[ $? -ne 0 ]
+check "a parameter used as \$name by another setting is not reported"

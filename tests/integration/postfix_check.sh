@@ -1,7 +1,9 @@
 #!/bin/bash
 # postfix_check.sh - "postfix check": missing queue directories are created,
-# main.cf and master.cf are validated, unknown parameters and world-readable
-# private keys are reported; start refuses a broken configuration.
+# main.cf and master.cf are validated, unknown parameters, not implemented
+# parameters and world-readable private keys are reported, restriction lists
+# and table references are checked; start refuses a broken configuration
+# (and then no smtpd ever runs) and starts a good one.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -50,3 +52,73 @@ out=$(instance_postfix start 2>&1)
 check "postfix start refuses a malformed main.cf"
 [ ! -s "$INSTANCE_QUEUE/pid/master.pid" ]
 check "no master was started"
+
+# Settings that this version does not implement: a warning each, with file
+# and line (master.cf: the entry's line and its service), exit status 0.
+instance_run "$top/bin/postconf" -c "$INSTANCE_CONF" -X max_idle smtpd_tls_cert_flie
+read -r port port2 <<<"$(free_port 2 | tr '\n' ' ')"
+instance_master_cf_reset
+instance_master_cf "127.0.0.1:$port inet n - n - - smtpd" \
+    "127.0.0.1:$port2 inet n - n - - smtpd" \
+    "  -o smtpd_sasl_auth_enable=yes"
+instance_main_cf "smtpd_milters = inet:127.0.0.1:9"
+milters_line=$(grep -n '^smtpd_milters' "$INSTANCE_CONF/main.cf" | cut -d: -f1)
+out=$(instance_postfix check 2>&1)
+check "postfix check succeeds when not implemented parameters are set (warnings only)"
+grep -q "warning: $INSTANCE_CONF/main.cf:$milters_line: smtpd_milters is not implemented in this version; it has no effect" <<<"$out"
+check "postfix check warns about a not implemented parameter in main.cf, with file and line"
+grep -q "warning: $INSTANCE_CONF/master.cf:2: service 127.0.0.1:$port2/inet: -o smtpd_sasl_auth_enable is not implemented in this version; it has no effect" <<<"$out"
+check "postfix check warns about a not implemented -o in master.cf, with line and service"
+[ "$(grep -c 'smtpd_milters is not implemented' <<<"$out")" -eq 1 ]
+check "the warning comes once"
+! grep -q "is not implemented" <<<"$(grep -v 'smtpd_milters\|smtpd_sasl_auth_enable' <<<"$out")"
+check "no warning for parameters that are implemented"
+
+# Restriction lists and tables: errors that name the file and line.
+instance_main_cf "smtpd_client_restrictions = permit_mynetworks, reject_unknown_thing"
+client_line=$(grep -n '^smtpd_client_restrictions' "$INSTANCE_CONF/main.cf" | cut -d: -f1)
+instance_main_cf "smtpd_sender_restrictions = check_sender_access hash:$INSTANCE_DIR/sender_access"
+sender_line=$(grep -n '^smtpd_sender_restrictions' "$INSTANCE_CONF/main.cf" | cut -d: -f1)
+instance_master_cf "  -o smtpd_helo_restrictions=reject_non_fqdn_helo_hostname,rejct"
+out=$(instance_postfix check 2>&1)
+[ $? -ne 0 ]
+check "postfix check fails on a bad restriction list"
+grep -q "error: $INSTANCE_CONF/main.cf:$client_line: smtpd_client_restrictions: unknown restriction \"reject_unknown_thing\"" <<<"$out"
+check "postfix check names an unknown restriction with file and line"
+grep -q "error: $INSTANCE_CONF/main.cf:$sender_line: smtpd_sender_restrictions: table hash:$INSTANCE_DIR/sender_access: $INSTANCE_DIR/sender_access.db: No such file or directory" <<<"$out"
+check "postfix check names a hash: table whose file is missing"
+grep -q "error: $INSTANCE_CONF/master.cf:2: service 127.0.0.1:$port2/inet: smtpd_helo_restrictions: unknown restriction \"rejct\"" <<<"$out"
+check "postfix check checks restriction lists set with -o in master.cf"
+
+# postfix start refuses, and no smtpd ever runs.
+out=$(instance_postfix start 2>&1)
+[ $? -ne 0 ] && grep -q "not starting the Postfix mail system" <<<"$out" &&
+    grep -q "unknown restriction \"reject_unknown_thing\"" <<<"$out"
+check "postfix start refuses a configuration that postfix check rejects, and says why"
+[ ! -s "$INSTANCE_QUEUE/pid/master.pid" ] && ! instance_wait_port "$port" 1 &&
+    ! grep -q "smtpd\[" "$INSTANCE_LOG"
+check "no master and no smtpd were started"
+
+# Fixed: a good configuration starts; master warns about what has no effect.
+instance_run "$top/bin/postconf" -c "$INSTANCE_CONF" -X smtpd_client_restrictions
+sed -i '/-o smtpd_helo_restrictions/d' "$INSTANCE_CONF/master.cf"
+printf 'spam@example.test REJECT\n' >"$INSTANCE_DIR/sender_access"
+instance_run "$top/bin/postmap" "hash:$INSTANCE_DIR/sender_access"
+touch -d '1 hour ago' "$INSTANCE_DIR/sender_access.db"
+out=$(instance_postfix check 2>&1)
+[ $? -ne 0 ] && grep -q "sender_access.db is older than its source file" <<<"$out"
+check "postfix check refuses a .db older than its source"
+instance_run "$top/bin/postmap" "hash:$INSTANCE_DIR/sender_access"
+out=$(instance_postfix check 2>&1)
+check "postfix check passes once the table is rebuilt"
+instance_start
+check "postfix start starts a good configuration"
+instance_wait_port "$port"
+check "its smtpd accepts connections"
+instance_wait_log "master.*warning: .*main.cf:$milters_line: smtpd_milters is not implemented"
+check "master logs the not implemented parameter at start"
+instance_wait_log "smtpd\[[0-9]*\]: disconnect from"
+[ "$(grep -c 'master\[[0-9]*\]: warning: .*smtpd_milters is not implemented' "$INSTANCE_LOG")" -eq 1 ] &&
+    ! grep -q 'smtpd\[[0-9]*\]: warning: .*not implemented' "$INSTANCE_LOG"
+check "master logs it once, and smtpd does not repeat it"
+instance_stop
