@@ -9,7 +9,10 @@ mechanically so that it stays true as the code changes:
 
 1. A table parameter is read when its VAR_ macro appears in C code under
    src/ outside the files that declare parameters: src/global/mail_params*.h
-   (the VAR_/DEF_ definitions) and src/global/param_table*.c (the table).
+   (the VAR_/DEF_ definitions) and src/global/param_table*.c (the table),
+   and outside the configuration checker src/postfix/postfix_check_lists.c,
+   which validates restriction lists for smtpd (including lists that no
+   program evaluates yet) without acting on them.
    Comments and string literals are removed first, so a parameter named in
    a comment or a message does not count. Whether the code reads the macro
    through config_get_*() or through a CONFIG_BIND table makes no
@@ -49,8 +52,14 @@ def sources(top):
                 yield os.path.join(root, name)
 
 
+CHECKERS = {'postfix_check_lists.c'}
+
+
 def declares(path):
+    """a file that declares or only validates parameters"""
     base = os.path.basename(path)
+    if os.path.dirname(path).endswith('src/postfix') and base in CHECKERS:
+        return True
     return (os.path.dirname(path).endswith('src/global') and
             (base.startswith('mail_params') or base.startswith('param_table')))
 
