@@ -13,9 +13,11 @@
 # removed the last reader (mark it).
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
-postconf=$top/bin/postconf
+. "$top/tests/integration/lib/common.sh"
+. "$top/tests/integration/lib/assert.sh"
+postconf=$TEST_BIN/postconf
 dir=$(mktemp -d /tmp/param-usage.XXXXXX)
-trap 'rm -rf "$dir"' EXIT
+at_exit 'rm -rf "$dir"'
 unset MAIL_CONFIG
 
 touch "$dir/main.cf"
@@ -26,52 +28,29 @@ echo 't unix - - n - - smtp' >"$dir/master.cf"
 "$postconf" -c "$dir" -U | sort >"$dir/marked"
 # What the code says.
 python3 "$top/tests/integration/lib/param_usage.py" "$top" "$postconf" >"$dir/read.raw"
+require "the rule runs over the source"
 sed -n 's/^\*_/t_/p' "$dir/read.raw" >"$dir/read.suffixes"
 grep -v '^\*' "$dir/read.raw" | cat - "$dir/read.suffixes" | sort >"$dir/read"
 
 # The rule is not vacuous: it finds well-known readers and non-readers.
 for name in smtpd_banner mail_name myhostname smtp_tls_security_level \
     t_destination_concurrency_limit; do
-    if grep -qx "$name" "$dir/read"; then
-        echo "ok - $name counts as read by the code"
-    else
-        echo "not ok - $name counts as read by the code"
-    fi
+    grep -qx "$name" "$dir/read"
+    check "$name counts as read by the code"
 done
 for name in smtpd_milters smtpd_sasl_auth_enable smtpd_client_connection_rate_limit; do
-    if grep -qx "$name" "$dir/all" && ! grep -qx "$name" "$dir/read"; then
-        echo "ok - $name counts as not read"
-    else
-        echo "not ok - $name counts as not read"
-    fi
+    grep -qx "$name" "$dir/all" && ! grep -qx "$name" "$dir/read"
+    check "$name counts as not read"
 done
 
 # Read but marked: the mark is wrong.
-comm -12 "$dir/read" "$dir/marked" >"$dir/wrongly_marked"
-if [ -s "$dir/wrongly_marked" ]; then
-    echo "not ok - parameters that the code reads are marked not implemented:"
-    sed 's/^/#   /' "$dir/wrongly_marked"
-else
-    echo "ok - no parameter that the code reads is marked not implemented"
-fi
+same "no parameter that the code reads is marked not implemented" "" \
+    "$(comm -12 "$dir/read" "$dir/marked")"
 
 # Not read but not marked: the mark is missing.
-comm -23 "$dir/all" "$dir/read" | comm -23 - "$dir/marked" >"$dir/missing_mark"
-if [ -s "$dir/missing_mark" ]; then
-    echo "not ok - parameters that no code reads are not marked not implemented:"
-    sed 's/^/#   /' "$dir/missing_mark"
-else
-    echo "ok - every parameter that no code reads is marked not implemented"
-fi
+same "every parameter that no code reads is marked not implemented" "" \
+    "$(comm -23 "$dir/all" "$dir/read" | comm -23 - "$dir/marked")"
 
 # Marked names are table names (no stray entries in the listing).
-comm -13 "$dir/all" "$dir/marked" >"$dir/stray"
-if [ -s "$dir/stray" ]; then
-    echo "not ok - postconf -U lists names that postconf -d does not know:"
-    sed 's/^/#   /' "$dir/stray"
-else
-    echo "ok - postconf -U lists only known names"
-fi
-marked=$(wc -l <"$dir/marked")
-all=$(wc -l <"$dir/all")
-echo "# $marked of $all parameters are not implemented"
+same "postconf -U lists only known names" "" "$(comm -13 "$dir/all" "$dir/marked")"
+comment "$(wc -l <"$dir/marked") of $(wc -l <"$dir/all") parameters are not implemented"

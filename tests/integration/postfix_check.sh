@@ -55,7 +55,7 @@ check "no master was started"
 
 # Settings that this version does not implement: a warning each, with file
 # and line (master.cf: the entry's line and its service), exit status 0.
-instance_run "$top/bin/postconf" -c "$INSTANCE_CONF" -X max_idle smtpd_tls_cert_flie
+instance_run "$TEST_BIN/postconf" -c "$INSTANCE_CONF" -X max_idle smtpd_tls_cert_flie
 read -r port port2 <<<"$(free_port 2 | tr '\n' ' ')"
 instance_master_cf_reset
 instance_master_cf "127.0.0.1:$port inet n - n - - smtpd" \
@@ -100,15 +100,15 @@ check "postfix start refuses a configuration that postfix check rejects, and say
 check "no master and no smtpd were started"
 
 # Fixed: a good configuration starts; master warns about what has no effect.
-instance_run "$top/bin/postconf" -c "$INSTANCE_CONF" -X smtpd_client_restrictions
+instance_run "$TEST_BIN/postconf" -c "$INSTANCE_CONF" -X smtpd_client_restrictions
 sed -i '/-o smtpd_helo_restrictions/d' "$INSTANCE_CONF/master.cf"
 printf 'spam@example.test REJECT\n' >"$INSTANCE_DIR/sender_access"
-instance_run "$top/bin/postmap" "hash:$INSTANCE_DIR/sender_access"
+instance_run "$TEST_BIN/postmap" "hash:$INSTANCE_DIR/sender_access"
 touch -d '1 hour ago' "$INSTANCE_DIR/sender_access.db"
 out=$(instance_postfix check 2>&1)
 [ $? -ne 0 ] && grep -q "sender_access.db is older than its source file" <<<"$out"
 check "postfix check refuses a .db older than its source"
-instance_run "$top/bin/postmap" "hash:$INSTANCE_DIR/sender_access"
+instance_run "$TEST_BIN/postmap" "hash:$INSTANCE_DIR/sender_access"
 out=$(instance_postfix check 2>&1)
 check "postfix check passes once the table is rebuilt"
 instance_start
