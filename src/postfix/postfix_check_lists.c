@@ -22,7 +22,8 @@
  *	and not implemented restriction names, missing and extra arguments;
  *	each class must be defined and must not have a restriction's name;
  *	smtpd_relay_restrictions or smtpd_recipient_restrictions must stop
- *	relaying. The lists of main.cf are checked once; a master.cf entry
+ *	relaying (checked when master.cf runs smtpd, as its defaults depend
+ *	on compatibility_level). The lists of main.cf are checked once; a master.cf entry
  *	is checked for the lists, classes and tables that its -o options
  *	set, as main.cf plus those options.
  *
@@ -106,6 +107,7 @@ typedef struct POSTFIX_CHECK_LISTS {
     const MASTER_CF_ENTRY *entry; /* the master.cf entry of -o settings, or NULL */
     VSTRING *where;               /* owned: "file:line: " prefix of the current setting */
     const char *find_name;        /* postfix_check_where() walk: the name looked for */
+    bool smtpd_used;              /* master.cf runs smtpd (or could not be read) */
     CONFIG_REPORT_FN report;      /* where problems go */
     void *context;                /* for report */
     int errors;                   /* errors reported */
@@ -383,7 +385,9 @@ static void postfix_check_relay_guard(POSTFIX_CHECK_LISTS *state, VSTRING *buf)
     ARGV *relay;
     ARGV *rcpt;
 
-    if (!relay_set && !postfix_check_set(state, VAR_SMTPD_RECIPIENT_RESTRICTIONS))
+    if (!relay_set && !postfix_check_set(state, VAR_SMTPD_RECIPIENT_RESTRICTIONS) &&
+        !postfix_check_set(state, VAR_COMPATIBILITY_LEVEL) &&
+        !(state->entry == NULL && state->smtpd_used))
         return;
     value = postfix_check_expanded(state->config, VAR_SMTPD_RELAY_RESTRICTIONS, buf);
     relay = smtpd_restriction_split(value ? value : "");
@@ -469,6 +473,13 @@ int postfix_check_lists(CONFIG *config, const MASTER_CF *master_cf, CONFIG_REPOR
         .context = context,
     };
 
+    state.smtpd_used = master_cf == NULL;
+    for (size_t e = 0; master_cf && e < master_cf->count; e++) {
+        const char *base = strrchr(master_cf->entries[e]->command, '/');
+
+        base = base ? base + 1 : master_cf->entries[e]->command;
+        state.smtpd_used |= strcmp(base, "smtpd") == 0;
+    }
     postfix_check_view(&state);
     for (size_t e = 0; master_cf && e < master_cf->count; e++) {
         const MASTER_CF_ENTRY *entry = master_cf->entries[e];

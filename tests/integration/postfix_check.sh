@@ -79,7 +79,8 @@ instance_main_cf "smtpd_client_restrictions = permit_mynetworks, reject_unknown_
 client_line=$(grep -n '^smtpd_client_restrictions' "$INSTANCE_CONF/main.cf" | cut -d: -f1)
 instance_main_cf "smtpd_sender_restrictions = check_sender_access hash:$INSTANCE_DIR/sender_access"
 sender_line=$(grep -n '^smtpd_sender_restrictions' "$INSTANCE_CONF/main.cf" | cut -d: -f1)
-instance_master_cf "  -o smtpd_helo_restrictions=reject_non_fqdn_helo_hostname,rejct"
+instance_master_cf "  -o smtpd_helo_restrictions=reject_non_fqdn_helo_hostname,rejct" \
+    "  -o smtpd_relay_restrictions=permit_mynetworks,permit"
 out=$(instance_postfix check 2>&1)
 [ $? -ne 0 ]
 check "postfix check fails on a bad restriction list"
@@ -89,6 +90,8 @@ grep -q "error: $INSTANCE_CONF/main.cf:$sender_line: smtpd_sender_restrictions: 
 check "postfix check names a hash: table whose file is missing"
 grep -q "error: $INSTANCE_CONF/master.cf:2: service 127.0.0.1:$port2/inet: smtpd_helo_restrictions: unknown restriction \"rejct\"" <<<"$out"
 check "postfix check checks restriction lists set with -o in master.cf"
+grep -q "error: $INSTANCE_CONF/master.cf:2: service 127.0.0.1:$port2/inet: in parameter smtpd_relay_restrictions or smtpd_recipient_restrictions, specify at least one working instance of" <<<"$out"
+check "postfix check refuses an open relay set with -o in master.cf"
 
 # postfix start refuses, and no smtpd ever runs.
 out=$(instance_postfix start 2>&1)
@@ -101,7 +104,7 @@ check "no master and no smtpd were started"
 
 # Fixed: a good configuration starts; master warns about what has no effect.
 instance_run "$TEST_BIN/postconf" -c "$INSTANCE_CONF" -X smtpd_client_restrictions
-sed -i '/-o smtpd_helo_restrictions/d' "$INSTANCE_CONF/master.cf"
+sed -i '/-o smtpd_helo_restrictions/d; /-o smtpd_relay_restrictions/d' "$INSTANCE_CONF/master.cf"
 printf 'spam@example.test REJECT\n' >"$INSTANCE_DIR/sender_access"
 instance_run "$TEST_BIN/postmap" "hash:$INSTANCE_DIR/sender_access"
 touch -d '1 hour ago' "$INSTANCE_DIR/sender_access.db"
