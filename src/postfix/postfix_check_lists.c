@@ -27,6 +27,13 @@
  *	is checked for the lists, classes and tables that its -o options
  *	set, as main.cf plus those options.
  *
+ *	Access tables: the values of every check_*_access table that can be
+ *	listed (hash, btree, texthash, inline) are read as smtpd would
+ *	(access_action(3)): an action that this version does not implement
+ *	(HOLD, DISCARD, ...) and a bad restriction list in a value are
+ *	warnings (smtpd then answers "451 4.3.5 Server configuration error"
+ *	for that key, and keeps running).
+ *
  *	Tables: every type:table of a restriction argument, and every
  *	type:table element of a parameter that holds tables (a name ending
  *	in _maps or _checks, and the domain and network lists that accept
@@ -58,6 +65,7 @@
 #include "stringops.h"
 
 /* Global library. */
+#include "access_action.h"
 #include "smtpd_restriction.h"
 
 /* Application-specific. */
@@ -113,16 +121,25 @@ typedef struct POSTFIX_CHECK_LISTS {
     int errors;                   /* errors reported */
 } POSTFIX_CHECK_LISTS;
 
-/* postfix_check_lists_error - report one error with the current location */
+/* postfix_check_lists_report - report one problem with the current location */
 
-static void postfix_check_lists_error(POSTFIX_CHECK_LISTS *state, const char *text)
+static void postfix_check_lists_report(POSTFIX_CHECK_LISTS *state, CONFIG_REPORT_LEVEL level,
+                                       const char *text)
 {
     VSTRING *line = vstring_alloc(100);
 
     vstring_sprintf(line, "%s%s", vstring_str(state->where), text);
-    state->report(CONFIG_REPORT_ERROR, vstring_str(line), state->context);
-    state->errors++;
+    state->report(level, vstring_str(line), state->context);
+    if (level == CONFIG_REPORT_ERROR)
+        state->errors++;
     vstring_free(line);
+}
+
+/* postfix_check_lists_error - report one error with the current location */
+
+static void postfix_check_lists_error(POSTFIX_CHECK_LISTS *state, const char *text)
+{
+    postfix_check_lists_report(state, CONFIG_REPORT_ERROR, text);
 }
 
 /* postfix_check_in - is name in a NULL-terminated list */
@@ -208,19 +225,21 @@ static const char *postfix_check_table_ref(const char *element)
 
 /* postfix_check_one_table - check a table, report a problem */
 
-static void postfix_check_one_table(POSTFIX_CHECK_LISTS *state, const char *param,
+static bool postfix_check_one_table(POSTFIX_CHECK_LISTS *state, const char *param,
                                     const char *table)
 {
     VSTRING *why = vstring_alloc(100);
     VSTRING *text;
+    bool ok = postfix_check_table(table, why) == 0;
 
-    if (postfix_check_table(table, why) < 0) {
+    if (!ok) {
         text = vstring_alloc(100);
         vstring_sprintf(text, "%s: %s", param, vstring_str(why));
         postfix_check_lists_error(state, vstring_str(text));
         vstring_free(text);
     }
     vstring_free(why);
+    return ok;
 }
 
 /* postfix_check_value_tables - the table elements of a value */
@@ -259,6 +278,7 @@ static const char *postfix_check_expanded(CONFIG *config, const char *name, VSTR
 typedef struct POSTFIX_CHECK_PARSE {
     POSTFIX_CHECK_LISTS *state; /* where problems go */
     ARGV *classes;              /* class names */
+    CONFIG_REPORT_LEVEL level;  /* errors for lists, warnings for table values */
 } POSTFIX_CHECK_PARSE;
 
 /* postfix_check_parse_class - smtpd_restriction_parse() callback */
@@ -279,7 +299,68 @@ static void postfix_check_parse_problem(void *context, const char *text)
 {
     POSTFIX_CHECK_PARSE *parse = context;
 
-    postfix_check_lists_error(parse->state, text);
+    postfix_check_lists_report(parse->state, parse->level, text);
+}
+
+/* postfix_check_access_value - one value of an access table */
+
+static void postfix_check_access_value(POSTFIX_CHECK_PARSE *parse, const char *origin,
+                                       const char *value)
+{
+    SMTPD_RESTRICTION_PARSER parser = {
+        .is_class = postfix_check_parse_class,
+        .problem = postfix_check_parse_problem,
+        .context = parse,
+    };
+    ACCESS_RESULT res;
+    VSTRING *text;
+    ARGV *tokens;
+
+    switch (access_action_parse(value, &res)) {
+    case ACCESS_ACTION_UNSUPPORTED:
+        text = vstring_alloc(100);
+        vstring_sprintf(text,
+                        "%s: action %s is not implemented in this version (smtpd answers "
+                        "\"451 4.3.5 Server configuration error\")",
+                        origin, res.keyword);
+        postfix_check_lists_report(parse->state, parse->level, vstring_str(text));
+        vstring_free(text);
+        break;
+    case ACCESS_ACTION_RESTRICTIONS:
+        tokens = smtpd_restriction_split(value);
+        (void)smtpd_restriction_parse(&parser, origin, tokens->argv);
+        argv_free(tokens);
+        break;
+    default:
+        break;
+    }
+}
+
+/* postfix_check_access_values - the actions of an access table that can be listed */
+
+static void postfix_check_access_values(POSTFIX_CHECK_PARSE *parse, const char *param,
+                                        const char *table)
+{
+    POSTFIX_CHECK_PARSE values = {parse->state, parse->classes, CONFIG_REPORT_WARNING};
+    DICT *dict = dict_open(table, O_RDONLY, DICT_FLAG_NONE);
+    VSTRING *origin = vstring_alloc(100);
+    ARGV *pairs = argv_alloc(20);
+    const char *key, *value;
+
+    /* Copy first: checking a value may use the table's result buffers. */
+    if (dict_open_ok(dict) && dict->sequence)
+        for (int f = DICT_SEQ_FUN_FIRST; dict_seq(dict, f, &key, &value) == DICT_STAT_SUCCESS;
+             f = DICT_SEQ_FUN_NEXT) {
+            argv_add(pairs, key);
+            argv_add(pairs, value);
+        }
+    dict_close(dict);
+    for (size_t i = 0; i + 1 < pairs->argc; i += 2) {
+        vstring_sprintf(origin, "%s: table %s, key \"%s\"", param, table, pairs->argv[i]);
+        postfix_check_access_value(&values, vstring_str(origin), pairs->argv[i + 1]);
+    }
+    argv_free(pairs);
+    vstring_free(origin);
 }
 
 /* postfix_check_parse_table - smtpd_restriction_parse() callback */
@@ -289,7 +370,8 @@ static void postfix_check_parse_table(void *context, const char *param,
 {
     POSTFIX_CHECK_PARSE *parse = context;
 
-    postfix_check_one_table(parse->state, param, table);
+    if (postfix_check_one_table(parse->state, param, table))
+        postfix_check_access_values(parse, param, table);
 }
 
 /* postfix_check_list - parse one restriction list */
@@ -297,7 +379,7 @@ static void postfix_check_parse_table(void *context, const char *param,
 static void postfix_check_list(POSTFIX_CHECK_LISTS *state, ARGV *classes, const char *param,
                                const char *value)
 {
-    POSTFIX_CHECK_PARSE parse = {state, classes};
+    POSTFIX_CHECK_PARSE parse = {state, classes, CONFIG_REPORT_ERROR};
     SMTPD_RESTRICTION_PARSER parser = {
         .is_class = postfix_check_parse_class,
         .problem = postfix_check_parse_problem,

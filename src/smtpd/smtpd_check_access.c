@@ -24,11 +24,12 @@
  *	domains match as "example.com" or as ".example.com" depending on
  *	whether parent_domain_matches_subdomains lists smtpd_access_maps.
  *
- *	Values: OK (or all digits) permits; REJECT [text] and DEFER [text]
- *	refuse with access_map_reject_code or access_map_defer_code; "4NN
- *	text" and "5NN text" refuse with that code; DUNNO ends the lookup
- *	without a decision; WARN text and INFO text are logged and decide
- *	nothing; anything else is a restriction list, evaluated in place.
+ *	Values (access_action(3) parses them): OK (or all digits) permits;
+ *	REJECT [text] and DEFER [text] refuse with access_map_reject_code or
+ *	access_map_defer_code; "4NN text" and "5NN text" refuse with that
+ *	code; DUNNO ends the lookup without a decision; WARN text and INFO
+ *	text are logged and decide nothing; anything else is a restriction
+ *	list, evaluated in place.
  *	A lookup failure defers the request ("451 4.3.0 ...: Temporary
  *	lookup failure"): it never reads as "not found".
  * DIAGNOSTICS
@@ -37,15 +38,14 @@
  *	error".
  *--*/
 
-#include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
 #include "argv.h"
 #include "msg.h"
 #include "mymalloc.h"
 #include "stringops.h"
 
+#include "access_action.h"
 #include "domain_find.h"
 #include "hostaddr_find.h"
 #include "mail_addr_find.h"
@@ -53,44 +53,12 @@
 
 #include "smtpd_check_private.h"
 
-/* Access actions that Postfix knows but this server does not implement. */
-static const char *const smtpd_access_unsupported[] = {
-    "HOLD",    "DISCARD",         "FILTER",          "REDIRECT", "BCC",
-    "PREPEND", "DEFER_IF_PERMIT", "DEFER_IF_REJECT", NULL,
-};
-
 /* What a lookup is about, for the reply. */
 typedef struct SMTPD_ACCESS_KEY {
     const char *reply_name;  /* "<reply_name>: ..." */
     const char *reply_class; /* "Client host", ... */
     const char *table_name;  /* for messages */
 } SMTPD_ACCESS_KEY;
-
-/* smtpd_access_word - is the value this keyword, alone or with text? */
-
-static const char *smtpd_access_word(const char *value, const char *word)
-{
-    size_t len = strlen(word);
-
-    if (strncasecmp(value, word, len) != 0)
-        return NULL;
-    if (value[len] == 0)
-        return "";
-    if (value[len] != ' ' && value[len] != '\t')
-        return NULL;
-    return value + len + strspn(value + len, " \t");
-}
-
-/* smtpd_access_code - "4NN text" or "5NN text": the code, or 0 */
-
-static int smtpd_access_code(const char *value, const char **out_text)
-{
-    if ((value[0] != '4' && value[0] != '5') || !isdigit((unsigned char)value[1]) ||
-        !isdigit((unsigned char)value[2]) || (value[3] != ' ' && value[3] != '\t'))
-        return 0;
-    *out_text = value + 4 + strspn(value + 4, " \t");
-    return (value[0] - '0') * 100 + (value[1] - '0') * 10 + (value[2] - '0');
-}
 
 /* smtpd_access_dsn - a leading "X.Y.Z " enhanced code, copied into dsn */
 
@@ -140,35 +108,38 @@ static int smtpd_access_restrictions(SMTPD_CHECK_CTX *ctx, const char *value, co
 static int smtpd_access_action(SMTPD_CHECK_CTX *ctx, const SMTPD_ACCESS_KEY *key, const char *found)
 {
     char *value = mystrdup(found);
-    const char *text;
-    int code, result = SMTPD_CHECK_DUNNO;
+    ACCESS_RESULT res;
+    int result = SMTPD_CHECK_DUNNO;
 
-    if (strcasecmp(value, "OK") == 0 || alldig(value)) {
+    switch (access_action_parse(value, &res)) {
+    case ACCESS_ACTION_OK:
         result = SMTPD_CHECK_OK;
-    } else if ((text = smtpd_access_word(value, "REJECT")) != NULL) {
-        result = smtpd_access_refuse(ctx, key, ctx->checks->access_reject_code, text);
-    } else if ((text = smtpd_access_word(value, "DEFER")) != NULL) {
-        result = smtpd_access_refuse(ctx, key, ctx->checks->access_defer_code, text);
-    } else if ((code = smtpd_access_code(value, &text)) != 0) {
-        result = smtpd_access_refuse(ctx, key, code, text);
-    } else if (smtpd_access_word(value, "DUNNO")) {
-        result = SMTPD_CHECK_DUNNO;
-    } else if ((text = smtpd_access_word(value, "WARN")) != NULL ||
-               (text = smtpd_access_word(value, "INFO")) != NULL) {
+        break;
+    case ACCESS_ACTION_REJECT:
+        result = smtpd_access_refuse(ctx, key, ctx->checks->access_reject_code, res.text);
+        break;
+    case ACCESS_ACTION_DEFER:
+        result = smtpd_access_refuse(ctx, key, ctx->checks->access_defer_code, res.text);
+        break;
+    case ACCESS_ACTION_CODE:
+        result = smtpd_access_refuse(ctx, key, res.code, res.text);
+        break;
+    case ACCESS_ACTION_DUNNO:
+        break;
+    case ACCESS_ACTION_WARN:
+    case ACCESS_ACTION_INFO:
         if (ctx->facts->log_action)
             ctx->facts->log_action(ctx->facts->log_context,
-                                   tolower((unsigned char)value[0]) == 'w' ? "warn" : "info", text);
-    } else {
-        for (const char *const *cpp = smtpd_access_unsupported; *cpp; cpp++) {
-            if (smtpd_access_word(value, *cpp)) {
-                msg_warn("access table %s: action %s is not supported", key->table_name, *cpp);
-                myfree(value);
-                return smtpd_check_reject(ctx, 451, "4.3.5", "<%s>: %s rejected: %s",
-                                          key->reply_name, key->reply_class,
-                                          "Server configuration error");
-            }
-        }
+                                   res.action == ACCESS_ACTION_WARN ? "warn" : "info", res.text);
+        break;
+    case ACCESS_ACTION_UNSUPPORTED:
+        msg_warn("access table %s: action %s is not supported", key->table_name, res.keyword);
+        result = smtpd_check_reject(ctx, 451, "4.3.5", "<%s>: %s rejected: %s", key->reply_name,
+                                    key->reply_class, "Server configuration error");
+        break;
+    case ACCESS_ACTION_RESTRICTIONS:
         result = smtpd_access_restrictions(ctx, value, key->table_name);
+        break;
     }
     myfree(value);
     return result;
