@@ -28,7 +28,8 @@
  * DESCRIPTION
  *	smtpd_check_init() parses the restriction lists and the restriction
  *	classes (each name in smtpd_restriction_classes is a parameter whose
- *	value is a list), opens every table they name and every address
+ *	value is a list) with the vocabulary and parser of
+ *	smtpd_restriction(3), which "postfix check" uses too, opens every table they name and every address
  *	class (mynetworks, mydestination, relay_domains, the virtual
  *	domains, relay_clientcerts). A list is a sequence of restriction
  *	names separated by commas or white space; check_*_access takes the

@@ -130,4 +130,10 @@ instance_wait_log "smtpd\[[0-9]*\]: disconnect from"
 [ "$(grep -c 'master\[[0-9]*\]: warning: .*smtpd_milters is not implemented' "$INSTANCE_LOG")" -eq 1 ] &&
     ! grep -q 'smtpd\[[0-9]*\]: warning: .*not implemented' "$INSTANCE_LOG"
 check "master logs it once, and smtpd does not repeat it"
+master_warnings() {
+    grep -c 'master\[[0-9]*\]: warning: .*smtpd_milters is not implemented' "$INSTANCE_LOG"
+}
+instance_postfix reload >/dev/null 2>&1
+wait_until 10 test "$(master_warnings)" -eq 2
+check "master logs it again on reload"
 instance_stop
