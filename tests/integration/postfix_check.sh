@@ -95,7 +95,7 @@ check "postfix check refuses an open relay set with -o in master.cf"
 
 # postfix start refuses, and no smtpd ever runs.
 out=$(instance_postfix start 2>&1)
-[ $? -ne 0 ] && grep -q "not starting the Postfix mail system" <<<"$out" &&
+[ $? -ne 0 ] && grep -q "not starting the Postern mail system" <<<"$out" &&
     grep -q "unknown restriction \"reject_unknown_thing\"" <<<"$out"
 check "postfix start refuses a configuration that postfix check rejects, and says why"
 [ ! -s "$INSTANCE_QUEUE/pid/master.pid" ] && ! instance_wait_port "$port" 1 &&
