@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup_client.h"
@@ -59,6 +60,18 @@ static const char *path_of(const char *id)
     if (buf == NULL)
         buf = vstring_alloc(50);
     return mail_queue_path(buf, MAIL_QUEUE_MAILDROP, id);
+}
+
+/*
+ * file_mode - change the mode of maildrop/ID. The files are read-only
+ * (MAILDROP_FILE_MODE); a test that is not run by root makes one writable
+ * to damage it, then read-only again.
+ */
+
+static void file_mode(const char *id, mode_t mode)
+{
+    if (chmod(path_of(id), mode) < 0)
+        msg_fatal("chmod %s: %m", path_of(id));
 }
 
 static const MAILDROP_LIMITS limits = {.max_size = 10000, .max_rcpt = 3};
@@ -159,30 +172,38 @@ static void test_refused(void)
 
     /* A recipient already marked done. */
     snprintf(id, sizeof(id), "%s", write_drop(&plain));
-    if (queue_msg_open(MAIL_QUEUE_MAILDROP, id, QUEUE_MSG_FLAG_UPDATE, &msg, why) == 0) {
-        queue_msg_mark_done(msg, &zero, 1);
-        queue_msg_close(msg);
-    }
+    file_mode(id, 0644);
+    if (queue_msg_open(MAIL_QUEUE_MAILDROP, id, QUEUE_MSG_FLAG_UPDATE, &msg, why) != 0)
+        msg_fatal("%s", vstring_str(why));
+    queue_msg_mark_done(msg, &zero, 1);
+    queue_msg_close(msg);
+    file_mode(id, MAILDROP_FILE_MODE);
     expect_bad(id, "a recipient marked done", "malformed recipient");
 
     /* Truncated: the end marker is gone. */
     snprintf(id, sizeof(id), "%s", write_drop(&plain));
+    file_mode(id, 0644);
     if (truncate(path_of(id), 40) < 0)
         msg_fatal("truncate: %m");
+    file_mode(id, MAILDROP_FILE_MODE);
     expect_bad(id, "truncated file", "");
 
     /* Not a queue file at all. */
     snprintf(id, sizeof(id), "%s", write_drop(&plain));
+    file_mode(id, 0644);
     fd = open(path_of(id), O_WRONLY | O_TRUNC);
     if (fd < 0 || write(fd, "From: x\n\nhello\n", 15) != 15)
         msg_fatal("rewrite: %m");
     close(fd);
+    file_mode(id, MAILDROP_FILE_MODE);
     expect_bad(id, "plain text file", "");
 
     /* Larger than the limit. */
     snprintf(id, sizeof(id), "%s", write_drop(&plain));
+    file_mode(id, 0644);
     if (truncate(path_of(id), 20000) < 0)
         msg_fatal("truncate: %m");
+    file_mode(id, MAILDROP_FILE_MODE);
     expect_bad(id, "file over the size limit", "exceeds the limit");
 
     /* A hard link to another file, and a symbolic link. */
