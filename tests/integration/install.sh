@@ -184,7 +184,8 @@ if $root; then
     delivered=$(grep -ls "$marker" "$INSTALLED_WORK"/home/Maildir/new/* | head -1)
     [ -n "$delivered" ] && [ "$(stat -c %U "$delivered")" = "$rcpt" ]
     check "the installed copy delivers it to the recipient's Maildir"
-    grep -q "to=<$rcpt@mail.example.test>.*status=sent" "$INSTALLED_LOG"
+    # local writes the log line after the Maildir file: wait for it.
+    INSTANCE_LOG=$INSTALLED_LOG instance_wait_log "to=<$rcpt@mail\.example\.test>.*status=sent" 10
     check "the delivery is logged"
 
     installed_postfix stop >/dev/null 2>&1
