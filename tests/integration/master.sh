@@ -240,6 +240,5 @@ instance_postfix stop >/dev/null 2>&1
 check "and stops again without leftovers"
 
 if [ "$ASSERT_FAILURES" -gt 0 ]; then
-    echo "# the end of $INSTANCE_LOG:"
-    tail -n 40 "$INSTANCE_LOG" | sed 's/^/#   /'
+    instance_log_tail 40
 fi
