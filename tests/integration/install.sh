@@ -185,7 +185,7 @@ if $root; then
     [ -n "$delivered" ] && [ "$(stat -c %U "$delivered")" = "$rcpt" ]
     check "the installed copy delivers it to the recipient's Maildir"
     # local writes the log line after the Maildir file: wait for it.
-    INSTANCE_LOG=$INSTALLED_LOG instance_wait_log "to=<$rcpt@mail\.example\.test>.*status=sent" 10
+    wait_until 10 grep -q "to=<$rcpt@mail.example.test>.*status=sent" "$INSTALLED_LOG"
     check "the delivery is logged"
 
     installed_postfix stop >/dev/null 2>&1
