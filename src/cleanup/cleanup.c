@@ -46,16 +46,8 @@
 /* Largest record a client may send: content lines come in pieces. */
 #define CLEANUP_RECORD_LIMIT (1024 * 1024)
 
-long var_message_size_limit;
-long var_header_size_limit;
-const char *var_myhostname;
-const char *var_myorigin;
-bool var_append_at_myorigin;
-bool var_always_add_missing_headers;
-const char *var_undisclosed_recipients_header;
-const char *var_queue_service_name;
-int var_daemon_timeout;
-int var_trigger_timeout;
+/* The parameters, bound by main(). */
+static CLEANUP_CONFIG cleanup_config;
 
 /* cleanup_records - read the message until its end, then answer */
 
@@ -98,7 +90,7 @@ static void cleanup_service(MAIL_SERVER *server, VSTREAM *client)
     CLEANUP_STATE *state;
     int flags = 0;
 
-    vstream_set_timeout(client, var_daemon_timeout);
+    vstream_set_timeout(client, cleanup_config.daemon_timeout);
     if (attr_hello_send(client, CLEANUP_PROTOCOL, CLEANUP_PROTOCOL_VERSION) < 0 ||
         attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_INT(CLEANUP_ATTR_FLAGS, &flags),
                   ATTR_TYPE_END) != 1) {
@@ -113,7 +105,7 @@ static void cleanup_service(MAIL_SERVER *server, VSTREAM *client)
                    ATTR_TYPE_END);
         return;
     }
-    state = cleanup_state_alloc(client, flags);
+    state = cleanup_state_alloc(&cleanup_config, client, flags);
     if (attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_INT(CLEANUP_ATTR_STATUS, state->errs),
                    SEND_ATTR_STR(CLEANUP_ATTR_QUEUE_ID, state->queue_id),
                    SEND_ATTR_STR(CLEANUP_ATTR_REASON, vstring_str(state->reason)),
@@ -126,16 +118,18 @@ static void cleanup_service(MAIL_SERVER *server, VSTREAM *client)
 int main(int argc, char **argv)
 {
     static const CONFIG_BIND parameters[] = {
-        CONFIG_BIND_SIZE(VAR_MESSAGE_SIZE_LIMIT, &var_message_size_limit),
-        CONFIG_BIND_SIZE(VAR_HEADER_SIZE_LIMIT, &var_header_size_limit),
-        CONFIG_BIND_STR(VAR_MYHOSTNAME, &var_myhostname),
-        CONFIG_BIND_STR(VAR_MYORIGIN, &var_myorigin),
-        CONFIG_BIND_BOOL(VAR_APPEND_AT_MYORIGIN, &var_append_at_myorigin),
-        CONFIG_BIND_BOOL(VAR_ALWAYS_ADD_MISSING_HEADERS, &var_always_add_missing_headers),
-        CONFIG_BIND_STR(VAR_UNDISCLOSED_RECIPIENTS_HEADER, &var_undisclosed_recipients_header),
-        CONFIG_BIND_STR(VAR_QUEUE_SERVICE_NAME, &var_queue_service_name),
-        CONFIG_BIND_TIME(VAR_DAEMON_TIMEOUT, &var_daemon_timeout),
-        CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &var_trigger_timeout),
+        CONFIG_BIND_SIZE(VAR_MESSAGE_SIZE_LIMIT, &cleanup_config.message_size_limit),
+        CONFIG_BIND_SIZE(VAR_HEADER_SIZE_LIMIT, &cleanup_config.header_size_limit),
+        CONFIG_BIND_STR(VAR_MYHOSTNAME, &cleanup_config.myhostname),
+        CONFIG_BIND_STR(VAR_MYORIGIN, &cleanup_config.myorigin),
+        CONFIG_BIND_BOOL(VAR_APPEND_AT_MYORIGIN, &cleanup_config.append_at_myorigin),
+        CONFIG_BIND_BOOL(VAR_ALWAYS_ADD_MISSING_HEADERS,
+                         &cleanup_config.always_add_missing_headers),
+        CONFIG_BIND_STR(VAR_UNDISCLOSED_RECIPIENTS_HEADER,
+                        &cleanup_config.undisclosed_recipients_header),
+        CONFIG_BIND_STR(VAR_QUEUE_SERVICE_NAME, &cleanup_config.queue_service_name),
+        CONFIG_BIND_TIME(VAR_DAEMON_TIMEOUT, &cleanup_config.daemon_timeout),
+        CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &cleanup_config.trigger_timeout),
         CONFIG_BIND_END,
     };
 

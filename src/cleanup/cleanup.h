@@ -24,40 +24,43 @@ enum cleanup_where {
     CLEANUP_WHERE_DONE,     /* E seen */
 };
 
+/* The parameters cleanup reads, bound once at start-up (cleanup.c). */
+typedef struct CLEANUP_CONFIG {
+    long message_size_limit;                   /* message_size_limit, 0: none */
+    long header_size_limit;                    /* header_size_limit */
+    const char *myhostname;                    /* myhostname, for added headers */
+    const char *myorigin;                      /* myorigin, appended to bare local names */
+    bool append_at_myorigin;                   /* append_at_myorigin */
+    bool always_add_missing_headers;           /* always_add_missing_headers */
+    const char *undisclosed_recipients_header; /* undisclosed_recipients_header */
+    const char *queue_service_name;            /* queue_service_name, woken after a commit */
+    int daemon_timeout;                        /* daemon_timeout, seconds */
+    int trigger_timeout;                       /* trigger_timeout, seconds */
+} CLEANUP_CONFIG;
+
 typedef struct CLEANUP_STATE {
-    VSTREAM *client;          /* the client connection, owned by the server loop */
-    QUEUE_FILE *qf;           /* the queue file being written, owned */
-    const char *queue_id;     /* owned by qf */
-    int flags;                /* CLEANUP_FLAG_* from the client */
-    int errs;                 /* CLEANUP_STAT_* so far */
-    VSTRING *reason;          /* text for the first error, owned */
-    enum cleanup_where where; /* what may come next */
-    bool have_sender;         /* an S record was seen */
-    VSTRING *sender;          /* the sender as stored, owned */
-    VSTRING *full_name;       /* CLEANUP_ATTR_FULL_NAME, owned */
-    char *orig_rcpt;          /* pending O record, owned, or NULL */
-    char *dsn_orcpt;          /* pending o record, owned, or NULL */
-    int dsn_notify;           /* pending n record, 0 if none */
-    int rcpt_count;           /* recipients written */
-    HEADER_FIX *fix;          /* content filter, owned, during the content */
-    long long size;           /* queue file bytes so far, for message_size_limit */
-    VSTRING *message_id;      /* for the log line, owned */
+    const CLEANUP_CONFIG *config; /* the parameters, owned by cleanup.c */
+    VSTREAM *client;              /* the client connection, owned by the server loop */
+    QUEUE_FILE *qf;               /* the queue file being written, owned */
+    const char *queue_id;         /* owned by qf */
+    int flags;                    /* CLEANUP_FLAG_* from the client */
+    int errs;                     /* CLEANUP_STAT_* so far */
+    VSTRING *reason;              /* text for the first error, owned */
+    enum cleanup_where where;     /* what may come next */
+    bool have_sender;             /* an S record was seen */
+    VSTRING *sender;              /* the sender as stored, owned */
+    VSTRING *full_name;           /* CLEANUP_ATTR_FULL_NAME, owned */
+    char *orig_rcpt;              /* pending O record, owned, or NULL */
+    char *dsn_orcpt;              /* pending o record, owned, or NULL */
+    int dsn_notify;               /* pending n record, 0 if none */
+    int rcpt_count;               /* recipients written */
+    HEADER_FIX *fix;              /* content filter, owned, during the content */
+    long long size;               /* queue file bytes so far, for message_size_limit */
+    VSTRING *message_id;          /* for the log line, owned */
 } CLEANUP_STATE;
 
-/* The parameters cleanup reads (cleanup.c). */
-extern long var_message_size_limit;
-extern long var_header_size_limit;
-extern const char *var_myhostname;
-extern const char *var_myorigin;
-extern bool var_append_at_myorigin;
-extern bool var_always_add_missing_headers;
-extern const char *var_undisclosed_recipients_header;
-extern const char *var_queue_service_name;
-extern int var_daemon_timeout;
-extern int var_trigger_timeout;
-
 /* cleanup_state.c */
-extern CLEANUP_STATE *cleanup_state_alloc(VSTREAM *client, int flags);
+extern CLEANUP_STATE *cleanup_state_alloc(const CLEANUP_CONFIG *config, VSTREAM *client, int flags);
 extern void cleanup_state_free(CLEANUP_STATE *state);
 extern void cleanup_error(CLEANUP_STATE *state, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

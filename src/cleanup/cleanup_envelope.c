@@ -61,8 +61,9 @@ static void cleanup_bad(CLEANUP_STATE *state, const char *what)
 const char *cleanup_qualify(VSTRING *out, const CLEANUP_STATE *state, const char *addr)
 {
     vstring_strcpy(out, addr);
-    if (cleanup_local(state) && var_append_at_myorigin && *addr && strchr(addr, '@') == NULL)
-        vstring_sprintf_append(out, "@%s", var_myorigin);
+    if (cleanup_local(state) && state->config->append_at_myorigin && *addr &&
+        strchr(addr, '@') == NULL)
+        vstring_sprintf_append(out, "@%s", state->config->myorigin);
     return vstring_str(out);
 }
 

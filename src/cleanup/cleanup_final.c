@@ -56,8 +56,8 @@ static void cleanup_wakeup(const CLEANUP_STATE *state)
     VSTRING *why = vstring_alloc(100);
     char request = MAIL_TRIGGER_SCAN_INCOMING;
 
-    if (mail_trigger(MAIL_CLASS_PUBLIC, var_queue_service_name, &request, 1, var_trigger_timeout,
-                     why) < 0 &&
+    if (mail_trigger(MAIL_CLASS_PUBLIC, state->config->queue_service_name, &request, 1,
+                     state->config->trigger_timeout, why) < 0 &&
         msg_verbose)
         msg_info("%s: no queue manager wake-up: %s", state->queue_id, vstring_str(why));
     vstring_free(why);

@@ -62,13 +62,13 @@ void cleanup_message_start(CLEANUP_STATE *state)
     bool local = cleanup_local(state);
     HEADER_FIX_PROPS props = {
         .queue_id = state->queue_id,
-        .hostname = var_myhostname,
+        .hostname = state->config->myhostname,
         .sender = vstring_str(state->sender),
         .full_name = vstring_str(state->full_name),
-        .undisclosed = local ? var_undisclosed_recipients_header : NULL,
+        .undisclosed = local ? state->config->undisclosed_recipients_header : NULL,
         .now = time(NULL),
-        .add_missing = local || var_always_add_missing_headers,
-        .header_limit = var_header_size_limit,
+        .add_missing = local || state->config->always_add_missing_headers,
+        .header_limit = state->config->header_size_limit,
     };
 
     if (local) {

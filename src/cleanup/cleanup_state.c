@@ -4,7 +4,8 @@
  * SYNOPSIS
  *	#include "cleanup.h"
  *
- *	CLEANUP_STATE *cleanup_state_alloc(VSTREAM *client, int flags);
+ *	CLEANUP_STATE *cleanup_state_alloc(const CLEANUP_CONFIG *config,
+ *				VSTREAM *client, int flags);
  *	void	cleanup_state_free(CLEANUP_STATE *state);
  *	void	cleanup_error(CLEANUP_STATE *state, int status,
  *				const char *fmt, ...);
@@ -14,7 +15,8 @@
  *	bool	cleanup_local(const CLEANUP_STATE *state);
  * DESCRIPTION
  *	cleanup_state_alloc() creates the state of one message for a client
- *	connection, with the client's CLEANUP_FLAG_* flags, and creates the
+ *	connection, with the client's CLEANUP_FLAG_* flags and the daemon's
+ *	parameters (config, which must outlive the state), and creates the
  *	queue file in incoming. When the file cannot be created the state
  *	carries CLEANUP_STAT_WRITE and no queue file.
  *
@@ -61,10 +63,11 @@
 
 /* cleanup_state_alloc - start one message */
 
-CLEANUP_STATE *cleanup_state_alloc(VSTREAM *client, int flags)
+CLEANUP_STATE *cleanup_state_alloc(const CLEANUP_CONFIG *config, VSTREAM *client, int flags)
 {
     CLEANUP_STATE *state = mycalloc(1, sizeof(*state));
 
+    state->config = config;
     state->client = client;
     state->flags = flags;
     state->reason = vstring_alloc(100);
@@ -125,7 +128,7 @@ bool cleanup_writing(const CLEANUP_STATE *state)
 void cleanup_count(CLEANUP_STATE *state, size_t len)
 {
     state->size += rec_size(len);
-    if (var_message_size_limit > 0 && state->size > var_message_size_limit &&
+    if (state->config->message_size_limit > 0 && state->size > state->config->message_size_limit &&
         !(state->errs & CLEANUP_STAT_SIZE)) {
         msg_warn("%s: queue file size limit exceeded", state->queue_id);
         cleanup_error(state, CLEANUP_STAT_SIZE, "%s", cleanup_strerror(CLEANUP_STAT_SIZE));

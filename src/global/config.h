@@ -125,17 +125,39 @@ extern void config_set_current(CONFIG *config);
  * Binding: a daemon lists the parameters it reads, with the address of
  * its variable, and config_bind() fills them all (with the same checks
  * as the getters). The CONFIG_BIND_*() macros check the variable's type.
+ *
+ * Two kinds of entry bind names that are known only later:
+ * CONFIG_BIND_PER_TRANSPORT() binds the family <transport>_<suffix> of an
+ * integer per-transport parameter (param_service.c) to a
+ * CONFIG_PER_TRANSPORT, which config_per_transport_int() asks for one
+ * transport when that transport is first used. CONFIG_BIND_DEFINITIONS()
+ * binds a list parameter whose elements name other, user-defined
+ * parameters (smtpd_restriction_classes) to a CONFIG_DEFINITIONS of their
+ * expanded values.
  */
+typedef struct CONFIG_PER_TRANSPORT CONFIG_PER_TRANSPORT;
+typedef struct CONFIG_DEFINITIONS CONFIG_DEFINITIONS;
+
+/* What a CONFIG_BIND entry binds. */
+typedef enum CONFIG_BIND_KIND {
+    CONFIG_BIND_KIND_VALUE,         /* the value of one parameter */
+    CONFIG_BIND_KIND_PER_TRANSPORT, /* a per-transport family; name is the suffix */
+    CONFIG_BIND_KIND_DEFINITIONS,   /* the parameters that a list parameter names */
+} CONFIG_BIND_KIND;
+
 typedef struct CONFIG_BIND {
-    const char *name; /* VAR_ macro */
-    PARAM_TYPE type;  /* what the variable holds */
+    const char *name;      /* VAR_ macro, or a per-transport suffix */
+    PARAM_TYPE type;       /* what the variable holds */
+    CONFIG_BIND_KIND kind; /* CONFIG_BIND_KIND_VALUE unless said otherwise */
     union {
         const char **str;
         int *num;
         bool *flag;
         long *size;
         ARGV **list;
-    } target; /* where the value goes; strings are owned by the CONFIG, lists by the caller */
+        CONFIG_PER_TRANSPORT **per_transport;
+        CONFIG_DEFINITIONS **definitions;
+    } target; /* where the value goes; strings are owned by the CONFIG, the rest by the caller */
 } CONFIG_BIND;
 
 #define CONFIG_BIND_STR(N, P)  {.name = (N), .type = PARAM_TYPE_STR, .target.str = (P)}
@@ -144,9 +166,27 @@ typedef struct CONFIG_BIND {
 #define CONFIG_BIND_BOOL(N, P) {.name = (N), .type = PARAM_TYPE_BOOL, .target.flag = (P)}
 #define CONFIG_BIND_TIME(N, P) {.name = (N), .type = PARAM_TYPE_TIME, .target.num = (P)}
 #define CONFIG_BIND_SIZE(N, P) {.name = (N), .type = PARAM_TYPE_SIZE, .target.size = (P)}
-#define CONFIG_BIND_END        {.name = NULL}
+#define CONFIG_BIND_PER_TRANSPORT(S, P)                                                            \
+    {.name = (S),                                                                                  \
+     .type = PARAM_TYPE_INT,                                                                       \
+     .kind = CONFIG_BIND_KIND_PER_TRANSPORT,                                                       \
+     .target.per_transport = (P)}
+#define CONFIG_BIND_DEFINITIONS(N, P)                                                              \
+    {.name = (N),                                                                                  \
+     .type = PARAM_TYPE_LIST,                                                                      \
+     .kind = CONFIG_BIND_KIND_DEFINITIONS,                                                         \
+     .target.definitions = (P)}
+#define CONFIG_BIND_END {.name = NULL}
 
 extern void config_bind(CONFIG *config, const CONFIG_BIND *table);
+
+/* Bound families and definitions (config_family.c). */
+extern CONFIG_PER_TRANSPORT *config_per_transport_alloc(CONFIG *config, const char *suffix);
+extern int config_per_transport_int(CONFIG_PER_TRANSPORT *family, const char *transport);
+extern CONFIG_PER_TRANSPORT *config_per_transport_free(CONFIG_PER_TRANSPORT *family);
+extern CONFIG_DEFINITIONS *config_definitions_alloc(CONFIG *config, const char *name);
+extern const char *config_definitions_find(const CONFIG_DEFINITIONS *definitions, const char *name);
+extern CONFIG_DEFINITIONS *config_definitions_free(CONFIG_DEFINITIONS *definitions);
 
 /* Conversions shared by the getters, config_validate() and postconf. */
 extern const char *config_parse_bool(const char *text, bool *out_value);

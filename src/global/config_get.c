@@ -33,7 +33,8 @@
  *	user-defined ones, or NULL when the name is defined nowhere.
  *
  *	config_bind() fills the variables of a CONFIG_BIND table, as the
- *	getters would, until the entry whose name is NULL.
+ *	getters would, until the entry whose name is NULL. Per-transport
+ *	and definitions entries are filled by config_family(3).
  *
  *	config_check_value() checks that the value of a parameter expands,
  *	fits its type, its bounds and the table's extra check. It returns
@@ -274,6 +275,14 @@ const char *config_lookup(CONFIG *config, const char *name)
 void config_bind(CONFIG *config, const CONFIG_BIND *table)
 {
     for (const CONFIG_BIND *bp = table; bp->name; bp++) {
+        if (bp->kind == CONFIG_BIND_KIND_PER_TRANSPORT) {
+            *bp->target.per_transport = config_per_transport_alloc(config, bp->name);
+            continue;
+        }
+        if (bp->kind == CONFIG_BIND_KIND_DEFINITIONS) {
+            *bp->target.definitions = config_definitions_alloc(config, bp->name);
+            continue;
+        }
         switch (bp->type) {
         case PARAM_TYPE_STR:
             *bp->target.str = config_get_str(config, bp->name);

@@ -70,11 +70,14 @@ static int pickup_busy_delay = PICKUP_BUSY_DELAY_MIN; /* the next rescan delay *
 #define PICKUP_SIZE_SLACK (1024 * 1024) /* envelope bytes allowed beyond message_size_limit */
 #define PICKUP_RCPT_LIMIT 100000        /* recipients in one maildrop file */
 
-static long var_message_size_limit;
-static const char *var_myhostname;
-static const char *var_mail_name;
-static const char *var_cleanup_service_name;
-static int var_ipc_timeout;
+/* The parameters pickup reads, bound by main(). */
+static struct PICKUP_CONFIG {
+    long message_size_limit;          /* message_size_limit, 0: none */
+    const char *myhostname;           /* myhostname, for the Received: header */
+    const char *mail_name;            /* mail_name, for the Received: header */
+    const char *cleanup_service_name; /* cleanup_service_name */
+    int ipc_timeout;                  /* ipc_timeout, seconds */
+} pickup_config;
 
 /* pickup_set_aside - move a file that must never be delivered to corrupt */
 
@@ -117,8 +120,8 @@ static int pickup_content(CLEANUP_CLIENT *client, MAILDROP *md)
     VSTRING *date = vstring_alloc(60);
     int type;
 
-    vstring_sprintf(buf, "Received: by %s (%s, from userid %ld)", var_myhostname, var_mail_name,
-                    (long)maildrop_uid(md));
+    vstring_sprintf(buf, "Received: by %s (%s, from userid %ld)", pickup_config.myhostname,
+                    pickup_config.mail_name, (long)maildrop_uid(md));
     cleanup_content_line(client, vstring_str(buf), VSTRING_LEN(buf), 0);
     vstring_sprintf(buf, "\tid %s; %s", cleanup_queue_id(client), mail_date(date, time(NULL)));
     cleanup_content_line(client, vstring_str(buf), VSTRING_LEN(buf), 0);
@@ -137,7 +140,8 @@ static int pickup_copy(const char *id, MAILDROP *md, const char *endpoint)
     CLEANUP_CLIENT *client;
     int status, result = PICKUP_DONE;
 
-    if ((client = cleanup_open(endpoint, CLEANUP_FLAG_ADD_HEADERS, var_ipc_timeout, why)) == NULL) {
+    if ((client = cleanup_open(endpoint, CLEANUP_FLAG_ADD_HEADERS, pickup_config.ipc_timeout,
+                               why)) == NULL) {
         msg_warn("maildrop/%s: %s: will try again later", id, vstring_str(why));
         vstring_free(why);
         return PICKUP_LATER;
@@ -170,7 +174,9 @@ static int pickup_copy(const char *id, MAILDROP *md, const char *endpoint)
 static int pickup_file(const char *id, const char *endpoint)
 {
     MAILDROP_LIMITS limits = {
-        .max_size = var_message_size_limit > 0 ? var_message_size_limit + PICKUP_SIZE_SLACK : 0,
+        .max_size = pickup_config.message_size_limit > 0
+                        ? pickup_config.message_size_limit + PICKUP_SIZE_SLACK
+                        : 0,
         .max_rcpt = PICKUP_RCPT_LIMIT,
     };
     VSTRING *why = vstring_alloc(100);
@@ -212,7 +218,7 @@ static bool pickup_scan(void)
         vstring_free(endpoint);
         return false;
     }
-    vstring_sprintf(endpoint, "public/%s", var_cleanup_service_name);
+    vstring_sprintf(endpoint, "public/%s", pickup_config.cleanup_service_name);
     while ((id = mail_queue_scan_next(scan)) != NULL) {
         if ((result = pickup_file(id, vstring_str(endpoint))) == PICKUP_LATER)
             break;
@@ -252,11 +258,11 @@ static void pickup_service(MAIL_SERVER *server, const char *unused_buf, size_t u
 int main(int argc, char **argv)
 {
     static const CONFIG_BIND parameters[] = {
-        CONFIG_BIND_SIZE(VAR_MESSAGE_SIZE_LIMIT, &var_message_size_limit),
-        CONFIG_BIND_STR(VAR_MYHOSTNAME, &var_myhostname),
-        CONFIG_BIND_STR(VAR_MAIL_NAME, &var_mail_name),
-        CONFIG_BIND_STR(VAR_CLEANUP_SERVICE_NAME, &var_cleanup_service_name),
-        CONFIG_BIND_TIME(VAR_IPC_TIMEOUT, &var_ipc_timeout),
+        CONFIG_BIND_SIZE(VAR_MESSAGE_SIZE_LIMIT, &pickup_config.message_size_limit),
+        CONFIG_BIND_STR(VAR_MYHOSTNAME, &pickup_config.myhostname),
+        CONFIG_BIND_STR(VAR_MAIL_NAME, &pickup_config.mail_name),
+        CONFIG_BIND_STR(VAR_CLEANUP_SERVICE_NAME, &pickup_config.cleanup_service_name),
+        CONFIG_BIND_TIME(VAR_IPC_TIMEOUT, &pickup_config.ipc_timeout),
         CONFIG_BIND_END,
     };
 

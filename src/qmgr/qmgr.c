@@ -65,10 +65,13 @@
 
 QMGR qmgr;
 
-static const char *var_mydestination;
-static const char *var_relay_domains;
-static const char *var_transport_maps;
-static int var_delay_logging_resolution_limit;
+/* The table parameters, bound by main() and opened by qmgr_post_jail(). */
+static struct QMGR_TABLES {
+    const char *mydestination;          /* mydestination */
+    const char *relay_domains;          /* relay_domains */
+    const char *transport_maps;         /* transport_maps */
+    int delay_logging_resolution_limit; /* delay_logging_resolution_limit */
+} qmgr_tables;
 
 #define QMGR_INCOMING_RETRY_MS 1000 /* a busy file in incoming: look again after this */
 #define QMGR_TEMP_MAX_AGE      3600 /* seconds before an orphaned temporary file goes */
@@ -157,22 +160,15 @@ static MATCH_LIST *qmgr_match_list(const char *name, const char *value)
 
 static void qmgr_post_jail(MAIL_SERVER *server)
 {
-    CONFIG *config = server->config;
-
     qmgr.loop = server->loop;
     qmgr.queues = htable_create(50);
-    qmgr.resolve.mydestination = qmgr_match_list(VAR_MYDESTINATION, var_mydestination);
-    if (*var_relay_domains)
-        qmgr.resolve.relay_domains = qmgr_match_list(VAR_RELAY_DOMAINS, var_relay_domains);
-    if (*var_transport_maps)
+    qmgr.resolve.mydestination = qmgr_match_list(VAR_MYDESTINATION, qmgr_tables.mydestination);
+    if (*qmgr_tables.relay_domains)
+        qmgr.resolve.relay_domains = qmgr_match_list(VAR_RELAY_DOMAINS, qmgr_tables.relay_domains);
+    if (*qmgr_tables.transport_maps)
         qmgr.resolve.transport_maps =
-            maps_create(VAR_TRANSPORT_MAPS, var_transport_maps, DICT_FLAG_LOCK);
-    qmgr.resolve.myhostname = config_get_str(config, VAR_MYHOSTNAME);
-    qmgr.resolve.local_transport = config_get_str(config, VAR_LOCAL_TRANSPORT);
-    qmgr.resolve.relay_transport = config_get_str(config, VAR_RELAY_TRANSPORT);
-    qmgr.resolve.default_transport = config_get_str(config, VAR_DEFAULT_TRANSPORT);
-    qmgr.resolve.relayhost = config_get_str(config, VAR_RELAYHOST);
-    deliver_log_set_resolution(var_delay_logging_resolution_limit);
+            maps_create(VAR_TRANSPORT_MAPS, qmgr_tables.transport_maps, DICT_FLAG_LOCK);
+    deliver_log_set_resolution(qmgr_tables.delay_logging_resolution_limit);
     if (qmgr.queue_run_delay < 1)
         qmgr.queue_run_delay = 1;
 
@@ -197,10 +193,18 @@ int main(int argc, char **argv)
         CONFIG_BIND_INT(VAR_QMGR_MESSAGE_ACTIVE_LIMIT, &qmgr.active_limit),
         CONFIG_BIND_BOOL(VAR_SOFT_BOUNCE, &qmgr.soft_bounce),
         CONFIG_BIND_STR(VAR_BOUNCE_SERVICE_NAME, &qmgr.bounce_service),
-        CONFIG_BIND_STR(VAR_MYDESTINATION, &var_mydestination),
-        CONFIG_BIND_STR(VAR_RELAY_DOMAINS, &var_relay_domains),
-        CONFIG_BIND_STR(VAR_TRANSPORT_MAPS, &var_transport_maps),
-        CONFIG_BIND_INT(VAR_DELAY_LOGGING_RESOLUTION_LIMIT, &var_delay_logging_resolution_limit),
+        CONFIG_BIND_STR(VAR_MYDESTINATION, &qmgr_tables.mydestination),
+        CONFIG_BIND_STR(VAR_RELAY_DOMAINS, &qmgr_tables.relay_domains),
+        CONFIG_BIND_STR(VAR_TRANSPORT_MAPS, &qmgr_tables.transport_maps),
+        CONFIG_BIND_INT(VAR_DELAY_LOGGING_RESOLUTION_LIMIT,
+                        &qmgr_tables.delay_logging_resolution_limit),
+        CONFIG_BIND_STR(VAR_MYHOSTNAME, &qmgr.resolve.myhostname),
+        CONFIG_BIND_STR(VAR_LOCAL_TRANSPORT, &qmgr.resolve.local_transport),
+        CONFIG_BIND_STR(VAR_RELAY_TRANSPORT, &qmgr.resolve.relay_transport),
+        CONFIG_BIND_STR(VAR_DEFAULT_TRANSPORT, &qmgr.resolve.default_transport),
+        CONFIG_BIND_STR(VAR_RELAYHOST, &qmgr.resolve.relayhost),
+        CONFIG_BIND_PER_TRANSPORT("destination_concurrency_limit", &qmgr.concurrency_limits),
+        CONFIG_BIND_PER_TRANSPORT("destination_recipient_limit", &qmgr.recipient_limits),
         CONFIG_BIND_END,
     };
 

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "config.h"
 #include "deliver_request.h"
 #include "events.h"
 #include "htable.h"
@@ -72,22 +73,24 @@ struct QMGR_QUEUE {
 
 /* The queue manager's settings and state. */
 typedef struct QMGR {
-    EVENT_LOOP *loop;           /* the server's event loop, not owned */
-    RESOLVE_PROPS resolve;      /* routing tables */
-    int min_backoff;            /* minimal_backoff_time */
-    int max_backoff;            /* maximal_backoff_time */
-    int queue_run_delay;        /* queue_run_delay */
-    int max_lifetime;           /* maximal_queue_lifetime */
-    int bounce_lifetime;        /* bounce_queue_lifetime */
-    int ipc_timeout;            /* qmgr_ipc_timeout */
-    int daemon_timeout;         /* qmgr_daemon_timeout */
-    int active_limit;           /* qmgr_message_active_limit */
-    bool soft_bounce;           /* soft_bounce */
-    const char *bounce_service; /* bounce_service_name */
-    HTABLE *queues;             /* QMGR_QUEUE by name, owned */
-    QMGR_MESSAGE *messages;     /* messages in active */
-    int message_count;          /* entries in messages */
-    bool scan_incoming_again;   /* a busy file was skipped: scan again soon */
+    EVENT_LOOP *loop;                         /* the server's event loop, not owned */
+    RESOLVE_PROPS resolve;                    /* routing tables */
+    int min_backoff;                          /* minimal_backoff_time */
+    int max_backoff;                          /* maximal_backoff_time */
+    int queue_run_delay;                      /* queue_run_delay */
+    int max_lifetime;                         /* maximal_queue_lifetime */
+    int bounce_lifetime;                      /* bounce_queue_lifetime */
+    int ipc_timeout;                          /* qmgr_ipc_timeout */
+    int daemon_timeout;                       /* qmgr_daemon_timeout */
+    int active_limit;                         /* qmgr_message_active_limit */
+    bool soft_bounce;                         /* soft_bounce */
+    const char *bounce_service;               /* bounce_service_name */
+    CONFIG_PER_TRANSPORT *concurrency_limits; /* <transport>_destination_concurrency_limit */
+    CONFIG_PER_TRANSPORT *recipient_limits;   /* <transport>_destination_recipient_limit */
+    HTABLE *queues;                           /* QMGR_QUEUE by name, owned */
+    QMGR_MESSAGE *messages;                   /* messages in active */
+    int message_count;                        /* entries in messages */
+    bool scan_incoming_again;                 /* a busy file was skipped: scan again soon */
 } QMGR;
 
 extern QMGR qmgr;

@@ -40,22 +40,15 @@
 #include "mymalloc.h"
 #include "vstring.h"
 
-/* Global library. */
-#include "config.h"
-
 /* Application-specific. */
 #include "qmgr.h"
 
-/* qmgr_queue_limit - a per-transport integer parameter */
+/* qmgr_queue_limit - a per-transport limit, at least 1 */
 
-static int qmgr_queue_limit(const char *transport, const char *suffix)
+static int qmgr_queue_limit(CONFIG_PER_TRANSPORT *family, const char *transport)
 {
-    VSTRING *name = vstring_alloc(60);
-    int value;
+    int value = config_per_transport_int(family, transport);
 
-    vstring_sprintf(name, "%s_%s", transport, suffix);
-    value = config_get_int(config_current(), vstring_str(name));
-    vstring_free(name);
     return value > 0 ? value : 1;
 }
 
@@ -73,8 +66,8 @@ QMGR_QUEUE *qmgr_queue_find(const char *transport, const char *nexthop)
         key = NULL;
         queue->transport = mystrdup(transport);
         queue->nexthop = mystrdup(nexthop);
-        queue->limit = qmgr_queue_limit(transport, "destination_concurrency_limit");
-        queue->rcpt_limit = qmgr_queue_limit(transport, "destination_recipient_limit");
+        queue->limit = qmgr_queue_limit(qmgr.concurrency_limits, transport);
+        queue->rcpt_limit = qmgr_queue_limit(qmgr.recipient_limits, transport);
         htable_enter(qmgr.queues, queue->name, queue);
     }
     if (key)
