@@ -38,8 +38,10 @@
  *	for fingerprints). A name mismatch leaves TRUSTED as the chain made
  *	it: a chain from a trusted CA with no matching name is "Trusted",
  *	as Postfix documents (FORWARD_SECRECY_README) and logs since 3.10.
- *	A fingerprint mismatch clears TRUSTED ("Untrusted"). must_fail
- *	prevents any match.
+ *	An IP address mismatch (a reference that is an address, such as
+ *	the next hop [192.0.2.1]) and a fingerprint mismatch clear TRUSTED
+ *	("Untrusted"), as Postfix 3.10 logs them. must_fail prevents any
+ *	match.
  *
  *	tls_verify_log_failure() logs why an untrusted or unmatched peer
  *	failed, in the Postfix wording, when the session logs that.
@@ -209,10 +211,11 @@ static void tls_verify_mismatch(TLS_SESS_STATE *state, long err)
      * fingerprints, host checks for names), so a mismatch is a verification
      * error with its own number. A wrong name does not make a trusted chain
      * untrusted: the summary line says "Trusted" (Postfix 3.7 said
-     * "Untrusted", a defect that Postfix fixed in 3.10). A wrong fingerprint
-     * is a failed DANE match: "Untrusted", in every version.
+     * "Untrusted", a defect that Postfix fixed in 3.10). Postfix's fix covers
+     * name patterns only: a wrong IP address and a wrong fingerprint (a
+     * failed DANE match) still make the peer "Untrusted", in every version.
      */
-    if (err == X509_V_ERR_DANE_NO_MATCH)
+    if (err != X509_V_ERR_HOSTNAME_MISMATCH)
         state->peer_status &= ~TLS_CERT_FLAG_TRUSTED;
     state->verify_result = err;
     state->verify_depth = 0;

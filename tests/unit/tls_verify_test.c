@@ -116,6 +116,14 @@ static void test_levels(void)
     TEST_INT_EQ(tls_test_logged("certificate verification failed"), 0, "no failure logged");
     r = connect_to(client_ctx, good, TLS_LEV_SECURE, NULL, "example.net");
     TEST_STR_EQ(r.trust, "Trusted", "secure with another nexthop: name mismatch, chain Trusted");
+    r = connect_to(client_ctx, good, TLS_LEV_VERIFY, "192.0.2.1", NULL);
+    TEST_STR_EQ(r.trust, "Untrusted",
+                "verify with an IP address: mismatch, Untrusted as Postfix 3.10");
+    TEST_CHECK(!(r.status & TLS_CERT_FLAG_MATCHED) && !(r.status & TLS_CERT_FLAG_TRUSTED),
+               "IP address: neither matched nor trusted");
+    TEST_INT_EQ(tls_test_logged("server certificate verification failed for "
+                                "mail.example.com[192.0.2.1]:25: num=64:IP address mismatch"),
+                1, "IP address mismatch logged");
     TEST_CHECK(!(r.status & TLS_CERT_FLAG_MATCHED), "not matched");
     r = connect_to(client_ctx, good, TLS_LEV_MAY, NULL, NULL);
     TEST_STR_EQ(r.trust, "Trusted", "may: Trusted, never Verified");
