@@ -142,7 +142,7 @@ EVP_PKEY *postfix_tls_key_generate(const char *algorithm, const char *bits, VSTR
     if (key == NULL) {
         VSTRING *text = vstring_alloc(100);
 
-        vstring_sprintf(text, "cannot generate a %s %s key", algorithm, bits);
+        vstring_sprintf(text, "cannot generate a key (%s %s)", algorithm, bits);
         (void)tls_key_error(why, vstring_str(text), NULL);
         vstring_free(text);
     }
