@@ -1,6 +1,7 @@
 #!/bin/bash
 # delivery.sh - the mail path behind the queue: sendmail -> pickup ->
-# cleanup -> qmgr -> local (Maildir, mbox), error/retry, discard, bounce;
+# cleanup -> qmgr -> local (Maildir in the home directory or in the spool
+# directory, mbox), error/retry, discard, bounce;
 # deferral shown by mailq and retried by postqueue -f; postsuper -d; and
 # kill -9 of the local agent or of qmgr in the middle of a delivery, with
 # neither loss nor a second copy for a recipient marked done.
@@ -31,6 +32,7 @@ for u in 1 2; do
 done
 spool=$INSTANCE_DIR/spool
 mkdir "$spool" && chmod 1777 "$spool"
+mkdir "$INSTANCE_DIR/mdspool" && chmod 1777 "$INSTANCE_DIR/mdspool"
 domain=mail.example.test
 
 instance_master_cf \
@@ -42,10 +44,11 @@ instance_master_cf \
     "retry unix - - n - - error" \
     "discard unix - - n - - discard" \
     "local unix - n n - - local" \
+    "spoolmd unix - n n - - local -o home_mailbox= -o mail_spool_directory=$INSTANCE_DIR/mdspool/" \
     "smtp unix - - n - - smtp"
 closed_port=$(free_port)
 instance_main_cf \
-    "transport_maps = inline:{ dead.example=retry:4.4.1_host_unreachable, gone.example=discard, closed.example=smtp:[127.0.0.1]:$closed_port }" \
+    "transport_maps = inline:{ dead.example=retry:4.4.1_host_unreachable, gone.example=discard, md.example=spoolmd, closed.example=smtp:[127.0.0.1]:$closed_port }" \
     "home_mailbox = Maildir/" \
     "mail_spool_directory = $spool" \
     "alias_maps =" \
@@ -84,6 +87,15 @@ file=$(ls "$INSTANCE_DIR/home1/Maildir/new/"* 2>/dev/null | head -1)
 check "the message is in the Maildir, owned by the user, with Delivered-To and Return-Path"
 instance_wait_log "$(qid_for "$u1@$domain"): removed" 10
 check "qmgr removes the delivered message"
+
+# --- mail_spool_directory ending in "/": a Maildir per user in the spool ---
+printf 'Subject: spool maildir\n\nin the spool\n' | send "sender@example.org" "$u2@md.example"
+instance_wait_log "to=<$u2@md.example>.*status=sent \(delivered to maildir\)" 20
+check "mail_spool_directory ending in /: local logs delivered to maildir"
+file=$(ls "$INSTANCE_DIR/mdspool/$u2/new/"* 2>/dev/null | head -1)
+[ -n "$file" ] && grep -q "^in the spool$" "$file" && [ "$(stat -c %U "$file")" = "$u2" ] &&
+    [ "$(stat -c %U "$INSTANCE_DIR/mdspool/$u2")" = "$u2" ] && [ ! -e "$INSTANCE_DIR/home2/Maildir" ]
+check "the message is in mail_spool_directory/user/new, made by the user, not in the home directory"
 
 # --- Unknown user: a bounce back to the sender, with no bounce of the bounce ---
 printf 'Subject: to nobody\n\nlost\n' | send "$u1@$domain" "nosuch$tag@$domain"
