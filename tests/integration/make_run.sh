@@ -78,7 +78,8 @@ logs=$(grep -oE '/tmp/mta-instance\.[A-Za-z0-9]+/maillog' "$tmp/keep" | sort -u)
 [ "$(wc -l <<<"$logs")" -eq 2 ] && [ "$(cat $logs | wc -l)" -gt 20 ] && ! grep -E '(warning|fatal|panic): ' $logs
 check "RUN_KEEP=1: neither maillog it names has a warning, fatal or panic line"
 stops=$(grep -oE "$top/bin/postfix -c /tmp/mta-instance\.[A-Za-z0-9]+/conf stop" "$tmp/keep")
-[ "$(wc -l <<<"$stops")" -eq 2 ] || not_ok "RUN_KEEP=1 prints a stop command per instance" "$stops"
+[ "$(grep -c . <<<"$stops")" -eq 2 ]
+check "RUN_KEEP=1: it prints a stop command for each instance"
 while read -r cmd; do
     [ -n "$cmd" ] && bounded 30 $cmd >/dev/null 2>&1
 done <<<"$stops"
