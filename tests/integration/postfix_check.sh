@@ -137,3 +137,11 @@ instance_postfix reload >/dev/null 2>&1
 wait_until 10 test "$(master_warnings)" -eq 2
 check "master logs it again on reload"
 instance_stop
+
+# A daemon started by hand, outside master, reports them itself.
+out=$(echo QUIT | instance_run timeout 10 "$TEST_LIBEXEC/smtpd" -S -c "$INSTANCE_CONF" \
+    -o smtpd_sasl_auth_enable=yes 2>&1)
+has "a stand-alone smtpd warns about main.cf" \
+    "$INSTANCE_CONF/main.cf:$milters_line: smtpd_milters is not implemented in this version" "$out"
+has "a stand-alone smtpd warns about its -o" \
+    "-o smtpd_sasl_auth_enable=yes: smtpd_sasl_auth_enable is not implemented in this version" "$out"
