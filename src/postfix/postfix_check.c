@@ -32,8 +32,8 @@
  *
  *	Private keys: every *_tls_key_file, *_tls_dkey_file,
  *	*_tls_eckey_file and *_tls_chain_files of main.cf and of master.cf
- *	-o overrides that names a world-readable file gets a warning (once
- *	per file), and so does a file that does not exist.
+ *	-o overrides (postfix_keys(3)) that names a world-readable file gets
+ *	a warning (once per file), and so does a file that does not exist.
  * DIAGNOSTICS
  *	"error: ..." and "warning: ..." lines on standard error and in the
  *	log.
@@ -56,18 +56,12 @@
 /* Application-specific. */
 #include "postfix.h"
 
-/* Suffixes of the parameters that name files with private keys. */
-static const char *const postfix_check_key_suffixes[] = {
-    "_tls_key_file", "_tls_dkey_file", "_tls_eckey_file", "_tls_chain_files", NULL,
-};
-
 /* The state of one check run. */
 typedef struct POSTFIX_CHECK {
     CONFIG *config;   /* what is checked */
     int flags;        /* POSTFIX_CHECK_FLAG_* */
     int errors;       /* errors so far */
     bool root;        /* running as root: ownership matters */
-    ARGV *key_files;  /* key files already checked */
     MAIL_OWNER owner; /* mail_owner, when root */
 } POSTFIX_CHECK;
 
@@ -162,86 +156,26 @@ static void postfix_check_dirs(POSTFIX_CHECK *state)
     vstring_free(path);
 }
 
-/* postfix_check_key_files - warn about readable private keys in a file list */
+/* postfix_check_key - warn about a missing or world-readable private key */
 
-static void postfix_check_key_files(POSTFIX_CHECK *state, const char *param, const char *value,
-                                    const char *where)
+static void postfix_check_key(const char *param, const char *file, const char *where,
+                              void *unused_context)
 {
-    ARGV *files = argv_split(value, ", \t\r\n");
     struct stat st;
 
-    for (size_t i = 0; i < files->argc; i++) {
-        const char *file = files->argv[i];
-        size_t seen;
-
-        for (seen = 0; seen < state->key_files->argc; seen++)
-            if (strcmp(state->key_files->argv[seen], file) == 0)
-                break;
-        if (seen < state->key_files->argc)
-            continue;
-        argv_add(state->key_files, file);
-        if (stat(file, &st) < 0)
-            msg_warn("%s%s%s = %s: %s: %m", where, *where ? ": " : "", param, value, file);
-        else if (S_ISREG(st.st_mode) && (st.st_mode & S_IROTH))
-            msg_warn("%s%s%s: private key file %s is world-readable (mode %04o): "
-                     "run \"chmod o-rwx %s\"",
-                     where, *where ? ": " : "", param, file, (unsigned)(st.st_mode & 07777), file);
-    }
-    argv_free(files);
-}
-
-/* postfix_check_key_param - does the parameter name private key files */
-
-static bool postfix_check_key_param(const char *name)
-{
-    size_t len = strlen(name);
-
-    for (int i = 0; postfix_check_key_suffixes[i]; i++) {
-        size_t suffix_len = strlen(postfix_check_key_suffixes[i]);
-
-        if (len > suffix_len && strcmp(name + len - suffix_len, postfix_check_key_suffixes[i]) == 0)
-            return param_table_find(name) != NULL;
-    }
-    return false;
+    if (stat(file, &st) < 0)
+        msg_warn("%s%s%s: %s: %m", where, *where ? ": " : "", param, file);
+    else if (S_ISREG(st.st_mode) && (st.st_mode & S_IROTH))
+        msg_warn("%s%s%s: private key file %s is world-readable (mode %04o): "
+                 "run \"chmod o-rwx %s\" or \"postfix set-permissions\"",
+                 where, *where ? ": " : "", param, file, (unsigned)(st.st_mode & 07777), file);
 }
 
 /* postfix_check_keys - private keys of main.cf and of master.cf overrides */
 
 static void postfix_check_keys(POSTFIX_CHECK *state, const MASTER_CF *master_cf)
 {
-    VSTRING *value = vstring_alloc(100);
-    VSTRING *why = vstring_alloc(100);
-    VSTRING *where = vstring_alloc(100);
-    size_t count;
-    const PARAM_INFO *const *all = param_table_sorted(&count);
-
-    for (size_t i = 0; i < count; i++)
-        if (postfix_check_key_param(all[i]->name))
-            postfix_check_key_files(state, all[i]->name,
-                                    config_get_str(state->config, all[i]->name), "");
-    for (size_t e = 0; master_cf && e < master_cf->count; e++) {
-        const MASTER_CF_ENTRY *entry = master_cf->entries[e];
-
-        for (size_t o = 0; o < entry->overrides->argc; o++) {
-            const char *setting = entry->overrides->argv[o];
-            const char *eq = strchr(setting, '=');
-            char *name;
-
-            if (eq == NULL)
-                continue;
-            name = mystrndup(setting, eq - setting);
-            if (postfix_check_key_param(name) &&
-                config_expand(state->config, eq + 1, value, why) >= 0) {
-                vstring_sprintf(where, "%s, line %d, service %s", entry->file, entry->line,
-                                entry->service);
-                postfix_check_key_files(state, name, vstring_str(value), vstring_str(where));
-            }
-            myfree(name);
-        }
-    }
-    vstring_free(value);
-    vstring_free(why);
-    vstring_free(where);
+    postfix_keys_walk(state->config, master_cf, postfix_check_key, NULL);
 }
 
 /* postfix_check_programs - every service's program must be there */
@@ -270,12 +204,10 @@ static void postfix_check_programs(POSTFIX_CHECK *state, const MASTER_CF *master
 int postfix_check(CONFIG *config, int flags)
 {
     POSTFIX_CHECK state = {.config = config, .flags = flags, .root = geteuid() == 0};
-    ARGV *key_files = argv_alloc(10);
     VSTRING *why = vstring_alloc(100);
     VSTRING *path = vstring_alloc(100);
     MASTER_CF *master_cf;
 
-    state.key_files = key_files;
     msg_error_limit(1000);
     (void)config_validate(config, postfix_check_report, &state);
     vstring_sprintf(path, "%s/%s", config_directory(config), CONFIG_MASTER_CF);
@@ -295,7 +227,6 @@ int postfix_check(CONFIG *config, int flags)
     }
     if (master_cf)
         master_cf_free(master_cf);
-    argv_free(key_files);
     vstring_free(why);
     vstring_free(path);
     return state.errors;
