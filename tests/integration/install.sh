@@ -21,6 +21,11 @@ outside_kept() {
         ! -path ./work/\*)
 }
 
+# delivered_file MARKER - the delivered message that contains MARKER (fails when none)
+delivered_file() {
+    grep -ls -- "$1" "$INSTALLED_WORK"/home/Maildir/new/* | head -1 | grep .
+}
+
 # stop_direct - the installation without DESTDIR: SIGKILL, by pid, what is left of it
 stop_direct() {
     local pid
@@ -180,8 +185,8 @@ if $root; then
         --to "$rcpt@mail.example.test" --header "Subject: $marker" --body "$marker" \
         --timeout 10 >"$INSTALLED_WORK/swaks.out" 2>&1
     check "the installed copy accepts a mail over SMTP"
-    wait_until 20 grep -qs "$marker" "$INSTALLED_WORK"/home/Maildir/new/*
-    delivered=$(grep -ls "$marker" "$INSTALLED_WORK"/home/Maildir/new/* | head -1)
+    wait_until 20 delivered_file "$marker" >/dev/null
+    delivered=$(delivered_file "$marker")
     [ -n "$delivered" ] && [ "$(stat -c %U "$delivered")" = "$rcpt" ]
     check "the installed copy delivers it to the recipient's Maildir"
     # local writes the log line after the Maildir file: wait for it.
