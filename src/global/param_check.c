@@ -45,6 +45,9 @@
 /* Global library. */
 #include "param_table.h"
 
+/* TLS library. */
+#include "tls_level.h"
+
 /* param_word_in - is word (of length len) one of the null-terminated names */
 
 static int param_word_in(const char *word, size_t len, const char *const *names)
@@ -115,21 +118,40 @@ const char *param_check_tls_loglevel(const char *value)
                 "dane, ssl-debug, ssl-handshake-packet-dump, ssl-session-packet-dump";
 }
 
+/* param_check_level_word - the client level that value names as its only word */
+
+static int param_check_level_word(const char *value)
+{
+    const char *cp = value + strspn(value, BLANKS);
+    size_t len = strcspn(cp, BLANKS);
+    char *word;
+    int level;
+
+    if (*cp == 0 || cp[len + strspn(cp + len, BLANKS)] != 0)
+        return TLS_LEV_INVALID;
+    word = mystrndup(cp, len);
+    level = tls_level_lookup(word);
+    myfree(word);
+    return level;
+}
+
 /* param_check_tls_level - TLS security level name, or empty */
 
 const char *param_check_tls_level(const char *value)
 {
-    static const char *const levels[] = {"none",      "may",    "encrypt", "fingerprint", "dane",
-                                         "dane-only", "verify", "secure",  NULL};
-    const char *cp = value + strspn(value, BLANKS);
-    size_t len = strcspn(cp, BLANKS);
+    static VSTRING *expected;
 
-    if (*cp == 0)
+    if (value[strspn(value, BLANKS)] == 0 || param_check_level_word(value) != TLS_LEV_INVALID)
         return NULL;
-    if (cp[len + strspn(cp + len, BLANKS)] == 0 && param_word_in(cp, len, levels))
-        return NULL;
-    return "expected an empty value or one of none, may, encrypt, fingerprint, dane, "
-           "dane-only, verify, secure";
+    if (expected == NULL) {
+        VSTRING *names = vstring_alloc(100);
+
+        expected = vstring_alloc(100);
+        vstring_sprintf(expected, "expected an empty value or one of %s",
+                        tls_level_list(names, TLS_LEVEL_ROLE_CLIENT));
+        vstring_free(names);
+    }
+    return vstring_str(expected);
 }
 
 /* param_check_one_of - value is exactly one of names */
@@ -198,7 +220,18 @@ const char *param_check_compatibility_level(const char *value)
 
 const char *param_check_dane_mx_policy(const char *value)
 {
-    static const char *const policies[] = {"may", "encrypt", "dane", NULL};
+    static const int policies[] = {TLS_LEV_MAY, TLS_LEV_ENCRYPT, TLS_LEV_DANE};
+    static VSTRING *expected;
+    int level = param_check_level_word(value);
 
-    return param_check_one_of(value, policies) ? NULL : "expected one of may, encrypt, dane";
+    for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
+        if (level == policies[i])
+            return NULL;
+    if (expected == NULL) {
+        expected = vstring_alloc(100);
+        vstring_strcpy(expected, "expected one of ");
+        for (size_t i = 0; i < sizeof(policies) / sizeof(policies[0]); i++)
+            vstring_sprintf_append(expected, "%s%s", i ? ", " : "", tls_level_name(policies[i]));
+    }
+    return vstring_str(expected);
 }
