@@ -47,6 +47,7 @@
 
 /* Global library. */
 #include "config.h"
+#include "mail_tls_params.h"
 #include "mail_params.h"
 
 /* TLS library. */
@@ -56,17 +57,17 @@
 /* Application-specific. */
 #include "posttls-finger.h"
 
-#define PTF_DEFAULT_LEVEL   "secure"
+#define PTF_DEFAULT_LEVEL   TLS_LEV_SECURE
 #define PTF_DEFAULT_LOGOPTS "routine,certmatch"
 #define PTF_DEFAULT_TIMEOUT 30
 #define PTF_DEFAULT_MAX     5
 
 /* Command-line values that need more than one step. */
 typedef struct PTF_ARGS {
-    ARGV *overrides; /* -o name=value */
-    ARGV *tafiles;   /* -A */
-    ARGV *chains;    /* -H */
-    const char *level;
+    ARGV *overrides;   /* -o name=value */
+    ARGV *tafiles;     /* -A */
+    ARGV *chains;      /* -H */
+    const char *level; /* -l, or NULL for PTF_DEFAULT_LEVEL */
     const char *mdalg;
     const char *protocols;
     const char *grade;
@@ -207,15 +208,25 @@ static CONFIG *ptf_config(const ARGV *overrides)
 
 static void ptf_settings(PTF_STATE *state, PTF_ARGS *args, char **match, int count)
 {
+    const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_MYHOSTNAME, &state->helo),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_FINGERPRINT_DIGEST, &state->mdalg),
+        CONFIG_BIND_INT(VAR_SMTP_TLS_SCERT_VERIFYDEPTH, &state->verifydepth),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_EXCLUDE_CIPHERS, &state->exclude_ciphers),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_EXCLUDE_CIPHERS, &state->mandatory_exclude_ciphers),
+        MAIL_TLS_PARAMS_BIND(&state->params),
+        CONFIG_BIND_END,
+    };
     VSTRING *buf = vstring_alloc(100);
 
     state->config = ptf_config(args->overrides);
-    state->helo = config_get_str(state->config, VAR_MYHOSTNAME);
-    state->mdalg =
-        args->mdalg ? args->mdalg : config_get_str(state->config, VAR_SMTP_TLS_FINGERPRINT_DIGEST);
+    config_bind(state->config, parameters);
+    if (args->mdalg)
+        state->mdalg = args->mdalg;
     state->protocols = args->protocols ? args->protocols : ">=TLSv1";
     state->grade = args->grade ? args->grade : "medium";
-    if ((state->level = tls_level_lookup(args->level)) < 0 || state->level == TLS_LEV_HALF_DANE)
+    state->level = args->level ? tls_level_lookup(args->level) : PTF_DEFAULT_LEVEL;
+    if (state->level == TLS_LEV_INVALID)
         msg_fatal_status(2, "bad -l value \"%s\": expected a TLS security level", args->level);
     if (TLS_DANE_BASED(state->level)) {
         msg_info("DANE is not supported: using level secure");
@@ -306,7 +317,7 @@ int main(int argc, char **argv)
         .connect_timeout = PTF_DEFAULT_TIMEOUT,
         .command_timeout = PTF_DEFAULT_TIMEOUT,
     };
-    PTF_ARGS args = {.level = PTF_DEFAULT_LEVEL};
+    PTF_ARGS args = {0};
     VSTRING *why = vstring_alloc(100);
     int ch, status;
 

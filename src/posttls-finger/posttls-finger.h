@@ -30,37 +30,40 @@ typedef struct PTF_DEST {
 /* Everything a run needs. */
 typedef struct PTF_STATE {
     /* Settings. */
-    CONFIG *config;          /* main.cf with -o overrides */
-    int level;               /* -l: TLS_LEV_* */
-    bool chat;               /* log the dialogue (-c turns it off) */
-    bool print_chain;        /* -C */
-    bool wrapper;            /* -w: TLS on connect */
-    bool lmtp;               /* -S: LMTP instead of SMTP */
-    int family;              /* -a: AF_UNSPEC, AF_INET or AF_INET6 */
-    const char *logopts;     /* -L */
-    const char *mdalg;       /* -d */
-    const char *CAfile;      /* -F */
-    const char *CApath;      /* -P */
-    const char *protocols;   /* -p */
-    const char *grade;       /* -g */
-    const char *servername;  /* -s: SNI, or NULL */
-    const char *chain_files; /* -H, joined; owned, or NULL */
-    const char *tafile;      /* -A, joined; owned, or NULL */
-    const char *cert_file;   /* -k */
-    const char *key_file;    /* -K */
-    int reconnect_delay;     /* -r: seconds, 0: no reconnect */
-    int max_reconnect;       /* -m */
-    int connect_timeout;     /* -t */
-    int command_timeout;     /* -T */
-    const char *helo;        /* EHLO name: myhostname */
-    char *match;             /* match arguments, joined; owned, or NULL */
-    const char *dest_arg;    /* the destination as given */
-    PTF_DEST dest;           /* the destination */
+    CONFIG *config;                        /* main.cf with -o overrides */
+    int level;                             /* -l: TLS_LEV_* */
+    bool chat;                             /* log the dialogue (-c turns it off) */
+    bool print_chain;                      /* -C */
+    bool wrapper;                          /* -w: TLS on connect */
+    bool lmtp;                             /* -S: LMTP instead of SMTP */
+    int family;                            /* -a: AF_UNSPEC, AF_INET or AF_INET6 */
+    const char *logopts;                   /* -L */
+    const char *mdalg;                     /* -d, else smtp_tls_fingerprint_digest */
+    const char *CAfile;                    /* -F */
+    const char *CApath;                    /* -P */
+    const char *protocols;                 /* -p */
+    const char *grade;                     /* -g */
+    const char *servername;                /* -s: SNI, or NULL */
+    const char *chain_files;               /* -H, joined; owned, or NULL */
+    const char *tafile;                    /* -A, joined; owned, or NULL */
+    const char *cert_file;                 /* -k */
+    const char *key_file;                  /* -K */
+    int reconnect_delay;                   /* -r: seconds, 0: no reconnect */
+    int max_reconnect;                     /* -m */
+    int connect_timeout;                   /* -t */
+    int command_timeout;                   /* -T */
+    const char *helo;                      /* EHLO name: myhostname */
+    int verifydepth;                       /* smtp_tls_scert_verifydepth */
+    const char *exclude_ciphers;           /* smtp_tls_exclude_ciphers */
+    const char *mandatory_exclude_ciphers; /* smtp_tls_mandatory_exclude_ciphers */
+    char *match;                           /* match arguments, joined; owned, or NULL */
+    const char *dest_arg;                  /* the destination as given */
+    PTF_DEST dest;                         /* the destination */
     /* Run time. */
     TLS_APPL_STATE *tls_first; /* context of the first connection */
     TLS_APPL_STATE *tls_again; /* context of reconnections (cache logging) */
     TLS_SCACHE_MEM *cache;     /* sessions, in memory */
-    TLS_PARAMS params;         /* global tls_* settings */
+    TLS_PARAMS params;         /* global tls_* settings, bound with the rest */
     VSTREAM *stream;           /* the connection, or NULL */
     TLS_SESS_STATE *tls;       /* the TLS session, or NULL */
     char *namaddr;             /* host[addr]:port of the connection; owned */

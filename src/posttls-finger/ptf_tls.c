@@ -51,7 +51,6 @@
 
 /* Global library. */
 #include "mail_params.h"
-#include "mail_tls_params.h"
 
 /* TLS library. */
 #include "tls_client.h"
@@ -89,7 +88,7 @@ static TLS_APPL_STATE *ptf_tls_context(PTF_STATE *state, const char *logopts)
         .param_prefix = "posttls-finger",
         .log_param = "-L option",
         .log_level = logopts,
-        .verifydepth = config_get_int(state->config, VAR_SMTP_TLS_SCERT_VERIFYDEPTH),
+        .verifydepth = state->verifydepth,
         .cache_type = "memory",
         .session_timeout = PTF_SESSION_TIMEOUT,
         .chain_files = state->chain_files,
@@ -102,9 +101,8 @@ static TLS_APPL_STATE *ptf_tls_context(PTF_STATE *state, const char *logopts)
         .mandatory_protocols = state->protocols,
         .ciphers = state->grade,
         .mandatory_ciphers = state->grade,
-        .exclude_ciphers = config_get_str(state->config, VAR_SMTP_TLS_EXCLUDE_CIPHERS),
-        .mandatory_exclude_ciphers =
-            config_get_str(state->config, VAR_SMTP_TLS_MANDATORY_EXCLUDE_CIPHERS),
+        .exclude_ciphers = state->exclude_ciphers,
+        .mandatory_exclude_ciphers = state->mandatory_exclude_ciphers,
         .cache = tls_scache_mem_ops(state->cache),
     });
 }
@@ -131,7 +129,6 @@ static char *ptf_tls_again_opts(const char *logopts)
 
 int ptf_tls_init(PTF_STATE *state)
 {
-    mail_tls_params(state->config, &state->params);
     state->cache = tls_scache_mem_create(PTF_SESSION_TIMEOUT);
     if ((state->tls_first = ptf_tls_context(state, state->logopts)) == NULL)
         return -1;

@@ -37,6 +37,7 @@
 #include "deliver_request.h"
 #include "mail_params.h"
 #include "mail_server.h"
+#include "mail_tls_params.h"
 #include "maps.h"
 
 /* TLS library. */
@@ -56,29 +57,38 @@ static const char *smtp_per_site;
 
 static bool smtp_tls_wanted(const SMTP_CONFIG *config)
 {
-    VSTRING *why = vstring_alloc(100);
-    int level = smtp_tls_global_level(&config->tls, why);
-
-    vstring_free(why);
-    return level != TLS_LEV_NONE || config->tls.policy_maps || config->tls.per_site ||
+    return config->tls.level != TLS_LEV_NONE || config->tls.policy_maps || config->tls.per_site ||
            config->tls_wrappermode;
+}
+
+/* smtp_tls_level - parse the main.cf level, once */
+
+static void smtp_tls_level(SMTP_TLS_CONFIG *tls)
+{
+    VSTRING *why = vstring_alloc(100);
+
+    if (tls->security_level && *tls->security_level &&
+        tls_level_lookup(tls->security_level) == TLS_LEV_INVALID)
+        msg_fatal("invalid %s value \"%s\"", VAR_SMTP_TLS_SECURITY_LEVEL, tls->security_level);
+    /* A level this client cannot serve (dane-only) defers each delivery with the reason. */
+    if ((tls->level = smtp_tls_global_level(tls, why)) == TLS_LEV_INVALID)
+        tls->level_problem = vstring_export(why);
+    else
+        vstring_free(why);
 }
 
 /* smtp_pre_jail - TLS engine and tables, while still privileged */
 
-static void smtp_pre_jail(MAIL_SERVER *server)
+static void smtp_pre_jail(MAIL_SERVER *unused_server)
 {
     SMTP_CONFIG *config = &smtp_config;
-    const char *level = config->tls.security_level;
 
-    if (level && *level && tls_level_lookup(level) == TLS_LEV_INVALID)
-        msg_fatal("invalid %s value \"%s\"", VAR_SMTP_TLS_SECURITY_LEVEL, level);
+    smtp_tls_level(&config->tls);
     if (*smtp_policy_maps)
         config->tls.policy_maps =
             maps_create(VAR_SMTP_TLS_POLICY_MAPS, smtp_policy_maps, DICT_FLAG_LOCK);
     else if (*smtp_per_site)
         config->tls.per_site = maps_create(VAR_SMTP_TLS_PER_SITE, smtp_per_site, DICT_FLAG_LOCK);
-    config->myhostname = config_get_str(server->config, VAR_MYHOSTNAME);
     if (smtp_tls_wanted(config))
         config->tls_ctx = smtp_tls_init(config);
     srandom((unsigned)time(NULL) ^ (unsigned)getpid());
@@ -164,6 +174,7 @@ static void smtp_pre_exit(MAIL_SERVER *unused_server)
 int main(int argc, char **argv)
 {
     static const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_MYHOSTNAME, &smtp_config.myhostname),
         CONFIG_BIND_STR(VAR_SMTP_HELO_NAME, &smtp_config.helo_name),
         CONFIG_BIND_STR(VAR_SMTP_TCP_PORT, &smtp_config.tcp_port),
         CONFIG_BIND_STR(VAR_SMTP_HOST_LOOKUP, &smtp_config.host_lookup),
@@ -206,6 +217,33 @@ int main(int argc, char **argv)
                         &smtp_config.tls.fingerprint_cert_match),
         CONFIG_BIND_STR(VAR_SMTP_TLS_TRUST_ANCHOR_FILE, &smtp_config.tls.trust_anchor_file),
         CONFIG_BIND_STR(VAR_SMTP_TLS_SERVERNAME, &smtp_config.tls.servername),
+        MAIL_TLS_PARAMS_BIND(&smtp_config.tls_engine.params),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_LOGLEVEL, &smtp_config.tls_engine.loglevel),
+        CONFIG_BIND_INT(VAR_SMTP_TLS_SCERT_VERIFYDEPTH, &smtp_config.tls_engine.verifydepth),
+        CONFIG_BIND_TIME(VAR_SMTP_TLS_SESSION_CACHE_TIMEOUT,
+                         &smtp_config.tls_engine.session_cache_timeout),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_SESSION_CACHE_DATABASE,
+                        &smtp_config.tls_engine.session_cache_database),
+        CONFIG_BIND_STR(VAR_TLSMGR_SERVICE_NAME, &smtp_config.tls_engine.tlsmgr_service),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_CHAIN_FILES, &smtp_config.tls_engine.chain_files),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_CERT_FILE, &smtp_config.tls_engine.cert_file),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_KEY_FILE, &smtp_config.tls_engine.key_file),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_DCERT_FILE, &smtp_config.tls_engine.dcert_file),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_DKEY_FILE, &smtp_config.tls_engine.dkey_file),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_ECCERT_FILE, &smtp_config.tls_engine.eccert_file),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_ECKEY_FILE, &smtp_config.tls_engine.eckey_file),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_CAFILE, &smtp_config.tls_engine.CAfile),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_CAPATH, &smtp_config.tls_engine.CApath),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_FINGERPRINT_DIGEST,
+                        &smtp_config.tls_engine.fingerprint_digest),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_PROTOCOLS, &smtp_config.tls_engine.protocols),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_PROTOCOLS,
+                        &smtp_config.tls_engine.mandatory_protocols),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_CIPHERS, &smtp_config.tls_engine.ciphers),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_CIPHERS, &smtp_config.tls_engine.mandatory_ciphers),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_EXCLUDE_CIPHERS, &smtp_config.tls_engine.exclude_ciphers),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_EXCLUDE_CIPHERS,
+                        &smtp_config.tls_engine.mandatory_exclude_ciphers),
         CONFIG_BIND_END,
     };
 

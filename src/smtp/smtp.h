@@ -31,6 +31,32 @@
 #include "smtp_nexthop.h"
 #include "smtp_tls_policy.h"
 
+/* The client TLS engine's settings (bound by smtp.c, used by smtp_tls_init()). */
+typedef struct SMTP_TLS_ENGINE {
+    TLS_PARAMS params;                     /* the global tls_* parameters */
+    const char *loglevel;                  /* smtp_tls_loglevel */
+    int verifydepth;                       /* smtp_tls_scert_verifydepth */
+    int session_cache_timeout;             /* smtp_tls_session_cache_timeout, seconds */
+    const char *session_cache_database;    /* smtp_tls_session_cache_database */
+    const char *tlsmgr_service;            /* tlsmgr_service_name */
+    const char *chain_files;               /* smtp_tls_chain_files */
+    const char *cert_file;                 /* smtp_tls_cert_file */
+    const char *key_file;                  /* smtp_tls_key_file */
+    const char *dcert_file;                /* smtp_tls_dcert_file */
+    const char *dkey_file;                 /* smtp_tls_dkey_file */
+    const char *eccert_file;               /* smtp_tls_eccert_file */
+    const char *eckey_file;                /* smtp_tls_eckey_file */
+    const char *CAfile;                    /* smtp_tls_CAfile */
+    const char *CApath;                    /* smtp_tls_CApath */
+    const char *fingerprint_digest;        /* smtp_tls_fingerprint_digest */
+    const char *protocols;                 /* smtp_tls_protocols */
+    const char *mandatory_protocols;       /* smtp_tls_mandatory_protocols */
+    const char *ciphers;                   /* smtp_tls_ciphers */
+    const char *mandatory_ciphers;         /* smtp_tls_mandatory_ciphers */
+    const char *exclude_ciphers;           /* smtp_tls_exclude_ciphers */
+    const char *mandatory_exclude_ciphers; /* smtp_tls_mandatory_exclude_ciphers */
+} SMTP_TLS_ENGINE;
+
 /* What main.cf says (bound by smtp.c; strings owned by the CONFIG). */
 typedef struct SMTP_CONFIG {
     const char *myhostname;       /* myhostname */
@@ -65,6 +91,7 @@ typedef struct SMTP_CONFIG {
     int reuse_time_limit;         /* smtp_connection_reuse_time_limit, seconds */
     int rset_timeout;             /* smtp_rset_timeout */
     SMTP_TLS_CONFIG tls;          /* level and policy settings */
+    SMTP_TLS_ENGINE tls_engine;   /* the TLS engine's settings */
     TLS_APPL_STATE *tls_ctx;      /* client TLS engine, NULL: none; owned */
 } SMTP_CONFIG;
 

@@ -11,8 +11,9 @@
  *	void	smtp_tls_end(SMTP_SESSION *session, bool failure);
  * DESCRIPTION
  *	smtp_tls_init() builds the client TLS engine from the smtp_tls_*
- *	and tls_* parameters (client certificates, trusted CAs, protocols
- *	and ciphers by level, the session cache). It returns NULL when TLS
+ *	and tls_* parameters that smtp.c bound into config->tls_engine
+ *	(client certificates, trusted CAs, protocols and ciphers by level,
+ *	the session cache). It returns NULL when TLS
  *	cannot be used (the library has logged why); mail that requires
  *	TLS is then deferred.
  *
@@ -56,9 +57,7 @@
 #include "vstream.h"
 
 /* Global library. */
-#include "config.h"
 #include "mail_params.h"
-#include "mail_tls_params.h"
 
 /* TLS library. */
 #include "tls_client.h"
@@ -70,11 +69,11 @@
 
 /* smtp_tls_cache_ops - session storage through tlsmgr */
 
-static TLS_CACHE_OPS smtp_tls_cache_ops(CONFIG *cf, int timeout)
+static TLS_CACHE_OPS smtp_tls_cache_ops(const SMTP_TLS_ENGINE *engine)
 {
-    if (*config_get_str(cf, VAR_SMTP_TLS_SESSION_CACHE_DATABASE) == 0 || timeout <= 0)
+    if (*engine->session_cache_database == 0 || engine->session_cache_timeout <= 0)
         return (TLS_CACHE_OPS){0};
-    tls_mgr_init(config_get_str(cf, VAR_TLSMGR_SERVICE_NAME), 0);
+    tls_mgr_init(engine->tlsmgr_service, 0);
     return tls_mgr_cache_ops(TLS_MGR_SCACHE_SMTP);
 }
 
@@ -82,36 +81,33 @@ static TLS_CACHE_OPS smtp_tls_cache_ops(CONFIG *cf, int timeout)
 
 TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config)
 {
-    CONFIG *cf = config_current();
-    static TLS_PARAMS params;
-    int timeout = config_get_time(cf, VAR_SMTP_TLS_SESSION_CACHE_TIMEOUT);
+    const SMTP_TLS_ENGINE *engine = &config->tls_engine;
 
-    mail_tls_params(cf, &params);
     return tls_client_init(&(TLS_CLIENT_INIT_PROPS){
-        .params = &params,
+        .params = &engine->params,
         .param_prefix = "smtp",
         .log_param = VAR_SMTP_TLS_LOGLEVEL,
-        .log_level = config_get_str(cf, VAR_SMTP_TLS_LOGLEVEL),
-        .verifydepth = config_get_int(cf, VAR_SMTP_TLS_SCERT_VERIFYDEPTH),
+        .log_level = engine->loglevel,
+        .verifydepth = engine->verifydepth,
         .cache_type = "smtp",
-        .session_timeout = timeout,
-        .chain_files = config_get_str(cf, VAR_SMTP_TLS_CHAIN_FILES),
-        .cert_file = config_get_str(cf, VAR_SMTP_TLS_CERT_FILE),
-        .key_file = config_get_str(cf, VAR_SMTP_TLS_KEY_FILE),
-        .dcert_file = config_get_str(cf, VAR_SMTP_TLS_DCERT_FILE),
-        .dkey_file = config_get_str(cf, VAR_SMTP_TLS_DKEY_FILE),
-        .eccert_file = config_get_str(cf, VAR_SMTP_TLS_ECCERT_FILE),
-        .eckey_file = config_get_str(cf, VAR_SMTP_TLS_ECKEY_FILE),
-        .CAfile = config_get_str(cf, VAR_SMTP_TLS_CAFILE),
-        .CApath = config_get_str(cf, VAR_SMTP_TLS_CAPATH),
-        .mdalg = config_get_str(cf, VAR_SMTP_TLS_FINGERPRINT_DIGEST),
-        .protocols = config_get_str(cf, VAR_SMTP_TLS_PROTOCOLS),
-        .mandatory_protocols = config_get_str(cf, VAR_SMTP_TLS_MANDATORY_PROTOCOLS),
-        .ciphers = config_get_str(cf, VAR_SMTP_TLS_CIPHERS),
-        .mandatory_ciphers = config_get_str(cf, VAR_SMTP_TLS_MANDATORY_CIPHERS),
-        .exclude_ciphers = config_get_str(cf, VAR_SMTP_TLS_EXCLUDE_CIPHERS),
-        .mandatory_exclude_ciphers = config_get_str(cf, VAR_SMTP_TLS_MANDATORY_EXCLUDE_CIPHERS),
-        .cache = smtp_tls_cache_ops(cf, timeout),
+        .session_timeout = engine->session_cache_timeout,
+        .chain_files = engine->chain_files,
+        .cert_file = engine->cert_file,
+        .key_file = engine->key_file,
+        .dcert_file = engine->dcert_file,
+        .dkey_file = engine->dkey_file,
+        .eccert_file = engine->eccert_file,
+        .eckey_file = engine->eckey_file,
+        .CAfile = engine->CAfile,
+        .CApath = engine->CApath,
+        .mdalg = engine->fingerprint_digest,
+        .protocols = engine->protocols,
+        .mandatory_protocols = engine->mandatory_protocols,
+        .ciphers = engine->ciphers,
+        .mandatory_ciphers = engine->mandatory_ciphers,
+        .exclude_ciphers = engine->exclude_ciphers,
+        .mandatory_exclude_ciphers = engine->mandatory_exclude_ciphers,
+        .cache = smtp_tls_cache_ops(engine),
     });
 }
 

@@ -22,7 +22,10 @@
  *	smtp_tls_enforce_peername, else encrypt; smtp_use_tls: may; else
  *	none). "dane" becomes "may" with a warning (this client has no
  *	DNSSEC support); an unknown name and "dane-only" give
- *	TLS_LEV_INVALID with a reason in why.
+ *	TLS_LEV_INVALID with a reason in why. This is the one place where
+ *	the main.cf level is parsed: smtp(8) calls it once at start-up and
+ *	keeps the result (and the reason) in the level and level_problem
+ *	members of its SMTP_TLS_CONFIG.
  *
  *	smtp_tls_policy_parse() parses one table value ("level
  *	name=value ...") into an empty policy. where names the table and
@@ -32,7 +35,8 @@
  *
  *	smtp_tls_policy_find() fills an empty policy for the server host
  *	(its name, or NULL before it is known) of the next hop dest_key
- *	(the next hop as written): the global level, then the
+ *	(the next hop as written): the global level (config->level; when
+ *	that is TLS_LEV_INVALID, config->level_problem is logged), then the
  *	smtp_tls_policy_maps entry (a domain key is looked up with its
  *	parent domains as ".parent"), or only when there are no policy
  *	maps the smtp_tls_per_site entries of next hop and host. Then the
@@ -392,11 +396,9 @@ static void smtp_tls_defaults(SMTP_TLS_POLICY *policy, const SMTP_TLS_CONFIG *co
 void smtp_tls_policy_find(SMTP_TLS_POLICY *policy, const SMTP_TLS_CONFIG *config,
                           const char *dest_key, const char *host)
 {
-    VSTRING *why = vstring_alloc(100);
-
     memset(policy, 0, sizeof(*policy));
-    if ((policy->level = smtp_tls_global_level(config, why)) == TLS_LEV_INVALID) {
-        msg_warn("%s", vstring_str(why));
+    if ((policy->level = config->level) == TLS_LEV_INVALID) {
+        msg_warn("%s", config->level_problem);
         smtp_tls_invalid(policy, "4.7.5", SMTP_TLS_POLICY_INVALID_TEXT);
     } else if (config->policy_maps) {
         smtp_tls_policy_table(policy, config->policy_maps, dest_key);
@@ -405,7 +407,6 @@ void smtp_tls_policy_find(SMTP_TLS_POLICY *policy, const SMTP_TLS_CONFIG *config
     }
     if (policy->level != TLS_LEV_INVALID)
         smtp_tls_defaults(policy, config);
-    vstring_free(why);
 }
 
 /* smtp_tls_policy_sni - the SNI name to send */

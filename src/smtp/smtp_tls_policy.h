@@ -27,12 +27,14 @@
 #include "maps.h"
 #include "vstring.h"
 
-/* The main.cf side (strings owned by the CONFIG, maps by smtp.c). */
+/* The main.cf side (strings owned by the CONFIG, maps and level_problem by smtp.c). */
 typedef struct SMTP_TLS_CONFIG {
     const char *security_level;         /* smtp_tls_security_level */
     bool use_tls;                       /* smtp_use_tls */
     bool enforce_tls;                   /* smtp_enforce_tls */
     bool enforce_peername;              /* smtp_tls_enforce_peername */
+    int level;                          /* the four above, parsed once: smtp_tls_global_level() */
+    const char *level_problem;          /* why level is TLS_LEV_INVALID, else NULL */
     MAPS *policy_maps;                  /* smtp_tls_policy_maps, NULL when empty */
     MAPS *per_site;                     /* smtp_tls_per_site, NULL when empty */
     const char *verify_cert_match;      /* smtp_tls_verify_cert_match */

@@ -13,9 +13,11 @@
  *				bool enforce_tls, bool wrappermode,
  *				SMTPD_TLS_LEVEL *out_level);
  * DESCRIPTION
- *	smtpd_config_init() reads every parameter the SMTP server uses from
- *	config, builds the access restrictions (smtpd_check(3)) and the TLS
- *	context, and returns the result. It runs before the first
+ *	smtpd_config_init() binds every parameter the SMTP server uses from
+ *	config (through CONFIG_BIND tables: the protocol settings always,
+ *	the TLS and access settings only for a network server), builds the
+ *	access restrictions (smtpd_check(3)) and the TLS context, and
+ *	returns the result. It runs before the first
  *	connection, as root where the daemon starts as root, so that TLS
  *	keys and tables are opened before privileges are dropped. service
  *	is the master.cf service name (for TLS session caching).
@@ -32,9 +34,10 @@
  *	smtpd_config_tls_level() folds smtpd_tls_security_level and the
  *	legacy switches smtpd_use_tls and smtpd_enforce_tls into one level:
  *	wrapper mode implies encrypt; an empty level takes encrypt from
- *	enforce_tls, else may from use_tls, else none; "verify",
- *	"fingerprint" and "secure" mean encrypt for a server (warned). It
- *	returns 0, or -1 for an unknown level.
+ *	enforce_tls, else may from use_tls, else none; the other names are
+ *	those of tls_level(3) for a server: client levels that a server
+ *	takes as encrypt are warned about. It returns 0, or -1 for a name
+ *	that is not a server level.
  * DIAGNOSTICS
  *	Fatal: a malformed value (naming the parameter and the value), a
  *	bad restriction list, an open relay configuration.
@@ -51,7 +54,10 @@
 
 #include "config.h"
 #include "mail_params.h"
+#include "mail_tls_params.h"
 #include "match_list.h"
+
+#include "tls_level.h"
 
 #include "smtpd_check.h"
 #include "smtpd_config.h"
@@ -87,157 +93,193 @@ int smtpd_config_bare_lf(const char *value, SMTPD_BARE_LF *out_mode)
 int smtpd_config_tls_level(const char *level, bool use_tls, bool enforce_tls, bool wrappermode,
                            SMTPD_TLS_LEVEL *out_level)
 {
+    bool promoted;
+    int server_level;
+
     if (wrappermode) {
         *out_level = SMTPD_TLS_LEVEL_ENCRYPT;
     } else if (level == NULL || *level == 0) {
         *out_level = enforce_tls ? SMTPD_TLS_LEVEL_ENCRYPT
                      : use_tls   ? SMTPD_TLS_LEVEL_MAY
                                  : SMTPD_TLS_LEVEL_NONE;
-    } else if (strcasecmp(level, "none") == 0) {
-        *out_level = SMTPD_TLS_LEVEL_NONE;
-    } else if (strcasecmp(level, "may") == 0) {
-        *out_level = SMTPD_TLS_LEVEL_MAY;
-    } else if (strcasecmp(level, "encrypt") == 0) {
-        *out_level = SMTPD_TLS_LEVEL_ENCRYPT;
-    } else if (strcasecmp(level, "verify") == 0 || strcasecmp(level, "fingerprint") == 0 ||
-               strcasecmp(level, "secure") == 0) {
-        msg_warn("%s = %s: treated as \"encrypt\" in the SMTP server", VAR_SMTPD_TLS_SECURITY_LEVEL,
-                 level);
-        *out_level = SMTPD_TLS_LEVEL_ENCRYPT;
+    } else if ((server_level = tls_level_server(level, &promoted)) != TLS_LEV_INVALID) {
+        if (promoted)
+            msg_warn("%s = %s: treated as \"%s\" in the SMTP server", VAR_SMTPD_TLS_SECURITY_LEVEL,
+                     level, tls_level_name(server_level));
+        *out_level = server_level;
     } else {
         return -1;
     }
     return 0;
 }
 
+/* Values that smtpd_config_init() binds only to derive others from them. */
+typedef struct SMTPD_CONFIG_RAW {
+    ARGV *discard_ehlo;               /* smtpd_discard_ehlo_keywords; owned */
+    ARGV *forbidden_commands;         /* smtpd_forbidden_commands; owned */
+    const char *bare_lf;              /* smtpd_forbid_bare_newline */
+    const char *bare_lf_exclusions;   /* smtpd_forbid_bare_newline_exclusions */
+    const char *cleanup_service_name; /* cleanup_service_name */
+    const char *command_directory;    /* command_directory, for postdrop */
+    const char *tls_security_level;   /* smtpd_tls_security_level */
+    bool use_tls;                     /* smtpd_use_tls */
+    bool enforce_tls;                 /* smtpd_enforce_tls */
+    SMTPD_CHECK_PROPS checks;         /* the access restrictions' settings */
+    CONFIG_DEFINITIONS *classes;      /* smtpd_restriction_classes; owned */
+} SMTPD_CONFIG_RAW;
+
 /* smtpd_config_class_value - the value of a restriction class */
 
 static const char *smtpd_config_class_value(void *context, const char *name)
 {
-    return config_lookup(context, name);
-}
-
-/* smtpd_config_checks - build the access restrictions */
-
-static SMTPD_CHECKS *smtpd_config_checks(CONFIG *config, bool ask_ccert)
-{
-    SMTPD_CHECK_PROPS props = {
-        .lists =
-            {
-                config_get_str(config, VAR_SMTPD_CLIENT_RESTRICTIONS),
-                config_get_str(config, VAR_SMTPD_HELO_RESTRICTIONS),
-                config_get_str(config, VAR_SMTPD_SENDER_RESTRICTIONS),
-                config_get_str(config, VAR_SMTPD_RELAY_RESTRICTIONS),
-                config_get_str(config, VAR_SMTPD_RECIPIENT_RESTRICTIONS),
-                config_get_str(config, VAR_SMTPD_DATA_RESTRICTIONS),
-            },
-        .restriction_classes = config_get_str(config, VAR_SMTPD_RESTRICTION_CLASSES),
-        .class_value = smtpd_config_class_value,
-        .class_context = config,
-        .mynetworks = config_get_str(config, VAR_MYNETWORKS),
-        .mydestination = config_get_str(config, VAR_MYDESTINATION),
-        .relay_domains = config_get_str(config, VAR_RELAY_DOMAINS),
-        .virtual_alias_domains = config_get_str(config, VAR_VIRTUAL_ALIAS_DOMAINS),
-        .virtual_mailbox_domains = config_get_str(config, VAR_VIRTUAL_MAILBOX_DOMAINS),
-        .parent_domain_matches_subdomains =
-            config_get_str(config, VAR_PARENT_DOMAIN_MATCHES_SUBDOMAINS),
-        .relay_clientcerts = config_get_str(config, VAR_RELAY_CLIENTCERTS),
-        .null_access_lookup_key = config_get_str(config, VAR_SMTPD_NULL_ACCESS_LOOKUP_KEY),
-        .recipient_delimiter = config_get_str(config, VAR_RECIPIENT_DELIMITER),
-        .reject_code = config_get_int(config, VAR_REJECT_CODE),
-        .defer_code = config_get_int(config, VAR_DEFER_CODE),
-        .access_map_reject_code = config_get_int(config, VAR_ACCESS_MAP_REJECT_CODE),
-        .access_map_defer_code = config_get_int(config, VAR_ACCESS_MAP_DEFER_CODE),
-        .relay_domains_reject_code = config_get_int(config, VAR_RELAY_DOMAINS_REJECT_CODE),
-        .non_fqdn_reject_code = config_get_int(config, VAR_NON_FQDN_REJECT_CODE),
-        .ask_ccert = ask_ccert,
-    };
-
-    return smtpd_check_init(&props);
+    return config_definitions_find(context, name);
 }
 
 /* smtpd_config_forbidden - smtpd_forbidden_commands as upper-case words */
 
-static ARGV *smtpd_config_forbidden(CONFIG *config)
+static ARGV *smtpd_config_forbidden(const ARGV *list)
 {
-    ARGV *list = config_get_list(config, VAR_SMTPD_FORBIDDEN_COMMANDS);
     ARGV *words = argv_alloc(list->argc + 1);
 
     /* Table entries are not supported; see smtpd(8). */
     for (size_t i = 0; i < list->argc; i++)
         if (strchr(list->argv[i], ':') == NULL)
             argv_add(words, uppercase(list->argv[i]));
-    argv_free(list);
     return words;
-}
-
-/* smtpd_config_lower_list - a list parameter in lower case */
-
-static ARGV *smtpd_config_lower_list(CONFIG *config, const char *name)
-{
-    ARGV *list = config_get_list(config, name);
-
-    for (size_t i = 0; i < list->argc; i++)
-        lowercase(list->argv[i]);
-    return list;
 }
 
 /* smtpd_config_protocol - the protocol settings */
 
-static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config)
+static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG_RAW *raw)
 {
-    const char *bare_lf = config_get_str(config, VAR_SMTPD_FORBID_BARE_NEWLINE);
+    const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_MYHOSTNAME, &cfg->myhostname),
+        CONFIG_BIND_STR(VAR_MAIL_NAME, &cfg->mail_name),
+        CONFIG_BIND_STR(VAR_SMTPD_BANNER, &cfg->banner),
+        CONFIG_BIND_TIME(VAR_SMTPD_TIMEOUT, &cfg->timeout),
+        CONFIG_BIND_TIME(VAR_SMTPD_ERROR_SLEEP_TIME, &cfg->error_sleep_time),
+        CONFIG_BIND_INT(VAR_SMTPD_SOFT_ERROR_LIMIT, &cfg->soft_error_limit),
+        CONFIG_BIND_INT(VAR_SMTPD_HARD_ERROR_LIMIT, &cfg->hard_error_limit),
+        CONFIG_BIND_INT(VAR_SMTPD_RECIPIENT_LIMIT, &cfg->recipient_limit),
+        CONFIG_BIND_INT(VAR_LINE_LENGTH_LIMIT, &cfg->line_length_limit),
+        CONFIG_BIND_SIZE(VAR_MESSAGE_SIZE_LIMIT, &cfg->message_size_limit),
+        CONFIG_BIND_BOOL(VAR_DISABLE_VRFY_COMMAND, &cfg->disable_vrfy),
+        CONFIG_BIND_BOOL(VAR_SMTPD_HELO_REQUIRED, &cfg->helo_required),
+        CONFIG_BIND_BOOL(VAR_SMTPD_DELAY_REJECT, &cfg->delay_reject),
+        CONFIG_BIND_BOOL(VAR_SMTPD_PEERNAME_LOOKUP, &cfg->peername_lookup),
+        CONFIG_BIND_BOOL(VAR_SMTPD_CLIENT_PORT_LOGGING, &cfg->client_port_logging),
+        CONFIG_BIND_BOOL(VAR_STRICT_RFC821_ENVELOPES, &cfg->strict_rfc821),
+        CONFIG_BIND_LIST(VAR_SMTPD_DISCARD_EHLO_KEYWORDS, &raw->discard_ehlo),
+        CONFIG_BIND_LIST(VAR_SMTPD_FORBIDDEN_COMMANDS, &raw->forbidden_commands),
+        CONFIG_BIND_STR(VAR_SMTPD_FORBID_BARE_NEWLINE, &raw->bare_lf),
+        CONFIG_BIND_INT(VAR_SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE, &cfg->bare_lf_reject_code),
+        CONFIG_BIND_STR(VAR_SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS, &raw->bare_lf_exclusions),
+        CONFIG_BIND_STR(VAR_CLEANUP_SERVICE_NAME, &raw->cleanup_service_name),
+        CONFIG_BIND_STR(VAR_PICKUP_SERVICE_NAME, &cfg->pickup_service),
+        CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &cfg->trigger_timeout),
+        CONFIG_BIND_STR(VAR_COMMAND_DIRECTORY, &raw->command_directory),
+        CONFIG_BIND_END,
+    };
     VSTRING *why = vstring_alloc(100);
 
-    cfg->myhostname = config_get_str(config, VAR_MYHOSTNAME);
-    cfg->mail_name = config_get_str(config, VAR_MAIL_NAME);
-    cfg->banner = config_get_str(config, VAR_SMTPD_BANNER);
-    cfg->timeout = config_get_time(config, VAR_SMTPD_TIMEOUT);
-    cfg->error_sleep_time = config_get_time(config, VAR_SMTPD_ERROR_SLEEP_TIME);
-    cfg->soft_error_limit = config_get_int(config, VAR_SMTPD_SOFT_ERROR_LIMIT);
-    cfg->hard_error_limit = config_get_int(config, VAR_SMTPD_HARD_ERROR_LIMIT);
-    cfg->recipient_limit = config_get_int(config, VAR_SMTPD_RECIPIENT_LIMIT);
-    cfg->line_length_limit = config_get_int(config, VAR_LINE_LENGTH_LIMIT);
-    cfg->message_size_limit = config_get_size(config, VAR_MESSAGE_SIZE_LIMIT);
-    cfg->disable_vrfy = config_get_bool(config, VAR_DISABLE_VRFY_COMMAND);
-    cfg->helo_required = config_get_bool(config, VAR_SMTPD_HELO_REQUIRED);
-    cfg->delay_reject = config_get_bool(config, VAR_SMTPD_DELAY_REJECT);
-    cfg->peername_lookup = config_get_bool(config, VAR_SMTPD_PEERNAME_LOOKUP);
-    cfg->client_port_logging = config_get_bool(config, VAR_SMTPD_CLIENT_PORT_LOGGING);
-    cfg->strict_rfc821 = config_get_bool(config, VAR_STRICT_RFC821_ENVELOPES);
-    cfg->discard_ehlo = smtpd_config_lower_list(config, VAR_SMTPD_DISCARD_EHLO_KEYWORDS);
-    cfg->forbidden_commands = smtpd_config_forbidden(config);
+    config_bind(config, parameters);
+    for (size_t i = 0; i < raw->discard_ehlo->argc; i++)
+        lowercase(raw->discard_ehlo->argv[i]);
+    cfg->discard_ehlo = raw->discard_ehlo;
+    cfg->forbidden_commands = smtpd_config_forbidden(raw->forbidden_commands);
+    argv_free(raw->forbidden_commands);
     if (cfg->line_length_limit < 512)
         msg_fatal("%s = %d: must be at least 512", VAR_LINE_LENGTH_LIMIT, cfg->line_length_limit);
-    if (smtpd_config_bare_lf(bare_lf, &cfg->bare_lf) < 0)
+    if (smtpd_config_bare_lf(raw->bare_lf, &cfg->bare_lf) < 0)
         msg_fatal("%s = %s: expected \"normalize\", \"reject\" or \"no\"",
-                  VAR_SMTPD_FORBID_BARE_NEWLINE, bare_lf);
-    cfg->bare_lf_reject_code = config_get_int(config, VAR_SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE);
-    cfg->bare_lf_exclusions = match_list_create(
-        VAR_SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS,
-        config_get_str(config, VAR_SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS), MATCH_FLAG_NONE, why);
+                  VAR_SMTPD_FORBID_BARE_NEWLINE, raw->bare_lf);
+    cfg->bare_lf_exclusions = match_list_create(VAR_SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS,
+                                                raw->bare_lf_exclusions, MATCH_FLAG_NONE, why);
     if (cfg->bare_lf_exclusions == NULL)
         msg_fatal("%s: %s", VAR_SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS, vstring_str(why));
     vstring_free(why);
 }
 
-/* smtpd_config_tls - the TLS settings and the server context */
+/* smtpd_config_network - bind what only a network server needs: TLS and access */
 
-static void smtpd_config_tls(SMTPD_CONFIG *cfg, CONFIG *config)
+static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG_RAW *raw)
 {
-    const char *level = config_get_str(config, VAR_SMTPD_TLS_SECURITY_LEVEL);
+    SMTPD_TLS_SETTINGS *tls = &cfg->tls_settings;
+    SMTPD_CHECK_PROPS *checks = &raw->checks;
+    const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_SECURITY_LEVEL, &raw->tls_security_level),
+        CONFIG_BIND_BOOL(VAR_SMTPD_TLS_WRAPPERMODE, &cfg->tls_wrappermode),
+        CONFIG_BIND_BOOL(VAR_SMTPD_USE_TLS, &raw->use_tls),
+        CONFIG_BIND_BOOL(VAR_SMTPD_ENFORCE_TLS, &raw->enforce_tls),
+        CONFIG_BIND_BOOL(VAR_SMTPD_TLS_ASK_CCERT, &cfg->tls_ask_ccert),
+        CONFIG_BIND_BOOL(VAR_SMTPD_TLS_REQ_CCERT, &cfg->tls_req_ccert),
+        CONFIG_BIND_BOOL(VAR_SMTPD_TLS_AUTH_ONLY, &cfg->tls_auth_only),
+        CONFIG_BIND_BOOL(VAR_SMTPD_TLS_RECEIVED_HEADER, &cfg->tls_received_header),
+        CONFIG_BIND_TIME(VAR_SMTPD_STARTTLS_TIMEOUT, &cfg->starttls_timeout),
+        MAIL_TLS_PARAMS_BIND(&tls->params),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_LOGLEVEL, &tls->loglevel),
+        CONFIG_BIND_INT(VAR_SMTPD_TLS_CCERT_VERIFYDEPTH, &tls->verifydepth),
+        CONFIG_BIND_TIME(VAR_SMTPD_TLS_SESSION_CACHE_TIMEOUT, &tls->session_cache_timeout),
+        CONFIG_BIND_BOOL(VAR_SMTPD_TLS_ALWAYS_ISSUE_SESSION_IDS, &tls->always_issue_session_ids),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_CHAIN_FILES, &tls->chain_files),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_CERT_FILE, &tls->cert_file),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_KEY_FILE, &tls->key_file),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_DCERT_FILE, &tls->dcert_file),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_DKEY_FILE, &tls->dkey_file),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_ECCERT_FILE, &tls->eccert_file),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_ECKEY_FILE, &tls->eckey_file),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_CAFILE, &tls->CAfile),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_CAPATH, &tls->CApath),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_PROTOCOLS, &tls->protocols),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_MANDATORY_PROTOCOLS, &tls->mandatory_protocols),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_CIPHERS, &tls->ciphers),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_MANDATORY_CIPHERS, &tls->mandatory_ciphers),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_EXCLUDE_CIPHERS, &tls->exclude_ciphers),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_MANDATORY_EXCLUDE_CIPHERS, &tls->mandatory_exclude_ciphers),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_DH1024_PARAM_FILE, &tls->dh1024_param_file),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_FINGERPRINT_DIGEST, &tls->fingerprint_digest),
+        CONFIG_BIND_STR(VAR_TLSMGR_SERVICE_NAME, &tls->tlsmgr_service),
+        CONFIG_BIND_STR(VAR_SMTPD_CLIENT_RESTRICTIONS, &checks->lists[SMTPD_STAGE_CLIENT]),
+        CONFIG_BIND_STR(VAR_SMTPD_HELO_RESTRICTIONS, &checks->lists[SMTPD_STAGE_HELO]),
+        CONFIG_BIND_STR(VAR_SMTPD_SENDER_RESTRICTIONS, &checks->lists[SMTPD_STAGE_SENDER]),
+        CONFIG_BIND_STR(VAR_SMTPD_RELAY_RESTRICTIONS, &checks->lists[SMTPD_STAGE_RELAY]),
+        CONFIG_BIND_STR(VAR_SMTPD_RECIPIENT_RESTRICTIONS, &checks->lists[SMTPD_STAGE_RECIPIENT]),
+        CONFIG_BIND_STR(VAR_SMTPD_DATA_RESTRICTIONS, &checks->lists[SMTPD_STAGE_DATA]),
+        CONFIG_BIND_STR(VAR_SMTPD_RESTRICTION_CLASSES, &checks->restriction_classes),
+        CONFIG_BIND_DEFINITIONS(VAR_SMTPD_RESTRICTION_CLASSES, &raw->classes),
+        CONFIG_BIND_STR(VAR_MYNETWORKS, &checks->mynetworks),
+        CONFIG_BIND_STR(VAR_MYDESTINATION, &checks->mydestination),
+        CONFIG_BIND_STR(VAR_RELAY_DOMAINS, &checks->relay_domains),
+        CONFIG_BIND_STR(VAR_VIRTUAL_ALIAS_DOMAINS, &checks->virtual_alias_domains),
+        CONFIG_BIND_STR(VAR_VIRTUAL_MAILBOX_DOMAINS, &checks->virtual_mailbox_domains),
+        CONFIG_BIND_STR(VAR_PARENT_DOMAIN_MATCHES_SUBDOMAINS,
+                        &checks->parent_domain_matches_subdomains),
+        CONFIG_BIND_STR(VAR_RELAY_CLIENTCERTS, &checks->relay_clientcerts),
+        CONFIG_BIND_STR(VAR_SMTPD_NULL_ACCESS_LOOKUP_KEY, &checks->null_access_lookup_key),
+        CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &checks->recipient_delimiter),
+        CONFIG_BIND_INT(VAR_REJECT_CODE, &checks->reject_code),
+        CONFIG_BIND_INT(VAR_DEFER_CODE, &checks->defer_code),
+        CONFIG_BIND_INT(VAR_ACCESS_MAP_REJECT_CODE, &checks->access_map_reject_code),
+        CONFIG_BIND_INT(VAR_ACCESS_MAP_DEFER_CODE, &checks->access_map_defer_code),
+        CONFIG_BIND_INT(VAR_RELAY_DOMAINS_REJECT_CODE, &checks->relay_domains_reject_code),
+        CONFIG_BIND_INT(VAR_NON_FQDN_REJECT_CODE, &checks->non_fqdn_reject_code),
+        CONFIG_BIND_END,
+    };
 
-    cfg->tls_wrappermode = config_get_bool(config, VAR_SMTPD_TLS_WRAPPERMODE);
-    if (smtpd_config_tls_level(level, config_get_bool(config, VAR_SMTPD_USE_TLS),
-                               config_get_bool(config, VAR_SMTPD_ENFORCE_TLS), cfg->tls_wrappermode,
-                               &cfg->tls_level) < 0)
-        msg_fatal("%s = %s: expected \"none\", \"may\" or \"encrypt\"",
-                  VAR_SMTPD_TLS_SECURITY_LEVEL, level);
-    cfg->tls_ask_ccert = config_get_bool(config, VAR_SMTPD_TLS_ASK_CCERT);
-    cfg->tls_req_ccert = config_get_bool(config, VAR_SMTPD_TLS_REQ_CCERT);
-    cfg->tls_auth_only = config_get_bool(config, VAR_SMTPD_TLS_AUTH_ONLY);
-    cfg->tls_received_header = config_get_bool(config, VAR_SMTPD_TLS_RECEIVED_HEADER);
-    cfg->starttls_timeout = config_get_time(config, VAR_SMTPD_STARTTLS_TIMEOUT);
+    config_bind(config, parameters);
+    checks->class_value = smtpd_config_class_value;
+    checks->class_context = raw->classes;
+}
+
+/* smtpd_config_tls - the TLS level and the server context */
+
+static void smtpd_config_tls(SMTPD_CONFIG *cfg, const SMTPD_CONFIG_RAW *raw)
+{
+    if (smtpd_config_tls_level(raw->tls_security_level, raw->use_tls, raw->enforce_tls,
+                               cfg->tls_wrappermode, &cfg->tls_level) < 0)
+        msg_fatal("%s = %s: expected \"%s\", \"%s\" or \"%s\"", VAR_SMTPD_TLS_SECURITY_LEVEL,
+                  raw->tls_security_level, tls_level_name(SMTPD_TLS_LEVEL_NONE),
+                  tls_level_name(SMTPD_TLS_LEVEL_MAY), tls_level_name(SMTPD_TLS_LEVEL_ENCRYPT));
     if (cfg->tls_level == SMTPD_TLS_LEVEL_ENCRYPT)
         cfg->tls_auth_only = true;
     if (cfg->tls_req_ccert && cfg->tls_level != SMTPD_TLS_LEVEL_ENCRYPT) {
@@ -249,7 +291,7 @@ static void smtpd_config_tls(SMTPD_CONFIG *cfg, CONFIG *config)
     if (cfg->tls_req_ccert)
         cfg->tls_ask_ccert = true;
     if (cfg->tls_level != SMTPD_TLS_LEVEL_NONE)
-        cfg->tls = smtpd_tls_server_init(config, cfg);
+        cfg->tls = smtpd_tls_server_init(&cfg->tls_settings, cfg);
 }
 
 /* smtpd_config_init - everything the server needs, once */
@@ -257,24 +299,26 @@ static void smtpd_config_tls(SMTPD_CONFIG *cfg, CONFIG *config)
 SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_alone)
 {
     SMTPD_CONFIG *cfg = mycalloc(1, sizeof(*cfg));
-    VSTRING *endpoint = vstring_alloc(40);
+    SMTPD_CONFIG_RAW raw = {0};
+    VSTRING *buf = vstring_alloc(60);
 
     cfg->service = service;
     cfg->stand_alone = stand_alone;
-    smtpd_config_protocol(cfg, config);
-    vstring_sprintf(endpoint, "public/%s", config_get_str(config, VAR_CLEANUP_SERVICE_NAME));
-    cfg->cleanup_service = vstring_export(endpoint);
-    cfg->pickup_service = config_get_str(config, VAR_PICKUP_SERVICE_NAME);
-    cfg->trigger_timeout = config_get_time(config, VAR_TRIGGER_TIMEOUT);
-    cfg->postdrop = vstring_export(vstring_sprintf(vstring_alloc(60), "%s/postdrop",
-                                                   config_get_str(config, VAR_COMMAND_DIRECTORY)));
+    smtpd_config_protocol(cfg, config, &raw);
+    vstring_sprintf(buf, "public/%s", raw.cleanup_service_name);
+    cfg->cleanup_service = mystrdup(vstring_str(buf));
+    vstring_sprintf(buf, "%s/postdrop", raw.command_directory);
+    cfg->postdrop = vstring_export(buf);
     cfg->config_dir = config_directory(config);
     if (stand_alone) {
         cfg->tls_level = SMTPD_TLS_LEVEL_NONE;
         return cfg;
     }
-    smtpd_config_tls(cfg, config);
-    cfg->checks = smtpd_config_checks(config, cfg->tls_ask_ccert);
+    smtpd_config_network(cfg, config, &raw);
+    smtpd_config_tls(cfg, &raw);
+    raw.checks.ask_ccert = cfg->tls_ask_ccert;
+    cfg->checks = smtpd_check_init(&raw.checks);
+    config_definitions_free(raw.classes);
     return cfg;
 }
 

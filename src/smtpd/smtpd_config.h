@@ -16,6 +16,9 @@
 #include "config.h"
 #include "match_list.h"
 
+#include "tls.h"
+#include "tls_level.h"
+
 typedef struct SMTPD_CHECKS SMTPD_CHECKS;         /* smtpd_check.h */
 typedef struct SMTPD_TLS_SERVER SMTPD_TLS_SERVER; /* smtpd_tls.h */
 
@@ -27,12 +30,42 @@ typedef enum SMTPD_BARE_LF {
     SMTPD_BARE_LF_REJECT,    /* "reject": reply and disconnect */
 } SMTPD_BARE_LF;
 
-/* smtpd_tls_security_level after the legacy switches are folded in. */
-typedef enum SMTPD_TLS_LEVEL {
-    SMTPD_TLS_LEVEL_NONE,    /* no STARTTLS */
-    SMTPD_TLS_LEVEL_MAY,     /* STARTTLS offered */
-    SMTPD_TLS_LEVEL_ENCRYPT, /* STARTTLS required before mail */
-} SMTPD_TLS_LEVEL;
+/*
+ * smtpd_tls_security_level after the legacy switches are folded in: one of
+ * the server levels of tls_level.h.
+ */
+typedef int SMTPD_TLS_LEVEL;
+
+#define SMTPD_TLS_LEVEL_NONE    TLS_LEV_NONE    /* no STARTTLS */
+#define SMTPD_TLS_LEVEL_MAY     TLS_LEV_MAY     /* STARTTLS offered */
+#define SMTPD_TLS_LEVEL_ENCRYPT TLS_LEV_ENCRYPT /* STARTTLS required before mail */
+
+/* The TLS engine's settings, bound with the rest (strings owned by the CONFIG). */
+typedef struct SMTPD_TLS_SETTINGS {
+    TLS_PARAMS params;                     /* the global tls_* parameters */
+    const char *loglevel;                  /* smtpd_tls_loglevel */
+    int verifydepth;                       /* smtpd_tls_ccert_verifydepth */
+    int session_cache_timeout;             /* smtpd_tls_session_cache_timeout, seconds */
+    bool always_issue_session_ids;         /* smtpd_tls_always_issue_session_ids */
+    const char *chain_files;               /* smtpd_tls_chain_files */
+    const char *cert_file;                 /* smtpd_tls_cert_file */
+    const char *key_file;                  /* smtpd_tls_key_file */
+    const char *dcert_file;                /* smtpd_tls_dcert_file */
+    const char *dkey_file;                 /* smtpd_tls_dkey_file */
+    const char *eccert_file;               /* smtpd_tls_eccert_file */
+    const char *eckey_file;                /* smtpd_tls_eckey_file */
+    const char *CAfile;                    /* smtpd_tls_CAfile */
+    const char *CApath;                    /* smtpd_tls_CApath */
+    const char *protocols;                 /* smtpd_tls_protocols */
+    const char *mandatory_protocols;       /* smtpd_tls_mandatory_protocols */
+    const char *ciphers;                   /* smtpd_tls_ciphers */
+    const char *mandatory_ciphers;         /* smtpd_tls_mandatory_ciphers */
+    const char *exclude_ciphers;           /* smtpd_tls_exclude_ciphers */
+    const char *mandatory_exclude_ciphers; /* smtpd_tls_mandatory_exclude_ciphers */
+    const char *dh1024_param_file;         /* smtpd_tls_dh1024_param_file */
+    const char *fingerprint_digest;        /* smtpd_tls_fingerprint_digest */
+    const char *tlsmgr_service;            /* tlsmgr_service_name */
+} SMTPD_TLS_SETTINGS;
 
 typedef struct SMTPD_CONFIG {
     /* Who we are. */
@@ -75,14 +108,15 @@ typedef struct SMTPD_CONFIG {
     const char *config_dir;      /* the configuration directory, for postdrop */
 
     /* TLS. */
-    SMTPD_TLS_LEVEL tls_level; /* after use_tls/enforce_tls/wrappermode */
-    bool tls_wrappermode;      /* smtpd_tls_wrappermode: handshake before the greeting */
-    bool tls_ask_ccert;        /* smtpd_tls_ask_ccert */
-    bool tls_req_ccert;        /* smtpd_tls_req_ccert, only at level encrypt */
-    bool tls_auth_only;        /* smtpd_tls_auth_only (forced on by encrypt) */
-    bool tls_received_header;  /* smtpd_tls_received_header */
-    int starttls_timeout;      /* smtpd_starttls_timeout, seconds */
-    SMTPD_TLS_SERVER *tls;     /* the server context, NULL when TLS is unavailable; owned */
+    SMTPD_TLS_LEVEL tls_level;       /* after use_tls/enforce_tls/wrappermode */
+    bool tls_wrappermode;            /* smtpd_tls_wrappermode: handshake before the greeting */
+    bool tls_ask_ccert;              /* smtpd_tls_ask_ccert */
+    bool tls_req_ccert;              /* smtpd_tls_req_ccert, only at level encrypt */
+    bool tls_auth_only;              /* smtpd_tls_auth_only (forced on by encrypt) */
+    bool tls_received_header;        /* smtpd_tls_received_header */
+    int starttls_timeout;            /* smtpd_starttls_timeout, seconds */
+    SMTPD_TLS_SETTINGS tls_settings; /* for smtpd_tls_server_init() */
+    SMTPD_TLS_SERVER *tls;           /* the server context, NULL when TLS is unavailable; owned */
 } SMTPD_CONFIG;
 
 extern SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_alone);

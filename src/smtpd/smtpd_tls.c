@@ -4,7 +4,8 @@
  * SYNOPSIS
  *	#include "smtpd_tls.h"
  *
- *	SMTPD_TLS_SERVER *smtpd_tls_server_init(CONFIG *config,
+ *	SMTPD_TLS_SERVER *smtpd_tls_server_init(
+ *				const SMTPD_TLS_SETTINGS *settings,
  *				const SMTPD_CONFIG *cfg);
  *	SMTPD_TLS_SERVER *smtpd_tls_server_free(SMTPD_TLS_SERVER *server);
  *
@@ -21,7 +22,9 @@
  *	SMTPD_TLS_SESSION *smtpd_tls_session_free(SMTPD_TLS_SESSION *session);
  * DESCRIPTION
  *	smtpd_tls_server_init() builds the server context from the
- *	smtpd_tls_* parameters and the global tls_* ones: the mandatory
+ *	smtpd_tls_* parameters and the global tls_* ones, as
+ *	smtpd_config(3) bound them into settings (which must outlive the
+ *	context): the mandatory
  *	protocols, ciphers and exclusions apply at level encrypt, the
  *	opportunistic ones otherwise; client certificates are requested
  *	with smtpd_tls_ask_ccert (or smtpd_tls_req_ccert). It returns NULL
@@ -58,7 +61,6 @@
 
 #include "config.h"
 #include "mail_params.h"
-#include "mail_tls_params.h"
 
 #include "tls.h"
 #include "tls_log.h"
@@ -69,7 +71,6 @@
 
 struct SMTPD_TLS_SERVER {
     TLS_APPL_STATE *ctx; /* the TLS library context; owned */
-    TLS_PARAMS params;   /* global tls_* settings (strings owned by the CONFIG) */
     int stop_timeout;    /* smtpd_starttls_timeout, for close_notify */
 };
 
@@ -81,55 +82,53 @@ struct SMTPD_TLS_SESSION {
 
 /* smtpd_tls_exclusions - exclude_ciphers, plus the mandatory ones at encrypt */
 
-static const char *smtpd_tls_exclusions(VSTRING *out, CONFIG *config, bool enforce)
+static const char *smtpd_tls_exclusions(VSTRING *out, const SMTPD_TLS_SETTINGS *settings,
+                                        bool enforce)
 {
-    vstring_strcpy(out, config_get_str(config, VAR_SMTPD_TLS_EXCLUDE_CIPHERS));
+    vstring_strcpy(out, settings->exclude_ciphers);
     if (enforce) {
         vstring_strcat(out, " ");
-        vstring_strcat(out, config_get_str(config, VAR_SMTPD_TLS_MANDATORY_EXCLUDE_CIPHERS));
+        vstring_strcat(out, settings->mandatory_exclude_ciphers);
     }
     return vstring_str(out);
 }
 
 /* smtpd_tls_server_init - build the server context */
 
-SMTPD_TLS_SERVER *smtpd_tls_server_init(CONFIG *config, const SMTPD_CONFIG *cfg)
+SMTPD_TLS_SERVER *smtpd_tls_server_init(const SMTPD_TLS_SETTINGS *settings, const SMTPD_CONFIG *cfg)
 {
     SMTPD_TLS_SERVER *server = mycalloc(1, sizeof(*server));
     bool enforce = cfg->tls_level == SMTPD_TLS_LEVEL_ENCRYPT;
     VSTRING *exclusions = vstring_alloc(100);
     TLS_SERVER_INIT_PROPS props = {
-        .params = &server->params,
+        .params = &settings->params,
         .param_prefix = "smtpd",
         .log_param = VAR_SMTPD_TLS_LOGLEVEL,
-        .log_level = config_get_str(config, VAR_SMTPD_TLS_LOGLEVEL),
-        .verifydepth = config_get_int(config, VAR_SMTPD_TLS_CCERT_VERIFYDEPTH),
+        .log_level = settings->loglevel,
+        .verifydepth = settings->verifydepth,
         .cache_type = "smtpd",
-        .session_timeout = config_get_time(config, VAR_SMTPD_TLS_SESSION_CACHE_TIMEOUT),
-        .set_sessid = config_get_bool(config, VAR_SMTPD_TLS_ALWAYS_ISSUE_SESSION_IDS),
-        .chain_files = config_get_str(config, VAR_SMTPD_TLS_CHAIN_FILES),
-        .cert_file = config_get_str(config, VAR_SMTPD_TLS_CERT_FILE),
-        .key_file = config_get_str(config, VAR_SMTPD_TLS_KEY_FILE),
-        .dcert_file = config_get_str(config, VAR_SMTPD_TLS_DCERT_FILE),
-        .dkey_file = config_get_str(config, VAR_SMTPD_TLS_DKEY_FILE),
-        .eccert_file = config_get_str(config, VAR_SMTPD_TLS_ECCERT_FILE),
-        .eckey_file = config_get_str(config, VAR_SMTPD_TLS_ECKEY_FILE),
-        .CAfile = config_get_str(config, VAR_SMTPD_TLS_CAFILE),
-        .CApath = config_get_str(config, VAR_SMTPD_TLS_CAPATH),
-        .protocols = config_get_str(config, enforce ? VAR_SMTPD_TLS_MANDATORY_PROTOCOLS
-                                                    : VAR_SMTPD_TLS_PROTOCOLS),
-        .cipher_grade = config_get_str(config, enforce ? VAR_SMTPD_TLS_MANDATORY_CIPHERS
-                                                       : VAR_SMTPD_TLS_CIPHERS),
-        .cipher_exclusions = smtpd_tls_exclusions(exclusions, config, enforce),
-        .dh1024_param_file = config_get_str(config, VAR_SMTPD_TLS_DH1024_PARAM_FILE),
-        .mdalg = config_get_str(config, VAR_SMTPD_TLS_FINGERPRINT_DIGEST),
+        .session_timeout = settings->session_cache_timeout,
+        .set_sessid = settings->always_issue_session_ids,
+        .chain_files = settings->chain_files,
+        .cert_file = settings->cert_file,
+        .key_file = settings->key_file,
+        .dcert_file = settings->dcert_file,
+        .dkey_file = settings->dkey_file,
+        .eccert_file = settings->eccert_file,
+        .eckey_file = settings->eckey_file,
+        .CAfile = settings->CAfile,
+        .CApath = settings->CApath,
+        .protocols = enforce ? settings->mandatory_protocols : settings->protocols,
+        .cipher_grade = enforce ? settings->mandatory_ciphers : settings->ciphers,
+        .cipher_exclusions = smtpd_tls_exclusions(exclusions, settings, enforce),
+        .dh1024_param_file = settings->dh1024_param_file,
+        .mdalg = settings->fingerprint_digest,
         .ask_ccert = cfg->tls_ask_ccert,
         .serverid = cfg->service,
         .cache = tls_mgr_cache_ops("smtpd"),
     };
 
-    mail_tls_params(config, &server->params);
-    tls_mgr_init(config_get_str(config, VAR_TLSMGR_SERVICE_NAME), 0);
+    tls_mgr_init(settings->tlsmgr_service, 0);
     server->stop_timeout = cfg->starttls_timeout;
     server->ctx = tls_server_init(&props);
     vstring_free(exclusions);

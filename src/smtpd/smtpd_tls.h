@@ -36,7 +36,8 @@ typedef struct SMTPD_TLS_FACTS {
     const char *pkey_fprint; /* public key fingerprint, or "" */
 } SMTPD_TLS_FACTS;
 
-extern SMTPD_TLS_SERVER *smtpd_tls_server_init(CONFIG *config, const SMTPD_CONFIG *cfg);
+extern SMTPD_TLS_SERVER *smtpd_tls_server_init(const SMTPD_TLS_SETTINGS *settings,
+                                               const SMTPD_CONFIG *cfg);
 extern SMTPD_TLS_SERVER *smtpd_tls_server_free(SMTPD_TLS_SERVER *server);
 extern SMTPD_TLS_SESSION *smtpd_tls_session_start(SMTPD_TLS_SERVER *server, VSTREAM *stream,
                                                   int timeout, bool requirecert,

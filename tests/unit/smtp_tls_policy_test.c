@@ -172,11 +172,22 @@ static MAPS *test_table(const char *title, const char *name, const char *content
     return maps;
 }
 
+/* set_level - smtp_tls_security_level, parsed as smtp(8) does at start-up */
+
+static void set_level(SMTP_TLS_CONFIG *config, const char *level)
+{
+    VSTRING *why = vstring_alloc(100);
+
+    config->security_level = level;
+    config->level = smtp_tls_global_level(config, why);
+    vstring_free(why);
+}
+
 /* test_config - main.cf defaults */
 
 static SMTP_TLS_CONFIG test_config(const char *level)
 {
-    return (SMTP_TLS_CONFIG){
+    SMTP_TLS_CONFIG config = {
         .security_level = level,
         .verify_cert_match = "hostname",
         .secure_cert_match = "nexthop, dot-nexthop",
@@ -184,6 +195,9 @@ static SMTP_TLS_CONFIG test_config(const char *level)
         .trust_anchor_file = "",
         .servername = "",
     };
+
+    set_level(&config, level);
+    return config;
 }
 
 /* find - the policy for a destination and host */
@@ -264,7 +278,7 @@ static void test_defaults(void)
     TEST_STR_EQ(smtp_tls_policy_sni(&p, "mx.example.com", "example.com"), "mx.example.com",
                 "defaults: servername=hostname sends the host name");
     smtp_tls_policy_free(&p);
-    config.security_level = "encrypt";
+    set_level(&config, "encrypt");
     config.servername = "nexthop";
     p = find(&config, "example.com", "mx.example.com");
     TEST_CHECK(p.tafile == NULL, "defaults: no trust anchors at encrypt");
@@ -315,7 +329,7 @@ static void test_per_site(void)
     for (size_t i = 0; i < sizeof(site_cases) / sizeof(site_cases[0]); i++) {
         const SITE_CASE *c = site_cases + i;
 
-        config.security_level = c->global;
+        set_level(&config, c->global);
         p = find(&config, c->dest, c->host);
         TEST_INT_EQ(p.level, c->want, "per_site: global %s, next hop %s, host %s", c->global,
                     c->dest, c->host);
@@ -324,7 +338,7 @@ static void test_per_site(void)
         smtp_tls_policy_free(&p);
     }
     /* With policy maps, the per-site table is not used. */
-    config.security_level = "may";
+    set_level(&config, "may");
     config.policy_maps = test_table("smtp_tls_policy_maps", "policy2", "other.example encrypt\n");
     p = find(&config, "must.example", "nothing");
     TEST_INT_EQ(p.level, TLS_LEV_MAY, "per_site: ignored when smtp_tls_policy_maps is set");
