@@ -42,8 +42,12 @@
 #include "mail_server.h"
 #include "rec_type.h"
 
-static long var_bounce_size_limit;
-static int var_ipc_timeout;
+/* The parameters bounce reads, bound by main(). */
+static struct BOUNCE_CONFIG {
+    long bounce_size_limit; /* bounce_size_limit */
+    int ipc_timeout;        /* ipc_timeout, seconds */
+    const char *myhostname; /* myhostname, for the notification */
+} bounce_config;
 
 /* bounce_line - one notification line into cleanup */
 
@@ -59,8 +63,8 @@ static int bounce_submit(MAIL_SERVER *server, QUEUE_MSG *msg, int kind, VSTRING 
     CLEANUP_CLIENT *cleanup;
     int count;
 
-    if ((cleanup = cleanup_open(CLEANUP_ENDPOINT_DEFAULT, CLEANUP_FLAG_ADD_HEADERS, var_ipc_timeout,
-                                why)) == NULL)
+    if ((cleanup = cleanup_open(CLEANUP_ENDPOINT_DEFAULT, CLEANUP_FLAG_ADD_HEADERS,
+                                bounce_config.ipc_timeout, why)) == NULL)
         return -1;
     if (cleanup_sender(cleanup, "", NULL, CLEANUP_DSN_RET_NONE) < 0 ||
         cleanup_rcpt(cleanup, queue_msg_sender(msg), NULL, NULL, REC_NOTIFY_NEVER) < 0) {
@@ -72,8 +76,8 @@ static int bounce_submit(MAIL_SERVER *server, QUEUE_MSG *msg, int kind, VSTRING 
     count = dsn_build(msg,
                       &(DSN_BUILD_PROPS){
                           .kind = kind,
-                          .myhostname = config_get_str(server->config, VAR_MYHOSTNAME),
-                          .size_limit = var_bounce_size_limit,
+                          .myhostname = bounce_config.myhostname,
+                          .size_limit = bounce_config.bounce_size_limit,
                           .now = time(NULL),
                           .line = bounce_line,
                           .context = cleanup,
@@ -154,8 +158,9 @@ static void bounce_service(MAIL_SERVER *server, VSTREAM *client)
 int main(int argc, char **argv)
 {
     static const CONFIG_BIND parameters[] = {
-        CONFIG_BIND_SIZE(VAR_BOUNCE_SIZE_LIMIT, &var_bounce_size_limit),
-        CONFIG_BIND_TIME(VAR_IPC_TIMEOUT, &var_ipc_timeout),
+        CONFIG_BIND_SIZE(VAR_BOUNCE_SIZE_LIMIT, &bounce_config.bounce_size_limit),
+        CONFIG_BIND_TIME(VAR_IPC_TIMEOUT, &bounce_config.ipc_timeout),
+        CONFIG_BIND_STR(VAR_MYHOSTNAME, &bounce_config.myhostname),
         CONFIG_BIND_END,
     };
 

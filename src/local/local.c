@@ -47,8 +47,11 @@
 
 LOCAL_CONFIG local_config;
 
-static const char *var_alias_maps;
-static const char *var_mydestination;
+/* Table parameters, bound by main() and opened by local_post_jail(). */
+static struct LOCAL_TABLES {
+    const char *alias_maps;    /* alias_maps */
+    const char *mydestination; /* mydestination */
+} local_tables;
 
 /* local_result_set - fill in an outcome */
 
@@ -143,12 +146,12 @@ static void local_post_jail(MAIL_SERVER *server)
         local_config.owner_gid = owner.gid;
         local_priv_owner();
     }
-    if (*var_alias_maps)
-        local_config.alias_maps = maps_create(VAR_ALIAS_MAPS, var_alias_maps, DICT_FLAG_LOCK);
-    if ((local_config.mydestination =
-             match_list_create(VAR_MYDESTINATION, var_mydestination, MATCH_FLAG_NONE, why)) == NULL)
+    if (*local_tables.alias_maps)
+        local_config.alias_maps =
+            maps_create(VAR_ALIAS_MAPS, local_tables.alias_maps, DICT_FLAG_LOCK);
+    if ((local_config.mydestination = match_list_create(
+             VAR_MYDESTINATION, local_tables.mydestination, MATCH_FLAG_NONE, why)) == NULL)
         msg_fatal("parameter %s: %s", VAR_MYDESTINATION, vstring_str(why));
-    local_config.myhostname = config_get_str(server->config, VAR_MYHOSTNAME);
     if (!local_config.privileged)
         msg_info("running without root privileges: delivering only to the mailbox of uid %ld",
                  (long)geteuid());
@@ -158,8 +161,9 @@ static void local_post_jail(MAIL_SERVER *server)
 int main(int argc, char **argv)
 {
     static const CONFIG_BIND parameters[] = {
-        CONFIG_BIND_STR(VAR_ALIAS_MAPS, &var_alias_maps),
-        CONFIG_BIND_STR(VAR_MYDESTINATION, &var_mydestination),
+        CONFIG_BIND_STR(VAR_ALIAS_MAPS, &local_tables.alias_maps),
+        CONFIG_BIND_STR(VAR_MYDESTINATION, &local_tables.mydestination),
+        CONFIG_BIND_STR(VAR_MYHOSTNAME, &local_config.myhostname),
         CONFIG_BIND_STR(VAR_HOME_MAILBOX, &local_config.home_mailbox),
         CONFIG_BIND_STR(VAR_MAIL_SPOOL_DIRECTORY, &local_config.spool_directory),
         CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &local_config.recipient_delimiter),

@@ -72,6 +72,9 @@
  */
 #define TLSMGR_REQUEST_TIMEOUT 10
 
+/* The parameters, bound by main(). */
+static TLSMGR_CONFIG tlsmgr_config;
+
 /* The ticket keys; made in post_jail. */
 static TLS_KEYRING *tlsmgr_keys;
 
@@ -220,8 +223,8 @@ static void tlsmgr_pre_jail(MAIL_SERVER *server)
 {
     /* Cached sessions hold master secrets: files we create are for us alone. */
     umask(077);
-    tlsmgr_prng_pre_jail(server);
-    tlsmgr_cache_pre_jail(server);
+    tlsmgr_prng_pre_jail(server, &tlsmgr_config);
+    tlsmgr_cache_pre_jail(server, &tlsmgr_config);
 }
 
 /* tlsmgr_post_jail - keys, timers */
@@ -243,8 +246,27 @@ static void tlsmgr_pre_exit(MAIL_SERVER *unused_server)
 
 int main(int argc, char **argv)
 {
+    static const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_TLS_RANDOM_SOURCE, &tlsmgr_config.random_source),
+        CONFIG_BIND_STR(VAR_TLS_RANDOM_EXCHANGE_NAME, &tlsmgr_config.random_exchange_name),
+        CONFIG_BIND_INT(VAR_TLS_RANDOM_BYTES, &tlsmgr_config.random_bytes),
+        CONFIG_BIND_TIME(VAR_TLS_RANDOM_RESEED_PERIOD, &tlsmgr_config.reseed_period),
+        CONFIG_BIND_TIME(VAR_TLS_RANDOM_PRNG_UPDATE_PERIOD, &tlsmgr_config.update_period),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_SESSION_CACHE_DATABASE, &tlsmgr_config.smtpd.database),
+        CONFIG_BIND_TIME(VAR_SMTPD_TLS_SESSION_CACHE_TIMEOUT, &tlsmgr_config.smtpd.timeout),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_LOGLEVEL, &tlsmgr_config.smtpd.loglevel),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_SESSION_CACHE_DATABASE, &tlsmgr_config.smtp.database),
+        CONFIG_BIND_TIME(VAR_SMTP_TLS_SESSION_CACHE_TIMEOUT, &tlsmgr_config.smtp.timeout),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_LOGLEVEL, &tlsmgr_config.smtp.loglevel),
+        CONFIG_BIND_STR(VAR_LMTP_TLS_SESSION_CACHE_DATABASE, &tlsmgr_config.lmtp.database),
+        CONFIG_BIND_TIME(VAR_LMTP_TLS_SESSION_CACHE_TIMEOUT, &tlsmgr_config.lmtp.timeout),
+        CONFIG_BIND_STR(VAR_LMTP_TLS_LOGLEVEL, &tlsmgr_config.lmtp.loglevel),
+        CONFIG_BIND_END,
+    };
+
     multi_server_main(argc, argv, tlsmgr_service,
                       &(MAIL_SERVER_PROPS){
+                          .parameters = parameters,
                           .pre_jail = tlsmgr_pre_jail,
                           .post_jail = tlsmgr_post_jail,
                           .pre_exit = tlsmgr_pre_exit,

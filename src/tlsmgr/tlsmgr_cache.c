@@ -4,7 +4,8 @@
  * SYNOPSIS
  *	#include "tlsmgr.h"
  *
- *	void	tlsmgr_cache_pre_jail(MAIL_SERVER *server);
+ *	void	tlsmgr_cache_pre_jail(MAIL_SERVER *server,
+ *				const TLSMGR_CONFIG *config);
  *	void	tlsmgr_cache_post_jail(MAIL_SERVER *server);
  *	int	tlsmgr_cache_timeout(const char *cache_type);
  *	int	tlsmgr_policy_request(VSTREAM *client);
@@ -18,7 +19,8 @@
  *	operation). A type is cached when its database is set and its
  *	timeout is positive; a timeout below 120 seconds counts as 120.
  *
- *	tlsmgr_cache_pre_jail() reads these parameters, refuses two types
+ *	tlsmgr_cache_pre_jail() takes these parameters from config (bound
+ *	by tlsmgr.c), refuses two types
  *	that name one file, and opens each database as mail_owner, emptied
  *	(tls_cachedb(3)).
  *
@@ -73,6 +75,7 @@ typedef struct TLSMGR_CACHE {
     const char *timeout_param;  /* *_tls_session_cache_timeout */
     const char *loglevel_param; /* *_tls_loglevel */
     const char *dbname;         /* database, "" when none; owned by the CONFIG */
+    const char *loglevel;       /* *_tls_loglevel; owned by the CONFIG */
     int timeout;                /* seconds after the limits, 0: off */
     TLS_CACHEDB *db;            /* open cache, or NULL */
     EVENT_LOOP *loop;           /* for the walk's timers; not owned */
@@ -115,26 +118,31 @@ static const char *tlsmgr_cache_path(const char *dbname)
 
 /* tlsmgr_cache_settings - one type's parameters */
 
-static void tlsmgr_cache_settings(CONFIG *config, TLSMGR_CACHE *cp)
+static void tlsmgr_cache_settings(const TLSMGR_CONFIG *config, TLSMGR_CACHE *cp)
 {
-    int timeout = config_get_time(config, cp->timeout_param);
+    const TLSMGR_CACHE_CONFIG *settings =
+        strcmp(cp->type, TLS_MGR_SCACHE_SMTPD) == 0  ? &config->smtpd
+        : strcmp(cp->type, TLS_MGR_SCACHE_SMTP) == 0 ? &config->smtp
+                                                     : &config->lmtp;
+    int timeout = settings->timeout;
 
     if (timeout > 0 && timeout < TLSMGR_CACHE_LIFEMIN)
         timeout = TLSMGR_CACHE_LIFEMIN;
     if (timeout > TLSMGR_CACHE_LIFEMAX)
         timeout = TLSMGR_CACHE_LIFEMAX;
     cp->timeout = timeout > 0 ? timeout : 0;
-    cp->dbname = config_get_str(config, cp->db_param);
+    cp->dbname = settings->database;
+    cp->loglevel = settings->loglevel;
 }
 
 /* tlsmgr_cache_pre_jail - read the settings, open the caches */
 
-void tlsmgr_cache_pre_jail(MAIL_SERVER *server)
+void tlsmgr_cache_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config)
 {
     VSTRING *why = vstring_alloc(100);
 
     for (TLSMGR_CACHE *cp = tlsmgr_caches; cp->type; cp++)
-        tlsmgr_cache_settings(server->config, cp);
+        tlsmgr_cache_settings(config, cp);
     for (TLSMGR_CACHE *cp = tlsmgr_caches; cp->type; cp++)
         for (TLSMGR_CACHE *other = cp + 1; other->type; other++)
             if (*cp->dbname && *other->dbname &&
@@ -146,7 +154,7 @@ void tlsmgr_cache_pre_jail(MAIL_SERVER *server)
 
         if (*cp->dbname == 0 || cp->timeout <= 0)
             continue;
-        mask = tls_log_mask(cp->loglevel_param, config_get_str(server->config, cp->loglevel_param));
+        mask = tls_log_mask(cp->loglevel_param, cp->loglevel);
         tlsmgr_owner_enter(server);
         cp->db =
             tls_cachedb_open(cp->type, cp->dbname, cp->timeout, (mask & TLS_LOG_CACHE) != 0, why);

@@ -4,7 +4,8 @@
  * SYNOPSIS
  *	#include "tlsmgr.h"
  *
- *	void	tlsmgr_prng_pre_jail(MAIL_SERVER *server);
+ *	void	tlsmgr_prng_pre_jail(MAIL_SERVER *server,
+ *				const TLSMGR_CONFIG *config);
  *	void	tlsmgr_prng_post_jail(MAIL_SERVER *server);
  *	void	tlsmgr_prng_stir(void);
  *	void	tlsmgr_prng_exit(void);
@@ -142,15 +143,15 @@ static void tlsmgr_update_event(EVENT_LOOP *loop, void *context)
 
 /* tlsmgr_prng_pre_jail - open the entropy source and the exchange file */
 
-void tlsmgr_prng_pre_jail(MAIL_SERVER *server)
+void tlsmgr_prng_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config)
 {
-    const char *source = config_get_str(server->config, VAR_TLS_RANDOM_SOURCE);
-    const char *exchange = config_get_str(server->config, VAR_TLS_RANDOM_EXCHANGE_NAME);
+    const char *source = config->random_source;
+    const char *exchange = config->random_exchange_name;
     VSTRING *why = vstring_alloc(100);
 
-    tlsmgr_random_bytes = config_get_int(server->config, VAR_TLS_RANDOM_BYTES);
-    tlsmgr_reseed_period = config_get_time(server->config, VAR_TLS_RANDOM_RESEED_PERIOD);
-    tlsmgr_update_period = config_get_time(server->config, VAR_TLS_RANDOM_PRNG_UPDATE_PERIOD);
+    tlsmgr_random_bytes = config->random_bytes;
+    tlsmgr_reseed_period = config->reseed_period;
+    tlsmgr_update_period = config->update_period;
     if (*source && (tlsmgr_src = tls_prng_src_open(source, TLSMGR_PRNG_TIMEOUT, why)) == NULL)
         msg_warn("%s = %s: %s: relying on the system's own entropy", VAR_TLS_RANDOM_SOURCE, source,
                  vstring_str(why));
