@@ -8,9 +8,15 @@
 #ifndef MAIL_FLUSH_H
 #define MAIL_FLUSH_H
 
-#include "config.h"
 #include "vstring.h"
 
-extern int mail_flush_deferred(CONFIG *config, VSTRING *why);
+/* Where the queue manager listens; strings borrowed for the call. */
+typedef struct MAIL_FLUSH_PROPS {
+    const char *queue_directory; /* queue_directory */
+    const char *queue_service;   /* queue_service_name */
+    int timeout;                 /* trigger_timeout, seconds */
+} MAIL_FLUSH_PROPS;
+
+extern int mail_flush_deferred(const MAIL_FLUSH_PROPS *props, VSTRING *why);
 
 #endif

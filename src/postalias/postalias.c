@@ -162,6 +162,12 @@ static int postalias_query(const char *key, char **tables, int count)
 
 int main(int argc, char **argv)
 {
+    const char *alias_database = NULL;
+    const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_DEFAULT_DATABASE_TYPE, &postalias_default_type),
+        CONFIG_BIND_STR(VAR_ALIAS_DATABASE, &alias_database),
+        CONFIG_BIND_END,
+    };
     const char *config_dir = NULL, *query = NULL;
     VSTRING *why = vstring_alloc(100);
     bool database = false;
@@ -192,11 +198,11 @@ int main(int argc, char **argv)
         postalias_usage();
     config = config_startup(config_dir, NULL, "postalias");
     maillog_init(config, "postalias", why);
-    postalias_default_type = config_get_str(config, VAR_DEFAULT_DATABASE_TYPE);
+    config_bind(config, parameters);
     if (query)
         return postalias_query(query, argv + optind, argc - optind);
     if (database) {
-        ARGV *tables = argv_split(config_get_str(config, VAR_ALIAS_DATABASE), ", \t\r\n");
+        ARGV *tables = argv_split(alias_database, ", \t\r\n");
 
         for (size_t i = 0; i < tables->argc; i++)
             postalias_build(tables->argv[i]);

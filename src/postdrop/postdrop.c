@@ -277,15 +277,23 @@ static void postdrop_commit(const char *queue_dir, const char *id)
     vstring_free(final_id);
 }
 
+/* The parameters postdrop reads, bound by main(). */
+static struct POSTDROP_CONFIG {
+    long message_size_limit;     /* message_size_limit, 0: none */
+    const char *queue_directory; /* queue_directory */
+    const char *pickup_service;  /* pickup_service_name */
+    int trigger_timeout;         /* trigger_timeout, seconds */
+} postdrop_config;
+
 /* postdrop_wakeup - tell pickup about the new file */
 
-static void postdrop_wakeup(CONFIG *config)
+static void postdrop_wakeup(void)
 {
     VSTRING *why = vstring_alloc(100);
     char request = MAIL_TRIGGER_WAKEUP;
 
-    if (mail_trigger(MAIL_CLASS_PUBLIC, config_get_str(config, VAR_PICKUP_SERVICE_NAME), &request,
-                     1, config_get_time(config, VAR_TRIGGER_TIMEOUT), why) < 0 &&
+    if (mail_trigger(MAIL_CLASS_PUBLIC, postdrop_config.pickup_service, &request, 1,
+                     postdrop_config.trigger_timeout, why) < 0 &&
         msg_verbose)
         msg_info("no pickup wake-up: %s (the message is picked up later)", vstring_str(why));
     vstring_free(why);
@@ -293,6 +301,13 @@ static void postdrop_wakeup(CONFIG *config)
 
 int main(int argc, char **argv)
 {
+    static const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_SIZE(VAR_MESSAGE_SIZE_LIMIT, &postdrop_config.message_size_limit),
+        CONFIG_BIND_STR(VAR_QUEUE_DIRECTORY, &postdrop_config.queue_directory),
+        CONFIG_BIND_STR(VAR_PICKUP_SERVICE_NAME, &postdrop_config.pickup_service),
+        CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &postdrop_config.trigger_timeout),
+        CONFIG_BIND_END,
+    };
     char *config_dir = postdrop_harden();
     VSTRING *why = vstring_alloc(100);
     long long size_limit, max_size;
@@ -312,16 +327,17 @@ int main(int argc, char **argv)
     mail_trust_config(config_dir_choose(config_dir), "postdrop");
     config = config_startup(config_dir, NULL, "postdrop");
     maillog_init(config, "postdrop", why);
-    size_limit = config_get_size(config, VAR_MESSAGE_SIZE_LIMIT);
+    config_bind(config, parameters);
+    size_limit = postdrop_config.message_size_limit;
     max_size = size_limit > 0 ? size_limit + POSTDROP_SIZE_SLACK : 0;
     msg_cleanup(postdrop_cleanup);
     for (size_t i = 0; i < sizeof(postdrop_signals) / sizeof(postdrop_signals[0]); i++)
         signal(postdrop_signals[i], postdrop_interrupted);
     id = postdrop_receive(max_size);
     postdrop_check(id, max_size);
-    postdrop_commit(config_get_str(config, VAR_QUEUE_DIRECTORY), id);
+    postdrop_commit(postdrop_config.queue_directory, id);
     postdrop_cleanup();
-    postdrop_wakeup(config);
+    postdrop_wakeup();
     myfree(id);
     vstring_free(why);
     return 0;

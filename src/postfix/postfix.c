@@ -256,7 +256,12 @@ static int postfix_check_cmd(CONFIG *config)
 static int postfix_flush(CONFIG *config)
 {
     VSTRING *why = vstring_alloc(100);
-    int status = mail_flush_deferred(config, why) < 0 ? 1 : 0;
+    MAIL_FLUSH_PROPS props = {
+        .queue_directory = config_get_str(config, VAR_QUEUE_DIRECTORY),
+        .queue_service = config_get_str(config, VAR_QUEUE_SERVICE_NAME),
+        .timeout = config_get_time(config, VAR_TRIGGER_TIMEOUT),
+    };
+    int status = mail_flush_deferred(&props, why) < 0 ? 1 : 0;
 
     if (status)
         msg_warn("cannot flush the mail queue: %s", vstring_str(why));

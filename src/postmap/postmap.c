@@ -107,11 +107,17 @@ static char *postmap_read_config(const char *config_dir)
     CONFIG *config = config_alloc(config_dir);
     const char *path = config_main_cf_path(config);
     VSTRING *why = vstring_alloc(100);
+    const char *value;
+    const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_DEFAULT_DATABASE_TYPE, &value),
+        CONFIG_BIND_END,
+    };
     char *type;
 
     if (access(path, F_OK) == 0 && config_read_file(config, path, why) < 0)
         msg_fatal_status(POSTMAP_EXIT_ERROR, "%s", vstring_str(why));
-    type = mystrdup(config_get_str(config, VAR_DEFAULT_DATABASE_TYPE));
+    config_bind(config, parameters);
+    type = mystrdup(value);
     config_free(config);
     vstring_free(why);
     return type;

@@ -57,6 +57,13 @@ int main(int argc, char **argv)
 {
     enum postqueue_mode mode = POSTQUEUE_MODE_NONE;
     const char *config_dir = NULL;
+    static MAIL_FLUSH_PROPS flush;
+    static const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_QUEUE_DIRECTORY, &flush.queue_directory),
+        CONFIG_BIND_STR(VAR_QUEUE_SERVICE_NAME, &flush.queue_service),
+        CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &flush.timeout),
+        CONFIG_BIND_END,
+    };
     const char *queue_dir;
     VSTRING *why = vstring_alloc(100);
     VSTREAM *out;
@@ -89,12 +96,13 @@ int main(int argc, char **argv)
         postqueue_usage();
     config = config_startup(config_dir, NULL, "postqueue");
     maillog_init(config, "postqueue", why);
+    config_bind(config, parameters);
     if (mode == POSTQUEUE_MODE_FLUSH) {
-        if (mail_flush_deferred(config, why) < 0)
+        if (mail_flush_deferred(&flush, why) < 0)
             msg_fatal_status(EX_UNAVAILABLE, "cannot flush the mail queue: %s", vstring_str(why));
         return 0;
     }
-    queue_dir = config_get_str(config, VAR_QUEUE_DIRECTORY);
+    queue_dir = flush.queue_directory;
     if (chdir(queue_dir) < 0)
         msg_fatal_status(EX_UNAVAILABLE, "chdir %s: %m", queue_dir);
     out = vstream_fdopen(STDOUT_FILENO, VSTREAM_FLAG_WRITE | VSTREAM_FLAG_NOCLOSE);

@@ -138,6 +138,11 @@ static const char *const *postsuper_queues(const char *name, const char **one)
 
 int main(int argc, char **argv)
 {
+    const char *queue_directory = NULL;
+    const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_QUEUE_DIRECTORY, &queue_directory),
+        CONFIG_BIND_END,
+    };
     const char *config_dir = NULL, *what = NULL, *one[2];
     const char *const *queues;
     VSTRING *why = vstring_alloc(100), *line = vstring_alloc(100);
@@ -165,9 +170,9 @@ int main(int argc, char **argv)
         postsuper_usage();
     config = config_startup(config_dir, NULL, "postsuper");
     maillog_init(config, "postsuper", why);
-    if (chdir(config_get_str(config, VAR_QUEUE_DIRECTORY)) < 0)
-        msg_fatal_status(EX_UNAVAILABLE, "chdir %s: %m",
-                         config_get_str(config, VAR_QUEUE_DIRECTORY));
+    config_bind(config, parameters);
+    if (chdir(queue_directory) < 0)
+        msg_fatal_status(EX_UNAVAILABLE, "chdir %s: %m", queue_directory);
     queues = postsuper_queues(optind < argc ? argv[optind] : NULL, one);
     if (strcmp(what, "-") == 0) {
         VSTREAM *in = vstream_fdopen(STDIN_FILENO, VSTREAM_FLAG_READ | VSTREAM_FLAG_NOCLOSE);

@@ -205,18 +205,18 @@ static void sendmail_options(SENDMAIL_OPTS *opts, int argc, char **argv)
 
 /* sendmail_exec - run another program of the mail system in our place */
 
-static _Noreturn void sendmail_exec(CONFIG *config, const char *dir_param, const char *program,
-                                    const char *arg, const char *what)
+static _Noreturn void sendmail_exec(const SENDMAIL_CONFIG *config, const char *dir,
+                                    const char *program, const char *arg, const char *what)
 {
     VSTRING *path = vstring_alloc(100);
     char *args[6];
     int n = 0;
 
-    vstring_sprintf(path, "%s/%s", config_get_str(config, dir_param), program);
+    vstring_sprintf(path, "%s/%s", dir, program);
     args[n++] = vstring_str(path);
     args[n++] = (char *)arg;
     args[n++] = "-c";
-    args[n++] = (char *)config_directory(config);
+    args[n++] = (char *)config->config_dir;
     args[n] = NULL;
     if (access(vstring_str(path), X_OK) < 0)
         msg_fatal_status(EX_UNAVAILABLE, "%s is not available: %s: %m", what, vstring_str(path));
@@ -226,20 +226,20 @@ static _Noreturn void sendmail_exec(CONFIG *config, const char *dir_param, const
 
 /* sendmail_run - do what the mode asks */
 
-static int sendmail_run(CONFIG *config, const SENDMAIL_OPTS *opts)
+static int sendmail_run(const SENDMAIL_CONFIG *config, const SENDMAIL_OPTS *opts)
 {
     switch (opts->mode) {
     case SENDMAIL_MODE_MAILQ:
-        sendmail_exec(config, VAR_COMMAND_DIRECTORY, "postqueue", "-p", "the queue listing");
+        sendmail_exec(config, config->command_directory, "postqueue", "-p", "the queue listing");
     case SENDMAIL_MODE_SMTP:
         /* smtpd -S writes into the maildrop queue and wakes pickup itself. */
         if (getuid() != 0 && getegid() != getgid() && setgid(getgid()) < 0)
             msg_fatal_status(EX_OSERR, "give up the set-group-ID privilege: %m");
-        sendmail_exec(config, VAR_DAEMON_DIRECTORY, "smtpd", "-S", "SMTP mode (-bs)");
+        sendmail_exec(config, config->daemon_directory, "smtpd", "-S", "SMTP mode (-bs)");
     case SENDMAIL_MODE_FLUSH:
-        sendmail_exec(config, VAR_COMMAND_DIRECTORY, "postqueue", "-f", "queue flush (-q)");
+        sendmail_exec(config, config->command_directory, "postqueue", "-f", "queue flush (-q)");
     case SENDMAIL_MODE_NEWALIASES:
-        sendmail_exec(config, VAR_COMMAND_DIRECTORY, "postalias", "-I", "newaliases");
+        sendmail_exec(config, config->command_directory, "postalias", "-I", "newaliases");
     case SENDMAIL_MODE_DAEMON:
         msg_fatal_status(EX_UNAVAILABLE, "-bd: start the mail system with \"postfix start\"");
     default:
@@ -256,9 +256,20 @@ int main(int argc, char **argv)
     };
     const char *slash = strrchr(argv[0], '/');
     const char *name = slash ? slash + 1 : argv[0];
+    static SENDMAIL_CONFIG sendmail_config;
+    static const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_QUEUE_DIRECTORY, &sendmail_config.queue_directory),
+        CONFIG_BIND_STR(VAR_COMMAND_DIRECTORY, &sendmail_config.command_directory),
+        CONFIG_BIND_STR(VAR_DAEMON_DIRECTORY, &sendmail_config.daemon_directory),
+        CONFIG_BIND_STR(VAR_SENDMAIL_FIX_LINE_ENDINGS, &sendmail_config.fix_line_endings),
+        CONFIG_BIND_STR(VAR_PICKUP_SERVICE_NAME, &sendmail_config.pickup_service),
+        CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &sendmail_config.trigger_timeout),
+        CONFIG_BIND_SIZE(VAR_MESSAGE_SIZE_LIMIT, &sendmail_config.message_size_limit),
+        CONFIG_BIND_SIZE(VAR_HEADER_SIZE_LIMIT, &sendmail_config.header_size_limit),
+        CONFIG_BIND_END,
+    };
     VSTRING *why = vstring_alloc(100);
     CONFIG *config;
-    const char *queue_dir;
 
     msg_init("sendmail");
     umask(022);
@@ -273,9 +284,10 @@ int main(int argc, char **argv)
     sendmail_trust_check(config_dir_choose(opts.config_dir));
     config = config_startup(opts.config_dir, NULL, "sendmail");
     maillog_init(config, "sendmail", why);
-    queue_dir = config_get_str(config, VAR_QUEUE_DIRECTORY);
-    if (chdir(queue_dir) < 0)
-        msg_fatal_status(EX_TEMPFAIL, "chdir %s: %m", queue_dir);
+    config_bind(config, parameters);
+    sendmail_config.config_dir = config_directory(config);
+    if (chdir(sendmail_config.queue_directory) < 0)
+        msg_fatal_status(EX_TEMPFAIL, "chdir %s: %m", sendmail_config.queue_directory);
     vstring_free(why);
-    return sendmail_run(config, &opts);
+    return sendmail_run(&sendmail_config, &opts);
 }

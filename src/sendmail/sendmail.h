@@ -33,11 +33,24 @@ typedef struct SENDMAIL_OPTS {
     ARGV *rcpts;             /* recipients from the command line, owned */
 } SENDMAIL_OPTS;
 
+/* What main.cf says (bound by sendmail.c; strings owned by the CONFIG). */
+typedef struct SENDMAIL_CONFIG {
+    const char *config_dir;        /* the configuration directory */
+    const char *queue_directory;   /* queue_directory */
+    const char *command_directory; /* command_directory: postdrop, postqueue, postalias */
+    const char *daemon_directory;  /* daemon_directory: smtpd */
+    const char *fix_line_endings;  /* sendmail_fix_line_endings */
+    const char *pickup_service;    /* pickup_service_name */
+    int trigger_timeout;           /* trigger_timeout, seconds */
+    long message_size_limit;       /* message_size_limit, 0: none */
+    long header_size_limit;        /* header_size_limit */
+} SENDMAIL_CONFIG;
+
 /* Exit status for an unsupported or failing request. */
 #define SENDMAIL_EX_OK 0
 
 /* sendmail_enqueue.c */
-extern int sendmail_enqueue(CONFIG *config, const SENDMAIL_OPTS *opts);
+extern int sendmail_enqueue(const SENDMAIL_CONFIG *config, const SENDMAIL_OPTS *opts);
 
 /* sendmail_trust.c */
 extern void sendmail_trust_check(const char *config_dir);

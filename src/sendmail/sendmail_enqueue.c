@@ -230,9 +230,9 @@ static void sendmail_content_cb(void *context, int what, const char *text, size_
 
 /* sendmail_crlf_mode - sendmail_fix_line_endings */
 
-static enum sendmail_crlf sendmail_crlf_mode(CONFIG *config)
+static enum sendmail_crlf sendmail_crlf_mode(const SENDMAIL_CONFIG *config)
 {
-    const char *value = config_get_str(config, VAR_SENDMAIL_FIX_LINE_ENDINGS);
+    const char *value = config->fix_line_endings;
 
     if (strcasecmp(value, "always") == 0)
         return SENDMAIL_CRLF_ALWAYS;
@@ -246,7 +246,7 @@ static enum sendmail_crlf sendmail_crlf_mode(CONFIG *config)
 
 /* sendmail_read - the message from standard input, through the header scanner */
 
-static void sendmail_read(SENDMAIL_STATE *state, CONFIG *config, HEADER_SCAN *scan)
+static void sendmail_read(SENDMAIL_STATE *state, const SENDMAIL_CONFIG *config, HEADER_SCAN *scan)
 {
     VSTREAM *in = vstream_fdopen(STDIN_FILENO, VSTREAM_FLAG_READ | VSTREAM_FLAG_NOCLOSE);
     VSTRING *buf = vstring_alloc(QUEUE_FILE_LINE_CHUNK);
@@ -294,13 +294,13 @@ static void sendmail_extracted(SENDMAIL_STATE *state)
 
 /* sendmail_wakeup - tell pickup about the new file */
 
-static void sendmail_wakeup(CONFIG *config)
+static void sendmail_wakeup(const SENDMAIL_CONFIG *config)
 {
     VSTRING *why = vstring_alloc(100);
     char request = MAIL_TRIGGER_WAKEUP;
 
-    if (mail_trigger(MAIL_CLASS_PUBLIC, config_get_str(config, VAR_PICKUP_SERVICE_NAME), &request,
-                     1, config_get_time(config, VAR_TRIGGER_TIMEOUT), why) < 0 &&
+    if (mail_trigger(MAIL_CLASS_PUBLIC, config->pickup_service, &request, 1,
+                     config->trigger_timeout, why) < 0 &&
         msg_verbose)
         msg_info("no pickup wake-up: %s (the message is picked up later)", vstring_str(why));
     vstring_free(why);
@@ -308,11 +308,11 @@ static void sendmail_wakeup(CONFIG *config)
 
 /* sendmail_enqueue - read the message and queue it */
 
-int sendmail_enqueue(CONFIG *config, const SENDMAIL_OPTS *opts)
+int sendmail_enqueue(const SENDMAIL_CONFIG *config, const SENDMAIL_OPTS *opts)
 {
     SENDMAIL_STATE state = {
         .opts = opts,
-        .size_limit = config_get_size(config, VAR_MESSAGE_SIZE_LIMIT),
+        .size_limit = config->message_size_limit,
         .seen = htable_create(10),
         .rcpts = argv_alloc(4),
         .resent_rcpts = argv_alloc(1),
@@ -325,18 +325,16 @@ int sendmail_enqueue(CONFIG *config, const SENDMAIL_OPTS *opts)
         msg_fatal_status(EX_USAGE, "Recipient addresses must be specified on the command line "
                                    "or via the -t option");
     postdrop = vstring_alloc(100);
-    vstring_sprintf(postdrop, "%s/postdrop", config_get_str(config, VAR_COMMAND_DIRECTORY));
-    if ((sendmail_post =
-             maildrop_post_create(vstring_str(postdrop), config_directory(config), why)) == NULL)
-        msg_fatal_status(EX_TEMPFAIL, "%s of %s", vstring_str(why),
-                         config_get_str(config, VAR_QUEUE_DIRECTORY));
+    vstring_sprintf(postdrop, "%s/postdrop", config->command_directory);
+    if ((sendmail_post = maildrop_post_create(vstring_str(postdrop), config->config_dir, why)) ==
+        NULL)
+        msg_fatal_status(EX_TEMPFAIL, "%s of %s", vstring_str(why), config->queue_directory);
     state.qf = maildrop_post_file(sendmail_post);
     msg_cleanup(sendmail_cleanup);
     sendmail_envelope(&state);
     if (queue_file_content(state.qf) < 0)
         sendmail_write_failed(&state);
-    scan = header_scan_create(config_get_size(config, VAR_HEADER_SIZE_LIMIT), sendmail_content_cb,
-                              &state);
+    scan = header_scan_create(config->header_size_limit, sendmail_content_cb, &state);
     sendmail_read(&state, config, scan);
     header_scan_finish(scan);
     header_scan_free(scan);
