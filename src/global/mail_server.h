@@ -23,7 +23,7 @@
  *	int main(int argc, char **argv)
  *	{
  *	    static const CONFIG_BIND parameters[] = {
- *		CONFIG_BIND_TIME(VAR_SMTPD_TIMEOUT, &var_smtpd_timeout),
+ *		CONFIG_BIND_TIME(VAR_SMTPD_TIMEOUT, &smtpd_config.timeout),
  *		CONFIG_BIND_END,
  *	    };
  *	    single_server_main(argc, argv, smtpd_service,
