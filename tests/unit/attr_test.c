@@ -310,7 +310,7 @@ static void test_deadline(void)
     TEST_CHECK(elapsed >= 290 && elapsed < 3000, "deadline took %lld ms", (long long)elapsed);
     TEST_INT_EQ(vstream_timeout_ms(stream), 300, "the stream's timeout is unchanged");
     kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
     vstream_close(stream);
 
     /* A peer that trickles one byte every 50 ms cannot stretch the deadline. */
@@ -332,7 +332,7 @@ static void test_deadline(void)
     TEST_CHECK(n == -1 && elapsed < 1500 && warned("timeout"),
                "a trickling peer hits the message deadline (%lld ms)", (long long)elapsed);
     kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
     vstream_close(stream);
     vstring_free(b);
     vstring_free(str);
@@ -415,7 +415,7 @@ static void stop_server(pid_t pid)
     int status;
 
     kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
 }
 
 /* request - one client request; returns attr_clnt_request()'s result */
@@ -480,7 +480,7 @@ static void test_client(void)
 
     /* The server exits right after a reply and nobody takes over. */
     TEST_CHECK(request(clnt, "exit", &served, value) == 3, "last reply before the server exits");
-    waitpid(server, NULL, 0);
+    test_waitpid(server, NULL, 30);
     TEST_INT_EQ(request(clnt, "echo", &served, value), -1, "server gone: -1, not fatal");
     VSTRING_RESET(warnings);
 

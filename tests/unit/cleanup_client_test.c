@@ -121,7 +121,7 @@ static void wait_server(pid_t pid)
 {
     int status;
 
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
 }
 
 /* read_transcript - what the server received */

@@ -58,7 +58,7 @@ static int start(int flags, int ready)
 
     if (pid == 0)
         daemon_body(flags, ready);
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
 }
 
@@ -107,7 +107,7 @@ int main(void)
         fd_target(2, target, sizeof(target));
         _exit(strcmp(target, "/dev/null") != 0 ? 3 : 0);
     }
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
     TEST_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                "closed standard descriptors are filled with /dev/null");
     vstring_free(got);

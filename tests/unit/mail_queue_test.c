@@ -232,7 +232,7 @@ static void test_sweep(void)
     TEST_CHECK(access("incoming/.tmp.locked", F_OK) == 0, "locked temp file kept");
     TEST_CHECK(access("incoming/0000000000z9", F_OK) == 0, "queue file kept");
     kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
     close(sync_pipe[0]);
     TEST_INT_EQ(mail_queue_sweep_temp(MAIL_QUEUE_INCOMING, 300), 1,
                 "after the writer died its file is swept");

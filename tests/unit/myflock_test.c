@@ -54,14 +54,14 @@ int main(void)
     start = monotonic_ms();
     TEST_CHECK(myflock(fd2, MYFLOCK_EXCLUSIVE) == 0 && monotonic_ms() - start >= 100,
                "a blocking lock waits until the holder is gone");
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
     myflock(fd2, MYFLOCK_NONE);
 
     /* An inherited descriptor shares the lock with the child. */
     myflock(fd1, MYFLOCK_EXCLUSIVE);
     if ((pid = fork()) == 0)
         _exit(myflock(fd1, MYFLOCK_EXCLUSIVE | MYFLOCK_NOWAIT) == 0 ? 0 : 1);
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
     TEST_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                "a child shares the lock of an inherited descriptor");
     myflock(fd1, MYFLOCK_NONE);

@@ -55,7 +55,7 @@ int main(void)
                "another process holds it");
     TEST_CHECK(pid_file_open(path, why) < 0, "so we cannot claim it");
     kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
     TEST_INT_EQ(pid_file_check(path, &holder, why), 0, "after kill -9 the lock is gone");
     fd = pid_file_open(path, why);
     TEST_CHECK(fd >= 0, "and the file can be claimed again");

@@ -345,7 +345,7 @@ static void test_killed_writer(void)
             poll_fd(report[0], POLLIN, 10000);
         usleep(2000 + (run * 7919) % 20000);
         kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
+        test_waitpid(pid, &status, 30);
         close(report[0]);
         if (!WIFSIGNALED(status))
             bad++;

@@ -17,7 +17,7 @@ int main(void)
     msg_init("sane_fork_test");
     if ((pid = sane_fork()) == 0)
         _exit(7);
-    TEST_CHECK(pid > 0 && waitpid(pid, &status, 0) == pid, "parent gets the child's pid");
+    TEST_CHECK(pid > 0 && test_waitpid(pid, &status, 30) == pid, "parent gets the child's pid");
     TEST_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7, "the child ran");
     return test_summary("sane_fork_test");
 }

@@ -20,7 +20,7 @@ static int in_child(int (*fn)(void))
 
     if (pid == 0)
         _exit(fn());
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
     return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
 }
 

@@ -170,10 +170,11 @@ static void test_damage(void)
 static void test_concurrent(void)
 {
     int writers = 4, each = 20, failed = 0, same;
+    pid_t pids[4];
 
     queue_fixture_start();
     for (int w = 0; w < writers; w++) {
-        if (fork() == 0) {
+        if ((pids[w] = fork()) == 0) {
             for (int i = 0; i < each; i++)
                 if (status_log_append(MAIL_QUEUE_DEFER, ID, &full_entry) < 0)
                     _exit(1);
@@ -183,7 +184,8 @@ static void test_concurrent(void)
     for (int w = 0; w < writers; w++) {
         int status;
 
-        if (wait(&status) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        if (test_waitpid(pids[w], &status, 30) < 0 || !WIFEXITED(status) ||
+            WEXITSTATUS(status) != 0)
             failed++;
     }
     TEST_INT_EQ(failed, 0, "%d concurrent writers succeed", writers);

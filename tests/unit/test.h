@@ -8,13 +8,21 @@
  *	TEST_CHECK(cond, name_fmt, ...)		pass when cond holds
  *	TEST_STR_EQ(got, want, name_fmt, ...)	strings equal (NULL-safe)
  *	TEST_INT_EQ(got, want, name_fmt, ...)	integers equal
+ *
+ * test_waitpid(pid, status, seconds) is waitpid() with a bound: a child
+ * that still runs after that many seconds is killed (SIGKILL) and reaped,
+ * and a comment line says so. Tests wait for their children with it.
  */
 #ifndef TEST_H
 #define TEST_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
 
 static int test_passed;
 static int test_failed;
@@ -43,6 +51,26 @@ static inline const char *test_str_detail(char *buf, size_t len, const char *got
 {
     snprintf(buf, len, "got \"%s\", want \"%s\"", got ? got : "(null)", want ? want : "(null)");
     return buf;
+}
+
+/* test_waitpid - waitpid() for at most seconds, then SIGKILL */
+
+static inline pid_t test_waitpid(pid_t pid, int *status, int seconds)
+{
+    struct timespec step = {0, 10 * 1000 * 1000};
+    pid_t got;
+
+    for (long waited = 0; waited < seconds * 100L; waited++) {
+        if ((got = waitpid(pid, status, WNOHANG)) != 0)
+            return got;
+        nanosleep(&step, NULL);
+    }
+    if (pid > 0) {
+        printf("# process %ld still runs after %ds: killed\n", (long)pid, seconds);
+        fflush(stdout);
+        kill(pid, SIGKILL);
+    }
+    return waitpid(pid, status, 0);
 }
 
 #define TEST_CHECK(cond, ...) test_report((cond) ? 1 : 0, "check failed: " #cond, __VA_ARGS__)

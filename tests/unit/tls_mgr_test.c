@@ -180,7 +180,7 @@ static int wait_tlsmgr(void)
 {
     int status = -1;
 
-    if (proc.pid > 0 && waitpid(proc.pid, &status, 0) != proc.pid)
+    if (proc.pid > 0 && test_waitpid(proc.pid, &status, 30) != proc.pid)
         status = -1;
     proc.pid = 0;
     close(proc.watch_fd);
@@ -346,7 +346,7 @@ static int other_process(const char *ssl_options, const char *protocols)
         tls_mgr_reset();
         _exit(one_connection(&p, protocols));
     }
-    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+    if (pid < 0 || test_waitpid(pid, &status, 30) != pid || !WIFEXITED(status))
         return -1;
     return WEXITSTATUS(status);
 }

@@ -100,7 +100,7 @@ static void test_sources(void)
     TEST_INT_EQ(tls_prng_src_read(src, 32, why), 32, "egd: 32 bytes");
     TEST_INT_EQ(tls_prng_src_read(src, 7, why), 7, "egd: 7 bytes");
     tls_prng_src_close(src);
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
     TEST_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "egd: server saw two requests");
 
     unlink(path("egd"));
@@ -112,7 +112,7 @@ static void test_sources(void)
                "egd: reason (%s)", vstring_str(why));
     tls_prng_src_close(src);
     kill(pid, SIGTERM);
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
     vstring_free(why);
 }
 

@@ -98,7 +98,7 @@ static void test_starttls(TLS_APPL_STATE *sctx, TLS_APPL_STATE *cctx)
         tls_client_stop(state, stream, 10, false);
     }
     vstream_close(stream);
-    waitpid(pid, &status, 0);
+    test_waitpid(pid, &status, 30);
     TEST_CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
                "server saw close_notify and ended cleanly (status %d)", status);
     vstring_free(line);

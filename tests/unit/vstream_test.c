@@ -86,7 +86,7 @@ static void test_deadline(void)
                (long long)elapsed);
     TEST_CHECK(VSTRING_LEN(line) > 0, "bytes that arrived before the deadline are returned");
     kill(pid, SIGKILL);
-    waitpid(pid, NULL, 0);
+    test_waitpid(pid, NULL, 30);
     vstream_close(stream);
     vstring_free(line);
 }
