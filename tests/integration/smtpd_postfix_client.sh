@@ -3,10 +3,9 @@
 # SMTP server over STARTTLS, at smtp_tls_security_level = encrypt and at
 # verify (with our CA in smtp_tls_CAfile and the server name matched).
 #
-# Debian's postfix runs as a private instance in a temporary directory
-# ("postfix -c", /usr/sbin and /usr/lib/postfix/sbin), as root with its
-# own mail_owner; it is stopped by its pid file. Without the postfix
-# package, or not as root, the test is skipped.
+# Debian's postfix runs as a private peer (lib/postfix_peer.sh), as root
+# with the postfix account as its mail_owner, and is stopped by pid.
+# Without the postfix package, or not as root, the test is skipped.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
