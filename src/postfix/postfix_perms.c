@@ -19,7 +19,9 @@
  *	0730 and 0710; the others mail_owner's group, mode 0700. The pid
  *	directory belongs to root, mode 0755. postdrop and postqueue in
  *	command_directory become root:setgid_group, mode 02755, so that they
- *	can write into maildrop and public. Each private key file that
+ *	can write into maildrop and public. main.cf, master.cf and the
+ *	programs in daemon_directory belong to root and are writable by
+ *	root only (root runs them or reads them). Each private key file that
  *	main.cf or a master.cf -o override names loses every permission for
  *	others. A directory or file that does not exist is left alone.
  *	Below the queue and data directories, where mail_owner may write,
@@ -221,6 +223,40 @@ static void perms_commands(PERMS *perms, CONFIG *config)
     vstring_free(path);
 }
 
+/* perms_root_only - root owns it, and only root may write it */
+
+static void perms_root_only(PERMS *perms, const char *path)
+{
+    struct stat st;
+
+    if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode))
+        return;
+    perms_set(perms, path, 0, PERMS_ANY_GID, st.st_mode & 07777 & ~(S_IWGRP | S_IWOTH));
+}
+
+/* perms_root_files - main.cf, master.cf and the daemons */
+
+static void perms_root_files(PERMS *perms, CONFIG *config)
+{
+    const char *daemon_dir = config_get_str(config, VAR_DAEMON_DIRECTORY);
+    VSTRING *path = vstring_alloc(100);
+    struct dirent *dp;
+    DIR *dir;
+
+    vstring_sprintf(path, "%s/%s", config_directory(config), CONFIG_MAIN_CF);
+    perms_root_only(perms, vstring_str(path));
+    vstring_sprintf(path, "%s/%s", config_directory(config), CONFIG_MASTER_CF);
+    perms_root_only(perms, vstring_str(path));
+    if ((dir = opendir(daemon_dir)) != NULL) {
+        while ((dp = readdir(dir)) != NULL) {
+            vstring_sprintf(path, "%s/%s", daemon_dir, dp->d_name);
+            perms_root_only(perms, vstring_str(path));
+        }
+        closedir(dir);
+    }
+    vstring_free(path);
+}
+
 /* perms_key - no access for others to a private key */
 
 static void perms_key(const char *param, const char *file, const char *where, void *context)
@@ -254,6 +290,7 @@ int postfix_set_permissions(CONFIG *config)
         msg_fatal("%s", vstring_str(why));
     perms_queue(&perms, config);
     perms_commands(&perms, config);
+    perms_root_files(&perms, config);
     vstring_sprintf(path, "%s/%s", config_directory(config), CONFIG_MASTER_CF);
     master_cf = master_cf_load(vstring_str(path), why);
     postfix_keys_walk(config, master_cf, perms_key, &perms);

@@ -149,7 +149,9 @@ if $root; then
         chgrp root "$INSTALLED_QUEUE/public" && chmod 755 "$INSTALLED_SBIN/postdrop" &&
         : >"$INSTALLED_WORK/victim" && ln -s "$INSTALLED_WORK/victim" "$INSTALLED_QUEUE/deferred/A/sym" &&
         ln "$INSTALLED_WORK/victim" "$INSTALLED_QUEUE/deferred/A/hard" &&
-        ln -s "$INSTALLED_WORK" "$INSTALLED_QUEUE/deferred/D"
+        ln -s "$INSTALLED_WORK" "$INSTALLED_QUEUE/deferred/D" &&
+        chmod 666 "$INSTALLED_CONF/main.cf" && chown "$owner" "$INSTALLED_LIBEXEC/smtpd" &&
+        chmod 775 "$INSTALLED_LIBEXEC/smtpd"
     installed_postfix set-permissions 2>"$INSTALLED_WORK/perms.out"
     check "postfix set-permissions"
     [ "$(stat -c %U:%a "$INSTALLED_QUEUE/deferred")" = "$owner:700" ] &&
@@ -158,6 +160,9 @@ if $root; then
         [ "$(stat -c %G:%a "$INSTALLED_QUEUE/public")" = "$group:710" ] &&
         [ "$(stat -c %G:%a "$INSTALLED_SBIN/postdrop")" = "$group:2755" ]
     check "set-permissions repairs queue owners, modes, contents and setgid commands"
+    [ "$(stat -c %U:%a "$INSTALLED_CONF/main.cf")" = "root:644" ] &&
+        [ "$(stat -c %U:%a "$INSTALLED_LIBEXEC/smtpd")" = "root:755" ]
+    check "set-permissions: only root may write main.cf and the daemons"
     [ "$(stat -c %U "$INSTALLED_WORK/victim")" = root ] && [ "$(stat -c %U "$INSTALLED_WORK")" = root ] &&
         grep -q "deferred/A/hard has 2 links: owner not changed" "$INSTALLED_WORK/perms.out"
     check "set-permissions follows no symbolic link and gives away no multiply-linked file"
