@@ -67,10 +67,16 @@
 /* Commands that submit mail through maildrop and public. */
 static const char *const perms_setgid_commands[] = {"postdrop", "postqueue", NULL};
 
-/* The state of one run. */
+/* The state of one run, with the parameters it reads (bound at its start). */
 typedef struct PERMS {
-    MAIL_OWNER owner; /* mail_owner and setgid_group IDs */
-    int errors;       /* repairs that failed */
+    MAIL_OWNER owner;              /* mail_owner and setgid_group IDs */
+    int errors;                    /* repairs that failed */
+    const char *config_dir;        /* where main.cf and master.cf are */
+    const char *queue_directory;   /* queue_directory */
+    const char *pid_directory;     /* process_id_directory, relative to it */
+    const char *data_directory;    /* data_directory */
+    const char *command_directory; /* where postdrop and postqueue are */
+    const char *daemon_directory;  /* where the daemons are */
 } PERMS;
 
 /* perms_set - one file's owner, group and mode; missing files are fine */
@@ -181,9 +187,9 @@ static void perms_tree(PERMS *perms, const char *path, uid_t uid, gid_t gid, mod
 
 /* perms_queue - the queue directory tree */
 
-static void perms_queue(PERMS *perms, CONFIG *config)
+static void perms_queue(PERMS *perms)
 {
-    const char *queue_dir = config_get_str(config, VAR_QUEUE_DIRECTORY);
+    const char *queue_dir = perms->queue_directory;
     VSTRING *path = vstring_alloc(100);
     const char *queue;
 
@@ -199,22 +205,20 @@ static void perms_queue(PERMS *perms, CONFIG *config)
     perms_tree(perms, vstring_str(path), perms->owner.uid, perms->owner.gid, 0700);
     vstring_sprintf(path, "%s/public", queue_dir);
     perms_tree(perms, vstring_str(path), perms->owner.uid, perms->owner.setgid_gid, 0710);
-    vstring_sprintf(path, "%s/%s", queue_dir, config_get_str(config, VAR_PROCESS_ID_DIRECTORY));
+    vstring_sprintf(path, "%s/%s", queue_dir, perms->pid_directory);
     perms_set(perms, vstring_str(path), 0, PERMS_ANY_GID, 0755);
-    perms_tree(perms, config_get_str(config, VAR_DATA_DIRECTORY), perms->owner.uid,
-               perms->owner.gid, 0700);
+    perms_tree(perms, perms->data_directory, perms->owner.uid, perms->owner.gid, 0700);
     vstring_free(path);
 }
 
 /* perms_commands - the setgid submission commands */
 
-static void perms_commands(PERMS *perms, CONFIG *config)
+static void perms_commands(PERMS *perms)
 {
     VSTRING *path = vstring_alloc(100);
 
     for (int i = 0; perms_setgid_commands[i]; i++) {
-        vstring_sprintf(path, "%s/%s", config_get_str(config, VAR_COMMAND_DIRECTORY),
-                        perms_setgid_commands[i]);
+        vstring_sprintf(path, "%s/%s", perms->command_directory, perms_setgid_commands[i]);
         if (access(vstring_str(path), F_OK) < 0)
             msg_warn("%s: %m", vstring_str(path));
         else
@@ -236,16 +240,16 @@ static void perms_root_only(PERMS *perms, const char *path)
 
 /* perms_root_files - main.cf, master.cf and the daemons */
 
-static void perms_root_files(PERMS *perms, CONFIG *config)
+static void perms_root_files(PERMS *perms)
 {
-    const char *daemon_dir = config_get_str(config, VAR_DAEMON_DIRECTORY);
+    const char *daemon_dir = perms->daemon_directory;
     VSTRING *path = vstring_alloc(100);
     struct dirent *dp;
     DIR *dir;
 
-    vstring_sprintf(path, "%s/%s", config_directory(config), CONFIG_MAIN_CF);
+    vstring_sprintf(path, "%s/%s", perms->config_dir, CONFIG_MAIN_CF);
     perms_root_only(perms, vstring_str(path));
-    vstring_sprintf(path, "%s/%s", config_directory(config), CONFIG_MASTER_CF);
+    vstring_sprintf(path, "%s/%s", perms->config_dir, CONFIG_MASTER_CF);
     perms_root_only(perms, vstring_str(path));
     if ((dir = opendir(daemon_dir)) != NULL) {
         while ((dp = readdir(dir)) != NULL) {
@@ -279,7 +283,15 @@ static void perms_key(const char *param, const char *file, const char *where, vo
 
 int postfix_set_permissions(CONFIG *config)
 {
-    PERMS perms = {.errors = 0};
+    PERMS perms = {.config_dir = config_directory(config)};
+    const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_QUEUE_DIRECTORY, &perms.queue_directory),
+        CONFIG_BIND_STR(VAR_PROCESS_ID_DIRECTORY, &perms.pid_directory),
+        CONFIG_BIND_STR(VAR_DATA_DIRECTORY, &perms.data_directory),
+        CONFIG_BIND_STR(VAR_COMMAND_DIRECTORY, &perms.command_directory),
+        CONFIG_BIND_STR(VAR_DAEMON_DIRECTORY, &perms.daemon_directory),
+        CONFIG_BIND_END,
+    };
     VSTRING *why = vstring_alloc(100);
     VSTRING *path = vstring_alloc(100);
     MASTER_CF *master_cf;
@@ -288,10 +300,11 @@ int postfix_set_permissions(CONFIG *config)
         msg_fatal("set-permissions must be run by root");
     if (mail_owner_lookup(config, &perms.owner, why) < 0)
         msg_fatal("%s", vstring_str(why));
-    perms_queue(&perms, config);
-    perms_commands(&perms, config);
-    perms_root_files(&perms, config);
-    vstring_sprintf(path, "%s/%s", config_directory(config), CONFIG_MASTER_CF);
+    config_bind(config, parameters);
+    perms_queue(&perms);
+    perms_commands(&perms);
+    perms_root_files(&perms);
+    vstring_sprintf(path, "%s/%s", perms.config_dir, CONFIG_MASTER_CF);
     master_cf = master_cf_load(vstring_str(path), why);
     postfix_keys_walk(config, master_cf, perms_key, &perms);
     if (master_cf)

@@ -45,6 +45,9 @@
 #include "spawn_command.h"
 #include "vstring.h"
 
+/* TLS library. */
+#include "tls_level.h"
+
 /* Application-specific. */
 #include "postfix.h"
 #include "postfix_tls.h"
@@ -53,20 +56,34 @@
 
 extern char **environ;
 
+#define TLS_ALG_ID_RSA   0 /* TLS_ALG ids: indexes of TLS_CONFIG key_file */
+#define TLS_ALG_ID_ECDSA 1
+#define TLS_ALG_COUNT    2
+
+/* The parameters that "postfix tls" reads, bound at its start. */
+typedef struct TLS_CONFIG {
+    CONFIG *config;                      /* main.cf: its directory, and where settings come from */
+    const char *command_directory;       /* where postconf is */
+    const char *myhostname;              /* default certificate name and TLSA owner */
+    const char *key_file[TLS_ALG_COUNT]; /* deployed key by TLS_ALG id */
+} TLS_CONFIG;
+
 /* A server key algorithm and the parameters that deploy it. */
 typedef struct TLS_ALG {
     const char *name;         /* POSTFIX_TLS_ALG_* */
     const char *default_bits; /* RSA modulus size or EC curve */
     const char *key_param;    /* main.cf private key parameter */
+    int id;                   /* TLS_ALG_ID_* */
     const char *cert_param;   /* main.cf certificate parameter */
     const char *key_prefix;   /* new key file name prefix */
     const char *cert_prefix;  /* new certificate file name prefix */
 } TLS_ALG;
 
 static const TLS_ALG tls_algs[] = {
-    {POSTFIX_TLS_ALG_RSA, "2048", VAR_SMTPD_TLS_KEY_FILE, VAR_SMTPD_TLS_CERT_FILE, "key", "cert"},
-    {POSTFIX_TLS_ALG_ECDSA, "secp256r1", VAR_SMTPD_TLS_ECKEY_FILE, VAR_SMTPD_TLS_ECCERT_FILE,
-     "eckey", "eccert"},
+    {POSTFIX_TLS_ALG_RSA, "2048", VAR_SMTPD_TLS_KEY_FILE, TLS_ALG_ID_RSA, VAR_SMTPD_TLS_CERT_FILE,
+     "key", "cert"},
+    {POSTFIX_TLS_ALG_ECDSA, "secp256r1", VAR_SMTPD_TLS_ECKEY_FILE, TLS_ALG_ID_ECDSA,
+     VAR_SMTPD_TLS_ECCERT_FILE, "eckey", "eccert"},
     {NULL},
 };
 
@@ -122,12 +139,12 @@ static const TLS_ALG *tls_alg(const char *name)
 
 /* tls_all_default - no setting of the list in main.cf */
 
-static bool tls_all_default(CONFIG *config, const char *const *names)
+static bool tls_all_default(TLS_CONFIG *tc, const char *const *names)
 {
     for (int i = 0; names[i]; i++) {
         CONFIG_SOURCE source = CONFIG_SOURCE_NONE;
 
-        (void)config_get_raw(config, names[i], &source);
+        (void)config_get_raw(tc->config, names[i], &source);
         if (source >= CONFIG_SOURCE_MAIN_CF)
             return false;
     }
@@ -136,18 +153,18 @@ static bool tls_all_default(CONFIG *config, const char *const *names)
 
 /* tls_postfix_cmd - "postfix" or "postfix -c dir", for advice */
 
-static const char *tls_postfix_cmd(CONFIG *config, VSTRING *out)
+static const char *tls_postfix_cmd(TLS_CONFIG *tc, VSTRING *out)
 {
-    if (strcmp(config_directory(config), CONFIG_DIR_DEFAULT) == 0)
+    if (strcmp(config_directory(tc->config), CONFIG_DIR_DEFAULT) == 0)
         vstring_strcpy(out, "postfix");
     else
-        vstring_sprintf(out, "postfix -c %s", config_directory(config));
+        vstring_sprintf(out, "postfix -c %s", config_directory(tc->config));
     return vstring_str(out);
 }
 
 /* tls_postconf - set main.cf parameters with "postconf -e" */
 
-static void tls_postconf(CONFIG *config, const ARGV *settings)
+static void tls_postconf(TLS_CONFIG *tc, const ARGV *settings)
 {
     ARGV *argv = argv_alloc(10);
     VSTRING *path = vstring_alloc(100);
@@ -155,10 +172,10 @@ static void tls_postconf(CONFIG *config, const ARGV *settings)
     pid_t pid;
     int status;
 
-    vstring_sprintf(path, "%s/postconf", config_get_str(config, VAR_COMMAND_DIRECTORY));
+    vstring_sprintf(path, "%s/postconf", tc->command_directory);
     argv_add(argv, vstring_str(path));
     argv_add(argv, "-c");
-    argv_add(argv, config_directory(config));
+    argv_add(argv, config_directory(tc->config));
     argv_add(argv, "-e");
     for (size_t i = 0; i < settings->argc; i++)
         argv_add(argv, settings->argv[i]);
@@ -177,47 +194,47 @@ static void tls_postconf(CONFIG *config, const ARGV *settings)
 
 /* tls_path - a file name relative to config_directory made absolute */
 
-static const char *tls_path(CONFIG *config, const char *name, VSTRING *out)
+static const char *tls_path(TLS_CONFIG *tc, const char *name, VSTRING *out)
 {
     if (name[0] == '/')
         vstring_strcpy(out, name);
     else
-        vstring_sprintf(out, "%s/%s", config_directory(config), name);
+        vstring_sprintf(out, "%s/%s", config_directory(tc->config), name);
     return vstring_str(out);
 }
 
 /* tls_configured_key - the key file that main.cf deploys for alg, or NULL */
 
-static const char *tls_configured_key(CONFIG *config, const TLS_ALG *alg)
+static const char *tls_configured_key(TLS_CONFIG *tc, const TLS_ALG *alg)
 {
-    const char *file = config_get_str(config, alg->key_param);
+    const char *file = tc->key_file[alg->id];
 
     return *file == 0 || strcmp(file, "none") == 0 ? NULL : file;
 }
 
 /* tls_keyfile - a key file argument: an algorithm name or a file name */
 
-static const char *tls_keyfile(CONFIG *config, const char *arg, VSTRING *out)
+static const char *tls_keyfile(TLS_CONFIG *tc, const char *arg, VSTRING *out)
 {
     const TLS_ALG *alg = tls_alg(arg);
 
     if (alg)
-        return tls_configured_key(config, alg);
+        return tls_configured_key(tc, alg);
     if (strcmp(arg, "none") == 0 || *arg == 0)
         return NULL;
-    return tls_path(config, arg, out);
+    return tls_path(tc, arg, out);
 }
 
 /* tls_names - the certificate names: the arguments, else myhostname */
 
-static ARGV *tls_names(CONFIG *config, const ARGV *args)
+static ARGV *tls_names(TLS_CONFIG *tc, const ARGV *args)
 {
     ARGV *names = argv_alloc(4);
 
     for (size_t i = 0; i < args->argc; i++)
         argv_add(names, args->argv[i]);
     if (names->argc == 0)
-        argv_add(names, config_get_str(config, VAR_MYHOSTNAME));
+        argv_add(names, tc->myhostname);
     return names;
 }
 
@@ -251,7 +268,7 @@ static void tls_key_private(const char *path)
 
 /* tls_deploy - point main.cf at a matching certificate and key */
 
-static void tls_deploy(CONFIG *config, const char *certfile, const char *keyfile, TLS_DEPLOY deploy,
+static void tls_deploy(TLS_CONFIG *tc, const char *certfile, const char *keyfile, TLS_DEPLOY deploy,
                        const char *random)
 {
     VSTRING *why = vstring_alloc(100);
@@ -271,14 +288,15 @@ static void tls_deploy(CONFIG *config, const char *certfile, const char *keyfile
     argv_add(settings, vstring_str(vstring_sprintf(why, "%s = %s", alg->key_param, keyfile)));
     argv_add(settings, vstring_str(vstring_sprintf(why, "%s = %s", alg->cert_param, certfile)));
     if (deploy == TLS_DEPLOY_ENABLE) {
-        argv_add(settings, VAR_SMTPD_TLS_SECURITY_LEVEL " = may");
+        argv_add(settings, vstring_str(vstring_sprintf(why, "%s = %s", VAR_SMTPD_TLS_SECURITY_LEVEL,
+                                                       tls_level_name(TLS_LEV_MAY))));
         argv_add(settings, VAR_SMTPD_TLS_RECEIVED_HEADER " = yes");
         argv_add(settings, VAR_SMTPD_TLS_LOGLEVEL " = 1");
     }
     if (random)
         argv_add(settings,
                  vstring_str(vstring_sprintf(why, "%s = %s", VAR_TLS_RANDOM_SOURCE, random)));
-    tls_postconf(config, settings);
+    tls_postconf(tc, settings);
     argv_free(settings);
     EVP_PKEY_free(key);
     EVP_PKEY_free(pub);
@@ -287,15 +305,16 @@ static void tls_deploy(CONFIG *config, const char *certfile, const char *keyfile
 
 /* tls_new_files - the stamped names of a new key and certificate */
 
-static void tls_new_files(CONFIG *config, const TLS_ALG *alg, VSTRING *keyfile, VSTRING *certfile)
+static void tls_new_files(TLS_CONFIG *tc, const TLS_ALG *alg, VSTRING *keyfile, VSTRING *certfile)
 {
     char stamp[32];
     time_t now = time(NULL);
     struct tm tm;
 
     (void)strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", gmtime_r(&now, &tm));
-    vstring_sprintf(keyfile, "%s/%s-%s.pem", config_directory(config), alg->key_prefix, stamp);
-    vstring_sprintf(certfile, "%s/%s-%s.pem", config_directory(config), alg->cert_prefix, stamp);
+    vstring_sprintf(keyfile, "%s/%s-%s.pem", config_directory(tc->config), alg->key_prefix, stamp);
+    vstring_sprintf(certfile, "%s/%s-%s.pem", config_directory(tc->config), alg->cert_prefix,
+                    stamp);
     if (access(vstring_str(keyfile), F_OK) == 0)
         msg_fatal("new private key file already exists: %s", vstring_str(keyfile));
     if (access(vstring_str(certfile), F_OK) == 0)
@@ -304,10 +323,10 @@ static void tls_new_files(CONFIG *config, const TLS_ALG *alg, VSTRING *keyfile, 
 
 /* tls_server_key - the key of a new certificate: new, or the deployed one */
 
-static EVP_PKEY *tls_server_key(CONFIG *config, const TLS_ALG *alg, const char *bits, bool reuse,
+static EVP_PKEY *tls_server_key(TLS_CONFIG *tc, const TLS_ALG *alg, const char *bits, bool reuse,
                                 bool *out_reused)
 {
-    const char *old = reuse ? tls_configured_key(config, alg) : NULL;
+    const char *old = reuse ? tls_configured_key(tc, alg) : NULL;
     VSTRING *why = vstring_alloc(100);
     EVP_PKEY *key;
 
@@ -328,11 +347,11 @@ static EVP_PKEY *tls_server_key(CONFIG *config, const TLS_ALG *alg, const char *
 
 /* tls_advise_new - what to do with a key and certificate */
 
-static void tls_advise_new(CONFIG *config, const char *certfile, const char *keyfile,
+static void tls_advise_new(TLS_CONFIG *tc, const char *certfile, const char *keyfile,
                            TLS_DEPLOY deploy, bool reused)
 {
     VSTRING *cmd = vstring_alloc(100);
-    const char *postfix = tls_postfix_cmd(config, cmd);
+    const char *postfix = tls_postfix_cmd(tc, cmd);
 
     if (deploy == TLS_DEPLOY_NO) {
         msg_info("new private key and self-signed certificate created; to deploy them run:");
@@ -358,20 +377,20 @@ static void tls_advise_new(CONFIG *config, const char *certfile, const char *key
 
 /* tls_new_server_cert - a new certificate, with a new or the deployed key */
 
-static int tls_new_server_cert(CONFIG *config, TLS_OPTS *opts, bool reuse, TLS_DEPLOY deploy)
+static int tls_new_server_cert(TLS_CONFIG *tc, TLS_OPTS *opts, bool reuse, TLS_DEPLOY deploy)
 {
     const TLS_ALG *alg = tls_alg(opts->algorithm ? opts->algorithm : POSTFIX_TLS_ALG_RSA);
     VSTRING *keyfile = vstring_alloc(100);
     VSTRING *certfile = vstring_alloc(100);
     VSTRING *why = vstring_alloc(100);
-    ARGV *names = tls_names(config, opts->args);
+    ARGV *names = tls_names(tc, opts->args);
     EVP_PKEY *key;
     bool reused;
 
     if (alg == NULL)
         msg_fatal("unsupported private key algorithm: %s", opts->algorithm);
-    tls_new_files(config, alg, keyfile, certfile);
-    key = tls_server_key(config, alg, opts->bits ? opts->bits : alg->default_bits, reuse, &reused);
+    tls_new_files(tc, alg, keyfile, certfile);
+    key = tls_server_key(tc, alg, opts->bits ? opts->bits : alg->default_bits, reuse, &reused);
     if (postfix_tls_key_write(key, vstring_str(keyfile), why) < 0)
         msg_fatal("%s", vstring_str(why));
     if (postfix_tls_cert_write(key, names, vstring_str(certfile), why) < 0) {
@@ -379,8 +398,8 @@ static int tls_new_server_cert(CONFIG *config, TLS_OPTS *opts, bool reuse, TLS_D
         msg_fatal("%s", vstring_str(why));
     }
     if (deploy != TLS_DEPLOY_NO)
-        tls_deploy(config, vstring_str(certfile), vstring_str(keyfile), deploy, opts->random);
-    tls_advise_new(config, vstring_str(certfile), vstring_str(keyfile), deploy, reused);
+        tls_deploy(tc, vstring_str(certfile), vstring_str(keyfile), deploy, opts->random);
+    tls_advise_new(tc, vstring_str(certfile), vstring_str(keyfile), deploy, reused);
     EVP_PKEY_free(key);
     argv_free(names);
     vstring_free(keyfile);
@@ -391,30 +410,31 @@ static int tls_new_server_cert(CONFIG *config, TLS_OPTS *opts, bool reuse, TLS_D
 
 /* tls_enable_client - opportunistic TLS in the SMTP client */
 
-static int tls_enable_client(CONFIG *config, TLS_OPTS *opts)
+static int tls_enable_client(TLS_CONFIG *tc, TLS_OPTS *opts)
 {
     ARGV *settings = argv_alloc(4);
     VSTRING *buf = vstring_alloc(100);
 
-    if (!tls_all_default(config, tls_client_settings)) {
+    if (!tls_all_default(tc, tls_client_settings)) {
         msg_info("SMTP client TLS settings in main.cf are not at their defaults; nothing changed."
                  " Typical settings for opportunistic TLS:");
-        msg_info("  %s = may", VAR_SMTP_TLS_SECURITY_LEVEL);
+        msg_info("  %s = %s", VAR_SMTP_TLS_SECURITY_LEVEL, tls_level_name(TLS_LEV_MAY));
         msg_info("  %s = 1", VAR_SMTP_TLS_LOGLEVEL);
         msg_info("  %s = btree:${%s}/smtp_scache", VAR_SMTP_TLS_SESSION_CACHE_DATABASE,
                  VAR_DATA_DIRECTORY);
     } else {
-        argv_add(settings, VAR_SMTP_TLS_SECURITY_LEVEL " = may");
+        argv_add(settings, vstring_str(vstring_sprintf(buf, "%s = %s", VAR_SMTP_TLS_SECURITY_LEVEL,
+                                                       tls_level_name(TLS_LEV_MAY))));
         argv_add(settings, VAR_SMTP_TLS_LOGLEVEL " = 1");
         argv_add(settings, VAR_SMTP_TLS_SESSION_CACHE_DATABASE " = btree:${" VAR_DATA_DIRECTORY
                                                                "}/smtp_scache");
         if (opts->random)
             argv_add(settings, vstring_str(vstring_sprintf(buf, "%s = %s", VAR_TLS_RANDOM_SOURCE,
                                                            opts->random)));
-        tls_postconf(config, settings);
+        tls_postconf(tc, settings);
         msg_info("enabled opportunistic TLS in the SMTP client; run \"%s reload\" for the"
                  " running mail system to use it",
-                 tls_postfix_cmd(config, buf));
+                 tls_postfix_cmd(tc, buf));
     }
     argv_free(settings);
     vstring_free(buf);
@@ -423,51 +443,51 @@ static int tls_enable_client(CONFIG *config, TLS_OPTS *opts)
 
 /* tls_enable_server - a key, a certificate and opportunistic TLS in the SMTP server */
 
-static int tls_enable_server(CONFIG *config, TLS_OPTS *opts)
+static int tls_enable_server(TLS_CONFIG *tc, TLS_OPTS *opts)
 {
     VSTRING *buf;
 
-    if (tls_all_default(config, tls_server_settings))
-        return tls_new_server_cert(config, opts, false, TLS_DEPLOY_ENABLE);
+    if (tls_all_default(tc, tls_server_settings))
+        return tls_new_server_cert(tc, opts, false, TLS_DEPLOY_ENABLE);
     buf = vstring_alloc(100);
     msg_info("SMTP server TLS settings in main.cf are not at their defaults; nothing changed."
              " Typical settings for opportunistic TLS:");
-    msg_info("  %s = may", VAR_SMTPD_TLS_SECURITY_LEVEL);
+    msg_info("  %s = %s", VAR_SMTPD_TLS_SECURITY_LEVEL, tls_level_name(TLS_LEV_MAY));
     msg_info("  %s = 1", VAR_SMTPD_TLS_LOGLEVEL);
     msg_info("\"%s tls new-server-cert\" makes a new certificate for the deployed key,"
              " \"%s tls new-server-key\" a new key too",
-             tls_postfix_cmd(config, buf), vstring_str(buf));
+             tls_postfix_cmd(tc, buf), vstring_str(buf));
     vstring_free(buf);
     return 0;
 }
 
 /* tls_new_server_key - a new key and certificate, not deployed */
 
-static int tls_new_server_key(CONFIG *config, TLS_OPTS *opts)
+static int tls_new_server_key(TLS_CONFIG *tc, TLS_OPTS *opts)
 {
-    return tls_new_server_cert(config, opts, false, TLS_DEPLOY_NO);
+    return tls_new_server_cert(tc, opts, false, TLS_DEPLOY_NO);
 }
 
 /* tls_new_server_cert_cmd - a new certificate for the deployed key */
 
-static int tls_new_server_cert_cmd(CONFIG *config, TLS_OPTS *opts)
+static int tls_new_server_cert_cmd(TLS_CONFIG *tc, TLS_OPTS *opts)
 {
-    return tls_new_server_cert(config, opts, true, TLS_DEPLOY_NO);
+    return tls_new_server_cert(tc, opts, true, TLS_DEPLOY_NO);
 }
 
 /* tls_deploy_server_cert - deploy a given certificate and key */
 
-static int tls_deploy_server_cert(CONFIG *config, TLS_OPTS *opts)
+static int tls_deploy_server_cert(TLS_CONFIG *tc, TLS_OPTS *opts)
 {
     VSTRING *certfile = vstring_alloc(100);
     VSTRING *keyfile = vstring_alloc(100);
     VSTRING *buf = vstring_alloc(100);
 
-    tls_deploy(config, tls_path(config, opts->args->argv[0], certfile),
-               tls_path(config, opts->args->argv[1], keyfile), TLS_DEPLOY_YES, NULL);
+    tls_deploy(tc, tls_path(tc, opts->args->argv[0], certfile),
+               tls_path(tc, opts->args->argv[1], keyfile), TLS_DEPLOY_YES, NULL);
     msg_info("new private key and certificate deployed; run \"%s reload\" for the running"
              " mail system to use them",
-             tls_postfix_cmd(config, buf));
+             tls_postfix_cmd(tc, buf));
     vstring_free(certfile);
     vstring_free(keyfile);
     vstring_free(buf);
@@ -476,19 +496,19 @@ static int tls_deploy_server_cert(CONFIG *config, TLS_OPTS *opts)
 
 /* tls_output_server_csr - a certificate signing request on standard output */
 
-static int tls_output_server_csr(CONFIG *config, TLS_OPTS *opts)
+static int tls_output_server_csr(TLS_CONFIG *tc, TLS_OPTS *opts)
 {
     VSTRING *buf = vstring_alloc(100);
     VSTRING *why = vstring_alloc(100);
     const char *keyfile = NULL;
-    ARGV *names = tls_names(config, opts->args);
+    ARGV *names = tls_names(tc, opts->args);
     EVP_PKEY *key;
 
     if (opts->keyfile)
-        keyfile = tls_keyfile(config, opts->keyfile, buf);
+        keyfile = tls_keyfile(tc, opts->keyfile, buf);
     for (const TLS_ALG *alg = tls_algs; keyfile == NULL && opts->keyfile == NULL && alg->name;
          alg++)
-        keyfile = tls_configured_key(config, alg);
+        keyfile = tls_configured_key(tc, alg);
     if (keyfile == NULL)
         msg_fatal("no usable key file specified or configured");
     key = tls_read_key(keyfile);
@@ -503,9 +523,9 @@ static int tls_output_server_csr(CONFIG *config, TLS_OPTS *opts)
 
 /* tls_output_server_tlsa - "3 1 1" TLSA records on standard output */
 
-static int tls_output_server_tlsa(CONFIG *config, TLS_OPTS *opts)
+static int tls_output_server_tlsa(TLS_CONFIG *tc, TLS_OPTS *opts)
 {
-    const char *host = opts->hostname ? opts->hostname : config_get_str(config, VAR_MYHOSTNAME);
+    const char *host = opts->hostname ? opts->hostname : tc->myhostname;
     VSTRING *buf = vstring_alloc(100);
     VSTRING *digest = vstring_alloc(100);
     int found = 0;
@@ -514,7 +534,7 @@ static int tls_output_server_tlsa(CONFIG *config, TLS_OPTS *opts)
         for (const TLS_ALG *alg = tls_algs; alg->name; alg++)
             argv_add(opts->args, alg->name);
     for (size_t i = 0; i < opts->args->argc; i++) {
-        const char *keyfile = tls_keyfile(config, opts->args->argv[i], buf);
+        const char *keyfile = tls_keyfile(tc, opts->args->argv[i], buf);
         EVP_PKEY *key;
 
         if (keyfile == NULL)
@@ -536,16 +556,16 @@ static int tls_output_server_tlsa(CONFIG *config, TLS_OPTS *opts)
 
 /* tls_all_default_client - exit status 0 when no client TLS setting is made */
 
-static int tls_all_default_client(CONFIG *config, TLS_OPTS *unused_opts)
+static int tls_all_default_client(TLS_CONFIG *tc, TLS_OPTS *unused_opts)
 {
-    return tls_all_default(config, tls_client_settings) ? 0 : 1;
+    return tls_all_default(tc, tls_client_settings) ? 0 : 1;
 }
 
 /* tls_all_default_server - exit status 0 when no server TLS setting is made */
 
-static int tls_all_default_server(CONFIG *config, TLS_OPTS *unused_opts)
+static int tls_all_default_server(TLS_CONFIG *tc, TLS_OPTS *unused_opts)
 {
-    return tls_all_default(config, tls_server_settings) ? 0 : 1;
+    return tls_all_default(tc, tls_server_settings) ? 0 : 1;
 }
 
 /* The subcommands. */
@@ -554,7 +574,7 @@ typedef struct TLS_CMD {
     const char *options;                           /* option letters; each takes a value */
     int min_args;                                  /* positional arguments at least */
     int max_args;                                  /* at most; -1: any number */
-    int (*action)(CONFIG *config, TLS_OPTS *opts); /* returns the exit status */
+    int (*action)(TLS_CONFIG *tc, TLS_OPTS *opts); /* returns the exit status */
     const char *usage;                             /* what follows the name */
 } TLS_CMD;
 
@@ -633,6 +653,14 @@ static void tls_parse_opts(const TLS_CMD *cmd, int argc, char **argv, TLS_OPTS *
 
 int postfix_tls(CONFIG *config, int argc, char **argv)
 {
+    TLS_CONFIG tc = {.config = config};
+    const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_COMMAND_DIRECTORY, &tc.command_directory),
+        CONFIG_BIND_STR(VAR_MYHOSTNAME, &tc.myhostname),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_KEY_FILE, &tc.key_file[TLS_ALG_ID_RSA]),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_ECKEY_FILE, &tc.key_file[TLS_ALG_ID_ECDSA]),
+        CONFIG_BIND_END,
+    };
     TLS_OPTS opts = {.args = argv_alloc(4)};
     const TLS_CMD *cmd;
     int status;
@@ -644,8 +672,9 @@ int postfix_tls(CONFIG *config, int argc, char **argv)
     if (cmd->name == NULL)
         tls_usage(NULL);
     tls_parse_opts(cmd, argc - 2, argv + 2, &opts);
+    config_bind(config, parameters);
     (void)umask(022);
-    status = cmd->action(config, &opts);
+    status = cmd->action(&tc, &opts);
     argv_free(opts.args);
     return status;
 }
