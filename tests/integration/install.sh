@@ -169,8 +169,10 @@ if $root; then
     rm -f "$INSTALLED_QUEUE/deferred/D"
     rm -rf "$INSTALLED_QUEUE/deferred/A"
 
+    : >"$INSTALLED_LOG" # set-permissions warned above, on purpose
     installed_start
     require "the installed copy starts as root"
+    lacks "the installed configuration starts without a warning" "warning:" "$(cat "$INSTALLED_LOG")"
     [ "$(ps -o user= -p "$INSTALLED_MASTER_PID")" = root ] &&
         [ "$(readlink "/proc/$INSTALLED_MASTER_PID/exe")" = "$INSTALLED_LIBEXEC/master" ]
     check "master is the installed one and runs as root"

@@ -148,6 +148,21 @@ newkey=$(find "$conf" -name 'key-*.pem' ! -path "$key")
     openssl x509 -in "$newcert" -noout -ext subjectAltName | grep -q "DNS:mail.example.test, DNS:mx.example.test"
 check "new-server-cert keeps the deployed key (same TLSA data) with the new names"
 
+# served_cert FILE - the certificate that smtpd presents now, in FILE
+served_cert() {
+    echo QUIT | bounded 20 openssl s_client -starttls smtp -connect "127.0.0.1:$port" \
+        -servername mail.example.test -sigalgs rsa_pss_rsae_sha256:rsa_pkcs1_sha256 2>/dev/null |
+        openssl x509 -out "$1" 2>/dev/null
+}
+# served_is CERT - smtpd presents CERT
+served_is() {
+    served_cert "$INSTALLED_WORK/served.pem" &&
+        [ "$(fingerprint "$INSTALLED_WORK/served.pem")" = "$(fingerprint "$1")" ]
+}
+tls deploy-server-cert "$newcert" "$newkey" 2>/dev/null && installed_postfix reload 2>/dev/null &&
+    wait_until 20 served_is "$newcert"
+check "after deploy-server-cert and postfix reload, smtpd presents the new certificate"
+
 tls output-server-csr -k rsa mail.example.test smtp.example.test >"$INSTALLED_WORK/csr.pem" &&
     openssl req -in "$INSTALLED_WORK/csr.pem" -noout -verify >/dev/null 2>&1 &&
     openssl req -in "$INSTALLED_WORK/csr.pem" -noout -text | grep -q "DNS:mail.example.test, DNS:smtp.example.test" &&
