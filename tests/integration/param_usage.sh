@@ -54,3 +54,14 @@ same "every parameter that no code reads is marked not implemented" "" \
 # Marked names are table names (no stray entries in the listing).
 same "postconf -U lists only known names" "" "$(comm -13 "$dir/all" "$dir/marked")"
 comment "$(wc -l <"$dir/marked") of $(wc -l <"$dir/all") parameters are not implemented"
+
+# postconf(5) marks the same parameters (tools/mkpostconf5 writes it from
+# the table: run it again after changing a mark).
+awk '/^\\fB[A-Za-z0-9_]+\\fR \(default:/ { name = $1; gsub(/\\f[BR]/, "", name) }
+     /^\\fBNot implemented in this version:/ { print name }' \
+    "$top/man/man5/postconf.5" | sort >"$dir/man_marked"
+"$postconf" -c "$dir" -U | grep -v '^t_' | sort >"$dir/table_marked"
+[ -s "$dir/man_marked" ]
+check "postconf(5) marks parameters as not implemented"
+same "postconf(5) marks exactly the parameters of postconf -U" "" \
+    "$(diff "$dir/table_marked" "$dir/man_marked")"
