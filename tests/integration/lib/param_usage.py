@@ -10,12 +10,9 @@ mechanically so that it stays true as the code changes:
 1. A table parameter is read when its VAR_ macro appears in C code under
    src/ outside the files that declare parameters: src/global/mail_params*.h
    (the VAR_/DEF_ definitions) and src/global/param_table*.c (the table),
-   and outside two parts of postfix(1) that look at what parameters name
-   without acting on it: src/postfix/postfix_check_lists.c validates
-   restriction lists for smtpd (including lists that no program evaluates
-   yet), and src/postfix/postfix_keys.c finds the private key files of
-   every *_tls_key_file-like parameter (lmtp_ and tlsproxy_ included) so
-   that "postfix set-permissions" can protect them.
+   and outside src/postfix/postfix_check_lists.c, the part of "postfix
+   check" that validates restriction lists for smtpd (including lists that
+   no program evaluates yet) without acting on them.
    Comments and string literals are removed first, so a parameter named in
    a comment or a message does not count. Whether the code reads the macro
    through config_get_*() or through a CONFIG_BIND table makes no
@@ -55,7 +52,7 @@ def sources(top):
                 yield os.path.join(root, name)
 
 
-CHECKERS = {'postfix_check_lists.c', 'postfix_keys.c'}
+CHECKERS = {'postfix_check_lists.c'}
 
 
 def declares(path):
