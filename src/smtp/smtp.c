@@ -66,15 +66,17 @@ static bool smtp_tls_wanted(const SMTP_CONFIG *config)
 static void smtp_tls_level(SMTP_TLS_CONFIG *tls)
 {
     VSTRING *why = vstring_alloc(100);
+    int named = TLS_LEV_NONE;
 
     if (tls->security_level && *tls->security_level &&
-        tls_level_lookup(tls->security_level) == TLS_LEV_INVALID)
+        (named = tls_level_lookup(tls->security_level)) == TLS_LEV_INVALID)
         msg_fatal("invalid %s value \"%s\"", VAR_SMTP_TLS_SECURITY_LEVEL, tls->security_level);
     /* A level this client cannot serve (dane-only) defers each delivery with the reason. */
     if ((tls->level = smtp_tls_global_level(tls, why)) == TLS_LEV_INVALID)
         tls->level_problem = vstring_export(why);
     else
         vstring_free(why);
+    tls->level_dane_fallback = named == TLS_LEV_DANE;
 }
 
 /* smtp_pre_jail - TLS engine and tables, while still privileged */

@@ -36,7 +36,8 @@
  *	smtp_tls_policy_find() fills an empty policy for the server host
  *	(its name, or NULL before it is known) of the next hop dest_key
  *	(the next hop as written): the global level (config->level; when
- *	that is TLS_LEV_INVALID, config->level_problem is logged), then the
+ *	that is TLS_LEV_INVALID, config->level_problem is logged, and when
+ *	it is "dane" taken as "may", that is logged again), then the
  *	smtp_tls_policy_maps entry (a domain key is looked up with its
  *	parent domains as ".parent"), or only when there are no policy
  *	maps the smtp_tls_per_site entries of next hop and host. Then the
@@ -88,18 +89,26 @@ typedef struct SMTP_TLS_ATTRS {
     ARGV *tafile; /* tafile= values */
 } SMTP_TLS_ATTRS;
 
+/* smtp_tls_dane_warn - level dane becomes may here: say so */
+
+static void smtp_tls_dane_warn(const char *where)
+{
+    msg_warn("%s: level \"%s\" needs DNSSEC support, which this client lacks: "
+             "using level \"%s\"",
+             where, tls_level_name(TLS_LEV_DANE), tls_level_name(TLS_LEV_MAY));
+}
+
 /* smtp_tls_dane_level - what this client makes of the DANE levels */
 
 static int smtp_tls_dane_level(int level, const char *where, VSTRING *why)
 {
     if (level == TLS_LEV_DANE) {
-        msg_warn("%s: level \"dane\" needs DNSSEC support, which this client lacks: "
-                 "using level \"may\"",
-                 where);
+        smtp_tls_dane_warn(where);
         return TLS_LEV_MAY;
     }
     if (level == TLS_LEV_DANE_ONLY) {
-        vstring_sprintf(why, "level \"dane-only\" needs DNSSEC support, which this client lacks");
+        vstring_sprintf(why, "level \"%s\" needs DNSSEC support, which this client lacks",
+                        tls_level_name(TLS_LEV_DANE_ONLY));
         return TLS_LEV_INVALID;
     }
     return level;
@@ -397,6 +406,8 @@ void smtp_tls_policy_find(SMTP_TLS_POLICY *policy, const SMTP_TLS_CONFIG *config
                           const char *dest_key, const char *host)
 {
     memset(policy, 0, sizeof(*policy));
+    if (config->level_dane_fallback)
+        smtp_tls_dane_warn(VAR_SMTP_TLS_SECURITY_LEVEL);
     if ((policy->level = config->level) == TLS_LEV_INVALID) {
         msg_warn("%s", config->level_problem);
         smtp_tls_invalid(policy, "4.7.5", SMTP_TLS_POLICY_INVALID_TEXT);

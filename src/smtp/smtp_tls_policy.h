@@ -35,6 +35,7 @@ typedef struct SMTP_TLS_CONFIG {
     bool enforce_peername;              /* smtp_tls_enforce_peername */
     int level;                          /* the four above, parsed once: smtp_tls_global_level() */
     const char *level_problem;          /* why level is TLS_LEV_INVALID, else NULL */
+    bool level_dane_fallback;           /* level is "dane" taken as "may" (warned each time) */
     MAPS *policy_maps;                  /* smtp_tls_policy_maps, NULL when empty */
     MAPS *per_site;                     /* smtp_tls_per_site, NULL when empty */
     const char *verify_cert_match;      /* smtp_tls_verify_cert_match */
