@@ -119,6 +119,7 @@ static void master_init(const char *config_dir, bool test)
     VSTRING *why = vstring_alloc(100);
 
     master.config = config_startup(config_dir, NULL, "master");
+    master_config_bind(master.config);
     master.config_dir = mystrdup(config_directory(master.config));
     master.queue_dir = mystrdup(config_get_str(master.config, VAR_QUEUE_DIRECTORY));
     if (test)
@@ -183,8 +184,8 @@ int main(int argc, char **argv)
         daemon_ready();
         msg_stderr_enable(0);
     }
-    msg_info("daemon started -- version %s, configuration %s",
-             config_get_str(master.config, VAR_MAIL_VERSION), master.config_dir);
+    msg_info("daemon started -- version %s, configuration %s", master.settings.mail_version,
+             master.config_dir);
     vstring_free(why);
     vstring_free(path);
     event_loop_run(master.loop);

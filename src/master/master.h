@@ -76,18 +76,27 @@ typedef struct MASTER_PROC {
 } MASTER_PROC;
 
 /* Process-wide master state (master.c). */
+/* What the running master reads, bound from each CONFIG it puts in effect. */
+typedef struct MASTER_SETTINGS {
+    const char *mail_version;    /* mail_version, for the start and reload lines */
+    const char *inet_interfaces; /* inet_interfaces, for inet listeners */
+    const char *inet_protocols;  /* inet_protocols, for inet listeners */
+    int service_throttle_time;   /* service_throttle_time, seconds */
+} MASTER_SETTINGS;
+
 typedef struct MASTER {
-    CONFIG *config;        /* owned: main.cf in effect */
-    char *config_dir;      /* owned: configuration directory */
-    char *queue_dir;       /* owned: queue_directory in effect */
-    EVENT_LOOP *loop;      /* the event loop */
-    MASTER_SERV *services; /* active services, in master.cf order */
-    MASTER_SERV *retired;  /* retired services with children left */
-    HTABLE *procs;         /* MASTER_PROC by pid text */
-    bool have_owner;       /* running as root: owner is valid */
-    MAIL_OWNER owner;      /* mail_owner, when running as root */
-    bool stopping;         /* SIGTERM/SIGINT received */
-    int stop_signal;       /* the signal that stops master */
+    CONFIG *config;           /* owned: main.cf in effect */
+    MASTER_SETTINGS settings; /* bound from config (strings owned by it) */
+    char *config_dir;         /* owned: configuration directory */
+    char *queue_dir;          /* owned: queue_directory in effect */
+    EVENT_LOOP *loop;         /* the event loop */
+    MASTER_SERV *services;    /* active services, in master.cf order */
+    MASTER_SERV *retired;     /* retired services with children left */
+    HTABLE *procs;            /* MASTER_PROC by pid text */
+    bool have_owner;          /* running as root: owner is valid */
+    MAIL_OWNER owner;         /* mail_owner, when running as root */
+    bool stopping;            /* SIGTERM/SIGINT received */
+    int stop_signal;          /* the signal that stops master */
 } MASTER;
 
 extern MASTER master;
@@ -130,6 +139,7 @@ extern void master_service_release(MASTER_SERV *serv);
 /* master_config.c */
 extern MASTER_SERV *master_config_services(const char *master_cf_path, CONFIG *config,
                                            VSTRING *why);
+extern void master_config_bind(CONFIG *config);
 extern void master_config_start(void);
 extern int master_config_reload(VSTRING *why);
 

@@ -6,6 +6,7 @@
  *
  *	MASTER_SERV *master_config_services(const char *master_cf_path,
  *				CONFIG *config, VSTRING *why);
+ *	void	master_config_bind(CONFIG *config);
  *	void	master_config_start(void);
  *	int	master_config_reload(VSTRING *why);
  * DESCRIPTION
@@ -16,6 +17,10 @@
  *	the same name and type replaces an earlier one, with a warning. It
  *	returns the list, or NULL with a reason in why when master.cf
  *	cannot be read or is malformed (an empty master.cf is an error too).
+ *
+ *	master_config_bind() binds what the running master reads from config
+ *	(the CONFIG it puts in effect, at start-up and with each reload)
+ *	into master.settings.
  *
  *	master_config_start() starts every service of master.cf at start-up;
  *	any problem is fatal.
@@ -141,6 +146,21 @@ static void master_config_unimplemented(const char *master_cf_path, CONFIG *conf
     if (master_cf)
         master_cf_free(master_cf);
     vstring_free(why);
+}
+
+/* master_config_bind - the settings of the CONFIG in effect */
+
+void master_config_bind(CONFIG *config)
+{
+    const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_MAIL_VERSION, &master.settings.mail_version),
+        CONFIG_BIND_STR(VAR_INET_INTERFACES, &master.settings.inet_interfaces),
+        CONFIG_BIND_STR(VAR_INET_PROTOCOLS, &master.settings.inet_protocols),
+        CONFIG_BIND_TIME(VAR_SERVICE_THROTTLE_TIME, &master.settings.service_throttle_time),
+        CONFIG_BIND_END,
+    };
+
+    config_bind(config, parameters);
 }
 
 /* master_config_start - start every service at start-up */
@@ -273,6 +293,7 @@ int master_config_reload(VSTRING *why)
     }
     old_config = master.config;
     master.config = config;
+    master_config_bind(config);
     config_set_current(config);
     if (maillog_init(config, "master", path) < 0)
         msg_warn("%s", vstring_str(path));

@@ -51,9 +51,9 @@ static int master_listen_inet(MASTER_SERV *serv, int *fds, VSTRING *why)
     INET_LISTEN_PROPS props = {0};
     int protocols;
 
-    if ((protocols = inet_proto_parse(config_get_str(master.config, VAR_INET_PROTOCOLS), why)) < 0)
+    if ((protocols = inet_proto_parse(master.settings.inet_protocols, why)) < 0)
         return -1;
-    props.interfaces = config_get_str(master.config, VAR_INET_INTERFACES);
+    props.interfaces = master.settings.inet_interfaces;
     props.protocols = protocols;
     return inet_listen(serv->name, &props, fds, INET_LISTEN_MAX, why);
 }

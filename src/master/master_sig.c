@@ -49,8 +49,8 @@ static void master_sig_hup(EVENT_LOOP *unused_loop, int unused_signo, void *unus
     if (master_config_reload(why) < 0)
         msg_warn("%s; configuration not reloaded", vstring_str(why));
     else
-        msg_info("reload -- version %s, configuration %s",
-                 config_get_str(master.config, VAR_MAIL_VERSION), master.config_dir);
+        msg_info("reload -- version %s, configuration %s", master.settings.mail_version,
+                 master.config_dir);
     vstring_free(why);
 }
 

@@ -237,8 +237,8 @@ void master_throttle(MASTER_SERV *serv)
         return;
     serv->flags |= MASTER_FLAG_THROTTLED;
     master_avail_off(serv);
-    event_timer_add(master.loop, config_get_time(master.config, VAR_SERVICE_THROTTLE_TIME) * 1000,
-                    master_unthrottle_cb, serv);
+    event_timer_add(master.loop, master.settings.service_throttle_time * 1000, master_unthrottle_cb,
+                    serv);
 }
 
 /* master_throttle_stop - forget a pending throttle */
