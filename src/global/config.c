@@ -68,7 +68,9 @@
  *	table lists or a per-transport name.
  *
  *	config_current() returns the CONFIG that config_set_current() (or
- *	config_startup()) made the process default, or NULL.
+ *	config_startup()) made the process default, or NULL. It is for
+ *	start-up code: modules get their settings from their program's
+ *	config struct (see config_bind()).
  * DIAGNOSTICS
  *	Fatal: main.cf cannot be read or has a line without '='.
  * SEE ALSO

@@ -8,10 +8,17 @@
  * when read, so an override of one parameter shows through every value
  * that refers to it.
  *
- * A daemon starts like this:
+ * A program starts like this, binding every parameter it reads into its
+ * own config struct (daemons hand the table to mail_server(3), which does
+ * this for them):
  *
+ *	static const CONFIG_BIND parameters[] = {
+ *	    CONFIG_BIND_TIME(VAR_SMTPD_TIMEOUT, &prog_config.timeout),
+ *	    CONFIG_BIND_END,
+ *	};
  *	CONFIG *config = config_startup(config_dir, overrides, msg_program());
- *	int timeout = config_get_time(config, VAR_SMTPD_TIMEOUT);
+ *
+ *	config_bind(config, parameters);
  *
  * where config_dir is the -c argument (or NULL: $MAIL_CONFIG, else
  * /etc/postfix) and overrides the "name=value" texts of its -o options.
