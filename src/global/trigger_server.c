@@ -44,6 +44,7 @@
 #include "mail_server.h"
 
 static MAIL_SERVER_TRIGGER_FN trigger_server_service; /* the daemon's service */
+static int trigger_server_timeout;                    /* trigger_timeout, bound at start */
 
 /* Connections taken per readable event, so that timers still get their turn. */
 #define TRIGGER_SERVER_DRAIN_MAX 256
@@ -89,7 +90,7 @@ static void trigger_server_drain(MAIL_SERVER *server, int listen_fd)
 {
     char batch[MAIL_SERVER_TRIGGER_MAX];
     char one[MAIL_SERVER_TRIGGER_MAX];
-    int timeout_ms = config_get_time(server->config, VAR_TRIGGER_TIMEOUT) * 1000;
+    int timeout_ms = trigger_server_timeout * 1000;
     size_t used = 0;
     bool busy = false;
 
@@ -156,8 +157,13 @@ static void trigger_server_event_cb(EVENT_LOOP *unused_loop, int listen_fd, int 
 void trigger_server_main(int argc, char **argv, MAIL_SERVER_TRIGGER_FN service,
                          const MAIL_SERVER_PROPS *props)
 {
+    static const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &trigger_server_timeout),
+        CONFIG_BIND_END,
+    };
     MAIL_SERVER *server = mail_server_start(argc, argv, props);
 
+    config_bind(server->config, parameters);
     trigger_server_service = service;
     if (server->stand_alone) {
         char buf[MAIL_SERVER_TRIGGER_MAX];

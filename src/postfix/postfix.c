@@ -81,10 +81,16 @@ static pid_t postfix_master_pid(CONFIG *config)
 
 static ARGV *postfix_master_argv(CONFIG *config, const char *mode)
 {
+    const char *daemon_directory;
+    const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_DAEMON_DIRECTORY, &daemon_directory),
+        CONFIG_BIND_END,
+    };
     ARGV *argv = argv_alloc(6);
     VSTRING *path = vstring_alloc(100);
 
-    vstring_sprintf(path, "%s/master", config_get_str(config, VAR_DAEMON_DIRECTORY));
+    config_bind(config, parameters);
+    vstring_sprintf(path, "%s/master", daemon_directory);
     argv_add(argv, vstring_str(path));
     argv_add(argv, "-c");
     argv_add(argv, config_directory(config));
@@ -255,13 +261,18 @@ static int postfix_check_cmd(CONFIG *config)
 
 static int postfix_flush(CONFIG *config)
 {
-    VSTRING *why = vstring_alloc(100);
-    MAIL_FLUSH_PROPS props = {
-        .queue_directory = config_get_str(config, VAR_QUEUE_DIRECTORY),
-        .queue_service = config_get_str(config, VAR_QUEUE_SERVICE_NAME),
-        .timeout = config_get_time(config, VAR_TRIGGER_TIMEOUT),
+    MAIL_FLUSH_PROPS props;
+    const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_QUEUE_DIRECTORY, &props.queue_directory),
+        CONFIG_BIND_STR(VAR_QUEUE_SERVICE_NAME, &props.queue_service),
+        CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &props.timeout),
+        CONFIG_BIND_END,
     };
-    int status = mail_flush_deferred(&props, why) < 0 ? 1 : 0;
+    VSTRING *why = vstring_alloc(100);
+    int status;
+
+    config_bind(config, parameters);
+    status = mail_flush_deferred(&props, why) < 0 ? 1 : 0;
 
     if (status)
         msg_warn("cannot flush the mail queue: %s", vstring_str(why));
