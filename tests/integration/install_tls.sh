@@ -68,8 +68,8 @@ check "enable-server deploys key-STAMP.pem and cert-STAMP.pem in config_director
 [ "$(stat -c %a "$key")" = 600 ] && [ "$(stat -c %u "$key")" = "$(id -u)" ]
 check "the private key file has mode 0600"
 openssl pkey -in "$key" -noout -check >/dev/null 2>&1 &&
-    [ "$(openssl x509 -in "$cert" -noout -subject)" = "subject=CN = mail.example.test" ] &&
-    [ "$(openssl x509 -in "$cert" -noout -issuer)" = "issuer=CN = mail.example.test" ] &&
+    [ "$(openssl x509 -in "$cert" -noout -subject -nameopt RFC2253)" = "subject=CN=mail.example.test" ] &&
+    [ "$(openssl x509 -in "$cert" -noout -issuer -nameopt RFC2253)" = "issuer=CN=mail.example.test" ] &&
     openssl x509 -in "$cert" -noout -ext subjectAltName | grep -q "DNS:mail.example.test" &&
     openssl verify -CAfile "$cert" -purpose sslserver "$cert" >/dev/null 2>&1 &&
     [ "$(spki_of_cert "$cert")" = "$(openssl pkey -in "$key" -pubout -outform DER | sha256sum | cut -d' ' -f1)" ]
