@@ -347,6 +347,33 @@ static void test_per_site(void)
     maps_free(config.per_site);
 }
 
+/* test_count_dane - count the warnings about level dane */
+
+static void test_count_dane(enum msg_level level, const char *text, void *context)
+{
+    if (level == MSG_WARN && strstr(text, "level \"dane\" needs DNSSEC support") != NULL)
+        ++*(int *)context;
+}
+
+/* test_dane_fallback - a main.cf level dane is parsed once, warned about at each lookup */
+
+static void test_dane_fallback(void)
+{
+    SMTP_TLS_CONFIG config = test_config("dane");
+    int warnings = 0;
+    SMTP_TLS_POLICY p;
+
+    config.level_dane_fallback = true;
+    msg_output_add(test_count_dane, &warnings);
+    for (int i = 0; i < 2; i++) {
+        p = find(&config, "example.com", "mx.example.com");
+        TEST_INT_EQ(p.level, TLS_LEV_MAY, "dane fallback: lookup %d uses level may", i + 1);
+        smtp_tls_policy_free(&p);
+    }
+    msg_output_remove(test_count_dane, &warnings);
+    TEST_INT_EQ(warnings, 2, "dane fallback: each lookup warns");
+}
+
 int main(void)
 {
     msg_init("smtp_tls_policy_test");
@@ -357,6 +384,7 @@ int main(void)
     test_policy_maps();
     test_defaults();
     test_per_site();
+    test_dane_fallback();
     if (rmdir(test_dir) < 0)
         msg_warn("cannot remove %s: %m", test_dir);
     return test_summary("smtp_tls_policy_test");
