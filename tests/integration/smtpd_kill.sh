@@ -25,7 +25,7 @@ instance_start "$port" || fail "the instance starts"
 pids_of() {
     instance_procs | awk -v p="$1" '$3 ~ ("(^|/)" p "$") { print $2 }'
 }
-export -f pids_of instance_procs
+export -f pids_of instance_procs group_procs
 export INSTANCE_MASTER_PID
 
 PORT=$port QUEUE=$INSTANCE_QUEUE DUMP=$helpers/queue_dump \

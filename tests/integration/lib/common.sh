@@ -34,6 +34,10 @@
 #   wait_status PID [SECONDS]     the exit status of a child of this shell;
 #                                 killed (SIGKILL) when it is still running
 #                                 after SECONDS (default 10)
+#   group_procs PGID              "user pid args" of the live processes of
+#                                 process group PGID (a master and its
+#                                 children), nothing when PGID is empty
+#   group_kill PGID               SIGKILL each of them, by pid
 
 [ -n "${COMMON_SH_LOADED:-}" ] && return 0
 COMMON_SH_LOADED=1
@@ -165,4 +169,19 @@ wait_status() {
         kill -9 "$1" 2>/dev/null
     fi
     wait "$1"
+}
+
+# group_procs PGID - the live processes of a process group: "user pid args"
+group_procs() {
+    [ -n "$1" ] || return 0
+    ps -e -o pgid=,stat=,user=,pid=,args= |
+        awk -v g="$1" '$1 == g && $2 !~ /^Z/ { $1 = $2 = ""; sub(/^  /, ""); print }'
+}
+
+# group_kill PGID - SIGKILL what is left of a process group, by pid
+group_kill() {
+    local pid
+    for pid in $(group_procs "$1" | awk '{ print $2 }'); do
+        kill -9 "$pid" 2>/dev/null
+    done
 }

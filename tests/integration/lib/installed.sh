@@ -112,9 +112,7 @@ installed_start() {
 
 # installed_procs - "user pid args" of the live processes in master's process group
 installed_procs() {
-    [ -n "$INSTALLED_MASTER_PID" ] || return 0
-    ps -e -o pgid=,stat=,user=,pid=,args= |
-        awk -v g="$INSTALLED_MASTER_PID" '$1 == g && $2 !~ /^Z/ { $1 = $2 = ""; sub(/^  /, ""); print }'
+    group_procs "$INSTALLED_MASTER_PID"
 }
 
 # installed_stop - postfix stop, then SIGKILL by pid to what is left of master's group
@@ -123,12 +121,7 @@ installed_stop() {
     if [ -n "$(installed_master_pid)" ] && [ -x "$INSTALLED_SBIN/postfix" ]; then
         installed_postfix stop >/dev/null 2>&1
     fi
-    if [ -n "$INSTALLED_MASTER_PID" ]; then
-        local pid
-        for pid in $(installed_procs | awk '{ print $2 }'); do
-            kill -9 "$pid" 2>/dev/null
-        done
-    fi
+    group_kill "$INSTALLED_MASTER_PID"
 }
 
 # installed_cleanup - stop and remove the staging root (kept when INSTANCE_KEEP=1)

@@ -211,9 +211,7 @@ instance_log() {
 
 # instance_procs - the live processes of the instance: "user pid args"
 instance_procs() {
-    [ -n "$INSTANCE_MASTER_PID" ] || return 0
-    ps -e -o pgid=,stat=,user=,pid=,args= |
-        awk -v g="$INSTANCE_MASTER_PID" '$1 == g && $2 !~ /^Z/ { $1 = $2 = ""; sub(/^  /, ""); print }'
+    group_procs "$INSTANCE_MASTER_PID"
 }
 
 # instance_stop - stop the instance; SIGKILL what is left of it, by pid
@@ -222,12 +220,7 @@ instance_stop() {
     if [ -n "$(instance_master_pid)" ]; then
         instance_postfix stop >/dev/null 2>&1
     fi
-    if [ -n "$INSTANCE_MASTER_PID" ]; then
-        local pid
-        for pid in $(instance_procs | awk '{ print $2 }'); do
-            kill -9 "$pid" 2>/dev/null
-        done
-    fi
+    group_kill "$INSTANCE_MASTER_PID"
 }
 
 # instance_cleanup - stop and remove the instance
