@@ -24,22 +24,6 @@ static const char *path(int slot, const char *name)
     return buf[slot];
 }
 
-/* run - first line of a command's output, trailing newline removed */
-static const char *run(const char *cmd)
-{
-    static char line[1024];
-    FILE *fp = popen(cmd, "r");
-
-    line[0] = 0;
-    if (fp) {
-        if (fgets(line, sizeof(line), fp) == NULL)
-            line[0] = 0;
-        pclose(fp);
-    }
-    line[strcspn(line, "\n")] = 0;
-    return line;
-}
-
 /* file_mode - permission bits of a file, or -1 */
 static int file_mode(const char *file)
 {
@@ -247,7 +231,7 @@ static void test_spki(const char *label)
              path(1, "cert.pem"));
     if (pub)
         postfix_tls_spki_sha256(pub, digest);
-    TEST_STR_EQ(vstring_str(digest), strtok((char *)run(cmd), " "),
+    TEST_STR_EQ(vstring_str(digest), strtok((char *)test_command_line(cmd), " "),
                 "spki_sha256 (%s): the digest of openssl x509 -pubkey | pkey -outform DER", label);
     EVP_PKEY_free(pub);
     vstring_free(digest);

@@ -12,6 +12,11 @@
  * test_waitpid(pid, status, seconds) is waitpid() with a bound: a child
  * that still runs after that many seconds is killed (SIGKILL) and reaped,
  * and a comment line says so. Tests wait for their children with it.
+ *
+ * test_command_line(cmd) runs a shell command (an openssl command that a
+ * result is compared with) and returns the first line of its output,
+ * without the newline, in a buffer that the next call overwrites; "" when
+ * the command cannot run or prints nothing.
  */
 #ifndef TEST_H
 #define TEST_H
@@ -51,6 +56,23 @@ static inline const char *test_str_detail(char *buf, size_t len, const char *got
 {
     snprintf(buf, len, "got \"%s\", want \"%s\"", got ? got : "(null)", want ? want : "(null)");
     return buf;
+}
+
+/* test_command_line - first line of a command's output, newline removed */
+
+static inline const char *test_command_line(const char *cmd)
+{
+    static char line[1024];
+    FILE *fp = popen(cmd, "r");
+
+    line[0] = 0;
+    if (fp) {
+        if (fgets(line, sizeof(line), fp) == NULL)
+            line[0] = 0;
+        pclose(fp);
+    }
+    line[strcspn(line, "\n")] = 0;
+    return line;
 }
 
 /* test_waitpid - waitpid() for at most seconds, then SIGKILL */

@@ -12,22 +12,6 @@
 #include "test.h"
 #include "tls_test.h"
 
-/* run - first line of a command's output, trailing newline removed */
-static const char *run(const char *cmd)
-{
-    static char line[1024];
-    FILE *fp = popen(cmd, "r");
-
-    line[0] = 0;
-    if (fp) {
-        if (fgets(line, sizeof(line), fp) == NULL)
-            line[0] = 0;
-        pclose(fp);
-    }
-    line[strcspn(line, "\n")] = 0;
-    return line;
-}
-
 /* after - text after a separator */
 static const char *after(const char *text, char sep)
 {
@@ -61,15 +45,15 @@ static void check_cert(const char *name)
 
         snprintf(cmd, sizeof(cmd), "openssl x509 -in '%s' -noout -fingerprint -%s", file,
                  digests[i]);
-        TEST_STR_EQ(ours, after(run(cmd), '='), "%s cert %s fingerprint equals openssl x509", name,
-                    digests[i]);
+        TEST_STR_EQ(ours, after(test_command_line(cmd), '='),
+                    "%s cert %s fingerprint equals openssl x509", name, digests[i]);
         myfree(ours);
         ours = tls_pkey_fprint(cert, digests[i]);
         snprintf(cmd, sizeof(cmd),
                  "openssl x509 -in '%s' -noout -pubkey | openssl pkey -pubin -outform DER | "
                  "openssl dgst -%s",
                  file, digests[i]);
-        TEST_CHECK(ours && tls_fprint_equal(ours, after(run(cmd), '=')),
+        TEST_CHECK(ours && tls_fprint_equal(ours, after(test_command_line(cmd), '=')),
                    "%s pkey %s fingerprint equals openssl pkey | dgst", name, digests[i]);
         myfree(ours);
     }

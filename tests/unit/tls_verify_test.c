@@ -169,20 +169,14 @@ static void test_levels(void)
     TEST_INT_EQ(tls_test_logged("verification failed"), 0, "encrypt at loglevel 0: nothing logged");
 }
 
-/* fingerprint of a file with the openssl command */
+/* cli_fprint - fingerprint of a certificate file by the openssl command */
 static const char *cli_fprint(const char *file)
 {
-    static char line[300];
     char cmd[600];
-    FILE *fp;
+    const char *line;
 
     snprintf(cmd, sizeof(cmd), "openssl x509 -in '%s' -noout -fingerprint -sha256", file);
-    fp = popen(cmd, "r");
-    if (fp == NULL || fgets(line, sizeof(line), fp) == NULL)
-        line[0] = 0;
-    if (fp)
-        pclose(fp);
-    line[strcspn(line, "\n")] = 0;
+    line = test_command_line(cmd);
     return strchr(line, '=') ? strchr(line, '=') + 1 : "";
 }
 
