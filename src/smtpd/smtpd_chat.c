@@ -35,7 +35,9 @@
  *	input or on timeout (state->end says which). *out_partial is set
  *	when the line was longer than limit (the rest follows in the next
  *	call). A line that ended in LF without CR sets state->bare_lf_seen.
- *	A CR that a chunk boundary splits from its LF stays with the LF.
+ *	A CR that a chunk boundary splits from its LF stays with the LF
+ *	(it is pushed back into the stream for the next call; a CR after
+ *	which the input ends, fails or times out comes back alone).
  *
  *	smtpd_read_command() reads the next command into state->line,
  *	dropping whatever exceeds line_length_limit. It returns 0, or -1
@@ -135,9 +137,9 @@ void smtpd_reply_lines(SMTPD_STATE *state, const ARGV *lines)
 
 int smtpd_flush(SMTPD_STATE *state)
 {
-    if (vstream_pending_output(state->out) == 0)
-        return vstream_ferror(state->out) ? -1 : 0;
-    if (vstream_fflush(state->out) == 0)
+    /* A failed stream fails here even with nothing to write (in == out: a reset). */
+    if (vstream_pending_output(state->out) == 0 ? !vstream_ferror(state->out)
+                                                : vstream_fflush(state->out) == 0)
         return 0;
     if (state->end == SMTPD_END_NONE)
         state->end = vstream_ftimeout(state->out) ? SMTPD_END_TIMEOUT : SMTPD_END_EOF;
@@ -170,9 +172,15 @@ int smtpd_read_line(SMTPD_STATE *state, VSTRING *buf, int limit, bool *out_parti
             state->bare_lf_seen = true;
     } else {
         *out_partial = true;
-        /* Keep a CR with the LF that may follow it in the next chunk. */
-        if (last == '\r' && len > 1 && vstream_ungetc(state->in, '\r') != VSTREAM_EOF)
+        /*
+         * Keep a CR with the LF that may follow it in the next chunk. The
+         * CR is pushed back also when the input ended right after it: the
+         * next call returns it alone and then reports the end.
+         */
+        if (last == '\r' && len > 1) {
+            vstream_ungetc(state->in, '\r');
             len--;
+        }
     }
     vstring_truncate(buf, len);
     return (int)len;

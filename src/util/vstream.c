@@ -59,7 +59,12 @@
  *	cross into the new layer. vstream_set_fileno() swaps the descriptor.
  *
  *	vstream_getc() returns the next byte or VSTREAM_EOF. vstream_ungetc()
- *	pushes one byte back (once per read).
+ *	pushes one byte back, so that the next read returns it first, and
+ *	returns that byte. One push-back after any read that returned data
+ *	always succeeds, also when that read went on to meet the end of
+ *	input, an error or a timeout: the stream keeps its place in the
+ *	buffer when a refill brings nothing. Pushing back before anything
+ *	was read (or after vstream_purge()) is a panic.
  *
  *	vstream_gets() replaces buf with the next line, including its newline,
  *	reading at most limit bytes (0: no limit). It returns the last byte
@@ -84,7 +89,8 @@
  *	vstream_ferror(), vstream_feof() and vstream_ftimeout() report the
  *	stream state; vstream_clearerr() resets it.
  * DIAGNOSTICS
- *	Panic: reading a write-only stream or writing a read-only one.
+ *	Panic: reading a write-only stream or writing a read-only one;
+ *	vstream_ungetc() with nothing read to push back into.
  *--*/
 
 #include <errno.h>
@@ -299,7 +305,14 @@ static void vstream_io_failed(VSTREAM *stream)
     stream->state |= errno == ETIMEDOUT ? VSTREAM_STATE_TIMEOUT : VSTREAM_STATE_ERR;
 }
 
-/* vstream_buffer_input - read into the empty input buffer, within the deadline */
+/*
+ * vstream_buffer_input - read into the empty input buffer, within the deadline
+ *
+ * The read position moves to the start only when new bytes arrived. When
+ * the input ends, fails or times out instead, rpos still counts the bytes
+ * of the last buffer, so vstream_ungetc() of the byte just read has its
+ * slot (whatever the failed read left in the buffer: the slot is written).
+ */
 
 static ssize_t vstream_buffer_input(VSTREAM *stream)
 {
@@ -309,7 +322,6 @@ static ssize_t vstream_buffer_input(VSTREAM *stream)
         msg_panic("%s: stream is not open for reading", __func__);
     if (stream->state & (VSTREAM_STATE_EOF | VSTREAM_STATE_ERR | VSTREAM_STATE_TIMEOUT))
         return stream->state & VSTREAM_STATE_EOF ? 0 : -1;
-    stream->rpos = stream->rend = 0;
     n = stream->read_fn(stream->fd, stream->rbuf, VSTREAM_BUFSIZE, vstream_time_left(stream),
                         stream->context);
     if (n < 0) {
@@ -320,6 +332,7 @@ static ssize_t vstream_buffer_input(VSTREAM *stream)
         stream->state |= VSTREAM_STATE_EOF;
         return 0;
     }
+    stream->rpos = 0;
     stream->rend = n;
     return n;
 }
@@ -350,7 +363,7 @@ int vstream_getc(VSTREAM *stream)
 
 int vstream_ungetc(VSTREAM *stream, int ch)
 {
-    if (stream->rpos == 0)
+    if (ch == VSTREAM_EOF || stream->rpos == 0)
         msg_panic("%s: nothing to push back into", __func__);
     stream->rbuf[--stream->rpos] = (char)ch;
     return ch;

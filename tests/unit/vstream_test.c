@@ -1,6 +1,7 @@
 /* vstream_test - buffered streams: lines, limits, deadlines, pluggable I/O, purge */
 
 #include <errno.h>
+#include <setjmp.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -160,6 +161,70 @@ static void test_swap_and_purge(void)
     vstring_free(line);
 }
 
+/* A layer that delivers its bytes once, then fails as a reset connection does. */
+static ssize_t reset_read(int fd, void *buf, size_t len, int timeout_ms, void *context)
+{
+    const char **data = context;
+    size_t n = strlen(*data);
+
+    if (n == 0) {
+        errno = ECONNRESET;
+        return -1;
+    }
+    if (n > len)
+        n = len;
+    memcpy(buf, *data, n);
+    *data += n;
+    return n;
+}
+
+/* ungetc_after - push back the last byte of a read that ran into the end of its input */
+static void ungetc_after(const char *how, VSTREAM *stream)
+{
+    static jmp_buf target;
+    VSTRING *line = vstring_alloc(10);
+    volatile int pushed = 0;
+
+    TEST_INT_EQ(vstream_gets(stream, line, 0), '\r', "%s: gets returns the bare CR", how);
+    msg_set_longjmp(&target);
+    if (setjmp(target) == 0)
+        pushed = vstream_ungetc(stream, '\r');
+    msg_set_longjmp(NULL);
+    TEST_INT_EQ(pushed, '\r', "%s: the CR can be pushed back", how);
+    TEST_INT_EQ(vstream_peek(stream), pushed == '\r', "%s: the pushed-back byte is buffered", how);
+    if (pushed == '\r') {
+        TEST_INT_EQ(vstream_getc(stream), '\r', "%s: the next read returns it", how);
+        TEST_INT_EQ(vstream_getc(stream), VSTREAM_EOF, "%s: then the input still ends", how);
+    }
+    vstream_close(stream);
+    vstring_free(line);
+}
+
+static void test_ungetc_at_end(void)
+{
+    VSTRING *in = vstring_alloc(10);
+    const char *data = "NOOP\r";
+    VSTREAM *stream;
+    int sv[2];
+
+    vstring_strcpy(in, "NOOP\r");
+    ungetc_after("end of input", vstream_memopen(in, VSTREAM_FLAG_READ));
+
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    write(sv[1], "NOOP\r", 5);
+    stream = vstream_fdopen(sv[0], VSTREAM_FLAG_RW);
+    vstream_set_timeout_ms(stream, 200);
+    ungetc_after("timeout", stream);
+    close(sv[1]);
+
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    stream = vstream_fdopen(sv[0], VSTREAM_FLAG_RW);
+    vstream_set_io(stream, reset_read, NULL, &data);
+    ungetc_after("read error", stream);
+    close(sv[1]);
+    vstring_free(in);
+}
+
 int main(int argc, char **argv)
 {
     msg_init(argv[0]);
@@ -168,5 +233,6 @@ int main(int argc, char **argv)
     test_deadline();
     test_write_blocked();
     test_swap_and_purge();
+    test_ungetc_at_end();
     return test_summary("vstream_test");
 }
