@@ -9,6 +9,8 @@
  *	const char *addr_quote_local(VSTRING *buf, const char *local,
  *				size_t len);
  *	bool	addr_dot_atom_ok(const char *text, size_t len);
+ *
+ *	bool	addr_has_control(const char *text, size_t len);
  * DESCRIPTION
  *	addr_parse_list() parses the value of an address header (the text
  *	after the colon, possibly with folding newlines) as an RFC 5322
@@ -29,8 +31,8 @@
  *	ones (undisclosed-recipients:;), and the obsolete source routes
  *	(<@relay1,@relay2:joe@example.com>), whose route is dropped;
  * .IP \(bu
- *	empty list elements (a@b,,c@d) and the null address (<>), which
- *	yield nothing.
+ *	empty list elements (a@b,,c@d), the null address (<>) and an empty
+ *	local part without a domain (""), which yield nothing.
  * .PP
  *	Each address comes out in external form: comments and white space
  *	removed, the domain as written, and the local part unquoted when it
@@ -43,9 +45,21 @@
  *	in why (when not null; it is left empty when there was none), so
  *	the caller may log it.
  *
+ *	No address that comes out holds a control character (a byte below
+ *	space, or DEL): line breaks inside quoted strings and domain
+ *	literals are header folding and go, and an address with any other
+ *	control character, quoted or not, is refused ("control character in
+ *	address"), so that none reaches an envelope, a header or an SMTP
+ *	command. A domain literal always comes out with its closing bracket
+ *	and never holds '[', ']' or '\\' inside; one that would is refused
+ *	("malformed domain literal").
+ *
  *	addr_quote_local() writes a local part in external form into buf
  *	(as above) and returns its text. addr_dot_atom_ok() tells whether
  *	text is a dot-atom: atoms of atext separated by single dots.
+ *	addr_has_control() tells whether text holds a control character (a
+ *	byte below space, or DEL); callers use it on addresses that did not
+ *	come through addr_parse_list().
  * SEE ALSO
  *	RFC 5322 section 3.4 (address specification) and 4.4 (obsolete
  *	addressing)
@@ -71,8 +85,12 @@
 
 typedef struct ADDR_TOKEN {
     int type;   /* ADDR_TOK_* or one of ()<>[]:;@\,." */
-    char *text; /* owned */
+    char *text; /* owned; holds no null byte */
+    int flags;  /* ADDR_TOK_FLAG_* */
 } ADDR_TOKEN;
+
+#define ADDR_TOK_FLAG_CTRL   (1 << 0) /* held a control character */
+#define ADDR_TOK_FLAG_BADLIT (1 << 1) /* literal with [ ] or \ inside */
 
 typedef struct ADDR_TOKENS {
     ADDR_TOKEN *tokens; /* owned */
@@ -111,6 +129,23 @@ bool addr_dot_atom_ok(const char *text, size_t len)
     return !need_atext;
 }
 
+/* addr_control - a control character: below space, or DEL */
+
+static bool addr_control(int ch)
+{
+    return (ch >= 0 && ch < ' ') || ch == 0x7f;
+}
+
+/* addr_has_control - text holds a control character */
+
+bool addr_has_control(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        if (addr_control((unsigned char)text[i]))
+            return true;
+    return false;
+}
+
 /* addr_quote_local - a local part in external form */
 
 const char *addr_quote_local(VSTRING *buf, const char *local, size_t len)
@@ -128,14 +163,18 @@ const char *addr_quote_local(VSTRING *buf, const char *local, size_t len)
 
 /* addr_tokens_add - append a token */
 
-static void addr_tokens_add(ADDR_TOKENS *toks, int type, const char *text, size_t len)
+static void addr_tokens_add(ADDR_TOKENS *toks, int type, const char *text, size_t len, int flags)
 {
+    /* A null byte would cut the copy short: the token is refused instead. */
+    if (addr_has_control(text, len))
+        flags |= ADDR_TOK_FLAG_CTRL;
     if (toks->count == toks->size) {
         toks->size = toks->size ? toks->size * 2 : 16;
         toks->tokens = myrealloc(toks->tokens, toks->size * sizeof(*toks->tokens));
     }
     toks->tokens[toks->count].type = type;
     toks->tokens[toks->count].text = mystrndup(text, len);
+    toks->tokens[toks->count].flags = flags;
     toks->count++;
 }
 
@@ -195,12 +234,23 @@ static size_t addr_scan_quoted(const char *text, size_t len, size_t pos, VSTRING
 /* addr_scan_literal - a domain literal; returns the position after it */
 
 static size_t addr_scan_literal(const char *text, size_t len, size_t pos, VSTRING *value,
-                                VSTRING *why)
+                                int *flags, VSTRING *why)
 {
+    int ch;
+
     vstring_strcpy(value, "[");
     for (pos++; pos < len; pos++) {
-        if (text[pos] == '\\' && pos + 1 < len) {
-            vstring_addch(value, text[++pos]);
+        if (text[pos] == '\\') {
+            /* An (obsolete) quoted pair; one that yields [ ] or \ is refused. */
+            if (pos + 1 == len)
+                continue;
+            ch = text[++pos];
+            if (ch == '[' || ch == ']' || ch == '\\')
+                *flags |= ADDR_TOK_FLAG_BADLIT;
+            vstring_addch(value, ch);
+        } else if (text[pos] == '[') {
+            *flags |= ADDR_TOK_FLAG_BADLIT;
+            vstring_addch(value, text[pos]);
         } else if (text[pos] == ']') {
             vstring_addch(value, ']');
             return pos + 1;
@@ -219,6 +269,7 @@ static void addr_tokenize(const char *text, size_t len, ADDR_TOKENS *toks, VSTRI
 {
     VSTRING *value = vstring_alloc(100);
     size_t pos = 0, start;
+    int flags;
 
     while (pos < len) {
         unsigned char ch = text[pos];
@@ -229,20 +280,21 @@ static void addr_tokenize(const char *text, size_t len, ADDR_TOKENS *toks, VSTRI
             pos = addr_skip_comment(text, len, pos, why);
         } else if (ch == '"') {
             pos = addr_scan_quoted(text, len, pos, value, why);
-            addr_tokens_add(toks, ADDR_TOK_QSTRING, vstring_str(value), VSTRING_LEN(value));
+            addr_tokens_add(toks, ADDR_TOK_QSTRING, vstring_str(value), VSTRING_LEN(value), 0);
         } else if (ch == '[') {
-            pos = addr_scan_literal(text, len, pos, value, why);
-            addr_tokens_add(toks, ADDR_TOK_DOMLIT, vstring_str(value), VSTRING_LEN(value));
-        } else if (strchr(ADDR_SPECIALS, ch) != NULL) {
-            addr_tokens_add(toks, ch, text + pos, 1);
+            flags = 0;
+            pos = addr_scan_literal(text, len, pos, value, &flags, why);
+            addr_tokens_add(toks, ADDR_TOK_DOMLIT, vstring_str(value), VSTRING_LEN(value), flags);
+        } else if (ch != 0 && strchr(ADDR_SPECIALS, ch) != NULL) {
+            addr_tokens_add(toks, ch, text + pos, 1, 0);
             pos++;
         } else {
-            /* An atom; stray control characters are kept inside it. */
+            /* An atom; stray control characters mark it (addr_tokens_add). */
             for (start = pos; pos < len && !isspace((unsigned char)text[pos]) &&
-                              strchr(ADDR_SPECIALS, text[pos]) == NULL;
+                              (text[pos] == 0 || strchr(ADDR_SPECIALS, text[pos]) == NULL);
                  pos++)
                 /* void */;
-            addr_tokens_add(toks, ADDR_TOK_ATOM, text + start, pos - start);
+            addr_tokens_add(toks, ADDR_TOK_ATOM, text + start, pos - start, 0);
         }
     }
     vstring_free(value);
@@ -292,11 +344,46 @@ static bool addr_spec_text(const ADDR_TOKEN *toks, size_t count, VSTRING *out)
     return ok;
 }
 
+/* addr_spec_add - one addr-spec, unless it is empty or unsafe */
+
+static int addr_spec_add(const ADDR_TOKEN *toks, size_t count, ARGV *out, VSTRING *why,
+                         const char *malformed)
+{
+    VSTRING *addr;
+    int found = 0;
+
+    /* An empty local part without a domain ("") is no address. */
+    if (count == 1 && toks[0].type == ADDR_TOK_QSTRING && toks[0].text[0] == 0) {
+        addr_why(why, malformed);
+        return 0;
+    }
+    for (size_t i = 0; i < count; i++) {
+        if (toks[i].flags & ADDR_TOK_FLAG_CTRL) {
+            addr_why(why, "control character in address");
+            return 0;
+        }
+        if (toks[i].flags & ADDR_TOK_FLAG_BADLIT) {
+            addr_why(why, "malformed domain literal");
+            return 0;
+        }
+    }
+    addr = vstring_alloc(100);
+    if (!addr_spec_text(toks, count, addr)) {
+        addr_why(why, malformed);
+    } else if (addr_has_control(vstring_str(addr), VSTRING_LEN(addr))) {
+        addr_why(why, "control character in address");
+    } else {
+        argv_add(out, vstring_str(addr));
+        found = 1;
+    }
+    vstring_free(addr);
+    return found;
+}
+
 /* addr_mailbox - one list element: [phrase] <[route:]addr-spec> or addr-spec */
 
 static int addr_mailbox(const ADDR_TOKEN *toks, size_t count, ARGV *out, VSTRING *why)
 {
-    VSTRING *addr = vstring_alloc(100);
     size_t open, close, start;
     int found = 0;
 
@@ -316,19 +403,13 @@ static int addr_mailbox(const ADDR_TOKEN *toks, size_t count, ARGV *out, VSTRING
                 start = i + 1;
         if (start == close) {
             /* <> or <@route:>: the null address, nothing to deliver to. */
-        } else if (addr_spec_text(toks + start, close - start, addr)) {
-            argv_add(out, vstring_str(addr));
-            found = 1;
         } else {
-            addr_why(why, "malformed address in angle brackets");
+            found = addr_spec_add(toks + start, close - start, out, why,
+                                  "malformed address in angle brackets");
         }
-    } else if (addr_spec_text(toks, count, addr)) {
-        argv_add(out, vstring_str(addr));
-        found = 1;
     } else {
-        addr_why(why, "list element without an address");
+        found = addr_spec_add(toks, count, out, why, "list element without an address");
     }
-    vstring_free(addr);
     return found;
 }
 
@@ -344,6 +425,8 @@ int addr_parse_list(const char *text, size_t len, ARGV *out, VSTRING *why)
     if (why)
         VSTRING_RESET(why);
     addr_tokenize(text, len, &toks, why);
+    if (toks.count == 0)
+        return 0;
     for (size_t i = 0; i <= toks.count; i++) {
         int type = i < toks.count ? toks.tokens[i].type : ',';
 

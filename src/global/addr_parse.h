@@ -18,5 +18,6 @@
 extern int addr_parse_list(const char *text, size_t len, ARGV *out, VSTRING *why);
 extern const char *addr_quote_local(VSTRING *buf, const char *local, size_t len);
 extern bool addr_dot_atom_ok(const char *text, size_t len);
+extern bool addr_has_control(const char *text, size_t len);
 
 #endif

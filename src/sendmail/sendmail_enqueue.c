@@ -18,6 +18,9 @@
  *	for a From: header that cleanup may add), dsn_envid, dsn_ret and
  *	encoding when given; the sender (-f, else the login name); the
  *	command-line recipients, each argument parsed as an address list.
+ *	An argument that holds no address is taken as it is; one with a
+ *	control character is not, nor one with a control character and an
+ *	address addr_parse(3) refuses: then nothing is queued (EX_DATAERR).
  *
  *	The input: line endings are LF or CRLF as sendmail_fix_line_endings
  *	says (always: a CR before the LF is removed; strict: only when the
@@ -28,11 +31,15 @@
  *	Bcc: headers (the Resent- ones instead, when the message has any
  *	Resent- header) are added to the recipients, after the content, as
  *	the queue file format provides; a recipient is not added twice.
+ *	A header address that addr_parse(3) refuses (one with a control
+ *	character, for example) is left out with a warning that names the
+ *	header and the problem.
  *
  *	message_size_limit applies to the file as written: a larger message
  *	is refused ("message file too big") and nothing is queued.
  * DIAGNOSTICS
- *	Fatal: no recipients (EX_USAGE), a message too big (EX_DATAERR),
+ *	Fatal: no recipients (EX_USAGE), a message too big or a
+ *	command-line recipient with a control character (EX_DATAERR),
  *	a queue file that cannot be written (EX_TEMPFAIL).
  * SEE ALSO
  *	sendmail(1), pickup(8), header_scan(3), addr_parse(3)
@@ -169,8 +176,14 @@ static void sendmail_envelope(SENDMAIL_STATE *state)
         const char *arg = opts->rcpts->argv[i];
 
         argv_truncate(addrs, 0);
-        if (addr_parse_list(arg, strlen(arg), addrs, NULL) == 0 && *arg)
+        if (addr_parse_list(arg, strlen(arg), addrs, buf) == 0 && *arg) {
+            if (addr_has_control(arg, strlen(arg)))
+                msg_fatal_status(EX_DATAERR, "recipient address with a control character: %s",
+                                 vstring_str(buf));
             argv_add(addrs, arg);
+        } else if (addr_has_control(arg, strlen(arg)) && VSTRING_LEN(buf) > 0) {
+            msg_fatal_status(EX_DATAERR, "bad recipient address list: %s", vstring_str(buf));
+        }
         for (size_t j = 0; j < addrs->argc; j++)
             sendmail_rcpt(state, addrs->argv[j]);
     }
@@ -186,16 +199,27 @@ static void sendmail_header(SENDMAIL_STATE *state, const char *text, size_t len)
     static const char *const resent[] = {"Resent-To", "Resent-Cc", "Resent-Bcc"};
     const char *value, *nl;
     size_t value_len;
+    VSTRING *why = vstring_alloc(40);
 
     if (len >= 7 && strncasecmp(text, "Resent-", 7) == 0)
         state->resent = true;
     for (int i = 0; i < 3; i++) {
+        const char *name = NULL;
+
         value = header_value(text, len, &value_len);
-        if (state->opts->extract && header_name_is(text, len, normal[i]))
-            addr_parse_list(value, value_len, state->rcpts, NULL);
-        if (state->opts->extract && header_name_is(text, len, resent[i]))
-            addr_parse_list(value, value_len, state->resent_rcpts, NULL);
+
+        if (state->opts->extract && header_name_is(text, len, normal[i])) {
+            name = normal[i];
+            addr_parse_list(value, value_len, state->rcpts, why);
+        }
+        if (state->opts->extract && header_name_is(text, len, resent[i])) {
+            name = resent[i];
+            addr_parse_list(value, value_len, state->resent_rcpts, why);
+        }
+        if (name && VSTRING_LEN(why) > 0)
+            msg_warn("%s: header: %s; that address is left out", name, vstring_str(why));
     }
+    vstring_free(why);
     if (header_name_is(text, len, "Bcc") || header_name_is(text, len, "Resent-Bcc"))
         return;
     while ((nl = memchr(text, '\n', len)) != NULL) {

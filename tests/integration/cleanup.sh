@@ -140,6 +140,23 @@ else
     ok "skipped: sendmail -bs needs libexec/smtpd"
 fi
 
+# -t: a header address with a control character is left out, with a warning;
+# a command-line one makes sendmail refuse the message.
+err=$(printf 'To: "x\\\n y"@example.com, ok@example.com, a\001b@example.com\nSubject: c\n\nx\n' |
+    submit -t -f ctl@example.com 2>&1 >/dev/null)
+check "sendmail -t with control characters in header addresses exits 0"
+id=$(picked_id "ctl@example.com" 1)
+d=$(dump "$id")
+[ "$(grep '^rcpt=' <<<"$d" | tr '\n' ' ')" = "rcpt=ok@example.com " ] &&
+    ! grep -q "$(printf '\001')" <<<"$(grep -v '^|' <<<"$d")"
+check "-t: only the clean header address becomes a recipient"
+grep -q "warning: To: header: control character in address" <<<"$err"
+check "-t: the left-out address is warned about"
+maildrop_empty
+printf 'Subject: c\n\nx\n' | submit -f ctl2@example.com "$(printf 'bad\001@example.com')" 2>/dev/null
+[ $? = 65 ] && [ "$(ls -A "$INSTANCE_QUEUE/maildrop" | wc -l)" = 0 ]
+check "a command-line recipient with a control character is refused (EX_DATAERR), no file left"
+
 # message_size_limit: refused by sendmail, and by cleanup.
 big=$(head -c 30000 /dev/zero | tr '\0' 'x' | fold -w 70)
 maildrop_empty
@@ -234,5 +251,6 @@ check "mailq: recipients without a deferral reason come first"
 
 maildrop_empty
 check "pickup left nothing in maildrop"
-! grep -E "panic|fatal" "$INSTANCE_LOG" | grep -v "message file too big"
+! grep -E "panic|fatal" "$INSTANCE_LOG" | grep -v "message file too big" |
+    grep -v "recipient address with a control character"
 check "no fatal error or panic in the log"

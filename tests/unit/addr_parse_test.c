@@ -9,16 +9,16 @@
 #include "vstring.h"
 #include "test.h"
 
-/* TEST_UNDER_VALGRIND */
+/* TEST_UNDER_VALGRIND TEST_LEAK_CHECK: leaks fail this test */
 
 /* parse - the addresses joined by " | ", and the problem if any */
 
-static const char *parse(VSTRING *result, const char *text)
+static const char *parse_len(VSTRING *result, const char *text, size_t len)
 {
     ARGV *out = argv_alloc(4);
     VSTRING *why = vstring_alloc(40);
     char *joined;
-    int count = addr_parse_list(text, strlen(text), out, why);
+    int count = addr_parse_list(text, len, out, why);
 
     joined = argv_join(out, " | ");
     vstring_sprintf(result, "%d: %s", count, joined);
@@ -28,6 +28,11 @@ static const char *parse(VSTRING *result, const char *text)
     argv_free(out);
     vstring_free(why);
     return vstring_str(result);
+}
+
+static const char *parse(VSTRING *result, const char *text)
+{
+    return parse_len(result, text, strlen(text));
 }
 
 static void test_lists(void)
@@ -69,11 +74,47 @@ static void test_lists(void)
         {"missing closing bracket", "Joe <joe@example.com", "1: joe@example.com [missing '>']"},
         {"domain missing after @", "joe@", "0:  [list element without an address]"},
         {"empty text", "", "0: "},
+        {"empty quoted string", "\"\"", "0:  [list element without an address]"},
+        {"empty group with members elided", "g:;, a@b", "1: a@b"},
+        {"only commas", ",,,", "0: "},
+        {"only white space and a comment", " (c) ", "0: "},
+        {"unterminated domain literal keeps its bracket", "joe@[192.0.2.1",
+         "1: joe@[192.0.2.1] [unterminated domain literal]"},
+        {"unterminated domain literal ending in a backslash", "joe@[192.0.2.1\\",
+         "1: joe@[192.0.2.1] [unterminated domain literal]"},
+        {"escaped bracket inside a domain literal", "a@[1.2\\]3], c@d",
+         "1: c@d [malformed domain literal]"},
+        {"escaped newline in a quoted string is refused", "\"\\\n",
+         "0:  [unterminated quoted string]"},
+        {"escaped newline inside a quoted local part", "\"a\\\nb\"@x, c@d",
+         "1: c@d [control character in address]"},
+        {"escaped control character in a quoted local part", "\"a\\\001b\"@x",
+         "0:  [control character in address]"},
+        {"control character in an atom", "a\001b@x, c@d", "1: c@d [control character in address]"},
+        {"control character in a domain literal", "a@[1.2\0333.4]",
+         "0:  [control character in address]"},
+        {"DEL in an atom", "a\177@x", "0:  [control character in address]"},
+        {"folded quoted string loses its line break", "\"a\n b\"@x", "1: \"a b\"@x"},
     };
     VSTRING *result = vstring_alloc(100);
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
         TEST_STR_EQ(parse(result, cases[i].text), cases[i].want, "%s", cases[i].name);
+    vstring_free(result);
+}
+
+/* test_null_bytes - a null byte is a control character, not the end */
+
+static void test_null_bytes(void)
+{
+    VSTRING *result = vstring_alloc(100);
+
+    TEST_STR_EQ(parse_len(result, "a\0b@x, c@d", 10), "1: c@d [control character in address]",
+                "null byte in an atom");
+    TEST_STR_EQ(parse_len(result, "\"a\0b\"@x", 7), "0:  [control character in address]",
+                "null byte in a quoted local part");
+    TEST_STR_EQ(parse_len(result, "a@x\0", 4), "0:  [control character in address]",
+                "null byte after the domain");
     vstring_free(result);
 }
 
@@ -86,6 +127,9 @@ static void test_helpers(void)
     TEST_CHECK(!addr_dot_atom_ok(".a", 2), "leading dot: no dot-atom");
     TEST_CHECK(!addr_dot_atom_ok("a.", 2), "trailing dot: no dot-atom");
     TEST_CHECK(!addr_dot_atom_ok("", 0), "empty: no dot-atom");
+    TEST_CHECK(addr_has_control("a\nb", 3), "a line break is a control character");
+    TEST_CHECK(addr_has_control("a\177", 2), "DEL is a control character");
+    TEST_CHECK(!addr_has_control("j\xc3\xb6rg@x", 7), "8-bit text is no control character");
     TEST_STR_EQ(addr_quote_local(buf, "a b", 3), "\"a b\"", "quote a local part with a space");
     TEST_STR_EQ(addr_quote_local(buf, "x\\y", 3), "\"x\\\\y\"", "quote a backslash");
     vstring_free(buf);
@@ -94,6 +138,7 @@ static void test_helpers(void)
 int main(void)
 {
     test_lists();
+    test_null_bytes();
     test_helpers();
     return test_summary("addr_parse_test");
 }
