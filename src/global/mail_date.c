@@ -12,11 +12,18 @@
  *	its text. Day and month names are English whatever the locale; the
  *	zone offset is computed from the broken-down local and UTC times,
  *	so it is right on systems whose struct tm has no offset field too.
+ *
+ *	A time that has no such date (one the C library cannot convert, or
+ *	one whose year in local or UTC time is before 1900 or after 9999,
+ *	as a corrupt queue or log file may hold) is written as the epoch,
+ *	"Thu, 1 Jan 1970 00:00:00 +0000", so that what comes out is always
+ *	a valid date.
  * SEE ALSO
  *	RFC 5322 section 3.3 (date and time specification)
  *--*/
 
 /* System library. */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -25,6 +32,21 @@
 
 /* Global library. */
 #include "mail_date.h"
+
+#define MAIL_DATE_MIN_YEAR 1900 /* RFC 5322: four or more digits, 1900 on */
+#define MAIL_DATE_MAX_YEAR 9999 /* keeps the year four digits wide */
+
+/* mail_date_convert - local and UTC time, false when either has no date */
+
+static bool mail_date_convert(time_t when, struct tm *local, struct tm *utc)
+{
+    if (localtime_r(&when, local) == NULL || gmtime_r(&when, utc) == NULL)
+        return false;
+    return local->tm_year >= MAIL_DATE_MIN_YEAR - 1900 &&
+           local->tm_year <= MAIL_DATE_MAX_YEAR - 1900 &&
+           utc->tm_year >= MAIL_DATE_MIN_YEAR - 1900 && utc->tm_year <= MAIL_DATE_MAX_YEAR - 1900 &&
+           local->tm_mon >= 0 && local->tm_mon < 12 && local->tm_wday >= 0 && local->tm_wday < 7;
+}
 
 /* mail_date_offset - minutes east of UTC for a local time */
 
@@ -49,8 +71,10 @@ const char *mail_date(VSTRING *buf, time_t when)
     char zone[64];
     long offset;
 
-    localtime_r(&when, &local);
-    gmtime_r(&when, &utc);
+    if (!mail_date_convert(when, &local, &utc)) {
+        vstring_strcpy(buf, "Thu, 1 Jan 1970 00:00:00 +0000");
+        return vstring_str(buf);
+    }
     offset = mail_date_offset(&local, &utc);
     if (strftime(zone, sizeof(zone), "%Z", &local) == 0)
         zone[0] = 0;
