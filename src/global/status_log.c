@@ -331,7 +331,7 @@ STATUS_LOG *status_log_open(const char *log_queue, const char *id)
 static int status_log_field(const char *name, size_t len)
 {
     for (int i = 0; i < STATUS_LOG_FIELDS; i++)
-        if (strncmp(status_log_names[i], name, len) == 0 && status_log_names[i][len] == 0)
+        if (strlen(status_log_names[i]) == len && memcmp(status_log_names[i], name, len) == 0)
             return i;
     return -1;
 }

@@ -167,6 +167,41 @@ static void test_damage(void)
     queue_fixture_stop();
 }
 
+/* test_null_in_name - a field name with a null byte names no field */
+
+static void test_null_in_name(void)
+{
+    static const char *const names[] = {"recipient", "status", "action"};
+    const char *path = "defer/" ID;
+    VSTRING *line = vstring_alloc(100);
+    int fd, same, lines = 0;
+
+    /*
+     * Each line has its fields, then one more whose name is a field name, a
+     * null byte and some padding. Taken for that field, it would repeat it and
+     * the line would be skipped: every line must read back.
+     */
+    queue_fixture_start();
+    if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0600)) < 0)
+        msg_fatal("open %s: %m", path);
+    for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+        for (int pad = 0; pad < 32; pad++, lines++) {
+            vstring_sprintf(line, "recipient=a status=5.1.1 action=failed %s", names[n]);
+            vstring_addch(line, 0);
+            for (int i = 0; i < pad; i++)
+                vstring_addch(line, 'x');
+            vstring_strcat(line, "=x\n");
+            if (write(fd, vstring_str(line), VSTRING_LEN(line)) != (ssize_t)VSTRING_LEN(line))
+                msg_fatal("write %s: %m", path);
+        }
+    }
+    close(fd);
+    TEST_INT_EQ(count_entries(MAIL_QUEUE_DEFER, NULL, &same), lines,
+                "a field name with a null byte is an unknown field, whatever follows");
+    vstring_free(line);
+    queue_fixture_stop();
+}
+
 static void test_concurrent(void)
 {
     int writers = 4, each = 20, failed = 0, same;
@@ -231,6 +266,7 @@ int main(void)
     test_round_trip();
     test_refused();
     test_damage();
+    test_null_in_name();
     test_concurrent();
     test_not_regular();
     test_misuse();
