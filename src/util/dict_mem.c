@@ -174,7 +174,9 @@ DICT *dict_mem_finish(DICT *dict, const char *origin)
     int keep_last = (dict->flags & DICT_FLAG_DUP_REPLACE) != 0;
     size_t out = 0;
 
-    qsort(mem->entries, mem->count, sizeof(*mem->entries), dict_mem_compare);
+    /* An empty table has no array at all; qsort() wants one. */
+    if (mem->count > 1)
+        qsort(mem->entries, mem->count, sizeof(*mem->entries), dict_mem_compare);
     for (size_t in = 0; in < mem->count; in++) {
         DICT_MEM_ENTRY *entry = mem->entries + in;
 

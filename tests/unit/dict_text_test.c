@@ -175,6 +175,28 @@ static void test_texthash(void)
     dict_close(dict);
 }
 
+/* test_empty - tables without entries open, and find nothing */
+
+static void test_empty(void)
+{
+    static const char *const inline_maps[] = {"inline:{}", "inline:{ }", "inline:{ , }"};
+    char map[300];
+    DICT *dict;
+
+    snprintf(map, sizeof(map), "texthash:%s", write_text("empty", "# nothing here\n\n"));
+    dict = dict_open(map, O_RDONLY, DICT_FLAG_DUP_WARN);
+    TEST_CHECK(dict_open_ok(dict), "an empty texthash table opens (%s)", dict_reason(dict));
+    TEST_CHECK(dict_get(dict, "a") == NULL && dict->error == 0,
+               "an empty texthash table finds nothing, without an error");
+    dict_close(dict);
+    for (size_t i = 0; i < sizeof(inline_maps) / sizeof(inline_maps[0]); i++) {
+        dict = dict_open(inline_maps[i], O_RDONLY, 0);
+        TEST_CHECK(dict_open_ok(dict) && dict_get(dict, "a") == NULL && dict->error == 0,
+                   "%s opens and finds nothing (%s)", inline_maps[i], dict_reason(dict));
+        dict_close(dict);
+    }
+}
+
 static void test_rhs_is_file(void)
 {
     char map[600];
@@ -242,6 +264,7 @@ int main(void)
     test_entry_split();
     test_base64();
     test_texthash();
+    test_empty();
     test_rhs_is_file();
     test_inline_static();
     snprintf(cmd, sizeof(cmd), "rm -rf %s", test_dir);
