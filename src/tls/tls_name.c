@@ -5,22 +5,36 @@
  *	#include <tls_name.h>
  *
  *	int	tls_name_match(const char *reference, const char *presented);
+ *	size_t	tls_name_address(const char *name, unsigned char *out_addr);
  *	ARGV	*tls_name_presented(X509 *cert, int *out_has_dns_san);
  *	const char *tls_name_match_cert(X509 *cert, const ARGV *references,
  *				char **out_matched);
  *	ARGV	*tls_name_expand(const char *strategies, const char *hostname,
  *				const char *nexthop);
  * DESCRIPTION
- *	tls_name_match() tells whether one presented name satisfies one
- *	reference name, with the rules in tls_name.h.
+ *	tls_name_match() tells whether one presented DNS name satisfies one
+ *	reference name, with the rules in tls_name.h. A reference that is an
+ *	IP address never matches a DNS name, not even one that spells the
+ *	address ("192.0.2.1", "*.0.2.1"), and neither does its subdomain
+ *	form (".192.0.2.1").
+ *
+ *	tls_name_address() tells whether a name is an IP address: IPv4 in
+ *	dotted-quad form, or IPv6, either of them bare or in brackets as a
+ *	next hop writes them ("[192.0.2.1]", "[2001:db8::1]", also
+ *	"[ipv6:2001:db8::1]"). It returns the length of the address (4 or
+ *	16) and stores the address in network order in out_addr (room for
+ *	16 bytes; may be NULL), or returns 0 for anything else.
  *
  *	tls_name_presented() returns the names a certificate presents for
  *	matching: its DNS subjectAltNames, or its subject CommonNames when
  *	it has none. Names with an embedded null byte are dropped.
  *	*out_has_dns_san (may be NULL) tells which case applied.
  *
- *	tls_name_match_cert() returns the first reference name that one of
- *	the presented names satisfies, or NULL. When out_matched is not
+ *	tls_name_match_cert() returns the first reference name that the
+ *	certificate satisfies, or NULL. A DNS reference name is matched
+ *	against the presented names; an IP address reference only against
+ *	the certificate's iPAddress subjectAltNames (RFC 6125 section 1.7.2,
+ *	RFC 5280), never against a DNS name or CommonName. When out_matched is not
  *	NULL it receives a new string (free with myfree()) naming the host
  *	that matched: the reference name, or for a ".domain" reference the
  *	presented name.
@@ -29,10 +43,15 @@
  *	whitespace, commas or colons) into reference names: "hostname" is
  *	the server's host name, "nexthop" the next-hop domain, "dot-nexthop"
  *	any subdomain of it, and any other word is taken literally (a host
- *	name, or ".domain" for any subdomain). Names are lower-cased and lose
- *	a trailing dot; empty and duplicate names are dropped.
+ *	name, ".domain" for any subdomain, or an IP address, in brackets
+ *	when it is an IPv6 address in the list). Names are lower-cased and
+ *	lose a trailing dot; IP addresses are kept in their canonical text
+ *	form without brackets. Empty and duplicate names are dropped, and so
+ *	is the subdomain form of an address ("dot-nexthop" when the next hop
+ *	is [192.0.2.1]): an address has no subdomains.
  *--*/
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -124,6 +143,41 @@ static int tls_name_compare(const char *ref, const char *pres)
     return strcmp(ref, pres) == 0;
 }
 
+/* tls_name_address - length and bytes of an IP address name, 0 for other names */
+
+size_t tls_name_address(const char *name, unsigned char *out_addr)
+{
+    unsigned char addr[sizeof(struct in6_addr)];
+    char text[INET6_ADDRSTRLEN + 8];
+    size_t len;
+    size_t result = 0;
+
+    if (name == NULL)
+        return 0;
+    len = strlen(name);
+    if (*name == '[') {
+        if (len < 2 || name[len - 1] != ']')
+            return 0;
+        name++;
+        len -= 2;
+        if (len > 5 && strncasecmp(name, "ipv6:", 5) == 0) {
+            name += 5;
+            len -= 5;
+        }
+    }
+    if (len == 0 || len >= sizeof(text))
+        return 0;
+    memcpy(text, name, len);
+    text[len] = 0;
+    if (inet_pton(AF_INET, text, addr) == 1)
+        result = 4;
+    else if (inet_pton(AF_INET6, text, addr) == 1)
+        result = 16;
+    if (result && out_addr)
+        memcpy(out_addr, addr, result);
+    return result;
+}
+
 /* tls_name_match - does a presented name satisfy a reference name */
 
 int tls_name_match(const char *reference, const char *presented)
@@ -132,6 +186,9 @@ int tls_name_match(const char *reference, const char *presented)
     int match = 0;
 
     if (reference == NULL || presented == NULL)
+        return 0;
+    /* An address is matched against iPAddress names only, and has no subdomains. */
+    if (tls_name_address(reference + (*reference == '.'), NULL))
         return 0;
     if ((ref = tls_name_normal(reference, 0)) == NULL)
         return 0;
@@ -190,8 +247,19 @@ const char *tls_name_match_cert(X509 *cert, const ARGV *references, char **out_m
 {
     ARGV *presented = tls_name_presented(cert, NULL);
     const char *found = NULL;
+    unsigned char addr[sizeof(struct in6_addr)];
+    size_t addr_len;
 
     for (size_t r = 0; found == NULL && references && r < references->argc; r++) {
+        if ((addr_len = tls_name_address(references->argv[r], addr)) != 0) {
+            /* iPAddress subjectAltNames only: OpenSSL never looks at the CN here. */
+            if (X509_check_ip(cert, addr, addr_len, 0) == 1) {
+                found = references->argv[r];
+                if (out_matched)
+                    *out_matched = mystrdup(found);
+            }
+            continue;
+        }
         for (size_t p = 0; found == NULL && p < presented->argc; p++) {
             if (tls_name_match(references->argv[r], presented->argv[p])) {
                 found = references->argv[r];
@@ -208,14 +276,29 @@ const char *tls_name_match_cert(X509 *cert, const ARGV *references, char **out_m
 
 static void tls_name_add_ref(ARGV *refs, const char *prefix, const char *name)
 {
+    unsigned char addr[sizeof(struct in6_addr)];
+    char text[INET6_ADDRSTRLEN];
+    size_t addr_len;
     char *norm, *full;
 
     if (name == NULL || *name == 0)
         return;
+    if ((addr_len = tls_name_address(name, addr)) != 0) {
+        if (*prefix != 0)
+            return; /* an address has no subdomains */
+        inet_ntop(addr_len == 4 ? AF_INET : AF_INET6, addr, text, sizeof(text));
+        name = text;
+    } else if (*name == '.' && tls_name_address(name + 1, NULL)) {
+        return; /* ".192.0.2.1" */
+    }
     full = mymalloc(strlen(prefix) + strlen(name) + 1);
     strcpy(full, prefix);
     strcat(full, name);
-    if ((norm = tls_name_normal(full, 0)) != NULL) {
+    if (addr_len != 0)
+        norm = mystrdup(full);
+    else
+        norm = tls_name_normal(full, 0);
+    if (norm != NULL) {
         size_t i;
 
         for (i = 0; i < refs->argc && strcmp(refs->argv[i], norm) != 0; i++)
@@ -227,6 +310,28 @@ static void tls_name_add_ref(ARGV *refs, const char *prefix, const char *name)
     myfree(full);
 }
 
+/* tls_name_next_token - next strategy word; a bracketed address may hold ':' */
+
+static char *tls_name_next_token(char **bufp)
+{
+    static const char sep[] = " \t\r\n,:";
+    char *start = *bufp + strspn(*bufp, sep);
+    char *end;
+
+    if (*start == 0)
+        return NULL;
+    end = start;
+    if (*start == '[' && (end = strchr(start, ']')) != NULL)
+        end++;
+    else
+        end = start;
+    end += strcspn(end, sep);
+    if (*end)
+        *end++ = 0;
+    *bufp = end;
+    return start;
+}
+
 /* tls_name_expand - match strategies to reference names */
 
 ARGV *tls_name_expand(const char *strategies, const char *hostname, const char *nexthop)
@@ -234,7 +339,7 @@ ARGV *tls_name_expand(const char *strategies, const char *hostname, const char *
     ARGV *refs = argv_alloc(4);
     char *copy = mystrdup(strategies ? strategies : ""), *cp = copy, *tok;
 
-    while ((tok = mystrtok(&cp, " \t\r\n,:")) != NULL) {
+    while ((tok = tls_name_next_token(&cp)) != NULL) {
         if (strcasecmp(tok, "hostname") == 0)
             tls_name_add_ref(refs, "", hostname);
         else if (strcasecmp(tok, "nexthop") == 0)

@@ -10,6 +10,9 @@
  * label, and needs at least two labels after it ("*.com" matches
  * nothing). Internationalised names match as A-labels ("xn--..."),
  * compared as ASCII; names with non-ASCII bytes (U-labels) never match.
+ * A reference that is an IP address ("192.0.2.1", "[2001:db8::1]")
+ * matches only an iPAddress subjectAltName with the same address, and
+ * a DNS reference never matches an iPAddress subjectAltName.
  */
 #ifndef TLS_NAME_H
 #define TLS_NAME_H
@@ -19,6 +22,7 @@
 #include "argv.h"
 
 extern int tls_name_match(const char *reference, const char *presented);
+extern size_t tls_name_address(const char *name, unsigned char *out_addr);
 extern ARGV *tls_name_presented(X509 *cert, int *out_has_dns_san);
 extern const char *tls_name_match_cert(X509 *cert, const ARGV *references, char **out_matched);
 extern ARGV *tls_name_expand(const char *strategies, const char *hostname, const char *nexthop);

@@ -51,7 +51,6 @@
  *	byte (then logged with label and namaddr).
  *--*/
 
-#include <arpa/inet.h>
 #include <stdbool.h>
 #include <string.h>
 
@@ -225,11 +224,8 @@ static void tls_verify_mismatch(TLS_SESS_STATE *state, long err)
 
 static bool tls_verify_ip_reference(const TLS_SESS_STATE *state)
 {
-    unsigned char buf[sizeof(struct in6_addr)];
-
     for (size_t i = 0; state->match_names && i < state->match_names->argc; i++)
-        if (inet_pton(AF_INET, state->match_names->argv[i], buf) == 1 ||
-            inet_pton(AF_INET6, state->match_names->argv[i], buf) == 1)
+        if (tls_name_address(state->match_names->argv[i], NULL))
             return true;
     return false;
 }

@@ -72,6 +72,16 @@ static const struct {
     {"mail.example.com", "ail.example.com", 0},
 };
 
+/* An IP address reference never matches a DNS name, not even one that spells it. */
+static const struct {
+    const char *reference;
+    const char *presented;
+} address_vectors[] = {
+    {"192.0.2.1", "*.0.2.1"},      {"192.0.2.1", "192.0.2.1"},     {"[192.0.2.1]", "192.0.2.1"},
+    {"[192.0.2.1]", "*.0.2.1"},    {"2001:db8::1", "2001:db8::1"}, {"[2001:db8::1]", "2001:db8::1"},
+    {".192.0.2.1", "a.192.0.2.1"},
+};
+
 /* make_cert - a certificate with a subject CN and DNS SANs (not signed) */
 static X509 *make_cert(const char *cn, const char *sans)
 {
@@ -151,6 +161,57 @@ static void test_certificates(void)
     X509_free(cert);
 }
 
+static void test_addresses(void)
+{
+    static const char ip_sans[] = "DNS:mail.example.com, IP:192.0.2.1, IP:2001:db8::1";
+    unsigned char addr[16];
+    char *matched = NULL;
+
+    for (size_t i = 0; i < sizeof(address_vectors) / sizeof(address_vectors[0]); i++)
+        TEST_INT_EQ(tls_name_match(address_vectors[i].reference, address_vectors[i].presented), 0,
+                    "address reference \"%s\" presented DNS name \"%s\"",
+                    address_vectors[i].reference, address_vectors[i].presented);
+
+    TEST_INT_EQ((long long)tls_name_address("192.0.2.1", addr), 4, "IPv4 address");
+    TEST_INT_EQ(addr[0] == 192 && addr[3] == 1, 1, "IPv4 bytes");
+    TEST_INT_EQ((long long)tls_name_address("[192.0.2.1]", NULL), 4, "bracketed IPv4");
+    TEST_INT_EQ((long long)tls_name_address("[2001:db8::1]", addr), 16, "bracketed IPv6");
+    TEST_INT_EQ(addr[0] == 0x20 && addr[15] == 1, 1, "IPv6 bytes");
+    TEST_INT_EQ((long long)tls_name_address("[IPv6:2001:db8::1]", NULL), 16, "[IPv6:...] form");
+    TEST_INT_EQ((long long)tls_name_address("::ffff:192.0.2.1", NULL), 16, "mapped IPv6");
+    TEST_INT_EQ((long long)tls_name_address("[192.0.2.1", NULL), 0, "unbalanced bracket");
+    TEST_INT_EQ((long long)tls_name_address("[ipv6:192.0.2.1x]", NULL), 0, "bad literal");
+    TEST_INT_EQ((long long)tls_name_address("192.0.2", NULL), 0, "three-part IPv4 is a name");
+    TEST_INT_EQ((long long)tls_name_address("mail.example.com", NULL), 0, "DNS name");
+    TEST_INT_EQ((long long)tls_name_address("[]", NULL), 0, "empty brackets");
+
+    /* Certificates: IP references against iPAddress SANs, DNS names and the CN. */
+    TEST_STR_EQ(cert_match("192.0.2.1", NULL, "192.0.2.1", NULL), "(none)",
+                "IP reference vs a CN spelling the address");
+    TEST_STR_EQ(cert_match(NULL, "DNS:192.0.2.1", "192.0.2.1", NULL), "(none)",
+                "IP reference vs a dNSName spelling the address");
+    TEST_STR_EQ(cert_match(NULL, "DNS:*.0.2.1", "[192.0.2.1]", NULL), "(none)",
+                "IP reference vs a wildcard dNSName");
+    TEST_STR_EQ(cert_match(NULL, "DNS:2001:db8::1", "2001:db8::1", NULL), "(none)",
+                "IPv6 reference vs a dNSName spelling the address");
+    TEST_STR_EQ(cert_match(NULL, ip_sans, "192.0.2.1", &matched), "192.0.2.1",
+                "IPv4 reference vs iPAddress SAN");
+    TEST_STR_EQ(matched, "192.0.2.1", "matched name is the address");
+    myfree(matched);
+    TEST_STR_EQ(cert_match(NULL, ip_sans, "[192.0.2.1]", NULL), "[192.0.2.1]",
+                "bracketed IPv4 reference vs iPAddress SAN");
+    TEST_STR_EQ(cert_match(NULL, ip_sans, "2001:DB8:0::1", NULL), "2001:DB8:0::1",
+                "IPv6 reference in another spelling vs iPAddress SAN");
+    TEST_STR_EQ(cert_match(NULL, ip_sans, "[2001:db8::1]", NULL), "[2001:db8::1]",
+                "bracketed IPv6 reference vs iPAddress SAN");
+    TEST_STR_EQ(cert_match(NULL, ip_sans, "192.0.2.2 [2001:db8::2]", NULL), "(none)",
+                "other addresses do not match");
+    TEST_STR_EQ(cert_match(NULL, "IP:192.0.2.1", "1.2.0.192.in-addr.arpa mail.example.com", NULL),
+                "(none)", "DNS references never match an iPAddress SAN");
+    TEST_STR_EQ(cert_match("mail.example.com", "IP:192.0.2.1", "192.0.2.9 mail.example.com", NULL),
+                "mail.example.com", "DNS reference beside an address reference: CN counts");
+}
+
 static void test_strategies(void)
 {
     ARGV *refs;
@@ -176,6 +237,21 @@ static void test_strategies(void)
     myfree(joined);
     argv_free(refs);
 
+    refs = tls_name_expand("nexthop, dot-nexthop, hostname", "mail.example.com", "[192.0.2.1]");
+    joined = argv_join(refs, " ");
+    TEST_STR_EQ(joined, "192.0.2.1 mail.example.com",
+                "next hop [192.0.2.1]: the address, no subdomain form");
+    myfree(joined);
+    argv_free(refs);
+
+    refs = tls_name_expand("nexthop dot-nexthop [2001:DB8:0::1]:[ipv6:2001:db8::2],.192.0.2.9",
+                           "mail.example.com", "[IPv6:2001:db8::3]");
+    joined = argv_join(refs, " ");
+    TEST_STR_EQ(joined, "2001:db8::3 2001:db8::1 2001:db8::2",
+                "IPv6 next hop and bracketed IPv6 words: canonical, ':' kept inside brackets");
+    myfree(joined);
+    argv_free(refs);
+
     refs = tls_name_expand("hostname nexthop", "", NULL);
     TEST_INT_EQ((long long)refs->argc, 0, "no names when host and nexthop are unknown");
     argv_free(refs);
@@ -188,6 +264,7 @@ int main(void)
                     "reference \"%s\" presented \"%s\"", vectors[i].reference,
                     vectors[i].presented);
     test_certificates();
+    test_addresses();
     test_strategies();
     return test_summary("tls_name_test");
 }

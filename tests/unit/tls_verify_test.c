@@ -22,10 +22,11 @@
 
 static TLS_APPL_STATE *client_ctx;
 
-/* make_expired - a chain file whose leaf expired yesterday, signed by the intermediate */
-static const char *make_expired(void)
+/* make_leaf - a chain file (key, leaf, intermediate) signed by the intermediate */
+static const char *make_leaf(const char *file, const char *cn, const char *sans, long from_days,
+                             long until_days)
 {
-    const char *path = tls_test_file("expired-chain.pem");
+    const char *path = tls_test_file(file);
     FILE *fp = fopen(tls_test_file("int.key"), "r");
     EVP_PKEY *ca_key = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
     X509 *ca, *cert = X509_new();
@@ -39,14 +40,14 @@ static const char *make_expired(void)
     fclose(fp);
     X509_set_version(cert, X509_VERSION_3);
     ASN1_INTEGER_set(X509_get_serialNumber(cert), 4242);
-    X509_gmtime_adj(X509_getm_notBefore(cert), -2 * 86400);
-    X509_gmtime_adj(X509_getm_notAfter(cert), -86400);
+    X509_gmtime_adj(X509_getm_notBefore(cert), from_days * 86400);
+    X509_gmtime_adj(X509_getm_notAfter(cert), until_days * 86400);
     X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN", MBSTRING_ASC,
-                               (const unsigned char *)"mail.example.com", -1, -1, 0);
+                               (const unsigned char *)cn, -1, -1, 0);
     X509_set_issuer_name(cert, X509_get_subject_name(ca));
     X509_set_pubkey(cert, key);
     X509V3_set_ctx(&v3, ca, cert, NULL, NULL, 0);
-    ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, "DNS:mail.example.com");
+    ext = X509V3_EXT_conf_nid(NULL, &v3, NID_subject_alt_name, sans);
     X509_add_ext(cert, ext, -1);
     X509_EXTENSION_free(ext);
     X509_sign(cert, ca_key, EVP_sha256());
@@ -60,6 +61,12 @@ static const char *make_expired(void)
     EVP_PKEY_free(key);
     EVP_PKEY_free(ca_key);
     return path;
+}
+
+/* make_expired - a chain file whose leaf expired yesterday, signed by the intermediate */
+static const char *make_expired(void)
+{
+    return make_leaf("expired-chain.pem", "mail.example.com", "DNS:mail.example.com", -2, -1);
 }
 
 /* Outcome of one handshake. */
@@ -169,6 +176,47 @@ static void test_levels(void)
     TEST_INT_EQ(tls_test_logged("verification failed"), 0, "encrypt at loglevel 0: nothing logged");
 }
 
+/* IP address references: iPAddress subjectAltNames only, never DNS names or the CN */
+static void test_addresses(void)
+{
+    const char *spelled = make_leaf("spelled-chain.pem", "192.0.2.1",
+                                    "DNS:*.0.2.1, DNS:192.0.2.1, DNS:2001:db8::1", 0, 30);
+    const char *ipsan = make_leaf("ipsan-chain.pem", "mail.example.com",
+                                  "DNS:mail.example.com, IP:192.0.2.1, IP:2001:db8::1", 0, 30);
+    RESULT r;
+
+    tls_test_log_reset();
+    r = connect_to(client_ctx, spelled, TLS_LEV_SECURE, NULL, "[192.0.2.1]");
+    TEST_STR_EQ(r.trust, "Untrusted", "next hop [192.0.2.1] vs a DNS name and CN spelling it");
+    TEST_CHECK(!(r.status & TLS_CERT_FLAG_MATCHED), "spelled address: not matched");
+    TEST_INT_EQ(tls_test_logged("server certificate verification failed for "
+                                "mail.example.com[192.0.2.1]:25: num=64:IP address mismatch"),
+                1, "spelled address: IP address mismatch logged");
+    r = connect_to(client_ctx, spelled, TLS_LEV_VERIFY, "192.0.2.1", NULL);
+    TEST_STR_EQ(r.trust, "Untrusted", "match 192.0.2.1 vs DNS:*.0.2.1 and DNS:192.0.2.1");
+    r = connect_to(client_ctx, spelled, TLS_LEV_VERIFY, "[2001:db8::1]", NULL);
+    TEST_STR_EQ(r.trust, "Untrusted", "match [2001:db8::1] vs DNS:2001:db8::1");
+
+    tls_test_log_reset();
+    r = connect_to(client_ctx, ipsan, TLS_LEV_SECURE, NULL, "[192.0.2.1]");
+    TEST_STR_EQ(r.trust, "Verified", "next hop [192.0.2.1] vs IP:192.0.2.1: Verified");
+    TEST_STR_EQ(r.matched, "192.0.2.1", "matched the address");
+    TEST_INT_EQ(tls_test_logged("verification failed"), 0, "iPAddress match: no failure logged");
+    r = connect_to(client_ctx, ipsan, TLS_LEV_SECURE, NULL, "192.0.2.1");
+    TEST_STR_EQ(r.trust, "Verified", "bare next hop 192.0.2.1 vs IP:192.0.2.1");
+    r = connect_to(client_ctx, ipsan, TLS_LEV_SECURE, NULL, "[2001:DB8:0:0::1]");
+    TEST_STR_EQ(r.trust, "Verified", "next hop [2001:DB8:0:0::1] vs IP:2001:db8::1");
+    TEST_STR_EQ(r.matched, "2001:db8::1", "matched the IPv6 address, canonical form");
+    r = connect_to(client_ctx, ipsan, TLS_LEV_VERIFY, "[ipv6:2001:db8::1]", NULL);
+    TEST_STR_EQ(r.trust, "Verified", "match [ipv6:2001:db8::1] vs IP:2001:db8::1");
+    r = connect_to(client_ctx, ipsan, TLS_LEV_SECURE, NULL, "[192.0.2.2]");
+    TEST_STR_EQ(r.trust, "Untrusted", "next hop [192.0.2.2] vs IP:192.0.2.1");
+    r = connect_to(client_ctx, ipsan, TLS_LEV_SECURE, NULL, "[2001:db8::2]");
+    TEST_STR_EQ(r.trust, "Untrusted", "next hop [2001:db8::2] vs IP:2001:db8::1");
+    r = connect_to(client_ctx, ipsan, TLS_LEV_VERIFY, NULL, NULL);
+    TEST_STR_EQ(r.trust, "Verified", "DNS names still match beside iPAddress names");
+}
+
 /* cli_fprint - fingerprint of a certificate file by the openssl command */
 static const char *cli_fprint(const char *file)
 {
@@ -274,6 +322,7 @@ int main(void)
     tls_test_capture();
     client_ctx = tls_client_init(&(TLS_CLIENT_INIT_PROPS){.CAfile = tls_test_file("root.pem")});
     test_levels();
+    test_addresses();
     test_fingerprints();
     test_depth();
     test_client_cert();
