@@ -48,7 +48,10 @@
  *
  *	deliver_sent(), deliver_bounced() and deliver_deferred() record a
  *	recipient's outcome (deliver_status_record(): queue file, status
- *	logs, mail log line) and then report it to qmgr. They return 0, or
+ *	logs, mail log line) and then report it to qmgr, with one status
+ *	code for all of them: status->dsn when it is an RFC 3463 code
+ *	(status_log_status_ok()), "X.0.0" otherwise, its class always that
+ *	of the outcome. They return 0, or
  *	-1 when qmgr could not be told (the outcome is recorded all the
  *	same).
  *
@@ -69,6 +72,7 @@
  *--*/
 
 /* System library. */
+#include <stdio.h>
 #include <string.h>
 
 /* Utility library. */
@@ -253,11 +257,27 @@ bool deliver_rcpt_pending(const DELIVER_REQUEST *request, size_t index)
     return request->rcpts[index].outcome == DELIVER_OUTCOME_NONE;
 }
 
+/* deliver_agent_dsn - the one status code for the log, the status logs and qmgr */
+
+static void deliver_agent_dsn(char *buf, size_t len, const char *dsn, int outcome)
+{
+    /*
+     * A status code that is not RFC 3463 (from a remote server, say) becomes
+     * the generic one, and the class always follows the outcome. This is the
+     * code deliver_status_record() logs, and the code qmgr gets: qmgr
+     * refuses a malformed one.
+     */
+    snprintf(buf, len, "%s", dsn && status_log_status_ok(dsn) ? dsn : "0.0.0");
+    buf[0] = outcome == DELIVER_OUTCOME_SENT ? '2' : outcome == DELIVER_OUTCOME_BOUNCED ? '5' : '4';
+}
+
 /* deliver_agent_outcome - record and report one outcome */
 
 static int deliver_agent_outcome(DELIVER_REQUEST *request, size_t index, int outcome,
                                  const DELIVER_STATUS *status)
 {
+    DELIVER_STATUS checked = *status;
+    char dsn[16];
     DELIVER_TIMES times = {
         .arrival_time = request->arrival_time,
         .active_time = request->active_time,
@@ -270,10 +290,12 @@ static int deliver_agent_outcome(DELIVER_REQUEST *request, size_t index, int out
         msg_panic("%s: %s: second outcome for %s", __func__, request->queue_id,
                   request->rcpts[index].address);
     rcpt = request->rcpts + index;
+    deliver_agent_dsn(dsn, sizeof(dsn), status->dsn, outcome);
+    checked.dsn = dsn;
     result = deliver_status_record(request->msg, rcpt->msg_index, outcome,
-                                   request->flags & DELIVER_FLAG_SOFT_BOUNCE, status, &times);
+                                   request->flags & DELIVER_FLAG_SOFT_BOUNCE, &checked, &times);
     rcpt->outcome = result;
-    rcpt->dsn = mystrdup(status->dsn);
+    rcpt->dsn = mystrdup(dsn);
     if (result == DELIVER_OUTCOME_DEFERRED)
         rcpt->dsn[0] = '4';
     rcpt->reason = mystrdup(status->reason ? status->reason : "");

@@ -48,10 +48,14 @@
  *	DELIVER_STAT_OK, the agent's reason in why (recipients without a
  *	result are then to be deferred). Anything else is DELIVER_READ_ERROR with a reason in
  *	why: a closed or broken connection, a malformed message, an unknown
- *	offset or outcome, a second result for one recipient.
+ *	offset or outcome, a second result for one recipient. A result
+ *	whose status code is malformed is not an error: the agent has
+ *	recorded the outcome already, so the outcome is kept with the
+ *	generic code of its class ("4.0.0") and later results are read.
  * DIAGNOSTICS
  *	Problems are returned, not logged (the attribute layer warns about
- *	malformed messages).
+ *	malformed messages), except a malformed status code, which is
+ *	warned about.
  * SEE ALSO
  *	deliver_request(5h), deliver_agent(3), deliver_status(3)
  *--*/
@@ -209,10 +213,8 @@ static int deliver_result_store(DELIVER_REQUEST *request, HTABLE *table, VSTRING
         vstring_sprintf(why, "result for unknown recipient offset %ld", offset);
         return DELIVER_READ_ERROR;
     }
-    if (outcome < DELIVER_OUTCOME_SENT || outcome > DELIVER_OUTCOME_DONE ||
-        (outcome != DELIVER_OUTCOME_DONE && !status_log_status_ok(dsn))) {
-        vstring_sprintf(why, "bad outcome %ld or status \"%.20s\" for %s", outcome, dsn,
-                        rcpt->address);
+    if (outcome < DELIVER_OUTCOME_SENT || outcome > DELIVER_OUTCOME_DONE) {
+        vstring_sprintf(why, "bad outcome %ld for %s", outcome, rcpt->address);
         return DELIVER_READ_ERROR;
     }
     if (rcpt->outcome != DELIVER_OUTCOME_NONE) {
@@ -220,6 +222,18 @@ static int deliver_result_store(DELIVER_REQUEST *request, HTABLE *table, VSTRING
         return DELIVER_READ_ERROR;
     }
     rcpt->outcome = (int)outcome;
+    if (outcome != DELIVER_OUTCOME_DONE && !status_log_status_ok(dsn)) {
+        /*
+         * The agent has recorded this outcome in the queue file already:
+         * refusing the whole reply would defer recipients that are done.
+         * Keep the outcome with the generic code of its class.
+         */
+        msg_warn("%s: malformed status \"%.20s\" from the delivery agent for %s", request->queue_id,
+                 dsn, rcpt->address);
+        dsn = outcome == DELIVER_OUTCOME_SENT      ? "2.0.0"
+              : outcome == DELIVER_OUTCOME_BOUNCED ? "5.0.0"
+                                                   : "4.0.0";
+    }
     rcpt->dsn = mystrdup(dsn);
     rcpt->reason = mystrdup(reason);
     rcpt->relay = mystrdup(relay);

@@ -26,7 +26,12 @@
  *	doing).
  *
  *	smtp_chat_parse_dsn() sets resp->dsn from the reply code and the
- *	first line.
+ *	first line: the enhanced status code that follows the reply code
+ *	when it is valid (RFC 3463: the class of the reply code, then
+ *	subject and detail of one to three digits each, then a space or
+ *	the end of the line), else "X.0.0" with the class of the reply
+ *	code (4 for a malformed reply). An invalid code ("4..66",
+ *	"5.1.1234", "4.7.1x") counts as absent.
  *
  *	smtp_chat_quit_end() finishes a QUIT that is already buffered: it
  *	flushes within smtp_quit_timeout and, when wait is true and
@@ -122,27 +127,43 @@ int smtp_chat_flush(SMTP_SESSION *session)
     return SMTP_OK;
 }
 
+/* smtp_chat_digits - length of a run of one to three digits, 0 otherwise */
+
+static size_t smtp_chat_digits(const char *cp)
+{
+    size_t len = 0;
+
+    while (len < 4 && isdigit((unsigned char)cp[len]))
+        len++;
+    return len <= 3 ? len : 0;
+}
+
 /* smtp_chat_parse_dsn - enhanced status code or one made from the reply code */
 
 void smtp_chat_parse_dsn(SMTP_RESP *resp, const char *first_line)
 {
-    const char *cp = first_line + 4;
-    size_t len = 0;
-    int dots = 0;
+    int class = resp->code >= 200 && resp->code < 600 ? resp->code / 100 : 4;
+    const char *cp = first_line;
+    size_t subject, detail;
 
-    if (resp->code >= 200 && resp->code < 600 && strlen(first_line) > 4 &&
-        *cp == '0' + resp->code / 100) {
-        for (len = 0; cp[len] && (isdigit((unsigned char)cp[len]) || cp[len] == '.'); len++)
-            dots += cp[len] == '.';
-        if (dots == 2 && len >= 5 && len < sizeof(resp->dsn) && cp[1] == '.' &&
-            cp[len - 1] != '.' && (cp[len] == ' ' || cp[len] == 0)) {
-            memcpy(resp->dsn, cp, len);
-            resp->dsn[len] = 0;
+    /*
+     * RFC 3463: class "." subject "." detail, the class that of the reply
+     * code, subject and detail one to three digits each, then a space or
+     * the end of the line. Anything else is no status code at all, and the
+     * generic one takes its place: the code checked here is the code that
+     * the logs, the bounce and the queue manager all get.
+     */
+    if (strlen(first_line) > 4 && (first_line[3] == ' ' || first_line[3] == '-')) {
+        cp = first_line + 4;
+        if (cp[0] == '0' + class && cp[1] == '.' && (subject = smtp_chat_digits(cp + 2)) != 0 &&
+            cp[2 + subject] == '.' && (detail = smtp_chat_digits(cp + 3 + subject)) != 0 &&
+            (cp[3 + subject + detail] == ' ' || cp[3 + subject + detail] == 0)) {
+            memcpy(resp->dsn, cp, 3 + subject + detail);
+            resp->dsn[3 + subject + detail] = 0;
             return;
         }
     }
-    snprintf(resp->dsn, sizeof(resp->dsn), "%c.0.0",
-             resp->code >= 200 && resp->code < 600 ? '0' + resp->code / 100 : '4');
+    snprintf(resp->dsn, sizeof(resp->dsn), "%d.0.0", class);
 }
 
 /* smtp_chat_code - the reply code of a line, or 0 */

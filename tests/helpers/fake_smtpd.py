@@ -24,7 +24,9 @@ Modes (what STARTTLS does; "plain" does not offer it):
 With --stall-first, the first message's final "." gets no reply: the
 server logs "S: stalling", waits for the client to go away and keeps
 nothing (a client killed in the middle of DATA).
-RCPT TO addresses that start with "reject" get 550 5.1.1, "defer" 450 4.2.0.
+RCPT TO addresses that start with "reject" get 550 5.1.1, "defer" 450 4.2.0,
+"baddsn4" 450 with the malformed status code 4..66, "baddsn5" 550 with the
+malformed status code 5.1.1234.
 """
 
 import argparse
@@ -131,6 +133,10 @@ def rcpt(conn, line):
     addr = line[8:].strip().lstrip("<")
     if addr.startswith("reject"):
         conn.send(b"550 5.1.1 <%s>: Recipient address rejected\r\n" % addr.split(">")[0].encode())
+    elif addr.startswith("baddsn4"):
+        conn.send(b"450 4..66 <%s>: try again later\r\n" % addr.split(">")[0].encode())
+    elif addr.startswith("baddsn5"):
+        conn.send(b"550 5.1.1234 <%s>: no such user\r\n" % addr.split(">")[0].encode())
     elif addr.startswith("defer"):
         conn.send(b"450 4.2.0 <%s>: Recipient address deferred\r\n" % addr.split(">")[0].encode())
     else:

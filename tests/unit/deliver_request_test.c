@@ -249,6 +249,90 @@ static void test_exchange(void)
     vstring_free(why);
 }
 
+/* Malformed status codes from a peer: one checked code for the log, the logs and qmgr. */
+
+static void test_malformed_status(void)
+{
+    VSTRING *id = vstring_alloc(30), *why = vstring_alloc(100);
+    size_t all[] = {0, 1, 2};
+    int sv[2];
+    VSTREAM *qmgr, *agent;
+    DELIVER_REQUEST *request, *agent_req;
+    DELIVER_STATUS deferred = {.dsn = "4..66", .reason = "host mx said: 450 4..66 try later"};
+    DELIVER_STATUS bounced = {.dsn = "5.1.1234", .reason = "host mx said: 550 5.1.1234 no"};
+    DELIVER_STATUS sent = {.dsn = "2.0.0", .reason = "ok", .relay = "mx"};
+    QUEUE_MSG *msg;
+    int end_status = -1;
+
+    write_message(id);
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+        msg_fatal("socketpair: %m");
+    qmgr = vstream_fdopen(sv[0], VSTREAM_FLAG_RW);
+    agent = vstream_fdopen(sv[1], VSTREAM_FLAG_RW);
+    vstream_set_timeout(qmgr, 5);
+    vstream_set_timeout(agent, 5);
+    captured_log = vstring_alloc(200);
+    msg_output_add(capture_log, NULL);
+
+    request = build_request(vstring_str(id), all, 3);
+    deliver_request_send(qmgr, request);
+    agent_req = deliver_request_receive(agent, why);
+    TEST_CHECK(agent_req != NULL, "agent receives the request");
+    if (agent_req) {
+        deliver_deferred(agent_req, 0, &deferred);
+        deliver_bounced(agent_req, 1, &bounced);
+        deliver_sent(agent_req, 2, &sent);
+        deliver_request_finish(agent_req);
+    }
+    TEST_INT_EQ(qmgr_collect(qmgr, request, why, &end_status), 3,
+                "qmgr reads all three results (%s)", vstring_str(why));
+    TEST_STR_EQ(request->rcpts[0].dsn, "4.0.0", "4..66 reaches qmgr as 4.0.0");
+    TEST_STR_EQ(request->rcpts[1].dsn, "5.0.0", "5.1.1234 reaches qmgr as 5.0.0");
+    TEST_INT_EQ(request->rcpts[2].outcome, DELIVER_OUTCOME_SENT, "carol sent, and qmgr knows");
+    TEST_CHECK(strstr(vstring_str(captured_log), "to=<alice@example.com>") &&
+                   strstr(vstring_str(captured_log), "dsn=4.0.0, status=deferred"),
+               "log says 4.0.0 as qmgr does");
+    TEST_CHECK(strstr(vstring_str(captured_log), "dsn=5.0.0, status=bounced"),
+               "log says 5.0.0 as qmgr does");
+    TEST_CHECK(strstr(vstring_str(captured_log), "4..66, status") == NULL &&
+                   strstr(vstring_str(captured_log), "5.1.1234, status") == NULL,
+               "no raw code logged as a status");
+    deliver_request_free(request);
+
+    /* An agent that still sends a malformed code: the other results count. */
+    TEST_INT_EQ(queue_msg_open(MAIL_QUEUE_ACTIVE, vstring_str(id), 0, &msg, NULL), 0, "reopen");
+    request = build_request(vstring_str(id), all, 3);
+    attr_hello_send(agent, DELIVER_PROTOCOL, DELIVER_PROTOCOL_VERSION);
+    for (size_t i = 0; i < 3; i++)
+        attr_print(agent, ATTR_FLAG_NONE, SEND_ATTR_STR(DELIVER_ATTR_REPLY, DELIVER_REPLY_RCPT),
+                   SEND_ATTR_LONG(DELIVER_ATTR_OFFSET, (long)request->rcpts[i].offset),
+                   SEND_ATTR_INT(DELIVER_ATTR_OUTCOME,
+                                 i == 1 ? DELIVER_OUTCOME_DEFERRED : DELIVER_OUTCOME_SENT),
+                   SEND_ATTR_STR(DELIVER_ATTR_DSN, i == 1 ? "4..66" : "2.0.0"),
+                   SEND_ATTR_STR(DELIVER_ATTR_REASON, "x"), SEND_ATTR_STR(DELIVER_ATTR_RELAY, "mx"),
+                   ATTR_TYPE_END);
+    attr_print(agent, ATTR_FLAG_NONE, SEND_ATTR_STR(DELIVER_ATTR_REPLY, DELIVER_REPLY_END),
+               SEND_ATTR_INT(DELIVER_ATTR_STATUS, DELIVER_STAT_OK),
+               SEND_ATTR_STR(DELIVER_ATTR_REASON, ""), ATTR_TYPE_END);
+    vstream_fflush(agent);
+    TEST_INT_EQ(qmgr_collect(qmgr, request, why, &end_status), 3,
+                "qmgr keeps reading after a malformed status (%s)", vstring_str(why));
+    TEST_INT_EQ(request->rcpts[2].outcome, DELIVER_OUTCOME_SENT,
+                "a recipient reported after the malformed status is sent, not deferred");
+    TEST_STR_EQ(request->rcpts[1].dsn, "4.0.0", "the malformed status becomes 4.0.0");
+    TEST_CHECK(strstr(vstring_str(captured_log), "malformed status \"4..66\""),
+               "malformed status warned");
+    deliver_request_free(request);
+    queue_msg_close(msg);
+
+    vstream_close(agent);
+    vstream_close(qmgr);
+    msg_output_remove(capture_log, NULL);
+    vstring_free(captured_log);
+    vstring_free(id);
+    vstring_free(why);
+}
+
 static void test_missing_file(void)
 {
     VSTRING *id = vstring_alloc(30), *why = vstring_alloc(100);
@@ -332,6 +416,7 @@ int main(void)
     msg_init("deliver_request_test");
     queue_fixture_start();
     test_exchange();
+    test_malformed_status();
     test_missing_file();
     queue_fixture_stop();
     test_delays();
