@@ -148,6 +148,10 @@ extern void smtpd_close(SMTPD_STATE *state, const char *fmt, ...)
 /* smtpd_peer.c */
 extern void smtpd_peer_init(SMTPD_STATE *state);
 
+/* smtpd_text.c */
+extern VSTRING *smtpd_text_printable(VSTRING *out, const char *text, const char *neuter);
+extern char *smtpd_text_helo(const char *name);
+
 /* smtpd.c */
 extern void smtpd_session(SMTPD_STATE *state);
 

@@ -14,8 +14,12 @@
  *
  *	smtp_proceed_helo() and smtp_proceed_ehlo() start over: a mail
  *	transaction in progress is abandoned and the previous HELO/EHLO is
- *	forgotten (RFC 5321 section 4.1.4). With smtpd_delay_reject = no
- *	the HELO restrictions run here. HELO answers "250 myhostname"; EHLO
+ *	forgotten (RFC 5321 section 4.1.4). The name is remembered with
+ *	its non-printable and 8-bit bytes, and the characters that could
+ *	break out of Received: or a log field, replaced by '?'
+ *	(smtpd_text_helo()); the restrictions, Received: and the queue file
+ *	see only that form. With smtpd_delay_reject = no the HELO
+ *	restrictions run here. HELO answers "250 myhostname"; EHLO
  *	lists the service extensions: PIPELINING, SIZE, VRFY, STARTTLS
  *	(when TLS is configured and not yet active), AUTH (when SASL is),
  *	ENHANCEDSTATUSCODES, 8BITMIME and DSN, minus those named in
@@ -79,11 +83,15 @@ int smtp_check_helo(SMTPD_STATE *state, char *args)
 
 static int smtpd_helo_start(SMTPD_STATE *state, const char *name, const char *protocol)
 {
+    char *stored = smtpd_text_helo(name);
+
     smtpd_mail_reset(state);
     smtpd_helo_reset(state);
-    if (smtpd_policy_helo(state, name) < 0)
+    if (smtpd_policy_helo(state, stored) < 0) {
+        myfree(stored);
         return -1;
-    state->helo_name = mystrdup(name);
+    }
+    state->helo_name = stored;
     state->protocol = protocol;
     smtpd_set_protocol(state);
     return 0;

@@ -16,7 +16,8 @@
  *	and with smtpd_delay_reject also client, HELO and sender). The first
  *	recipient that passes opens the queue file, which gives the
  *	message its queue ID ("ID: client=host[addr]" is logged) and
- *	receives the session facts and the sender; each accepted recipient
+ *	receives the session facts (what the client chose, such as its
+ *	certificate name, as printable ASCII) and the sender; each accepted recipient
  *	is then written to it: "250 2.1.5 Ok".
  *--*/
 
@@ -161,6 +162,14 @@ int smtp_check_rcpt(SMTPD_STATE *state, char *args)
     return status;
 }
 
+/* smtpd_rcpt_client_text - a session fact that the client chose, as printable ASCII */
+
+static void smtpd_rcpt_client_text(SMTPD_STATE *state, const char *name, const char *value)
+{
+    smtpd_queue_attr(state->queue, name,
+                     vstring_str(smtpd_text_printable(state->scratch, value, NULL)));
+}
+
 /* smtpd_rcpt_session_attrs - the facts every queue file gets */
 
 static void smtpd_rcpt_session_attrs(SMTPD_STATE *state)
@@ -191,13 +200,13 @@ static void smtpd_rcpt_session_attrs(SMTPD_STATE *state)
         smtpd_queue_attr(queue, REC_ATTR_TLS_CIPHER_BITS, vstring_str(state->scratch));
         smtpd_queue_attr(queue, REC_ATTR_TLS_PEER_TRUST, tls->trust);
         if (tls->cert_present) {
-            smtpd_queue_attr(queue, REC_ATTR_TLS_PEER_CN, tls->peer_cn);
+            smtpd_rcpt_client_text(state, REC_ATTR_TLS_PEER_CN, tls->peer_cn);
             smtpd_queue_attr(queue, REC_ATTR_TLS_PEER_FPRINT, tls->cert_fprint);
         }
     }
     if (state->sasl_username) {
-        smtpd_queue_attr(queue, REC_ATTR_SASL_METHOD, state->sasl_method);
-        smtpd_queue_attr(queue, REC_ATTR_SASL_USERNAME, state->sasl_username);
+        smtpd_rcpt_client_text(state, REC_ATTR_SASL_METHOD, state->sasl_method);
+        smtpd_rcpt_client_text(state, REC_ATTR_SASL_USERNAME, state->sasl_username);
     }
 }
 
