@@ -17,7 +17,10 @@
  *	void	smtpd_close(SMTPD_STATE *state, const char *fmt, ...);
  * DESCRIPTION
  *	smtpd_reply() formats one reply line ("250 2.1.0 Ok") and queues it
- *	on the client stream; it also remembers it for log lines. A client
+ *	on the client stream; it also remembers it for log lines. Client
+ *	text that a reply repeats (a VRFY argument, an unknown option)
+ *	cannot bring a control or 8-bit byte into the reply or the log:
+ *	each such byte but a tab is sent as '?'. A client
  *	that had its ENHANCEDSTATUSCODES discarded gets the reply without
  *	the enhanced code. A 4xx or 5xx reply is delayed by
  *	smtpd_error_sleep_time once the client has made
@@ -99,6 +102,17 @@ static void smtpd_error_delay(SMTPD_STATE *state, const char *text)
     }
 }
 
+/* smtpd_reply_mask - no control or 8-bit byte in a reply (RFC 5321 textstring) */
+
+static void smtpd_reply_mask(VSTRING *reply)
+{
+    unsigned char *cp = (unsigned char *)vstring_str(reply);
+
+    for (size_t i = 0; i < VSTRING_LEN(reply); i++)
+        if ((cp[i] < 0x20 && cp[i] != '\t') || cp[i] > 0x7e)
+            cp[i] = '?';
+}
+
 /* smtpd_reply - send one reply line */
 
 void smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
@@ -109,6 +123,7 @@ void smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
     vstring_truncate(state->reply, 0);
     vstring_vsprintf_append(state->reply, fmt, ap);
     va_end(ap);
+    smtpd_reply_mask(state->reply);
     if (state->ehlo_discard & SMTPD_EHLO_ENHANCEDCODE)
         smtpd_strip_enhanced(state->reply);
     if (msg_verbose)

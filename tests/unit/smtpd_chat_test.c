@@ -9,7 +9,8 @@
  * reports the end. A case passes when the reader did not panic, ended for
  * the right reason, and in DATA mode handed on every byte once, in order.
  * A CR at the end of a chunk, with or without input after it, is the
- * corner these cases are about.
+ * corner these cases are about. A last case shows that a reply which
+ * repeats client text carries no control or 8-bit byte.
  *
  * TEST_UNDER_VALGRIND
  */
@@ -243,11 +244,39 @@ static void test_split_cr(void)
     vstring_free(line);
 }
 
+/* test_reply_mask - a reply that repeats client text holds no control or 8-bit byte */
+
+static void test_reply_mask(void)
+{
+    SMTPD_CONFIG cfg = {.line_length_limit = 100};
+    SMTPD_STATE state = {.cfg = &cfg, .namaddr = "client[127.0.0.1]", .where = "VRFY"};
+    char got[100];
+    ssize_t n;
+    int pair[2];
+
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, pair) < 0) {
+        TEST_CHECK(0, "reply mask: socketpair: %s", strerror(errno));
+        return;
+    }
+    state.in = state.out = vstream_fdopen(pair[0], VSTREAM_FLAG_RW);
+    state.reply = vstring_alloc(100);
+    smtpd_reply(&state, "252 2.0.0 %s", "a\rb\x1b\xff\tc");
+    TEST_INT_EQ(smtpd_flush(&state), 0, "reply mask: the reply is sent");
+    n = read(pair[1], got, sizeof(got) - 1);
+    got[n > 0 ? n : 0] = 0;
+    TEST_STR_EQ(got, "252 2.0.0 a?b??\tc\r\n", "reply mask: what the client reads");
+    TEST_STR_EQ(vstring_str(state.reply), "252 2.0.0 a?b??\tc", "reply mask: what is logged");
+    vstream_close(state.in);
+    close(pair[1]);
+    vstring_free(state.reply);
+}
+
 int main(void)
 {
     msg_stderr_enable(0);
     for (size_t i = 0; i < sizeof(test_cases) / sizeof(test_cases[0]); i++)
         test_run(test_cases + i);
     test_split_cr();
+    test_reply_mask();
     return test_summary("smtpd_chat_test");
 }
