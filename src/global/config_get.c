@@ -115,7 +115,11 @@ static const char *config_problem(const PARAM_INFO *info, const char *text, CONF
     case PARAM_TYPE_STR:
         return info->check ? info->check(text) : NULL;
     }
-    return problem ? problem : config_bounds(info, out->number, buf);
+    if (problem == NULL)
+        problem = config_bounds(info, out->number, buf);
+    if (problem == NULL && info->check)
+        problem = info->check(text);
+    return problem;
 }
 
 /* config_convert - expand and convert; 0 or -1 with a sentence in why */

@@ -11,6 +11,7 @@
  *	const char *param_check_inet_protocols(const char *value);
  *	const char *param_check_compatibility_level(const char *value);
  *	const char *param_check_dane_mx_policy(const char *value);
+ *	const char *param_check_line_length_limit(const char *value);
  * DESCRIPTION
  *	Each function checks an expanded parameter value. It returns NULL
  *	when the value is acceptable, otherwise a constant text that says
@@ -30,11 +31,15 @@
  *	or class. param_check_inet_protocols() accepts all, or a list of
  *	ipv4 and ipv6. param_check_compatibility_level() accepts 0, 1, 2 or
  *	a release number major.minor[.patch]. param_check_dane_mx_policy()
- *	accepts may, encrypt or dane.
+ *	accepts may, encrypt or dane. param_check_line_length_limit()
+ *	accepts 0 (no limit) or a length of at least 40 (a line broken
+ *	into pieces shorter than that makes no sense, and a limit of 1
+ *	leaves no room beside the space that starts each piece).
  *--*/
 
 /* System library. */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -234,4 +239,13 @@ const char *param_check_dane_mx_policy(const char *value)
             vstring_sprintf_append(expected, "%s%s", i ? ", " : "", tls_level_name(policies[i]));
     }
     return vstring_str(expected);
+}
+
+/* param_check_line_length_limit - 0, or a usable line length */
+
+const char *param_check_line_length_limit(const char *value)
+{
+    long number = strtol(value, NULL, 10);
+
+    return number == 0 || number >= 40 ? NULL : "expected 0 (no limit) or at least 40";
 }

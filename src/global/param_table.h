@@ -77,6 +77,7 @@ extern const char *param_check_mynetworks_style(const char *value);
 extern const char *param_check_inet_protocols(const char *value);
 extern const char *param_check_compatibility_level(const char *value);
 extern const char *param_check_dane_mx_policy(const char *value);
+extern const char *param_check_line_length_limit(const char *value);
 
 /* Computed defaults (config_compute.c). */
 extern char *param_compute_myhostname(CONFIG *config);
@@ -145,6 +146,14 @@ extern const PARAM_INFO param_table_tls[];
     {.name = VAR_##N, .type = PARAM_TYPE_STR, .defval = DEF_##N, .check = (FN), .flags = (F)}
 #define PARAM_COMPUTED_F(F, N, TYPE, FN)                                                           \
     {.name = VAR_##N, .type = (TYPE), .compute = (FN), .flags = (F)}
+/* A number within [MIN, MAX] that FN checks further. */
+#define PARAM_INT_CHECKED(N, MIN, MAX, FN)                                                         \
+    {.name = VAR_##N,                                                                              \
+     .type = PARAM_TYPE_INT,                                                                       \
+     .defval = DEF_##N,                                                                            \
+     .min = (MIN),                                                                                 \
+     .max = (MAX),                                                                                 \
+     .check = (FN)}
 #define PARAM_END {.name = NULL}
 
 #endif

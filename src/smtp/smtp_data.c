@@ -50,7 +50,11 @@ static int smtp_data_piece(SMTP_SESSION *session, const char *data, size_t len, 
     if (*column == 0 && len > 0 && data[0] == '.' && smtp_data_write(session, ".", 1) != SMTP_OK)
         return SMTP_FAIL;
     while (limit > 0 && *column + len > limit) {
-        size_t take = limit > *column ? limit - *column : 0;
+        /* Each piece carries at least one byte, whatever the limit. */
+        size_t take = limit > *column ? limit - *column : 1;
+
+        if (take >= len)
+            break;
 
         if (smtp_data_write(session, data, take) != SMTP_OK ||
             smtp_data_write(session, "\r\n ", 3) != SMTP_OK)

@@ -801,6 +801,38 @@ static void test_tls_table(void)
     config_free(config);
 }
 
+/* smtp_line_length_limit: 0 (no limit) or a usable length, nothing between */
+
+static void test_line_length_limit(void)
+{
+    static const struct {
+        const char *value;
+        int ok;
+    } cases[] = {{"0", 1}, {"40", 1}, {"998", 1}, {"1", 0}, {"2", 0}, {"39", 0}, {"-1", 0}};
+    VSTRING *text = vstring_alloc(100), *want = vstring_alloc(100), *label = vstring_alloc(100);
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        CONFIG *config;
+
+        vstring_sprintf(text, "smtp_line_length_limit = %s\n", cases[i].value);
+        config = test_load(vstring_str(text));
+        if (cases[i].ok)
+            TEST_INT_EQ(config_get_int(config, VAR_SMTP_LINE_LENGTH_LIMIT), atoi(cases[i].value),
+                        "smtp_line_length_limit = %s accepted", cases[i].value);
+        else {
+            vstring_sprintf(want, "bad value \"%s\" for parameter smtp_line_length_limit",
+                            cases[i].value);
+            vstring_sprintf(label, "smtp_line_length_limit = %s refused", cases[i].value);
+            test_dies(config, GET_INT, VAR_SMTP_LINE_LENGTH_LIMIT, 1, vstring_str(want),
+                      vstring_str(label));
+        }
+        config_free(config);
+    }
+    vstring_free(text);
+    vstring_free(want);
+    vstring_free(label);
+}
+
 int main(void)
 {
     if (mkdtemp(test_dir) == NULL)
@@ -817,6 +849,7 @@ int main(void)
     test_relational();
     test_typed_values();
     test_bad_values();
+    test_line_length_limit();
     test_validate();
     test_names();
     test_overrides_and_bind();
