@@ -12,7 +12,10 @@
  *	and unless the level is none, STARTTLS, the handshake and EHLO again;
  *	then QUIT. Commands and replies are logged as "> EHLO name" and
  *	"< 250 ..." unless -c was given; on a reconnection only the greeting
- *	and QUIT are. Each reply must come within state->command_timeout.
+ *	and QUIT are. Each reply must come, all its lines, within
+ *	state->command_timeout (a deadline for the whole reply, so a server
+ *	that trickles "250-" lines cannot hold posttls-finger); of a reply
+ *	at most 1000 lines are kept and logged, as the SMTP client keeps.
  *	The first word of the EHLO reply goes to state->server_name. It
  *	returns 0 when the session went as the level requires, -1 otherwise.
  * DIAGNOSTICS
@@ -22,9 +25,11 @@
 
 /* System library. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 /* Utility library. */
 #include "msg.h"
@@ -36,41 +41,82 @@
 /* Application-specific. */
 #include "posttls-finger.h"
 
-#define PTF_LINE_MAX 4096 /* longest reply line we read */
+#define PTF_LINE_MAX  4096 /* longest reply line we keep */
+#define PTF_LINES_MAX 1000 /* most lines of one reply we keep and log */
+
+/* ptf_smtp_now_ms - monotonic clock, milliseconds */
+
+static long long ptf_smtp_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ptf_smtp_line - one line before the deadline: 0, or -1 (*out_late: deadline) */
+
+static int ptf_smtp_line(VSTREAM *stream, VSTRING *line, long long deadline, bool *out_late)
+{
+    int ch = 0;
+
+    VSTRING_RESET(line);
+    while (ch != '\n') {
+        if (vstream_peek(stream) == 0) {
+            long long left = deadline - ptf_smtp_now_ms();
+
+            if (left <= 0) {
+                *out_late = true;
+                return -1;
+            }
+            vstream_set_timeout_ms(stream, left > INT_MAX ? INT_MAX : (int)left);
+        }
+        if ((ch = vstream_getc(stream)) == VSTREAM_EOF)
+            return -1;
+        if (ch != '\n' && VSTRING_LEN(line) < PTF_LINE_MAX)
+            vstring_addch(line, ch);
+    }
+    return 0;
+}
 
 /* ptf_smtp_reply - one reply; its code, or -1 after logging why */
 
 static int ptf_smtp_reply(PTF_STATE *state, int timeout, const char *what, bool log_it, ARGV *lines)
 {
     VSTRING *line = vstring_alloc(100);
+    long long deadline = ptf_smtp_now_ms() + (long long)timeout * 1000;
+    bool late = false;
     int code = -1;
 
-    vstream_set_timeout(state->stream, timeout);
-    for (;;) {
+    /* The timeout is for the whole reply: trickled "250-" lines cannot hold us. */
+    for (int count = 0;; count++) {
         char *cp;
 
-        if (vstream_gets(state->stream, line, PTF_LINE_MAX) == VSTREAM_EOF) {
-            msg_info("%s while %s", vstream_ftimeout(state->stream) ? "timeout" : "lost connection",
-                     what);
+        if (ptf_smtp_line(state->stream, line, deadline, &late) < 0) {
+            msg_info("%s while %s",
+                     late || vstream_ftimeout(state->stream) ? "timeout" : "lost connection", what);
             code = -1;
             break;
         }
         cp = vstring_str(line);
         cp[strcspn(cp, "\r\n")] = 0;
-        if (log_it)
+        if (log_it && count < PTF_LINES_MAX)
             msg_info("< %s", cp);
+        else if (log_it && count == PTF_LINES_MAX)
+            msg_info("< ... (more than %d lines: the rest is not shown)", PTF_LINES_MAX);
         if (strlen(cp) < 3 || !isdigit((unsigned char)cp[0]) || !isdigit((unsigned char)cp[1]) ||
             !isdigit((unsigned char)cp[2]) || (cp[3] != 0 && cp[3] != ' ' && cp[3] != '-')) {
             msg_info("malformed reply while %s: \"%.100s\"", what, cp);
             code = -1;
             break;
         }
-        if (lines)
+        if (lines && count < PTF_LINES_MAX)
             argv_add(lines, cp[3] ? cp + 4 : "");
         code = (cp[0] - '0') * 100 + (cp[1] - '0') * 10 + (cp[2] - '0');
         if (cp[3] != '-')
             break;
     }
+    vstream_set_timeout(state->stream, timeout);
     vstring_free(line);
     return code;
 }

@@ -154,6 +154,7 @@ typedef struct SMTP_SESSION {
     SMTP_RESP resp;         /* last reply, owned */
     const char *doing;      /* what we were doing, for lost connection texts */
     bool broken;            /* the connection cannot be used any more */
+    bool reply_late;        /* a reply missed its deadline (a timeout) */
     bool tls_failed;        /* STARTTLS handshake failed: fallback candidate */
     char *reuse_key;        /* connection cache key (smtp_cache.c), owned, or NULL */
     bool cacheable;         /* keep the connection after this transaction (RSET, no QUIT) */
@@ -197,6 +198,7 @@ extern int smtp_chat_flush(SMTP_SESSION *session);
 extern int smtp_chat_resp(SMTP_SESSION *session, int timeout);
 extern void smtp_chat_parse_dsn(SMTP_RESP *resp, const char *first_line);
 extern void smtp_chat_quit_end(SMTP_SESSION *session, bool wait);
+extern bool smtp_chat_input_pending(SMTP_SESSION *session);
 extern void smtp_session_lost(SMTP_SESSION *session);
 
 /* smtp_xfer.c */

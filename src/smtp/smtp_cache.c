@@ -41,7 +41,8 @@
  *	smtp_cache_take() returns the cached connection when its key
  *	matches the request (its use count incremented, its state set to
  *	the request), else NULL. A connection whose server has sent
- *	something unasked (a 421, end of file) is closed instead.
+ *	something unasked (a 421, end of file) is closed instead, whether
+ *	it waits on the socket, in the stream or inside the TLS engine.
  *
  *	smtp_cache_save() keeps a session whose RSET succeeded, replacing
  *	(and closing) any other cached connection.
@@ -208,7 +209,8 @@ static void smtp_cache_idle_start(SMTP_SESSION *session, int delay_ms)
 
 static bool smtp_cache_alive(SMTP_SESSION *session)
 {
-    return vstream_peek(session->stream) == 0 &&
+    /* Input may wait inside the TLS engine while the socket shows nothing. */
+    return !smtp_chat_input_pending(session) &&
            poll_fd(vstream_fileno(session->stream), POLLIN, 0) == 0;
 }
 

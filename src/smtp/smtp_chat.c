@@ -9,6 +9,7 @@
  *	int	smtp_chat_resp(SMTP_SESSION *session, int timeout);
  *	void	smtp_chat_parse_dsn(SMTP_RESP *resp, const char *first_line);
  *	void	smtp_chat_quit_end(SMTP_SESSION *session, bool wait);
+ *	bool	smtp_chat_input_pending(SMTP_SESSION *session);
  *	void	smtp_session_lost(SMTP_SESSION *session);
  * DESCRIPTION
  *	smtp_chat_cmd() formats one command and appends CRLF; it goes out
@@ -18,11 +19,14 @@
  *	lost connection (smtp_session_lost()).
  *
  *	smtp_chat_resp() flushes, then reads one reply, all its lines,
- *	within timeout seconds, into session->resp: the code (0 for a
- *	malformed reply), the enhanced status code (from the first line,
- *	or "X.0.0" from the code) and the text (lines joined with a
- *	space). It returns SMTP_OK, or SMTP_FAIL after recording the lost
- *	connection or the timeout (session->doing says what we were
+ *	into session->resp: the code (0 for a malformed reply), the
+ *	enhanced status code (from the first line, or "X.0.0" from the
+ *	code) and the text (lines joined with a space; at most 1000 lines
+ *	and 64 KB are kept, the rest is read and dropped). The timeout (the
+ *	command's smtp_*_timeout) is a deadline for the whole reply, not
+ *	for each read: a server that trickles "250-" lines cannot hold the
+ *	client longer. It returns SMTP_OK, or SMTP_FAIL after recording the
+ *	lost connection or the timeout (session->doing says what we were
  *	doing).
  *
  *	smtp_chat_parse_dsn() sets resp->dsn from the reply code and the
@@ -38,6 +42,10 @@
  *	smtp_skip_quit_response is off, reads the reply and ignores it.
  *	Nothing is recorded: the outcomes are known by then.
  *
+ *	smtp_chat_input_pending() tells whether the server has sent
+ *	something that nobody has read yet: in the stream buffer or, with
+ *	TLS, inside the TLS engine (where the socket shows nothing).
+ *
  *	smtp_session_lost() marks the session broken and records a soft
  *	failure for every recipient still open: "conversation with
  *	host[addr] timed out while ..." or "lost connection with
@@ -48,13 +56,18 @@
 
 /* System library. */
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <string.h>
+#include <time.h>
 
 /* Utility library. */
 #include "msg.h"
 #include "vstream.h"
 #include "vstring.h"
+
+/* TLS library. */
+#include "tls_stream.h"
 
 /* Application-specific. */
 #include "smtp.h"
@@ -70,7 +83,7 @@ void smtp_session_lost(SMTP_SESSION *session)
     if (session->broken)
         return;
     session->broken = true;
-    if (vstream_ftimeout(session->stream))
+    if (vstream_ftimeout(session->stream) || session->reply_late)
         smtp_site_fail(session->state, session->relay, "4.4.2",
                        "conversation with %s timed out while %s", session->namaddr, session->doing);
     else
@@ -114,6 +127,15 @@ void smtp_chat_quit_end(SMTP_SESSION *session, bool wait)
         (void)vstream_gets(session->stream, line, 4096);
         vstring_free(line);
     }
+}
+
+/* smtp_chat_input_pending - unread input, in the stream or inside TLS */
+
+bool smtp_chat_input_pending(SMTP_SESSION *session)
+{
+    if (session->tls)
+        return tls_stream_input_pending(session->stream);
+    return vstream_peek(session->stream) > 0;
 }
 
 /* smtp_chat_flush - send buffered commands */
@@ -177,26 +199,47 @@ static int smtp_chat_code(const char *line, int *out_last)
     return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
 }
 
+/* smtp_chat_now_ms - monotonic clock, milliseconds */
+
+static long long smtp_chat_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* smtp_chat_getc - one byte before the deadline (0: none), or VSTREAM_EOF */
+
+static int smtp_chat_getc(SMTP_SESSION *session, long long deadline)
+{
+    /* Each read may take only what is left of the time for the whole reply. */
+    if (deadline > 0 && vstream_peek(session->stream) == 0) {
+        long long left = deadline - smtp_chat_now_ms();
+
+        if (left <= 0) {
+            session->reply_late = true;
+            return VSTREAM_EOF;
+        }
+        vstream_set_timeout_ms(session->stream, left > INT_MAX ? INT_MAX : (int)left);
+    }
+    return vstream_getc(session->stream);
+}
+
 /* smtp_chat_line - read one reply line without its terminator */
 
-static int smtp_chat_line(SMTP_SESSION *session, VSTRING *line)
+static int smtp_chat_line(SMTP_SESSION *session, VSTRING *line, long long deadline)
 {
-    int last = vstream_gets(session->stream, line, SMTP_LINE_MAX);
+    int ch;
 
-    if (last == VSTREAM_EOF)
+    VSTRING_RESET(line);
+    /* Keep the start of an overlong line, skip the rest. */
+    while ((ch = smtp_chat_getc(session, deadline)) != VSTREAM_EOF && ch != '\n')
+        if (VSTRING_LEN(line) < SMTP_LINE_MAX)
+            vstring_addch(line, ch);
+    if (ch == VSTREAM_EOF)
         return -1;
-    if (last != '\n') {
-        /* Overlong line: keep the start, skip the rest. */
-        VSTRING *skip = vstring_alloc(SMTP_LINE_MAX);
-
-        while (last != '\n' && last != VSTREAM_EOF)
-            last = vstream_gets(session->stream, skip, SMTP_LINE_MAX);
-        vstring_free(skip);
-        if (last == VSTREAM_EOF)
-            return -1;
-    }
-    while (VSTRING_LEN(line) > 0 && (vstring_str(line)[VSTRING_LEN(line) - 1] == '\n' ||
-                                     vstring_str(line)[VSTRING_LEN(line) - 1] == '\r'))
+    while (VSTRING_LEN(line) > 0 && vstring_str(line)[VSTRING_LEN(line) - 1] == '\r')
         vstring_truncate(line, VSTRING_LEN(line) - 1);
     return 0;
 }
@@ -208,6 +251,7 @@ int smtp_chat_resp(SMTP_SESSION *session, int timeout)
     SMTP_RESP *resp = &session->resp;
     VSTRING *line = vstring_alloc(100);
     int code = 0, last = 0, status = SMTP_OK;
+    long long deadline;
 
     vstream_set_timeout(session->stream, timeout);
     if (smtp_chat_flush(session) != SMTP_OK) {
@@ -217,8 +261,9 @@ int smtp_chat_resp(SMTP_SESSION *session, int timeout)
     VSTRING_RESET(resp->text);
     argv_truncate(resp->lines, 0);
     resp->code = 0;
+    deadline = timeout > 0 ? smtp_chat_now_ms() + (long long)timeout * 1000 : 0;
     for (int count = 0; !last; count++) {
-        if (smtp_chat_line(session, line) < 0) {
+        if (smtp_chat_line(session, line, deadline) < 0) {
             smtp_session_lost(session);
             status = SMTP_FAIL;
             break;
@@ -243,6 +288,7 @@ int smtp_chat_resp(SMTP_SESSION *session, int timeout)
     }
     if (status == SMTP_OK && resp->code == 0)
         snprintf(resp->dsn, sizeof(resp->dsn), "4.5.0");
+    vstream_set_timeout(session->stream, timeout); /* not what was left of the deadline */
     vstring_free(line);
     return status;
 }

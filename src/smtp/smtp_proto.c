@@ -220,7 +220,7 @@ static SMTP_PROTO_STATE smtp_rset(SMTP_SESSION *session)
     session->kept = smtp_chat_cmd(session, "RSET") == SMTP_OK &&
                     smtp_chat_resp(session, config->rset_timeout) == SMTP_OK &&
                     session->resp.code == 250 && session->resp.lines->argc == 1 &&
-                    vstream_peek(session->stream) == 0;
+                    !smtp_chat_input_pending(session);
     session->broken = false;
     return session->kept ? SMTP_STATE_DONE : SMTP_STATE_QUIT;
 }

@@ -4,6 +4,7 @@
 Usage: fake_smtpd.py --port-file F --log F --mode MODE [--chain PEM]
                      [--maildir DIR] [--count N] [--idle SECONDS]
                      [--listen-port PORT] [--stall-first]
+                     [--after-rset TEXT]
 
 Listens on an ephemeral port of 127.0.0.1, writes the port number to the
 port file, and serves up to N connections (default: until idle for
@@ -21,6 +22,12 @@ Modes (what STARTTLS does; "plain" does not offer it):
   reject454   454 4.7.0 TLS not available due to local problem
   reply354    354 (a reply that is no success)
   wrapper     TLS from the first byte (port 465 style)
+  endless     plain; the EHLO reply is "250-" lines without end (until the
+              client goes away or 60 s pass)
+With --after-rset TEXT, the RSET reply is followed by TEXT (a line sent
+unasked) in a write of its own, both in one TCP segment: inside TLS a
+record of its own, which then waits inside the client's TLS engine while
+its socket shows nothing.
 With --stall-first, the first message's final "." gets no reply: the
 server logs "S: stalling", waits for the client to go away and keeps
 nothing (a client killed in the middle of DATA).
@@ -34,6 +41,7 @@ import os
 import socket
 import ssl
 import sys
+import time
 
 
 class Conn:
@@ -68,6 +76,20 @@ class Conn:
         self.tls = True
         self.log.write("S: TLS established %s\n" % self.sock.version())
         self.log.flush()
+
+
+def endless_ehlo(conn):
+    """Returns False: the connection ends."""
+    conn.log.write("S: endless EHLO reply\n")
+    conn.log.flush()
+    deadline = time.monotonic() + 60
+    line = b"250-" + b"x" * 70 + b"\r\n"
+    try:
+        while time.monotonic() < deadline:
+            conn.sock.sendall(line * 50)
+    except OSError as err:
+        conn.log.write("S: endless reply ended: %s\n" % err)
+    return False
 
 
 def ehlo_reply(conn, mode):
@@ -156,7 +178,10 @@ def session(conn, args, ctx, state):
         if line is None:
             return
         verb = line.split(" ", 1)[0].upper()
-        if verb == "EHLO":
+        if verb == "EHLO" and args.mode == "endless":
+            if not endless_ehlo(conn):
+                return
+        elif verb == "EHLO":
             ehlo_reply(conn, args.mode)
         elif verb == "HELO":
             conn.send(b"250 mail.example.com\r\n")
@@ -170,6 +195,12 @@ def session(conn, args, ctx, state):
         elif verb == "DATA":
             if not data(conn, args, state):
                 return
+        elif verb == "RSET" and args.after_rset:
+            # Corked: both records leave in one segment and arrive together.
+            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 1)
+            conn.send(b"250 2.0.0 Ok\r\n")
+            conn.send(args.after_rset.encode() + b"\r\n")
+            conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_CORK, 0)
         elif verb == "RSET" or verb == "NOOP":
             conn.send(b"250 2.0.0 Ok\r\n")
         elif verb == "QUIT":
@@ -190,6 +221,7 @@ def main():
     parser.add_argument("--idle", type=float, default=60)
     parser.add_argument("--listen-port", type=int, default=0)
     parser.add_argument("--stall-first", action="store_true")
+    parser.add_argument("--after-rset")
     args = parser.parse_args()
 
     ctx = None
