@@ -11,8 +11,8 @@
  *	Properties: no address that comes out holds a control character
  *	(bytes below 0x20 and 0x7f), since it may reach the envelope, a
  *	header or an SMTP command; each address is a fixed point: parsed
- *	again on its own, it yields exactly itself; a domain literal that
- *	comes out is closed by its ']'. No memory error, leak or undefined
+ *	again on its own, it yields exactly itself; a domain that starts as
+ *	a literal ('[') is that literal alone, closed by its ']'. No memory error, leak or undefined
  *	behaviour.
  *
  *	Fatal errors: addr_parse(3) is lenient by contract and reports
@@ -36,6 +36,22 @@ struct addr_parse_job {
     size_t size;         /* its length */
 };
 
+/* addr_parse_domain_at - the '@' before the domain, outside a quoted local part */
+
+static const char *addr_parse_domain_at(const char *addr)
+{
+    const char *cp = addr;
+
+    if (*cp == '"') {
+        for (cp++; *cp && *cp != '"'; cp++)
+            if (*cp == '\\' && cp[1])
+                cp++;
+        if (*cp == 0)
+            return NULL;
+    }
+    return strchr(cp, '@');
+}
+
 /* addr_parse_check_one - the properties of one address that came out */
 
 static void addr_parse_check_one(const char *addr)
@@ -47,8 +63,9 @@ static void addr_parse_check_one(const char *addr)
     for (const unsigned char *cp = (const unsigned char *)addr; *cp; cp++)
         if (*cp < 0x20 || *cp == 0x7f)
             msg_panic("address with control character 0x%02x: \"%s\"", *cp, addr);
-    if ((at = strrchr(addr, '@')) != NULL && at[1] == '[' && addr[strlen(addr) - 1] != ']')
-        msg_panic("domain literal without its ']': \"%s\"", addr);
+    if ((at = addr_parse_domain_at(addr)) != NULL && at[1] == '[' &&
+        (addr[strlen(addr) - 1] != ']' || strchr(at + 1, ']') != addr + strlen(addr) - 1))
+        msg_panic("domain literal not closed by its ']' at the end: \"%s\"", addr);
     addr_parse_list(addr, strlen(addr), again, why);
     if (again->argc != 1 || strcmp(again->argv[0], addr) != 0)
         msg_panic("address \"%s\" parses again as %zu addresses, first \"%s\"", addr, again->argc,

@@ -14,7 +14,9 @@
  *	terminated; the records read, written again with rec_put(), give
  *	back exactly the bytes that were read (lengths are minimal, so the
  *	encoding is canonical); fields that rec_fields_parse() accepts are
- *	non-negative and rec_fields_format() writes them back as they were.
+ *	non-negative, and rec_fields_format() writes them back in as many
+ *	bytes, which parse to the same values (leading zeros in a field are
+ *	accepted and written back as spaces).
  *	No memory error, leak or undefined behaviour.
  *
  *	Fatal errors: record(3) reports malformed input through its result
@@ -44,6 +46,7 @@ struct record_job {
 static void record_check_fields(const VSTRING *buf)
 {
     long long values[4];
+    long long again_values[4];
     VSTRING *again = vstring_alloc(64);
 
     for (int count = 1; count <= 4; count++) {
@@ -54,7 +57,8 @@ static void record_check_fields(const VSTRING *buf)
                 msg_panic("rec_fields_parse accepts a negative field %lld", values[i]);
         rec_fields_format(again, count, values);
         if (VSTRING_LEN(again) != VSTRING_LEN(buf) ||
-            memcmp(vstring_str(again), vstring_str(buf), VSTRING_LEN(buf)) != 0)
+            rec_fields_parse(vstring_str(again), VSTRING_LEN(again), count, again_values) != 0 ||
+            memcmp(values, again_values, count * sizeof(values[0])) != 0)
             msg_panic("fixed-width fields \"%s\" format back as \"%s\"", vstring_str(buf),
                       vstring_str(again));
     }

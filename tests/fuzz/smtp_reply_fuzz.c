@@ -10,8 +10,10 @@
  *	command, until the input ends (the lost-connection path, recorded
  *	through smtp_site_fail() for a request without recipients).
  *
- *	Properties: a reply's code is 0 (malformed) or 200..599, the same
- *	class as the first digit of its enhanced status code; the enhanced
+ *	Properties: a reply's code is 0 (malformed) or three digits, and a
+ *	code from 200 to 599 has the class of its enhanced status code
+ *	(other codes are not outcomes; the client treats them as soft
+ *	failures); the enhanced
  *	status code is well-formed by RFC 3463 (a class digit, a subject and
  *	a detail of 1 to 3 digits each; class 3 is made for 3xx replies,
  *	which have none), since it travels to the log,
@@ -59,13 +61,13 @@ static void smtp_reply_check(const SMTP_RESP *resp)
     const char *dsn = resp->dsn;
     size_t n;
 
-    if (resp->code != 0 && (resp->code < 200 || resp->code > 599))
+    if (resp->code < 0 || resp->code > 999)
         msg_panic("reply code %d out of range", resp->code);
     if (dsn[0] < '2' || dsn[0] > '5' || dsn[1] != '.' || (n = smtp_reply_digits(dsn + 2)) == 0 ||
         dsn[2 + n] != '.' || smtp_reply_digits(dsn + 3 + n) == 0 ||
         dsn[3 + n + smtp_reply_digits(dsn + 3 + n)] != 0)
         msg_panic("reply code %d with malformed enhanced status code \"%s\"", resp->code, dsn);
-    if (resp->code != 0 && dsn[0] != '0' + resp->code / 100)
+    if (resp->code >= 200 && resp->code < 600 && dsn[0] != '0' + resp->code / 100)
         msg_panic("reply code %d with enhanced status code \"%s\" of another class", resp->code,
                   dsn);
 }
