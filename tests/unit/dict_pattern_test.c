@@ -131,6 +131,58 @@ static void test_regexp_flags(void)
     dict_close(dict);
 }
 
+/* test_regexp_size - patterns whose compilation would take too much memory */
+
+static void test_regexp_size(void)
+{
+    static const char *const refused[] = {
+        "/d+++++++++++++/ x\n",          /* each + doubles: 2^13 */
+        "/a{2001}/ x\n",                 /* one interval over the limit */
+        "/(a{1,50}){1,50}/ x\n",         /* intervals multiply */
+        "/^(ab|cd|[xyz]+){0,300}$/ x\n", /* a group counts what it holds */
+        "/^x\\{1,3000\\}$/x x\n",        /* basic syntax intervals too */
+    };
+    static const char *const accepted[] = {
+        "/^[a-z0-9.-]{1,255}\\.example\\.com$/ x\n",
+        "/^.{1000,}$/ x\n",
+        "/^((a|b){1,10}){1,10}$/ x\n",
+        "/^[]{}+]{1,5}x{1,1000}$/ x\n",
+        "/^x\\{1,100\\}$/x x\n",
+        "/^a+++++++++$/ x\n",
+        "/\\{1,9999\\}/ x\n",
+    };
+    VSTRING *deep = vstring_alloc(400);
+    DICT *dict;
+    char text[300];
+
+    for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+        snprintf(text, sizeof(text), "/a/ OK\n%s", refused[i]);
+        expect_error("regexp", text, 2, "regular expression too complex");
+    }
+    vstring_strcpy(deep, "/a/ OK\n/");
+    for (int i = 0; i < 101; i++)
+        vstring_addch(deep, '(');
+    vstring_addch(deep, 'a');
+    for (int i = 0; i < 101; i++)
+        vstring_addch(deep, ')');
+    expect_error("regexp", vstring_str(vstring_strcat(deep, "/ x\n")), 2,
+                 "regular expression too complex");
+    vstring_free(deep);
+    for (size_t i = 0; i < sizeof(accepted) / sizeof(accepted[0]); i++) {
+        dict = open_text("regexp", "ok", accepted[i], 0);
+        TEST_CHECK(dict_open_ok(dict), "regexp within the size limit: %s(%s)", accepted[i],
+                   dict_reason(dict));
+        dict_close(dict);
+    }
+    dict = open_text("regexp", "ok", "/^(a|b){1,10}c{1000}$/ long\n", 0);
+    vstring_strcpy(deep = vstring_alloc(1100), "ab");
+    for (int i = 0; i < 1000; i++)
+        vstring_addch(deep, 'c');
+    TEST_STR_EQ(dict_get(dict, vstring_str(deep)), "long", "a large accepted pattern matches");
+    vstring_free(deep);
+    dict_close(dict);
+}
+
 static void test_pcre_flags(void)
 {
     DICT *dict = open_text("pcre", "flags",
@@ -224,6 +276,7 @@ int main(void)
     test_errors("regexp");
     test_errors("pcre");
     test_regexp_flags();
+    test_regexp_size();
     test_pcre_flags();
     test_cidr();
     snprintf(cmd, sizeof(cmd), "rm -rf %s", test_dir);
