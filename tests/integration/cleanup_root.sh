@@ -155,6 +155,19 @@ rm -rf "$scratch"
 out=$(printf 'x\n' | as_user env MAIL_CONFIG=/tmp "$cmddir/postdrop" 2>&1)
 [ $? -ne 0 ] && grep -q "not trusted by a set-group-ID postdrop" <<<"$out"
 check "postdrop refuses a configuration the user controls"
+# The path to the configuration must stay where it was checked: a symbolic
+# link that the user could replace is refused, even when it leads to the
+# trusted directory at the time; one that only root can replace is fine.
+linkdir=$(as_user mktemp -d /tmp/mta-userlink.XXXXXX)
+as_user ln -s "$INSTANCE_CONF" "$linkdir/conf"
+out=$(printf 'x\n' | as_user "$cmddir/postdrop" -c "$linkdir/conf" 2>&1)
+[ $? -ne 0 ] && grep -q "not trusted by a set-group-ID postdrop" <<<"$out"
+check "postdrop refuses a configuration reached through a symbolic link the user could swap"
+rm -rf "$linkdir"
+ln -s "$INSTANCE_CONF" "$INSTANCE_DIR/conf-link"
+out=$(printf 'not a queue file\n' | as_user "$cmddir/postdrop" -c "$INSTANCE_DIR/conf-link" 2>&1)
+[ $? -eq 65 ] && grep -q "invalid message on standard input" <<<"$out"
+check "postdrop accepts a configuration reached through a symbolic link only root can change"
 # A postdrop ended by a signal while it reads its input leaves nothing behind.
 fifo=$INSTANCE_DIR/postdrop-input
 mkfifo "$fifo" && chmod 666 "$fifo"
