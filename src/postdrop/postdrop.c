@@ -10,7 +10,10 @@
  *	format that sendmail(1) and smtpd -S write) on standard input,
  *	stores it in a private directory under /tmp, checks it with
  *	maildrop_open(3) (structure, sizes, recipients, attributes a user
- *	may set), copies it into maildrop under a temporary name, fsyncs it
+ *	may set), copies it into maildrop under a temporary name (from the
+ *	descriptor it wrote the copy through, never by name: the private
+ *	directory is the user's, who could put a link to a file only our
+ *	group may read in its place), fsyncs it
  *	and renames it to its queue ID, then wakes pickup(8). The file
  *	belongs to the real user ID of the caller; nothing in the input
  *	names the user. On success it prints nothing and exits 0.
@@ -72,6 +75,7 @@ static volatile sig_atomic_t postdrop_private_made;   /* mkdtemp() made postdrop
 static char postdrop_private_dir[POSTDROP_PATH_MAX];  /* private maildrop, "" when none */
 static char postdrop_private_file[POSTDROP_PATH_MAX]; /* the private copy, "" when none */
 static char postdrop_temp[POSTDROP_PATH_MAX];         /* temporary file in maildrop, "" when none */
+static int postdrop_private_fd = -1;                  /* the private copy, open for reading */
 
 /* Signals that end postdrop early; their handler removes what the run made. */
 static const int postdrop_signals[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM};
@@ -190,11 +194,18 @@ static char *postdrop_receive(long long limit)
     if (chdir(postdrop_private) < 0 || mkdir(MAIL_QUEUE_MAILDROP, 0700) < 0)
         msg_fatal_status(EX_TEMPFAIL, "create a private directory %s: %m", postdrop_private);
     postdrop_set(postdrop_private_file, "%s/input", postdrop_private_dir);
-    if ((fd = open(postdrop_private_file, O_WRONLY | O_CREAT | O_EXCL, 0444)) < 0 ||
+    /*
+     * The private directory belongs to the user, who may replace what is in
+     * it at any time; this descriptor is what gets copied into maildrop, so
+     * that a file the user cannot read is never copied with our group's right.
+     */
+    if ((fd = open(postdrop_private_file, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                   0444)) < 0 ||
         fstat(fd, &st) < 0)
         msg_fatal_status(EX_TEMPFAIL, "create %s: %m", postdrop_private_file);
-    if (postdrop_copy(STDIN_FILENO, fd, limit) < 0 || close(fd) < 0)
+    if (postdrop_copy(STDIN_FILENO, fd, limit) < 0 || lseek(fd, 0, SEEK_SET) < 0)
         msg_fatal_status(EX_TEMPFAIL, "copy standard input to %s: %m", postdrop_private_file);
+    postdrop_private_fd = fd;
     gettimeofday(&now, NULL);
     mail_queue_id_make(id, &now, (unsigned long long)st.st_ino);
     postdrop_block(SIG_BLOCK, NULL);
@@ -241,8 +252,8 @@ static void postdrop_commit(const char *queue_dir, const char *id)
     struct stat st;
     int in, out;
 
-    if ((in = open(postdrop_private_file, O_RDONLY)) < 0)
-        msg_fatal_status(EX_TEMPFAIL, "reopen the checked message: %m");
+    /* The descriptor from postdrop_receive(), never the name, which the user controls. */
+    in = postdrop_private_fd;
     if (chdir(queue_dir) < 0)
         msg_fatal_status(EX_TEMPFAIL, "change to %s: %m", queue_dir);
     postdrop_block(SIG_BLOCK, NULL);
@@ -273,6 +284,7 @@ static void postdrop_commit(const char *queue_dir, const char *id)
         msg_info("%s: from %s", vstring_str(final_path), id);
     close(out);
     close(in);
+    postdrop_private_fd = -1;
     vstring_free(final_path);
     vstring_free(final_id);
 }
