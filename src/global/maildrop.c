@@ -27,7 +27,10 @@
  *	its structure must be valid (queue_msg_open(3): record types, order,
  *	sizes, the end marker), with at most limits->max_rcpt recipients,
  *	none of them marked done, and no control characters in the sender
- *	or a recipient.
+ *	or a recipient. A DSN ORCPT must pass xtext_orcpt_check(), a
+ *	dsn_envid attribute xtext_envid_check() (RFC 3461 syntax, printable
+ *	US-ASCII once decoded, length limits), so that neither can carry
+ *	anything into an SMTP command or a delivery report.
  * .IP \(bu
  *	only the attributes that a user may set are believed: full_name
  *	(sendmail -F), dsn_envid, dsn_ret (FULL or HDRS) and encoding (7bit
@@ -66,6 +69,7 @@
 #include "mail_queue.h"
 #include "maildrop.h"
 #include "rec_type.h"
+#include "xtext.h"
 
 struct MAILDROP {
     QUEUE_MSG *msg; /* the open file, owned */
@@ -138,6 +142,7 @@ static int maildrop_check_envelope(MAILDROP *md, const char *id, const MAILDROP_
                                    VSTRING *why)
 {
     size_t count = queue_msg_rcpt_count(md->msg);
+    const char *value, *problem;
 
     if (!maildrop_text_ok(queue_msg_sender(md->msg))) {
         vstring_sprintf(why, "maildrop/%s: control character in the sender", id);
@@ -156,16 +161,30 @@ static int maildrop_check_envelope(MAILDROP *md, const char *id, const MAILDROP_
             vstring_sprintf(why, "maildrop/%s: malformed recipient", id);
             return MAILDROP_STAT_BAD;
         }
+        if (rcpt->dsn_orcpt &&
+            (problem = xtext_orcpt_check(rcpt->dsn_orcpt, strlen(rcpt->dsn_orcpt))) != NULL) {
+            vstring_sprintf(why, "maildrop/%s: malformed DSN ORCPT of a recipient: %s", id,
+                            problem);
+            return MAILDROP_STAT_BAD;
+        }
+    }
+    if ((value = queue_msg_attr(md->msg, REC_ATTR_DSN_ENVID)) != NULL &&
+        (problem = xtext_envid_check(value, strlen(value))) != NULL) {
+        vstring_sprintf(why, "maildrop/%s: malformed %s attribute: %s", id, REC_ATTR_DSN_ENVID,
+                        problem);
+        return MAILDROP_STAT_BAD;
     }
     for (size_t i = 0; i < MAILDROP_COUNT(maildrop_allowed); i++) {
-        const char *value = queue_msg_attr(md->msg, maildrop_allowed[i].name);
-        bool ok = value == NULL || maildrop_allowed[i].values[0] == NULL;
+        bool ok;
+
+        value = queue_msg_attr(md->msg, maildrop_allowed[i].name);
+        ok = value == NULL || maildrop_allowed[i].values[0] == NULL;
 
         for (int v = 0; !ok && maildrop_allowed[i].values[v]; v++)
             ok = strcmp(value, maildrop_allowed[i].values[v]) == 0;
         if (!ok) {
             vstring_sprintf(why, "maildrop/%s: bad %s value \"%s\"", id, maildrop_allowed[i].name,
-                            value);
+                            maildrop_text_ok(value) ? value : "(control characters)");
             return MAILDROP_STAT_BAD;
         }
     }

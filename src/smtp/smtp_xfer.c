@@ -12,7 +12,9 @@
  *	command at a time, and no DATA when no recipient was accepted.
  *	MAIL carries SIZE, BODY=8BITMIME (for 8bitmime content, when the
  *	server offers it), and RET and ENVID when the server offers DSN;
- *	RCPT then carries NOTIFY and ORCPT. A message larger than the
+ *	RCPT then carries NOTIFY and ORCPT. ENVID and ORCPT go out in
+ *	canonical xtext (xtext_requote()), whatever the queue file holds,
+ *	so that no stored value can end the command line. A message larger than the
  *	server's SIZE limit is bounced ("message size %lld exceeds size
  *	limit %lld of server %s", 5.3.4) without MAIL.
  *
@@ -37,6 +39,7 @@
 /* Global library. */
 #include "addr_parse.h"
 #include "rec_type.h"
+#include "xtext.h"
 
 /* Application-specific. */
 #include "smtp.h"
@@ -91,7 +94,9 @@ static int smtp_xfer_mail(SMTP_XFER *xfer)
             vstring_strcat(cmd,
                            request->dsn_ret == DELIVER_DSN_RET_FULL ? " RET=FULL" : " RET=HDRS");
         if (*request->dsn_envid)
-            vstring_sprintf_append(cmd, " ENVID=%s", request->dsn_envid);
+            vstring_sprintf_append(
+                cmd, " ENVID=%s",
+                vstring_str(xtext_requote(addr, request->dsn_envid, strlen(request->dsn_envid))));
     }
     status = smtp_chat_cmd(session, "%s", vstring_str(cmd));
     vstring_free(cmd);
@@ -122,7 +127,8 @@ static int smtp_xfer_rcpt(SMTP_XFER *xfer, size_t index)
         if (vstring_str(cmd)[VSTRING_LEN(cmd) - 1] == ',')
             vstring_truncate(cmd, VSTRING_LEN(cmd) - 1);
         if (rcpt->dsn_orcpt && *rcpt->dsn_orcpt)
-            vstring_sprintf_append(cmd, " ORCPT=%s", rcpt->dsn_orcpt);
+            vstring_sprintf_append(cmd, " ORCPT=%s",
+                                   vstring_str(xtext_orcpt_requote(addr, rcpt->dsn_orcpt)));
     }
     status = smtp_chat_cmd(session, "%s", vstring_str(cmd));
     vstring_free(cmd);

@@ -34,8 +34,6 @@
 #include "smtpd_addr.h"
 #include "smtpd_cmd.h"
 
-#define SMTPD_ENVID_MAX 100 /* RFC 3461: at most 100 characters */
-
 /* smtpd_mail_size - SIZE=number */
 
 static int smtpd_mail_size(SMTPD_STATE *state, const char *value)
@@ -85,8 +83,7 @@ static int smtpd_mail_ret(SMTPD_STATE *state, const char *value)
 
 static int smtpd_mail_envid(SMTPD_STATE *state, const char *value)
 {
-    if (state->args.dsn_envid || *value == 0 || strlen(value) > SMTPD_ENVID_MAX ||
-        xtext_unquote(state->scratch, value, strlen(value)) < 0) {
+    if (state->args.dsn_envid || xtext_envid_check(value, strlen(value)) != NULL) {
         smtpd_reply(state, "501 5.5.4 Bad ENVID parameter syntax");
         return -1;
     }

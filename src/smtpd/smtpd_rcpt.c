@@ -37,8 +37,6 @@
 #include "smtpd_queue.h"
 #include "smtpd_tls.h"
 
-#define SMTPD_ORCPT_MAX 500 /* longest ORCPT parameter accepted */
-
 /* smtpd_rcpt_notify - NOTIFY=NEVER or a list of SUCCESS, FAILURE, DELAY */
 
 static int smtpd_rcpt_notify(SMTPD_STATE *state, char *value)
@@ -80,18 +78,9 @@ bad:
 
 static int smtpd_rcpt_orcpt(SMTPD_STATE *state, const char *value)
 {
-    const char *semi = strchr(value, ';');
-
-    if (state->args.dsn_orcpt || semi == NULL || semi == value || strlen(value) > SMTPD_ORCPT_MAX ||
-        semi[1] == 0 || xtext_unquote(state->scratch, semi + 1, strlen(semi + 1)) < 0) {
+    if (state->args.dsn_orcpt || xtext_orcpt_check(value, strlen(value)) != NULL) {
         smtpd_reply(state, "501 5.5.4 Error: Bad ORCPT parameter syntax");
         return -1;
-    }
-    for (const char *cp = value; cp < semi; cp++) {
-        if (*cp <= ' ' || *cp >= 0x7f) {
-            smtpd_reply(state, "501 5.5.4 Error: Bad ORCPT parameter syntax");
-            return -1;
-        }
     }
     state->args.dsn_orcpt = mystrdup(value);
     return 0;

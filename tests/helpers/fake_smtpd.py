@@ -4,7 +4,7 @@
 Usage: fake_smtpd.py --port-file F --log F --mode MODE [--chain PEM]
                      [--maildir DIR] [--count N] [--idle SECONDS]
                      [--listen-port PORT] [--stall-first]
-                     [--after-rset TEXT]
+                     [--after-rset TEXT] [--dsn]
 
 Listens on an ephemeral port of 127.0.0.1, writes the port number to the
 port file, and serves up to N connections (default: until idle for
@@ -31,6 +31,7 @@ its socket shows nothing.
 With --stall-first, the first message's final "." gets no reply: the
 server logs "S: stalling", waits for the client to go away and keeps
 nothing (a client killed in the middle of DATA).
+With --dsn, the EHLO reply offers DSN.
 RCPT TO addresses that start with "reject" get 550 5.1.1, "defer" 450 4.2.0,
 "baddsn4" 450 with the malformed status code 4..66, "baddsn5" 550 with the
 malformed status code 5.1.1234.
@@ -92,8 +93,8 @@ def endless_ehlo(conn):
     return False
 
 
-def ehlo_reply(conn, mode):
-    lines = ["mail.example.com", "PIPELINING", "SIZE 10240000", "8BITMIME"]
+def ehlo_reply(conn, mode, dsn=False):
+    lines = ["mail.example.com", "PIPELINING", "SIZE 10240000", "8BITMIME"] + (["DSN"] if dsn else [])
     if mode not in ("plain", "wrapper") and not conn.tls:
         lines.append("STARTTLS")
     text = "".join("250-%s\r\n" % l for l in lines[:-1]) + "250 %s\r\n" % lines[-1]
@@ -182,7 +183,7 @@ def session(conn, args, ctx, state):
             if not endless_ehlo(conn):
                 return
         elif verb == "EHLO":
-            ehlo_reply(conn, args.mode)
+            ehlo_reply(conn, args.mode, args.dsn)
         elif verb == "HELO":
             conn.send(b"250 mail.example.com\r\n")
         elif verb == "STARTTLS" and args.mode not in ("plain", "wrapper") and not conn.tls:
@@ -222,6 +223,7 @@ def main():
     parser.add_argument("--listen-port", type=int, default=0)
     parser.add_argument("--stall-first", action="store_true")
     parser.add_argument("--after-rset")
+    parser.add_argument("--dsn", action="store_true")
     args = parser.parse_args()
 
     ctx = None

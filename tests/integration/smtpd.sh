@@ -117,6 +117,24 @@ t.ok(re.search(r"disconnect from localhost\[127\.0\.0\.1\] helo=0/1 ehlo=1 start
                r"commands=12/28", text), "disconnect line counts",
      [l for l in text.splitlines() if "disconnect" in l][-1:])
 
+# --- DSN parameters: RFC 3461 syntax, printable US-ASCII once decoded ---
+s = session()
+t.reply(s.cmd("EHLO client.test"), 250, "EHLO before the DSN checks")
+for envid in ["a+0D+0ARCPT+20TO:<x@evil.test>", "a+00b", "a+C3+A9", "a+4", "x" * 101, ""]:
+    t.reply(s.cmd("MAIL FROM:<a@b.test> ENVID=" + envid), 501, "ENVID=%s refused" % envid[:24],
+            r"^501 5\.5\.4 Bad ENVID parameter syntax$")
+t.reply(s.cmd("MAIL FROM:<a@b.test> ENVID=x+2By+20z"), 250, "ENVID with encoded '+' and space")
+for orcpt in ["rfc822;u+0D+0ANOOP@example.test", "rfc822;u+00@example.test", "rfc822;u+7F",
+              ";u@example.test", "rfc822;", "u@example.test", "rfc(822);u@example.test"]:
+    t.reply(s.cmd("RCPT TO:<u@example.test> ORCPT=" + orcpt), 501, "ORCPT=%s refused" % orcpt,
+            r"^501 5\.5\.4 Error: Bad ORCPT parameter syntax$")
+code, lines = s.cmd("RCPT TO:<u@example.test> ORCPT=rfc822;u+2Bx@example.test")
+# No cleanup service runs here: the parameter passes, the queue then answers 451.
+t.ok(code != 501 and not any("ORCPT" in l for l in lines), "ORCPT with an encoded '+' passes",
+     repr(lines))
+t.reply(s.cmd("QUIT"), 221, "QUIT after the DSN checks")
+finish(s, "DSN parameter session")
+
 # --- Discarded EHLO keywords ---
 s = session("smtpd_discard_ehlo_keywords=vrfy, enhancedstatuscodes, dsn")
 code, lines = s.cmd("EHLO client.test")

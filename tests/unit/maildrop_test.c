@@ -24,6 +24,7 @@ typedef struct TEST_DROP {
     const char *sender;
     const char *rcpts[4];
     const char *attrs[8]; /* "name", "value" pairs, then NULL */
+    const char *orcpt;    /* DSN ORCPT of the first recipient, or NULL */
 } TEST_DROP;
 
 static char test_id[MAIL_QUEUE_ID_MAX_LEN + 1];
@@ -38,7 +39,8 @@ static const char *write_drop(const TEST_DROP *drop)
         queue_file_attr(qf, drop->attrs[i], drop->attrs[i + 1]);
     queue_file_sender(qf, drop->sender);
     for (int i = 0; drop->rcpts[i]; i++)
-        queue_file_rcpt(qf, &(QUEUE_RCPT){.address = drop->rcpts[i]});
+        queue_file_rcpt(
+            qf, &(QUEUE_RCPT){.address = drop->rcpts[i], .dsn_orcpt = i == 0 ? drop->orcpt : NULL});
     queue_file_content(qf);
     queue_file_line(qf, "Subject: test", 13);
     queue_file_line(qf, "", 0);
@@ -81,7 +83,9 @@ static void test_valid(void)
     TEST_DROP drop = {
         .sender = "alice",
         .rcpts = {"bob@example.com", "carol"},
-        .attrs = {CLEANUP_ATTR_FULL_NAME, "Alice L.", REC_ATTR_DSN_RET, "HDRS"},
+        .attrs = {CLEANUP_ATTR_FULL_NAME, "Alice L.", REC_ATTR_DSN_RET, "HDRS", REC_ATTR_DSN_ENVID,
+                  "id+2B1+20x"},
+        .orcpt = "rfc822;bob+2Bx@example.com",
     };
     VSTRING *why = vstring_alloc(50), *buf = vstring_alloc(50), *content = vstring_alloc(50);
     MAILDROP *md;
@@ -98,6 +102,8 @@ static void test_valid(void)
     TEST_STR_EQ(maildrop_rcpt(md, 1)->address, "carol", "second recipient");
     TEST_STR_EQ(maildrop_attr(md, CLEANUP_ATTR_FULL_NAME), "Alice L.", "full name believed");
     TEST_STR_EQ(maildrop_attr(md, REC_ATTR_DSN_RET), "HDRS", "DSN RET believed");
+    TEST_STR_EQ(maildrop_attr(md, REC_ATTR_DSN_ENVID), "id+2B1+20x", "DSN ENVID believed");
+    TEST_STR_EQ(maildrop_rcpt(md, 0)->dsn_orcpt, "rfc822;bob+2Bx@example.com", "DSN ORCPT kept");
     TEST_INT_EQ(maildrop_dropped(md), 0, "nothing dropped");
     while ((type = maildrop_content_get(md, buf)) > 0)
         vstring_sprintf_append(content, "%c:%s|", type, vstring_str(buf));
@@ -157,6 +163,15 @@ static void test_refused(void)
     TEST_DROP many = {.sender = "a", .rcpts = {"b", "c", "d", "e"}};
     TEST_DROP ctrl = {.sender = "a", .rcpts = {"b\r\nRCPT TO:<x>"}};
     TEST_DROP plain = {.sender = "a", .rcpts = {"b"}};
+    TEST_DROP envid_inject = {
+        .sender = "a",
+        .rcpts = {"b"},
+        .attrs = {REC_ATTR_DSN_ENVID, "X\r\nRCPT TO:<injected@evil.test>\r\nNOOP Y"}};
+    TEST_DROP envid_encoded_crlf = {
+        .sender = "a", .rcpts = {"b"}, .attrs = {REC_ATTR_DSN_ENVID, "X+0D+0ANOOP"}};
+    TEST_DROP orcpt_inject = {
+        .sender = "a", .rcpts = {"b"}, .orcpt = "rfc822;b\r\nRCPT TO:<injected@evil.test>"};
+    TEST_DROP orcpt_no_type = {.sender = "a", .rcpts = {"b"}, .orcpt = "b@example.com"};
     char id[MAIL_QUEUE_ID_MAX_LEN + 1];
     char other[MAIL_QUEUE_ID_MAX_LEN + 1];
     char old_path[100];
@@ -169,6 +184,12 @@ static void test_refused(void)
     expect_bad(write_drop(&bad_ret), "DSN RET outside FULL/HDRS", "bad dsn_ret value");
     expect_bad(write_drop(&many), "more recipients than allowed", "exceed the limit");
     expect_bad(write_drop(&ctrl), "control characters in a recipient", "malformed recipient");
+    expect_bad(write_drop(&envid_inject), "ENVID with a command line in it",
+               "malformed dsn_envid attribute");
+    expect_bad(write_drop(&envid_encoded_crlf), "ENVID that decodes to CR LF",
+               "malformed dsn_envid attribute");
+    expect_bad(write_drop(&orcpt_inject), "ORCPT with a command line in it", "malformed DSN ORCPT");
+    expect_bad(write_drop(&orcpt_no_type), "ORCPT without an address type", "malformed DSN ORCPT");
 
     /* A recipient already marked done. */
     snprintf(id, sizeof(id), "%s", write_drop(&plain));
