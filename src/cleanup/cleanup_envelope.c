@@ -13,10 +13,15 @@
  *	(O), DSN ORCPT (o) and NOTIFY (n) of the next recipient, a
  *	recipient (R), or the end of the envelope (M). It checks the order
  *	(one sender, before any recipient and before the content; O, o and
- *	n only before an R) and the syntax (attribute names of lower-case
- *	letters, digits and '_'; a NOTIFY mask from 1 to 15; no empty
- *	recipient) and writes the records into the queue file. Anything
- *	else is a protocol error (CLEANUP_STAT_BAD).
+ *	n only before an R) and the syntax, so that every file it commits
+ *	reads back with queue_msg_open(): no null byte in any record;
+ *	attribute names of lower-case letters, digits and '_'; no control
+ *	character in the sender, the original recipient or a recipient; no
+ *	empty recipient; a NOTIFY mask from 1 to 15; a DSN ORCPT and a
+ *	dsn_envid attribute that pass xtext_orcpt_check() and
+ *	xtext_envid_check() (RFC 3461). It writes the records into the
+ *	queue file. Anything else is a protocol error (CLEANUP_STAT_BAD):
+ *	the message is refused, with a warning that names the problem.
  *
  *	The CLEANUP_ATTR_FULL_NAME attribute is kept for a From: header
  *	that cleanup may add, and is not stored.
@@ -42,6 +47,7 @@
 /* Global library. */
 #include "cleanup_client.h"
 #include "rec_type.h"
+#include "xtext.h"
 
 /* Application-specific. */
 #include "cleanup.h"
@@ -67,6 +73,18 @@ const char *cleanup_qualify(VSTRING *out, const CLEANUP_STATE *state, const char
     return vstring_str(out);
 }
 
+/* cleanup_text_ok - no null byte and, for an address, no control character */
+
+static bool cleanup_text_ok(const VSTRING *buf, bool address)
+{
+    const unsigned char *cp = (const unsigned char *)vstring_str(buf);
+
+    for (size_t i = 0; i < VSTRING_LEN(buf); i++)
+        if (cp[i] == 0 || (address && iscntrl(cp[i])))
+            return false;
+    return true;
+}
+
 /* cleanup_attr_name_ok - lower-case letters, digits and '_' */
 
 static bool cleanup_attr_name_ok(const char *name, size_t len)
@@ -86,11 +104,19 @@ static void cleanup_envelope_attr(CLEANUP_STATE *state, VSTRING *buf)
     char *data = vstring_str(buf);
     char *eq = strchr(data, '=');
 
-    if (eq == NULL || !cleanup_attr_name_ok(data, eq - data) || strlen(data) != VSTRING_LEN(buf)) {
+    const char *problem;
+
+    if (eq == NULL || !cleanup_attr_name_ok(data, eq - data) || !cleanup_text_ok(buf, false)) {
         cleanup_bad(state, "malformed attribute record");
         return;
     }
     *eq = 0;
+    if (strcmp(data, REC_ATTR_DSN_ENVID) == 0 &&
+        (problem = xtext_envid_check(eq + 1, strlen(eq + 1))) != NULL) {
+        msg_warn("%s: malformed DSN ENVID: %s", state->queue_id, problem);
+        cleanup_bad(state, "malformed dsn_envid attribute");
+        return;
+    }
     if (strcmp(data, CLEANUP_ATTR_FULL_NAME) == 0) {
         vstring_strcpy(state->full_name, eq + 1);
         return;
@@ -106,6 +132,10 @@ static void cleanup_envelope_sender(CLEANUP_STATE *state, VSTRING *buf)
 {
     if (state->have_sender || state->rcpt_count > 0) {
         cleanup_bad(state, state->have_sender ? "second sender" : "sender after a recipient");
+        return;
+    }
+    if (!cleanup_text_ok(buf, true)) {
+        cleanup_bad(state, "null byte or control character in the sender");
         return;
     }
     state->have_sender = true;
@@ -129,6 +159,39 @@ static void cleanup_envelope_notify(CLEANUP_STATE *state, VSTRING *buf)
     state->dsn_notify = atoi(text);
 }
 
+/* cleanup_envelope_orig - the O record */
+
+static void cleanup_envelope_orig(CLEANUP_STATE *state, VSTRING *buf)
+{
+    if (state->orig_rcpt != NULL || !cleanup_text_ok(buf, true)) {
+        cleanup_bad(state, state->orig_rcpt ? "repeated original recipient record"
+                                            : "null byte or control character in the original "
+                                              "recipient");
+        return;
+    }
+    state->orig_rcpt = mystrdup(vstring_str(buf));
+}
+
+/* cleanup_envelope_orcpt - the o record: "addr-type;xtext", "" for none */
+
+static void cleanup_envelope_orcpt(CLEANUP_STATE *state, VSTRING *buf)
+{
+    const char *problem = NULL;
+
+    if (state->dsn_orcpt != NULL) {
+        cleanup_bad(state, "repeated DSN ORCPT record");
+        return;
+    }
+    if (VSTRING_LEN(buf) == 0)
+        return;
+    if ((problem = xtext_orcpt_check(vstring_str(buf), VSTRING_LEN(buf))) != NULL) {
+        msg_warn("%s: malformed DSN ORCPT: %s", state->queue_id, problem);
+        cleanup_bad(state, "malformed DSN ORCPT record");
+        return;
+    }
+    state->dsn_orcpt = mystrdup(vstring_str(buf));
+}
+
 /* cleanup_envelope_rcpt - the R record, with the pending O, o and n */
 
 static void cleanup_envelope_rcpt(CLEANUP_STATE *state, VSTRING *buf)
@@ -136,8 +199,11 @@ static void cleanup_envelope_rcpt(CLEANUP_STATE *state, VSTRING *buf)
     VSTRING *rcpt = vstring_alloc(100);
     QUEUE_RCPT qr;
 
-    if (!state->have_sender || VSTRING_LEN(buf) == 0) {
-        cleanup_bad(state, state->have_sender ? "empty recipient" : "recipient before the sender");
+    if (!state->have_sender || VSTRING_LEN(buf) == 0 || !cleanup_text_ok(buf, true)) {
+        cleanup_bad(state, !state->have_sender ? "recipient before the sender"
+                           : VSTRING_LEN(buf) == 0
+                               ? "empty recipient"
+                               : "null byte or control character in a recipient");
         vstring_free(rcpt);
         return;
     }
@@ -171,12 +237,10 @@ void cleanup_envelope(CLEANUP_STATE *state, int type, VSTRING *buf)
         cleanup_envelope_sender(state, buf);
         break;
     case REC_TYPE_ORCP:
-        myfree(state->orig_rcpt);
-        state->orig_rcpt = mystrdup(vstring_str(buf));
+        cleanup_envelope_orig(state, buf);
         break;
     case REC_TYPE_DSN_ORCPT:
-        myfree(state->dsn_orcpt);
-        state->dsn_orcpt = VSTRING_LEN(buf) ? mystrdup(vstring_str(buf)) : NULL;
+        cleanup_envelope_orcpt(state, buf);
         break;
     case REC_TYPE_DSN_NOTIFY:
         cleanup_envelope_notify(state, buf);

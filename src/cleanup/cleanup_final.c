@@ -9,17 +9,26 @@
  *	cleanup_final() runs when the client has ended the message (E). If
  *	nothing went wrong and there is at least one recipient, it ends the
  *	content and commits the queue file durably (queue_file_commit():
- *	fsync, rename into incoming, fsync of the directory), logs
+ *	fsync, rename into incoming, fsync of the directory), reads the
+ *	envelope back with queue_msg_open(), the reader of qmgr, logs
  *	"queue_id: message-id=<...>", and then wakes the queue manager with
  *	MAIL_TRIGGER_SCAN_INCOMING on public/$queue_service_name (a missing
  *	queue manager is no error: it scans incoming when it starts).
  *
  *	The verdict {status, reason} goes to the client before the wake-up:
- *	status CLEANUP_STAT_OK only when the commit succeeded. An
- *	uncommitted queue file is removed when the state is freed.
+ *	status CLEANUP_STAT_OK only when the commit succeeded and the file
+ *	reads back. A committed file that does not read back (a gap in
+ *	cleanup_envelope()'s checks) would be accepted mail that is never
+ *	delivered: it is moved to the corrupt queue and the client gets
+ *	CLEANUP_STAT_BAD (a temporary error), so the sender still holds
+ *	the message. The check reads only the envelope and the records
+ *	after the content, which cleanup has just written: cheap next to
+ *	the fsyncs of the commit. An uncommitted queue file is removed when
+ *	the state is freed.
  * DIAGNOSTICS
- *	Warnings: commit failures (from queue_file(3)), a client that went
- *	away before the verdict.
+ *	Warnings: commit failures (from queue_file(3)), a committed file
+ *	that does not read back, a client that went away before the
+ *	verdict.
  *--*/
 
 /* Utility library. */
@@ -28,10 +37,38 @@
 
 /* Global library. */
 #include "cleanup_client.h"
+#include "mail_queue.h"
 #include "mail_trigger.h"
+#include "queue_msg.h"
 
 /* Application-specific. */
 #include "cleanup.h"
+
+/* cleanup_read_back - does the committed file open as qmgr will open it */
+
+static void cleanup_read_back(CLEANUP_STATE *state)
+{
+    VSTRING *why = vstring_alloc(100);
+    QUEUE_MSG *msg;
+
+    switch (queue_msg_open(MAIL_QUEUE_INCOMING, state->queue_id, 0, &msg, why)) {
+    case QUEUE_MSG_STAT_OK:
+        queue_msg_close(msg);
+        break;
+    case QUEUE_MSG_STAT_CORRUPT:
+        msg_warn("%s: committed file does not read back: %s", state->queue_id, vstring_str(why));
+        if (mail_queue_move(MAIL_QUEUE_INCOMING, MAIL_QUEUE_CORRUPT, state->queue_id) < 0)
+            msg_warn("%s: move to the %s queue: %m", state->queue_id, MAIL_QUEUE_CORRUPT);
+        cleanup_error(state, CLEANUP_STAT_BAD, "%s", cleanup_strerror(CLEANUP_STAT_BAD));
+        break;
+    default:
+        /* Gone (the queue manager took it) or a system error: nothing to judge. */
+        if (msg_verbose)
+            msg_info("%s: read-back check skipped: %s", state->queue_id, vstring_str(why));
+        break;
+    }
+    vstring_free(why);
+}
 
 /* cleanup_commit - make the message durable */
 
@@ -45,6 +82,9 @@ static void cleanup_commit(CLEANUP_STATE *state)
         cleanup_write_failed(state);
         return;
     }
+    cleanup_read_back(state);
+    if (state->errs != 0)
+        return;
     msg_info("%s: message-id=%s", state->queue_id,
              VSTRING_LEN(state->message_id) ? vstring_str(state->message_id) : "<>");
 }

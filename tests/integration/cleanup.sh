@@ -179,6 +179,99 @@ instance_wait_log "maildrop/4jYQb64LkPz1bYNF: .*moved to the corrupt queue" &&
     [ -f "$INSTANCE_QUEUE/corrupt/4jYQb64LkPz1bYNF" ]
 check "pickup moves a malformed maildrop file to the corrupt queue"
 
+# A hand-made maildrop file with SMTP commands in its DSN fields: postdrop
+# and pickup refuse it. queue_inject writes it unchecked.
+handmade=$INSTANCE_DIR/handmade
+mkdir -p "$handmade/maildrop"
+inject=$(printf 'X\r\nRCPT TO:<injected@evil.test>\r\nNOOP Y')
+# make_drop [queue_inject options] - a maildrop file in $handmade from
+# dsn@example.com; prints its path
+make_drop() {
+    local id
+    id=$(printf 'Subject: dsn\n\nhi\n' |
+        "$helpers/queue_inject" -q maildrop "$@" "$handmade" dsn@example.com bob@example.com) &&
+        echo "$handmade/maildrop/$id"
+}
+# postdrop_file FILE - postdrop as the instance user; sets pd_status and pd_out
+postdrop_file() {
+    pd_out=$(instance_run "$TEST_BIN/postdrop" -c "$INSTANCE_CONF" <"$1" 2>&1)
+    pd_status=$?
+}
+maildrop_empty
+good=$(make_drop -a "dsn_envid=id+2B1+20x" -O "rfc822;bob+2Bx@example.com")
+postdrop_file "$good"
+[ "$pd_status" = 0 ] && [ -z "$pd_out" ]
+check "postdrop takes a file with a valid ENVID and ORCPT"
+id=$(picked_id dsn@example.com 1) && d=$("$helpers/queue_dump" "$INSTANCE_QUEUE" incoming "$id" dsn_envid) &&
+    grep -qx "attr dsn_envid=id+2B1+20x" <<<"$d"
+check "pickup and cleanup keep a valid ENVID"
+maildrop_empty
+for kind in envid encoded-envid orcpt encoded-orcpt; do
+    case $kind in
+    envid) bad=$(make_drop -a "dsn_envid=$inject") want="malformed dsn_envid attribute" ;;
+    encoded-envid) bad=$(make_drop -a "dsn_envid=X+0D+0ANOOP") want="malformed dsn_envid attribute" ;;
+    orcpt) bad=$(make_drop -O "rfc822;bob@example.com$inject") want="malformed DSN ORCPT" ;;
+    encoded-orcpt) bad=$(make_drop -O "rfc822;bob+0D+0ANOOP@example.com") want="malformed DSN ORCPT" ;;
+    esac
+    postdrop_file "$bad"
+    [ "$pd_status" = 65 ] && grep -q "invalid message on standard input: .*$want" <<<"$pd_out" &&
+        [ "$(ls -A "$INSTANCE_QUEUE/maildrop" | wc -l)" = 0 ]
+    check "postdrop refuses a maildrop file with a bad $kind (exit 65, '$want')"
+done
+bad_id=$(basename "$(make_drop -a "dsn_envid=$inject")")
+cp "$handmade/maildrop/$bad_id" "$INSTANCE_QUEUE/maildrop/$bad_id"
+chown --reference="$INSTANCE_QUEUE/maildrop" "$INSTANCE_QUEUE/maildrop/$bad_id"
+printf 'x\n' | submit bob@example.com
+instance_wait_log "maildrop/$bad_id: .*malformed dsn_envid attribute.*moved to the corrupt queue" &&
+    [ -f "$INSTANCE_QUEUE/corrupt/$bad_id" ]
+check "pickup moves a maildrop file with a bad ENVID to the corrupt queue"
+
+# Record streams that cleanup must refuse, from a local client: nothing
+# is committed that qmgr could not read.
+# records [-l] - send the records on stdin to cleanup; sets rec_out and rec_status
+records() {
+    rec_out=$("$helpers/cleanup_records" "$@" "$INSTANCE_QUEUE/public/cleanup")
+    rec_status=$?
+}
+envelope_end='M
+NSubject: records
+N
+Nhi
+X
+E'
+records <<END
+Adsn_envid=id+2B1
+Sa@example.com
+orfc822;b+2Bx@example.com
+Rb@example.com
+$envelope_end
+END
+qid=$(sed -n 's/^queued //p' <<<"$rec_out")
+[ "$rec_status" = 0 ] && [ -n "$qid" ] &&
+    "$helpers/queue_dump" "$INSTANCE_QUEUE" incoming "$qid" | grep -qx "rcpt=b@example.com"
+check "cleanup takes a valid record stream and the file reads back"
+before=$(ls "$INSTANCE_QUEUE/incoming" | sort)
+while IFS='|' read -r name first second; do
+    records -l < <(printf '%s\n%s\n%s\n' "$first" "$second" "$envelope_end")
+    [ "$rec_status" = 1 ] && grep -q "^status 1 " <<<"$rec_out" &&
+        [ "$(ls "$INSTANCE_QUEUE/incoming" | sort)" = "$before" ] && [ "$(temp_files incoming)" = 0 ]
+    check "cleanup refuses $name and commits nothing"
+done <<'END'
+an R record that starts with a null byte|Sa@example.com|R\0b@example.com
+a null byte inside an R record|Sa@example.com|Rb@exa\0mple.com
+a control character in a recipient|Sa@example.com|Rb@example.com\r\nRCPT TO:<x@evil.test>
+a control character in the sender|Sa\x01@example.com|Rb@example.com
+a null byte in the original recipient|Sa@example.com|Ob\0c
+an ENVID with a command line|Adsn_envid=X\r\nRCPT TO:<injected@evil.test>\r\nNOOP Y|Sa@example.com
+an ENVID that decodes to CR LF|Adsn_envid=X+0D+0ANOOP|Sa@example.com
+an ORCPT with a command line|Sa@example.com|orfc822;b\r\nRCPT TO:<injected@evil.test>
+an ORCPT that decodes to CR LF|Sa@example.com|orfc822;b+0D+0ANOOP
+an ORCPT without an address type|Sa@example.com|ob@example.com
+END
+instance_wait_log "cleanup protocol error: null byte or control character in a recipient" &&
+    instance_wait_log "malformed DSN ENVID: non-printable character in the decoded value"
+check "cleanup says why it refused"
+
 # kill -9 of cleanup in the middle of a message.
 fifo=$INSTANCE_DIR/go
 mkfifo "$fifo"
@@ -249,8 +342,22 @@ check "mailq: the deferral reason, once, right-aligned, before its recipients"
 [ "$(grep -n "eve@example.com" <<<"$block" | cut -d: -f1)" -lt "$(grep -nF "($reason)" <<<"$block" | cut -d: -f1)" ]
 check "mailq: recipients without a deferral reason come first"
 
+# Every committed file reads back with the reader of qmgr.
+unreadable=0 files=0
+for f in "$INSTANCE_QUEUE"/incoming/* "$INSTANCE_QUEUE"/active/* "$INSTANCE_QUEUE"/hold/*; do
+    [ -f "$f" ] || continue
+    files=$((files + 1))
+    q=$(basename "$(dirname "$f")")
+    "$helpers/queue_dump" "$INSTANCE_QUEUE" "$q" "$(basename "$f")" >/dev/null || {
+        unreadable=$((unreadable + 1))
+        comment "does not read back: $q/$(basename "$f")"
+    }
+done
+[ "$files" -gt 10 ] && [ "$unreadable" = 0 ]
+check "all $files committed queue files read back with queue_msg_open()"
 maildrop_empty
 check "pickup left nothing in maildrop"
-! grep -E "panic|fatal" "$INSTANCE_LOG" | grep -v "message file too big" |
-    grep -v "recipient address with a control character"
+! grep -E "panic|fatal" "$INSTANCE_LOG" |
+    grep -v -e "message file too big" -e "recipient address with a control character" \
+        -e "postdrop.*fatal: invalid message on standard input"
 check "no fatal error or panic in the log"
