@@ -39,7 +39,8 @@
  *
  *	smtp_chat_quit_end() finishes a QUIT that is already buffered: it
  *	flushes within smtp_quit_timeout and, when wait is true and
- *	smtp_skip_quit_response is off, reads the reply and ignores it.
+ *	smtp_skip_quit_response is off, reads the reply's first line (all
+ *	within smtp_quit_timeout) and ignores it.
  *	Nothing is recorded: the outcomes are known by then.
  *
  *	smtp_chat_input_pending() tells whether the server has sent
@@ -112,21 +113,6 @@ int smtp_chat_cmd(SMTP_SESSION *session, const char *fmt, ...)
     }
     vstring_free(buf);
     return status;
-}
-
-/* smtp_chat_quit_end - flush a buffered QUIT, perhaps read its reply */
-
-void smtp_chat_quit_end(SMTP_SESSION *session, bool wait)
-{
-    SMTP_CONFIG *config = session->state->config;
-
-    vstream_set_timeout(session->stream, config->quit_timeout);
-    if (vstream_fflush(session->stream) == 0 && wait && !config->skip_quit_response) {
-        VSTRING *line = vstring_alloc(100);
-
-        (void)vstream_gets(session->stream, line, 4096);
-        vstring_free(line);
-    }
 }
 
 /* smtp_chat_input_pending - unread input, in the stream or inside TLS */
@@ -242,6 +228,24 @@ static int smtp_chat_line(SMTP_SESSION *session, VSTRING *line, long long deadli
     while (VSTRING_LEN(line) > 0 && vstring_str(line)[VSTRING_LEN(line) - 1] == '\r')
         vstring_truncate(line, VSTRING_LEN(line) - 1);
     return 0;
+}
+
+/* smtp_chat_quit_end - flush a buffered QUIT, perhaps read its reply */
+
+void smtp_chat_quit_end(SMTP_SESSION *session, bool wait)
+{
+    SMTP_CONFIG *config = session->state->config;
+
+    vstream_set_timeout(session->stream, config->quit_timeout);
+    if (vstream_fflush(session->stream) == 0 && wait && !config->skip_quit_response) {
+        VSTRING *line = vstring_alloc(100);
+        long long deadline = config->quit_timeout > 0
+                                 ? smtp_chat_now_ms() + (long long)config->quit_timeout * 1000
+                                 : 0;
+
+        (void)smtp_chat_line(session, line, deadline);
+        vstring_free(line);
+    }
 }
 
 /* smtp_chat_resp - read one reply */

@@ -199,6 +199,14 @@ static void test_deadline(void)
                elapsed_ms(start));
     TEST_CHECK(strstr(vstring_str(site_text), "timed out") != NULL, "trickled bytes: a timeout");
     server_stop(&server);
+
+    server_start(&server, SERVER_TRICKLE_BYTES);
+    server.config.quit_timeout = 1;
+    start = smtp_chat_now_ms();
+    smtp_chat_quit_end(&server.session, true);
+    TEST_CHECK(elapsed_ms(start) < 2500, "QUIT reply trickled: given up after 1 s (took %lld ms)",
+               elapsed_ms(start));
+    server_stop(&server);
 }
 
 static void test_many_lines(void)
