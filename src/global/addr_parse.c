@@ -244,10 +244,12 @@ static size_t addr_scan_literal(const char *text, size_t len, size_t pos, VSTRIN
             /* An (obsolete) quoted pair; one that yields [ ] or \ is refused. */
             if (pos + 1 == len)
                 continue;
-            ch = text[++pos];
+            ch = (unsigned char)text[++pos];
             if (ch == '[' || ch == ']' || ch == '\\')
                 *flags |= ADDR_TOK_FLAG_BADLIT;
-            vstring_addch(value, ch);
+            /* White space goes, quoted or not, so that the result parses the same. */
+            if (!isspace(ch))
+                vstring_addch(value, ch);
         } else if (text[pos] == '[') {
             *flags |= ADDR_TOK_FLAG_BADLIT;
             vstring_addch(value, text[pos]);
@@ -327,13 +329,15 @@ static bool addr_spec_text(const ADDR_TOKEN *toks, size_t count, VSTRING *out)
     addr_quote_local(quoted, vstring_str(local), VSTRING_LEN(local));
     vstring_strcpy(out, vstring_str(quoted));
     if (i < count) {
-        /* domain: atoms and dots, or one literal. */
+        /* domain: atoms and dots, or one literal alone. */
         vstring_addch(out, '@');
         if (++i == count)
             ok = false;
+        else if (toks[i].type == ADDR_TOK_DOMLIT && i + 1 < count)
+            ok = false;
         for (; i < count; i++) {
-            if (toks[i].type == ADDR_TOK_ATOM || toks[i].type == ADDR_TOK_DOMLIT ||
-                toks[i].type == '.')
+            if (toks[i].type == ADDR_TOK_ATOM || toks[i].type == '.' ||
+                (toks[i].type == ADDR_TOK_DOMLIT && i + 1 == count && toks[i - 1].type == '@'))
                 vstring_strcat(out, toks[i].text);
             else
                 ok = false;

@@ -94,6 +94,11 @@ static void test_lists(void)
         {"control character in a domain literal", "a@[1.2\0333.4]",
          "0:  [control character in address]"},
         {"DEL in an atom", "a\177@x", "0:  [control character in address]"},
+        {"text after a domain literal", "b@[l]x, c@d", "1: c@d [list element without an address]"},
+        {"atoms before a domain literal", "b@x[l], c@d",
+         "1: c@d [list element without an address]"},
+        {"quoted space in a domain literal goes", "x@[a\\ ",
+         "1: x@[a] [unterminated domain literal]"},
         {"folded quoted string loses its line break", "\"a\n b\"@x", "1: \"a b\"@x"},
     };
     VSTRING *result = vstring_alloc(100);
