@@ -44,6 +44,7 @@
 #include "mail_params.h"
 #include "maillog.h"
 #include "rec_type.h"
+#include "xtext.h"
 
 /* Application-specific. */
 #include "sendmail.h"
@@ -87,6 +88,24 @@ static int sendmail_notify(const char *arg)
     if (mask == 0 || ((mask & REC_NOTIFY_NEVER) && mask != REC_NOTIFY_NEVER))
         sendmail_usage("bad -N argument: \"never\" cannot be combined with another keyword");
     return mask;
+}
+
+/* sendmail_envid - the -V argument, refused here when the queue would refuse it */
+
+static const char *sendmail_envid(const char *arg)
+{
+    VSTRING *encoded = xtext_quote(vstring_alloc(100), arg, strlen(arg));
+    const char *why = xtext_envid_check(vstring_str(encoded), VSTRING_LEN(encoded));
+
+    /*
+     * The ENVID is stored as xtext. One that pickup, cleanup or smtpd would
+     * refuse (a control character, too long once encoded) must fail here,
+     * while the user still sees the error, not in the queue later.
+     */
+    if (why != NULL)
+        msg_fatal_status(EX_USAGE, "bad -V argument: %s", why);
+    vstring_free(encoded);
+    return arg;
 }
 
 /* sendmail_config_dir - -C names a file or a directory */
@@ -155,7 +174,7 @@ static void sendmail_option(SENDMAIL_OPTS *opts, int ch, const char *arg)
         opts->dsn_ret = strcasecmp(arg, "full") == 0 ? "FULL" : "HDRS";
         break;
     case 'V':
-        opts->dsn_envid = arg;
+        opts->dsn_envid = sendmail_envid(arg);
         break;
     case 'b':
         sendmail_mode_option(opts, arg);

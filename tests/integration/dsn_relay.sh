@@ -60,6 +60,17 @@ check "MAIL carries ENVID=id+2B1+20x+3Dy"
 grep -qx 'RCPT TO:<one@example.com> NOTIFY=SUCCESS,FAILURE' <<<"$s"
 check "RCPT carries NOTIFY"
 
+# An ENVID the queue would refuse is refused by sendmail, before it queues.
+before=$(find "$INSTANCE_QUEUE/maildrop" "$INSTANCE_QUEUE/incoming" -type f 2>/dev/null | wc -l)
+printf 'Subject: bad envid\n\nhi\n' | instance_sendmail -V "$(printf 'x\r\nRCPT TO:<evil@example.com>')" one@example.com
+[ $? -eq 64 ]
+check "sendmail -V with a control character exits EX_USAGE (64)"
+printf 'Subject: long envid\n\nhi\n' | instance_sendmail -V "$(printf '%0101d' 0)" one@example.com
+[ $? -eq 64 ]
+check "sendmail -V longer than 100 characters exits EX_USAGE (64)"
+same "nothing was queued for either" "$before" \
+    "$(find "$INSTANCE_QUEUE/maildrop" "$INSTANCE_QUEUE/incoming" -type f 2>/dev/null | wc -l)"
+
 # A stored ORCPT in lower-case hex goes out canonical.
 printf 'Subject: orcpt\n\nhi\n' |
     instance_run "$helpers/queue_inject" -a 'dsn_envid=lower+2bcase' -O 'rfc822;two+2bx@example.com' \
