@@ -10,16 +10,11 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
 helpers=$TEST_HELPERS
-fake=$top/tests/helpers/fake_smtpd.py
-fake_pid=
 
 instance_create
-at_exit '[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null'
-slog=$INSTANCE_DIR/fake.log
-python3 "$fake" --port-file "$INSTANCE_DIR/fake.port" --log "$slog" --mode plain --dsn --idle 60 &
-fake_pid=$!
-wait_file "$INSTANCE_DIR/fake.port" 5 || fail "the scripted server starts"
-port=$(cat "$INSTANCE_DIR/fake.port")
+fake_smtpd_start "$INSTANCE_DIR/fake" --mode plain --dsn --idle 60
+slog=$INSTANCE_DIR/fake/log
+port=$FAKE_SMTPD_PORT
 
 instance_master_cf \
     "pickup unix n - n 60 1 pickup" \

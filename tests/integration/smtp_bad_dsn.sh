@@ -10,18 +10,13 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
-fake=$top/tests/helpers/fake_smtpd.py
 
-fake_pid=
-at_exit '[ -n "$fake_pid" ] && kill "$fake_pid" 2>/dev/null'
 instance_create
 
 read -r pin pfake < <(free_port 2 | tr '\n' ' ')
 mkdir -p "$INSTANCE_DIR/fake/mail"
-python3 "$fake" --port-file "$INSTANCE_DIR/fake/port" --log "$INSTANCE_DIR/fake/log" \
-    --mode plain --maildir "$INSTANCE_DIR/fake/mail" --idle 60 --listen-port "$pfake" &
-fake_pid=$!
-wait_file "$INSTANCE_DIR/fake/port" 5 || fail "the test server starts"
+fake_smtpd_start "$INSTANCE_DIR/fake" --mode plain --maildir "$INSTANCE_DIR/fake/mail" \
+    --idle 60 --listen-port "$pfake"
 
 instance_master_cf \
     "127.0.0.1:$pin inet n - n - - smtpd" \

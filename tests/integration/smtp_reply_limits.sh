@@ -14,24 +14,17 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
-fake=$top/tests/helpers/fake_smtpd.py
 
-fakes=()
-at_exit 'for p in "${fakes[@]}"; do kill "$p" 2>/dev/null; done'
 instance_create
 certs=$(mktemp -d /tmp/smtp-limits-certs.XXXXXX)
 at_exit 'rm -rf "$certs"'
 certs_make "$certs" || not_ok "certificates"
 
-# server NAME PORT ARGS... - start a scripted server on PORT
+# server NAME PORT ARGS... - a scripted server on PORT, logging in $INSTANCE_DIR/NAME
 server() {
     local name=$1 port=$2
     shift 2
-    mkdir -p "$INSTANCE_DIR/$name"
-    python3 "$fake" --port-file "$INSTANCE_DIR/$name/port" --log "$INSTANCE_DIR/$name/log" \
-        --idle 90 --listen-port "$port" "$@" &
-    fakes+=($!)
-    wait_file "$INSTANCE_DIR/$name/port" 5 || fail "the test server $name starts"
+    fake_smtpd_start "$INSTANCE_DIR/$name" --listen-port "$port" "$@"
 }
 
 read -r pin pend prset < <(free_port 3 | tr '\n' ' ')

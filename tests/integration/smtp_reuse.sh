@@ -13,28 +13,21 @@
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
-fake=$top/tests/helpers/fake_smtpd.py
 
-fakes=()
-at_exit 'for p in "${fakes[@]}"; do kill "$p" 2>/dev/null; done'
 instance_create
 certs=$(mktemp -d /tmp/smtp-reuse-certs.XXXXXX)
 at_exit 'rm -rf "$certs"'
 certs_make "$certs" || not_ok "certificates"
 
-# server NAME PORT - start a scripted STARTTLS server on PORT
+# server NAME PORT - a scripted STARTTLS server on PORT, logging in $INSTANCE_DIR/NAME
 server() {
-    mkdir -p "$INSTANCE_DIR/$1"
-    rm -f "$INSTANCE_DIR/$1/port"
-    python3 "$fake" --port-file "$INSTANCE_DIR/$1/port" --log "$INSTANCE_DIR/$1/log" \
-        --mode starttls --chain "$certs/rsa-chain.pem" --idle 60 --listen-port "$2" &
-    fakes+=($!)
-    wait_file "$INSTANCE_DIR/$1/port" 5 || fail "the test server $1 starts"
+    fake_smtpd_start "$INSTANCE_DIR/$1" --mode starttls --chain "$certs/rsa-chain.pem" \
+        --idle 60 --listen-port "$2"
 }
 
 read -r pin p1 p2 p3 < <(free_port 4 | tr '\n' ' ')
 server reuse "$p1"
-reuse_pid=${fakes[-1]}
+reuse_pid=$FAKE_SMTPD_PID
 server nocache "$p2"
 server levels "$p3"
 

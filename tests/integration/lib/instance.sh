@@ -62,6 +62,7 @@
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/assert.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/fake_smtpd.sh"
 
 INSTANCE_TOP=$TEST_TOP
 INSTANCE_MODE=${INSTANCE_MODE:-user}
