@@ -18,13 +18,7 @@ mkdir -p "$INSTANCE_DIR/fake/mail"
 fake_smtpd_start "$INSTANCE_DIR/fake" --mode plain --maildir "$INSTANCE_DIR/fake/mail" \
     --idle 60 --listen-port "$pfake"
 
-instance_master_cf \
-    "127.0.0.1:$pin inet n - n - - smtpd" \
-    "cleanup unix n - n - 0 cleanup" \
-    "qmgr unix n - n 300 1 qmgr" \
-    "bounce unix - - n - 0 bounce" \
-    "defer unix - - n - 0 bounce" \
-    "smtp unix - - n - 1 smtp"
+instance_master_cf_relay "$pin"
 instance_main_cf \
     "mydestination =" "mynetworks = 127.0.0.0/8" "alias_maps =" \
     "transport_maps = inline:{ far.example.test=smtp:[127.0.0.1]:$pfake, sender.example.test=smtp:[127.0.0.1]:$pfake }" \

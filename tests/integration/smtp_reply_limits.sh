@@ -49,13 +49,7 @@ has "and says that more were not shown" "more than 1000 lines" "$out"
 # 2. An unasked reply waiting inside the TLS engine of a cached connection.
 server rset "$prset" --mode starttls --chain "$certs/rsa-chain.pem" \
     --maildir "$INSTANCE_DIR/rset" --after-rset "421 4.3.2 unasked, going away"
-instance_master_cf \
-    "127.0.0.1:$pin inet n - n - - smtpd" \
-    "cleanup unix n - n - 0 cleanup" \
-    "qmgr unix n - n 300 1 qmgr" \
-    "bounce unix - - n - 0 bounce" \
-    "defer unix - - n - 0 bounce" \
-    "smtp unix - - n - 1 smtp"
+instance_master_cf_relay "$pin"
 instance_main_cf \
     "mydestination =" "mynetworks = 127.0.0.0/8" "alias_maps =" \
     "transport_maps = inline:{ rset.example.test=smtp:[127.0.0.1]:$prset }" \

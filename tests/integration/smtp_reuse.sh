@@ -31,13 +31,7 @@ reuse_pid=$FAKE_SMTPD_PID
 server nocache "$p2"
 server levels "$p3"
 
-instance_master_cf \
-    "127.0.0.1:$pin inet n - n - - smtpd" \
-    "cleanup unix n - n - 0 cleanup" \
-    "qmgr unix n - n 300 1 qmgr" \
-    "bounce unix - - n - 0 bounce" \
-    "defer unix - - n - 0 bounce" \
-    "smtp unix - - n - 1 smtp" \
+instance_master_cf_relay "$pin" \
     "nocache unix - - n - 1 smtp -o smtp_connection_cache_on_demand=no" \
     "plain unix - - n - 1 smtp -o smtp_tls_security_level=none" \
     "enc unix - - n - 1 smtp -o smtp_tls_security_level=encrypt"

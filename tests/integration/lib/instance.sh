@@ -34,6 +34,10 @@
 #                              when the test ends (at_exit)
 #   instance_main_cf LINE...   append main.cf lines (a later setting wins)
 #   instance_master_cf LINE... append master.cf lines
+#   instance_master_cf_relay PORT [LINE...]
+#                              append a relay: smtpd on 127.0.0.1:PORT,
+#                              cleanup, qmgr, bounce, defer and one smtp
+#                              process, then LINE...
 #   instance_master_cf_reset   empty master.cf
 #   instance_run CMD...        run a command as the instance's user, for
 #                              at most INSTANCE_COMMAND_TIMEOUT seconds (60)
@@ -129,6 +133,19 @@ instance_main_cf() {
 # instance_master_cf LINE... - add master.cf entries
 instance_master_cf() {
     printf '%s\n' "$@" >>"$INSTANCE_CONF/master.cf"
+}
+
+# instance_master_cf_relay PORT [LINE...] - smtpd on PORT relaying through one smtp process
+instance_master_cf_relay() {
+    local port=$1
+    shift
+    instance_master_cf \
+        "127.0.0.1:$port inet n - n - - smtpd" \
+        "cleanup unix n - n - 0 cleanup" \
+        "qmgr unix n - n 300 1 qmgr" \
+        "bounce unix - - n - 0 bounce" \
+        "defer unix - - n - 0 bounce" \
+        "smtp unix - - n - 1 smtp" "$@"
 }
 
 # instance_master_cf_reset - start master.cf afresh
