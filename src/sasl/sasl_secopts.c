@@ -31,9 +31,9 @@ static const struct {
     const char *name;
     int mask;
 } sasl_secopts_table[] = {
-    {"noplaintext", SASL_SEC_NOPLAINTEXT},   {"noactive", SASL_SEC_NOACTIVE},
-    {"nodictionary", SASL_SEC_NODICTIONARY}, {"noanonymous", SASL_SEC_NOANONYMOUS},
-    {"mutual_auth", SASL_SEC_MUTUAL_AUTH},   {"forward_secrecy", SASL_SEC_FORWARD_SECRECY},
+    {"noplaintext", SASL_SECOPT_NOPLAINTEXT},   {"noactive", SASL_SECOPT_NOACTIVE},
+    {"nodictionary", SASL_SECOPT_NODICTIONARY}, {"noanonymous", SASL_SECOPT_NOANONYMOUS},
+    {"mutual_auth", SASL_SECOPT_MUTUAL_AUTH},   {"forward_secrecy", SASL_SECOPT_FORWARD_SECRECY},
 };
 
 #define SASL_SECOPTS_N (sizeof(sasl_secopts_table) / sizeof(sasl_secopts_table[0]))

@@ -15,13 +15,13 @@ int main(void)
     TEST_INT_EQ(mask, 0, "empty value is an empty mask");
     TEST_INT_EQ(sasl_secopts_parse("noplaintext, noanonymous", &mask, &bad), 0,
                 "Postfix's default for smtp_sasl_security_options parses");
-    TEST_INT_EQ(mask, SASL_SEC_NOPLAINTEXT | SASL_SEC_NOANONYMOUS, "two words, two bits");
+    TEST_INT_EQ(mask, SASL_SECOPT_NOPLAINTEXT | SASL_SECOPT_NOANONYMOUS, "two words, two bits");
     TEST_INT_EQ(
         sasl_secopts_parse("NoActive\tnodictionary,mutual_auth forward_secrecy", &mask, &bad), 0,
         "mixed case and separators parse");
     TEST_INT_EQ(mask,
-                SASL_SEC_NOACTIVE | SASL_SEC_NODICTIONARY | SASL_SEC_MUTUAL_AUTH |
-                    SASL_SEC_FORWARD_SECRECY,
+                SASL_SECOPT_NOACTIVE | SASL_SECOPT_NODICTIONARY | SASL_SECOPT_MUTUAL_AUTH |
+                    SASL_SECOPT_FORWARD_SECRECY,
                 "four words, four bits");
     mask = 12345;
     TEST_INT_EQ(sasl_secopts_parse("noanonymous, noplain", &mask, &bad), -1,
