@@ -4,8 +4,8 @@
  * SYNOPSIS
  *	#include <sasl_server.h>
  *
- *	SASL_SERVER_IMPL *sasl_server_init(const SASL_SERVER_SETTINGS *settings);
- *	void	sasl_server_done(SASL_SERVER_IMPL *impl);
+ *	SASL_SERVER_IMPL *sasl_server_impl_init(const SASL_SERVER_SETTINGS *settings);
+ *	void	sasl_server_impl_done(SASL_SERVER_IMPL *impl);
  *
  *	SASL_SERVER *sasl_server_create(SASL_SERVER_IMPL *impl,
  *					const SASL_SESSION_ARGS *args);
@@ -19,7 +19,7 @@
  *
  *	const char *sasl_server_type_list(void);
  * DESCRIPTION
- *	sasl_server_init() starts the back end that settings->type names.
+ *	sasl_server_impl_init() starts the back end that settings->type names.
  *	It returns NULL, after a warning, for an unknown type or a back end
  *	that cannot start; the caller then offers no AUTH.
  *
@@ -64,9 +64,9 @@ const char *sasl_server_type_list(void)
     return "cyrus dovecot";
 }
 
-/* sasl_server_init - start a back end */
+/* sasl_server_impl_init - start a back end */
 
-SASL_SERVER_IMPL *sasl_server_init(const SASL_SERVER_SETTINGS *settings)
+SASL_SERVER_IMPL *sasl_server_impl_init(const SASL_SERVER_SETTINGS *settings)
 {
     for (size_t i = 0; i < SASL_SERVER_NTYPES; i++)
         if (strcmp(settings->type, sasl_server_types[i].name) == 0)
@@ -76,9 +76,9 @@ SASL_SERVER_IMPL *sasl_server_init(const SASL_SERVER_SETTINGS *settings)
     return NULL;
 }
 
-/* sasl_server_done - stop a back end */
+/* sasl_server_impl_done - stop a back end */
 
-void sasl_server_done(SASL_SERVER_IMPL *impl)
+void sasl_server_impl_done(SASL_SERVER_IMPL *impl)
 {
     impl->done(impl);
 }

@@ -57,8 +57,14 @@ typedef struct SASL_SESSION_ARGS {
 typedef struct SASL_SERVER_IMPL SASL_SERVER_IMPL;
 typedef struct SASL_SERVER SASL_SERVER;
 
-extern SASL_SERVER_IMPL *sasl_server_init(const SASL_SERVER_SETTINGS *settings);
-extern void sasl_server_done(SASL_SERVER_IMPL *impl);
+/*
+ * The Cyrus library exports sasl_server_init() and sasl_server_done(): our
+ * per-process functions are named sasl_server_impl_*() so that the two
+ * never meet, in a header or at link time.
+ */
+
+extern SASL_SERVER_IMPL *sasl_server_impl_init(const SASL_SERVER_SETTINGS *settings);
+extern void sasl_server_impl_done(SASL_SERVER_IMPL *impl);
 extern SASL_SERVER *sasl_server_create(SASL_SERVER_IMPL *impl, const SASL_SESSION_ARGS *args);
 extern void sasl_server_free(SASL_SERVER *server);
 extern const char *sasl_server_mechanisms(SASL_SERVER *server);

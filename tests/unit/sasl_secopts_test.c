@@ -30,7 +30,7 @@ int main(void)
     TEST_INT_EQ(mask, 12345, "a refused value leaves the mask alone");
 
     SASL_SERVER_SETTINGS settings = {.type = "kerberos", .path = "smtpd"};
-    TEST_CHECK(sasl_server_init(&settings) == NULL,
+    TEST_CHECK(sasl_server_impl_init(&settings) == NULL,
                "an unknown smtpd_sasl_type starts no back end");
     return test_summary("sasl_secopts_test");
 }
