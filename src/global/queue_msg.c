@@ -24,6 +24,7 @@
  *
  *	int	queue_msg_mark_done(QUEUE_MSG *msg, const size_t *indexes,
  *				size_t count);
+ *	int	queue_msg_rcpt_reread(QUEUE_MSG *msg, size_t index);
  *	int	queue_msg_set_sched(QUEUE_MSG *msg, const QUEUE_SCHED *sched);
  *	int	queue_msg_move(QUEUE_MSG *msg, const char *new_queue);
  * DESCRIPTION
@@ -71,6 +72,13 @@
  *	to be delivered or durably done, never delivered twice once this
  *	has returned. Recipients already done are left alone. It returns 0,
  *	or -1 with a warning.
+ *
+ *	queue_msg_rcpt_reread() reads the index-th recipient's record type
+ *	from the file again, for a reader whose copy may be stale: another
+ *	process (a delivery agent that then broke its connection) may have
+ *	marked it done meanwhile. It returns 1 when the file shows it done
+ *	(the in-memory state then says so too), 0 when it is still to be
+ *	delivered, and -1 with a warning when the record cannot be read.
  *
  *	queue_msg_set_sched() rewrites the fixed-width schedule record and
  *	sets the file's modification time to the next attempt time (so that
@@ -689,6 +697,27 @@ int queue_msg_mark_done(QUEUE_MSG *msg, const size_t *indexes, size_t count)
     for (size_t i = 0; i < count; i++)
         msg->rcpts[indexes[i]].done = true;
     return 0;
+}
+
+/* queue_msg_rcpt_reread - has someone else marked a recipient done? */
+
+int queue_msg_rcpt_reread(QUEUE_MSG *msg, size_t index)
+{
+    QUEUE_MSG_RCPT *rcpt;
+    char type;
+
+    if (index >= msg->rcpt_count)
+        msg_panic("%s: %s: recipient index %zu out of range", __func__, msg->id, index);
+    rcpt = &msg->rcpts[index];
+    if (rcpt->done)
+        return 1;
+    if (pread(vstream_fileno(msg->stream), &type, 1, rcpt->offset) != 1) {
+        msg_warn("%s: read recipient %s in %s/%s: %m", msg->id, rcpt->address, msg->queue, msg->id);
+        return -1;
+    }
+    if (type == REC_TYPE_DONE)
+        rcpt->done = true;
+    return rcpt->done;
 }
 
 /* queue_msg_set_sched - rewrite the retry schedule, durably */

@@ -68,6 +68,7 @@ extern int queue_msg_content_get(QUEUE_MSG *msg, VSTRING *buf);
 
 /* Updates. */
 extern int queue_msg_mark_done(QUEUE_MSG *msg, const size_t *indexes, size_t count);
+extern int queue_msg_rcpt_reread(QUEUE_MSG *msg, size_t index);
 extern int queue_msg_set_sched(QUEUE_MSG *msg, const QUEUE_SCHED *sched);
 extern int queue_msg_move(QUEUE_MSG *msg, const char *new_queue);
 

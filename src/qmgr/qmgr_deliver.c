@@ -11,7 +11,10 @@
  *	and then follows the agent's replies from the event loop: each
  *	recipient result is noted in the message, and at the end message
  *	the entry is finished. Recipients without a result are deferred by
- *	the queue manager: "mail transport unavailable" when the agent
+ *	the queue manager, unless the queue file shows them done (the agent
+ *	recorded an outcome and then broke the connection before it could
+ *	report it: the outcome is in the logs already, and a deferral would
+ *	contradict it): "mail transport unavailable" when the agent
  *	cannot be reached, "unknown mail transport error" when it broke the
  *	connection (it crashed or was killed), or the agent's own reason.
  *	An agent that reports the next hop unusable makes the queue
@@ -110,6 +113,9 @@ static void qmgr_deliver_end(QMGR_DELIVERY *delivery, int end_status, const char
         if (rcpt && rcpt->outcome != DELIVER_OUTCOME_NONE)
             qmgr_message_rcpt_done(entry->message, entry->indexes[i], rcpt->outcome, rcpt->dsn,
                                    rcpt->reason);
+        else if (queue_msg_rcpt_reread(entry->message->msg, entry->indexes[i]) == 1)
+            qmgr_message_rcpt_done(entry->message, entry->indexes[i], DELIVER_OUTCOME_DONE, NULL,
+                                   NULL);
         else
             qmgr_message_defer_rcpt(entry->message, entry->indexes[i], "4.3.0", text, NULL);
     }
