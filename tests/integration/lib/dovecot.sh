@@ -1,0 +1,188 @@
+# dovecot.sh - Debian's Dovecot as a test peer: its auth service only
+#
+# Source this file from bash after lib/common.sh and lib/assert.sh
+# (lib/instance.sh loads both). A peer is a private Dovecot ("dovecot -F
+# -c CONF") in a temporary directory: its own base_dir, state_dir and log,
+# no mail protocols, and one service with listeners, auth, on a UNIX
+# socket that the test names and on a free loopback TCP port. Users and
+# passwords come from a passwd-file in that directory (PLAIN scheme),
+# readable by Dovecot's auth process alone; auth_mechanisms = plain login,
+# and plaintext authentication is allowed without TLS. It runs as root
+# (Dovecot's own dovecot and dovenull accounts, as Debian installs them)
+# or, started by an ordinary user, entirely as that user. The system's
+# Dovecot, if one runs, is never used or touched.
+#
+#   . "$top/tests/integration/lib/dovecot.sh"
+#   dovecot_available || skip "$DOVECOT_MISSING"
+#   dovecot_start "$INSTANCE_QUEUE/private/auth" alice:secret1 bob:hunter2
+#   require "Dovecot starts"
+#   ... smtpd_sasl_path = private/auth, or inet:127.0.0.1:$DOVECOT_PORT ...
+#   dovecot_stop                       # also done when the test ends
+#
+# Functions:
+#   dovecot_available          0 when the peer can run here (the dovecot
+#                              binary; as root, its accounts); otherwise
+#                              DOVECOT_MISSING says why
+#   dovecot_start SOCKET [USER:PASSWORD...] [-- CONF-LINE...]
+#                              write the configuration, start Dovecot,
+#                              and wait (at most DOVECOT_START_TIMEOUT
+#                              seconds, 20) until SOCKET exists and the
+#                              TCP port listens. The directory holding
+#                              SOCKET must exist. CONF-LINEs are appended
+#                              to dovecot.conf. On failure the end of the
+#                              log as comment lines, status 1. Sets
+#                              DOVECOT_PID (the master), DOVECOT_PORT,
+#                              DOVECOT_SOCKET, DOVECOT_DIR, DOVECOT_LOG.
+#   dovecot_stop               SIGTERM to the master and its children (the
+#                              auth process), by pid; what is left after
+#                              10 seconds gets SIGKILL, by pid. Safe to
+#                              call twice.
+#   dovecot_log_tail [LINES]   the end of Dovecot's log as comment lines
+#
+# Dovecot starts its auth process on the first connection, and delays a
+# failed authentication (auth_failure_delay, 2 seconds) and, per client
+# address, the ones after it (its auth penalty): tests that fail several
+# times should vary the rip= they send, or expect seconds per failure.
+
+[ -n "${DOVECOT_SH_LOADED:-}" ] && return 0
+DOVECOT_SH_LOADED=1
+
+DOVECOT_BIN=${DOVECOT_BIN:-/usr/sbin/dovecot}
+DOVECOT_START_TIMEOUT=${DOVECOT_START_TIMEOUT:-20}
+DOVECOT_MISSING=
+DOVECOT_PID=
+DOVECOT_PORT=
+DOVECOT_SOCKET=
+DOVECOT_DIR=
+DOVECOT_LOG=
+
+# dovecot_available - can a private Dovecot run here?
+dovecot_available() {
+    DOVECOT_MISSING=
+    if [ ! -x "$DOVECOT_BIN" ]; then
+        DOVECOT_MISSING="Dovecot is not installed (dovecot-core)"
+    elif [ "$(id -u)" -eq 0 ] && ! { id dovecot && id dovenull; } >/dev/null 2>&1; then
+        DOVECOT_MISSING="the dovecot and dovenull accounts are missing"
+    fi
+    [ -z "$DOVECOT_MISSING" ]
+}
+
+# dovecot_conf SOCKET - the configuration on stdout
+dovecot_conf() {
+    local me group
+    cat <<EOF
+# Written by tests/integration/lib/dovecot.sh.
+base_dir = $DOVECOT_DIR/run
+state_dir = $DOVECOT_DIR/state
+instance_name = dovecot-test-$$
+log_path = $DOVECOT_LOG
+protocols =
+listen = 127.0.0.1
+ssl = no
+auth_mechanisms = plain login
+disable_plaintext_auth = no
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $DOVECOT_DIR/passwd
+}
+userdb {
+  driver = static
+  args = uid=65534 gid=65534 home=/nonexistent
+}
+service auth {
+  unix_listener $1 {
+    mode = 0666
+  }
+  inet_listener {
+    address = 127.0.0.1
+    port = $DOVECOT_PORT
+  }
+}
+EOF
+    if [ "$(id -u)" -ne 0 ]; then
+        # One user for everything; no chroot, which needs root.
+        me=$(id -un)
+        group=$(id -gn)
+        cat <<EOF
+default_internal_user = $me
+default_internal_group = $group
+default_login_user = $me
+service anvil {
+  chroot =
+}
+EOF
+    fi
+}
+
+# dovecot_log_tail [LINES] - the end of the log, as comment lines
+dovecot_log_tail() {
+    [ -n "$DOVECOT_LOG" ] && [ -f "$DOVECOT_LOG" ] || return 0
+    tail -n "${1:-15}" "$DOVECOT_LOG" | sed 's/^/# dovecot: /'
+}
+
+# dovecot_start SOCKET [USER:PASSWORD...] [-- CONF-LINE...] - start the peer
+dovecot_start() {
+    local socket=$1 entry deadline owner
+    shift
+    dovecot_stop
+    [ -n "$DOVECOT_DIR" ] || at_exit 'dovecot_stop; [ -z "$DOVECOT_DIR" ] || rm -rf "$DOVECOT_DIR"'
+    [ -z "$DOVECOT_DIR" ] || rm -rf "$DOVECOT_DIR"
+    DOVECOT_DIR=$(mktemp -d /tmp/dovecot-test.XXXXXX) || return 1
+    chmod 755 "$DOVECOT_DIR"
+    mkdir "$DOVECOT_DIR/run" "$DOVECOT_DIR/state"
+    DOVECOT_LOG=$DOVECOT_DIR/dovecot.log
+    DOVECOT_SOCKET=$socket
+    DOVECOT_PORT=$(free_port)
+    : >"$DOVECOT_DIR/passwd"
+    chmod 600 "$DOVECOT_DIR/passwd"
+    while [ $# -gt 0 ] && [ "$1" != -- ]; do
+        entry=$1
+        shift
+        printf '%s:{PLAIN}%s\n' "${entry%%:*}" "${entry#*:}" >>"$DOVECOT_DIR/passwd"
+    done
+    [ "${1:-}" != -- ] || shift
+    # As root, the auth process reads the file as Dovecot's internal user.
+    owner=$(id -un)
+    [ "$(id -u)" -ne 0 ] || owner=dovecot
+    chown "$owner" "$DOVECOT_DIR/passwd" || return 1
+    {
+        dovecot_conf "$socket"
+        for entry in "$@"; do
+            echo "$entry"
+        done
+    } >"$DOVECOT_DIR/dovecot.conf"
+    "$DOVECOT_BIN" -F -c "$DOVECOT_DIR/dovecot.conf" >>"$DOVECOT_LOG" 2>&1 &
+    DOVECOT_PID=$!
+    deadline=$((SECONDS + DOVECOT_START_TIMEOUT))
+    while [ "$SECONDS" -lt "$deadline" ] && kill -0 "$DOVECOT_PID" 2>/dev/null; do
+        if [ -S "$socket" ] && ss -Htln "sport = :$DOVECOT_PORT" | grep -q .; then
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo "# Dovecot did not start within ${DOVECOT_START_TIMEOUT}s (socket $socket, port $DOVECOT_PORT)"
+    dovecot_log_tail
+    dovecot_stop
+    return 1
+}
+
+# dovecot_stop - stop the peer by pid
+dovecot_stop() {
+    local master pid children
+    [ -n "$DOVECOT_PID" ] || return 0
+    master=$DOVECOT_PID
+    DOVECOT_PID=
+    # Dovecot's processes outlive their master while they have clients.
+    children=$(ps -o pid= --ppid "$master" 2>/dev/null)
+    # shellcheck disable=SC2086
+    kill "$master" $children 2>/dev/null
+    if ! wait_gone "$master" 10; then
+        echo "# Dovecot (pid $master) still runs after 10s: killed" >&2
+        kill -9 "$master" 2>/dev/null
+    fi
+    for pid in $children; do
+        wait_gone "$pid" 5 || kill -9 "$pid" 2>/dev/null
+    done
+    wait "$master" 2>/dev/null
+    return 0
+}
