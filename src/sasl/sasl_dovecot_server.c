@@ -72,10 +72,12 @@
 #include "sasl_server.h"
 
 /* Outcomes of the I/O helpers. */
-#define DOVECOT_IO_OK      0  /* done */
-#define DOVECOT_IO_CLOSED  -1 /* the server closed the connection (or reset it) */
-#define DOVECOT_IO_FAILED  -2 /* timeout, other error, protocol violation */
-#define DOVECOT_IO_REFUSED -3 /* client data refused before sending: reason in why */
+#define DOVECOT_IO_OK     0  /* done */
+#define DOVECOT_IO_CLOSED -1 /* the server closed the connection (or reset it) */
+#define DOVECOT_IO_FAILED -2 /* timeout, other error, protocol violation */
+
+/* Replies to abandoned requests skipped while waiting for the current one. */
+#define DOVECOT_STALE_MAX 16
 
 /* The per-process back end: one connection, shared by the sessions in turn. */
 typedef struct DOVECOT_IMPL {
@@ -104,7 +106,6 @@ typedef struct DOVECOT_SERVER {
     DOVECOT_AUTH_REQUEST args; /* service and addresses; the strings are owned */
     int secopts;               /* SASL_SECOPT_* mask */
     VSTRING *mech_list;        /* what mechanisms() returned */
-    char *mechanism;           /* the exchange's mechanism, owned, or NULL */
     unsigned id;               /* request id in progress, 0 for none */
     unsigned generation;       /* the connection that id belongs to */
     char *username;            /* after OK, owned, else NULL */
@@ -297,18 +298,26 @@ static int dovecot_exchange(DOVECOT_IMPL *impl, unsigned id)
     int status;
 
     status = dovecot_write(impl, vstring_str(impl->request), VSTRING_LEN(impl->request), deadline);
-    if (status == DOVECOT_IO_OK)
-        status = dovecot_read_line(impl, deadline);
-    if (status != DOVECOT_IO_OK)
-        return status;
-    if (dovecot_auth_reply_parse(impl->reply, vstring_str(impl->line), VSTRING_LEN(impl->line),
-                                 impl->why) < 0)
-        return DOVECOT_IO_FAILED;
-    if (impl->reply->id != id) {
-        vstring_sprintf(impl->why, "reply for request %u, expected %u", impl->reply->id, id);
-        return DOVECOT_IO_FAILED;
+    for (int stale = 0; status == DOVECOT_IO_OK; stale++) {
+        if ((status = dovecot_read_line(impl, deadline)) != DOVECOT_IO_OK)
+            return status;
+        if (dovecot_auth_reply_parse(impl->reply, vstring_str(impl->line), VSTRING_LEN(impl->line),
+                                     impl->why) < 0)
+            return DOVECOT_IO_FAILED;
+        if (impl->reply->id == id)
+            return DOVECOT_IO_OK;
+
+        /*
+         * Ids grow on a connection: a smaller one answers a request that
+         * a client abandoned (a cancelled AUTH) and that the server has
+         * now given up. Skip a few of those; anything else is an error.
+         */
+        if (impl->reply->id > id || stale >= DOVECOT_STALE_MAX) {
+            vstring_sprintf(impl->why, "reply for request %u, expected %u", impl->reply->id, id);
+            return DOVECOT_IO_FAILED;
+        }
     }
-    return DOVECOT_IO_OK;
+    return status;
 }
 
 /* dovecot_wipe - forget the request line, which may hold a password */
@@ -402,8 +411,6 @@ static SASL_STATUS dovecot_server_first(SASL_SERVER *sp, const char *mechanism,
         }
         server->id = impl->last_id;
         server->generation = impl->generation;
-        myfree(server->mechanism);
-        server->mechanism = mystrdup(mech->name);
         return dovecot_result(server, reply);
     }
     dovecot_warn(impl, "authentication request");
@@ -473,7 +480,6 @@ static void dovecot_server_free(SASL_SERVER *sp)
     myfree((char *)server->args.remote_addr);
     myfree((char *)server->args.remote_port);
     vstring_free(server->mech_list);
-    myfree(server->mechanism);
     myfree(server->username);
     myfree(server);
 }
@@ -519,7 +525,6 @@ static SASL_SERVER *dovecot_server_create(SASL_SERVER_IMPL *ip, const SASL_SESSI
     };
     server->secopts = secopts;
     server->mech_list = vstring_alloc(64);
-    server->mechanism = NULL;
     server->id = 0;
     server->generation = 0;
     server->username = NULL;

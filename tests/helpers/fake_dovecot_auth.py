@@ -10,7 +10,12 @@ the server. The server exits after --idle seconds without a connection or
 a line, so a test that forgets it cannot leave it behind for long.
 
 Usage: fake_dovecot_auth.py --socket PATH --log FILE [--greeting TEXT]
-       [--reply TEXT] [--repeat-line TEXT --repeat N] [--idle SECONDS]
+       [--reply TEXT] [--reply-first TEXT] [--repeat-line TEXT --repeat N]
+       [--idle SECONDS]
+
+In a reply, {id} stands for the request id of the client's line and
+{prev} for one less. --reply-first, when given, answers the first
+request of a connection instead of --reply.
 
 --repeat-line and --repeat append N copies of a line to the greeting (a
 handshake that never ends, an oversized line).
@@ -28,12 +33,19 @@ def unescape(text):
     return codecs.decode(text, "unicode_escape").encode("latin-1")
 
 
-def serve(conn, args, greeting, reply, touch):
+def answer(template, line):
+    fields = line.split(b"\t")
+    rid = int(fields[1]) if len(fields) > 1 and fields[1].isdigit() else 0
+    return template.replace(b"{id}", b"%d" % rid).replace(b"{prev}", b"%d" % (rid - 1))
+
+
+def serve(conn, args, greeting, replies, touch):
     with conn:
         try:
             if greeting:
                 conn.sendall(greeting)
             pending = b""
+            requests = 0
             while True:
                 data = conn.recv(65536)
                 if not data:
@@ -44,8 +56,12 @@ def serve(conn, args, greeting, reply, touch):
                     line, pending = pending.split(b"\n", 1)
                     with open(args.log, "ab") as log:
                         log.write(line + b"\n")
-                    if reply and not line.startswith((b"VERSION", b"CPID")):
-                        conn.sendall(reply)
+                    if line.startswith((b"VERSION", b"CPID")):
+                        continue
+                    reply = replies[0] if requests == 0 else replies[1]
+                    requests += 1
+                    if reply:
+                        conn.sendall(answer(reply, line))
         except OSError:
             return
 
@@ -56,12 +72,14 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--greeting", default="")
     parser.add_argument("--reply", default="")
+    parser.add_argument("--reply-first", default=None)
     parser.add_argument("--repeat-line", default="")
     parser.add_argument("--repeat", type=int, default=0)
     parser.add_argument("--idle", type=float, default=60)
     args = parser.parse_args()
     greeting = unescape(args.greeting) + unescape(args.repeat_line) * args.repeat
     reply = unescape(args.reply)
+    first = reply if args.reply_first is None else unescape(args.reply_first)
     last = [time.monotonic()]
 
     def touch():
@@ -82,7 +100,7 @@ def main():
             continue
         touch()
         threading.Thread(
-            target=serve, args=(conn, args, greeting, reply, touch), daemon=True
+            target=serve, args=(conn, args, greeting, (first, reply), touch), daemon=True
         ).start()
     os.unlink(args.socket)
 

@@ -218,6 +218,13 @@ has "the request reached the scripted server with the initial response last" \
     "	resp=$ALICE_PLAIN" "$(cat "$dir/auth-line")"
 has "the client handshake: VERSION 1 and CPID" "CPID	" "$(cat "$flog")"
 
+fake --greeting "$HANDSHAKE" --reply-first 'CONT\t{id}\t\n' \
+    --reply 'FAIL\t{prev}\nOK\t{id}\tuser=alice\n'
+try -- "$sock" "first PLAIN" "first PLAIN $ALICE_PLAIN"
+same "an abandoned exchange: the first AUTH got a challenge" "MORE " "$(nth 1)"
+same "the late answer to the abandoned request is skipped" "OK user=alice" "$(nth 2)"
+lacks "and is no reason for a warning" "warning" "$err"
+
 fake --greeting "$HANDSHAKE" --reply 'CONT\t1\tnot base64!\n'
 try -- "$sock" "first PLAIN"
 same "a challenge that is not base64 is a temporary failure" \
