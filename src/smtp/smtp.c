@@ -12,13 +12,16 @@
  *
  *	main() binds the parameters and starts the single-server loop.
  *	smtp_pre_jail() builds the TLS engine (reading private keys while
- *	still privileged) and opens the TLS policy tables. smtp_service()
+ *	still privileged), opens the TLS policy tables and, with
+ *	smtp_sasl_auth_enable, the SASL password tables and the SASL
+ *	library (smtp_sasl.c). smtp_service()
  *	serves one request; a connection kept for reuse (smtp_cache.c)
  *	outlives it and is closed with QUIT by its idle timer or by
  *	smtp_pre_exit() before the process exits.
  * DIAGNOSTICS
  *	Fatal: an unknown smtp_tls_security_level, a table that cannot be
- *	opened. Outcomes are logged by deliver_request(3).
+ *	opened, SMTP AUTH without smtp_sasl_password_maps, an unknown SASL
+ *	security option or smtp_sasl_type. Outcomes are logged by deliver_request(3).
  *--*/
 
 /* System library. */
@@ -93,6 +96,11 @@ static void smtp_pre_jail(MAIL_SERVER *unused_server)
         config->tls.per_site = maps_create(VAR_SMTP_TLS_PER_SITE, smtp_per_site, DICT_FLAG_LOCK);
     if (smtp_tls_wanted(config))
         config->tls_ctx = smtp_tls_init(config);
+    if (config->sasl.auth_enable) {
+        if (config->sasl.recipient_delimiter && *config->sasl.recipient_delimiter == 0)
+            config->sasl.recipient_delimiter = NULL;
+        smtp_sasl_init(&config->sasl);
+    }
     srandom((unsigned)time(NULL) ^ (unsigned)getpid());
 }
 
@@ -246,6 +254,19 @@ int main(int argc, char **argv)
         CONFIG_BIND_STR(VAR_SMTP_TLS_EXCLUDE_CIPHERS, &smtp_config.tls_engine.exclude_ciphers),
         CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_EXCLUDE_CIPHERS,
                         &smtp_config.tls_engine.mandatory_exclude_ciphers),
+        CONFIG_BIND_BOOL(VAR_SMTP_SASL_AUTH_ENABLE, &smtp_config.sasl.auth_enable),
+        CONFIG_BIND_BOOL(VAR_SMTP_SASL_AUTH_SOFT_BOUNCE, &smtp_config.sasl.auth_soft_bounce),
+        CONFIG_BIND_BOOL(VAR_SMTP_SENDER_DEPENDENT_AUTHENTICATION,
+                         &smtp_config.sasl.sender_dependent),
+        CONFIG_BIND_STR(VAR_SMTP_SASL_PASSWORD_MAPS, &smtp_config.sasl.password_maps_names),
+        CONFIG_BIND_STR(VAR_SMTP_SASL_SECURITY_OPTIONS, &smtp_config.sasl.security_options),
+        CONFIG_BIND_STR(VAR_SMTP_SASL_TLS_SECURITY_OPTIONS, &smtp_config.sasl.tls_security_options),
+        CONFIG_BIND_STR(VAR_SMTP_SASL_TLS_VERIFIED_SECURITY_OPTIONS,
+                        &smtp_config.sasl.tls_verified_security_options),
+        CONFIG_BIND_STR(VAR_SMTP_SASL_MECHANISM_FILTER, &smtp_config.sasl.mechanism_filter_names),
+        CONFIG_BIND_STR(VAR_SMTP_SASL_TYPE, &smtp_config.sasl.type),
+        CONFIG_BIND_STR(VAR_SMTP_SASL_PATH, &smtp_config.sasl.path),
+        CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &smtp_config.sasl.recipient_delimiter),
         CONFIG_BIND_END,
     };
 

@@ -6,8 +6,8 @@
  * next hop (smtp_nexthop.h, smtp_dns.h), connects to them in turn
  * (smtp_connect.c), speaks SMTP with each (smtp_proto.c, smtp_chat.c,
  * smtp_data.c) with STARTTLS as the TLS policy demands
- * (smtp_tls_policy.h, smtp_starttls.c), and records each recipient's
- * outcome (smtp_trouble.c).
+ * (smtp_tls_policy.h, smtp_starttls.c) and SMTP AUTH where configured
+ * (smtp_sasl.c), and records each recipient's outcome (smtp_trouble.c).
  *
  * SMTP_CONFIG holds what main.cf says; smtp.c fills it once. SMTP_STATE
  * lives for one request, SMTP_SESSION for one connection.
@@ -25,6 +25,9 @@
 
 #include "deliver_request.h"
 #include "maps.h"
+#include "match_list.h"
+
+#include "sasl_client.h"
 
 #include "tls.h"
 
@@ -56,6 +59,24 @@ typedef struct SMTP_TLS_ENGINE {
     const char *exclude_ciphers;           /* smtp_tls_exclude_ciphers */
     const char *mandatory_exclude_ciphers; /* smtp_tls_mandatory_exclude_ciphers */
 } SMTP_TLS_ENGINE;
+
+/* SMTP AUTH settings (bound by smtp.c; the tables and back end made by smtp_sasl_init()). */
+typedef struct SMTP_SASL_CONFIG {
+    bool auth_enable;                          /* smtp_sasl_auth_enable */
+    bool auth_soft_bounce;                     /* smtp_sasl_auth_soft_bounce */
+    bool sender_dependent;                     /* smtp_sender_dependent_authentication */
+    const char *password_maps_names;           /* smtp_sasl_password_maps */
+    const char *security_options;              /* smtp_sasl_security_options */
+    const char *tls_security_options;          /* smtp_sasl_tls_security_options */
+    const char *tls_verified_security_options; /* smtp_sasl_tls_verified_security_options */
+    const char *mechanism_filter_names;        /* smtp_sasl_mechanism_filter */
+    const char *type;                          /* smtp_sasl_type */
+    const char *path;                          /* smtp_sasl_path */
+    const char *recipient_delimiter;           /* recipient_delimiter, NULL when empty */
+    MAPS *password_maps;                       /* the tables, owned, or NULL */
+    MATCH_LIST *mechanism_filter;              /* the filter, owned, or NULL: all */
+    SASL_CLIENT_IMPL *impl;                    /* the back end, owned, or NULL */
+} SMTP_SASL_CONFIG;
 
 /* What main.cf says (bound by smtp.c; strings owned by the CONFIG). */
 typedef struct SMTP_CONFIG {
@@ -92,6 +113,7 @@ typedef struct SMTP_CONFIG {
     int rset_timeout;             /* smtp_rset_timeout */
     SMTP_TLS_CONFIG tls;          /* level and policy settings */
     SMTP_TLS_ENGINE tls_engine;   /* the TLS engine's settings */
+    SMTP_SASL_CONFIG sasl;        /* SMTP AUTH */
     TLS_APPL_STATE *tls_ctx;      /* client TLS engine, NULL: none; owned */
 } SMTP_CONFIG;
 
@@ -163,6 +185,10 @@ typedef struct SMTP_SESSION {
     int use_count;          /* transactions on this connection, this one included */
     long long created;      /* connect time, deliver_time_now() microseconds */
     VSTRING *log_relay;     /* relay= text, with ", conn_use=N" on reuse, owned */
+    char *sasl_username;    /* SMTP AUTH name for this server and request, owned, or NULL */
+    char *sasl_password;    /* its password, owned, wiped when freed, or NULL */
+    char *sasl_mechs;       /* mechanisms of the EHLO AUTH keyword, owned, or NULL */
+    bool sasl_mechs_old;    /* sasl_mechs came from the "AUTH=" form */
 } SMTP_SESSION;
 
 /* Results of the session steps. */
@@ -184,7 +210,7 @@ extern int smtp_session_reuse(SMTP_SESSION *session);
 /* smtp_cache.c */
 extern void smtp_cache_init(EVENT_LOOP *loop);
 extern char *smtp_cache_key(const SMTP_STATE *state, const SMTP_TLS_POLICY *policy, int level,
-                            const char *host);
+                            const char *host, const char *sasl_username, const char *sasl_password);
 extern bool smtp_cache_wanted(const SMTP_SESSION *session);
 extern SMTP_SESSION *smtp_cache_take(SMTP_STATE *state);
 extern void smtp_cache_save(SMTP_SESSION *session);
@@ -194,6 +220,7 @@ extern const char *smtp_session_relay(SMTP_SESSION *session);
 /* smtp_chat.c */
 extern int smtp_chat_cmd(SMTP_SESSION *session, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+extern int smtp_chat_cmd_hidden(SMTP_SESSION *session, const char *shown, const char *line);
 extern int smtp_chat_flush(SMTP_SESSION *session);
 extern int smtp_chat_resp(SMTP_SESSION *session, int timeout);
 extern void smtp_chat_parse_dsn(SMTP_RESP *resp, const char *first_line);
@@ -213,6 +240,15 @@ extern int smtp_starttls_wanted(SMTP_SESSION *session);
 extern int smtp_starttls(SMTP_SESSION *session);
 extern int smtp_tls_wrapper(SMTP_SESSION *session);
 extern void smtp_tls_end(SMTP_SESSION *session, bool failure);
+
+/* smtp_sasl.c */
+extern void smtp_sasl_init(SMTP_SASL_CONFIG *sasl);
+extern int smtp_sasl_lookup(const SMTP_STATE *state, const char *host, char **out_username,
+                            char **out_password);
+extern void smtp_sasl_key(const char *username, const char *password, VSTRING *key);
+extern void smtp_sasl_ehlo(SMTP_SESSION *session, const char *line);
+extern int smtp_sasl_login(SMTP_SESSION *session);
+extern void smtp_sasl_forget(SMTP_SESSION *session);
 
 /* smtp_trouble.c */
 extern void smtp_site_fail(SMTP_STATE *state, const char *relay, const char *dsn,

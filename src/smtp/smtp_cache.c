@@ -7,7 +7,8 @@
  *	void	smtp_cache_init(EVENT_LOOP *loop);
  *	char	*smtp_cache_key(const SMTP_STATE *state,
  *				const SMTP_TLS_POLICY *policy, int level,
- *				const char *host);
+ *				const char *host, const char *sasl_username,
+ *				const char *sasl_password);
  *	bool	smtp_cache_wanted(const SMTP_SESSION *session);
  *	SMTP_SESSION *smtp_cache_take(SMTP_STATE *state);
  *	void	smtp_cache_save(SMTP_SESSION *session);
@@ -26,7 +27,9 @@
  *	string): the transport, the next hop as written, the port, the
  *	server host, and every input of the TLS client session cache key
  *	(level, protocols, ciphers, exclusions, match names or
- *	fingerprints, trust anchors, SNI, EHLO name). The CA, client
+ *	fingerprints, trust anchors, SNI, EHLO name), and the SMTP AUTH
+ *	identity that the request needs at that server (the username and a
+ *	digest of the password, or none). The CA, client
  *	certificate and OpenSSL settings are per process and so the same
  *	for every key. A connection is reused only for a request whose
  *	key is byte for byte identical.
@@ -39,7 +42,8 @@
  *	reuse count and time limits leave room for another use.
  *
  *	smtp_cache_take() returns the cached connection when its key
- *	matches the request (its use count incremented, its state set to
+ *	matches the request (so a connection authenticated as one user, or
+ *	not at all, never carries mail that needs another identity) (its use count incremented, its state set to
  *	the request), else NULL. A connection whose server has sent
  *	something unasked (a 421, end of file) is closed instead, whether
  *	it waits on the socket, in the stream or inside the TLS engine.
@@ -60,6 +64,9 @@
 #include <poll.h>
 #include <string.h>
 #include <strings.h>
+
+/* OpenSSL, for wiping secrets. */
+#include <openssl/crypto.h>
 
 /* Utility library. */
 #include "events.h"
@@ -91,7 +98,7 @@ void smtp_cache_init(EVENT_LOOP *loop)
 /* smtp_cache_key - the reuse key of a connection */
 
 char *smtp_cache_key(const SMTP_STATE *state, const SMTP_TLS_POLICY *policy, int level,
-                     const char *host)
+                     const char *host, const char *sasl_username, const char *sasl_password)
 {
     VSTRING *key = vstring_alloc(200);
     const char *sni = smtp_tls_policy_sni(policy, host, state->dest.name);
@@ -107,6 +114,7 @@ char *smtp_cache_key(const SMTP_STATE *state, const SMTP_TLS_POLICY *policy, int
                     SMTP_CACHE_STR(policy->grade), SMTP_CACHE_STR(policy->exclusions),
                     SMTP_CACHE_STR(policy->match), SMTP_CACHE_STR(policy->tafile),
                     SMTP_CACHE_STR(sni), state->config->helo_name, state->config->tls_wrappermode);
+    smtp_sasl_key(sasl_username, sasl_password, key);
     return vstring_export(key);
 }
 
@@ -220,7 +228,7 @@ SMTP_SESSION *smtp_cache_take(SMTP_STATE *state)
 {
     SMTP_SESSION *session = smtp_cache_idle_end();
     SMTP_TLS_POLICY policy = {0};
-    char *key = NULL;
+    char *key = NULL, *username = NULL, *password = NULL;
     bool same = false;
 
     if (session == NULL)
@@ -231,12 +239,18 @@ SMTP_SESSION *smtp_cache_take(SMTP_STATE *state)
     }
     session->state = state;
     smtp_tls_policy_find(&policy, &state->config->tls, state->dest.key, session->host);
-    if (policy.level != TLS_LEV_INVALID) {
-        key = smtp_cache_key(state, &policy, policy.level, session->host);
+    /* A table lookup error: no reuse; the fresh connection records the error. */
+    if (policy.level != TLS_LEV_INVALID &&
+        smtp_sasl_lookup(state, session->host, &username, &password) >= 0) {
+        key = smtp_cache_key(state, &policy, policy.level, session->host, username, password);
         same = strcmp(key, session->reuse_key) == 0;
         myfree(key);
     }
     smtp_tls_policy_free(&policy);
+    if (password)
+        OPENSSL_cleanse(password, strlen(password));
+    myfree(password);
+    myfree(username);
     if (!same) {
         long long left = (long long)state->config->cache_time_limit * 1000 -
                          (deliver_time_now() - smtp_cache_idle_since) / 1000;

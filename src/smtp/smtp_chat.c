@@ -5,6 +5,8 @@
  *	#include "smtp.h"
  *
  *	int	smtp_chat_cmd(SMTP_SESSION *session, const char *fmt, ...);
+ *	int	smtp_chat_cmd_hidden(SMTP_SESSION *session, const char *shown,
+ *				const char *line);
  *	int	smtp_chat_flush(SMTP_SESSION *session);
  *	int	smtp_chat_resp(SMTP_SESSION *session, int timeout);
  *	void	smtp_chat_parse_dsn(SMTP_RESP *resp, const char *first_line);
@@ -16,7 +18,9 @@
  *	with the next flush (commands are buffered so that pipelined
  *	commands leave in one packet). smtp_chat_flush() sends what is
  *	buffered. Both return SMTP_OK, or SMTP_FAIL after recording the
- *	lost connection (smtp_session_lost()).
+ *	lost connection (smtp_session_lost()). smtp_chat_cmd_hidden() does
+ *	the same for a line that carries a secret (SMTP AUTH): with -v it
+ *	logs only shown, and the copy it made is wiped.
  *
  *	smtp_chat_resp() flushes, then reads one reply, all its lines,
  *	into session->resp: the code (0 for a malformed reply), the
@@ -61,6 +65,9 @@
 #include <stdarg.h>
 #include <string.h>
 #include <time.h>
+
+/* OpenSSL, for wiping secrets. */
+#include <openssl/crypto.h>
 
 /* Utility library. */
 #include "msg.h"
@@ -111,6 +118,27 @@ int smtp_chat_cmd(SMTP_SESSION *session, const char *fmt, ...)
         smtp_session_lost(session);
         status = SMTP_FAIL;
     }
+    vstring_free(buf);
+    return status;
+}
+
+/* smtp_chat_cmd_hidden - buffer one command that must not be logged */
+
+int smtp_chat_cmd_hidden(SMTP_SESSION *session, const char *shown, const char *line)
+{
+    VSTRING *buf = vstring_alloc(100);
+    int status = SMTP_OK;
+
+    if (msg_verbose)
+        msg_info("> %s: %s", session->namaddr, shown);
+    vstring_strcpy(buf, line);
+    vstring_strcat(buf, "\r\n");
+    if (vstream_write(session->stream, vstring_str(buf), VSTRING_LEN(buf)) !=
+        (ssize_t)VSTRING_LEN(buf)) {
+        smtp_session_lost(session);
+        status = SMTP_FAIL;
+    }
+    OPENSSL_cleanse(vstring_str(buf), buf->size);
     vstring_free(buf);
     return status;
 }

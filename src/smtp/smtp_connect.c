@@ -19,7 +19,9 @@
  *	Each address gets smtp_connect_timeout to connect ("connect to
  *	host[addr]:port: Connection refused" is logged and kept as the
  *	reason), then one SMTP session (smtp_proto.c) under the TLS policy
- *	of that server. The next address is tried while recipients are
+ *	of that server, with the SMTP AUTH credentials for that server and
+ *	the request (smtp_sasl.c; a table lookup error defers with 4.3.0
+ *	and skips the server). The next address is tried while recipients are
  *	open, up to smtp_mx_session_limit sessions. At TLS level may, when
  *	the handshake fails and the message has waited at least
  *	minimal_backoff_time, the same address is tried once more with TLS
@@ -46,6 +48,9 @@
 #include "mymalloc.h"
 #include "timed_io.h"
 #include "vstream.h"
+
+/* Global library. */
+#include "mail_params.h"
 
 /* TLS library. */
 #include "tls_level.h"
@@ -177,6 +182,7 @@ void smtp_session_free(SMTP_SESSION *session, bool failure)
     argv_free(session->resp.lines);
     vstring_free(session->log_relay);
     myfree(session->reuse_key);
+    smtp_sasl_forget(session);
     myfree(session);
 }
 
@@ -217,9 +223,17 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
             smtp_session_free(session, false);
             return 0;
         }
+        if (smtp_sasl_lookup(state, addr->host, &session->sasl_username, &session->sasl_password) <
+            0) {
+            smtp_site_fail(state, NULL, "4.3.0", "%s lookup error for %s",
+                           VAR_SMTP_SASL_PASSWORD_MAPS, addr->host);
+            smtp_session_free(session, false);
+            return 0;
+        }
         if (level < 0)
             session->reuse_key =
-                smtp_cache_key(state, &session->policy, session->policy.level, addr->host);
+                smtp_cache_key(state, &session->policy, session->policy.level, addr->host,
+                               session->sasl_username, session->sasl_password);
         failed = smtp_session_run(session) != SMTP_OK;
         retry = failed && smtp_fallback_ok(state, session) && smtp_rcpt_pending(state) > 0;
         if (retry)

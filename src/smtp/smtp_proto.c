@@ -21,6 +21,9 @@
  *	STARTTLS  when the TLS level and the server's offer say so
  *		  (smtp_starttls.c); afterwards EHLO again inside TLS,
  *		  features learned afresh.
+ *	AUTH      SMTP AUTH after the last EHLO (smtp_sasl.c), when SASL
+ *		  is on, there are credentials for the server and it
+ *		  offered AUTH; nothing happens otherwise.
  *	XFER      MAIL, RCPT and DATA (pipelined when the server offers
  *		  PIPELINING), the message, the final reply.
  *	RSET      instead of QUIT when the connection may be cached
@@ -61,6 +64,7 @@ typedef enum SMTP_PROTO_STATE {
     SMTP_STATE_EHLO,
     SMTP_STATE_HELO,
     SMTP_STATE_STARTTLS,
+    SMTP_STATE_AUTH,
     SMTP_STATE_XFER,
     SMTP_STATE_RSET,
     SMTP_STATE_QUIT,
@@ -69,7 +73,8 @@ typedef enum SMTP_PROTO_STATE {
 } SMTP_PROTO_STATE;
 
 static const char *smtp_state_names[] = {
-    "WRAPPER", "GREETING", "EHLO", "HELO", "STARTTLS", "XFER", "RSET", "QUIT", "ABORT", "DONE",
+    "WRAPPER", "GREETING", "EHLO", "HELO",  "STARTTLS", "AUTH",
+    "XFER",    "RSET",     "QUIT", "ABORT", "DONE",
 };
 
 /* smtp_enter_state - change state, with a trace */
@@ -113,8 +118,13 @@ static SMTP_PROTO_STATE smtp_greeting(SMTP_SESSION *session)
 
 static void smtp_ehlo_keyword(SMTP_SESSION *session, const char *line)
 {
-    char *copy = mystrdup(line), *cp = copy, *word, *arg;
+    char *copy, *cp, *word, *arg;
 
+    if (strncasecmp(line, "AUTH", 4) == 0 && (line[4] == ' ' || line[4] == '=')) {
+        smtp_sasl_ehlo(session, line);
+        return;
+    }
+    copy = cp = mystrdup(line);
     if ((word = mystrtok(&cp, " \t=")) != NULL) {
         arg = mystrtok(&cp, " \t");
         if (strcasecmp(word, "PIPELINING") == 0)
@@ -141,6 +151,9 @@ static void smtp_ehlo_features(SMTP_SESSION *session)
 
     session->features = SMTP_FEATURE_ESMTP;
     session->size_limit = 0;
+    myfree(session->sasl_mechs);
+    session->sasl_mechs = NULL;
+    session->sasl_mechs_old = false;
     /* The first line names the server; each further line is one keyword. */
     for (size_t i = 1; i < lines->argc; i++)
         if (strlen(lines->argv[i]) > 4)
@@ -167,9 +180,9 @@ static SMTP_PROTO_STATE smtp_ehlo(SMTP_SESSION *session)
     }
     smtp_ehlo_features(session);
     if (session->tls)
-        return SMTP_STATE_XFER;
+        return SMTP_STATE_AUTH;
     wanted = smtp_starttls_wanted(session);
-    return wanted < 0 ? SMTP_STATE_ABORT : wanted ? SMTP_STATE_STARTTLS : SMTP_STATE_XFER;
+    return wanted < 0 ? SMTP_STATE_ABORT : wanted ? SMTP_STATE_STARTTLS : SMTP_STATE_AUTH;
 }
 
 /* smtp_helo - HELO */
@@ -248,8 +261,11 @@ static int smtp_session_loop(SMTP_SESSION *session, SMTP_PROTO_STATE state)
             break;
         case SMTP_STATE_STARTTLS:
             next = smtp_starttls(session) == SMTP_OK
-                       ? (session->tls ? SMTP_STATE_EHLO : SMTP_STATE_XFER)
+                       ? (session->tls ? SMTP_STATE_EHLO : SMTP_STATE_AUTH)
                        : SMTP_STATE_ABORT;
+            break;
+        case SMTP_STATE_AUTH:
+            next = smtp_sasl_login(session) == SMTP_OK ? SMTP_STATE_XFER : SMTP_STATE_ABORT;
             break;
         case SMTP_STATE_XFER:
             next = smtp_xfer(session) != SMTP_OK ? SMTP_STATE_ABORT

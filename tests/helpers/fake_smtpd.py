@@ -4,7 +4,7 @@
 Usage: fake_smtpd.py --port-file F --log F --mode MODE [--chain PEM]
                      [--maildir DIR] [--count N] [--idle SECONDS]
                      [--listen-port PORT] [--stall-first]
-                     [--after-rset TEXT] [--dsn]
+                     [--after-rset TEXT] [--dsn] [--auth MECHS]
 
 Listens on an ephemeral port of 127.0.0.1, writes the port number to the
 port file, and serves up to N connections (default: until idle for
@@ -32,6 +32,9 @@ With --stall-first, the first message's final "." gets no reply: the
 server logs "S: stalling", waits for the client to go away and keeps
 nothing (a client killed in the middle of DATA).
 With --dsn, the EHLO reply offers DSN.
+With --auth MECHS, the EHLO reply offers "AUTH MECHS" (in every mode, with
+or without TLS), and an AUTH command (logged like every line) gets
+535 5.7.8; a client that goes on with "334" answers is not expected.
 RCPT TO addresses that start with "reject" get 550 5.1.1, "defer" 450 4.2.0,
 "baddsn4" 450 with the malformed status code 4..66, "baddsn5" 550 with the
 malformed status code 5.1.1234.
@@ -93,8 +96,10 @@ def endless_ehlo(conn):
     return False
 
 
-def ehlo_reply(conn, mode, dsn=False):
+def ehlo_reply(conn, mode, dsn=False, auth=None):
     lines = ["mail.example.com", "PIPELINING", "SIZE 10240000", "8BITMIME"] + (["DSN"] if dsn else [])
+    if auth:
+        lines.append("AUTH " + auth)
     if mode not in ("plain", "wrapper") and not conn.tls:
         lines.append("STARTTLS")
     text = "".join("250-%s\r\n" % l for l in lines[:-1]) + "250 %s\r\n" % lines[-1]
@@ -183,12 +188,14 @@ def session(conn, args, ctx, state):
             if not endless_ehlo(conn):
                 return
         elif verb == "EHLO":
-            ehlo_reply(conn, args.mode, args.dsn)
+            ehlo_reply(conn, args.mode, args.dsn, args.auth)
         elif verb == "HELO":
             conn.send(b"250 mail.example.com\r\n")
         elif verb == "STARTTLS" and args.mode not in ("plain", "wrapper") and not conn.tls:
             if not starttls(conn, args.mode, ctx):
                 return
+        elif verb == "AUTH" and args.auth:
+            conn.send(b"535 5.7.8 Error: authentication failed\r\n")
         elif verb == "MAIL":
             conn.send(b"250 2.1.0 Ok\r\n")
         elif verb == "RCPT":
@@ -224,6 +231,7 @@ def main():
     parser.add_argument("--stall-first", action="store_true")
     parser.add_argument("--after-rset")
     parser.add_argument("--dsn", action="store_true")
+    parser.add_argument("--auth")
     args = parser.parse_args()
 
     ctx = None

@@ -40,6 +40,15 @@
 #   postfix_peer_main_cf NAME LINE...     set main.cf parameters ("name = value"
 #                                 lines), each replacing an earlier setting
 #   postfix_peer_master_cf NAME LINE...   append master.cf lines
+#   postfix_peer_sasl NAME USER:PASSWORD...   Cyrus SASL for the peer's smtpd:
+#                                 a private sasldb with these users (realm:
+#                                 the peer's myhostname, so set that first)
+#                                 and smtpd.conf (auxprop sasldb; PLAIN, LOGIN,
+#                                 CRAM-MD5) in the peer's conf/sasl, which is
+#                                 its cyrus_sasl_config_path and also where
+#                                 Debian's build looks whatever that says; a
+#                                 service turns AUTH on with
+#                                 -o smtpd_sasl_auth_enable=yes
 #   postfix_peer_dir NAME         the peer's directory
 #   postfix_peer_postfix NAME ARGS...     postfix -c CONF ARGS
 #   postfix_peer_sendmail NAME ARGS...    sendmail -C CONF ARGS
@@ -164,6 +173,27 @@ postfix_peer_master_cf() {
     local dir=$POSTFIX_PEER_TOP/$1
     shift
     printf '%s\n' "$@" >>"$dir/conf/master.cf"
+}
+
+# postfix_peer_sasl NAME USER:PASSWORD... - a sasldb and smtpd.conf for a peer's smtpd
+postfix_peer_sasl() {
+    local name=$1 sasl=$POSTFIX_PEER_TOP/$1/conf/sasl realm pair
+    shift
+    realm=$("$POSTFIX_PEER_SBIN/postconf" -c "$POSTFIX_PEER_TOP/$name/conf" -h myhostname) ||
+        return 1
+    mkdir -p "$sasl" || return 1
+    for pair in "$@"; do
+        printf '%s' "${pair#*:}" |
+            saslpasswd2 -p -c -f "$sasl/sasldb2" -u "$realm" "${pair%%:*}" || return 1
+    done
+    cat >"$sasl/smtpd.conf" <<EOF
+pwcheck_method: auxprop
+auxprop_plugin: sasldb
+sasldb_path: $sasl/sasldb2
+mech_list: PLAIN LOGIN CRAM-MD5
+EOF
+    chown -R postfix "$sasl" && chmod 700 "$sasl" || return 1
+    postfix_peer_main_cf "$name" "cyrus_sasl_config_path = $sasl" "smtpd_sasl_path = smtpd"
 }
 
 # postfix_peer_postfix NAME ARGS... - Debian's postfix command for a peer
