@@ -23,6 +23,11 @@
  *	that does not start with a letter, a header "Label:") end the
  *	session at once with 221.
  *
+ *	HELO, EHLO, NOOP, RSET and VRFY beyond smtpd_junk_command_limit
+ *	count as errors too. Before the greeting, a client with too many
+ *	connections or too frequent ones is told so and disconnected
+ *	(smtpd_limits(3)).
+ *
  *	A client that smtpd_client_restrictions refuse at connect time
  *	(smtpd_delay_reject = no) gets the rejection instead of the greeting,
  *	and "503 5.7.0 Error: access denied for host[addr]" for everything
@@ -53,6 +58,7 @@
 
 /* Command flags. */
 #define SMTPD_CMD_FLAG_PRE_TLS (1 << 0) /* allowed before STARTTLS when TLS is required */
+#define SMTPD_CMD_FLAG_JUNK    (1 << 1) /* costs nothing: counts toward smtpd_junk_command_limit */
 
 typedef struct SMTPD_CMD {
     const char *verb;     /* upper case, as sent */
@@ -63,16 +69,18 @@ typedef struct SMTPD_CMD {
 } SMTPD_CMD;
 
 static const SMTPD_CMD smtpd_cmd_table[] = {
-    {"HELO", "helo", smtp_check_helo, smtp_proceed_helo, SMTPD_CMD_FLAG_PRE_TLS},
-    {"EHLO", "ehlo", smtp_check_helo, smtp_proceed_ehlo, SMTPD_CMD_FLAG_PRE_TLS},
+    {"HELO", "helo", smtp_check_helo, smtp_proceed_helo,
+     SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_JUNK},
+    {"EHLO", "ehlo", smtp_check_helo, smtp_proceed_ehlo,
+     SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_JUNK},
     {"STARTTLS", "starttls", smtp_check_starttls, smtp_proceed_starttls, SMTPD_CMD_FLAG_PRE_TLS},
     {"AUTH", "auth", smtp_check_auth, NULL, 0},
     {"MAIL", "mail", smtp_check_mail, smtp_proceed_mail, 0},
     {"RCPT", "rcpt", smtp_check_rcpt, smtp_proceed_rcpt, 0},
     {"DATA", "data", smtp_check_data, smtp_proceed_data, 0},
-    {"RSET", "rset", smtp_check_no_args, smtp_proceed_rset, 0},
-    {"NOOP", "noop", NULL, smtp_proceed_noop, SMTPD_CMD_FLAG_PRE_TLS},
-    {"VRFY", "vrfy", smtp_check_vrfy, smtp_proceed_vrfy, 0},
+    {"RSET", "rset", smtp_check_no_args, smtp_proceed_rset, SMTPD_CMD_FLAG_JUNK},
+    {"NOOP", "noop", NULL, smtp_proceed_noop, SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_JUNK},
+    {"VRFY", "vrfy", smtp_check_vrfy, smtp_proceed_vrfy, SMTPD_CMD_FLAG_JUNK},
     {"QUIT", "quit", NULL, smtp_proceed_quit, SMTPD_CMD_FLAG_PRE_TLS},
 };
 
@@ -186,6 +194,8 @@ static void smtpd_dispatch(SMTPD_STATE *state)
         state->cmd_ok[index]++;
     else
         state->error_count++;
+    if (smtpd_cmd_table[index].flags & SMTPD_CMD_FLAG_JUNK)
+        smtpd_limits_junk(state);
 }
 
 /* smtpd_error_limit - stop a client that only makes errors */
@@ -256,6 +266,7 @@ static void smtpd_session_end(SMTPD_STATE *state)
         break;
     }
     smtpd_mail_reset(state);
+    smtpd_limits_disconnect(state);
     if (state->tls)
         state->tls = smtpd_tls_session_stop(
             state->tls, state->in, state->end == SMTPD_END_EOF || state->end == SMTPD_END_TIMEOUT);
@@ -286,7 +297,7 @@ static int smtpd_session_start(SMTPD_STATE *state)
 
 void smtpd_session(SMTPD_STATE *state)
 {
-    if (smtpd_session_start(state) == 0) {
+    if (smtpd_session_start(state) == 0 && smtpd_limits_connect(state) == 0) {
         if (smtpd_policy_connect(state) == 0)
             smtpd_reply(state, "220 %s", state->cfg->banner);
         while (state->end == SMTPD_END_NONE && smtpd_read_command(state) == 0) {

@@ -88,6 +88,7 @@ typedef struct SMTPD_STATE {
     VSTRING *verdict;             /* reply of a rejecting restriction; owned */
     bool bare_lf_seen;            /* the last line read ended in a bare LF */
     bool bare_lf_strict;          /* this client gets the bare-LF defence (not excluded) */
+    SMTPD_LIMITS_STATE limits;    /* counted limits and junk commands (smtpd_limits.c) */
 
     /* HELO/EHLO. */
     char *helo_name;      /* HELO/EHLO argument, owned, or NULL */

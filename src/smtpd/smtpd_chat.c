@@ -22,9 +22,8 @@
  *	cannot bring a control or 8-bit byte into the reply or the log:
  *	each such byte but a tab is sent as '?'. A client
  *	that had its ENHANCEDSTATUSCODES discarded gets the reply without
- *	the enhanced code. A 4xx or 5xx reply is delayed by
- *	smtpd_error_sleep_time once the client has made
- *	smtpd_soft_error_limit errors. smtpd_reply_lines() sends a
+ *	the enhanced code. Once the client has made smtpd_soft_error_limit
+ *	errors, every reply is delayed by smtpd_error_sleep_time. smtpd_reply_lines() sends a
  *	multi-line reply (the EHLO response): each element is "250" plus
  *	text, and the separators are filled in here.
  *
@@ -93,10 +92,10 @@ static void smtpd_strip_enhanced(VSTRING *reply)
 
 /* smtpd_error_delay - slow down a client that keeps making errors */
 
-static void smtpd_error_delay(SMTPD_STATE *state, const char *text)
+static void smtpd_error_delay(SMTPD_STATE *state, const char *unused_text)
 {
-    if ((text[0] == '4' || text[0] == '5') && state->cfg->error_sleep_time > 0 &&
-        state->error_count >= state->cfg->soft_error_limit) {
+    /* Every reply: a client past the soft limit gains nothing from commands that succeed. */
+    if (state->cfg->error_sleep_time > 0 && state->error_count >= state->cfg->soft_error_limit) {
         if (smtpd_flush(state) == 0)
             sleep((unsigned)state->cfg->error_sleep_time);
     }

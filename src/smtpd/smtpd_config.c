@@ -310,6 +310,7 @@ SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_
     vstring_sprintf(buf, "%s/postdrop", raw.command_directory);
     cfg->postdrop = vstring_export(buf);
     cfg->config_dir = config_directory(config);
+    smtpd_limits_config(&cfg->limits, config, !stand_alone);
     if (stand_alone) {
         cfg->tls_level = SMTPD_TLS_LEVEL_NONE;
         return cfg;
@@ -329,6 +330,7 @@ void smtpd_config_free(SMTPD_CONFIG *cfg)
     argv_free(cfg->discard_ehlo);
     argv_free(cfg->forbidden_commands);
     match_list_free(cfg->bare_lf_exclusions);
+    smtpd_limits_free(&cfg->limits);
     if (cfg->checks)
         smtpd_check_free(cfg->checks);
     if (cfg->tls)

@@ -19,6 +19,8 @@
 #include "tls.h"
 #include "tls_level.h"
 
+#include "smtpd_limits.h"
+
 typedef struct SMTPD_CHECKS SMTPD_CHECKS;         /* smtpd_check.h */
 typedef struct SMTPD_TLS_SERVER SMTPD_TLS_SERVER; /* smtpd_tls.h */
 
@@ -99,6 +101,9 @@ typedef struct SMTPD_CONFIG {
 
     /* Access policy (smtpd_check.h); owned. */
     SMTPD_CHECKS *checks;
+
+    /* Per-client connection and rate limits, junk commands (smtpd_limits.h). */
+    SMTPD_LIMITS limits;
 
     /* Where mail goes. */
     const char *cleanup_service; /* "public/" + cleanup_service_name */

@@ -222,6 +222,7 @@ static int smtpd_data_finish(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy)
         smtpd_reply(state, "250 2.0.0 Ok: queued as %s", state->queue_id);
         state->queue = smtpd_queue_close(state->queue);
         state->error_count = 0;
+        state->limits.junk_commands = 0;
         return 0;
     }
     if (status & CLEANUP_STAT_SIZE)

@@ -14,8 +14,10 @@
  *	6152), RET and ENVID (RFC 3461). AUTH= is accepted and ignored
  *	while SASL is not enabled; other parameters are refused.
  *
- *	smtp_proceed_mail() applies the sender restrictions when they are
- *	not delayed until RCPT, then starts the transaction: "250 2.1.0 Ok".
+ *	smtp_proceed_mail() counts the message against
+ *	smtpd_client_message_rate_limit (smtpd_limits(3)), applies the
+ *	sender restrictions when they are not delayed until RCPT, then
+ *	starts the transaction: "250 2.1.0 Ok".
  *--*/
 
 #include <errno.h>
@@ -170,7 +172,7 @@ int smtp_proceed_mail(SMTPD_STATE *state, char *unused_args)
 {
     SMTPD_ARGS *args = &state->args;
 
-    if (smtpd_policy_mail(state) < 0) {
+    if (smtpd_limits_message(state) < 0 || smtpd_policy_mail(state) < 0) {
         smtpd_args_reset(args);
         return -1;
     }

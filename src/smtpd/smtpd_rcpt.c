@@ -12,7 +12,9 @@
  *	into state->args, and enforces smtpd_recipient_limit ("452 4.5.3
  *	Error: too many recipients": the client sends the rest later).
  *
- *	smtp_proceed_rcpt() applies the restrictions (relay and recipient,
+ *	smtp_proceed_rcpt() counts the recipient against
+ *	smtpd_client_recipient_rate_limit (smtpd_limits(3)), then applies
+ *	the restrictions (relay and recipient,
  *	and with smtpd_delay_reject also client, HELO and sender). The first
  *	recipient that passes opens the queue file, which gives the
  *	message its queue ID ("ID: client=host[addr]" is logged) and
@@ -237,7 +239,7 @@ int smtp_proceed_rcpt(SMTPD_STATE *state, char *unused_args)
 {
     SMTPD_ARGS *args = &state->args;
 
-    if (smtpd_policy_rcpt(state, args->address) < 0 ||
+    if (smtpd_limits_recipient(state) < 0 || smtpd_policy_rcpt(state, args->address) < 0 ||
         (state->queue == NULL && smtpd_rcpt_open_queue(state) < 0)) {
         smtpd_args_reset(args);
         return -1;

@@ -37,6 +37,10 @@
  *	certificate not trusted"), logged as "NOQUEUE: abort: TLS from
  *	host[addr]: ...".
  *
+ *	A client over smtpd_client_new_tls_session_rate_limit gets no
+ *	handshake, and the full handshake that takes it over the limit ends
+ *	the session (smtpd_limits(3)).
+ *
  *	smtpd_starttls_offered() tells EHLO whether to announce STARTTLS;
  *	smtpd_starttls_required() tells the dispatcher that commands other
  *	than HELO, EHLO, STARTTLS, NOOP and QUIT need TLS first ("530 5.7.0
@@ -98,7 +102,7 @@ int smtp_check_starttls(SMTPD_STATE *state, char *args)
         smtpd_reply(state, "454 4.7.0 TLS not available due to local problem");
         return -1;
     }
-    return 0;
+    return smtpd_limits_starttls(state);
 }
 
 /* smtpd_starttls_requirecert - is a trusted client certificate required? */
@@ -142,7 +146,7 @@ static int smtpd_starttls_handshake(SMTPD_STATE *state)
     }
     smtpd_starttls_quickack(state);
     smtpd_set_protocol(state);
-    return 0;
+    return smtpd_limits_newtls(state, smtpd_tls_session_facts(state->tls)->reused);
 }
 
 /* smtpd_starttls_ccert - enforce smtpd_tls_req_ccert */
@@ -191,7 +195,7 @@ int smtpd_starttls_wrapper(SMTPD_STATE *state)
         state->end = SMTPD_END_CLOSE;
         return -1;
     }
-    if (smtpd_starttls_handshake(state) < 0)
+    if (smtpd_limits_wrapper(state) < 0 || smtpd_starttls_handshake(state) < 0)
         return -1;
     return smtpd_starttls_ccert(state, false);
 }

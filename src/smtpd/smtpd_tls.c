@@ -166,6 +166,7 @@ static void smtpd_tls_facts(SMTPD_TLS_SESSION *session)
     facts->issuer_cn = tls->issuer_CN ? tls->issuer_CN : "";
     facts->cert_fprint = tls->peer_cert_fprint ? tls->peer_cert_fprint : "";
     facts->pkey_fprint = tls->peer_pkey_fprint ? tls->peer_pkey_fprint : "";
+    facts->reused = tls->session_reused;
 }
 
 /* smtpd_tls_session_start - server handshake */

@@ -34,6 +34,7 @@ typedef struct SMTPD_TLS_FACTS {
     const char *issuer_cn;   /* issuer CN, or "" */
     const char *cert_fprint; /* certificate fingerprint, or "" */
     const char *pkey_fprint; /* public key fingerprint, or "" */
+    bool reused;             /* a resumed session, not a full handshake */
 } SMTPD_TLS_FACTS;
 
 extern SMTPD_TLS_SERVER *smtpd_tls_server_init(const SMTPD_TLS_SETTINGS *settings,
