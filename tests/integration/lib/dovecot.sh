@@ -23,13 +23,13 @@
 #   dovecot_available          0 when the peer can run here (the dovecot
 #                              binary; as root, its accounts); otherwise
 #                              DOVECOT_MISSING says why
-#   dovecot_start SOCKET [USER:PASSWORD...] [-- CONF-LINE...]
+#   dovecot_start [-p PORT] SOCKET [USER:PASSWORD...] [-- CONF-LINE...]
 #                              write the configuration, start Dovecot,
 #                              and wait (at most DOVECOT_START_TIMEOUT
 #                              seconds, 20) until SOCKET exists and the
-#                              TCP port listens. The directory holding
-#                              SOCKET must exist. CONF-LINEs are appended
-#                              to dovecot.conf. On failure the end of the
+#                              TCP port (PORT, else a free one) listens.
+#                              The directory holding SOCKET must exist.
+#                              CONF-LINEs are appended to dovecot.conf. On failure the end of the
 #                              log as comment lines, status 1. Sets
 #                              DOVECOT_PID (the master), DOVECOT_PORT,
 #                              DOVECOT_SOCKET, DOVECOT_DIR, DOVECOT_LOG.
@@ -120,9 +120,14 @@ dovecot_log_tail() {
     tail -n "${1:-15}" "$DOVECOT_LOG" | sed 's/^/# dovecot: /'
 }
 
-# dovecot_start SOCKET [USER:PASSWORD...] [-- CONF-LINE...] - start the peer
+# dovecot_start [-p PORT] SOCKET [USER:PASSWORD...] [-- CONF-LINE...] - start the peer
 dovecot_start() {
-    local socket=$1 entry deadline owner
+    local socket entry deadline owner port=
+    if [ "$1" = -p ]; then
+        port=$2
+        shift 2
+    fi
+    socket=$1
     shift
     dovecot_stop
     [ -n "$DOVECOT_DIR" ] || at_exit 'dovecot_stop; [ -z "$DOVECOT_DIR" ] || rm -rf "$DOVECOT_DIR"'
@@ -132,7 +137,7 @@ dovecot_start() {
     mkdir "$DOVECOT_DIR/run" "$DOVECOT_DIR/state"
     DOVECOT_LOG=$DOVECOT_DIR/dovecot.log
     DOVECOT_SOCKET=$socket
-    DOVECOT_PORT=$(free_port)
+    DOVECOT_PORT=${port:-$(free_port)}
     : >"$DOVECOT_DIR/passwd"
     chmod 600 "$DOVECOT_DIR/passwd"
     while [ $# -gt 0 ] && [ "$1" != -- ]; do
