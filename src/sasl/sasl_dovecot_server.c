@@ -35,9 +35,10 @@
  *	addresses and ports (lip=, rip=, lport=, rport=), "secured" when TLS
  *	is active, and the initial response; next() sends CONT. The replies
  *	map to SASL_STATUS_OK (OK, with user=), SASL_STATUS_MORE (CONT, the
- *	challenge in reply), SASL_STATUS_FAIL (FAIL; the reason in reply) and
- *	SASL_STATUS_TEMP (FAIL with temp). Client data that is not base64
- *	is SASL_STATUS_ABORT and never reaches the server.
+ *	challenge in reply), SASL_STATUS_FAIL (FAIL) and SASL_STATUS_TEMP
+ *	(FAIL with temp); reply then holds Dovecot's reason=, or nothing.
+ *	Client data that is not base64 is SASL_STATUS_ABORT and never
+ *	reaches the server.
  * DIAGNOSTICS
  *	A server that cannot be reached, does not answer in time, closes
  *	the connection, or breaks the protocol (a malformed, oversized or
@@ -346,11 +347,8 @@ static SASL_STATUS dovecot_result(DOVECOT_SERVER *server, VSTRING *reply)
     case DOVECOT_AUTH_REPLY_FAIL:
     default:
         server->id = 0;
-        if (!vstring_empty(answer->reason))
-            vstring_strcpy(reply, vstring_str(answer->reason));
-        else
-            vstring_strcpy(reply, answer->temp ? "temporary authentication failure"
-                                               : "authentication failed");
+        /* Dovecot's reason=, if any: an empty one logs as Postfix logs it. */
+        vstring_strcpy(reply, vstring_str(answer->reason));
         return answer->temp ? SASL_STATUS_TEMP : SASL_STATUS_FAIL;
     }
 }

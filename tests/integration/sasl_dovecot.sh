@@ -69,7 +69,7 @@ same "private/auth: PLAIN with the right password authenticates" "OK user=alice"
 
 # Each failing case from its own client address: Dovecot delays repeated failures.
 try -q "$queue" -c 192.0.2.11 -- private/auth "first PLAIN $ALICE_WRONG" "first PLAIN $BOB_PLAIN"
-same "PLAIN with a wrong password fails" "FAIL authentication failed" "$(nth 1)"
+same "PLAIN with a wrong password fails (Dovecot gives no reason)" "FAIL " "$(nth 1)"
 same "the same session authenticates after a failure" "OK user=bob" "$(nth 2)"
 
 try -q "$queue" -- private/auth "first LOGIN" "next $B64_ALICE" "next $B64_SECRET1"
