@@ -15,7 +15,7 @@
 # - over plaintext with the default options the password never leaves:
 #   the scripted server sees no AUTH (and no MAIL), the mail is deferred;
 # - smtp_sender_dependent_authentication picks the user by sender, and a
-#   cached connection never carries mail of another identity.
+#   cached connection never carries mail of another identity (or of none).
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -62,7 +62,6 @@ cat >"$INSTANCE_CONF/sasl_passwd_sender" <<EOF
 @a.example.test alice:alice-secret
 @b.example.test bob:bob-secret
 special@b.example.test alice:alice-secret
-[127.0.0.1]:$psub alice:alice-secret
 EOF
 [ -n "$INSTANCE_RUN_AS" ] && chown "$INSTANCE_RUN_AS" "$INSTANCE_CONF"/sasl_passwd*
 chmod 600 "$INSTANCE_CONF"/sasl_passwd*
@@ -204,6 +203,17 @@ for who in alice bob bob alice alice special bob; do
 done
 grep -E 'to=<r[0-9]@sender.example.test>' "$INSTANCE_LOG" | grep -q "conn_use=2"
 check "a cached connection was reused for the same identity"
+# Mail that needs no identity (the null sender, no entry for the server or
+# next hop) right after alice's: not over her cached connection, so the
+# relay host refuses to relay it.
+send alice9@a.example.test r9@sender.example.test
+line=$(wait_outcome r9@sender.example.test)
+has "one more message from alice is delivered" "status=sent" "$line"
+send "" r10@sender.example.test
+line=$(wait_outcome r10@sender.example.test)
+has "mail without credentials does not ride on alice's connection" \
+    "554 5.7.1 <r10@sender.example.test>: Recipient address rejected: Access denied" "$line"
+lacks "it went over a fresh connection" "conn_use=" "$line"
 # Each relay host session (connect ... disconnect of one smtpd process) saw one identity.
 sessions=$(awk '/postfix\/submission\/smtpd\[/ {
         match($0, /smtpd\[[0-9]+\]/); pid = substr($0, RSTART, RLENGTH)
