@@ -19,7 +19,8 @@
  *	callbacks: the authentication name and the password; the
  *	authorization identity is left empty, so that the server derives
  *	it from the authentication name. Library messages are logged as
- *	warnings (errors) or with -v (the rest).
+ *	warnings ("SASL authentication failure: ..." for errors, "SASL
+ *	authentication problem: ..." for warnings) or with -v (the rest).
  * DIAGNOSTICS
  *	"SASL authentication failure: ..." (the library's detail) is logged
  *	when the library refuses a step; the reason is also returned to the
@@ -95,6 +96,8 @@ static int sasl_cyrus_client_log_cb(void *unused_context, int level, const char 
     switch (level) {
     case SASL_LOG_ERR:
     case SASL_LOG_FAIL:
+        msg_warn("SASL authentication failure: %s", message);
+        break;
     case SASL_LOG_WARN:
         msg_warn("SASL authentication problem: %s", message);
         break;

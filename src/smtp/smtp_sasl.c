@@ -50,8 +50,9 @@
  *	offered no compatible authentication mechanisms for this type of
  *	connection security" when the filter left none). Then AUTH, with
  *	the initial response when the mechanism has one ("=" for an empty
- *	one), each 334 challenge answered, within smtp_helo_timeout per
- *	reply. 235 is success. Any other reply fails the server with
+ *	one; one that would make the line longer than 510 characters is
+ *	sent as the answer to the server's empty 334 instead), each 334
+ *	challenge answered, within smtp_helo_timeout per reply. 235 is success. Any other reply fails the server with
  *	"SASL authentication failed; server %s said: %s" and the server's
  *	status; a 5xx status becomes 4xx with smtp_sasl_auth_soft_bounce.
  *	A challenge the back end cannot answer cancels the exchange ("*")
@@ -93,6 +94,7 @@
 
 #define SMTP_SASL_SERVICE    "smtp" /* the SASL service name of SMTP */
 #define SMTP_SASL_MAX_ROUNDS 20     /* challenges in one exchange, more is a broken server */
+#define SMTP_SASL_LINE_MAX   510    /* longest AUTH line with an initial response (RFC 4954) */
 
 /* smtp_sasl_check_options - a security option parameter must parse */
 
@@ -307,17 +309,22 @@ static int smtp_sasl_exchange(SMTP_SESSION *session, SASL_CLIENT *client, const 
     VSTRING *line = vstring_alloc(100);
     int status = SMTP_FAIL;
 
+    /* RFC 4954: an initial response that would make a long line waits for an empty 334. */
     vstring_sprintf(line, "AUTH %s", mech);
-    if (initial)
+    if (initial && VSTRING_LEN(line) + 1 + VSTRING_LEN(response) <= SMTP_SASL_LINE_MAX) {
         vstring_sprintf_append(line, " %s", VSTRING_LEN(response) ? vstring_str(response) : "=");
+        initial = false;
+    }
     if (smtp_sasl_send(session, "AUTH", vstring_str(line)) != SMTP_OK)
         goto out;
     for (int round = 0; resp->code == 334; round++) {
         const char *first = resp->lines->argv[0];
         const char *challenge = strlen(first) > 4 ? first + 4 : "";
+        bool held = initial && round == 0 && *challenge == 0; /* answers the empty 334 */
 
-        if (round >= SMTP_SASL_MAX_ROUNDS ||
-            sasl_client_next(client, challenge, response) != SASL_CLIENT_OK) {
+        initial = false;
+        if (!held && (round >= SMTP_SASL_MAX_ROUNDS ||
+                      sasl_client_next(client, challenge, response) != SASL_CLIENT_OK)) {
             if (round >= SMTP_SASL_MAX_ROUNDS)
                 vstring_strcpy(response, "too many SASL challenges");
             vstring_strcpy(line, vstring_str(response));
