@@ -31,7 +31,7 @@
  *	value is a list) with the vocabulary and parser of
  *	smtpd_restriction(3), which "postfix check" uses too, opens every table they name and every address
  *	class (mynetworks, mydestination, relay_domains, the virtual
- *	domains, relay_clientcerts). A list is a sequence of restriction
+ *	domains, relay_clientcerts, smtpd_sender_login_maps). A list is a sequence of restriction
  *	names separated by commas or white space; check_*_access takes the
  *	next element as its table ("hash:/etc/postfix/access").
  *
@@ -105,6 +105,11 @@ static const SMTPD_RESTRICTION_FN smtpd_restriction_fns[SMTPD_RID_COUNT] = {
     [SMTPD_RID_REJECT_NON_FQDN_HELO_HOSTNAME] = smtpd_check_reject_non_fqdn_helo,
     [SMTPD_RID_REJECT_NON_FQDN_SENDER] = smtpd_check_reject_non_fqdn_sender,
     [SMTPD_RID_REJECT_NON_FQDN_RECIPIENT] = smtpd_check_reject_non_fqdn_recipient,
+    [SMTPD_RID_CHECK_SASL_ACCESS] = smtpd_check_sasl_access,
+    [SMTPD_RID_REJECT_SENDER_LOGIN_MISMATCH] = smtpd_check_sender_login,
+    [SMTPD_RID_REJECT_AUTH_SENDER_LOGIN_MISMATCH] = smtpd_check_auth_sender_login,
+    [SMTPD_RID_REJECT_KNOWN_SENDER_LOGIN_MISMATCH] = smtpd_check_known_sender_login,
+    [SMTPD_RID_REJECT_UNAUTH_SENDER_LOGIN_MISMATCH] = smtpd_check_unauth_sender_login,
 };
 
 /* Parameter names and reply texts per stage. */
@@ -290,6 +295,9 @@ SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props)
     if (props->relay_clientcerts && *props->relay_clientcerts)
         checks->relay_clientcerts =
             maps_create("relay_clientcerts", props->relay_clientcerts, DICT_FLAG_LOCK);
+    if (props->sender_login_maps && *props->sender_login_maps)
+        checks->sender_login_maps =
+            maps_create("smtpd_sender_login_maps", props->sender_login_maps, DICT_FLAG_LOCK);
     checks->access_parent = smtpd_check_access_parent(parents);
     checks->null_key =
         mystrdup(props->null_access_lookup_key ? props->null_access_lookup_key : "<>");
@@ -332,6 +340,8 @@ SMTPD_CHECKS *smtpd_check_free(SMTPD_CHECKS *checks)
     match_list_free(checks->virtual_mailbox_domains);
     if (checks->relay_clientcerts)
         maps_free(checks->relay_clientcerts);
+    if (checks->sender_login_maps)
+        maps_free(checks->sender_login_maps);
     myfree(checks->null_key);
     myfree(checks->delimiters);
     myfree(checks);

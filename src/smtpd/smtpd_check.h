@@ -51,6 +51,7 @@ typedef struct SMTPD_CHECK_PROPS {
     const char *virtual_mailbox_domains;          /* also our destinations */
     const char *parent_domain_matches_subdomains; /* parameter names */
     const char *relay_clientcerts;                /* tables of trusted client cert fingerprints */
+    const char *sender_login_maps;                /* smtpd_sender_login_maps */
     const char *null_access_lookup_key;           /* key for the null sender */
     const char *recipient_delimiter;              /* address extension delimiters */
     int reject_code;                              /* reject_code */
@@ -72,6 +73,7 @@ typedef struct SMTPD_CHECK_FACTS {
     const char *sender;            /* MAIL FROM (internal form), "" for <>, or NULL */
     const char *recipient;         /* RCPT TO (internal form), or NULL */
     bool sasl_authenticated;       /* the client used AUTH */
+    const char *sasl_username;     /* its login name, or NULL */
     bool tls_active;               /* a TLS session is up */
     bool ccert_trusted;            /* the client certificate chain verified */
     const char *ccert_fprint;      /* client certificate fingerprint, or NULL */

@@ -9,18 +9,21 @@
  *	int	smtpd_check_sender_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
  *	int	smtpd_check_recipient_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
  *	int	smtpd_check_ccert_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+ *	int	smtpd_check_sasl_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
  * DESCRIPTION
  *	These implement check_client_access, check_helo_access,
- *	check_sender_access, check_recipient_access and
- *	check_ccert_access: look the client, HELO name, sender, recipient or
- *	client certificate up in table in the access(5) search order, and
- *	act on the value found.
+ *	check_sender_access, check_recipient_access, check_ccert_access and
+ *	check_sasl_access: look the client, HELO name, sender, recipient,
+ *	client certificate or SASL login name up in table in the access(5)
+ *	search order, and act on the value found.
  *
  *	Search orders: the client host name and its parent domains, then the
  *	client address and its networks; the HELO name and its parent
  *	domains; addresses as "user@domain", "domain" (and parents),
  *	"user@" (smtpd_null_access_lookup_key for the null sender); the
- *	certificate fingerprint, then the public-key fingerprint. Parent
+ *	certificate fingerprint, then the public-key fingerprint; the SASL
+ *	login name as it is (only for an authenticated client; a refusal
+ *	reads "<host[addr]>: Client host rejected: ..."). Parent
  *	domains match as "example.com" or as ".example.com" depending on
  *	whether parent_domain_matches_subdomains lists smtpd_access_maps.
  *
@@ -247,4 +250,25 @@ int smtpd_check_ccert_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
             return smtpd_access_result(ctx, &key, table, found);
     }
     return SMTPD_CHECK_DUNNO;
+}
+
+/* smtpd_check_sasl_access - the SASL login name */
+
+int smtpd_check_sasl_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
+{
+    const SMTPD_CHECK_FACTS *facts = ctx->facts;
+    SMTPD_ACCESS_KEY key = {facts->namaddr, "Client host", table->names->argv[0]};
+    char *name;
+    int result;
+
+    if (!facts->sasl_authenticated || facts->sasl_username == NULL || *facts->sasl_username == 0)
+        return SMTPD_CHECK_DUNNO;
+    /* The name came from the client: no control characters into a lookup key. */
+    name = mystrdup(facts->sasl_username);
+    for (char *cp = name; *cp; cp++)
+        if ((unsigned char)*cp < 0x20 || *cp == 0x7f)
+            *cp = '_';
+    result = smtpd_access_result(ctx, &key, table, maps_find(table, name, 0));
+    myfree(name);
+    return result;
 }

@@ -29,6 +29,7 @@ struct SMTPD_CHECKS {
     MATCH_LIST *virtual_alias_domains;   /* owned */
     MATCH_LIST *virtual_mailbox_domains; /* owned */
     MAPS *relay_clientcerts;             /* owned, or NULL when empty */
+    MAPS *sender_login_maps;             /* owned, or NULL when empty */
     int access_parent;                   /* DOMAIN_FIND_PARENT or DOMAIN_FIND_DOT_PARENT */
     char *null_key;                      /* smtpd_null_access_lookup_key; owned */
     char *delimiters;                    /* recipient_delimiter; owned */
@@ -68,6 +69,13 @@ extern int smtpd_check_helo_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_sender_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_recipient_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_ccert_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_sasl_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+
+/* smtpd_check_login.c */
+extern int smtpd_check_sender_login(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_auth_sender_login(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_known_sender_login(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_unauth_sender_login(SMTPD_CHECK_CTX *ctx, MAPS *table);
 
 /* smtpd_check_addr.c */
 extern int smtpd_check_permit(SMTPD_CHECK_CTX *ctx, MAPS *table);

@@ -255,6 +255,7 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
         CONFIG_BIND_STR(VAR_PARENT_DOMAIN_MATCHES_SUBDOMAINS,
                         &checks->parent_domain_matches_subdomains),
         CONFIG_BIND_STR(VAR_RELAY_CLIENTCERTS, &checks->relay_clientcerts),
+        CONFIG_BIND_STR(VAR_SMTPD_SENDER_LOGIN_MAPS, &checks->sender_login_maps),
         CONFIG_BIND_STR(VAR_SMTPD_NULL_ACCESS_LOOKUP_KEY, &checks->null_access_lookup_key),
         CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &checks->recipient_delimiter),
         CONFIG_BIND_INT(VAR_REJECT_CODE, &checks->reject_code),

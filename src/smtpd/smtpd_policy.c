@@ -66,6 +66,7 @@ static void smtpd_policy_facts(SMTPD_STATE *state, SMTPD_CHECK_FACTS *facts, con
     facts->sender = sender;
     facts->recipient = rcpt;
     facts->sasl_authenticated = SMTPD_AUTHENTICATED(state);
+    facts->sasl_username = state->sasl_username;
     facts->tls_active = tls != NULL;
     if (tls && tls->cert_present) {
         facts->ccert_trusted = tls->cert_trusted;

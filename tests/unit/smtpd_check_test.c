@@ -13,6 +13,7 @@
 #include "../../src/smtpd/smtpd_check.c"
 #include "../../src/smtpd/smtpd_check_access.c"
 #include "../../src/smtpd/smtpd_check_addr.c"
+#include "../../src/smtpd/smtpd_check_login.c"
 
 #include "test.h"
 
@@ -194,6 +195,119 @@ static void test_rcpt(void)
     smtpd_check_free(checks);
 }
 
+/* One sender login decision: restriction, login name (NULL: none), sender, reply. */
+typedef struct LOGIN_CASE {
+    const char *restriction; /* the smtpd_sender_restrictions list */
+    const char *login;       /* SASL login name, or NULL when not authenticated */
+    const char *sender;      /* MAIL FROM */
+    const char *want;        /* reply, or NULL for no decision */
+} LOGIN_CASE;
+
+static const LOGIN_CASE login_cases[] = {
+    /* alice owns her address, her alias, and (through the catch-all) nothing else. */
+    {"reject_sender_login_mismatch", "alice", "alice@mx.example.test", NULL},
+    {"reject_sender_login_mismatch", "ALICE", "alice@mx.example.test", NULL},
+    {"reject_sender_login_mismatch", "alice", "alice+list@mx.example.test", NULL},
+    {"reject_sender_login_mismatch", "alice", "sales@mx.example.test", NULL},
+    {"reject_sender_login_mismatch", "bob", "sales@mx.example.test", NULL},
+    {"reject_sender_login_mismatch", "alice", "bob@mx.example.test",
+     "553 5.7.1 <bob@mx.example.test>: Sender address rejected: not owned by user alice"},
+    {"reject_sender_login_mismatch", "alice", "anyone@team.test",
+     "553 5.7.1 <anyone@team.test>: Sender address rejected: not owned by user alice"},
+    {"reject_sender_login_mismatch", "carol", "anyone@team.test", NULL},
+    {"reject_sender_login_mismatch", "alice", "stranger@elsewhere.test",
+     "553 5.7.1 <stranger@elsewhere.test>: Sender address rejected: not owned by user alice"},
+    {"reject_sender_login_mismatch", NULL, "alice@mx.example.test",
+     "553 5.7.1 <alice@mx.example.test>: Sender address rejected: not logged in"},
+    {"reject_sender_login_mismatch", NULL, "stranger@elsewhere.test", NULL},
+    {"reject_sender_login_mismatch", "alice", "", NULL},
+    /* Only the authenticated half. */
+    {"reject_authenticated_sender_login_mismatch", NULL, "alice@mx.example.test", NULL},
+    {"reject_authenticated_sender_login_mismatch", "alice", "stranger@elsewhere.test",
+     "553 5.7.1 <stranger@elsewhere.test>: Sender address rejected: not owned by user alice"},
+    {"reject_authenticated_sender_login_mismatch", "alice", "bob@mx.example.test",
+     "553 5.7.1 <bob@mx.example.test>: Sender address rejected: not owned by user alice"},
+    /* Only addresses that have an owner. */
+    {"reject_known_sender_login_mismatch", "alice", "stranger@elsewhere.test", NULL},
+    {"reject_known_sender_login_mismatch", "alice", "bob@mx.example.test",
+     "553 5.7.1 <bob@mx.example.test>: Sender address rejected: not owned by user alice"},
+    {"reject_known_sender_login_mismatch", NULL, "bob@mx.example.test",
+     "553 5.7.1 <bob@mx.example.test>: Sender address rejected: not logged in"},
+    /* Only the unauthenticated half. */
+    {"reject_unauthenticated_sender_login_mismatch", "alice", "bob@mx.example.test", NULL},
+    {"reject_unauthenticated_sender_login_mismatch", NULL, "bob@mx.example.test",
+     "553 5.7.1 <bob@mx.example.test>: Sender address rejected: not logged in"},
+    {"reject_unauthenticated_sender_login_mismatch", NULL, "nobody@elsewhere.test", NULL},
+    /* The login name in an access table. */
+    {"check_sasl_access inline:{{ mallory = REJECT account locked }, { trusted = OK }}", "mallory",
+     "mallory@mx.example.test",
+     "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: account locked"},
+    {"check_sasl_access inline:{{ mallory = REJECT account locked }}", "alice",
+     "alice@mx.example.test", NULL},
+    {"check_sasl_access inline:{{ mallory = REJECT account locked }}", NULL,
+     "mallory@mx.example.test", NULL},
+};
+
+/* test_login - smtpd_sender_login_maps and the sender login restrictions */
+
+static void test_login(void)
+{
+    VSTRING *reply = vstring_alloc(100);
+
+    for (size_t i = 0; i < sizeof(login_cases) / sizeof(login_cases[0]); i++) {
+        const LOGIN_CASE *c = &login_cases[i];
+        SMTPD_CHECK_PROPS props = test_props();
+        SMTPD_CHECKS *checks;
+        RCPT_CASE facts_case = {.addr = "192.0.2.1", .sender = c->sender, .sasl = c->login != NULL};
+        char namaddr[100];
+        SMTPD_CHECK_FACTS facts = test_facts(&facts_case, namaddr, sizeof(namaddr));
+        int result;
+
+        props.lists[SMTPD_STAGE_SENDER] = c->restriction;
+        props.sender_login_maps =
+            "inline:{{ alice@mx.example.test = alice }, { sales@mx.example.test = alice, bob }, "
+            "{ bob@mx.example.test = bob }, { @team.test = carol }}";
+        checks = smtpd_check_init(&props);
+        facts.sasl_username = c->login;
+        result = smtpd_check_stage(checks, SMTPD_STAGE_SENDER, &facts, reply);
+        if (c->want) {
+            TEST_INT_EQ(result, SMTPD_CHECK_REJECT, "%s, %s as <%s>: rejected", c->restriction,
+                        c->login ? c->login : "(none)", c->sender);
+            TEST_STR_EQ(vstring_str(reply), c->want, "%s, %s as <%s>: reply", c->restriction,
+                        c->login ? c->login : "(none)", c->sender);
+        } else {
+            TEST_INT_EQ(result, SMTPD_CHECK_DUNNO, "%s, %s as <%s>: no objection (%s)",
+                        c->restriction, c->login ? c->login : "(none)", c->sender,
+                        vstring_str(reply));
+        }
+        smtpd_check_free(checks);
+    }
+
+    /* Without smtpd_sender_login_maps nothing is refused. */
+    SMTPD_CHECK_PROPS props = test_props();
+    RCPT_CASE facts_case = {.addr = "192.0.2.1", .sender = "bob@mx.example.test", .sasl = true};
+    char namaddr[100];
+    SMTPD_CHECK_FACTS facts = test_facts(&facts_case, namaddr, sizeof(namaddr));
+    SMTPD_CHECKS *checks;
+
+    props.lists[SMTPD_STAGE_SENDER] = "reject_sender_login_mismatch";
+    checks = smtpd_check_init(&props);
+    facts.sasl_username = "alice";
+    TEST_INT_EQ(smtpd_check_stage(checks, SMTPD_STAGE_SENDER, &facts, reply), SMTPD_CHECK_DUNNO,
+                "no smtpd_sender_login_maps: no objection");
+    smtpd_check_free(checks);
+
+    /* A lookup failure defers. */
+    props.sender_login_maps = "hash:/nonexistent/sender_login";
+    checks = smtpd_check_init(&props);
+    TEST_INT_EQ(smtpd_check_stage(checks, SMTPD_STAGE_SENDER, &facts, reply), SMTPD_CHECK_REJECT,
+                "a failing smtpd_sender_login_maps defers");
+    TEST_STR_EQ(vstring_str(reply), "451 4.3.0 <bob@mx.example.test>: Temporary lookup failure",
+                "the deferral reply");
+    smtpd_check_free(checks);
+    vstring_free(reply);
+}
+
 /* test_warn - WARN logs and decides nothing */
 
 static void test_warn(void)
@@ -310,6 +424,7 @@ int main(void)
     msg_stderr_enable(0);
 
     test_rcpt();
+    test_login();
     test_warn();
     test_lookup_error();
     test_reject_codes();
