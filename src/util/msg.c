@@ -27,6 +27,13 @@
  *	intact across a call. Warnings, errors, fatal errors and panics are
  *	prefixed "warning: ", "error: ", "fatal: " and "panic: ".
  *
+ *	A message is one line of text whatever it quotes: a carriage
+ *	return or newline becomes a space, and every other control
+ *	character (tab, escape, DEL, ...) becomes '?', so that text from a
+ *	peer (a command, an address, a reply) can neither start a forged
+ *	log line nor send terminal escapes to whoever reads the log. Bytes
+ *	from 0x80 up are left alone (UTF-8).
+ *
  *	msg_init() names the program for stderr output ("program: text").
  *
  *	msg_output_add() registers another output; msg_output_remove() drops
@@ -175,9 +182,12 @@ void msg_vprintf(enum msg_level level, const char *fmt, va_list ap)
 
     memcpy(text, msg_prefix[level], plen);
     vsnprintf(text + plen, sizeof(text) - plen, fmt, ap);
-    for (char *cp = text; *cp; cp++) /* one message, one line */
+    for (char *cp = text; *cp; cp++) { /* one message, one printable line */
         if (*cp == '\n' || *cp == '\r')
             *cp = ' ';
+        else if ((unsigned char)*cp < ' ' || *cp == 0x7f)
+            *cp = '?';
+    }
     if (msg_busy || msg_use_stderr)
         msg_stderr_write(level, text);
     if (!msg_busy) {
