@@ -34,7 +34,8 @@ nothing (a client killed in the middle of DATA).
 With --dsn, the EHLO reply offers DSN.
 With --auth MECHS, the EHLO reply offers "AUTH MECHS" (in every mode, with
 or without TLS), and an AUTH command (logged like every line) gets
-535 5.7.8; a client that goes on with "334" answers is not expected.
+535 5.7.8; AUTH without an initial response first gets an empty 334, and
+the line that answers it is logged.
 RCPT TO addresses that start with "reject" get 550 5.1.1, "defer" 450 4.2.0,
 "baddsn4" 450 with the malformed status code 4..66, "baddsn5" 550 with the
 malformed status code 5.1.1234.
@@ -195,6 +196,10 @@ def session(conn, args, ctx, state):
             if not starttls(conn, args.mode, ctx):
                 return
         elif verb == "AUTH" and args.auth:
+            if len(line.split()) == 2:
+                conn.send(b"334 \r\n")
+                if conn.line() is None:
+                    return
             conn.send(b"535 5.7.8 Error: authentication failed\r\n")
         elif verb == "MAIL":
             conn.send(b"250 2.1.0 Ok\r\n")

@@ -14,6 +14,8 @@
 #   smtp_sasl_auth_soft_bounce = no it bounces;
 # - over plaintext with the default options the password never leaves:
 #   the scripted server sees no AUTH (and no MAIL), the mail is deferred;
+#   with options that allow PLAIN, a response too long for the AUTH line
+#   goes as the answer to an empty 334;
 # - smtp_sender_dependent_authentication picks the user by sender, and a
 #   cached connection never carries mail of another identity (or of none).
 
@@ -55,6 +57,10 @@ cat >"$INSTANCE_CONF/sasl_passwd" <<EOF
 [127.0.0.1]:$pwrap alice:alice-secret
 [127.0.0.1]:$pplain alice:plain-secret-never-sent
 EOF
+long=$(head -c 600 /dev/zero | tr '\0' 'x')
+cat >"$INSTANCE_CONF/sasl_passwd_long" <<EOF
+[127.0.0.1]:$pplain alice:$long
+EOF
 cat >"$INSTANCE_CONF/sasl_passwd_wrong" <<EOF
 [127.0.0.1]:$psub alice:not-the-password
 EOF
@@ -70,12 +76,13 @@ instance_master_cf_relay "$pin" \
     "wrap unix - - n - 1 smtp -o smtp_tls_wrappermode=yes -o smtp_tls_security_level=encrypt" \
     "plainonly unix - - n - 1 smtp -o smtp_sasl_mechanism_filter=plain" \
     "verified unix - - n - 1 smtp -o smtp_sasl_mechanism_filter=plain -o smtp_tls_security_level=secure -o smtp_tls_secure_cert_match=mail.example.com -o smtp_sasl_tls_verified_security_options=noanonymous" \
+    "longplain unix - - n - 1 smtp -o smtp_sasl_password_maps=texthash:$INSTANCE_CONF/sasl_passwd_long -o smtp_sasl_security_options=noanonymous -o smtp_sasl_mechanism_filter=plain" \
     "wrong unix - - n - 1 smtp -o smtp_sasl_password_maps=texthash:$INSTANCE_CONF/sasl_passwd_wrong" \
     "wrongbounce unix - - n - 1 smtp -o smtp_sasl_password_maps=texthash:$INSTANCE_CONF/sasl_passwd_wrong -o smtp_sasl_auth_soft_bounce=no" \
     "bysender unix - - n - 1 smtp -o smtp_sasl_password_maps=texthash:$INSTANCE_CONF/sasl_passwd_sender -o smtp_sender_dependent_authentication=yes -o smtp_connection_cache_destinations=[127.0.0.1]:$psub"
 instance_main_cf \
     "mydestination =" "mynetworks = 127.0.0.0/8" "alias_maps =" \
-    "transport_maps = inline:{ sub.example.test=smtp:[127.0.0.1]:$psub, wrap.example.test=wrap:[127.0.0.1]:$pwrap, plainonly.example.test=plainonly:[127.0.0.1]:$psub, verified.example.test=verified:[127.0.0.1]:$psub, plain.example.test=smtp:[127.0.0.1]:$pplain, wrong.example.test=wrong:[127.0.0.1]:$psub, wrongbounce.example.test=wrongbounce:[127.0.0.1]:$psub, sender.example.test=bysender:[127.0.0.1]:$psub }" \
+    "transport_maps = inline:{ sub.example.test=smtp:[127.0.0.1]:$psub, wrap.example.test=wrap:[127.0.0.1]:$pwrap, plainonly.example.test=plainonly:[127.0.0.1]:$psub, verified.example.test=verified:[127.0.0.1]:$psub, plain.example.test=smtp:[127.0.0.1]:$pplain, longplain.example.test=longplain:[127.0.0.1]:$pplain, wrong.example.test=wrong:[127.0.0.1]:$psub, wrongbounce.example.test=wrongbounce:[127.0.0.1]:$psub, sender.example.test=bysender:[127.0.0.1]:$psub }" \
     "smtp_tls_security_level = may" \
     "smtp_tls_CAfile = $certs/root.pem" \
     "smtp_sasl_auth_enable = yes" \
@@ -185,6 +192,18 @@ lacks "nor the mail unauthenticated" "C: MAIL FROM" "$transcript"
 lacks "nor the password" "plain-secret-never-sent" "$transcript"
 lacks "nor the password in base64" "$(printf '\0alice\0plain-secret-never-sent' | base64)" \
     "$transcript"
+
+# ... unless the options allow plaintext mechanisms; then a response too
+# long for the AUTH line (RFC 4954: 512) answers the server's empty 334.
+send seven@x.example.test r@longplain.example.test
+line=$(wait_outcome r@longplain.example.test)
+has "PLAIN over plaintext when smtp_sasl_security_options allows it (the server says 535)" \
+    "said: 535 5.7.8" "$line"
+transcript=$(cat "$INSTANCE_DIR/plain/log")
+grep -qx "C: AUTH PLAIN" <<<"$transcript"
+check "a long initial response is not put on the AUTH line"
+grep -qx "C: $(printf '\0alice\0%s' "$long" | base64 -w0)" <<<"$transcript"
+check "it answers the empty 334"
 
 # 6. Sender-dependent credentials, over one cached connection where allowed.
 n=0
