@@ -22,7 +22,7 @@
 /* A message as sendmail might write it. */
 typedef struct TEST_DROP {
     const char *sender;
-    const char *rcpts[4];
+    const char *rcpts[5]; /* then NULL */
     const char *attrs[8]; /* "name", "value" pairs, then NULL */
     const char *orcpt;    /* DSN ORCPT of the first recipient, or NULL */
 } TEST_DROP;

@@ -13,8 +13,15 @@
 #   stage_create TOP   copy TOP/bin, TOP/libexec and TOP/obj/tests/helpers
 #                      into a new directory; TEST_STAGE names it (exported)
 #   stage_remove       remove the directory that stage_create made
+#   stage_reports      the sanitizer reports in the stage, one file a line
 #
 # Layout: $TEST_STAGE/bin, $TEST_STAGE/libexec, $TEST_STAGE/helpers.
+#
+# With SANITIZE=1 in the environment (make test SANITIZE=1) the stage
+# holds the sanitized build instead (TOP/bin-san, TOP/libexec-san,
+# TOP/obj-san/tests/helpers), and a directory $TEST_STAGE/sanitizer that
+# every user may write: those programs write their AddressSanitizer and
+# UBSan reports there (tests/sanitize/san_options.c).
 
 # stage_create TOP - make the stage from the build tree TOP
 stage_create() {
@@ -22,7 +29,10 @@ stage_create() {
     TEST_STAGE=$(mktemp -d /tmp/mta-stage.XXXXXX) || return 1
     stage_made=$TEST_STAGE
     mkdir "$TEST_STAGE/bin" "$TEST_STAGE/libexec" "$TEST_STAGE/helpers" || return 1
-    for stage_pair in bin:bin libexec:libexec obj/tests/helpers:helpers; do
+    stage_pairs="bin:bin libexec:libexec obj/tests/helpers:helpers"
+    [ "${SANITIZE:-}" = 1 ] &&
+        stage_pairs="bin-san:bin libexec-san:libexec obj-san/tests/helpers:helpers"
+    for stage_pair in $stage_pairs; do
         stage_from=$stage_top/${stage_pair%%:*}
         [ -d "$stage_from" ] || continue
         for stage_file in "$stage_from"/*; do
@@ -31,7 +41,16 @@ stage_create() {
         done
     done
     chmod -R a+rX,go-w "$TEST_STAGE" || return 1
+    if [ "${SANITIZE:-}" = 1 ]; then
+        mkdir "$TEST_STAGE/sanitizer" && chmod 1777 "$TEST_STAGE/sanitizer" || return 1
+    fi
     export TEST_STAGE
+}
+
+# stage_reports - the sanitizer report files in the stage
+stage_reports() {
+    [ -d "${TEST_STAGE:-}/sanitizer" ] || return 0
+    find "$TEST_STAGE/sanitizer" -type f
 }
 
 # stage_remove - remove the stage that this shell made
