@@ -141,6 +141,11 @@ static void test_regexp_size(void)
         "/(a{1,50}){1,50}/ x\n",         /* intervals multiply */
         "/^(ab|cd|[xyz]+){0,300}$/ x\n", /* a group counts what it holds */
         "/^x\\{1,3000\\}$/x x\n",        /* basic syntax intervals too */
+        "/^h+*++++++++#/ W\n",           /* stacked loops: regcomp() ran for minutes */
+        "/^a*++++$/ x\n",                /* 15 loops: each + copies those before */
+        "/^(a*)+(b*)+(c*)+(d*)+(e*)+(f*)+(g*)+(h*)+(i*)+$/ x\n",  /* 9 loops */
+        "/^(a|b?)*(c|)+(d*|e)+($)*(\\<)+(^|x)+(((y*)+)+)+$/ x\n", /* 9 loops */
+        "/^\\(a*\\)*\\(b*\\)*\\(c*\\)*\\{2,\\}\\(d*\\)*\\(e*\\)*\\(f*\\)*$/x x\n",
     };
     static const char *const accepted[] = {
         "/^[a-z0-9.-]{1,255}\\.example\\.com$/ x\n",
@@ -150,6 +155,10 @@ static void test_regexp_size(void)
         "/^x\\{1,100\\}$/x x\n",
         "/^a+++++++++$/ x\n",
         "/\\{1,9999\\}/ x\n",
+        "/^(a*)+(b*)+(c*)+(d*)+(e*)+(f*)+(g*)+(h*)+$/ x\n", /* 8 loops, the limit */
+        "/^(a|b*)+x+?y*?(z{0,3})*[*+]+\\*+$/ x\n",          /* two loops */
+        "/^(.*)@(.*)$/ x\n",
+        "/^a+*+$/ x\n", /* a+* can match nothing: one loop */
     };
     VSTRING *deep = vstring_alloc(400);
     DICT *dict;
@@ -159,6 +168,8 @@ static void test_regexp_size(void)
         snprintf(text, sizeof(text), "/a/ OK\n%s", refused[i]);
         expect_error("regexp", text, 2, "regular expression too complex");
     }
+    expect_error("regexp", "/a/ OK\n/^h+*++++++++#/ W\n", 2,
+                 "more than 8 repetitions of a part that can match the empty string");
     vstring_strcpy(deep, "/a/ OK\n/");
     for (int i = 0; i < 101; i++)
         vstring_addch(deep, '(');
