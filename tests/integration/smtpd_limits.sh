@@ -4,8 +4,9 @@
 # several processes), connection rate (one process per connection),
 # message and recipient rates across connections, new TLS sessions
 # (the handshake over the limit ends the session, then STARTTLS is
-# refused), the exceptions list; smtpd_junk_command_limit; and anvil
-# killed or hung in the middle: mail still flows, with a warning.
+# refused; resumed sessions do not count; on an implicit-TLS port no
+# handshake at all), the exceptions list; smtpd_junk_command_limit; and
+# anvil killed or hung in the middle: mail still flows, with a warning.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -14,7 +15,7 @@ instance_create || exit 1
 certs=$INSTANCE_DIR/certs
 certs_make "$certs"
 [ -n "$INSTANCE_RUN_AS" ] && chown -R "$INSTANCE_RUN_AS" "$certs"
-read -r p_plain p_count p_rate p_mail p_exc p_junk p_tls <<<"$(free_port 7 | tr '\n' ' ')"
+read -r p_plain p_count p_rate p_mail p_exc p_junk p_tls p_resume p_wrap <<<"$(free_port 9 | tr '\n' ' ')"
 
 # Loopback is in $mynetworks, the default exceptions: the limited services clear the list.
 noexc="-o smtpd_client_event_limit_exceptions="
@@ -29,7 +30,10 @@ instance_master_cf \
     "127.0.0.1:$p_mail inet n - n - - smtpd $noexc -o max_use=1 -o smtpd_client_message_rate_limit=2 -o smtpd_client_recipient_rate_limit=3" \
     "127.0.0.1:$p_exc inet n - n - - smtpd -o smtpd_client_event_limit_exceptions=127.0.0.0/8 -o smtpd_client_connection_rate_limit=1" \
     "127.0.0.1:$p_junk inet n - n - - smtpd -o smtpd_junk_command_limit=5 -o smtpd_hard_error_limit=3" \
-    "127.0.0.1:$p_tls inet n - n - - smtpd $noexc -o smtpd_client_new_tls_session_rate_limit=2 -o smtpd_tls_security_level=may -o smtpd_tls_chain_files=$certs/rsa-chain.pem -o tls_ssl_options=NO_TICKET"
+    "127.0.0.1:$p_tls inet n - n - - smtpd $noexc -o smtpd_client_new_tls_session_rate_limit=2 -o smtpd_tls_security_level=may -o smtpd_tls_chain_files=$certs/rsa-chain.pem -o tls_ssl_options=NO_TICKET" \
+    "tlsmgr unix - - n 1000? 1 tlsmgr" \
+    "127.0.0.1:$p_resume inet n - n - - smtpd $noexc -o smtpd_client_new_tls_session_rate_limit=1 -o smtpd_tls_security_level=may -o smtpd_tls_chain_files=$certs/rsa-chain.pem" \
+    "127.0.0.1:$p_wrap inet n - n - - smtpd $noexc -o smtpd_client_new_tls_session_rate_limit=1 -o smtpd_tls_wrappermode=yes -o smtpd_tls_chain_files=$certs/rsa-chain.pem -o tls_ssl_options=NO_TICKET"
 instance_start "$p_plain" || fail "the instance starts"
 
 anvil_pid() {
@@ -38,13 +42,14 @@ anvil_pid() {
 export -f anvil_pid instance_procs group_procs
 export INSTANCE_MASTER_PID
 
-P_PLAIN=$p_plain P_COUNT=$p_count P_RATE=$p_rate P_MAIL=$p_mail P_EXC=$p_exc P_JUNK=$p_junk \
+P_RESUME=$p_resume P_WRAP=$p_wrap P_PLAIN=$p_plain P_COUNT=$p_count P_RATE=$p_rate P_MAIL=$p_mail P_EXC=$p_exc P_JUNK=$p_junk \
     P_TLS=$p_tls LOG=$INSTANCE_LOG PYTHONPATH=$top/tests/integration/lib bounded 240 python3 - <<'PYEOF'
-import os, re, signal, ssl, subprocess, time
+import os, re, signal, socket, ssl, subprocess, time
 from smtp_session import Session, Checks, wait_for
 
 t = Checks()
-port = {k: int(os.environ["P_" + k]) for k in ("PLAIN", "COUNT", "RATE", "MAIL", "EXC", "JUNK", "TLS")}
+port = {k: int(os.environ["P_" + k])
+        for k in ("PLAIN", "COUNT", "RATE", "MAIL", "EXC", "JUNK", "TLS", "RESUME", "WRAP")}
 host = "mail.example.test"
 
 def log():
@@ -183,6 +188,72 @@ s.close()
 t.ok(re.search(r"warning: New TLS session rate limit exceeded: 3 from \S+\[127\.0\.0\.1\] for service", log())
      and re.search(r"warning: Refusing STARTTLS request from \S+\[127\.0\.0\.1\] for service", log()),
      "newtls: both warnings are logged")
+
+# Resumed sessions are not new ones: at the limit (1) they still work; the next full
+# handshake goes over it and ends its session, and then STARTTLS is refused.
+def tls12():
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+    return ctx
+
+def resume_session(ctx, session):
+    s, g = greet(port["RESUME"])
+    s.cmd("EHLO client.example")
+    r = s.cmd("STARTTLS")
+    if r[0] != 220:
+        return s, r, None
+    s.buf = b""
+    try:
+        s.sock = ctx.wrap_socket(s.sock, session=session)
+    except (ssl.SSLError, OSError) as e:
+        return s, (-1, [str(e)]), None
+    return s, s.cmd("EHLO client.example"), s.sock
+
+ctx = tls12()
+s, r, sock = resume_session(ctx, None)
+t.reply(r, 250, "resume: the first full handshake is served")
+saved = sock.session if sock else None
+s.cmd("QUIT")
+s.close()
+for i in range(2):
+    s, r, sock = resume_session(ctx, saved)
+    t.ok(r[0] == 250 and sock is not None and sock.session_reused,
+         "resume: resumed session %d works at the limit" % (i + 1), r)
+    s.cmd("QUIT")
+    s.close()
+s, r, sock = resume_session(tls12(), None)
+t.reply(r, 421, "resume: a second full handshake goes over the limit",
+        r"too many new TLS sessions from \S+\[127\.0\.0\.1\]$")
+s.close()
+s, r, sock = resume_session(ctx, saved)
+t.reply(r, 454, "resume: then STARTTLS is refused, even to a client that would resume")
+s.close()
+
+# Implicit TLS: the handshake over the limit gets 421; then no handshake at all.
+def wrapped():
+    raw = socket.create_connection(("127.0.0.1", port["WRAP"]), timeout=10)
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    try:
+        s = Session(ctx.wrap_socket(raw))
+    except (ssl.SSLError, OSError) as e:
+        raw.close()
+        return (-1, [str(e)])
+    r = s.reply()
+    s.close()
+    return r
+
+t.reply(wrapped(), 220, "wrapper: the first implicit-TLS connection is greeted")
+t.reply(wrapped(), 421, "wrapper: the second full handshake gets 421",
+        r"too many new TLS sessions from \S+\[127\.0\.0\.1\]$")
+r = wrapped()
+t.ok(r[0] in (-1, 0), "wrapper: the third connection gets no handshake and no greeting", r)
+t.ok(wait_for(lambda: re.search(r"warning: Refusing TLS service request from \S+\[127\.0\.0\.1\] "
+                                r"for service 127\.0\.0\.1:%d" % port["WRAP"], log())),
+     "wrapper: Postfix's warning line")
 
 # Statistics every anvil_status_update_time.
 t.ok(wait_for(lambda: re.search(r"anvil\[\d+\]: statistics: max connection rate \d+/60s for "
