@@ -84,6 +84,7 @@
 #define REC_ATTR_PROTOCOL_NAME   "protocol_name"       /* SMTP, ESMTP, ESMTPS, ESMTPSA, ... */
 #define REC_ATTR_SASL_METHOD     "sasl_method"         /* SASL mechanism */
 #define REC_ATTR_SASL_USERNAME   "sasl_username"       /* authenticated SASL user */
+#define REC_ATTR_SASL_SENDER     "sasl_sender"         /* MAIL FROM AUTH= of a logged-in client */
 #define REC_ATTR_TLS_PROTOCOL    "tls_protocol"        /* TLSv1.3, ... */
 #define REC_ATTR_TLS_CIPHER      "tls_cipher"          /* cipher suite name */
 #define REC_ATTR_TLS_CIPHER_BITS "tls_cipher_bits"     /* symmetric key bits */

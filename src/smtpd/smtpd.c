@@ -74,7 +74,7 @@ static const SMTPD_CMD smtpd_cmd_table[] = {
     {"EHLO", "ehlo", smtp_check_helo, smtp_proceed_ehlo,
      SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_JUNK},
     {"STARTTLS", "starttls", smtp_check_starttls, smtp_proceed_starttls, SMTPD_CMD_FLAG_PRE_TLS},
-    {"AUTH", "auth", smtp_check_auth, NULL, 0},
+    {"AUTH", "auth", smtp_check_auth, smtp_proceed_auth, 0},
     {"MAIL", "mail", smtp_check_mail, smtp_proceed_mail, 0},
     {"RCPT", "rcpt", smtp_check_rcpt, smtp_proceed_rcpt, 0},
     {"DATA", "data", smtp_check_data, smtp_proceed_data, 0},

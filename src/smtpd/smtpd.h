@@ -25,6 +25,7 @@
 
 typedef struct SMTPD_QUEUE SMTPD_QUEUE;             /* smtpd_queue.h */
 typedef struct SMTPD_TLS_SESSION SMTPD_TLS_SESSION; /* smtpd_tls.h */
+typedef struct SASL_SERVER SASL_SERVER;             /* sasl_server.h */
 
 /* Why the session ends (SMTPD_STATE.end); SMTPD_END_NONE while it goes on. */
 typedef enum SMTPD_END {
@@ -58,6 +59,8 @@ typedef struct SMTPD_ARGS {
     char *dsn_envid;  /* MAIL ENVID= (xtext decoded), owned, or NULL */
     int dsn_notify;   /* RCPT NOTIFY=: REC_NOTIFY_* mask, or 0 */
     char *dsn_orcpt;  /* RCPT ORCPT= "type;xtext" as given, owned, or NULL */
+    char *auth;       /* MAIL AUTH= (printable, not "<>"), owned, or NULL */
+    bool auth_seen;   /* MAIL AUTH= was given (also as "<>") */
 } SMTPD_ARGS;
 
 typedef struct SMTPD_STATE {
@@ -74,6 +77,7 @@ typedef struct SMTPD_STATE {
     char *port;         /* client port, or "unknown"; owned */
     char *namaddr;      /* name[addr] (with :port if smtpd_client_port_logging); owned */
     char *local_addr;   /* our end of the connection, or ""; owned */
+    char *local_port;   /* our port, or ""; owned */
 
     /* The session. */
     const char *where;            /* protocol stage for log lines: "CONNECT", "MAIL", ...; static */
@@ -116,9 +120,11 @@ typedef struct SMTPD_STATE {
     /* TLS. */
     SMTPD_TLS_SESSION *tls; /* the active TLS session, owned, or NULL */
 
-    /* SASL authentication (filled by the AUTH command when it exists). */
-    char *sasl_username; /* owned, or NULL */
-    char *sasl_method;   /* owned, or NULL */
+    /* SASL authentication (smtpd_sasl.c). */
+    SASL_SERVER *sasl;   /* the back end's session object, owned, or NULL */
+    char *sasl_username; /* who logged in (printable), owned, or NULL */
+    char *sasl_method;   /* the mechanism, upper case, owned, or NULL */
+    char *sasl_sender;   /* MAIL AUTH= of this transaction, owned, or NULL */
 } SMTPD_STATE;
 
 #define SMTPD_IN_TRANSACTION(s) ((s)->sender != NULL)

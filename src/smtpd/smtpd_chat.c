@@ -62,6 +62,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "msg.h"
@@ -210,6 +211,25 @@ static int smtpd_bare_lf_refuse(SMTPD_STATE *state)
     return -1;
 }
 
+/* smtpd_chat_log_command - a command for the verbose log, without AUTH data */
+
+static void smtpd_chat_log_command(SMTPD_STATE *state)
+{
+    const char *line = vstring_str(state->line);
+    size_t verb = strspn(line, " \t");
+    size_t mech;
+
+    /* An initial response carries a password: show only the mechanism. */
+    if (strncasecmp(line + verb, "AUTH", 4) == 0 &&
+        (line[verb + 4] == ' ' || line[verb + 4] == '\t')) {
+        mech = verb + 4 + strspn(line + verb + 4, " \t");
+        mech += strcspn(line + mech, " \t");
+        msg_info("< %s: %.*s%s", state->namaddr, (int)mech, line, line[mech] ? " ..." : "");
+        return;
+    }
+    msg_info("< %s: %s", state->namaddr, line);
+}
+
 /* smtpd_read_command - read the next command line */
 
 int smtpd_read_command(SMTPD_STATE *state)
@@ -227,7 +247,7 @@ int smtpd_read_command(SMTPD_STATE *state)
         bare_lf = state->bare_lf_seen;
     }
     if (msg_verbose)
-        msg_info("< %s: %s", state->namaddr, vstring_str(state->line));
+        smtpd_chat_log_command(state);
     if (bare_lf && state->bare_lf_strict && state->cfg->bare_lf == SMTPD_BARE_LF_REJECT)
         return smtpd_bare_lf_refuse(state);
     return 0;

@@ -44,8 +44,10 @@ extern int smtp_proceed_noop(SMTPD_STATE *state, char *args);
 extern int smtp_proceed_quit(SMTPD_STATE *state, char *args);
 extern int smtp_check_vrfy(SMTPD_STATE *state, char *args);
 extern int smtp_proceed_vrfy(SMTPD_STATE *state, char *args);
+
+/* smtpd_sasl.c */
 extern int smtp_check_auth(SMTPD_STATE *state, char *args);
-extern bool smtpd_sasl_offered(const SMTPD_STATE *state);
+extern int smtp_proceed_auth(SMTPD_STATE *state, char *args);
 
 /* smtpd_policy.c */
 extern int smtpd_policy_connect(SMTPD_STATE *state);

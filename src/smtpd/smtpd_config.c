@@ -22,9 +22,14 @@
  *	keys and tables are opened before privileges are dropped. service
  *	is the master.cf service name (for TLS session caching).
  *
+ *	With smtpd_sasl_auth_enable the SASL back end starts here too
+ *	(smtpd_sasl(3)), so that it can read its configuration and plug-ins
+ *	before the process chroots or drops privileges.
+ *
  *	With stand_alone (sendmail -bs run by an ordinary user) the access
- *	restrictions are not built and TLS is not touched at all: no key
- *	file is read, no cache opened, nothing is logged about it.
+ *	restrictions are not built and neither TLS nor SASL is touched at
+ *	all: no key file is read, no cache opened, nothing is logged about
+ *	it.
  *
  *	smtpd_config_free() releases what smtpd_config_init() made.
  *
@@ -61,6 +66,7 @@
 
 #include "smtpd_check.h"
 #include "smtpd_config.h"
+#include "smtpd_sasl.h"
 #include "smtpd_tls.h"
 
 /* smtpd_config_bare_lf - parse smtpd_forbid_bare_newline */
@@ -272,6 +278,32 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
     checks->class_context = raw->classes;
 }
 
+/* smtpd_config_sasl - bind the SMTP AUTH settings */
+
+static void smtpd_config_sasl(SMTPD_CONFIG *cfg, CONFIG *config)
+{
+    SMTPD_SASL_SETTINGS *sasl = &cfg->sasl_settings;
+    const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_BOOL(VAR_SMTPD_SASL_AUTH_ENABLE, &sasl->enable),
+        CONFIG_BIND_STR(VAR_SMTPD_SASL_TYPE, &sasl->type),
+        CONFIG_BIND_STR(VAR_SMTPD_SASL_PATH, &sasl->path),
+        CONFIG_BIND_STR(VAR_SMTPD_SASL_SERVICE, &sasl->service),
+        CONFIG_BIND_STR(VAR_SMTPD_SASL_LOCAL_DOMAIN, &sasl->local_domain),
+        CONFIG_BIND_STR(VAR_SMTPD_SASL_SECURITY_OPTIONS, &sasl->security_options),
+        CONFIG_BIND_STR(VAR_SMTPD_SASL_TLS_SECURITY_OPTIONS, &sasl->tls_security_options),
+        CONFIG_BIND_BOOL(VAR_SMTPD_SASL_AUTHENTICATED_HEADER, &sasl->authenticated_header),
+        CONFIG_BIND_STR(VAR_SMTPD_SASL_EXCEPTIONS_NETWORKS, &sasl->exceptions_networks),
+        CONFIG_BIND_INT(VAR_SMTPD_SASL_RESPONSE_LIMIT, &sasl->response_limit),
+        CONFIG_BIND_BOOL(VAR_BROKEN_SASL_AUTH_CLIENTS, &sasl->broken_clients),
+        CONFIG_BIND_STR(VAR_CYRUS_SASL_CONFIG_PATH, &sasl->config_path),
+        CONFIG_BIND_STR(VAR_QUEUE_DIRECTORY, &sasl->queue_directory),
+        CONFIG_BIND_END,
+    };
+
+    config_bind(config, parameters);
+    smtpd_sasl_init(cfg);
+}
+
 /* smtpd_config_tls - the TLS level and the server context */
 
 static void smtpd_config_tls(SMTPD_CONFIG *cfg, const SMTPD_CONFIG_RAW *raw)
@@ -318,6 +350,7 @@ SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_
     }
     smtpd_config_network(cfg, config, &raw);
     smtpd_config_tls(cfg, &raw);
+    smtpd_config_sasl(cfg, config);
     raw.checks.ask_ccert = cfg->tls_ask_ccert;
     cfg->checks = smtpd_check_init(&raw.checks);
     config_definitions_free(raw.classes);
@@ -336,6 +369,7 @@ void smtpd_config_free(SMTPD_CONFIG *cfg)
         smtpd_check_free(cfg->checks);
     if (cfg->tls)
         smtpd_tls_server_free(cfg->tls);
+    smtpd_sasl_done(cfg);
     myfree((char *)cfg->cleanup_service);
     myfree(cfg->postdrop);
     myfree(cfg);

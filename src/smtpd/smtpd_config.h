@@ -23,6 +23,7 @@
 
 typedef struct SMTPD_CHECKS SMTPD_CHECKS;         /* smtpd_check.h */
 typedef struct SMTPD_TLS_SERVER SMTPD_TLS_SERVER; /* smtpd_tls.h */
+typedef struct SASL_SERVER_IMPL SASL_SERVER_IMPL; /* sasl_server.h */
 
 /* smtpd_forbid_bare_newline. */
 typedef enum SMTPD_BARE_LF {
@@ -68,6 +69,23 @@ typedef struct SMTPD_TLS_SETTINGS {
     const char *fingerprint_digest;        /* smtpd_tls_fingerprint_digest */
     const char *tlsmgr_service;            /* tlsmgr_service_name */
 } SMTPD_TLS_SETTINGS;
+
+/* SMTP AUTH settings (smtpd_sasl.c), bound with the rest (strings owned by the CONFIG). */
+typedef struct SMTPD_SASL_SETTINGS {
+    bool enable;                      /* smtpd_sasl_auth_enable */
+    const char *type;                 /* smtpd_sasl_type: "cyrus" or "dovecot" */
+    const char *path;                 /* smtpd_sasl_path */
+    const char *service;              /* smtpd_sasl_service */
+    const char *local_domain;         /* smtpd_sasl_local_domain */
+    const char *security_options;     /* smtpd_sasl_security_options (checked) */
+    const char *tls_security_options; /* smtpd_sasl_tls_security_options (checked) */
+    bool authenticated_header;        /* smtpd_sasl_authenticated_header */
+    const char *exceptions_networks;  /* smtpd_sasl_exceptions_networks */
+    int response_limit;               /* smtpd_sasl_response_limit, bytes */
+    bool broken_clients;              /* broken_sasl_auth_clients: also "AUTH=" in EHLO */
+    const char *config_path;          /* cyrus_sasl_config_path */
+    const char *queue_directory;      /* base of a relative Dovecot socket path */
+} SMTPD_SASL_SETTINGS;
 
 typedef struct SMTPD_CONFIG {
     /* Who we are. */
@@ -122,6 +140,11 @@ typedef struct SMTPD_CONFIG {
     int starttls_timeout;            /* smtpd_starttls_timeout, seconds */
     SMTPD_TLS_SETTINGS tls_settings; /* for smtpd_tls_server_init() */
     SMTPD_TLS_SERVER *tls;           /* the server context, NULL when TLS is unavailable; owned */
+
+    /* SMTP AUTH. */
+    SMTPD_SASL_SETTINGS sasl_settings; /* the smtpd_sasl_* parameters */
+    MATCH_LIST *sasl_exceptions;       /* smtpd_sasl_exceptions_networks, or NULL; owned */
+    SASL_SERVER_IMPL *sasl;            /* the back end, NULL when AUTH is off; owned */
 } SMTPD_CONFIG;
 
 extern SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_alone);

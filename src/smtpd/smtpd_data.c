@@ -12,7 +12,8 @@
  *
  *	smtp_proceed_data() applies smtpd_data_restrictions, writes the
  *	Received: header (with the TLS details when
- *	smtpd_tls_received_header is on), answers 354 and copies the
+ *	smtpd_tls_received_header is on, and "(Authenticated sender: user)"
+ *	for a logged-in client when smtpd_sasl_authenticated_header is on), answers 354 and copies the
  *	content into the queue file, removing the dot that RFC 5321
  *	stuffing adds. Long lines are passed on in pieces; content beyond
  *	message_size_limit is read but not kept ("552 5.3.4"). When the
@@ -110,6 +111,11 @@ static void smtpd_data_received(SMTPD_STATE *state)
                     state->rfc_addr);
     smtpd_data_header(state, vstring_str(line));
     smtpd_data_tls_comment(state);
+    if (state->sasl_username && state->cfg->sasl_settings.authenticated_header) {
+        smtpd_text_printable(rcpt, state->sasl_username, "()\\");
+        vstring_sprintf(line, "\t(Authenticated sender: %s)", vstring_str(rcpt));
+        smtpd_data_header(state, vstring_str(line));
+    }
     vstring_sprintf(line, "\tby %s (%s) with %s id %s", state->cfg->myhostname,
                     state->cfg->mail_name, state->protocol, state->queue_id);
     smtpd_data_header(state, vstring_str(line));

@@ -21,7 +21,8 @@
  *	see only that form. With smtpd_delay_reject = no the HELO
  *	restrictions run here. HELO answers "250 myhostname"; EHLO
  *	lists the service extensions: PIPELINING, SIZE, VRFY, STARTTLS
- *	(when TLS is configured and not yet active), AUTH (when SASL is),
+ *	(when TLS is configured and not yet active), AUTH with the
+ *	mechanisms that may be used now (smtpd_sasl(3)),
  *	ENHANCEDSTATUSCODES, 8BITMIME and DSN, minus those named in
  *	smtpd_discard_ehlo_keywords. Discarded keywords are logged unless
  *	that list also names "silent-discard"; a discarded extension is
@@ -36,6 +37,7 @@
 #include "vstring.h"
 
 #include "smtpd_cmd.h"
+#include "smtpd_sasl.h"
 
 /* EHLO keywords that smtpd_discard_ehlo_keywords may name. */
 static const struct {
@@ -152,8 +154,7 @@ int smtp_proceed_ehlo(SMTPD_STATE *state, char *args)
         argv_add(lines, "VRFY");
     if (!(discard & SMTPD_EHLO_STARTTLS) && smtpd_starttls_offered(state))
         argv_add(lines, "STARTTLS");
-    if (!(discard & SMTPD_EHLO_AUTH) && smtpd_sasl_offered(state))
-        argv_add(lines, "AUTH");
+    smtpd_sasl_ehlo(state, lines);
     if (!(discard & SMTPD_EHLO_ENHANCEDCODE))
         argv_add(lines, "ENHANCEDSTATUSCODES");
     if (!(discard & SMTPD_EHLO_8BITMIME))

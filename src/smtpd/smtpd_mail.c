@@ -11,8 +11,8 @@
  *	progress, then parses "FROM:<address>" and the ESMTP parameters
  *	into state->args: SIZE (RFC 1870; a declared size above
  *	message_size_limit is refused at once), BODY=7BIT or 8BITMIME (RFC
- *	6152), RET and ENVID (RFC 3461). AUTH= is accepted and ignored
- *	while SASL is not enabled; other parameters are refused.
+ *	6152), RET and ENVID (RFC 3461), and AUTH (RFC 4954) when SMTP AUTH
+ *	is enabled (smtpd_sasl(3)); other parameters are refused.
  *
  *	smtp_proceed_mail() counts the message against
  *	smtpd_client_message_rate_limit (smtpd_limits(3)), applies the
@@ -35,6 +35,7 @@
 
 #include "smtpd_addr.h"
 #include "smtpd_cmd.h"
+#include "smtpd_sasl.h"
 
 /* smtpd_mail_size - SIZE=number */
 
@@ -99,6 +100,7 @@ static int smtpd_mail_param(SMTPD_STATE *state, char *param)
 {
     char *value = strchr(param, '=');
     bool dsn;
+    int status;
 
     if (value)
         *value++ = 0;
@@ -115,8 +117,9 @@ static int smtpd_mail_param(SMTPD_STATE *state, char *param)
         return smtpd_mail_ret(state, value);
     if (value && strcasecmp(param, "ENVID") == 0)
         return smtpd_mail_envid(state, value);
-    if (value && strcasecmp(param, "AUTH") == 0)
-        return 0;
+    if (value && strcasecmp(param, "AUTH") == 0 &&
+        (status = smtpd_sasl_mail_opt(state, value)) <= 0)
+        return status;
     if (value)
         value[-1] = '=';
     smtpd_reply(state, "555 5.5.4 Unsupported option: %s", param);
@@ -182,6 +185,8 @@ int smtp_proceed_mail(SMTPD_STATE *state, char *unused_args)
     state->dsn_envid = args->dsn_envid;
     args->dsn_envid = NULL;
     state->dsn_ret = args->dsn_ret;
+    state->sasl_sender = args->auth;
+    args->auth = NULL;
     state->encoding = args->body;
     state->declared_size = args->size;
     smtpd_args_reset(args);

@@ -124,8 +124,10 @@ void smtpd_peer_init(SMTPD_STATE *state)
                 : mystrdup(text.addr);
         if (state->cfg->peername_lookup)
             smtpd_peer_lookup(state, (struct sockaddr *)&ss, len);
-        if (sock_local_addr(fd, &text) == 0)
+        if (sock_local_addr(fd, &text) == 0) {
             smtpd_peer_set(&state->local_addr, text.addr);
+            smtpd_peer_set(&state->local_port, text.port);
+        }
     }
     myfree(state->namaddr);
     state->namaddr = state->cfg->client_port_logging && strcmp(state->port, "unknown") != 0

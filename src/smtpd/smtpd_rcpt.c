@@ -198,6 +198,8 @@ static void smtpd_rcpt_session_attrs(SMTPD_STATE *state)
     if (state->sasl_username) {
         smtpd_rcpt_client_text(state, REC_ATTR_SASL_METHOD, state->sasl_method);
         smtpd_rcpt_client_text(state, REC_ATTR_SASL_USERNAME, state->sasl_username);
+        if (state->sasl_sender)
+            smtpd_rcpt_client_text(state, REC_ATTR_SASL_SENDER, state->sasl_sender);
     }
 }
 
@@ -224,8 +226,10 @@ static int smtpd_rcpt_open_queue(SMTPD_STATE *state)
     }
     state->queue_id = mystrdup(smtpd_queue_id(state->queue));
     if (state->sasl_username)
-        msg_info("%s: client=%s, sasl_method=%s, sasl_username=%s", state->queue_id, state->namaddr,
-                 state->sasl_method, state->sasl_username);
+        msg_info("%s: client=%s, sasl_method=%s, sasl_username=%s%s%s", state->queue_id,
+                 state->namaddr, state->sasl_method, state->sasl_username,
+                 state->sasl_sender ? ", sasl_sender=" : "",
+                 state->sasl_sender ? state->sasl_sender : "");
     else
         msg_info("%s: client=%s", state->queue_id, state->namaddr);
     smtpd_rcpt_session_attrs(state);

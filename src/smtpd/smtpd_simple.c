@@ -1,6 +1,6 @@
 /*++
  * NAME
- *	smtpd_simple - RSET, NOOP, QUIT, VRFY and AUTH
+ *	smtpd_simple - RSET, NOOP, QUIT and VRFY
  * SYNOPSIS
  *	#include "smtpd_cmd.h"
  *
@@ -10,8 +10,6 @@
  *	int	smtp_proceed_quit(SMTPD_STATE *state, char *args);
  *	int	smtp_check_vrfy(SMTPD_STATE *state, char *args);
  *	int	smtp_proceed_vrfy(SMTPD_STATE *state, char *args);
- *	int	smtp_check_auth(SMTPD_STATE *state, char *args);
- *	bool	smtpd_sasl_offered(const SMTPD_STATE *state);
  * DESCRIPTION
  *	smtp_check_no_args() refuses arguments ("501 5.5.4 Syntax: RSET").
  *
@@ -23,12 +21,6 @@
  *	smtp_check_vrfy() refuses VRFY when disable_vrfy_command is set,
  *	and requires an argument; smtp_proceed_vrfy() answers 252 (the
  *	address is neither confirmed nor denied: RFC 5321 section 3.5.3).
- *
- *	smtp_check_auth() answers AUTH. SASL authentication is not part of
- *	this server yet: AUTH is never offered and always gets "503 5.5.1
- *	Error: authentication not enabled". smtpd_sasl_offered() is the
- *	hook that EHLO asks; with smtpd_tls_auth_only it must stay false
- *	until TLS is active, so that no password crosses in plaintext.
  *--*/
 
 #include "smtpd_cmd.h"
@@ -93,27 +85,4 @@ int smtp_proceed_vrfy(SMTPD_STATE *state, char *args)
 {
     smtpd_reply(state, "252 2.0.0 %s", args);
     return 0;
-}
-
-/* smtpd_sasl_offered - may EHLO announce AUTH? */
-
-bool smtpd_sasl_offered(const SMTPD_STATE *state)
-{
-    /* XXX There is no SASL back-end yet, so nothing can be offered. */
-    bool sasl_ready = false;
-
-    return sasl_ready && !state->stand_alone &&
-           (!state->cfg->tls_auth_only || SMTPD_TLS_ACTIVE(state));
-}
-
-/* smtp_check_auth - AUTH before SASL exists */
-
-int smtp_check_auth(SMTPD_STATE *state, char *unused_args)
-{
-    if (state->helo_name == NULL) {
-        smtpd_reply(state, "503 5.5.1 Error: send HELO/EHLO first");
-        return -1;
-    }
-    smtpd_reply(state, "503 5.5.1 Error: authentication not enabled");
-    return -1;
 }

@@ -23,8 +23,9 @@
  *	had come through TLS (CVE-2011-0411). The handshake must finish
  *	within smtpd_starttls_timeout; a failure ends the session. After it,
  *	the session starts over (RFC 3207 section 4.2): HELO/EHLO, the mail
- *	transaction and authentication are forgotten, and EHLO no longer
- *	offers STARTTLS.
+ *	transaction and authentication (the login and the SASL back end's
+ *	session, whose mechanism list depended on plaintext) are forgotten,
+ *	and EHLO no longer offers STARTTLS.
  *
  *	smtpd_starttls_wrapper() does the handshake before the greeting
  *	(smtpd_tls_wrappermode, port 465); it returns 0, or -1 when the
@@ -56,6 +57,7 @@
 #include "vstream.h"
 
 #include "smtpd_cmd.h"
+#include "smtpd_sasl.h"
 #include "smtpd_tls.h"
 
 /* smtpd_starttls_offered - announce STARTTLS in EHLO? */
@@ -177,6 +179,8 @@ int smtp_proceed_starttls(SMTPD_STATE *state, char *unused_args)
     vstream_purge(state->in, VSTREAM_PURGE_BOTH);
     if (state->out != state->in)
         vstream_purge(state->out, VSTREAM_PURGE_BOTH);
+    /* RFC 3207 section 4.2: a login from before TLS does not count inside it. */
+    smtpd_sasl_reset(state);
     if (smtpd_starttls_handshake(state) < 0)
         return -1;
     smtpd_mail_reset(state);

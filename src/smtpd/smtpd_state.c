@@ -19,14 +19,14 @@
  *	The client facts are filled in by smtpd_peer_init().
  *
  *	smtpd_state_free() releases everything the state owns, including an
- *	open queue file (abandoned) and a TLS session; it is the one exit
+ *	open queue file (abandoned), the SASL session and a TLS session; it is the one exit
  *	path of a session.
  *
  *	smtpd_helo_reset() forgets HELO/EHLO (and the protocol name):
  *	EHLO again, and STARTTLS (RFC 3207 section 4.2), begin afresh.
  *
  *	smtpd_mail_reset() ends the mail transaction: sender, recipients,
- *	DSN fields and an unfinished queue file (removed), as RSET, a new
+ *	DSN fields, the MAIL AUTH= address and an unfinished queue file (removed), as RSET, a new
  *	EHLO and the end of DATA do.
  *
  *	smtpd_args_reset() frees the parsed arguments of a MAIL or RCPT
@@ -45,6 +45,7 @@
 
 #include "smtpd.h"
 #include "smtpd_queue.h"
+#include "smtpd_sasl.h"
 #include "smtpd_tls.h"
 
 /* smtpd_state_alloc - create a session */
@@ -73,6 +74,7 @@ SMTPD_STATE *smtpd_state_alloc(const SMTPD_CONFIG *cfg, VSTREAM *in, VSTREAM *ou
     state->port = mystrdup("unknown");
     state->namaddr = mystrdup("unknown[unknown]");
     state->local_addr = mystrdup("");
+    state->local_port = mystrdup("");
     return state;
 }
 
@@ -83,6 +85,7 @@ void smtpd_args_reset(SMTPD_ARGS *args)
     myfree(args->address);
     myfree(args->dsn_envid);
     myfree(args->dsn_orcpt);
+    myfree(args->auth);
     memset(args, 0, sizeof(*args));
     args->size = -1;
 }
@@ -101,6 +104,8 @@ void smtpd_mail_reset(SMTPD_STATE *state)
     state->recipient = NULL;
     myfree(state->dsn_envid);
     state->dsn_envid = NULL;
+    myfree(state->sasl_sender);
+    state->sasl_sender = NULL;
     state->encoding = NULL;
     state->dsn_ret = 0;
     state->declared_size = -1;
@@ -151,8 +156,8 @@ void smtpd_state_free(SMTPD_STATE *state)
     myfree(state->port);
     myfree(state->namaddr);
     myfree(state->local_addr);
-    myfree(state->sasl_username);
-    myfree(state->sasl_method);
+    myfree(state->local_port);
+    smtpd_sasl_reset(state);
     vstring_free(state->line);
     vstring_free(state->reply);
     vstring_free(state->scratch);
