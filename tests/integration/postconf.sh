@@ -218,7 +218,7 @@ check "malformed master.cf names file and line"
 # line; master.cf: line and service), standard output is unchanged.
 cat >"$dir/main.cf" <<'CF'
 myhostname = mail.example.com
-smtpd_sasl_auth_enable = yes
+smtpd_proxy_filter = 127.0.0.1:10025
 postscreen_greet_wait = 10
 CF
 printf 'smtp inet n - n - - smtpd\n  -o smtpd_milters=inet:127.0.0.1:9\nrelay unix - - n - - smtp\n' >"$dir/master.cf"
@@ -227,9 +227,9 @@ check "postconf -n exits 0 when not implemented parameters are set"
 same "postconf -n standard output is unchanged" "config_directory = $dir
 myhostname = mail.example.com
 postscreen_greet_wait = 10
-smtpd_sasl_auth_enable = yes" "$got"
+smtpd_proxy_filter = 127.0.0.1:10025" "$got"
 same "postconf -n warns about each not implemented setting" \
-    "postconf: warning: $dir/main.cf:2: smtpd_sasl_auth_enable is not implemented in this version; it has no effect
+    "postconf: warning: $dir/main.cf:2: smtpd_proxy_filter is not implemented in this version; it has no effect
 postconf: warning: $dir/main.cf:3: postscreen_greet_wait is not implemented in this version; it has no effect
 postconf: warning: $dir/master.cf:1: service smtp/inet: -o smtpd_milters is not implemented in this version; it has no effect" \
     "$(cat "$dir/err")"
@@ -240,7 +240,7 @@ check "a query does not warn"
 # -U lists them: table names and per-transport names of delivery services.
 got=$("$postconf" -c "$dir" -U)
 check "postconf -U exits 0"
-for name in smtpd_milters smtpd_sasl_auth_enable relay_destination_rate_delay; do
+for name in smtpd_milters smtpd_proxy_filter relay_destination_rate_delay; do
     grep -qx "$name" <<<"$got"
     check "postconf -U lists $name"
 done

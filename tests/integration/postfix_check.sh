@@ -60,18 +60,18 @@ read -r port port2 <<<"$(free_port 2 | tr '\n' ' ')"
 instance_master_cf_reset
 instance_master_cf "127.0.0.1:$port inet n - n - - smtpd" \
     "127.0.0.1:$port2 inet n - n - - smtpd" \
-    "  -o smtpd_sasl_auth_enable=yes"
+    "  -o smtpd_proxy_filter=127.0.0.1:10025"
 instance_main_cf "smtpd_milters = inet:127.0.0.1:9"
 milters_line=$(grep -n '^smtpd_milters' "$INSTANCE_CONF/main.cf" | cut -d: -f1)
 out=$(instance_postfix check 2>&1)
 check "postfix check succeeds when not implemented parameters are set (warnings only)"
 grep -q "warning: $INSTANCE_CONF/main.cf:$milters_line: smtpd_milters is not implemented in this version; it has no effect" <<<"$out"
 check "postfix check warns about a not implemented parameter in main.cf, with file and line"
-grep -q "warning: $INSTANCE_CONF/master.cf:2: service 127.0.0.1:$port2/inet: -o smtpd_sasl_auth_enable is not implemented in this version; it has no effect" <<<"$out"
+grep -q "warning: $INSTANCE_CONF/master.cf:2: service 127.0.0.1:$port2/inet: -o smtpd_proxy_filter is not implemented in this version; it has no effect" <<<"$out"
 check "postfix check warns about a not implemented -o in master.cf, with line and service"
 [ "$(grep -c 'smtpd_milters is not implemented' <<<"$out")" -eq 1 ]
 check "the warning comes once"
-! grep -q "is not implemented" <<<"$(grep -v 'smtpd_milters\|smtpd_sasl_auth_enable' <<<"$out")"
+! grep -q "is not implemented" <<<"$(grep -v 'smtpd_milters\|smtpd_proxy_filter' <<<"$out")"
 check "no warning for parameters that are implemented"
 
 # Restriction lists and tables: errors that name the file and line.
@@ -140,8 +140,8 @@ instance_stop
 
 # A daemon started by hand, outside master, reports them itself.
 out=$(echo QUIT | instance_run timeout 10 "$TEST_LIBEXEC/smtpd" -S -c "$INSTANCE_CONF" \
-    -o smtpd_sasl_auth_enable=yes 2>&1)
+    -o smtpd_proxy_filter=127.0.0.1:10025 2>&1)
 has "a stand-alone smtpd warns about main.cf" \
     "$INSTANCE_CONF/main.cf:$milters_line: smtpd_milters is not implemented in this version" "$out"
 has "a stand-alone smtpd warns about its -o" \
-    "-o smtpd_sasl_auth_enable=yes: smtpd_sasl_auth_enable is not implemented in this version" "$out"
+    "-o smtpd_proxy_filter=127.0.0.1:10025: smtpd_proxy_filter is not implemented in this version" "$out"
