@@ -52,7 +52,8 @@
  *	enabled ("503 5.5.1 Error: authentication not enabled"), without
  *	TLS when smtpd_tls_auth_only requires it ("504 5.5.4 Encryption
  *	required for requested authentication mechanism"; nothing more is
- *	read from the client), inside a mail transaction, after a
+ *	read from the client), over smtpd_client_auth_rate_limit
+ *	(smtpd_limits(3): "450 4.7.1"), inside a mail transaction, after a
  *	successful AUTH, and with other than a mechanism name (RFC 4422
  *	characters, at most 20) and an optional initial response.
  *
@@ -102,6 +103,7 @@
 
 /* Application-specific. */
 #include "smtpd_cmd.h"
+#include "smtpd_limits.h"
 #include "smtpd_sasl.h"
 
 /* Longest mechanism name (RFC 4422 section 3.1). */
@@ -289,6 +291,8 @@ int smtp_check_auth(SMTPD_STATE *state, char *args)
         smtpd_reply(state, "504 5.5.4 Encryption required for requested authentication mechanism");
         return -1;
     }
+    if (smtpd_limits_auth(state) < 0)
+        return -1;
     if (SMTPD_IN_TRANSACTION(state)) {
         smtpd_reply(state, "503 5.5.1 Error: MAIL transaction in progress");
         return -1;
