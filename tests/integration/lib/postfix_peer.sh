@@ -44,7 +44,8 @@
 #                                 a private sasldb with these users (realm:
 #                                 the peer's myhostname, so set that first)
 #                                 and smtpd.conf (auxprop sasldb; PLAIN, LOGIN,
-#                                 CRAM-MD5) in the peer's conf/sasl, which is
+#                                 CRAM-MD5), made by lib/sasl.sh, in the
+#                                 peer's conf/sasl, which is
 #                                 its cyrus_sasl_config_path and also where
 #                                 Debian's build looks whatever that says; a
 #                                 service turns AUTH on with
@@ -69,6 +70,7 @@
 POSTFIX_PEER_SH_LOADED=1
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/assert.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/sasl.sh"
 
 POSTFIX_PEER_SBIN=${POSTFIX_PEER_SBIN:-/usr/sbin}
 POSTFIX_PEER_DAEMONS=${POSTFIX_PEER_DAEMONS:-/usr/lib/postfix/sbin}
@@ -177,22 +179,14 @@ postfix_peer_master_cf() {
 
 # postfix_peer_sasl NAME USER:PASSWORD... - a sasldb and smtpd.conf for a peer's smtpd
 postfix_peer_sasl() {
-    local name=$1 sasl=$POSTFIX_PEER_TOP/$1/conf/sasl realm pair
+    local name=$1 sasl=$POSTFIX_PEER_TOP/$1/conf/sasl realm
     shift
     realm=$("$POSTFIX_PEER_SBIN/postconf" -c "$POSTFIX_PEER_TOP/$name/conf" -h myhostname) ||
         return 1
-    mkdir -p "$sasl" || return 1
-    for pair in "$@"; do
-        printf '%s' "${pair#*:}" |
-            saslpasswd2 -p -c -f "$sasl/sasldb2" -u "$realm" "${pair%%:*}" || return 1
-    done
-    cat >"$sasl/smtpd.conf" <<EOF
-pwcheck_method: auxprop
-auxprop_plugin: sasldb
-sasldb_path: $sasl/sasldb2
-mech_list: PLAIN LOGIN CRAM-MD5
-EOF
-    chown -R postfix "$sasl" && chmod 700 "$sasl" || return 1
+    # Debian's build reads $config_directory/sasl/smtpd.conf whatever
+    # cyrus_sasl_config_path says; upstream's reads cyrus_sasl_config_path.
+    SASL_CYRUS_APP=smtpd SASL_CYRUS_MECHS="PLAIN LOGIN CRAM-MD5" SASL_CYRUS_OWNER=postfix \
+        sasl_cyrus_make "$sasl" "$realm" "$@" || return 1
     postfix_peer_main_cf "$name" "cyrus_sasl_config_path = $sasl" "smtpd_sasl_path = smtpd"
 }
 
