@@ -26,7 +26,10 @@
  *	into session->resp: the code (0 for a malformed reply), the
  *	enhanced status code (from the first line, or "X.0.0" from the
  *	code) and the text (lines joined with a space; at most 1000 lines
- *	and 64 KB are kept, the rest is read and dropped). The timeout (the
+ *	and 64 KB are kept, the rest is read and dropped). A control byte
+ *	in a line but a tab (NUL, ESC, DEL, a bare CR inside the line) is
+ *	kept as '?', so that a NUL cannot cut the text short in the log or
+ *	the delivery report and no escape sequence reaches them. The timeout (the
  *	command's smtp_*_timeout) is a deadline for the whole reply, not
  *	for each read: a server that trickles "250-" lines cannot hold the
  *	client longer. It returns SMTP_OK, or SMTP_FAIL after recording the
@@ -247,14 +250,16 @@ static int smtp_chat_line(SMTP_SESSION *session, VSTRING *line, long long deadli
     int ch;
 
     VSTRING_RESET(line);
-    /* Keep the start of an overlong line, skip the rest. */
+    /* Keep the start of an overlong line, skip the rest; no control byte but tab and CR. */
     while ((ch = smtp_chat_getc(session, deadline)) != VSTREAM_EOF && ch != '\n')
         if (VSTRING_LEN(line) < SMTP_LINE_MAX)
-            vstring_addch(line, ch);
+            vstring_addch(line, (ch < ' ' && ch != '\t' && ch != '\r') || ch == 0x7f ? '?' : ch);
     if (ch == VSTREAM_EOF)
         return -1;
     while (VSTRING_LEN(line) > 0 && vstring_str(line)[VSTRING_LEN(line) - 1] == '\r')
         vstring_truncate(line, VSTRING_LEN(line) - 1);
+    for (char *cp = vstring_str(line); (cp = strchr(cp, '\r')) != NULL; cp++)
+        *cp = '?';
     return 0;
 }
 

@@ -80,12 +80,15 @@ typedef enum SERVER_SCRIPT {
     SERVER_TRICKLE_BYTES, /* one byte every 100 ms for 6 s, no newline */
     SERVER_MANY_LINES,    /* 5000 "250-" lines at once, then "250 end" */
     SERVER_EXTRA_REPLY,   /* "250 ok" and an unasked "421" in one write */
+    SERVER_CONTROLS,      /* a reply of NUL, ESC and 8-bit bytes */
 } SERVER_SCRIPT;
 
 /* server_run - the child: write the script, then wait for the parent to close */
 
 static _Noreturn void server_run(int fd, SERVER_SCRIPT script)
 {
+    static const char controls[] =
+        "\0\xff garbage\r\n550-5.0.0 a\0b\x1b[31mc\td\r\n550 e\x7f\xc3\xa9\rf\r\n";
     char buf[100];
 
     switch (script) {
@@ -105,6 +108,9 @@ static _Noreturn void server_run(int fd, SERVER_SCRIPT script)
         break;
     case SERVER_EXTRA_REPLY:
         (void)write(fd, "250 2.0.0 ok\r\n421 4.3.2 going away\r\n", 36);
+        break;
+    case SERVER_CONTROLS:
+        (void)write(fd, controls, sizeof(controls) - 1);
         break;
     }
     while (read(fd, buf, sizeof(buf)) > 0)
@@ -236,6 +242,24 @@ static void test_input_pending(void)
     server_stop(&server);
 }
 
+/* test_controls - control bytes in a reply cannot hide or shape its text */
+
+static void test_controls(void)
+{
+    TEST_SERVER server;
+
+    server_start(&server, SERVER_CONTROLS);
+    TEST_INT_EQ(smtp_chat_resp(&server.session, 10), SMTP_OK, "garbage reply is read");
+    TEST_INT_EQ(server.session.resp.code, 0, "garbage reply: malformed");
+    TEST_STR_EQ(vstring_str(server.session.resp.text), "?\xff garbage",
+                "a NUL does not cut the text short");
+    TEST_INT_EQ(smtp_chat_resp(&server.session, 10), SMTP_OK, "reply with control bytes is read");
+    TEST_INT_EQ(server.session.resp.code, 550, "reply with control bytes: code 550");
+    TEST_STR_EQ(vstring_str(server.session.resp.text), "550-5.0.0 a?b?[31mc\td 550 e?\xc3\xa9?f",
+                "NUL, ESC, DEL and a bare CR are '?'; tab and 8-bit bytes stay");
+    server_stop(&server);
+}
+
 int main(void)
 {
     site_text = vstring_alloc(100);
@@ -243,6 +267,7 @@ int main(void)
     test_deadline();
     test_many_lines();
     test_input_pending();
+    test_controls();
     vstring_free(site_text);
     return test_summary("smtp_chat_test");
 }
