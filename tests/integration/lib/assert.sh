@@ -13,7 +13,8 @@
 # Functions:
 #   ok NAME                    "ok - NAME"
 #   not_ok NAME [DETAIL...]    "not ok - NAME", each DETAIL as a comment
-#   check NAME                 ok when the previous command's status is zero
+#   check NAME [DETAIL...]     ok when the previous command's status is zero
+#                              (else not_ok NAME DETAIL...)
 #   require NAME               check, and on failure end the test at once
 #                              (exit 1); for steps that every later check
 #                              needs (an instance that starts, a server)
@@ -63,9 +64,9 @@ not_ok() {
     return 0
 }
 
-# check NAME - ok when the previous command's status is zero
+# check NAME [DETAIL...] - ok when the previous command's status is zero
 check() {
-    if [ $? -eq 0 ]; then ok "$1"; else not_ok "$1"; fi
+    if [ $? -eq 0 ]; then ok "$1"; else not_ok "$@"; fi
 }
 
 # require NAME - check; a failure ends the test
