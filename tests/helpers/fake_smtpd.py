@@ -4,7 +4,8 @@
 Usage: fake_smtpd.py --port-file F --log F --mode MODE [--chain PEM]
                      [--maildir DIR] [--count N] [--idle SECONDS]
                      [--listen-port PORT] [--stall-first]
-                     [--after-rset TEXT] [--dsn] [--auth MECHS]
+                     [--after-rset TEXT] [--dsn]
+                     [--close-at WHEN] [--auth MECHS]
 
 Listens on an ephemeral port of 127.0.0.1, writes the port number to the
 port file, and serves up to N connections (default: until idle for
@@ -24,6 +25,23 @@ Modes (what STARTTLS does; "plain" does not offer it):
   wrapper     TLS from the first byte (port 465 style)
   endless     plain; the EHLO reply is "250-" lines without end (until the
               client goes away or 60 s pass)
+  trickle     plain; the EHLO reply is "250-" lines, one every half second,
+              without end (until the client goes away or 60 s pass)
+  greet-trickle  the greeting is "220-" lines, one every half second,
+              without end
+  bad-greeting   the greeting is not SMTP ("SSH-2.0-OpenSSH_9.2"), and
+              every command gets the same
+  garbage     plain; the greeting is followed by lines that are not SMTP
+              replies (NUL, 8-bit, no code) in the same write
+  huge-line   plain; the EHLO reply has a line of 2 MB (then the usual lines)
+  big-reply   plain; the MAIL FROM reply is 5000 "250-" lines, then "250 Ok"
+  forged-alert   220 to STARTTLS, then a TLS fatal alert record instead of
+              the handshake, then close
+  forged-record  220 to STARTTLS, then a TLS handshake record header that
+              announces 64 KB, then bytes that are no handshake, then close
+With --close-at WHEN the server closes the connection without a reply at
+that point: connect (before the greeting), EHLO, MAIL, RCPT, DATA (the
+command), DOT (the message's final "."; nothing is kept).
 With --after-rset TEXT, the RSET reply is followed by TEXT (a line sent
 unasked) in a write of its own, both in one TCP segment: inside TLS a
 record of its own, which then waits inside the client's TLS engine while
@@ -97,11 +115,32 @@ def endless_ehlo(conn):
     return False
 
 
+# Modes whose EHLO reply offers no STARTTLS.
+NO_STARTTLS = ("plain", "wrapper", "endless", "trickle", "greet-trickle", "bad-greeting",
+               "garbage", "huge-line", "big-reply")
+
+
+def trickle(conn, prefix):
+    """Reply lines PREFIX..., one every half second; returns False: the connection ends."""
+    conn.log.write("S: trickle %s\n" % prefix.decode())
+    conn.log.flush()
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline:
+            conn.sock.sendall(prefix + b"slowly\r\n")
+            time.sleep(0.5)
+    except OSError as err:
+        conn.log.write("S: trickle ended: %s\n" % err)
+    return False
+
+
 def ehlo_reply(conn, mode, dsn=False, auth=None):
     lines = ["mail.example.com", "PIPELINING", "SIZE 10240000", "8BITMIME"] + (["DSN"] if dsn else [])
+    if mode == "huge-line":
+        lines.insert(1, "X" * 2000000)
     if auth:
         lines.append("AUTH " + auth)
-    if mode not in ("plain", "wrapper") and not conn.tls:
+    if mode not in NO_STARTTLS and not conn.tls:
         lines.append("STARTTLS")
     text = "".join("250-%s\r\n" % l for l in lines[:-1]) + "250 %s\r\n" % lines[-1]
     conn.send(text.encode())
@@ -122,6 +161,14 @@ def starttls(conn, mode, ctx):
     if mode == "break":
         conn.send(b"this is not a TLS handshake\r\n")
         return False
+    if mode == "forged-alert":
+        conn.sock.sendall(b"\x15\x03\x03\x00\x02\x02\x28")
+        conn.log.write("S: forged alert\n")
+        return False
+    if mode == "forged-record":
+        conn.sock.sendall(b"\x16\x03\x03\xff\xff\x02\xff\xff\xff" + b"\x00" * 4096)
+        conn.log.write("S: forged record\n")
+        return False
     try:
         conn.start_tls(ctx)
     except (ssl.SSLError, OSError) as err:
@@ -138,6 +185,8 @@ def data(conn, args, state):
         if line is None:
             return False
         if line == ".":
+            if close_at(conn, args, "DOT"):
+                return False
             break
         body.append(line[1:] if line.startswith(".") else line)
     if args.stall_first and not state.get("stalled"):
@@ -172,22 +221,52 @@ def rcpt(conn, line):
         conn.send(b"250 2.1.5 Ok\r\n")
 
 
+def close_at(conn, args, when):
+    """True when the server must close here (--close-at)."""
+    if args.close_at != when:
+        return False
+    conn.log.write("S: closing at %s\n" % when)
+    conn.log.flush()
+    return True
+
+
 def session(conn, args, ctx, state):
+    if close_at(conn, args, "connect"):
+        return
     if args.mode == "wrapper":
         try:
             conn.start_tls(ctx)
         except (ssl.SSLError, OSError) as err:
             conn.log.write("S: handshake failed: %s\n" % err)
             return
-    conn.send(b"220 mail.example.com ESMTP fake\r\n")
+    if args.mode == "greet-trickle":
+        trickle(conn, b"220-")
+        return
+    if args.mode == "bad-greeting":
+        conn.send(b"SSH-2.0-OpenSSH_9.2\r\n")
+    elif args.mode == "garbage":
+        conn.send(b"220 mail.example.com ESMTP fake\r\n\x00\xff\xfe garbage\r\nno code\r\n"
+                  b"\r\n-\r\n2\r\n")
+    else:
+        conn.send(b"220 mail.example.com ESMTP fake\r\n")
     while True:
         line = conn.line()
         if line is None:
             return
         verb = line.split(" ", 1)[0].upper()
-        if verb == "EHLO" and args.mode == "endless":
+        if close_at(conn, args, verb):
+            return
+        if args.mode == "bad-greeting":
+            conn.send(b"SSH-2.0-OpenSSH_9.2\r\n")
+        elif verb == "EHLO" and args.mode == "endless":
             if not endless_ehlo(conn):
                 return
+        elif verb == "EHLO" and args.mode == "trickle":
+            if not trickle(conn, b"250-"):
+                return
+        elif verb == "MAIL" and args.mode == "big-reply":
+            conn.sock.sendall(b"250-2.1.0 lots of text\r\n" * 5000 + b"250 2.1.0 Ok\r\n")
+            conn.log.write("S: 5000-line reply to MAIL\n")
         elif verb == "EHLO":
             ehlo_reply(conn, args.mode, args.dsn, args.auth)
         elif verb == "HELO":
@@ -236,6 +315,7 @@ def main():
     parser.add_argument("--stall-first", action="store_true")
     parser.add_argument("--after-rset")
     parser.add_argument("--dsn", action="store_true")
+    parser.add_argument("--close-at", choices=["connect", "EHLO", "MAIL", "RCPT", "DATA", "DOT"])
     parser.add_argument("--auth")
     args = parser.parse_args()
 
