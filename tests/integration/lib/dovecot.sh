@@ -7,7 +7,10 @@
 # socket that the test names and on a free loopback TCP port. Users and
 # passwords come from a passwd-file in that directory (PLAIN scheme),
 # readable by Dovecot's auth process alone; auth_mechanisms = plain login,
-# and plaintext authentication is allowed without TLS. It runs as root
+# and plaintext authentication is allowed without TLS. The configuration
+# is written in the syntax of the installed Dovecot: 2.3 (Debian 12) or
+# 2.4 (Debian 13, versioned settings and named passdb/userdb blocks);
+# CONF-LINEs must be valid in both. It runs as root
 # (Dovecot's own dovecot and dovenull accounts, as Debian installs them)
 # or, started by an ordinary user, entirely as that user. The system's
 # Dovecot, if one runs, is never used or touched.
@@ -70,8 +73,43 @@ dovecot_available() {
 # dovecot_conf SOCKET - the configuration on stdout
 dovecot_conf() {
     local me group
-    cat <<EOF
-# Written by tests/integration/lib/dovecot.sh.
+    if dovecot_is_24; then
+        # Dovecot 2.4 (Debian 13): versioned configuration, named blocks.
+        cat <<EOF
+dovecot_config_version = 2.4.0
+dovecot_storage_version = 2.4.0
+base_dir = $DOVECOT_DIR/run
+state_dir = $DOVECOT_DIR/state
+instance_name = dovecot-test-$$
+log_path = $DOVECOT_LOG
+protocols =
+listen = 127.0.0.1
+ssl = no
+auth_mechanisms = plain login
+auth_allow_cleartext = yes
+passdb passwd-file {
+  passwd_file_path = $DOVECOT_DIR/passwd
+}
+userdb static {
+  fields {
+    uid = 65534
+    gid = 65534
+    home = /nonexistent
+  }
+}
+service auth {
+  unix_listener $1 {
+    mode = 0666
+  }
+  inet_listener auth-tcp {
+    listen = 127.0.0.1
+    port = $DOVECOT_PORT
+  }
+}
+EOF
+    else
+        # Dovecot 2.3 (Debian 12).
+        cat <<EOF
 base_dir = $DOVECOT_DIR/run
 state_dir = $DOVECOT_DIR/state
 instance_name = dovecot-test-$$
@@ -99,6 +137,7 @@ service auth {
   }
 }
 EOF
+    fi
     if [ "$(id -u)" -ne 0 ]; then
         # One user for everything; no chroot, which needs root.
         me=$(id -un)
@@ -112,6 +151,19 @@ service anvil {
 }
 EOF
     fi
+}
+
+# dovecot_is_24 - is the installed Dovecot 2.4 or later (its configuration syntax)?
+dovecot_is_24() {
+    local version major minor
+    version=$("$DOVECOT_BIN" --version 2>/dev/null)
+    major=${version%%.*}
+    minor=${version#*.}
+    minor=${minor%%[!0-9]*}
+    case "$major:$minor" in
+    [3-9]:* | 2:[4-9] | 2:[1-9][0-9]) return 0 ;;
+    *) return 1 ;;
+    esac
 }
 
 # dovecot_log_tail [LINES] - the end of the log, as comment lines
