@@ -156,6 +156,19 @@ t.reply(s.reply(), 421, "junk: then the session ends with too many errors",
         r"^421 4\.7\.0 %s Error: too many errors$" % re.escape(host))
 s.close()
 
+# With the defaults (100 junk commands, hard error limit 20) a NOOP flood ends after
+# 101 free NOOPs and 20 that count as errors.
+s, g = greet(port["PLAIN"])
+codes = []
+while len(codes) < 2200:
+    r = s.cmd("NOOP")
+    codes.append(r[0])
+    if r[0] != 250:
+        break
+s.close()
+t.ok(codes == [250] * 121 + [421], "junk: a NOOP flood with the defaults gets 121 replies, then 421",
+     "%d replies, last %r" % (len(codes), codes[-3:]))
+
 # New TLS sessions: two full handshakes; the third ends its session with 421; then 454.
 def tls_session():
     s, g = greet(port["TLS"])
