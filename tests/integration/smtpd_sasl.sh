@@ -41,7 +41,7 @@ instance_master_cf \
     "127.0.0.1:$p_enc inet n - n - - smtpd -o smtpd_tls_security_level=encrypt" \
     "127.0.0.1:$p_wrap inet n - n - - smtpd -o smtpd_tls_wrappermode=yes" \
     "127.0.0.1:$p_plain inet n - n - - smtpd -o broken_sasl_auth_clients=yes -o smtpd_hard_error_limit=3 -o smtpd_sasl_security_options=noanonymous,noplaintext -o smtpd_sasl_tls_security_options=noanonymous" \
-    "127.0.0.1:$p_exc inet n - n - - smtpd -o smtpd_sasl_exceptions_networks=127.0.0.0/8" \
+    "127.0.0.1:$p_exc inet n - n - - smtpd -v -o smtpd_sasl_exceptions_networks=127.0.0.0/8" \
     "127.0.0.1:$p_bad inet n - n - - smtpd -o smtpd_sasl_type=nonesuch" \
     "127.0.0.1:$p_sleep inet n - n - - smtpd -o smtpd_soft_error_limit=1 -o smtpd_error_sleep_time=2s"
 instance_start "$p_sub" "$p_sleep"
@@ -138,6 +138,7 @@ def relay(s, name, allowed):
 
 # smtpd_tls_auth_only: no AUTH keyword and no AUTH before TLS, nothing read.
 s = connect("sub")
+t.reply(s.cmd("AUTH PLAIN %s" % PLAIN), 503, "AUTH before EHLO", r"^503 5\.5\.1 Error: send HELO/EHLO first$")
 t.ok(auth_lines(ehlo(s)) == [], "auth only: no AUTH keyword before STARTTLS")
 s.send("AUTH PLAIN %s\r\nNOOP\r\n" % PLAIN)
 t.reply(s.reply(), 504, "auth only: AUTH before STARTTLS refused",
@@ -281,6 +282,8 @@ t.ok(auth_lines(ehlo(s)) == [], "exceptions networks: no AUTH keyword")
 t.reply(s.cmd("AUTH PLAIN %s" % PLAIN), 235, "exceptions networks: AUTH accepted")
 s.cmd("QUIT")
 s.close()
+t.ok(wait_for(lambda: "< localhost[127.0.0.1]: AUTH PLAIN ...\n" in log()),
+     "smtpd -v logs the AUTH command without its initial response")
 
 # Level encrypt: AUTH before STARTTLS is refused like any command.
 s = connect("enc")
