@@ -275,6 +275,7 @@ SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props)
     checks->classes = htable_create(10);
     checks->tables = htable_create(10);
     checks->ask_ccert = props->ask_ccert;
+    checks->sasl_enabled = props->sasl_enabled;
     smtpd_check_classes(checks, props);
     for (int stage = 0; stage < SMTPD_STAGE_COUNT; stage++) {
         checks->lists[stage] = smtpd_restriction_split(props->lists[stage]);

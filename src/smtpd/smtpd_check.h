@@ -60,7 +60,8 @@ typedef struct SMTPD_CHECK_PROPS {
     int access_map_defer_code;                    /* access_map_defer_code */
     int relay_domains_reject_code;                /* relay_domains_reject_code */
     int non_fqdn_reject_code;                     /* non_fqdn_reject_code */
-    bool ask_ccert; /* smtpd_tls_ask_ccert (or req_ccert), for warnings */
+    bool ask_ccert;    /* smtpd_tls_ask_ccert (or req_ccert), for warnings */
+    bool sasl_enabled; /* smtpd_sasl_auth_enable: the SASL restrictions apply */
 } SMTPD_CHECK_PROPS;
 
 /* What a decision may depend on; strings borrowed for the call. */

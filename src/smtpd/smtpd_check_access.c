@@ -23,7 +23,9 @@
  *	"user@" (smtpd_null_access_lookup_key for the null sender); the
  *	certificate fingerprint, then the public-key fingerprint; the SASL
  *	login name as it is (only for an authenticated client; a refusal
- *	reads "<host[addr]>: Client host rejected: ..."). Parent
+ *	reads "<host[addr]>: Client host rejected: ...", and without
+ *	smtpd_sasl_auth_enable the restriction is ignored with a warning).
+ *	Parent
  *	domains match as "example.com" or as ".example.com" depending on
  *	whether parent_domain_matches_subdomains lists smtpd_access_maps.
  *
@@ -261,6 +263,10 @@ int smtpd_check_sasl_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
     char *name;
     int result;
 
+    if (!ctx->checks->sasl_enabled) {
+        msg_warn("restriction `check_sasl_access' ignored: no SASL support");
+        return SMTPD_CHECK_DUNNO;
+    }
     if (!facts->sasl_authenticated || facts->sasl_username == NULL || *facts->sasl_username == 0)
         return SMTPD_CHECK_DUNNO;
     /* The name came from the client: no control characters into a lookup key. */

@@ -39,7 +39,9 @@
  *	client may use an address without an owner.
  *
  *	A lookup failure defers: "451 4.3.0 <addr>: Temporary lookup
- *	failure".
+ *	failure". Without smtpd_sasl_auth_enable each of them is ignored
+ *	with a warning, as Postfix does ("restriction
+ *	`reject_sender_login_mismatch' ignored: no SASL support").
  * SEE ALSO
  *	smtpd_check(3)
  *--*/
@@ -47,6 +49,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "msg.h"
 #include "mymalloc.h"
 #include "stringops.h"
 
@@ -122,12 +125,16 @@ static bool smtpd_login_applies(SMTPD_CHECK_CTX *ctx)
 
 /* smtpd_login_check - the four restrictions in one */
 
-static int smtpd_login_check(SMTPD_CHECK_CTX *ctx, bool check_auth, bool check_unauth,
-                             bool allow_unknown)
+static int smtpd_login_check(SMTPD_CHECK_CTX *ctx, const char *name, bool check_auth,
+                             bool check_unauth, bool allow_unknown)
 {
     const SMTPD_CHECK_FACTS *facts = ctx->facts;
     bool authenticated = facts->sasl_authenticated && facts->sasl_username != NULL;
 
+    if (!ctx->checks->sasl_enabled) {
+        msg_warn("restriction `%s' ignored: no SASL support", name);
+        return SMTPD_CHECK_DUNNO;
+    }
     if (!smtpd_login_applies(ctx) || (authenticated ? !check_auth : !check_unauth))
         return SMTPD_CHECK_DUNNO;
     switch (smtpd_login_owner(ctx)) {
@@ -154,26 +161,27 @@ static int smtpd_login_check(SMTPD_CHECK_CTX *ctx, bool check_auth, bool check_u
 
 int smtpd_check_sender_login(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
 {
-    return smtpd_login_check(ctx, true, true, false);
+    return smtpd_login_check(ctx, "reject_sender_login_mismatch", true, true, false);
 }
 
 /* smtpd_check_auth_sender_login - reject_authenticated_sender_login_mismatch */
 
 int smtpd_check_auth_sender_login(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
 {
-    return smtpd_login_check(ctx, true, false, false);
+    return smtpd_login_check(ctx, "reject_authenticated_sender_login_mismatch", true, false, false);
 }
 
 /* smtpd_check_known_sender_login - reject_known_sender_login_mismatch */
 
 int smtpd_check_known_sender_login(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
 {
-    return smtpd_login_check(ctx, true, true, true);
+    return smtpd_login_check(ctx, "reject_known_sender_login_mismatch", true, true, true);
 }
 
 /* smtpd_check_unauth_sender_login - reject_unauthenticated_sender_login_mismatch */
 
 int smtpd_check_unauth_sender_login(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
 {
-    return smtpd_login_check(ctx, false, true, false);
+    return smtpd_login_check(ctx, "reject_unauthenticated_sender_login_mismatch", false, true,
+                             false);
 }

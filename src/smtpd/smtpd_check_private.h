@@ -39,7 +39,8 @@ struct SMTPD_CHECKS {
     int access_defer_code;
     int relay_reject_code;
     int non_fqdn_reject_code;
-    bool ask_ccert; /* client certificates are requested */
+    bool ask_ccert;    /* client certificates are requested */
+    bool sasl_enabled; /* smtpd_sasl_auth_enable */
 };
 
 /* One evaluation. */

@@ -352,6 +352,7 @@ SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_
     smtpd_config_tls(cfg, &raw);
     smtpd_config_sasl(cfg, config);
     raw.checks.ask_ccert = cfg->tls_ask_ccert;
+    raw.checks.sasl_enabled = cfg->sasl_settings.enable;
     cfg->checks = smtpd_check_init(&raw.checks);
     config_definitions_free(raw.classes);
     return cfg;

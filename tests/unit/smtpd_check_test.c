@@ -83,6 +83,7 @@ static SMTPD_CHECK_PROPS test_props(void)
         .relay_domains_reject_code = 554,
         .non_fqdn_reject_code = 504,
         .ask_ccert = true,
+        .sasl_enabled = true,
     };
 
     return props;
@@ -304,6 +305,22 @@ static void test_login(void)
                 "a failing smtpd_sender_login_maps defers");
     TEST_STR_EQ(vstring_str(reply), "451 4.3.0 <bob@mx.example.test>: Temporary lookup failure",
                 "the deferral reply");
+    smtpd_check_free(checks);
+
+    /* Without smtpd_sasl_auth_enable, as Postfix: ignored, with a warning. */
+    props.sender_login_maps = "inline:{{ bob@mx.example.test = bob }}";
+    props.lists[SMTPD_STAGE_SENDER] =
+        "reject_sender_login_mismatch, check_sasl_access inline:{{ alice = REJECT }}";
+    props.sasl_enabled = false;
+    checks = smtpd_check_init(&props);
+    VSTRING_RESET(test_log);
+    TEST_INT_EQ(smtpd_check_stage(checks, SMTPD_STAGE_SENDER, &facts, reply), SMTPD_CHECK_DUNNO,
+                "no SASL: the restrictions decide nothing");
+    TEST_CHECK(strstr(vstring_str(test_log), "restriction `reject_sender_login_mismatch' ignored: "
+                                             "no SASL support") != NULL &&
+                   strstr(vstring_str(test_log),
+                          "restriction `check_sasl_access' ignored: no SASL support") != NULL,
+               "no SASL: Postfix's warnings");
     smtpd_check_free(checks);
     vstring_free(reply);
 }
