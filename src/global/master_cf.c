@@ -43,11 +43,18 @@
  *	start at fixed positions (service 0, type 11, then every 8 from 17),
  *	a wider value pushes the rest one space to the right, and -o
  *	settings come out as "-o name=value" ("-o {name=value}" when the
- *	value has white space). With MASTER_CF_FORMAT_FOLD each -o group
- *	starts a new line indented by four spaces.
+ *	value has white space; an empty argument is "{}"). With MASTER_CF_FORMAT_FOLD each -o group
+ *	starts a new line indented by four spaces, as does an argument that
+ *	would pass column 80; an argument that begins with '#' is written
+ *	in braces there, so that it does not read back as a comment.
  *
  *	master_cf_register() tells config about every service and its
  *	command, so that per-transport parameter names are known.
+ * BUGS
+ *	An argument with white space (or a '#' that folding puts at the
+ *	start of a line) and a '}' that closes no '{', such as "a}{b c}d",
+ *	is read as one argument, but no braces can hold it: master_cf_format()
+ *	writes it in a form that does not read back the same.
  *--*/
 
 /* System library. */
@@ -380,6 +387,11 @@ static void master_cf_word(VSTRING *out, size_t *line_start, const char *word, i
         vstring_strcat(out, "\n");
         *line_start = VSTRING_LEN(out);
         vstring_strcat(out, "    ");
+        /* At the start of a line, "#..." would read back as a comment. */
+        if (*word == '#') {
+            vstring_sprintf_append(out, "{%s}", word);
+            return;
+        }
     } else {
         vstring_addch(out, ' ');
     }
@@ -407,8 +419,8 @@ void master_cf_format(const MASTER_CF_ENTRY *entry, VSTRING *out, int flags)
 
         if (option)
             arg = entry->argv->argv[++i];
-        vstring_sprintf(word, arg[strcspn(arg, BLANKS)] ? "%s{%s}" : "%s%s", option ? "-o " : "",
-                        arg);
+        vstring_sprintf(word, *arg == 0 || arg[strcspn(arg, BLANKS)] ? "%s{%s}" : "%s%s",
+                        option ? "-o " : "", arg);
         master_cf_word(out, &line_start, vstring_str(word), option || after_option, fold);
         after_option = option;
     }

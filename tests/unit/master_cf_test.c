@@ -190,11 +190,50 @@ static void test_load_file(void)
     vstring_free(why);
 }
 
+/* test_fold_comment - folding never starts a line with an argument that reads as a comment */
+
+static void test_fold_comment(void)
+{
+    static const char text[] = "relay unix - - n - - pipe flags=R "
+                               "argv=/usr/local/bin/a-filter-with-a-long-name --option-one "
+                               "#not-a-comment -o {a = b c} #also-not { }\n";
+    VSTRING *why = vstring_alloc(100);
+    VSTRING *out = vstring_alloc(100);
+    MASTER_CF *mcf = master_cf_parse("master.cf", text, why), *again;
+    char *want, *got;
+
+    TEST_CHECK(mcf != NULL && mcf->count == 1, "entry with '#' arguments parses (%s)",
+               vstring_str(why));
+    if (mcf == NULL || mcf->count != 1)
+        return;
+    master_cf_format(mcf->entries[0], out, MASTER_CF_FORMAT_FOLD);
+    TEST_CHECK(strstr(vstring_str(out), "\n    {#also-not} {}") != NULL &&
+                   strstr(vstring_str(out), " #not-a-comment\n") != NULL,
+               "a '#' argument that folding puts first on a line is in braces, not elsewhere, "
+               "and an empty one is {}: %s",
+               vstring_str(out));
+    again = master_cf_parse("postconf -Mf", vstring_str(out), why);
+    TEST_CHECK(again != NULL && again->count == 1, "postconf -Mf output parses again");
+    if (again != NULL && again->count == 1) {
+        want = argv_join(mcf->entries[0]->argv, "|");
+        got = argv_join(again->entries[0]->argv, "|");
+        TEST_STR_EQ(got, want, "and gives the same arguments");
+        myfree(want);
+        myfree(got);
+    }
+    if (again)
+        master_cf_free(again);
+    master_cf_free(mcf);
+    vstring_free(out);
+    vstring_free(why);
+}
+
 int main(void)
 {
     msg_init("master_cf_test");
     test_sample();
     test_errors();
     test_load_file();
+    test_fold_comment();
     return test_summary("master_cf_test");
 }
