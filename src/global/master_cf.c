@@ -54,7 +54,8 @@
  *	An argument with white space (or a '#' that folding puts at the
  *	start of a line) and a '}' that closes no '{', such as "a}{b c}d",
  *	is read as one argument, but no braces can hold it: master_cf_format()
- *	writes it in a form that does not read back the same.
+ *	writes it in a form that does not read back the same. So is an
+ *	argument "{-o}", which master_cf_format() writes as the option -o.
  *--*/
 
 /* System library. */
