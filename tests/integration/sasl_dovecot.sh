@@ -12,7 +12,7 @@
 # session (and started again: the back end reconnects), no server at all,
 # garbage, a server that says nothing (the timeout), and malformed or
 # oversized replies. Client data that is not base64 never reaches the
-# server.
+# server. Run by root, it also starts the peer as an ordinary user.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/common.sh"
@@ -230,5 +230,28 @@ try -- "$sock" "first PLAIN"
 same "a challenge that is not base64 is a temporary failure" \
     "TEMP Dovecot auth server unavailable" "$(nth 1)"
 has "and a warning" "malformed challenge in CONT reply" "$err"
+
+# The same peer started by an ordinary user runs as that user.
+if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
+    udir=$(mktemp -d /tmp/sasl-dovecot-user.XXXXXX) || fail "a temporary directory"
+    at_exit "rm -rf '$udir'"
+    chmod 755 "$udir"
+    chown nobody "$udir"
+    out=$(bounded 90 setpriv --reuid=nobody --regid="$(id -g nobody)" --clear-groups \
+        env TEST_STAGE="$TEST_STAGE" bash -c '
+        . "$1/tests/integration/lib/common.sh"
+        . "$1/tests/integration/lib/assert.sh"
+        . "$1/tests/integration/lib/dovecot.sh"
+        mkdir "$2/private"
+        dovecot_start "$2/private/auth" alice:secret1 >/dev/null || exit 1
+        echo "dovecot pid $DOVECOT_PID runs as $(ps -o user= -p "$DOVECOT_PID")"
+        printf "first PLAIN %s\n" "$3" | "$TEST_HELPERS/sasl_server_try" dovecot "$2/private/auth"
+    ' _ "$TEST_TOP" "$udir" "$ALICE_PLAIN" 2>&1)
+    has "an ordinary user's private Dovecot runs as that user" "runs as nobody" "$out"
+    has "and authenticates" "OK user=alice" "$out"
+    upid=$(printf '%s\n' "$out" | sed -n 's/^dovecot pid \([0-9]*\) .*/\1/p')
+    [ -n "$upid" ] && wait_gone "$upid" 15
+    check "and is stopped when its test ends"
+fi
 
 exit 0
