@@ -41,6 +41,14 @@
 #                              10 seconds gets SIGKILL, by pid. Safe to
 #                              call twice.
 #   dovecot_log_tail [LINES]   the end of Dovecot's log as comment lines
+#   dovecot_fake_start SOCKET LOG [ARGS...]
+#                              a scripted, misbehaving auth server
+#                              (tests/helpers/fake_dovecot_auth.py, whose
+#                              ARGS say what it sends) on the UNIX socket
+#                              SOCKET, writing each line it receives to
+#                              LOG; waits at most 10 seconds for the
+#                              socket, ends the test (fail) when it does
+#                              not come; killed by pid when the test ends
 #
 # Dovecot starts its auth process on the first connection, and delays a
 # failed authentication (auth_failure_delay, 2 seconds) and, per client
@@ -242,4 +250,16 @@ dovecot_stop() {
     done
     wait "$master" 2>/dev/null
     return 0
+}
+
+# dovecot_fake_start SOCKET LOG [ARGS...] - a scripted auth server
+dovecot_fake_start() {
+    local socket=$1 log=$2 pid
+    shift 2
+    rm -f "$socket"
+    python3 "$TEST_TOP/tests/helpers/fake_dovecot_auth.py" --socket "$socket" --log "$log" \
+        --idle 60 "$@" &
+    pid=$!
+    at_exit "kill $pid 2>/dev/null"
+    wait_until 10 test -S "$socket" || fail "the scripted auth server on $socket starts"
 }
