@@ -9,7 +9,7 @@
  * DESCRIPTION
  *	sasl_secopts_parse() turns a value of smtpd_sasl_security_options,
  *	smtpd_sasl_tls_security_options, smtp_sasl_security_options and the
- *	like into a mask of SASL_SEC_* bits. The words are separated by
+ *	like into a mask of SASL_SECOPT_* bits. The words are separated by
  *	white space or commas and are case-insensitive: noplaintext,
  *	noactive, nodictionary, noanonymous, mutual_auth, forward_secrecy.
  *	An empty value is an empty mask. It returns 0, or -1 with *bad_word
