@@ -3,8 +3,8 @@
 # login restriction of our smtpd against Debian's Postfix smtpd on the
 # same settings: the same client actions get the same reply, byte for
 # byte, and the same warning in the log (connection count and rate,
-# message and recipient rate, the junk command limit, a sender address
-# that needs a login, with SMTP AUTH enabled and without it).
+# message and recipient rate, AUTH rate, new TLS sessions, the junk command limit, a sender
+# address that needs a login, with SMTP AUTH enabled and without it).
 #
 # Debian's postfix runs as a private peer (lib/postfix_peer.sh), as root
 # with the postfix account as its mail_owner, and is stopped by pid.
@@ -25,7 +25,7 @@ main_cf=(
     "smtpd_client_event_limit_exceptions ="
     "smtpd_sender_login_maps = inline:{ { alice@mail.example.test = alice } }"
 )
-# services PORT... - master.cf lines: count, rate, mail, rcpt, junk, login, login_sasl
+# services PORT... - master.cf lines: count, rate, mail, rcpt, junk, login, login_sasl, auth, tls
 services() {
     printf '%s\n' \
         "127.0.0.1:$1 inet n - n - - smtpd -o smtpd_client_connection_count_limit=2" \
@@ -34,12 +34,16 @@ services() {
         "127.0.0.1:$4 inet n - n - - smtpd -o smtpd_client_recipient_rate_limit=1" \
         "127.0.0.1:$5 inet n - n - - smtpd -o smtpd_junk_command_limit=3 -o smtpd_hard_error_limit=2" \
         "127.0.0.1:$6 inet n - n - - smtpd -o smtpd_sender_restrictions=reject_unauthenticated_sender_login_mismatch" \
-        "127.0.0.1:$7 inet n - n - - smtpd -o smtpd_sender_restrictions=reject_unauthenticated_sender_login_mismatch -o smtpd_sasl_auth_enable=yes"
+        "127.0.0.1:$7 inet n - n - - smtpd -o smtpd_sender_restrictions=reject_unauthenticated_sender_login_mismatch -o smtpd_sasl_auth_enable=yes" \
+        "127.0.0.1:$8 inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o smtpd_client_auth_rate_limit=2" \
+        "127.0.0.1:$9 inet n - n - - smtpd -o smtpd_tls_security_level=may -o smtpd_tls_chain_files=$certs/rsa-chain.pem -o tls_ssl_options=NO_TICKET -o smtpd_client_new_tls_session_rate_limit=1"
 }
 
 instance_create
-ours=$(free_port 7 | tr '\n' ' ')
-theirs=$(free_port 7 | tr '\n' ' ')
+ours=$(free_port 9 | tr '\n' ' ')
+theirs=$(free_port 9 | tr '\n' ' ')
+certs=$INSTANCE_DIR/certs
+certs_make "$certs" || fail "make the certificates"
 # shellcheck disable=SC2086
 read -r o_count _ <<<"$ours"
 read -r t_count _ <<<"$theirs"
@@ -62,11 +66,11 @@ require "Debian's postfix starts"
 
 OURS=$ours THEIRS=$theirs OUR_LOG=$INSTANCE_LOG THEIR_LOG=$deb/maillog \
     PYTHONPATH=$top/tests/integration/lib bounded 180 python3 - <<'PYEOF'
-import os, re, time
+import base64, os, re, ssl, time
 from smtp_session import Session, Checks, wait_for
 
 t = Checks()
-names = ("count", "rate", "mail", "rcpt", "junk", "login", "login_sasl")
+names = ("count", "rate", "mail", "rcpt", "junk", "login", "login_sasl", "auth", "tls")
 
 def scenarios(ports):
     """The decisive reply (or replies) of each scenario, by name."""
@@ -121,11 +125,42 @@ def scenarios(ports):
         s.cmd("MAIL FROM:<alice@mail.example.test>")
         got[name] = s.cmd("RCPT TO:<postmaster@mail.example.test>")[1]
         s.close()
+    got["auth"] = []
+    for _ in range(3):
+        s = Session.connect(p["auth"])
+        s.reply()
+        s.cmd("EHLO client.example")
+        got["auth"] += s.cmd("AUTH PLAIN " + base64.b64encode(b"\0alice\0wrong").decode())[1]
+        s.close()
+    got["tls"] = []
+    for _ in range(3):
+        s = Session.connect(p["tls"])
+        s.reply()
+        s.cmd("EHLO client.example")
+        r = s.cmd("STARTTLS")
+        if r[0] == 220:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+            ctx.check_hostname = False
+            ctx.verify_mode = ssl.CERT_NONE
+            s.starttls(ctx)
+            r = s.cmd("EHLO client.example")
+        got["tls"].append("250 (EHLO)" if r[0] == 250 else " ".join(r[1]) or "(closed)")
+        s.close()
     return got
 
 ours = scenarios([int(x) for x in os.environ["OURS"].split()])
 theirs = scenarios([int(x) for x in os.environ["THEIRS"].split()])
-for name in names:
+# The handshake that goes over the new-session limit: Postfix means to say 421 and
+# then closes (TLS_CHANGES: the 421 reaches our client); the rest must be the same.
+tls_ours, tls_theirs = ours.pop("tls"), theirs.pop("tls")
+t.ok(tls_ours[0] == tls_theirs[0] == "250 (EHLO)", "tls: the first full handshake is served by both")
+t.ok(re.match(r"421 4\.7\.0 mail\.example\.test Error: too many new TLS sessions from "
+              r"\S+\[127\.0\.0\.1\]$", tls_ours[1]) and
+     tls_theirs[1] in ("(closed)", tls_ours[1]),
+     "tls: the second ends the session (Postfix: %s)" % tls_theirs[1], tls_ours[1])
+t.ok(tls_ours[2] == tls_theirs[2], "tls: then the same STARTTLS refusal as Postfix: %s" % tls_theirs[2],
+     tls_ours[2])
+for name in names[:-1]:
     t.ok(ours.get(name) is not None and ours.get(name) == theirs.get(name),
          "%s: the same replies as Postfix: %s" % (name, theirs.get(name)),
          "ours %r" % (ours.get(name),))
@@ -134,7 +169,8 @@ def warnings(path, ports):
     """The smtpd warnings, with the service names made the same."""
     with open(path, errors="replace") as f:
         text = f.read()
-    lines = re.findall(r"smtpd\[\d+\]: (warning: .* limit exceeded: .*|warning: restriction .*)",
+    lines = re.findall(r"smtpd\[\d+\]: (warning: .* limit exceeded: .*|warning: restriction .*"
+                       r"|warning: Refusing .*)",
                        text)
     for i, port in enumerate(ports.split()):
         lines = [l.replace("127.0.0.1:%s" % port, "SERVICE-%s" % names[i]) for l in lines]
