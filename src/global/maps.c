@@ -28,7 +28,9 @@
  *	domain, a network prefix). It returns NULL when no table has the
  *	key (maps->error is DICT_ERR_NONE) or when a table failed
  *	(maps->error is DICT_ERR_RETRY or DICT_ERR_CONFIG, and the search
- *	stopped there). Failures are logged with the table and key.
+ *	stopped there). Failures are logged with the table and key. With
+ *	-v each value found is logged, unless the caller set maps->secret
+ *	(a table of passwords).
  *
  *	maps_reason() returns the text of the last error ("" when none).
  *	maps_changed() is true when a table file was replaced since open.
@@ -91,7 +93,8 @@ const char *maps_find(MAPS *maps, const char *key, int flags)
             continue;
         if ((value = dict_get(dict, key)) != NULL) {
             if (msg_verbose)
-                msg_info("%s: %s: %s = %s", maps->title, maps->names->argv[i], key, value);
+                msg_info("%s: %s: %s = %s", maps->title, maps->names->argv[i], key,
+                         maps->secret ? "(value not logged)" : value);
             return value;
         }
         if (dict->error != DICT_ERR_NONE) {

@@ -20,6 +20,8 @@
 #ifndef MAPS_H
 #define MAPS_H
 
+#include <stdbool.h>
+
 #include "argv.h"
 #include "dict.h"
 #include "vstring.h"
@@ -31,6 +33,7 @@ typedef struct MAPS {
     size_t count;    /* number of tables */
     int error;       /* DICT_ERR_* of the last maps_find() */
     VSTRING *reason; /* text of the last error; owned */
+    bool secret;     /* values are secrets (passwords): -v does not log them */
 } MAPS;
 
 /* maps_find() flags: which tables to ask (0: all). */

@@ -16,7 +16,8 @@
  *	smtp_sasl_init() runs before chroot when smtp_sasl_auth_enable is
  *	set: it checks the three security option parameters, opens
  *	smtp_sasl_password_maps (a configuration without one is fatal, as in
- *	Postfix), parses smtp_sasl_mechanism_filter and starts the back end
+ *	Postfix; its values are not logged, not even with -v), parses
+ *	smtp_sasl_mechanism_filter and starts the back end
  *	that smtp_sasl_type names. Every problem here is fatal.
  *
  *	smtp_sasl_lookup() finds the credentials for mail of the request to
@@ -122,6 +123,7 @@ void smtp_sasl_init(SMTP_SASL_CONFIG *sasl)
                   VAR_SMTP_SASL_PASSWORD_MAPS);
     sasl->password_maps =
         maps_create(VAR_SMTP_SASL_PASSWORD_MAPS, sasl->password_maps_names, DICT_FLAG_LOCK);
+    sasl->password_maps->secret = true;
     if (sasl->mechanism_filter_names && *sasl->mechanism_filter_names &&
         (sasl->mechanism_filter =
              match_list_create(VAR_SMTP_SASL_MECHANISM_FILTER, sasl->mechanism_filter_names,

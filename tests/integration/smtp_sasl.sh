@@ -4,7 +4,8 @@
 # authenticated clients) on a submission-like port (STARTTLS, AUTH only
 # inside TLS) and on an implicit-TLS port, and against a scripted server
 # that offers AUTH PLAIN without TLS:
-# - the right password delivers, and the relay host logs who logged in
+# - the right password delivers through relayhost, and the relay host logs
+#   who logged in
 #   (with the default security options: CRAM-MD5, never PLAIN);
 # - the same over implicit TLS (smtp_tls_wrappermode = yes);
 # - smtp_sasl_tls_security_options and ..._tls_verified_... apply by the
@@ -75,14 +76,15 @@ chmod 600 "$INSTANCE_CONF"/sasl_passwd*
 instance_master_cf_relay "$pin" \
     "wrap unix - - n - 1 smtp -o smtp_tls_wrappermode=yes -o smtp_tls_security_level=encrypt" \
     "plainonly unix - - n - 1 smtp -o smtp_sasl_mechanism_filter=plain" \
-    "verified unix - - n - 1 smtp -o smtp_sasl_mechanism_filter=plain -o smtp_tls_security_level=secure -o smtp_tls_secure_cert_match=mail.example.com -o smtp_sasl_tls_verified_security_options=noanonymous" \
+    "verified unix - - n - 1 smtp -v -o smtp_sasl_mechanism_filter=plain -o smtp_tls_security_level=secure -o smtp_tls_secure_cert_match=mail.example.com -o smtp_sasl_tls_verified_security_options=noanonymous" \
     "longplain unix - - n - 1 smtp -o smtp_sasl_password_maps=texthash:$INSTANCE_CONF/sasl_passwd_long -o smtp_sasl_security_options=noanonymous -o smtp_sasl_mechanism_filter=plain" \
     "wrong unix - - n - 1 smtp -o smtp_sasl_password_maps=texthash:$INSTANCE_CONF/sasl_passwd_wrong" \
     "wrongbounce unix - - n - 1 smtp -o smtp_sasl_password_maps=texthash:$INSTANCE_CONF/sasl_passwd_wrong -o smtp_sasl_auth_soft_bounce=no" \
     "bysender unix - - n - 1 smtp -o smtp_sasl_password_maps=texthash:$INSTANCE_CONF/sasl_passwd_sender -o smtp_sender_dependent_authentication=yes -o smtp_connection_cache_destinations=[127.0.0.1]:$psub"
 instance_main_cf \
     "mydestination =" "mynetworks = 127.0.0.0/8" "alias_maps =" \
-    "transport_maps = inline:{ sub.example.test=smtp:[127.0.0.1]:$psub, wrap.example.test=wrap:[127.0.0.1]:$pwrap, plainonly.example.test=plainonly:[127.0.0.1]:$psub, verified.example.test=verified:[127.0.0.1]:$psub, plain.example.test=smtp:[127.0.0.1]:$pplain, longplain.example.test=longplain:[127.0.0.1]:$pplain, wrong.example.test=wrong:[127.0.0.1]:$psub, wrongbounce.example.test=wrongbounce:[127.0.0.1]:$psub, sender.example.test=bysender:[127.0.0.1]:$psub }" \
+    "transport_maps = inline:{ wrap.example.test=wrap:[127.0.0.1]:$pwrap, plainonly.example.test=plainonly:[127.0.0.1]:$psub, verified.example.test=verified:[127.0.0.1]:$psub, plain.example.test=smtp:[127.0.0.1]:$pplain, longplain.example.test=longplain:[127.0.0.1]:$pplain, wrong.example.test=wrong:[127.0.0.1]:$psub, wrongbounce.example.test=wrongbounce:[127.0.0.1]:$psub, sender.example.test=bysender:[127.0.0.1]:$psub }" \
+    "relayhost = [127.0.0.1]:$psub" \
     "smtp_tls_security_level = may" \
     "smtp_tls_CAfile = $certs/root.pem" \
     "smtp_sasl_auth_enable = yes" \
@@ -131,7 +133,7 @@ relay_method() {
     [ -n "$id" ] && grep -E ": $id: client=" "$rlog" | sed -nE 's/.*sasl_method=([^, ]*).*/\1/p'
 }
 
-# 1. STARTTLS, then AUTH with the default options.
+# 1. The relayhost: STARTTLS, then AUTH with the default options.
 send one@x.example.test r@sub.example.test
 line=$(wait_outcome r@sub.example.test)
 has "the right password delivers over STARTTLS" "status=sent" "$line"
@@ -168,6 +170,10 @@ has "PLAIN over verified TLS with smtp_sasl_tls_verified_security_options = noan
     "status=sent" "$line"
 wait_until 10 relay_method four@x.example.test >/dev/null
 same "the relay host logged sasl_method=PLAIN" PLAIN "$(relay_method four@x.example.test)"
+grep -q "> 127.0.0.1\[127.0.0.1\]: AUTH$" "$INSTANCE_LOG"
+check "with -v the AUTH command is logged, without its response"
+lacks "the password is not in our log, even with -v" "alice-secret" "$(cat "$INSTANCE_LOG")"
+lacks "nor its base64 form" "$(printf '\0alice\0alice-secret' | base64)" "$(cat "$INSTANCE_LOG")"
 
 # 4. A wrong password: deferred with the server's text, or bounced.
 send five@x.example.test r@wrong.example.test
