@@ -4,7 +4,8 @@
 # same settings: the same client actions get the same reply, byte for
 # byte, and the same warning in the log (connection count and rate,
 # message and recipient rate, AUTH rate, new TLS sessions, the junk command limit, a sender
-# address that needs a login, with SMTP AUTH enabled and without it).
+# address that needs a login, with SMTP AUTH enabled and without it, an
+# authenticated user and the addresses she owns or not).
 #
 # Debian's postfix runs as a private peer (lib/postfix_peer.sh), as root
 # with the postfix account as its mail_owner, and is stopped by pid.
@@ -22,10 +23,12 @@ main_cf=(
     "mydestination = mail.example.test"
     "local_recipient_maps ="
     "smtpd_error_sleep_time = 0"
+    "smtpd_sasl_local_domain = mail.example.test"
     "smtpd_client_event_limit_exceptions ="
-    "smtpd_sender_login_maps = inline:{ { alice@mail.example.test = alice } }"
+    "smtpd_sender_login_maps = inline:{ { alice@mail.example.test = alice@mail.example.test }, { bob@mail.example.test = bob@mail.example.test } }"
 )
-# services PORT... - master.cf lines: count, rate, mail, rcpt, junk, login, login_sasl, auth, tls
+# services PORT... - master.cf lines: count, rate, mail, rcpt, junk, login, login_sasl, auth,
+# tls, mismatch
 services() {
     printf '%s\n' \
         "127.0.0.1:$1 inet n - n - - smtpd -o smtpd_client_connection_count_limit=2" \
@@ -36,12 +39,13 @@ services() {
         "127.0.0.1:$6 inet n - n - - smtpd -o smtpd_sender_restrictions=reject_unauthenticated_sender_login_mismatch" \
         "127.0.0.1:$7 inet n - n - - smtpd -o smtpd_sender_restrictions=reject_unauthenticated_sender_login_mismatch -o smtpd_sasl_auth_enable=yes" \
         "127.0.0.1:$8 inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o smtpd_client_auth_rate_limit=2" \
-        "127.0.0.1:$9 inet n - n - - smtpd -o smtpd_tls_security_level=may -o smtpd_tls_chain_files=$certs/rsa-chain.pem -o tls_ssl_options=NO_TICKET -o smtpd_client_new_tls_session_rate_limit=1"
+        "127.0.0.1:$9 inet n - n - - smtpd -o smtpd_tls_security_level=may -o smtpd_tls_chain_files=$certs/rsa-chain.pem -o tls_ssl_options=NO_TICKET -o smtpd_client_new_tls_session_rate_limit=1" \
+        "127.0.0.1:${10} inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o smtpd_sender_restrictions=reject_sender_login_mismatch"
 }
 
 instance_create
-ours=$(free_port 9 | tr '\n' ' ')
-theirs=$(free_port 9 | tr '\n' ' ')
+ours=$(free_port 10 | tr '\n' ' ')
+theirs=$(free_port 10 | tr '\n' ' ')
 certs=$INSTANCE_DIR/certs
 certs_make "$certs" || fail "make the certificates"
 # shellcheck disable=SC2086
@@ -70,7 +74,8 @@ import base64, os, re, ssl, time
 from smtp_session import Session, Checks, wait_for
 
 t = Checks()
-names = ("count", "rate", "mail", "rcpt", "junk", "login", "login_sasl", "auth", "tls")
+names = ("count", "rate", "mail", "rcpt", "junk", "login", "login_sasl", "auth", "tls",
+         "mismatch")
 
 def scenarios(ports):
     """The decisive reply (or replies) of each scenario, by name."""
@@ -132,6 +137,16 @@ def scenarios(ports):
         s.cmd("EHLO client.example")
         got["auth"] += s.cmd("AUTH PLAIN " + base64.b64encode(b"\0alice\0wrong").decode())[1]
         s.close()
+    got["mismatch"] = []
+    for sender in ("alice@mail.example.test", "bob@mail.example.test", "carol@elsewhere.test"):
+        s = Session.connect(p["mismatch"])
+        s.reply()
+        s.cmd("EHLO client.example")
+        got["mismatch"] += s.cmd("AUTH PLAIN " +
+                                 base64.b64encode(b"\0alice\0Sesame-0pen").decode())[1]
+        s.cmd("MAIL FROM:<%s>" % sender)
+        got["mismatch"] += s.cmd("RCPT TO:<postmaster@mail.example.test>")[1]
+        s.close()
     got["tls"] = []
     for _ in range(3):
         s = Session.connect(p["tls"])
@@ -160,7 +175,7 @@ t.ok(re.match(r"421 4\.7\.0 mail\.example\.test Error: too many new TLS sessions
      "tls: the second ends the session (Postfix: %s)" % tls_theirs[1], tls_ours[1])
 t.ok(tls_ours[2] == tls_theirs[2], "tls: then the same STARTTLS refusal as Postfix: %s" % tls_theirs[2],
      tls_ours[2])
-for name in names[:-1]:
+for name in [n for n in names if n != "tls"]:
     t.ok(ours.get(name) is not None and ours.get(name) == theirs.get(name),
          "%s: the same replies as Postfix: %s" % (name, theirs.get(name)),
          "ours %r" % (ours.get(name),))
