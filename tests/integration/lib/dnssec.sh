@@ -1,0 +1,306 @@
+# dnssec.sh - a private DNSSEC test bed: nsd (authoritative) and unbound
+# (validating resolver) on loopback
+#
+# Source this file from bash after lib/common.sh and lib/assert.sh
+# (lib/instance.sh loads both). dnssec_start writes test zones into a
+# temporary directory, signs two of them at run time with ldns-keygen and
+# ldns-signzone, serves them from a private nsd, and starts a private
+# unbound that validates with the zones' keys as its only trust anchors.
+# Both listen on 127.0.0.1 only, on free ports chosen at run time; the
+# resolver has no root hints that lead anywhere (every name outside the
+# zones goes to the private nsd, which refuses it), so nothing leaves the
+# machine. Both run with username: "" and chroot: "": started by root
+# they stay root, started by an ordinary user they run as that user. A
+# system nsd or unbound, if one runs, is never used or touched.
+#
+#   . "$top/tests/integration/lib/dnssec.sh"
+#   dnssec_available || skip "$DNSSEC_MISSING"
+#   dnssec_start "_25._tcp.mx IN TLSA 3 1 1 $digest"
+#   require "the DNSSEC test bed starts"
+#   ... ask 127.0.0.1 port $DNSSEC_PORT (UDP and TCP) ...
+#   dnssec_stop                        # also done when the test ends
+#
+# The zones (names in DNSSEC_SECURE, DNSSEC_INSECURE, DNSSEC_BOGUS):
+#   secure.test.            signed, trust anchor in the resolver:
+#                           MX 10 mx; mx A 127.0.0.1, AAAA ::1;
+#                           _25._tcp.mx TLSA 3 1 1 (a fixed digest,
+#                           DNSSEC_TLSA_DIGEST); alias CNAME mx;
+#                           @ TXT "v=spf1 -all"; _mta-sts TXT
+#                           "v=STSv1; id=1"; and the RRs given to
+#                           dnssec_start (relative names are in this zone)
+#   insecure.secure.test.   unsigned, delegated from secure.test. without
+#                           a DS (so provably insecure): MX 10 mx;
+#                           mx A 127.0.0.1, AAAA ::1; _25._tcp.mx TLSA
+#                           3 1 1 (the same digest)
+#   bogus.test.             signed, trust anchor in the resolver, but mx's
+#                           A record was changed after signing: MX 10 mx;
+#                           mx A 127.0.0.2 (signature broken), AAAA ::1
+#                           (good signature). The resolver answers
+#                           SERVFAIL for mx.bogus.test. A.
+#
+# Functions:
+#   dnssec_available        0 when the bed can run here (nsd, unbound,
+#                           ldns-keygen, ldns-signzone); otherwise
+#                           DNSSEC_MISSING says why
+#   dnssec_start [RR...]    sign the zones, start nsd and unbound, and wait
+#                           (at most DNSSEC_START_TIMEOUT seconds, 20, each)
+#                           until each answers over TCP. RRs are zone-file
+#                           lines added to secure.test. before signing. On
+#                           failure the end of the logs as comment lines,
+#                           status 1. Sets DNSSEC_DIR, DNSSEC_PORT (the
+#                           resolver's), DNSSEC_NSD_PORT, DNSSEC_NSD_PID,
+#                           DNSSEC_UNBOUND_PID, DNSSEC_ANCHORS (the trust
+#                           anchor file: the zones' DS records)
+#   dnssec_stop             SIGTERM to both, by pid; SIGKILL, by pid, to
+#                           what is left after 10 seconds. Safe to call twice.
+#   dnssec_log_tail [LINES] the end of both logs as comment lines
+#
+# Debian's unbound-host and ldnsutils' drill can ask the resolver by hand:
+#   drill -D -p $DNSSEC_PORT mx.secure.test. A @127.0.0.1  (flags: ... ad)
+
+[ -n "${DNSSEC_SH_LOADED:-}" ] && return 0
+DNSSEC_SH_LOADED=1
+
+DNSSEC_NSD_BIN=${DNSSEC_NSD_BIN:-/usr/sbin/nsd}
+DNSSEC_UNBOUND_BIN=${DNSSEC_UNBOUND_BIN:-/usr/sbin/unbound}
+DNSSEC_START_TIMEOUT=${DNSSEC_START_TIMEOUT:-20}
+DNSSEC_SECURE=secure.test
+DNSSEC_INSECURE=insecure.secure.test
+DNSSEC_BOGUS=bogus.test
+DNSSEC_TLSA_DIGEST=8f4a2f1e0b5c3d6a7e9f1b2c4d6e8f0a1b3c5d7e9f2a4b6c8d0e1f3a5b7c9d1e
+DNSSEC_MISSING=
+DNSSEC_DIR=
+DNSSEC_PORT=
+DNSSEC_NSD_PORT=
+DNSSEC_NSD_PID=
+DNSSEC_UNBOUND_PID=
+DNSSEC_ANCHORS=
+
+# dnssec_available - can the bed run here?
+dnssec_available() {
+    DNSSEC_MISSING=
+    if [ ! -x "$DNSSEC_NSD_BIN" ]; then
+        DNSSEC_MISSING="nsd is not installed (nsd)"
+    elif [ ! -x "$DNSSEC_UNBOUND_BIN" ]; then
+        DNSSEC_MISSING="unbound is not installed (unbound)"
+    elif ! command -v ldns-keygen >/dev/null 2>&1 || ! command -v ldns-signzone >/dev/null 2>&1; then
+        DNSSEC_MISSING="ldns-keygen or ldns-signzone is missing (ldnsutils)"
+    fi
+    [ -z "$DNSSEC_MISSING" ]
+}
+
+# dnssec_zone_head ZONE - SOA and NS of ZONE, served by the private nsd
+dnssec_zone_head() {
+    cat <<EOF
+\$ORIGIN $1.
+\$TTL 300
+@ IN SOA ns.$1. hostmaster.$1. 1 3600 600 86400 300
+@ IN NS ns.$1.
+ns IN A 127.0.0.1
+EOF
+}
+
+# dnssec_sign ZONE - ZONE.zone signed into ZONE.signed, its DS appended to the anchors
+dnssec_sign() {
+    local zsk ksk
+    (
+        cd "$DNSSEC_DIR/keys" || exit 1
+        zsk=$(ldns-keygen -a ECDSAP256SHA256 "$1") || exit 1
+        ksk=$(ldns-keygen -k -a ECDSAP256SHA256 "$1") || exit 1
+        ldns-signzone -f "$DNSSEC_DIR/$1.signed" "$DNSSEC_DIR/$1.zone" "$zsk" "$ksk" || exit 1
+        cat "$ksk.ds" >>"$DNSSEC_ANCHORS"
+    ) >>"$DNSSEC_DIR/sign.log" 2>&1
+}
+
+# dnssec_zones [RR...] - write and sign the zones
+dnssec_zones() {
+    local s=$DNSSEC_SECURE i=$DNSSEC_INSECURE b=$DNSSEC_BOGUS rr
+    mkdir -p "$DNSSEC_DIR/keys" || return 1
+    : >"$DNSSEC_ANCHORS"
+    {
+        dnssec_zone_head "$s"
+        cat <<EOF
+@ IN MX 10 mx.$s.
+@ IN TXT "v=spf1 -all"
+_mta-sts IN TXT "v=STSv1; id=1"
+mx IN A 127.0.0.1
+mx IN AAAA ::1
+_25._tcp.mx IN TLSA 3 1 1 $DNSSEC_TLSA_DIGEST
+alias IN CNAME mx.$s.
+insecure IN NS ns.$i.
+ns.insecure IN A 127.0.0.1
+EOF
+        for rr in "$@"; do
+            printf '%s\n' "$rr"
+        done
+    } >"$DNSSEC_DIR/$s.zone"
+    {
+        dnssec_zone_head "$i"
+        cat <<EOF
+@ IN MX 10 mx.$i.
+mx IN A 127.0.0.1
+mx IN AAAA ::1
+_25._tcp.mx IN TLSA 3 1 1 $DNSSEC_TLSA_DIGEST
+EOF
+    } >"$DNSSEC_DIR/$i.zone"
+    {
+        dnssec_zone_head "$b"
+        cat <<EOF
+@ IN MX 10 mx.$b.
+mx IN A 127.0.0.1
+mx IN AAAA ::1
+EOF
+    } >"$DNSSEC_DIR/$b.zone"
+    cp "$DNSSEC_DIR/$i.zone" "$DNSSEC_DIR/$i.signed" || return 1
+    dnssec_sign "$s" && dnssec_sign "$b" || return 1
+    # Break the signature of mx.bogus.test. A: change the data, keep the RRSIG.
+    sed -i "s/^\(mx\.$b\.[[:space:]].*[[:space:]]A[[:space:]]*\)127\.0\.0\.1\$/\1127.0.0.2/" \
+        "$DNSSEC_DIR/$b.signed" || return 1
+    grep -q "127\.0\.0\.2\$" "$DNSSEC_DIR/$b.signed"
+}
+
+# dnssec_nsd_conf - nsd.conf on stdout
+dnssec_nsd_conf() {
+    local z
+    cat <<EOF
+server:
+  username: ""
+  chroot: ""
+  ip-address: 127.0.0.1
+  port: $DNSSEC_NSD_PORT
+  do-ip6: no
+  server-count: 1
+  database: ""
+  zonesdir: "$DNSSEC_DIR"
+  zonelistfile: "$DNSSEC_DIR/nsd/zone.list"
+  xfrdfile: "$DNSSEC_DIR/nsd/xfrd.state"
+  xfrdir: "$DNSSEC_DIR/nsd"
+  pidfile: "$DNSSEC_DIR/nsd/nsd.pid"
+  logfile: "$DNSSEC_DIR/nsd.log"
+  verbosity: 1
+  hide-version: yes
+remote-control:
+  control-enable: no
+EOF
+    for z in "$DNSSEC_SECURE" "$DNSSEC_INSECURE" "$DNSSEC_BOGUS"; do
+        printf 'zone:\n  name: "%s."\n  zonefile: "%s/%s.signed"\n' "$z" "$DNSSEC_DIR" "$z"
+    done
+}
+
+# dnssec_unbound_conf - unbound.conf on stdout
+dnssec_unbound_conf() {
+    local z
+    cat <<EOF
+server:
+  username: ""
+  chroot: ""
+  directory: "$DNSSEC_DIR/unbound"
+  pidfile: "$DNSSEC_DIR/unbound/unbound.pid"
+  logfile: "$DNSSEC_DIR/unbound.log"
+  use-syslog: no
+  verbosity: 1
+  val-log-level: 2
+  interface: 127.0.0.1
+  port: $DNSSEC_PORT
+  do-ip6: no
+  do-not-query-localhost: no
+  access-control: 127.0.0.0/8 allow
+  num-threads: 1
+  so-reuseport: no
+  trust-anchor-file: "$DNSSEC_ANCHORS"
+  local-zone: "test." nodefault
+remote-control:
+  control-enable: no
+forward-zone:
+  name: "."
+  forward-addr: 127.0.0.1@$DNSSEC_NSD_PORT
+EOF
+    for z in "$DNSSEC_SECURE" "$DNSSEC_INSECURE" "$DNSSEC_BOGUS"; do
+        printf 'stub-zone:\n  name: "%s."\n  stub-addr: 127.0.0.1@%s\n' "$z" "$DNSSEC_NSD_PORT"
+    done
+}
+
+# dnssec_tcp_up PORT - does 127.0.0.1:PORT answer a DNS query over TCP?
+dnssec_tcp_up() {
+    bounded 5 drill -t -p "$1" "$DNSSEC_SECURE." SOA @127.0.0.1 2>/dev/null | grep -q 'rcode: NOERROR'
+}
+
+# dnssec_wait PID PORT - until PORT answers, at most DNSSEC_START_TIMEOUT seconds
+dnssec_wait() {
+    local deadline=$((SECONDS + DNSSEC_START_TIMEOUT))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        kill -0 "$1" 2>/dev/null || return 1
+        dnssec_tcp_up "$2" && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# dnssec_start [RR...] - sign the zones, start nsd and unbound
+dnssec_start() {
+    local ports
+    dnssec_available || {
+        echo "# $DNSSEC_MISSING"
+        return 1
+    }
+    DNSSEC_DIR=$(mktemp -d /tmp/dnssec-bed.XXXXXX) || return 1
+    at_exit "dnssec_stop; rm -rf '$DNSSEC_DIR'"
+    chmod 755 "$DNSSEC_DIR"
+    mkdir "$DNSSEC_DIR/nsd" "$DNSSEC_DIR/unbound" || return 1
+    DNSSEC_ANCHORS=$DNSSEC_DIR/anchors
+    if ! dnssec_zones "$@"; then
+        echo "# the test zones cannot be signed:"
+        sed 's/^/#   /' "$DNSSEC_DIR/sign.log" 2>/dev/null | tail -n 10
+        return 1
+    fi
+    ports=$(free_port 2) || return 1
+    DNSSEC_NSD_PORT=$(echo "$ports" | sed -n 1p)
+    DNSSEC_PORT=$(echo "$ports" | sed -n 2p)
+    dnssec_nsd_conf >"$DNSSEC_DIR/nsd.conf"
+    dnssec_unbound_conf >"$DNSSEC_DIR/unbound.conf"
+    "$DNSSEC_NSD_BIN" -d -c "$DNSSEC_DIR/nsd.conf" </dev/null >>"$DNSSEC_DIR/nsd.log" 2>&1 &
+    DNSSEC_NSD_PID=$!
+    if ! dnssec_wait "$DNSSEC_NSD_PID" "$DNSSEC_NSD_PORT"; then
+        echo "# nsd does not answer on 127.0.0.1 port $DNSSEC_NSD_PORT:"
+        dnssec_log_tail
+        return 1
+    fi
+    "$DNSSEC_UNBOUND_BIN" -d -c "$DNSSEC_DIR/unbound.conf" </dev/null >>"$DNSSEC_DIR/unbound.log" 2>&1 &
+    DNSSEC_UNBOUND_PID=$!
+    if ! dnssec_wait "$DNSSEC_UNBOUND_PID" "$DNSSEC_PORT"; then
+        echo "# unbound does not answer on 127.0.0.1 port $DNSSEC_PORT:"
+        dnssec_log_tail
+        return 1
+    fi
+    return 0
+}
+
+# dnssec_stop - stop both servers and nsd's children, by pid
+dnssec_stop() {
+    local pid pids=
+    for pid in $DNSSEC_UNBOUND_PID $DNSSEC_NSD_PID; do
+        pids="$pids $pid $(ps -o pid= --ppid "$pid" 2>/dev/null)"
+    done
+    for pid in $DNSSEC_UNBOUND_PID $DNSSEC_NSD_PID; do
+        kill -TERM "$pid" 2>/dev/null
+    done
+    for pid in $pids; do
+        if ! wait_gone "$pid" 10; then
+            kill -KILL "$pid" 2>/dev/null
+            wait_gone "$pid" 5
+        fi
+    done
+    DNSSEC_UNBOUND_PID=
+    DNSSEC_NSD_PID=
+    return 0
+}
+
+# dnssec_log_tail [LINES] - the end of both logs as comment lines
+dnssec_log_tail() {
+    local f
+    for f in "$DNSSEC_DIR/nsd.log" "$DNSSEC_DIR/unbound.log"; do
+        [ -f "$f" ] || continue
+        echo "# $(basename "$f"):"
+        tail -n "${1:-10}" "$f" | sed 's/^/#   /'
+    done
+}
