@@ -14,6 +14,7 @@
 #include "vstream.h"
 #include "vstring.h"
 #include "mail_server.h"
+#include "tls_keyring.h"
 
 /* One cache type's parameters. */
 typedef struct TLSMGR_CACHE_CONFIG {
@@ -37,6 +38,9 @@ typedef struct TLSMGR_CONFIG {
 /* tlsmgr.c: file access as mail_owner while still root. */
 extern void tlsmgr_owner_enter(MAIL_SERVER *server);
 extern void tlsmgr_owner_leave(void);
+
+/* tlsmgr_request.c */
+extern int tlsmgr_dispatch(VSTREAM *client, TLS_KEYRING *keys);
 extern int tlsmgr_reply_status(VSTREAM *client, int status);
 
 /* tlsmgr_prng.c */
