@@ -3,9 +3,10 @@
  *
  * The smtpd_client_*_limit settings, enforced with the counts of the
  * anvil(8) service, which all smtpd processes share; and
- * smtpd_junk_command_limit, counted per session. smtpd_config.c binds
- * the settings into SMTPD_CONFIG.limits; the session and the commands
- * call the hooks of smtpd_limits.c at each event.
+ * smtpd_junk_command_limit, counted per session. smtpd_config.c has
+ * smtpd_limits_config.c bind the settings into SMTPD_CONFIG.limits; the
+ * session and the commands call the hooks of smtpd_limits.c at each
+ * event.
  */
 #ifndef SMTPD_LIMITS_H
 #define SMTPD_LIMITS_H
@@ -37,8 +38,11 @@ typedef struct SMTPD_LIMITS_STATE {
 
 struct SMTPD_STATE;
 
+/* smtpd_limits_config.c */
 extern void smtpd_limits_config(SMTPD_LIMITS *limits, CONFIG *config, bool network);
 extern void smtpd_limits_free(SMTPD_LIMITS *limits);
+
+/* smtpd_limits.c */
 extern int smtpd_limits_connect(struct SMTPD_STATE *state);
 extern void smtpd_limits_disconnect(struct SMTPD_STATE *state);
 extern int smtpd_limits_message(struct SMTPD_STATE *state);
