@@ -44,8 +44,10 @@ services() {
 }
 
 instance_create
-ours=$(free_port 10 | tr '\n' ' ')
-theirs=$(free_port 10 | tr '\n' ' ')
+# One call for both sets, so that no port is handed out twice.
+ports=$(free_port 20 | tr '\n' ' ')
+ours=$(cut -d' ' -f1-10 <<<"$ports")
+theirs=$(cut -d' ' -f11-20 <<<"$ports")
 certs=$INSTANCE_DIR/certs
 certs_make "$certs" || fail "make the certificates"
 # shellcheck disable=SC2086
