@@ -18,8 +18,9 @@
  *				SMTP_RANDOM_FN random_fn);
  *	void	smtp_addr_free(SMTP_ADDR_LIST *list);
  * DESCRIPTION
- *	smtp_dns_mx() looks up the MX records of domain with res_query()
- *	and parses them with smtp_dns_mx_parse(). Both return SMTP_DNS_OK
+ *	smtp_dns_mx() looks up the MX records of domain with dns_lookup(3)
+ *	(resolv.conf's servers); smtp_dns_mx_parse() reads them from an
+ *	answer packet. Both return SMTP_DNS_OK
  *	with the records appended to out, SMTP_DNS_NODATA (no MX records:
  *	use the domain's own addresses), SMTP_DNS_NOTFOUND (no such
  *	domain), SMTP_DNS_NULLMX (RFC 7505: the domain takes no mail) or
@@ -62,9 +63,8 @@
 #include "stringops.h"
 
 /* Application-specific. */
+#include "dns_lookup.h"
 #include "smtp_dns.h"
-
-#define SMTP_DNS_ANSWER_MAX 65536
 
 /* smtp_mx_append - add one record */
 
@@ -76,61 +76,67 @@ static void smtp_mx_append(SMTP_MX_LIST *list, const char *host, int pref)
     list->count++;
 }
 
-/* smtp_dns_mx_parse - MX records from an answer packet */
+/* smtp_dns_mx_take - MX records from a parsed answer, and the status */
 
-int smtp_dns_mx_parse(const unsigned char *answer, int len, SMTP_MX_LIST *out, VSTRING *why)
+static int smtp_dns_mx_take(int status, const DNS_ANSWER *answer, SMTP_MX_LIST *out)
 {
-    ns_msg msg;
-    ns_rr rr;
-    char name[NS_MAXDNAME];
     size_t found = 0;
     bool null_mx = false;
 
-    if (ns_initparse(answer, len, &msg) < 0)
-        return (vstring_sprintf(why, "malformed name server reply"), SMTP_DNS_RETRY);
-    for (int i = 0; i < ns_msg_count(msg, ns_s_an); i++) {
-        if (ns_parserr(&msg, ns_s_an, i, &rr) < 0)
-            return (vstring_sprintf(why, "malformed name server reply"), SMTP_DNS_RETRY);
-        if (ns_rr_type(rr) != ns_t_mx || ns_rr_class(rr) != ns_c_in)
+    if (status == DNS_RETRY || status == DNS_FAIL)
+        return SMTP_DNS_RETRY;
+    if (status == DNS_NOTFOUND)
+        return SMTP_DNS_NOTFOUND;
+    for (size_t i = 0; i < answer->count; i++) {
+        if (answer->rr[i].type != DNS_T_MX)
             continue;
-        if (ns_rr_rdlen(rr) < 3 || ns_name_uncompress(ns_msg_base(msg), ns_msg_end(msg),
-                                                      ns_rr_rdata(rr) + 2, name, sizeof(name)) < 0)
-            return (vstring_sprintf(why, "malformed MX record in name server reply"),
-                    SMTP_DNS_RETRY);
-        if (strcmp(name, ".") == 0 || *name == 0) {
+        if (strcmp(answer->rr[i].host, ".") == 0) {
             null_mx = true;
             continue;
         }
-        smtp_mx_append(out, name, ns_get16(ns_rr_rdata(rr)));
+        smtp_mx_append(out, answer->rr[i].host, answer->rr[i].pref);
         found++;
     }
-    if (null_mx && found == 0)
-        return SMTP_DNS_NULLMX;
-    return found > 0 ? SMTP_DNS_OK : SMTP_DNS_NODATA;
+    return found > 0 ? SMTP_DNS_OK : null_mx ? SMTP_DNS_NULLMX : SMTP_DNS_NODATA;
+}
+
+/* smtp_dns_mx_parse - MX records from an answer packet */
+
+int smtp_dns_mx_parse(const unsigned char *packet, int len, SMTP_MX_LIST *out, VSTRING *why)
+{
+    DNS_ANSWER answer = {0};
+    int status =
+        smtp_dns_mx_take(dns_answer_parse(packet, len, DNS_T_MX, &answer, why), &answer, out);
+
+    dns_answer_free(&answer);
+    return status;
 }
 
 /* smtp_dns_mx - look up MX records */
 
 int smtp_dns_mx(const char *domain, SMTP_MX_LIST *out, VSTRING *why)
 {
-    unsigned char *answer = mymalloc(SMTP_DNS_ANSWER_MAX);
-    int len, status;
+    DNS_RESOLVER *resolver;
+    DNS_ANSWER answer = {0};
+    VSTRING *detail = vstring_alloc(100);
+    int status;
 
-    if ((len = res_query(domain, ns_c_in, ns_t_mx, answer, SMTP_DNS_ANSWER_MAX)) < 0) {
-        status = h_errno == HOST_NOT_FOUND ? SMTP_DNS_NOTFOUND
-                 : h_errno == NO_DATA      ? SMTP_DNS_NODATA
-                                           : SMTP_DNS_RETRY;
+    if ((resolver = dns_resolver_create(0, detail)) == 0) {
+        status = SMTP_DNS_RETRY;
+    } else {
+        status =
+            smtp_dns_mx_take(dns_lookup(resolver, domain, DNS_T_MX, &answer, detail), &answer, out);
+        dns_resolver_free(resolver);
+    }
+    if (status == SMTP_DNS_RETRY || status == SMTP_DNS_NOTFOUND)
+        vstring_sprintf(why, "Host or domain name not found. %s", vstring_str(detail));
+    else if (status == SMTP_DNS_NODATA)
         vstring_sprintf(why,
                         "Host or domain name not found. Name service error for name=%s "
-                        "type=MX: %s",
-                        domain,
-                        status == SMTP_DNS_NOTFOUND ? "Host not found"
-                        : status == SMTP_DNS_NODATA ? "No address associated with name"
-                                                    : "Host not found, try again");
-    } else {
-        status = smtp_dns_mx_parse(answer, len, out, why);
-    }
-    myfree(answer);
+                        "type=MX: No address associated with name",
+                        domain);
+    dns_answer_free(&answer);
+    vstring_free(detail);
     return status;
 }
 

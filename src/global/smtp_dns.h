@@ -1,7 +1,7 @@
 /*
  * smtp_dns.h - MX records and server addresses
  *
- * smtp_dns_mx() asks the resolver (libresolv) for the MX records of a
+ * smtp_dns_mx() asks the resolver (dns_lookup) for the MX records of a
  * domain; smtp_dns_mx_parse() reads them from an answer packet, so that
  * tests can feed packets they build. smtp_mx_sort() orders them by
  * preference with equal preferences in random order. smtp_addr_add()
