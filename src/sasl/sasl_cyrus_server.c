@@ -17,13 +17,17 @@
  *	authentication failures as warnings, notes only with -v.
  *
  *	The session objects (sasl_server.h) use one Cyrus connection each,
- *	made with the service name (smtpd_sasl_service), the realm
- *	(smtpd_sasl_local_domain, none when empty), our and the client's
- *	"address;port", and the security options turned into Cyrus
- *	security flags, with no SASL security layer (the connection is
- *	protected by TLS or not at all). The mechanism list is what the
- *	library offers under those flags. Responses are base64-decoded here
- *	(a malformed one is SASL_STATUS_ABORT), challenges base64-encoded.
+ *	made with the service name (smtpd_sasl_service), the server name
+ *	settings->server_name (myhostname; also the library's default realm,
+ *	so that with an empty smtpd_sasl_local_domain users are looked up
+ *	in the realm that saslpasswd2 -u $myhostname wrote, as with
+ *	Postfix), the realm (smtpd_sasl_local_domain, none when empty),
+ *	our and the client's "address;port", and the security options
+ *	turned into Cyrus security flags, with no SASL security layer (the
+ *	connection is protected by TLS or not at all). The mechanism list
+ *	is what the library offers under those flags. Responses are
+ *	base64-decoded here (a malformed one is SASL_STATUS_ABORT),
+ *	challenges base64-encoded.
  *	A failure gives the library's short text ("authentication
  *	failure"); an unknown user is reported like a wrong password. A
  *	library that cannot work now (no memory, an unreachable password
@@ -54,6 +58,7 @@
 typedef struct CYRUS_IMPL {
     SASL_SERVER_IMPL base; /* must be first */
     char *config_path;     /* cyrus_sasl_config_path, or NULL; owned */
+    char *server_name;     /* myhostname, or NULL (the library's host name); owned */
 } CYRUS_IMPL;
 
 /* One session. */
@@ -335,7 +340,8 @@ static SASL_SERVER *sasl_cyrus_server_create(SASL_SERVER_IMPL *unused_impl,
     server->base.next = sasl_cyrus_server_next;
     server->base.username = sasl_cyrus_server_username;
     server->decoded = vstring_alloc(100);
-    status = sasl_server_new(args->service, NULL, realm, local, remote, NULL, 0, &server->conn);
+    status = sasl_server_new(args->service, cyrus_impl->server_name, realm, local, remote, NULL, 0,
+                             &server->conn);
     myfree(local);
     myfree(remote);
     if (status != SASL_OK) {
@@ -375,6 +381,8 @@ SASL_SERVER_IMPL *sasl_cyrus_server_init(const SASL_SERVER_SETTINGS *settings)
     cyrus_impl->base.type = "cyrus";
     cyrus_impl->base.create = sasl_cyrus_server_create;
     cyrus_impl->base.done = sasl_cyrus_server_done;
+    if (settings->server_name && *settings->server_name)
+        cyrus_impl->server_name = mystrdup(settings->server_name);
     if (settings->config_path && *settings->config_path) {
         cyrus_impl->config_path = mystrdup(settings->config_path);
         callbacks[1].id = SASL_CB_GETCONFPATH;
@@ -386,6 +394,7 @@ SASL_SERVER_IMPL *sasl_cyrus_server_init(const SASL_SERVER_SETTINGS *settings)
     if ((status = sasl_server_init(callbacks, settings->path)) != SASL_OK) {
         msg_warn("SASL per-process initialization failed: %s", sasl_errstring(status, NULL, NULL));
         myfree(cyrus_impl->config_path);
+        myfree(cyrus_impl->server_name);
         myfree(cyrus_impl);
         cyrus_impl = NULL;
         return NULL;

@@ -39,6 +39,7 @@ typedef struct SASL_SERVER_SETTINGS {
     const char *path;            /* smtpd_sasl_path */
     const char *queue_directory; /* base of a relative Dovecot socket path */
     const char *config_path;     /* cyrus_sasl_config_path, or "" */
+    const char *server_name;     /* myhostname: Cyrus's server FQDN and default realm */
     int timeout;                 /* seconds for one exchange with a back end */
 } SASL_SERVER_SETTINGS;
 

@@ -145,6 +145,7 @@ void smtpd_sasl_init(SMTPD_CONFIG *cfg)
         .path = s->path,
         .queue_directory = s->queue_directory,
         .config_path = s->config_path,
+        .server_name = cfg->myhostname,
         .timeout = SMTPD_SASL_TIMEOUT,
     });
     if (cfg->sasl == NULL)

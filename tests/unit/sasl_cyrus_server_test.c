@@ -37,9 +37,9 @@ static const char *b64(const void *data, size_t len)
     return vstring_str(base64_encode(buf, data, len));
 }
 
-/* session - one session object with the given options */
+/* session_in - one session object with the given options and realm */
 
-static SASL_SERVER *session(const char *options, bool tls)
+static SASL_SERVER *session_in(const char *realm, const char *options, bool tls)
 {
     return sasl_server_create(impl, &(SASL_SESSION_ARGS){
                                         .service = "smtp",
@@ -47,10 +47,17 @@ static SASL_SERVER *session(const char *options, bool tls)
                                         .server_port = "587",
                                         .client_addr = "127.0.0.1",
                                         .client_port = "40000",
-                                        .user_realm = "example.test",
+                                        .user_realm = realm,
                                         .security_options = options,
                                         .tls = tls,
                                     });
+}
+
+/* session - one session object in the realm example.test */
+
+static SASL_SERVER *session(const char *options, bool tls)
+{
+    return session_in("example.test", options, tls);
 }
 
 /* make_sasldb - DIR/sasldb2 with alice, and DIR/smtpd.conf; 0 or -1 */
@@ -65,6 +72,11 @@ static int make_sasldb(const char *dir)
         cmd, "printf %%s 'Sesame-0pen' | saslpasswd2 -f %s/sasldb2 -c -p -u example.test alice",
         dir);
     status = system(vstring_str(cmd));
+    vstring_sprintf(
+        cmd, "printf %%s 'Carol-pw' | saslpasswd2 -f %s/sasldb2 -p -u mail.example.test carol",
+        dir);
+    if (status == 0)
+        status = system(vstring_str(cmd));
     vstring_sprintf(cmd, "%s/smtpd.conf", dir);
     if (status == 0 && (fp = fopen(vstring_str(cmd), "w")) != NULL) {
         fprintf(fp,
@@ -77,6 +89,24 @@ static int make_sasldb(const char *dir)
     }
     vstring_free(cmd);
     return status == 0 ? 0 : -1;
+}
+
+/* test_default_realm - no smtpd_sasl_local_domain: the server name is the realm */
+
+static void test_default_realm(VSTRING *reply)
+{
+    SASL_SERVER *server = session_in("", "noanonymous", true);
+    static const char carol[] = "\0carol\0Carol-pw";
+
+    if (server == NULL) {
+        TEST_CHECK(server != NULL, "session without a realm");
+        return;
+    }
+    TEST_INT_EQ(sasl_server_first(server, "PLAIN", b64(carol, sizeof(carol) - 1), reply),
+                SASL_STATUS_OK,
+                "without a realm, a user stored in the realm of the server name (myhostname) "
+                "logs in");
+    sasl_server_free(server);
 }
 
 /* test_mechanisms - the list follows the security options */
@@ -224,8 +254,11 @@ int main(void)
         TEST_CHECK(0, "make a sasldb with saslpasswd2 in %s", dir);
         return test_summary("sasl_cyrus_server_test");
     }
-    impl = sasl_server_impl_init(&(SASL_SERVER_SETTINGS){
-        .type = "cyrus", .path = "smtpd", .config_path = dir, .timeout = 10});
+    impl = sasl_server_impl_init(&(SASL_SERVER_SETTINGS){.type = "cyrus",
+                                                         .path = "smtpd",
+                                                         .config_path = dir,
+                                                         .server_name = "mail.example.test",
+                                                         .timeout = 10});
     TEST_CHECK(impl != NULL, "the Cyrus server library starts with smtpd.conf in %s", dir);
     if (impl) {
         TEST_CHECK(sasl_server_impl_init(&(SASL_SERVER_SETTINGS){
@@ -235,6 +268,7 @@ int main(void)
         test_plain(reply);
         test_login(reply);
         test_cram(reply);
+        test_default_realm(reply);
         sasl_server_impl_done(impl);
     }
     vstring_sprintf(cmd, "rm -rf %s", dir);
