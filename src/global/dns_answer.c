@@ -20,7 +20,7 @@
  *	are skipped. The status: DNS_OK (records of type qtype found),
  *	DNS_NODATA (NOERROR without them), DNS_NOTFOUND (NXDOMAIN),
  *	DNS_RETRY (SERVFAIL, or a malformed packet: why says what),
- *	DNS_FAIL (another rcode). out->rcode and out->secure are set
+ *	DNS_FAIL (another rcode: "Non-recoverable error"). out->rcode and out->secure are set
  *	whenever the header could be read.
  *
  *	dns_answer_count() counts the records of one type.
@@ -172,7 +172,7 @@ int dns_answer_parse(const unsigned char *packet, int len, int qtype, DNS_ANSWER
     case ns_r_servfail:
         return (vstring_sprintf(why, "Host not found, try again"), DNS_RETRY);
     default:
-        return (vstring_sprintf(why, "name server reply code %d", out->rcode), DNS_FAIL);
+        return (vstring_sprintf(why, "Non-recoverable error"), DNS_FAIL);
     }
     for (int i = 0; i < ns_msg_count(msg, ns_s_an); i++) {
         DNS_RR one = {0};

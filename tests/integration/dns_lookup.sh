@@ -68,6 +68,10 @@ has "in Postfix's words" "name=mx.$B type=A: Host not found, try again" "$out"
 q AAAA "mx.$B"
 has "a good signature in that zone is secure" "status=ok secure=yes" "$out"
 
+q MX "$DNSSEC_EXPIRED"
+has "expired signatures are a temporary failure" "status=retry secure=no" "$out"
+lacks "and give no record" " MX " "$out"
+
 q TXT "www.example.com"
 lacks "a name outside the bed is not resolved" "status=ok" "$out"
 

@@ -63,6 +63,11 @@ ask "mx.$DNSSEC_BOGUS." AAAA
 same "a good signature in the same zone validates" NOERROR "$(rcode)"
 has "with the AD bit" " ad" " $(flags)"
 
+ask "mx.$DNSSEC_EXPIRED." A
+same "expired signatures give SERVFAIL" SERVFAIL "$(rcode)"
+ask "$DNSSEC_EXPIRED." MX
+same "for every record of that zone" SERVFAIL "$(rcode)"
+
 ask "www.example.com." A
 lacks "names outside the zones are not resolved" "NOERROR" "$(rcode)"
 

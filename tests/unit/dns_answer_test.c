@@ -170,6 +170,7 @@ static void test_rcodes(void)
 
     header(&p, 0, 5, 0, "\3www\7example\4test", DNS_T_A);
     TEST_INT_EQ(parse(&p, DNS_T_A, &a, why), DNS_FAIL, "REFUSED: failure");
+    TEST_STR_EQ(vstring_str(why), "Non-recoverable error", "REFUSED in Postfix's words");
     dns_answer_free(&a);
     vstring_free(why);
 }

@@ -20,7 +20,8 @@
 #   ... ask 127.0.0.1 port $DNSSEC_PORT (UDP and TCP) ...
 #   dnssec_stop                        # also done when the test ends
 #
-# The zones (names in DNSSEC_SECURE, DNSSEC_INSECURE, DNSSEC_BOGUS):
+# The zones (names in DNSSEC_SECURE, DNSSEC_INSECURE, DNSSEC_BOGUS,
+# DNSSEC_EXPIRED):
 #   secure.test.            signed, trust anchor in the resolver:
 #                           MX 10 mx; mx A 127.0.0.1, AAAA ::1;
 #                           _25._tcp.mx TLSA 3 1 1 (a fixed digest,
@@ -37,6 +38,9 @@
 #                           mx A 127.0.0.2 (signature broken), AAAA ::1
 #                           (good signature). The resolver answers
 #                           SERVFAIL for mx.bogus.test. A.
+#   expired.test.           signed, trust anchor in the resolver, but every
+#                           signature expired long ago: MX 10 mx; mx A
+#                           127.0.0.1. The resolver answers SERVFAIL.
 #
 # Functions:
 #   dnssec_available        0 when the bed can run here (nsd, unbound,
@@ -67,6 +71,7 @@ DNSSEC_START_TIMEOUT=${DNSSEC_START_TIMEOUT:-20}
 DNSSEC_SECURE=secure.test
 DNSSEC_INSECURE=insecure.secure.test
 DNSSEC_BOGUS=bogus.test
+DNSSEC_EXPIRED=expired.test
 DNSSEC_TLSA_DIGEST=8f4a2f1e0b5c3d6a7e9f1b2c4d6e8f0a1b3c5d7e9f2a4b6c8d0e1f3a5b7c9d1e
 DNSSEC_MISSING=
 DNSSEC_DIR=
@@ -100,21 +105,24 @@ ns IN A 127.0.0.1
 EOF
 }
 
-# dnssec_sign ZONE - ZONE.zone signed into ZONE.signed, its DS appended to the anchors
+# dnssec_sign ZONE [OPTION...] - ZONE.zone signed into ZONE.signed (ldns-signzone
+# OPTIONs), its DS appended to the anchors
 dnssec_sign() {
-    local zsk ksk
+    local zsk ksk zone=$1
+    shift
     (
         cd "$DNSSEC_DIR/keys" || exit 1
-        zsk=$(ldns-keygen -a ECDSAP256SHA256 "$1") || exit 1
-        ksk=$(ldns-keygen -k -a ECDSAP256SHA256 "$1") || exit 1
-        ldns-signzone -f "$DNSSEC_DIR/$1.signed" "$DNSSEC_DIR/$1.zone" "$zsk" "$ksk" || exit 1
+        zsk=$(ldns-keygen -a ECDSAP256SHA256 "$zone") || exit 1
+        ksk=$(ldns-keygen -k -a ECDSAP256SHA256 "$zone") || exit 1
+        ldns-signzone "$@" -f "$DNSSEC_DIR/$zone.signed" "$DNSSEC_DIR/$zone.zone" "$zsk" "$ksk" ||
+            exit 1
         cat "$ksk.ds" >>"$DNSSEC_ANCHORS"
     ) >>"$DNSSEC_DIR/sign.log" 2>&1
 }
 
 # dnssec_zones [RR...] - write and sign the zones
 dnssec_zones() {
-    local s=$DNSSEC_SECURE i=$DNSSEC_INSECURE b=$DNSSEC_BOGUS rr
+    local s=$DNSSEC_SECURE i=$DNSSEC_INSECURE b=$DNSSEC_BOGUS e=$DNSSEC_EXPIRED rr
     mkdir -p "$DNSSEC_DIR/keys" || return 1
     : >"$DNSSEC_ANCHORS"
     {
@@ -151,8 +159,16 @@ mx IN A 127.0.0.1
 mx IN AAAA ::1
 EOF
     } >"$DNSSEC_DIR/$b.zone"
+    {
+        dnssec_zone_head "$e"
+        cat <<EOF
+@ IN MX 10 mx.$e.
+mx IN A 127.0.0.1
+EOF
+    } >"$DNSSEC_DIR/$e.zone"
     cp "$DNSSEC_DIR/$i.zone" "$DNSSEC_DIR/$i.signed" || return 1
     dnssec_sign "$s" && dnssec_sign "$b" || return 1
+    dnssec_sign "$e" -i 20200101 -e 20200201 || return 1
     # Break the signature of mx.bogus.test. A: change the data, keep the RRSIG.
     sed -i "s/^\(mx\.$b\.[[:space:]].*[[:space:]]A[[:space:]]*\)127\.0\.0\.1\$/\1127.0.0.2/" \
         "$DNSSEC_DIR/$b.signed" || return 1
@@ -182,7 +198,7 @@ server:
 remote-control:
   control-enable: no
 EOF
-    for z in "$DNSSEC_SECURE" "$DNSSEC_INSECURE" "$DNSSEC_BOGUS"; do
+    for z in "$DNSSEC_SECURE" "$DNSSEC_INSECURE" "$DNSSEC_BOGUS" "$DNSSEC_EXPIRED"; do
         printf 'zone:\n  name: "%s."\n  zonefile: "%s/%s.signed"\n' "$z" "$DNSSEC_DIR" "$z"
     done
 }
@@ -215,7 +231,7 @@ forward-zone:
   name: "."
   forward-addr: 127.0.0.1@$DNSSEC_NSD_PORT
 EOF
-    for z in "$DNSSEC_SECURE" "$DNSSEC_INSECURE" "$DNSSEC_BOGUS"; do
+    for z in "$DNSSEC_SECURE" "$DNSSEC_INSECURE" "$DNSSEC_BOGUS" "$DNSSEC_EXPIRED"; do
         printf 'stub-zone:\n  name: "%s."\n  stub-addr: 127.0.0.1@%s\n' "$z" "$DNSSEC_NSD_PORT"
     done
 }
