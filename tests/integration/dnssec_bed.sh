@@ -87,7 +87,7 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
         echo "nsd pid $DNSSEC_NSD_PID runs as $(ps -o user= -p "$DNSSEC_NSD_PID")"
         echo "unbound pid $DNSSEC_UNBOUND_PID runs as $(ps -o user= -p "$DNSSEC_UNBOUND_PID")"
         drill -D -p "$DNSSEC_PORT" "mx.$DNSSEC_SECURE." A @127.0.0.1
-    ' _ "$TEST_TOP" 2>&1)
+    ' _ "$TEST_STAGE" 2>&1)
     has "an ordinary user's nsd runs as that user" "runs as nobody" \
         "$(printf '%s\n' "$out" | grep '^nsd pid')"
     has "an ordinary user's unbound runs as that user" "runs as nobody" \

@@ -242,7 +242,7 @@ if [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1; then
         dovecot_start "$2/private/auth" alice:secret1 >/dev/null || exit 1
         echo "dovecot pid $DOVECOT_PID runs as $(ps -o user= -p "$DOVECOT_PID")"
         printf "first PLAIN %s\n" "$3" | "$TEST_HELPERS/sasl_server_try" dovecot "$2/private/auth"
-    ' _ "$TEST_TOP" "$udir" "$ALICE_PLAIN" 2>&1)
+    ' _ "$TEST_STAGE" "$udir" "$ALICE_PLAIN" 2>&1)
     has "an ordinary user's private Dovecot runs as that user" "runs as nobody" "$out"
     has "and authenticates" "OK user=alice" "$out"
     upid=$(printf '%s\n' "$out" | sed -n 's/^dovecot pid \([0-9]*\) .*/\1/p')

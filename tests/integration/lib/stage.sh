@@ -11,11 +11,17 @@
 # lib/common.sh (a test run on its own makes its own).
 #
 #   stage_create TOP   copy TOP/bin, TOP/libexec and TOP/obj/tests/helpers
-#                      into a new directory; TEST_STAGE names it (exported)
+#                      into a new directory, and this harness
+#                      (TOP/tests/integration/lib) into its
+#                      tests/integration/lib; TEST_STAGE names it (exported)
 #   stage_remove       remove the directory that stage_create made
 #   stage_reports      the sanitizer reports in the stage, one file a line
 #
-# Layout: $TEST_STAGE/bin, $TEST_STAGE/libexec, $TEST_STAGE/helpers.
+# Layout: $TEST_STAGE/bin, $TEST_STAGE/libexec, $TEST_STAGE/helpers,
+# $TEST_STAGE/tests/integration/lib. A shell that a test runs as another
+# user (setpriv --reuid=nobody ... bash -c) sources the harness from
+# there: ". $TEST_STAGE/tests/integration/lib/common.sh" finds the stage
+# through TEST_STAGE in its environment, and its TEST_TOP is the stage.
 #
 # With SANITIZE=1 in the environment (make test SANITIZE=1) the stage
 # holds the sanitized build instead (TOP/bin-san, TOP/libexec-san,
@@ -39,6 +45,11 @@ stage_create() {
             [ -f "$stage_file" ] && [ -x "$stage_file" ] || continue
             cp -p "$stage_file" "$TEST_STAGE/${stage_pair#*:}/" || return 1
         done
+    done
+    mkdir -p "$TEST_STAGE/tests/integration/lib" || return 1
+    for stage_file in "$stage_top"/tests/integration/lib/*; do
+        [ -f "$stage_file" ] || continue
+        cp -p "$stage_file" "$TEST_STAGE/tests/integration/lib/" || return 1
     done
     chmod -R a+rX,go-w "$TEST_STAGE" || return 1
     if [ "${SANITIZE:-}" = 1 ]; then
