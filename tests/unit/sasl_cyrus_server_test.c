@@ -68,13 +68,15 @@ static int make_sasldb(const char *dir)
     FILE *fp;
     int status;
 
-    vstring_sprintf(
-        cmd, "printf %%s 'Sesame-0pen' | saslpasswd2 -f %s/sasldb2 -c -p -u example.test alice",
-        dir);
+    vstring_sprintf(cmd,
+                    "printf %%s 'Sesame-0pen' | PATH=$PATH:/usr/sbin:/sbin saslpasswd2 -f "
+                    "%s/sasldb2 -c -p -u example.test alice",
+                    dir);
     status = system(vstring_str(cmd));
-    vstring_sprintf(
-        cmd, "printf %%s 'Carol-pw' | saslpasswd2 -f %s/sasldb2 -p -u mail.example.test carol",
-        dir);
+    vstring_sprintf(cmd,
+                    "printf %%s 'Carol-pw' | PATH=$PATH:/usr/sbin:/sbin saslpasswd2 -f %s/sasldb2 "
+                    "-p -u mail.example.test carol",
+                    dir);
     if (status == 0)
         status = system(vstring_str(cmd));
     vstring_sprintf(cmd, "%s/smtpd.conf", dir);

@@ -54,11 +54,13 @@ SASL_SH_LOADED=1
 
 SASL_CONFIG_DIR=
 SASL_DB=
+# saslpasswd2 is in /usr/sbin, which an ordinary user's PATH lacks on Debian.
+SASL_SASLPASSWD2=$(PATH=$PATH:/usr/sbin:/sbin command -v saslpasswd2)
 
 # sasl_cyrus_user DIR REALM USER PASSWORD - add or change one user
 sasl_cyrus_user() {
     local dir=$1 realm=$2 user=$3 password=$4
-    printf '%s' "$password" | saslpasswd2 -f "$dir/sasldb2" -c -p -u "$realm" "$user" ||
+    printf '%s' "$password" | "$SASL_SASLPASSWD2" -f "$dir/sasldb2" -c -p -u "$realm" "$user" ||
         { echo "# saslpasswd2 could not add $user@$realm to $dir/sasldb2"; return 1; }
     sasl_cyrus_own "$dir"
 }
@@ -66,7 +68,7 @@ sasl_cyrus_user() {
 # sasl_cyrus_delete DIR REALM USER - remove one user
 sasl_cyrus_delete() {
     local dir=$1 realm=$2 user=$3
-    saslpasswd2 -f "$dir/sasldb2" -d -u "$realm" "$user" ||
+    "$SASL_SASLPASSWD2" -f "$dir/sasldb2" -d -u "$realm" "$user" ||
         { echo "# saslpasswd2 could not remove $user@$realm from $dir/sasldb2"; return 1; }
 }
 
@@ -86,7 +88,7 @@ sasl_cyrus_make() {
     local dir=$1 realm=$2 entry
     local app=${SASL_CYRUS_APP:-smtpd} mechs=${SASL_CYRUS_MECHS:-PLAIN LOGIN CRAM-MD5 DIGEST-MD5}
     shift 2
-    command -v saslpasswd2 >/dev/null ||
+    [ -n "$SASL_SASLPASSWD2" ] ||
         { echo "# saslpasswd2 is missing (Debian package sasl2-bin)"; return 1; }
     mkdir -p "$dir" && chmod 755 "$dir" || return 1
     rm -f "$dir/sasldb2"
