@@ -48,6 +48,7 @@
 
 /* SASL library. */
 #include "sasl_client.h"
+#include "sasl_cyrus_flags.h"
 #include "sasl_secopts.h"
 
 /* The back end: nothing beyond the method table, one per process. */
@@ -72,22 +73,6 @@ typedef struct SASL_CYRUS_CLIENT {
 } SASL_CYRUS_CLIENT;
 
 static bool sasl_cyrus_client_started; /* sasl_client_init() succeeded */
-
-/* Security option bits to Cyrus flags. */
-static const struct {
-    int option;    /* SASL_SECOPT_* */
-    unsigned flag; /* Cyrus SASL_SEC_* */
-} sasl_cyrus_client_flags[] = {
-    {SASL_SECOPT_NOPLAINTEXT, SASL_SEC_NOPLAINTEXT},
-    {SASL_SECOPT_NOACTIVE, SASL_SEC_NOACTIVE},
-    {SASL_SECOPT_NODICTIONARY, SASL_SEC_NODICTIONARY},
-    {SASL_SECOPT_NOANONYMOUS, SASL_SEC_NOANONYMOUS},
-    {SASL_SECOPT_MUTUAL_AUTH, SASL_SEC_MUTUAL_AUTH},
-    {SASL_SECOPT_FORWARD_SECRECY, SASL_SEC_FORWARD_SECRECY},
-};
-
-#define SASL_CYRUS_CLIENT_NFLAGS                                                                   \
-    (sizeof(sasl_cyrus_client_flags) / sizeof(sasl_cyrus_client_flags[0]))
 
 /* sasl_cyrus_client_log_cb - library messages to our log */
 
@@ -251,9 +236,7 @@ static int sasl_cyrus_client_props(const char *options, sasl_security_properties
     props->min_ssf = 0;
     props->max_ssf = 0; /* no SASL security layer: TLS protects the session */
     props->maxbufsize = 0;
-    for (size_t i = 0; i < SASL_CYRUS_CLIENT_NFLAGS; i++)
-        if (mask & sasl_cyrus_client_flags[i].option)
-            props->security_flags |= sasl_cyrus_client_flags[i].flag;
+    props->security_flags = sasl_cyrus_flags(mask);
     return 0;
 }
 

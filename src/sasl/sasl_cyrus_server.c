@@ -52,6 +52,7 @@
 
 /* Back ends. */
 #include "sasl_secopts.h"
+#include "sasl_cyrus_flags.h"
 #include "sasl_server.h"
 
 /* The process's back end (the library allows one initialisation). */
@@ -104,29 +105,6 @@ static int sasl_cyrus_server_confpath_cb(void *context, char **out_path)
 {
     *out_path = context;
     return SASL_OK;
-}
-
-/* sasl_cyrus_server_flags - our security-option mask as Cyrus flags */
-
-static unsigned sasl_cyrus_server_flags(int mask)
-{
-    static const struct {
-        int ours;
-        unsigned cyrus;
-    } map[] = {
-        {SASL_SECOPT_NOPLAINTEXT, SASL_SEC_NOPLAINTEXT},
-        {SASL_SECOPT_NOACTIVE, SASL_SEC_NOACTIVE},
-        {SASL_SECOPT_NODICTIONARY, SASL_SEC_NODICTIONARY},
-        {SASL_SECOPT_NOANONYMOUS, SASL_SEC_NOANONYMOUS},
-        {SASL_SECOPT_MUTUAL_AUTH, SASL_SEC_MUTUAL_AUTH},
-        {SASL_SECOPT_FORWARD_SECRECY, SASL_SEC_FORWARD_SECRECY},
-    };
-    unsigned flags = 0;
-
-    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
-        if (mask & map[i].ours)
-            flags |= map[i].cyrus;
-    return flags;
 }
 
 /* sasl_cyrus_server_status - a library result as ours, with the reason */
@@ -292,7 +270,7 @@ static int sasl_cyrus_server_props(CYRUS_SERVER *server, const SASL_SESSION_ARGS
     props.min_ssf = 0;
     props.max_ssf = 0; /* no SASL security layer: TLS protects the session */
     props.maxbufsize = 0;
-    props.security_flags = sasl_cyrus_server_flags(mask);
+    props.security_flags = sasl_cyrus_flags(mask);
     if ((status = sasl_setprop(server->conn, SASL_SEC_PROPS, &props)) != SASL_OK) {
         msg_warn("SASL per-connection security setup: %s", sasl_errstring(status, NULL, NULL));
         return -1;
