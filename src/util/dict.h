@@ -2,7 +2,8 @@
  * dict.h - lookup tables behind one interface
  *
  * A DICT is an open table of one type ("hash", "btree", "texthash",
- * "inline", "static", "regexp", "pcre", "cidr", "fail"), opened by name as
+ * "inline", "static", "regexp", "pcre", "cidr", "fail", "unix", "proxy",
+ * "nis"), opened by name as
  * "type:name" with dict_open(). Every operation sets dict->error, so that
  * "not found" (a null result, DICT_ERR_NONE) stays apart from "lookup
  * failed" (DICT_ERR_RETRY: try again later; DICT_ERR_CONFIG: the table or
@@ -105,6 +106,9 @@ struct DICT {
 #define DICT_TYPE_PCRE     "pcre"
 #define DICT_TYPE_CIDR     "cidr"
 #define DICT_TYPE_FAIL     "fail"
+#define DICT_TYPE_UNIX     "unix"
+#define DICT_TYPE_PROXY    "proxy"
+#define DICT_TYPE_NIS      "nis"
 
 /* Opening by name (dict_open.c). */
 typedef DICT *(*DICT_OPEN_FN)(const char *name, int open_flags, int dict_flags);
@@ -147,6 +151,9 @@ extern DICT *dict_regexp_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_pcre_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_cidr_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_fail_open(const char *name, int open_flags, int dict_flags);
+extern DICT *dict_unix_open(const char *name, int open_flags, int dict_flags);
+extern DICT *dict_proxy_open(const char *name, int open_flags, int dict_flags);
+extern DICT *dict_nis_open(const char *name, int open_flags, int dict_flags);
 
 /* Berkeley DB specifics (dict_db.c). */
 extern void dict_db_set_cache_size(size_t bytes);

@@ -69,7 +69,8 @@ static const struct {
     {DICT_TYPE_TEXTHASH, dict_thash_open}, {DICT_TYPE_INLINE, dict_inline_open},
     {DICT_TYPE_STATIC, dict_static_open},  {DICT_TYPE_REGEXP, dict_regexp_open},
     {DICT_TYPE_PCRE, dict_pcre_open},      {DICT_TYPE_CIDR, dict_cidr_open},
-    {DICT_TYPE_FAIL, dict_fail_open},
+    {DICT_TYPE_FAIL, dict_fail_open},      {DICT_TYPE_UNIX, dict_unix_open},
+    {DICT_TYPE_PROXY, dict_proxy_open},    {DICT_TYPE_NIS, dict_nis_open},
 };
 
 /* The registry is process-wide by nature, like the set of linked-in types. */
