@@ -67,9 +67,7 @@ QMGR qmgr;
 
 /* The table parameters, bound by main() and opened by qmgr_post_jail(). */
 static struct QMGR_TABLES {
-    const char *mydestination;          /* mydestination */
-    const char *relay_domains;          /* relay_domains */
-    const char *transport_maps;         /* transport_maps */
+    RESOLVE_SETTINGS resolve;           /* the address classes and routes */
     int delay_logging_resolution_limit; /* delay_logging_resolution_limit */
 } qmgr_tables;
 
@@ -143,31 +141,17 @@ static void qmgr_trigger(MAIL_SERVER *unused_server, const char *buf, size_t len
     qmgr_schedule_retry();
 }
 
-/* qmgr_match_list - a match list from a parameter, fatal when malformed */
-
-static MATCH_LIST *qmgr_match_list(const char *name, const char *value)
-{
-    VSTRING *why = vstring_alloc(100);
-    MATCH_LIST *list = match_list_create(name, value, MATCH_FLAG_NONE, why);
-
-    if (list == NULL)
-        msg_fatal("parameter %s: %s", name, vstring_str(why));
-    vstring_free(why);
-    return list;
-}
-
 /* qmgr_post_jail - tables, recovery, the first scans */
 
 static void qmgr_post_jail(MAIL_SERVER *server)
 {
+    VSTRING *why = vstring_alloc(100);
+
+    if (resolve_props_init(&qmgr.resolve, &qmgr_tables.resolve, why) < 0)
+        msg_fatal("%s", vstring_str(why));
+    vstring_free(why);
     qmgr.loop = server->loop;
     qmgr.queues = htable_create(50);
-    qmgr.resolve.mydestination = qmgr_match_list(VAR_MYDESTINATION, qmgr_tables.mydestination);
-    if (*qmgr_tables.relay_domains)
-        qmgr.resolve.relay_domains = qmgr_match_list(VAR_RELAY_DOMAINS, qmgr_tables.relay_domains);
-    if (*qmgr_tables.transport_maps)
-        qmgr.resolve.transport_maps =
-            maps_create(VAR_TRANSPORT_MAPS, qmgr_tables.transport_maps, DICT_FLAG_LOCK);
     deliver_log_set_resolution(qmgr_tables.delay_logging_resolution_limit);
     if (qmgr.queue_run_delay < 1)
         qmgr.queue_run_delay = 1;
@@ -193,16 +177,9 @@ int main(int argc, char **argv)
         CONFIG_BIND_INT(VAR_QMGR_MESSAGE_ACTIVE_LIMIT, &qmgr.active_limit),
         CONFIG_BIND_BOOL(VAR_SOFT_BOUNCE, &qmgr.soft_bounce),
         CONFIG_BIND_STR(VAR_BOUNCE_SERVICE_NAME, &qmgr.bounce_service),
-        CONFIG_BIND_STR(VAR_MYDESTINATION, &qmgr_tables.mydestination),
-        CONFIG_BIND_STR(VAR_RELAY_DOMAINS, &qmgr_tables.relay_domains),
-        CONFIG_BIND_STR(VAR_TRANSPORT_MAPS, &qmgr_tables.transport_maps),
+        RESOLVE_SETTINGS_BIND(&qmgr_tables.resolve),
         CONFIG_BIND_INT(VAR_DELAY_LOGGING_RESOLUTION_LIMIT,
                         &qmgr_tables.delay_logging_resolution_limit),
-        CONFIG_BIND_STR(VAR_MYHOSTNAME, &qmgr.resolve.myhostname),
-        CONFIG_BIND_STR(VAR_LOCAL_TRANSPORT, &qmgr.resolve.local_transport),
-        CONFIG_BIND_STR(VAR_RELAY_TRANSPORT, &qmgr.resolve.relay_transport),
-        CONFIG_BIND_STR(VAR_DEFAULT_TRANSPORT, &qmgr.resolve.default_transport),
-        CONFIG_BIND_STR(VAR_RELAYHOST, &qmgr.resolve.relayhost),
         CONFIG_BIND_PER_TRANSPORT("destination_concurrency_limit", &qmgr.concurrency_limits),
         CONFIG_BIND_PER_TRANSPORT("destination_recipient_limit", &qmgr.recipient_limits),
         CONFIG_BIND_END,

@@ -309,7 +309,8 @@ static QMGR_ENTRY *qmgr_message_route(QMGR_MESSAGE *message)
 
         if (message->rcpts[i].outcome != DELIVER_OUTCOME_NONE)
             continue;
-        if (resolve_rcpt(&qmgr.resolve, address, transport, nexthop, &flags, why) != RESOLVE_OK) {
+        if (resolve_rcpt(&qmgr.resolve, queue_msg_sender(message->msg), address, transport, nexthop,
+                         &flags, why) != RESOLVE_OK) {
             qmgr_message_defer_rcpt(message, i, "4.3.0", vstring_str(why), NULL);
             continue;
         }
