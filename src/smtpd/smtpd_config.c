@@ -68,6 +68,7 @@
 #include "smtpd_config.h"
 #include "smtpd_sasl.h"
 #include "smtpd_tls.h"
+#include "smtpd_unlisted.h"
 
 /* smtpd_config_bare_lf - parse smtpd_forbid_bare_newline */
 
@@ -354,6 +355,7 @@ SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_
     raw.checks.ask_ccert = cfg->tls_ask_ccert;
     raw.checks.sasl_enabled = cfg->sasl_settings.enable;
     cfg->checks = smtpd_check_init(&raw.checks);
+    smtpd_unlisted_config(cfg, config);
     config_definitions_free(raw.classes);
     return cfg;
 }
@@ -368,6 +370,7 @@ void smtpd_config_free(SMTPD_CONFIG *cfg)
     smtpd_limits_free(&cfg->limits);
     if (cfg->checks)
         smtpd_check_free(cfg->checks);
+    smtpd_unlisted_free(cfg);
     if (cfg->tls)
         smtpd_tls_server_free(cfg->tls);
     smtpd_sasl_done(cfg);

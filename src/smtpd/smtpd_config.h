@@ -24,6 +24,7 @@
 typedef struct SMTPD_CHECKS SMTPD_CHECKS;         /* smtpd_check.h */
 typedef struct SMTPD_TLS_SERVER SMTPD_TLS_SERVER; /* smtpd_tls.h */
 typedef struct SASL_SERVER_IMPL SASL_SERVER_IMPL; /* sasl_server.h */
+typedef struct RCPT_MAPS RCPT_MAPS;               /* rcpt_maps.h */
 
 /* smtpd_forbid_bare_newline. */
 typedef enum SMTPD_BARE_LF {
@@ -119,6 +120,9 @@ typedef struct SMTPD_CONFIG {
 
     /* Access policy (smtpd_check.h); owned. */
     SMTPD_CHECKS *checks;
+
+    /* Unlisted senders and recipients (smtpd_unlisted.h); owned, or NULL. */
+    RCPT_MAPS *rcpt_maps;
 
     /* Per-client connection and rate limits, junk commands (smtpd_limits.h). */
     SMTPD_LIMITS limits;

@@ -39,6 +39,7 @@
 #include "smtpd_check.h"
 #include "smtpd_cmd.h"
 #include "smtpd_tls.h"
+#include "smtpd_unlisted.h"
 
 /* smtpd_policy_log_action - WARN and INFO results of access tables */
 
@@ -136,7 +137,7 @@ int smtpd_policy_mail(SMTPD_STATE *state)
         return 0;
     smtpd_policy_facts(state, &facts, state->args.address, NULL);
     if (smtpd_check_stage(checks, SMTPD_STAGE_SENDER, &facts, state->verdict) != SMTPD_CHECK_REJECT)
-        return 0;
+        return smtpd_unlisted_sender(state, state->args.address);
     return smtpd_policy_refuse(state, vstring_str(state->verdict), NULL);
 }
 
@@ -150,9 +151,13 @@ int smtpd_policy_rcpt(SMTPD_STATE *state, const char *rcpt)
     if (checks == NULL)
         return 0;
     smtpd_policy_facts(state, &facts, state->sender, rcpt);
+    /* XXX With smtpd_delay_reject, the unlisted sender is judged after all restrictions. */
     if (smtpd_check_rcpt(checks, state->cfg->delay_reject, &facts, state->verdict) !=
         SMTPD_CHECK_REJECT)
-        return 0;
+        return (state->cfg->delay_reject && smtpd_unlisted_sender(state, state->sender) < 0) ||
+                       smtpd_unlisted_recipient(state, rcpt) < 0
+                   ? -1
+                   : 0;
     return smtpd_policy_refuse(state, vstring_str(state->verdict), rcpt);
 }
 

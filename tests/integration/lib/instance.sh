@@ -26,7 +26,9 @@
 #                   caller must have created (needs root).
 #
 # The instance's command_directory and daemon_directory are the staged
-# programs (TEST_BIN, TEST_LIBEXEC), which every user can reach.
+# programs (TEST_BIN, TEST_LIBEXEC), which every user can reach. Its
+# main.cf sets local_recipient_maps empty: the local names that tests
+# address are no accounts here (a test of recipient validation sets it).
 #
 # Functions:
 #   free_port [count]          free loopback TCP ports, one a line
@@ -113,6 +115,8 @@ inet_interfaces = 127.0.0.1
 inet_protocols = ipv4
 myhostname = mail.example.test
 mydomain = example.test
+# The tests address local names that are no accounts here.
+local_recipient_maps =
 EOF
     : >"$INSTANCE_CONF/master.cf"
     if [ "$INSTANCE_MODE" = root ]; then
