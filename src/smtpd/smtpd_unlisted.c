@@ -4,31 +4,20 @@
  * SYNOPSIS
  *	#include "smtpd_unlisted.h"
  *
- *	void	smtpd_unlisted_config(SMTPD_CONFIG *cfg, CONFIG *config);
- *	void	smtpd_unlisted_free(SMTPD_CONFIG *cfg);
  *	int	smtpd_unlisted_sender(SMTPD_STATE *state, const char *sender);
  *	int	smtpd_unlisted_recipient(SMTPD_STATE *state,
  *				const char *recipient);
  * DESCRIPTION
- *	smtpd_unlisted_config() binds the address classes and the
- *	recipient tables (rcpt_maps(3): local_recipient_maps,
- *	virtual_alias_maps, virtual_mailbox_maps, relay_recipient_maps,
- *	the canonical tables, the unknown_*_reject_code settings,
- *	smtpd_reject_unlisted_recipient and smtpd_reject_unlisted_sender)
- *	into cfg->rcpt_maps. A malformed domain list is fatal.
- *	smtpd_unlisted_free() releases them.
- *
  *	smtpd_unlisted_sender() applies smtpd_reject_unlisted_sender to a
  *	sender (not to the null sender); smtpd_unlisted_recipient() applies
  *	smtpd_reject_unlisted_recipient to a recipient. Each returns 0 when
  *	the address passes (or the check is off), or -1 after it sent and
  *	logged the refusal ("NOQUEUE: reject: RCPT from ...").
  * SEE ALSO
- *	rcpt_maps(3), smtpd_policy(3)
+ *	rcpt_maps(3), smtpd_policy(3), smtpd_unlisted_config(3)
  *--*/
 
 /* Utility library. */
-#include "msg.h"
 #include "vstring.h"
 
 /* Global library. */
@@ -38,31 +27,6 @@
 #include "smtpd.h"
 #include "smtpd_config.h"
 #include "smtpd_unlisted.h"
-
-/* smtpd_unlisted_config - bind the settings and open the tables */
-
-void smtpd_unlisted_config(SMTPD_CONFIG *cfg, CONFIG *config)
-{
-    RCPT_MAPS_SETTINGS settings = {0};
-    const CONFIG_BIND parameters[] = {
-        RCPT_MAPS_SETTINGS_BIND(&settings),
-        CONFIG_BIND_END,
-    };
-    VSTRING *why = vstring_alloc(100);
-
-    config_bind(config, parameters);
-    if ((cfg->rcpt_maps = rcpt_maps_create(&settings, why)) == NULL)
-        msg_fatal("%s", vstring_str(why));
-    vstring_free(why);
-}
-
-/* smtpd_unlisted_free - release the tables */
-
-void smtpd_unlisted_free(SMTPD_CONFIG *cfg)
-{
-    if (cfg->rcpt_maps)
-        cfg->rcpt_maps = rcpt_maps_free(cfg->rcpt_maps);
-}
 
 /* smtpd_unlisted_check - one address in one role */
 

@@ -11,6 +11,7 @@
 #include "../../src/smtpd/smtpd_config.c"
 #include "../../src/smtpd/smtpd_limits_config.c"
 #include "../../src/smtpd/smtpd_tls.c"
+#include "../../src/smtpd/smtpd_unlisted_config.c"
 
 #include "test.h"
 
