@@ -48,18 +48,13 @@
 
 /* SASL library. */
 #include "sasl_client.h"
-#include "sasl_cyrus_flags.h"
+#include "sasl_cyrus_common.h"
 #include "sasl_secopts.h"
 
 /* The back end: nothing beyond the method table, one per process. */
 typedef struct SASL_CYRUS_CLIENT_IMPL {
     SASL_CLIENT_IMPL impl; /* method table, first */
 } SASL_CYRUS_CLIENT_IMPL;
-
-/* The library's generic callback type. */
-typedef int (*SASL_CYRUS_CALLBACK_FN)(void);
-
-#define SASL_CYRUS_CALLBACK(fn) ((SASL_CYRUS_CALLBACK_FN)(void (*)(void))(fn))
 
 /* One exchange. */
 typedef struct SASL_CYRUS_CLIENT {
@@ -73,26 +68,6 @@ typedef struct SASL_CYRUS_CLIENT {
 } SASL_CYRUS_CLIENT;
 
 static bool sasl_cyrus_client_started; /* sasl_client_init() succeeded */
-
-/* sasl_cyrus_client_log_cb - library messages to our log */
-
-static int sasl_cyrus_client_log_cb(void *unused_context, int level, const char *message)
-{
-    switch (level) {
-    case SASL_LOG_ERR:
-    case SASL_LOG_FAIL:
-        msg_warn("SASL authentication failure: %s", message);
-        break;
-    case SASL_LOG_WARN:
-        msg_warn("SASL authentication problem: %s", message);
-        break;
-    default:
-        if (msg_verbose)
-            msg_info("SASL authentication info: %s", message);
-        break;
-    }
-    return SASL_OK;
-}
 
 /* sasl_cyrus_client_user_cb - the authentication name (and an empty authorization id) */
 
@@ -320,7 +295,7 @@ static void sasl_cyrus_client_done(SASL_CLIENT_IMPL *impl)
 SASL_CLIENT_IMPL *sasl_cyrus_client_init(const SASL_CLIENT_SETTINGS *settings)
 {
     static sasl_callback_t callbacks[] = {
-        {SASL_CB_LOG, SASL_CYRUS_CALLBACK(sasl_cyrus_client_log_cb), NULL},
+        {SASL_CB_LOG, SASL_CYRUS_CALLBACK(sasl_cyrus_log), NULL},
         {SASL_CB_LIST_END, NULL, NULL},
     };
     SASL_CYRUS_CLIENT_IMPL *cyrus;

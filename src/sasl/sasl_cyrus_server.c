@@ -52,7 +52,7 @@
 
 /* Back ends. */
 #include "sasl_secopts.h"
-#include "sasl_cyrus_flags.h"
+#include "sasl_cyrus_common.h"
 #include "sasl_server.h"
 
 /* The process's back end (the library allows one initialisation). */
@@ -72,32 +72,6 @@ typedef struct CYRUS_SERVER {
 } CYRUS_SERVER;
 
 static CYRUS_IMPL *cyrus_impl; /* the one back end of this process, or NULL */
-
-/* A callback as the library stores it; void (*)(void) converts silently. */
-#define CYRUS_CALLBACK(fn) ((int (*)(void))(void (*)(void))(fn))
-
-/* sasl_cyrus_server_log_cb - the library's messages into our log */
-
-static int sasl_cyrus_server_log_cb(void *unused_context, int level, const char *message)
-{
-    switch (level) {
-    case SASL_LOG_ERR:
-    case SASL_LOG_FAIL:
-        msg_warn("SASL authentication failure: %s", message);
-        break;
-    case SASL_LOG_WARN:
-        msg_warn("SASL authentication problem: %s", message);
-        break;
-    case SASL_LOG_NOTE:
-        if (msg_verbose)
-            msg_info("SASL authentication info: %s", message);
-        break;
-    default:
-        /* Debug, trace and "pass" levels may show secrets: never logged. */
-        break;
-    }
-    return SASL_OK;
-}
 
 /* sasl_cyrus_server_confpath_cb - where smtpd.conf is */
 
@@ -347,7 +321,7 @@ static void sasl_cyrus_server_done(SASL_SERVER_IMPL *unused_impl)
 SASL_SERVER_IMPL *sasl_cyrus_server_init(const SASL_SERVER_SETTINGS *settings)
 {
     static sasl_callback_t callbacks[] = {
-        {SASL_CB_LOG, CYRUS_CALLBACK(sasl_cyrus_server_log_cb), NULL},
+        {SASL_CB_LOG, SASL_CYRUS_CALLBACK(sasl_cyrus_log), NULL},
         {SASL_CB_LIST_END, NULL, NULL}, /* the configuration path goes here */
         {SASL_CB_LIST_END, NULL, NULL},
     };
@@ -364,7 +338,7 @@ SASL_SERVER_IMPL *sasl_cyrus_server_init(const SASL_SERVER_SETTINGS *settings)
     if (settings->config_path && *settings->config_path) {
         cyrus_impl->config_path = mystrdup(settings->config_path);
         callbacks[1].id = SASL_CB_GETCONFPATH;
-        callbacks[1].proc = CYRUS_CALLBACK(sasl_cyrus_server_confpath_cb);
+        callbacks[1].proc = SASL_CYRUS_CALLBACK(sasl_cyrus_server_confpath_cb);
         callbacks[1].context = cyrus_impl->config_path;
     }
     if (msg_verbose)
