@@ -14,6 +14,8 @@
  *
  *	int	smtp_addr_add(SMTP_ADDR_LIST *list, const char *host, int pref,
  *				unsigned port, VSTRING *why);
+ *	int	smtp_addr_add_dns(SMTP_ADDR_LIST *list, const char *host,
+ *				int pref, unsigned port, VSTRING *why);
  *	void	smtp_addr_shuffle(SMTP_ADDR_LIST *list, size_t from,
  *				SMTP_RANDOM_FN random_fn);
  *	void	smtp_addr_free(SMTP_ADDR_LIST *list);
@@ -26,7 +28,9 @@
  *	domain), SMTP_DNS_NULLMX (RFC 7505: the domain takes no mail) or
  *	SMTP_DNS_RETRY (temporary failure, malformed answer); why says
  *	what failed in Postfix's words ("Name service error for
- *	name=example.com type=MX: Host not found, try again").
+ *	name=example.com type=MX: Host not found, try again"). out->secure
+ *	says whether the MX RRset (or its validated absence) carried the
+ *	AD bit of the resolver.
  *
  *	smtp_mx_sort() sorts by preference; records of equal preference
  *	are put in random order with random_fn (NULL: keep them in order).
@@ -38,6 +42,16 @@
  *	smtp_addr_add() appends the addresses of host (a name or an IP
  *	address) with the given port and MX preference. It returns the
  *	SMTP_DNS_* status; why is set for failures.
+ *
+ *	smtp_addr_add_dns() does the same with DNS alone (dns_lookup(3):
+ *	A, then AAAA, with the DO bit): each address records whether its
+ *	RRset was DNSSEC-validated (secure) and, when the host name is an
+ *	alias, the name that the CNAMEs lead to (rname). It returns
+ *	SMTP_DNS_OK when either type gave addresses (a failed lookup of the
+ *	other type is then ignored: the attacker who can make it fail can
+ *	also drop its records), SMTP_DNS_RETRY when either lookup failed
+ *	and none gave addresses, else SMTP_DNS_NOTFOUND. mx_secure is left
+ *	false for the caller to set.
  *
  *	smtp_addr_shuffle() puts the addresses from index from onwards
  *	that share a preference in random order.
@@ -82,6 +96,8 @@ static int smtp_dns_mx_take(int status, const DNS_ANSWER *answer, SMTP_MX_LIST *
 {
     size_t found = 0;
     bool null_mx = false;
+
+    out->secure = answer->secure;
 
     if (status == DNS_RETRY || status == DNS_FAIL)
         return SMTP_DNS_RETRY;
@@ -261,6 +277,100 @@ int smtp_addr_add(SMTP_ADDR_LIST *list, const char *host, int pref, unsigned por
     return SMTP_DNS_OK;
 }
 
+/* smtp_addr_slot - room for one more address */
+
+static SMTP_ADDR *smtp_addr_slot(SMTP_ADDR_LIST *list)
+{
+    SMTP_ADDR *addr;
+
+    if (list->count == list->size) {
+        list->size = list->size ? 2 * list->size : 8;
+        list->addr = myrealloc(list->addr, list->size * sizeof(*list->addr));
+    }
+    addr = list->addr + list->count++;
+    memset(addr, 0, sizeof(*addr));
+    return addr;
+}
+
+/* smtp_addr_take_dns - the addresses of one answer */
+
+static void smtp_addr_take_dns(SMTP_ADDR_LIST *list, const char *host, int pref, unsigned port,
+                               const DNS_ANSWER *answer, int type)
+{
+    for (size_t i = 0; i < answer->count; i++) {
+        const DNS_RR *rr = answer->rr + i;
+        SMTP_ADDR *addr;
+
+        if (rr->type != type)
+            continue;
+        addr = smtp_addr_slot(list);
+        addr->host = mystrdup(host);
+        if (strcasecmp(rr->name, host) != 0)
+            addr->rname = mystrdup(rr->name);
+        addr->pref = pref;
+        addr->secure = answer->secure;
+        snprintf(addr->addr, sizeof(addr->addr), "%s", rr->addr);
+        if (type == DNS_T_A) {
+            struct sockaddr_in *sin = (struct sockaddr_in *)&addr->sa;
+
+            sin->sin_family = AF_INET;
+            sin->sin_port = htons((unsigned short)port);
+            inet_pton(AF_INET, rr->addr, &sin->sin_addr);
+            addr->salen = sizeof(*sin);
+        } else {
+            struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&addr->sa;
+
+            sin6->sin6_family = AF_INET6;
+            sin6->sin6_port = htons((unsigned short)port);
+            inet_pton(AF_INET6, rr->addr, &sin6->sin6_addr);
+            addr->salen = sizeof(*sin6);
+        }
+    }
+}
+
+/* smtp_addr_add_dns - a host's addresses from DNS, with their DNSSEC status */
+
+int smtp_addr_add_dns(SMTP_ADDR_LIST *list, const char *host, int pref, unsigned port, VSTRING *why)
+{
+    static const int types[] = {DNS_T_A, DNS_T_AAAA};
+    unsigned char buf[sizeof(struct in6_addr)];
+    VSTRING *detail = vstring_alloc(100);
+    DNS_RESOLVER *resolver;
+    size_t before = list->count;
+    bool retry = false;
+
+    if (inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1) {
+        vstring_free(detail);
+        return smtp_addr_add(list, host, pref, port, why);
+    }
+    if ((resolver = dns_resolver_create(0, detail)) == 0) {
+        retry = true;
+    } else {
+        for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+            DNS_ANSWER answer = {0};
+            VSTRING *one = vstring_alloc(100);
+            int status = dns_lookup(resolver, host, types[i], &answer, one);
+
+            if (status == DNS_OK)
+                smtp_addr_take_dns(list, host, pref, port, &answer, types[i]);
+            else if (status == DNS_RETRY || status == DNS_FAIL)
+                retry = true;
+            if (status != DNS_OK && (VSTRING_LEN(detail) == 0 || types[i] == DNS_T_A))
+                vstring_strcpy(detail, vstring_str(one));
+            vstring_free(one);
+            dns_answer_free(&answer);
+        }
+        dns_resolver_free(resolver);
+    }
+    if (list->count > before) {
+        vstring_free(detail);
+        return SMTP_DNS_OK;
+    }
+    vstring_sprintf(why, "Host or domain name not found. %s", vstring_str(detail));
+    vstring_free(detail);
+    return retry ? SMTP_DNS_RETRY : SMTP_DNS_NOTFOUND;
+}
+
 /* smtp_addr_shuffle - random order among equal preferences */
 
 void smtp_addr_shuffle(SMTP_ADDR_LIST *list, size_t from, SMTP_RANDOM_FN random_fn)
@@ -287,8 +397,10 @@ void smtp_addr_shuffle(SMTP_ADDR_LIST *list, size_t from, SMTP_RANDOM_FN random_
 
 void smtp_addr_free(SMTP_ADDR_LIST *list)
 {
-    for (size_t i = 0; i < list->count; i++)
+    for (size_t i = 0; i < list->count; i++) {
         myfree(list->addr[i].host);
+        myfree(list->addr[i].rname);
+    }
     myfree(list->addr);
     memset(list, 0, sizeof(*list));
 }

@@ -6,7 +6,9 @@
  * tests can feed packets they build. smtp_mx_sort() orders them by
  * preference with equal preferences in random order. smtp_addr_add()
  * appends a host's addresses (getaddrinfo: /etc/hosts, then DNS, per
- * nsswitch.conf) to the list of servers to try.
+ * nsswitch.conf) to the list of servers to try; smtp_addr_add_dns() asks
+ * DNS alone for A and AAAA records and keeps their DNSSEC status and
+ * CNAME expansion, as DANE needs.
  */
 #ifndef SMTP_DNS_H
 #define SMTP_DNS_H
@@ -33,13 +35,17 @@ typedef struct SMTP_MX {
 typedef struct SMTP_MX_LIST {
     SMTP_MX *mx;  /* records, owned */
     size_t count; /* records used */
+    bool secure;  /* the MX RRset was DNSSEC-validated (AD bit) */
 } SMTP_MX_LIST;
 
 /* One server address to try. */
 typedef struct SMTP_ADDR {
     char *host;                 /* host name (or the address itself), owned */
     char addr[64];              /* numeric address text */
+    char *rname;                /* DNS lookups: the name after CNAMEs, owned, or NULL */
     int pref;                   /* MX preference of the host, 0 without MX */
+    bool secure;                /* DNS lookups: the address RRset was validated */
+    bool mx_secure;             /* the MX RRset was validated, or no MX lookup: set by caller */
     struct sockaddr_storage sa; /* address and port */
     socklen_t salen;            /* length of sa */
 } SMTP_ADDR;
@@ -60,6 +66,8 @@ extern void smtp_mx_free(SMTP_MX_LIST *list);
 
 extern int smtp_addr_add(SMTP_ADDR_LIST *list, const char *host, int pref, unsigned port,
                          VSTRING *why);
+extern int smtp_addr_add_dns(SMTP_ADDR_LIST *list, const char *host, int pref, unsigned port,
+                             VSTRING *why);
 extern void smtp_addr_shuffle(SMTP_ADDR_LIST *list, size_t from, SMTP_RANDOM_FN random_fn);
 extern void smtp_addr_free(SMTP_ADDR_LIST *list);
 

@@ -19,7 +19,8 @@
  *	outlives it and is closed with QUIT by its idle timer or by
  *	smtp_pre_exit() before the process exits.
  * DIAGNOSTICS
- *	Fatal: an unknown smtp_tls_security_level, a table that cannot be
+ *	Fatal: an unknown smtp_tls_security_level, smtp_dns_support_level
+ *	or smtp_tls_dane_insecure_mx_policy, a table that cannot be
  *	opened, SMTP AUTH without smtp_sasl_password_maps, an unknown SASL
  *	security option or smtp_sasl_type. Outcomes are logged by deliver_request(3).
  *--*/
@@ -45,6 +46,7 @@
 
 /* TLS library. */
 #include "tls_client.h"
+#include "tls_dane.h"
 #include "tls_level.h"
 
 /* Application-specific. */
@@ -79,7 +81,45 @@ static void smtp_tls_level(SMTP_TLS_CONFIG *tls)
         tls->level_problem = vstring_export(why);
     else
         vstring_free(why);
-    tls->level_dane_fallback = named == TLS_LEV_DANE;
+    tls->level_dane_fallback = named == TLS_LEV_DANE && !tls->dane_ok;
+}
+
+/* smtp_dns_level - parse smtp_dns_support_level, once */
+
+static int smtp_dns_level(const char *value)
+{
+    if (value == NULL || *value == 0 || strcasecmp(value, "enabled") == 0)
+        return SMTP_DNS_LEVEL_ENABLED;
+    if (strcasecmp(value, "disabled") == 0)
+        return SMTP_DNS_LEVEL_DISABLED;
+    if (strcasecmp(value, "dnssec") == 0)
+        return SMTP_DNS_LEVEL_DNSSEC;
+    msg_fatal("invalid %s value \"%s\": want disabled, enabled or dnssec",
+              VAR_SMTP_DNS_SUPPORT_LEVEL, value);
+}
+
+/* smtp_dane_config - can the DANE levels work here? */
+
+static void smtp_dane_config(SMTP_CONFIG *config)
+{
+    SMTP_TLS_CONFIG *tls = &config->tls;
+    VSTRING *why = vstring_alloc(100);
+
+    config->dns_level = smtp_dns_level(config->dns_support);
+    tls->insecure_mx_policy = tls_level_lookup(config->dane_insecure_mx);
+    if (tls->insecure_mx_policy != TLS_LEV_MAY && tls->insecure_mx_policy != TLS_LEV_ENCRYPT &&
+        tls->insecure_mx_policy != TLS_LEV_DANE)
+        msg_fatal("invalid %s value \"%s\": want may, encrypt or dane",
+                  VAR_SMTP_TLS_DANE_INSECURE_MX_POLICY, config->dane_insecure_mx);
+    tls->dane_mtype_mask = tls_dane_digest_mask(config->tls_engine.dane_digests, why);
+    if (config->dns_level != SMTP_DNS_LEVEL_DNSSEC)
+        tls->dane_problem = "smtp_dns_support_level is not dnssec";
+    else if (strstr(config->host_lookup, "dns") == NULL)
+        tls->dane_problem = "smtp_host_lookup does not include dns";
+    else if (tls->dane_mtype_mask < 0)
+        tls->dane_problem = "tls_dane_digests is invalid";
+    tls->dane_ok = tls->dane_problem == NULL;
+    vstring_free(why);
 }
 
 /* smtp_pre_jail - TLS engine and tables, while still privileged */
@@ -88,6 +128,7 @@ static void smtp_pre_jail(MAIL_SERVER *unused_server)
 {
     SMTP_CONFIG *config = &smtp_config;
 
+    smtp_dane_config(config);
     smtp_tls_level(&config->tls);
     if (*smtp_policy_maps)
         config->tls.policy_maps =
@@ -188,6 +229,11 @@ int main(int argc, char **argv)
         CONFIG_BIND_STR(VAR_SMTP_HELO_NAME, &smtp_config.helo_name),
         CONFIG_BIND_STR(VAR_SMTP_TCP_PORT, &smtp_config.tcp_port),
         CONFIG_BIND_STR(VAR_SMTP_HOST_LOOKUP, &smtp_config.host_lookup),
+        CONFIG_BIND_STR(VAR_SMTP_DNS_SUPPORT_LEVEL, &smtp_config.dns_support),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_DANE_INSECURE_MX_POLICY, &smtp_config.dane_insecure_mx),
+        CONFIG_BIND_BOOL(VAR_SMTP_TLS_FORCE_INSECURE_HOST_TLSA_LOOKUP,
+                         &smtp_config.tls.force_insecure_tlsa),
+        CONFIG_BIND_STR(VAR_TLS_DANE_DIGESTS, &smtp_config.tls_engine.dane_digests),
         CONFIG_BIND_TIME(VAR_SMTP_CONNECT_TIMEOUT, &smtp_config.connect_timeout),
         CONFIG_BIND_TIME(VAR_SMTP_HELO_TIMEOUT, &smtp_config.helo_timeout),
         CONFIG_BIND_TIME(VAR_SMTP_MAIL_TIMEOUT, &smtp_config.mail_timeout),

@@ -31,7 +31,9 @@
 
 #include "tls.h"
 
+#include "smtp_dns.h"
 #include "smtp_nexthop.h"
+#include "smtp_tlsa.h"
 #include "smtp_tls_policy.h"
 
 /* The client TLS engine's settings (bound by smtp.c, used by smtp_tls_init()). */
@@ -58,6 +60,7 @@ typedef struct SMTP_TLS_ENGINE {
     const char *mandatory_ciphers;         /* smtp_tls_mandatory_ciphers */
     const char *exclude_ciphers;           /* smtp_tls_exclude_ciphers */
     const char *mandatory_exclude_ciphers; /* smtp_tls_mandatory_exclude_ciphers */
+    const char *dane_digests;              /* tls_dane_digests */
 } SMTP_TLS_ENGINE;
 
 /* SMTP AUTH settings (bound by smtp.c; the tables and back end made by smtp_sasl_init()). */
@@ -84,6 +87,9 @@ typedef struct SMTP_CONFIG {
     const char *helo_name;        /* smtp_helo_name */
     const char *tcp_port;         /* smtp_tcp_port */
     const char *host_lookup;      /* smtp_host_lookup: dns, native */
+    const char *dns_support;      /* smtp_dns_support_level: "", disabled, enabled, dnssec */
+    int dns_level;                /* the above, parsed: SMTP_DNS_LEVEL_* */
+    const char *dane_insecure_mx; /* smtp_tls_dane_insecure_mx_policy */
     int connect_timeout;          /* smtp_connect_timeout, seconds */
     int helo_timeout;             /* smtp_helo_timeout */
     int mail_timeout;             /* smtp_mail_timeout */
@@ -116,6 +122,11 @@ typedef struct SMTP_CONFIG {
     SMTP_SASL_CONFIG sasl;        /* SMTP AUTH */
     TLS_APPL_STATE *tls_ctx;      /* client TLS engine, NULL: none; owned */
 } SMTP_CONFIG;
+
+/* smtp_dns_support_level, parsed. */
+#define SMTP_DNS_LEVEL_DISABLED 0 /* no MX lookups, native address lookups */
+#define SMTP_DNS_LEVEL_ENABLED  1 /* MX lookups */
+#define SMTP_DNS_LEVEL_DNSSEC   2 /* MX and address lookups with their DNSSEC status */
 
 /* One recipient's progress within a request. */
 #define SMTP_RCPT_PENDING  0 /* not yet tried, or soft failure: try the next server */
@@ -164,12 +175,14 @@ typedef struct SMTP_SESSION {
     SMTP_STATE *state;      /* not owned */
     VSTREAM *stream;        /* the connection, owned */
     char *host;             /* server host name (or the address), owned */
+    char *rname;            /* the name its CNAMEs lead to (DNS lookups), owned, or NULL */
     char *addr;             /* server address text, owned */
     unsigned port;          /* server port */
     char *namaddr;          /* "host[addr]" for texts, owned */
     char *relay;            /* "host[addr]:port" for relay= and TLS logging, owned */
     SMTP_TLS_POLICY policy; /* TLS policy for this server, owned */
     int tls_level;          /* level in force: policy level, or none after fallback */
+    SMTP_TLSA_LIST tlsa;    /* DANE levels: the server's usable TLSA records, owned */
     TLS_SESS_STATE *tls;    /* TLS session, owned, or NULL */
     int features;           /* SMTP_FEATURE_* */
     long long size_limit;   /* SIZE from EHLO, 0: none */
@@ -216,6 +229,10 @@ extern SMTP_SESSION *smtp_cache_take(SMTP_STATE *state);
 extern void smtp_cache_save(SMTP_SESSION *session);
 extern void smtp_cache_close(void);
 extern const char *smtp_session_relay(SMTP_SESSION *session);
+
+/* smtp_dane.c */
+extern int smtp_dane_level(const SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLS_POLICY *policy,
+                           SMTP_TLSA_LIST *out_tlsa);
 
 /* smtp_chat.c */
 extern int smtp_chat_cmd(SMTP_SESSION *session, const char *fmt, ...)

@@ -21,7 +21,12 @@
  *	reason), then one SMTP session (smtp_proto.c) under the TLS policy
  *	of that server, with the SMTP AUTH credentials for that server and
  *	the request (smtp_sasl.c; a table lookup error defers with 4.3.0
- *	and skips the server). The next address is tried while recipients are
+ *	and skips the server). Under a DANE policy smtp_dane.c decides the
+ *	level of each server from its DNSSEC status and TLSA records. With
+ *	smtp_dns_support_level = dnssec (and "dns" in smtp_host_lookup),
+ *	addresses come from DNS with their DNSSEC status; otherwise from
+ *	getaddrinfo(). smtp_dns_support_level = disabled turns MX lookups
+ *	off. The next address is tried while recipients are
  *	open, up to smtp_mx_session_limit sessions. At TLS level may, when
  *	the handshake fails and the message has waited at least
  *	minimal_backoff_time, the same address is tried once more with TLS
@@ -86,6 +91,24 @@ static int smtp_connect_addr(const SMTP_ADDR *addr, int timeout)
     return fd;
 }
 
+/* smtp_host_addresses - one host's addresses, from DNS with DNSSEC status or native */
+
+static int smtp_host_addresses(SMTP_STATE *state, SMTP_ADDR_LIST *list, const char *host, int pref,
+                               bool mx_secure, VSTRING *why)
+{
+    const SMTP_CONFIG *config = state->config;
+    size_t before = list->count;
+    int status;
+
+    if (config->dns_level == SMTP_DNS_LEVEL_DNSSEC && strstr(config->host_lookup, "dns") != NULL)
+        status = smtp_addr_add_dns(list, host, pref, state->dest.port, why);
+    else
+        status = smtp_addr_add(list, host, pref, state->dest.port, why);
+    for (size_t i = before; i < list->count; i++)
+        list->addr[i].mx_secure = mx_secure;
+    return status;
+}
+
 /* smtp_mx_addresses - the addresses of the MX hosts */
 
 static int smtp_mx_addresses(SMTP_STATE *state, SMTP_MX_LIST *mx, SMTP_ADDR_LIST *list,
@@ -100,7 +123,7 @@ static int smtp_mx_addresses(SMTP_STATE *state, SMTP_MX_LIST *mx, SMTP_ADDR_LIST
     }
     for (size_t i = 0; i < mx->count; i++) {
         size_t before = list->count;
-        int one = smtp_addr_add(list, mx->mx[i].host, mx->mx[i].pref, state->dest.port, why);
+        int one = smtp_host_addresses(state, list, mx->mx[i].host, mx->mx[i].pref, mx->secure, why);
 
         if (one == SMTP_DNS_OK && state->config->randomize_addresses)
             smtp_addr_shuffle(list, before, random);
@@ -119,12 +142,14 @@ static int smtp_addresses(SMTP_STATE *state, SMTP_ADDR_LIST *list)
     VSTRING *why = vstring_alloc(100);
     int status = SMTP_DNS_NODATA;
 
-    if (dest->mx_lookup && strcasecmp(state->config->host_lookup, "native") != 0)
+    if (dest->mx_lookup && state->config->dns_level != SMTP_DNS_LEVEL_DISABLED &&
+        strcasecmp(state->config->host_lookup, "native") != 0)
         status = smtp_dns_mx(dest->name, &mx, why);
+    /* Without MX records the security of the host's addresses alone counts. */
     if (status == SMTP_DNS_OK)
         status = smtp_mx_addresses(state, &mx, list, why);
     else if (status == SMTP_DNS_NODATA)
-        status = smtp_addr_add(list, dest->name, 0, dest->port, why);
+        status = smtp_host_addresses(state, list, dest->name, 0, true, why);
     smtp_mx_free(&mx);
     if (status == SMTP_DNS_NULLMX)
         smtp_site_fail(state, NULL, "5.1.10", "Domain %s does not accept mail (nullMX)",
@@ -153,6 +178,7 @@ static SMTP_SESSION *smtp_session_alloc(SMTP_STATE *state, const SMTP_ADDR *addr
     session->state = state;
     session->stream = vstream_fdopen(fd, VSTREAM_FLAG_RW);
     session->host = mystrdup(addr->host);
+    session->rname = addr->rname ? mystrdup(addr->rname) : NULL;
     session->addr = mystrdup(addr->addr);
     session->port = state->dest.port;
     vstring_sprintf(buf, "%s[%s]", addr->host, addr->addr);
@@ -174,7 +200,9 @@ void smtp_session_free(SMTP_SESSION *session, bool failure)
     smtp_tls_end(session, failure);
     vstream_close(session->stream);
     smtp_tls_policy_free(&session->policy);
+    smtp_tlsa_free(&session->tlsa);
     myfree(session->host);
+    myfree(session->rname);
     myfree(session->addr);
     myfree(session->namaddr);
     myfree(session->relay);
@@ -201,10 +229,25 @@ static bool smtp_fallback_ok(SMTP_STATE *state, const SMTP_SESSION *session)
 static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
 {
     for (int level = -1;;) {
-        int fd = smtp_connect_addr(addr, state->config->connect_timeout);
+        SMTP_TLS_POLICY policy;
+        SMTP_TLSA_LIST tlsa = {0};
+        int tls_level, fd;
         SMTP_SESSION *session;
         bool retry, failed;
 
+        /* The TLS policy comes first: a server that it rules out is not contacted. */
+        smtp_tls_policy_find(&policy, &state->config->tls, state->dest.key, addr->host);
+        tls_level = level >= 0 ? level : smtp_dane_level(state, addr, &policy, &tlsa);
+        if (tls_level == TLS_LEV_INVALID) {
+            smtp_site_fail(state, NULL, policy.error_dsn, "%s", policy.error);
+            smtp_tls_policy_free(&policy);
+            smtp_tlsa_free(&tlsa);
+            return 0;
+        }
+        if ((fd = smtp_connect_addr(addr, state->config->connect_timeout)) < 0) {
+            smtp_tls_policy_free(&policy);
+            smtp_tlsa_free(&tlsa);
+        }
         if (fd < 0) {
             VSTRING *relay = vstring_alloc(60);
             const char *err = strerror(errno);
@@ -216,13 +259,9 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
             return -1;
         }
         session = smtp_session_alloc(state, addr, fd);
-        smtp_tls_policy_find(&session->policy, &state->config->tls, state->dest.key, addr->host);
-        session->tls_level = level >= 0 ? level : session->policy.level;
-        if (session->tls_level == TLS_LEV_INVALID) {
-            smtp_site_fail(state, NULL, session->policy.error_dsn, "%s", session->policy.error);
-            smtp_session_free(session, false);
-            return 0;
-        }
+        session->policy = policy;
+        session->tlsa = tlsa;
+        session->tls_level = tls_level;
         if (smtp_sasl_lookup(state, addr->host, &session->sasl_username, &session->sasl_password) <
             0) {
             smtp_site_fail(state, NULL, "4.3.0", "%s lookup error for %s",

@@ -29,7 +29,9 @@
  *	Then it discards whatever plaintext the server sent after that
  *	reply (it must not be read as a reply inside TLS), runs the
  *	handshake, and checks the certificate where the level demands a
- *	match ("Server certificate not verified", 4.7.5). Any other reply
+ *	match ("Server certificate not verified", 4.7.5). At the DANE
+ *	levels the server's TLSA records (session->tlsa, smtp_dane.c) go to
+ *	the TLS library, and SNI is the TLSA base domain. Any other reply
  *	at level may continues the session in plaintext for a 4xx or 5xx
  *	reply, and counts as a failed handshake otherwise; when TLS is
  *	required it fails the server ("TLS is required, but host %s
@@ -54,6 +56,7 @@
 
 /* Utility library. */
 #include "msg.h"
+#include "mymalloc.h"
 #include "vstream.h"
 
 /* Global library. */
@@ -61,6 +64,7 @@
 
 /* TLS library. */
 #include "tls_client.h"
+#include "tls_dane.h"
 #include "tls_level.h"
 #include "tls_mgr.h"
 
@@ -108,6 +112,7 @@ TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config)
         .exclude_ciphers = engine->exclude_ciphers,
         .mandatory_exclude_ciphers = engine->mandatory_exclude_ciphers,
         .cache = smtp_tls_cache_ops(engine),
+        .dane_digests = engine->dane_digests,
     });
 }
 
@@ -140,6 +145,43 @@ int smtp_starttls_wanted(SMTP_SESSION *session)
     return 1;
 }
 
+/* smtp_tls_dane - the TLSA records as the TLS library takes them */
+
+static TLS_DANE_RR *smtp_tls_dane(const SMTP_SESSION *session, TLS_DANE *dane, const char **names)
+{
+    const SMTP_TLSA_LIST *tlsa = &session->tlsa;
+    TLS_DANE_RR *rr = mycalloc(tlsa->count + 1, sizeof(*rr));
+
+    for (size_t i = 0; i < tlsa->count; i++)
+        rr[i] = (TLS_DANE_RR){
+            .usage = tlsa->rr[i].usage,
+            .selector = tlsa->rr[i].selector,
+            .mtype = tlsa->rr[i].mtype,
+            .data = tlsa->rr[i].data,
+            .len = tlsa->rr[i].len,
+        };
+    /* DANE-TA: the base domain, then the MX host name as found and as expanded. */
+    names[0] = session->host;
+    names[1] = session->rname;
+    names[2] = NULL;
+    *dane = (TLS_DANE){
+        .base_domain = tlsa->base_domain,
+        .names = names,
+        .rr = rr,
+        .count = tlsa->count,
+    };
+    return rr;
+}
+
+/* smtp_tls_secured - did the server authenticate as the level demands */
+
+static bool smtp_tls_secured(const SMTP_SESSION *session)
+{
+    if (session->tls_level == TLS_LEV_HALF_DANE)
+        return TLS_CERT_IS_MATCHED(session->tls);
+    return TLS_CERT_IS_SECURED(session->tls);
+}
+
 /* smtp_tls_handshake - the handshake and the certificate check */
 
 static int smtp_tls_handshake(SMTP_SESSION *session)
@@ -147,6 +189,10 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
     SMTP_STATE *state = session->state;
     SMTP_CONFIG *config = state->config;
     SMTP_TLS_POLICY *policy = &session->policy;
+    bool dane_level = TLS_DANE_BASED(session->tls_level) && session->tlsa.base_domain != NULL;
+    TLS_DANE dane = {0};
+    const char *names[3];
+    TLS_DANE_RR *rr = dane_level ? smtp_tls_dane(session, &dane, names) : NULL;
 
     session->doing = "performing the TLS handshake";
     session->tls = tls_client_start(&(TLS_CLIENT_START_PROPS){
@@ -161,20 +207,23 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
         .namaddr = session->relay,
         .serverid = state->request->transport,
         .helo = config->helo_name,
-        .sni = smtp_tls_policy_sni(policy, session->host, state->dest.name),
+        .sni = dane_level ? dane.base_domain
+                          : smtp_tls_policy_sni(policy, session->host, state->dest.name),
         .protocols = policy->protocols,
         .cipher_grade = policy->grade,
         .cipher_exclusions = policy->exclusions,
         .match = policy->match,
         .tafile = policy->tafile,
+        .dane = dane_level ? &dane : NULL,
     });
+    myfree(rr);
     if (session->tls == NULL) {
         session->broken = true;
         session->tls_failed = true;
         smtp_site_fail(state, session->relay, "4.7.5", "Cannot start TLS: handshake failure");
         return SMTP_FAIL;
     }
-    if (TLS_MUST_MATCH(session->tls_level) && !TLS_CERT_IS_SECURED(session->tls)) {
+    if (TLS_MUST_MATCH(session->tls_level) && !smtp_tls_secured(session)) {
         smtp_site_fail(state, session->relay, "4.7.5", "Server certificate not verified");
         return SMTP_FAIL;
     }

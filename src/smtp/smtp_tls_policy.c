@@ -20,9 +20,10 @@
  *	every destination: smtp_tls_security_level, or when that is empty
  *	the legacy parameters (smtp_enforce_tls: verify with
  *	smtp_tls_enforce_peername, else encrypt; smtp_use_tls: may; else
- *	none). "dane" becomes "may" with a warning (this client has no
- *	DNSSEC support); an unknown name and "dane-only" give
- *	TLS_LEV_INVALID with a reason in why. This is the one place where
+ *	none). Without DANE support (config->dane_ok false: no DNSSEC
+ *	lookups) "dane" becomes "may" with a warning and "dane-only"
+ *	gives TLS_LEV_INVALID with a reason in why; so does an unknown
+ *	name. This is the one place where
  *	the main.cf level is parsed: smtp(8) calls it once at start-up and
  *	keeps the result (and the reason) in the level and level_problem
  *	members of its SMTP_TLS_CONFIG.
@@ -31,13 +32,15 @@
  *	name=value ...") into an empty policy. where names the table and
  *	key for messages. It returns 0, or -1 with policy->level
  *	TLS_LEV_INVALID and a reason in why (see smtp_tls_policy.h for
- *	what is refused).
+ *	what is refused). The DANE levels are returned as written.
  *
  *	smtp_tls_policy_find() fills an empty policy for the server host
  *	(its name, or NULL before it is known) of the next hop dest_key
  *	(the next hop as written): the global level (config->level; when
  *	that is TLS_LEV_INVALID, config->level_problem is logged, and when
  *	it is "dane" taken as "may", that is logged again), then the
+ *	table entry (whose DANE levels are treated as the global one's),
+ *	then the
  *	smtp_tls_policy_maps entry (a domain key is looked up with its
  *	parent domains as ".parent"), or only when there are no policy
  *	maps the smtp_tls_per_site entries of next hop and host. Then the
@@ -89,26 +92,32 @@ typedef struct SMTP_TLS_ATTRS {
     ARGV *tafile; /* tafile= values */
 } SMTP_TLS_ATTRS;
 
+#define SMTP_TLS_DANE_PROBLEM(c) ((c)->dane_problem ? (c)->dane_problem : "DNSSEC lookups are off")
+
 /* smtp_tls_dane_warn - level dane becomes may here: say so */
 
-static void smtp_tls_dane_warn(const char *where)
+static void smtp_tls_dane_warn(const SMTP_TLS_CONFIG *config, const char *where)
 {
-    msg_warn("%s: level \"%s\" needs DNSSEC support, which this client lacks: "
+    msg_warn("%s: level \"%s\" needs DNSSEC support, which this client lacks (%s): "
              "using level \"%s\"",
-             where, tls_level_name(TLS_LEV_DANE), tls_level_name(TLS_LEV_MAY));
+             where, tls_level_name(TLS_LEV_DANE), SMTP_TLS_DANE_PROBLEM(config),
+             tls_level_name(TLS_LEV_MAY));
 }
 
 /* smtp_tls_dane_level - what this client makes of the DANE levels */
 
-static int smtp_tls_dane_level(int level, const char *where, VSTRING *why)
+static int smtp_tls_dane_level(const SMTP_TLS_CONFIG *config, int level, const char *where,
+                               VSTRING *why)
 {
+    if (config->dane_ok)
+        return level;
     if (level == TLS_LEV_DANE) {
-        smtp_tls_dane_warn(where);
+        smtp_tls_dane_warn(config, where);
         return TLS_LEV_MAY;
     }
     if (level == TLS_LEV_DANE_ONLY) {
-        vstring_sprintf(why, "level \"%s\" needs DNSSEC support, which this client lacks",
-                        tls_level_name(TLS_LEV_DANE_ONLY));
+        vstring_sprintf(why, "level \"%s\" needs DNSSEC support, which this client lacks (%s)",
+                        tls_level_name(TLS_LEV_DANE_ONLY), SMTP_TLS_DANE_PROBLEM(config));
         return TLS_LEV_INVALID;
     }
     return level;
@@ -126,7 +135,7 @@ int smtp_tls_global_level(const SMTP_TLS_CONFIG *config, VSTRING *why)
                             config->security_level);
             return TLS_LEV_INVALID;
         }
-        return smtp_tls_dane_level(level, VAR_SMTP_TLS_SECURITY_LEVEL, why);
+        return smtp_tls_dane_level(config, level, VAR_SMTP_TLS_SECURITY_LEVEL, why);
     }
     if (config->enforce_tls)
         return config->enforce_peername ? TLS_LEV_VERIFY : TLS_LEV_ENCRYPT;
@@ -270,9 +279,7 @@ int smtp_tls_policy_parse(SMTP_TLS_POLICY *policy, const char *where, const char
             msg_warn("%s: ignoring attributes of level \"none\": \"%s\"", where, cp);
         status = 0;
     } else if (smtp_tls_attrs(policy, cp, why) == 0) {
-        status = (policy->level = smtp_tls_dane_level(policy->level, where, why)) == TLS_LEV_INVALID
-                     ? -1
-                     : 0;
+        status = 0;
     }
     if (status < 0)
         policy->level = TLS_LEV_INVALID;
@@ -307,7 +314,8 @@ static const char *smtp_tls_maps_find(MAPS *maps, const char *key, int *out_erro
 
 /* smtp_tls_policy_table - apply the smtp_tls_policy_maps entry */
 
-static void smtp_tls_policy_table(SMTP_TLS_POLICY *policy, MAPS *maps, const char *key)
+static void smtp_tls_policy_table(SMTP_TLS_POLICY *policy, const SMTP_TLS_CONFIG *config,
+                                  MAPS *maps, const char *key)
 {
     VSTRING *why = vstring_alloc(100);
     VSTRING *where = vstring_alloc(100);
@@ -317,7 +325,9 @@ static void smtp_tls_policy_table(SMTP_TLS_POLICY *policy, MAPS *maps, const cha
     vstring_sprintf(where, "%s, next-hop destination \"%s\"", maps->title, key);
     if ((value = smtp_tls_maps_find(maps, key, &error)) != NULL) {
         policy->level = TLS_LEV_NONE;
-        if (smtp_tls_policy_parse(policy, vstring_str(where), value, why) < 0) {
+        if (smtp_tls_policy_parse(policy, vstring_str(where), value, why) < 0 ||
+            (policy->level = smtp_tls_dane_level(config, policy->level, vstring_str(where), why)) ==
+                TLS_LEV_INVALID) {
             msg_warn("%s: %s", vstring_str(where), vstring_str(why));
             smtp_tls_invalid(policy, "4.7.5", SMTP_TLS_POLICY_INVALID_TEXT);
         }
@@ -407,12 +417,12 @@ void smtp_tls_policy_find(SMTP_TLS_POLICY *policy, const SMTP_TLS_CONFIG *config
 {
     memset(policy, 0, sizeof(*policy));
     if (config->level_dane_fallback)
-        smtp_tls_dane_warn(VAR_SMTP_TLS_SECURITY_LEVEL);
+        smtp_tls_dane_warn(config, VAR_SMTP_TLS_SECURITY_LEVEL);
     if ((policy->level = config->level) == TLS_LEV_INVALID) {
         msg_warn("%s", config->level_problem);
         smtp_tls_invalid(policy, "4.7.5", SMTP_TLS_POLICY_INVALID_TEXT);
     } else if (config->policy_maps) {
-        smtp_tls_policy_table(policy, config->policy_maps, dest_key);
+        smtp_tls_policy_table(policy, config, config->policy_maps, dest_key);
     } else if (config->per_site) {
         smtp_tls_per_site(policy, config->per_site, dest_key, host);
     }

@@ -18,6 +18,11 @@
  * where it means nothing, a bad value - makes the policy invalid, and so
  * does a table lookup error: the mail is then deferred, never sent with
  * a weaker policy.
+ *
+ * The DANE levels need DNSSEC lookups (smtp_dns_support_level = dnssec):
+ * without them "dane" becomes "may" with a warning and "dane-only" is an
+ * invalid policy. With them the level stays; smtp_dane.c then decides per
+ * server, from its TLSA records, what the level becomes.
  */
 #ifndef SMTP_TLS_POLICY_H
 #define SMTP_TLS_POLICY_H
@@ -36,6 +41,11 @@ typedef struct SMTP_TLS_CONFIG {
     int level;                          /* the four above, parsed once: smtp_tls_global_level() */
     const char *level_problem;          /* why level is TLS_LEV_INVALID, else NULL */
     bool level_dane_fallback;           /* level is "dane" taken as "may" (warned each time) */
+    bool dane_ok;                       /* DNSSEC lookups and DANE support are configured */
+    const char *dane_problem;           /* why not, for warnings (static), or NULL */
+    int insecure_mx_policy;             /* smtp_tls_dane_insecure_mx_policy: may, encrypt, dane */
+    bool force_insecure_tlsa;           /* smtp_tls_force_insecure_host_tlsa_lookup */
+    int dane_mtype_mask;                /* tls_dane_digests as TLSA matching type bits */
     MAPS *policy_maps;                  /* smtp_tls_policy_maps, NULL when empty */
     MAPS *per_site;                     /* smtp_tls_per_site, NULL when empty */
     const char *verify_cert_match;      /* smtp_tls_verify_cert_match */

@@ -38,6 +38,7 @@ struct TLS_APPL_STATE {
     char *exclude_ciphers;           /* all levels */
     char *mandatory_exclude_ciphers; /* above may */
     char *ca_identity;               /* CAfile/CApath identity for cache keys */
+    bool dane_enabled;               /* client: DANE set up on ssl_ctx (tls_dane.c) */
     TLS_PARAMS params;               /* copy of the global parameters */
 };
 

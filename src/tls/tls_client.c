@@ -26,7 +26,7 @@
  *	must match), sets SNI, builds the reference names or fingerprints,
  *	computes the cache key (service, next hop, host, address, port and a
  *	digest of the whole policy: level, match list, protocols, cipher
- *	list, CA files, trust anchor files, digest, SNI, EHLO name,
+ *	list, CA files, trust anchor files, TLSA RRset, digest, SNI, EHLO name,
  *	OpenSSL version), offers a
  *	cached session, runs the handshake, and records and logs the peer
  *	status. When props->stream is given the session is plugged into it;
@@ -37,6 +37,13 @@
  *	At the verify and secure levels props->tafile (trust anchor files,
  *	tls_tafile(3)) replaces the CAs of the context for the connection.
  *
+ *	At the DANE levels (halfdane, dane, dane-only) props->dane holds
+ *	the server's usable TLSA records (tls_dane(3)); OpenSSL's DANE
+ *	verification matches them, and the RRset is part of the cache key.
+ *	Without records (or without DANE support in the context) the
+ *	server cannot match. A match makes the peer "Verified", except at
+ *	halfdane (an insecure MX host name), where it is only "Trusted".
+ *
  *	tls_client_open() and tls_client_post_connect() are the halves of
  *	tls_client_start() around the handshake, for callers that drive the
  *	engine with tls_bio_step().
@@ -45,10 +52,6 @@
  *	failure it removes the cached session.
  *
  *	tls_client_free() releases a context.
- * BUGS
- *	DANE levels (dane, dane-only) are not implemented: the session is
- *	set up to fail matching (must_fail) with a warning. The hook is
- *	props->dane.
  *--*/
 
 #include <ctype.h>
@@ -70,6 +73,7 @@
 #include "tls_certkey.h"
 #include "tls_cipher.h"
 #include "tls_client.h"
+#include "tls_dane.h"
 #include "tls_facts.h"
 #include "tls_fprint.h"
 #include "tls_level.h"
@@ -148,6 +152,21 @@ static int tls_client_check(TLS_APPL_STATE *app, const TLS_CLIENT_INIT_PROPS *pr
     return status;
 }
 
+/* tls_client_dane - DANE support on the context, or a warning without it */
+
+static void tls_client_dane(TLS_APPL_STATE *app, const TLS_CLIENT_INIT_PROPS *props)
+{
+    VSTRING *why = vstring_alloc(100);
+    int mask =
+        tls_dane_digest_mask(props->dane_digests ? props->dane_digests : "sha512 sha256", why);
+
+    if (mask >= 0 && tls_dane_ctx_init(app->ssl_ctx, mask, why) == 0)
+        app->dane_enabled = true;
+    else
+        msg_warn("%s: disabling DANE support", vstring_str(why));
+    vstring_free(why);
+}
+
 /* tls_client_ctx - client context with trust and optional keys */
 
 static int tls_client_ctx(TLS_APPL_STATE *app, const TLS_CLIENT_INIT_PROPS *props, VSTRING *why)
@@ -177,6 +196,7 @@ static int tls_client_ctx(TLS_APPL_STATE *app, const TLS_CLIENT_INIT_PROPS *prop
     if (tls_certkey_load(app->ssl_ctx, &files, why) < 0)
         return -1;
     tls_scache_client_setup(app, app->ssl_ctx);
+    tls_client_dane(app, props);
     return 0;
 }
 
@@ -279,9 +299,10 @@ static void tls_client_match(TLS_SESS_STATE *state, const TLS_CLIENT_START_PROPS
             state->must_fail = true;
         }
     } else if (TLS_DANE_BASED(state->level)) {
-        /* XXX DANE: load TLSA records from props->dane here. */
-        msg_warn("%s: DANE is not supported: the server cannot match", state->namaddr);
-        state->must_fail = true;
+        if (props->dane == NULL || props->dane->count == 0 || !state->app->dane_enabled) {
+            msg_warn("%s: no usable TLSA records: the server cannot match", state->namaddr);
+            state->must_fail = true;
+        }
     } else if (TLS_MUST_PKIX(state->level)) {
         const char *strategies = props->match                     ? props->match
                                  : state->level == TLS_LEV_SECURE ? "nexthop, dot-nexthop"
@@ -305,24 +326,30 @@ static void tls_client_cache_id(TLS_SESS_STATE *state, const TLS_CLIENT_START_PR
     char *names = state->match_names ? argv_join(state->match_names, ",") : mystrdup("");
     char *fprints = state->match_fprints ? argv_join(state->match_fprints, ",") : mystrdup("");
     VSTRING *tafile = vstring_alloc(50);
+    VSTRING *dane = vstring_alloc(50);
 
     if (TLS_MUST_PKIX(state->level))
         tls_tafile_identity(tafile, props->tafile);
+    if (TLS_DANE_BASED(state->level))
+        tls_dane_identity(dane, props->dane);
 
     vstring_sprintf(text,
                     "level=%s\nmatch=%s\nfingerprints=%s\nmdalg=%s\nprotocols=%x-%x\n"
-                    "ciphers=%s\nca=%s\nsni=%s\nhelo=%s\nopenssl=%s\nmust_fail=%d\ntafile=%s\n",
+                    "ciphers=%s\nca=%s\nsni=%s\nhelo=%s\nopenssl=%s\nmust_fail=%d\ntafile=%s\n"
+                    "dane=%s\n",
                     tls_level_name(state->level), names, fprints, state->mdalg, policy->min_version,
                     policy->max_version, vstring_str(policy->cipherlist),
                     state->app->ca_identity ? state->app->ca_identity : "",
                     props->sni ? props->sni : "", props->helo ? props->helo : "",
-                    OpenSSL_version(OPENSSL_VERSION), state->must_fail, vstring_str(tafile));
+                    OpenSSL_version(OPENSSL_VERSION), state->must_fail, vstring_str(tafile),
+                    vstring_str(dane));
     state->cache_id = tls_scache_client_id(
         props->serverid ? props->serverid : state->app->cache_type, props->nexthop, props->host,
         props->addr, props->port, vstring_str(text));
     myfree(names);
     myfree(fprints);
     vstring_free(tafile);
+    vstring_free(dane);
     vstring_free(text);
 }
 
@@ -364,6 +391,11 @@ static int tls_client_ssl(TLS_SESS_STATE *state, const TLS_CLIENT_START_PROPS *p
             state->must_fail = true;
         }
         vstring_free(why);
+    }
+    if (TLS_DANE_BASED(state->level) && !state->must_fail &&
+        tls_dane_ssl_setup(state, props->dane) == 0) {
+        msg_warn("%s: no usable TLSA records: the server cannot match", state->namaddr);
+        state->must_fail = true;
     }
     tls_scache_client_load(state);
     SSL_set_connect_state(state->ssl);

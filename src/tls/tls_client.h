@@ -4,7 +4,8 @@
  * A daemon builds one context with tls_client_init(), then per
  * connection calls tls_client_start() after the 220 reply to STARTTLS
  * (and purges the stream afterwards), checks the peer status against the
- * security level (TLS_CERT_IS_SECURED for fingerprint, verify, secure),
+ * security level (TLS_CERT_IS_SECURED for fingerprint, dane, dane-only,
+ * verify, secure; TLS_CERT_IS_MATCHED for halfdane),
  * and calls tls_client_stop() at the end. The engine completes the
  * handshake whenever it can and only records trust and match status.
  */
@@ -42,6 +43,7 @@ typedef struct TLS_CLIENT_INIT_PROPS {
     const char *exclude_ciphers;           /* smtp_tls_exclude_ciphers (all levels) */
     const char *mandatory_exclude_ciphers; /* smtp_tls_mandatory_exclude_ciphers */
     TLS_CACHE_OPS cache;                   /* session storage */
+    const char *dane_digests;              /* tls_dane_digests, NULL: sha512 sha256 */
 } TLS_CLIENT_INIT_PROPS;
 
 typedef struct TLS_CLIENT_START_PROPS {
@@ -65,8 +67,8 @@ typedef struct TLS_CLIENT_START_PROPS {
     /* verify/secure: match strategies (NULL: hostname / nexthop, dot-nexthop);
        fingerprint: fingerprints separated by whitespace, comma or '|' */
     const char *match;
-    const char *tafile; /* verify/secure: trust anchor files replacing the CAs, or NULL */
-    const void *dane;   /* XXX DANE: TLSA data, not yet supported */
+    const char *tafile;          /* verify/secure: trust anchor files replacing the CAs, or NULL */
+    const struct TLS_DANE *dane; /* dane, dane-only, halfdane: the TLSA RRset (tls_dane.h) */
 } TLS_CLIENT_START_PROPS;
 
 extern TLS_APPL_STATE *tls_client_init(const TLS_CLIENT_INIT_PROPS *props);

@@ -32,7 +32,9 @@
  *	tls_verify_match() (client) checks the match policy of the session:
  *	at the fingerprint level the certificate or public-key fingerprint
  *	must be in the list; at verify and secure the chain must be trusted
- *	and a reference name must match. A match sets MATCHED and SECURED.
+ *	and a reference name must match; at the DANE levels OpenSSL's
+ *	verification must have matched a TLSA record (tls_dane(3)). A match
+ *	sets MATCHED and SECURED (halfdane: MATCHED alone).
  *	A mismatch records the verification error that Postfix reports for
  *	it (hostname or IP address mismatch; no matching DANE TLSA records
  *	for fingerprints). A name mismatch leaves TRUSTED as the chain made
@@ -62,6 +64,7 @@
 #include "mymalloc.h"
 
 #include "tls.h"
+#include "tls_dane.h"
 #include "tls_fprint.h"
 #include "tls_level.h"
 #include "tls_log.h"
@@ -230,6 +233,29 @@ static bool tls_verify_ip_reference(const TLS_SESS_STATE *state)
     return false;
 }
 
+/* tls_verify_match_dane - did OpenSSL match a TLSA record */
+
+static void tls_verify_match_dane(TLS_SESS_STATE *state)
+{
+    /*
+     * OpenSSL's verification did the matching: a chain that verified
+     * matched a TLSA record (and, for DANE-TA, a reference name). A resumed
+     * session carries the verification result of its first handshake; its
+     * cache key holds the TLSA RRset, so it was verified under the same one.
+     */
+    if (!TLS_CERT_IS_TRUSTED(state))
+        return;
+    if (!tls_dane_matched(state) && !state->session_reused) {
+        tls_verify_mismatch(state, X509_V_ERR_DANE_NO_MATCH);
+        return;
+    }
+    state->peer_status |= TLS_CERT_FLAG_MATCHED;
+    if (state->level != TLS_LEV_HALF_DANE)
+        state->peer_status |= TLS_CERT_FLAG_SECURED;
+    if (state->log_mask & (TLS_LOG_CERTMATCH | TLS_LOG_VERBOSE | TLS_LOG_DANE))
+        tls_dane_log_match(state);
+}
+
 /* tls_verify_match - check the client's match policy */
 
 void tls_verify_match(TLS_SESS_STATE *state)
@@ -250,8 +276,10 @@ void tls_verify_match(TLS_SESS_STATE *state)
         }
         return;
     }
-    if (TLS_DANE_BASED(state->level))
-        return; /* XXX DANE: matched through TLSA records, not yet supported */
+    if (TLS_DANE_BASED(state->level)) {
+        tls_verify_match_dane(state);
+        return;
+    }
     if (!TLS_CERT_IS_TRUSTED(state))
         return;
     if (tls_name_match_cert(peer, state->match_names, &matched) != NULL) {

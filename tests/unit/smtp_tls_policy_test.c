@@ -57,12 +57,12 @@ static const PARSE_CASE parse_cases[] = {
     {.value = "encrypt connection_reuse=yes connection_reuse=no", .level = TLS_LEV_ENCRYPT},
     {.value = "may enable_rpk=yes", .level = TLS_LEV_MAY},
     {.value = "none protocols=TLSv1.2 match=x", .level = TLS_LEV_NONE},
-    {.value = "dane", .level = TLS_LEV_MAY},
+    {.value = "dane", .level = TLS_LEV_DANE},
+    {.value = "dane-only", .level = TLS_LEV_DANE_ONLY},
     {.value = "SECURE", .level = TLS_LEV_SECURE},
     /* Refused. */
     {.value = "", .level = TLS_LEV_INVALID},
     {.value = "sometimes", .level = TLS_LEV_INVALID},
-    {.value = "dane-only", .level = TLS_LEV_INVALID},
     {.value = "halfdane", .level = TLS_LEV_INVALID},
     {.value = "encrypt ciphers=high ciphers=medium", .level = TLS_LEV_INVALID},
     {.value = "encrypt protocols=TLSv1.2 protocols=TLSv1.3", .level = TLS_LEV_INVALID},
@@ -120,17 +120,21 @@ static void test_global(void)
         const char *level;
         bool use, enforce, peername;
         int want;
+        bool dane_ok;
     } cases[] = {
-        {"", false, false, true, TLS_LEV_NONE},
-        {"", true, false, true, TLS_LEV_MAY},
-        {"", false, true, false, TLS_LEV_ENCRYPT},
-        {"", false, true, true, TLS_LEV_VERIFY},
-        {"", true, true, true, TLS_LEV_VERIFY},
-        {"encrypt", false, true, true, TLS_LEV_ENCRYPT},
-        {"none", true, true, true, TLS_LEV_NONE},
-        {"secure", false, false, true, TLS_LEV_SECURE},
-        {"bogus", false, false, true, TLS_LEV_INVALID},
-        {"dane-only", false, false, true, TLS_LEV_INVALID},
+        {"", false, false, true, TLS_LEV_NONE, false},
+        {"", true, false, true, TLS_LEV_MAY, false},
+        {"", false, true, false, TLS_LEV_ENCRYPT, false},
+        {"", false, true, true, TLS_LEV_VERIFY, false},
+        {"", true, true, true, TLS_LEV_VERIFY, false},
+        {"encrypt", false, true, true, TLS_LEV_ENCRYPT, false},
+        {"none", true, true, true, TLS_LEV_NONE, false},
+        {"secure", false, false, true, TLS_LEV_SECURE, false},
+        {"bogus", false, false, true, TLS_LEV_INVALID, false},
+        {"dane-only", false, false, true, TLS_LEV_INVALID, false},
+        {"dane", false, false, true, TLS_LEV_MAY, false},
+        {"dane-only", false, false, true, TLS_LEV_DANE_ONLY, true},
+        {"dane", false, false, true, TLS_LEV_DANE, true},
     };
     VSTRING *why = vstring_alloc(100);
 
@@ -140,11 +144,12 @@ static void test_global(void)
             .use_tls = cases[i].use,
             .enforce_tls = cases[i].enforce,
             .enforce_peername = cases[i].peername,
+            .dane_ok = cases[i].dane_ok,
         };
 
         TEST_INT_EQ(smtp_tls_global_level(&config, why), cases[i].want,
-                    "global level \"%s\" use=%d enforce=%d peername=%d", cases[i].level,
-                    cases[i].use, cases[i].enforce, cases[i].peername);
+                    "global level \"%s\" use=%d enforce=%d peername=%d dane_ok=%d", cases[i].level,
+                    cases[i].use, cases[i].enforce, cases[i].peername, cases[i].dane_ok);
     }
     vstring_free(why);
 }
@@ -374,6 +379,37 @@ static void test_dane_fallback(void)
     TEST_INT_EQ(warnings, 2, "dane fallback: each lookup warns");
 }
 
+/* test_dane_table - table entries at the DANE levels, with and without DNSSEC support */
+
+static void test_dane_table(void)
+{
+    SMTP_TLS_CONFIG config = test_config("may");
+    int warnings = 0;
+    SMTP_TLS_POLICY p;
+
+    config.policy_maps =
+        test_table("smtp_tls_policy_maps", "dane", "dane.example dane\nonly.example dane-only\n");
+    msg_output_add(test_count_dane, &warnings);
+    p = find(&config, "dane.example", "mx.dane.example");
+    TEST_INT_EQ(p.level, TLS_LEV_MAY, "dane entry without DNSSEC support: may");
+    smtp_tls_policy_free(&p);
+    TEST_INT_EQ(warnings, 1, "dane entry without DNSSEC support: warned");
+    p = find(&config, "only.example", "mx.only.example");
+    TEST_INT_EQ(p.level, TLS_LEV_INVALID, "dane-only entry without DNSSEC support: invalid");
+    TEST_STR_EQ(p.error_dsn ? p.error_dsn : "", "4.7.5", "dane-only entry: deferred 4.7.5");
+    smtp_tls_policy_free(&p);
+    config.dane_ok = true;
+    p = find(&config, "dane.example", "mx.dane.example");
+    TEST_INT_EQ(p.level, TLS_LEV_DANE, "dane entry with DNSSEC support: dane");
+    smtp_tls_policy_free(&p);
+    p = find(&config, "only.example", "mx.only.example");
+    TEST_INT_EQ(p.level, TLS_LEV_DANE_ONLY, "dane-only entry with DNSSEC support: dane-only");
+    smtp_tls_policy_free(&p);
+    TEST_INT_EQ(warnings, 1, "no warning with DNSSEC support");
+    msg_output_remove(test_count_dane, &warnings);
+    maps_free(config.policy_maps);
+}
+
 int main(void)
 {
     msg_init("smtp_tls_policy_test");
@@ -385,6 +421,7 @@ int main(void)
     test_defaults();
     test_per_site();
     test_dane_fallback();
+    test_dane_table();
     if (rmdir(test_dir) < 0)
         msg_warn("cannot remove %s: %m", test_dir);
     return test_summary("smtp_tls_policy_test");

@@ -42,6 +42,18 @@
 #                           signature expired long ago: MX 10 mx; mx A
 #                           127.0.0.1. The resolver answers SERVFAIL.
 #
+# Programs that know no port for their resolver (the C library reads
+# /etc/resolv.conf: Debian's Postfix, getaddrinfo) see the bed through a
+# private mount namespace, in which /etc/resolv.conf is the bed's. A test
+# that wants this re-executes itself in such a namespace first (root
+# only), asks for the resolver on port 53 of a second loopback address,
+# and mounts the bed's resolv.conf once the bed runs:
+#
+#   dnssec_namespace "$0" "$@" || skip "$DNSSEC_MISSING"   # re-exec, once
+#   DNSSEC_RESOLV=yes
+#   dnssec_start ...
+#   dnssec_use_resolver                # /etc/resolv.conf -> the bed's
+#
 # Functions:
 #   dnssec_available        0 when the bed can run here (nsd, unbound,
 #                           ldns-keygen, ldns-signzone); otherwise
@@ -58,6 +70,24 @@
 #   dnssec_stop             SIGTERM to both, by pid; SIGKILL, by pid, to
 #                           what is left after 10 seconds. Safe to call twice.
 #   dnssec_log_tail [LINES] the end of both logs as comment lines
+#   dnssec_namespace SCRIPT [ARG...]
+#                           unless already there, re-execute the test
+#                           (bash SCRIPT ARG...) in a private mount
+#                           namespace (unshare -m; same pid); returns 1
+#                           with DNSSEC_MISSING set when that cannot be
+#                           done (not root, no unshare)
+#   dnssec_use_resolver     in that namespace, bind-mount the bed's
+#                           resolv.conf (DNSSEC_RESOLV_CONF: "nameserver
+#                           DNSSEC_RESOLV_ADDR", "options trust-ad") over
+#                           /etc/resolv.conf; needs DNSSEC_RESOLV=yes
+#                           before dnssec_start
+#
+# Variables read by dnssec_start: DNSSEC_RESOLV (yes: the resolver also
+# listens on port 53 of a free address 127.53.X.Y, DNSSEC_RESOLV_ADDR,
+# and DNSSEC_RESOLV_CONF is written), DNSSEC_INSECURE_RRS (zone-file
+# lines, one a line, added to insecure.secure.test.), DNSSEC_PORTS (two
+# ports, nsd's and the resolver's, for a test that took its free ports in
+# one go, so that they cannot collide; default: free_port 2).
 #
 # Debian's unbound-host and ldnsutils' drill can ask the resolver by hand:
 #   drill -D -p $DNSSEC_PORT mx.secure.test. A @127.0.0.1  (flags: ... ad)
@@ -80,6 +110,11 @@ DNSSEC_NSD_PORT=
 DNSSEC_NSD_PID=
 DNSSEC_UNBOUND_PID=
 DNSSEC_ANCHORS=
+DNSSEC_RESOLV=${DNSSEC_RESOLV:-}
+DNSSEC_RESOLV_ADDR=
+DNSSEC_RESOLV_CONF=
+DNSSEC_INSECURE_RRS=${DNSSEC_INSECURE_RRS:-}
+DNSSEC_PORTS=${DNSSEC_PORTS:-}
 
 # dnssec_available - can the bed run here?
 dnssec_available() {
@@ -150,6 +185,7 @@ mx IN A 127.0.0.1
 mx IN AAAA ::1
 _25._tcp.mx IN TLSA 3 1 1 $DNSSEC_TLSA_DIGEST
 EOF
+        [ -z "$DNSSEC_INSECURE_RRS" ] || printf '%s\n' "$DNSSEC_INSECURE_RRS"
     } >"$DNSSEC_DIR/$i.zone"
     {
         dnssec_zone_head "$b"
@@ -217,6 +253,7 @@ server:
   verbosity: 1
   val-log-level: 2
   interface: 127.0.0.1
+$([ -z "$DNSSEC_RESOLV_ADDR" ] || echo "  interface: $DNSSEC_RESOLV_ADDR@53")
   port: $DNSSEC_PORT
   do-ip6: no
   do-not-query-localhost: no
@@ -269,9 +306,19 @@ dnssec_start() {
         sed 's/^/#   /' "$DNSSEC_DIR/sign.log" 2>/dev/null | tail -n 10
         return 1
     fi
-    ports=$(free_port 2) || return 1
+    if [ -n "$DNSSEC_PORTS" ]; then
+        ports=$(printf '%s\n' $DNSSEC_PORTS)
+    else
+        ports=$(free_port 2) || return 1
+    fi
     DNSSEC_NSD_PORT=$(echo "$ports" | sed -n 1p)
     DNSSEC_PORT=$(echo "$ports" | sed -n 2p)
+    if [ "$DNSSEC_RESOLV" = yes ]; then
+        dnssec_resolv_addr || return 1
+        DNSSEC_RESOLV_CONF=$DNSSEC_DIR/resolv.conf
+        printf 'nameserver %s\noptions trust-ad\n' "$DNSSEC_RESOLV_ADDR" >"$DNSSEC_RESOLV_CONF"
+        chmod 644 "$DNSSEC_RESOLV_CONF"
+    fi
     dnssec_nsd_conf >"$DNSSEC_DIR/nsd.conf"
     dnssec_unbound_conf >"$DNSSEC_DIR/unbound.conf"
     "$DNSSEC_NSD_BIN" -d -c "$DNSSEC_DIR/nsd.conf" </dev/null >>"$DNSSEC_DIR/nsd.log" 2>&1 &
@@ -289,6 +336,44 @@ dnssec_start() {
         return 1
     fi
     return 0
+}
+
+# dnssec_resolv_addr - a loopback address whose port 53 is free, in DNSSEC_RESOLV_ADDR
+dnssec_resolv_addr() {
+    local try addr
+    for try in $(seq 20); do
+        addr=127.53.$((RANDOM % 250 + 1)).$((RANDOM % 250 + 1))
+        if ! ss -Hlnu "sport = :53" 2>/dev/null | grep -qF " $addr:53 " &&
+            ! ss -Hlnt "sport = :53" 2>/dev/null | grep -qF " $addr:53 "; then
+            DNSSEC_RESOLV_ADDR=$addr
+            return 0
+        fi
+    done
+    echo "# no free loopback address for port 53"
+    return 1
+}
+
+# dnssec_namespace SCRIPT [ARG...] - re-execute the test in a private mount namespace
+dnssec_namespace() {
+    [ -n "${DNSSEC_NAMESPACE:-}" ] && return 0
+    if [ "$(id -u)" -ne 0 ]; then
+        DNSSEC_MISSING="a private /etc/resolv.conf needs root (unshare -m)"
+        return 1
+    fi
+    if ! command -v unshare >/dev/null 2>&1 || ! unshare -m true 2>/dev/null; then
+        DNSSEC_MISSING="unshare -m does not work here (util-linux)"
+        return 1
+    fi
+    DNSSEC_NAMESPACE=1 exec unshare -m --propagation private bash "$@"
+}
+
+# dnssec_use_resolver - the bed's resolv.conf as /etc/resolv.conf, in the namespace
+dnssec_use_resolver() {
+    if [ -z "${DNSSEC_NAMESPACE:-}" ] || [ -z "$DNSSEC_RESOLV_CONF" ]; then
+        echo "# dnssec_use_resolver: needs dnssec_namespace and DNSSEC_RESOLV=yes"
+        return 1
+    fi
+    mount --bind "$DNSSEC_RESOLV_CONF" /etc/resolv.conf
 }
 
 # dnssec_stop - stop both servers and nsd's children, by pid

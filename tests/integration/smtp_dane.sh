@@ -1,0 +1,313 @@
+#!/bin/bash
+# smtp_dane.sh - DANE (RFC 7672) in the SMTP client, against the private
+# DNSSEC test bed (lib/dnssec.sh)
+#
+# The signed zone secure.test. gets one domain per case, each with its own
+# MX host and TLSA records for the ports of two receiving servers: our
+# smtpd and Debian's Postfix smtpd, both on 127.0.0.1 with the same
+# certificate (signed by a CA made here, name mx-ta.secure.test). Our SMTP
+# client delivers to every case domain at level dane (main.cf) and
+# dane-only (smtp_tls_policy_maps), to both servers; Debian's Postfix SMTP
+# client does the same to our smtpd (dane in main.cf, dane-only through a
+# master.cf -o transport). Each outcome must be the expected one, which
+# is Postfix's:
+#
+#   ee        3 1 1 on the server key            Verified, sent
+#   ta        2 0 1 on the CA, name in the cert  Verified, sent
+#   tabad     2 0 1 on the CA, name not in it    deferred
+#   bad       3 1 1 with a wrong digest          deferred (num=65)
+#   wild      wildcard TLSA (*._tcp.mx-wild)     sent
+#   cname     the TLSA name is a CNAME           sent
+#   viacname  the MX host is a CNAME to mx-ee    sent (TLSA of mx-ee)
+#   unusable  only a 1 1 1 record (PKIX-EE)      dane: encrypt, sent;
+#                                                dane-only: deferred
+#   notlsa    no TLSA records                    dane: may, sent; dane-only: deferred
+#   smins     secure MX, host in the unsigned zone  as notlsa
+#   insecure.secure.test  unsigned, with a (wrong) TLSA  as notlsa
+#   expired.test  bogus (expired signatures)     deferred 4.4.3, never sent
+#
+# Programs that read /etc/resolv.conf reach the bed through a private mount
+# namespace (dnssec_namespace, dnssec_use_resolver): the test runs as root.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/integration/lib/instance.sh"
+. "$top/tests/integration/lib/dnssec.sh"
+. "$top/tests/integration/lib/postfix_peer.sh"
+
+dnssec_available || skip "$DNSSEC_MISSING"
+dnssec_namespace "$0" "$@" || skip "$DNSSEC_MISSING"
+client=$TEST_HELPERS/deliver_client
+
+dir=$(mktemp -d /tmp/smtp-dane.XXXXXX)
+chmod 755 "$dir"
+at_exit '[ -n "${KEEP:-}" ] || rm -rf "$dir"'
+read -r p_ours p_pf p_nsd p_resolver <<<"$(free_port 4 | tr '\n' ' ')"
+DNSSEC_PORTS="$p_nsd $p_resolver"
+
+# A CA and a server certificate for mx-ta.secure.test; the chain file holds the CA.
+certs=$dir/certs
+mkdir -p "$certs"
+(
+    cd "$certs" || exit 1
+    printf 'basicConstraints = CA:FALSE\nsubjectAltName = DNS:mx-ta.secure.test\n' >leaf.ext
+    openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=DANE Test CA" -days 2 \
+        -addext "basicConstraints = critical, CA:TRUE" \
+        -addext "keyUsage = critical, keyCertSign, cRLSign" -keyout ca.key -out ca.pem &&
+        openssl req -newkey rsa:2048 -nodes -subj /CN=mx-ta.secure.test -keyout leaf.key \
+            -out leaf.csr &&
+        openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
+            -extfile leaf.ext -out leaf.pem &&
+        cat leaf.key leaf.pem ca.pem >chain.pem
+) >/dev/null 2>&1 || fail "make certificates"
+chmod -R a+rX "$certs"
+ee=$(openssl x509 -in "$certs/leaf.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
+    openssl dgst -sha256 -r | cut -d' ' -f1)
+ta=$(openssl x509 -in "$certs/ca.pem" -outform DER | openssl dgst -sha256 -r | cut -d' ' -f1)
+wrong=$DNSSEC_TLSA_DIGEST
+
+# The zone records: one domain per case, TLSA records for both ports.
+rrs=(
+    "tlsa-target IN TLSA 3 1 1 $ee"
+    "*._tcp.mx-wild IN TLSA 3 1 1 $ee"
+    "smins IN MX 10 mx.$DNSSEC_INSECURE."
+    "viacname IN MX 10 mx-viacname"
+    "mx-viacname IN CNAME mx-ee"
+)
+for case in ee ta tabad bad wild cname unusable notlsa; do
+    rrs+=("$case IN MX 10 mx-$case" "mx-$case IN A 127.0.0.1")
+done
+insecure_rrs=
+for p in "$p_ours" "$p_pf"; do
+    rrs+=(
+        "_$p._tcp.mx-ee IN TLSA 3 1 1 $ee"
+        "_$p._tcp.mx-ta IN TLSA 2 0 1 $ta"
+        "_$p._tcp.mx-tabad IN TLSA 2 0 1 $ta"
+        "_$p._tcp.mx-bad IN TLSA 3 1 1 $wrong"
+        "_$p._tcp.mx-cname IN CNAME tlsa-target"
+        "_$p._tcp.mx-unusable IN TLSA 1 1 1 $ee"
+    )
+    insecure_rrs="$insecure_rrs_$p._tcp.mx IN TLSA 3 1 1 $wrong
+"
+done
+DNSSEC_INSECURE_RRS=$insecure_rrs
+DNSSEC_RESOLV=yes
+dnssec_start "${rrs[@]}"
+require "the DNSSEC test bed starts"
+dnssec_use_resolver
+require "the bed's resolver is this namespace's /etc/resolv.conf"
+
+S=$DNSSEC_SECURE
+cases=(ee ta tabad bad wild cname viacname unusable notlsa smins)
+domains=()
+for c in "${cases[@]}"; do
+    domains+=("$c.$S")
+done
+domains+=("$DNSSEC_INSECURE" "$DNSSEC_EXPIRED")
+
+# want LEVEL DOMAIN - the expected outcome: sent or deferred
+want() {
+    case "$2" in
+    ee.* | ta.* | wild.* | cname.* | viacname.*) echo sent ;;
+    tabad.* | bad.* | "$DNSSEC_EXPIRED") echo deferred ;;
+    *) if [ "$1" = dane ]; then echo sent; else echo deferred; fi ;;
+    esac
+}
+
+# Our smtpd: relays for loopback clients, keeps what it accepts in the queue.
+instance_create
+instance_main_cf \
+    "myhostname = mx-ta.secure.test" \
+    "mynetworks = 127.0.0.0/8" \
+    "smtpd_relay_restrictions = permit_mynetworks, reject" \
+    "smtpd_tls_security_level = may" \
+    "smtpd_tls_chain_files = $certs/chain.pem" \
+    "smtpd_tls_loglevel = 1"
+instance_master_cf \
+    "127.0.0.1:$p_ours inet n - n - - smtpd" \
+    "cleanup unix n - n - 0 cleanup"
+instance_start "$p_ours"
+require "our smtpd starts"
+
+# Debian's Postfix: a receiver on p_pf and a sender to our smtpd.
+postfix_peer_available && have_pf=yes || have_pf=
+if [ -n "$have_pf" ]; then
+    postfix_peer_create recv \
+        "myhostname = mx-ta.secure.test" \
+        "smtpd_peername_lookup = no" \
+        "mynetworks = 127.0.0.0/8" \
+        "smtpd_relay_restrictions = permit_mynetworks, reject" \
+        "default_transport = discard" \
+        "smtpd_tls_security_level = may" \
+        "smtpd_tls_chain_files = $certs/chain.pem"
+    postfix_peer_master_cf recv "127.0.0.1:$p_pf inet n - n - - smtpd"
+    postfix_peer_start recv "$p_pf"
+    require "Debian's postfix (recv) starts"
+else
+    comment "Debian's Postfix is not usable here: $POSTFIX_PEER_MISSING"
+fi
+
+# Our client: one configuration per server port and level.
+policy=$dir/dane-only.policy
+for d in "${domains[@]}"; do
+    echo "$d dane-only"
+done >"$policy"
+# ours_conf NAME PORT LEVEL-LINES... - a configuration directory for deliver_client
+ours_conf() {
+    local name=$1 port=$2
+    shift 2
+    mkdir -p "$dir/$name/conf" "$dir/$name/queue"
+    : >"$dir/$name/conf/master.cf"
+    {
+        echo "compatibility_level = 3.8"
+        echo "queue_directory = $dir/$name/queue"
+        echo "maillog_file = $dir/$name/maillog"
+        echo "maillog_file_prefixes = $dir"
+        echo "myhostname = client.example.net"
+        echo "smtp_dns_support_level = dnssec"
+        echo "smtp_tcp_port = $port"
+        echo "smtp_tls_loglevel = 1"
+        echo "smtp_helo_timeout = 10s"
+        echo "smtp_connect_timeout = 5s"
+        printf '%s\n' "$@"
+    } >"$dir/$name/conf/main.cf"
+}
+ours_conf ours-dane "$p_ours" "smtp_tls_security_level = dane"
+ours_conf ours-only "$p_ours" "smtp_tls_security_level = may" "smtp_tls_policy_maps = texthash:$policy"
+ours_conf pf-dane "$p_pf" "smtp_tls_security_level = dane"
+ours_conf pf-only "$p_pf" "smtp_tls_security_level = may" "smtp_tls_policy_maps = texthash:$policy"
+
+# deliver NAME DOMAIN - our client's outcome line for user@DOMAIN
+deliver() {
+    timeout 90 "$client" -q "$dir/$1/queue" -a "$TEST_LIBEXEC/smtp" -c "$dir/$1/conf" \
+        -n "$2" -r "user@$2" 2>>"$dir/$1/stderr" | grep "^rcpt="
+}
+
+# check_ours NAME LEVEL SERVER - every case through one configuration
+check_ours() {
+    local name=$1 level=$2 server=$3 d line got
+    for d in "${domains[@]}"; do
+        line=$(deliver "$name" "$d")
+        got=$(sed -n 's/^rcpt=.* outcome=\([a-z]*\) .*/\1/p' <<<"$line")
+        if [ "$got" = "$(want "$level" "$d")" ]; then
+            ok "ours, $level, $server smtpd: $d $got"
+        else
+            not_ok "ours, $level, $server smtpd: $d ${got:-nothing}, want $(want "$level" "$d")" \
+                "$line" "$(grep -F "$d" "$dir/$name/maillog" 2>/dev/null | tail -5)" "$(tail -3 "$dir/$name/stderr" 2>/dev/null)"
+        fi
+        eval "out_${name//-/_}_${d//[.-]/_}=\$line"
+    done
+}
+
+check_ours ours-dane dane our
+check_ours ours-only dane-only our
+
+# Log words, as Postfix's.
+ours_log=$dir/ours-dane/maillog
+has "3 1 1: Verified" "Verified TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours" \
+    "$(cat "$ours_log")"
+has "2 0 1 with the name: Verified" \
+    "Verified TLS connection established to mx-ta.$S[127.0.0.1]:$p_ours" "$(cat "$ours_log")"
+has "wrong digest: num=65" \
+    "server certificate verification failed for mx-bad.$S[127.0.0.1]:$p_ours: num=65:no matching DANE TLSA records" \
+    "$(cat "$ours_log")"
+has "2 0 1 without the name: hostname mismatch" \
+    "server certificate verification failed for mx-tabad.$S[127.0.0.1]:$p_ours: num=62:hostname mismatch" \
+    "$(cat "$ours_log")"
+has "a mismatch defers with Server certificate not verified" \
+    "to=<user@bad.$S>, relay=mx-bad.$S[127.0.0.1]:$p_ours, " "$(grep 'dsn=4.7.5, status=deferred (Server certificate not verified)' "$ours_log")"
+has "the bogus domain defers with 4.4.3" "to=<user@$DNSSEC_EXPIRED>" \
+    "$(grep 'dsn=4.4.3, status=deferred' "$ours_log")"
+lacks "DNSSEC lookups on: no fallback warning" "needs DNSSEC support" "$(cat "$ours_log")"
+has "dane-only without TLSA records defers" "to=<user@notlsa.$S>" \
+    "$(grep 'dsn=4.7.5, status=deferred (no TLSA records found)' "$dir/ours-only/maillog")"
+has "dane-only with an insecure host defers" "to=<user@smins.$S>" \
+    "$(grep 'dsn=4.7.5, status=deferred (no TLSA records found)' "$dir/ours-only/maillog")"
+has "dane-only with an insecure MX defers" "to=<user@$DNSSEC_INSECURE>" \
+    "$(grep 'dsn=4.7.5, status=deferred (non DNSSEC destination)' "$dir/ours-only/maillog")"
+has "a dane-only deferral is warned about" \
+    "warning: TLS policy lookup for notlsa.$S/mx-notlsa.$S: no TLSA records found" \
+    "$(cat "$dir/ours-only/maillog")"
+has "an unusable record is warned about" \
+    "warning: _${p_ours}._tcp.mx-unusable.$S unsupported TLSA certificate usage: 1 1 1 " \
+    "$(cat "$dir/ours-only/maillog")"
+has "dane-only with unusable records defers" "to=<user@unusable.$S>" \
+    "$(grep 'dsn=4.7.5, status=deferred (TLSA records unusable)' "$dir/ours-only/maillog")"
+grep -q "queued as" "$INSTANCE_LOG" 2>/dev/null || true
+lacks "the bogus domain's mail never reaches the server" "expired.test" "$(cat "$INSTANCE_LOG")"
+
+[ -n "$have_pf" ] || exit 0
+
+# Our client against Debian's smtpd.
+check_ours pf-dane dane Postfix
+check_ours pf-only dane-only Postfix
+has "Postfix's smtpd: 3 1 1 Verified" "Verified TLS connection established to mx-ee.$S[127.0.0.1]:$p_pf" \
+    "$(cat "$dir/pf-dane/maillog")"
+
+# Debian's client against our smtpd: dane in main.cf, dane-only through master.cf -o.
+postfix_peer_create send \
+    "myhostname = client.example.net" \
+    "smtpd_peername_lookup = no" \
+    "smtp_dns_support_level = dnssec" \
+    "smtp_tls_security_level = dane" \
+    "smtp_tcp_port = $p_ours" \
+    "smtp_tls_loglevel = 1" \
+    "smtp_connect_timeout = 5s" \
+    "smtp_helo_timeout = 10s" \
+    "smtp_connection_cache_on_demand = no"
+transport=$(postfix_peer_dir send)/conf/transport
+for d in "${domains[@]}"; do
+    echo "only@$d daneonly:"
+done >"$transport"
+postfix_peer_main_cf send "transport_maps = texthash:$transport"
+postfix_peer_master_cf send "daneonly unix - - n - - smtp -o smtp_tls_security_level=dane-only"
+postfix_peer_start send
+require "Debian's postfix (send) starts"
+send_log=$(postfix_peer_dir send)/maillog
+for d in "${domains[@]}"; do
+    printf 'Subject: %s\n\ndane\n' "$d" |
+        postfix_peer_sendmail send -f sender@client.example.net "dane@$d" "only@$d"
+done
+postfix_peer_postqueue send -f
+
+# postfix_outcome ADDRESS - sent or deferred, from Debian's log
+postfix_outcome() {
+    local line
+    for _ in $(seq 300); do
+        line=$(grep -E "to=<$1>.*status=(sent|deferred)" "$send_log" | head -1)
+        if [ -n "$line" ]; then
+            sed -E 's/.*status=(sent|deferred).*/\1/' <<<"$line"
+            return
+        fi
+        sleep 0.1
+    done
+    echo "unknown"
+}
+for d in "${domains[@]}"; do
+    for level in dane dane-only; do
+        user=dane
+        [ "$level" = dane-only ] && user=only
+        got=$(postfix_outcome "$user@$d")
+        if [ "$got" = "$(want "$level" "$d")" ]; then
+            ok "Postfix, $level, our smtpd: $d $got"
+        else
+            not_ok "Postfix, $level, our smtpd: $d $got, want $(want "$level" "$d")" \
+                "$(grep -F "$d" "$send_log" | tail -4)"
+        fi
+    done
+done
+# both TEXT - our client and Postfix's log the same line (our smtpd, port p_ours)
+both() {
+    cat "$ours_log" "$dir/ours-only/maillog" | grep -qF "$1" && grep -qF "$1" "$send_log"
+    check "both clients log \"$1\""
+}
+both "Verified TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours"
+both "Verified TLS connection established to mx-ta.$S[127.0.0.1]:$p_ours"
+both "server certificate verification failed for mx-bad.$S[127.0.0.1]:$p_ours: num=65:no matching DANE TLSA records"
+both "server certificate verification failed for mx-tabad.$S[127.0.0.1]:$p_ours: num=62:hostname mismatch"
+both "Untrusted TLS connection established to mx-bad.$S[127.0.0.1]:$p_ours"
+both "warning: TLS policy lookup for smins.$S/mx.$DNSSEC_INSECURE: no TLSA records found"
+both "warning: TLS policy lookup for $DNSSEC_INSECURE/mx.$DNSSEC_INSECURE: non DNSSEC destination"
+both "warning: TLS policy lookup for unusable.$S/mx-unusable.$S: TLSA records unusable"
+both "warning: _${p_ours}._tcp.mx-unusable.$S unsupported TLSA certificate usage: 1 1 1 "
+both "status=deferred (TLSA records unusable)"
+[ -z "${KEEP:-}" ] || cp "$send_log" "$dir/postfix-send.maillog"
