@@ -75,7 +75,8 @@ static void smtp_tls_level(SMTP_TLS_CONFIG *tls)
 
     if (tls->security_level && *tls->security_level &&
         (named = tls_level_lookup(tls->security_level)) == TLS_LEV_INVALID)
-        msg_fatal("invalid %s value \"%s\"", VAR_SMTP_TLS_SECURITY_LEVEL, tls->security_level);
+        msg_fatal("invalid %s value \"%s\"", SMTP_TLS_PARAM(tls, TLS_SECURITY_LEVEL),
+                  tls->security_level);
     /* A level this client cannot serve (dane-only) defers each delivery with the reason. */
     if ((tls->level = smtp_tls_global_level(tls, why)) == TLS_LEV_INVALID)
         tls->level_problem = vstring_export(why);
@@ -86,7 +87,7 @@ static void smtp_tls_level(SMTP_TLS_CONFIG *tls)
 
 /* smtp_dns_level - parse smtp_dns_support_level, once */
 
-static int smtp_dns_level(const char *value)
+static int smtp_dns_level(const char *name, const char *value)
 {
     if (value == NULL || *value == 0 || strcasecmp(value, "enabled") == 0)
         return SMTP_DNS_LEVEL_ENABLED;
@@ -94,8 +95,7 @@ static int smtp_dns_level(const char *value)
         return SMTP_DNS_LEVEL_DISABLED;
     if (strcasecmp(value, "dnssec") == 0)
         return SMTP_DNS_LEVEL_DNSSEC;
-    msg_fatal("invalid %s value \"%s\": want disabled, enabled or dnssec",
-              VAR_SMTP_DNS_SUPPORT_LEVEL, value);
+    msg_fatal("invalid %s value \"%s\": want disabled, enabled or dnssec", name, value);
 }
 
 /* smtp_dane_config - can the DANE levels work here? */
@@ -105,7 +105,7 @@ static void smtp_dane_config(SMTP_CONFIG *config)
     SMTP_TLS_CONFIG *tls = &config->tls;
     VSTRING *why = vstring_alloc(100);
 
-    config->dns_level = smtp_dns_level(config->dns_support);
+    config->dns_level = smtp_dns_level(SMTP_PARAM(config, DNS_SUPPORT_LEVEL), config->dns_support);
     tls->insecure_mx_policy = tls_level_lookup(config->dane_insecure_mx);
     if (tls->insecure_mx_policy != TLS_LEV_MAY && tls->insecure_mx_policy != TLS_LEV_ENCRYPT &&
         tls->insecure_mx_policy != TLS_LEV_DANE)
@@ -113,9 +113,11 @@ static void smtp_dane_config(SMTP_CONFIG *config)
                   VAR_SMTP_TLS_DANE_INSECURE_MX_POLICY, config->dane_insecure_mx);
     tls->dane_mtype_mask = tls_dane_digest_mask(config->tls_engine.dane_digests, why);
     if (config->dns_level != SMTP_DNS_LEVEL_DNSSEC)
-        tls->dane_problem = "smtp_dns_support_level is not dnssec";
+        tls->dane_problem = config->lmtp ? "lmtp_dns_support_level is not dnssec"
+                                         : "smtp_dns_support_level is not dnssec";
     else if (strstr(config->host_lookup, "dns") == NULL)
-        tls->dane_problem = "smtp_host_lookup does not include dns";
+        tls->dane_problem = config->lmtp ? "lmtp_host_lookup does not include dns"
+                                         : "smtp_host_lookup does not include dns";
     else if (tls->dane_mtype_mask < 0)
         tls->dane_problem = "tls_dane_digests is invalid";
     tls->dane_ok = tls->dane_problem == NULL;
@@ -132,9 +134,10 @@ static void smtp_pre_jail(MAIL_SERVER *unused_server)
     smtp_tls_level(&config->tls);
     if (*smtp_policy_maps)
         config->tls.policy_maps =
-            maps_create(VAR_SMTP_TLS_POLICY_MAPS, smtp_policy_maps, DICT_FLAG_LOCK);
+            maps_create(SMTP_PARAM(config, TLS_POLICY_MAPS), smtp_policy_maps, DICT_FLAG_LOCK);
     else if (*smtp_per_site)
-        config->tls.per_site = maps_create(VAR_SMTP_TLS_PER_SITE, smtp_per_site, DICT_FLAG_LOCK);
+        config->tls.per_site =
+            maps_create(SMTP_PARAM(config, TLS_PER_SITE), smtp_per_site, DICT_FLAG_LOCK);
     if (smtp_tls_wanted(config))
         config->tls_ctx = smtp_tls_init(config);
     if (config->sasl.auth_enable) {
@@ -164,7 +167,8 @@ static SMTP_STATE *smtp_state_alloc(DELIVER_REQUEST *request, VSTRING *why)
     state->encoding = queue_msg_attr(request->msg, REC_ATTR_ENCODING);
     if (*nexthop == 0 && (at = strrchr(request->rcpts[0].address, '@')) != NULL)
         nexthop = at + 1;
-    if (smtp_nexthop_parse(nexthop, smtp_config.tcp_port, &state->dest, why) < 0) {
+    if (smtp_nexthop_parse(nexthop, smtp_config.tcp_port, smtp_config.lmtp, &state->dest, why) <
+        0) {
         smtp_site_fail(state, NULL, "4.3.5", "%s", vstring_str(why));
         state->dest.name = NULL;
     }
@@ -220,105 +224,203 @@ static void smtp_pre_exit(MAIL_SERVER *unused_server)
     smtp_cache_close();
 }
 
+/* The parameters of the SMTP client. */
+static const CONFIG_BIND smtp_parameters[] = {
+    CONFIG_BIND_STR(VAR_MYHOSTNAME, &smtp_config.myhostname),
+    CONFIG_BIND_STR(VAR_SMTP_HELO_NAME, &smtp_config.helo_name),
+    CONFIG_BIND_STR(VAR_SMTP_TCP_PORT, &smtp_config.tcp_port),
+    CONFIG_BIND_STR(VAR_SMTP_HOST_LOOKUP, &smtp_config.host_lookup),
+    CONFIG_BIND_STR(VAR_SMTP_DNS_SUPPORT_LEVEL, &smtp_config.dns_support),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_DANE_INSECURE_MX_POLICY, &smtp_config.dane_insecure_mx),
+    CONFIG_BIND_BOOL(VAR_SMTP_TLS_FORCE_INSECURE_HOST_TLSA_LOOKUP,
+                     &smtp_config.tls.force_insecure_tlsa),
+    CONFIG_BIND_STR(VAR_TLS_DANE_DIGESTS, &smtp_config.tls_engine.dane_digests),
+    CONFIG_BIND_TIME(VAR_SMTP_CONNECT_TIMEOUT, &smtp_config.connect_timeout),
+    CONFIG_BIND_TIME(VAR_SMTP_HELO_TIMEOUT, &smtp_config.helo_timeout),
+    CONFIG_BIND_TIME(VAR_SMTP_MAIL_TIMEOUT, &smtp_config.mail_timeout),
+    CONFIG_BIND_TIME(VAR_SMTP_RCPT_TIMEOUT, &smtp_config.rcpt_timeout),
+    CONFIG_BIND_TIME(VAR_SMTP_DATA_INIT_TIMEOUT, &smtp_config.data_init_timeout),
+    CONFIG_BIND_TIME(VAR_SMTP_DATA_XFER_TIMEOUT, &smtp_config.data_xfer_timeout),
+    CONFIG_BIND_TIME(VAR_SMTP_DATA_DONE_TIMEOUT, &smtp_config.data_done_timeout),
+    CONFIG_BIND_TIME(VAR_SMTP_QUIT_TIMEOUT, &smtp_config.quit_timeout),
+    CONFIG_BIND_TIME(VAR_SMTP_STARTTLS_TIMEOUT, &smtp_config.starttls_timeout),
+    CONFIG_BIND_TIME(VAR_MINIMAL_BACKOFF_TIME, &smtp_config.minimal_backoff_time),
+    CONFIG_BIND_TIME(VAR_SMTP_RSET_TIMEOUT, &smtp_config.rset_timeout),
+    CONFIG_BIND_BOOL(VAR_SMTP_CONNECTION_CACHE_ON_DEMAND, &smtp_config.cache_on_demand),
+    CONFIG_BIND_STR(VAR_SMTP_CONNECTION_CACHE_DESTINATIONS, &smtp_config.cache_dests),
+    CONFIG_BIND_TIME(VAR_SMTP_CONNECTION_CACHE_TIME_LIMIT, &smtp_config.cache_time_limit),
+    CONFIG_BIND_INT(VAR_SMTP_CONNECTION_REUSE_COUNT_LIMIT, &smtp_config.reuse_count_limit),
+    CONFIG_BIND_TIME(VAR_SMTP_CONNECTION_REUSE_TIME_LIMIT, &smtp_config.reuse_time_limit),
+    CONFIG_BIND_INT(VAR_SMTP_MX_ADDRESS_LIMIT, &smtp_config.mx_address_limit),
+    CONFIG_BIND_INT(VAR_SMTP_MX_SESSION_LIMIT, &smtp_config.mx_session_limit),
+    CONFIG_BIND_INT(VAR_SMTP_LINE_LENGTH_LIMIT, &smtp_config.line_length_limit),
+    CONFIG_BIND_BOOL(VAR_SMTP_SKIP_5XX_GREETING, &smtp_config.skip_5xx_greeting),
+    CONFIG_BIND_BOOL(VAR_SMTP_SKIP_QUIT_RESPONSE, &smtp_config.skip_quit_response),
+    CONFIG_BIND_BOOL(VAR_SMTP_RANDOMIZE_ADDRESSES, &smtp_config.randomize_addresses),
+    CONFIG_BIND_BOOL(VAR_SMTP_QUOTE_RFC821_ENVELOPE, &smtp_config.quote_rfc821_envelope),
+    CONFIG_BIND_BOOL(VAR_SMTP_TLS_WRAPPERMODE, &smtp_config.tls_wrappermode),
+    CONFIG_BIND_BOOL(VAR_SMTP_TLS_NOTE_STARTTLS_OFFER, &smtp_config.tls_note_starttls_offer),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_SECURITY_LEVEL, &smtp_config.tls.security_level),
+    CONFIG_BIND_BOOL(VAR_SMTP_USE_TLS, &smtp_config.tls.use_tls),
+    CONFIG_BIND_BOOL(VAR_SMTP_ENFORCE_TLS, &smtp_config.tls.enforce_tls),
+    CONFIG_BIND_BOOL(VAR_SMTP_TLS_ENFORCE_PEERNAME, &smtp_config.tls.enforce_peername),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_POLICY_MAPS, &smtp_policy_maps),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_PER_SITE, &smtp_per_site),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_VERIFY_CERT_MATCH, &smtp_config.tls.verify_cert_match),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_SECURE_CERT_MATCH, &smtp_config.tls.secure_cert_match),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_FINGERPRINT_CERT_MATCH, &smtp_config.tls.fingerprint_cert_match),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_TRUST_ANCHOR_FILE, &smtp_config.tls.trust_anchor_file),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_SERVERNAME, &smtp_config.tls.servername),
+    MAIL_TLS_PARAMS_BIND(&smtp_config.tls_engine.params),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_LOGLEVEL, &smtp_config.tls_engine.loglevel),
+    CONFIG_BIND_INT(VAR_SMTP_TLS_SCERT_VERIFYDEPTH, &smtp_config.tls_engine.verifydepth),
+    CONFIG_BIND_TIME(VAR_SMTP_TLS_SESSION_CACHE_TIMEOUT,
+                     &smtp_config.tls_engine.session_cache_timeout),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_SESSION_CACHE_DATABASE,
+                    &smtp_config.tls_engine.session_cache_database),
+    CONFIG_BIND_STR(VAR_TLSMGR_SERVICE_NAME, &smtp_config.tls_engine.tlsmgr_service),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_CHAIN_FILES, &smtp_config.tls_engine.chain_files),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_CERT_FILE, &smtp_config.tls_engine.cert_file),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_KEY_FILE, &smtp_config.tls_engine.key_file),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_DCERT_FILE, &smtp_config.tls_engine.dcert_file),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_DKEY_FILE, &smtp_config.tls_engine.dkey_file),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_ECCERT_FILE, &smtp_config.tls_engine.eccert_file),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_ECKEY_FILE, &smtp_config.tls_engine.eckey_file),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_CAFILE, &smtp_config.tls_engine.CAfile),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_CAPATH, &smtp_config.tls_engine.CApath),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_FINGERPRINT_DIGEST, &smtp_config.tls_engine.fingerprint_digest),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_PROTOCOLS, &smtp_config.tls_engine.protocols),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_PROTOCOLS, &smtp_config.tls_engine.mandatory_protocols),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_CIPHERS, &smtp_config.tls_engine.ciphers),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_CIPHERS, &smtp_config.tls_engine.mandatory_ciphers),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_EXCLUDE_CIPHERS, &smtp_config.tls_engine.exclude_ciphers),
+    CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_EXCLUDE_CIPHERS,
+                    &smtp_config.tls_engine.mandatory_exclude_ciphers),
+    CONFIG_BIND_BOOL(VAR_SMTP_SASL_AUTH_ENABLE, &smtp_config.sasl.auth_enable),
+    CONFIG_BIND_BOOL(VAR_SMTP_SASL_AUTH_SOFT_BOUNCE, &smtp_config.sasl.auth_soft_bounce),
+    CONFIG_BIND_BOOL(VAR_SMTP_SENDER_DEPENDENT_AUTHENTICATION, &smtp_config.sasl.sender_dependent),
+    CONFIG_BIND_STR(VAR_SMTP_SASL_PASSWORD_MAPS, &smtp_config.sasl.password_maps_names),
+    CONFIG_BIND_STR(VAR_SMTP_SASL_SECURITY_OPTIONS, &smtp_config.sasl.security_options),
+    CONFIG_BIND_STR(VAR_SMTP_SASL_TLS_SECURITY_OPTIONS, &smtp_config.sasl.tls_security_options),
+    CONFIG_BIND_STR(VAR_SMTP_SASL_TLS_VERIFIED_SECURITY_OPTIONS,
+                    &smtp_config.sasl.tls_verified_security_options),
+    CONFIG_BIND_STR(VAR_SMTP_SASL_MECHANISM_FILTER, &smtp_config.sasl.mechanism_filter_names),
+    CONFIG_BIND_STR(VAR_SMTP_SASL_TYPE, &smtp_config.sasl.type),
+    CONFIG_BIND_STR(VAR_SMTP_SASL_PATH, &smtp_config.sasl.path),
+    CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &smtp_config.sasl.recipient_delimiter),
+    CONFIG_BIND_BOOL(VAR_SMTP_ALWAYS_SEND_EHLO, &smtp_config.always_send_ehlo),
+    CONFIG_BIND_BOOL(VAR_SMTP_NEVER_SEND_EHLO, &smtp_config.never_send_ehlo),
+    CONFIG_BIND_END,
+};
+
+/*
+ * The parameters of the LMTP client: the same settings under their lmtp_*
+ * names (lmtp_lhlo_name and lmtp_lhlo_timeout for the greeting), line for
+ * line as above, and lmtp_assume_final. The global ones (myhostname, tls_*,
+ * minimal_backoff_time, recipient_delimiter) are shared.
+ */
+static const CONFIG_BIND lmtp_parameters[] = {
+    CONFIG_BIND_STR(VAR_MYHOSTNAME, &smtp_config.myhostname),
+    CONFIG_BIND_STR(VAR_LMTP_LHLO_NAME, &smtp_config.helo_name),
+    CONFIG_BIND_STR(VAR_LMTP_TCP_PORT, &smtp_config.tcp_port),
+    CONFIG_BIND_STR(VAR_LMTP_HOST_LOOKUP, &smtp_config.host_lookup),
+    CONFIG_BIND_STR(VAR_LMTP_DNS_SUPPORT_LEVEL, &smtp_config.dns_support),
+    /* An MX-only setting with no lmtp_ name: the LMTP client never looks up MX records. */
+    CONFIG_BIND_STR(VAR_SMTP_TLS_DANE_INSECURE_MX_POLICY, &smtp_config.dane_insecure_mx),
+    CONFIG_BIND_BOOL(VAR_LMTP_TLS_FORCE_INSECURE_HOST_TLSA_LOOKUP,
+                     &smtp_config.tls.force_insecure_tlsa),
+    CONFIG_BIND_STR(VAR_TLS_DANE_DIGESTS, &smtp_config.tls_engine.dane_digests),
+    CONFIG_BIND_TIME(VAR_LMTP_CONNECT_TIMEOUT, &smtp_config.connect_timeout),
+    CONFIG_BIND_TIME(VAR_LMTP_LHLO_TIMEOUT, &smtp_config.helo_timeout),
+    CONFIG_BIND_TIME(VAR_LMTP_MAIL_TIMEOUT, &smtp_config.mail_timeout),
+    CONFIG_BIND_TIME(VAR_LMTP_RCPT_TIMEOUT, &smtp_config.rcpt_timeout),
+    CONFIG_BIND_TIME(VAR_LMTP_DATA_INIT_TIMEOUT, &smtp_config.data_init_timeout),
+    CONFIG_BIND_TIME(VAR_LMTP_DATA_XFER_TIMEOUT, &smtp_config.data_xfer_timeout),
+    CONFIG_BIND_TIME(VAR_LMTP_DATA_DONE_TIMEOUT, &smtp_config.data_done_timeout),
+    CONFIG_BIND_TIME(VAR_LMTP_QUIT_TIMEOUT, &smtp_config.quit_timeout),
+    CONFIG_BIND_TIME(VAR_LMTP_STARTTLS_TIMEOUT, &smtp_config.starttls_timeout),
+    CONFIG_BIND_TIME(VAR_MINIMAL_BACKOFF_TIME, &smtp_config.minimal_backoff_time),
+    CONFIG_BIND_TIME(VAR_LMTP_RSET_TIMEOUT, &smtp_config.rset_timeout),
+    CONFIG_BIND_BOOL(VAR_LMTP_CONNECTION_CACHE_ON_DEMAND, &smtp_config.cache_on_demand),
+    CONFIG_BIND_STR(VAR_LMTP_CONNECTION_CACHE_DESTINATIONS, &smtp_config.cache_dests),
+    CONFIG_BIND_TIME(VAR_LMTP_CONNECTION_CACHE_TIME_LIMIT, &smtp_config.cache_time_limit),
+    CONFIG_BIND_INT(VAR_LMTP_CONNECTION_REUSE_COUNT_LIMIT, &smtp_config.reuse_count_limit),
+    CONFIG_BIND_TIME(VAR_LMTP_CONNECTION_REUSE_TIME_LIMIT, &smtp_config.reuse_time_limit),
+    CONFIG_BIND_INT(VAR_LMTP_MX_ADDRESS_LIMIT, &smtp_config.mx_address_limit),
+    CONFIG_BIND_INT(VAR_LMTP_MX_SESSION_LIMIT, &smtp_config.mx_session_limit),
+    CONFIG_BIND_INT(VAR_LMTP_LINE_LENGTH_LIMIT, &smtp_config.line_length_limit),
+    CONFIG_BIND_BOOL(VAR_LMTP_SKIP_5XX_GREETING, &smtp_config.skip_5xx_greeting),
+    CONFIG_BIND_BOOL(VAR_LMTP_SKIP_QUIT_RESPONSE, &smtp_config.skip_quit_response),
+    CONFIG_BIND_BOOL(VAR_LMTP_RANDOMIZE_ADDRESSES, &smtp_config.randomize_addresses),
+    CONFIG_BIND_BOOL(VAR_LMTP_QUOTE_RFC821_ENVELOPE, &smtp_config.quote_rfc821_envelope),
+    CONFIG_BIND_BOOL(VAR_LMTP_TLS_WRAPPERMODE, &smtp_config.tls_wrappermode),
+    CONFIG_BIND_BOOL(VAR_LMTP_TLS_NOTE_STARTTLS_OFFER, &smtp_config.tls_note_starttls_offer),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_SECURITY_LEVEL, &smtp_config.tls.security_level),
+    CONFIG_BIND_BOOL(VAR_LMTP_USE_TLS, &smtp_config.tls.use_tls),
+    CONFIG_BIND_BOOL(VAR_LMTP_ENFORCE_TLS, &smtp_config.tls.enforce_tls),
+    CONFIG_BIND_BOOL(VAR_LMTP_TLS_ENFORCE_PEERNAME, &smtp_config.tls.enforce_peername),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_POLICY_MAPS, &smtp_policy_maps),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_PER_SITE, &smtp_per_site),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_VERIFY_CERT_MATCH, &smtp_config.tls.verify_cert_match),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_SECURE_CERT_MATCH, &smtp_config.tls.secure_cert_match),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_FINGERPRINT_CERT_MATCH, &smtp_config.tls.fingerprint_cert_match),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_TRUST_ANCHOR_FILE, &smtp_config.tls.trust_anchor_file),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_SERVERNAME, &smtp_config.tls.servername),
+    MAIL_TLS_PARAMS_BIND(&smtp_config.tls_engine.params),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_LOGLEVEL, &smtp_config.tls_engine.loglevel),
+    CONFIG_BIND_INT(VAR_LMTP_TLS_SCERT_VERIFYDEPTH, &smtp_config.tls_engine.verifydepth),
+    CONFIG_BIND_TIME(VAR_LMTP_TLS_SESSION_CACHE_TIMEOUT,
+                     &smtp_config.tls_engine.session_cache_timeout),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_SESSION_CACHE_DATABASE,
+                    &smtp_config.tls_engine.session_cache_database),
+    CONFIG_BIND_STR(VAR_TLSMGR_SERVICE_NAME, &smtp_config.tls_engine.tlsmgr_service),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_CHAIN_FILES, &smtp_config.tls_engine.chain_files),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_CERT_FILE, &smtp_config.tls_engine.cert_file),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_KEY_FILE, &smtp_config.tls_engine.key_file),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_DCERT_FILE, &smtp_config.tls_engine.dcert_file),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_DKEY_FILE, &smtp_config.tls_engine.dkey_file),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_ECCERT_FILE, &smtp_config.tls_engine.eccert_file),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_ECKEY_FILE, &smtp_config.tls_engine.eckey_file),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_CAFILE, &smtp_config.tls_engine.CAfile),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_CAPATH, &smtp_config.tls_engine.CApath),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_FINGERPRINT_DIGEST, &smtp_config.tls_engine.fingerprint_digest),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_PROTOCOLS, &smtp_config.tls_engine.protocols),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_MANDATORY_PROTOCOLS, &smtp_config.tls_engine.mandatory_protocols),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_CIPHERS, &smtp_config.tls_engine.ciphers),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_MANDATORY_CIPHERS, &smtp_config.tls_engine.mandatory_ciphers),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_EXCLUDE_CIPHERS, &smtp_config.tls_engine.exclude_ciphers),
+    CONFIG_BIND_STR(VAR_LMTP_TLS_MANDATORY_EXCLUDE_CIPHERS,
+                    &smtp_config.tls_engine.mandatory_exclude_ciphers),
+    CONFIG_BIND_BOOL(VAR_LMTP_SASL_AUTH_ENABLE, &smtp_config.sasl.auth_enable),
+    CONFIG_BIND_BOOL(VAR_LMTP_SASL_AUTH_SOFT_BOUNCE, &smtp_config.sasl.auth_soft_bounce),
+    CONFIG_BIND_BOOL(VAR_LMTP_SENDER_DEPENDENT_AUTHENTICATION, &smtp_config.sasl.sender_dependent),
+    CONFIG_BIND_STR(VAR_LMTP_SASL_PASSWORD_MAPS, &smtp_config.sasl.password_maps_names),
+    CONFIG_BIND_STR(VAR_LMTP_SASL_SECURITY_OPTIONS, &smtp_config.sasl.security_options),
+    CONFIG_BIND_STR(VAR_LMTP_SASL_TLS_SECURITY_OPTIONS, &smtp_config.sasl.tls_security_options),
+    CONFIG_BIND_STR(VAR_LMTP_SASL_TLS_VERIFIED_SECURITY_OPTIONS,
+                    &smtp_config.sasl.tls_verified_security_options),
+    CONFIG_BIND_STR(VAR_LMTP_SASL_MECHANISM_FILTER, &smtp_config.sasl.mechanism_filter_names),
+    CONFIG_BIND_STR(VAR_LMTP_SASL_TYPE, &smtp_config.sasl.type),
+    CONFIG_BIND_STR(VAR_LMTP_SASL_PATH, &smtp_config.sasl.path),
+    CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &smtp_config.sasl.recipient_delimiter),
+    CONFIG_BIND_BOOL(VAR_LMTP_ASSUME_FINAL, &smtp_config.assume_final),
+    CONFIG_BIND_END,
+};
+
 /* main - bind the parameters and serve */
 
 int main(int argc, char **argv)
 {
-    static const CONFIG_BIND parameters[] = {
-        CONFIG_BIND_STR(VAR_MYHOSTNAME, &smtp_config.myhostname),
-        CONFIG_BIND_STR(VAR_SMTP_HELO_NAME, &smtp_config.helo_name),
-        CONFIG_BIND_STR(VAR_SMTP_TCP_PORT, &smtp_config.tcp_port),
-        CONFIG_BIND_STR(VAR_SMTP_HOST_LOOKUP, &smtp_config.host_lookup),
-        CONFIG_BIND_STR(VAR_SMTP_DNS_SUPPORT_LEVEL, &smtp_config.dns_support),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_DANE_INSECURE_MX_POLICY, &smtp_config.dane_insecure_mx),
-        CONFIG_BIND_BOOL(VAR_SMTP_TLS_FORCE_INSECURE_HOST_TLSA_LOOKUP,
-                         &smtp_config.tls.force_insecure_tlsa),
-        CONFIG_BIND_STR(VAR_TLS_DANE_DIGESTS, &smtp_config.tls_engine.dane_digests),
-        CONFIG_BIND_TIME(VAR_SMTP_CONNECT_TIMEOUT, &smtp_config.connect_timeout),
-        CONFIG_BIND_TIME(VAR_SMTP_HELO_TIMEOUT, &smtp_config.helo_timeout),
-        CONFIG_BIND_TIME(VAR_SMTP_MAIL_TIMEOUT, &smtp_config.mail_timeout),
-        CONFIG_BIND_TIME(VAR_SMTP_RCPT_TIMEOUT, &smtp_config.rcpt_timeout),
-        CONFIG_BIND_TIME(VAR_SMTP_DATA_INIT_TIMEOUT, &smtp_config.data_init_timeout),
-        CONFIG_BIND_TIME(VAR_SMTP_DATA_XFER_TIMEOUT, &smtp_config.data_xfer_timeout),
-        CONFIG_BIND_TIME(VAR_SMTP_DATA_DONE_TIMEOUT, &smtp_config.data_done_timeout),
-        CONFIG_BIND_TIME(VAR_SMTP_QUIT_TIMEOUT, &smtp_config.quit_timeout),
-        CONFIG_BIND_TIME(VAR_SMTP_STARTTLS_TIMEOUT, &smtp_config.starttls_timeout),
-        CONFIG_BIND_TIME(VAR_MINIMAL_BACKOFF_TIME, &smtp_config.minimal_backoff_time),
-        CONFIG_BIND_TIME(VAR_SMTP_RSET_TIMEOUT, &smtp_config.rset_timeout),
-        CONFIG_BIND_BOOL(VAR_SMTP_CONNECTION_CACHE_ON_DEMAND, &smtp_config.cache_on_demand),
-        CONFIG_BIND_STR(VAR_SMTP_CONNECTION_CACHE_DESTINATIONS, &smtp_config.cache_dests),
-        CONFIG_BIND_TIME(VAR_SMTP_CONNECTION_CACHE_TIME_LIMIT, &smtp_config.cache_time_limit),
-        CONFIG_BIND_INT(VAR_SMTP_CONNECTION_REUSE_COUNT_LIMIT, &smtp_config.reuse_count_limit),
-        CONFIG_BIND_TIME(VAR_SMTP_CONNECTION_REUSE_TIME_LIMIT, &smtp_config.reuse_time_limit),
-        CONFIG_BIND_INT(VAR_SMTP_MX_ADDRESS_LIMIT, &smtp_config.mx_address_limit),
-        CONFIG_BIND_INT(VAR_SMTP_MX_SESSION_LIMIT, &smtp_config.mx_session_limit),
-        CONFIG_BIND_INT(VAR_SMTP_LINE_LENGTH_LIMIT, &smtp_config.line_length_limit),
-        CONFIG_BIND_BOOL(VAR_SMTP_SKIP_5XX_GREETING, &smtp_config.skip_5xx_greeting),
-        CONFIG_BIND_BOOL(VAR_SMTP_ALWAYS_SEND_EHLO, &smtp_config.always_send_ehlo),
-        CONFIG_BIND_BOOL(VAR_SMTP_NEVER_SEND_EHLO, &smtp_config.never_send_ehlo),
-        CONFIG_BIND_BOOL(VAR_SMTP_SKIP_QUIT_RESPONSE, &smtp_config.skip_quit_response),
-        CONFIG_BIND_BOOL(VAR_SMTP_RANDOMIZE_ADDRESSES, &smtp_config.randomize_addresses),
-        CONFIG_BIND_BOOL(VAR_SMTP_QUOTE_RFC821_ENVELOPE, &smtp_config.quote_rfc821_envelope),
-        CONFIG_BIND_BOOL(VAR_SMTP_TLS_WRAPPERMODE, &smtp_config.tls_wrappermode),
-        CONFIG_BIND_BOOL(VAR_SMTP_TLS_NOTE_STARTTLS_OFFER, &smtp_config.tls_note_starttls_offer),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_SECURITY_LEVEL, &smtp_config.tls.security_level),
-        CONFIG_BIND_BOOL(VAR_SMTP_USE_TLS, &smtp_config.tls.use_tls),
-        CONFIG_BIND_BOOL(VAR_SMTP_ENFORCE_TLS, &smtp_config.tls.enforce_tls),
-        CONFIG_BIND_BOOL(VAR_SMTP_TLS_ENFORCE_PEERNAME, &smtp_config.tls.enforce_peername),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_POLICY_MAPS, &smtp_policy_maps),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_PER_SITE, &smtp_per_site),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_VERIFY_CERT_MATCH, &smtp_config.tls.verify_cert_match),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_SECURE_CERT_MATCH, &smtp_config.tls.secure_cert_match),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_FINGERPRINT_CERT_MATCH,
-                        &smtp_config.tls.fingerprint_cert_match),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_TRUST_ANCHOR_FILE, &smtp_config.tls.trust_anchor_file),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_SERVERNAME, &smtp_config.tls.servername),
-        MAIL_TLS_PARAMS_BIND(&smtp_config.tls_engine.params),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_LOGLEVEL, &smtp_config.tls_engine.loglevel),
-        CONFIG_BIND_INT(VAR_SMTP_TLS_SCERT_VERIFYDEPTH, &smtp_config.tls_engine.verifydepth),
-        CONFIG_BIND_TIME(VAR_SMTP_TLS_SESSION_CACHE_TIMEOUT,
-                         &smtp_config.tls_engine.session_cache_timeout),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_SESSION_CACHE_DATABASE,
-                        &smtp_config.tls_engine.session_cache_database),
-        CONFIG_BIND_STR(VAR_TLSMGR_SERVICE_NAME, &smtp_config.tls_engine.tlsmgr_service),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_CHAIN_FILES, &smtp_config.tls_engine.chain_files),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_CERT_FILE, &smtp_config.tls_engine.cert_file),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_KEY_FILE, &smtp_config.tls_engine.key_file),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_DCERT_FILE, &smtp_config.tls_engine.dcert_file),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_DKEY_FILE, &smtp_config.tls_engine.dkey_file),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_ECCERT_FILE, &smtp_config.tls_engine.eccert_file),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_ECKEY_FILE, &smtp_config.tls_engine.eckey_file),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_CAFILE, &smtp_config.tls_engine.CAfile),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_CAPATH, &smtp_config.tls_engine.CApath),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_FINGERPRINT_DIGEST,
-                        &smtp_config.tls_engine.fingerprint_digest),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_PROTOCOLS, &smtp_config.tls_engine.protocols),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_PROTOCOLS,
-                        &smtp_config.tls_engine.mandatory_protocols),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_CIPHERS, &smtp_config.tls_engine.ciphers),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_CIPHERS, &smtp_config.tls_engine.mandatory_ciphers),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_EXCLUDE_CIPHERS, &smtp_config.tls_engine.exclude_ciphers),
-        CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_EXCLUDE_CIPHERS,
-                        &smtp_config.tls_engine.mandatory_exclude_ciphers),
-        CONFIG_BIND_BOOL(VAR_SMTP_SASL_AUTH_ENABLE, &smtp_config.sasl.auth_enable),
-        CONFIG_BIND_BOOL(VAR_SMTP_SASL_AUTH_SOFT_BOUNCE, &smtp_config.sasl.auth_soft_bounce),
-        CONFIG_BIND_BOOL(VAR_SMTP_SENDER_DEPENDENT_AUTHENTICATION,
-                         &smtp_config.sasl.sender_dependent),
-        CONFIG_BIND_STR(VAR_SMTP_SASL_PASSWORD_MAPS, &smtp_config.sasl.password_maps_names),
-        CONFIG_BIND_STR(VAR_SMTP_SASL_SECURITY_OPTIONS, &smtp_config.sasl.security_options),
-        CONFIG_BIND_STR(VAR_SMTP_SASL_TLS_SECURITY_OPTIONS, &smtp_config.sasl.tls_security_options),
-        CONFIG_BIND_STR(VAR_SMTP_SASL_TLS_VERIFIED_SECURITY_OPTIONS,
-                        &smtp_config.sasl.tls_verified_security_options),
-        CONFIG_BIND_STR(VAR_SMTP_SASL_MECHANISM_FILTER, &smtp_config.sasl.mechanism_filter_names),
-        CONFIG_BIND_STR(VAR_SMTP_SASL_TYPE, &smtp_config.sasl.type),
-        CONFIG_BIND_STR(VAR_SMTP_SASL_PATH, &smtp_config.sasl.path),
-        CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &smtp_config.sasl.recipient_delimiter),
-        CONFIG_BIND_END,
-    };
+    const char *slash = argc > 0 ? strrchr(argv[0], '/') : NULL;
+    const char *name = argc > 0 ? (slash ? slash + 1 : argv[0]) : "smtp";
 
+    /* The program's name chooses the protocol and the parameter names. */
+    smtp_config.lmtp = strcmp(name, "lmtp") == 0;
+    smtp_config.protocol = smtp_config.lmtp ? "LMTP" : "SMTP";
+    smtp_config.tls.lmtp = smtp_config.sasl.lmtp = smtp_config.lmtp;
     single_server_main(argc, argv, smtp_service,
                        &(MAIL_SERVER_PROPS){
-                           .parameters = parameters,
+                           .parameters = smtp_config.lmtp ? lmtp_parameters : smtp_parameters,
                            .pre_jail = smtp_pre_jail,
                            .pre_exit = smtp_pre_exit,
                        });

@@ -9,6 +9,11 @@
  * (smtp_tls_policy.h, smtp_starttls.c) and SMTP AUTH where configured
  * (smtp_sasl.c), and records each recipient's outcome (smtp_trouble.c).
  *
+ * The same program is the LMTP client (RFC 2033) when it runs under the
+ * name "lmtp": LHLO instead of EHLO, "unix:" destinations, no MX lookups,
+ * one reply per accepted recipient after the message, and the lmtp_*
+ * parameters in place of the smtp_* ones (SMTP_CONFIG.lmtp).
+ *
  * SMTP_CONFIG holds what main.cf says; smtp.c fills it once. SMTP_STATE
  * lives for one request, SMTP_SESSION for one connection.
  */
@@ -65,6 +70,7 @@ typedef struct SMTP_TLS_ENGINE {
 
 /* SMTP AUTH settings (bound by smtp.c; the tables and back end made by smtp_sasl_init()). */
 typedef struct SMTP_SASL_CONFIG {
+    bool lmtp;                                 /* LMTP mode: lmtp_* parameter names in texts */
     bool auth_enable;                          /* smtp_sasl_auth_enable */
     bool auth_soft_bounce;                     /* smtp_sasl_auth_soft_bounce */
     bool sender_dependent;                     /* smtp_sender_dependent_authentication */
@@ -83,8 +89,10 @@ typedef struct SMTP_SASL_CONFIG {
 
 /* What main.cf says (bound by smtp.c; strings owned by the CONFIG). */
 typedef struct SMTP_CONFIG {
+    bool lmtp;                    /* LMTP mode: the program runs as "lmtp" */
+    const char *protocol;         /* "SMTP" or "LMTP", for texts */
     const char *myhostname;       /* myhostname */
-    const char *helo_name;        /* smtp_helo_name */
+    const char *helo_name;        /* smtp_helo_name, lmtp_lhlo_name */
     const char *tcp_port;         /* smtp_tcp_port */
     const char *host_lookup;      /* smtp_host_lookup: dns, native */
     const char *dns_support;      /* smtp_dns_support_level: "", disabled, enabled, dnssec */
@@ -111,6 +119,7 @@ typedef struct SMTP_CONFIG {
     bool quote_rfc821_envelope;   /* smtp_quote_rfc821_envelope */
     bool tls_wrappermode;         /* smtp_tls_wrappermode */
     bool tls_note_starttls_offer; /* smtp_tls_note_starttls_offer */
+    bool assume_final;            /* lmtp_assume_final: DSN "delivered", not "relayed" */
     bool cache_on_demand;         /* smtp_connection_cache_on_demand */
     const char *cache_dests;      /* smtp_connection_cache_destinations */
     int cache_time_limit;         /* smtp_connection_cache_time_limit, seconds */
@@ -203,6 +212,9 @@ typedef struct SMTP_SESSION {
     char *sasl_mechs;       /* mechanisms of the EHLO AUTH keyword, owned, or NULL */
     bool sasl_mechs_old;    /* sasl_mechs came from the "AUTH=" form */
 } SMTP_SESSION;
+
+/* The name of a parameter as the client's mode spells it, for texts. */
+#define SMTP_PARAM(config, NAME) ((config)->lmtp ? VAR_LMTP_##NAME : VAR_SMTP_##NAME)
 
 /* Results of the session steps. */
 #define SMTP_OK   0    /* go on */

@@ -16,6 +16,10 @@
  *	MX host is myhostname is bounced ("mail for %s loops back to
  *	myself").
  *
+ *	An LMTP "unix:" destination is one server: the UNIX-domain socket
+ *	(a relative pathname is under queue_directory, the daemon's working
+ *	directory), named myhostname[pathname] in texts and relay=.
+ *
  *	Each address gets smtp_connect_timeout to connect ("connect to
  *	host[addr]:port: Connection refused" is logged and kept as the
  *	reason), then one SMTP session (smtp_proto.c) under the TLS policy
@@ -46,6 +50,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 /* Utility library. */
@@ -133,15 +138,41 @@ static int smtp_mx_addresses(SMTP_STATE *state, SMTP_MX_LIST *mx, SMTP_ADDR_LIST
     return list->count > 0 ? SMTP_DNS_OK : status;
 }
 
+/* smtp_unix_address - the one server of an LMTP "unix:" destination */
+
+static int smtp_unix_address(SMTP_STATE *state, SMTP_ADDR_LIST *list)
+{
+    const char *path = state->dest.unix_path;
+    struct sockaddr_un *sun;
+    SMTP_ADDR *addr;
+
+    if (strlen(path) >= sizeof(sun->sun_path)) {
+        smtp_site_fail(state, NULL, "4.3.5", "socket pathname too long: %s", path);
+        return -1;
+    }
+    list->addr = mycalloc(1, sizeof(*list->addr));
+    list->size = list->count = 1;
+    addr = list->addr;
+    addr->host = mystrdup(state->config->myhostname);
+    sun = (struct sockaddr_un *)&addr->sa;
+    sun->sun_family = AF_UNIX;
+    memcpy(sun->sun_path, path, strlen(path) + 1);
+    addr->salen = (socklen_t)sizeof(*sun);
+    return 0;
+}
+
 /* smtp_addresses - the servers of the next hop */
 
 static int smtp_addresses(SMTP_STATE *state, SMTP_ADDR_LIST *list)
 {
     SMTP_DEST *dest = &state->dest;
     SMTP_MX_LIST mx = {0};
-    VSTRING *why = vstring_alloc(100);
+    VSTRING *why;
     int status = SMTP_DNS_NODATA;
 
+    if (dest->unix_path)
+        return smtp_unix_address(state, list);
+    why = vstring_alloc(100);
     if (dest->mx_lookup && state->config->dns_level != SMTP_DNS_LEVEL_DISABLED &&
         strcasecmp(state->config->host_lookup, "native") != 0)
         status = smtp_dns_mx(dest->name, &mx, why);
@@ -179,11 +210,12 @@ static SMTP_SESSION *smtp_session_alloc(SMTP_STATE *state, const SMTP_ADDR *addr
     session->stream = vstream_fdopen(fd, VSTREAM_FLAG_RW);
     session->host = mystrdup(addr->host);
     session->rname = addr->rname ? mystrdup(addr->rname) : NULL;
-    session->addr = mystrdup(addr->addr);
+    session->addr = mystrdup(state->dest.unix_path ? state->dest.unix_path : addr->addr);
     session->port = state->dest.port;
-    vstring_sprintf(buf, "%s[%s]", addr->host, addr->addr);
+    vstring_sprintf(buf, "%s[%s]", session->host, session->addr);
     session->namaddr = mystrdup(vstring_str(buf));
-    vstring_sprintf_append(buf, ":%u", session->port);
+    if (state->dest.unix_path == NULL)
+        vstring_sprintf_append(buf, ":%u", session->port);
     session->relay = vstring_export(buf);
     session->resp.text = vstring_alloc(100);
     session->resp.lines = argv_alloc(10);
@@ -252,7 +284,10 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
             VSTRING *relay = vstring_alloc(60);
             const char *err = strerror(errno);
 
-            vstring_sprintf(relay, "%s[%s]:%u", addr->host, addr->addr, state->dest.port);
+            if (state->dest.unix_path)
+                vstring_sprintf(relay, "%s[%s]", addr->host, state->dest.unix_path);
+            else
+                vstring_sprintf(relay, "%s[%s]:%u", addr->host, addr->addr, state->dest.port);
             msg_info("connect to %s: %s", vstring_str(relay), err);
             smtp_site_fail(state, NULL, "4.4.1", "connect to %s: %s", vstring_str(relay), err);
             vstring_free(relay);
@@ -265,7 +300,7 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
         if (smtp_sasl_lookup(state, addr->host, &session->sasl_username, &session->sasl_password) <
             0) {
             smtp_site_fail(state, NULL, "4.3.0", "%s lookup error for %s",
-                           VAR_SMTP_SASL_PASSWORD_MAPS, addr->host);
+                           SMTP_PARAM(state->config, SASL_PASSWORD_MAPS), addr->host);
             smtp_session_free(session, false);
             return 0;
         }

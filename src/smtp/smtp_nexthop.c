@@ -5,7 +5,7 @@
  *	#include "smtp_nexthop.h"
  *
  *	int	smtp_nexthop_parse(const char *nexthop, const char *def_port,
- *				SMTP_DEST *out, VSTRING *why);
+ *				bool lmtp, SMTP_DEST *out, VSTRING *why);
  *	int	smtp_port_parse(const char *text, unsigned *out_port);
  *	void	smtp_nexthop_free(SMTP_DEST *dest);
  * DESCRIPTION
@@ -13,7 +13,9 @@
  *	forms) into out: the policy key (the next hop as written, without
  *	an "inet:" prefix), the name to look up (lowercase, without
  *	brackets or port), the port (def_port when none is given), whether
- *	MX records are wanted, and whether the name is an IP literal. It
+ *	MX records are wanted, and whether the name is an IP literal. With
+ *	lmtp, MX records are never wanted, and "unix:pathname" gives the
+ *	socket pathname (key "unix:pathname", name the pathname, no port). It
  *	returns 0, or -1 with a reason in why for a malformed next hop or
  *	an unknown port. out must be released with smtp_nexthop_free().
  *
@@ -110,7 +112,8 @@ static int smtp_nexthop_split(const char *text, SMTP_DEST *out, VSTRING *host, c
 
 /* smtp_nexthop_parse - split a next hop */
 
-int smtp_nexthop_parse(const char *nexthop, const char *def_port, SMTP_DEST *out, VSTRING *why)
+int smtp_nexthop_parse(const char *nexthop, const char *def_port, bool lmtp, SMTP_DEST *out,
+                       VSTRING *why)
 {
     VSTRING *host = vstring_alloc(64);
     const char *text = nexthop;
@@ -118,6 +121,17 @@ int smtp_nexthop_parse(const char *nexthop, const char *def_port, SMTP_DEST *out
     int status = -1;
 
     memset(out, 0, sizeof(*out));
+    if (lmtp && strncasecmp(text, "unix:", 5) == 0) {
+        vstring_free(host);
+        if (text[5] == 0) {
+            vstring_sprintf(why, "malformed next-hop destination \"%s\"", nexthop);
+            return -1;
+        }
+        out->key = mystrdup(text);
+        out->name = mystrdup(text + 5);
+        out->unix_path = mystrdup(text + 5);
+        return 0;
+    }
     if (strncasecmp(text, "inet:", 5) == 0)
         text += 5;
     if (smtp_nexthop_split(text, out, host, &port) < 0 ||
@@ -131,7 +145,7 @@ int smtp_nexthop_parse(const char *nexthop, const char *def_port, SMTP_DEST *out
         out->name = lowercase(vstring_export(host));
         host = NULL;
         out->literal = smtp_nexthop_literal(out->name);
-        if (out->literal)
+        if (out->literal || lmtp)
             out->mx_lookup = false;
         status = 0;
     }
@@ -146,5 +160,6 @@ void smtp_nexthop_free(SMTP_DEST *dest)
 {
     myfree(dest->key);
     myfree(dest->name);
-    dest->key = dest->name = NULL;
+    myfree(dest->unix_path);
+    dest->key = dest->name = dest->unix_path = NULL;
 }

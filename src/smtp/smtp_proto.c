@@ -18,6 +18,10 @@
  *	EHLO      EHLO with smtp_helo_name, the features of the reply; a
  *		  5xx reply before TLS falls back to HELO.
  *	HELO      HELO, no features.
+ *
+ *	The LMTP client (config->lmtp) always goes from GREETING to EHLO,
+ *	which sends LHLO with lmtp_lhlo_name; it has no HELO fallback: a
+ *	failed LHLO fails the server.
  *	STARTTLS  when the TLS level and the server's offer say so
  *		  (smtp_starttls.c); afterwards EHLO again inside TLS,
  *		  features learned afresh.
@@ -108,6 +112,8 @@ static SMTP_PROTO_STATE smtp_greeting(SMTP_SESSION *session)
                        session->namaddr, vstring_str(resp->text));
         return SMTP_STATE_ABORT;
     }
+    if (config->lmtp)
+        return SMTP_STATE_EHLO;
     if (config->never_send_ehlo ||
         (!config->always_send_ehlo && strcasestr(vstring_str(resp->text), "ESMTP") == NULL))
         return SMTP_STATE_HELO;
@@ -160,22 +166,24 @@ static void smtp_ehlo_features(SMTP_SESSION *session)
             smtp_ehlo_keyword(session, lines->argv[i] + 4);
 }
 
-/* smtp_ehlo - EHLO and its features */
+/* smtp_ehlo - EHLO (LHLO) and its features */
 
 static SMTP_PROTO_STATE smtp_ehlo(SMTP_SESSION *session)
 {
     SMTP_CONFIG *config = session->state->config;
     SMTP_RESP *resp = &session->resp;
+    const char *verb = config->lmtp ? "LHLO" : "EHLO";
     int wanted;
 
-    session->doing = "performing the EHLO handshake";
-    if (smtp_chat_cmd(session, "EHLO %s", config->helo_name) != SMTP_OK ||
+    session->doing =
+        config->lmtp ? "performing the LHLO handshake" : "performing the EHLO handshake";
+    if (smtp_chat_cmd(session, "%s %s", verb, config->helo_name) != SMTP_OK ||
         smtp_chat_resp(session, config->helo_timeout) != SMTP_OK)
         return SMTP_STATE_ABORT;
-    if (resp->code / 100 == 5 && session->tls == NULL)
+    if (resp->code / 100 == 5 && session->tls == NULL && !config->lmtp)
         return SMTP_STATE_HELO;
     if (resp->code / 100 != 2) {
-        smtp_resp_fail(session, "EHLO");
+        smtp_resp_fail(session, verb);
         return SMTP_STATE_ABORT;
     }
     smtp_ehlo_features(session);

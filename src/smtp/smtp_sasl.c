@@ -114,26 +114,27 @@ void smtp_sasl_init(SMTP_SASL_CONFIG *sasl)
 {
     VSTRING *why = vstring_alloc(100);
 
-    smtp_sasl_check_options(VAR_SMTP_SASL_SECURITY_OPTIONS, sasl->security_options);
-    smtp_sasl_check_options(VAR_SMTP_SASL_TLS_SECURITY_OPTIONS, sasl->tls_security_options);
-    smtp_sasl_check_options(VAR_SMTP_SASL_TLS_VERIFIED_SECURITY_OPTIONS,
+    smtp_sasl_check_options(SMTP_PARAM(sasl, SASL_SECURITY_OPTIONS), sasl->security_options);
+    smtp_sasl_check_options(SMTP_PARAM(sasl, SASL_TLS_SECURITY_OPTIONS),
+                            sasl->tls_security_options);
+    smtp_sasl_check_options(SMTP_PARAM(sasl, SASL_TLS_VERIFIED_SECURITY_OPTIONS),
                             sasl->tls_verified_security_options);
     if (sasl->password_maps_names == NULL || *sasl->password_maps_names == 0)
         msg_fatal("specify a password table via the `%s' configuration parameter",
-                  VAR_SMTP_SASL_PASSWORD_MAPS);
-    sasl->password_maps =
-        maps_create(VAR_SMTP_SASL_PASSWORD_MAPS, sasl->password_maps_names, DICT_FLAG_LOCK);
+                  SMTP_PARAM(sasl, SASL_PASSWORD_MAPS));
+    sasl->password_maps = maps_create(SMTP_PARAM(sasl, SASL_PASSWORD_MAPS),
+                                      sasl->password_maps_names, DICT_FLAG_LOCK);
     sasl->password_maps->secret = true;
     if (sasl->mechanism_filter_names && *sasl->mechanism_filter_names &&
         (sasl->mechanism_filter =
-             match_list_create(VAR_SMTP_SASL_MECHANISM_FILTER, sasl->mechanism_filter_names,
-                               MATCH_FLAG_NONE, why)) == NULL)
-        msg_fatal("%s: %s", VAR_SMTP_SASL_MECHANISM_FILTER, vstring_str(why));
+             match_list_create(SMTP_PARAM(sasl, SASL_MECHANISM_FILTER),
+                               sasl->mechanism_filter_names, MATCH_FLAG_NONE, why)) == NULL)
+        msg_fatal("%s: %s", SMTP_PARAM(sasl, SASL_MECHANISM_FILTER), vstring_str(why));
     if ((sasl->impl = sasl_client_impl_init(&(SASL_CLIENT_SETTINGS){
              .type = sasl->type,
              .path = sasl->path ? sasl->path : "",
          })) == NULL)
-        msg_fatal("SASL library initialization (%s = %s)", VAR_SMTP_SASL_TYPE, sasl->type);
+        msg_fatal("SASL library initialization (%s = %s)", SMTP_PARAM(sasl, SASL_TYPE), sasl->type);
     vstring_free(why);
 }
 
@@ -176,8 +177,8 @@ int smtp_sasl_lookup(const SMTP_STATE *state, const char *host, char **out_usern
     if (found == 0)
         found = smtp_sasl_find(sasl, state->dest.key, false, &value);
     if (found < 0) {
-        msg_warn("%s: %s lookup error: %s", state->request->queue_id, VAR_SMTP_SASL_PASSWORD_MAPS,
-                 maps_reason(sasl->password_maps));
+        msg_warn("%s: %s lookup error: %s", state->request->queue_id,
+                 SMTP_PARAM(sasl, SASL_PASSWORD_MAPS), maps_reason(sasl->password_maps));
         return -1;
     }
     if (found == 0) {

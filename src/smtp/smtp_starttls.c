@@ -89,8 +89,8 @@ TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config)
 
     return tls_client_init(&(TLS_CLIENT_INIT_PROPS){
         .params = &engine->params,
-        .param_prefix = "smtp",
-        .log_param = VAR_SMTP_TLS_LOGLEVEL,
+        .param_prefix = config->lmtp ? "lmtp" : "smtp",
+        .log_param = SMTP_PARAM(config, TLS_LOGLEVEL),
         .log_level = engine->loglevel,
         .verifydepth = engine->verifydepth,
         .cache_type = "smtp",

@@ -131,11 +131,11 @@ int smtp_tls_global_level(const SMTP_TLS_CONFIG *config, VSTRING *why)
 
     if (config->security_level && *config->security_level) {
         if ((level = tls_level_lookup(config->security_level)) == TLS_LEV_INVALID) {
-            vstring_sprintf(why, "invalid %s value \"%s\"", VAR_SMTP_TLS_SECURITY_LEVEL,
-                            config->security_level);
+            vstring_sprintf(why, "invalid %s value \"%s\"",
+                            SMTP_TLS_PARAM(config, TLS_SECURITY_LEVEL), config->security_level);
             return TLS_LEV_INVALID;
         }
-        return smtp_tls_dane_level(config, level, VAR_SMTP_TLS_SECURITY_LEVEL, why);
+        return smtp_tls_dane_level(config, level, SMTP_TLS_PARAM(config, TLS_SECURITY_LEVEL), why);
     }
     if (config->enforce_tls)
         return config->enforce_peername ? TLS_LEV_VERIFY : TLS_LEV_ENCRYPT;
@@ -417,7 +417,7 @@ void smtp_tls_policy_find(SMTP_TLS_POLICY *policy, const SMTP_TLS_CONFIG *config
 {
     memset(policy, 0, sizeof(*policy));
     if (config->level_dane_fallback)
-        smtp_tls_dane_warn(config, VAR_SMTP_TLS_SECURITY_LEVEL);
+        smtp_tls_dane_warn(config, SMTP_TLS_PARAM(config, TLS_SECURITY_LEVEL));
     if ((policy->level = config->level) == TLS_LEV_INVALID) {
         msg_warn("%s", config->level_problem);
         smtp_tls_invalid(policy, "4.7.5", SMTP_TLS_POLICY_INVALID_TEXT);

@@ -34,6 +34,7 @@
 
 /* The main.cf side (strings owned by the CONFIG, maps and level_problem by smtp.c). */
 typedef struct SMTP_TLS_CONFIG {
+    bool lmtp;                          /* LMTP mode: lmtp_* parameter names in texts */
     const char *security_level;         /* smtp_tls_security_level */
     bool use_tls;                       /* smtp_use_tls */
     bool enforce_tls;                   /* smtp_enforce_tls */
@@ -68,6 +69,9 @@ typedef struct SMTP_TLS_POLICY {
     const char *error_dsn; /* invalid policy: "4.7.5" or "4.3.0" (static) */
     char *error;           /* invalid policy: text for the deferral */
 } SMTP_TLS_POLICY;
+
+/* The name of a parameter as the client's mode spells it, for texts. */
+#define SMTP_TLS_PARAM(config, NAME) ((config)->lmtp ? VAR_LMTP_##NAME : VAR_SMTP_##NAME)
 
 #define SMTP_TLS_POLICY_INVALID_TEXT "client TLS configuration problem"
 

@@ -32,7 +32,9 @@
  *	failure.
  *
  *	smtp_rcpt_sent() records a delivery with the reply in
- *	session->resp as the reason.
+ *	session->resp as the reason. The DSN action is "relayed", or
+ *	"delivered" for an LMTP server without DSN support when
+ *	lmtp_assume_final is on.
  *
  *	smtp_rcpt_pending() counts the open recipients.
  *
@@ -154,6 +156,17 @@ void smtp_rcpt_fail(SMTP_SESSION *session, size_t index, const char *command)
     vstring_free(diag);
 }
 
+/* smtp_rcpt_sent_action - the DSN action of a delivery */
+
+static const char *smtp_rcpt_sent_action(const SMTP_SESSION *session)
+{
+    const SMTP_CONFIG *config = session->state->config;
+
+    if (config->lmtp && config->assume_final && !(session->features & SMTP_FEATURE_DSN))
+        return "delivered";
+    return "relayed";
+}
+
 /* smtp_rcpt_sent - one recipient was delivered */
 
 void smtp_rcpt_sent(SMTP_SESSION *session, size_t index)
@@ -164,7 +177,7 @@ void smtp_rcpt_sent(SMTP_SESSION *session, size_t index)
         .dsn = dsn,
         .reason = vstring_str(session->resp.text),
         .relay = smtp_session_relay(session),
-        .action = "relayed",
+        .action = smtp_rcpt_sent_action(session),
         .remote_mta = session->host,
         .conn_delay = session->state->conn_delay,
     };

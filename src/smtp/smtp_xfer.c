@@ -20,7 +20,9 @@
  *
  *	Each reply is recorded as it comes: a MAIL failure for every open
  *	recipient, a RCPT failure for its recipient, a DATA or end-of-data
- *	failure, or the delivery, for the accepted ones.
+ *	failure, or the delivery, for the accepted ones. An LMTP server
+ *	answers the end of data once per accepted recipient, in RCPT order
+ *	(RFC 2033): each reply is that recipient's outcome alone.
  *
  *	It returns SMTP_OK when the session can end with QUIT, SMTP_FAIL
  *	when it broke or the message could not be offered.
@@ -165,6 +167,29 @@ static void smtp_xfer_accepted_fail(SMTP_XFER *xfer, const char *command)
             smtp_rcpt_fail(session, xfer->todo[i], command);
 }
 
+/* smtp_xfer_lmtp_replies - one end-of-data reply per accepted recipient */
+
+static int smtp_xfer_lmtp_replies(SMTP_XFER *xfer)
+{
+    SMTP_SESSION *session = xfer->session;
+    SMTP_STATE *state = session->state;
+
+    for (size_t i = 0; i < xfer->count; i++) {
+        size_t index = xfer->todo[i];
+
+        if (state->rcpts[index].status != SMTP_RCPT_ACCEPTED)
+            continue;
+        /* A lost connection leaves this and the later recipients to smtp_session_lost(). */
+        if (smtp_chat_resp(session, state->config->data_done_timeout) != SMTP_OK)
+            return SMTP_FAIL;
+        if (session->resp.code / 100 == 2)
+            smtp_rcpt_sent(session, index);
+        else
+            smtp_rcpt_fail(session, index, "end of DATA");
+    }
+    return SMTP_OK;
+}
+
 /* smtp_xfer_body - the message and the final reply */
 
 static int smtp_xfer_body(SMTP_XFER *xfer)
@@ -175,6 +200,8 @@ static int smtp_xfer_body(SMTP_XFER *xfer)
     if (smtp_data_send(session) != SMTP_OK)
         return SMTP_FAIL;
     session->doing = "sending end of data -- message may be sent more than once";
+    if (config->lmtp)
+        return smtp_xfer_lmtp_replies(xfer);
     if (smtp_chat_resp(session, config->data_done_timeout) != SMTP_OK)
         return SMTP_FAIL;
     if (session->resp.code / 100 != 2) {

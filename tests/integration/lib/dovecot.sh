@@ -1,4 +1,5 @@
-# dovecot.sh - Debian's Dovecot as a test peer: its auth service only
+# dovecot.sh - Debian's Dovecot as a test peer: its auth service, or its
+# LMTP server with Maildir storage
 #
 # Source this file from bash after lib/common.sh and lib/assert.sh
 # (lib/instance.sh loads both). A peer is a private Dovecot ("dovecot -F
@@ -40,6 +41,26 @@
 #                              auth process), by pid; what is left after
 #                              10 seconds gets SIGKILL, by pid. Safe to
 #                              call twice.
+#   dovecot_lmtp_start [-t CERT KEY] SOCKET ADDRESS...
+#                              the LMTP peer (dovecot-lmtpd): Dovecot's lmtp
+#                              service on the UNIX socket SOCKET (the
+#                              directory must exist) and on a free loopback
+#                              port (DOVECOT_PORT); its users are the
+#                              ADDRESSes (user@domain, looked up whole), each
+#                              with a Maildir under DOVECOT_DIR, owned by
+#                              DOVECOT_MAIL_USER (nobody as root, else the
+#                              caller); other recipients are unknown users.
+#                              An ADDRESS written ADDRESS/full is over its
+#                              quota: Dovecot refuses its mail after DATA.
+#                              With -t, STARTTLS with the certificate chain
+#                              CERT (leaf first) and key KEY. Waits like
+#                              dovecot_start; sets the same variables.
+#   dovecot_lmtp_available     0 when the LMTP peer can run here (also the
+#                              lmtp service of dovecot-lmtpd)
+#   dovecot_maildir ADDRESS    the Maildir of one LMTP user
+#   dovecot_fetch ADDRESS FIELDS [SEARCH...]
+#                              Dovecot's own reading of that user's INBOX
+#                              (doveadm fetch; SEARCH defaults to ALL)
 #   dovecot_log_tail [LINES]   the end of Dovecot's log as comment lines
 #   dovecot_fake_start SOCKET LOG [ARGS...]
 #                              a scripted, misbehaving auth server
@@ -59,6 +80,8 @@
 DOVECOT_SH_LOADED=1
 
 DOVECOT_BIN=${DOVECOT_BIN:-/usr/sbin/dovecot}
+DOVECOT_LMTP_BIN=${DOVECOT_LMTP_BIN:-/usr/lib/dovecot/lmtp}
+DOVECOT_MAIL_USER=
 DOVECOT_START_TIMEOUT=${DOVECOT_START_TIMEOUT:-20}
 DOVECOT_MISSING=
 DOVECOT_PID=
@@ -182,20 +205,14 @@ dovecot_log_tail() {
 
 # dovecot_start [-p PORT] SOCKET [USER:PASSWORD...] [-- CONF-LINE...] - start the peer
 dovecot_start() {
-    local socket entry deadline owner port=
+    local socket entry owner port=
     if [ "$1" = -p ]; then
         port=$2
         shift 2
     fi
     socket=$1
     shift
-    dovecot_stop
-    [ -n "$DOVECOT_DIR" ] || at_exit 'dovecot_stop; [ -z "$DOVECOT_DIR" ] || rm -rf "$DOVECOT_DIR"'
-    [ -z "$DOVECOT_DIR" ] || rm -rf "$DOVECOT_DIR"
-    DOVECOT_DIR=$(mktemp -d /tmp/dovecot-test.XXXXXX) || return 1
-    chmod 755 "$DOVECOT_DIR"
-    mkdir "$DOVECOT_DIR/run" "$DOVECOT_DIR/state"
-    DOVECOT_LOG=$DOVECOT_DIR/dovecot.log
+    dovecot_dir_make || return 1
     DOVECOT_SOCKET=$socket
     DOVECOT_PORT=${port:-$(free_port)}
     : >"$DOVECOT_DIR/passwd"
@@ -216,19 +233,191 @@ dovecot_start() {
             echo "$entry"
         done
     } >"$DOVECOT_DIR/dovecot.conf"
+    dovecot_launch
+}
+
+# dovecot_launch - start the master on DOVECOT_DIR/dovecot.conf, wait for its listeners
+dovecot_launch() {
+    local deadline
     "$DOVECOT_BIN" -F -c "$DOVECOT_DIR/dovecot.conf" >>"$DOVECOT_LOG" 2>&1 &
     DOVECOT_PID=$!
     deadline=$((SECONDS + DOVECOT_START_TIMEOUT))
     while [ "$SECONDS" -lt "$deadline" ] && kill -0 "$DOVECOT_PID" 2>/dev/null; do
-        if [ -S "$socket" ] && ss -Htln "sport = :$DOVECOT_PORT" | grep -q .; then
+        if [ -S "$DOVECOT_SOCKET" ] && ss -Htln "sport = :$DOVECOT_PORT" | grep -q .; then
             return 0
         fi
         sleep 0.05
     done
-    echo "# Dovecot did not start within ${DOVECOT_START_TIMEOUT}s (socket $socket, port $DOVECOT_PORT)"
+    echo "# Dovecot did not start within ${DOVECOT_START_TIMEOUT}s (socket $DOVECOT_SOCKET, port $DOVECOT_PORT)"
     dovecot_log_tail
     dovecot_stop
     return 1
+}
+
+# dovecot_dir_make - a fresh DOVECOT_DIR (removed when the test ends)
+dovecot_dir_make() {
+    dovecot_stop
+    [ -n "$DOVECOT_DIR" ] || at_exit 'dovecot_stop; [ -z "$DOVECOT_DIR" ] || rm -rf "$DOVECOT_DIR"'
+    [ -z "$DOVECOT_DIR" ] || rm -rf "$DOVECOT_DIR"
+    DOVECOT_DIR=$(mktemp -d /tmp/dovecot-test.XXXXXX) || return 1
+    chmod 755 "$DOVECOT_DIR"
+    mkdir "$DOVECOT_DIR/run" "$DOVECOT_DIR/state"
+    DOVECOT_LOG=$DOVECOT_DIR/dovecot.log
+}
+
+# dovecot_lmtp_available - can the LMTP peer run here?
+dovecot_lmtp_available() {
+    dovecot_available || return 1
+    if [ ! -x "$DOVECOT_LMTP_BIN" ]; then
+        DOVECOT_MISSING="Dovecot's LMTP server is not installed (dovecot-lmtpd)"
+        return 1
+    fi
+}
+
+# dovecot_maildir ADDRESS - the Maildir of one LMTP user
+dovecot_maildir() {
+    echo "$DOVECOT_DIR/home/$1/Maildir"
+}
+
+# dovecot_lmtp_conf SOCKET [CERT KEY] - the LMTP configuration on stdout
+dovecot_lmtp_conf() {
+    local me group
+    if dovecot_is_24; then
+        # Dovecot 2.4 (Debian 13): versioned configuration, named blocks.
+        cat <<EOF
+dovecot_config_version = 2.4.0
+dovecot_storage_version = 2.4.0
+base_dir = $DOVECOT_DIR/run
+state_dir = $DOVECOT_DIR/state
+instance_name = dovecot-test-$$
+log_path = $DOVECOT_LOG
+protocols = lmtp
+listen = 127.0.0.1
+first_valid_uid = 1
+mail_driver = maildir
+mail_path = ~/Maildir
+mail_plugins {
+  quota = yes
+}
+quota "User quota" {
+  driver = count
+}
+passdb passwd-file {
+  passwd_file_path = $DOVECOT_DIR/users
+}
+userdb passwd-file {
+  passwd_file_path = $DOVECOT_DIR/users
+}
+service lmtp {
+  unix_listener $1 {
+    mode = 0666
+  }
+  inet_listener lmtp-tcp {
+    listen = 127.0.0.1
+    port = $DOVECOT_PORT
+  }
+}
+EOF
+        if [ -n "${2:-}" ]; then
+            printf 'ssl = yes\nssl_server_cert_file = %s\nssl_server_key_file = %s\n' "$2" "$3"
+        else
+            echo "ssl = no"
+        fi
+    else
+        # Dovecot 2.3 (Debian 12).
+        cat <<EOF
+base_dir = $DOVECOT_DIR/run
+state_dir = $DOVECOT_DIR/state
+instance_name = dovecot-test-$$
+log_path = $DOVECOT_LOG
+protocols = lmtp
+listen = 127.0.0.1
+first_valid_uid = 1
+mail_location = maildir:~/Maildir
+mail_plugins = quota
+plugin {
+  quota = count:User quota
+  quota_vsizes = yes
+}
+passdb {
+  driver = passwd-file
+  args = $DOVECOT_DIR/users
+}
+userdb {
+  driver = passwd-file
+  args = $DOVECOT_DIR/users
+}
+service lmtp {
+  unix_listener $1 {
+    mode = 0666
+  }
+  inet_listener {
+    address = 127.0.0.1
+    port = $DOVECOT_PORT
+  }
+}
+EOF
+        if [ -n "${2:-}" ]; then
+            printf 'ssl = yes\nssl_cert = <%s\nssl_key = <%s\n' "$2" "$3"
+        else
+            echo "ssl = no"
+        fi
+    fi
+    if [ "$(id -u)" -ne 0 ]; then
+        # One user for everything; no chroot, which needs root.
+        me=$(id -un)
+        group=$(id -gn)
+        cat <<EOF
+default_internal_user = $me
+default_internal_group = $group
+default_login_user = $me
+service anvil {
+  chroot =
+}
+EOF
+    fi
+}
+
+# dovecot_lmtp_start [-t CERT KEY] SOCKET ADDRESS... - start the LMTP peer
+dovecot_lmtp_start() {
+    local socket address extra uid gid cert= key=
+    if [ "$1" = -t ]; then
+        cert=$2
+        key=$3
+        shift 3
+    fi
+    socket=$1
+    shift
+    dovecot_dir_make || return 1
+    DOVECOT_SOCKET=$socket
+    DOVECOT_PORT=$(free_port)
+    DOVECOT_MAIL_USER=$(id -un)
+    [ "$(id -u)" -ne 0 ] || DOVECOT_MAIL_USER=nobody
+    uid=$(id -u "$DOVECOT_MAIL_USER")
+    gid=$(id -g "$DOVECOT_MAIL_USER")
+    mkdir "$DOVECOT_DIR/home"
+    : >"$DOVECOT_DIR/users"
+    for address in "$@"; do
+        # ADDRESS/full: a mailbox over its quota (a one-byte storage limit).
+        extra=
+        if [ "${address%/full}" != "$address" ]; then
+            address=${address%/full}
+            extra="userdb_quota_rule=*:storage=1B"
+            ! dovecot_is_24 || extra=userdb_quota_storage_size=1
+        fi
+        mkdir "$DOVECOT_DIR/home/$address" || return 1
+        printf '%s::%s:%s::%s::%s\n' "$address" "$uid" "$gid" "$DOVECOT_DIR/home/$address" \
+            "$extra" >>"$DOVECOT_DIR/users"
+    done
+    chown -R "$DOVECOT_MAIL_USER" "$DOVECOT_DIR/home" || return 1
+    if [ -n "$cert" ]; then
+        # Dovecot's master reads them before any process drops privileges.
+        cp "$cert" "$DOVECOT_DIR/cert.pem" && cp "$key" "$DOVECOT_DIR/key.pem" || return 1
+        chmod 600 "$DOVECOT_DIR/key.pem"
+        cert=$DOVECOT_DIR/cert.pem key=$DOVECOT_DIR/key.pem
+    fi
+    dovecot_lmtp_conf "$socket" $cert $key >"$DOVECOT_DIR/dovecot.conf"
+    dovecot_launch
 }
 
 # dovecot_stop - stop the peer by pid
@@ -262,4 +451,12 @@ dovecot_fake_start() {
     pid=$!
     at_exit "kill $pid 2>/dev/null"
     wait_until 10 test -S "$socket" || fail "the scripted auth server on $socket starts"
+}
+
+# dovecot_fetch ADDRESS FIELDS [SEARCH...] - doveadm fetch from one LMTP user's INBOX
+dovecot_fetch() {
+    local address=$1 fields=$2
+    shift 2
+    bounded 30 doveadm -c "$DOVECOT_DIR/dovecot.conf" fetch -u "$address" "$fields" \
+        mailbox INBOX "${@:-ALL}"
 }
