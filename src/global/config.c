@@ -22,7 +22,8 @@
  *
  *	const char *config_get_raw(CONFIG *config, const char *name,
  *					CONFIG_SOURCE *out_source);
- *	const char *config_get_default(CONFIG *config, const char *name);
+ *	const char *config_get_default(CONFIG *config, const char *name,
+ *					VSTRING *why);
  *	void	config_walk(CONFIG *config, CONFIG_SOURCE source,
  *					CONFIG_WALK_FN fn, void *context);
  *	int	config_known_name(CONFIG *config, const char *name);
@@ -59,9 +60,14 @@
  *	its command, so that its per-transport parameter names are known.
  *
  *	config_get_raw() returns the unexpanded value in effect and where it
- *	came from, or NULL when the name is not defined anywhere.
+ *	came from, or NULL when the name is not defined anywhere or its
+ *	default cannot be computed.
  *	config_get_default() returns the unexpanded default (computed when
- *	the table says so), or NULL when the name has no default.
+ *	the table says so), or NULL when the name has no default; when a
+ *	computed default cannot be computed (it refers back to itself
+ *	through other parameters, as "myhostname = host.$mydomain" does with
+ *	mydomain's default), it also returns NULL and puts the reason into
+ *	why, which may be NULL (then why is empty on any other result).
  *	config_walk() calls fn for each explicit setting of one layer
  *	(CONFIG_SOURCE_MAIN_CF, _RUNTIME or _OVERRIDE), in the order the
  *	names were first set. config_known_name() is true for a name the
@@ -360,6 +366,16 @@ void config_add_service(CONFIG *config, const char *service, const char *command
     }
 }
 
+/* config_in_argv - is a name on a stack */
+
+int config_in_argv(const ARGV *stack, const char *name)
+{
+    for (size_t i = 0; i < stack->argc; i++)
+        if (strcmp(stack->argv[i], name) == 0)
+            return 1;
+    return 0;
+}
+
 /* config_param_info - table entry, or the entry of a per-transport suffix */
 
 const PARAM_INFO *config_param_info(const char *name)
@@ -372,26 +388,54 @@ const PARAM_INFO *config_param_info(const char *name)
     return info;
 }
 
-/* config_default_value - the unexpanded default of a known parameter */
-
-static const char *config_default_value(CONFIG *config, const char *name, const PARAM_INFO *info)
+/*
+ * config_default_value - the unexpanded default of a known parameter; NULL
+ * with the reason in why (when not NULL) when a computed default cannot be
+ * computed
+ */
+static const char *config_default_value(CONFIG *config, const char *name, const PARAM_INFO *info,
+                                        VSTRING *why)
 {
     CONFIG_ENTRY *ep;
+    VSTRING *reason;
     char *value;
+    int pushed = 0;
 
     if (info->defval != NULL || info->compute == NULL)
         return info->defval;
-    if ((ep = config_table_find(&config->computed, name)) == NULL) {
-        for (size_t i = 0; i < config->computing->argc; i++)
-            if (strcmp(config->computing->argv[i], name) == 0)
-                msg_fatal("the default of parameter %s depends on itself; set %s in %s", name, name,
-                          config->main_cf_path);
-        argv_add(config->computing, name);
-        value = info->compute(config);
-        argv_truncate(config->computing, config->computing->argc - 1);
-        ep = config_table_set(&config->computed, name, value, NULL, 0);
-        myfree(value);
+    if ((ep = config_table_find(&config->computed, name)) != NULL)
+        return ep->value;
+    if (config_in_argv(config->computing, name)) { /* only a compute function using a getter */
+        if (why)
+            vstring_sprintf(why, "the default of %s depends on itself", name);
+        return NULL;
     }
+
+    /*
+     * The computation reads other parameters through the expansion stack,
+     * so that a value that refers back to this one, say "myhostname =
+     * host.$mydomain" while mydomain's default is taken from myhostname, is
+     * reported as an expansion loop that names each parameter.
+     */
+    if (!config_in_argv(config->expanding, name)) {
+        argv_add(config->expanding, name);
+        pushed = 1;
+    }
+    argv_add(config->computing, name);
+    reason = vstring_alloc(100);
+    value = info->compute(config, reason);
+    argv_truncate(config->computing, config->computing->argc - 1);
+    if (pushed)
+        argv_truncate(config->expanding, config->expanding->argc - 1);
+    if (value == NULL) {
+        if (why)
+            vstring_strcpy(why, vstring_str(reason));
+        vstring_free(reason);
+        return NULL;
+    }
+    vstring_free(reason);
+    ep = config_table_set(&config->computed, name, value, NULL, 0);
+    myfree(value);
     return ep->value;
 }
 
@@ -411,7 +455,8 @@ const char *config_explicit_value(CONFIG *config, const char *name)
 /* config_raw_value - the unexpanded value in effect */
 
 const char *config_raw_value(CONFIG *config, const char *name, const PARAM_INFO **out_info,
-                             CONFIG_SOURCE *out_source, const CONFIG_ENTRY **out_entry)
+                             CONFIG_SOURCE *out_source, const CONFIG_ENTRY **out_entry,
+                             VSTRING *why)
 {
     const CONFIG_TABLE *layers[] = {&config->override, &config->runtime, &config->main_cf};
     const CONFIG_SOURCE sources[] = {CONFIG_SOURCE_OVERRIDE, CONFIG_SOURCE_RUNTIME,
@@ -421,13 +466,16 @@ const char *config_raw_value(CONFIG *config, const char *name, const PARAM_INFO 
     CONFIG_SOURCE source = CONFIG_SOURCE_NONE;
     CONFIG_ENTRY *ep = NULL;
 
+    if (why)
+        VSTRING_RESET(why);
     for (int i = 0; i < 3 && value == NULL; i++) {
         if ((ep = config_table_find(layers[i], name)) != NULL) {
             value = ep->value;
             source = sources[i];
         }
     }
-    if (value == NULL && info != NULL && (value = config_default_value(config, name, info)) != NULL)
+    if (value == NULL && info != NULL &&
+        (value = config_default_value(config, name, info, why)) != NULL)
         source = CONFIG_SOURCE_DEFAULT;
     if (out_info)
         *out_info = info;
@@ -444,7 +492,7 @@ void config_where(CONFIG *config, const char *name, VSTRING *out)
 {
     const CONFIG_ENTRY *ep;
     CONFIG_SOURCE source;
-    const char *value = config_raw_value(config, name, NULL, &source, &ep);
+    const char *value = config_raw_value(config, name, NULL, &source, &ep, NULL);
 
     switch (source) {
     case CONFIG_SOURCE_MAIN_CF:
@@ -460,7 +508,10 @@ void config_where(CONFIG *config, const char *name, VSTRING *out)
         vstring_sprintf(out, "%s (set by the program)", name);
         break;
     default:
-        vstring_sprintf(out, "default %s = %s", name, value ? value : "");
+        if (value)
+            vstring_sprintf(out, "default %s = %s", name, value);
+        else
+            vstring_sprintf(out, "default of %s", name);
         break;
     }
 }
@@ -469,16 +520,18 @@ void config_where(CONFIG *config, const char *name, VSTRING *out)
 
 const char *config_get_raw(CONFIG *config, const char *name, CONFIG_SOURCE *out_source)
 {
-    return config_raw_value(config, name, NULL, out_source, NULL);
+    return config_raw_value(config, name, NULL, out_source, NULL, NULL);
 }
 
 /* config_get_default - unexpanded default */
 
-const char *config_get_default(CONFIG *config, const char *name)
+const char *config_get_default(CONFIG *config, const char *name, VSTRING *why)
 {
     const PARAM_INFO *info = config_param_info(name);
 
-    return info ? config_default_value(config, name, info) : NULL;
+    if (why)
+        VSTRING_RESET(why);
+    return info ? config_default_value(config, name, info, why) : NULL;
 }
 
 /* config_walk - explicit settings of one layer */

@@ -108,7 +108,7 @@ extern ARGV *config_get_list(CONFIG *config, const char *name);
 /* Untyped access, for postconf and for user-defined names. */
 extern const char *config_lookup(CONFIG *config, const char *name);
 extern const char *config_get_raw(CONFIG *config, const char *name, CONFIG_SOURCE *out_source);
-extern const char *config_get_default(CONFIG *config, const char *name);
+extern const char *config_get_default(CONFIG *config, const char *name, VSTRING *why);
 extern int config_expand(CONFIG *config, const char *text, VSTRING *out, VSTRING *why);
 extern void config_walk(CONFIG *config, CONFIG_SOURCE source, CONFIG_WALK_FN fn, void *context);
 extern int config_known_name(CONFIG *config, const char *name);

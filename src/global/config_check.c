@@ -269,10 +269,13 @@ static void config_check_name(CONFIG_NAMES_STATE *state, const char *name, const
 static void config_check_undefined(CONFIG_NAMES_STATE *state, const char *value, const char *where)
 {
     ARGV *refs = argv_alloc(5);
+    VSTRING *why = vstring_alloc(100);
 
     config_references(value, refs);
     for (size_t i = 0; i < refs->argc; i++) {
-        if (config_raw_value(state->config, refs->argv[i], NULL, NULL, NULL) == NULL) {
+        /* A default that cannot be computed is reported where the value is checked. */
+        if (config_raw_value(state->config, refs->argv[i], NULL, NULL, NULL, why) == NULL &&
+            VSTRING_LEN(why) == 0) {
             VSTRING *text = vstring_alloc(100);
 
             vstring_sprintf(text, "%s: undefined parameter \"%s\" (expands to nothing)", where,
@@ -281,6 +284,7 @@ static void config_check_undefined(CONFIG_NAMES_STATE *state, const char *value,
             vstring_free(text);
         }
     }
+    vstring_free(why);
     argv_free(refs);
 }
 

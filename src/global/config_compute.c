@@ -4,14 +4,19 @@
  * SYNOPSIS
  *	#include <param_table.h>
  *
- *	char	*param_compute_myhostname(CONFIG *config);
- *	char	*param_compute_mydomain(CONFIG *config);
- *	char	*param_compute_mynetworks(CONFIG *config);
- *	char	*param_compute_process_id(CONFIG *config);
- *	char	*param_compute_process_name(CONFIG *config);
+ *	char	*param_compute_myhostname(CONFIG *config, VSTRING *why);
+ *	char	*param_compute_mydomain(CONFIG *config, VSTRING *why);
+ *	char	*param_compute_mynetworks(CONFIG *config, VSTRING *why);
+ *	char	*param_compute_process_id(CONFIG *config, VSTRING *why);
+ *	char	*param_compute_process_name(CONFIG *config, VSTRING *why);
  * DESCRIPTION
  *	Each function returns the default of one parameter as a mystrdup()ed
- *	string; the CONFIG computes it once and keeps it.
+ *	string; the CONFIG computes it once and keeps it. The parameters a
+ *	computation reads are expanded without fatal errors: when one does
+ *	not expand (it refers back to the parameter being computed, say
+ *	"myhostname = host.$mydomain" for mydomain's default), the function
+ *	returns NULL with the reason ("parameter expansion loop: ...") in
+ *	why, and the CONFIG reports it for the parameter that was asked for.
  *
  *	param_compute_myhostname() returns gethostname(), with
  *	".$mydomain" appended when the name has no dot (mydomain as set in
@@ -59,7 +64,7 @@
 
 /* param_compute_myhostname - host name, made fully qualified */
 
-char *param_compute_myhostname(CONFIG *config)
+char *param_compute_myhostname(CONFIG *config, VSTRING *why)
 {
     char name[256];
     const char *domain = CONFIG_DEFAULT_DOMAIN;
@@ -81,11 +86,14 @@ char *param_compute_myhostname(CONFIG *config)
 
 /* param_compute_mydomain - $myhostname without its first label */
 
-char *param_compute_mydomain(CONFIG *config)
+char *param_compute_mydomain(CONFIG *config, VSTRING *why)
 {
-    const char *host = config_get_str(config, VAR_MYHOSTNAME);
-    const char *dot = strchr(host, '.');
+    const char *host = config_value_expanded(config, VAR_MYHOSTNAME, why);
+    const char *dot;
 
+    if (host == NULL)
+        return NULL;
+    dot = strchr(host, '.');
     if (dot == NULL || strchr(dot + 1, '.') == NULL)
         return mystrdup(CONFIG_DEFAULT_DOMAIN);
     return mystrdup(dot + 1);
@@ -164,18 +172,24 @@ static void config_add_network(ARGV *list, const struct ifaddrs *ifa, const char
 
 /* param_compute_mynetworks - networks of the local interfaces */
 
-char *param_compute_mynetworks(CONFIG *config)
+char *param_compute_mynetworks(CONFIG *config, VSTRING *why)
 {
-    const char *style = config_get_str(config, VAR_MYNETWORKS_STYLE);
-    const char *protocols = config_get_str(config, VAR_INET_PROTOCOLS);
-    const char *interfaces = config_get_str(config, VAR_INET_INTERFACES);
-    int want4 = strstr(protocols, "all") || strstr(protocols, "ipv4");
-    int want6 = strstr(protocols, "all") || strstr(protocols, "ipv6");
-    int loopback_only = strstr(interfaces, "loopback-only") != NULL;
+    const char *style = config_value_expanded(config, VAR_MYNETWORKS_STYLE, why);
+    const char *protocols = style ? config_value_expanded(config, VAR_INET_PROTOCOLS, why) : NULL;
+    const char *interfaces =
+        protocols ? config_value_expanded(config, VAR_INET_INTERFACES, why) : NULL;
+    int want4, want6, loopback_only;
     struct ifaddrs *ifap = NULL;
-    ARGV *v4 = argv_alloc(10), *v6 = argv_alloc(10);
+    ARGV *v4, *v6;
     char *result;
 
+    if (interfaces == NULL)
+        return NULL;
+    want4 = strstr(protocols, "all") || strstr(protocols, "ipv4");
+    want6 = strstr(protocols, "all") || strstr(protocols, "ipv6");
+    loopback_only = strstr(interfaces, "loopback-only") != NULL;
+    v4 = argv_alloc(10);
+    v6 = argv_alloc(10);
     if (getifaddrs(&ifap) < 0)
         msg_warn("%s: cannot list network interfaces: %m", __func__);
     for (struct ifaddrs *ifa = ifap; ifa; ifa = ifa->ifa_next) {
@@ -199,19 +213,21 @@ char *param_compute_mynetworks(CONFIG *config)
 
 /* param_compute_process_id - this process */
 
-char *param_compute_process_id(CONFIG *config)
+char *param_compute_process_id(CONFIG *config, VSTRING *why)
 {
     char buf[32];
 
     (void)config;
+    (void)why;
     snprintf(buf, sizeof(buf), "%ld", (long)getpid());
     return mystrdup(buf);
 }
 
 /* param_compute_process_name - this program */
 
-char *param_compute_process_name(CONFIG *config)
+char *param_compute_process_name(CONFIG *config, VSTRING *why)
 {
     (void)config;
+    (void)why;
     return mystrdup(msg_program());
 }

@@ -43,8 +43,11 @@
  *	Values of parameters flagged raw in the table are not expanded.
  * DIAGNOSTICS
  *	Errors: a parameter whose value refers back to itself, directly or
- *	through others ("parameter expansion loop: a -> b -> a"), a missing
- *	closing brace, an unknown operator, a malformed level.
+ *	through others ("parameter expansion loop: a -> b -> a"), also
+ *	through a computed default that reads a parameter whose value refers
+ *	to it ("parameter expansion loop: myhostname -> default of mydomain
+ *	-> myhostname; setting mydomain explicitly breaks it"), a missing closing brace, an unknown operator, a
+ *	malformed level.
  *--*/
 
 /* System library. */
@@ -372,14 +375,29 @@ static int config_expand_text(CONFIG *config, const char *text, VSTRING *out, VS
     return 0;
 }
 
-/* config_loop_text - "a -> b -> a" from the expansion stack */
-
+/*
+ * config_loop_text - "a -> b -> a" from the expansion stack; a name whose
+ * default is being computed reads "default of b"
+ */
 static void config_loop_text(CONFIG *config, size_t from, const char *name, VSTRING *why)
 {
+    const char *computed = NULL;
+
     vstring_strcpy(why, "parameter expansion loop: ");
-    for (size_t i = from; i < config->expanding->argc; i++)
-        vstring_sprintf_append(why, "%s -> ", config->expanding->argv[i]);
+    for (size_t i = from; i < config->expanding->argc; i++) {
+        const char *step = config->expanding->argv[i];
+
+        if (config_in_argv(config->computing, step)) {
+            vstring_sprintf_append(why, "default of %s -> ", step);
+            if (computed == NULL)
+                computed = step;
+        } else {
+            vstring_sprintf_append(why, "%s -> ", step);
+        }
+    }
     vstring_strcat(why, name);
+    if (computed) /* the default reads the parameter after it in the loop */
+        vstring_sprintf_append(why, "; setting %s explicitly breaks it", computed);
 }
 
 /* config_value_expanded - expanded value of a parameter, cached */
@@ -404,13 +422,16 @@ const char *config_value_expanded(CONFIG *config, const char *name, VSTRING *why
     /*
      * The name goes on the stack before its raw value is looked up: a
      * computed default (mydomain) may read other parameters that refer
-     * back to it.
+     * back to it. A default that cannot be computed is an error, not an
+     * empty value.
      */
     argv_add(config->expanding, name);
     out = vstring_alloc(100);
-    if ((raw = config_raw_value(config, name, &info, NULL, NULL)) == NULL)
-        raw = "";
-    if (info != NULL && (info->flags & PARAM_FLAG_RAW))
+    if ((raw = config_raw_value(config, name, &info, NULL, NULL, why)) == NULL && VSTRING_LEN(why))
+        status = -1;
+    else if (raw == NULL) /* defined nowhere: empty */
+        status = (vstring_strcpy(out, ""), 0);
+    else if (info != NULL && (info->flags & PARAM_FLAG_RAW))
         status = (vstring_strcpy(out, raw), 0);
     else
         status = config_expand_text(config, raw, out, why);

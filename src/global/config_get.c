@@ -129,7 +129,7 @@ static int config_convert(CONFIG *config, const char *name, const PARAM_INFO *in
 {
     VSTRING *where = vstring_alloc(100);
     VSTRING *detail = vstring_alloc(100);
-    const char *raw = config_raw_value(config, name, NULL, NULL, NULL);
+    const char *raw = config_raw_value(config, name, NULL, NULL, NULL, NULL);
     const char *problem;
 
     config_where(config, name, where);
@@ -258,12 +258,13 @@ ARGV *config_get_list(CONFIG *config, const char *name)
 
 const char *config_lookup(CONFIG *config, const char *name)
 {
-    VSTRING *why;
+    VSTRING *why = vstring_alloc(100);
     const char *value;
 
-    if (config_raw_value(config, name, NULL, NULL, NULL) == NULL)
+    if (config_raw_value(config, name, NULL, NULL, NULL, why) == NULL && VSTRING_LEN(why) == 0) {
+        vstring_free(why);
         return NULL;
-    why = vstring_alloc(100);
+    }
     if ((value = config_value_expanded(config, name, why)) == NULL) {
         VSTRING *where = vstring_alloc(100);
 

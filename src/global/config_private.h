@@ -42,7 +42,7 @@ struct CONFIG {
     size_t retired_size;   /* slots in retired */
     ARGV *services;        /* owned: master.cf service names with per-transport names */
     ARGV *expanding;       /* owned: names being expanded, for loop detection */
-    ARGV *computing;       /* owned: computed defaults being computed */
+    ARGV *computing;       /* owned: computed defaults being computed (also in expanding) */
 };
 
 /* Layers (config.c). */
@@ -51,9 +51,15 @@ extern CONFIG_ENTRY *config_table_set(CONFIG_TABLE *table, const char *name, con
                                       const char *origin, int line);
 extern void config_table_clear(CONFIG_TABLE *table);
 
-/* The unexpanded value in effect, with its table entry (config.c). */
+/*
+ * The unexpanded value in effect, with its table entry (config.c): NULL when
+ * the name is defined nowhere, or when its default cannot be computed, and
+ * then the reason is in why (which may be NULL; it is reset first).
+ */
 extern const char *config_raw_value(CONFIG *config, const char *name, const PARAM_INFO **out_info,
-                                    CONFIG_SOURCE *out_source, const CONFIG_ENTRY **out_entry);
+                                    CONFIG_SOURCE *out_source, const CONFIG_ENTRY **out_entry,
+                                    VSTRING *why);
+extern int config_in_argv(const ARGV *stack, const char *name);
 extern const PARAM_INFO *config_param_info(const char *name);
 extern const char *config_explicit_value(CONFIG *config, const char *name);
 extern void config_where(CONFIG *config, const char *name, VSTRING *out);

@@ -19,6 +19,7 @@
 #include <stddef.h>
 
 #include "mail_params.h"
+#include "vstring.h"
 
 typedef struct CONFIG CONFIG;
 
@@ -34,8 +35,11 @@ typedef enum PARAM_TYPE {
 /* A value check returns NULL when the (expanded) value is fine, else what was expected. */
 typedef const char *(*PARAM_CHECK_FN)(const char *value);
 
-/* A computed default: the result is mystrdup()ed, the caller owns it. */
-typedef char *(*PARAM_COMPUTE_FN)(CONFIG *config);
+/*
+ * A computed default: the result is mystrdup()ed, the caller owns it; NULL
+ * with the reason in why when a parameter it reads does not expand.
+ */
+typedef char *(*PARAM_COMPUTE_FN)(CONFIG *config, VSTRING *why);
 
 #define PARAM_FLAG_RAW           (1 << 0) /* the value is used unexpanded */
 #define PARAM_FLAG_UNIMPLEMENTED (1 << 1) /* accepted, but no program reads it */
@@ -80,11 +84,11 @@ extern const char *param_check_dane_mx_policy(const char *value);
 extern const char *param_check_line_length_limit(const char *value);
 
 /* Computed defaults (config_compute.c). */
-extern char *param_compute_myhostname(CONFIG *config);
-extern char *param_compute_mydomain(CONFIG *config);
-extern char *param_compute_mynetworks(CONFIG *config);
-extern char *param_compute_process_id(CONFIG *config);
-extern char *param_compute_process_name(CONFIG *config);
+extern char *param_compute_myhostname(CONFIG *config, VSTRING *why);
+extern char *param_compute_mydomain(CONFIG *config, VSTRING *why);
+extern char *param_compute_mynetworks(CONFIG *config, VSTRING *why);
+extern char *param_compute_process_id(CONFIG *config, VSTRING *why);
+extern char *param_compute_process_name(CONFIG *config, VSTRING *why);
 
 /* The table parts, each ending with an entry whose name is NULL. */
 extern const PARAM_INFO param_table_core[];

@@ -181,8 +181,8 @@ int main(int argc, char **argv)
         if (!(pc.flags & POSTCONF_FLAG_DEFAULTS))
             postconf_check(&pc);
         if (optind < argc) {
+            pc.errors = 0; /* a query fails over the named parameters only */
             postconf_show_named(&pc, argv + optind);
-            pc.errors = 0; /* a query does not fail over unrelated problems */
         } else {
             postconf_show_all(&pc);
         }

@@ -123,20 +123,26 @@ void postconf_print(POSTCONF *pc, const char *name, const char *value)
 
 static const char *postconf_value(POSTCONF *pc, const char *name, VSTRING *buf)
 {
-    const char *raw = (pc->flags & POSTCONF_FLAG_DEFAULTS) ? config_get_default(pc->config, name)
-                                                           : config_get_raw(pc->config, name, NULL);
-    VSTRING *why;
+    VSTRING *why = vstring_alloc(100);
+    const char *raw = (pc->flags & POSTCONF_FLAG_DEFAULTS)
+                          ? config_get_default(pc->config, name, why)
+                          : config_get_raw(pc->config, name, NULL);
 
-    if (raw == NULL || !(pc->flags & POSTCONF_FLAG_EXPAND))
-        return raw;
-    why = vstring_alloc(100);
-    if (config_expand(pc->config, raw, buf, why) < 0) {
-        msg_error("parameter %s: %s", name, vstring_str(why));
+    /* Not set, and a default that refers back to itself through others. */
+    if (raw == NULL && config_known_name(pc->config, name) &&
+        config_get_default(pc->config, name, why) == NULL && VSTRING_LEN(why)) {
+        msg_error("parameter %s: cannot compute the default: %s", name, vstring_str(why));
         pc->errors++;
-        vstring_strcpy(buf, raw);
+    } else if (raw != NULL && (pc->flags & POSTCONF_FLAG_EXPAND)) {
+        if (config_expand(pc->config, raw, buf, why) < 0) {
+            msg_error("parameter %s: %s", name, vstring_str(why));
+            pc->errors++;
+            vstring_strcpy(buf, raw);
+        }
+        raw = vstring_str(buf);
     }
     vstring_free(why);
-    return vstring_str(buf);
+    return raw;
 }
 
 /* postconf_collect_setting - add a main.cf or -o name */
@@ -219,8 +225,10 @@ void postconf_show_named(POSTCONF *pc, char **names)
     for (; *names; names++) {
         const char *value = postconf_value(pc, *names, buf);
 
-        if (value == NULL)
+        if (value == NULL && !config_known_name(pc->config, *names))
             msg_warn("%s: unknown parameter", *names);
+        else if (value == NULL) /* its default cannot be computed: reported */
+            continue;
         else
             postconf_print(pc, *names, value);
     }

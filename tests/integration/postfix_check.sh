@@ -145,3 +145,38 @@ has "a stand-alone smtpd warns about main.cf" \
     "$INSTANCE_CONF/main.cf:$milters_line: smtpd_milters is not implemented in this version" "$out"
 has "a stand-alone smtpd warns about its -o" \
     "-o smtpd_proxy_filter=127.0.0.1:10025: smtpd_proxy_filter is not implemented in this version" "$out"
+
+# A value that refers back to a computed default: mydomain's default is
+# taken from myhostname, so "myhostname = mail.$mydomain" without mydomain
+# loops. An error that names the loop, from postfix check and postconf;
+# no start, and no crash or misleading fatal message on the way.
+instance_run "$TEST_BIN/postconf" -c "$INSTANCE_CONF" -X mydomain
+loop='parameter expansion loop: myhostname -> default of mydomain -> myhostname; setting mydomain explicitly breaks it'
+out=$(instance_run "$TEST_BIN/postconf" -c "$INSTANCE_CONF" -e 'myhostname = mail.$mydomain' 2>&1)
+[ $? -ne 0 ] && grep -q "$loop; main.cf not changed" <<<"$out"
+check "postconf -e refuses to write such a loop, and names it"
+sed -i 's/^myhostname = .*/myhostname = mail.$mydomain/' "$INSTANCE_CONF/main.cf"
+myhostname_line=$(grep -n '^myhostname' "$INSTANCE_CONF/main.cf" | cut -d: -f1)
+out=$(instance_postfix check 2>&1)
+[ $? -ne 0 ]
+check "postfix check fails when myhostname refers to the computed default of mydomain"
+has "postfix check names the loop, with file and line" \
+    "error: $INSTANCE_CONF/main.cf, line $myhostname_line: parameter myhostname: $loop" "$out"
+lacks "postfix check gives no misleading parameter-name message" "bad parameter name" "$out"
+out=$(instance_run "$TEST_BIN/postconf" -c "$INSTANCE_CONF" mydomain 2>&1)
+[ $? -eq 1 ]
+check "postconf mydomain fails when its default cannot be computed"
+has "postconf mydomain names the loop" \
+    "postconf: error: parameter mydomain: cannot compute the default: parameter expansion loop: default of mydomain -> myhostname -> mydomain" "$out"
+lacks "postconf does not call mydomain an unknown parameter" "unknown parameter" "$out"
+out=$(instance_run "$TEST_BIN/postconf" -c "$INSTANCE_CONF" -n 2>&1)
+[ $? -eq 1 ] && grep -q "myhostname = mail.\$mydomain" <<<"$out"
+check "postconf -n lists the settings and fails"
+has "postconf -n reports the loop" "main.cf, line $myhostname_line: parameter myhostname: $loop" "$out"
+out=$(instance_postfix start 2>&1)
+[ $? -ne 0 ] && grep -q "not starting the Postern mail system" <<<"$out" && grep -q "$loop" <<<"$out"
+check "postfix start refuses it and says why"
+out=$(echo QUIT | instance_run timeout 10 "$TEST_LIBEXEC/smtpd" -S -c "$INSTANCE_CONF" 2>&1)
+status=$?
+[ "$status" -ne 0 ] && [ "$status" -lt 128 ] && [ "$status" -ne 124 ] && grep -q "$loop" <<<"$out"
+check "a stand-alone smtpd exits with the loop as its reason, no crash (status $status)"

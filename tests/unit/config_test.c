@@ -275,7 +275,8 @@ static void test_parsing(void)
     TEST_STR_EQ(config_lookup(config, "empty_value"), "", "empty value");
     TEST_CHECK(config_lookup(config, "never_set") == NULL, "undefined user name is NULL");
     TEST_STR_EQ(config_get_raw(config, VAR_MYORIGIN, NULL), "second", "raw value");
-    TEST_STR_EQ(config_get_default(config, VAR_MYORIGIN), "$myhostname", "default of myorigin");
+    TEST_STR_EQ(config_get_default(config, VAR_MYORIGIN, NULL), "$myhostname",
+                "default of myorigin");
     config_free(config);
 }
 
@@ -673,7 +674,8 @@ static void test_overrides_and_bind(void)
     TEST_STR_EQ(config_get_str(config, VAR_SYSLOG_NAME), "postfix-out",
                 "syslog_name follows multi_instance_name");
     TEST_STR_EQ(config_get_str(config, VAR_DEFAULT_RBL_REPLY),
-                config_get_default(config, VAR_DEFAULT_RBL_REPLY), "raw parameter not expanded");
+                config_get_default(config, VAR_DEFAULT_RBL_REPLY, NULL),
+                "raw parameter not expanded");
     config_free(config);
 }
 
@@ -703,9 +705,98 @@ static void test_computed_defaults(void)
     TEST_STR_EQ(config_get_str(config, VAR_MYDOMAIN), "localdomain", "two labels: localdomain");
     config_override(config, VAR_MYHOSTNAME, "$mydomain");
     test_dies(config, GET_STR, VAR_MYDOMAIN, 1,
-              "the default of parameter mydomain depends on itself",
+              "parameter mydomain: parameter expansion loop: default of mydomain -> myhostname -> "
+              "mydomain; setting mydomain explicitly breaks it",
               "loop through a computed default");
     config_free(config);
+}
+
+/* test_validate_no_fatal - config_validate() must report, never end the program */
+
+static int test_validate_no_fatal(CONFIG *config, const char *label)
+{
+    int jumped;
+    volatile int count = -1;
+
+    VSTRING_RESET(test_log);
+    msg_set_longjmp(&test_jump);
+    if ((jumped = setjmp(test_jump)) == 0)
+        count = config_validate(config, test_report_cb, NULL);
+    msg_set_longjmp(NULL);
+    TEST_INT_EQ(jumped, 0, "%s: validated without a fatal error (%s)", label,
+                vstring_str(test_log));
+    return count;
+}
+
+/*
+ * test_computed_default_loops - a value that refers back to a parameter
+ * whose default is computed from it is a configuration error that names
+ * every parameter of the loop, found by the checks that postfix check and
+ * postconf run (the main_cf fuzz harness found "myhostname = x$mydomain"
+ * ending the program with a misleading fatal error instead)
+ */
+static void test_computed_default_loops(void)
+{
+    static const struct {
+        const char *main_cf;  /* the configuration */
+        const char *name;     /* the parameter whose value loops */
+        const char *loop;     /* the error */
+        const char *computed; /* the computed default that cannot be computed */
+    } cases[] = {
+        {"myhostname = maio$mydomain\n", VAR_MYHOSTNAME,
+         "main.cf, line 1: parameter myhostname: parameter expansion loop: myhostname -> default "
+         "of mydomain -> myhostname; setting mydomain explicitly breaks it",
+         VAR_MYDOMAIN},
+        {"myhostname = me = {r$mydomain(yh:{:{])ti\n", VAR_MYHOSTNAME,
+         "parameter expansion loop: myhostname -> default of mydomain -> myhostname", VAR_MYDOMAIN},
+        {"smtpd_banner = $myhostname ESMTP\nmyhostname = host.${mydomain?{$mydomain}:{x}}\n",
+         VAR_SMTPD_BANNER,
+         "main.cf, line 1: parameter smtpd_banner: parameter expansion loop: myhostname -> "
+         "default of mydomain -> myhostname",
+         VAR_MYDOMAIN},
+        {"inet_interfaces = $mynetworks\n", VAR_INET_INTERFACES,
+         "main.cf, line 1: parameter inet_interfaces: parameter expansion loop: inet_interfaces "
+         "-> default of mynetworks -> inet_interfaces; setting mynetworks explicitly breaks it",
+         VAR_MYNETWORKS},
+    };
+    VSTRING *why = vstring_alloc(100);
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        CONFIG *config = test_load(cases[i].main_cf);
+        char *text;
+
+        test_reports = argv_alloc(5);
+        TEST_CHECK(test_validate_no_fatal(config, cases[i].name) >= 1, "%s: reported",
+                   cases[i].name);
+        text = test_reports_text();
+        TEST_CHECK(strstr(text, cases[i].loop) != NULL, "%s: report names the loop: got \"%s\"",
+                   cases[i].name, text);
+        TEST_CHECK(strstr(text, "bad parameter name") == NULL, "%s: no misleading text",
+                   cases[i].name);
+        myfree(text);
+        argv_free(test_reports);
+        TEST_INT_EQ(config_check_value(config, cases[i].name, why), -1, "%s: check fails",
+                    cases[i].name);
+        TEST_CHECK(config_get_default(config, cases[i].computed, why) == NULL && VSTRING_LEN(why),
+                   "%s: no default, with a reason: %s", cases[i].computed, vstring_str(why));
+        TEST_CHECK(strstr(vstring_str(why), "parameter expansion loop: default of") != NULL,
+                   "%s: the reason is the loop", cases[i].computed);
+        test_dies(config, GET_STR, cases[i].name, 1,
+                  "parameter expansion loop:", "a getter is fatal, naming the loop");
+        config_free(config);
+    }
+
+    /* Set explicitly, the computed default is not read: no loop. */
+    {
+        CONFIG *config = test_load("myhostname = maio.$mydomain\nmydomain = example.org\n");
+
+        test_reports = argv_alloc(5);
+        TEST_INT_EQ(test_validate_no_fatal(config, "mydomain set"), 0, "mydomain set: no problem");
+        argv_free(test_reports);
+        TEST_STR_EQ(config_get_str(config, VAR_MYHOSTNAME), "maio.example.org", "myhostname");
+        config_free(config);
+    }
+    vstring_free(why);
 }
 
 static void test_directory_choice(void)
@@ -722,7 +813,7 @@ static void test_directory_choice(void)
     TEST_STR_EQ(config_get_str(config, VAR_MYORIGIN), "from-env", "config_load(NULL) uses env");
     TEST_STR_EQ(config_get_str(config, VAR_CONFIG_DIRECTORY), test_dir,
                 "config_directory reports the directory in use");
-    TEST_STR_EQ(config_get_default(config, VAR_CONFIG_DIRECTORY), "/etc/postfix",
+    TEST_STR_EQ(config_get_default(config, VAR_CONFIG_DIRECTORY, NULL), "/etc/postfix",
                 "config_directory default");
     config_free(config);
     unsetenv(CONFIG_DIR_ENV);
@@ -773,7 +864,7 @@ static void test_tls_table(void)
 
     for (size_t i = 0; i < sizeof(test_tls_defaults) / sizeof(test_tls_defaults[0]); i++) {
         const char *name = test_tls_defaults[i][0];
-        const char *got = config_get_default(config, name);
+        const char *got = config_get_default(config, name, NULL);
 
         if (param_table_find(name) == NULL) {
             TEST_CHECK(0, "TLS parameter %s is in the table", name);
@@ -854,6 +945,7 @@ int main(void)
     test_names();
     test_overrides_and_bind();
     test_computed_defaults();
+    test_computed_default_loops();
     test_directory_choice();
     test_startup();
     test_tls_table();
