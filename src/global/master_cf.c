@@ -42,20 +42,25 @@
  *	master_cf_format() writes an entry in postconf -M's layout: columns
  *	start at fixed positions (service 0, type 11, then every 8 from 17),
  *	a wider value pushes the rest one space to the right, and -o
- *	settings come out as "-o name=value" ("-o {name=value}" when the
- *	value has white space; an empty argument is "{}"). With MASTER_CF_FORMAT_FOLD each -o group
+ *	settings come out as "-o name=value". An argument or -o setting
+ *	that has white space or begins with '{' is written in braces
+ *	("-o {name=a value}", "{{a}b}"); an empty argument is "{}". Such
+ *	output reads back as the same entry. With MASTER_CF_FORMAT_FOLD each -o group
  *	starts a new line indented by four spaces, as does an argument that
- *	would pass column 80; an argument that begins with '#' is written
- *	in braces there, so that it does not read back as a comment.
+ *	would pass column 80, except an argument that begins with '#',
+ *	which stays on the line before so that it does not read back as a
+ *	comment.
  *
  *	master_cf_register() tells config about every service and its
  *	command, so that per-transport parameter names are known.
- * BUGS
- *	An argument with white space (or a '#' that folding puts at the
- *	start of a line) and a '}' that closes no '{', such as "a}{b c}d",
- *	is read as one argument, but no braces can hold it: master_cf_format()
- *	writes it in a form that does not read back the same. So is an
- *	argument "{-o}", which master_cf_format() writes as the option -o.
+ *
+ *	master_cf_format() output reads back as the same entry, with one
+ *	exception: an argument with a control character other than a tab
+ *	may not (a form feed at the end of a line is white space to the line
+ *	reader, but part of a word to the column split).
+ * DIAGNOSTICS
+ *	Among the errors: an argument "{-o}", which the daemon would read
+ *	as the option -o all the same.
  *--*/
 
 /* System library. */
@@ -219,6 +224,9 @@ static const char *master_cf_command(MASTER_CF_ENTRY *entry, char *cp, VSTRING *
         }
         if (*word == '{' && (err = strip_braces(&word)) != NULL)
             return vstring_str(vstring_sprintf(why, "argument %s: %s", word, err));
+        /* The daemon would see the option all the same. */
+        if (strcmp(word, "-o") == 0)
+            return "argument {-o}: an option in braces (write -o name=value)";
         argv_add(entry->args, word);
         argv_add(entry->argv, word);
     }
@@ -384,19 +392,44 @@ static void master_cf_column(VSTRING *out, size_t line_start, size_t column, con
 static void master_cf_word(VSTRING *out, size_t *line_start, const char *word, int new_line,
                            int fold)
 {
-    if (fold && (new_line || VSTRING_LEN(out) - *line_start + 1 + strlen(word) >= 80)) {
+    /* At the start of a line, "#..." would read back as a comment: no fold before it. */
+    if (fold && *word != '#' &&
+        (new_line || VSTRING_LEN(out) - *line_start + 1 + strlen(word) >= 80)) {
         vstring_strcat(out, "\n");
         *line_start = VSTRING_LEN(out);
         vstring_strcat(out, "    ");
-        /* At the start of a line, "#..." would read back as a comment. */
-        if (*word == '#') {
-            vstring_sprintf_append(out, "{%s}", word);
-            return;
-        }
     } else {
         vstring_addch(out, ' ');
     }
     vstring_strcat(out, word);
+}
+
+/* master_cf_balanced - each '}' closes a '{' before it, and every '{' is closed */
+
+static int master_cf_balanced(const char *text)
+{
+    int depth = 0;
+
+    for (const char *cp = text; *cp; cp++) {
+        if (*cp == '{')
+            depth++;
+        else if (*cp == '}' && --depth < 0)
+            return 0;
+    }
+    return depth == 0;
+}
+
+/*
+ * master_cf_needs_braces - an argument that reads back the same only in
+ * braces: empty, with white space, or beginning with '{' (bare, "{a}b"
+ * would read as a group followed by text, and "{}" as the empty argument).
+ * Braces hold only balanced text; an argument with white space whose
+ * braces do not balance ("a}{b c}d") was read as one bare word, because
+ * its white space is inside a group, and reads back the same bare.
+ */
+static int master_cf_needs_braces(const char *arg)
+{
+    return (*arg == 0 || *arg == '{' || arg[strcspn(arg, BLANKS)] != 0) && master_cf_balanced(arg);
 }
 
 /* master_cf_format - one entry in postconf -M layout */
@@ -420,8 +453,8 @@ void master_cf_format(const MASTER_CF_ENTRY *entry, VSTRING *out, int flags)
 
         if (option)
             arg = entry->argv->argv[++i];
-        vstring_sprintf(word, *arg == 0 || arg[strcspn(arg, BLANKS)] ? "%s{%s}" : "%s%s",
-                        option ? "-o " : "", arg);
+        vstring_sprintf(word, master_cf_needs_braces(arg) ? "%s{%s}" : "%s%s", option ? "-o " : "",
+                        arg);
         master_cf_word(out, &line_start, vstring_str(word), option || after_option, fold);
         after_option = option;
     }

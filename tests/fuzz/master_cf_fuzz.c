@@ -13,10 +13,9 @@
  *	entry parses again to one entry with the same service, type,
  *	columns, command, arguments and -o overrides, which formats to the
  *	same text (postconf -M output can be pasted back into master.cf).
- *	Arguments that no form can write back are left out of that check:
- *	those that master_cf(3) BUGS names, and those with a control
- *	character other than a tab (a form feed at the end of a line is
- *	white space to the line reader, but a word to the column split);
+ *	Entries with a control character other than a tab are left out of
+ *	that check, as master_cf(3) says (a form feed at the end of a line
+ *	is white space to the line reader, but a word to the column split);
  *	no memory error, leak or undefined behaviour.
  *
  *	Fatal errors: master_cf_parse() reports errors through its result
@@ -77,25 +76,13 @@ static int master_cf_controls(const char *text)
     return 0;
 }
 
-/* master_cf_unbraced - an argument that no form can write back (see above) */
+/* master_cf_odd_argv - an argument with a control character (see above) */
 
-static int master_cf_unbraced(const ARGV *argv)
+static int master_cf_odd_argv(const ARGV *argv)
 {
-    for (size_t i = 0; i < argv->argc; i++) {
-        const char *arg = argv->argv[i];
-        int level = 0;
-
-        if (master_cf_controls(arg) || strcmp(arg, "-o") == 0)
+    for (size_t i = 0; i < argv->argc; i++)
+        if (master_cf_controls(argv->argv[i]))
             return 1;
-        if (strpbrk(arg, " \t") == NULL && *arg != '#')
-            continue;
-        for (const char *cp = arg; *cp; cp++) {
-            if (*cp == '{')
-                level++;
-            else if (*cp == '}' && --level < 0)
-                return 1;
-        }
-    }
     return 0;
 }
 
@@ -108,8 +95,8 @@ static void master_cf_again(const MASTER_CF_ENTRY *entry, int flags, CONFIG *con
     VSTRING *why = vstring_alloc(10);
     MASTER_CF *again;
     int odd = master_cf_controls(entry->service) || master_cf_controls(entry->type) ||
-              master_cf_controls(entry->command) || master_cf_unbraced(entry->args) ||
-              master_cf_unbraced(entry->overrides);
+              master_cf_controls(entry->command) || master_cf_odd_argv(entry->args) ||
+              master_cf_odd_argv(entry->overrides);
 
     for (int i = 0; i < 5; i++)
         odd |= master_cf_controls(entry->columns[i]);

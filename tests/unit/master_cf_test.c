@@ -207,10 +207,10 @@ static void test_fold_comment(void)
     if (mcf == NULL || mcf->count != 1)
         return;
     master_cf_format(mcf->entries[0], out, MASTER_CF_FORMAT_FOLD);
-    TEST_CHECK(strstr(vstring_str(out), "\n    {#also-not} {}") != NULL &&
-                   strstr(vstring_str(out), " #not-a-comment\n") != NULL,
-               "a '#' argument that folding puts first on a line is in braces, not elsewhere, "
-               "and an empty one is {}: %s",
+    TEST_CHECK(strstr(vstring_str(out), "\n    -o {a=b c} #also-not {}") != NULL &&
+                   strstr(vstring_str(out), " #not-a-comment\n") != NULL &&
+                   strstr(vstring_str(out), "\n    #") == NULL,
+               "folding never puts a '#' argument first on a line, and an empty one is {}: %s",
                vstring_str(out));
     again = master_cf_parse("postconf -Mf", vstring_str(out), why);
     TEST_CHECK(again != NULL && again->count == 1, "postconf -Mf output parses again");
@@ -228,6 +228,89 @@ static void test_fold_comment(void)
     vstring_free(why);
 }
 
+/*
+ * test_round_trip_braces - arguments and -o settings that begin with '{'
+ * read back the same from postconf -M and -Mf output (the master_cf fuzz
+ * harness found "{a}b" written bare, which then read as a group followed
+ * by text, and "{}" written bare, which then read as the empty argument)
+ */
+static void test_round_trip_braces(void)
+{
+    static const struct {
+        const char *line;  /* a master.cf entry */
+        const char *want;  /* its arguments, joined with '|' */
+        const char *shown; /* what postconf -M shows of them */
+    } cases[] = {
+        {"a unix - - n - - pipe { {a}b } x\n", "pipe|{a}b|x", "pipe {{a}b} x"},
+        {"a unix - - n - - pipe { {} } {}\n", "pipe|{}|", "pipe {{}} {}"},
+        {"a unix - - n - - pipe { {x y} } {*{ ar }}\n", "pipe|{x y}|*{ ar }",
+         "pipe {{x y}} {*{ ar }}"},
+        {"a unix - - n - - smtpd -o {{x=1}} -o { y = {a}b }\n", "smtpd|-o|{x=1}|-o|y={a}b",
+         "smtpd -o {{x=1}} -o y={a}b"},
+        {"a unix - - n - - pipe \xa0\xff { \x8a{a}\xa0 } {\xa1 {}\xa1}\n",
+         "pipe|\xa0\xff|\x8a{a}\xa0|\xa1 {}\xa1", "pipe \xa0\xff \x8a{a}\xa0 {\xa1 {}\xa1}"},
+        /* White space inside a group of a bare word whose braces do not balance. */
+        {"a unix - - n - - pipe a}{b c}d -o x=a}{b c}\n", "pipe|a}{b c}d|-o|x=a}{b c}",
+         "pipe a}{b c}d -o x=a}{b c}"},
+        /* Folded: an argument that begins with '#' and has a '}' of its own. */
+        {"a unix - - n - - pipe flags=R argv=/usr/local/bin/a-filter-with-a-long-name "
+         "--option-one #x}y\n",
+         "pipe|flags=R|argv=/usr/local/bin/a-filter-with-a-long-name|--option-one|#x}y",
+         "--option-one #x}y"},
+    };
+    VSTRING *why = vstring_alloc(100);
+    VSTRING *out = vstring_alloc(100);
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        MASTER_CF *mcf = master_cf_parse("master.cf", cases[i].line, why), *again;
+        char *got;
+
+        TEST_CHECK(mcf != NULL && mcf->count == 1, "case %zu parses (%s)", i, vstring_str(why));
+        if (mcf == NULL || mcf->count != 1)
+            continue;
+        got = argv_join(mcf->entries[0]->argv, "|");
+        TEST_STR_EQ(got, cases[i].want, "case %zu: arguments", i);
+        myfree(got);
+        for (int flags = 0; flags <= MASTER_CF_FORMAT_FOLD; flags += MASTER_CF_FORMAT_FOLD) {
+            VSTRING_RESET(out);
+            master_cf_format(mcf->entries[0], out, flags);
+            if (flags == 0)
+                TEST_CHECK(strstr(vstring_str(out), cases[i].shown) != NULL,
+                           "case %zu: postconf -M shows \"%s\": %s", i, cases[i].shown,
+                           vstring_str(out));
+            again = master_cf_parse("postconf -M", vstring_str(out), why);
+            TEST_CHECK(again != NULL && again->count == 1, "case %zu: -M%s output parses (%s)", i,
+                       flags ? "f" : "", vstring_str(why));
+            if (again == NULL || again->count != 1)
+                continue;
+            got = argv_join(again->entries[0]->argv, "|");
+            TEST_STR_EQ(got, cases[i].want, "case %zu: -M%s output reads back the same", i,
+                        flags ? "f" : "");
+            myfree(got);
+            master_cf_free(again);
+        }
+        master_cf_free(mcf);
+    }
+    vstring_free(out);
+    vstring_free(why);
+}
+
+/* test_braced_option - "{-o}" is refused: the daemon would read it as an option */
+
+static void test_braced_option(void)
+{
+    VSTRING *why = vstring_alloc(100);
+    MASTER_CF *mcf = master_cf_parse("master.cf", "a unix - - n - - smtpd {-o} x=1\n", why);
+
+    TEST_CHECK(mcf == NULL, "an argument {-o} is refused");
+    TEST_STR_EQ(vstring_str(why),
+                "master.cf, line 1: argument {-o}: an option in braces (write -o name=value)",
+                "and the error says why");
+    if (mcf)
+        master_cf_free(mcf);
+    vstring_free(why);
+}
+
 int main(void)
 {
     msg_init("master_cf_test");
@@ -235,5 +318,7 @@ int main(void)
     test_errors();
     test_load_file();
     test_fold_comment();
+    test_round_trip_braces();
+    test_braced_option();
     return test_summary("master_cf_test");
 }
