@@ -8,6 +8,8 @@
  *				const SMTPD_TLS_SETTINGS *settings,
  *				const SMTPD_CONFIG *cfg);
  *	SMTPD_TLS_SERVER *smtpd_tls_server_free(SMTPD_TLS_SERVER *server);
+ *	void	smtpd_tls_server_transport(SMTPD_TLS_SERVER *server,
+ *				const TLS_TRANSPORT *transport);
  *
  *	SMTPD_TLS_SESSION *smtpd_tls_session_start(SMTPD_TLS_SERVER *server,
  *				VSTREAM *stream, int timeout,
@@ -31,6 +33,13 @@
  *	when TLS cannot be used (the TLS library has logged why, ending in
  *	"disabling TLS support"); STARTTLS then gets "454 4.7.0 TLS not
  *	available due to local problem".
+ *
+ *	smtpd_tls_server_transport() makes the sessions that start from now
+ *	on carry their ciphertext over transport instead of the descriptor
+ *	of their stream (NULL: the descriptor again); the plaintext still
+ *	goes through the stream. It is for harnesses that run smtpd against
+ *	an in-memory TLS client (tests/fuzz/smtpd_starttls_fuzz.c); the
+ *	transport must outlive those sessions.
  *
  *	smtpd_tls_session_start() runs the server handshake on stream within
  *	timeout seconds; the caller has sent "220 2.0.0 Ready to start TLS"
@@ -70,8 +79,9 @@
 #include "smtpd_tls.h"
 
 struct SMTPD_TLS_SERVER {
-    TLS_APPL_STATE *ctx; /* the TLS library context; owned */
-    int stop_timeout;    /* smtpd_starttls_timeout, for close_notify */
+    TLS_APPL_STATE *ctx;            /* the TLS library context; owned */
+    int stop_timeout;               /* smtpd_starttls_timeout, for close_notify */
+    const TLS_TRANSPORT *transport; /* instead of the stream's descriptor, or NULL; not owned */
 };
 
 struct SMTPD_TLS_SESSION {
@@ -148,6 +158,13 @@ SMTPD_TLS_SERVER *smtpd_tls_server_free(SMTPD_TLS_SERVER *server)
     return NULL;
 }
 
+/* smtpd_tls_server_transport - ciphertext over transport instead of the descriptor */
+
+void smtpd_tls_server_transport(SMTPD_TLS_SERVER *server, const TLS_TRANSPORT *transport)
+{
+    server->transport = transport;
+}
+
 /* smtpd_tls_facts - what restrictions, Received: and the queue file need */
 
 static void smtpd_tls_facts(SMTPD_TLS_SESSION *session)
@@ -178,6 +195,7 @@ SMTPD_TLS_SESSION *smtpd_tls_session_start(SMTPD_TLS_SERVER *server, VSTREAM *st
         .ctx = server->ctx,
         .stream = stream,
         .fd = -1,
+        .transport = server->transport,
         .timeout = timeout,
         .requirecert = requirecert,
         .namaddr = namaddr,

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 
 #include "config.h"
+#include "tls_transport.h"
 #include "vstream.h"
 #include "vstring.h"
 
@@ -40,6 +41,7 @@ typedef struct SMTPD_TLS_FACTS {
 extern SMTPD_TLS_SERVER *smtpd_tls_server_init(const SMTPD_TLS_SETTINGS *settings,
                                                const SMTPD_CONFIG *cfg);
 extern SMTPD_TLS_SERVER *smtpd_tls_server_free(SMTPD_TLS_SERVER *server);
+extern void smtpd_tls_server_transport(SMTPD_TLS_SERVER *server, const TLS_TRANSPORT *transport);
 extern SMTPD_TLS_SESSION *smtpd_tls_session_start(SMTPD_TLS_SERVER *server, VSTREAM *stream,
                                                   int timeout, bool requirecert,
                                                   const char *namaddr);
