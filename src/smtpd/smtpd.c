@@ -42,6 +42,7 @@
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/ioctl.h>
 
 #include "msg.h"
 #include "mymalloc.h"
@@ -59,6 +60,7 @@
 /* Command flags. */
 #define SMTPD_CMD_FLAG_PRE_TLS (1 << 0) /* allowed before STARTTLS when TLS is required */
 #define SMTPD_CMD_FLAG_JUNK    (1 << 1) /* costs nothing: counts toward smtpd_junk_command_limit */
+#define SMTPD_CMD_FLAG_LAST    (1 << 2) /* RFC 2920: must end a group of pipelined commands */
 
 typedef struct SMTPD_CMD {
     const char *verb;     /* upper case, as sent */
@@ -70,18 +72,20 @@ typedef struct SMTPD_CMD {
 
 static const SMTPD_CMD smtpd_cmd_table[] = {
     {"HELO", "helo", smtp_check_helo, smtp_proceed_helo,
-     SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_JUNK},
+     SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_JUNK | SMTPD_CMD_FLAG_LAST},
     {"EHLO", "ehlo", smtp_check_helo, smtp_proceed_ehlo,
-     SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_JUNK},
-    {"STARTTLS", "starttls", smtp_check_starttls, smtp_proceed_starttls, SMTPD_CMD_FLAG_PRE_TLS},
-    {"AUTH", "auth", smtp_check_auth, smtp_proceed_auth, 0},
+     SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_JUNK | SMTPD_CMD_FLAG_LAST},
+    {"STARTTLS", "starttls", smtp_check_starttls, smtp_proceed_starttls,
+     SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_LAST},
+    {"AUTH", "auth", smtp_check_auth, smtp_proceed_auth, SMTPD_CMD_FLAG_LAST},
     {"MAIL", "mail", smtp_check_mail, smtp_proceed_mail, 0},
     {"RCPT", "rcpt", smtp_check_rcpt, smtp_proceed_rcpt, 0},
-    {"DATA", "data", smtp_check_data, smtp_proceed_data, 0},
+    {"DATA", "data", smtp_check_data, smtp_proceed_data, SMTPD_CMD_FLAG_LAST},
     {"RSET", "rset", smtp_check_no_args, smtp_proceed_rset, SMTPD_CMD_FLAG_JUNK},
-    {"NOOP", "noop", NULL, smtp_proceed_noop, SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_JUNK},
-    {"VRFY", "vrfy", smtp_check_vrfy, smtp_proceed_vrfy, SMTPD_CMD_FLAG_JUNK},
-    {"QUIT", "quit", NULL, smtp_proceed_quit, SMTPD_CMD_FLAG_PRE_TLS},
+    {"NOOP", "noop", NULL, smtp_proceed_noop,
+     SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_JUNK | SMTPD_CMD_FLAG_LAST},
+    {"VRFY", "vrfy", smtp_check_vrfy, smtp_proceed_vrfy, SMTPD_CMD_FLAG_JUNK | SMTPD_CMD_FLAG_LAST},
+    {"QUIT", "quit", NULL, smtp_proceed_quit, SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_LAST},
 };
 
 #define SMTPD_CMD_COUNT (sizeof(smtpd_cmd_table) / sizeof(smtpd_cmd_table[0]))
@@ -121,6 +125,51 @@ static const char *smtpd_printable(VSTRING *out, const char *text, size_t len)
     for (size_t i = 0; i < len && i < 100; i++)
         vstring_addch(out, isprint((unsigned char)text[i]) ? text[i] : '?');
     return vstring_str(out);
+}
+
+/* smtpd_pending - input that the client sent ahead of our reply */
+
+static size_t smtpd_pending(SMTPD_STATE *state)
+{
+    int count = 0;
+
+    if (vstream_peek(state->in) > 0)
+        return vstream_peek(state->in);
+    if (!SMTPD_TLS_ACTIVE(state) && ioctl(vstream_fileno(state->in), FIONREAD, &count) == 0 &&
+        count > 0)
+        return (size_t)count;
+    return 0;
+}
+
+/* smtpd_pipelining_check - commands sent ahead where RFC 2920 does not allow it */
+
+static void smtpd_pipelining_check(SMTPD_STATE *state, const SMTPD_CMD *cmd)
+{
+    VSTRING *text;
+    const char *data;
+    size_t len;
+
+    if (state->ill_pipelining || state->stand_alone ||
+        (!(cmd->flags & SMTPD_CMD_FLAG_LAST) && strncmp(state->protocol, "ESMTP", 5) == 0) ||
+        smtpd_pending(state) == 0)
+        return;
+    state->ill_pipelining = true;
+    text = vstring_alloc(100);
+    data = vstream_peek_data(state->in);
+    len = vstream_peek(state->in);
+    for (size_t i = 0; i < len && VSTRING_LEN(text) < 100; i++) {
+        unsigned char ch = data[i];
+
+        if (ch == '\r')
+            vstring_strcat(text, "\\r");
+        else if (ch == '\n')
+            vstring_strcat(text, "\\n");
+        else
+            vstring_addch(text, isprint(ch) ? ch : '?');
+    }
+    msg_info("improper command pipelining after %s from %s: %s", cmd->verb, state->namaddr,
+             vstring_str(text));
+    vstring_free(text);
 }
 
 /* smtpd_split - verb and argument text, trimmed */
@@ -190,6 +239,7 @@ static void smtpd_dispatch(SMTPD_STATE *state)
     }
     state->where = smtpd_cmd_table[index].verb;
     state->cmd_total[index]++;
+    smtpd_pipelining_check(state, &smtpd_cmd_table[index]);
     if (smtpd_run(state, &smtpd_cmd_table[index], args) == 0)
         state->cmd_ok[index]++;
     else

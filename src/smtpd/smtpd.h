@@ -72,6 +72,8 @@ typedef struct SMTPD_STATE {
     /* The client. */
     char *name;         /* verified host name, or "unknown"; owned */
     char *reverse_name; /* unverified PTR name, or "unknown"; owned */
+    int name_status;    /* SMTPD_NAME_* (smtpd_check.h) of name */
+    int reverse_status; /* SMTPD_NAME_* of reverse_name */
     char *addr;         /* printable address; owned */
     char *rfc_addr;     /* address as in Received: ("IPv6:..." for IPv6); owned */
     char *port;         /* client port, or "unknown"; owned */
@@ -92,6 +94,7 @@ typedef struct SMTPD_STATE {
     VSTRING *verdict;             /* reply of a rejecting restriction; owned */
     bool bare_lf_seen;            /* the last line read ended in a bare LF */
     bool bare_lf_strict;          /* this client gets the bare-LF defence (not excluded) */
+    bool ill_pipelining;          /* commands came ahead where RFC 2920 forbids it */
     SMTPD_LIMITS_STATE limits;    /* counted limits and junk commands (smtpd_limits.c) */
 
     /* HELO/EHLO. */

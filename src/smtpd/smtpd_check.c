@@ -69,6 +69,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "argv.h"
 #include "dict.h"
@@ -110,6 +111,20 @@ static const SMTPD_RESTRICTION_FN smtpd_restriction_fns[SMTPD_RID_COUNT] = {
     [SMTPD_RID_REJECT_AUTH_SENDER_LOGIN_MISMATCH] = smtpd_check_auth_sender_login,
     [SMTPD_RID_REJECT_KNOWN_SENDER_LOGIN_MISMATCH] = smtpd_check_known_sender_login,
     [SMTPD_RID_REJECT_UNAUTH_SENDER_LOGIN_MISMATCH] = smtpd_check_unauth_sender_login,
+    [SMTPD_RID_REJECT_INVALID_HELO_HOSTNAME] = smtpd_check_invalid_helo,
+    [SMTPD_RID_REJECT_UNKNOWN_HELO_HOSTNAME] = smtpd_check_unknown_helo,
+    [SMTPD_RID_REJECT_UNKNOWN_CLIENT_HOSTNAME] = smtpd_check_unknown_client,
+    [SMTPD_RID_REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME] = smtpd_check_unknown_reverse_client,
+    [SMTPD_RID_REJECT_UNKNOWN_SENDER_DOMAIN] = smtpd_check_unknown_sender_domain,
+    [SMTPD_RID_REJECT_UNKNOWN_RECIPIENT_DOMAIN] = smtpd_check_unknown_recipient_domain,
+    [SMTPD_RID_REJECT_UNAUTH_PIPELINING] = smtpd_check_unauth_pipelining,
+    [SMTPD_RID_REJECT_MULTI_RECIPIENT_BOUNCE] = smtpd_check_multi_recipient_bounce,
+    [SMTPD_RID_REJECT_PLAINTEXT_SESSION] = smtpd_check_plaintext_session,
+    [SMTPD_RID_PERMIT_INET_INTERFACES] = smtpd_check_permit_inet_interfaces,
+    [SMTPD_RID_WARN_IF_REJECT] = smtpd_check_warn_if_reject,
+    [SMTPD_RID_DEFER_IF_PERMIT] = smtpd_check_defer_if_permit_cmd,
+    [SMTPD_RID_DEFER_IF_REJECT] = smtpd_check_defer_if_reject_cmd,
+    [SMTPD_RID_SLEEP] = smtpd_check_sleep,
 };
 
 /* Parameter names and reply texts per stage. */
@@ -136,6 +151,35 @@ const char *smtpd_check_stage_name(SMTPD_STAGE stage)
 const char *smtpd_check_reply_class(SMTPD_STAGE stage)
 {
     return smtpd_stage_classes[stage];
+}
+
+/* smtpd_check_reply_name - what a generic reply is about */
+
+const char *smtpd_check_reply_name(const SMTPD_CHECK_CTX *ctx)
+{
+    const SMTPD_CHECK_FACTS *facts = ctx->facts;
+    const char *name = NULL;
+
+    switch (ctx->stage) {
+    case SMTPD_STAGE_CLIENT:
+        name = facts->namaddr;
+        break;
+    case SMTPD_STAGE_HELO:
+        name = facts->helo;
+        break;
+    case SMTPD_STAGE_SENDER:
+        name = facts->sender;
+        break;
+    case SMTPD_STAGE_RELAY:
+    case SMTPD_STAGE_RECIPIENT:
+        name = facts->recipient;
+        break;
+    case SMTPD_STAGE_DATA:
+    case SMTPD_STAGE_COUNT:
+        name = "DATA";
+        break;
+    }
+    return name ? name : "unknown";
 }
 
 /* smtpd_check_restriction - an implemented restriction, or NULL */
@@ -262,12 +306,35 @@ static int smtpd_check_access_parent(const char *parent_list)
     return style;
 }
 
+/* smtpd_check_tempfail_defer - a *_tempfail_action: true for defer, false for defer_if_permit */
+
+static bool smtpd_check_tempfail_defer(const char *param, const char *value)
+{
+    if (value == NULL || *value == 0 || strcasecmp(value, "defer_if_permit") == 0)
+        return false;
+    if (strcasecmp(value, "defer") == 0)
+        return true;
+    msg_fatal("%s = %s: expected \"defer_if_permit\" or \"defer\"", param, value);
+}
+
+/* smtpd_check_code - a reply code parameter, 4XX or 5XX (0: the default) */
+
+static int smtpd_check_code(const char *param, int code, int default_code)
+{
+    if (code == 0)
+        return default_code;
+    if (code < 400 || code > 599)
+        msg_fatal("%s = %d: expected a number from 400 to 599", param, code);
+    return code;
+}
+
 /* smtpd_check_init - parse and open everything */
 
 SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props)
 {
     SMTPD_CHECKS *checks = mycalloc(1, sizeof(*checks));
     const char *parents = props->parent_domain_matches_subdomains;
+    VSTRING *why = vstring_alloc(100);
 
     for (int id = 0; id < SMTPD_RID_COUNT; id++)
         if (smtpd_restriction_fns[id] == NULL)
@@ -309,6 +376,27 @@ SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props)
     checks->access_defer_code = props->access_map_defer_code;
     checks->relay_reject_code = props->relay_domains_reject_code;
     checks->non_fqdn_reject_code = props->non_fqdn_reject_code;
+    checks->invalid_hostname_reject_code =
+        smtpd_check_code("invalid_hostname_reject_code", props->invalid_hostname_reject_code, 501);
+    checks->unknown_hostname_reject_code =
+        smtpd_check_code("unknown_hostname_reject_code", props->unknown_hostname_reject_code, 450);
+    checks->unknown_address_reject_code =
+        smtpd_check_code("unknown_address_reject_code", props->unknown_address_reject_code, 450);
+    checks->unknown_client_reject_code =
+        smtpd_check_code("unknown_client_reject_code", props->unknown_client_reject_code, 450);
+    checks->multi_recipient_bounce_reject_code = smtpd_check_code(
+        "multi_recipient_bounce_reject_code", props->multi_recipient_bounce_reject_code, 550);
+    checks->plaintext_reject_code =
+        smtpd_check_code("plaintext_reject_code", props->plaintext_reject_code, 450);
+    checks->address_tempfail_defer = smtpd_check_tempfail_defer(
+        "unknown_address_tempfail_action", props->unknown_address_tempfail_action);
+    checks->helo_tempfail_defer = smtpd_check_tempfail_defer(
+        "unknown_helo_hostname_tempfail_action", props->unknown_helo_tempfail_action);
+    checks->inet_addrs = smtpd_check_inet_addrs(props->inet_interfaces, props->inet_protocols);
+    checks->resolver = dns_resolver_create(NULL, why);
+    if (checks->resolver == NULL)
+        msg_warn("cannot set up the DNS resolver: %s", vstring_str(why));
+    vstring_free(why);
     return checks;
 }
 
@@ -345,6 +433,9 @@ SMTPD_CHECKS *smtpd_check_free(SMTPD_CHECKS *checks)
         maps_free(checks->sender_login_maps);
     myfree(checks->null_key);
     myfree(checks->delimiters);
+    argv_free(checks->inet_addrs);
+    if (checks->resolver)
+        dns_resolver_free(checks->resolver);
     myfree(checks);
     return NULL;
 }
@@ -375,6 +466,26 @@ static int smtpd_check_config_error(SMTPD_CHECK_CTX *ctx)
     return smtpd_check_reject(ctx, 451, "4.3.5", "Server configuration error");
 }
 
+/* smtpd_check_outcome - warn_if_reject and defer_if_reject applied to one result */
+
+static int smtpd_check_outcome(SMTPD_CHECK_CTX *ctx, int result, bool warn)
+{
+    VSTRING *replacement = ctx->decision->defer_if_reject;
+
+    if (result != SMTPD_CHECK_REJECT)
+        return result;
+    if (warn) {
+        if (ctx->facts->log_action)
+            ctx->facts->log_action(ctx->facts->log_context, "reject_warning",
+                                   vstring_str(ctx->reply));
+        VSTRING_RESET(ctx->reply);
+        return SMTPD_CHECK_DUNNO;
+    }
+    if (VSTRING_LEN(replacement) > 0 && vstring_str(ctx->reply)[0] == '5')
+        vstring_strcpy(ctx->reply, vstring_str(replacement));
+    return result;
+}
+
 /* smtpd_check_tokens - evaluate a token list */
 
 int smtpd_check_tokens(SMTPD_CHECK_CTX *ctx, char **tokens, const char *origin)
@@ -390,9 +501,11 @@ int smtpd_check_tokens(SMTPD_CHECK_CTX *ctx, char **tokens, const char *origin)
         ARGV *class = htable_find(ctx->checks->classes, *tp);
         const SMTPD_RESTRICTION_INFO *r;
         MAPS *table = NULL;
+        bool warn = ctx->warn_if_reject;
 
+        ctx->warn_if_reject = false;
         if (class) {
-            result = smtpd_check_tokens(ctx, class->argv, *tp);
+            result = smtpd_check_outcome(ctx, smtpd_check_tokens(ctx, class->argv, *tp), warn);
             continue;
         }
         if ((r = smtpd_check_restriction(*tp)) == NULL) {
@@ -400,6 +513,7 @@ int smtpd_check_tokens(SMTPD_CHECK_CTX *ctx, char **tokens, const char *origin)
             result = smtpd_check_config_error(ctx);
             break;
         }
+        ctx->arg = NULL;
         if (r->flags & SMTPD_RESTRICTION_FLAG_TABLE) {
             if (tp[1] == NULL || strchr(tp[1], ':') == NULL) {
                 msg_warn("%s: restriction \"%s\" needs a type:table argument", origin, *tp);
@@ -407,17 +521,64 @@ int smtpd_check_tokens(SMTPD_CHECK_CTX *ctx, char **tokens, const char *origin)
                 break;
             }
             table = smtpd_check_table(ctx->checks, *++tp);
+        } else if (r->flags & SMTPD_RESTRICTION_FLAG_ARG) {
+            if (tp[1] == NULL) {
+                msg_warn("%s: restriction \"%s\" needs an argument", origin, *tp);
+                result = smtpd_check_config_error(ctx);
+                break;
+            }
+            ctx->arg = *++tp;
         }
-        result = smtpd_restriction_fns[r->id](ctx, table);
+        result = smtpd_check_outcome(ctx, smtpd_restriction_fns[r->id](ctx, table), warn);
     }
     ctx->depth--;
     return result;
 }
 
-/* smtpd_check_stage - evaluate one restriction list */
+/* smtpd_check_defer_if_permit - remember a deferral for when nothing rejects */
 
-int smtpd_check_stage(SMTPD_CHECKS *checks, SMTPD_STAGE stage, const SMTPD_CHECK_FACTS *facts,
-                      VSTRING *reply)
+int smtpd_check_defer_if_permit(SMTPD_CHECK_CTX *ctx, int code, const char *dsn, const char *fmt,
+                                ...)
+{
+    VSTRING *saved = ctx->reply;
+    va_list ap;
+
+    if (VSTRING_LEN(ctx->decision->defer_if_permit) > 0)
+        return SMTPD_CHECK_DUNNO;
+    ctx->reply = ctx->decision->defer_if_permit;
+    vstring_sprintf(ctx->reply, "%d %c%s ", code, '0' + code / 100, dsn + 1);
+    va_start(ap, fmt);
+    vstring_vsprintf_append(ctx->reply, fmt, ap);
+    va_end(ap);
+    ctx->reply = saved;
+    return SMTPD_CHECK_DUNNO;
+}
+
+/* smtpd_check_decision_init - a fresh decision */
+
+static void smtpd_check_decision_init(SMTPD_CHECK_DECISION *decision)
+{
+    decision->defer_if_permit = vstring_alloc(100);
+    decision->defer_if_reject = vstring_alloc(100);
+}
+
+/* smtpd_check_decision_end - a pending defer_if_permit, then release */
+
+static int smtpd_check_decision_end(SMTPD_CHECK_DECISION *decision, int result, VSTRING *reply)
+{
+    if (result != SMTPD_CHECK_REJECT && VSTRING_LEN(decision->defer_if_permit) > 0) {
+        vstring_strcpy(reply, vstring_str(decision->defer_if_permit));
+        result = SMTPD_CHECK_REJECT;
+    }
+    vstring_free(decision->defer_if_permit);
+    vstring_free(decision->defer_if_reject);
+    return result;
+}
+
+/* smtpd_check_one - evaluate one list within a decision */
+
+static int smtpd_check_one(SMTPD_CHECKS *checks, SMTPD_STAGE stage, const SMTPD_CHECK_FACTS *facts,
+                           VSTRING *reply, SMTPD_CHECK_DECISION *decision)
 {
     SMTPD_CHECK_CTX ctx = {
         .checks = checks,
@@ -425,10 +586,24 @@ int smtpd_check_stage(SMTPD_CHECKS *checks, SMTPD_STAGE stage, const SMTPD_CHECK
         .stage = stage,
         .reply = reply,
         .depth = 0,
+        .decision = decision,
     };
 
     VSTRING_RESET(reply);
+    VSTRING_RESET(decision->defer_if_reject);
     return smtpd_check_tokens(&ctx, checks->lists[stage]->argv, smtpd_stage_names[stage]);
+}
+
+/* smtpd_check_stage - evaluate one restriction list */
+
+int smtpd_check_stage(SMTPD_CHECKS *checks, SMTPD_STAGE stage, const SMTPD_CHECK_FACTS *facts,
+                      VSTRING *reply)
+{
+    SMTPD_CHECK_DECISION decision;
+
+    smtpd_check_decision_init(&decision);
+    return smtpd_check_decision_end(&decision,
+                                    smtpd_check_one(checks, stage, facts, reply, &decision), reply);
 }
 
 /* smtpd_check_rcpt - the decision for one recipient */
@@ -438,15 +613,18 @@ int smtpd_check_rcpt(SMTPD_CHECKS *checks, bool delay_reject, const SMTPD_CHECK_
 {
     static const SMTPD_STAGE delayed[] = {SMTPD_STAGE_CLIENT, SMTPD_STAGE_HELO, SMTPD_STAGE_SENDER};
     static const SMTPD_STAGE always[] = {SMTPD_STAGE_RELAY, SMTPD_STAGE_RECIPIENT};
+    SMTPD_CHECK_DECISION decision;
+    int result = SMTPD_CHECK_OK;
 
+    smtpd_check_decision_init(&decision);
     if (delay_reject)
-        for (size_t i = 0; i < sizeof(delayed) / sizeof(delayed[0]); i++)
-            if (smtpd_check_stage(checks, delayed[i], facts, reply) == SMTPD_CHECK_REJECT)
-                return SMTPD_CHECK_REJECT;
-    for (size_t i = 0; i < sizeof(always) / sizeof(always[0]); i++)
-        if (smtpd_check_stage(checks, always[i], facts, reply) == SMTPD_CHECK_REJECT)
-            return SMTPD_CHECK_REJECT;
-    return SMTPD_CHECK_OK;
+        for (size_t i = 0; i < sizeof(delayed) / sizeof(delayed[0]) && result != SMTPD_CHECK_REJECT;
+             i++)
+            result = smtpd_check_one(checks, delayed[i], facts, reply, &decision);
+    for (size_t i = 0; i < sizeof(always) / sizeof(always[0]) && result != SMTPD_CHECK_REJECT; i++)
+        result = smtpd_check_one(checks, always[i], facts, reply, &decision);
+    result = smtpd_check_decision_end(&decision, result, reply);
+    return result == SMTPD_CHECK_REJECT ? SMTPD_CHECK_REJECT : SMTPD_CHECK_OK;
 }
 
 /* smtpd_check_empty - a list without restrictions */

@@ -37,6 +37,13 @@ typedef enum SMTPD_STAGE {
 #define SMTPD_CHECK_OK     1 /* permitted (ends this list only) */
 #define SMTPD_CHECK_REJECT 2 /* refused; the reply is filled in */
 
+/* How a client name lookup ended (SMTPD_CHECK_FACTS name_status). */
+typedef enum SMTPD_NAME_STATUS {
+    SMTPD_NAME_OK,   /* found (and, for the name, forward-confirmed) */
+    SMTPD_NAME_PERM, /* not found, or not confirmed */
+    SMTPD_NAME_TEMP, /* the lookup failed for now */
+} SMTPD_NAME_STATUS;
+
 /* Settings; strings are main.cf values, borrowed during smtpd_check_init() only. */
 typedef struct SMTPD_CHECK_PROPS {
     const char *lists[SMTPD_STAGE_COUNT]; /* the restriction lists */
@@ -60,26 +67,41 @@ typedef struct SMTPD_CHECK_PROPS {
     int access_map_defer_code;                    /* access_map_defer_code */
     int relay_domains_reject_code;                /* relay_domains_reject_code */
     int non_fqdn_reject_code;                     /* non_fqdn_reject_code */
+    int invalid_hostname_reject_code;             /* invalid_hostname_reject_code */
+    int unknown_hostname_reject_code;             /* unknown_hostname_reject_code */
+    int unknown_address_reject_code;              /* unknown_address_reject_code */
+    int unknown_client_reject_code;               /* unknown_client_reject_code */
+    int multi_recipient_bounce_reject_code;       /* multi_recipient_bounce_reject_code */
+    int plaintext_reject_code;                    /* plaintext_reject_code */
+    const char *unknown_address_tempfail_action;  /* defer_if_permit or defer */
+    const char *unknown_helo_tempfail_action;     /* unknown_helo_hostname_tempfail_action */
+    const char *inet_interfaces;                  /* for permit_inet_interfaces */
+    const char *inet_protocols;                   /* likewise */
     bool ask_ccert;    /* smtpd_tls_ask_ccert (or req_ccert), for warnings */
     bool sasl_enabled; /* smtpd_sasl_auth_enable: the SASL restrictions apply */
 } SMTPD_CHECK_PROPS;
 
 /* What a decision may depend on; strings borrowed for the call. */
 typedef struct SMTPD_CHECK_FACTS {
-    const char *name;              /* client host name or "unknown" */
-    const char *addr;              /* client address */
-    const char *namaddr;           /* name[addr] */
-    const char *local_addr;        /* our address on this connection, or "" */
-    const char *helo;              /* HELO/EHLO name, or NULL */
-    const char *sender;            /* MAIL FROM (internal form), "" for <>, or NULL */
-    const char *recipient;         /* RCPT TO (internal form), or NULL */
-    bool sasl_authenticated;       /* the client used AUTH */
-    const char *sasl_username;     /* its login name, or NULL */
-    bool tls_active;               /* a TLS session is up */
-    bool ccert_trusted;            /* the client certificate chain verified */
-    const char *ccert_fprint;      /* client certificate fingerprint, or NULL */
-    const char *ccert_pkey_fprint; /* its public-key fingerprint, or NULL */
-    /* Log a "warn"/"info" access action; text is the table's message. */
+    const char *name;                 /* client host name or "unknown" */
+    const char *reverse_name;         /* unverified PTR name or "unknown" */
+    SMTPD_NAME_STATUS name_status;    /* how the (forward-confirmed) name lookup ended */
+    SMTPD_NAME_STATUS reverse_status; /* how the PTR lookup ended */
+    const char *addr;                 /* client address */
+    const char *namaddr;              /* name[addr] */
+    const char *local_addr;           /* our address on this connection, or "" */
+    const char *helo;                 /* HELO/EHLO name, or NULL */
+    const char *sender;               /* MAIL FROM (internal form), "" for <>, or NULL */
+    const char *recipient;            /* RCPT TO (internal form), or NULL */
+    int rcpt_count;                   /* recipients accepted so far in this transaction */
+    bool ill_pipelining;              /* the client sent commands ahead where it may not */
+    bool sasl_authenticated;          /* the client used AUTH */
+    const char *sasl_username;        /* its login name, or NULL */
+    bool tls_active;                  /* a TLS session is up */
+    bool ccert_trusted;               /* the client certificate chain verified */
+    const char *ccert_fprint;         /* client certificate fingerprint, or NULL */
+    const char *ccert_pkey_fprint;    /* its public-key fingerprint, or NULL */
+    /* Log a "warn"/"info" access action or a "reject_warning"; text is the message. */
     void (*log_action)(void *context, const char *action, const char *text);
     void *log_context; /* for log_action */
 } SMTPD_CHECK_FACTS;

@@ -67,35 +67,6 @@
 
 #include "smtpd_check_private.h"
 
-/* smtpd_check_reply_name - what a generic reply is about */
-
-static const char *smtpd_check_reply_name(const SMTPD_CHECK_CTX *ctx)
-{
-    const SMTPD_CHECK_FACTS *facts = ctx->facts;
-    const char *name = NULL;
-
-    switch (ctx->stage) {
-    case SMTPD_STAGE_CLIENT:
-        name = facts->namaddr;
-        break;
-    case SMTPD_STAGE_HELO:
-        name = facts->helo;
-        break;
-    case SMTPD_STAGE_SENDER:
-        name = facts->sender;
-        break;
-    case SMTPD_STAGE_RELAY:
-    case SMTPD_STAGE_RECIPIENT:
-        name = facts->recipient;
-        break;
-    case SMTPD_STAGE_DATA:
-    case SMTPD_STAGE_COUNT:
-        name = "DATA";
-        break;
-    }
-    return name ? name : "unknown";
-}
-
 /* smtpd_check_lookup_error - defer after a table failure */
 
 static int smtpd_check_lookup_error(SMTPD_CHECK_CTX *ctx, const char *name)
@@ -172,6 +143,25 @@ static int smtpd_check_domain_ours(SMTPD_CHECKS *checks, const char *domain)
     MATCH_LIST *classes[] = {checks->mydestination, checks->virtual_alias_domains,
                              checks->virtual_mailbox_domains, checks->relay_domains};
 
+    for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
+        if (match_list_domain(classes[i], domain))
+            return 1;
+        if (match_list_error(classes[i]))
+            return -1;
+    }
+    return 0;
+}
+
+/* smtpd_check_final_domain - delivered here (not relayed): 1, 0, or -1 on error */
+
+int smtpd_check_final_domain(SMTPD_CHECK_CTX *ctx, const char *domain)
+{
+    SMTPD_CHECKS *checks = ctx->checks;
+    MATCH_LIST *classes[] = {checks->mydestination, checks->virtual_alias_domains,
+                             checks->virtual_mailbox_domains};
+
+    if (domain[0] == '[')
+        return smtpd_check_literal_ours(domain, ctx->facts->local_addr);
     for (size_t i = 0; i < sizeof(classes) / sizeof(classes[0]); i++) {
         if (match_list_domain(classes[i], domain))
             return 1;

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 
 #include "argv.h"
+#include "dns_lookup.h"
 #include "htable.h"
 #include "maps.h"
 #include "match_list.h"
@@ -39,9 +40,25 @@ struct SMTPD_CHECKS {
     int access_defer_code;
     int relay_reject_code;
     int non_fqdn_reject_code;
-    bool ask_ccert;    /* client certificates are requested */
-    bool sasl_enabled; /* smtpd_sasl_auth_enable */
+    int invalid_hostname_reject_code;
+    int unknown_hostname_reject_code;
+    int unknown_address_reject_code;
+    int unknown_client_reject_code;
+    int multi_recipient_bounce_reject_code;
+    int plaintext_reject_code;
+    bool address_tempfail_defer; /* unknown_address_tempfail_action = defer */
+    bool helo_tempfail_defer;    /* unknown_helo_hostname_tempfail_action = defer */
+    ARGV *inet_addrs;            /* addresses of inet_interfaces; owned */
+    DNS_RESOLVER *resolver;      /* for the DNS restrictions, NULL when unusable; owned */
+    bool ask_ccert;              /* client certificates are requested */
+    bool sasl_enabled;           /* smtpd_sasl_auth_enable */
 };
+
+/* What outlives one list within one decision (defer_if_permit, defer_if_reject). */
+typedef struct SMTPD_CHECK_DECISION {
+    VSTRING *defer_if_permit; /* the reply if nothing rejects, or empty; owned */
+    VSTRING *defer_if_reject; /* the reply that replaces a 5xx rejection, or empty; owned */
+} SMTPD_CHECK_DECISION;
 
 /* One evaluation. */
 typedef struct SMTPD_CHECK_CTX {
@@ -50,6 +67,9 @@ typedef struct SMTPD_CHECK_CTX {
     SMTPD_STAGE stage;              /* the list being evaluated */
     VSTRING *reply;                 /* rejection reply, caller's buffer */
     int depth;                      /* nesting of classes and access results */
+    const char *arg;                /* the argument of a restriction that takes one */
+    bool warn_if_reject;            /* the next restriction only warns */
+    SMTPD_CHECK_DECISION *decision; /* shared by the lists of one decision */
 } SMTPD_CHECK_CTX;
 
 /* A restriction: a function of the context and its table argument (or NULL). */
@@ -63,6 +83,9 @@ extern int smtpd_check_reject(SMTPD_CHECK_CTX *ctx, int code, const char *dsn, c
 extern int smtpd_check_tokens(SMTPD_CHECK_CTX *ctx, char **tokens, const char *origin);
 extern MAPS *smtpd_check_table(SMTPD_CHECKS *checks, const char *name);
 extern const char *smtpd_check_reply_class(SMTPD_STAGE stage);
+extern const char *smtpd_check_reply_name(const SMTPD_CHECK_CTX *ctx);
+extern int smtpd_check_defer_if_permit(SMTPD_CHECK_CTX *ctx, int code, const char *dsn,
+                                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* smtpd_check_access.c */
 extern int smtpd_check_client_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
@@ -92,5 +115,25 @@ extern int smtpd_check_permit_tls_all_clientcerts(SMTPD_CHECK_CTX *ctx, MAPS *ta
 extern int smtpd_check_reject_non_fqdn_helo(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_reject_non_fqdn_sender(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_reject_non_fqdn_recipient(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_final_domain(SMTPD_CHECK_CTX *ctx, const char *domain);
+
+/* smtpd_check_flow.c */
+extern int smtpd_check_warn_if_reject(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_defer_if_permit_cmd(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_defer_if_reject_cmd(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_sleep(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_unauth_pipelining(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_multi_recipient_bounce(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_plaintext_session(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_permit_inet_interfaces(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern ARGV *smtpd_check_inet_addrs(const char *interfaces, const char *protocols);
+
+/* smtpd_check_host.c */
+extern int smtpd_check_invalid_helo(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_unknown_helo(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_unknown_client(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_unknown_reverse_client(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_unknown_sender_domain(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_unknown_recipient_domain(SMTPD_CHECK_CTX *ctx, MAPS *table);
 
 #endif

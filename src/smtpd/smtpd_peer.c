@@ -3,6 +3,7 @@
  *	smtpd_peer - who the SMTP client is
  * SYNOPSIS
  *	#include "smtpd.h"
+#include "smtpd_check.h"
  *
  *	void	smtpd_peer_init(SMTPD_STATE *state);
  * DESCRIPTION
@@ -35,6 +36,7 @@
 #include "vstream.h"
 
 #include "smtpd.h"
+#include "smtpd_check.h"
 
 /* smtpd_peer_name_ok - a PTR result that can be a host name */
 
@@ -55,7 +57,7 @@ static bool smtpd_peer_name_ok(const char *name)
 
 /* smtpd_peer_confirm - does name map back to addr? */
 
-static bool smtpd_peer_confirm(const char *name, const char *addr)
+static bool smtpd_peer_confirm(const char *name, const char *addr, bool *out_temp)
 {
     /* Every address of the name, whatever this host is configured for: no AI_ADDRCONFIG. */
     struct addrinfo hints = {.ai_socktype = SOCK_STREAM};
@@ -63,8 +65,12 @@ static bool smtpd_peer_confirm(const char *name, const char *addr)
     bool found = false;
     SOCK_ADDR_TEXT text;
 
-    if (getaddrinfo(name, NULL, &hints, &res) != 0)
+    int err;
+
+    if ((err = getaddrinfo(name, NULL, &hints, &res)) != 0) {
+        *out_temp = err == EAI_AGAIN;
         return false;
+    }
     for (struct addrinfo *ai = res; ai && !found; ai = ai->ai_next)
         if (sock_addr_text(ai->ai_addr, ai->ai_addrlen, &text) == 0 && strcmp(text.addr, addr) == 0)
             found = true;
@@ -77,16 +83,25 @@ static bool smtpd_peer_confirm(const char *name, const char *addr)
 static void smtpd_peer_lookup(SMTPD_STATE *state, const struct sockaddr *sa, socklen_t len)
 {
     char host[NI_MAXHOST];
+    bool temp = false;
+    int err;
 
-    if (getnameinfo(sa, len, host, sizeof(host), NULL, 0, NI_NAMEREQD) != 0 ||
-        !smtpd_peer_name_ok(host))
+    if ((err = getnameinfo(sa, len, host, sizeof(host), NULL, 0, NI_NAMEREQD)) != 0 ||
+        !smtpd_peer_name_ok(host)) {
+        if (err == EAI_AGAIN)
+            state->name_status = state->reverse_status = SMTPD_NAME_TEMP;
         return;
+    }
     lowercase(host);
     myfree(state->reverse_name);
     state->reverse_name = mystrdup(host);
-    if (smtpd_peer_confirm(host, state->addr)) {
+    state->reverse_status = SMTPD_NAME_OK;
+    if (smtpd_peer_confirm(host, state->addr, &temp)) {
         myfree(state->name);
         state->name = mystrdup(host);
+        state->name_status = SMTPD_NAME_OK;
+    } else if (temp) {
+        state->name_status = SMTPD_NAME_TEMP;
     }
 }
 
@@ -112,9 +127,11 @@ void smtpd_peer_init(SMTPD_STATE *state)
         (text.family != AF_INET && text.family != AF_INET6)) {
         smtpd_peer_set(&state->name, "localhost");
         smtpd_peer_set(&state->reverse_name, "localhost");
+        state->name_status = state->reverse_status = SMTPD_NAME_OK;
         smtpd_peer_set(&state->addr, "127.0.0.1");
         smtpd_peer_set(&state->rfc_addr, "127.0.0.1");
     } else {
+        state->name_status = state->reverse_status = SMTPD_NAME_PERM;
         smtpd_peer_set(&state->addr, text.addr);
         smtpd_peer_set(&state->port, text.port);
         myfree(state->rfc_addr);

@@ -60,6 +60,11 @@ static void smtpd_policy_facts(SMTPD_STATE *state, SMTPD_CHECK_FACTS *facts, con
 
     memset(facts, 0, sizeof(*facts));
     facts->name = state->name;
+    facts->reverse_name = state->reverse_name;
+    facts->name_status = state->name_status;
+    facts->reverse_status = state->reverse_status;
+    facts->ill_pipelining = state->ill_pipelining;
+    facts->rcpt_count = state->rcpt_count;
     facts->addr = state->addr;
     facts->namaddr = state->namaddr;
     facts->local_addr = state->local_addr;

@@ -13,6 +13,8 @@
 #include "../../src/smtpd/smtpd_check.c"
 #include "../../src/smtpd/smtpd_check_access.c"
 #include "../../src/smtpd/smtpd_check_addr.c"
+#include "../../src/smtpd/smtpd_check_flow.c"
+#include "../../src/smtpd/smtpd_check_host.c"
 #include "../../src/smtpd/smtpd_check_login.c"
 
 #include "test.h"
@@ -408,6 +410,208 @@ static void test_reject_codes(void)
     smtpd_check_free(checks);
 }
 
+/* One decision about the session: a list, changed facts, the reply (NULL: no objection). */
+typedef struct SESSION_CASE {
+    const char *name;              /* what the case shows */
+    SMTPD_STAGE stage;             /* the list */
+    const char *restriction;       /* its value */
+    const char *helo;              /* HELO name, or NULL for "client.example.test" */
+    const char *sender;            /* MAIL FROM, or NULL for "a@b.test" */
+    int rcpt_count;                /* recipients accepted before */
+    bool tls;                      /* a TLS session is up */
+    bool ill_pipelining;           /* commands came ahead */
+    SMTPD_NAME_STATUS name_status; /* client name lookup */
+    const char *want;              /* reply, or NULL */
+} SESSION_CASE;
+
+static const SESSION_CASE session_cases[] = {
+    {"invalid HELO", SMTPD_STAGE_HELO, "reject_invalid_helo_hostname", "bad_name!", NULL, 0, false,
+     false, SMTPD_NAME_OK, "501 5.5.2 <bad_name!>: Helo command rejected: Invalid name"},
+    {"HELO label starts with -", SMTPD_STAGE_HELO, "reject_invalid_helo_hostname", "-a.test", NULL,
+     0, false, false, SMTPD_NAME_OK, "501 5.5.2 <-a.test>: Helo command rejected: Invalid name"},
+    {"HELO all numeric", SMTPD_STAGE_HELO, "reject_invalid_helo_hostname", "123", NULL, 0, false,
+     false, SMTPD_NAME_OK, "501 5.5.2 <123>: Helo command rejected: Invalid name"},
+    {"HELO label of 64", SMTPD_STAGE_HELO, "reject_invalid_helo_hostname",
+     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.test", NULL, 0, false, false,
+     SMTPD_NAME_OK,
+     "501 5.5.2 <aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.test>: Helo "
+     "command rejected: Invalid name"},
+    {"HELO bad literal", SMTPD_STAGE_HELO, "reject_invalid_helo_hostname", "[1.2.3]", NULL, 0,
+     false, false, SMTPD_NAME_OK, "501 5.5.2 <[1.2.3]>: Helo command rejected: invalid ip address"},
+    {"HELO good name", SMTPD_STAGE_HELO, "reject_invalid_helo_hostname", "a_b.test.", NULL, 0,
+     false, false, SMTPD_NAME_OK, NULL},
+    {"HELO IPv4 address", SMTPD_STAGE_HELO, "reject_invalid_helo_hostname", "192.0.2.1", NULL, 0,
+     false, false, SMTPD_NAME_OK, NULL},
+    {"HELO IPv6 literal", SMTPD_STAGE_HELO, "reject_invalid_helo_hostname", "[IPv6:2001:db8::1]",
+     NULL, 0, false, false, SMTPD_NAME_OK, NULL},
+    {"second bounce recipient", SMTPD_STAGE_RECIPIENT, "reject_multi_recipient_bounce", NULL, "", 1,
+     false, false, SMTPD_NAME_OK,
+     "550 5.5.3 <user@mx.example.test>: Recipient address rejected: Multi-recipient bounce"},
+    {"first bounce recipient", SMTPD_STAGE_RECIPIENT, "reject_multi_recipient_bounce", NULL, "", 0,
+     false, false, SMTPD_NAME_OK, NULL},
+    {"second recipient of a sender", SMTPD_STAGE_RECIPIENT, "reject_multi_recipient_bounce", NULL,
+     NULL, 1, false, false, SMTPD_NAME_OK, NULL},
+    {"bounce to two at DATA", SMTPD_STAGE_DATA, "reject_multi_recipient_bounce", NULL, "", 2, false,
+     false, SMTPD_NAME_OK, "550 5.5.3 <DATA>: Data command rejected: Multi-recipient bounce"},
+    {"bounce to one at DATA", SMTPD_STAGE_DATA, "reject_multi_recipient_bounce", NULL, "", 1, false,
+     false, SMTPD_NAME_OK, NULL},
+    {"plaintext", SMTPD_STAGE_CLIENT, "reject_plaintext_session", NULL, NULL, 0, false, false,
+     SMTPD_NAME_OK, "450 4.7.1 Session encryption is required"},
+    {"TLS", SMTPD_STAGE_CLIENT, "reject_plaintext_session", NULL, NULL, 0, true, false,
+     SMTPD_NAME_OK, NULL},
+    {"pipelined ahead", SMTPD_STAGE_CLIENT, "reject_unauth_pipelining", NULL, NULL, 0, false, true,
+     SMTPD_NAME_OK,
+     "503 5.5.0 <unknown[192.0.2.1]>: Client host rejected: Improper use of SMTP command "
+     "pipelining"},
+    {"not pipelined", SMTPD_STAGE_CLIENT, "reject_unauth_pipelining", NULL, NULL, 0, false, false,
+     SMTPD_NAME_OK, NULL},
+    {"unknown client", SMTPD_STAGE_CLIENT, "reject_unknown_client_hostname", NULL, NULL, 0, false,
+     false, SMTPD_NAME_PERM,
+     "450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]"},
+    {"unknown client for now", SMTPD_STAGE_CLIENT, "reject_unknown_client_hostname", NULL, NULL, 0,
+     false, false, SMTPD_NAME_TEMP,
+     "450 4.7.25 Client host rejected: cannot find your hostname, [192.0.2.1]"},
+    {"unknown reverse name", SMTPD_STAGE_CLIENT, "reject_unknown_reverse_client_hostname", NULL,
+     NULL, 0, false, false, SMTPD_NAME_PERM,
+     "450 4.7.1 Client host rejected: cannot find your reverse hostname, [192.0.2.1]"},
+    {"warn_if_reject", SMTPD_STAGE_CLIENT, "warn_if_reject reject, permit", NULL, NULL, 0, false,
+     false, SMTPD_NAME_OK, NULL},
+    {"warn_if_reject covers one", SMTPD_STAGE_CLIENT, "warn_if_reject permit_mynetworks, reject",
+     NULL, NULL, 0, false, false, SMTPD_NAME_OK,
+     "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied"},
+    {"defer_if_reject", SMTPD_STAGE_CLIENT, "defer_if_reject, permit_mynetworks, reject", NULL,
+     NULL, 0, false, false, SMTPD_NAME_OK,
+     "450 4.7.0 <unknown[192.0.2.1]>: Client host rejected: defer_if_reject requested"},
+    {"defer_if_permit then permit", SMTPD_STAGE_CLIENT, "defer_if_permit, permit", NULL, NULL, 0,
+     false, false, SMTPD_NAME_OK,
+     "450 4.7.0 <unknown[192.0.2.1]>: Client host rejected: defer_if_permit requested"},
+    {"defer_if_permit then reject", SMTPD_STAGE_CLIENT, "defer_if_permit, reject", NULL, NULL, 0,
+     false, false, SMTPD_NAME_OK,
+     "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied"},
+    {"sleep 0", SMTPD_STAGE_CLIENT, "sleep 0, reject", NULL, NULL, 0, false, false, SMTPD_NAME_OK,
+     "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied"},
+    {"not inet_interfaces", SMTPD_STAGE_CLIENT, "permit_inet_interfaces, reject", NULL, NULL, 0,
+     false, false, SMTPD_NAME_OK,
+     "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied"},
+};
+
+/* test_session - restrictions on the session and the evaluation */
+
+static void test_session(void)
+{
+    VSTRING *reply = vstring_alloc(100);
+
+    for (size_t i = 0; i < sizeof(session_cases) / sizeof(session_cases[0]); i++) {
+        const SESSION_CASE *c = &session_cases[i];
+        SMTPD_CHECK_PROPS props = test_props();
+        RCPT_CASE facts_case = {.addr = "192.0.2.1",
+                                .sender = c->sender ? c->sender : "a@b.test",
+                                .rcpt = "user@mx.example.test"};
+        char namaddr[100];
+        SMTPD_CHECK_FACTS facts = test_facts(&facts_case, namaddr, sizeof(namaddr));
+        SMTPD_CHECKS *checks;
+        int result;
+
+        props.lists[c->stage] = c->restriction;
+        props.inet_interfaces = "127.0.0.1";
+        checks = smtpd_check_init(&props);
+        facts.helo = c->helo ? c->helo : "client.example.test";
+        facts.rcpt_count = c->rcpt_count;
+        facts.tls_active = c->tls;
+        facts.ill_pipelining = c->ill_pipelining;
+        facts.name = "unknown";
+        facts.reverse_name = "unknown";
+        facts.name_status = facts.reverse_status = c->name_status;
+        VSTRING_RESET(test_log);
+        result = smtpd_check_stage(checks, c->stage, &facts, reply);
+        if (c->want) {
+            TEST_INT_EQ(result, SMTPD_CHECK_REJECT, "%s: rejected", c->name);
+            TEST_STR_EQ(vstring_str(reply), c->want, "%s: reply", c->name);
+        } else {
+            TEST_CHECK(result != SMTPD_CHECK_REJECT, "%s: no objection (%s)", c->name,
+                       vstring_str(reply));
+        }
+        smtpd_check_free(checks);
+    }
+    vstring_free(reply);
+}
+
+/* test_reject_warning - warn_if_reject logs the reply it withheld */
+
+static void test_reject_warning(void)
+{
+    SMTPD_CHECK_PROPS props = test_props();
+    SMTPD_CHECKS *checks;
+    VSTRING *reply = vstring_alloc(100);
+    RCPT_CASE c = {.addr = "192.0.2.1", .sender = "a@b.test", .rcpt = "user@mx.example.test"};
+    char namaddr[100];
+    SMTPD_CHECK_FACTS facts = test_facts(&c, namaddr, sizeof(namaddr));
+
+    props.lists[SMTPD_STAGE_CLIENT] = "warn_if_reject, reject";
+    checks = smtpd_check_init(&props);
+    VSTRING_RESET(test_log);
+    TEST_INT_EQ(smtpd_check_stage(checks, SMTPD_STAGE_CLIENT, &facts, reply), SMTPD_CHECK_DUNNO,
+                "warn_if_reject: no decision");
+    TEST_STR_EQ(vstring_str(test_log),
+                "reject_warning: 554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access "
+                "denied\n",
+                "warn_if_reject: the reply is logged");
+    smtpd_check_free(checks);
+    vstring_free(reply);
+}
+
+/* test_dns_failure - a DNS lookup that fails for now defers, never decides */
+
+static void test_dns_failure(void)
+{
+    SMTPD_CHECK_PROPS props = test_props();
+    SMTPD_CHECKS *checks;
+    VSTRING *reply = vstring_alloc(100);
+    RCPT_CASE c = {.addr = "127.0.0.1", .sender = "a@far.test", .rcpt = "user@mx.example.test"};
+    char namaddr[100];
+    SMTPD_CHECK_FACTS facts = test_facts(&c, namaddr, sizeof(namaddr));
+
+    props.lists[SMTPD_STAGE_SENDER] = "reject_unknown_sender_domain";
+    props.lists[SMTPD_STAGE_HELO] = "reject_unknown_helo_hostname";
+    checks = smtpd_check_init(&props);
+    if (checks->resolver)
+        dns_resolver_free(checks->resolver);
+    checks->resolver = NULL; /* every lookup fails for now */
+    facts.helo = "[127.0.0.1]";
+    TEST_INT_EQ(smtpd_check_rcpt(checks, true, &facts, reply), SMTPD_CHECK_REJECT,
+                "defer_if_permit: deferred when the rest permits");
+    TEST_STR_EQ(vstring_str(reply),
+                "450 4.1.8 <a@far.test>: Sender address rejected: Domain not found",
+                "defer_if_permit: the reply");
+    facts.sender = "a@mx.example.test";
+    TEST_INT_EQ(smtpd_check_rcpt(checks, true, &facts, reply), SMTPD_CHECK_OK,
+                "a local domain is not looked up");
+    facts.helo = "client.far.test";
+    TEST_INT_EQ(smtpd_check_stage(checks, SMTPD_STAGE_HELO, &facts, reply), SMTPD_CHECK_REJECT,
+                "HELO: deferred");
+    TEST_STR_EQ(vstring_str(reply),
+                "450 4.7.1 <client.far.test>: Helo command rejected: Host not found",
+                "HELO: the reply");
+    smtpd_check_free(checks);
+
+    props.unknown_address_tempfail_action = "defer";
+    props.lists[SMTPD_STAGE_SENDER] = "reject_unknown_sender_domain, permit";
+    props.lists[SMTPD_STAGE_HELO] = "";
+    props.lists[SMTPD_STAGE_RECIPIENT] = "reject";
+    checks = smtpd_check_init(&props);
+    if (checks->resolver)
+        dns_resolver_free(checks->resolver);
+    checks->resolver = NULL;
+    facts.sender = "a@far.test";
+    TEST_INT_EQ(smtpd_check_stage(checks, SMTPD_STAGE_SENDER, &facts, reply), SMTPD_CHECK_REJECT,
+                "defer: deferred at once");
+    TEST_STR_EQ(vstring_str(reply),
+                "450 4.1.8 <a@far.test>: Sender address rejected: Domain not found",
+                "defer: the reply");
+    smtpd_check_free(checks);
+    vstring_free(reply);
+}
+
 /* test_fatal - a configuration that must not start */
 
 static void test_fatal(const char *name, int stage, const char *list, const char *want)
@@ -445,6 +649,9 @@ int main(void)
     test_warn();
     test_lookup_error();
     test_reject_codes();
+    test_session();
+    test_reject_warning();
+    test_dns_failure();
     test_fatal("open relay", SMTPD_STAGE_RELAY, "permit_mynetworks, permit",
                "specify at least one working instance of: reject_unauth_destination");
     test_fatal("unknown restriction", SMTPD_STAGE_SENDER, "reject_everything",
@@ -452,6 +659,23 @@ int main(void)
     test_fatal("missing table", SMTPD_STAGE_CLIENT, "check_client_access",
                "smtpd_client_restrictions: restriction \"check_client_access\" needs a "
                "type:table argument");
+    test_fatal("sleep without a time", SMTPD_STAGE_CLIENT, "sleep",
+               "smtpd_client_restrictions: restriction \"sleep\" needs an argument");
+    {
+        SMTPD_CHECK_PROPS props = test_props();
+        int jumped;
+
+        props.unknown_address_tempfail_action = "reject";
+        VSTRING_RESET(test_log);
+        msg_set_longjmp(&test_jump);
+        if ((jumped = setjmp(test_jump)) == 0)
+            smtpd_check_free(smtpd_check_init(&props));
+        msg_set_longjmp(NULL);
+        TEST_INT_EQ(jumped, 1, "bad tempfail action: fatal");
+        TEST_CHECK(strstr(vstring_str(test_log), "unknown_address_tempfail_action = reject") !=
+                       NULL,
+                   "bad tempfail action: named");
+    }
     vstring_free(test_log);
     return test_summary("smtpd_check_test");
 }
