@@ -141,25 +141,22 @@ static size_t smtpd_pending(SMTPD_STATE *state)
     return 0;
 }
 
-/* smtpd_pipelining_check - commands sent ahead where RFC 2920 does not allow it */
+/* smtpd_pipelining_text - the commands sent ahead, as log text without SASL secrets */
 
-static void smtpd_pipelining_check(SMTPD_STATE *state, const SMTPD_CMD *cmd)
+static void smtpd_pipelining_text(VSTRING *text, const char *data, size_t len, bool after_auth)
 {
-    VSTRING *text;
-    const char *data;
-    size_t len;
+    bool line_start = true;
 
-    if (state->ill_pipelining || state->stand_alone ||
-        (!(cmd->flags & SMTPD_CMD_FLAG_LAST) && strncmp(state->protocol, "ESMTP", 5) == 0) ||
-        smtpd_pending(state) == 0)
-        return;
-    state->ill_pipelining = true;
-    text = vstring_alloc(100);
-    data = vstream_peek_data(state->in);
-    len = vstream_peek(state->in);
+    VSTRING_RESET(text);
     for (size_t i = 0; i < len && VSTRING_LEN(text) < 100; i++) {
         unsigned char ch = data[i];
 
+        /* What follows AUTH may be a SASL response: never log it. */
+        if (after_auth || (line_start && len - i >= 5 && strncasecmp(data + i, "AUTH ", 5) == 0)) {
+            vstring_strcat(text, after_auth ? "..." : "AUTH ...");
+            return;
+        }
+        line_start = ch == '\n';
         if (ch == '\r')
             vstring_strcat(text, "\\r");
         else if (ch == '\n')
@@ -167,6 +164,22 @@ static void smtpd_pipelining_check(SMTPD_STATE *state, const SMTPD_CMD *cmd)
         else
             vstring_addch(text, isprint(ch) ? ch : '?');
     }
+}
+
+/* smtpd_pipelining_check - commands sent ahead where RFC 2920 does not allow it */
+
+static void smtpd_pipelining_check(SMTPD_STATE *state, const SMTPD_CMD *cmd)
+{
+    VSTRING *text;
+
+    if (state->ill_pipelining || state->stand_alone ||
+        (!(cmd->flags & SMTPD_CMD_FLAG_LAST) && strncmp(state->protocol, "ESMTP", 5) == 0) ||
+        smtpd_pending(state) == 0)
+        return;
+    state->ill_pipelining = true;
+    text = vstring_alloc(100);
+    smtpd_pipelining_text(text, vstream_peek_data(state->in), vstream_peek(state->in),
+                          cmd->proceed == smtp_proceed_auth);
     msg_info("improper command pipelining after %s from %s: %s", cmd->verb, state->namaddr,
              vstring_str(text));
     vstring_free(text);
