@@ -10,10 +10,11 @@
  *	pointers point into value). Keywords are case-insensitive and stand
  *	alone or are followed by white space and text:
  *	OK or a number permits; REJECT [text] and DEFER [text] refuse;
- *	"4NN text" and "5NN text" refuse with that code; DUNNO decides
- *	nothing; WARN text and INFO text are logged and decide nothing; HOLD,
- *	DISCARD, FILTER, REDIRECT, BCC, PREPEND, DEFER_IF_PERMIT and
- *	DEFER_IF_REJECT are actions of Postfix's that this version does not
+ *	"4NN text" and "5NN text" refuse with that code; DEFER_IF_PERMIT
+ *	[text] and DEFER_IF_REJECT [text] defer if a later restriction
+ *	permits or rejects; DUNNO decides nothing; WARN text and INFO text
+ *	are logged and decide nothing; HOLD, DISCARD, FILTER, REDIRECT, BCC
+ *	and PREPEND are actions of Postfix's that this version does not
  *	implement; anything else is a restriction list, evaluated in place.
  *	The result is out->action.
  * SEE ALSO
@@ -33,8 +34,7 @@
 
 /* Access actions that Postfix knows but this version does not implement. */
 static const char *const access_action_unsupported[] = {
-    "HOLD",    "DISCARD",         "FILTER",          "REDIRECT", "BCC",
-    "PREPEND", "DEFER_IF_PERMIT", "DEFER_IF_REJECT", NULL,
+    "HOLD", "DISCARD", "FILTER", "REDIRECT", "BCC", "PREPEND", NULL,
 };
 
 /* access_action_word - is the value this keyword, alone or with text? */
@@ -74,6 +74,10 @@ ACCESS_ACTION access_action_parse(const char *value, ACCESS_RESULT *out)
         out->action = ACCESS_ACTION_OK;
     else if ((text = access_action_word(value, "REJECT")) != NULL)
         *out = (ACCESS_RESULT){.action = ACCESS_ACTION_REJECT, .text = text};
+    else if ((text = access_action_word(value, "DEFER_IF_PERMIT")) != NULL)
+        *out = (ACCESS_RESULT){.action = ACCESS_ACTION_DEFER_IF_PERMIT, .text = text};
+    else if ((text = access_action_word(value, "DEFER_IF_REJECT")) != NULL)
+        *out = (ACCESS_RESULT){.action = ACCESS_ACTION_DEFER_IF_REJECT, .text = text};
     else if ((text = access_action_word(value, "DEFER")) != NULL)
         *out = (ACCESS_RESULT){.action = ACCESS_ACTION_DEFER, .text = text};
     else if ((out->code = access_action_code(value, &text)) != 0)

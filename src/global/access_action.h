@@ -12,15 +12,17 @@
 #define ACCESS_ACTION_H
 
 typedef enum ACCESS_ACTION {
-    ACCESS_ACTION_OK,           /* OK, or all digits: permit */
-    ACCESS_ACTION_REJECT,       /* REJECT [text] */
-    ACCESS_ACTION_DEFER,        /* DEFER [text] */
-    ACCESS_ACTION_CODE,         /* 4NN text or 5NN text */
-    ACCESS_ACTION_DUNNO,        /* DUNNO: no decision */
-    ACCESS_ACTION_WARN,         /* WARN text: log, no decision */
-    ACCESS_ACTION_INFO,         /* INFO text: log, no decision */
-    ACCESS_ACTION_UNSUPPORTED,  /* an action of Postfix's not implemented here */
-    ACCESS_ACTION_RESTRICTIONS, /* anything else: a restriction list */
+    ACCESS_ACTION_OK,              /* OK, or all digits: permit */
+    ACCESS_ACTION_REJECT,          /* REJECT [text] */
+    ACCESS_ACTION_DEFER,           /* DEFER [text] */
+    ACCESS_ACTION_DEFER_IF_PERMIT, /* DEFER_IF_PERMIT [text]: defer unless a later one rejects */
+    ACCESS_ACTION_DEFER_IF_REJECT, /* DEFER_IF_REJECT [text]: later rejections defer */
+    ACCESS_ACTION_CODE,            /* 4NN text or 5NN text */
+    ACCESS_ACTION_DUNNO,           /* DUNNO: no decision */
+    ACCESS_ACTION_WARN,            /* WARN text: log, no decision */
+    ACCESS_ACTION_INFO,            /* INFO text: log, no decision */
+    ACCESS_ACTION_UNSUPPORTED,     /* an action of Postfix's not implemented here */
+    ACCESS_ACTION_RESTRICTIONS,    /* anything else: a restriction list */
 } ACCESS_ACTION;
 
 /* What access_action_parse() found; pointers into the value. */

@@ -101,6 +101,7 @@ static const SMTPD_RESTRICTION_INFO smtpd_restrictions[] = {
     {"defer_if_permit", SMTPD_RID_DEFER_IF_PERMIT, 0},
     {"defer_if_reject", SMTPD_RID_DEFER_IF_REJECT, 0},
     {"sleep", SMTPD_RID_SLEEP, ARG},
+    {"check_policy_service", SMTPD_RID_CHECK_POLICY_SERVICE, ARG},
     /* Known to Postfix, not implemented in this version. */
     {"check_client_a_access", NI, TABLE},
     {"check_client_mx_access", NI, TABLE},
@@ -118,7 +119,6 @@ static const SMTPD_RESTRICTION_INFO smtpd_restrictions[] = {
     {"check_recipient_a_access", NI, TABLE},
     {"check_recipient_mx_access", NI, TABLE},
     {"check_recipient_ns_access", NI, TABLE},
-    {"check_policy_service", NI, ARG},
     {"reject_rbl_client", NI, ARG},
     {"reject_rhsbl_client", NI, ARG},
     {"reject_rhsbl_reverse_client", NI, ARG},

@@ -125,6 +125,7 @@ static const SMTPD_RESTRICTION_FN smtpd_restriction_fns[SMTPD_RID_COUNT] = {
     [SMTPD_RID_DEFER_IF_PERMIT] = smtpd_check_defer_if_permit_cmd,
     [SMTPD_RID_DEFER_IF_REJECT] = smtpd_check_defer_if_reject_cmd,
     [SMTPD_RID_SLEEP] = smtpd_check_sleep,
+    [SMTPD_RID_CHECK_POLICY_SERVICE] = smtpd_check_policy_service,
 };
 
 /* Parameter names and reply texts per stage. */
@@ -341,6 +342,7 @@ SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props)
             msg_panic("%s: no function for restriction %d", __func__, id);
     checks->classes = htable_create(10);
     checks->tables = htable_create(10);
+    checks->policies = htable_create(4);
     checks->ask_ccert = props->ask_ccert;
     checks->sasl_enabled = props->sasl_enabled;
     smtpd_check_classes(checks, props);
@@ -393,6 +395,21 @@ SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props)
     checks->helo_tempfail_defer = smtpd_check_tempfail_defer(
         "unknown_helo_hostname_tempfail_action", props->unknown_helo_tempfail_action);
     checks->inet_addrs = smtpd_check_inet_addrs(props->inet_interfaces, props->inet_protocols);
+    checks->policy = (SMTPD_POLICY_SETTINGS){
+        .timeout = props->policy_timeout > 0 ? props->policy_timeout : 100,
+        .max_idle = props->policy_max_idle > 0 ? props->policy_max_idle : 300,
+        .max_ttl = props->policy_max_ttl > 0 ? props->policy_max_ttl : 1000,
+        .try_limit = props->policy_try_limit > 0 ? props->policy_try_limit : 2,
+        .retry_delay = props->policy_retry_delay > 0 ? props->policy_retry_delay : 1,
+        .request_limit = props->policy_request_limit,
+        .default_action =
+            mystrdup(props->policy_default_action ? props->policy_default_action
+                                                  : "451 4.3.5 Server configuration problem"),
+        .policy_context = mystrdup(props->policy_context ? props->policy_context : ""),
+    };
+    checks->compatibility_level =
+        mystrdup(props->compatibility_level ? props->compatibility_level : "");
+    checks->mail_version = mystrdup(props->mail_version ? props->mail_version : "");
     checks->resolver = dns_resolver_create(NULL, why);
     if (checks->resolver == NULL)
         msg_warn("cannot set up the DNS resolver: %s", vstring_str(why));
@@ -434,6 +451,11 @@ SMTPD_CHECKS *smtpd_check_free(SMTPD_CHECKS *checks)
     myfree(checks->null_key);
     myfree(checks->delimiters);
     argv_free(checks->inet_addrs);
+    htable_free(checks->policies, smtpd_check_policy_free);
+    myfree(checks->policy.default_action);
+    myfree(checks->policy.policy_context);
+    myfree(checks->compatibility_level);
+    myfree(checks->mail_version);
     if (checks->resolver)
         dns_resolver_free(checks->resolver);
     myfree(checks);

@@ -77,6 +77,16 @@ typedef struct SMTPD_CHECK_PROPS {
     const char *unknown_helo_tempfail_action;     /* unknown_helo_hostname_tempfail_action */
     const char *inet_interfaces;                  /* for permit_inet_interfaces */
     const char *inet_protocols;                   /* likewise */
+    int policy_timeout;                           /* smtpd_policy_service_timeout */
+    int policy_max_idle;                          /* smtpd_policy_service_max_idle */
+    int policy_max_ttl;                           /* smtpd_policy_service_max_ttl */
+    int policy_try_limit;                         /* smtpd_policy_service_try_limit */
+    int policy_retry_delay;                       /* smtpd_policy_service_retry_delay */
+    int policy_request_limit;                     /* smtpd_policy_service_request_limit */
+    const char *policy_default_action;            /* smtpd_policy_service_default_action */
+    const char *policy_context;                   /* smtpd_policy_service_policy_context */
+    const char *compatibility_level;              /* sent to policy servers */
+    const char *mail_version;                     /* likewise */
     bool ask_ccert;    /* smtpd_tls_ask_ccert (or req_ccert), for warnings */
     bool sasl_enabled; /* smtpd_sasl_auth_enable: the SASL restrictions apply */
 } SMTPD_CHECK_PROPS;
@@ -90,6 +100,15 @@ typedef struct SMTPD_CHECK_FACTS {
     const char *addr;                 /* client address */
     const char *namaddr;              /* name[addr] */
     const char *local_addr;           /* our address on this connection, or "" */
+    const char *client_port;          /* the client's port, or "unknown" */
+    const char *server_port;          /* our port, or "" */
+    const char *protocol_state;       /* the command: "CONNECT", "EHLO", "MAIL", "RCPT", "DATA" */
+    const char *protocol_name;        /* "SMTP" or "ESMTP" */
+    const char *queue_id;             /* once a queue file exists, else "" */
+    const char *instance;             /* the same for all requests about one message */
+    long size;                        /* MAIL FROM SIZE=, or 0 */
+    const char *sasl_method;          /* AUTH mechanism, or NULL */
+    const char *sasl_sender;          /* MAIL FROM AUTH=, or NULL */
     const char *helo;                 /* HELO/EHLO name, or NULL */
     const char *sender;               /* MAIL FROM (internal form), "" for <>, or NULL */
     const char *recipient;            /* RCPT TO (internal form), or NULL */
@@ -98,6 +117,11 @@ typedef struct SMTPD_CHECK_FACTS {
     bool sasl_authenticated;          /* the client used AUTH */
     const char *sasl_username;        /* its login name, or NULL */
     bool tls_active;                  /* a TLS session is up */
+    const char *tls_protocol;         /* "TLSv1.3", or NULL */
+    const char *tls_cipher;           /* cipher suite, or NULL */
+    int tls_keysize;                  /* secret bits in use */
+    const char *ccert_subject;        /* client certificate subject CN, or NULL */
+    const char *ccert_issuer;         /* its issuer CN, or NULL */
     bool ccert_trusted;               /* the client certificate chain verified */
     const char *ccert_fprint;         /* client certificate fingerprint, or NULL */
     const char *ccert_pkey_fprint;    /* its public-key fingerprint, or NULL */

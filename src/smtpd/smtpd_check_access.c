@@ -10,12 +10,20 @@
  *	int	smtpd_check_recipient_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
  *	int	smtpd_check_ccert_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
  *	int	smtpd_check_sasl_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+ *
+ *	int	smtpd_check_access_value(SMTPD_CHECK_CTX *ctx,
+ *				const char *reply_name, const char *reply_class,
+ *				const char *table_name, const char *value);
  * DESCRIPTION
  *	These implement check_client_access, check_helo_access,
  *	check_sender_access, check_recipient_access, check_ccert_access and
  *	check_sasl_access: look the client, HELO name, sender, recipient,
  *	client certificate or SASL login name up in table in the access(5)
  *	search order, and act on the value found.
+ *
+ *	smtpd_check_access_value() acts on a value that came from
+ *	elsewhere (a policy server's answer) as on a table result; the
+ *	reply reads "<reply_name>: reply_class rejected: ...".
  *
  *	Search orders: the client host name and its parent domains, then the
  *	client address and its networks; the HELO name and its parent
@@ -32,7 +40,10 @@
  *	Values (access_action(3) parses them): OK (or all digits) permits;
  *	REJECT [text] and DEFER [text] refuse with access_map_reject_code or
  *	access_map_defer_code; "4NN text" and "5NN text" refuse with that
- *	code; DUNNO ends the lookup without a decision; WARN text and INFO
+ *	code; DEFER_IF_PERMIT [text] defers with access_map_defer_code
+ *	unless something later in the decision rejects, DEFER_IF_REJECT
+ *	[text] makes later rejections in the list that deferral ("Service
+ *	unavailable" without text); DUNNO ends the lookup without a decision; WARN text and INFO
  *	text are logged and decide nothing; anything else is a restriction
  *	list, evaluated in place.
  *	A lookup failure defers the request ("451 4.3.0 ...: Temporary
@@ -91,6 +102,28 @@ static int smtpd_access_refuse(SMTPD_CHECK_CTX *ctx, const SMTPD_ACCESS_KEY *key
                               key->reply_class, *text ? text : "Access denied");
 }
 
+/* smtpd_access_conditional - DEFER_IF_PERMIT and DEFER_IF_REJECT */
+
+static int smtpd_access_conditional(SMTPD_CHECK_CTX *ctx, const SMTPD_ACCESS_KEY *key,
+                                    const ACCESS_RESULT *res)
+{
+    int code = ctx->checks->access_defer_code;
+    const char *text;
+    char dsn[16];
+
+    strcpy(dsn, "4.7.1");
+    text = smtpd_access_dsn(res->text, dsn, sizeof(dsn));
+    if (*text == 0)
+        text = "Service unavailable";
+    if (res->action == ACCESS_ACTION_DEFER_IF_PERMIT)
+        return smtpd_check_defer_if_permit(ctx, code, dsn, "<%s>: %s rejected: %s", key->reply_name,
+                                           key->reply_class, text);
+    if (VSTRING_LEN(ctx->decision->defer_if_reject) == 0)
+        vstring_sprintf(ctx->decision->defer_if_reject, "%d %c%s <%s>: %s rejected: %s", code,
+                        '0' + code / 100, dsn + 1, key->reply_name, key->reply_class, text);
+    return SMTPD_CHECK_DUNNO;
+}
+
 /* smtpd_access_restrictions - a value that is a restriction list */
 
 static int smtpd_access_restrictions(SMTPD_CHECK_CTX *ctx, const char *value, const char *origin)
@@ -129,6 +162,10 @@ static int smtpd_access_action(SMTPD_CHECK_CTX *ctx, const SMTPD_ACCESS_KEY *key
     case ACCESS_ACTION_CODE:
         result = smtpd_access_refuse(ctx, key, res.code, res.text);
         break;
+    case ACCESS_ACTION_DEFER_IF_PERMIT:
+    case ACCESS_ACTION_DEFER_IF_REJECT:
+        result = smtpd_access_conditional(ctx, key, &res);
+        break;
     case ACCESS_ACTION_DUNNO:
         break;
     case ACCESS_ACTION_WARN:
@@ -148,6 +185,16 @@ static int smtpd_access_action(SMTPD_CHECK_CTX *ctx, const SMTPD_ACCESS_KEY *key
     }
     myfree(value);
     return result;
+}
+
+/* smtpd_check_access_value - act on an access action from elsewhere (a policy server) */
+
+int smtpd_check_access_value(SMTPD_CHECK_CTX *ctx, const char *reply_name, const char *reply_class,
+                             const char *table_name, const char *value)
+{
+    SMTPD_ACCESS_KEY key = {reply_name, reply_class, table_name};
+
+    return smtpd_access_action(ctx, &key, value);
 }
 
 /* smtpd_access_result - "found", "not found" or "lookup failed" */

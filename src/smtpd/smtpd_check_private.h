@@ -20,6 +20,20 @@
 
 #include "smtpd_check.h"
 
+/* Policy server settings: the smtpd_policy_service_* parameters, or a server's own. */
+typedef struct SMTPD_POLICY_SETTINGS {
+    int timeout;          /* seconds per try */
+    int max_idle;         /* seconds before an idle connection is closed */
+    int max_ttl;          /* seconds before any connection is closed */
+    int try_limit;        /* tries per request */
+    int retry_delay;      /* seconds between tries */
+    int request_limit;    /* requests per connection, 0: no limit */
+    char *default_action; /* when every try failed; owned */
+    char *policy_context; /* sent as policy_context; owned */
+} SMTPD_POLICY_SETTINGS;
+
+typedef struct SMTPD_POLICY SMTPD_POLICY; /* smtpd_check_policy.c */
+
 struct SMTPD_CHECKS {
     ARGV *lists[SMTPD_STAGE_COUNT];      /* tokens of each restriction list; owned */
     HTABLE *classes;                     /* class name -> ARGV * of tokens; owned */
@@ -46,12 +60,16 @@ struct SMTPD_CHECKS {
     int unknown_client_reject_code;
     int multi_recipient_bounce_reject_code;
     int plaintext_reject_code;
-    bool address_tempfail_defer; /* unknown_address_tempfail_action = defer */
-    bool helo_tempfail_defer;    /* unknown_helo_hostname_tempfail_action = defer */
-    ARGV *inet_addrs;            /* addresses of inet_interfaces; owned */
-    DNS_RESOLVER *resolver;      /* for the DNS restrictions, NULL when unusable; owned */
-    bool ask_ccert;              /* client certificates are requested */
-    bool sasl_enabled;           /* smtpd_sasl_auth_enable */
+    bool address_tempfail_defer;  /* unknown_address_tempfail_action = defer */
+    bool helo_tempfail_defer;     /* unknown_helo_hostname_tempfail_action = defer */
+    ARGV *inet_addrs;             /* addresses of inet_interfaces; owned */
+    DNS_RESOLVER *resolver;       /* for the DNS restrictions, NULL when unusable; owned */
+    SMTPD_POLICY_SETTINGS policy; /* smtpd_policy_service_* */
+    HTABLE *policies;             /* check_policy_service argument -> SMTPD_POLICY *; owned */
+    char *compatibility_level;    /* for policy requests; owned */
+    char *mail_version;           /* likewise */
+    bool ask_ccert;               /* client certificates are requested */
+    bool sasl_enabled;            /* smtpd_sasl_auth_enable */
 };
 
 /* What outlives one list within one decision (defer_if_permit, defer_if_reject). */
@@ -94,6 +112,9 @@ extern int smtpd_check_sender_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_recipient_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_ccert_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_sasl_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_access_value(SMTPD_CHECK_CTX *ctx, const char *reply_name,
+                                    const char *reply_class, const char *table_name,
+                                    const char *value);
 
 /* smtpd_check_login.c */
 extern int smtpd_check_sender_login(SMTPD_CHECK_CTX *ctx, MAPS *table);
@@ -127,6 +148,11 @@ extern int smtpd_check_multi_recipient_bounce(SMTPD_CHECK_CTX *ctx, MAPS *table)
 extern int smtpd_check_plaintext_session(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_permit_inet_interfaces(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern ARGV *smtpd_check_inet_addrs(const char *interfaces, const char *protocols);
+
+/* smtpd_check_policy.c */
+extern int smtpd_check_policy_service(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern SMTPD_POLICY *smtpd_check_policy_find(SMTPD_CHECKS *checks, const char *arg, VSTRING *why);
+extern void smtpd_check_policy_free(void *policy);
 
 /* smtpd_check_host.c */
 extern int smtpd_check_invalid_helo(SMTPD_CHECK_CTX *ctx, MAPS *table);

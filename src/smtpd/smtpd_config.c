@@ -284,6 +284,16 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
                         &checks->unknown_helo_tempfail_action),
         CONFIG_BIND_STR(VAR_INET_INTERFACES, &checks->inet_interfaces),
         CONFIG_BIND_STR(VAR_INET_PROTOCOLS, &checks->inet_protocols),
+        CONFIG_BIND_TIME(VAR_SMTPD_POLICY_SERVICE_TIMEOUT, &checks->policy_timeout),
+        CONFIG_BIND_TIME(VAR_SMTPD_POLICY_SERVICE_MAX_IDLE, &checks->policy_max_idle),
+        CONFIG_BIND_TIME(VAR_SMTPD_POLICY_SERVICE_MAX_TTL, &checks->policy_max_ttl),
+        CONFIG_BIND_INT(VAR_SMTPD_POLICY_SERVICE_TRY_LIMIT, &checks->policy_try_limit),
+        CONFIG_BIND_TIME(VAR_SMTPD_POLICY_SERVICE_RETRY_DELAY, &checks->policy_retry_delay),
+        CONFIG_BIND_INT(VAR_SMTPD_POLICY_SERVICE_REQUEST_LIMIT, &checks->policy_request_limit),
+        CONFIG_BIND_STR(VAR_SMTPD_POLICY_SERVICE_DEFAULT_ACTION, &checks->policy_default_action),
+        CONFIG_BIND_STR(VAR_SMTPD_POLICY_SERVICE_POLICY_CONTEXT, &checks->policy_context),
+        CONFIG_BIND_STR(VAR_COMPATIBILITY_LEVEL, &checks->compatibility_level),
+        CONFIG_BIND_STR(VAR_MAIL_VERSION, &checks->mail_version),
         CONFIG_BIND_END,
     };
 

@@ -30,7 +30,9 @@
  *	the same mail with sendmail anyway.
  *--*/
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "msg.h"
 #include "mymalloc.h"
@@ -51,6 +53,17 @@ static void smtpd_policy_log_action(void *context, const char *action, const cha
                      strcmp(state->where, "RCPT") == 0 ? state->args.address : NULL);
 }
 
+/* smtpd_policy_instance - the same text for every request about one transaction */
+
+static const char *smtpd_policy_instance(const SMTPD_STATE *state)
+{
+    static char buf[80];
+
+    snprintf(buf, sizeof(buf), "%lx.%lx.%lx.0", (unsigned long)getpid(),
+             (unsigned long)state->arrival.tv_sec, (unsigned long)state->arrival.tv_usec);
+    return buf;
+}
+
 /* smtpd_policy_facts - describe the session */
 
 static void smtpd_policy_facts(SMTPD_STATE *state, SMTPD_CHECK_FACTS *facts, const char *sender,
@@ -68,13 +81,29 @@ static void smtpd_policy_facts(SMTPD_STATE *state, SMTPD_CHECK_FACTS *facts, con
     facts->addr = state->addr;
     facts->namaddr = state->namaddr;
     facts->local_addr = state->local_addr;
+    facts->client_port = state->port;
+    facts->server_port = state->local_port;
+    facts->protocol_state = state->where;
+    facts->protocol_name = state->protocol && state->protocol[0] == 'E' ? "ESMTP" : "SMTP";
+    facts->queue_id = state->queue_id ? state->queue_id : "";
+    facts->instance = smtpd_policy_instance(state);
+    facts->size = state->declared_size > 0 ? state->declared_size : 0;
+    facts->sasl_method = state->sasl_method;
+    facts->sasl_sender = state->sasl_sender;
     facts->helo = state->helo_name;
     facts->sender = sender;
     facts->recipient = rcpt;
     facts->sasl_authenticated = SMTPD_AUTHENTICATED(state);
     facts->sasl_username = state->sasl_username;
     facts->tls_active = tls != NULL;
+    if (tls) {
+        facts->tls_protocol = tls->protocol;
+        facts->tls_cipher = tls->cipher;
+        facts->tls_keysize = tls->usebits;
+    }
     if (tls && tls->cert_present) {
+        facts->ccert_subject = tls->peer_cn;
+        facts->ccert_issuer = tls->issuer_cn;
         facts->ccert_trusted = tls->cert_trusted;
         facts->ccert_fprint = tls->cert_fprint;
         facts->ccert_pkey_fprint = tls->pkey_fprint;

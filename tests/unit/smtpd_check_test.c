@@ -15,6 +15,7 @@
 #include "../../src/smtpd/smtpd_check_addr.c"
 #include "../../src/smtpd/smtpd_check_flow.c"
 #include "../../src/smtpd/smtpd_check_host.c"
+#include "../../src/smtpd/smtpd_check_policy.c"
 #include "../../src/smtpd/smtpd_check_login.c"
 
 #include "test.h"
@@ -490,6 +491,22 @@ static const SESSION_CASE session_cases[] = {
      "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied"},
     {"sleep 0", SMTPD_STAGE_CLIENT, "sleep 0, reject", NULL, NULL, 0, false, false, SMTPD_NAME_OK,
      "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied"},
+    {"DEFER_IF_PERMIT, then permit", SMTPD_STAGE_RECIPIENT,
+     "check_recipient_access inline:{{ user@mx.example.test = DEFER_IF_PERMIT }}, permit", NULL,
+     NULL, 0, false, false, SMTPD_NAME_OK,
+     "450 4.7.1 <user@mx.example.test>: Recipient address rejected: Service unavailable"},
+    {"DEFER_IF_PERMIT, then reject", SMTPD_STAGE_RECIPIENT,
+     "check_recipient_access inline:{{ user@mx.example.test = DEFER_IF_PERMIT }}, reject", NULL,
+     NULL, 0, false, false, SMTPD_NAME_OK,
+     "554 5.7.1 <user@mx.example.test>: Recipient address rejected: Access denied"},
+    {"DEFER_IF_REJECT with a code, then reject", SMTPD_STAGE_RECIPIENT,
+     "check_recipient_access inline:{{ user@mx.example.test = DEFER_IF_REJECT 4.2.0 wait }}, "
+     "reject",
+     NULL, NULL, 0, false, false, SMTPD_NAME_OK,
+     "450 4.2.0 <user@mx.example.test>: Recipient address rejected: wait"},
+    {"DEFER_IF_REJECT, then permit", SMTPD_STAGE_RECIPIENT,
+     "check_recipient_access inline:{{ user@mx.example.test = DEFER_IF_REJECT }}, permit", NULL,
+     NULL, 0, false, false, SMTPD_NAME_OK, NULL},
     {"not inet_interfaces", SMTPD_STAGE_CLIENT, "permit_inet_interfaces, reject", NULL, NULL, 0,
      false, false, SMTPD_NAME_OK,
      "554 5.7.1 <unknown[192.0.2.1]>: Client host rejected: Access denied"},
