@@ -4,7 +4,8 @@
  * SYNOPSIS
  *	obj/tests/helpers/deliver_client -q queue_directory -a agent
  *		-c config_directory [-t transport] [-n nexthop] [-f sender]
- *		[-A age] [-b body_file] [-e encoding] [-r] recipient...
+ *		[-A age] [-b body_file] [-e encoding] [-o name=value] [-r]
+ *		recipient...
  * DESCRIPTION
  *	deliver_client plays the queue manager for one message, so that a
  *	delivery agent can be tested without qmgr. It creates the queue
@@ -12,7 +13,8 @@
  *	sender@example.org) to the recipients into the active queue
  *	(content from body_file, else a short test message; arrival age
  *	seconds ago, default 0), starts "agent -S -c config_directory -n
- *	transport" (default transport smtp) on a socket pair, sends the
+ *	transport" (default transport smtp, with "-o name=value" for each
+ *	-o, as master(8) passes master.cf overrides) on a socket pair, sends the
  *	delivery request with the next hop, and prints one line per
  *	result:
  *
@@ -59,6 +61,7 @@ typedef struct OPTS {
     long age;
     int remove;
     ARGV *rcpts;
+    ARGV *overrides; /* -o name=value for the agent */
 } OPTS;
 
 /* write_body - the content from a file or a default */
@@ -166,8 +169,19 @@ static pid_t start_agent(const OPTS *opts, VSTREAM **out_stream)
         dup2(sv[1], 1);
         close(sv[0]);
         close(sv[1]);
-        execl(opts->agent, opts->agent, "-S", "-c", opts->config_dir, "-n", opts->transport,
-              (char *)NULL);
+        ARGV *args = argv_alloc(10);
+
+        argv_add(args, opts->agent);
+        argv_add(args, "-S");
+        argv_add(args, "-c");
+        argv_add(args, opts->config_dir);
+        argv_add(args, "-n");
+        argv_add(args, opts->transport);
+        for (size_t i = 0; i < opts->overrides->argc; i++) {
+            argv_add(args, "-o");
+            argv_add(args, opts->overrides->argv[i]);
+        }
+        execv(opts->agent, args->argv);
         msg_fatal("exec %s: %m", opts->agent);
     }
     close(sv[1]);
@@ -219,7 +233,8 @@ static void parse_options(int argc, char **argv, OPTS *opts)
     opts->nexthop = "";
     opts->sender = "sender@example.org";
     opts->rcpts = argv_alloc(4);
-    while ((ch = getopt(argc, argv, "A:a:b:c:e:f:n:q:rt:")) != -1) {
+    opts->overrides = argv_alloc(2);
+    while ((ch = getopt(argc, argv, "A:a:b:c:e:f:n:o:q:rt:")) != -1) {
         switch (ch) {
         case 'A':
             opts->age = atol(optarg);
@@ -242,6 +257,9 @@ static void parse_options(int argc, char **argv, OPTS *opts)
         case 'n':
             opts->nexthop = optarg;
             break;
+        case 'o':
+            argv_add(opts->overrides, optarg);
+            break;
         case 'q':
             opts->queue_dir = optarg;
             break;
@@ -259,7 +277,8 @@ static void parse_options(int argc, char **argv, OPTS *opts)
         argv_add(opts->rcpts, argv[optind]);
     if (!opts->queue_dir || !opts->agent || !opts->config_dir || opts->rcpts->argc == 0)
         msg_fatal("usage: deliver_client -q queue_dir -a agent -c config_dir [-t transport] "
-                  "[-n nexthop] [-f sender] [-A age] [-b body] [-e encoding] [-r] rcpt...");
+                  "[-n nexthop] [-f sender] [-A age] [-b body] [-e encoding] [-o name=value] [-r] "
+                  "rcpt...");
 }
 
 /* main - queue, deliver, report */

@@ -235,6 +235,22 @@ has "dane-only with unusable records defers" "to=<user@unusable.$S>" \
 grep -q "queued as" "$INSTANCE_LOG" 2>/dev/null || true
 lacks "the bogus domain's mail never reaches the server" "expired.test" "$(cat "$INSTANCE_LOG")"
 
+# The level as a master.cf override (-o, as master(8) passes it to smtp).
+ours_conf ours-may "$p_ours" "smtp_tls_security_level = may"
+# deliver_o LEVEL DOMAIN - the outcome with -o smtp_tls_security_level=LEVEL
+deliver_o() {
+    timeout 90 "$client" -q "$dir/ours-may/queue" -a "$TEST_LIBEXEC/smtp" -c "$dir/ours-may/conf" \
+        -o "smtp_tls_security_level=$1" -n "$2" -r "user@$2" 2>>"$dir/ours-may/stderr" |
+        sed -n 's/^rcpt=.* outcome=\([a-z]*\) .*/\1/p'
+}
+same "-o smtp_tls_security_level=dane-only: 3 1 1 sent" sent "$(deliver_o dane-only "ee.$S")"
+same "-o smtp_tls_security_level=dane-only: no TLSA deferred" deferred \
+    "$(deliver_o dane-only "notlsa.$S")"
+same "-o smtp_tls_security_level=dane: wrong digest deferred" deferred \
+    "$(deliver_o dane "bad.$S")"
+has "-o dane: Verified" "Verified TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours" \
+    "$(cat "$dir/ours-may/maillog")"
+
 [ -n "$have_pf" ] || exit 0
 
 # Our client against Debian's smtpd.
