@@ -51,6 +51,7 @@
 #include "mail_params.h"
 
 /* TLS library. */
+#include "tls_dane.h"
 #include "tls_level.h"
 #include "tls_log.h"
 
@@ -142,7 +143,9 @@ static int ptf_option(PTF_STATE *state, PTF_ARGS *args, int ch, const char *arg)
     case 'C':
         state->print_chain = true;
         break;
-    case 'f': /* DANE TLSA lookups: not supported */
+    case 'f':
+        state->force_tlsa = true;
+        break;
     case 'M': /* DANE insecure MX policy: not supported */
         break;
     case 'H':
@@ -215,6 +218,7 @@ static void ptf_settings(PTF_STATE *state, PTF_ARGS *args, char **match, int cou
         CONFIG_BIND_STR(VAR_SMTP_TLS_EXCLUDE_CIPHERS, &state->exclude_ciphers),
         CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_EXCLUDE_CIPHERS, &state->mandatory_exclude_ciphers),
         MAIL_TLS_PARAMS_BIND(&state->params),
+        CONFIG_BIND_STR(VAR_TLS_DANE_DIGESTS, &state->dane_digests),
         CONFIG_BIND_END,
     };
     VSTRING *buf = vstring_alloc(100);
@@ -229,8 +233,11 @@ static void ptf_settings(PTF_STATE *state, PTF_ARGS *args, char **match, int cou
     if (state->level == TLS_LEV_INVALID)
         msg_fatal_status(2, "bad -l value \"%s\": expected a TLS security level", args->level);
     if (TLS_DANE_BASED(state->level)) {
-        msg_info("DANE is not supported: using level secure");
-        state->level = TLS_LEV_SECURE;
+        state->dane_mtype_mask = tls_dane_digest_mask(state->dane_digests, buf);
+        if (state->dane_mtype_mask < 0) {
+            msg_info("%s: using level secure", vstring_str(buf));
+            state->level = TLS_LEV_SECURE;
+        }
     }
     if (state->wrapper && state->level == TLS_LEV_NONE) {
         msg_info("-w needs TLS: using level encrypt");
@@ -340,9 +347,11 @@ int main(int argc, char **argv)
     state.chain = vstring_alloc(1000);
     if (state.level != TLS_LEV_NONE && ptf_tls_init(&state) < 0)
         msg_fatal("cannot use TLS: see the messages above");
+    state.session_level = state.level;
     status = ptf_one_session(&state);
     if (status == 0 && state.reconnect_delay > 0 && state.level != TLS_LEV_NONE)
         status = ptf_reconnect(&state);
+    ptf_dane_free(&state);
     vstring_free(why);
     return status == 0 ? 0 : 1;
 }

@@ -4,7 +4,8 @@
  * posttls-finger.c reads the command line and main.cf into PTF_STATE and
  * runs the sessions; ptf_dest.c turns the destination into addresses;
  * ptf_smtp.c holds the SMTP or LMTP dialogue; ptf_tls.c the TLS contexts,
- * the handshake and the certificate chain printout.
+ * the handshake and the certificate chain printout; ptf_dane.c the TLSA
+ * records of a server at the DANE levels.
  */
 #ifndef POSTTLS_FINGER_H
 #define POSTTLS_FINGER_H
@@ -16,6 +17,8 @@
 #include "vstring.h"
 #include "config.h"
 
+#include "smtp_dns.h"
+#include "smtp_tlsa.h"
 #include "tls.h"
 #include "tls_scache_mem.h"
 
@@ -32,6 +35,9 @@ typedef struct PTF_STATE {
     /* Settings. */
     CONFIG *config;                        /* main.cf with -o overrides */
     int level;                             /* -l: TLS_LEV_* */
+    bool force_tlsa;                       /* -f: TLSA lookups for insecure hosts too */
+    const char *dane_digests;              /* tls_dane_digests */
+    int dane_mtype_mask;                   /* the above as TLSA matching type bits */
     bool chat;                             /* log the dialogue (-c turns it off) */
     bool print_chain;                      /* -C */
     bool wrapper;                          /* -w: TLS on connect */
@@ -75,12 +81,18 @@ typedef struct PTF_STATE {
     bool quiet_chat;           /* a reconnection: log less of the dialogue */
     bool starttls_offered;     /* the EHLO reply lists STARTTLS */
     bool tls_failed;           /* the handshake failed */
+    int session_level;         /* level of this server's session (DANE: secure without TLSA) */
+    SMTP_TLSA_LIST tlsa;       /* DANE: this server's usable TLSA records, owned */
 } PTF_STATE;
 
 /* ptf_dest.c */
 extern int ptf_dest_parse(const char *arg, bool lmtp, PTF_DEST *out, VSTRING *why);
 extern int ptf_dest_connect(PTF_STATE *state, VSTRING *why);
 extern void ptf_dest_disconnect(PTF_STATE *state);
+
+/* ptf_dane.c */
+extern void ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr);
+extern void ptf_dane_free(PTF_STATE *state);
 
 /* ptf_smtp.c */
 extern int ptf_smtp_session(PTF_STATE *state);

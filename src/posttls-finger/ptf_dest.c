@@ -20,6 +20,9 @@
  *	preference order, every address of every host (of the family that
  *	-a allows, A/AAAA when the domain has no MX records) until one
  *	answers; later (reconnections) to the address that answered before.
+ *	At the DANE levels, addresses come from DNS with their DNSSEC
+ *	status, and each server's TLSA records are looked up before it is
+ *	tried (ptf_dane(3)).
  *	It sets state->stream, host, addr, port and namaddr, logs
  *	"Connected to host[addr]:port" and returns 0, or logs why it failed
  *	("Failed to establish session to ...") and returns -1. why is
@@ -49,6 +52,7 @@
 /* Application-specific. */
 #include "posttls-finger.h"
 #include "smtp_dns.h"
+#include "tls_level.h"
 
 #define PTF_PORT_SMTP 25 /* without /etc/services */
 #define PTF_PORT_LMTP 24
@@ -180,6 +184,21 @@ static int ptf_dest_unix(PTF_STATE *state, VSTRING *why)
     return 0;
 }
 
+/* ptf_dest_host - one host's addresses; at the DANE levels from DNS with their DNSSEC status */
+
+static int ptf_dest_host(PTF_STATE *state, SMTP_ADDR_LIST *addrs, const char *host, int pref,
+                         bool mx_secure, VSTRING *why)
+{
+    size_t before = addrs->count;
+    int status = TLS_DANE_BASED(state->level)
+                     ? smtp_addr_add_dns(addrs, host, pref, state->dest.port, why)
+                     : smtp_addr_add(addrs, host, pref, state->dest.port, why);
+
+    for (size_t i = before; i < addrs->count; i++)
+        addrs->addr[i].mx_secure = mx_secure;
+    return status;
+}
+
 /* ptf_dest_addrs - the addresses to try, best first */
 
 static int ptf_dest_addrs(PTF_STATE *state, SMTP_ADDR_LIST *addrs, VSTRING *why)
@@ -192,11 +211,11 @@ static int ptf_dest_addrs(PTF_STATE *state, SMTP_ADDR_LIST *addrs, VSTRING *why)
     if (status == SMTP_DNS_OK) {
         smtp_mx_sort(&mx, random);
         for (size_t i = 0; i < mx.count; i++)
-            if (smtp_addr_add(addrs, mx.mx[i].host, mx.mx[i].pref, state->dest.port, why) !=
+            if (ptf_dest_host(state, addrs, mx.mx[i].host, mx.mx[i].pref, mx.secure, why) !=
                 SMTP_DNS_OK)
                 msg_info("%s", vstring_str(why));
     } else if (status == SMTP_DNS_NODATA) {
-        if (smtp_addr_add(addrs, state->dest.nexthop, 0, state->dest.port, why) != SMTP_DNS_OK)
+        if (ptf_dest_host(state, addrs, state->dest.nexthop, 0, true, why) != SMTP_DNS_OK)
             status = SMTP_DNS_NOTFOUND;
     } else if (status == SMTP_DNS_NULLMX) {
         vstring_sprintf(why, "%s: domain does not accept mail (null MX)", state->dest.nexthop);
@@ -225,6 +244,7 @@ int ptf_dest_connect(PTF_STATE *state, VSTRING *why)
 
             if (state->family != AF_UNSPEC && ap->sa.ss_family != state->family)
                 continue;
+            ptf_dane_server(state, ap);
             if ((status = ptf_dest_try(state, ap->host, ap->addr, state->dest.port, why)) < 0)
                 msg_info("Failed to establish session to %s via %s: %s", state->dest_arg, ap->host,
                          vstring_str(why));

@@ -16,10 +16,12 @@
  *	drops peercert, certmatch and verbose and adds cache and summary.
  *	It returns 0, or -1 when TLS cannot be used (the library logged why).
  *
- *	ptf_tls_start() runs the handshake on state->stream at state->level,
- *	as the SMTP client would: names to match from the match arguments
- *	(default strategies per level), fingerprints at the fingerprint
- *	level, SNI from -s. The TLS library logs the trust, the names and
+ *	ptf_tls_start() runs the handshake on state->stream at
+ *	state->session_level, as the SMTP client would: names to match from
+ *	the match arguments (default strategies per level), fingerprints at
+ *	the fingerprint level, the server's TLSA records at the DANE levels
+ *	(state->tlsa, ptf_dane(3); SNI then defaults to the TLSA base
+ *	domain), SNI from -s. The TLS library logs the trust, the names and
  *	the summary line ("Verified TLS connection established to ...").
  *	A resumed session is reported as "host[addr]:port: Reusing old
  *	session" when cache logging is on. With -C the peer's certificate
@@ -54,7 +56,9 @@
 
 /* TLS library. */
 #include "tls_client.h"
+#include "tls_dane.h"
 #include "tls_fprint.h"
+#include "tls_level.h"
 #include "tls_log.h"
 
 /* Application-specific. */
@@ -178,18 +182,50 @@ static void ptf_tls_chain(PTF_STATE *state)
     BIO_free(bio);
 }
 
+/* ptf_tls_dane - the server's TLSA records as the TLS library takes them; NULL: none */
+
+static TLS_DANE_RR *ptf_tls_dane(const PTF_STATE *state, TLS_DANE *dane, const char **names)
+{
+    const SMTP_TLSA_LIST *tlsa = &state->tlsa;
+    TLS_DANE_RR *rr;
+
+    if (!TLS_DANE_BASED(state->session_level) || tlsa->base_domain == NULL)
+        return NULL;
+    rr = mycalloc(tlsa->count + 1, sizeof(*rr));
+    for (size_t i = 0; i < tlsa->count; i++)
+        rr[i] = (TLS_DANE_RR){
+            .usage = tlsa->rr[i].usage,
+            .selector = tlsa->rr[i].selector,
+            .mtype = tlsa->rr[i].mtype,
+            .data = tlsa->rr[i].data,
+            .len = tlsa->rr[i].len,
+        };
+    names[0] = state->host;
+    names[1] = NULL;
+    *dane = (TLS_DANE){
+        .base_domain = tlsa->base_domain,
+        .names = names,
+        .rr = rr,
+        .count = tlsa->count,
+    };
+    return rr;
+}
+
 /* ptf_tls_start - the handshake */
 
 int ptf_tls_start(PTF_STATE *state)
 {
     TLS_APPL_STATE *ctx =
         state->quiet_chat && state->tls_again ? state->tls_again : state->tls_first;
+    TLS_DANE dane = {0};
+    const char *names[2];
+    TLS_DANE_RR *rr = ptf_tls_dane(state, &dane, names);
 
     state->tls = tls_client_start(&(TLS_CLIENT_START_PROPS){
         .ctx = ctx,
         .stream = state->stream,
         .timeout = state->command_timeout,
-        .tls_level = state->level,
+        .tls_level = state->session_level,
         .nexthop = state->dest.unix_path ? "localhost" : state->dest.nexthop,
         .host = state->host,
         .addr = state->addr,
@@ -197,10 +233,12 @@ int ptf_tls_start(PTF_STATE *state)
         .namaddr = state->namaddr,
         .serverid = state->lmtp ? "lmtp" : "smtp",
         .helo = state->helo,
-        .sni = state->servername,
+        .sni = rr && !state->servername ? dane.base_domain : state->servername,
         .match = state->match,
         .tafile = state->tafile,
+        .dane = rr ? &dane : NULL,
     });
+    myfree(rr);
     if (state->tls == NULL) {
         state->tls_failed = true;
         return -1;

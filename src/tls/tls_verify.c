@@ -252,6 +252,12 @@ static void tls_verify_match_dane(TLS_SESS_STATE *state)
     state->peer_status |= TLS_CERT_FLAG_MATCHED;
     if (state->level != TLS_LEV_HALF_DANE)
         state->peer_status |= TLS_CERT_FLAG_SECURED;
+    /* DANE-TA: the reference name that OpenSSL found in the certificate. */
+    if (SSL_get0_peername(state->ssl) != NULL) {
+        tls_verify_set(&state->matched_name, mystrdup(SSL_get0_peername(state->ssl)));
+        if (state->log_mask & (TLS_LOG_CERTMATCH | TLS_LOG_VERBOSE))
+            msg_info("%s: matched peername: %s", state->namaddr, state->matched_name);
+    }
     if (state->log_mask & (TLS_LOG_CERTMATCH | TLS_LOG_VERBOSE | TLS_LOG_DANE))
         tls_dane_log_match(state);
 }

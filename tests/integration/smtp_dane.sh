@@ -326,4 +326,41 @@ both "warning: TLS policy lookup for $DNSSEC_INSECURE/mx.$DNSSEC_INSECURE: non D
 both "warning: TLS policy lookup for unusable.$S/mx-unusable.$S: TLSA records unusable"
 both "warning: _${p_ours}._tcp.mx-unusable.$S unsupported TLSA certificate usage: 1 1 1 "
 both "status=deferred (TLSA records unusable)"
+
+# posttls-finger, ours and Debian's, against our smtpd: the same trust word.
+pf_conf=$(postfix_peer_dir send)/conf
+# finger PROGRAM CONF LEVEL DOMAIN - posttls-finger's output
+finger() {
+    MAIL_CONFIG=$2 timeout 60 "$1" -c -t5 -T10 -l "$3" "$4:$p_ours" 2>&1
+}
+# word TEXT - the trust word of the summary line, or "none"
+word() {
+    local w
+    w=$(grep -o '[A-Za-z]* TLS connection established' <<<"$1" | head -1 | cut -d' ' -f1)
+    echo "${w:-none}"
+}
+for d in "${domains[@]}"; do
+    for level in dane dane-only; do
+        ours=$(finger "$TEST_BIN/posttls-finger" "$dir/ours-may/conf" "$level" "$d")
+        theirs=$(finger /usr/sbin/posttls-finger "$pf_conf" "$level" "$d")
+        if [ "$(word "$ours")" = "$(word "$theirs")" ]; then
+            ok "posttls-finger -l $level $d: both \"$(word "$ours")\""
+        else
+            not_ok "posttls-finger -l $level $d: ours \"$(word "$ours")\", Debian's \"$(word "$theirs")\"" \
+                "$(tail -4 <<<"$ours")" "$(tail -4 <<<"$theirs")"
+        fi
+        case "$level $d" in
+        "dane ee.$S" | "dane-only ta.$S" | "dane-only notlsa.$S" | "dane-only unusable.$S")
+            for line in "Matched DANE EE certificate at depth 0: 3 1 1 " \
+                "Matched DANE TA certificate at depth 1: 2 0 1 " "matched peername: mx-ta.$S" \
+                'no TLSA records found, resorting to "secure"' \
+                'no usable TLSA records found, resorting to "secure"'; do
+                grep -qF "$line" <<<"$theirs" || continue
+                has "posttls-finger -l $level $d: ours logs \"$line\" too" "$line" "$ours"
+            done
+            ;;
+        esac
+    done
+done
+
 [ -z "${KEEP:-}" ] || cp "$send_log" "$dir/postfix-send.maillog"

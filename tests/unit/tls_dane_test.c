@@ -146,6 +146,9 @@ static void test_ta(void)
     TEST_STR_EQ(r.trust, "Verified", "2 0 1 on the CA, name in the certificate: Verified");
     TEST_INT_EQ(tls_test_logged("Matched DANE TA certificate at depth 1: 2 0 1 "), 1,
                 "the TA match is logged");
+    TEST_INT_EQ(tls_test_logged("mail.example.com[192.0.2.1]:25: matched peername: "
+                                "mail.example.com"),
+                1, "with the reference name that matched");
 
     dane.base_domain = "mx.other.example";
     r = dane_connect(client_ctx, TLS_LEV_DANE, &dane);
