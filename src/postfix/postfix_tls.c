@@ -16,7 +16,7 @@
  *	new-server-cert [-a algorithm] [-b bits] [hostname ...]
  *	deploy-server-cert certfile keyfile
  *	output-server-csr [-k keyfile] [hostname ...] (also new-server-csr)
- *	output-server-tlsa [-h hostname] [keyfile ...]
+ *	output-server-tlsa [-h hostname] [-p port] [keyfile ...]
  *	all-default-client, all-default-server
  *
  *	New files go into config_directory, named key-, cert-, eckey- and
@@ -33,6 +33,7 @@
 
 /* System library. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -43,6 +44,7 @@
 #include "argv.h"
 #include "msg.h"
 #include "spawn_command.h"
+#include "stringops.h"
 #include "vstring.h"
 
 /* TLS library. */
@@ -66,6 +68,7 @@ typedef struct TLS_CONFIG {
     const char *command_directory;       /* where postconf is */
     const char *myhostname;              /* default certificate name and TLSA owner */
     const char *key_file[TLS_ALG_COUNT]; /* deployed key by TLS_ALG id */
+    const char *chain_files;             /* smtpd_tls_chain_files */
 } TLS_CONFIG;
 
 /* A server key algorithm and the parameters that deploy it. */
@@ -116,6 +119,7 @@ typedef struct TLS_OPTS {
     const char *bits;      /* -b: RSA bits or EC curve */
     const char *random;    /* -r: new tls_random_source */
     const char *hostname;  /* -h: TLSA owner host */
+    const char *port;      /* -p: TLSA owner port */
     const char *keyfile;   /* -k: CSR key */
     ARGV *args;            /* the positional arguments */
 } TLS_OPTS;
@@ -521,16 +525,56 @@ static int tls_output_server_csr(TLS_CONFIG *tc, TLS_OPTS *opts)
     return 0;
 }
 
+/* What one TLSA record line needs. */
+typedef struct TLS_TLSA_OUT {
+    const char *file; /* the key file, for the comment line */
+    const char *host; /* owner host */
+    const char *port; /* owner port */
+    VSTRING *digest;  /* scratch */
+} TLS_TLSA_OUT;
+
+/* tls_tlsa_print - one "3 1 1" record for a key */
+
+static void tls_tlsa_print(EVP_PKEY *key, void *context)
+{
+    TLS_TLSA_OUT *out = context;
+
+    postfix_tls_spki_sha256(key, out->digest);
+    printf("; %s\n_%s._tcp.%s. IN TLSA 3 1 1 %s\n", out->file, out->port, out->host,
+           vstring_str(out->digest));
+}
+
 /* tls_output_server_tlsa - "3 1 1" TLSA records on standard output */
 
 static int tls_output_server_tlsa(TLS_CONFIG *tc, TLS_OPTS *opts)
 {
-    const char *host = opts->hostname ? opts->hostname : tc->myhostname;
     VSTRING *buf = vstring_alloc(100);
-    VSTRING *digest = vstring_alloc(100);
+    VSTRING *why = vstring_alloc(100);
+    TLS_TLSA_OUT out = {
+        .host = opts->hostname ? opts->hostname : tc->myhostname,
+        .port = opts->port ? opts->port : "25",
+        .digest = vstring_alloc(100),
+    };
     int found = 0;
 
-    if (opts->args->argc == 0)
+    if (!alldig(out.port) || *out.port == 0 || strlen(out.port) > 5 || atoi(out.port) < 1 ||
+        atoi(out.port) > 65535)
+        msg_fatal("bad -p value \"%s\": expected a port number", out.port);
+    /* Without key file arguments: the keys of smtpd_tls_chain_files, if set. */
+    if (opts->args->argc == 0 && tc->chain_files && *tc->chain_files) {
+        ARGV *files = argv_split(tc->chain_files, ", \t\r\n");
+
+        for (size_t i = 0; i < files->argc; i++) {
+            int n;
+
+            out.file = tls_path(tc, files->argv[i], buf);
+            if ((n = postfix_tls_key_read_each(out.file, tls_tlsa_print, &out, why)) < 0)
+                msg_fatal("%s", vstring_str(why));
+            found += n;
+        }
+        argv_free(files);
+    }
+    if (opts->args->argc == 0 && found == 0)
         for (const TLS_ALG *alg = tls_algs; alg->name; alg++)
             argv_add(opts->args, alg->name);
     for (size_t i = 0; i < opts->args->argc; i++) {
@@ -540,8 +584,8 @@ static int tls_output_server_tlsa(TLS_CONFIG *tc, TLS_OPTS *opts)
         if (keyfile == NULL)
             continue;
         key = tls_read_key(keyfile);
-        postfix_tls_spki_sha256(key, digest);
-        printf("; %s\n_25._tcp.%s. IN TLSA 3 1 1 %s\n", keyfile, host, vstring_str(digest));
+        out.file = keyfile;
+        tls_tlsa_print(key, &out);
         EVP_PKEY_free(key);
         found++;
     }
@@ -550,7 +594,8 @@ static int tls_output_server_tlsa(TLS_CONFIG *tc, TLS_OPTS *opts)
     if (fflush(stdout) != 0)
         msg_fatal("write to standard output: %m");
     vstring_free(buf);
-    vstring_free(digest);
+    vstring_free(why);
+    vstring_free(out.digest);
     return 0;
 }
 
@@ -588,7 +633,8 @@ static const TLS_CMD tls_cmds[] = {
     {"deploy-server-cert", "", 2, 2, tls_deploy_server_cert, "certfile keyfile"},
     {"output-server-csr", "k", 0, -1, tls_output_server_csr, "[-k keyfile] [hostname ...]"},
     {"new-server-csr", "k", 0, -1, tls_output_server_csr, "[-k keyfile] [hostname ...]"},
-    {"output-server-tlsa", "h", 0, -1, tls_output_server_tlsa, "[-h hostname] [keyfile ...]"},
+    {"output-server-tlsa", "hp", 0, -1, tls_output_server_tlsa,
+     "[-h hostname] [-p port] [keyfile ...]"},
     {"all-default-client", "", 0, 0, tls_all_default_client, ""},
     {"all-default-server", "", 0, 0, tls_all_default_server, ""},
     {NULL},
@@ -637,6 +683,9 @@ static void tls_parse_opts(const TLS_CMD *cmd, int argc, char **argv, TLS_OPTS *
         case 'h':
             opts->hostname = value;
             break;
+        case 'p':
+            opts->port = value;
+            break;
         case 'k':
             opts->keyfile = value;
             break;
@@ -658,6 +707,7 @@ int postfix_tls(CONFIG *config, int argc, char **argv)
         CONFIG_BIND_STR(VAR_COMMAND_DIRECTORY, &tc.command_directory),
         CONFIG_BIND_STR(VAR_MYHOSTNAME, &tc.myhostname),
         CONFIG_BIND_STR(VAR_SMTPD_TLS_KEY_FILE, &tc.key_file[TLS_ALG_ID_RSA]),
+        CONFIG_BIND_STR(VAR_SMTPD_TLS_CHAIN_FILES, &tc.chain_files),
         CONFIG_BIND_STR(VAR_SMTPD_TLS_ECKEY_FILE, &tc.key_file[TLS_ALG_ID_ECDSA]),
         CONFIG_BIND_END,
     };

@@ -18,6 +18,8 @@
 /* postfix_tls_key.c */
 extern EVP_PKEY *postfix_tls_key_generate(const char *algorithm, const char *bits, VSTRING *why);
 extern EVP_PKEY *postfix_tls_key_read(const char *path, VSTRING *why);
+extern int postfix_tls_key_read_each(const char *path, void (*fn)(EVP_PKEY *key, void *context),
+                                     void *context, VSTRING *why);
 extern const char *postfix_tls_key_algorithm(const EVP_PKEY *key);
 extern int postfix_tls_key_write(const EVP_PKEY *key, const char *path, VSTRING *why);
 extern int postfix_tls_cert_write(EVP_PKEY *key, const ARGV *names, const char *path, VSTRING *why);

@@ -7,6 +7,9 @@
  *	EVP_PKEY *postfix_tls_key_generate(const char *algorithm,
  *					const char *bits, VSTRING *why);
  *	EVP_PKEY *postfix_tls_key_read(const char *path, VSTRING *why);
+ *	int	postfix_tls_key_read_each(const char *path,
+ *				void (*fn)(EVP_PKEY *key, void *context),
+ *				void *context, VSTRING *why);
  *	const char *postfix_tls_key_algorithm(const EVP_PKEY *key);
  *	int	postfix_tls_key_write(const EVP_PKEY *key, const char *path,
  *					VSTRING *why);
@@ -26,6 +29,11 @@
  *
  *	postfix_tls_key_read() reads the first private key of a PEM file.
  *	It never asks for a passphrase: an encrypted key is an error.
+ *
+ *	postfix_tls_key_read_each() calls fn for every private key of a
+ *	PEM file (a chain file holds one per algorithm), in file order; the
+ *	key is freed after the call. It returns the number of keys, or -1
+ *	with why set when the file cannot be opened or has no key.
  *
  *	postfix_tls_key_algorithm() returns "rsa", "ecdsa", or NULL for
  *	other key types.
@@ -166,6 +174,32 @@ EVP_PKEY *postfix_tls_key_read(const char *path, VSTRING *why)
     if (key == NULL)
         (void)tls_key_error(why, "no usable private key in", path);
     return key;
+}
+
+/* postfix_tls_key_read_each - every private key of a PEM file */
+
+int postfix_tls_key_read_each(const char *path, void (*fn)(EVP_PKEY *key, void *context),
+                              void *context, VSTRING *why)
+{
+    BIO *bio = BIO_new_file(path, "r");
+    EVP_PKEY *key;
+    int count = 0;
+
+    if (bio == NULL) {
+        vstring_sprintf(why, "cannot open private key file %s: %m", path);
+        ERR_clear_error();
+        return -1;
+    }
+    while ((key = PEM_read_bio_PrivateKey(bio, NULL, tls_key_no_passphrase, NULL)) != NULL) {
+        fn(key, context);
+        EVP_PKEY_free(key);
+        count++;
+    }
+    BIO_free(bio);
+    if (count == 0)
+        return tls_key_error(why, "no usable private key in", path);
+    ERR_clear_error(); /* the end of the file is an error to PEM_read_bio */
+    return count;
 }
 
 /* postfix_tls_key_algorithm - "rsa", "ecdsa" or NULL */

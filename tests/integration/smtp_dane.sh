@@ -5,7 +5,9 @@
 # The signed zone secure.test. gets one domain per case, each with its own
 # MX host and TLSA records for the ports of two receiving servers: our
 # smtpd and Debian's Postfix smtpd, both on 127.0.0.1 with the same
-# certificate (signed by a CA made here, name mx-ta.secure.test). Our SMTP
+# certificate (signed by a CA made here, name mx-ta.secure.test; Debian's
+# smtpd picks it by SNI, for every MX host name but mx-viacname, whose SNI
+# gets another key: so a client must send the TLSA base domain). Our SMTP
 # client delivers to every case domain at level dane (main.cf) and
 # dane-only (smtp_tls_policy_maps), to both servers; Debian's Postfix SMTP
 # client does the same to our smtpd (dane in main.cf, dane-only through a
@@ -57,7 +59,10 @@ mkdir -p "$certs"
             -out leaf.csr &&
         openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
             -extfile leaf.ext -out leaf.pem &&
-        cat leaf.key leaf.pem ca.pem >chain.pem
+        cat leaf.key leaf.pem ca.pem >chain.pem &&
+        openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=default.invalid -days 2 \
+            -keyout other.key -out other.pem &&
+        cat other.key other.pem >other-chain.pem
 ) >/dev/null 2>&1 || fail "make certificates"
 chmod -R a+rX "$certs"
 ee=$(openssl x509 -in "$certs/leaf.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
@@ -127,6 +132,9 @@ instance_master_cf \
     "cleanup unix n - n - 0 cleanup"
 instance_start "$p_ours"
 require "our smtpd starts"
+tlsa_out=$(instance_postfix tls output-server-tlsa -h "mx-ee.$S" -p "$p_ours" 2>&1)
+has "postfix tls output-server-tlsa: the 3 1 1 record of the key in smtpd_tls_chain_files" \
+    "_$p_ours._tcp.mx-ee.$S. IN TLSA 3 1 1 $ee" "$tlsa_out"
 
 # Debian's Postfix: a receiver on p_pf and a sender to our smtpd.
 postfix_peer_available && have_pf=yes || have_pf=
@@ -138,7 +146,14 @@ if [ -n "$have_pf" ]; then
         "smtpd_relay_restrictions = permit_mynetworks, reject" \
         "default_transport = discard" \
         "smtpd_tls_security_level = may" \
-        "smtpd_tls_chain_files = $certs/chain.pem"
+        "smtpd_tls_chain_files = $certs/other-chain.pem" \
+        "tls_server_sni_maps = hash:$certs/sni"
+    for c in ee ta tabad bad wild cname unusable notlsa; do
+        echo "mx-$c.$S $certs/chain.pem"
+    done >"$certs/sni"
+    /usr/sbin/postmap -c "$(postfix_peer_dir recv)/conf" -F "hash:$certs/sni" &&
+        chmod a+r "$certs/sni.db"
+    check "Debian's smtpd: an SNI table (postmap -F)"
     postfix_peer_master_cf recv "127.0.0.1:$p_pf inet n - n - - smtpd"
     postfix_peer_start recv "$p_pf"
     require "Debian's postfix (recv) starts"
@@ -253,10 +268,22 @@ has "-o dane: Verified" "Verified TLS connection established to mx-ee.$S[127.0.0
 
 [ -n "$have_pf" ] || exit 0
 
-# Our client against Debian's smtpd.
+# Our client against Debian's smtpd, which picks its certificate by SNI.
+# sni_key NAME - the public key digest of the certificate sent for SNI NAME
+sni_key() {
+    timeout 20 openssl s_client -starttls smtp -connect "127.0.0.1:$p_pf" -servername "$1" \
+        </dev/null 2>/dev/null | openssl x509 -noout -pubkey 2>/dev/null |
+        openssl pkey -pubin -outform DER 2>/dev/null | openssl dgst -sha256 -r | cut -d' ' -f1
+}
+same "Debian's smtpd: SNI mx-ee.$S gets the key of the TLSA records" "$ee" "$(sni_key "mx-ee.$S")"
+[ "$(sni_key "mx-viacname.$S")" != "$ee" ]
+check "Debian's smtpd: SNI mx-viacname.$S (the MX host) gets another key"
 check_ours pf-dane dane Postfix
 check_ours pf-only dane-only Postfix
 has "Postfix's smtpd: 3 1 1 Verified" "Verified TLS connection established to mx-ee.$S[127.0.0.1]:$p_pf" \
+    "$(cat "$dir/pf-dane/maillog")"
+has "SNI is the TLSA base domain: the MX host mx-viacname gets mx-ee's key, Verified" \
+    "Verified TLS connection established to mx-viacname.$S[127.0.0.1]:$p_pf" \
     "$(cat "$dir/pf-dane/maillog")"
 
 # Debian's client against our smtpd: dane in main.cf, dane-only through master.cf -o.
