@@ -9,7 +9,8 @@ Usage: fake_smtpd.py --port-file F --log F --mode MODE [--chain PEM]
 
 Listens on an ephemeral port of 127.0.0.1, writes the port number to the
 port file, and serves up to N connections (default: until idle for
---idle seconds, default 60). Every line the client sends is appended to
+--idle seconds, default 60). LHLO (LMTP) is answered as EHLO is; the
+end of DATA gets one reply, as in SMTP. Every line the client sends is appended to
 the log as "C: line", or "C[tls]: line" inside TLS; what the server does
 as "S: ...". Each accepted message goes to DIR/msg.N.
 
@@ -254,6 +255,9 @@ def session(conn, args, ctx, state):
         if line is None:
             return
         verb = line.split(" ", 1)[0].upper()
+        # LMTP's LHLO gets what EHLO gets (a peer for the lmtp client).
+        if verb == "LHLO":
+            verb = "EHLO"
         if close_at(conn, args, verb):
             return
         if args.mode == "bad-greeting":
