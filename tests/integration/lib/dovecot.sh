@@ -317,6 +317,11 @@ service lmtp {
     port = $DOVECOT_PORT
   }
 }
+service stats {
+  unix_listener stats-writer {
+    mode = 0666
+  }
+}
 EOF
         if [ -n "${2:-}" ]; then
             printf 'ssl = yes\nssl_server_cert_file = %s\nssl_server_key_file = %s\n' "$2" "$3"
@@ -354,6 +359,11 @@ service lmtp {
   inet_listener {
     address = 127.0.0.1
     port = $DOVECOT_PORT
+  }
+}
+service stats {
+  unix_listener stats-writer {
+    mode = 0666
   }
 }
 EOF
