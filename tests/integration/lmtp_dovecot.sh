@@ -11,7 +11,8 @@
 # that concerns that recipient, and the bounce to the sender (herself a
 # Dovecot user) carries both refusals. Later messages reuse the
 # connection (conn_use=N). A socket that nobody listens on defers the
-# mail with the connect error.
+# mail with the connect error. A virtual mailbox domain reaches the same
+# socket through virtual_transport = lmtp:unix:private/dovecot-lmtp.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -21,12 +22,16 @@ dovecot_lmtp_available || skip "$DOVECOT_MISSING"
 instance_create
 echo "example.test lmtp:unix:private/dovecot-lmtp" >"$INSTANCE_CONF/transport"
 echo "nowhere.test lmtp:unix:private/no-such-socket" >>"$INSTANCE_CONF/transport"
+echo "dave@vmail.test OK" >"$INSTANCE_CONF/vmailbox"
 instance_main_cf \
     "transport_maps = texthash:$INSTANCE_CONF/transport" \
     "lmtp_connection_cache_on_demand = yes" \
     "lmtp_connection_cache_destinations = unix:private/dovecot-lmtp" \
     "lmtp_connection_cache_time_limit = 30s" \
-    "bounce_queue_lifetime = 0"
+    "bounce_queue_lifetime = 0" \
+    "virtual_mailbox_domains = vmail.test" \
+    "virtual_mailbox_maps = texthash:$INSTANCE_CONF/vmailbox" \
+    "virtual_transport = lmtp:unix:private/dovecot-lmtp"
 instance_master_cf \
     "pickup unix n - n 60 1 pickup" \
     "cleanup unix n - n - 0 cleanup" \
@@ -37,7 +42,7 @@ instance_master_cf \
 instance_start
 require "the instance starts"
 dovecot_lmtp_start "$INSTANCE_QUEUE/private/dovecot-lmtp" alice@example.test bob@example.test \
-    carol@example.test/full
+    carol@example.test/full dave@vmail.test
 require "Dovecot's LMTP server starts, its socket in the instance's private directory"
 
 printf 'From: alice@example.test\nSubject: lmtp test one\n\nfirst body\n' |
@@ -94,6 +99,15 @@ instance_wait_log "to=<someone@nowhere.test>.*status=deferred" 30
 check "a missing socket defers the mail"
 grep -q "to=<someone@nowhere.test>.*status=deferred (connect to mail.example.test\[private/no-such-socket\]: No such file or directory)" "$INSTANCE_LOG"
 check "the deferral names the socket and the error"
+
+# The virtual mailbox domain: routed by virtual_transport, not transport_maps.
+printf 'Subject: lmtp test four\n\nfourth body\n' |
+    instance_sendmail -f alice@example.test dave@vmail.test
+instance_wait_log "to=<dave@vmail.test>.*status=" 30
+grep -Eq "to=<dave@vmail.test>, $relay.*status=sent \(250 2\.0\.0 <dave@vmail.test> " "$INSTANCE_LOG"
+check "virtual_transport = lmtp:unix:private/dovecot-lmtp delivers a virtual mailbox domain"
+out=$(dovecot_fetch dave@vmail.test "body" HEADER Subject "lmtp test four")
+has "Dovecot reads it from dave's Maildir" "fourth body" "$out"
 
 [ "$ASSERT_FAILURES" = 0 ] || {
     instance_log_tail 30
