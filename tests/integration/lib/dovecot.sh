@@ -302,6 +302,8 @@ mail_plugins {
 quota "User quota" {
   driver = count
 }
+# 2.4 lets the last mail exceed the limit by 10M unless told otherwise.
+quota_storage_grace = 0
 passdb passwd-file {
   passwd_file_path = $DOVECOT_DIR/users
 }
