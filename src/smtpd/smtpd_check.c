@@ -126,6 +126,14 @@ static const SMTPD_RESTRICTION_FN smtpd_restriction_fns[SMTPD_RID_COUNT] = {
     [SMTPD_RID_DEFER_IF_REJECT] = smtpd_check_defer_if_reject_cmd,
     [SMTPD_RID_SLEEP] = smtpd_check_sleep,
     [SMTPD_RID_CHECK_POLICY_SERVICE] = smtpd_check_policy_service,
+    [SMTPD_RID_REJECT_RBL_CLIENT] = smtpd_check_rbl_client,
+    [SMTPD_RID_REJECT_RHSBL_CLIENT] = smtpd_check_rhsbl_client,
+    [SMTPD_RID_REJECT_RHSBL_REVERSE_CLIENT] = smtpd_check_rhsbl_reverse_client,
+    [SMTPD_RID_REJECT_RHSBL_HELO] = smtpd_check_rhsbl_helo,
+    [SMTPD_RID_REJECT_RHSBL_SENDER] = smtpd_check_rhsbl_sender,
+    [SMTPD_RID_REJECT_RHSBL_RECIPIENT] = smtpd_check_rhsbl_recipient,
+    [SMTPD_RID_PERMIT_DNSWL_CLIENT] = smtpd_check_dnswl_client,
+    [SMTPD_RID_PERMIT_RHSWL_CLIENT] = smtpd_check_rhswl_client,
 };
 
 /* Parameter names and reply texts per stage. */
@@ -410,6 +418,16 @@ SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props)
     checks->compatibility_level =
         mystrdup(props->compatibility_level ? props->compatibility_level : "");
     checks->mail_version = mystrdup(props->mail_version ? props->mail_version : "");
+    checks->maps_rbl_reject_code =
+        smtpd_check_code("maps_rbl_reject_code", props->maps_rbl_reject_code, 554);
+    checks->default_rbl_reply =
+        mystrdup(props->default_rbl_reply && *props->default_rbl_reply
+                     ? props->default_rbl_reply
+                     : "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using "
+                       "$rbl_domain${rbl_reason?; $rbl_reason}");
+    if (props->rbl_reply_maps && *props->rbl_reply_maps)
+        checks->rbl_reply_maps =
+            maps_create("rbl_reply_maps", props->rbl_reply_maps, DICT_FLAG_LOCK);
     checks->resolver = dns_resolver_create(NULL, why);
     if (checks->resolver == NULL)
         msg_warn("cannot set up the DNS resolver: %s", vstring_str(why));
@@ -451,6 +469,9 @@ SMTPD_CHECKS *smtpd_check_free(SMTPD_CHECKS *checks)
     myfree(checks->null_key);
     myfree(checks->delimiters);
     argv_free(checks->inet_addrs);
+    myfree(checks->default_rbl_reply);
+    if (checks->rbl_reply_maps)
+        maps_free(checks->rbl_reply_maps);
     htable_free(checks->policies, smtpd_check_policy_free);
     myfree(checks->policy.default_action);
     myfree(checks->policy.policy_context);

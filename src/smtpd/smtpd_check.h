@@ -87,6 +87,9 @@ typedef struct SMTPD_CHECK_PROPS {
     const char *policy_context;                   /* smtpd_policy_service_policy_context */
     const char *compatibility_level;              /* sent to policy servers */
     const char *mail_version;                     /* likewise */
+    int maps_rbl_reject_code;                     /* maps_rbl_reject_code */
+    const char *default_rbl_reply;                /* default_rbl_reply, unexpanded */
+    const char *rbl_reply_maps;                   /* rbl_reply_maps */
     bool ask_ccert;    /* smtpd_tls_ask_ccert (or req_ccert), for warnings */
     bool sasl_enabled; /* smtpd_sasl_auth_enable: the SASL restrictions apply */
 } SMTPD_CHECK_PROPS;

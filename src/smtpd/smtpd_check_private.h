@@ -64,6 +64,9 @@ struct SMTPD_CHECKS {
     bool helo_tempfail_defer;     /* unknown_helo_hostname_tempfail_action = defer */
     ARGV *inet_addrs;             /* addresses of inet_interfaces; owned */
     DNS_RESOLVER *resolver;       /* for the DNS restrictions, NULL when unusable; owned */
+    int maps_rbl_reject_code;     /* maps_rbl_reject_code */
+    char *default_rbl_reply;      /* default_rbl_reply (unexpanded); owned */
+    MAPS *rbl_reply_maps;         /* rbl_reply_maps, or NULL; owned */
     SMTPD_POLICY_SETTINGS policy; /* smtpd_policy_service_* */
     HTABLE *policies;             /* check_policy_service argument -> SMTPD_POLICY *; owned */
     char *compatibility_level;    /* for policy requests; owned */
@@ -153,6 +156,16 @@ extern ARGV *smtpd_check_inet_addrs(const char *interfaces, const char *protocol
 extern int smtpd_check_policy_service(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern SMTPD_POLICY *smtpd_check_policy_find(SMTPD_CHECKS *checks, const char *arg, VSTRING *why);
 extern void smtpd_check_policy_free(void *policy);
+
+/* smtpd_check_rbl.c */
+extern int smtpd_check_rbl_client(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_rhsbl_client(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_rhsbl_reverse_client(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_rhsbl_helo(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_rhsbl_sender(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_rhsbl_recipient(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_dnswl_client(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_rhswl_client(SMTPD_CHECK_CTX *ctx, MAPS *table);
 
 /* smtpd_check_host.c */
 extern int smtpd_check_invalid_helo(SMTPD_CHECK_CTX *ctx, MAPS *table);

@@ -294,6 +294,9 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
         CONFIG_BIND_STR(VAR_SMTPD_POLICY_SERVICE_POLICY_CONTEXT, &checks->policy_context),
         CONFIG_BIND_STR(VAR_COMPATIBILITY_LEVEL, &checks->compatibility_level),
         CONFIG_BIND_STR(VAR_MAIL_VERSION, &checks->mail_version),
+        CONFIG_BIND_INT(VAR_MAPS_RBL_REJECT_CODE, &checks->maps_rbl_reject_code),
+        CONFIG_BIND_STR(VAR_DEFAULT_RBL_REPLY, &checks->default_rbl_reply),
+        CONFIG_BIND_STR(VAR_RBL_REPLY_MAPS, &checks->rbl_reply_maps),
         CONFIG_BIND_END,
     };
 

@@ -16,6 +16,7 @@
 #include "../../src/smtpd/smtpd_check_flow.c"
 #include "../../src/smtpd/smtpd_check_host.c"
 #include "../../src/smtpd/smtpd_check_policy.c"
+#include "../../src/smtpd/smtpd_check_rbl.c"
 #include "../../src/smtpd/smtpd_check_login.c"
 
 #include "test.h"
@@ -629,6 +630,73 @@ static void test_dns_failure(void)
     vstring_free(reply);
 }
 
+/* test_rbl_filter - =filter patterns of the DNS lists */
+
+static void test_rbl_filter(void)
+{
+    static const struct {
+        const char *filter; /* the pattern, or NULL */
+        const char *addr;   /* an A record */
+        bool want;          /* allowed */
+    } cases[] = {
+        {NULL, "127.0.0.9", true},
+        {"127.0.0.2", "127.0.0.2", true},
+        {"127.0.0.2", "127.0.0.3", false},
+        {"127.0.0.[2..5]", "127.0.0.3", true},
+        {"127.0.0.[2..5]", "127.0.0.10", false},
+        {"127.0.[0;1].[2;4..6]", "127.0.1.5", true},
+        {"127.0.[0;1].[2;4..6]", "127.0.2.5", false},
+        {"127.0.[0;1].[2;4..6]", "127.0.0.3", false},
+        {"127.0.0", "127.0.0.2", false},
+        {"127.0.0.2.1", "127.0.0.2", false},
+        {"127.0.0.[2", "127.0.0.2", false},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        TEST_INT_EQ(smtpd_rbl_filter_ok(cases[i].filter, cases[i].addr), cases[i].want,
+                    "filter %s, answer %s", cases[i].filter ? cases[i].filter : "(none)",
+                    cases[i].addr);
+}
+
+/* test_rbl_template - default_rbl_reply and its variables */
+
+static void test_rbl_template(void)
+{
+    SMTPD_CHECK_PROPS props = test_props();
+    SMTPD_CHECKS *checks = smtpd_check_init(&props);
+    VSTRING *reply = vstring_alloc(100);
+    RCPT_CASE c = {.addr = "192.0.2.9", .sender = "a@spam.test", .rcpt = "user@mx.example.test"};
+    char namaddr[100];
+    SMTPD_CHECK_FACTS facts = test_facts(&c, namaddr, sizeof(namaddr));
+    SMTPD_CHECK_DECISION decision = {vstring_alloc(10), vstring_alloc(10)};
+    SMTPD_CHECK_CTX ctx = {.checks = checks,
+                           .facts = &facts,
+                           .stage = SMTPD_STAGE_CLIENT,
+                           .reply = reply,
+                           .decision = &decision};
+    SMTPD_RBL_QUERY q = {"Client host", "192.0.2.9", "9.2.0.192"};
+
+    smtpd_rbl_refuse(&ctx, &q, "bl.test", "bl.test", "");
+    TEST_STR_EQ(vstring_str(reply),
+                "554 5.7.1 Service unavailable; Client host [192.0.2.9] blocked using bl.test",
+                "the default reply without a reason");
+    smtpd_rbl_refuse(&ctx, &q, "bl.test", "bl.test", "see https://bl.test/");
+    TEST_STR_EQ(vstring_str(reply),
+                "554 5.7.1 Service unavailable; Client host [192.0.2.9] blocked using bl.test; see "
+                "https://bl.test/",
+                "the default reply with a reason");
+    myfree(checks->default_rbl_reply);
+    checks->default_rbl_reply =
+        mystrdup("451 4.7.0 ${sender_domain} via $client_address${rbl_reason:, no reason}");
+    smtpd_rbl_refuse(&ctx, &q, "bl.test", "bl.test", "");
+    TEST_STR_EQ(vstring_str(reply), "451 4.7.0 spam.test via 192.0.2.9, no reason",
+                "a template with its own code and ${name:text}");
+    vstring_free(decision.defer_if_permit);
+    vstring_free(decision.defer_if_reject);
+    vstring_free(reply);
+    smtpd_check_free(checks);
+}
+
 /* test_fatal - a configuration that must not start */
 
 static void test_fatal(const char *name, int stage, const char *list, const char *want)
@@ -669,6 +737,8 @@ int main(void)
     test_session();
     test_reject_warning();
     test_dns_failure();
+    test_rbl_filter();
+    test_rbl_template();
     test_fatal("open relay", SMTPD_STAGE_RELAY, "permit_mynetworks, permit",
                "specify at least one working instance of: reject_unauth_destination");
     test_fatal("unknown restriction", SMTPD_STAGE_SENDER, "reject_everything",

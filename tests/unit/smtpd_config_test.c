@@ -10,6 +10,7 @@
 #include "../../src/smtpd/smtpd_check_flow.c"
 #include "../../src/smtpd/smtpd_check_host.c"
 #include "../../src/smtpd/smtpd_check_policy.c"
+#include "../../src/smtpd/smtpd_check_rbl.c"
 #include "../../src/smtpd/smtpd_check_login.c"
 #include "../../src/smtpd/smtpd_config.c"
 #include "../../src/smtpd/smtpd_limits_config.c"
