@@ -15,7 +15,7 @@
  *	(whether a validating resolver found the answer DNSSEC-secure;
  *	meaningful only from a resolver that the program trusts, see
  *	dns_lookup(3)) and the answer section's records of class IN of
- *	type qtype (DNS_T_A, DNS_T_AAAA, DNS_T_MX, DNS_T_TXT, DNS_T_TLSA)
+ *	type qtype (DNS_T_A, DNS_T_AAAA, DNS_T_MX, DNS_T_NS, DNS_T_TXT, DNS_T_TLSA)
  *	and of type CNAME, appended to out in packet order. Other records
  *	are skipped. The status: DNS_OK (records of type qtype found),
  *	DNS_NODATA (NOERROR without them), DNS_NOTFOUND (NXDOMAIN),
@@ -28,7 +28,7 @@
  *	dns_answer_free() releases the records and empties the answer.
  *
  *	dns_type_name() and dns_type_code() convert between DNS_T_* and
- *	the names "A", "AAAA", "CNAME", "MX", "TXT", "TLSA" (NULL, -1 for
+ *	the names "A", "NS", "AAAA", "CNAME", "MX", "TXT", "TLSA" (NULL, -1 for
  *	others).
  * DIAGNOSTICS
  *	Returned.
@@ -53,8 +53,8 @@ static const struct {
     int type;         /* DNS_T_* */
     const char *name; /* its name */
 } dns_types[] = {
-    {DNS_T_A, "A"},   {DNS_T_AAAA, "AAAA"}, {DNS_T_CNAME, "CNAME"},
-    {DNS_T_MX, "MX"}, {DNS_T_TXT, "TXT"},   {DNS_T_TLSA, "TLSA"},
+    {DNS_T_A, "A"},   {DNS_T_NS, "NS"},   {DNS_T_AAAA, "AAAA"}, {DNS_T_CNAME, "CNAME"},
+    {DNS_T_MX, "MX"}, {DNS_T_TXT, "TXT"}, {DNS_T_TLSA, "TLSA"},
 };
 
 /* dns_type_name - the name of a type */
@@ -103,6 +103,7 @@ static bool dns_rr_data(const ns_msg *msg, const ns_rr *rr, DNS_RR *out)
     case DNS_T_AAAA:
         return len == 16 && inet_ntop(AF_INET6, rd, out->addr, sizeof(out->addr)) != 0;
     case DNS_T_MX:
+    case DNS_T_NS:
     case DNS_T_CNAME: {
         size_t skip = out->type == DNS_T_MX ? 2 : 0;
 

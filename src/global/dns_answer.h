@@ -23,6 +23,7 @@
 
 /* Record types that the module parses. */
 #define DNS_T_A     1
+#define DNS_T_NS    2
 #define DNS_T_CNAME 5
 #define DNS_T_MX    15
 #define DNS_T_TXT   16
@@ -35,7 +36,7 @@ typedef struct DNS_RR {
     int type;            /* DNS_T_* */
     unsigned ttl;        /* time to live, seconds */
     int pref;            /* MX preference */
-    char *host;          /* MX exchange or CNAME target, lowercase, owned */
+    char *host;          /* MX exchange, NS host or CNAME target, lowercase, owned */
     char addr[48];       /* A or AAAA as text */
     int usage;           /* TLSA certificate usage */
     int selector;        /* TLSA selector */

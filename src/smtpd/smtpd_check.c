@@ -134,6 +134,22 @@ static const SMTPD_RESTRICTION_FN smtpd_restriction_fns[SMTPD_RID_COUNT] = {
     [SMTPD_RID_REJECT_RHSBL_RECIPIENT] = smtpd_check_rhsbl_recipient,
     [SMTPD_RID_PERMIT_DNSWL_CLIENT] = smtpd_check_dnswl_client,
     [SMTPD_RID_PERMIT_RHSWL_CLIENT] = smtpd_check_rhswl_client,
+    [SMTPD_RID_CHECK_REVERSE_CLIENT_ACCESS] = smtpd_check_reverse_client_access,
+    [SMTPD_RID_CHECK_CLIENT_MX_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_CLIENT_NS_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_CLIENT_A_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_REVERSE_CLIENT_MX_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_REVERSE_CLIENT_NS_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_REVERSE_CLIENT_A_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_HELO_MX_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_HELO_NS_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_HELO_A_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_SENDER_MX_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_SENDER_NS_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_SENDER_A_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_RECIPIENT_MX_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_RECIPIENT_NS_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_RECIPIENT_A_ACCESS] = smtpd_check_server_access,
 };
 
 /* Parameter names and reply texts per stage. */
@@ -572,6 +588,7 @@ int smtpd_check_tokens(SMTPD_CHECK_CTX *ctx, char **tokens, const char *origin)
             }
             ctx->arg = *++tp;
         }
+        ctx->rid = r->id;
         result = smtpd_check_outcome(ctx, smtpd_restriction_fns[r->id](ctx, table), warn);
     }
     ctx->depth--;

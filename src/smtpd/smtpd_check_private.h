@@ -19,6 +19,7 @@
 #include "vstring.h"
 
 #include "smtpd_check.h"
+#include "smtpd_restriction.h"
 
 /* Policy server settings: the smtpd_policy_service_* parameters, or a server's own. */
 typedef struct SMTPD_POLICY_SETTINGS {
@@ -89,6 +90,7 @@ typedef struct SMTPD_CHECK_CTX {
     VSTRING *reply;                 /* rejection reply, caller's buffer */
     int depth;                      /* nesting of classes and access results */
     const char *arg;                /* the argument of a restriction that takes one */
+    SMTPD_RESTRICTION_ID rid;       /* the restriction being evaluated */
     bool warn_if_reject;            /* the next restriction only warns */
     SMTPD_CHECK_DECISION *decision; /* shared by the lists of one decision */
 } SMTPD_CHECK_CTX;
@@ -166,6 +168,10 @@ extern int smtpd_check_rhsbl_sender(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_rhsbl_recipient(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_dnswl_client(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_rhswl_client(SMTPD_CHECK_CTX *ctx, MAPS *table);
+
+/* smtpd_check_server.c */
+extern int smtpd_check_server_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_reverse_client_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
 
 /* smtpd_check_host.c */
 extern int smtpd_check_invalid_helo(SMTPD_CHECK_CTX *ctx, MAPS *table);

@@ -1,11 +1,14 @@
 #!/bin/bash
-# smtpd_dnsbl.sh - DNS block and allow lists through the DNS test bed
-# (lib/dnssec.sh): reject_rbl_client with and without an =filter,
-# permit_dnswl_client, reject_rhsbl_client, _reverse_client, _helo,
-# _sender and _recipient, permit_rhswl_client, the TXT record as
-# $rbl_reason, rbl_reply_maps, and a lookup that fails (SERVFAIL), which
-# defers instead of accepting or rejecting. Each has a client that is
-# listed and one that is not, with the exact reply.
+# smtpd_dnsbl.sh - the restrictions that ask the DNS, through the DNS
+# test bed (lib/dnssec.sh): reject_rbl_client with and without an
+# =filter, permit_dnswl_client, reject_rhsbl_client, _reverse_client,
+# _helo, _sender and _recipient, permit_rhswl_client, the TXT record as
+# $rbl_reason, rbl_reply_maps, a lookup that fails (SERVFAIL), which
+# defers instead of accepting or rejecting; check_*_mx_access,
+# check_*_ns_access and check_*_a_access (mail exchangers, name servers of
+# the name or its parent, addresses; OK is a configuration error there) and
+# check_reverse_client_hostname_access. Each has a client that is listed
+# and one that is not, with the exact reply.
 #
 # Every reply is compared with Debian's Postfix smtpd on the same main.cf
 # and services, except for the failed lookup, where Postfix takes the
@@ -31,20 +34,30 @@ dnssec_start \
     '2.0.0.127.wl IN A 127.0.0.5' \
     'localhost.wl IN A 127.0.0.5' \
     'spammer.example.rhs IN A 127.0.0.2' \
-    'localhost.rhs IN A 127.0.0.2'
+    'localhost.rhs IN A 127.0.0.2' \
+    'badmx IN MX 10 evil.secure.test.' \
+    'evil IN A 192.0.2.66' \
+    'nomx IN A 192.0.2.67'
 require "the DNS test bed starts"
 dnssec_use_resolver
 require "/etc/resolv.conf is the bed's (in this namespace)"
 
 instance_create
-names=(rbl filter dnswl rhsbl client reverse rhswl replies failed failed_reject)
+names=(rbl filter dnswl rhsbl client reverse rhswl replies failed failed_reject mx ns a helo_rcpt
+    mx_ok reverse_access)
 count=${#names[@]}
 ports=($(free_port $((2 * count))))
 ours=("${ports[@]:0:$count}")
 theirs=("${ports[@]:$count:$count}")
 printf '%s\n' "zen.secure.test 550 5.7.0 \$client_address is listed in \$rbl_domain\${rbl_reason?: \$rbl_reason}" \
     >"$INSTANCE_DIR/rbl_reply"
-chmod 644 "$INSTANCE_DIR/rbl_reply"
+printf '%s\n' "evil.secure.test REJECT bad mail exchanger" "192.0.2.67 REJECT bad address" \
+    "ns.secure.test 550 5.7.1 bad name server" >"$INSTANCE_DIR/servers"
+printf '%s\n' "127.0.0.1 OK" >"$INSTANCE_DIR/servers_ok"
+printf '%s\n' "localhost REJECT no localhost" >"$INSTANCE_DIR/reverse"
+chmod 644 "$INSTANCE_DIR/rbl_reply" "$INSTANCE_DIR/servers" "$INSTANCE_DIR/servers_ok" \
+    "$INSTANCE_DIR/reverse"
+t=texthash:$INSTANCE_DIR
 main_cf=("mydestination = mail.example.test" "smtpd_error_sleep_time = 0"
     "smtpd_banner = \$myhostname ESMTP" "myhostname = mail.example.test" "local_recipient_maps =")
 # services PORT... - the master.cf lines, one service per name
@@ -60,7 +73,13 @@ services() {
         "127.0.0.1:$7 inet n - n - - $s -o smtpd_client_restrictions=permit_rhswl_client,wl.secure.test,reject" \
         "127.0.0.1:$8 inet n - n - - $s -o smtpd_client_restrictions=reject_rbl_client,zen.secure.test -o rbl_reply_maps=texthash:$INSTANCE_DIR/rbl_reply" \
         "127.0.0.1:$9 inet n - n - - $s -o smtpd_helo_restrictions=reject_rhsbl_helo,bogus.test" \
-        "127.0.0.1:${10} inet n - n - - $s -o smtpd_helo_restrictions=reject_rhsbl_helo,bogus.test -o smtpd_sender_restrictions=reject"
+        "127.0.0.1:${10} inet n - n - - $s -o smtpd_helo_restrictions=reject_rhsbl_helo,bogus.test -o smtpd_sender_restrictions=reject" \
+        "127.0.0.1:${11} inet n - n - - $s -o smtpd_sender_restrictions=check_sender_mx_access,$t/servers" \
+        "127.0.0.1:${12} inet n - n - - $s -o smtpd_sender_restrictions=check_sender_ns_access,$t/servers" \
+        "127.0.0.1:${13} inet n - n - - $s -o smtpd_sender_restrictions=check_sender_a_access,$t/servers" \
+        "127.0.0.1:${14} inet n - n - - $s -o smtpd_helo_restrictions=check_helo_mx_access,$t/servers -o smtpd_recipient_restrictions=check_recipient_a_access,$t/servers,permit_mynetworks,reject_unauth_destination" \
+        "127.0.0.1:${15} inet n - n - - $s -o smtpd_sender_restrictions=check_sender_mx_access,$t/servers_ok,reject" \
+        "127.0.0.1:${16} inet n - n - - $s -o smtpd_client_restrictions=check_reverse_client_hostname_access,$t/reverse"
 }
 instance_main_cf "${main_cf[@]}"
 instance_master_cf "cleanup unix n - n - 0 cleanup"
@@ -165,6 +184,39 @@ cases = [
     ("failed_reject", ["HELO mx", M, R], "127.0.0.1",
      "554 5.7.1 <a@mail.example.test>: Sender address rejected: Access denied",
      "a failed lookup, then a rejection: the rejection"),
+    ("mx", ["HELO x.example", "MAIL FROM:<a@badmx.secure.test>", R], "127.0.0.1",
+     "554 5.7.1 <a@badmx.secure.test>: Sender address rejected: bad mail exchanger",
+     "check_sender_mx_access: a listed mail exchanger"),
+    ("mx", ["HELO x.example", "MAIL FROM:<a@nomx.secure.test>", R], "127.0.0.1",
+     "554 5.7.1 <a@nomx.secure.test>: Sender address rejected: bad address",
+     "check_sender_mx_access: without MX, the domain's own address"),
+    ("mx", ["HELO x.example", "MAIL FROM:<a@secure.test>", R], "127.0.0.1", "250 2.1.5 Ok",
+     "check_sender_mx_access: a mail exchanger that is not listed"),
+    ("ns", ["HELO x.example", "MAIL FROM:<a@mx.secure.test>", R], "127.0.0.1",
+     "550 5.7.1 <a@mx.secure.test>: Sender address rejected: bad name server",
+     "check_sender_ns_access: the name servers of the parent domain"),
+    ("ns", ["HELO x.example", "MAIL FROM:<a@insecure.secure.test>", R], "127.0.0.1",
+     "250 2.1.5 Ok", "check_sender_ns_access: name servers that are not listed"),
+    ("a", ["HELO x.example", "MAIL FROM:<a@nomx.secure.test>", R], "127.0.0.1",
+     "554 5.7.1 <a@nomx.secure.test>: Sender address rejected: bad address",
+     "check_sender_a_access: a listed address"),
+    ("a", ["HELO x.example", "MAIL FROM:<a@mx.secure.test>", R], "127.0.0.1", "250 2.1.5 Ok",
+     "check_sender_a_access: an address that is not listed"),
+    ("helo_rcpt", ["HELO badmx.secure.test", M, R], "127.0.0.1",
+     "554 5.7.1 <badmx.secure.test>: Helo command rejected: bad mail exchanger",
+     "check_helo_mx_access"),
+    ("helo_rcpt", ["HELO x.example", M, "RCPT TO:<b@nomx.secure.test>"], "127.0.0.1",
+     "554 5.7.1 <b@nomx.secure.test>: Recipient address rejected: bad address",
+     "check_recipient_a_access"),
+    ("helo_rcpt", ["HELO x.example", M, R], "127.0.0.1", "250 2.1.5 Ok",
+     "check_helo_mx_access, check_recipient_a_access: nothing listed"),
+    ("mx_ok", ["HELO x.example", "MAIL FROM:<a@secure.test>", R], "127.0.0.1",
+     "451 4.3.5 Server configuration error", "check_sender_mx_access: OK is a configuration error"),
+    ("reverse_access", ["HELO x.example", M, R], "127.0.0.1",
+     "554 5.7.1 <localhost>: Unverified Client host rejected: no localhost",
+     "check_reverse_client_hostname_access: a listed name"),
+    ("reverse_access", ["HELO x.example", M, R], "127.0.0.2", "250 2.1.5 Ok",
+     "check_reverse_client_hostname_access: no name"),
 ]
 for name, cmds, src, want, what in cases:
     got = last(our_port[name], cmds, src)

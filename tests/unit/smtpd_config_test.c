@@ -11,6 +11,7 @@
 #include "../../src/smtpd/smtpd_check_host.c"
 #include "../../src/smtpd/smtpd_check_policy.c"
 #include "../../src/smtpd/smtpd_check_rbl.c"
+#include "../../src/smtpd/smtpd_check_server.c"
 #include "../../src/smtpd/smtpd_check_login.c"
 #include "../../src/smtpd/smtpd_config.c"
 #include "../../src/smtpd/smtpd_limits_config.c"
