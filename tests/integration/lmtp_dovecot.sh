@@ -13,6 +13,8 @@
 # connection (conn_use=N). A socket that nobody listens on defers the
 # mail with the connect error. A virtual mailbox domain reaches the same
 # socket through virtual_transport = lmtp:unix:private/dovecot-lmtp.
+# Success notices (NOTIFY=SUCCESS) say "Action: relayed" for Dovecot, which
+# announces no DSN, and "Action: delivered" with lmtp_assume_final = yes.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -38,6 +40,7 @@ instance_master_cf \
     "qmgr unix n - n 300 1 qmgr" \
     "bounce unix - - n - 0 bounce" \
     "defer unix - - n - 0 bounce" \
+    "trace unix - - n - 0 bounce" \
     "lmtp unix - - n - 1 lmtp"
 instance_start
 require "the instance starts"
@@ -108,6 +111,33 @@ grep -Eq "to=<dave@vmail.test>, $relay.*status=sent \(250 2\.0\.0 <dave@vmail.te
 check "virtual_transport = lmtp:unix:private/dovecot-lmtp delivers a virtual mailbox domain"
 out=$(dovecot_fetch dave@vmail.test "body" HEADER Subject "lmtp test four")
 has "Dovecot reads it from dave's Maildir" "fourth body" "$out"
+
+# Success notices: "relayed" by default, "delivered" with lmtp_assume_final.
+# notice SUBJECT - the success notice for a message, from alice's Maildir
+notice() {
+    local file
+    wait_until 30 sh -c "grep -l 'Subject: $1' '$(dovecot_maildir alice@example.test)'/new/* 2>/dev/null |
+        xargs -r grep -l 'Action:' | grep -q ."
+    file=$(grep -l "Subject: $1" "$(dovecot_maildir alice@example.test)"/new/* 2>/dev/null |
+        xargs -r grep -l 'Action:' | head -1)
+    [ -n "$file" ] && cat "$file"
+}
+printf 'Subject: notify one\n\nx\n' |
+    instance_sendmail -f alice@example.test -N success bob@example.test
+out=$(notice "Successful Mail Delivery Report")
+has "a success notice for the LMTP delivery" "Final-Recipient: rfc822; bob@example.test" "$out"
+has "lmtp_assume_final = no: Action: relayed" "Action: relayed" "$out"
+instance_main_cf "lmtp_assume_final = yes"
+instance_postfix reload >/dev/null 2>&1
+check "postfix reload with lmtp_assume_final = yes"
+sleep 1
+for f in "$(dovecot_maildir alice@example.test)"/new/*; do
+    grep -q "Action:" "$f" && rm -f "$f"
+done
+printf 'Subject: notify two\n\nx\n' |
+    instance_sendmail -f alice@example.test -N success bob@example.test
+out=$(notice "Successful Mail Delivery Report")
+has "lmtp_assume_final = yes: Action: delivered" "Action: delivered" "$out"
 
 [ "$ASSERT_FAILURES" = 0 ] || {
     instance_log_tail 30
