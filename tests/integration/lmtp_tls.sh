@@ -9,7 +9,9 @@
 # destination gets no mail: the message is deferred ("Server certificate
 # not verified") and Dovecot never sees it, neither in TLS nor in
 # plaintext. A policy table entry (lmtp_tls_policy_maps) raises a
-# destination from the main.cf level "may" to "secure" the same way.
+# destination from the main.cf level "may" to "secure" the same way, and
+# a "unix:" destination, keyed "unix:pathname", to "encrypt": STARTTLS
+# over Dovecot's UNIX socket.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -23,21 +25,6 @@ mkdir "$certs" && certs_make "$certs" || fail "make the test certificates"
 cat "$certs/rsa.pem" "$certs/int.pem" >"$certs/server-chain.pem"
 cert_make "$certs" otherca "/CN=Another Test CA" || fail "make another CA"
 
-dovecot_lmtp_start -t "$certs/server-chain.pem" "$certs/rsa.key" "$INSTANCE_DIR/lmtp-unused" \
-    alice@example.test
-require "Dovecot's LMTP server starts with STARTTLS"
-lmtp_port=$DOVECOT_PORT
-
-printf 'example.test lmtp:inet:[127.0.0.1]:%s\n' "$lmtp_port" >"$INSTANCE_CONF/transport"
-printf 'policy.test lmtp:inet:[127.0.0.1]:%s\n' "$lmtp_port" >>"$INSTANCE_CONF/transport"
-printf '[127.0.0.1]:%s secure match=mail.example.com\n' "$lmtp_port" >"$INSTANCE_CONF/lmtp_policy"
-instance_main_cf \
-    "transport_maps = texthash:$INSTANCE_CONF/transport" \
-    "lmtp_tls_security_level = secure" \
-    "lmtp_tls_secure_cert_match = mail.example.com" \
-    "lmtp_tls_CAfile = $certs/root.pem" \
-    "lmtp_tls_loglevel = 1" \
-    "lmtp_connection_cache_on_demand = no"
 instance_master_cf \
     "pickup unix n - n 60 1 pickup" \
     "cleanup unix n - n - 0 cleanup" \
@@ -48,6 +35,26 @@ instance_master_cf \
     "lmtp unix - - n - - lmtp"
 instance_start
 require "the instance starts"
+dovecot_lmtp_start -t "$certs/server-chain.pem" "$certs/rsa.key" \
+    "$INSTANCE_QUEUE/private/dovecot-lmtp" alice@example.test
+require "Dovecot's LMTP server starts with STARTTLS"
+lmtp_port=$DOVECOT_PORT
+
+printf 'example.test lmtp:inet:[127.0.0.1]:%s\n' "$lmtp_port" >"$INSTANCE_CONF/transport"
+printf 'policy.test lmtp:inet:[127.0.0.1]:%s\n' "$lmtp_port" >>"$INSTANCE_CONF/transport"
+printf 'unix.test lmtp:unix:private/dovecot-lmtp\n' >>"$INSTANCE_CONF/transport"
+printf '[127.0.0.1]:%s secure match=mail.example.com\n' "$lmtp_port" >"$INSTANCE_CONF/lmtp_policy"
+printf 'unix:private/dovecot-lmtp encrypt\n' >>"$INSTANCE_CONF/lmtp_policy"
+instance_main_cf \
+    "transport_maps = texthash:$INSTANCE_CONF/transport" \
+    "lmtp_tls_security_level = secure" \
+    "lmtp_tls_secure_cert_match = mail.example.com" \
+    "lmtp_tls_CAfile = $certs/root.pem" \
+    "lmtp_tls_loglevel = 1" \
+    "lmtp_connection_cache_on_demand = no"
+instance_postfix reload >/dev/null 2>&1
+check "postfix reload with the LMTP settings"
+sleep 1
 
 # send SUBJECT - a message from the sender to alice
 send() {
@@ -96,6 +103,14 @@ instance_wait_log "to=<alice@policy.test>.*status=" 30
 # Dovecot knows no alice@policy.test: the point is the TLS session.
 has "policy table secure: Verified TLS" \
     "Verified TLS connection established to 127.0.0.1[127.0.0.1]:$lmtp_port" "$(instance_log)"
+
+# The UNIX socket, at level encrypt from the policy table.
+: >"$INSTANCE_LOG"
+printf 'Subject: over unix\n\nunix body\n' |
+    instance_sendmail -f sender@example.org alice@unix.test
+instance_wait_log "to=<alice@unix.test>.*status=" 30
+has "unix: STARTTLS over the UNIX socket" \
+    "TLS connection established to mail.example.test[private/dovecot-lmtp]" "$(instance_log)"
 
 [ "$ASSERT_FAILURES" = 0 ] || {
     instance_log_tail 30
