@@ -91,7 +91,7 @@ extern int ptf_dest_connect(PTF_STATE *state, VSTRING *why);
 extern void ptf_dest_disconnect(PTF_STATE *state);
 
 /* ptf_dane.c */
-extern void ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr);
+extern int ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr, VSTRING *why);
 extern void ptf_dane_free(PTF_STATE *state);
 
 /* ptf_smtp.c */

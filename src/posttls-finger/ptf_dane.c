@@ -4,22 +4,28 @@
  * SYNOPSIS
  *	#include "posttls-finger.h"
  *
- *	void	ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr);
+ *	int	ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr,
+ *				VSTRING *why);
  *	void	ptf_dane_free(PTF_STATE *state);
  * DESCRIPTION
  *	ptf_dane_server() decides the level of the session with the server
  *	addr when -l is dane or dane-only, as Postfix's posttls-finger
  *	does: with validated, usable TLSA records (smtp_tlsa(3): only for a
- *	host whose MX and address records were validated, first at the
- *	name its CNAMEs lead to) the level stays and state->tlsa holds
- *	them; otherwise the session is probed at level secure, which at
- *	dane-only is said ("no TLSA records found, resorting to \\"secure\\"",
- *	"no usable TLSA records found, ..."). state->session_level is the
- *	result; for other levels it is state->level.
+ *	host whose address records were validated, first at the name its
+ *	CNAMEs lead to) the level stays and state->tlsa holds them; when
+ *	the MX RRset was not validated, the records are used all the same,
+ *	but a match only counts as "Trusted" (level halfdane; "MX RRset
+ *	insecure: log verified as trusted"). Otherwise the session is
+ *	probed at level secure, which at dane-only is said ("no TLSA
+ *	records found, resorting to \\"secure\\"", "no usable TLSA records
+ *	found, ..."). state->session_level is the result; for other levels
+ *	it is state->level. It returns 0, or -1 with why set when the TLSA
+ *	lookup failed: the server is then not tried.
  *
  *	ptf_dane_free() releases the records of the last server.
  * DIAGNOSTICS
- *	Informational messages, as above; TLSA lookup failures.
+ *	Informational messages, as above; a warning for a failed TLSA lookup
+ *	("DANE TLSA lookup problem: ...").
  *--*/
 
 /* System library. */
@@ -47,20 +53,24 @@ static void ptf_dane_secure(PTF_STATE *state, const char *why)
 
 /* ptf_dane_server - the level and TLSA records for one server */
 
-void ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr)
+int ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr, VSTRING *why)
 {
-    VSTRING *why;
+    VSTRING *detail;
     int status;
 
     ptf_dane_free(state);
     state->session_level = state->level;
     if (!TLS_DANE_BASED(state->level))
-        return;
-    if (!addr->mx_secure || (!addr->secure && !state->force_tlsa)) {
+        return 0;
+    if (!addr->secure && !state->force_tlsa) {
         ptf_dane_secure(state, "no TLSA records found");
-        return;
+        return 0;
     }
-    why = vstring_alloc(100);
+    if (!addr->mx_secure) {
+        msg_info("MX RRset insecure: log verified as trusted");
+        state->session_level = TLS_LEV_HALF_DANE;
+    }
+    detail = vstring_alloc(100);
     status = smtp_tlsa_lookup(
         &(SMTP_TLSA_QUERY){
             .host = addr->host,
@@ -70,16 +80,17 @@ void ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr)
             .force = state->force_tlsa,
             .mtype_mask = state->dane_mtype_mask,
         },
-        &state->tlsa, why);
+        &state->tlsa, detail);
     if (status == SMTP_TLSA_RETRY) {
-        msg_info("%s", vstring_str(why));
-        ptf_dane_secure(state, "TLSA lookup error");
+        msg_warn("DANE TLSA lookup problem: %s", vstring_str(detail));
+        vstring_sprintf(why, "TLSA lookup error for %s:%u", addr->host, state->dest.port);
     } else if (status == SMTP_TLSA_NONE) {
         ptf_dane_secure(state, "no TLSA records found");
     } else if (status == SMTP_TLSA_UNUSABLE) {
         ptf_dane_secure(state, "no usable TLSA records found");
     }
-    vstring_free(why);
+    vstring_free(detail);
+    return status == SMTP_TLSA_RETRY ? -1 : 0;
 }
 
 /* ptf_dane_free - forget the last server's records */

@@ -244,8 +244,8 @@ int ptf_dest_connect(PTF_STATE *state, VSTRING *why)
 
             if (state->family != AF_UNSPEC && ap->sa.ss_family != state->family)
                 continue;
-            ptf_dane_server(state, ap);
-            if ((status = ptf_dest_try(state, ap->host, ap->addr, state->dest.port, why)) < 0)
+            if ((status = ptf_dane_server(state, ap, why)) < 0 ||
+                (status = ptf_dest_try(state, ap->host, ap->addr, state->dest.port, why)) < 0)
                 msg_info("Failed to establish session to %s via %s: %s", state->dest_arg, ap->host,
                          vstring_str(why));
             VSTRING_RESET(why);

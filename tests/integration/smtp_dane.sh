@@ -25,7 +25,11 @@
 #                                                dane-only: deferred
 #   notlsa    no TLSA records                    dane: may, sent; dane-only: deferred
 #   smins     secure MX, host in the unsigned zone  as notlsa
+#   tfail     the TLSA lookup fails (a CNAME into expired.test)  deferred
 #   insecure.secure.test  unsigned, with a (wrong) TLSA  as notlsa
+#   half.insecure.secure.test  unsigned MX to mx-ee: dane uses mx-ee's TLSA
+#             (smtp_tls_dane_insecure_mx_policy = dane): "Trusted", sent;
+#             dane-only: deferred
 #   expired.test  bogus (expired signatures)     deferred 4.4.3, never sent
 #
 # Programs that read /etc/resolv.conf reach the bed through a private mount
@@ -91,9 +95,12 @@ for p in "$p_ours" "$p_pf"; do
         "_$p._tcp.mx-cname IN CNAME tlsa-target"
         "_$p._tcp.mx-unusable IN TLSA 1 1 1 $ee"
     )
-    insecure_rrs="$insecure_rrs_$p._tcp.mx IN TLSA 3 1 1 $wrong
+    insecure_rrs="${insecure_rrs}_$p._tcp.mx IN TLSA 3 1 1 $wrong
 "
+    rrs+=("_$p._tcp.mx-tfail IN CNAME mx.$DNSSEC_EXPIRED.")
 done
+insecure_rrs="${insecure_rrs}half IN MX 10 mx-ee.$DNSSEC_SECURE."
+rrs+=("tfail IN MX 10 mx-tfail" "mx-tfail IN A 127.0.0.1")
 DNSSEC_INSECURE_RRS=$insecure_rrs
 DNSSEC_RESOLV=yes
 dnssec_start "${rrs[@]}"
@@ -107,13 +114,13 @@ domains=()
 for c in "${cases[@]}"; do
     domains+=("$c.$S")
 done
-domains+=("$DNSSEC_INSECURE" "$DNSSEC_EXPIRED")
+domains+=("tfail.$S" "$DNSSEC_INSECURE" "half.$DNSSEC_INSECURE" "$DNSSEC_EXPIRED")
 
 # want LEVEL DOMAIN - the expected outcome: sent or deferred
 want() {
     case "$2" in
     ee.* | ta.* | wild.* | cname.* | viacname.*) echo sent ;;
-    tabad.* | bad.* | "$DNSSEC_EXPIRED") echo deferred ;;
+    tabad.* | bad.* | tfail.* | "$DNSSEC_EXPIRED") echo deferred ;;
     *) if [ "$1" = dane ]; then echo sent; else echo deferred; fi ;;
     esac
 }
@@ -230,6 +237,10 @@ has "2 0 1 without the name: hostname mismatch" \
     "$(cat "$ours_log")"
 has "a mismatch defers with Server certificate not verified" \
     "to=<user@bad.$S>, relay=mx-bad.$S[127.0.0.1]:$p_ours, " "$(grep 'dsn=4.7.5, status=deferred (Server certificate not verified)' "$ours_log")"
+has "an insecure MX with a secure, TLSA-authenticated host: Trusted, sent" \
+    "Trusted TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours" "$(cat "$ours_log")"
+has "a failed TLSA lookup defers" "to=<user@tfail.$S>" \
+    "$(grep "dsn=4.7.5, status=deferred (TLSA lookup error for mx-tfail.$S:$p_ours)" "$ours_log")"
 has "the bogus domain defers with 4.4.3" "to=<user@$DNSSEC_EXPIRED>" \
     "$(grep 'dsn=4.4.3, status=deferred' "$ours_log")"
 lacks "DNSSEC lookups on: no fallback warning" "needs DNSSEC support" "$(cat "$ours_log")"
@@ -353,6 +364,8 @@ both "warning: TLS policy lookup for $DNSSEC_INSECURE/mx.$DNSSEC_INSECURE: non D
 both "warning: TLS policy lookup for unusable.$S/mx-unusable.$S: TLSA records unusable"
 both "warning: _${p_ours}._tcp.mx-unusable.$S unsupported TLSA certificate usage: 1 1 1 "
 both "status=deferred (TLSA records unusable)"
+both "Trusted TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours"
+both "warning: TLS policy lookup for tfail.$S/mx-tfail.$S: TLSA lookup error for mx-tfail.$S:$p_ours"
 
 # posttls-finger, ours and Debian's, against our smtpd: the same trust word.
 pf_conf=$(postfix_peer_dir send)/conf
