@@ -50,6 +50,47 @@ static const char *hex_of(const unsigned char *data, size_t len)
     return buf;
 }
 
+/* make_expired - a chain file whose leaf (key, wrong name) expired yesterday; its key's digest */
+static const char *make_expired(unsigned char *digest, size_t *len)
+{
+    const char *path = tls_test_file("dane-expired.pem");
+    FILE *fp = fopen(tls_test_file("int.key"), "r");
+    EVP_PKEY *ca_key = PEM_read_PrivateKey(fp, NULL, NULL, NULL);
+    X509 *ca, *cert = X509_new();
+    EVP_PKEY *key = EVP_EC_gen("P-256");
+    unsigned char *der = NULL;
+    int dlen;
+    unsigned int mdlen = 0;
+
+    fclose(fp);
+    fp = fopen(tls_test_file("int.pem"), "r");
+    ca = PEM_read_X509(fp, NULL, NULL, NULL);
+    fclose(fp);
+    X509_set_version(cert, X509_VERSION_3);
+    ASN1_INTEGER_set(X509_get_serialNumber(cert), 7672);
+    X509_gmtime_adj(X509_getm_notBefore(cert), -2 * 86400);
+    X509_gmtime_adj(X509_getm_notAfter(cert), -86400);
+    X509_NAME_add_entry_by_txt(X509_get_subject_name(cert), "CN", MBSTRING_ASC,
+                               (const unsigned char *)"expired.invalid", -1, -1, 0);
+    X509_set_issuer_name(cert, X509_get_subject_name(ca));
+    X509_set_pubkey(cert, key);
+    X509_sign(cert, ca_key, EVP_sha256());
+    fp = fopen(path, "w");
+    PEM_write_PrivateKey(fp, key, NULL, NULL, 0, NULL, NULL);
+    PEM_write_X509(fp, cert);
+    PEM_write_X509(fp, ca);
+    fclose(fp);
+    dlen = i2d_PUBKEY(key, &der);
+    EVP_Digest(der, (size_t)dlen, digest, &mdlen, EVP_sha256(), NULL);
+    *len = mdlen;
+    OPENSSL_free(der);
+    X509_free(cert);
+    X509_free(ca);
+    EVP_PKEY_free(key);
+    EVP_PKEY_free(ca_key);
+    return path;
+}
+
 /* Outcome of one handshake. */
 typedef struct RESULT {
     char trust[20];
@@ -59,11 +100,11 @@ typedef struct RESULT {
     char cache_id[400];
 } RESULT;
 
-/* dane_connect - a handshake at a DANE level against the RSA server chain */
-static RESULT dane_connect(TLS_APPL_STATE *cctx, int level, const TLS_DANE *dane)
+/* dane_connect_to - a handshake at a DANE level against a server chain */
+static RESULT dane_connect_to(TLS_APPL_STATE *cctx, int level, const TLS_DANE *dane,
+                              const char *chain)
 {
-    TLS_APPL_STATE *sctx =
-        tls_server_init(&(TLS_SERVER_INIT_PROPS){.chain_files = tls_test_file("rsa-chain.pem")});
+    TLS_APPL_STATE *sctx = tls_server_init(&(TLS_SERVER_INIT_PROPS){.chain_files = chain});
     TLS_CLIENT_START_PROPS cprops = {
         .ctx = cctx,
         .tls_level = level,
@@ -93,6 +134,12 @@ static RESULT dane_connect(TLS_APPL_STATE *cctx, int level, const TLS_DANE *dane
     return result;
 }
 
+/* dane_connect - a handshake at a DANE level against the RSA server chain */
+static RESULT dane_connect(TLS_APPL_STATE *cctx, int level, const TLS_DANE *dane)
+{
+    return dane_connect_to(cctx, level, dane, tls_test_file("rsa-chain.pem"));
+}
+
 static void test_ee(void)
 {
     unsigned char ee[EVP_MAX_MD_SIZE], wrong[EVP_MAX_MD_SIZE];
@@ -100,6 +147,7 @@ static void test_ee(void)
     TLS_DANE_RR rr = {.usage = 3, .selector = 1, .mtype = 1, .data = ee, .len = len};
     TLS_DANE dane = {.base_domain = "other.example.net", .rr = &rr, .count = 1};
     VSTRING *want = vstring_alloc(100);
+    const char *chain;
     RESULT r;
 
     tls_test_log_reset();
@@ -129,6 +177,15 @@ static void test_ee(void)
     rr.data = ee;
     r = dane_connect(client_ctx, TLS_LEV_DANE_ONLY, &dane);
     TEST_STR_EQ(r.trust, "Untrusted", "3 0 1 with the key's digest: no match");
+
+    rr = (TLS_DANE_RR){.usage = 3, .selector = 1, .mtype = 1, .data = ee};
+    chain = make_expired(ee, &rr.len);
+    r = dane_connect_to(client_ctx, TLS_LEV_DANE, &dane, chain);
+    TEST_STR_EQ(r.trust, "Verified", "3 1 1 on an expired leaf: Verified (DANE-EE ignores dates)");
+    rr.usage = 2;
+    r = dane_connect_to(client_ctx, TLS_LEV_DANE, &dane, chain);
+    TEST_STR_EQ(r.trust, "Untrusted",
+                "the same key as 2 1 1 (a trust anchor: names and dates count): Untrusted");
     vstring_free(want);
 }
 
