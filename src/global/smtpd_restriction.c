@@ -111,6 +111,9 @@ static const SMTPD_RESTRICTION_INFO smtpd_restrictions[] = {
     {"permit_dnswl_client", SMTPD_RID_PERMIT_DNSWL_CLIENT, ARG},
     {"permit_rhswl_client", SMTPD_RID_PERMIT_RHSWL_CLIENT, ARG},
     {"check_reverse_client_hostname_access", SMTPD_RID_CHECK_REVERSE_CLIENT_ACCESS, TABLE},
+    {"permit_mx_backup", SMTPD_RID_PERMIT_MX_BACKUP, 0},
+    {"reject_unlisted_sender", SMTPD_RID_REJECT_UNLISTED_SENDER, 0},
+    {"reject_unlisted_recipient", SMTPD_RID_REJECT_UNLISTED_RECIPIENT, 0},
     {"check_client_mx_access", SMTPD_RID_CHECK_CLIENT_MX_ACCESS, TABLE},
     {"check_client_ns_access", SMTPD_RID_CHECK_CLIENT_NS_ACCESS, TABLE},
     {"check_client_a_access", SMTPD_RID_CHECK_CLIENT_A_ACCESS, TABLE},
@@ -127,11 +130,8 @@ static const SMTPD_RESTRICTION_INFO smtpd_restrictions[] = {
     {"check_recipient_ns_access", SMTPD_RID_CHECK_RECIPIENT_NS_ACCESS, TABLE},
     {"check_recipient_a_access", SMTPD_RID_CHECK_RECIPIENT_A_ACCESS, TABLE},
     /* Known to Postfix, not implemented in this version. */
-    {"permit_mx_backup", NI, 0},
     {"reject_unknown_forward_client_hostname", NI, 0},
-    {"reject_unlisted_sender", NI, 0},
     {"reject_unverified_sender", NI, 0},
-    {"reject_unlisted_recipient", NI, 0},
     {"reject_unverified_recipient", NI, 0},
     {NULL, NI, 0},
 };

@@ -135,6 +135,9 @@ static const SMTPD_RESTRICTION_FN smtpd_restriction_fns[SMTPD_RID_COUNT] = {
     [SMTPD_RID_PERMIT_DNSWL_CLIENT] = smtpd_check_dnswl_client,
     [SMTPD_RID_PERMIT_RHSWL_CLIENT] = smtpd_check_rhswl_client,
     [SMTPD_RID_CHECK_REVERSE_CLIENT_ACCESS] = smtpd_check_reverse_client_access,
+    [SMTPD_RID_PERMIT_MX_BACKUP] = smtpd_check_permit_mx_backup,
+    [SMTPD_RID_REJECT_UNLISTED_SENDER] = smtpd_check_unlisted_sender,
+    [SMTPD_RID_REJECT_UNLISTED_RECIPIENT] = smtpd_check_unlisted_recipient,
     [SMTPD_RID_CHECK_CLIENT_MX_ACCESS] = smtpd_check_server_access,
     [SMTPD_RID_CHECK_CLIENT_NS_ACCESS] = smtpd_check_server_access,
     [SMTPD_RID_CHECK_CLIENT_A_ACCESS] = smtpd_check_server_access,
@@ -419,6 +422,14 @@ SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props)
     checks->helo_tempfail_defer = smtpd_check_tempfail_defer(
         "unknown_helo_hostname_tempfail_action", props->unknown_helo_tempfail_action);
     checks->inet_addrs = smtpd_check_inet_addrs(props->inet_interfaces, props->inet_protocols);
+    checks->proxy_addrs =
+        props->proxy_interfaces && *props->proxy_interfaces
+            ? smtpd_check_inet_addrs(props->proxy_interfaces, props->inet_protocols)
+            : argv_alloc(1);
+    if (props->permit_mx_backup_networks && *props->permit_mx_backup_networks)
+        checks->mx_backup_networks = smtpd_check_match_list(
+            "permit_mx_backup_networks", props->permit_mx_backup_networks, parents);
+    checks->rcpt_maps = props->rcpt_maps;
     checks->policy = (SMTPD_POLICY_SETTINGS){
         .timeout = props->policy_timeout > 0 ? props->policy_timeout : 100,
         .max_idle = props->policy_max_idle > 0 ? props->policy_max_idle : 300,
@@ -485,6 +496,9 @@ SMTPD_CHECKS *smtpd_check_free(SMTPD_CHECKS *checks)
     myfree(checks->null_key);
     myfree(checks->delimiters);
     argv_free(checks->inet_addrs);
+    argv_free(checks->proxy_addrs);
+    if (checks->mx_backup_networks)
+        match_list_free(checks->mx_backup_networks);
     myfree(checks->default_rbl_reply);
     if (checks->rbl_reply_maps)
         maps_free(checks->rbl_reply_maps);

@@ -90,8 +90,11 @@ typedef struct SMTPD_CHECK_PROPS {
     int maps_rbl_reject_code;                     /* maps_rbl_reject_code */
     const char *default_rbl_reply;                /* default_rbl_reply, unexpanded */
     const char *rbl_reply_maps;                   /* rbl_reply_maps */
-    bool ask_ccert;    /* smtpd_tls_ask_ccert (or req_ccert), for warnings */
-    bool sasl_enabled; /* smtpd_sasl_auth_enable: the SASL restrictions apply */
+    const char *proxy_interfaces;                 /* also our addresses, for permit_mx_backup */
+    const char *permit_mx_backup_networks;        /* permit_mx_backup_networks */
+    struct RCPT_MAPS *rcpt_maps; /* address class tables for reject_unlisted_*, or NULL */
+    bool ask_ccert;              /* smtpd_tls_ask_ccert (or req_ccert), for warnings */
+    bool sasl_enabled;           /* smtpd_sasl_auth_enable: the SASL restrictions apply */
 } SMTPD_CHECK_PROPS;
 
 /* What a decision may depend on; strings borrowed for the call. */

@@ -114,7 +114,7 @@ int smtpd_check_permit_mynetworks(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
 
 /* smtpd_check_routed - does the local part route the mail elsewhere? */
 
-static bool smtpd_check_routed(const char *address, const char *at)
+bool smtpd_check_routed(const char *address, const char *at)
 {
     size_t len = at ? (size_t)(at - address) : strlen(address);
 
@@ -173,7 +173,7 @@ int smtpd_check_final_domain(SMTPD_CHECK_CTX *ctx, const char *domain)
 
 /* smtpd_check_destination - 1: ours, 0: elsewhere, -1: lookup error */
 
-static int smtpd_check_destination(SMTPD_CHECK_CTX *ctx, const char *rcpt)
+int smtpd_check_destination(SMTPD_CHECK_CTX *ctx, const char *rcpt)
 {
     const char *at = strrchr(rcpt, '@');
     char *domain;

@@ -61,19 +61,22 @@ struct SMTPD_CHECKS {
     int unknown_client_reject_code;
     int multi_recipient_bounce_reject_code;
     int plaintext_reject_code;
-    bool address_tempfail_defer;  /* unknown_address_tempfail_action = defer */
-    bool helo_tempfail_defer;     /* unknown_helo_hostname_tempfail_action = defer */
-    ARGV *inet_addrs;             /* addresses of inet_interfaces; owned */
-    DNS_RESOLVER *resolver;       /* for the DNS restrictions, NULL when unusable; owned */
-    int maps_rbl_reject_code;     /* maps_rbl_reject_code */
-    char *default_rbl_reply;      /* default_rbl_reply (unexpanded); owned */
-    MAPS *rbl_reply_maps;         /* rbl_reply_maps, or NULL; owned */
-    SMTPD_POLICY_SETTINGS policy; /* smtpd_policy_service_* */
-    HTABLE *policies;             /* check_policy_service argument -> SMTPD_POLICY *; owned */
-    char *compatibility_level;    /* for policy requests; owned */
-    char *mail_version;           /* likewise */
-    bool ask_ccert;               /* client certificates are requested */
-    bool sasl_enabled;            /* smtpd_sasl_auth_enable */
+    bool address_tempfail_defer;    /* unknown_address_tempfail_action = defer */
+    bool helo_tempfail_defer;       /* unknown_helo_hostname_tempfail_action = defer */
+    ARGV *inet_addrs;               /* addresses of inet_interfaces; owned */
+    ARGV *proxy_addrs;              /* addresses of proxy_interfaces; owned */
+    MATCH_LIST *mx_backup_networks; /* permit_mx_backup_networks, or NULL; owned */
+    struct RCPT_MAPS *rcpt_maps;    /* the address class tables; not owned, or NULL */
+    DNS_RESOLVER *resolver;         /* for the DNS restrictions, NULL when unusable; owned */
+    int maps_rbl_reject_code;       /* maps_rbl_reject_code */
+    char *default_rbl_reply;        /* default_rbl_reply (unexpanded); owned */
+    MAPS *rbl_reply_maps;           /* rbl_reply_maps, or NULL; owned */
+    SMTPD_POLICY_SETTINGS policy;   /* smtpd_policy_service_* */
+    HTABLE *policies;               /* check_policy_service argument -> SMTPD_POLICY *; owned */
+    char *compatibility_level;      /* for policy requests; owned */
+    char *mail_version;             /* likewise */
+    bool ask_ccert;                 /* client certificates are requested */
+    bool sasl_enabled;              /* smtpd_sasl_auth_enable */
 };
 
 /* What outlives one list within one decision (defer_if_permit, defer_if_reject). */
@@ -142,6 +145,8 @@ extern int smtpd_check_reject_non_fqdn_helo(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_reject_non_fqdn_sender(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_reject_non_fqdn_recipient(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_final_domain(SMTPD_CHECK_CTX *ctx, const char *domain);
+extern int smtpd_check_destination(SMTPD_CHECK_CTX *ctx, const char *rcpt);
+extern bool smtpd_check_routed(const char *address, const char *at);
 
 /* smtpd_check_flow.c */
 extern int smtpd_check_warn_if_reject(SMTPD_CHECK_CTX *ctx, MAPS *table);
@@ -172,6 +177,9 @@ extern int smtpd_check_rhswl_client(SMTPD_CHECK_CTX *ctx, MAPS *table);
 /* smtpd_check_server.c */
 extern int smtpd_check_server_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_reverse_client_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_permit_mx_backup(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_unlisted_sender(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_unlisted_recipient(SMTPD_CHECK_CTX *ctx, MAPS *table);
 
 /* smtpd_check_host.c */
 extern int smtpd_check_invalid_helo(SMTPD_CHECK_CTX *ctx, MAPS *table);

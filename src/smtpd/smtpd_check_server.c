@@ -1,12 +1,16 @@
 /*++
  * NAME
- *	smtpd_check_server - access tables for the DNS servers of a name
+ *	smtpd_check_server - restrictions about the servers and addresses of a domain
  * SYNOPSIS
  *	#include "smtpd_check_private.h"
  *
  *	int	smtpd_check_server_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
  *	int	smtpd_check_reverse_client_access(SMTPD_CHECK_CTX *ctx,
  *				MAPS *table);
+ *	int	smtpd_check_permit_mx_backup(SMTPD_CHECK_CTX *ctx, MAPS *unused);
+ *	int	smtpd_check_unlisted_sender(SMTPD_CHECK_CTX *ctx, MAPS *unused);
+ *	int	smtpd_check_unlisted_recipient(SMTPD_CHECK_CTX *ctx,
+ *				MAPS *unused);
  * DESCRIPTION
  *	smtpd_check_server_access() implements the check_*_mx_access,
  *	check_*_ns_access and check_*_a_access restrictions of the client
@@ -25,6 +29,23 @@
  *	an address without a domain is not looked up. A DNS lookup that
  *	fails counts as "no servers".
  *
+ *	smtpd_check_permit_mx_backup() implements permit_mx_backup: it
+ *	permits a recipient whose domain is ours (as permit_auth_destination
+ *	does), or whose domain lists one of this machine's addresses
+ *	(inet_interfaces, proxy_interfaces) as a mail exchanger, but not as
+ *	the most preferred one; with permit_mx_backup_networks only when a
+ *	more preferred mail exchanger has an address in those networks.
+ *	Addresses with routing in the local part never count. An MX lookup
+ *	that fails for now permits nothing and makes a later refusal in the
+ *	list a deferral ("450 4.4.4 <rcpt>: Recipient address rejected:
+ *	Unable to look up mail exchanger information: Host not found, try
+ *	again"), as Postfix does.
+ *
+ *	reject_unlisted_sender and reject_unlisted_recipient refuse an
+ *	address of one of our domains that the table of its address class
+ *	does not list (rcpt_maps(3): "550 5.1.1 <a@example.com>: Recipient
+ *	address rejected: User unknown in local recipient table").
+ *
  *	smtpd_check_reverse_client_access() implements
  *	check_reverse_client_hostname_access: the unverified client name and
  *	its parent domains, then the client address and its networks; a
@@ -38,8 +59,10 @@
 
 /* Utility library. */
 #include "argv.h"
+#include "match_list.h"
 #include "msg.h"
 #include "mymalloc.h"
+#include "stringops.h"
 #include "vstring.h"
 
 /* Global library. */
@@ -48,6 +71,7 @@
 #include "domain_find.h"
 #include "hostaddr_find.h"
 #include "maps.h"
+#include "rcpt_maps.h"
 
 /* Application-specific. */
 #include "smtpd_check_private.h"
@@ -297,4 +321,142 @@ int smtpd_check_reverse_client_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
         return smtpd_check_reject(ctx, 451, "4.3.0", "<%s>: Temporary lookup failure",
                                   s.reply_name);
     return SMTPD_CHECK_DUNNO;
+}
+
+/* smtpd_server_ours - is an address one of this machine's (inet_ and proxy_interfaces)? */
+
+static bool smtpd_server_ours(SMTPD_CHECKS *checks, const char *addr)
+{
+    ARGV *lists[] = {checks->inet_addrs, checks->proxy_addrs};
+
+    for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
+        for (size_t i = 0; lists[l] && i < lists[l]->argc; i++)
+            if (strcasecmp(lists[l]->argv[i], addr) == 0)
+                return true;
+    return false;
+}
+
+/* smtpd_server_host_ours - does a host name resolve to one of our addresses? */
+
+static bool smtpd_server_host_ours(SMTPD_CHECKS *checks, const char *host)
+{
+    ARGV *addrs = argv_alloc(4);
+    bool ours = false;
+
+    (void)smtpd_server_records(checks, host, DNS_T_A, addrs);
+    (void)smtpd_server_records(checks, host, DNS_T_AAAA, addrs);
+    for (size_t i = 0; !ours && i < addrs->argc; i++)
+        ours = smtpd_server_ours(checks, addrs->argv[i]);
+    argv_free(addrs);
+    return ours;
+}
+
+/* smtpd_server_primary_ok - a more preferred MX host that permit_mx_backup_networks allows */
+
+static bool smtpd_server_primary_ok(SMTPD_CHECKS *checks, const char *host)
+{
+    ARGV *addrs;
+    bool ok = false;
+
+    if (checks->mx_backup_networks == NULL)
+        return true;
+    addrs = argv_alloc(4);
+    (void)smtpd_server_records(checks, host, DNS_T_A, addrs);
+    (void)smtpd_server_records(checks, host, DNS_T_AAAA, addrs);
+    for (size_t i = 0; !ok && i < addrs->argc; i++)
+        ok = match_list_addr(checks->mx_backup_networks, addrs->argv[i]);
+    argv_free(addrs);
+    return ok;
+}
+
+/* smtpd_check_permit_mx_backup - permit_mx_backup */
+
+int smtpd_check_permit_mx_backup(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
+{
+    SMTPD_CHECKS *checks = ctx->checks;
+    const char *rcpt = ctx->facts->recipient;
+    DNS_ANSWER answer = {0};
+    VSTRING *why;
+    const char *at;
+    char *domain;
+    size_t len;
+    int status, ours, best_ours = -1;
+    int result = SMTPD_CHECK_DUNNO;
+
+    if (rcpt == NULL)
+        return SMTPD_CHECK_DUNNO;
+    /* Our own domains count as backed up; routed addresses never do. */
+    if ((ours = smtpd_check_destination(ctx, rcpt)) != 0)
+        return ours > 0
+                   ? SMTPD_CHECK_OK
+                   : smtpd_check_reject(ctx, 451, "4.3.0", "<%s>: Temporary lookup failure", rcpt);
+    if ((at = strrchr(rcpt, '@')) == NULL || smtpd_check_routed(rcpt, at))
+        return SMTPD_CHECK_DUNNO;
+    domain = lowercase(mystrdup(at + 1));
+    if ((len = strlen(domain)) > 1 && domain[len - 1] == '.')
+        domain[len - 1] = 0;
+    why = vstring_alloc(100);
+    status =
+        checks->resolver ? dns_lookup(checks->resolver, domain, DNS_T_MX, &answer, why) : DNS_RETRY;
+    if (status == DNS_RETRY || status == DNS_FAIL) {
+        /* Never a reason to refuse: only a later refusal becomes a deferral. */
+        const char *reason = strrchr(vstring_str(why), ':');
+
+        if (VSTRING_LEN(ctx->decision->defer_if_reject) == 0)
+            vstring_sprintf(ctx->decision->defer_if_reject,
+                            "450 4.4.4 <%s>: %s rejected: Unable to look up mail exchanger "
+                            "information: %s",
+                            rcpt, smtpd_check_reply_class(ctx->stage),
+                            reason && reason[1] == ' ' ? reason + 2 : "Host not found, try again");
+    } else if (status == DNS_OK) {
+        /* Backup: one of our hosts is an MX, but not the most preferred one. */
+        for (size_t i = 0; i < answer.count; i++) {
+            const DNS_RR *rr = &answer.rr[i];
+
+            if (rr->type == DNS_T_MX && rr->host && *rr->host &&
+                smtpd_server_host_ours(checks, rr->host) && (best_ours < 0 || rr->pref < best_ours))
+                best_ours = rr->pref;
+        }
+        for (size_t i = 0; best_ours >= 0 && i < answer.count && result != SMTPD_CHECK_OK; i++) {
+            const DNS_RR *rr = &answer.rr[i];
+
+            if (rr->type == DNS_T_MX && rr->host && *rr->host && rr->pref < best_ours &&
+                smtpd_server_primary_ok(checks, rr->host))
+                result = SMTPD_CHECK_OK;
+        }
+    }
+    dns_answer_free(&answer);
+    vstring_free(why);
+    myfree(domain);
+    return result;
+}
+
+/* smtpd_server_unlisted - an address that its class's table does not list */
+
+static int smtpd_server_unlisted(SMTPD_CHECK_CTX *ctx, RCPT_MAPS_ROLE role, const char *address)
+{
+    const char *sender = ctx->facts->sender ? ctx->facts->sender : "";
+
+    if (ctx->checks->rcpt_maps == NULL || address == NULL || *address == 0)
+        return SMTPD_CHECK_DUNNO;
+    if (rcpt_maps_check(ctx->checks->rcpt_maps, role, sender, address, ctx->reply) ==
+        RCPT_MAPS_KNOWN) {
+        VSTRING_RESET(ctx->reply);
+        return SMTPD_CHECK_DUNNO;
+    }
+    return SMTPD_CHECK_REJECT;
+}
+
+/* smtpd_check_unlisted_sender - reject_unlisted_sender */
+
+int smtpd_check_unlisted_sender(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
+{
+    return smtpd_server_unlisted(ctx, RCPT_MAPS_SENDER, ctx->facts->sender);
+}
+
+/* smtpd_check_unlisted_recipient - reject_unlisted_recipient */
+
+int smtpd_check_unlisted_recipient(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
+{
+    return smtpd_server_unlisted(ctx, RCPT_MAPS_RECIPIENT, ctx->facts->recipient);
 }

@@ -297,6 +297,8 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
         CONFIG_BIND_INT(VAR_MAPS_RBL_REJECT_CODE, &checks->maps_rbl_reject_code),
         CONFIG_BIND_STR(VAR_DEFAULT_RBL_REPLY, &checks->default_rbl_reply),
         CONFIG_BIND_STR(VAR_RBL_REPLY_MAPS, &checks->rbl_reply_maps),
+        CONFIG_BIND_STR(VAR_PROXY_INTERFACES, &checks->proxy_interfaces),
+        CONFIG_BIND_STR(VAR_PERMIT_MX_BACKUP_NETWORKS, &checks->permit_mx_backup_networks),
         CONFIG_BIND_END,
     };
 
@@ -380,8 +382,9 @@ SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_
     smtpd_config_sasl(cfg, config);
     raw.checks.ask_ccert = cfg->tls_ask_ccert;
     raw.checks.sasl_enabled = cfg->sasl_settings.enable;
-    cfg->checks = smtpd_check_init(&raw.checks);
     smtpd_unlisted_config(cfg, config);
+    raw.checks.rcpt_maps = cfg->rcpt_maps;
+    cfg->checks = smtpd_check_init(&raw.checks);
     config_definitions_free(raw.classes);
     return cfg;
 }

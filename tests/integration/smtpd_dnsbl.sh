@@ -37,14 +37,23 @@ dnssec_start \
     'localhost.rhs IN A 127.0.0.2' \
     'badmx IN MX 10 evil.secure.test.' \
     'evil IN A 192.0.2.66' \
-    'nomx IN A 192.0.2.67'
+    'nomx IN A 192.0.2.67' \
+    'primary IN A 192.0.2.10' \
+    'backup IN MX 10 primary.secure.test.' \
+    'backup IN MX 20 mx.secure.test.' \
+    'primaryus IN MX 10 mx.secure.test.' \
+    'primaryus IN MX 20 primary.secure.test.' \
+    'elsewhere IN MX 10 primary.secure.test.' \
+    'other IN A 198.51.100.10' \
+    'backup2 IN MX 10 other.secure.test.' \
+    'backup2 IN MX 20 mx.secure.test.'
 require "the DNS test bed starts"
 dnssec_use_resolver
 require "/etc/resolv.conf is the bed's (in this namespace)"
 
 instance_create
 names=(rbl filter dnswl rhsbl client reverse rhswl replies failed failed_reject mx ns a helo_rcpt
-    mx_ok reverse_access)
+    mx_ok reverse_access mx_backup mx_backup_networks mx_backup_failed)
 count=${#names[@]}
 ports=($(free_port $((2 * count))))
 ours=("${ports[@]:0:$count}")
@@ -79,7 +88,10 @@ services() {
         "127.0.0.1:${13} inet n - n - - $s -o smtpd_sender_restrictions=check_sender_a_access,$t/servers" \
         "127.0.0.1:${14} inet n - n - - $s -o smtpd_helo_restrictions=check_helo_mx_access,$t/servers -o smtpd_recipient_restrictions=check_recipient_a_access,$t/servers,permit_mynetworks,reject_unauth_destination" \
         "127.0.0.1:${15} inet n - n - - $s -o smtpd_sender_restrictions=check_sender_mx_access,$t/servers_ok,reject" \
-        "127.0.0.1:${16} inet n - n - - $s -o smtpd_client_restrictions=check_reverse_client_hostname_access,$t/reverse"
+        "127.0.0.1:${16} inet n - n - - $s -o smtpd_client_restrictions=check_reverse_client_hostname_access,$t/reverse" \
+        "127.0.0.1:${17} inet n - n - - $s -o smtpd_relay_restrictions=permit_mx_backup,reject" \
+        "127.0.0.1:${18} inet n - n - - $s -o smtpd_relay_restrictions=permit_mx_backup,reject -o permit_mx_backup_networks=192.0.2.0/24" \
+        "127.0.0.1:${19} inet n - n - - $s -o smtpd_relay_restrictions=permit_mx_backup,permit_mynetworks,reject"
 }
 instance_main_cf "${main_cf[@]}"
 instance_master_cf "cleanup unix n - n - 0 cleanup"
@@ -217,6 +229,27 @@ cases = [
      "check_reverse_client_hostname_access: a listed name"),
     ("reverse_access", ["HELO x.example", M, R], "127.0.0.2", "250 2.1.5 Ok",
      "check_reverse_client_hostname_access: no name"),
+    ("mx_backup", ["HELO x.example", M, "RCPT TO:<b@backup.secure.test>"], "127.0.0.1",
+     "250 2.1.5 Ok", "permit_mx_backup: we are a backup MX"),
+    ("mx_backup", ["HELO x.example", M, "RCPT TO:<b@primaryus.secure.test>"], "127.0.0.1",
+     "554 5.7.1 <b@primaryus.secure.test>: Recipient address rejected: Access denied",
+     "permit_mx_backup: not when we are the primary MX"),
+    ("mx_backup", ["HELO x.example", M, "RCPT TO:<b@elsewhere.secure.test>"], "127.0.0.1",
+     "554 5.7.1 <b@elsewhere.secure.test>: Recipient address rejected: Access denied",
+     "permit_mx_backup: not when we are no MX at all"),
+    ("mx_backup", ["HELO x.example", M, R], "127.0.0.1", "250 2.1.5 Ok",
+     "permit_mx_backup: our own domain"),
+    ("mx_backup_networks", ["HELO x.example", M, "RCPT TO:<b@backup2.secure.test>"], "127.0.0.1",
+     "554 5.7.1 <b@backup2.secure.test>: Recipient address rejected: Access denied",
+     "permit_mx_backup_networks: a primary MX outside them"),
+    ("mx_backup_networks", ["HELO x.example", M, "RCPT TO:<b@backup.secure.test>"], "127.0.0.1",
+     "250 2.1.5 Ok", "permit_mx_backup_networks: a primary MX inside them"),
+    ("mx_backup", ["HELO x.example", M, "RCPT TO:<b@expired.test>"], "127.0.0.1",
+     "450 4.4.4 <b@expired.test>: Recipient address rejected: Unable to look up mail exchanger "
+     "information: Host not found, try again",
+     "permit_mx_backup: a failed MX lookup makes the rejection a deferral"),
+    ("mx_backup_failed", ["HELO x.example", M, "RCPT TO:<b@expired.test>"], "127.0.0.1",
+     "250 2.1.5 Ok", "permit_mx_backup: a failed MX lookup, then a permit"),
 ]
 for name, cmds, src, want, what in cases:
     got = last(our_port[name], cmds, src)

@@ -55,6 +55,7 @@ services=(
     "no_delay -o smtpd_delay_reject=no -o smtpd_helo_restrictions=reject_invalid_helo_hostname -o smtpd_client_restrictions=reject_unknown_client_hostname"
     "class -o smtpd_sender_restrictions=sender_class"
     "codes -o smtpd_helo_restrictions=reject_invalid_helo_hostname,reject_unknown_helo_hostname -o smtpd_sender_restrictions=reject_unknown_sender_domain -o smtpd_client_restrictions=reject_unknown_client_hostname -o invalid_hostname_reject_code=550 -o unknown_hostname_reject_code=554 -o unknown_address_reject_code=553 -o unknown_client_reject_code=551"
+    "unlisted -o smtpd_recipient_restrictions=reject_unlisted_recipient,permit_mynetworks,reject_unauth_destination -o smtpd_sender_restrictions=reject_unlisted_sender -o smtpd_reject_unlisted_recipient=no -o smtpd_reject_unlisted_sender=no -o local_recipient_maps=texthash:USERS"
     "codes2 -o smtpd_recipient_restrictions=reject_multi_recipient_bounce,permit_mynetworks,reject_unauth_destination -o multi_recipient_bounce_reject_code=553 -o smtpd_client_restrictions=reject_plaintext_session -o plaintext_reject_code=530"
 )
 count=${#services[@]}
@@ -63,7 +64,7 @@ count=${#services[@]}
 master_cf() {
     local i=0 port
     for port in "$@"; do
-        set -- ${services[$i]}
+        set -- ${services[$i]//USERS/$users}
         shift
         echo "127.0.0.1:$port inet n - n - - smtpd $*"
         i=$((i + 1))
@@ -71,6 +72,9 @@ master_cf() {
 }
 
 instance_create
+users=$INSTANCE_DIR/users
+printf '%s\n' "postmaster x" "a x" >"$users"
+chmod 644 "$users"
 ports=$(free_port $((2 * count)) | tr '\n' ' ')
 ours=$(cut -d' ' -f1-$count <<<"$ports")
 theirs=$(cut -d' ' -f$((count + 1))-$((2 * count)) <<<"$ports")
@@ -147,6 +151,9 @@ scenarios = {
                S(["HELO [1.2]", M, R]), S(["HELO [127.0.0.1]", BAD_MAIL, R]),
                S(["HELO [127.0.0.1]", M, R], "127.0.0.2")], [550, 554, 550, 553, 551]),
     "codes2": ([S(["HELO x", "MAIL FROM:<>", R, R2])], [530]),
+    "unlisted": ([S(["HELO x", M, "RCPT TO:<nobody@mail.example.test>"]), S(["HELO x", M, R]),
+                  S(["HELO x", "MAIL FROM:<ghost@mail.example.test>", R]),
+                  S(["HELO x", "MAIL FROM:<a@elsewhere.example>", R])], [550, 250, 550, 250]),
 }
 
 def session(port, src, pipe, cmds):
