@@ -71,14 +71,14 @@
 /* Application-specific. */
 #include "smtp.h"
 
-/* smtp_tls_cache_ops - session storage through tlsmgr */
+/* smtp_tls_cache_ops - session storage through tlsmgr, in the cache of the client's protocol */
 
-static TLS_CACHE_OPS smtp_tls_cache_ops(const SMTP_TLS_ENGINE *engine)
+static TLS_CACHE_OPS smtp_tls_cache_ops(const SMTP_TLS_ENGINE *engine, const char *type)
 {
     if (*engine->session_cache_database == 0 || engine->session_cache_timeout <= 0)
         return (TLS_CACHE_OPS){0};
     tls_mgr_init(engine->tlsmgr_service, 0);
-    return tls_mgr_cache_ops(TLS_MGR_SCACHE_SMTP);
+    return tls_mgr_cache_ops(type);
 }
 
 /* smtp_tls_init - the client TLS engine */
@@ -93,7 +93,7 @@ TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config)
         .log_param = SMTP_PARAM(config, TLS_LOGLEVEL),
         .log_level = engine->loglevel,
         .verifydepth = engine->verifydepth,
-        .cache_type = "smtp",
+        .cache_type = config->lmtp ? TLS_MGR_SCACHE_LMTP : TLS_MGR_SCACHE_SMTP,
         .session_timeout = engine->session_cache_timeout,
         .chain_files = engine->chain_files,
         .cert_file = engine->cert_file,
@@ -111,7 +111,8 @@ TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config)
         .mandatory_ciphers = engine->mandatory_ciphers,
         .exclude_ciphers = engine->exclude_ciphers,
         .mandatory_exclude_ciphers = engine->mandatory_exclude_ciphers,
-        .cache = smtp_tls_cache_ops(engine),
+        .cache =
+            smtp_tls_cache_ops(engine, config->lmtp ? TLS_MGR_SCACHE_LMTP : TLS_MGR_SCACHE_SMTP),
         .dane_digests = engine->dane_digests,
     });
 }

@@ -8,7 +8,8 @@
 # lands in the Maildir (doveadm reads it back). With another CA the same
 # destination gets no mail: the message is deferred ("Server certificate
 # not verified") and Dovecot never sees it, neither in TLS nor in
-# plaintext. A policy table entry (lmtp_tls_policy_maps) raises a
+# plaintext. A second delivery resumes the TLS session from
+# lmtp_tls_session_cache_database (tlsmgr's lmtp cache). A policy table entry (lmtp_tls_policy_maps) raises a
 # destination from the main.cf level "may" to "secure" the same way, and
 # a "unix:" destination, keyed "unix:pathname", to "encrypt": STARTTLS
 # over Dovecot's UNIX socket.
@@ -51,6 +52,7 @@ instance_main_cf \
     "lmtp_tls_secure_cert_match = mail.example.com" \
     "lmtp_tls_CAfile = $certs/root.pem" \
     "lmtp_tls_loglevel = 1" \
+    "lmtp_tls_session_cache_database = btree:$INSTANCE_DATA/lmtp_scache" \
     "lmtp_connection_cache_on_demand = no"
 instance_postfix reload >/dev/null 2>&1
 check "postfix reload with the LMTP settings"
@@ -72,6 +74,11 @@ has "secure: delivered through the TLS session" \
     "relay=127.0.0.1[127.0.0.1]:$lmtp_port" "$(grep 'status=sent' <<<"$log")"
 out=$(dovecot_fetch alice@example.test "body" HEADER Subject "right ca")
 has "Dovecot reads the message from the Maildir (doveadm fetch)" "right ca body" "$out"
+send "right ca again"
+wait_until 30 sh -c "[ \$(grep -c 'to=<alice@example.test>.*status=sent' '$INSTANCE_LOG') -ge 2 ]"
+check "a second message is delivered"
+has "the second connection resumes the session from lmtp_tls_session_cache_database" \
+    "Verified TLS connection reused to 127.0.0.1[127.0.0.1]:$lmtp_port" "$(instance_log)"
 
 # Another CA: the certificate does not verify, nothing is delivered.
 instance_main_cf "lmtp_tls_CAfile = $certs/otherca.pem"
@@ -84,7 +91,7 @@ check "another CA: deferred (Server certificate not verified)"
 sleep 1
 out=$(dovecot_fetch alice@example.test "body" HEADER Subject "wrong ca")
 lacks "another CA: Dovecot never gets the message" "wrong ca body" "$out"
-same "another CA: no plaintext fallback at level secure (one delivery in all)" 1 \
+same "another CA: no plaintext fallback at level secure (two deliveries in all)" 2 \
     "$(grep -c 'status=sent' "$INSTANCE_LOG")"
 
 # lmtp_tls_policy_maps: main.cf says "may", the table says "secure".
