@@ -66,6 +66,7 @@
 #include "tls_client.h"
 #include "tls_dane.h"
 #include "tls_level.h"
+#include "tls_name.h"
 #include "tls_mgr.h"
 
 /* Application-specific. */
@@ -148,7 +149,7 @@ int smtp_starttls_wanted(SMTP_SESSION *session)
 
 /* smtp_tls_dane - the TLSA records as the TLS library takes them */
 
-static TLS_DANE_RR *smtp_tls_dane(const SMTP_SESSION *session, TLS_DANE *dane, const char **names)
+static TLS_DANE_RR *smtp_tls_dane(const SMTP_SESSION *session, TLS_DANE *dane, ARGV *names)
 {
     const SMTP_TLSA_LIST *tlsa = &session->tlsa;
     TLS_DANE_RR *rr = mycalloc(tlsa->count + 1, sizeof(*rr));
@@ -161,13 +162,21 @@ static TLS_DANE_RR *smtp_tls_dane(const SMTP_SESSION *session, TLS_DANE *dane, c
             .data = tlsa->rr[i].data,
             .len = tlsa->rr[i].len,
         };
-    /* DANE-TA: the base domain, then the MX host name as found and as expanded. */
-    names[0] = session->host;
-    names[1] = session->rname;
-    names[2] = NULL;
+    /* DANE-TA: the base domain, the MX host name as found and as expanded, the match= names. */
+    argv_add(names, session->host);
+    if (session->rname)
+        argv_add(names, session->rname);
+    if (session->policy.match) {
+        ARGV *more =
+            tls_name_expand(session->policy.match, session->host, session->state->dest.name);
+
+        for (size_t i = 0; i < more->argc; i++)
+            argv_add(names, more->argv[i]);
+        argv_free(more);
+    }
     *dane = (TLS_DANE){
         .base_domain = tlsa->base_domain,
-        .names = names,
+        .names = (const char *const *)names->argv,
         .rr = rr,
         .count = tlsa->count,
     };
@@ -192,7 +201,7 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
     SMTP_TLS_POLICY *policy = &session->policy;
     bool dane_level = TLS_DANE_BASED(session->tls_level) && session->tlsa.base_domain != NULL;
     TLS_DANE dane = {0};
-    const char *names[3];
+    ARGV *names = argv_alloc(4);
     TLS_DANE_RR *rr = dane_level ? smtp_tls_dane(session, &dane, names) : NULL;
 
     session->doing = "performing the TLS handshake";
@@ -218,6 +227,7 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
         .dane = dane_level ? &dane : NULL,
     });
     myfree(rr);
+    argv_free(names);
     if (session->tls == NULL) {
         session->broken = true;
         session->tls_failed = true;

@@ -215,12 +215,13 @@ static int smtp_tls_attr(SMTP_TLS_POLICY *policy, SMTP_TLS_ATTRS *attrs, const c
     if (strcasecmp(name, "match") == 0) {
         if (level == TLS_LEV_FPRINT)
             argv_split_append(attrs->match, value, "|");
-        else if (TLS_MUST_PKIX(level))
+        else if (TLS_MUST_PKIX(level) || TLS_DANE_BASED(level))
             argv_split_append(attrs->match, value, ":");
         else
             return (vstring_sprintf(why,
                                     "\"match\" attribute with level \"%s\": only valid with "
-                                    "\"fingerprint\", \"verify\" or \"secure\"",
+                                    "\"fingerprint\", \"dane\", \"dane-only\", \"verify\" "
+                                    "or \"secure\"",
                                     tls_level_name(level)),
                     -1);
         return 0;

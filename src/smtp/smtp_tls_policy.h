@@ -12,8 +12,9 @@
  * A table value is "level [name=value ...]" with attributes separated by
  * whitespace or commas: ciphers=, protocols=, exclude= and servername=
  * at most once; match= (":"-separated names, or "|"-separated
- * fingerprints at the fingerprint level) and tafile= (verify and secure)
- * repeatable; connection_reuse= and enable_rpk= yes or no. Anything else
+ * fingerprints at the fingerprint level; at dane and dane-only more
+ * names that a DANE-TA certificate may carry) and tafile= (verify and
+ * secure) repeatable; connection_reuse= and enable_rpk= yes or no. Anything else
  * - an unknown level or attribute, a duplicate, an attribute at a level
  * where it means nothing, a bad value - makes the policy invalid, and so
  * does a table lookup error: the mail is then deferred, never sent with

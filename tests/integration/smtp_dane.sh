@@ -261,6 +261,15 @@ has "dane-only with unusable records defers" "to=<user@unusable.$S>" \
 grep -q "queued as" "$INSTANCE_LOG" 2>/dev/null || true
 lacks "the bogus domain's mail never reaches the server" "expired.test" "$(cat "$INSTANCE_LOG")"
 
+# A policy entry's match= names: more names that a DANE-TA certificate may carry.
+echo "tabad.$S dane-only match=mx-ta.$S" >"$dir/match.policy"
+ours_conf ours-match "$p_ours" "smtp_tls_security_level = may" \
+    "smtp_tls_policy_maps = texthash:$dir/match.policy"
+same "dane-only match=mx-ta.$S: 2 0 1 on a certificate for that name, sent" sent \
+    "$(deliver ours-match "tabad.$S" | sed -n 's/^rcpt=.* outcome=\([a-z]*\) .*/\1/p')"
+has "and Verified" "Verified TLS connection established to mx-tabad.$S[127.0.0.1]:$p_ours" \
+    "$(cat "$dir/ours-match/maillog")"
+
 # The level as a master.cf override (-o, as master(8) passes it to smtp).
 ours_conf ours-may "$p_ours" "smtp_tls_security_level = may"
 # deliver_o LEVEL DOMAIN - the outcome with -o smtp_tls_security_level=LEVEL

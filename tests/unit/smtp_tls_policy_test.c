@@ -47,6 +47,9 @@ static const PARSE_CASE parse_cases[] = {
      .level = TLS_LEV_FPRINT,
      .match = "AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99|"
               "11:22:33:44:55:66:77:88:99:00:AA:BB:CC:DD:EE:FF"},
+    {.value = "dane-only match=mail.example.com:.example.net",
+     .level = TLS_LEV_DANE_ONLY,
+     .match = "mail.example.com:.example.net"},
     {.value = "secure tafile=/a.pem tafile=/b.pem",
      .level = TLS_LEV_SECURE,
      .tafile = "/a.pem /b.pem"},
@@ -70,7 +73,6 @@ static const PARSE_CASE parse_cases[] = {
     {.value = "encrypt servername=a.example servername=b.example", .level = TLS_LEV_INVALID},
     {.value = "may match=mail.example.com", .level = TLS_LEV_INVALID},
     {.value = "encrypt match=mail.example.com", .level = TLS_LEV_INVALID},
-    {.value = "dane match=mail.example.com", .level = TLS_LEV_INVALID},
     {.value = "encrypt tafile=/a.pem", .level = TLS_LEV_INVALID},
     {.value = "fingerprint tafile=/a.pem", .level = TLS_LEV_INVALID},
     {.value = "encrypt ciphers=extreme", .level = TLS_LEV_INVALID},
