@@ -115,14 +115,20 @@ static void cleanup_service(MAIL_SERVER *server, VSTREAM *client)
     cleanup_state_free(state);
 }
 
+/* cleanup_post_jail - open the address rewriting tables */
+
+static void cleanup_post_jail(MAIL_SERVER *unused_server)
+{
+    cleanup_config.addr = cleanup_addr_create(&cleanup_config.addr_settings);
+}
+
 int main(int argc, char **argv)
 {
     static const CONFIG_BIND parameters[] = {
         CONFIG_BIND_SIZE(VAR_MESSAGE_SIZE_LIMIT, &cleanup_config.message_size_limit),
         CONFIG_BIND_SIZE(VAR_HEADER_SIZE_LIMIT, &cleanup_config.header_size_limit),
         CONFIG_BIND_STR(VAR_MYHOSTNAME, &cleanup_config.myhostname),
-        CONFIG_BIND_STR(VAR_MYORIGIN, &cleanup_config.myorigin),
-        CONFIG_BIND_BOOL(VAR_APPEND_AT_MYORIGIN, &cleanup_config.append_at_myorigin),
+        CLEANUP_ADDR_SETTINGS_BIND(&cleanup_config.addr_settings),
         CONFIG_BIND_BOOL(VAR_ALWAYS_ADD_MISSING_HEADERS,
                          &cleanup_config.always_add_missing_headers),
         CONFIG_BIND_STR(VAR_UNDISCLOSED_RECIPIENTS_HEADER,
@@ -136,5 +142,6 @@ int main(int argc, char **argv)
     single_server_main(argc, argv, cleanup_service,
                        &(MAIL_SERVER_PROPS){
                            .parameters = parameters,
+                           .post_jail = cleanup_post_jail,
                        });
 }

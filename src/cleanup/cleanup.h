@@ -11,10 +11,13 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "htable.h"
 #include "vstream.h"
 #include "vstring.h"
 #include "header_fix.h"
 #include "queue_file.h"
+
+#include "cleanup_addr.h"
 
 /* Where the message is. */
 enum cleanup_where {
@@ -29,13 +32,13 @@ typedef struct CLEANUP_CONFIG {
     long message_size_limit;                   /* message_size_limit, 0: none */
     long header_size_limit;                    /* header_size_limit */
     const char *myhostname;                    /* myhostname, for added headers */
-    const char *myorigin;                      /* myorigin, appended to bare local names */
-    bool append_at_myorigin;                   /* append_at_myorigin */
     bool always_add_missing_headers;           /* always_add_missing_headers */
     const char *undisclosed_recipients_header; /* undisclosed_recipients_header */
     const char *queue_service_name;            /* queue_service_name, woken after a commit */
     int daemon_timeout;                        /* daemon_timeout, seconds */
     int trigger_timeout;                       /* trigger_timeout, seconds */
+    CLEANUP_ADDR_SETTINGS addr_settings;       /* the address rewriting settings */
+    CLEANUP_ADDR *addr;                        /* their tables, opened after start-up */
 } CLEANUP_CONFIG;
 
 typedef struct CLEANUP_STATE {
@@ -57,6 +60,10 @@ typedef struct CLEANUP_STATE {
     HEADER_FIX *fix;              /* content filter, owned, during the content */
     long long size;               /* queue file bytes so far, for message_size_limit */
     VSTRING *message_id;          /* for the log line, owned */
+    char *client_address;         /* the client_address attribute, owned, or NULL */
+    bool sasl_authenticated;      /* a sasl_username attribute was seen */
+    HTABLE *dups;                 /* recipients written, to drop duplicates; owned */
+    int header_context;           /* CLEANUP_ADDR_HEADERS_* of this message */
 } CLEANUP_STATE;
 
 /* cleanup_state.c */
@@ -71,7 +78,6 @@ extern bool cleanup_local(const CLEANUP_STATE *state);
 
 /* cleanup_envelope.c */
 extern void cleanup_envelope(CLEANUP_STATE *state, int type, VSTRING *buf);
-extern const char *cleanup_qualify(VSTRING *out, const CLEANUP_STATE *state, const char *addr);
 
 /* cleanup_message.c */
 extern void cleanup_message_start(CLEANUP_STATE *state);

@@ -5,8 +5,6 @@
  *	#include "cleanup.h"
  *
  *	void	cleanup_envelope(CLEANUP_STATE *state, int type, VSTRING *buf);
- *	const char *cleanup_qualify(VSTRING *out, const CLEANUP_STATE *state,
- *				const char *addr);
  * DESCRIPTION
  *	cleanup_envelope() takes one record that the client sent before the
  *	content: an attribute (A), the sender (S), the original recipient
@@ -26,10 +24,17 @@
  *	The CLEANUP_ATTR_FULL_NAME attribute is kept for a From: header
  *	that cleanup may add, and is not stored.
  *
- *	cleanup_qualify() writes the address as it is stored into out: for
- *	local submissions with append_at_myorigin set, an address without
- *	a domain gets "@$myorigin" appended (the null address stays
- *	empty).
+ *	The sender and each recipient are rewritten (cleanup_addr(3):
+ *	canonical form, canonical tables, masquerading); a recipient is
+ *	then expanded through virtual_alias_maps, and each result is
+ *	written once (a recipient already written with the same original
+ *	recipient and DSN settings is dropped). The sender_bcc_maps and
+ *	recipient_bcc_maps results, and always_bcc at the end of the
+ *	envelope, become recipients too, with NOTIFY=NEVER. The original
+ *	recipient of a rewritten address is the address as received,
+ *	unless the client sent one. A failed lookup or a virtual alias
+ *	limit refuses the message with a temporary error
+ *	(CLEANUP_STAT_WRITE), with a warning.
  * DIAGNOSTICS
  *	Warnings: protocol errors, with the queue ID.
  *--*/
@@ -45,6 +50,7 @@
 #include "stringops.h"
 
 /* Global library. */
+#include "argv.h"
 #include "cleanup_client.h"
 #include "rec_type.h"
 #include "xtext.h"
@@ -60,17 +66,6 @@ static void cleanup_bad(CLEANUP_STATE *state, const char *what)
 {
     msg_warn("%s: cleanup protocol error: %s", state->queue_id, what);
     cleanup_error(state, CLEANUP_STAT_BAD, "%s", cleanup_strerror(CLEANUP_STAT_BAD));
-}
-
-/* cleanup_qualify - append @myorigin to a local submission's bare address */
-
-const char *cleanup_qualify(VSTRING *out, const CLEANUP_STATE *state, const char *addr)
-{
-    vstring_strcpy(out, addr);
-    if (cleanup_local(state) && state->config->append_at_myorigin && *addr &&
-        strchr(addr, '@') == NULL)
-        vstring_sprintf_append(out, "@%s", state->config->myorigin);
-    return vstring_str(out);
 }
 
 /* cleanup_text_ok - no null byte and, for an address, no control character */
@@ -121,15 +116,91 @@ static void cleanup_envelope_attr(CLEANUP_STATE *state, VSTRING *buf)
         vstring_strcpy(state->full_name, eq + 1);
         return;
     }
+    if (strcmp(data, REC_ATTR_CLIENT_ADDRESS) == 0) {
+        myfree(state->client_address);
+        state->client_address = mystrdup(eq + 1);
+    } else if (strcmp(data, REC_ATTR_SASL_USERNAME) == 0 && eq[1]) {
+        state->sasl_authenticated = true;
+    }
     cleanup_count(state, VSTRING_LEN(buf));
     if (cleanup_writing(state) && queue_file_attr(state->qf, data, eq + 1) < 0)
         cleanup_write_failed(state);
+}
+
+/* cleanup_addr_defer - a lookup failed or a limit was hit: try again later */
+
+static void cleanup_addr_defer(CLEANUP_STATE *state, const VSTRING *why)
+{
+    msg_warn("%s: %s", state->queue_id, vstring_str(why));
+    cleanup_error(state, CLEANUP_STAT_WRITE, "%s", cleanup_strerror(CLEANUP_STAT_WRITE));
+}
+
+/* cleanup_out_rcpt - write one final recipient, unless it was written before */
+
+static void cleanup_out_rcpt(CLEANUP_STATE *state, const QUEUE_RCPT *qr)
+{
+    VSTRING *key = vstring_alloc(100);
+
+    vstring_sprintf(key, "%s\n%s\n%s\n%d", qr->address, qr->orig_rcpt ? qr->orig_rcpt : "",
+                    qr->dsn_orcpt ? qr->dsn_orcpt : "", qr->dsn_notify);
+    if (htable_find(state->dups, vstring_str(key)) == NULL) {
+        htable_enter(state->dups, vstring_str(key), state);
+        cleanup_count(state, strlen(qr->address) + (qr->orig_rcpt ? strlen(qr->orig_rcpt) : 0) +
+                                 (qr->dsn_orcpt ? strlen(qr->dsn_orcpt) : 0));
+        if (cleanup_writing(state) && queue_file_rcpt(state->qf, qr) < 0)
+            cleanup_write_failed(state);
+        state->rcpt_count++;
+    }
+    vstring_free(key);
+}
+
+/* cleanup_out_expand - a rewritten recipient through virtual_alias_maps */
+
+static void cleanup_out_expand(CLEANUP_STATE *state, const char *address, const QUEUE_RCPT *proto)
+{
+    ARGV *list = argv_alloc(2);
+    VSTRING *why = vstring_alloc(100);
+    QUEUE_RCPT qr = *proto;
+
+    if (cleanup_addr_expand(state->config->addr, address, list, why) < 0) {
+        cleanup_addr_defer(state, why);
+    } else {
+        for (size_t i = 0; i < list->argc; i++) {
+            qr.address = list->argv[i];
+            cleanup_out_rcpt(state, &qr);
+        }
+    }
+    argv_free(list);
+    vstring_free(why);
+}
+
+/* cleanup_out_bcc - recipients added by a bcc table or always_bcc */
+
+static void cleanup_out_bcc(CLEANUP_STATE *state, const ARGV *bcc)
+{
+    VSTRING *addr = vstring_alloc(100), *why = vstring_alloc(100);
+    ARGV *none = argv_alloc(1);
+
+    for (size_t i = 0; cleanup_writing(state) && i < bcc->argc; i++) {
+        QUEUE_RCPT qr = {.orig_rcpt = bcc->argv[i], .dsn_notify = REC_NOTIFY_NEVER};
+
+        if (cleanup_addr_recipient(state->config->addr, bcc->argv[i], addr, none, why) < 0)
+            cleanup_addr_defer(state, why);
+        else
+            cleanup_out_expand(state, vstring_str(addr), &qr);
+    }
+    argv_free(none);
+    vstring_free(addr);
+    vstring_free(why);
 }
 
 /* cleanup_envelope_sender - the S record */
 
 static void cleanup_envelope_sender(CLEANUP_STATE *state, VSTRING *buf)
 {
+    ARGV *bcc;
+    VSTRING *why;
+
     if (state->have_sender || state->rcpt_count > 0) {
         cleanup_bad(state, state->have_sender ? "second sender" : "sender after a recipient");
         return;
@@ -139,10 +210,16 @@ static void cleanup_envelope_sender(CLEANUP_STATE *state, VSTRING *buf)
         return;
     }
     state->have_sender = true;
-    cleanup_qualify(state->sender, state, vstring_str(buf));
+    bcc = argv_alloc(1);
+    why = vstring_alloc(100);
+    if (cleanup_addr_sender(state->config->addr, vstring_str(buf), state->sender, bcc, why) < 0)
+        cleanup_addr_defer(state, why);
     cleanup_count(state, VSTRING_LEN(state->sender));
     if (cleanup_writing(state) && queue_file_sender(state->qf, vstring_str(state->sender)) < 0)
         cleanup_write_failed(state);
+    cleanup_out_bcc(state, bcc);
+    argv_free(bcc);
+    vstring_free(why);
 }
 
 /* cleanup_envelope_notify - the n record */
@@ -196,7 +273,8 @@ static void cleanup_envelope_orcpt(CLEANUP_STATE *state, VSTRING *buf)
 
 static void cleanup_envelope_rcpt(CLEANUP_STATE *state, VSTRING *buf)
 {
-    VSTRING *rcpt = vstring_alloc(100);
+    VSTRING *rcpt, *why;
+    ARGV *bcc;
     QUEUE_RCPT qr;
 
     if (!state->have_sender || VSTRING_LEN(buf) == 0 || !cleanup_text_ok(buf, true)) {
@@ -204,24 +282,30 @@ static void cleanup_envelope_rcpt(CLEANUP_STATE *state, VSTRING *buf)
                            : VSTRING_LEN(buf) == 0
                                ? "empty recipient"
                                : "null byte or control character in a recipient");
-        vstring_free(rcpt);
         return;
     }
-    qr = (QUEUE_RCPT){
-        .address = cleanup_qualify(rcpt, state, vstring_str(buf)),
-        .orig_rcpt = state->orig_rcpt,
-        .dsn_orcpt = state->dsn_orcpt,
-        .dsn_notify = state->dsn_notify,
-    };
-    cleanup_count(state, VSTRING_LEN(rcpt) + (qr.orig_rcpt ? strlen(qr.orig_rcpt) : 0) +
-                             (qr.dsn_orcpt ? strlen(qr.dsn_orcpt) : 0));
-    if (cleanup_writing(state) && queue_file_rcpt(state->qf, &qr) < 0)
-        cleanup_write_failed(state);
-    state->rcpt_count++;
+    rcpt = vstring_alloc(100);
+    why = vstring_alloc(100);
+    bcc = argv_alloc(1);
+    if (cleanup_addr_recipient(state->config->addr, vstring_str(buf), rcpt, bcc, why) < 0) {
+        cleanup_addr_defer(state, why);
+    } else {
+        qr = (QUEUE_RCPT){
+            .orig_rcpt = state->orig_rcpt,
+            .dsn_orcpt = state->dsn_orcpt,
+            .dsn_notify = state->dsn_notify,
+        };
+        if (qr.orig_rcpt == NULL && strcmp(vstring_str(rcpt), vstring_str(buf)) != 0)
+            qr.orig_rcpt = vstring_str(buf);
+        cleanup_out_expand(state, vstring_str(rcpt), &qr);
+        cleanup_out_bcc(state, bcc);
+    }
     myfree(state->orig_rcpt);
     myfree(state->dsn_orcpt);
     state->orig_rcpt = state->dsn_orcpt = NULL;
     state->dsn_notify = 0;
+    argv_free(bcc);
+    vstring_free(why);
     vstring_free(rcpt);
 }
 
@@ -254,6 +338,12 @@ void cleanup_envelope(CLEANUP_STATE *state, int type, VSTRING *buf)
             cleanup_bad(state, state->have_sender ? "malformed end of envelope"
                                                   : "content before the sender");
             return;
+        }
+        if (cleanup_addr_always_bcc(state->config->addr)) {
+            ARGV *bcc = argv_split(cleanup_addr_always_bcc(state->config->addr), ", \t");
+
+            cleanup_out_bcc(state, bcc);
+            argv_free(bcc);
         }
         cleanup_message_start(state);
         break;

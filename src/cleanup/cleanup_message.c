@@ -12,7 +12,10 @@
  *	stores the attribute rewrite_context=local, then starts the content
  *	in the queue file and the header fixer (header_fix(3)), which adds
  *	missing Message-Id:, Date: and From: headers to local submissions,
- *	and to all mail when always_add_missing_headers is set.
+ *	and to all mail when always_add_missing_headers is set, and
+ *	rewrites the addresses of sender and recipient headers as
+ *	cleanup_addr_header_context() decides (local submissions and
+ *	local_header_rewrite_clients; remote_header_rewrite_domain).
  *
  *	cleanup_message() takes one content record: a line (N) or the first
  *	part of a longer line (L). Anything else is a protocol error.
@@ -55,6 +58,15 @@ static void cleanup_out_cb(void *context, const char *data, size_t len, int part
         cleanup_write_failed(state);
 }
 
+/* cleanup_header_cb - the address rewriting of one header */
+
+static bool cleanup_header_cb(void *context, const char *text, size_t len, VSTRING *out)
+{
+    CLEANUP_STATE *state = context;
+
+    return cleanup_addr_header(state->config->addr, state->header_context, text, len, out);
+}
+
 /* cleanup_message_start - end of the envelope, start of the content */
 
 void cleanup_message_start(CLEANUP_STATE *state)
@@ -69,8 +81,12 @@ void cleanup_message_start(CLEANUP_STATE *state)
         .now = time(NULL),
         .add_missing = local || state->config->always_add_missing_headers,
         .header_limit = state->config->header_size_limit,
+        .rewrite = cleanup_header_cb,
+        .rewrite_context = state,
     };
 
+    state->header_context = cleanup_addr_header_context(
+        state->config->addr, local, state->client_address, state->sasl_authenticated);
     if (local) {
         cleanup_count(state, sizeof(REC_ATTR_REWRITE_CONTEXT "=local") - 1);
         if (cleanup_writing(state) &&

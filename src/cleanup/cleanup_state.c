@@ -74,6 +74,7 @@ CLEANUP_STATE *cleanup_state_alloc(const CLEANUP_CONFIG *config, VSTREAM *client
     state->sender = vstring_alloc(100);
     state->full_name = vstring_alloc(50);
     state->message_id = vstring_alloc(60);
+    state->dups = htable_create(10);
     state->where = CLEANUP_WHERE_ENVELOPE;
     if ((state->qf = queue_file_create(MAIL_QUEUE_INCOMING)) == NULL) {
         state->queue_id = "";
@@ -96,6 +97,8 @@ void cleanup_state_free(CLEANUP_STATE *state)
     vstring_free(state->sender);
     vstring_free(state->full_name);
     vstring_free(state->message_id);
+    htable_free(state->dups, NULL);
+    myfree(state->client_address);
     myfree(state->orig_rcpt);
     myfree(state->dsn_orcpt);
     myfree(state);

@@ -38,6 +38,10 @@
  *	is not empty and the message has no To:, Cc: or Bcc: header (or
  *	Resent- variant).
  * .PP
+ *	When props->rewrite is set, each header of the block goes through
+ *	it first (cleanup's address rewriting); what it returns replaces
+ *	the header, for the output and for the checks above.
+ *
  *	header_fix_finish() ends the content; a message that ends inside
  *	its header block gets the missing headers at the end.
  *
@@ -104,6 +108,7 @@ struct HEADER_FIX {
     HEADER_SCAN *scan;      /* the header parser, owned */
     int seen;               /* HEADER_FIX_SEEN_* */
     VSTRING *message_id;    /* for logging, owned */
+    VSTRING *rewritten;     /* a header after props->rewrite, owned */
 };
 
 /* header_fix_out_lines - output a header's physical lines */
@@ -141,6 +146,11 @@ static void header_fix_set_message_id(HEADER_FIX *fix, const char *value, size_t
 
 static void header_fix_header(HEADER_FIX *fix, const char *text, size_t len)
 {
+    if (fix->props.rewrite &&
+        fix->props.rewrite(fix->props.rewrite_context, text, len, fix->rewritten)) {
+        text = vstring_str(fix->rewritten);
+        len = VSTRING_LEN(fix->rewritten);
+    }
     for (size_t i = 0; i < sizeof(header_fix_table) / sizeof(header_fix_table[0]); i++) {
         if (header_name_is(text, len, header_fix_table[i].name)) {
             if (header_fix_table[i].bit == HEADER_FIX_SEEN_MESSAGE_ID &&
@@ -230,6 +240,7 @@ HEADER_FIX *header_fix_create(const HEADER_FIX_PROPS *props, HEADER_FIX_OUT_FN o
     fix->context = context;
     fix->scan = header_scan_create(props->header_limit, header_fix_event_cb, fix);
     fix->message_id = vstring_alloc(60);
+    fix->rewritten = vstring_alloc(100);
     return fix;
 }
 
@@ -267,6 +278,7 @@ HEADER_FIX *header_fix_free(HEADER_FIX *fix)
 {
     header_scan_free(fix->scan);
     vstring_free(fix->message_id);
+    vstring_free(fix->rewritten);
     myfree(fix);
     return NULL;
 }

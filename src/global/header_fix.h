@@ -27,6 +27,9 @@ typedef struct HEADER_FIX_PROPS {
     time_t now;              /* for a new Date: and Message-Id */
     bool add_missing;        /* add missing headers at all */
     size_t header_limit;     /* header_size_limit; 0: the default */
+    /* Rewrite one header (its whole text), or NULL: true with the new text in out. */
+    bool (*rewrite)(void *context, const char *text, size_t len, VSTRING *out);
+    void *rewrite_context; /* for rewrite */
 } HEADER_FIX_PROPS;
 
 /* Receives each output line; partial != 0 when the line continues in the next call. */
