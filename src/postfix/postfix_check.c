@@ -178,6 +178,24 @@ static void postfix_check_keys(POSTFIX_CHECK *state, const MASTER_CF *master_cf)
     postfix_keys_walk(state->config, master_cf, postfix_check_key, NULL);
 }
 
+/*
+ * Postfix programs whose work the programs here do themselves: a master.cf
+ * taken from Postfix may name them; nothing connects to their services.
+ */
+static const char *const postfix_check_built_in[] = {
+    "trivial-rewrite", /* resolve_rcpt(3) in smtpd, cleanup and qmgr */
+};
+
+/* postfix_check_built_in_ok - a program whose role is built in */
+
+static bool postfix_check_built_in_ok(const char *command)
+{
+    for (size_t i = 0; i < sizeof(postfix_check_built_in) / sizeof(postfix_check_built_in[0]); i++)
+        if (strcmp(command, postfix_check_built_in[i]) == 0)
+            return true;
+    return false;
+}
+
 /* postfix_check_programs - every service's program must be there */
 
 static void postfix_check_programs(POSTFIX_CHECK *state, const MASTER_CF *master_cf)
@@ -188,6 +206,8 @@ static void postfix_check_programs(POSTFIX_CHECK *state, const MASTER_CF *master
     for (size_t e = 0; e < master_cf->count; e++) {
         const MASTER_CF_ENTRY *entry = master_cf->entries[e];
 
+        if (postfix_check_built_in_ok(entry->command))
+            continue;
         if (entry->command[0] == '/')
             vstring_strcpy(path, entry->command);
         else
