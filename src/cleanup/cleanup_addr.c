@@ -17,7 +17,8 @@
  *				ARGV *out, VSTRING *why);
  *	const char *cleanup_addr_always_bcc(const CLEANUP_ADDR *addr);
  *	bool	cleanup_addr_header(CLEANUP_ADDR *addr, int context,
- *				const char *text, size_t len, VSTRING *out);
+ *				const char *text, size_t len, VSTRING *out,
+ *				VSTRING *why);
  * DESCRIPTION
  *	cleanup_addr_create() opens the tables and compiles the lists that
  *	the settings name; a malformed list is fatal.
@@ -51,10 +52,10 @@
  *	(From:, Sender:, Reply-To:, Errors-To:, Return-Receipt-To: and the
  *	Resent- forms) or a recipient header (To:, Cc:, Bcc:, Apparently-To:
  *	and the Resent- forms) in the given context, as for the envelope
- *	but with the header classes; true with the new header in out.
- * BUGS
- *	A failed table lookup while rewriting a header leaves that address
- *	as it was, with a warning, where Postfix would defer the message.
+ *	but with the header classes; true with the new header in out. An
+ *	address whose lookup failed stays as it was, and the first failure
+ *	is written to why (which the caller empties first), so that the
+ *	caller can refuse the message with a temporary error.
  * SEE ALSO
  *	addr_rewrite(3), virtual_alias(3), header_addr(3)
  *--*/
@@ -437,6 +438,7 @@ typedef struct CLEANUP_ADDR_HDR {
     CLEANUP_ADDR *addr; /* not owned */
     int class;          /* CLEANUP_CLASS_HDR_* */
     int context;        /* CLEANUP_ADDR_HEADERS_* */
+    VSTRING *why;       /* the first lookup failure, caller's buffer */
 } CLEANUP_ADDR_HDR;
 
 /* cleanup_addr_header_cb - rewrite one address of a header */
@@ -448,7 +450,8 @@ static bool cleanup_addr_header_cb(void *context, const char *address, VSTRING *
     bool changed;
 
     if (cleanup_addr_rewrite(hdr->addr, hdr->class, hdr->context, address, out, why) < 0) {
-        msg_warn("%s", vstring_str(why));
+        if (VSTRING_LEN(hdr->why) == 0)
+            vstring_strcpy(hdr->why, vstring_str(why));
         vstring_strcpy(out, address);
     }
     changed = strcmp(vstring_str(out), address) != 0;
@@ -459,9 +462,9 @@ static bool cleanup_addr_header_cb(void *context, const char *address, VSTRING *
 /* cleanup_addr_header - rewrite the addresses of a sender or recipient header */
 
 bool cleanup_addr_header(CLEANUP_ADDR *addr, int context, const char *text, size_t len,
-                         VSTRING *out)
+                         VSTRING *out, VSTRING *why)
 {
-    CLEANUP_ADDR_HDR hdr = {.addr = addr, .context = context};
+    CLEANUP_ADDR_HDR hdr = {.addr = addr, .context = context, .why = why};
 
     if (context == CLEANUP_ADDR_HEADERS_NONE)
         return false;

@@ -96,6 +96,6 @@ extern int cleanup_addr_recipient(CLEANUP_ADDR *addr, const char *address, VSTRI
 extern int cleanup_addr_expand(CLEANUP_ADDR *addr, const char *address, ARGV *out, VSTRING *why);
 extern const char *cleanup_addr_always_bcc(const CLEANUP_ADDR *addr);
 extern bool cleanup_addr_header(CLEANUP_ADDR *addr, int context, const char *text, size_t len,
-                                VSTRING *out);
+                                VSTRING *out, VSTRING *why);
 
 #endif

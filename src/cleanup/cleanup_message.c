@@ -63,8 +63,16 @@ static void cleanup_out_cb(void *context, const char *data, size_t len, int part
 static bool cleanup_header_cb(void *context, const char *text, size_t len, VSTRING *out)
 {
     CLEANUP_STATE *state = context;
+    VSTRING *why = vstring_alloc(100);
+    bool changed =
+        cleanup_addr_header(state->config->addr, state->header_context, text, len, out, why);
 
-    return cleanup_addr_header(state->config->addr, state->header_context, text, len, out);
+    if (VSTRING_LEN(why) > 0 && cleanup_writing(state)) {
+        msg_warn("%s: %s", state->queue_id, vstring_str(why));
+        cleanup_error(state, CLEANUP_STAT_WRITE, "%s", cleanup_strerror(CLEANUP_STAT_WRITE));
+    }
+    vstring_free(why);
+    return changed;
 }
 
 /* cleanup_message_start - end of the envelope, start of the content */

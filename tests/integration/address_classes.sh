@@ -4,7 +4,8 @@
 # its default of passwd and aliases), virtual alias, virtual mailbox,
 # relay and default domains; smtpd_reject_unlisted_recipient and
 # smtpd_reject_unlisted_sender with Postfix's replies; relocated_maps;
-# a virtual mailbox domain delivered through virtual_transport. When
+# a virtual mailbox domain delivered through virtual_transport; a
+# master.cf with Postfix's trivial-rewrite entry. When
 # Debian's Postfix can run here (root), its smtpd gets the same main.cf
 # and the same dialogues, and every reply must be the same, byte for byte.
 
@@ -50,11 +51,15 @@ same "local_recipient_maps defaults to the passwd file and the aliases" \
 instance_main_cf "${main_cf[@]}"
 instance_master_cf "cleanup unix n - n - 0 cleanup" "qmgr unix n - n 300 1 qmgr" \
     "bounce unix - - n - 0 bounce" "defer unix - - n - 0 bounce" \
-    "discard unix - - n - - discard"
+    "discard unix - - n - - discard" \
+    "rewrite unix - - n - - trivial-rewrite"
 # shellcheck disable=SC2086
 services $ours >>"$INSTANCE_CONF/master.cf"
+out=$(instance_postfix check 2>&1)
+lacks "postfix check accepts Postfix's trivial-rewrite entry (the resolver is built in)" \
+    "trivial-rewrite" "$out"
 instance_start "$o_plain"
-require "our instance starts"
+require "our instance starts, with the trivial-rewrite entry in master.cf"
 
 compare=no
 if postfix_peer_available; then
