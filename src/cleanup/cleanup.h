@@ -64,6 +64,10 @@ typedef struct CLEANUP_STATE {
     bool sasl_authenticated;      /* a sasl_username attribute was seen */
     HTABLE *dups;                 /* recipients written, to drop duplicates; owned */
     int header_context;           /* CLEANUP_ADDR_HEADERS_* of this message */
+    bool hold;                    /* HOLD: commit into the hold queue */
+    bool discard;                 /* DISCARD: answer OK, commit nothing */
+    char *filter;                 /* FILTER transport:destination, owned, or NULL */
+    char *redirect;               /* REDIRECT address, owned, or NULL */
 } CLEANUP_STATE;
 
 /* cleanup_state.c */

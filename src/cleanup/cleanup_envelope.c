@@ -22,7 +22,12 @@
  *	the message is refused, with a warning that names the problem.
  *
  *	The CLEANUP_ATTR_FULL_NAME attribute is kept for a From: header
- *	that cleanup may add, and is not stored.
+ *	that cleanup may add, and is not stored. CLEANUP_ATTR_HOLD and
+ *	CLEANUP_ATTR_DISCARD (smtpd's HOLD and DISCARD actions) are not
+ *	stored either: they decide where the message goes. The filter and
+ *	redirect attributes (FILTER and REDIRECT) are kept, the last one
+ *	wins, and stored after the content (cleanup_final(3)), where
+ *	header_checks(5) actions may still replace them.
  *
  *	The sender and each recipient are rewritten (cleanup_addr(3):
  *	canonical form, canonical tables, masquerading); a recipient is
@@ -114,6 +119,24 @@ static void cleanup_envelope_attr(CLEANUP_STATE *state, VSTRING *buf)
     }
     if (strcmp(data, CLEANUP_ATTR_FULL_NAME) == 0) {
         vstring_strcpy(state->full_name, eq + 1);
+        return;
+    }
+    if (strcmp(data, CLEANUP_ATTR_HOLD) == 0 || strcmp(data, CLEANUP_ATTR_DISCARD) == 0) {
+        *(data[0] == 'h' ? &state->hold : &state->discard) = true;
+        return;
+    }
+    if (strcmp(data, REC_ATTR_FILTER) == 0 || strcmp(data, REC_ATTR_REDIRECT) == 0) {
+        char **slot = data[0] == 'f' ? &state->filter : &state->redirect;
+        bool ok = eq[1] != 0;
+
+        for (const char *cp = eq + 1; *cp; cp++)
+            ok = ok && !iscntrl((unsigned char)*cp);
+        if (!ok) {
+            cleanup_bad(state, "malformed filter or redirect attribute");
+            return;
+        }
+        myfree(*slot);
+        *slot = mystrdup(eq + 1);
         return;
     }
     if (strcmp(data, REC_ATTR_CLIENT_ADDRESS) == 0) {

@@ -8,8 +8,10 @@
  * DESCRIPTION
  *	cleanup_final() runs when the client has ended the message (E). If
  *	nothing went wrong and there is at least one recipient, it ends the
- *	content and commits the queue file durably (queue_file_commit():
- *	fsync, rename into incoming, fsync of the directory), reads the
+ *	content, stores the filter and redirect attributes (FILTER and
+ *	REDIRECT actions) and commits the queue file durably
+ *	(queue_file_commit(): fsync, rename into incoming, or into hold for
+ *	a message put on hold, fsync of the directory), reads the
  *	envelope back with queue_msg_open(), the reader of qmgr, logs
  *	"queue_id: message-id=<...>", and then wakes the queue manager with
  *	MAIL_TRIGGER_SCAN_INCOMING on public/$queue_service_name (a missing
@@ -25,6 +27,9 @@
  *	after the content, which cleanup has just written: cheap next to
  *	the fsyncs of the commit. An uncommitted queue file is removed when
  *	the state is freed.
+ *
+ *	A discarded message (DISCARD action) is not committed: the client
+ *	gets CLEANUP_STAT_OK, as for delivered mail, and the file goes.
  * DIAGNOSTICS
  *	Warnings: commit failures (from queue_file(3)), a committed file
  *	that does not read back, a client that went away before the
@@ -40,6 +45,7 @@
 #include "mail_queue.h"
 #include "mail_trigger.h"
 #include "queue_msg.h"
+#include "rec_type.h"
 
 /* Application-specific. */
 #include "cleanup.h"
@@ -51,13 +57,15 @@ static void cleanup_read_back(CLEANUP_STATE *state)
     VSTRING *why = vstring_alloc(100);
     QUEUE_MSG *msg;
 
-    switch (queue_msg_open(MAIL_QUEUE_INCOMING, state->queue_id, 0, &msg, why)) {
+    const char *queue = state->hold ? MAIL_QUEUE_HOLD : MAIL_QUEUE_INCOMING;
+
+    switch (queue_msg_open(queue, state->queue_id, 0, &msg, why)) {
     case QUEUE_MSG_STAT_OK:
         queue_msg_close(msg);
         break;
     case QUEUE_MSG_STAT_CORRUPT:
         msg_warn("%s: committed file does not read back: %s", state->queue_id, vstring_str(why));
-        if (mail_queue_move(MAIL_QUEUE_INCOMING, MAIL_QUEUE_CORRUPT, state->queue_id) < 0)
+        if (mail_queue_move(queue, MAIL_QUEUE_CORRUPT, state->queue_id) < 0)
             msg_warn("%s: move to the %s queue: %m", state->queue_id, MAIL_QUEUE_CORRUPT);
         cleanup_error(state, CLEANUP_STAT_BAD, "%s", cleanup_strerror(CLEANUP_STAT_BAD));
         break;
@@ -78,7 +86,20 @@ static void cleanup_commit(CLEANUP_STATE *state)
         cleanup_error(state, CLEANUP_STAT_RCPT, "%s", cleanup_strerror(CLEANUP_STAT_RCPT));
     if (state->errs != 0)
         return;
-    if (queue_file_extra(state->qf) < 0 || queue_file_commit(state->qf) < 0) {
+    if (state->discard) {
+        msg_info("%s: message-id=%s", state->queue_id,
+                 VSTRING_LEN(state->message_id) ? vstring_str(state->message_id) : "<>");
+        return;
+    }
+    if (queue_file_extra(state->qf) < 0 ||
+        (state->filter && queue_file_attr(state->qf, REC_ATTR_FILTER, state->filter) < 0) ||
+        (state->redirect && queue_file_attr(state->qf, REC_ATTR_REDIRECT, state->redirect) < 0)) {
+        cleanup_write_failed(state);
+        return;
+    }
+    if (state->hold)
+        queue_file_set_queue(state->qf, MAIL_QUEUE_HOLD);
+    if (queue_file_commit(state->qf) < 0) {
         cleanup_write_failed(state);
         return;
     }
@@ -112,6 +133,6 @@ void cleanup_final(CLEANUP_STATE *state)
                    SEND_ATTR_STR(CLEANUP_ATTR_REASON, vstring_str(state->reason)),
                    ATTR_TYPE_END) != 0)
         msg_warn("%s: cannot send the verdict to the client: %m", state->queue_id);
-    if (state->errs == 0)
+    if (state->errs == 0 && !state->discard && !state->hold)
         cleanup_wakeup(state);
 }

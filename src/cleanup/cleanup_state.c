@@ -101,6 +101,8 @@ void cleanup_state_free(CLEANUP_STATE *state)
     myfree(state->client_address);
     myfree(state->orig_rcpt);
     myfree(state->dsn_orcpt);
+    myfree(state->filter);
+    myfree(state->redirect);
     myfree(state);
 }
 

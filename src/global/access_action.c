@@ -5,6 +5,7 @@
  *	#include <access_action.h>
  *
  *	ACCESS_ACTION access_action_parse(const char *value, ACCESS_RESULT *out);
+ *	const char *access_action_word(const char *value, const char *word);
  * DESCRIPTION
  *	access_action_parse() classifies a table value and fills out (the
  *	pointers point into value). Keywords are case-insensitive and stand
@@ -13,10 +14,15 @@
  *	"4NN text" and "5NN text" refuse with that code; DEFER_IF_PERMIT
  *	[text] and DEFER_IF_REJECT [text] defer if a later restriction
  *	permits or rejects; DUNNO decides nothing; WARN text and INFO text
- *	are logged and decide nothing; HOLD, DISCARD, FILTER, REDIRECT, BCC
- *	and PREPEND are actions of Postfix's that this version does not
- *	implement; anything else is a restriction list, evaluated in place.
- *	The result is out->action.
+ *	are logged and decide nothing; HOLD [text], DISCARD [text], FILTER
+ *	transport:destination, REDIRECT address, BCC address and PREPEND
+ *	header act on the whole message (out->keyword names them; their
+ *	argument is out->text, which the caller checks); anything else is a
+ *	restriction list, evaluated in place. The result is out->action.
+ *
+ *	access_action_word() returns the text after word when value is
+ *	that keyword (case-insensitive) alone or followed by white space,
+ *	otherwise NULL. header_checks(5) actions use it too.
  * SEE ALSO
  *	access(5), smtpd_check_access(3), postfix_check_lists(3)
  *--*/
@@ -32,14 +38,19 @@
 /* Global library. */
 #include "access_action.h"
 
-/* Access actions that Postfix knows but this version does not implement. */
-static const char *const access_action_unsupported[] = {
-    "HOLD", "DISCARD", "FILTER", "REDIRECT", "BCC", "PREPEND", NULL,
+/* Keyword actions on the whole message. */
+static const struct {
+    const char *keyword;  /* as Postfix spells it */
+    ACCESS_ACTION action; /* what it is */
+} access_action_keywords[] = {
+    {"HOLD", ACCESS_ACTION_HOLD},     {"DISCARD", ACCESS_ACTION_DISCARD},
+    {"FILTER", ACCESS_ACTION_FILTER}, {"REDIRECT", ACCESS_ACTION_REDIRECT},
+    {"BCC", ACCESS_ACTION_BCC},       {"PREPEND", ACCESS_ACTION_PREPEND},
 };
 
 /* access_action_word - is the value this keyword, alone or with text? */
 
-static const char *access_action_word(const char *value, const char *word)
+const char *access_action_word(const char *value, const char *word)
 {
     size_t len = strlen(word);
 
@@ -89,10 +100,12 @@ ACCESS_ACTION access_action_parse(const char *value, ACCESS_RESULT *out)
     else if ((text = access_action_word(value, "INFO")) != NULL)
         *out = (ACCESS_RESULT){.action = ACCESS_ACTION_INFO, .text = text};
     else
-        for (const char *const *cpp = access_action_unsupported; *cpp; cpp++)
-            if ((text = access_action_word(value, *cpp)) != NULL) {
-                *out = (ACCESS_RESULT){
-                    .action = ACCESS_ACTION_UNSUPPORTED, .text = text, .keyword = *cpp};
+        for (size_t i = 0; i < sizeof(access_action_keywords) / sizeof(access_action_keywords[0]);
+             i++)
+            if ((text = access_action_word(value, access_action_keywords[i].keyword)) != NULL) {
+                *out = (ACCESS_RESULT){.action = access_action_keywords[i].action,
+                                       .text = text,
+                                       .keyword = access_action_keywords[i].keyword};
                 break;
             }
     return out->action;

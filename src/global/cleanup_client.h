@@ -61,6 +61,14 @@ typedef struct CLEANUP_CLIENT CLEANUP_CLIENT;
  */
 #define CLEANUP_ATTR_FULL_NAME "full_name"
 
+/*
+ * A records that cleanup consumes: the message goes to the hold queue
+ * (HOLD), or is accepted and dropped (DISCARD). Any value; "yes" by
+ * convention. Access-table actions of smtpd (access(5)).
+ */
+#define CLEANUP_ATTR_HOLD    "hold"
+#define CLEANUP_ATTR_DISCARD "discard"
+
 /* The default endpoint, relative to queue_directory. */
 #define CLEANUP_ENDPOINT_DEFAULT "public/cleanup" /* public/$cleanup_service_name */
 

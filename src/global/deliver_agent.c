@@ -36,7 +36,8 @@
  *	deliver_request_receive() greets qmgr, reads and checks the
  *	request, opens the queue file for update under a shared lock, and
  *	matches each requested recipient with its record (by offset and
- *	address). Recipients that the file shows done are answered at once
+ *	address; for a message with a redirect attribute, the REDIRECT
+ *	action, the address is the redirect address). Recipients that the file shows done are answered at once
  *	with DELIVER_OUTCOME_DONE and are not pending. It returns the
  *	request, or NULL: after a malformed request (nothing more is sent;
  *	why says what was wrong), or when the queue file cannot be used
@@ -83,6 +84,8 @@
 /* Global library. */
 #include "deliver_request.h"
 #include "mail_queue.h"
+#include "queue_msg.h"
+#include "rec_type.h"
 #include "status_log.h"
 
 /* deliver_agent_reply_rcpt - report one recipient's result */
@@ -171,6 +174,7 @@ static int deliver_agent_read_rcpts(VSTREAM *client, DELIVER_REQUEST *request, i
 static int deliver_agent_match(DELIVER_REQUEST *request, VSTRING *why)
 {
     size_t count = queue_msg_rcpt_count(request->msg);
+    const char *redirect = queue_msg_attr(request->msg, REC_ATTR_REDIRECT);
 
     for (size_t i = 0; i < request->rcpt_count; i++) {
         DELIVER_RCPT *rcpt = request->rcpts + i;
@@ -179,7 +183,9 @@ static int deliver_agent_match(DELIVER_REQUEST *request, VSTRING *why)
         for (j = 0; j < count; j++)
             if (queue_msg_rcpt(request->msg, j)->offset == rcpt->offset)
                 break;
-        if (j == count || strcmp(queue_msg_rcpt(request->msg, j)->address, rcpt->address) != 0) {
+        /* A redirected message (REDIRECT action) goes to one address for all. */
+        if (j == count || strcmp(redirect ? redirect : queue_msg_rcpt(request->msg, j)->address,
+                                 rcpt->address) != 0) {
             vstring_sprintf(why, "%s: recipient %s not found at offset %lld of the queue file",
                             request->queue_id, rcpt->address, rcpt->offset);
             return -1;

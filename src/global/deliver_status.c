@@ -55,17 +55,39 @@
 #include "deliver_log.h"
 #include "deliver_request.h"
 #include "mail_queue.h"
+#include "rec_type.h"
 #include "status_log.h"
 
 /* deliver_status_entry - a status log entry for the recipient */
 
-static void deliver_status_entry(STATUS_LOG_ENTRY *entry, const QUEUE_MSG_RCPT *rcpt,
+/* The recipient as delivered: itself, or the address of a REDIRECT action. */
+typedef struct DELIVER_STATUS_RCPT {
+    const QUEUE_MSG_RCPT *rcpt; /* the queue file's record */
+    const char *address;        /* where it went */
+    const char *orig_rcpt;      /* the original recipient, or NULL */
+} DELIVER_STATUS_RCPT;
+
+/* deliver_status_rcpt - the recipient as delivered */
+
+static DELIVER_STATUS_RCPT deliver_status_rcpt(const QUEUE_MSG *msg, size_t index)
+{
+    const QUEUE_MSG_RCPT *rcpt = queue_msg_rcpt(msg, index);
+    const char *redirect = queue_msg_attr(msg, REC_ATTR_REDIRECT);
+
+    if (redirect == NULL)
+        return (DELIVER_STATUS_RCPT){rcpt, rcpt->address, rcpt->orig_rcpt};
+    return (DELIVER_STATUS_RCPT){rcpt, redirect, rcpt->orig_rcpt ? rcpt->orig_rcpt : rcpt->address};
+}
+
+static void deliver_status_entry(STATUS_LOG_ENTRY *entry, const DELIVER_STATUS_RCPT *who,
                                  const DELIVER_STATUS *status, const char *dsn, const char *action,
                                  long long now)
 {
+    const QUEUE_MSG_RCPT *rcpt = who->rcpt;
+
     memset(entry, 0, sizeof(*entry));
-    entry->recipient = rcpt->address;
-    entry->orig_rcpt = rcpt->orig_rcpt;
+    entry->recipient = who->address;
+    entry->orig_rcpt = who->orig_rcpt;
     entry->dsn_orcpt = rcpt->dsn_orcpt;
     entry->dsn_notify = rcpt->dsn_notify;
     entry->offset = rcpt->offset;
@@ -111,7 +133,8 @@ static int deliver_status_mark(QUEUE_MSG *msg, size_t index)
 int deliver_status_record(QUEUE_MSG *msg, size_t index, int outcome, int flags,
                           const DELIVER_STATUS *status, const DELIVER_TIMES *times)
 {
-    const QUEUE_MSG_RCPT *rcpt = queue_msg_rcpt(msg, index);
+    DELIVER_STATUS_RCPT who = deliver_status_rcpt(msg, index);
+    const QUEUE_MSG_RCPT *rcpt = who.rcpt;
     long long now = times->now > 0 ? times->now : deliver_time_now();
     char dsn[16];
     const char *log_status;
@@ -130,7 +153,7 @@ int deliver_status_record(QUEUE_MSG *msg, size_t index, int outcome, int flags,
     switch (outcome) {
     case DELIVER_OUTCOME_SENT:
         log_status = "sent";
-        deliver_status_entry(&entry, rcpt, status, dsn,
+        deliver_status_entry(&entry, &who, status, dsn,
                              status->action ? status->action : "delivered", now);
         if ((rcpt->dsn_notify & REC_NOTIFY_SUCCESS) &&
             status_log_append(MAIL_QUEUE_TRACE, queue_msg_id(msg), &entry) < 0)
@@ -140,7 +163,7 @@ int deliver_status_record(QUEUE_MSG *msg, size_t index, int outcome, int flags,
         break;
     case DELIVER_OUTCOME_BOUNCED:
         log_status = "bounced";
-        deliver_status_entry(&entry, rcpt, status, dsn, "failed", now);
+        deliver_status_entry(&entry, &who, status, dsn, "failed", now);
         if (status_log_append(MAIL_QUEUE_BOUNCE, queue_msg_id(msg), &entry) < 0 ||
             deliver_status_mark(msg, index) < 0) {
             dsn[0] = '4';
@@ -152,7 +175,7 @@ int deliver_status_record(QUEUE_MSG *msg, size_t index, int outcome, int flags,
         break;
     case DELIVER_OUTCOME_DEFERRED:
         log_status = "deferred";
-        deliver_status_entry(&entry, rcpt, status, dsn, "delayed", now);
+        deliver_status_entry(&entry, &who, status, dsn, "delayed", now);
         (void)status_log_append(MAIL_QUEUE_DEFER, queue_msg_id(msg), &entry);
         break;
     default:
@@ -161,8 +184,8 @@ int deliver_status_record(QUEUE_MSG *msg, size_t index, int outcome, int flags,
     if (!(flags & DELIVER_FLAG_QUIET)) {
         memset(&line, 0, sizeof(line));
         line.queue_id = queue_msg_id(msg);
-        line.recipient = rcpt->address;
-        line.orig_rcpt = rcpt->orig_rcpt;
+        line.recipient = who.address;
+        line.orig_rcpt = who.orig_rcpt;
         line.relay = status->relay;
         line.dsn = dsn;
         line.status = log_status;

@@ -9,6 +9,7 @@
  *	const char *queue_file_id(const QUEUE_FILE *qf);
  *	void	queue_file_set_arrival(QUEUE_FILE *qf,
  *				const struct timeval *arrival);
+ *	void	queue_file_set_queue(QUEUE_FILE *qf, const char *queue);
  *
  *	int	queue_file_attr(QUEUE_FILE *qf, const char *name,
  *				const char *value);
@@ -39,7 +40,10 @@
  *	writes as the submitting user and pickup must read). queue_file_id() returns the queue ID, which stays valid
  *	until queue_file_close(). queue_file_set_arrival() replaces the
  *	arrival time (by default the creation time), for example with the
- *	time that a maildrop file was submitted.
+ *	time that a maildrop file was submitted. queue_file_set_queue()
+ *	chooses another queue for the commit (the hold queue for a message
+ *	put on hold); the temporary file stays where it was created, and
+ *	the rename moves it.
  *
  *	The envelope comes next: queue_file_attr() adds a "name=value"
  *	attribute (REC_ATTR_* in rec_type.h), queue_file_sender() the
@@ -433,6 +437,16 @@ static int queue_file_finish(QUEUE_FILE *qf)
         fsync(vstream_fileno(qf->stream)) < 0)
         return queue_file_fail(qf);
     return 0;
+}
+
+/* queue_file_set_queue - commit into another queue */
+
+void queue_file_set_queue(QUEUE_FILE *qf, const char *queue)
+{
+    if (!mail_queue_name_ok(queue))
+        msg_panic("%s: bad queue name \"%s\"", __func__, queue);
+    myfree(qf->queue);
+    qf->queue = mystrdup(queue);
 }
 
 /* queue_file_publish - give the file its queue ID, never replacing a file */

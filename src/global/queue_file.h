@@ -34,6 +34,7 @@ extern QUEUE_FILE *queue_file_create(const char *queue);
 extern QUEUE_FILE *queue_file_create_mode(const char *queue, mode_t mode);
 extern const char *queue_file_id(const QUEUE_FILE *qf);
 extern void queue_file_set_arrival(QUEUE_FILE *qf, const struct timeval *arrival);
+extern void queue_file_set_queue(QUEUE_FILE *qf, const char *queue);
 extern int queue_file_attr(QUEUE_FILE *qf, const char *name, const char *value);
 extern int queue_file_sender(QUEUE_FILE *qf, const char *sender);
 extern int queue_file_rcpt(QUEUE_FILE *qf, const QUEUE_RCPT *rcpt);

@@ -96,5 +96,7 @@
 #define REC_ATTR_ENCODING        "encoding"             /* 7bit, 8bitmime */
 #define REC_ATTR_LOG_IDENT       "log_ident"            /* logging identifier */
 #define REC_ATTR_REWRITE_CONTEXT "rewrite_context"      /* local or remote */
+#define REC_ATTR_FILTER          "filter"   /* FILTER action: transport:destination for all */
+#define REC_ATTR_REDIRECT        "redirect" /* REDIRECT action: the one recipient for all */
 
 #endif

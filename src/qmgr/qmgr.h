@@ -107,6 +107,7 @@ extern void qmgr_message_rcpt_done(QMGR_MESSAGE *message, size_t index, int outc
 extern void qmgr_message_defer_rcpt(QMGR_MESSAGE *message, size_t index, const char *dsn,
                                     const char *reason, const char *relay);
 extern void qmgr_entry_done(QMGR_ENTRY *entry);
+extern const char *qmgr_message_address(const QMGR_MESSAGE *message, size_t index);
 
 /* qmgr_queue.c */
 extern QMGR_QUEUE *qmgr_queue_find(const char *transport, const char *nexthop);

@@ -84,8 +84,13 @@ static DELIVER_REQUEST *qmgr_deliver_request(const QMGR_ENTRY *entry)
     for (size_t i = 0; i < entry->count; i++) {
         const QUEUE_MSG_RCPT *rcpt = queue_msg_rcpt(msg, entry->indexes[i]);
 
-        deliver_request_add_rcpt(request, rcpt->address, rcpt->orig_rcpt, rcpt->dsn_orcpt,
-                                 rcpt->dsn_notify, rcpt->offset);
+        const char *address = qmgr_message_address(entry->message, entry->indexes[i]);
+        const char *orig = address == rcpt->address ? rcpt->orig_rcpt
+                           : rcpt->orig_rcpt        ? rcpt->orig_rcpt
+                                                    : rcpt->address;
+
+        deliver_request_add_rcpt(request, address, orig, rcpt->dsn_orcpt, rcpt->dsn_notify,
+                                 rcpt->offset);
     }
     return request;
 }

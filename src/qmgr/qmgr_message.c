@@ -12,6 +12,8 @@
  *				const char *dsn, const char *reason,
  *				const char *relay);
  *	void	qmgr_entry_done(QMGR_ENTRY *entry);
+ *	const char *qmgr_message_address(const QMGR_MESSAGE *message,
+ *				size_t index);
  * DESCRIPTION
  *	qmgr_message_load() takes the message queue/id (incoming or
  *	deferred) into active: it opens the file for update with an
@@ -24,6 +26,14 @@
  *	dealt with: a damaged file goes to the corrupt queue), 1 when it is
  *	busy and should be tried again soon, -1 when the active queue is
  *	full or the file could not be read.
+ *
+ *	A message with a filter attribute (FILTER action) goes, for every
+ *	recipient, to that transport:destination instead of the resolver's
+ *	route (an empty destination: the recipient domain). A message with
+ *	a redirect attribute (REDIRECT action) goes to that address instead
+ *	of each recipient; qmgr_message_address() returns the address that
+ *	a recipient is delivered to, and the delivery request carries the
+ *	recipient as the original recipient (logged as orig_to=).
  *
  *	qmgr_message_rcpt_done() notes a recipient's outcome as a delivery
  *	agent reported it (the agent has recorded it in the file and logs).
@@ -58,6 +68,8 @@
 #include "deliver_log.h"
 #include "mail_queue.h"
 #include "qmgr_sched.h"
+#include "rec_type.h"
+#include "resolve_rcpt.h"
 
 /* Application-specific. */
 #include "qmgr.h"
@@ -294,6 +306,38 @@ static int qmgr_message_open(const char *queue, const char *id, QUEUE_MSG **out_
     return result;
 }
 
+/* qmgr_message_address - where a recipient goes: itself, or the REDIRECT address */
+
+const char *qmgr_message_address(const QMGR_MESSAGE *message, size_t index)
+{
+    const char *redirect = queue_msg_attr(message->msg, REC_ATTR_REDIRECT);
+
+    return redirect ? redirect : queue_msg_rcpt(message->msg, index)->address;
+}
+
+/* qmgr_message_resolve - the route: the FILTER transport, or the resolver's */
+
+static int qmgr_message_resolve(const QMGR_MESSAGE *message, const char *address,
+                                VSTRING *transport, VSTRING *nexthop, int *flags, VSTRING *why)
+{
+    const char *filter = queue_msg_attr(message->msg, REC_ATTR_FILTER);
+    const char *at;
+
+    if (filter == NULL)
+        return resolve_rcpt(&qmgr.resolve, queue_msg_sender(message->msg), address, transport,
+                            nexthop, flags, why);
+    *flags = 0;
+    if (resolve_split(filter, transport, nexthop) < 0 || VSTRING_LEN(transport) == 0) {
+        vstring_sprintf(why, "malformed content filter \"%s\"", filter);
+        return RESOLVE_RETRY;
+    }
+    /* "transport:" without a destination: the recipient domain, as Postfix. */
+    if (VSTRING_LEN(nexthop) == 0)
+        vstring_strcpy(nexthop,
+                       (at = strrchr(address, '@')) != NULL ? at + 1 : qmgr.resolve.myhostname);
+    return RESOLVE_OK;
+}
+
 /* qmgr_message_route - resolve pending recipients into entries */
 
 static QMGR_ENTRY *qmgr_message_route(QMGR_MESSAGE *message)
@@ -304,13 +348,12 @@ static QMGR_ENTRY *qmgr_message_route(QMGR_MESSAGE *message)
     int flags;
 
     for (size_t i = 0; i < message->rcpt_count; i++) {
-        const char *address = queue_msg_rcpt(message->msg, i)->address;
+        const char *address = qmgr_message_address(message, i);
         QMGR_QUEUE *queue;
 
         if (message->rcpts[i].outcome != DELIVER_OUTCOME_NONE)
             continue;
-        if (resolve_rcpt(&qmgr.resolve, queue_msg_sender(message->msg), address, transport, nexthop,
-                         &flags, why) != RESOLVE_OK) {
+        if (qmgr_message_resolve(message, address, transport, nexthop, &flags, why) != RESOLVE_OK) {
             qmgr_message_defer_rcpt(message, i, "4.3.0", vstring_str(why), NULL);
             continue;
         }

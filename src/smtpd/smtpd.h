@@ -19,8 +19,10 @@
 #include "vstream.h"
 #include "vstring.h"
 
+#include "access_action.h"
 #include "cleanup_client.h"
 
+#include "smtpd_actions.h"
 #include "smtpd_config.h"
 
 typedef struct SMTPD_QUEUE SMTPD_QUEUE;             /* smtpd_queue.h */
@@ -119,6 +121,7 @@ typedef struct SMTPD_STATE {
     struct timeval arrival; /* when the transaction started */
     long data_size;         /* DATA bytes received so far */
     SMTPD_ARGS args;        /* the MAIL/RCPT command in progress */
+    SMTPD_ACTIONS actions;  /* HOLD, DISCARD, ... of the restrictions (smtpd_actions.c) */
 
     /* TLS. */
     SMTPD_TLS_SESSION *tls; /* the active TLS session, owned, or NULL */
@@ -154,6 +157,13 @@ extern void smtpd_log_reject(SMTPD_STATE *state, const char *action, const char 
                              const char *recipient);
 extern void smtpd_close(SMTPD_STATE *state, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+
+/* smtpd_actions.c */
+extern void smtpd_actions_note(SMTPD_STATE *state, const ACCESS_RESULT *result,
+                               const char *log_text);
+extern void smtpd_actions_envelope(SMTPD_STATE *state);
+extern void smtpd_actions_headers(SMTPD_STATE *state);
+extern void smtpd_actions_reset(SMTPD_ACTIONS *actions);
 
 /* smtpd_peer.c */
 extern void smtpd_peer_init(SMTPD_STATE *state);

@@ -19,6 +19,8 @@
 
 #include "vstring.h"
 
+#include "access_action.h"
+
 typedef struct SMTPD_CHECKS SMTPD_CHECKS;
 
 /* The restriction lists, in the order they are evaluated at RCPT time. */
@@ -133,7 +135,14 @@ typedef struct SMTPD_CHECK_FACTS {
     const char *ccert_pkey_fprint;    /* its public-key fingerprint, or NULL */
     /* Log a "warn"/"info" access action or a "reject_warning"; text is the message. */
     void (*log_action)(void *context, const char *action, const char *text);
-    void *log_context; /* for log_action */
+    void *log_context; /* for log_action and message_action */
+    /*
+     * A HOLD, DISCARD, FILTER, REDIRECT, BCC or PREPEND access result, its
+     * argument checked: what applies to the whole message. log_text is the
+     * line to log ("<addr>: Sender address triggers HOLD action"), NULL for
+     * PREPEND. NULL: such results are ignored.
+     */
+    void (*message_action)(void *context, const ACCESS_RESULT *result, const char *log_text);
 } SMTPD_CHECK_FACTS;
 
 extern SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props);

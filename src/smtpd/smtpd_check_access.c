@@ -44,22 +44,27 @@
  *	unless something later in the decision rejects, DEFER_IF_REJECT
  *	[text] makes later rejections in the list that deferral ("Service
  *	unavailable" without text); DUNNO ends the lookup without a decision; WARN text and INFO
- *	text are logged and decide nothing; anything else is a restriction
- *	list, evaluated in place.
+ *	text are logged and decide nothing; HOLD, DISCARD, FILTER, REDIRECT,
+ *	BCC and PREPEND go to facts->message_action (with the log line of
+ *	Postfix's, "<addr>: Recipient address triggers HOLD action" or the
+ *	table's text) and decide nothing, except DISCARD, which permits
+ *	(access(5)); anything else is a restriction list, evaluated in
+ *	place.
  *	A lookup failure defers the request ("451 4.3.0 ...: Temporary
  *	lookup failure"): it never reads as "not found".
  * DIAGNOSTICS
- *	Warnings: actions that this server does not implement (HOLD,
- *	DISCARD, FILTER, ...), which defer with "Server configuration
- *	error".
+ *	Warnings: FILTER, REDIRECT, BCC or PREPEND without a usable
+ *	argument (ignored, as Postfix does).
  *--*/
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "argv.h"
 #include "msg.h"
 #include "mymalloc.h"
 #include "stringops.h"
+#include "vstring.h"
 
 #include "access_action.h"
 #include "domain_find.h"
@@ -141,6 +146,59 @@ static int smtpd_access_restrictions(SMTPD_CHECK_CTX *ctx, const char *value, co
     return result;
 }
 
+/* smtpd_access_header_ok - "name: text", as PREPEND requires */
+
+static bool smtpd_access_header_ok(const char *text)
+{
+    size_t len = strcspn(text, ": \t");
+
+    return len > 0 && text[len + strspn(text + len, " \t")] == ':';
+}
+
+/* smtpd_access_message - HOLD, DISCARD, FILTER, REDIRECT, BCC, PREPEND */
+
+static int smtpd_access_message(SMTPD_CHECK_CTX *ctx, const SMTPD_ACCESS_KEY *key,
+                                const ACCESS_RESULT *res)
+{
+    VSTRING *log_text = vstring_alloc(100);
+    bool log = true;
+
+    switch (res->action) {
+    case ACCESS_ACTION_HOLD:
+    case ACCESS_ACTION_DISCARD:
+        vstring_sprintf(log_text, "<%s>: %s %s", key->reply_name, key->reply_class,
+                        *res->text                          ? res->text
+                        : res->action == ACCESS_ACTION_HOLD ? "triggers HOLD action"
+                                                            : "triggers DISCARD action");
+        break;
+    case ACCESS_ACTION_PREPEND:
+        log = false;
+        if (!smtpd_access_header_ok(res->text)) {
+            msg_warn("access table %s entry \"PREPEND %s\" requires header: text", key->table_name,
+                     res->text);
+            vstring_free(log_text);
+            return SMTPD_CHECK_DUNNO;
+        }
+        break;
+    default:
+        if (*res->text == 0 ||
+            (res->action == ACCESS_ACTION_FILTER && strchr(res->text, ':') == NULL)) {
+            msg_warn("access table %s entry \"%s %s\" %s", key->table_name, res->keyword, res->text,
+                     *res->text ? "requires transport:destination" : "has no value");
+            vstring_free(log_text);
+            return SMTPD_CHECK_DUNNO;
+        }
+        vstring_sprintf(log_text, "<%s>: %s triggers %s %s", key->reply_name, key->reply_class,
+                        res->keyword, res->text);
+        break;
+    }
+    if (ctx->facts->message_action)
+        ctx->facts->message_action(ctx->facts->log_context, res,
+                                   log ? vstring_str(log_text) : NULL);
+    vstring_free(log_text);
+    return res->action == ACCESS_ACTION_DISCARD ? SMTPD_CHECK_OK : SMTPD_CHECK_DUNNO;
+}
+
 /* smtpd_access_action - act on a table value */
 
 static int smtpd_access_action(SMTPD_CHECK_CTX *ctx, const SMTPD_ACCESS_KEY *key, const char *found)
@@ -173,6 +231,14 @@ static int smtpd_access_action(SMTPD_CHECK_CTX *ctx, const SMTPD_ACCESS_KEY *key
         if (ctx->facts->log_action)
             ctx->facts->log_action(ctx->facts->log_context,
                                    res.action == ACCESS_ACTION_WARN ? "warn" : "info", res.text);
+        break;
+    case ACCESS_ACTION_HOLD:
+    case ACCESS_ACTION_DISCARD:
+    case ACCESS_ACTION_FILTER:
+    case ACCESS_ACTION_REDIRECT:
+    case ACCESS_ACTION_BCC:
+    case ACCESS_ACTION_PREPEND:
+        result = smtpd_access_message(ctx, key, &res);
         break;
     case ACCESS_ACTION_UNSUPPORTED:
         msg_warn("access table %s: action %s is not supported", key->table_name, res.keyword);

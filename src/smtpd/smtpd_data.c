@@ -10,8 +10,10 @@
  *	smtp_check_data() takes no arguments and requires at least one
  *	accepted recipient.
  *
- *	smtp_proceed_data() applies smtpd_data_restrictions, writes the
- *	Received: header (with the TLS details when
+ *	smtp_proceed_data() applies smtpd_data_restrictions, hands the
+ *	access-table actions of the transaction to cleanup (smtpd_actions(3):
+ *	HOLD, DISCARD, FILTER, REDIRECT, BCC; PREPEND headers come first),
+ *	writes the Received: header (with the TLS details when
  *	smtpd_tls_received_header is on, and "(Authenticated sender: user)"
  *	for a logged-in client when smtpd_sasl_authenticated_header is on), answers 354 and copies the
  *	content into the queue file, removing the dot that RFC 5321
@@ -262,6 +264,8 @@ int smtp_proceed_data(SMTPD_STATE *state, char *unused_args)
 
     if (smtpd_policy_data(state) < 0)
         return -1;
+    smtpd_actions_envelope(state);
+    smtpd_actions_headers(state);
     smtpd_data_received(state);
     smtpd_reply(state, "354 End data with <CR><LF>.<CR><LF>");
     if (smtpd_data_copy(state, &copy) < 0)

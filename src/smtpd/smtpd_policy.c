@@ -25,6 +25,9 @@
  *	answers every command but QUIT with "503 5.7.0 Error: access denied
  *	for host[addr]".
  *
+ *	Access-table results that act on the whole message (HOLD, DISCARD,
+ *	FILTER, ...) go to smtpd_actions(3).
+ *
  *	A stand-alone session (sendmail -bs as an ordinary user) has no
  *	access policy: everything is permitted, as the user could submit
  *	the same mail with sendmail anyway.
@@ -62,6 +65,14 @@ static const char *smtpd_policy_instance(const SMTPD_STATE *state)
     snprintf(buf, sizeof(buf), "%lx.%lx.%lx.0", (unsigned long)getpid(),
              (unsigned long)state->arrival.tv_sec, (unsigned long)state->arrival.tv_usec);
     return buf;
+}
+
+/* smtpd_policy_message_action - HOLD, DISCARD, ... results of access tables */
+
+static void smtpd_policy_message_action(void *context, const ACCESS_RESULT *result,
+                                        const char *log_text)
+{
+    smtpd_actions_note(context, result, log_text);
 }
 
 /* smtpd_policy_facts - describe the session */
@@ -110,6 +121,7 @@ static void smtpd_policy_facts(SMTPD_STATE *state, SMTPD_CHECK_FACTS *facts, con
     }
     facts->log_action = smtpd_policy_log_action;
     facts->log_context = state;
+    facts->message_action = smtpd_policy_message_action;
 }
 
 /* smtpd_policy_active - are there restrictions to apply? */

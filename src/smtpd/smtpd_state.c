@@ -112,6 +112,7 @@ void smtpd_mail_reset(SMTPD_STATE *state)
     state->rcpt_count = 0;
     state->data_size = 0;
     smtpd_args_reset(&state->args);
+    smtpd_actions_reset(&state->actions);
 }
 
 /* smtpd_set_protocol - the RFC 3848 protocol name */

@@ -123,6 +123,25 @@ static void test_abort(void)
     queue_fixture_stop();
 }
 
+static void test_other_queue(void)
+{
+    QUEUE_FILE *qf;
+
+    queue_fixture_start();
+    qf = queue_file_create(MAIL_QUEUE_INCOMING);
+    queue_file_sender(qf, "");
+    queue_file_rcpt(qf, &(QUEUE_RCPT){.address = "a@example.com"});
+    queue_file_content(qf);
+    queue_file_extra(qf);
+    queue_file_set_queue(qf, MAIL_QUEUE_HOLD);
+    TEST_INT_EQ(queue_file_commit(qf), 0, "commit into the hold queue");
+    TEST_INT_EQ(queue_fixture_count(MAIL_QUEUE_HOLD), 1, "the file is in hold");
+    TEST_INT_EQ(queue_fixture_count(MAIL_QUEUE_INCOMING), 0, "and nothing is left in incoming");
+    queue_file_close(qf);
+    TEST_INT_EQ(queue_fixture_count(MAIL_QUEUE_HOLD), 1, "close keeps the committed file");
+    queue_fixture_stop();
+}
+
 static void test_mode_and_ids(void)
 {
     QUEUE_FILE *qf[50];
@@ -366,6 +385,7 @@ int main(void)
     msg_init("queue_file_test");
     test_layout();
     test_abort();
+    test_other_queue();
     test_mode_and_ids();
     test_no_replace();
     test_misuse();

@@ -242,3 +242,35 @@ def wait_for(predicate, seconds=10, step=0.05):
         if value or time.time() > deadline:
             return value
         time.sleep(step)
+
+
+def send_mail(port, sender, rcpts, message, helo="client.test", host="127.0.0.1", timeout=10):
+    """One mail transaction on a new connection; the last line of each reply.
+
+    Returns [greeting, EHLO, MAIL, RCPT..., DATA, end of data, QUIT] as the
+    final line of each reply (DATA and what follows stop at the first
+    refusal). message is the content with LF line endings, dot-stuffed here.
+    """
+    s = Session.connect(port, host, timeout)
+    out = [s.reply()[1][-1:]]
+    for command in ["EHLO " + helo, "MAIL FROM:<%s>" % sender] + ["RCPT TO:<%s>" % r for r in rcpts]:
+        out.append(s.cmd(command)[1][-1:])
+    code, lines = s.cmd("DATA")
+    out.append(lines[-1:])
+    if code == 354:
+        body = "".join("." + line if line.startswith(".") else line
+                       for line in message.splitlines(True))
+        s.send(body.replace("\r\n", "\n").replace("\n", "\r\n") + ".\r\n")
+        out.append(s.reply()[1][-1:])
+    out.append(s.cmd("QUIT")[1][-1:])
+    s.close()
+    return [line[0] if line else "" for line in out]
+
+
+if __name__ == "__main__":
+    # smtp_session.py send PORT SENDER RCPT... < message: the replies, one a line
+    import sys
+    if len(sys.argv) < 5 or sys.argv[1] != "send":
+        sys.exit("usage: smtp_session.py send PORT SENDER RCPT... < message")
+    for reply_line in send_mail(int(sys.argv[2]), sys.argv[3], sys.argv[4:], sys.stdin.read()):
+        print(reply_line)
