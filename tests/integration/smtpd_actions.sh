@@ -56,7 +56,7 @@ queued_id() {
 
 # arrived DIR SUBJECT - the file of the message with that subject, if it arrived
 arrived() {
-    grep -l "^Subject: $2\$" "$INSTANCE_DIR/$1"/msg.* 2>/dev/null | head -1
+    fake_smtpd_arrived "$INSTANCE_DIR/$1" "$2"
 }
 
 # in_queue QUEUE ID - the message file is in that queue
@@ -66,19 +66,7 @@ in_queue() {
 
 # rcpts_for DIR SUBJECT - the RCPT TO lines of the session that carried SUBJECT
 rcpts_for() {
-    python3 - "$INSTANCE_DIR/$1/log" "$2" <<'EOF'
-import sys
-rcpts, out = [], []
-for line in open(sys.argv[1], errors="replace"):
-    line = line.rstrip("\n")
-    if line.startswith("C: MAIL FROM"):
-        rcpts = []
-    elif line.startswith("C: RCPT TO:"):
-        rcpts.append(line[11:].split(" ")[0])
-    elif line == "C: Subject: " + sys.argv[2]:
-        out = rcpts
-print(" ".join(out))
-EOF
+    fake_smtpd_rcpts "$INSTANCE_DIR/$1" "$2"
 }
 
 log_tail='; from=<s@src.test> to=<%s> proto=ESMTP helo=<client.test>'
@@ -115,10 +103,10 @@ send tagged prepend@dest.test >/dev/null
 send warned warn@dest.test >/dev/null
 send noted info@dest.test >/dev/null
 send plain plain@dest.test >/dev/null
-wait_until 20 arrived sink plain
+wait_until 20 arrived sink plain >/dev/null
 check "a message without actions arrives at the relay host"
 
-wait_until 20 arrived filter filtered
+wait_until 20 arrived filter filtered >/dev/null
 check "FILTER: the message arrives at the filter's server"
 lacks "FILTER: not at the relay host" "Subject: filtered" "$(cat "$INSTANCE_DIR"/sink/msg.* 2>/dev/null)"
 has "FILTER: Postfix's log line" \
@@ -127,12 +115,12 @@ has "FILTER: Postfix's log line" \
 has "FILTER: delivered by the filt transport to the filter's port" \
     "to=<filter@dest.test>, relay=127.0.0.1[127.0.0.1]:$filter_port" "$(instance_log)"
 
-wait_until 20 arrived sink badfiltered
+wait_until 20 arrived sink badfiltered >/dev/null
 check "FILTER without transport:destination: the mail goes its usual way"
 has "FILTER without transport:destination: a warning" \
     'entry "FILTER nocolon" requires transport:destination' "$(instance_log)"
 
-wait_until 20 arrived sink redirected
+wait_until 20 arrived sink redirected >/dev/null
 check "REDIRECT: the message arrives"
 same "REDIRECT: only the redirect address is a recipient" \
     "<catch@dest.test>" "$(rcpts_for sink redirected)"
@@ -141,14 +129,14 @@ has "REDIRECT: Postfix's log line" \
 has "REDIRECT: the delivery shows the original recipient" \
     "to=<catch@dest.test>, orig_to=<redirect@dest.test>" "$(instance_log)"
 
-wait_until 20 arrived sink copied
+wait_until 20 arrived sink copied >/dev/null
 check "BCC: the message arrives"
 same "BCC: the recipient and the BCC address" "<bcc@dest.test> <archive@dest.test>" \
     "$(rcpts_for sink copied)"
 has "BCC: Postfix's log line" \
     "<bcc@dest.test>: Recipient address triggers BCC archive@dest.test;" "$(instance_log)"
 
-wait_until 20 arrived sink tagged
+wait_until 20 arrived sink tagged >/dev/null
 file=$(arrived sink tagged)
 same "PREPEND: the header comes first, above Received:" "X-Access-Tag: tagged" \
     "$(sed -n 2p "$file")"
@@ -160,7 +148,7 @@ has "WARN: Postfix's log line" \
 has "INFO: Postfix's log line" \
     "NOQUEUE: info: RCPT from localhost[127.0.0.1]: noted$(printf "$log_tail" info@dest.test)" \
     "$(instance_log)"
-wait_until 20 arrived sink warned && wait_until 20 arrived sink noted
+wait_until 20 arrived sink warned >/dev/null && wait_until 20 arrived sink noted >/dev/null
 check "WARN and INFO: the mail is delivered"
 
 # After all that, the held and discarded messages are still not delivered.
@@ -180,7 +168,7 @@ has "postsuper -H: the log line" "$held: released from hold" "$(instance_log)"
 in_queue deferred "$held"
 check "postsuper -H: the message is in the deferred queue"
 instance_run "$TEST_BIN/postqueue" -c "$INSTANCE_CONF" -f
-wait_until 20 arrived sink held
+wait_until 20 arrived sink held >/dev/null
 check "released and flushed: the message is delivered"
 
 # --- postsuper -h: a deferred message goes on hold, from stdin too ---

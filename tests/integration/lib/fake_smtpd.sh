@@ -10,6 +10,14 @@
 #       test (fail) when it does not. FAKE_SMTPD_PID is the server's pid and
 #       FAKE_SMTPD_PORT its port; the server is killed, by pid, when the
 #       test ends. Without --idle the server exits after 90 idle seconds.
+#
+#   fake_smtpd_arrived DIR SUBJECT
+#       prints the file of the message with that Subject: that the server
+#       with --maildir DIR kept; fails when none arrived (yet).
+#
+#   fake_smtpd_rcpts DIR SUBJECT
+#       prints the RCPT TO addresses ("<a@b> <c@d>") of the transaction
+#       that carried the message with that Subject:, from DIR/log.
 
 [ -n "${FAKE_SMTPD_SH_LOADED:-}" ] && return 0
 FAKE_SMTPD_SH_LOADED=1
@@ -39,4 +47,28 @@ fake_smtpd_start() {
     FAKE_SMTPD_PIDS+=("$FAKE_SMTPD_PID")
     wait_file "$dir/port" 5 || fail "the scripted server in $dir starts"
     FAKE_SMTPD_PORT=$(cat "$dir/port")
+}
+
+# fake_smtpd_arrived DIR SUBJECT - the kept message with that subject
+fake_smtpd_arrived() {
+    local file
+    file=$(grep -lx -- "Subject: $2" "$1"/msg.* 2>/dev/null | head -1)
+    [ -n "$file" ] && echo "$file"
+}
+
+# fake_smtpd_rcpts DIR SUBJECT - the recipients of the transaction with that subject
+fake_smtpd_rcpts() {
+    python3 - "$1/log" "$2" <<'EOF'
+import sys
+rcpts, out = [], []
+for line in open(sys.argv[1], errors="replace"):
+    line = line.rstrip("\n")
+    if line.startswith("C: MAIL FROM"):
+        rcpts = []
+    elif line.startswith("C: RCPT TO:"):
+        rcpts.append(line[11:].split(" ")[0])
+    elif line == "C: Subject: " + sys.argv[2]:
+        out = rcpts
+print(" ".join(out))
+EOF
 }
