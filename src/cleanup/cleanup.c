@@ -19,6 +19,10 @@
  *	before the end abandons the message: the temporary file is
  *	removed. After an error the rest of the message is read and
  *	discarded, so that the client always gets the verdict at the end.
+ *
+ *	header_checks, mime_header_checks, nested_header_checks and
+ *	body_checks (header_checks(5), cleanup_checks(3)) inspect every
+ *	message; their tables are opened at start-up.
  * DIAGNOSTICS
  *	"queue_id: message-id=<...>" for each queued message. Warnings:
  *	protocol errors, queue file errors, message_size_limit.
@@ -115,6 +119,13 @@ static void cleanup_service(MAIL_SERVER *server, VSTREAM *client)
     cleanup_state_free(state);
 }
 
+/* cleanup_pre_jail - open the content inspection tables */
+
+static void cleanup_pre_jail(MAIL_SERVER *unused_server)
+{
+    cleanup_checks_open(&cleanup_config);
+}
+
 /* cleanup_post_jail - open the address rewriting tables */
 
 static void cleanup_post_jail(MAIL_SERVER *unused_server)
@@ -136,6 +147,14 @@ int main(int argc, char **argv)
         CONFIG_BIND_STR(VAR_QUEUE_SERVICE_NAME, &cleanup_config.queue_service_name),
         CONFIG_BIND_TIME(VAR_DAEMON_TIMEOUT, &cleanup_config.daemon_timeout),
         CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &cleanup_config.trigger_timeout),
+        CONFIG_BIND_STR(VAR_HEADER_CHECKS, &cleanup_config.header_checks),
+        CONFIG_BIND_STR(VAR_MIME_HEADER_CHECKS, &cleanup_config.mime_header_checks),
+        CONFIG_BIND_STR(VAR_NESTED_HEADER_CHECKS, &cleanup_config.nested_header_checks),
+        CONFIG_BIND_STR(VAR_BODY_CHECKS, &cleanup_config.body_checks),
+        CONFIG_BIND_SIZE(VAR_BODY_CHECKS_SIZE_LIMIT, &cleanup_config.body_checks_size_limit),
+        CONFIG_BIND_INT(VAR_MIME_NESTING_LIMIT, &cleanup_config.mime_nesting_limit),
+        CONFIG_BIND_INT(VAR_MIME_BOUNDARY_LENGTH_LIMIT, &cleanup_config.mime_boundary_length_limit),
+        CONFIG_BIND_BOOL(VAR_DISABLE_MIME_INPUT_PROCESSING, &cleanup_config.disable_mime_input),
         CONFIG_BIND_END,
     };
 
@@ -143,5 +162,6 @@ int main(int argc, char **argv)
                        &(MAIL_SERVER_PROPS){
                            .parameters = parameters,
                            .post_jail = cleanup_post_jail,
+                           .pre_jail = cleanup_pre_jail,
                        });
 }

@@ -14,7 +14,10 @@
 #include "htable.h"
 #include "vstream.h"
 #include "vstring.h"
+#include "argv.h"
 #include "header_fix.h"
+#include "maps.h"
+#include "mime_walk.h"
 #include "queue_file.h"
 
 #include "cleanup_addr.h"
@@ -39,6 +42,18 @@ typedef struct CLEANUP_CONFIG {
     int trigger_timeout;                       /* trigger_timeout, seconds */
     CLEANUP_ADDR_SETTINGS addr_settings;       /* the address rewriting settings */
     CLEANUP_ADDR *addr;                        /* their tables, opened after start-up */
+    const char *header_checks;                 /* header_checks */
+    const char *mime_header_checks;            /* mime_header_checks */
+    const char *nested_header_checks;          /* nested_header_checks */
+    const char *body_checks;                   /* body_checks */
+    long body_checks_size_limit;               /* body_checks_size_limit, bytes per part */
+    int mime_nesting_limit;                    /* mime_nesting_limit */
+    int mime_boundary_length_limit;            /* mime_boundary_length_limit */
+    bool disable_mime_input;                   /* disable_mime_input_processing */
+    MAPS *header_maps;                         /* the tables, or NULL (cleanup_checks.c) */
+    MAPS *mime_header_maps;
+    MAPS *nested_header_maps;
+    MAPS *body_maps;
 } CLEANUP_CONFIG;
 
 typedef struct CLEANUP_STATE {
@@ -68,6 +83,16 @@ typedef struct CLEANUP_STATE {
     bool discard;                 /* DISCARD: answer OK, commit nothing */
     char *filter;                 /* FILTER transport:destination, owned, or NULL */
     char *redirect;               /* REDIRECT address, owned, or NULL */
+    ARGV *bcc;                    /* BCC addresses of header/body checks, owned, or NULL */
+    MIME_WALK *walk;              /* content inspection, owned, or NULL (cleanup_checks.c) */
+    bool checks_stopped;          /* REJECT or DISCARD: inspect no more */
+    long body_bytes;              /* body bytes inspected in this part */
+    char *last_rcpt;              /* for log lines, owned, or NULL */
+    char *client_name;            /* client_name attribute, for log lines, owned, or NULL */
+    char *client_addr;            /* client_address attribute, likewise */
+    char *log_proto;              /* protocol_name attribute, likewise */
+    char *log_helo;               /* helo_name attribute, likewise */
+    VSTRING *origin;              /* "name[addr]" or "local", for log lines, owned */
 } CLEANUP_STATE;
 
 /* cleanup_state.c */
@@ -79,6 +104,7 @@ extern bool cleanup_writing(const CLEANUP_STATE *state);
 extern void cleanup_count(CLEANUP_STATE *state, size_t len);
 extern void cleanup_write_failed(CLEANUP_STATE *state);
 extern bool cleanup_local(const CLEANUP_STATE *state);
+extern const char *cleanup_origin(CLEANUP_STATE *state);
 
 /* cleanup_envelope.c */
 extern void cleanup_envelope(CLEANUP_STATE *state, int type, VSTRING *buf);
@@ -87,6 +113,13 @@ extern void cleanup_envelope(CLEANUP_STATE *state, int type, VSTRING *buf);
 extern void cleanup_message_start(CLEANUP_STATE *state);
 extern void cleanup_message(CLEANUP_STATE *state, int type, VSTRING *buf);
 extern void cleanup_message_end(CLEANUP_STATE *state);
+
+/* cleanup_checks.c */
+extern void cleanup_checks_open(CLEANUP_CONFIG *config);
+extern bool cleanup_checks_wanted(const CLEANUP_CONFIG *config);
+extern void cleanup_checks_start(CLEANUP_STATE *state);
+extern void cleanup_checks_line(CLEANUP_STATE *state, const char *data, size_t len, int partial);
+extern void cleanup_checks_finish(CLEANUP_STATE *state);
 
 /* cleanup_final.c */
 extern void cleanup_final(CLEANUP_STATE *state);

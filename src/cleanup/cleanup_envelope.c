@@ -46,6 +46,7 @@
 
 /* System library. */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,6 +98,29 @@ static bool cleanup_attr_name_ok(const char *name, size_t len)
     return true;
 }
 
+/* cleanup_envelope_log_attr - keep the facts that content log lines show */
+
+static void cleanup_envelope_log_attr(CLEANUP_STATE *state, const char *name, const char *value)
+{
+    static const struct {
+        const char *name; /* attribute */
+        size_t offset;    /* where CLEANUP_STATE keeps it */
+    } kept[] = {
+        {REC_ATTR_CLIENT_NAME, offsetof(CLEANUP_STATE, client_name)},
+        {REC_ATTR_CLIENT_ADDRESS, offsetof(CLEANUP_STATE, client_addr)},
+        {REC_ATTR_PROTOCOL_NAME, offsetof(CLEANUP_STATE, log_proto)},
+        {REC_ATTR_HELO_NAME, offsetof(CLEANUP_STATE, log_helo)},
+    };
+
+    for (size_t i = 0; i < sizeof(kept) / sizeof(kept[0]); i++)
+        if (strcmp(name, kept[i].name) == 0) {
+            char **slot = (char **)((char *)state + kept[i].offset);
+
+            myfree(*slot);
+            *slot = mystrdup(value);
+        }
+}
+
 /* cleanup_envelope_attr - one "name=value" record */
 
 static void cleanup_envelope_attr(CLEANUP_STATE *state, VSTRING *buf)
@@ -145,6 +169,7 @@ static void cleanup_envelope_attr(CLEANUP_STATE *state, VSTRING *buf)
     } else if (strcmp(data, REC_ATTR_SASL_USERNAME) == 0 && eq[1]) {
         state->sasl_authenticated = true;
     }
+    cleanup_envelope_log_attr(state, data, eq + 1);
     cleanup_count(state, VSTRING_LEN(buf));
     if (cleanup_writing(state) && queue_file_attr(state->qf, data, eq + 1) < 0)
         cleanup_write_failed(state);
@@ -322,6 +347,8 @@ static void cleanup_envelope_rcpt(CLEANUP_STATE *state, VSTRING *buf)
             qr.orig_rcpt = vstring_str(buf);
         cleanup_out_expand(state, vstring_str(rcpt), &qr);
         cleanup_out_bcc(state, bcc);
+        myfree(state->last_rcpt);
+        state->last_rcpt = mystrdup(vstring_str(rcpt));
     }
     myfree(state->orig_rcpt);
     myfree(state->dsn_orcpt);

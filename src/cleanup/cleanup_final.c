@@ -8,8 +8,8 @@
  * DESCRIPTION
  *	cleanup_final() runs when the client has ended the message (E). If
  *	nothing went wrong and there is at least one recipient, it ends the
- *	content, stores the filter and redirect attributes (FILTER and
- *	REDIRECT actions) and commits the queue file durably
+ *	content, stores the BCC recipients, filter and redirect attributes
+ *	(BCC, FILTER and REDIRECT actions) and commits the queue file durably
  *	(queue_file_commit(): fsync, rename into incoming, or into hold for
  *	a message put on hold, fsync of the directory), reads the
  *	envelope back with queue_msg_open(), the reader of qmgr, logs
@@ -78,6 +78,20 @@ static void cleanup_read_back(CLEANUP_STATE *state)
     vstring_free(why);
 }
 
+/* cleanup_final_bcc - the BCC recipients of header and body checks */
+
+static int cleanup_final_bcc(CLEANUP_STATE *state)
+{
+    for (size_t i = 0; state->bcc && i < state->bcc->argc; i++) {
+        QUEUE_RCPT qr = {.address = state->bcc->argv[i], .dsn_notify = REC_NOTIFY_NEVER};
+
+        if (queue_file_rcpt(state->qf, &qr) < 0)
+            return -1;
+        state->rcpt_count++;
+    }
+    return 0;
+}
+
 /* cleanup_commit - make the message durable */
 
 static void cleanup_commit(CLEANUP_STATE *state)
@@ -91,7 +105,7 @@ static void cleanup_commit(CLEANUP_STATE *state)
                  VSTRING_LEN(state->message_id) ? vstring_str(state->message_id) : "<>");
         return;
     }
-    if (queue_file_extra(state->qf) < 0 ||
+    if (queue_file_extra(state->qf) < 0 || cleanup_final_bcc(state) < 0 ||
         (state->filter && queue_file_attr(state->qf, REC_ATTR_FILTER, state->filter) < 0) ||
         (state->redirect && queue_file_attr(state->qf, REC_ATTR_REDIRECT, state->redirect) < 0)) {
         cleanup_write_failed(state);

@@ -19,8 +19,9 @@
  *
  *	cleanup_message() takes one content record: a line (N) or the first
  *	part of a longer line (L). Anything else is a protocol error.
- *	Lines go through the header fixer into the queue file, and count
- *	against message_size_limit.
+ *	Lines go through the content inspection (cleanup_checks(3), when
+ *	header or body checks are configured) and the header fixer into
+ *	the queue file, and count against message_size_limit.
  *
  *	cleanup_message_end() takes the end of the content (X): it finishes
  *	the header block if the message ended inside it and remembers the
@@ -104,6 +105,8 @@ void cleanup_message_start(CLEANUP_STATE *state)
     if (cleanup_writing(state) && queue_file_content(state->qf) < 0)
         cleanup_write_failed(state);
     state->fix = header_fix_create(&props, cleanup_out_cb, state);
+    if (cleanup_checks_wanted(state->config))
+        cleanup_checks_start(state);
     state->where = CLEANUP_WHERE_CONTENT;
 }
 
@@ -116,13 +119,18 @@ void cleanup_message(CLEANUP_STATE *state, int type, VSTRING *buf)
         cleanup_error(state, CLEANUP_STAT_BAD, "%s", cleanup_strerror(CLEANUP_STAT_BAD));
         return;
     }
-    header_fix_line(state->fix, vstring_str(buf), VSTRING_LEN(buf), type == REC_TYPE_CONT);
+    if (state->walk)
+        cleanup_checks_line(state, vstring_str(buf), VSTRING_LEN(buf), type == REC_TYPE_CONT);
+    else
+        header_fix_line(state->fix, vstring_str(buf), VSTRING_LEN(buf), type == REC_TYPE_CONT);
 }
 
 /* cleanup_message_end - end of the content */
 
 void cleanup_message_end(CLEANUP_STATE *state)
 {
+    if (state->walk)
+        cleanup_checks_finish(state);
     header_fix_finish(state->fix);
     vstring_strcpy(state->message_id, header_fix_message_id(state->fix));
     state->fix = header_fix_free(state->fix);

@@ -13,6 +13,7 @@
  *	void	cleanup_count(CLEANUP_STATE *state, size_t len);
  *	void	cleanup_write_failed(CLEANUP_STATE *state);
  *	bool	cleanup_local(const CLEANUP_STATE *state);
+ *	const char *cleanup_origin(CLEANUP_STATE *state);
  * DESCRIPTION
  *	cleanup_state_alloc() creates the state of one message for a client
  *	connection, with the client's CLEANUP_FLAG_* flags and the daemon's
@@ -29,6 +30,11 @@
  *	(no error so far). After an error the rest of the message is read
  *	and discarded, so that the client gets the verdict when it ends the
  *	message.
+ *
+ *	cleanup_origin() is the client as log lines name it: "name[addr]"
+ *	from the client_name and client_address attributes, or "local"
+ *	for a submission without them. The text stays valid until the next
+ *	call.
  *
  *	cleanup_count() adds the size of one record with len data bytes to
  *	the queue file size and records CLEANUP_STAT_SIZE when the size
@@ -75,6 +81,7 @@ CLEANUP_STATE *cleanup_state_alloc(const CLEANUP_CONFIG *config, VSTREAM *client
     state->full_name = vstring_alloc(50);
     state->message_id = vstring_alloc(60);
     state->dups = htable_create(10);
+    state->origin = vstring_alloc(60);
     state->where = CLEANUP_WHERE_ENVELOPE;
     if ((state->qf = queue_file_create(MAIL_QUEUE_INCOMING)) == NULL) {
         state->queue_id = "";
@@ -103,6 +110,16 @@ void cleanup_state_free(CLEANUP_STATE *state)
     myfree(state->dsn_orcpt);
     myfree(state->filter);
     myfree(state->redirect);
+    if (state->bcc)
+        argv_free(state->bcc);
+    if (state->walk)
+        mime_walk_free(state->walk);
+    myfree(state->last_rcpt);
+    myfree(state->client_name);
+    myfree(state->client_addr);
+    myfree(state->log_proto);
+    myfree(state->log_helo);
+    vstring_free(state->origin);
     myfree(state);
 }
 
@@ -147,6 +164,17 @@ void cleanup_write_failed(CLEANUP_STATE *state)
     int status = errno == EFBIG ? CLEANUP_STAT_SIZE : CLEANUP_STAT_WRITE;
 
     cleanup_error(state, status, "%s", cleanup_strerror(status));
+}
+
+/* cleanup_origin - the client for log lines: "name[addr]", or "local" */
+
+const char *cleanup_origin(CLEANUP_STATE *state)
+{
+    if (state->client_addr == NULL)
+        return "local";
+    vstring_sprintf(state->origin, "%s[%s]", state->client_name ? state->client_name : "unknown",
+                    state->client_addr);
+    return vstring_str(state->origin);
 }
 
 /* cleanup_local - a local submission */

@@ -211,6 +211,20 @@ static int smtpd_data_copy(SMTPD_STATE *state, SMTPD_DATA_COPY *copy)
     return status;
 }
 
+/* smtpd_data_content_reply - 550 with cleanup's reason ("5.7.1 text", as header_checks give it) */
+
+static void smtpd_data_content_reply(SMTPD_STATE *state, const char *reason)
+{
+    size_t dsn_len = strspn(reason, "0123456789.");
+
+    if (*reason == 0)
+        reason = "message content rejected";
+    if (dsn_len >= 5 && reason[0] == '5' && reason[1] == '.' && reason[dsn_len] == ' ')
+        smtpd_reply(state, "550 %s", reason);
+    else
+        smtpd_reply(state, "550 5.7.1 %s", reason);
+}
+
 /* smtpd_data_finish - queue the message and answer */
 
 static int smtpd_data_finish(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy)
@@ -236,9 +250,7 @@ static int smtpd_data_finish(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy)
     if (status & CLEANUP_STAT_SIZE)
         smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
     else if (status & CLEANUP_STAT_CONT)
-        smtpd_reply(state, "550 5.7.1 %s",
-                    VSTRING_LEN(state->scratch) ? vstring_str(state->scratch)
-                                                : "Message content rejected");
+        smtpd_data_content_reply(state, vstring_str(state->scratch));
     else if (status & CLEANUP_STAT_RCPT)
         smtpd_reply(state, "554 5.5.1 Error: no valid recipients");
     else if (status & CLEANUP_STAT_WRITE)
