@@ -132,6 +132,7 @@ static void smtp_pre_jail(MAIL_SERVER *unused_server)
 
     smtp_dane_config(config);
     smtp_tls_level(&config->tls);
+    smtp_checks_open(&config->checks, config->lmtp);
     if (*smtp_policy_maps)
         config->tls.policy_maps =
             maps_create(SMTP_PARAM(config, TLS_POLICY_MAPS), smtp_policy_maps, DICT_FLAG_LOCK);
@@ -310,6 +311,10 @@ static const CONFIG_BIND smtp_parameters[] = {
     CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &smtp_config.sasl.recipient_delimiter),
     CONFIG_BIND_BOOL(VAR_SMTP_ALWAYS_SEND_EHLO, &smtp_config.always_send_ehlo),
     CONFIG_BIND_BOOL(VAR_SMTP_NEVER_SEND_EHLO, &smtp_config.never_send_ehlo),
+    CONFIG_BIND_STR(VAR_SMTP_HEADER_CHECKS, &smtp_config.checks.header_checks),
+    CONFIG_BIND_STR(VAR_SMTP_MIME_HEADER_CHECKS, &smtp_config.checks.mime_header_checks),
+    CONFIG_BIND_STR(VAR_SMTP_NESTED_HEADER_CHECKS, &smtp_config.checks.nested_header_checks),
+    CONFIG_BIND_STR(VAR_SMTP_BODY_CHECKS, &smtp_config.checks.body_checks),
     CONFIG_BIND_END,
 };
 
@@ -404,6 +409,10 @@ static const CONFIG_BIND lmtp_parameters[] = {
     CONFIG_BIND_STR(VAR_LMTP_SASL_PATH, &smtp_config.sasl.path),
     CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &smtp_config.sasl.recipient_delimiter),
     CONFIG_BIND_BOOL(VAR_LMTP_ASSUME_FINAL, &smtp_config.assume_final),
+    CONFIG_BIND_STR(VAR_LMTP_HEADER_CHECKS, &smtp_config.checks.header_checks),
+    CONFIG_BIND_STR(VAR_LMTP_MIME_HEADER_CHECKS, &smtp_config.checks.mime_header_checks),
+    CONFIG_BIND_STR(VAR_LMTP_NESTED_HEADER_CHECKS, &smtp_config.checks.nested_header_checks),
+    CONFIG_BIND_STR(VAR_LMTP_BODY_CHECKS, &smtp_config.checks.body_checks),
     CONFIG_BIND_END,
 };
 

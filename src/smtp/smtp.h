@@ -87,6 +87,24 @@ typedef struct SMTP_SASL_CONFIG {
     SASL_CLIENT_IMPL *impl;                    /* the back end, owned, or NULL */
 } SMTP_SASL_CONFIG;
 
+/* Content inspection while sending (smtp_checks.c); tables opened by smtp_checks_open(). The
+ * LMTP client binds the lmtp_* names into the same fields. */
+typedef struct SMTP_CHECKS_CONFIG {
+    const char *header_checks;        /* smtp_header_checks */
+    const char *mime_header_checks;   /* smtp_mime_header_checks */
+    const char *nested_header_checks; /* smtp_nested_header_checks */
+    const char *body_checks;          /* smtp_body_checks */
+    MAPS *header_maps;                /* the tables, owned, or NULL */
+    MAPS *mime_header_maps;
+    MAPS *nested_header_maps;
+    MAPS *body_maps;
+} SMTP_CHECKS_CONFIG;
+
+/* Receives what the checks let through: a line or piece (partial: it goes on). */
+typedef void (*SMTP_CHECKS_OUT_FN)(void *context, const char *data, size_t len, int partial);
+
+typedef struct SMTP_CHECKS SMTP_CHECKS;
+
 /* What main.cf says (bound by smtp.c; strings owned by the CONFIG). */
 typedef struct SMTP_CONFIG {
     bool lmtp;                    /* LMTP mode: the program runs as "lmtp" */
@@ -129,6 +147,7 @@ typedef struct SMTP_CONFIG {
     SMTP_TLS_CONFIG tls;          /* level and policy settings */
     SMTP_TLS_ENGINE tls_engine;   /* the TLS engine's settings */
     SMTP_SASL_CONFIG sasl;        /* SMTP AUTH */
+    SMTP_CHECKS_CONFIG checks;    /* smtp_header_checks, smtp_body_checks, ... */
     TLS_APPL_STATE *tls_ctx;      /* client TLS engine, NULL: none; owned */
 } SMTP_CONFIG;
 
@@ -259,6 +278,14 @@ extern void smtp_session_lost(SMTP_SESSION *session);
 
 /* smtp_xfer.c */
 extern int smtp_xfer(SMTP_SESSION *session);
+
+/* smtp_checks.c */
+extern void smtp_checks_open(SMTP_CHECKS_CONFIG *checks, bool lmtp);
+extern bool smtp_checks_wanted(const SMTP_CHECKS_CONFIG *checks);
+extern SMTP_CHECKS *smtp_checks_start(const SMTP_CHECKS_CONFIG *checks, const char *queue_id,
+                                      SMTP_CHECKS_OUT_FN out, void *context);
+extern void smtp_checks_line(SMTP_CHECKS *checks, const char *data, size_t len, int partial);
+extern SMTP_CHECKS *smtp_checks_finish(SMTP_CHECKS *checks);
 
 /* smtp_data.c */
 extern int smtp_data_send(SMTP_SESSION *session);
