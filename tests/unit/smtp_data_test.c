@@ -2,7 +2,8 @@
  * smtp_data_test - message content on the wire: dot doubling and the
  * folding of lines longer than smtp_line_length_limit, for any limit
  *
- * smtp_data.c is compiled in and writes into a memory stream; the
+ * smtp_data.c (with smtp_checks.c, which it calls when header or body
+ * checks are set) is compiled in and writes into a memory stream; the
  * functions it calls from elsewhere (smtp_session_lost, smtp_site_fail)
  * are stand-ins. An alarm ends a test that would loop forever.
  */
@@ -13,6 +14,7 @@
 #include "msg.h"
 #include "test.h"
 
+#include "../../src/smtp/smtp_checks.c"
 #include "../../src/smtp/smtp_data.c"
 
 /* smtp_session_lost - stand-in: the memory stream never breaks */
