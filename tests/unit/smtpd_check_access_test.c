@@ -12,6 +12,11 @@
 #include "../../src/smtpd/smtpd_check.c"
 #include "../../src/smtpd/smtpd_check_access.c"
 #include "../../src/smtpd/smtpd_check_addr.c"
+#include "../../src/smtpd/smtpd_check_flow.c"
+#include "../../src/smtpd/smtpd_check_host.c"
+#include "../../src/smtpd/smtpd_check_policy.c"
+#include "../../src/smtpd/smtpd_check_rbl.c"
+#include "../../src/smtpd/smtpd_check_server.c"
 #include "../../src/smtpd/smtpd_check_login.c"
 
 #include "test.h"
