@@ -32,6 +32,10 @@
 #             dane-only: deferred
 #   expired.test  bogus (expired signatures)     deferred 4.4.3, never sent
 #
+# Then smtp_tls_dane_insecure_mx_policy (may, encrypt, dane) for half,
+# match= names for DANE-TA, the levels as -o overrides, and posttls-finger
+# (ours and Debian's) on every case.
+#
 # Programs that read /etc/resolv.conf reach the bed through a private mount
 # namespace (dnssec_namespace, dnssec_use_resolver): the test runs as root.
 
@@ -285,6 +289,28 @@ same "-o smtp_tls_security_level=dane: wrong digest deferred" deferred \
     "$(deliver_o dane "bad.$S")"
 has "-o dane: Verified" "Verified TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours" \
     "$(cat "$dir/ours-may/maillog")"
+
+# smtp_tls_dane_insecure_mx_policy for an insecure MX whose host has TLSA records.
+ours_conf ours-mx "$p_ours" "smtp_tls_security_level = dane"
+mx_log=$dir/ours-mx/maillog
+# deliver_mx POLICY - the outcome for half.insecure... at level dane with POLICY
+deliver_mx() {
+    timeout 90 "$client" -q "$dir/ours-mx/queue" -a "$TEST_LIBEXEC/smtp" -c "$dir/ours-mx/conf" \
+        -o "smtp_tls_dane_insecure_mx_policy=$1" -n "half.$DNSSEC_INSECURE" \
+        -r "$1@half.$DNSSEC_INSECURE" 2>>"$dir/ours-mx/stderr" |
+        sed -n 's/^rcpt=.* outcome=\([a-z]*\) .*/\1/p'
+}
+same "insecure MX policy may: sent" sent "$(deliver_mx may)"
+lacks "insecure MX policy may: no TLSA lookup, no DANE match" "Trusted TLS connection" \
+    "$(cat "$mx_log")"
+same "insecure MX policy encrypt: sent" sent "$(deliver_mx encrypt)"
+has "insecure MX policy encrypt: TLS without authentication" \
+    "Untrusted TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours" "$(cat "$mx_log")"
+lacks "insecure MX policy encrypt: no DANE match either" "Trusted TLS connection" \
+    "$(cat "$mx_log")"
+same "insecure MX policy dane: sent" sent "$(deliver_mx dane)"
+has "insecure MX policy dane: the TLSA match is Trusted" \
+    "Trusted TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours" "$(cat "$mx_log")"
 
 [ -n "$have_pf" ] || exit 0
 
