@@ -273,7 +273,7 @@
 #define DEF_SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE "550"
 
 #define VAR_SMTPD_FORBID_UNAUTH_PIPELINING "smtpd_forbid_unauth_pipelining"
-#define DEF_SMTPD_FORBID_UNAUTH_PIPELINING "no"
+#define DEF_SMTPD_FORBID_UNAUTH_PIPELINING "yes"
 
 #define VAR_SMTPD_FORBIDDEN_COMMANDS "smtpd_forbidden_commands"
 #define DEF_SMTPD_FORBIDDEN_COMMANDS "CONNECT GET POST regexp:{{/^[^A-Z]/ Bogus}}"

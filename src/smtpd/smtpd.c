@@ -168,14 +168,14 @@ static void smtpd_pipelining_text(VSTRING *text, const char *data, size_t len, b
 
 /* smtpd_pipelining_check - commands sent ahead where RFC 2920 does not allow it */
 
-static void smtpd_pipelining_check(SMTPD_STATE *state, const SMTPD_CMD *cmd)
+static bool smtpd_pipelining_check(SMTPD_STATE *state, const SMTPD_CMD *cmd)
 {
     VSTRING *text;
 
     if (state->ill_pipelining || state->stand_alone ||
         (!(cmd->flags & SMTPD_CMD_FLAG_LAST) && strncmp(state->protocol, "ESMTP", 5) == 0) ||
         smtpd_pending(state) == 0)
-        return;
+        return false;
     state->ill_pipelining = true;
     text = vstring_alloc(100);
     smtpd_pipelining_text(text, vstream_peek_data(state->in), vstream_peek(state->in),
@@ -183,6 +183,7 @@ static void smtpd_pipelining_check(SMTPD_STATE *state, const SMTPD_CMD *cmd)
     msg_info("improper command pipelining after %s from %s: %s", cmd->verb, state->namaddr,
              vstring_str(text));
     vstring_free(text);
+    return true;
 }
 
 /* smtpd_split - verb and argument text, trimmed */
@@ -252,7 +253,12 @@ static void smtpd_dispatch(SMTPD_STATE *state)
     }
     state->where = smtpd_cmd_table[index].verb;
     state->cmd_total[index]++;
-    smtpd_pipelining_check(state, &smtpd_cmd_table[index]);
+    /* A client that talks ahead where it may not is not a mail client. */
+    if (smtpd_pipelining_check(state, &smtpd_cmd_table[index]) && state->cfg->forbid_unauth_pipe) {
+        state->error_count++;
+        smtpd_close(state, "554 5.5.0 Error: SMTP protocol synchronization");
+        return;
+    }
     if (smtpd_run(state, &smtpd_cmd_table[index], args) == 0)
         state->cmd_ok[index]++;
     else

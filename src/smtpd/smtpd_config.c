@@ -172,6 +172,7 @@ static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFI
         CONFIG_BIND_SIZE(VAR_MESSAGE_SIZE_LIMIT, &cfg->message_size_limit),
         CONFIG_BIND_BOOL(VAR_DISABLE_VRFY_COMMAND, &cfg->disable_vrfy),
         CONFIG_BIND_BOOL(VAR_SMTPD_HELO_REQUIRED, &cfg->helo_required),
+        CONFIG_BIND_BOOL(VAR_SMTPD_FORBID_UNAUTH_PIPELINING, &cfg->forbid_unauth_pipe),
         CONFIG_BIND_BOOL(VAR_SMTPD_DELAY_REJECT, &cfg->delay_reject),
         CONFIG_BIND_BOOL(VAR_SMTPD_PEERNAME_LOOKUP, &cfg->peername_lookup),
         CONFIG_BIND_BOOL(VAR_SMTPD_CLIENT_PORT_LOGGING, &cfg->client_port_logging),

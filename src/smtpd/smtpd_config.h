@@ -106,6 +106,7 @@ typedef struct SMTPD_CONFIG {
     long message_size_limit;  /* message_size_limit, 0: none */
     bool disable_vrfy;        /* disable_vrfy_command */
     bool helo_required;       /* smtpd_helo_required */
+    bool forbid_unauth_pipe;  /* smtpd_forbid_unauth_pipelining */
     bool delay_reject;        /* smtpd_delay_reject */
     bool peername_lookup;     /* smtpd_peername_lookup */
     bool client_port_logging; /* smtpd_client_port_logging */

@@ -40,8 +40,9 @@ services=(
     "rcpt_unknown -o smtpd_recipient_restrictions=reject_unknown_recipient_domain,permit_mynetworks,reject_unauth_destination"
     "client_unknown -o smtpd_client_restrictions=reject_unknown_client_hostname"
     "reverse_unknown -o smtpd_client_restrictions=reject_unknown_reverse_client_hostname"
-    "pipelining -o smtpd_client_restrictions=reject_unauth_pipelining"
-    "data_pipelining -o smtpd_data_restrictions=reject_unauth_pipelining"
+    "pipelining -o smtpd_client_restrictions=reject_unauth_pipelining -o smtpd_forbid_unauth_pipelining=no"
+    "data_pipelining -o smtpd_data_restrictions=reject_unauth_pipelining -o smtpd_forbid_unauth_pipelining=no"
+    "forbid_pipelining -o smtpd_forbid_unauth_pipelining=yes"
     "bounce_rcpt -o smtpd_recipient_restrictions=reject_multi_recipient_bounce,permit_mynetworks,reject_unauth_destination"
     "bounce_data -o smtpd_data_restrictions=reject_multi_recipient_bounce"
     "plaintext -o smtpd_client_restrictions=reject_plaintext_session"
@@ -108,8 +109,10 @@ R2 = "RCPT TO:<abuse@mail.example.test>"
 BAD_MAIL = "MAIL FROM:<a@nonexistent.invalid>"
 
 # Per service: sessions (source address, pipelined?, commands) and the
-# codes of the last reply of each session, so that every service has a
-# case that passes and one that fails.
+# codes of the last reply of each session (0: the server had closed), so
+# that every service has a case that passes and one that fails. pipe=True
+# sends all commands at once; pipe="after_first" sends the first alone
+# and the rest at once, as a client does after EHLO.
 def S(cmds, src="127.0.0.1", pipe=False):
     return (src, pipe, cmds)
 
@@ -133,6 +136,9 @@ scenarios = {
                     S(["HELO x", M, R]), S(["EHLO x", M, R])], [503, 503, 250, 250]),
     "data_pipelining": ([S(["HELO x", M, R, "DATA"], pipe=True), S(["HELO x", M, R, "DATA"])],
                         [503, 354]),
+    "forbid_pipelining": ([S(["HELO x", M, R], pipe=True), S(["EHLO x", M, R], pipe=True),
+                           S(["EHLO x", M, R, "DATA"], pipe="after_first"),
+                           S(["HELO x", M, R])], [0, 0, 354, 250]),
     "bounce_rcpt": ([S(["HELO x", "MAIL FROM:<>", R, R2]), S(["HELO x", M, R, R2])], [550, 250]),
     "bounce_data": ([S(["HELO x", "MAIL FROM:<>", R, R2, "DATA"]),
                      S(["HELO x", "MAIL FROM:<>", R, "DATA"])], [550, 354]),
@@ -175,7 +181,12 @@ def session(port, src, pipe, cmds):
                 return "250 (EHLO)" if len(lines) > 1 and line.startswith("250") else line
     out = [reply()]
     try:
-        if pipe:
+        if pipe == "after_first":
+            s.sendall((cmds[0] + "\r\n").encode())
+            out.append(reply())
+            s.sendall("".join(c + "\r\n" for c in cmds[1:]).encode())
+            out += [reply() for _ in cmds[1:]]
+        elif pipe:
             s.sendall("".join(c + "\r\n" for c in cmds).encode())
             out += [reply() for _ in cmds]
         else:
