@@ -26,24 +26,26 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 instance_create || exit 1
 conf=$INSTANCE_CONF
-read -r port port_slow < <(free_port 2 | tr '\n' ' ')
+read -r port port_slow port_forbid < <(free_port 3 | tr '\n' ' ')
 cert_make "$conf" ca "/CN=Test CA" && cert_make "$conf" server /CN=mail.example.test ca ||
     fail "make certificates"
 [ -n "$INSTANCE_RUN_AS" ] && chown -R "$INSTANCE_RUN_AS" "$conf"
 # No queue manager: what smtpd accepted stays in incoming for the checks.
 instance_master_cf "127.0.0.1:$port inet n - n - - smtpd -o smtpd_junk_command_limit=100000" \
     "127.0.0.1:$port_slow inet n - n - - smtpd -o smtpd_timeout=30s" \
+    "127.0.0.1:$port_forbid inet n - n - - smtpd -o smtpd_forbid_unauth_pipelining=yes" \
     "cleanup unix n - n - 0 cleanup"
 instance_main_cf "mydestination = \$myhostname" "smtpd_error_sleep_time = 0" \
     "smtpd_timeout = 2s" "smtpd_starttls_timeout = 4s" \
     "smtpd_forbid_bare_newline = normalize" "smtpd_forbid_bare_newline_exclusions =" \
+    "smtpd_forbid_unauth_pipelining = no" \
     "smtpd_tls_security_level = may" \
     "smtpd_tls_cert_file = $conf/server.pem" \
     "smtpd_tls_key_file = $conf/server.key"
-instance_start "$port" "$port_slow"
+instance_start "$port" "$port_slow" "$port_forbid"
 require "the instance starts"
 
-PORT=$port PORT_SLOW=$port_slow QUEUE=$INSTANCE_QUEUE MAILLOG=$INSTANCE_LOG \
+PORT=$port PORT_SLOW=$port_slow PORT_FORBID=$port_forbid QUEUE=$INSTANCE_QUEUE MAILLOG=$INSTANCE_LOG \
     DUMP=$TEST_HELPERS/queue_dump CA=$conf/ca.pem \
     PYTHONPATH=$top/tests/integration/lib bounded 500 python3 - <<'PYEOF'
 import os, re, select, socket, ssl, subprocess, time
@@ -51,6 +53,9 @@ from smtp_session import Session, Checks, wait_for
 
 t = Checks()
 port, port_slow = int(os.environ["PORT"]), int(os.environ["PORT_SLOW"])
+# Most cases look past the default disconnect for improper pipelining
+# (smtpd_forbid_unauth_pipelining = no); this port keeps it.
+port_forbid = int(os.environ["PORT_FORBID"])
 queue, maillog, dump = os.environ["QUEUE"], os.environ["MAILLOG"], os.environ["DUMP"]
 incoming = os.path.join(queue, "incoming")
 CRASH = re.compile(r"panic|fatal:|killed by signal|exit status [1-9]|throttling")
@@ -579,6 +584,27 @@ with Case("STARTTLS and the ClientHello in one write", 12):
          "STARTTLS and the ClientHello in one write: the purged hello ends in a close "
          "within smtpd_starttls_timeout")
     s.close()
+
+
+# 8b. smtpd_forbid_unauth_pipelining = yes: talking ahead where RFC 2920
+# forbids it ends the session at once; pipelining after EHLO does not.
+for what, first, ahead in (("STARTTLS", "STARTTLS", "NOOP"), ("HELO", "HELO client.example", FROM),
+                           ("a NOOP flood", "NOOP", "NOOP\r\n" * 200)):
+    name = "smtpd_forbid_unauth_pipelining: %s with commands ahead" % what
+    with Case(name):
+        s = greet(port_forbid, ehlo=what != "HELO")
+        s.send("%s\r\n%s\r\n" % (first, ahead.rstrip("\r\n")))
+        t.reply(s.reply(), 554, "%s: 554" % name, r"^554 5\.5\.0 Error: SMTP protocol synchronization$")
+        t.ok(closed(s.sock, 5), "%s: smtpd closes" % name)
+        s.close()
+with Case("smtpd_forbid_unauth_pipelining: MAIL and RCPT pipelined after EHLO"):
+    s = greet(port_forbid)
+    s.send("%s\r\n%s\r\n" % (FROM, TO))
+    t.ok([s.reply()[0], s.reply()[0]] == [250, 250],
+         "smtpd_forbid_unauth_pipelining: MAIL and RCPT pipelined after EHLO are accepted")
+    still_serves(s, "smtpd_forbid_unauth_pipelining: after legal pipelining")
+t.ok(re.search(r"improper command pipelining after STARTTLS from [^:]*: NOOP", log()) is not None,
+     "smtpd_forbid_unauth_pipelining: the log names what was sent ahead")
 
 
 # 9. Renegotiation and key updates, with openssl s_client.

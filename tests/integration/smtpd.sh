@@ -33,6 +33,7 @@ myhostname = mx.example.test
 mydomain = example.test
 mydestination = \$myhostname, example.test
 mynetworks = 192.0.2.0/24
+smtpd_forbid_unauth_pipelining = no
 mail_owner = daemon
 smtpd_error_sleep_time = 0
 smtpd_peername_lookup = yes

@@ -34,6 +34,7 @@ instance_main_cf \
     "cyrus_sasl_config_path = $SASL_CONFIG_DIR" \
     "smtpd_sasl_local_domain = example.test" \
     "smtpd_sasl_authenticated_header = yes" \
+    "smtpd_forbid_unauth_pipelining = no" \
     "smtpd_relay_restrictions = permit_sasl_authenticated, reject_unauth_destination"
 instance_master_cf \
     "cleanup unix n - n - 0 cleanup" \

@@ -34,6 +34,7 @@ instance_main_cf \
     "smtpd_tls_key_file = $conf/server.key" \
     "smtpd_tls_CAfile = $conf/ca.pem" \
     "smtpd_tls_ask_ccert = yes" \
+    "smtpd_forbid_unauth_pipelining = no" \
     "smtpd_tls_loglevel = 1" \
     "smtpd_tls_received_header = yes" \
     "smtpd_starttls_timeout = 3s" \
