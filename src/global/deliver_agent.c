@@ -14,6 +14,8 @@
  *				const DELIVER_STATUS *status);
  *	int	deliver_deferred(DELIVER_REQUEST *request, size_t index,
  *				const DELIVER_STATUS *status);
+ *	int	deliver_outcome(DELIVER_REQUEST *request, size_t index,
+ *				int outcome, const DELIVER_STATUS *status);
  *	int	deliver_request_finish(DELIVER_REQUEST *request);
  *	int	deliver_request_finish_dead(DELIVER_REQUEST *request,
  *				const char *reason);
@@ -54,7 +56,9 @@
  *	(status_log_status_ok()), "X.0.0" otherwise, its class always that
  *	of the outcome. They return 0, or
  *	-1 when qmgr could not be told (the outcome is recorded all the
- *	same).
+ *	same). deliver_outcome() is the one of the three that outcome
+ *	names: DELIVER_OUTCOME_SENT or _BOUNCED, and deferred for any
+ *	other value, for an agent that keeps its result as an outcome.
  *
  *	deliver_request_finish() sends the end message, closes the queue
  *	file and frees the request. Recipients left without a result are
@@ -328,6 +332,16 @@ int deliver_bounced(DELIVER_REQUEST *request, size_t index, const DELIVER_STATUS
 int deliver_deferred(DELIVER_REQUEST *request, size_t index, const DELIVER_STATUS *status)
 {
     return deliver_agent_outcome(request, index, DELIVER_OUTCOME_DEFERRED, status);
+}
+
+/* deliver_outcome - sent, bounced, or else deferred */
+
+int deliver_outcome(DELIVER_REQUEST *request, size_t index, int outcome,
+                    const DELIVER_STATUS *status)
+{
+    if (outcome != DELIVER_OUTCOME_SENT && outcome != DELIVER_OUTCOME_BOUNCED)
+        outcome = DELIVER_OUTCOME_DEFERRED;
+    return deliver_agent_outcome(request, index, outcome, status);
 }
 
 /* deliver_request_finish - end message, release everything */

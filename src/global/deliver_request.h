@@ -219,6 +219,8 @@ extern bool deliver_rcpt_pending(const DELIVER_REQUEST *request, size_t index);
 extern int deliver_sent(DELIVER_REQUEST *request, size_t index, const DELIVER_STATUS *status);
 extern int deliver_bounced(DELIVER_REQUEST *request, size_t index, const DELIVER_STATUS *status);
 extern int deliver_deferred(DELIVER_REQUEST *request, size_t index, const DELIVER_STATUS *status);
+extern int deliver_outcome(DELIVER_REQUEST *request, size_t index, int outcome,
+                           const DELIVER_STATUS *status);
 extern int deliver_request_finish(DELIVER_REQUEST *request);
 extern int deliver_request_finish_dead(DELIVER_REQUEST *request, const char *reason);
 

@@ -117,12 +117,7 @@ static void local_service(MAIL_SERVER *unused_server, VSTREAM *client)
         local_address(request, rcpt->address, rcpt->address, 0, &result);
         status.dsn = result.dsn;
         status.reason = vstring_str(result.reason);
-        if (result.outcome == DELIVER_OUTCOME_SENT)
-            deliver_sent(request, i, &status);
-        else if (result.outcome == DELIVER_OUTCOME_BOUNCED)
-            deliver_bounced(request, i, &status);
-        else
-            deliver_deferred(request, i, &status);
+        deliver_outcome(request, i, result.outcome, &status);
     }
     if (request)
         deliver_request_finish(request);

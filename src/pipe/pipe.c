@@ -438,12 +438,7 @@ static void pipe_report(DELIVER_REQUEST *request, size_t index, const PIPE_RESUL
         .action = (pipe_config.attr.flags & PIPE_FLAG_FINAL) ? NULL : "relayed",
     };
 
-    if (result->outcome == DELIVER_OUTCOME_SENT)
-        deliver_sent(request, index, &status);
-    else if (result->outcome == DELIVER_OUTCOME_BOUNCED)
-        deliver_bounced(request, index, &status);
-    else
-        deliver_deferred(request, index, &status);
+    deliver_outcome(request, index, result->outcome, &status);
 }
 
 /* pipe_deliver - the open recipients, in one group or one by one */
