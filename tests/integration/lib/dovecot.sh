@@ -103,7 +103,6 @@ dovecot_available() {
 
 # dovecot_conf SOCKET - the configuration on stdout
 dovecot_conf() {
-    local me group
     if dovecot_is_24; then
         # Dovecot 2.4 (Debian 13): versioned configuration, named blocks.
         cat <<EOF
@@ -169,19 +168,21 @@ service auth {
 }
 EOF
     fi
-    if [ "$(id -u)" -ne 0 ]; then
-        # One user for everything; no chroot, which needs root.
-        me=$(id -un)
-        group=$(id -gn)
-        cat <<EOF
-default_internal_user = $me
-default_internal_group = $group
-default_login_user = $me
+    dovecot_conf_unprivileged
+}
+
+# dovecot_conf_unprivileged - without root: one user for everything, and
+# no chroot, which needs root (configuration lines on stdout)
+dovecot_conf_unprivileged() {
+    [ "$(id -u)" -ne 0 ] || return 0
+    cat <<EOF
+default_internal_user = $(id -un)
+default_internal_group = $(id -gn)
+default_login_user = $(id -un)
 service anvil {
   chroot =
 }
 EOF
-    fi
 }
 
 # dovecot_is_24 - is the installed Dovecot 2.4 or later (its configuration syntax)?
@@ -281,7 +282,6 @@ dovecot_maildir() {
 
 # dovecot_lmtp_conf SOCKET [CERT KEY] - the LMTP configuration on stdout
 dovecot_lmtp_conf() {
-    local me group
     if dovecot_is_24; then
         # Dovecot 2.4 (Debian 13): versioned configuration, named blocks.
         cat <<EOF
@@ -375,19 +375,7 @@ EOF
             echo "ssl = no"
         fi
     fi
-    if [ "$(id -u)" -ne 0 ]; then
-        # One user for everything; no chroot, which needs root.
-        me=$(id -un)
-        group=$(id -gn)
-        cat <<EOF
-default_internal_user = $me
-default_internal_group = $group
-default_login_user = $me
-service anvil {
-  chroot =
-}
-EOF
-    fi
+    dovecot_conf_unprivileged
 }
 
 # dovecot_lmtp_start [-t CERT KEY] SOCKET ADDRESS... - start the LMTP peer
