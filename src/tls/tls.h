@@ -129,6 +129,8 @@ typedef struct TLS_SESS_STATE {
     int peer_status;            /* TLS_CERT_FLAG_* */
     long verify_result;         /* X509_V_* of the chain (closest to the leaf) */
     int verify_depth;           /* depth of that error, or -1 */
+    bool verify_name_error;     /* OpenSSL's name check failed (DANE-TA) */
+    bool verify_chain_error;    /* any other verification error */
     bool must_fail;             /* trust data could not be set up */
     bool session_reused;        /* resumed session */
     bool ticket_issued;         /* server: a session ticket was issued */

@@ -13,7 +13,8 @@
  *				const char *label, const char *namaddr);
  * DESCRIPTION
  *	tls_verify_cb() is the OpenSSL verify callback. It always returns 1
- *	so that the handshake completes. It records in the session state the
+ *	so that the handshake completes. It notes whether a reference-name
+ *	check or any other check failed, and records in the session state the
  *	verification error closest to the leaf (verify_result, verify_depth
  *	and the issuer there), flags certificates deeper than the configured
  *	depth with X509_V_ERR_CERT_CHAIN_TOO_LONG, and, when the state's
@@ -27,7 +28,9 @@
  *	tls_verify_peer() fills the peer facts after a handshake: subject
  *	CN, issuer CN (the issuer's O when it has no CN), certificate and
  *	public-key fingerprints, and the PRESENT, ALTNAME and TRUSTED status
- *	bits. TRUSTED needs a certificate whose chain verified.
+ *	bits. TRUSTED needs a certificate whose chain verified; at the DANE
+ *	levels a chain that a DANE-TA record anchored is TRUSTED even when
+ *	OpenSSL's reference-name check failed (it never MATCHES).
  *
  *	tls_verify_match() (client) checks the match policy of the session:
  *	at the fingerprint level the certificate or public-key fingerprint
@@ -71,6 +74,14 @@
 #include "tls_name.h"
 #include "tls_verify.h"
 
+/* tls_verify_name_errno - is the error a failed reference-name check */
+
+static bool tls_verify_name_errno(long err)
+{
+    return err == X509_V_ERR_HOSTNAME_MISMATCH || err == X509_V_ERR_IP_ADDRESS_MISMATCH ||
+           err == X509_V_ERR_EMAIL_MISMATCH;
+}
+
 /* tls_verify_cb - record the error closest to the leaf, never fail */
 
 int tls_verify_cb(int ok, X509_STORE_CTX *store_ctx)
@@ -89,6 +100,12 @@ int tls_verify_cb(int ok, X509_STORE_CTX *store_ctx)
     if (ok && depth == 0 && state->must_fail) {
         X509_STORE_CTX_set_error(store_ctx, X509_V_ERR_UNSPECIFIED);
         ok = 0;
+    }
+    if (!ok) {
+        if (tls_verify_name_errno(X509_STORE_CTX_get_error(store_ctx)))
+            state->verify_name_error = true;
+        else
+            state->verify_chain_error = true;
     }
     if (!ok && (state->verify_depth < 0 || depth < state->verify_depth)) {
         char buf[256];
@@ -186,7 +203,19 @@ void tls_verify_peer(TLS_SESS_STATE *state)
     tls_verify_set(&state->peer_pkey_fprint, tls_pkey_fprint(peer, state->mdalg));
     if (state->verify_depth < 0)
         state->verify_result = SSL_get_verify_result(state->ssl);
-    if (SSL_get_verify_result(state->ssl) == X509_V_OK && !state->must_fail)
+    if (state->must_fail)
+        return;
+    /*
+     * OpenSSL checks reference names itself only at the DANE levels, for
+     * DANE-TA (tls_dane_ssl_setup() arms them). A chain that a TLSA record
+     * anchored but that lacks the name is "Trusted", as a CA chain without
+     * the name is at the verify level; tls_verify_match_dane() never lets
+     * it match. Any other error, or none recorded in this handshake for a
+     * result that says otherwise (a resumed session), leaves it untrusted.
+     */
+    if (SSL_get_verify_result(state->ssl) == X509_V_OK ||
+        (state->verify_name_error && !state->verify_chain_error && TLS_DANE_BASED(state->level) &&
+         tls_dane_matched(state)))
         state->peer_status |= TLS_CERT_FLAG_TRUSTED;
 }
 
@@ -245,6 +274,10 @@ static void tls_verify_match_dane(TLS_SESS_STATE *state)
      */
     if (!TLS_CERT_IS_TRUSTED(state))
         return;
+    if (state->verify_name_error) {
+        tls_verify_mismatch(state, X509_V_ERR_HOSTNAME_MISMATCH);
+        return;
+    }
     if (!tls_dane_matched(state) && !state->session_reused) {
         tls_verify_mismatch(state, X509_V_ERR_DANE_NO_MATCH);
         return;

@@ -179,9 +179,8 @@ for c in "${cases[@]}"; do
         # before 3.10 logs "Untrusted" here, a defect fixed in its 3.10 series
         # (HISTORY 20250730): expect from Postfix what its version logs. (8 and
         # 12, a wrong IP address, are "Untrusted" in both versions.)
-        pf_version=$(/usr/sbin/postconf -d -h mail_version 2>/dev/null)
-        pf_word=Trusted
-        [ "$(printf '%s\n3.10\n' "$pf_version" | sort -V | head -1)" = 3.10 ] || pf_word=Untrusted
+        pf_version=$(postfix_peer_version)
+        pf_word=$(postfix_peer_name_mismatch_word)
         if [ "$ours" = Trusted ] && [ "$theirs" = "$pf_word" ]; then
             ok "${c#*|} (server 127.0.0.$n): ours \"Trusted\", Postfix $pf_version \"$theirs\""
         else

@@ -93,6 +93,25 @@ postfix_peer_available() {
     [ -z "$POSTFIX_PEER_MISSING" ]
 }
 
+# postfix_peer_version - Debian's Postfix version (mail_version)
+postfix_peer_version() {
+    "$POSTFIX_PEER_SBIN/postconf" -d -h mail_version 2>/dev/null
+}
+
+# postfix_peer_name_mismatch_word - the trust word Debian's Postfix logs for
+# a chain that verified (a CA, or a DANE-TA record) but lacks the wanted name:
+# "Trusted" since 3.10, "Untrusted" before (a defect fixed in Postfix's 3.10
+# series, HISTORY 20250730). Ours always says "Trusted".
+postfix_peer_name_mismatch_word() {
+    local v
+    v=$(postfix_peer_version)
+    if [ "$(printf '%s\n3.10\n' "$v" | sort -V | head -1)" = 3.10 ]; then
+        echo Trusted
+    else
+        echo Untrusted
+    fi
+}
+
 # postfix_peer_dir NAME - the directory of a peer
 postfix_peer_dir() {
     echo "$POSTFIX_PEER_TOP/$1"
