@@ -207,15 +207,16 @@ void tls_verify_peer(TLS_SESS_STATE *state)
         return;
     /*
      * OpenSSL checks reference names itself only at the DANE levels, for
-     * DANE-TA (tls_dane_ssl_setup() arms them). A chain that a TLSA record
-     * anchored but that lacks the name is "Trusted", as a CA chain without
-     * the name is at the verify level; tls_verify_match_dane() never lets
-     * it match. Any other error, or none recorded in this handshake for a
-     * result that says otherwise (a resumed session), leaves it untrusted.
+     * DANE-TA (tls_dane_ssl_setup() arms them). With DANE, OpenSSL trusts
+     * a chain only when a TLSA record anchored it, so a chain whose one
+     * failure was the name is a DANE-TA chain without the name: "Trusted",
+     * as a CA chain without the name is at the verify level, and never
+     * matched (tls_verify_match_dane()). OpenSSL hides the DANE authority
+     * of a chain that failed, hence the callback's two flags. A resumed
+     * session carries only its result: a failed one stays untrusted.
      */
     if (SSL_get_verify_result(state->ssl) == X509_V_OK ||
-        (state->verify_name_error && !state->verify_chain_error && TLS_DANE_BASED(state->level) &&
-         tls_dane_matched(state)))
+        (TLS_DANE_BASED(state->level) && state->verify_name_error && !state->verify_chain_error))
         state->peer_status |= TLS_CERT_FLAG_TRUSTED;
 }
 
