@@ -186,6 +186,10 @@ static void test_ee(void)
     r = dane_connect_to(client_ctx, TLS_LEV_DANE, &dane, chain);
     TEST_STR_EQ(r.trust, "Untrusted",
                 "the same key as 2 1 1 (a trust anchor: names and dates count): Untrusted");
+    dane.base_domain = "mx.other.example";
+    r = dane_connect_to(client_ctx, TLS_LEV_DANE, &dane, chain);
+    TEST_STR_EQ(r.trust, "Untrusted", "2 1 1, expired and without the name: Untrusted");
+    TEST_CHECK(!(r.status & TLS_CERT_FLAG_MATCHED), "expired and without the name: not matched");
     vstring_free(want);
 }
 
@@ -208,9 +212,12 @@ static void test_ta(void)
                 1, "with the reference name that matched");
 
     dane.base_domain = "mx.other.example";
+    tls_test_log_reset();
     r = dane_connect(client_ctx, TLS_LEV_DANE, &dane);
-    TEST_STR_EQ(r.trust, "Untrusted", "2 0 1, base domain not in the certificate: Untrusted");
+    TEST_STR_EQ(r.trust, "Trusted", "2 0 1, base domain not in the certificate: Trusted");
+    TEST_CHECK(!(r.status & TLS_CERT_FLAG_MATCHED), "name missing: not matched");
     TEST_INT_EQ(r.verify_result, X509_V_ERR_HOSTNAME_MISMATCH, "name missing: num=62");
+    TEST_INT_EQ(tls_test_logged("Matched DANE TA"), 0, "name missing: no match is logged");
 
     dane.names = mx_names;
     r = dane_connect(client_ctx, TLS_LEV_DANE, &dane);
