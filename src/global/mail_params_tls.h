@@ -394,7 +394,7 @@
 #define DEF_TLS_DISABLE_WORKAROUNDS ""
 
 #define VAR_TLS_EECDH_AUTO_CURVES "tls_eecdh_auto_curves"
-#define DEF_TLS_EECDH_AUTO_CURVES "X25519 X448 prime256v1 secp521r1 secp384r1"
+#define DEF_TLS_EECDH_AUTO_CURVES "X25519MLKEM768 X25519 X448 prime256v1 secp521r1 secp384r1"
 
 #define VAR_TLS_EECDH_STRONG_CURVE "tls_eecdh_strong_curve"
 #define DEF_TLS_EECDH_STRONG_CURVE "prime256v1"

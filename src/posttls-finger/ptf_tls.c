@@ -24,7 +24,10 @@
  *	domain), SNI from -s. The TLS library logs the trust, the names and
  *	the summary line ("Verified TLS connection established to ...").
  *	A resumed session is reported as "host[addr]:port: Reusing old
- *	session" when cache logging is on. With -C the peer's certificate
+ *	session" when cache logging is on. With summary logging a line
+ *	names the key exchange groups the ClientHello offered, those it
+ *	sent key shares for, how many ClientHellos went out (two after a
+ *	HelloRetryRequest), the size of the last, and the negotiated group. With -C the peer's certificate
  *	chain of the first session is kept for printing. It returns 0, or -1
  *	when the handshake failed.
  *
@@ -211,6 +214,20 @@ static TLS_DANE_RR *ptf_tls_dane(const PTF_STATE *state, TLS_DANE *dane, const c
     return rr;
 }
 
+/* ptf_tls_groups - the groups offered and the one negotiated */
+
+static void ptf_tls_groups(const TLS_SESS_STATE *tls)
+{
+    if (!(tls->log_mask & TLS_LOG_SUMMARY) || tls->hello_count == 0)
+        return;
+    msg_info("%s: key exchange groups offered: %s; key shares: %s; %d ClientHello%s, the last "
+             "%zu bytes; negotiated: %s",
+             tls->namaddr, tls->hello_groups ? tls->hello_groups : "",
+             tls->hello_shares && *tls->hello_shares ? tls->hello_shares : "none",
+             tls->hello_count, tls->hello_count > 1 ? "s" : "", tls->hello_size,
+             tls->kex_name ? tls->kex_name : "unknown");
+}
+
 /* ptf_tls_start - the handshake */
 
 int ptf_tls_start(PTF_STATE *state)
@@ -245,6 +262,7 @@ int ptf_tls_start(PTF_STATE *state)
     }
     if (state->tls->session_reused && (state->tls->log_mask & TLS_LOG_CACHE))
         msg_info("%s: Reusing old session", state->namaddr);
+    ptf_tls_groups(state->tls);
     if (state->print_chain && VSTRING_LEN(state->chain) == 0)
         ptf_tls_chain(state);
     return 0;

@@ -48,7 +48,7 @@ typedef struct TLS_PARAMS {
     "aNULL:-aNULL:HIGH:MEDIUM:!SEED:!IDEA:!3DES:!RC2:!RC4:!RC5:!kDH:!kECDH:!aDSS:!MD5:+RC4:"       \
     "@STRENGTH"
 #define TLS_DEF_NULL_CIPHERLIST   "eNULL:!kDH:!kECDH:!aDSS:!MD5:!aNULL"
-#define TLS_DEF_EECDH_AUTO_CURVES "X25519 X448 prime256v1 secp521r1 secp384r1"
+#define TLS_DEF_EECDH_AUTO_CURVES "X25519MLKEM768 X25519 X448 prime256v1 secp521r1 secp384r1"
 #define TLS_DEF_FFDHE_AUTO_GROUPS "ffdhe2048 ffdhe3072"
 #define TLS_DEF_TICKET_CIPHER     "aes-256-cbc"
 
@@ -151,6 +151,13 @@ typedef struct TLS_SESS_STATE {
     const char *clnt_sig_dgst;
     bool peer_close_notify; /* the peer closed with close_notify */
     bool peer_eof;          /* the peer's transport ended */
+    /* Client: what the ClientHello offered (tls_hello.c). */
+    char *groups_configured; /* the group list given to OpenSSL, "" for its own, owned */
+    int hello_count;         /* ClientHellos sent (2 after a HelloRetryRequest) */
+    size_t hello_size;       /* bytes of the last one, with its record header */
+    char *hello_groups;      /* groups it offered, space-separated, owned or NULL */
+    char *hello_shares;      /* groups it sent key shares for, owned or NULL */
+    bool server_hello;       /* a ServerHello (not a retry request) arrived */
     /* Private to the library. */
     SSL *ssl;                   /* owned */
     TLS_APPL_STATE *app;        /* not owned */

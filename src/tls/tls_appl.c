@@ -134,6 +134,6 @@ SSL_CTX *tls_appl_ctx_new(TLS_APPL_STATE *app, const char *protocols, const char
         }
         vstring_free(list);
     }
-    tls_dh_apply_groups(ctx, &app->params);
+    tls_dh_apply_groups(ctx, &app->params, app->am_server);
     return ctx;
 }

@@ -74,6 +74,7 @@
 
 #include "tls.h"
 #include "tls_bio.h"
+#include "tls_hello.h"
 #include "tls_log.h"
 
 /* Room in each direction of the BIO pair: more than one full TLS record. */
@@ -109,6 +110,20 @@ static void tls_bio_info_cb(const SSL *ssl, int where, int ret)
         tls_log_info(state, where, ret);
 }
 
+/* tls_bio_msg_cb - follow the hellos, dump protocol messages */
+
+static void tls_bio_msg_cb(int write_p, int version, int content_type, const void *buf, size_t len,
+                           SSL *ssl, void *arg)
+{
+    TLS_SESS_STATE *state = SSL_get_app_data(ssl);
+
+    if (state == NULL)
+        return;
+    tls_hello_note(state, ssl, write_p, content_type, buf, len);
+    if (state->log_mask & TLS_LOG_TLSPKTS)
+        tls_log_packet(write_p, version, content_type, buf, len, ssl, arg);
+}
+
 /* tls_bio_attach - put the SSL object on a BIO pair and the pair on a transport */
 
 int tls_bio_attach(TLS_SESS_STATE *state, const TLS_TRANSPORT *transport)
@@ -129,8 +144,7 @@ int tls_bio_attach(TLS_SESS_STATE *state, const TLS_TRANSPORT *transport)
     SSL_set_bio(state->ssl, ssl_bio, ssl_bio);
     SSL_set_app_data(state->ssl, state);
     SSL_set_info_callback(state->ssl, tls_bio_info_cb);
-    if (state->log_mask & TLS_LOG_TLSPKTS)
-        SSL_set_msg_callback(state->ssl, tls_log_packet);
+    SSL_set_msg_callback(state->ssl, tls_bio_msg_cb);
     state->engine = engine;
     return 0;
 }

@@ -27,7 +27,9 @@
  *	computes the cache key (service, next hop, host, address, port and a
  *	digest of the whole policy: level, match list, protocols, cipher
  *	list, CA files, trust anchor files, TLSA RRset, digest, SNI, EHLO name,
- *	OpenSSL version), offers a
+ *	post-quantum mode, OpenSSL version), sets the key exchange groups
+ *	for props->pq_mode (tls_dh(3); a mode that leaves no group fails
+ *	the connection set-up), offers a
  *	cached session, runs the handshake, and records and logs the peer
  *	status. When props->stream is given the session is plugged into it;
  *	purge it afterwards. It returns NULL after logging the reason (bad
@@ -74,6 +76,7 @@
 #include "tls_cipher.h"
 #include "tls_client.h"
 #include "tls_dane.h"
+#include "tls_dh.h"
 #include "tls_facts.h"
 #include "tls_fprint.h"
 #include "tls_level.h"
@@ -336,13 +339,13 @@ static void tls_client_cache_id(TLS_SESS_STATE *state, const TLS_CLIENT_START_PR
     vstring_sprintf(text,
                     "level=%s\nmatch=%s\nfingerprints=%s\nmdalg=%s\nprotocols=%x-%x\n"
                     "ciphers=%s\nca=%s\nsni=%s\nhelo=%s\nopenssl=%s\nmust_fail=%d\ntafile=%s\n"
-                    "dane=%s\n",
+                    "dane=%s\npq=%s\n",
                     tls_level_name(state->level), names, fprints, state->mdalg, policy->min_version,
                     policy->max_version, vstring_str(policy->cipherlist),
                     state->app->ca_identity ? state->app->ca_identity : "",
                     props->sni ? props->sni : "", props->helo ? props->helo : "",
                     OpenSSL_version(OPENSSL_VERSION), state->must_fail, vstring_str(tafile),
-                    vstring_str(dane));
+                    vstring_str(dane), tls_dh_pq_name(props->pq_mode));
     state->cache_id = tls_scache_client_id(
         props->serverid ? props->serverid : state->app->cache_type, props->nexthop, props->host,
         props->addr, props->port, vstring_str(text));
@@ -351,6 +354,23 @@ static void tls_client_cache_id(TLS_SESS_STATE *state, const TLS_CLIENT_START_PR
     vstring_free(tafile);
     vstring_free(dane);
     vstring_free(text);
+}
+
+/* tls_client_groups - key exchange groups of the connection */
+
+static int tls_client_groups(TLS_SESS_STATE *state, const TLS_CLIENT_START_PROPS *props)
+{
+    VSTRING *list = vstring_alloc(100);
+    int status = 0;
+
+    if (tls_dh_apply_ssl(state->ssl, &state->app->params, props->pq_mode, list) < 0) {
+        msg_warn("%s: no key exchange group left for pq=%s in tls_eecdh_auto_curves or "
+                 "tls_ffdhe_auto_groups",
+                 state->namaddr, tls_dh_pq_name(props->pq_mode));
+        status = -1;
+    }
+    state->groups_configured = vstring_export(list);
+    return status;
 }
 
 /* tls_client_ssl - the SSL object with the session settings */
@@ -366,6 +386,8 @@ static int tls_client_ssl(TLS_SESS_STATE *state, const TLS_CLIENT_START_PROPS *p
         SSL_set_security_level(state->ssl, 1);
     if (tls_proto_apply_ssl(state->ssl, policy->min_version, policy->max_version) < 0 ||
         SSL_set_cipher_list(state->ssl, vstring_str(policy->cipherlist)) != 1)
+        return -1;
+    if (tls_client_groups(state, props) < 0)
         return -1;
     if (props->sni && *props->sni) {
         if (!tls_sni_name_ok(props->sni))

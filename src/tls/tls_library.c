@@ -139,6 +139,9 @@ void tls_sess_free(TLS_SESS_STATE *state)
     myfree(state->mdalg);
     myfree(state->cache_id);
     myfree(state->verify_issuer);
+    myfree(state->groups_configured);
+    myfree(state->hello_groups);
+    myfree(state->hello_shares);
     argv_free(state->match_names);
     argv_free(state->match_fprints);
     myfree(state);

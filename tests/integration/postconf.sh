@@ -54,7 +54,7 @@ for line in \
     'smtp_tls_secure_cert_match = nexthop, dot-nexthop' \
     'lmtp_tls_secure_cert_match = nexthop' \
     'tls_random_exchange_name = ${data_directory}/prng_exch' \
-    'tls_eecdh_auto_curves = X25519 X448 prime256v1 secp521r1 secp384r1' \
+    'tls_eecdh_auto_curves = X25519MLKEM768 X25519 X448 prime256v1 secp521r1 secp384r1' \
     'tlsmgr_service_name = tlsmgr' \
     'postscreen_tls_security_level = $smtpd_tls_security_level' \
     'mydestination = $myhostname, localhost.$mydomain, localhost' \

@@ -49,6 +49,21 @@ has "s_server: Verified with CA file and the right name" \
 has "s_server: the matched name" \
     "posttls-finger: 127.0.0.1[127.0.0.1]:$port: matched peername: mail.example.com" "$out"
 has "s_server: greeting read inside TLS" "posttls-finger: < 220 mail.example.com ESMTP" "$out"
+# The groups offered (X25519MLKEM768 first where OpenSSL has it, with an
+# X25519 key share) and the one negotiated. Where OpenSSL has the hybrid,
+# s_server prefers it and asks for its share in a second ClientHello.
+groups="x25519 x448 secp256r1 secp521r1 secp384r1 ffdhe2048 ffdhe3072"
+shares="x25519; 1 ClientHello,"
+negotiated=X25519
+grep -q '^TLS_FEATURES = .*group-names' "$top/Makefile" && negotiated=x25519
+if grep -q '^TLS_FEATURES = .*ml-kem.*group-tuples' "$top/Makefile"; then
+    groups="X25519MLKEM768 $groups"
+    shares="X25519MLKEM768; 2 ClientHellos,"
+    negotiated=X25519MLKEM768
+fi
+has "s_server: the groups offered, the key shares and the ClientHellos" \
+    "127.0.0.1[127.0.0.1]:$port: key exchange groups offered: $groups; key shares: $shares" "$out"
+has "s_server: the negotiated group" "bytes; negotiated: $negotiated" "$out"
 has "s_server: EHLO sent" "posttls-finger: > EHLO " "$out"
 has "s_server: QUIT answered" "posttls-finger: < 221 2.0.0 Bye" "$out"
 [ "$status" -eq 0 ]

@@ -170,7 +170,7 @@ static const char *const test_tls_defaults[][2] = {
     {"tls_low_cipherlist", ""},
     {"tls_export_cipherlist", ""},
     {"tls_preempt_cipherlist", "no"},
-    {"tls_eecdh_auto_curves", "X25519 X448 prime256v1 secp521r1 secp384r1"},
+    {"tls_eecdh_auto_curves", "X25519MLKEM768 X25519 X448 prime256v1 secp521r1 secp384r1"},
     {"tls_ffdhe_auto_groups", "ffdhe2048 ffdhe3072"},
     {"tls_eecdh_strong_curve", "prime256v1"},
     {"tls_eecdh_ultra_curve", "secp384r1"},

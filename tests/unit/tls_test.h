@@ -10,6 +10,9 @@
  *	tls_test_pair()		client and server engines over an in-memory
  *				duplex; tls_test_handshake() steps both until
  *				done; tls_test_send() moves plaintext across
+ *	tls_test_record()	wrap a transport so that every byte it sends
+ *				is also appended to a VSTRING (what went on
+ *				the wire)
  *
  * Tests run from the top of the tree (tests/run does cd there).
  */
@@ -103,6 +106,38 @@ static inline int tls_test_logged(const char *substring)
         if (strstr(tls_test_lines->argv[i], substring))
             count++;
     return count;
+}
+
+/* A transport that keeps a copy of what it sends. */
+typedef struct TLS_TEST_RECORDER {
+    TLS_TRANSPORT inner; /* the wrapped transport */
+    VSTRING *sent;       /* every byte sent, owned by the caller */
+} TLS_TEST_RECORDER;
+
+static ssize_t tls_test_record_recv(void *context, void *buf, size_t len)
+{
+    TLS_TEST_RECORDER *r = context;
+
+    return r->inner.recv(r->inner.context, buf, len);
+}
+
+static ssize_t tls_test_record_send(void *context, const void *buf, size_t len)
+{
+    TLS_TEST_RECORDER *r = context;
+    ssize_t n = r->inner.send(r->inner.context, buf, len);
+
+    if (n > 0)
+        vstring_memcat(r->sent, buf, (size_t)n);
+    return n;
+}
+
+static inline TLS_TRANSPORT tls_test_record(TLS_TEST_RECORDER *r, TLS_TRANSPORT inner,
+                                            VSTRING *sent)
+{
+    r->inner = inner;
+    r->sent = sent;
+    return (TLS_TRANSPORT){
+        .recv = tls_test_record_recv, .send = tls_test_record_send, .context = r};
 }
 
 /* A client and a server engine over one in-memory duplex. */
