@@ -223,8 +223,8 @@ static void ptf_tls_groups(const TLS_SESS_STATE *tls)
     msg_info("%s: key exchange groups offered: %s; key shares: %s; %d ClientHello%s, the last "
              "%zu bytes; negotiated: %s",
              tls->namaddr, tls->hello_groups ? tls->hello_groups : "",
-             tls->hello_shares && *tls->hello_shares ? tls->hello_shares : "none",
-             tls->hello_count, tls->hello_count > 1 ? "s" : "", tls->hello_size,
+             tls->hello_shares && *tls->hello_shares ? tls->hello_shares : "none", tls->hello_count,
+             tls->hello_count > 1 ? "s" : "", tls->hello_size,
              tls->kex_name ? tls->kex_name : "unknown");
 }
 
