@@ -323,6 +323,7 @@ static void smtpd_config_sasl(SMTPD_CONFIG *cfg, CONFIG *config)
         CONFIG_BIND_STR(VAR_SMTPD_SASL_TLS_SECURITY_OPTIONS, &sasl->tls_security_options),
         CONFIG_BIND_BOOL(VAR_SMTPD_SASL_AUTHENTICATED_HEADER, &sasl->authenticated_header),
         CONFIG_BIND_STR(VAR_SMTPD_SASL_EXCEPTIONS_NETWORKS, &sasl->exceptions_networks),
+        CONFIG_BIND_STR(VAR_SMTPD_SASL_MECHANISM_FILTER, &sasl->mechanism_filter),
         CONFIG_BIND_INT(VAR_SMTPD_SASL_RESPONSE_LIMIT, &sasl->response_limit),
         CONFIG_BIND_BOOL(VAR_BROKEN_SASL_AUTH_CLIENTS, &sasl->broken_clients),
         CONFIG_BIND_STR(VAR_CYRUS_SASL_CONFIG_PATH, &sasl->config_path),

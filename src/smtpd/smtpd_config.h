@@ -82,6 +82,7 @@ typedef struct SMTPD_SASL_SETTINGS {
     const char *tls_security_options; /* smtpd_sasl_tls_security_options (checked) */
     bool authenticated_header;        /* smtpd_sasl_authenticated_header */
     const char *exceptions_networks;  /* smtpd_sasl_exceptions_networks */
+    const char *mechanism_filter;     /* smtpd_sasl_mechanism_filter */
     int response_limit;               /* smtpd_sasl_response_limit, bytes */
     bool broken_clients;              /* broken_sasl_auth_clients: also "AUTH=" in EHLO */
     const char *config_path;          /* cyrus_sasl_config_path */
@@ -149,6 +150,7 @@ typedef struct SMTPD_CONFIG {
     /* SMTP AUTH. */
     SMTPD_SASL_SETTINGS sasl_settings; /* the smtpd_sasl_* parameters */
     MATCH_LIST *sasl_exceptions;       /* smtpd_sasl_exceptions_networks, or NULL; owned */
+    MATCH_LIST *sasl_mechanism_filter; /* smtpd_sasl_mechanism_filter, or NULL; owned */
     SASL_SERVER_IMPL *sasl;            /* the back end, NULL when AUTH is off; owned */
 } SMTPD_CONFIG;
 

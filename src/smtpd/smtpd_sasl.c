@@ -35,7 +35,9 @@
  *	the same list once more in the "AUTH=" form that old clients
  *	expect. Nothing is added when AUTH is not enabled, before TLS with
  *	smtpd_tls_auth_only (or at level encrypt), for a client in
- *	smtpd_sasl_exceptions_networks, or when the list is empty.
+ *	smtpd_sasl_exceptions_networks, or when the list is empty. Only
+ *	the mechanisms that smtpd_sasl_mechanism_filter lets through are
+ *	listed (default: all but EXTERNAL).
  *
  *	smtpd_sasl_mail_opt() handles the MAIL FROM parameter AUTH=
  *	(RFC 4954 section 5): with AUTH enabled the value is remembered
@@ -54,8 +56,11 @@
  *	required for requested authentication mechanism"; nothing more is
  *	read from the client), over smtpd_client_auth_rate_limit
  *	(smtpd_limits(3): "450 4.7.1"), inside a mail transaction, after a
- *	successful AUTH, and with other than a mechanism name (RFC 4422
- *	characters, at most 20) and an optional initial response.
+ *	successful AUTH, with other than a mechanism name (RFC 4422
+ *	characters, at most 20) and an optional initial response, and with
+ *	a mechanism that smtpd_sasl_mechanism_filter keeps out ("504 5.5.4
+ *	Unrecognized authentication type": what EHLO does not announce is
+ *	not used either).
  *
  *	smtp_proceed_auth() runs the exchange: an initial response of "="
  *	is an empty one; each challenge goes out as "334 base64"; a client
@@ -132,14 +137,20 @@ void smtpd_sasl_init(SMTPD_CONFIG *cfg)
         return;
     smtpd_sasl_check_options(VAR_SMTPD_SASL_SECURITY_OPTIONS, s->security_options);
     smtpd_sasl_check_options(VAR_SMTPD_SASL_TLS_SECURITY_OPTIONS, s->tls_security_options);
+    why = vstring_alloc(100);
     if (*s->exceptions_networks) {
-        why = vstring_alloc(100);
         cfg->sasl_exceptions = match_list_create(VAR_SMTPD_SASL_EXCEPTIONS_NETWORKS,
                                                  s->exceptions_networks, MATCH_FLAG_NONE, why);
         if (cfg->sasl_exceptions == NULL)
             msg_fatal("%s: %s", VAR_SMTPD_SASL_EXCEPTIONS_NETWORKS, vstring_str(why));
-        vstring_free(why);
     }
+    if (*s->mechanism_filter) {
+        cfg->sasl_mechanism_filter = match_list_create(VAR_SMTPD_SASL_MECHANISM_FILTER,
+                                                       s->mechanism_filter, MATCH_FLAG_NONE, why);
+        if (cfg->sasl_mechanism_filter == NULL)
+            msg_fatal("%s: %s", VAR_SMTPD_SASL_MECHANISM_FILTER, vstring_str(why));
+    }
+    vstring_free(why);
     cfg->sasl = sasl_server_impl_init(&(SASL_SERVER_SETTINGS){
         .type = s->type,
         .path = s->path,
@@ -162,6 +173,17 @@ void smtpd_sasl_done(SMTPD_CONFIG *cfg)
     cfg->sasl = NULL;
     if (cfg->sasl_exceptions)
         cfg->sasl_exceptions = match_list_free(cfg->sasl_exceptions);
+    if (cfg->sasl_mechanism_filter)
+        cfg->sasl_mechanism_filter = match_list_free(cfg->sasl_mechanism_filter);
+}
+
+/* smtpd_sasl_mech_allowed - does smtpd_sasl_mechanism_filter let a mechanism through? */
+
+static bool smtpd_sasl_mech_allowed(const SMTPD_CONFIG *cfg, const char *mech)
+{
+    /* A table that fails to answer lets nothing through (match_list(3)). */
+    return cfg->sasl_mechanism_filter == NULL ||
+           match_list_domain(cfg->sasl_mechanism_filter, mech);
 }
 
 /* smtpd_sasl_enabled - may this session use AUTH at all? */
@@ -206,7 +228,8 @@ static SASL_SERVER *smtpd_sasl_session(SMTPD_STATE *state)
 
 void smtpd_sasl_ehlo(SMTPD_STATE *state, ARGV *lines)
 {
-    const char *mechanisms;
+    ARGV *offered;
+    VSTRING *allowed;
     VSTRING *line;
 
     if (!smtpd_sasl_enabled(state) || smtpd_sasl_tls_missing(state))
@@ -216,17 +239,27 @@ void smtpd_sasl_ehlo(SMTPD_STATE *state, ARGV *lines)
         return;
     if (smtpd_sasl_session(state) == NULL)
         return;
-    mechanisms = sasl_server_mechanisms(state->sasl);
-    if (*mechanisms == 0)
-        return;
-    line = vstring_alloc(100);
-    vstring_sprintf(line, "AUTH %s", mechanisms);
-    argv_add(lines, vstring_str(line));
-    if (state->cfg->sasl_settings.broken_clients) {
-        vstring_sprintf(line, "AUTH=%s", mechanisms);
-        argv_add(lines, vstring_str(line));
+    offered = argv_split(sasl_server_mechanisms(state->sasl), " ");
+    allowed = vstring_alloc(100);
+    for (size_t i = 0; i < offered->argc; i++) {
+        if (!smtpd_sasl_mech_allowed(state->cfg, offered->argv[i]))
+            continue;
+        if (VSTRING_LEN(allowed))
+            vstring_addch(allowed, ' ');
+        vstring_strcat(allowed, offered->argv[i]);
     }
-    vstring_free(line);
+    argv_free(offered);
+    if (VSTRING_LEN(allowed) > 0) {
+        line = vstring_alloc(100);
+        vstring_sprintf(line, "AUTH %s", vstring_str(allowed));
+        argv_add(lines, vstring_str(line));
+        if (state->cfg->sasl_settings.broken_clients) {
+            vstring_sprintf(line, "AUTH=%s", vstring_str(allowed));
+            argv_add(lines, vstring_str(line));
+        }
+        vstring_free(line);
+    }
+    vstring_free(allowed);
 }
 
 /* smtpd_sasl_mail_opt - MAIL FROM AUTH= */
@@ -278,6 +311,7 @@ int smtp_check_auth(SMTPD_STATE *state, char *args)
 {
     ARGV *words;
     bool syntax_ok;
+    bool filtered;
 
     if (state->helo_name == NULL) {
         smtpd_reply(state, "503 5.5.1 Error: send HELO/EHLO first");
@@ -304,9 +338,15 @@ int smtp_check_auth(SMTPD_STATE *state, char *args)
     }
     words = argv_split(args, " \t");
     syntax_ok = (words->argc == 1 || words->argc == 2) && smtpd_sasl_mech_ok(words->argv[0]);
+    filtered = syntax_ok && !smtpd_sasl_mech_allowed(state->cfg, words->argv[0]);
     argv_free(words);
     if (!syntax_ok) {
         smtpd_reply(state, "501 5.5.4 Syntax: AUTH mechanism");
+        return -1;
+    }
+    if (filtered) {
+        /* What EHLO does not announce is not used either (RFC 4954 section 6). */
+        smtpd_reply(state, "504 5.5.4 Unrecognized authentication type");
         return -1;
     }
     return 0;

@@ -16,7 +16,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 command -v swaks >/dev/null || fail "swaks is missing (Debian package swaks)"
 instance_create
 conf=$INSTANCE_CONF
-read -r p_sub p_enc p_wrap p_plain p_exc p_bad p_sleep <<<"$(free_port 7 | tr '\n' ' ')"
+read -r p_sub p_enc p_wrap p_plain p_exc p_bad p_sleep p_filt <<<"$(free_port 8 | tr '\n' ' ')"
 
 cert_make "$conf" server /CN=mail.example.test || fail "make the certificate"
 [ -n "$INSTANCE_RUN_AS" ] && chown -R "$INSTANCE_RUN_AS" "$conf"
@@ -44,7 +44,8 @@ instance_master_cf \
     "127.0.0.1:$p_plain inet n - n - - smtpd -o broken_sasl_auth_clients=yes -o smtpd_hard_error_limit=3 -o smtpd_sasl_security_options=noanonymous,noplaintext -o smtpd_sasl_tls_security_options=noanonymous" \
     "127.0.0.1:$p_exc inet n - n - - smtpd -v -o smtpd_sasl_exceptions_networks=127.0.0.0/8" \
     "127.0.0.1:$p_bad inet n - n - - smtpd -o smtpd_sasl_type=nonesuch" \
-    "127.0.0.1:$p_sleep inet n - n - - smtpd -o smtpd_soft_error_limit=1 -o smtpd_error_sleep_time=2s"
+    "127.0.0.1:$p_sleep inet n - n - - smtpd -o smtpd_soft_error_limit=1 -o smtpd_error_sleep_time=2s" \
+    "127.0.0.1:$p_filt inet n - n - - smtpd -o smtpd_sasl_mechanism_filter=!login,static:rest"
 instance_start "$p_sub" "$p_sleep"
 require "instance starts"
 
@@ -89,14 +90,14 @@ instance_wait_log "warning: localhost\[127\.0\.0\.1\]: SASL CRAM-MD5 authenticat
 check "a failed AUTH is logged with the client and the mechanism"
 
 CONF=$conf QUEUE=$INSTANCE_QUEUE MAILLOG=$INSTANCE_LOG P_SUB=$p_sub P_ENC=$p_enc P_WRAP=$p_wrap \
-    P_PLAIN=$p_plain P_EXC=$p_exc P_BAD=$p_bad P_SLEEP=$p_sleep \
+    P_PLAIN=$p_plain P_EXC=$p_exc P_BAD=$p_bad P_SLEEP=$p_sleep P_FILT=$p_filt \
     PYTHONPATH=$top/tests/integration/lib python3 - <<'EOF'
 import base64, glob, os, re, ssl, sys, time
 from smtp_session import Session, Checks, wait_for, queue_records, queue_content
 
 t = Checks()
 maillog, queue = os.environ["MAILLOG"], os.environ["QUEUE"]
-port = {k: int(os.environ["P_" + k.upper()]) for k in ("sub", "enc", "wrap", "plain", "exc", "bad", "sleep")}
+port = {k: int(os.environ["P_" + k.upper()]) for k in ("sub", "enc", "wrap", "plain", "exc", "bad", "sleep", "filt")}
 PLAIN = base64.b64encode(b"\0alice\0Sesame-0pen").decode()
 BAD_PLAIN = base64.b64encode(b"\0alice\0nope").decode()
 
@@ -285,6 +286,19 @@ s.cmd("QUIT")
 s.close()
 t.ok(wait_for(lambda: "< localhost[127.0.0.1]: AUTH PLAIN ...\n" in log()),
      "smtpd -v logs the AUTH command without its initial response")
+
+# smtpd_sasl_mechanism_filter: what it keeps out is neither announced nor used.
+s = connect("filt")
+ehlo(s)
+tls(s, "mechanism filter")
+kw = auth_lines(ehlo(s))
+t.ok(kw == ["AUTH PLAIN CRAM-MD5"], "mechanism filter !login: LOGIN not announced", repr(kw))
+t.reply(s.cmd("AUTH LOGIN"), 504, "mechanism filter: AUTH LOGIN refused",
+        r"^504 5\.5\.4 Unrecognized authentication type$")
+t.reply(s.cmd("auth login"), 504, "mechanism filter: in lower case too")
+t.reply(s.cmd("AUTH PLAIN %s" % PLAIN), 235, "mechanism filter: PLAIN still works")
+s.cmd("QUIT")
+s.close()
 
 # Level encrypt: AUTH before STARTTLS is refused like any command.
 s = connect("enc")
