@@ -81,6 +81,7 @@ typedef struct PTF_STATE {
     bool quiet_chat;           /* a reconnection: log less of the dialogue */
     bool starttls_offered;     /* the EHLO reply lists STARTTLS */
     bool tls_failed;           /* the handshake failed */
+    bool reply_failed;         /* a reply timed out, broke off or was malformed */
     int session_level;         /* level of this server's session (DANE: secure without TLSA) */
     SMTP_TLSA_LIST tlsa;       /* DANE: this server's usable TLSA records, owned */
 } PTF_STATE;

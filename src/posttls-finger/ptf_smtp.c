@@ -10,7 +10,8 @@
  *	mode (-w) the TLS handshake first; the greeting (within
  *	state->connect_timeout); EHLO (LHLO with -S); unless in wrapper mode
  *	and unless the level is none, STARTTLS, the handshake and EHLO again;
- *	then QUIT. Commands and replies are logged as "> EHLO name" and
+ *	then QUIT, unless a reply timed out, broke off or was malformed, or
+ *	the handshake failed. Commands and replies are logged as "> EHLO name" and
  *	"< 250 ..." unless -c was given; on a reconnection only the greeting
  *	and QUIT are. Each reply must come, all its lines, within
  *	state->command_timeout (a deadline for the whole reply, so a server
@@ -95,6 +96,7 @@ static int ptf_smtp_reply(PTF_STATE *state, int timeout, const char *what, bool 
         if (ptf_smtp_line(state->stream, line, deadline, &late) < 0) {
             msg_info("%s while %s",
                      late || vstream_ftimeout(state->stream) ? "timeout" : "lost connection", what);
+            state->reply_failed = true;
             code = -1;
             break;
         }
@@ -107,6 +109,7 @@ static int ptf_smtp_reply(PTF_STATE *state, int timeout, const char *what, bool 
         if (strlen(cp) < 3 || !isdigit((unsigned char)cp[0]) || !isdigit((unsigned char)cp[1]) ||
             !isdigit((unsigned char)cp[2]) || (cp[3] != 0 && cp[3] != ' ' && cp[3] != '-')) {
             msg_info("malformed reply while %s: \"%.100s\"", what, cp);
+            state->reply_failed = true;
             code = -1;
             break;
         }
@@ -208,6 +211,7 @@ int ptf_smtp_session(PTF_STATE *state)
 
     state->starttls_offered = false;
     state->tls_failed = false;
+    state->reply_failed = false;
     if (state->wrapper && ptf_tls_start(state) < 0)
         return -1;
     if (ptf_smtp_reply(state, state->connect_timeout, "reading server greeting", state->chat,
@@ -217,8 +221,12 @@ int ptf_smtp_session(PTF_STATE *state)
         status = -1;
     else if (!state->wrapper && state->level != TLS_LEV_NONE)
         status = ptf_smtp_starttls(state, log_all);
-    /* After a failed handshake the server expects TLS records, not QUIT. */
-    if (!state->tls_failed && vstream_ferror(state->stream) == 0 &&
+    /*
+     * After a failed handshake the server expects TLS records, not QUIT;
+     * after a reply that did not end well, what comes next is not the
+     * reply to QUIT (an endless reply would be read a second time).
+     */
+    if (!state->tls_failed && !state->reply_failed && vstream_ferror(state->stream) == 0 &&
         vstream_feof(state->stream) == 0 && ptf_smtp_command(state, state->chat, "QUIT") == 0)
         (void)ptf_smtp_reply(state, state->command_timeout, "reading QUIT reply", state->chat,
                              NULL);
