@@ -157,12 +157,13 @@ static const SMTPD_RESTRICTION_FN smtpd_restriction_fns[SMTPD_RID_COUNT] = {
 
 /* Parameter names and reply texts per stage. */
 static const char *const smtpd_stage_names[SMTPD_STAGE_COUNT] = {
-    "smtpd_client_restrictions", "smtpd_helo_restrictions",      "smtpd_sender_restrictions",
-    "smtpd_relay_restrictions",  "smtpd_recipient_restrictions", "smtpd_data_restrictions",
+    "smtpd_client_restrictions",      "smtpd_helo_restrictions",      "smtpd_sender_restrictions",
+    "smtpd_relay_restrictions",       "smtpd_recipient_restrictions", "smtpd_data_restrictions",
+    "smtpd_end_of_data_restrictions",
 };
 static const char *const smtpd_stage_classes[SMTPD_STAGE_COUNT] = {
-    "Client host",       "Helo command",      "Sender address",
-    "Recipient address", "Recipient address", "Data command",
+    "Client host",       "Helo command", "Sender address", "Recipient address",
+    "Recipient address", "Data command", "End-of-data",
 };
 
 #define SMTPD_CHECK_DELIM ", \t\r\n"
@@ -205,6 +206,9 @@ const char *smtpd_check_reply_name(const SMTPD_CHECK_CTX *ctx)
     case SMTPD_STAGE_DATA:
     case SMTPD_STAGE_COUNT:
         name = "DATA";
+        break;
+    case SMTPD_STAGE_EOD:
+        name = "END-OF-MESSAGE";
         break;
     }
     return name ? name : "unknown";

@@ -31,6 +31,7 @@ typedef enum SMTPD_STAGE {
     SMTPD_STAGE_RELAY,     /* smtpd_relay_restrictions */
     SMTPD_STAGE_RECIPIENT, /* smtpd_recipient_restrictions */
     SMTPD_STAGE_DATA,      /* smtpd_data_restrictions */
+    SMTPD_STAGE_EOD,       /* smtpd_end_of_data_restrictions */
     SMTPD_STAGE_COUNT,
 } SMTPD_STAGE;
 
@@ -110,29 +111,29 @@ typedef struct SMTPD_CHECK_FACTS {
     const char *local_addr;           /* our address on this connection, or "" */
     const char *client_port;          /* the client's port, or "unknown" */
     const char *server_port;          /* our port, or "" */
-    const char *protocol_state;       /* the command: "CONNECT", "EHLO", "MAIL", "RCPT", "DATA" */
-    const char *protocol_name;        /* "SMTP" or "ESMTP" */
-    const char *queue_id;             /* once a queue file exists, else "" */
-    const char *instance;             /* the same for all requests about one message */
-    long size;                        /* MAIL FROM SIZE=, or 0 */
-    const char *sasl_method;          /* AUTH mechanism, or NULL */
-    const char *sasl_sender;          /* MAIL FROM AUTH=, or NULL */
-    const char *helo;                 /* HELO/EHLO name, or NULL */
-    const char *sender;               /* MAIL FROM (internal form), "" for <>, or NULL */
-    const char *recipient;            /* RCPT TO (internal form), or NULL */
-    int rcpt_count;                   /* recipients accepted so far in this transaction */
-    bool ill_pipelining;              /* the client sent commands ahead where it may not */
-    bool sasl_authenticated;          /* the client used AUTH */
-    const char *sasl_username;        /* its login name, or NULL */
-    bool tls_active;                  /* a TLS session is up */
-    const char *tls_protocol;         /* "TLSv1.3", or NULL */
-    const char *tls_cipher;           /* cipher suite, or NULL */
-    int tls_keysize;                  /* secret bits in use */
-    const char *ccert_subject;        /* client certificate subject CN, or NULL */
-    const char *ccert_issuer;         /* its issuer CN, or NULL */
-    bool ccert_trusted;               /* the client certificate chain verified */
-    const char *ccert_fprint;         /* client certificate fingerprint, or NULL */
-    const char *ccert_pkey_fprint;    /* its public-key fingerprint, or NULL */
+    const char *protocol_state;    /* "CONNECT", "EHLO", "MAIL", "RCPT", "DATA", "END-OF-MESSAGE" */
+    const char *protocol_name;     /* "SMTP" or "ESMTP" */
+    const char *queue_id;          /* once a queue file exists, else "" */
+    const char *instance;          /* the same for all requests about one message */
+    long size;                     /* MAIL FROM SIZE= (0 if none); at end of data the real size */
+    const char *sasl_method;       /* AUTH mechanism, or NULL */
+    const char *sasl_sender;       /* MAIL FROM AUTH=, or NULL */
+    const char *helo;              /* HELO/EHLO name, or NULL */
+    const char *sender;            /* MAIL FROM (internal form), "" for <>, or NULL */
+    const char *recipient;         /* RCPT TO (internal form), or NULL */
+    int rcpt_count;                /* recipients accepted so far in this transaction */
+    bool ill_pipelining;           /* the client sent commands ahead where it may not */
+    bool sasl_authenticated;       /* the client used AUTH */
+    const char *sasl_username;     /* its login name, or NULL */
+    bool tls_active;               /* a TLS session is up */
+    const char *tls_protocol;      /* "TLSv1.3", or NULL */
+    const char *tls_cipher;        /* cipher suite, or NULL */
+    int tls_keysize;               /* secret bits in use */
+    const char *ccert_subject;     /* client certificate subject CN, or NULL */
+    const char *ccert_issuer;      /* its issuer CN, or NULL */
+    bool ccert_trusted;            /* the client certificate chain verified */
+    const char *ccert_fprint;      /* client certificate fingerprint, or NULL */
+    const char *ccert_pkey_fprint; /* its public-key fingerprint, or NULL */
     /* Log a "warn"/"info" access action or a "reject_warning"; text is the message. */
     void (*log_action)(void *context, const char *action, const char *text);
     void *log_context; /* for log_action and message_action */

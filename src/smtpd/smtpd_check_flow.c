@@ -131,11 +131,12 @@ int smtpd_check_unauth_pipelining(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
 int smtpd_check_multi_recipient_bounce(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
 {
     const SMTPD_CHECK_FACTS *facts = ctx->facts;
-    int limit = ctx->stage == SMTPD_STAGE_DATA ? 1 : 0;
+    bool whole = ctx->stage == SMTPD_STAGE_DATA || ctx->stage == SMTPD_STAGE_EOD;
+    int limit = whole ? 1 : 0;
 
     if (facts->sender == NULL || *facts->sender != 0 || facts->rcpt_count <= limit)
         return SMTPD_CHECK_DUNNO;
-    if (ctx->stage != SMTPD_STAGE_DATA && facts->recipient == NULL)
+    if (!whole && facts->recipient == NULL)
         return SMTPD_CHECK_DUNNO;
     return smtpd_check_reject(ctx, ctx->checks->multi_recipient_bounce_reject_code, "5.5.3",
                               "<%s>: %s rejected: Multi-recipient bounce",

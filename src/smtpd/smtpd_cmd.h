@@ -55,5 +55,6 @@ extern int smtpd_policy_helo(SMTPD_STATE *state, const char *helo);
 extern int smtpd_policy_mail(SMTPD_STATE *state);
 extern int smtpd_policy_rcpt(SMTPD_STATE *state, const char *rcpt);
 extern int smtpd_policy_data(SMTPD_STATE *state);
+extern int smtpd_policy_eod(SMTPD_STATE *state, long size);
 
 #endif

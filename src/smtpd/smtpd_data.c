@@ -20,7 +20,9 @@
  *	stuffing adds. Long lines are passed on in pieces; content beyond
  *	message_size_limit is read but not kept ("552 5.3.4"). When the
  *	queue file is safely on disk the client gets "250 2.0.0 Ok: queued
- *	as ID" and the error count starts over.
+ *	as ID" and the error count starts over. smtpd_end_of_data_restrictions
+ *	come between the end of the content and that commit: a rejection
+ *	there abandons the message and is the reply instead of the 250.
  *
  *	End of data and the SMTP smuggling defence (smtpd_forbid_bare_newline):
  *	with "normalize" (and "yes") a line ending in a bare LF is content
@@ -54,6 +56,7 @@ typedef struct SMTPD_DATA_COPY {
     bool prev_crlf;     /* the previous line ended in CR LF */
     bool too_big;       /* message_size_limit was exceeded */
     bool write_error;   /* the queue file refused a line */
+    long lines;         /* complete lines received */
 } SMTPD_DATA_COPY;
 
 /* smtp_check_data - recipients first, no arguments */
@@ -204,8 +207,10 @@ static int smtpd_data_copy(SMTPD_STATE *state, SMTPD_DATA_COPY *copy)
         }
         smtpd_data_keep(state, copy, data, len, partial);
         copy->at_line_start = !partial;
-        if (!partial)
+        if (!partial) {
             copy->prev_crlf = !state->bare_lf_seen;
+            copy->lines++;
+        }
     }
     vstring_free(line);
     return status;
@@ -236,6 +241,9 @@ static int smtpd_data_finish(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy)
         smtpd_log_reject(state, "reject", NULL, NULL);
         return -1;
     }
+    /* The size as received, each line ending counted as CR LF. */
+    if (!copy->write_error && smtpd_policy_eod(state, state->data_size + copy->lines) < 0)
+        return -1;
     if (copy->write_error)
         status = CLEANUP_STAT_BAD;
     else

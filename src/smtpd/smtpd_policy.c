@@ -9,6 +9,7 @@
  *	int	smtpd_policy_mail(SMTPD_STATE *state);
  *	int	smtpd_policy_rcpt(SMTPD_STATE *state, const char *rcpt);
  *	int	smtpd_policy_data(SMTPD_STATE *state);
+ *	int	smtpd_policy_eod(SMTPD_STATE *state, long size);
  * DESCRIPTION
  *	These connect the protocol engine to smtpd_check(3): they describe
  *	the session as SMTPD_CHECK_FACTS, run the restriction lists that
@@ -25,8 +26,16 @@
  *	answers every command but QUIT with "503 5.7.0 Error: access denied
  *	for host[addr]".
  *
+ *	smtpd_policy_eod() applies smtpd_end_of_data_restrictions after the
+ *	client ended the content and before the message is committed; size
+ *	is the content size as received (what a policy server gets as
+ *	"size"). It logs and sends a rejection ("QUEUEID: reject:
+ *	END-OF-MESSAGE from ..."), and the caller then abandons the message.
+ *
  *	Access-table results that act on the whole message (HOLD, DISCARD,
- *	FILTER, ...) go to smtpd_actions(3).
+ *	FILTER, ...) go to smtpd_actions(3). At end of data the envelope is
+ *	already with cleanup, so such results are logged with a warning and
+ *	ignored there.
  *
  *	A stand-alone session (sendmail -bs as an ordinary user) has no
  *	access policy: everything is permitted, as the user could submit
@@ -73,6 +82,18 @@ static void smtpd_policy_message_action(void *context, const ACCESS_RESULT *resu
                                         const char *log_text)
 {
     smtpd_actions_note(context, result, log_text);
+}
+
+/* smtpd_policy_eod_action - HOLD, DISCARD, ... at end of data: too late */
+
+static void smtpd_policy_eod_action(void *context, const ACCESS_RESULT *result,
+                                    const char *unused_log_text)
+{
+    SMTPD_STATE *state = context;
+
+    msg_warn("%s: %s action in %s is not supported; ignored",
+             state->queue_id ? state->queue_id : "NOQUEUE", result->keyword,
+             smtpd_check_stage_name(SMTPD_STAGE_EOD));
 }
 
 /* smtpd_policy_facts - describe the session */
@@ -221,4 +242,23 @@ int smtpd_policy_data(SMTPD_STATE *state)
     if (smtpd_check_stage(checks, SMTPD_STAGE_DATA, &facts, state->verdict) != SMTPD_CHECK_REJECT)
         return 0;
     return smtpd_policy_refuse(state, vstring_str(state->verdict), NULL);
+}
+
+/* smtpd_policy_eod - end-of-data restrictions */
+
+int smtpd_policy_eod(SMTPD_STATE *state, long size)
+{
+    SMTPD_CHECKS *checks = smtpd_policy_active(state);
+    SMTPD_CHECK_FACTS facts;
+
+    if (checks == NULL || smtpd_check_empty(checks, SMTPD_STAGE_EOD))
+        return 0;
+    smtpd_policy_facts(state, &facts, state->sender,
+                       state->rcpt_count == 1 ? state->recipient : NULL);
+    facts.size = size;
+    facts.message_action = smtpd_policy_eod_action;
+    if (smtpd_check_stage(checks, SMTPD_STAGE_EOD, &facts, state->verdict) != SMTPD_CHECK_REJECT)
+        return 0;
+    /* Logged with the last recipient, as Postfix does. */
+    return smtpd_policy_refuse(state, vstring_str(state->verdict), state->recipient);
 }
