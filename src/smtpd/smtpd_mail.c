@@ -7,8 +7,9 @@
  *	int	smtp_check_mail(SMTPD_STATE *state, char *args);
  *	int	smtp_proceed_mail(SMTPD_STATE *state, char *args);
  * DESCRIPTION
- *	smtp_check_mail() requires HELO/EHLO first and no transaction in
- *	progress, then parses "FROM:<address>" and the ESMTP parameters
+ *	smtp_check_mail() requires no transaction in progress, and HELO/EHLO
+ *	first only with smtpd_helo_required (as Postfix: a client that skips
+ *	the greeting is served as a plain SMTP client), then parses "FROM:<address>" and the ESMTP parameters
  *	into state->args: SIZE (RFC 1870; a declared size above
  *	message_size_limit is refused at once), BODY=7BIT or 8BITMIME (RFC
  *	6152), RET and ENVID (RFC 3461), and AUTH (RFC 4954) when SMTP AUTH
@@ -133,7 +134,7 @@ int smtp_check_mail(SMTPD_STATE *state, char *args)
     ARGV *params;
     int status = 0;
 
-    if (state->helo_name == NULL) {
+    if (state->cfg->helo_required && state->helo_name == NULL) {
         smtpd_reply(state, "503 5.5.1 Error: send HELO/EHLO first");
         return -1;
     }

@@ -53,6 +53,7 @@ services=(
     "warn_if_reject -o smtpd_client_restrictions=warn_if_reject,reject_unknown_client_hostname"
     "sleep -o smtpd_client_restrictions=sleep,1,reject_non_fqdn_helo_hostname"
     "helo_required -o smtpd_helo_required=yes"
+    "helo_optional -o smtpd_helo_restrictions=reject_invalid_helo_hostname,reject_non_fqdn_helo_hostname,reject_unknown_helo_hostname"
     "no_delay -o smtpd_delay_reject=no -o smtpd_helo_restrictions=reject_invalid_helo_hostname -o smtpd_client_restrictions=reject_unknown_client_hostname"
     "class -o smtpd_sender_restrictions=sender_class"
     "codes -o smtpd_helo_restrictions=reject_invalid_helo_hostname,reject_unknown_helo_hostname -o smtpd_sender_restrictions=reject_unknown_sender_domain -o smtpd_client_restrictions=reject_unknown_client_hostname -o invalid_hostname_reject_code=550 -o unknown_hostname_reject_code=554 -o unknown_address_reject_code=553 -o unknown_client_reject_code=551"
@@ -150,6 +151,7 @@ scenarios = {
     "warn_if_reject": ([S(["HELO x", M, R], "127.0.0.2")], [250]),
     "sleep": ([S(["HELO x", M, R]), S(["HELO x.example", M, R])], [504, 250]),
     "helo_required": ([S([M, "HELO x", M, R])], [250]),
+    "helo_optional": ([S([M, R, "DATA"]), S(["HELO x", M, R])], [354, 504]),
     "no_delay": ([S(["HELO bad_name!", "HELO good.example", M, R]), S(["HELO x", M], "127.0.0.2")],
                  [250, 503]),
     "class": ([S(["HELO x", BAD_MAIL, R]), S(["HELO x", M, R])], [450, 250]),
