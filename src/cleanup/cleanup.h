@@ -66,6 +66,7 @@ typedef struct CLEANUP_STATE {
     VSTRING *reason;              /* text for the first error, owned */
     enum cleanup_where where;     /* what may come next */
     bool have_sender;             /* an S record was seen */
+    bool content_started;         /* the queue file's content has begun */
     VSTRING *sender;              /* the sender as stored, owned */
     VSTRING *full_name;           /* CLEANUP_ATTR_FULL_NAME, owned */
     char *orig_rcpt;              /* pending O record, owned, or NULL */
@@ -120,6 +121,10 @@ extern bool cleanup_checks_wanted(const CLEANUP_CONFIG *config);
 extern void cleanup_checks_start(CLEANUP_STATE *state);
 extern void cleanup_checks_line(CLEANUP_STATE *state, const char *data, size_t len, int partial);
 extern void cleanup_checks_finish(CLEANUP_STATE *state);
+
+/* cleanup_bounce.c */
+extern bool cleanup_bounce_wanted(const CLEANUP_STATE *state);
+extern void cleanup_bounce(CLEANUP_STATE *state);
 
 /* cleanup_final.c */
 extern void cleanup_final(CLEANUP_STATE *state);

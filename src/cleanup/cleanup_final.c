@@ -29,7 +29,9 @@
  *	the state is freed.
  *
  *	A discarded message (DISCARD action) is not committed: the client
- *	gets CLEANUP_STAT_OK, as for delivered mail, and the file goes.
+ *	gets CLEANUP_STAT_OK, as for delivered mail, and the file goes. A
+ *	message refused for good from a client that asked for bounces
+ *	(CLEANUP_FLAG_BOUNCE) goes back to its sender (cleanup_bounce(3)).
  * DIAGNOSTICS
  *	Warnings: commit failures (from queue_file(3)), a committed file
  *	that does not read back, a client that went away before the
@@ -142,7 +144,10 @@ static void cleanup_wakeup(const CLEANUP_STATE *state)
 
 void cleanup_final(CLEANUP_STATE *state)
 {
-    cleanup_commit(state);
+    if (cleanup_bounce_wanted(state))
+        cleanup_bounce(state);
+    else
+        cleanup_commit(state);
     if (attr_print(state->client, ATTR_FLAG_NONE, SEND_ATTR_INT(CLEANUP_ATTR_STATUS, state->errs),
                    SEND_ATTR_STR(CLEANUP_ATTR_REASON, vstring_str(state->reason)),
                    ATTR_TYPE_END) != 0)

@@ -102,8 +102,12 @@ void cleanup_message_start(CLEANUP_STATE *state)
             queue_file_attr(state->qf, REC_ATTR_REWRITE_CONTEXT, "local") < 0)
             cleanup_write_failed(state);
     }
-    if (cleanup_writing(state) && queue_file_content(state->qf) < 0)
-        cleanup_write_failed(state);
+    if (cleanup_writing(state)) {
+        if (queue_file_content(state->qf) < 0)
+            cleanup_write_failed(state);
+        else
+            state->content_started = true;
+    }
     state->fix = header_fix_create(&props, cleanup_out_cb, state);
     if (cleanup_checks_wanted(state->config))
         cleanup_checks_start(state);

@@ -31,7 +31,8 @@ typedef struct CLEANUP_CLIENT CLEANUP_CLIENT;
 /* Flags for cleanup_open(). */
 #define CLEANUP_FLAG_NONE        0
 #define CLEANUP_FLAG_ADD_HEADERS (1 << 0) /* local submission: add missing Message-ID, Date, From */
-#define CLEANUP_FLAG_MASK        (CLEANUP_FLAG_ADD_HEADERS)
+#define CLEANUP_FLAG_BOUNCE      (1 << 1) /* bounce a content refusal to the sender, answer OK */
+#define CLEANUP_FLAG_MASK        (CLEANUP_FLAG_ADD_HEADERS | CLEANUP_FLAG_BOUNCE)
 
 /* Status bits returned by cleanup_finish() (0 = queued). */
 #define CLEANUP_STAT_OK    0

@@ -11,7 +11,10 @@
  *	and is woken up by master every 60 seconds and by sendmail(1) after
  *	each submission. It then scans the maildrop queue and, for each
  *	file, checks it (maildrop(3): the file comes from an ordinary user),
- *	opens a cleanup(8) session with CLEANUP_FLAG_ADD_HEADERS, logs
+ *	opens a cleanup(8) session with CLEANUP_FLAG_ADD_HEADERS and
+ *	CLEANUP_FLAG_BOUNCE (a message that header or body checks or
+ *	message_size_limit refuse goes back to its sender as a non-delivery
+ *	notification, as with Postfix; cleanup then answers OK), logs
  *
  *		queue_id: uid=1000 from=<user>
  *
@@ -26,15 +29,12 @@
  *	longer delays while it stays busy.
  *
  *	A file that fails the checks, or that cleanup refuses for good
- *	(too big, no recipients), is moved to the corrupt queue with a
- *	warning. When cleanup cannot be reached or reports a temporary
+ *	without a bounce (no recipients), is moved to the corrupt queue with
+ *	a warning. When cleanup cannot be reached or reports a temporary
  *	error, the file stays and the scan stops until the next wake-up.
  * DIAGNOSTICS
  *	Warnings: malformed maildrop files, dropped attributes, cleanup
  *	errors.
- * BUGS
- *	A message that cleanup refuses for good is not bounced to the
- *	sender yet; it waits in the corrupt queue.
  * SEE ALSO
  *	pickup(8), sendmail(1), cleanup(8), maildrop(3)
  *--*/
@@ -140,8 +140,8 @@ static int pickup_copy(const char *id, MAILDROP *md, const char *endpoint)
     CLEANUP_CLIENT *client;
     int status, result = PICKUP_DONE;
 
-    if ((client = cleanup_open(endpoint, CLEANUP_FLAG_ADD_HEADERS, pickup_config.ipc_timeout,
-                               why)) == NULL) {
+    if ((client = cleanup_open(endpoint, CLEANUP_FLAG_ADD_HEADERS | CLEANUP_FLAG_BOUNCE,
+                               pickup_config.ipc_timeout, why)) == NULL) {
         msg_warn("maildrop/%s: %s: will try again later", id, vstring_str(why));
         vstring_free(why);
         return PICKUP_LATER;

@@ -200,5 +200,40 @@ printf 'Subject: warn me\n\nfrom sendmail\n' |
 instance_wait_log "warning: header Subject: warn me from local; from=<local@src.test> to=<x@dest.test>: looked at" 20
 check "a local submission is inspected too (logged from local)"
 
+# A local submission that header_checks refuse goes back to its sender, as
+# with Postfix: sendmail has long returned, so cleanup bounces the message
+# (each recipient "status=bounced" with the refusal) and pickup forgets it.
+printf 'Subject: reject me\n\nfrom sendmail, refused\n' |
+    instance_sendmail -f local@src.test x@dest.test y@dest.test
+check "sendmail accepts the submission that header_checks will refuse"
+instance_wait_log "reject: header Subject: reject me from local; from=<local@src.test> to=<[xy]@dest.test>: 5.7.1 no thanks" 20
+check "cleanup logs the refusal of the local submission"
+if instance_wait_log "to=<x@dest.test>, relay=none, delay=[0-9.]*, delays=[0-9./]*, dsn=5.7.1, status=bounced \\(no thanks\\)" 20 &&
+    instance_wait_log "to=<y@dest.test>, relay=none, delay=[0-9.]*, delays=[0-9./]*, dsn=5.7.1, status=bounced \\(no thanks\\)" 20; then
+    ok "each recipient is logged as bounced, with the refusal's status and text"
+else
+    not_ok "each recipient is logged as bounced, with the refusal's status and text"
+    comment "$(grep -E 'status=bounced|from local;|maildrop' "$INSTANCE_LOG")"
+fi
+ndr=""
+wait_until 30 arrived sink "Undelivered Mail Returned to Sender" && ndr=$(arrived sink "Undelivered Mail Returned to Sender")
+[ -n "$ndr" ]
+check "the sender gets a non-delivery notification"
+has "the notification is for the sender" "RCPT TO:<local@src.test>" \
+    "$(cat "$INSTANCE_DIR/sink/log")"
+has "the notification gives the reason" "no thanks" "$(cat "$ndr" 2>/dev/null)"
+has "and names the refused recipients" "Final-Recipient: rfc822; x@dest.test" "$(cat "$ndr" 2>/dev/null)"
+[ -z "$(ls -A "$INSTANCE_QUEUE/corrupt" 2>/dev/null)" ]
+check "nothing went to the corrupt queue"
+refused=$(grep -o '[0-9A-Za-z]*: reject: header Subject: reject me from local' "$INSTANCE_LOG" |
+    head -1 | cut -d: -f1)
+# no_files DIR... - no file left in these queue directories
+no_files() {
+    [ -z "$(find "$@" -type f 2>/dev/null)" ]
+}
+wait_until 10 no_files "$INSTANCE_QUEUE/maildrop" && [ -n "$refused" ] &&
+    [ ! -e "$INSTANCE_QUEUE/hold/$refused" ] && [ ! -e "$INSTANCE_QUEUE/incoming/$refused" ]
+check "the maildrop file is gone, and the refused message is not queued"
+
 instance_stop
 exit 0
