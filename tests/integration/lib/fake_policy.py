@@ -1,12 +1,15 @@
 #!/usr/bin/python3
 """fake_policy.py - a scripted policy server (Postfix's policy delegation protocol)
 
-    fake_policy.py --mode MODE [--port-file FILE] [--log FILE] [--stdio] [--idle SECONDS]
+    fake_policy.py --mode MODE [--port-file FILE] [--log FILE] [--connections FILE]
+                   [--stdio] [--idle SECONDS]
 
 Listens on a free loopback TCP port (written to --port-file), or with
 --stdio serves one client on standard input and output (as spawn(8) runs
 it). Each request (name=value lines up to an empty line) is appended to
---log as one line of JSON, the attributes in the order received. Modes:
+--log as one line of JSON, the attributes in the order received; each
+accepted connection adds a line to --connections (its client's port), so
+that a test can count how many connections the requests came over. Modes:
 
   answer   the action depends on the recipient's local part: reject@,
            defer@, dunno@, ok@, code@ (551 5.7.0 no way), dip@
@@ -94,6 +97,7 @@ def main():
     ap.add_argument("--port-file")
     ap.add_argument("--log")
     ap.add_argument("--stdio", action="store_true")
+    ap.add_argument("--connections")
     ap.add_argument("--idle", type=int, default=90)
     args = ap.parse_args()
     if args.stdio:
@@ -113,6 +117,9 @@ def main():
         except socket.timeout:
             return
         conn.settimeout(None)
+        if args.connections:
+            with open(args.connections, "a") as f:
+                f.write("%d\n" % conn.getpeername()[1])
         threading.Thread(target=serve_conn, args=(conn, args.mode, args.log), daemon=True).start()
 
 

@@ -6,8 +6,10 @@
 #
 #   policy_server_start DIR MODE
 #       the scripted server lib/fake_policy.py in MODE (answer, garbage,
-#       close, slow, babble; see that file), its port file and its request
-#       log (one JSON line per request) in DIR: DIR/port, DIR/requests.
+#       close, slow, babble; see that file), its port file, its request
+#       log (one JSON line per request) and its connection log (one line
+#       per accepted connection) in DIR: DIR/port, DIR/requests,
+#       DIR/connections.
 #       Sets POLICY_PORT and POLICY_PID; ends the test (fail) when it does
 #       not listen within 5 seconds.
 #   policy_postgrey_available
@@ -53,7 +55,8 @@ policy_server_start() {
     local dir=$1 mode=$2
     mkdir -p "$dir" && rm -f "$dir/port"
     chmod 755 "$dir"
-    python3 "$POLICY_HELPER" --mode "$mode" --port-file "$dir/port" --log "$dir/requests" &
+    python3 "$POLICY_HELPER" --mode "$mode" --port-file "$dir/port" --log "$dir/requests" \
+        --connections "$dir/connections" &
     POLICY_PID=$!
     policy_track "$POLICY_PID"
     wait_file "$dir/port" 5 || fail "the $mode policy server in $dir starts"
