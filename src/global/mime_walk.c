@@ -36,7 +36,9 @@
  *	Content-Type decides what comes next. multipart/any with a boundary
  *	parameter: the body is a preamble, then a line "--boundary" starts
  *	a body part (its header block first), and "--boundary--" ends the
- *	multipart entity (the rest is its epilogue). message/rfc822 (not
+ *	multipart entity (the rest is its epilogue); a body part of
+ *	multipart/digest without a Content-Type is message/rfc822 (RFC 2046
+ *	section 5.1.5). message/rfc822 (not
  *	in a transfer encoding other than 7bit, 8bit or binary): the body
  *	is a message with its own header block. A boundary line of an
  *	enclosing multipart entity also ends everything inside it. Nesting
@@ -52,8 +54,7 @@
  *	mime_walk_mime_header() tells whether a header is one of those
  *	that mime_header_checks inspect: Content-* and MIME-Version.
  * BUGS
- *	The parts of multipart/digest are not taken to be message/rfc822
- *	by default. RFC 2231 parameter continuations are not joined.
+ *	RFC 2231 parameter continuations are not joined.
  * SEE ALSO
  *	RFC 2045, RFC 2046, header_scan(3), header_checks(5)
  *--*/
@@ -92,11 +93,17 @@ struct MIME_WALK {
     enum mime_walk_type type; /* what the block's Content-Type announced */
     bool encoded;             /* its Content-Transfer-Encoding is not an identity */
     VSTRING *boundary;        /* its boundary parameter, owned */
-    ARGV *boundaries;         /* open multipart boundaries, innermost last, owned */
+    bool digest;              /* the block announced multipart/digest */
+    ARGV *boundaries;         /* open multipart boundaries, innermost last, owned; each
+                               * starts with MIME_WALK_KIND_* */
     int depth;                /* multiparts and messages entered */
     bool nested_next;         /* the next line starts a message/rfc822 header block */
     bool at_line_start;       /* the next piece starts a line */
 };
+
+/* The first byte of a boundaries element: what kind of multipart it closes. */
+#define MIME_WALK_KIND_MIXED  'm' /* any multipart but digest: parts are text/plain */
+#define MIME_WALK_KIND_DIGEST 'd' /* multipart/digest: parts are message/rfc822 */
 
 #define MIME_WALK_DEF_HEADER_LIMIT   102400
 #define MIME_WALK_DEF_NESTING_LIMIT  100
@@ -159,6 +166,8 @@ static void mime_walk_content_type(MIME_WALK *walk, const char *value, size_t le
     cp = mime_walk_token(value, end, type);
     if (cp < end && *cp == '/')
         cp = mime_walk_token(cp + 1, end, subtype);
+    walk->digest =
+        strcmp(vstring_str(type), "multipart") == 0 && strcmp(vstring_str(subtype), "digest") == 0;
     if (strcmp(vstring_str(type), "message") == 0 && strcmp(vstring_str(subtype), "rfc822") == 0)
         walk->type = MIME_WALK_TYPE_MESSAGE;
     while (strcmp(vstring_str(type), "multipart") == 0 && cp < end) {
@@ -232,6 +241,11 @@ static void mime_walk_block_start(MIME_WALK *walk, int header_class)
     walk->scan_ended = false;
     walk->type = MIME_WALK_TYPE_OTHER;
     walk->encoded = false;
+    walk->digest = false;
+    /* A part of multipart/digest is a message unless its Content-Type says otherwise. */
+    if (header_class == MIME_WALK_MULTIPART && walk->boundaries->argc > 0 &&
+        walk->boundaries->argv[walk->boundaries->argc - 1][0] == MIME_WALK_KIND_DIGEST)
+        walk->type = MIME_WALK_TYPE_MESSAGE;
 }
 
 /* mime_walk_block_end - a header block has ended: what its body is */
@@ -242,7 +256,13 @@ static void mime_walk_block_end(MIME_WALK *walk)
     if (walk->depth >= walk->nesting_limit)
         return;
     if (walk->type == MIME_WALK_TYPE_MULTIPART) {
-        argv_add(walk->boundaries, vstring_str(walk->boundary));
+        VSTRING *element = vstring_alloc(VSTRING_LEN(walk->boundary) + 2);
+
+        vstring_sprintf(element, "%c%s",
+                        walk->digest ? MIME_WALK_KIND_DIGEST : MIME_WALK_KIND_MIXED,
+                        vstring_str(walk->boundary));
+        argv_add(walk->boundaries, vstring_str(element));
+        vstring_free(element);
         walk->depth++;
     } else if (walk->type == MIME_WALK_TYPE_MESSAGE && !walk->encoded) {
         walk->nested_next = true;
@@ -258,7 +278,7 @@ static ssize_t mime_walk_boundary(const MIME_WALK *walk, const char *data, size_
     if (len < 3 || data[0] != '-' || data[1] != '-')
         return -1;
     for (ssize_t i = (ssize_t)walk->boundaries->argc - 1; i >= 0; i--) {
-        const char *b = walk->boundaries->argv[i];
+        const char *b = walk->boundaries->argv[i] + 1; /* after the kind */
         size_t blen = strlen(b);
 
         if (len - 2 >= blen && memcmp(data + 2, b, blen) == 0) {

@@ -189,6 +189,10 @@ has "mime_header_checks: cleanup's log line" \
 out=$(mime_msg "mime nested" 'Content-Type: text/plain' "nested evil" | send_msg x@dest.test)
 has "nested_header_checks: the attached message's Subject is refused" "550 5.7.1 nested rejected" \
     "$out"
+out=$(printf 'From: s@src.test\nSubject: digest\nMIME-Version: 1.0\nContent-Type: multipart/digest; boundary="d1"\n\n--d1\n\nSubject: nested evil\nFrom: x@y.test\n\ninner\n--d1--\n' |
+    send_msg x@dest.test)
+has "nested_header_checks: a multipart/digest part is a message by default" \
+    "550 5.7.1 nested rejected" "$out"
 out=$(mime_msg "mime clean" 'Content-Type: text/plain' "reject me" | send_msg x@dest.test)
 has "header_checks do not see an attached message's headers" "250 2.0.0 Ok: queued as" "$out"
 wait_until 20 arrived sink "mime clean" >/dev/null

@@ -111,6 +111,38 @@ int main(void)
               "HM Content-Type: multipart/alternative; boundary=inner\nEM\nB \nB --inner\n"
               "EM\nB \nB text\nB --outer--\nB --inner\n");
 
+    test_walk("the parts of multipart/digest are messages by default", &test_defaults,
+              "Content-Type: multipart/digest; boundary=d\n"
+              "\n"
+              "--d\n"
+              "\n"
+              "Subject: first\n"
+              "\n"
+              "one\n"
+              "--d\n"
+              "Content-Type: text/plain\n"
+              "\n"
+              "Subject: not a header\n"
+              "--d--\n",
+              "HP Content-Type: multipart/digest; boundary=d\nEP\nB \nB --d\n"
+              "EM\nB \nHN Subject: first\nEN\nB \nB one\nB --d\n"
+              "HM Content-Type: text/plain\nEM\nB \nB Subject: not a header\nB --d--\n");
+
+    test_walk("a multipart inside a digest part has text parts again", &test_defaults,
+              "Content-Type: multipart/digest; boundary=d\n"
+              "\n"
+              "--d\n"
+              "Content-Type: multipart/mixed; boundary=m\n"
+              "\n"
+              "--m\n"
+              "\n"
+              "Subject: body text\n"
+              "--m--\n"
+              "--d--\n",
+              "HP Content-Type: multipart/digest; boundary=d\nEP\nB \nB --d\n"
+              "HM Content-Type: multipart/mixed; boundary=m\nEM\nB \nB --m\n"
+              "EM\nB \nB Subject: body text\nB --m--\nB --d--\n");
+
     test_walk("an encoded message/rfc822 is body", &test_defaults,
               "Content-Type: message/rfc822\n"
               "Content-Transfer-Encoding: base64\n"
