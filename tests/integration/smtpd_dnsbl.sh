@@ -7,8 +7,10 @@
 # defers instead of accepting or rejecting; check_*_mx_access,
 # check_*_ns_access and check_*_a_access (mail exchangers, name servers of
 # the name or its parent, addresses; OK is a configuration error there) and
-# check_reverse_client_hostname_access. Each has a client that is listed
-# and one that is not, with the exact reply.
+# check_reverse_client_hostname_access; reject_unknown_sender_domain and
+# reject_unknown_recipient_domain for a domain with a null MX (RFC 7505).
+# Each has a client that is listed and one that is not, with the exact
+# reply.
 #
 # Every reply is compared with Debian's Postfix smtpd on the same main.cf
 # and services, except for the failed lookup, where Postfix takes the
@@ -46,14 +48,15 @@ dnssec_start \
     'elsewhere IN MX 10 primary.secure.test.' \
     'other IN A 198.51.100.10' \
     'backup2 IN MX 10 other.secure.test.' \
-    'backup2 IN MX 20 mx.secure.test.'
+    'backup2 IN MX 20 mx.secure.test.' \
+    'nullmx IN MX 0 .'
 require "the DNS test bed starts"
 dnssec_use_resolver
 require "/etc/resolv.conf is the bed's (in this namespace)"
 
 instance_create
 names=(rbl filter dnswl rhsbl client reverse rhswl replies failed failed_reject mx ns a helo_rcpt
-    mx_ok reverse_access mx_backup mx_backup_networks mx_backup_failed)
+    mx_ok reverse_access mx_backup mx_backup_networks mx_backup_failed nullmx)
 count=${#names[@]}
 ports=($(free_port $((2 * count))))
 ours=("${ports[@]:0:$count}")
@@ -91,7 +94,8 @@ services() {
         "127.0.0.1:${16} inet n - n - - $s -o smtpd_client_restrictions=check_reverse_client_hostname_access,$t/reverse" \
         "127.0.0.1:${17} inet n - n - - $s -o smtpd_relay_restrictions=permit_mx_backup,reject" \
         "127.0.0.1:${18} inet n - n - - $s -o smtpd_relay_restrictions=permit_mx_backup,reject -o permit_mx_backup_networks=192.0.2.0/24" \
-        "127.0.0.1:${19} inet n - n - - $s -o smtpd_relay_restrictions=permit_mx_backup,permit_mynetworks,reject"
+        "127.0.0.1:${19} inet n - n - - $s -o smtpd_relay_restrictions=permit_mx_backup,permit_mynetworks,reject" \
+        "127.0.0.1:${20} inet n - n - - $s -o smtpd_sender_restrictions=reject_unknown_sender_domain -o smtpd_recipient_restrictions=reject_unknown_recipient_domain,permit_mynetworks,reject_unauth_destination"
 }
 instance_main_cf "${main_cf[@]}"
 instance_master_cf "cleanup unix n - n - 0 cleanup"
@@ -250,6 +254,14 @@ cases = [
      "permit_mx_backup: a failed MX lookup makes the rejection a deferral"),
     ("mx_backup_failed", ["HELO x.example", M, "RCPT TO:<b@expired.test>"], "127.0.0.1",
      "250 2.1.5 Ok", "permit_mx_backup: a failed MX lookup, then a permit"),
+    ("nullmx", ["HELO x.example", "MAIL FROM:<a@nullmx.secure.test>", R], "127.0.0.1",
+     "550 5.7.27 <a@nullmx.secure.test>: Sender address rejected: Domain nullmx.secure.test "
+     "does not accept mail (nullMX)", "reject_unknown_sender_domain: a null MX (RFC 7505)"),
+    ("nullmx", ["HELO x.example", M, "RCPT TO:<b@nullmx.secure.test>"], "127.0.0.1",
+     "556 5.1.10 <b@nullmx.secure.test>: Recipient address rejected: Domain nullmx.secure.test "
+     "does not accept mail (nullMX)", "reject_unknown_recipient_domain: a null MX (RFC 7505)"),
+    ("nullmx", ["HELO x.example", "MAIL FROM:<a@secure.test>", "RCPT TO:<b@mx.secure.test>"],
+     "127.0.0.1", "250 2.1.5 Ok", "reject_unknown_*_domain: domains with an MX, an address"),
 ]
 for name, cmds, src, want, what in cases:
     got = last(our_port[name], cmds, src)
