@@ -1,15 +1,23 @@
 /*++
  * NAME
- *	dns_lookup - DNS lookups through a validating resolver
+ *	dns_lookup - DNS lookups with their DNSSEC status
  * SYNOPSIS
  *	#include "dns_lookup.h"
  *
  *	DNS_RESOLVER *dns_resolver_create(const char *servers, VSTRING *why);
+ *	DNS_RESOLVER *dns_resolver_backend(const char *name,
+ *				DNS_LOOKUP_FN lookup_fn, DNS_FREE_FN free_fn,
+ *				void *context);
+ *	const char *dns_resolver_name(const DNS_RESOLVER *resolver);
  *	int	dns_lookup(DNS_RESOLVER *resolver, const char *name, int type,
  *				DNS_ANSWER *out, VSTRING *why);
  *	void	dns_resolver_free(DNS_RESOLVER *resolver);
  * DESCRIPTION
- *	dns_resolver_create() makes a stub resolver state of its own
+ *	Every lookup goes through dns_lookup(), whatever the back end, so
+ *	that callers see one set of statuses and one wording.
+ *
+ *	dns_resolver_create() makes the "system" back end, a stub resolver
+ *	state of its own
  *	(res_ninit: resolv.conf's servers, timeouts and attempts). When
  *	servers is neither null nor empty, it is a list of IPv4 addresses,
  *	each with an optional port ("127.0.0.1", "127.0.0.1:5353"),
@@ -17,23 +25,32 @@
  *	servers (at most MAXNS); resolv.conf cannot name a port, this
  *	can. It returns null, with why set, on an unusable list.
  *
- *	dns_lookup() asks for records of type (DNS_T_*) with an EDNS0 OPT
- *	record and the DO bit (res_nmkquery, res_nsend) and sets RES_TRUSTAD, so
+ *	Its lookups ask for records of type (DNS_T_*) with an EDNS0 OPT
+ *	record and the DO bit (res_nmkquery, res_nsend) and set RES_TRUSTAD, so
  *	that the C library keeps the AD bit of the reply: out->secure
  *	then says whether the resolver validated the answer with DNSSEC.
  *	This is only as trustworthy as the path to the resolver (a
- *	validating resolver on the same host, as for DANE). The records
- *	are appended to out; the status and why are those of
- *	dns_answer_parse(3), why prefixed with the name and type in
- *	Postfix's words ("Name service error for name=example.com
- *	type=MX: Host not found, try again"). Without any reply the
- *	status is DNS_RETRY.
+ *	validating resolver on the same host, as for DANE). A bogus answer
+ *	is the resolver's SERVFAIL. Without any reply the status is
+ *	DNS_RETRY.
  *
- *	dns_resolver_free() releases the state.
+ *	dns_resolver_backend() wraps another back end (dns_unbound(3)):
+ *	name names it in logs ("libunbound"), lookup_fn and free_fn are
+ *	called with context, which the resolver then owns.
+ *
+ *	dns_resolver_name() returns "system" or the back end's name.
+ *
+ *	dns_lookup() asks the back end for records of type. out->rcode and
+ *	out->secure are reset first; the records are appended to out; the
+ *	status and why are those of dns_answer_parse(3), why prefixed with
+ *	the name and type in Postfix's words ("Name service error for
+ *	name=example.com type=MX: Host not found, try again").
+ *
+ *	dns_resolver_free() releases the resolver and its back end.
  * DIAGNOSTICS
  *	Returned.
  * SEE ALSO
- *	dns_answer(3), resolver(3), RFC 4035 (the AD and DO bits)
+ *	dns_answer(3), dns_unbound(3), resolver(3), RFC 4035 (the AD and DO bits)
  *--*/
 
 /* System library. */
@@ -54,8 +71,16 @@
 #define DNS_ANSWER_MAX 65536
 
 struct DNS_RESOLVER {
-    struct __res_state state; /* the stub resolver's state */
+    const char *name;        /* back end name, for logs */
+    DNS_LOOKUP_FN lookup_fn; /* asks one question */
+    DNS_FREE_FN free_fn;     /* releases context */
+    void *context;           /* the back end's state, owned */
 };
+
+/* The system back end's state. */
+typedef struct DNS_SYSTEM {
+    struct __res_state state; /* the stub resolver's state */
+} DNS_SYSTEM;
 
 /* dns_servers_set - resolv.conf's servers replaced by the list */
 
@@ -103,26 +128,6 @@ static bool dns_servers_set(res_state state, const char *servers, VSTRING *why)
     return true;
 }
 
-/* dns_resolver_create - a stub resolver state of our own */
-
-DNS_RESOLVER *dns_resolver_create(const char *servers, VSTRING *why)
-{
-    DNS_RESOLVER *resolver = mymalloc(sizeof(*resolver));
-
-    memset(resolver, 0, sizeof(*resolver));
-    if (res_ninit(&resolver->state) != 0) {
-        vstring_sprintf(why, "cannot initialize the resolver");
-        myfree(resolver);
-        return 0;
-    }
-    if (servers && *servers && !dns_servers_set(&resolver->state, servers, why)) {
-        dns_resolver_free(resolver);
-        return 0;
-    }
-    resolver->state.options |= RES_USE_EDNS0 | RES_USE_DNSSEC | RES_TRUSTAD;
-    return resolver;
-}
-
 /* dns_query_make - a query with an EDNS0 OPT record and the DO bit */
 
 static int dns_query_make(res_state state, const char *name, int type, unsigned char *query,
@@ -145,42 +150,105 @@ static int dns_query_make(res_state state, const char *name, int type, unsigned 
     return len + (int)sizeof(opt);
 }
 
-/* dns_lookup - ask the resolver, parse the reply */
+/* dns_system_lookup - ask the stub resolver, parse the reply */
 
-int dns_lookup(DNS_RESOLVER *resolver, const char *name, int type, DNS_ANSWER *out, VSTRING *why)
+static int dns_system_lookup(void *context, const char *name, int type, DNS_ANSWER *out,
+                             VSTRING *detail)
 {
+    DNS_SYSTEM *system = context;
     unsigned char query[NS_MAXDNAME + 64];
-    unsigned char *packet = mymalloc(DNS_ANSWER_MAX);
-    const char *type_name = dns_type_name(type) ? dns_type_name(type) : "unknown";
-    VSTRING *detail = vstring_alloc(40);
-    int qlen;
-    int len = -1;
-    int status;
+    unsigned char *packet;
+    int qlen, len, status;
 
-    out->rcode = -1;
-    out->secure = false;
-    if ((qlen = dns_query_make(&resolver->state, name, type, query, sizeof(query))) < 0) {
+    if ((qlen = dns_query_make(&system->state, name, type, query, sizeof(query))) < 0) {
         vstring_strcpy(detail, "malformed domain name");
-        status = DNS_FAIL;
-    } else if ((len = res_nsend(&resolver->state, query, qlen, packet, DNS_ANSWER_MAX)) < 0) {
+        return DNS_FAIL;
+    }
+    packet = mymalloc(DNS_ANSWER_MAX);
+    if ((len = res_nsend(&system->state, query, qlen, packet, DNS_ANSWER_MAX)) < 0) {
         vstring_strcpy(detail, "Host not found, try again");
         status = DNS_RETRY;
     } else {
         status = dns_answer_parse(packet, len > DNS_ANSWER_MAX ? DNS_ANSWER_MAX : len, type, out,
                                   detail);
     }
-    if (status != DNS_OK)
-        vstring_sprintf(why, "Name service error for name=%s type=%s: %s", name, type_name,
-                        vstring_str(detail));
-    vstring_free(detail);
     myfree(packet);
     return status;
 }
 
-/* dns_resolver_free - release the state */
+/* dns_system_free - release the stub resolver state */
+
+static void dns_system_free(void *context)
+{
+    DNS_SYSTEM *system = context;
+
+    res_nclose(&system->state);
+    myfree(system);
+}
+
+/* dns_resolver_backend - a resolver around a back end */
+
+DNS_RESOLVER *dns_resolver_backend(const char *name, DNS_LOOKUP_FN lookup_fn, DNS_FREE_FN free_fn,
+                                   void *context)
+{
+    DNS_RESOLVER *resolver = mymalloc(sizeof(*resolver));
+
+    resolver->name = name;
+    resolver->lookup_fn = lookup_fn;
+    resolver->free_fn = free_fn;
+    resolver->context = context;
+    return resolver;
+}
+
+/* dns_resolver_create - the system back end: a stub resolver state of our own */
+
+DNS_RESOLVER *dns_resolver_create(const char *servers, VSTRING *why)
+{
+    DNS_SYSTEM *system = mymalloc(sizeof(*system));
+
+    memset(system, 0, sizeof(*system));
+    if (res_ninit(&system->state) != 0) {
+        vstring_sprintf(why, "cannot initialize the resolver");
+        myfree(system);
+        return 0;
+    }
+    if (servers && *servers && !dns_servers_set(&system->state, servers, why)) {
+        dns_system_free(system);
+        return 0;
+    }
+    system->state.options |= RES_USE_EDNS0 | RES_USE_DNSSEC | RES_TRUSTAD;
+    return dns_resolver_backend("system", dns_system_lookup, dns_system_free, system);
+}
+
+/* dns_resolver_name - which back end */
+
+const char *dns_resolver_name(const DNS_RESOLVER *resolver)
+{
+    return resolver->name;
+}
+
+/* dns_lookup - ask the back end, word the failure */
+
+int dns_lookup(DNS_RESOLVER *resolver, const char *name, int type, DNS_ANSWER *out, VSTRING *why)
+{
+    const char *type_name = dns_type_name(type) ? dns_type_name(type) : "unknown";
+    VSTRING *detail = vstring_alloc(40);
+    int status;
+
+    out->rcode = -1;
+    out->secure = false;
+    status = resolver->lookup_fn(resolver->context, name, type, out, detail);
+    if (status != DNS_OK)
+        vstring_sprintf(why, "Name service error for name=%s type=%s: %s", name, type_name,
+                        vstring_str(detail));
+    vstring_free(detail);
+    return status;
+}
+
+/* dns_resolver_free - release the resolver and its back end */
 
 void dns_resolver_free(DNS_RESOLVER *resolver)
 {
-    res_nclose(&resolver->state);
+    resolver->free_fn(resolver->context);
     myfree(resolver);
 }

@@ -277,6 +277,15 @@
 #define VAR_SMTP_DNS_SUPPORT_LEVEL "smtp_dns_support_level"
 #define DEF_SMTP_DNS_SUPPORT_LEVEL ""
 
+#define VAR_SMTP_DNS_RESOLVER "smtp_dns_resolver"
+#define DEF_SMTP_DNS_RESOLVER "system"
+
+#define VAR_SMTP_DNS_TRUST_ANCHOR_FILE "smtp_dns_trust_anchor_file"
+#define DEF_SMTP_DNS_TRUST_ANCHOR_FILE "/usr/share/dns/root.key"
+
+#define VAR_SMTP_DNS_FORWARDERS "smtp_dns_forwarders"
+#define DEF_SMTP_DNS_FORWARDERS ""
+
 #define VAR_SMTP_FALLBACK_RELAY "smtp_fallback_relay"
 #define DEF_SMTP_FALLBACK_RELAY "$fallback_relay"
 

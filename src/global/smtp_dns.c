@@ -4,7 +4,8 @@
  * SYNOPSIS
  *	#include "smtp_dns.h"
  *
- *	int	smtp_dns_mx(const char *domain, SMTP_MX_LIST *out, VSTRING *why);
+ *	int	smtp_dns_mx(DNS_RESOLVER *resolver, const char *domain,
+ *				SMTP_MX_LIST *out, VSTRING *why);
  *	int	smtp_dns_mx_parse(const unsigned char *answer, int len,
  *				SMTP_MX_LIST *out, VSTRING *why);
  *	void	smtp_mx_sort(SMTP_MX_LIST *list, SMTP_RANDOM_FN random_fn);
@@ -14,14 +15,16 @@
  *
  *	int	smtp_addr_add(SMTP_ADDR_LIST *list, const char *host, int pref,
  *				unsigned port, VSTRING *why);
- *	int	smtp_addr_add_dns(SMTP_ADDR_LIST *list, const char *host,
- *				int pref, unsigned port, VSTRING *why);
+ *	int	smtp_addr_add_dns(DNS_RESOLVER *resolver, SMTP_ADDR_LIST *list,
+ *				const char *host, int pref, unsigned port,
+ *				VSTRING *why);
  *	void	smtp_addr_shuffle(SMTP_ADDR_LIST *list, size_t from,
  *				SMTP_RANDOM_FN random_fn);
  *	void	smtp_addr_free(SMTP_ADDR_LIST *list);
  * DESCRIPTION
  *	smtp_dns_mx() looks up the MX records of domain with dns_lookup(3)
- *	(resolv.conf's servers); smtp_dns_mx_parse() reads them from an
+ *	through resolver (the program's one resolver: the system's or
+ *	libunbound, dns_resolver(3)); smtp_dns_mx_parse() reads them from an
  *	answer packet. Both return SMTP_DNS_OK
  *	with the records appended to out, SMTP_DNS_NODATA (no MX records:
  *	use the domain's own addresses), SMTP_DNS_NOTFOUND (no such
@@ -29,8 +32,8 @@
  *	SMTP_DNS_RETRY (temporary failure, malformed answer); why says
  *	what failed in Postfix's words ("Name service error for
  *	name=example.com type=MX: Host not found, try again"). out->secure
- *	says whether the MX RRset (or its validated absence) carried the
- *	AD bit of the resolver.
+ *	says whether the MX RRset (or its validated absence) was
+ *	DNSSEC-validated (by the resolver's back end).
  *
  *	smtp_mx_sort() sorts by preference; records of equal preference
  *	are put in random order with random_fn (NULL: keep them in order).
@@ -43,7 +46,8 @@
  *	address) with the given port and MX preference. It returns the
  *	SMTP_DNS_* status; why is set for failures.
  *
- *	smtp_addr_add_dns() does the same with DNS alone (dns_lookup(3):
+ *	smtp_addr_add_dns() does the same with DNS alone (dns_lookup(3)
+ *	through resolver:
  *	A, then AAAA, with the DO bit): each address records whether its
  *	RRset was DNSSEC-validated (secure) and, when the host name is an
  *	alias, the name that the CNAMEs lead to (rname). It returns
@@ -130,20 +134,13 @@ int smtp_dns_mx_parse(const unsigned char *packet, int len, SMTP_MX_LIST *out, V
 
 /* smtp_dns_mx - look up MX records */
 
-int smtp_dns_mx(const char *domain, SMTP_MX_LIST *out, VSTRING *why)
+int smtp_dns_mx(DNS_RESOLVER *resolver, const char *domain, SMTP_MX_LIST *out, VSTRING *why)
 {
-    DNS_RESOLVER *resolver;
     DNS_ANSWER answer = {0};
     VSTRING *detail = vstring_alloc(100);
-    int status;
+    int status =
+        smtp_dns_mx_take(dns_lookup(resolver, domain, DNS_T_MX, &answer, detail), &answer, out);
 
-    if ((resolver = dns_resolver_create(0, detail)) == 0) {
-        status = SMTP_DNS_RETRY;
-    } else {
-        status =
-            smtp_dns_mx_take(dns_lookup(resolver, domain, DNS_T_MX, &answer, detail), &answer, out);
-        dns_resolver_free(resolver);
-    }
     if (status == SMTP_DNS_RETRY || status == SMTP_DNS_NOTFOUND)
         vstring_sprintf(why, "Host or domain name not found. %s", vstring_str(detail));
     else if (status == SMTP_DNS_NODATA)
@@ -330,37 +327,31 @@ static void smtp_addr_take_dns(SMTP_ADDR_LIST *list, const char *host, int pref,
 
 /* smtp_addr_add_dns - a host's addresses from DNS, with their DNSSEC status */
 
-int smtp_addr_add_dns(SMTP_ADDR_LIST *list, const char *host, int pref, unsigned port, VSTRING *why)
+int smtp_addr_add_dns(DNS_RESOLVER *resolver, SMTP_ADDR_LIST *list, const char *host, int pref,
+                      unsigned port, VSTRING *why)
 {
     static const int types[] = {DNS_T_A, DNS_T_AAAA};
     unsigned char buf[sizeof(struct in6_addr)];
-    VSTRING *detail = vstring_alloc(100);
-    DNS_RESOLVER *resolver;
+    VSTRING *detail;
     size_t before = list->count;
     bool retry = false;
 
-    if (inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1) {
-        vstring_free(detail);
+    if (inet_pton(AF_INET, host, buf) == 1 || inet_pton(AF_INET6, host, buf) == 1)
         return smtp_addr_add(list, host, pref, port, why);
-    }
-    if ((resolver = dns_resolver_create(0, detail)) == 0) {
-        retry = true;
-    } else {
-        for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-            DNS_ANSWER answer = {0};
-            VSTRING *one = vstring_alloc(100);
-            int status = dns_lookup(resolver, host, types[i], &answer, one);
+    detail = vstring_alloc(100);
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        DNS_ANSWER answer = {0};
+        VSTRING *one = vstring_alloc(100);
+        int status = dns_lookup(resolver, host, types[i], &answer, one);
 
-            if (status == DNS_OK)
-                smtp_addr_take_dns(list, host, pref, port, &answer, types[i]);
-            else if (status == DNS_RETRY || status == DNS_FAIL)
-                retry = true;
-            if (status != DNS_OK && (VSTRING_LEN(detail) == 0 || types[i] == DNS_T_A))
-                vstring_strcpy(detail, vstring_str(one));
-            vstring_free(one);
-            dns_answer_free(&answer);
-        }
-        dns_resolver_free(resolver);
+        if (status == DNS_OK)
+            smtp_addr_take_dns(list, host, pref, port, &answer, types[i]);
+        else if (status == DNS_RETRY || status == DNS_FAIL)
+            retry = true;
+        if (status != DNS_OK && (VSTRING_LEN(detail) == 0 || types[i] == DNS_T_A))
+            vstring_strcpy(detail, vstring_str(one));
+        vstring_free(one);
+        dns_answer_free(&answer);
     }
     if (list->count > before) {
         vstring_free(detail);

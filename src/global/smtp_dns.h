@@ -1,8 +1,8 @@
 /*
  * smtp_dns.h - MX records and server addresses
  *
- * smtp_dns_mx() asks the resolver (dns_lookup) for the MX records of a
- * domain; smtp_dns_mx_parse() reads them from an answer packet, so that
+ * smtp_dns_mx() asks the resolver (dns_lookup, either back end) for the
+ * MX records of a domain; smtp_dns_mx_parse() reads them from an answer packet, so that
  * tests can feed packets they build. smtp_mx_sort() orders them by
  * preference with equal preferences in random order. smtp_addr_add()
  * appends a host's addresses (getaddrinfo: /etc/hosts, then DNS, per
@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "dns_lookup.h"
 #include "vstring.h"
 
 /* Lookup results. */
@@ -58,7 +59,7 @@ typedef struct SMTP_ADDR_LIST {
 
 typedef long (*SMTP_RANDOM_FN)(void);
 
-extern int smtp_dns_mx(const char *domain, SMTP_MX_LIST *out, VSTRING *why);
+extern int smtp_dns_mx(DNS_RESOLVER *resolver, const char *domain, SMTP_MX_LIST *out, VSTRING *why);
 extern int smtp_dns_mx_parse(const unsigned char *answer, int len, SMTP_MX_LIST *out, VSTRING *why);
 extern void smtp_mx_sort(SMTP_MX_LIST *list, SMTP_RANDOM_FN random_fn);
 extern size_t smtp_mx_truncate_self(SMTP_MX_LIST *list, const char *myhostname);
@@ -66,8 +67,8 @@ extern void smtp_mx_free(SMTP_MX_LIST *list);
 
 extern int smtp_addr_add(SMTP_ADDR_LIST *list, const char *host, int pref, unsigned port,
                          VSTRING *why);
-extern int smtp_addr_add_dns(SMTP_ADDR_LIST *list, const char *host, int pref, unsigned port,
-                             VSTRING *why);
+extern int smtp_addr_add_dns(DNS_RESOLVER *resolver, SMTP_ADDR_LIST *list, const char *host,
+                             int pref, unsigned port, VSTRING *why);
 extern void smtp_addr_shuffle(SMTP_ADDR_LIST *list, size_t from, SMTP_RANDOM_FN random_fn);
 extern void smtp_addr_free(SMTP_ADDR_LIST *list);
 

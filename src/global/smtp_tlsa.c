@@ -4,7 +4,8 @@
  * SYNOPSIS
  *	#include "smtp_tlsa.h"
  *
- *	int	smtp_tlsa_lookup(const SMTP_TLSA_QUERY *query,
+ *	int	smtp_tlsa_lookup(DNS_RESOLVER *resolver,
+ *				const SMTP_TLSA_QUERY *query,
  *				SMTP_TLSA_LIST *out, VSTRING *why);
  *	int	smtp_tlsa_take(const char *base_domain,
  *				const DNS_ANSWER *answer, int mtype_mask,
@@ -12,7 +13,8 @@
  *	void	smtp_tlsa_free(SMTP_TLSA_LIST *list);
  * DESCRIPTION
  *	smtp_tlsa_lookup() looks up the TLSA records of
- *	"_port._tcp.name" with dns_lookup(3), by RFC 7672 section 2.2:
+ *	"_port._tcp.name" with dns_lookup(3) through resolver (either
+ *	back end), by RFC 7672 section 2.2:
  *
  *	- When the host's address records were not validated
  *	  (query->host_secure false), nothing is looked up and the result
@@ -165,21 +167,17 @@ static int smtp_tlsa_one(DNS_RESOLVER *resolver, const char *name, const SMTP_TL
 
 /* smtp_tlsa_lookup - the TLSA records of a server, by RFC 7672 */
 
-int smtp_tlsa_lookup(const SMTP_TLSA_QUERY *query, SMTP_TLSA_LIST *out, VSTRING *why)
+int smtp_tlsa_lookup(DNS_RESOLVER *resolver, const SMTP_TLSA_QUERY *query, SMTP_TLSA_LIST *out,
+                     VSTRING *why)
 {
-    DNS_RESOLVER *resolver;
-    int status;
+    int status = SMTP_TLSA_NONE;
 
     if (!query->host_secure && !query->force)
         return SMTP_TLSA_NONE;
-    if ((resolver = dns_resolver_create(0, why)) == 0)
-        return SMTP_TLSA_RETRY;
-    status = SMTP_TLSA_NONE;
     if (query->host_secure && query->rname && *query->rname)
         status = smtp_tlsa_one(resolver, query->rname, query, out, why);
     if (status == SMTP_TLSA_NONE)
         status = smtp_tlsa_one(resolver, query->host, query, out, why);
-    dns_resolver_free(resolver);
     return status;
 }
 

@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "dns_answer.h"
+#include "dns_lookup.h"
 #include "vstring.h"
 
 /* smtp_tlsa_lookup() results. */
@@ -52,7 +53,8 @@ typedef struct SMTP_TLSA_QUERY {
     int mtype_mask;    /* matching types accepted: bit N for type N */
 } SMTP_TLSA_QUERY;
 
-extern int smtp_tlsa_lookup(const SMTP_TLSA_QUERY *query, SMTP_TLSA_LIST *out, VSTRING *why);
+extern int smtp_tlsa_lookup(DNS_RESOLVER *resolver, const SMTP_TLSA_QUERY *query,
+                            SMTP_TLSA_LIST *out, VSTRING *why);
 extern int smtp_tlsa_take(const char *base_domain, const DNS_ANSWER *answer, int mtype_mask,
                           SMTP_TLSA_LIST *out);
 extern void smtp_tlsa_free(SMTP_TLSA_LIST *list);

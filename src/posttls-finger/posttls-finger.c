@@ -20,8 +20,10 @@
  *	test client. See posttls-finger(1) for the options.
  *
  *	posttls-finger reads main.cf when there is one (MAIL_CONFIG or
- *	/etc/postfix), for myhostname (the EHLO name), the tls_* settings and
- *	smtp_tls_fingerprint_digest; -o overrides it. It never talks to
+ *	/etc/postfix), for myhostname (the EHLO name), the tls_* settings,
+ *	smtp_tls_fingerprint_digest and the DNS resolver of the SMTP client
+ *	(smtp_dns_resolver, smtp_dns_trust_anchor_file,
+ *	smtp_dns_forwarders); -o overrides it. It never talks to
  *	tlsmgr(8): sessions are cached in memory, for -r.
  * DIAGNOSTICS
  *	Everything goes to standard error, except the -C chain (standard
@@ -219,6 +221,9 @@ static void ptf_settings(PTF_STATE *state, PTF_ARGS *args, char **match, int cou
         CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_EXCLUDE_CIPHERS, &state->mandatory_exclude_ciphers),
         MAIL_TLS_PARAMS_BIND(&state->params),
         CONFIG_BIND_STR(VAR_TLS_DANE_DIGESTS, &state->dane_digests),
+        CONFIG_BIND_STR(VAR_SMTP_DNS_RESOLVER, &state->resolver_props.type),
+        CONFIG_BIND_STR(VAR_SMTP_DNS_TRUST_ANCHOR_FILE, &state->resolver_props.trust_anchor_file),
+        CONFIG_BIND_STR(VAR_SMTP_DNS_FORWARDERS, &state->resolver_props.forwarders),
         CONFIG_BIND_END,
     };
     VSTRING *buf = vstring_alloc(100);
@@ -343,6 +348,9 @@ int main(int argc, char **argv)
     if (ptf_dest_parse(argv[optind], state.lmtp, &state.dest, why) < 0)
         msg_fatal_status(2, "%s", vstring_str(why));
     ptf_settings(&state, &args, argv + optind + 1, argc - optind - 1);
+    if ((state.resolver = dns_resolver_open(&state.resolver_props, why)) == NULL)
+        msg_fatal("%s = %s: %s", VAR_SMTP_DNS_RESOLVER, state.resolver_props.type,
+                  vstring_str(why));
     state.server_name = vstring_alloc(50);
     state.chain = vstring_alloc(1000);
     if (state.level != TLS_LEV_NONE && ptf_tls_init(&state) < 0)

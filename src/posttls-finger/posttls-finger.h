@@ -17,6 +17,7 @@
 #include "vstring.h"
 #include "config.h"
 
+#include "dns_resolver.h"
 #include "smtp_dns.h"
 #include "smtp_tlsa.h"
 #include "tls.h"
@@ -37,6 +38,7 @@ typedef struct PTF_STATE {
     int level;                             /* -l: TLS_LEV_* */
     bool force_tlsa;                       /* -f: TLSA lookups for insecure hosts too */
     const char *dane_digests;              /* tls_dane_digests */
+    DNS_RESOLVER_PROPS resolver_props;     /* smtp_dns_resolver and its companions */
     int dane_mtype_mask;                   /* the above as TLSA matching type bits */
     bool chat;                             /* log the dialogue (-c turns it off) */
     bool print_chain;                      /* -C */
@@ -66,6 +68,7 @@ typedef struct PTF_STATE {
     const char *dest_arg;                  /* the destination as given */
     PTF_DEST dest;                         /* the destination */
     /* Run time. */
+    DNS_RESOLVER *resolver;    /* every DNS lookup, owned */
     TLS_APPL_STATE *tls_first; /* context of the first connection */
     TLS_APPL_STATE *tls_again; /* context of reconnections (cache logging) */
     TLS_SCACHE_MEM *cache;     /* sessions, in memory */

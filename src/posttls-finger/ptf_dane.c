@@ -71,16 +71,16 @@ int ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr, VSTRING *why)
         state->session_level = TLS_LEV_HALF_DANE;
     }
     detail = vstring_alloc(100);
-    status = smtp_tlsa_lookup(
-        &(SMTP_TLSA_QUERY){
-            .host = addr->host,
-            .rname = addr->rname,
-            .port = state->dest.port,
-            .host_secure = addr->secure,
-            .force = state->force_tlsa,
-            .mtype_mask = state->dane_mtype_mask,
-        },
-        &state->tlsa, detail);
+    status = smtp_tlsa_lookup(state->resolver,
+                              &(SMTP_TLSA_QUERY){
+                                  .host = addr->host,
+                                  .rname = addr->rname,
+                                  .port = state->dest.port,
+                                  .host_secure = addr->secure,
+                                  .force = state->force_tlsa,
+                                  .mtype_mask = state->dane_mtype_mask,
+                              },
+                              &state->tlsa, detail);
     if (status == SMTP_TLSA_RETRY) {
         msg_warn("DANE TLSA lookup problem: %s", vstring_str(detail));
         vstring_sprintf(why, "TLSA lookup error for %s:%u", addr->host, state->dest.port);

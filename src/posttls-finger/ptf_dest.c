@@ -191,7 +191,7 @@ static int ptf_dest_host(PTF_STATE *state, SMTP_ADDR_LIST *addrs, const char *ho
 {
     size_t before = addrs->count;
     int status = TLS_DANE_BASED(state->level)
-                     ? smtp_addr_add_dns(addrs, host, pref, state->dest.port, why)
+                     ? smtp_addr_add_dns(state->resolver, addrs, host, pref, state->dest.port, why)
                      : smtp_addr_add(addrs, host, pref, state->dest.port, why);
 
     for (size_t i = before; i < addrs->count; i++)
@@ -207,7 +207,7 @@ static int ptf_dest_addrs(PTF_STATE *state, SMTP_ADDR_LIST *addrs, VSTRING *why)
     int status = SMTP_DNS_NODATA;
 
     if (state->dest.mx_lookup)
-        status = smtp_dns_mx(state->dest.nexthop, &mx, why);
+        status = smtp_dns_mx(state->resolver, state->dest.nexthop, &mx, why);
     if (status == SMTP_DNS_OK) {
         smtp_mx_sort(&mx, random);
         for (size_t i = 0; i < mx.count; i++)

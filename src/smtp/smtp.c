@@ -11,7 +11,9 @@
  *	the parameters and smtp.h for the parts.
  *
  *	main() binds the parameters and starts the single-server loop.
- *	smtp_pre_jail() builds the TLS engine (reading private keys while
+ *	smtp_pre_jail() makes the DNS resolver (smtp_dns_resolver: the
+ *	system's, or libunbound with its trust anchors read now), builds
+ *	the TLS engine (reading private keys while
  *	still privileged), opens the TLS policy tables and, with
  *	smtp_sasl_auth_enable, the SASL password tables and the SASL
  *	library (smtp_sasl.c). smtp_service()
@@ -19,8 +21,9 @@
  *	outlives it and is closed with QUIT by its idle timer or by
  *	smtp_pre_exit() before the process exits.
  * DIAGNOSTICS
- *	Fatal: an unknown smtp_tls_security_level, smtp_dns_support_level
- *	or smtp_tls_dane_insecure_mx_policy, a table that cannot be
+ *	Fatal: an unknown smtp_tls_security_level, smtp_dns_support_level,
+ *	smtp_dns_resolver or smtp_tls_dane_insecure_mx_policy, a resolver
+ *	that cannot be set up (trust anchor file, forwarders), a table that cannot be
  *	opened, SMTP AUTH without smtp_sasl_password_maps, an unknown SASL
  *	security option or smtp_sasl_type. Outcomes are logged by deliver_request(3).
  *--*/
@@ -124,6 +127,22 @@ static void smtp_dane_config(SMTP_CONFIG *config)
     vstring_free(why);
 }
 
+/* smtp_resolver_open - the one resolver of every DNS lookup */
+
+static void smtp_resolver_open(SMTP_CONFIG *config)
+{
+    VSTRING *why;
+
+    if (config->dns_level == SMTP_DNS_LEVEL_DISABLED)
+        return;
+    why = vstring_alloc(100);
+    /* Trust anchors are read now, before a chroot jail hides them. */
+    if ((config->resolver = dns_resolver_open(&config->resolver_props, why)) == NULL)
+        msg_fatal("%s = %s: %s", VAR_SMTP_DNS_RESOLVER, config->resolver_props.type,
+                  vstring_str(why));
+    vstring_free(why);
+}
+
 /* smtp_pre_jail - TLS engine and tables, while still privileged */
 
 static void smtp_pre_jail(MAIL_SERVER *unused_server)
@@ -131,6 +150,7 @@ static void smtp_pre_jail(MAIL_SERVER *unused_server)
     SMTP_CONFIG *config = &smtp_config;
 
     smtp_dane_config(config);
+    smtp_resolver_open(config);
     smtp_tls_level(&config->tls);
     smtp_checks_open(&config->checks, config->lmtp);
     if (*smtp_policy_maps)
@@ -232,6 +252,9 @@ static const CONFIG_BIND smtp_parameters[] = {
     CONFIG_BIND_STR(VAR_SMTP_TCP_PORT, &smtp_config.tcp_port),
     CONFIG_BIND_STR(VAR_SMTP_HOST_LOOKUP, &smtp_config.host_lookup),
     CONFIG_BIND_STR(VAR_SMTP_DNS_SUPPORT_LEVEL, &smtp_config.dns_support),
+    CONFIG_BIND_STR(VAR_SMTP_DNS_RESOLVER, &smtp_config.resolver_props.type),
+    CONFIG_BIND_STR(VAR_SMTP_DNS_TRUST_ANCHOR_FILE, &smtp_config.resolver_props.trust_anchor_file),
+    CONFIG_BIND_STR(VAR_SMTP_DNS_FORWARDERS, &smtp_config.resolver_props.forwarders),
     CONFIG_BIND_STR(VAR_SMTP_TLS_DANE_INSECURE_MX_POLICY, &smtp_config.dane_insecure_mx),
     CONFIG_BIND_BOOL(VAR_SMTP_TLS_FORCE_INSECURE_HOST_TLSA_LOOKUP,
                      &smtp_config.tls.force_insecure_tlsa),
@@ -330,6 +353,10 @@ static const CONFIG_BIND lmtp_parameters[] = {
     CONFIG_BIND_STR(VAR_LMTP_TCP_PORT, &smtp_config.tcp_port),
     CONFIG_BIND_STR(VAR_LMTP_HOST_LOOKUP, &smtp_config.host_lookup),
     CONFIG_BIND_STR(VAR_LMTP_DNS_SUPPORT_LEVEL, &smtp_config.dns_support),
+    /* The DNS back end is one per host, shared with the SMTP client: no lmtp_ names. */
+    CONFIG_BIND_STR(VAR_SMTP_DNS_RESOLVER, &smtp_config.resolver_props.type),
+    CONFIG_BIND_STR(VAR_SMTP_DNS_TRUST_ANCHOR_FILE, &smtp_config.resolver_props.trust_anchor_file),
+    CONFIG_BIND_STR(VAR_SMTP_DNS_FORWARDERS, &smtp_config.resolver_props.forwarders),
     /* An MX-only setting with no lmtp_ name: the LMTP client never looks up MX records. */
     CONFIG_BIND_STR(VAR_SMTP_TLS_DANE_INSECURE_MX_POLICY, &smtp_config.dane_insecure_mx),
     CONFIG_BIND_BOOL(VAR_LMTP_TLS_FORCE_INSECURE_HOST_TLSA_LOOKUP,

@@ -106,7 +106,7 @@ static int smtp_host_addresses(SMTP_STATE *state, SMTP_ADDR_LIST *list, const ch
     int status;
 
     if (config->dns_level == SMTP_DNS_LEVEL_DNSSEC && strstr(config->host_lookup, "dns") != NULL)
-        status = smtp_addr_add_dns(list, host, pref, state->dest.port, why);
+        status = smtp_addr_add_dns(config->resolver, list, host, pref, state->dest.port, why);
     else
         status = smtp_addr_add(list, host, pref, state->dest.port, why);
     for (size_t i = before; i < list->count; i++)
@@ -175,7 +175,7 @@ static int smtp_addresses(SMTP_STATE *state, SMTP_ADDR_LIST *list)
     why = vstring_alloc(100);
     if (dest->mx_lookup && state->config->dns_level != SMTP_DNS_LEVEL_DISABLED &&
         strcasecmp(state->config->host_lookup, "native") != 0)
-        status = smtp_dns_mx(dest->name, &mx, why);
+        status = smtp_dns_mx(state->config->resolver, dest->name, &mx, why);
     /* Without MX records the security of the host's addresses alone counts. */
     if (status == SMTP_DNS_OK)
         status = smtp_mx_addresses(state, &mx, list, why);

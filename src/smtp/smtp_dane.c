@@ -109,16 +109,16 @@ int smtp_dane_level(const SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLS_POL
     if (!addr->secure && !tls->force_insecure_tlsa)
         return smtp_dane_fallback(state, addr, policy, level, TLS_LEV_MAY, "no TLSA records found");
     why = vstring_alloc(100);
-    status = smtp_tlsa_lookup(
-        &(SMTP_TLSA_QUERY){
-            .host = addr->host,
-            .rname = addr->rname,
-            .port = state->dest.port,
-            .host_secure = addr->secure,
-            .force = tls->force_insecure_tlsa,
-            .mtype_mask = tls->dane_mtype_mask,
-        },
-        out_tlsa, why);
+    status = smtp_tlsa_lookup(state->config->resolver,
+                              &(SMTP_TLSA_QUERY){
+                                  .host = addr->host,
+                                  .rname = addr->rname,
+                                  .port = state->dest.port,
+                                  .host_secure = addr->secure,
+                                  .force = tls->force_insecure_tlsa,
+                                  .mtype_mask = tls->dane_mtype_mask,
+                              },
+                              out_tlsa, why);
     if (status == SMTP_TLSA_RETRY) {
         if (msg_verbose)
             msg_info("%s", vstring_str(why));

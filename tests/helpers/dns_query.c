@@ -2,7 +2,7 @@
  * NAME
  *	dns_query - look up DNS records and their DNSSEC status
  * SYNOPSIS
- *	dns_query [-s servers] type name
+ *	dns_query [-s servers] [-u anchor_file [-f forwarders]] type name
  * DESCRIPTION
  *	dns_query asks the resolver through dns_lookup(3) for records of
  *	type (A, AAAA, MX, TXT, TLSA) and prints one line with the status
@@ -22,6 +22,13 @@
  *			dns_resolver_create(3) takes them, instead of
  *			resolv.conf's.
  *
+ *	-u anchor_file	the libunbound back end instead (dns_resolver_open(3),
+ *			smtp_dns_resolver = libunbound), validating with the
+ *			trust anchors in anchor_file.
+ *
+ *	-f forwarders	with -u: ask these servers ("127.0.0.1@5353"), as
+ *			smtp_dns_forwarders names them.
+ *
  *	The exit status is 0 with records, 1 without, 2 on a usage error.
  *--*/
 
@@ -30,6 +37,7 @@
 #include <unistd.h>
 
 #include "dns_lookup.h"
+#include "dns_resolver.h"
 #include "msg.h"
 #include "vstring.h"
 
@@ -68,6 +76,7 @@ static void dns_query_print(const DNS_RR *rr)
 int main(int argc, char **argv)
 {
     const char *servers = 0;
+    DNS_RESOLVER_PROPS props = {.type = DNS_RESOLVER_SYSTEM};
     DNS_RESOLVER *resolver;
     DNS_ANSWER answer = {0};
     VSTRING *why = vstring_alloc(100);
@@ -76,18 +85,28 @@ int main(int argc, char **argv)
     int ch;
 
     msg_init("dns_query");
-    while ((ch = getopt(argc, argv, "s:")) != -1) {
-        if (ch != 's') {
-            fprintf(stderr, "usage: dns_query [-s servers] type name\n");
+    while ((ch = getopt(argc, argv, "f:s:u:")) != -1) {
+        if (ch == 's') {
+            servers = optarg;
+        } else if (ch == 'u') {
+            props.type = DNS_RESOLVER_LIBUNBOUND;
+            props.trust_anchor_file = optarg;
+        } else if (ch == 'f') {
+            props.forwarders = optarg;
+        } else {
+            fprintf(stderr,
+                    "usage: dns_query [-s servers] [-u anchors [-f forwarders]] type name\n");
             return 2;
         }
-        servers = optarg;
     }
     if (argc - optind != 2 || (type = dns_type_code(argv[optind])) < 0 || type == DNS_T_CNAME) {
-        fprintf(stderr, "usage: dns_query [-s servers] A|AAAA|MX|TXT|TLSA name\n");
+        fprintf(stderr, "usage: dns_query [-s servers] [-u anchors [-f forwarders]] "
+                        "A|AAAA|MX|TXT|TLSA name\n");
         return 2;
     }
-    if ((resolver = dns_resolver_create(servers, why)) == 0) {
+    resolver = props.trust_anchor_file ? dns_resolver_open(&props, why)
+                                       : dns_resolver_create(servers, why);
+    if (resolver == 0) {
         fprintf(stderr, "dns_query: %s\n", vstring_str(why));
         return 2;
     }

@@ -67,9 +67,9 @@
 #                           resolver's), DNSSEC_NSD_PORT, DNSSEC_NSD_PID,
 #                           DNSSEC_UNBOUND_PID, DNSSEC_ANCHORS (the trust
 #                           anchor file: the zones' DS records)
-#   dnssec_stop             SIGTERM to both, by pid; SIGKILL, by pid, to
+#   dnssec_stop             SIGTERM to each, by pid; SIGKILL, by pid, to
 #                           what is left after 10 seconds. Safe to call twice.
-#   dnssec_log_tail [LINES] the end of both logs as comment lines
+#   dnssec_log_tail [LINES] the end of the logs as comment lines
 #   dnssec_namespace SCRIPT [ARG...]
 #                           unless already there, re-execute the test
 #                           (bash SCRIPT ARG...) in a private mount
@@ -82,12 +82,25 @@
 #                           /etc/resolv.conf; needs DNSSEC_RESOLV=yes
 #                           before dnssec_start
 #
+#   dnssec_libunbound_params VIA
+#                           main.cf lines (one a line) for the SMTP
+#                           client's own validation (smtp_dns_resolver =
+#                           libunbound) with the bed's trust anchors, VIA
+#                           "nsd" (forwarders: the authoritative nsd itself,
+#                           no resolver in between) or "plain" (the
+#                           non-validating resolver, DNSSEC_PLAIN=yes)
+#
 # Variables read by dnssec_start: DNSSEC_RESOLV (yes: the resolver also
 # listens on port 53 of a free address 127.53.X.Y, DNSSEC_RESOLV_ADDR,
 # and DNSSEC_RESOLV_CONF is written), DNSSEC_INSECURE_RRS (zone-file
-# lines, one a line, added to insecure.secure.test.), DNSSEC_PORTS (two
-# ports, nsd's and the resolver's, for a test that took its free ports in
-# one go, so that they cannot collide; default: free_port 2).
+# lines, one a line, added to insecure.secure.test.), DNSSEC_PLAIN (yes:
+# also start a second unbound that does NOT validate, has no trust
+# anchors and passes on whatever nsd says, signatures and bogus data
+# included, on 127.0.0.1 port DNSSEC_PLAIN_PORT, pid DNSSEC_PLAIN_PID: a
+# forwarder that a client must not trust), DNSSEC_PORTS (two ports, nsd's
+# and the resolver's, and a third for DNSSEC_PLAIN, for a test that took
+# its free ports in one go, so that they cannot collide; default:
+# free_port 3).
 #
 # Debian's unbound-host and ldnsutils' drill can ask the resolver by hand:
 #   drill -D -p $DNSSEC_PORT mx.secure.test. A @127.0.0.1  (flags: ... ad)
@@ -115,6 +128,9 @@ DNSSEC_RESOLV_ADDR=
 DNSSEC_RESOLV_CONF=
 DNSSEC_INSECURE_RRS=${DNSSEC_INSECURE_RRS:-}
 DNSSEC_PORTS=${DNSSEC_PORTS:-}
+DNSSEC_PLAIN=${DNSSEC_PLAIN:-}
+DNSSEC_PLAIN_PORT=
+DNSSEC_PLAIN_PID=
 
 # dnssec_available - can the bed run here?
 dnssec_available() {
@@ -273,6 +289,53 @@ EOF
     done
 }
 
+# dnssec_plain_conf - unbound.conf of the non-validating forwarder on stdout
+dnssec_plain_conf() {
+    local z
+    cat <<EOF
+server:
+  username: ""
+  chroot: ""
+  directory: "$DNSSEC_DIR/plain"
+  pidfile: "$DNSSEC_DIR/plain/unbound.pid"
+  logfile: "$DNSSEC_DIR/plain.log"
+  use-syslog: no
+  verbosity: 1
+  module-config: "iterator"
+  interface: 127.0.0.1
+  port: $DNSSEC_PLAIN_PORT
+  do-ip6: no
+  do-not-query-localhost: no
+  access-control: 127.0.0.0/8 allow
+  num-threads: 1
+  so-reuseport: no
+  local-zone: "test." nodefault
+remote-control:
+  control-enable: no
+forward-zone:
+  name: "."
+  forward-addr: 127.0.0.1@$DNSSEC_NSD_PORT
+EOF
+    for z in "$DNSSEC_SECURE" "$DNSSEC_INSECURE" "$DNSSEC_BOGUS" "$DNSSEC_EXPIRED"; do
+        printf 'stub-zone:\n  name: "%s."\n  stub-addr: 127.0.0.1@%s\n' "$z" "$DNSSEC_NSD_PORT"
+    done
+}
+
+# dnssec_libunbound_params VIA - main.cf lines: libunbound with the bed's anchors
+dnssec_libunbound_params() {
+    local port
+    case "$1" in
+    nsd) port=$DNSSEC_NSD_PORT ;;
+    plain) port=$DNSSEC_PLAIN_PORT ;;
+    *)
+        echo "# dnssec_libunbound_params: want nsd or plain, not \"$1\"" >&2
+        return 1
+        ;;
+    esac
+    printf '%s\n' "smtp_dns_resolver = libunbound" \
+        "smtp_dns_trust_anchor_file = $DNSSEC_ANCHORS" "smtp_dns_forwarders = 127.0.0.1@$port"
+}
+
 # dnssec_tcp_up PORT - does 127.0.0.1:PORT answer a DNS query over TCP?
 dnssec_tcp_up() {
     bounded 5 drill -t -p "$1" "$DNSSEC_SECURE." SOA @127.0.0.1 2>/dev/null | grep -q 'rcode: NOERROR'
@@ -299,7 +362,7 @@ dnssec_start() {
     DNSSEC_DIR=$(mktemp -d /tmp/dnssec-bed.XXXXXX) || return 1
     at_exit "dnssec_stop; rm -rf '$DNSSEC_DIR'"
     chmod 755 "$DNSSEC_DIR"
-    mkdir "$DNSSEC_DIR/nsd" "$DNSSEC_DIR/unbound" || return 1
+    mkdir "$DNSSEC_DIR/nsd" "$DNSSEC_DIR/unbound" "$DNSSEC_DIR/plain" || return 1
     DNSSEC_ANCHORS=$DNSSEC_DIR/anchors
     if ! dnssec_zones "$@"; then
         echo "# the test zones cannot be signed:"
@@ -309,10 +372,15 @@ dnssec_start() {
     if [ -n "$DNSSEC_PORTS" ]; then
         ports=$(printf '%s\n' $DNSSEC_PORTS)
     else
-        ports=$(free_port 2) || return 1
+        ports=$(free_port 3) || return 1
     fi
     DNSSEC_NSD_PORT=$(echo "$ports" | sed -n 1p)
     DNSSEC_PORT=$(echo "$ports" | sed -n 2p)
+    DNSSEC_PLAIN_PORT=$(echo "$ports" | sed -n 3p)
+    if [ "$DNSSEC_PLAIN" = yes ] && [ -z "$DNSSEC_PLAIN_PORT" ]; then
+        echo "# DNSSEC_PLAIN=yes needs a third port in DNSSEC_PORTS"
+        return 1
+    fi
     if [ "$DNSSEC_RESOLV" = yes ]; then
         dnssec_resolv_addr || return 1
         DNSSEC_RESOLV_CONF=$DNSSEC_DIR/resolv.conf
@@ -332,6 +400,15 @@ dnssec_start() {
     DNSSEC_UNBOUND_PID=$!
     if ! dnssec_wait "$DNSSEC_UNBOUND_PID" "$DNSSEC_PORT"; then
         echo "# unbound does not answer on 127.0.0.1 port $DNSSEC_PORT:"
+        dnssec_log_tail
+        return 1
+    fi
+    [ "$DNSSEC_PLAIN" = yes ] || return 0
+    dnssec_plain_conf >"$DNSSEC_DIR/plain.conf"
+    "$DNSSEC_UNBOUND_BIN" -d -c "$DNSSEC_DIR/plain.conf" </dev/null >>"$DNSSEC_DIR/plain.log" 2>&1 &
+    DNSSEC_PLAIN_PID=$!
+    if ! dnssec_wait "$DNSSEC_PLAIN_PID" "$DNSSEC_PLAIN_PORT"; then
+        echo "# the non-validating unbound does not answer on 127.0.0.1 port $DNSSEC_PLAIN_PORT:"
         dnssec_log_tail
         return 1
     fi
@@ -379,10 +456,10 @@ dnssec_use_resolver() {
 # dnssec_stop - stop both servers and nsd's children, by pid
 dnssec_stop() {
     local pid pids=
-    for pid in $DNSSEC_UNBOUND_PID $DNSSEC_NSD_PID; do
+    for pid in $DNSSEC_PLAIN_PID $DNSSEC_UNBOUND_PID $DNSSEC_NSD_PID; do
         pids="$pids $pid $(ps -o pid= --ppid "$pid" 2>/dev/null)"
     done
-    for pid in $DNSSEC_UNBOUND_PID $DNSSEC_NSD_PID; do
+    for pid in $DNSSEC_PLAIN_PID $DNSSEC_UNBOUND_PID $DNSSEC_NSD_PID; do
         kill -TERM "$pid" 2>/dev/null
     done
     for pid in $pids; do
@@ -391,6 +468,7 @@ dnssec_stop() {
             wait_gone "$pid" 5
         fi
     done
+    DNSSEC_PLAIN_PID=
     DNSSEC_UNBOUND_PID=
     DNSSEC_NSD_PID=
     return 0
@@ -399,7 +477,7 @@ dnssec_stop() {
 # dnssec_log_tail [LINES] - the end of both logs as comment lines
 dnssec_log_tail() {
     local f
-    for f in "$DNSSEC_DIR/nsd.log" "$DNSSEC_DIR/unbound.log"; do
+    for f in "$DNSSEC_DIR/nsd.log" "$DNSSEC_DIR/unbound.log" "$DNSSEC_DIR/plain.log"; do
         [ -f "$f" ] || continue
         echo "# $(basename "$f"):"
         tail -n "${1:-10}" "$f" | sed 's/^/#   /'
