@@ -36,6 +36,12 @@
 # match= names for DANE-TA, the levels as -o overrides, and posttls-finger
 # (ours and Debian's) on every case.
 #
+# Last, the client validates by itself (smtp_dns_resolver = libunbound,
+# the bed's trust anchors): the bed's validating resolver is stopped, and
+# every case must give the same outcome, asking nsd directly and through
+# a resolver that does not validate (DNSSEC_PLAIN); posttls-finger with
+# libunbound gives the same trust word as with the system resolver.
+#
 # Programs that read /etc/resolv.conf reach the bed through a private mount
 # namespace (dnssec_namespace, dnssec_use_resolver): the test runs as root.
 
@@ -51,8 +57,8 @@ client=$TEST_HELPERS/deliver_client
 dir=$(mktemp -d /tmp/smtp-dane.XXXXXX)
 chmod 755 "$dir"
 at_exit '[ -n "${KEEP:-}" ] || rm -rf "$dir"'
-read -r p_ours p_pf p_nsd p_resolver <<<"$(free_port 4 | tr '\n' ' ')"
-DNSSEC_PORTS="$p_nsd $p_resolver"
+read -r p_ours p_pf p_nsd p_resolver p_plain <<<"$(free_port 5 | tr '\n' ' ')"
+DNSSEC_PORTS="$p_nsd $p_resolver $p_plain"
 
 # A CA and a server certificate for mx-ta.secure.test; the chain file holds the CA.
 certs=$dir/certs
@@ -107,6 +113,7 @@ insecure_rrs="${insecure_rrs}half IN MX 10 mx-ee.$DNSSEC_SECURE."
 rrs+=("tfail IN MX 10 mx-tfail" "mx-tfail IN A 127.0.0.1")
 DNSSEC_INSECURE_RRS=$insecure_rrs
 DNSSEC_RESOLV=yes
+DNSSEC_PLAIN=yes
 dnssec_start "${rrs[@]}"
 require "the DNSSEC test bed starts"
 dnssec_use_resolver
@@ -312,7 +319,73 @@ same "insecure MX policy dane: sent" sent "$(deliver_mx dane)"
 has "insecure MX policy dane: the TLSA match is Trusted" \
     "Trusted TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours" "$(cat "$mx_log")"
 
-[ -n "$have_pf" ] || exit 0
+# libunbound_checks - every case again, the client validating by itself
+libunbound_checks() {
+    local d sys ub via out
+    out=$(bounded 30 "$TEST_HELPERS/dns_query" -u "$DNSSEC_ANCHORS" A "mx.$S" 2>&1)
+    if grep -q "built without libunbound" <<<"$out"; then
+        comment "no libunbound here: smtp_dns_resolver = libunbound is not tested ($out)"
+        return
+    fi
+    # posttls-finger's trust word with the system resolver, for comparison.
+    for d in "${domains[@]}"; do
+        eval "ptf_sys_${d//[.-]/_}=\$(word \"\$(finger \"\$TEST_BIN/posttls-finger\" \"\$dir/ours-may/conf\" dane \"\$d\")\")"
+    done
+    dnssec_stop_resolver
+    require "the bed's validating resolver stops"
+    same "without the validating resolver, the system resolver path defers" deferred \
+        "$(deliver ours-dane "ee.$S" | sed -n 's/^rcpt=.* outcome=\([a-z]*\) .*/\1/p')"
+    for via in nsd plain; do
+        mapfile -t ub_params < <(dnssec_libunbound_params "$via")
+        ours_conf "ub-$via-dane" "$p_ours" "smtp_tls_security_level = dane" "${ub_params[@]}"
+        ours_conf "ub-$via-only" "$p_ours" "smtp_tls_security_level = may" \
+            "smtp_tls_policy_maps = texthash:$policy" "${ub_params[@]}"
+        check_ours "ub-$via-dane" dane "our (libunbound via $via)"
+        check_ours "ub-$via-only" dane-only "our (libunbound via $via)"
+        has "libunbound via $via: the bogus domain defers with 4.4.3" "to=<user@$DNSSEC_EXPIRED>" \
+            "$(grep 'dsn=4.4.3, status=deferred' "$dir/ub-$via-dane/maillog")"
+        has "libunbound via $via: the bogus answer is warned about" \
+            "warning: DNSSEC validation failed for name=$DNSSEC_EXPIRED type=MX: validation failure" \
+            "$(cat "$dir/ub-$via-dane/maillog")"
+        has "libunbound via $via: 3 1 1 Verified" \
+            "Verified TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours" \
+            "$(cat "$dir/ub-$via-dane/maillog")"
+        has "libunbound via $via: an insecure MX to a TLSA host is Trusted" \
+            "Trusted TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours" \
+            "$(cat "$dir/ub-$via-dane/maillog")"
+        has "libunbound via $via: a failed TLSA lookup defers" "to=<user@tfail.$S>" \
+            "$(grep "dsn=4.7.5, status=deferred (TLSA lookup error for mx-tfail.$S:$p_ours)" \
+                "$dir/ub-$via-dane/maillog")"
+    done
+    lacks "libunbound: the bogus domain's mail never reaches the server" "$DNSSEC_EXPIRED" \
+        "$(cat "$INSTANCE_LOG")"
+    if [ -n "$have_pf" ]; then
+        mapfile -t ub_params < <(dnssec_libunbound_params nsd)
+        ours_conf ub-pf-dane "$p_pf" "smtp_tls_security_level = dane" "${ub_params[@]}"
+        check_ours ub-pf-dane dane "Postfix (libunbound via nsd)"
+    fi
+    for d in "${domains[@]}"; do
+        eval "sys=\$ptf_sys_${d//[.-]/_}"
+        ub=$(word "$(finger "$TEST_BIN/posttls-finger" "$dir/ub-nsd-dane/conf" dane "$d")")
+        same "posttls-finger -l dane $d: libunbound gives the system resolver's word" "$sys" "$ub"
+    done
+}
+
+# finger PROGRAM CONF LEVEL DOMAIN - posttls-finger's output
+finger() {
+    MAIL_CONFIG=$2 timeout 60 "$1" -c -t5 -T10 -l "$3" "$4:$p_ours" 2>&1
+}
+# word TEXT - the trust word of the summary line, or "none"
+word() {
+    local w
+    w=$(grep -o '[A-Za-z]* TLS connection established' <<<"$1" | head -1 | cut -d' ' -f1)
+    echo "${w:-none}"
+}
+
+if [ -z "$have_pf" ]; then
+    libunbound_checks
+    exit 0
+fi
 
 # Our client against Debian's smtpd, which picks its certificate by SNI.
 # sni_key NAME - the public key digest of the certificate sent for SNI NAME
@@ -404,16 +477,6 @@ both "warning: TLS policy lookup for tfail.$S/mx-tfail.$S: TLSA lookup error for
 
 # posttls-finger, ours and Debian's, against our smtpd: the same trust word.
 pf_conf=$(postfix_peer_dir send)/conf
-# finger PROGRAM CONF LEVEL DOMAIN - posttls-finger's output
-finger() {
-    MAIL_CONFIG=$2 timeout 60 "$1" -c -t5 -T10 -l "$3" "$4:$p_ours" 2>&1
-}
-# word TEXT - the trust word of the summary line, or "none"
-word() {
-    local w
-    w=$(grep -o '[A-Za-z]* TLS connection established' <<<"$1" | head -1 | cut -d' ' -f1)
-    echo "${w:-none}"
-}
 for d in "${domains[@]}"; do
     for level in dane dane-only; do
         ours=$(finger "$TEST_BIN/posttls-finger" "$dir/ours-may/conf" "$level" "$d")
@@ -447,3 +510,5 @@ for d in "${domains[@]}"; do
 done
 
 [ -z "${KEEP:-}" ] || cp "$send_log" "$dir/postfix-send.maillog"
+
+libunbound_checks

@@ -69,6 +69,10 @@
 #                           anchor file: the zones' DS records)
 #   dnssec_stop             SIGTERM to each, by pid; SIGKILL, by pid, to
 #                           what is left after 10 seconds. Safe to call twice.
+#   dnssec_stop_resolver    stop the validating unbound only, by pid (nsd and
+#                           the non-validating one stay): from then on
+#                           only a client that validates by itself
+#                           resolves anything
 #   dnssec_log_tail [LINES] the end of the logs as comment lines
 #   dnssec_namespace SCRIPT [ARG...]
 #                           unless already there, re-execute the test
@@ -474,7 +478,18 @@ dnssec_stop() {
     return 0
 }
 
-# dnssec_log_tail [LINES] - the end of both logs as comment lines
+# dnssec_stop_resolver - stop the validating unbound, by pid
+dnssec_stop_resolver() {
+    [ -n "$DNSSEC_UNBOUND_PID" ] || return 0
+    kill -TERM "$DNSSEC_UNBOUND_PID" 2>/dev/null
+    if ! wait_gone "$DNSSEC_UNBOUND_PID" 10; then
+        kill -KILL "$DNSSEC_UNBOUND_PID" 2>/dev/null
+        wait_gone "$DNSSEC_UNBOUND_PID" 5 || return 1
+    fi
+    DNSSEC_UNBOUND_PID=
+}
+
+# dnssec_log_tail [LINES] - the end of the logs as comment lines
 dnssec_log_tail() {
     local f
     for f in "$DNSSEC_DIR/nsd.log" "$DNSSEC_DIR/unbound.log" "$DNSSEC_DIR/plain.log"; do
