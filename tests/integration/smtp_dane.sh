@@ -319,6 +319,36 @@ same "insecure MX policy dane: sent" sent "$(deliver_mx dane)"
 has "insecure MX policy dane: the TLSA match is Trusted" \
     "Trusted TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours" "$(cat "$mx_log")"
 
+# Its default is Postfix's: dane when smtp_tls_security_level is dane, else may.
+same "smtp_tls_dane_insecure_mx_policy: Postfix's default" \
+    'smtp_tls_dane_insecure_mx_policy = ${{$smtp_tls_security_level} == {dane} ? {dane} : {may}}' \
+    "$("$TEST_BIN/postconf" -d smtp_tls_dane_insecure_mx_policy)"
+if [ -x /usr/sbin/postconf ]; then
+    same "smtp_tls_dane_insecure_mx_policy: the default of Debian's postconf -d" \
+        "$(/usr/sbin/postconf -d smtp_tls_dane_insecure_mx_policy)" \
+        "$("$TEST_BIN/postconf" -d smtp_tls_dane_insecure_mx_policy)"
+fi
+same "main.cf level dane: the insecure MX policy is dane" dane \
+    "$("$TEST_BIN/postconf" -c "$dir/ours-dane/conf" -x -h smtp_tls_dane_insecure_mx_policy)"
+same "main.cf level may: the insecure MX policy is may" may \
+    "$("$TEST_BIN/postconf" -c "$dir/ours-may/conf" -x -h smtp_tls_dane_insecure_mx_policy)"
+# A dane policy entry under main.cf level may: the insecure MX gets may, no TLSA lookup.
+echo "half.$DNSSEC_INSECURE dane" >"$dir/half.policy"
+ours_conf ours-mxdef "$p_ours" "smtp_tls_security_level = may" \
+    "smtp_tls_policy_maps = texthash:$dir/half.policy"
+same "policy entry dane, main.cf may, insecure MX: sent" sent \
+    "$(deliver ours-mxdef "half.$DNSSEC_INSECURE" | sed -n 's/^rcpt=.* outcome=\([a-z]*\) .*/\1/p')"
+has "and without DANE (may): Untrusted" \
+    "Untrusted TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours" \
+    "$(cat "$dir/ours-mxdef/maillog")"
+lacks "and no TLSA match" "Trusted TLS connection" "$(grep -v Untrusted "$dir/ours-mxdef/maillog")"
+# The level as a master.cf override counts for the default too.
+same "-o smtp_tls_security_level=dane over main.cf may, insecure MX: sent" sent \
+    "$(deliver_o dane "half.$DNSSEC_INSECURE")"
+has "and the insecure MX policy is dane: Trusted" \
+    "Trusted TLS connection established to mx-ee.$S[127.0.0.1]:$p_ours" \
+    "$(grep -v Untrusted "$dir/ours-may/maillog")"
+
 # libunbound_checks - every case again, the client validating by itself
 libunbound_checks() {
     local d sys ub via out
