@@ -10,6 +10,7 @@
  *	int	smtp_tlsa_take(const char *base_domain,
  *				const DNS_ANSWER *answer, int mtype_mask,
  *				SMTP_TLSA_LIST *out);
+ *	void	smtp_tlsa_digest(const SMTP_TLSA_LIST *list, VSTRING *out);
  *	void	smtp_tlsa_free(SMTP_TLSA_LIST *list);
  * DESCRIPTION
  *	smtp_tlsa_lookup() looks up the TLSA records of
@@ -48,6 +49,12 @@
  *	("_25._tcp.mx.example.com unsupported TLSA certificate usage: 1 1 1
  *	HEX").
  *
+ *	smtp_tlsa_digest() writes into out a SHA2-256 digest (hex) of the
+ *	TLSA base domain and the usable records, the same for the same
+ *	records in any order (resolvers rotate RRsets), or "none" for an
+ *	empty list. Connection reuse keys carry it, so that a connection
+ *	authenticated under one RRset never serves under another.
+ *
  *	smtp_tlsa_free() releases what a list holds and empties it.
  * DIAGNOSTICS
  *	Returned; warnings for unusable records.
@@ -56,7 +63,12 @@
  *--*/
 
 /* System library. */
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* OpenSSL. */
+#include <openssl/evp.h>
 
 /* Utility library. */
 #include "msg.h"
@@ -179,6 +191,64 @@ int smtp_tlsa_lookup(DNS_RESOLVER *resolver, const SMTP_TLSA_QUERY *query, SMTP_
     if (status == SMTP_TLSA_NONE)
         status = smtp_tlsa_one(resolver, query->host, query, out, why);
     return status;
+}
+
+/* smtp_tlsa_compare - order records by their content */
+
+static int smtp_tlsa_compare(const void *a, const void *b)
+{
+    const SMTP_TLSA *x = *(const SMTP_TLSA *const *)a;
+    const SMTP_TLSA *y = *(const SMTP_TLSA *const *)b;
+    int diff;
+
+    if ((diff = x->usage - y->usage) != 0 || (diff = x->selector - y->selector) != 0 ||
+        (diff = x->mtype - y->mtype) != 0)
+        return diff;
+    if (x->len != y->len)
+        return x->len < y->len ? -1 : 1;
+    return memcmp(x->data, y->data, x->len);
+}
+
+/* smtp_tlsa_digest - a digest of the records, whatever their order */
+
+void smtp_tlsa_digest(const SMTP_TLSA_LIST *list, VSTRING *out)
+{
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    const SMTP_TLSA **sorted;
+    EVP_MD_CTX *ctx;
+
+    VSTRING_RESET(out);
+    if (list->count == 0 && list->base_domain == NULL) {
+        vstring_strcpy(out, "none");
+        return;
+    }
+    sorted = mymalloc((list->count + 1) * sizeof(*sorted));
+    for (size_t i = 0; i < list->count; i++)
+        sorted[i] = list->rr + i;
+    qsort(sorted, list->count, sizeof(*sorted), smtp_tlsa_compare);
+    if ((ctx = EVP_MD_CTX_new()) == NULL || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
+        msg_fatal("%s: cannot start a SHA2-256 digest", __func__);
+    /* The base domain with its terminator, then each record with its length. */
+    EVP_DigestUpdate(ctx, list->base_domain ? list->base_domain : "",
+                     list->base_domain ? strlen(list->base_domain) + 1 : 1);
+    for (size_t i = 0; i < list->count; i++) {
+        unsigned char head[7] = {
+            (unsigned char)sorted[i]->usage,       (unsigned char)sorted[i]->selector,
+            (unsigned char)sorted[i]->mtype,       (unsigned char)(sorted[i]->len >> 24),
+            (unsigned char)(sorted[i]->len >> 16), (unsigned char)(sorted[i]->len >> 8),
+            (unsigned char)sorted[i]->len,
+        };
+
+        EVP_DigestUpdate(ctx, head, sizeof(head));
+        EVP_DigestUpdate(ctx, sorted[i]->data, sorted[i]->len);
+    }
+    if (!EVP_DigestFinal_ex(ctx, md, &md_len))
+        msg_fatal("%s: cannot finish a SHA2-256 digest", __func__);
+    EVP_MD_CTX_free(ctx);
+    myfree(sorted);
+    for (unsigned int i = 0; i < md_len; i++)
+        vstring_sprintf_append(out, "%02x", md[i]);
 }
 
 /* smtp_tlsa_free - release the records */

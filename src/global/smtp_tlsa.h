@@ -57,6 +57,7 @@ extern int smtp_tlsa_lookup(DNS_RESOLVER *resolver, const SMTP_TLSA_QUERY *query
                             SMTP_TLSA_LIST *out, VSTRING *why);
 extern int smtp_tlsa_take(const char *base_domain, const DNS_ANSWER *answer, int mtype_mask,
                           SMTP_TLSA_LIST *out);
+extern void smtp_tlsa_digest(const SMTP_TLSA_LIST *list, VSTRING *out);
 extern void smtp_tlsa_free(SMTP_TLSA_LIST *list);
 
 #endif

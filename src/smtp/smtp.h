@@ -214,6 +214,8 @@ typedef struct SMTP_SESSION {
     SMTP_TLS_POLICY policy; /* TLS policy for this server, owned */
     int tls_level;          /* level in force: policy level, or none after fallback */
     SMTP_TLSA_LIST tlsa;    /* DANE levels: the server's usable TLSA records, owned */
+    bool addr_secure;       /* the address records were DNSSEC-validated */
+    bool mx_secure;         /* the MX RRset was validated (or no MX lookup) */
     TLS_SESS_STATE *tls;    /* TLS session, owned, or NULL */
     int features;           /* SMTP_FEATURE_* */
     long long size_limit;   /* SIZE from EHLO, 0: none */
@@ -257,7 +259,8 @@ extern int smtp_session_reuse(SMTP_SESSION *session);
 /* smtp_cache.c */
 extern void smtp_cache_init(EVENT_LOOP *loop);
 extern char *smtp_cache_key(const SMTP_STATE *state, const SMTP_TLS_POLICY *policy, int level,
-                            const char *host, const char *sasl_username, const char *sasl_password);
+                            const char *host, int dane_level, const SMTP_TLSA_LIST *tlsa,
+                            const char *sasl_username, const char *sasl_password);
 extern bool smtp_cache_wanted(const SMTP_SESSION *session);
 extern SMTP_SESSION *smtp_cache_take(SMTP_STATE *state);
 extern void smtp_cache_save(SMTP_SESSION *session);

@@ -7,7 +7,9 @@
  *	void	smtp_cache_init(EVENT_LOOP *loop);
  *	char	*smtp_cache_key(const SMTP_STATE *state,
  *				const SMTP_TLS_POLICY *policy, int level,
- *				const char *host, const char *sasl_username,
+ *				const char *host, int dane_level,
+ *				const SMTP_TLSA_LIST *tlsa,
+ *				const char *sasl_username,
  *				const char *sasl_password);
  *	bool	smtp_cache_wanted(const SMTP_SESSION *session);
  *	SMTP_SESSION *smtp_cache_take(SMTP_STATE *state);
@@ -29,7 +31,12 @@
  *	(level, protocols, ciphers, exclusions, match names or
  *	fingerprints, trust anchors, SNI, EHLO name), and the SMTP AUTH
  *	identity that the request needs at that server (the username and a
- *	digest of the password, or none). The CA, client
+ *	digest of the password, or none). Under a DANE policy (level dane
+ *	or dane-only) it also holds the level that the server's DNSSEC
+ *	status and TLSA records gave (dane_level, smtp_dane.c) and a digest
+ *	of those records (tlsa, smtp_tlsa_digest()), so that a connection
+ *	authenticated under one TLSA RRset never carries mail after the
+ *	RRset changed. The CA, client
  *	certificate and OpenSSL settings are per process and so the same
  *	for every key. A connection is reused only for a request whose
  *	key is byte for byte identical.
@@ -42,7 +49,8 @@
  *	reuse count and time limits leave room for another use.
  *
  *	smtp_cache_take() returns the cached connection when its key
- *	matches the request (so a connection authenticated as one user, or
+ *	matches the request (under a DANE policy, with the server's TLSA
+ *	records looked up again for the comparison) (so a connection authenticated as one user, or
  *	not at all, never carries mail that needs another identity) (its use count incremented, its state set to
  *	the request), else NULL. A connection whose server has sent
  *	something unasked (a 421, end of file) is closed instead, whether
@@ -62,6 +70,7 @@
 
 /* System library. */
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -98,7 +107,8 @@ void smtp_cache_init(EVENT_LOOP *loop)
 /* smtp_cache_key - the reuse key of a connection */
 
 char *smtp_cache_key(const SMTP_STATE *state, const SMTP_TLS_POLICY *policy, int level,
-                     const char *host, const char *sasl_username, const char *sasl_password)
+                     const char *host, int dane_level, const SMTP_TLSA_LIST *tlsa,
+                     const char *sasl_username, const char *sasl_password)
 {
     VSTRING *key = vstring_alloc(200);
     const char *sni = smtp_tls_policy_sni(policy, host, state->dest.name);
@@ -114,6 +124,14 @@ char *smtp_cache_key(const SMTP_STATE *state, const SMTP_TLS_POLICY *policy, int
                     SMTP_CACHE_STR(policy->grade), SMTP_CACHE_STR(policy->exclusions),
                     SMTP_CACHE_STR(policy->match), SMTP_CACHE_STR(policy->tafile),
                     SMTP_CACHE_STR(sni), state->config->helo_name, state->config->tls_wrappermode);
+    if (level == TLS_LEV_DANE || level == TLS_LEV_DANE_ONLY) {
+        VSTRING *digest = vstring_alloc(70);
+
+        smtp_tlsa_digest(tlsa, digest);
+        vstring_sprintf_append(key, "dane=%s\ntlsa=%s\n", tls_level_name(dane_level),
+                               vstring_str(digest));
+        vstring_free(digest);
+    }
     smtp_sasl_key(sasl_username, sasl_password, key);
     return vstring_export(key);
 }
@@ -222,6 +240,24 @@ static bool smtp_cache_alive(SMTP_SESSION *session)
            poll_fd(vstream_fileno(session->stream), POLLIN, 0) == 0;
 }
 
+/* smtp_cache_dane_level - the server's DANE level and TLSA records, looked up again */
+
+static int smtp_cache_dane_level(const SMTP_STATE *state, const SMTP_SESSION *session,
+                                 SMTP_TLS_POLICY *policy, SMTP_TLSA_LIST *out_tlsa)
+{
+    SMTP_ADDR addr = {
+        .host = session->host,
+        .rname = session->rname,
+        .secure = session->addr_secure,
+        .mx_secure = session->mx_secure,
+    };
+
+    if (policy->level != TLS_LEV_DANE && policy->level != TLS_LEV_DANE_ONLY)
+        return policy->level;
+    snprintf(addr.addr, sizeof(addr.addr), "%s", session->addr);
+    return smtp_dane_level(state, &addr, policy, out_tlsa);
+}
+
 /* smtp_cache_take - the cached connection, if it fits the request */
 
 SMTP_SESSION *smtp_cache_take(SMTP_STATE *state)
@@ -242,9 +278,17 @@ SMTP_SESSION *smtp_cache_take(SMTP_STATE *state)
     /* A table lookup error: no reuse; the fresh connection records the error. */
     if (policy.level != TLS_LEV_INVALID &&
         smtp_sasl_lookup(state, session->host, &username, &password) >= 0) {
-        key = smtp_cache_key(state, &policy, policy.level, session->host, username, password);
-        same = strcmp(key, session->reuse_key) == 0;
-        myfree(key);
+        SMTP_TLSA_LIST tlsa = {0};
+        int level = policy.level;
+        int dane_level = smtp_cache_dane_level(state, session, &policy, &tlsa);
+
+        if (dane_level != TLS_LEV_INVALID) {
+            key = smtp_cache_key(state, &policy, level, session->host, dane_level, &tlsa, username,
+                                 password);
+            same = strcmp(key, session->reuse_key) == 0;
+            myfree(key);
+        }
+        smtp_tlsa_free(&tlsa);
     }
     smtp_tls_policy_free(&policy);
     if (password)

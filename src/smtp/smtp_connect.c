@@ -210,6 +210,8 @@ static SMTP_SESSION *smtp_session_alloc(SMTP_STATE *state, const SMTP_ADDR *addr
     session->stream = vstream_fdopen(fd, VSTREAM_FLAG_RW);
     session->host = mystrdup(addr->host);
     session->rname = addr->rname ? mystrdup(addr->rname) : NULL;
+    session->addr_secure = addr->secure;
+    session->mx_secure = addr->mx_secure;
     session->addr = mystrdup(state->dest.unix_path ? state->dest.unix_path : addr->addr);
     session->port = state->dest.port;
     vstring_sprintf(buf, "%s[%s]", session->host, session->addr);
@@ -305,9 +307,9 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
             return 0;
         }
         if (level < 0)
-            session->reuse_key =
-                smtp_cache_key(state, &session->policy, session->policy.level, addr->host,
-                               session->sasl_username, session->sasl_password);
+            session->reuse_key = smtp_cache_key(state, &session->policy, session->policy.level,
+                                                addr->host, session->tls_level, &session->tlsa,
+                                                session->sasl_username, session->sasl_password);
         failed = smtp_session_run(session) != SMTP_OK;
         retry = failed && smtp_fallback_ok(state, session) && smtp_rcpt_pending(state) > 0;
         if (retry)

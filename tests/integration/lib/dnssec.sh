@@ -69,6 +69,14 @@
 #                           anchor file: the zones' DS records)
 #   dnssec_stop             SIGTERM to each, by pid; SIGKILL, by pid, to
 #                           what is left after 10 seconds. Safe to call twice.
+#   dnssec_update RR...     secure.test. again, with these RRs instead of
+#                           those given to dnssec_start, a new SOA serial,
+#                           re-signed with the same keys (the anchors stay),
+#                           and nsd reloaded (SIGHUP, by pid); returns when
+#                           nsd serves the new serial. Resolvers see the
+#                           change once their cached copies expire: give
+#                           records that change a short TTL
+#                           ("name 1 IN TLSA ...")
 #   dnssec_stop_resolver    stop the validating unbound only, by pid (nsd and
 #                           the non-validating one stay): from then on
 #                           only a client that validates by itself
@@ -149,19 +157,19 @@ dnssec_available() {
     [ -z "$DNSSEC_MISSING" ]
 }
 
-# dnssec_zone_head ZONE - SOA and NS of ZONE, served by the private nsd
+# dnssec_zone_head ZONE [SERIAL] - SOA and NS of ZONE, served by the private nsd
 dnssec_zone_head() {
     cat <<EOF
 \$ORIGIN $1.
 \$TTL 300
-@ IN SOA ns.$1. hostmaster.$1. 1 3600 600 86400 300
+@ IN SOA ns.$1. hostmaster.$1. ${2:-1} 3600 600 86400 300
 @ IN NS ns.$1.
 ns IN A 127.0.0.1
 EOF
 }
 
 # dnssec_sign ZONE [OPTION...] - ZONE.zone signed into ZONE.signed (ldns-signzone
-# OPTIONs), its DS appended to the anchors
+# OPTIONs), its DS appended to the anchors, its key names kept in keys/ZONE.keys
 dnssec_sign() {
     local zsk ksk zone=$1
     shift
@@ -171,18 +179,17 @@ dnssec_sign() {
         ksk=$(ldns-keygen -k -a ECDSAP256SHA256 "$zone") || exit 1
         ldns-signzone "$@" -f "$DNSSEC_DIR/$zone.signed" "$DNSSEC_DIR/$zone.zone" "$zsk" "$ksk" ||
             exit 1
+        echo "$zsk $ksk" >"$zone.keys"
         cat "$ksk.ds" >>"$DNSSEC_ANCHORS"
     ) >>"$DNSSEC_DIR/sign.log" 2>&1
 }
 
-# dnssec_zones [RR...] - write and sign the zones
-dnssec_zones() {
-    local s=$DNSSEC_SECURE i=$DNSSEC_INSECURE b=$DNSSEC_BOGUS e=$DNSSEC_EXPIRED rr
-    mkdir -p "$DNSSEC_DIR/keys" || return 1
-    : >"$DNSSEC_ANCHORS"
-    {
-        dnssec_zone_head "$s"
-        cat <<EOF
+# dnssec_secure_zone SERIAL [RR...] - the zone file of secure.test. on stdout
+dnssec_secure_zone() {
+    local s=$DNSSEC_SECURE i=$DNSSEC_INSECURE rr serial=$1
+    shift
+    dnssec_zone_head "$s" "$serial"
+    cat <<EOF
 @ IN MX 10 mx.$s.
 @ IN TXT "v=spf1 -all"
 _mta-sts IN TXT "v=STSv1; id=1"
@@ -193,10 +200,41 @@ alias IN CNAME mx.$s.
 insecure IN NS ns.$i.
 ns.insecure IN A 127.0.0.1
 EOF
-        for rr in "$@"; do
-            printf '%s\n' "$rr"
-        done
-    } >"$DNSSEC_DIR/$s.zone"
+    for rr in "$@"; do
+        printf '%s\n' "$rr"
+    done
+}
+
+# dnssec_update RR... - secure.test. again with these RRs, re-signed with its keys, reloaded
+dnssec_update() {
+    local s=$DNSSEC_SECURE keys serial deadline
+    DNSSEC_SERIAL=$((${DNSSEC_SERIAL:-1} + 1))
+    serial=$DNSSEC_SERIAL
+    dnssec_secure_zone "$serial" "$@" >"$DNSSEC_DIR/$s.zone" || return 1
+    keys=$(cat "$DNSSEC_DIR/keys/$s.keys") || return 1
+    # shellcheck disable=SC2086
+    (cd "$DNSSEC_DIR/keys" && ldns-signzone -f "$DNSSEC_DIR/$s.signed.new" "$DNSSEC_DIR/$s.zone" \
+        $keys) >>"$DNSSEC_DIR/sign.log" 2>&1 || return 1
+    # A new mtime, whatever the clock's resolution: nsd reloads changed files.
+    touch -d "@$(($(date +%s) + serial))" "$DNSSEC_DIR/$s.signed.new"
+    mv "$DNSSEC_DIR/$s.signed.new" "$DNSSEC_DIR/$s.signed" || return 1
+    kill -HUP "$DNSSEC_NSD_PID" || return 1
+    deadline=$((SECONDS + DNSSEC_START_TIMEOUT))
+    while [ "$SECONDS" -lt "$deadline" ]; do
+        bounded 5 drill -p "$DNSSEC_NSD_PORT" "$s." SOA @127.0.0.1 2>/dev/null |
+            grep -q "SOA.* $serial 3600 600" && return 0
+        sleep 0.1
+    done
+    echo "# nsd does not serve serial $serial of $s. after SIGHUP"
+    return 1
+}
+
+# dnssec_zones [RR...] - write and sign the zones
+dnssec_zones() {
+    local s=$DNSSEC_SECURE i=$DNSSEC_INSECURE b=$DNSSEC_BOGUS e=$DNSSEC_EXPIRED rr
+    mkdir -p "$DNSSEC_DIR/keys" || return 1
+    : >"$DNSSEC_ANCHORS"
+    dnssec_secure_zone 1 "$@" >"$DNSSEC_DIR/$s.zone"
     {
         dnssec_zone_head "$i"
         cat <<EOF
