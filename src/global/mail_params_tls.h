@@ -178,8 +178,7 @@
 #define DEF_SMTP_TLS_CONNECTION_REUSE "no"
 
 #define VAR_SMTP_TLS_DANE_INSECURE_MX_POLICY "smtp_tls_dane_insecure_mx_policy"
-#define DEF_SMTP_TLS_DANE_INSECURE_MX_POLICY                                                       \
-    "${{$smtp_tls_security_level} == {dane} ? {dane} : {may}}"
+#define DEF_SMTP_TLS_DANE_INSECURE_MX_POLICY "dane"
 
 #define VAR_SMTP_TLS_DCERT_FILE "smtp_tls_dcert_file"
 #define DEF_SMTP_TLS_DCERT_FILE ""

@@ -148,7 +148,12 @@ static int ptf_option(PTF_STATE *state, PTF_ARGS *args, int ch, const char *arg)
     case 'f':
         state->force_tlsa = true;
         break;
-    case 'M': /* DANE insecure MX policy: not supported */
+    case 'M':
+        state->insecure_mx_policy = tls_level_lookup(arg);
+        if (state->insecure_mx_policy != TLS_LEV_MAY &&
+            state->insecure_mx_policy != TLS_LEV_ENCRYPT &&
+            state->insecure_mx_policy != TLS_LEV_DANE)
+            msg_fatal_status(2, "bad -M value \"%s\": expected may, encrypt or dane", arg);
         break;
     case 'H':
         argv_add(args->chains, arg);
@@ -328,6 +333,7 @@ int main(int argc, char **argv)
         .max_reconnect = PTF_DEFAULT_MAX,
         .connect_timeout = PTF_DEFAULT_TIMEOUT,
         .command_timeout = PTF_DEFAULT_TIMEOUT,
+        .insecure_mx_policy = TLS_LEV_DANE,
     };
     PTF_ARGS args = {0};
     VSTRING *why = vstring_alloc(100);

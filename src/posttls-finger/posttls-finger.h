@@ -37,6 +37,7 @@ typedef struct PTF_STATE {
     CONFIG *config;                        /* main.cf with -o overrides */
     int level;                             /* -l: TLS_LEV_* */
     bool force_tlsa;                       /* -f: TLSA lookups for insecure hosts too */
+    int insecure_mx_policy;                /* -M: may, encrypt or dane (default) */
     const char *dane_digests;              /* tls_dane_digests */
     DNS_RESOLVER_PROPS resolver_props;     /* smtp_dns_resolver and its companions */
     int dane_mtype_mask;                   /* the above as TLSA matching type bits */

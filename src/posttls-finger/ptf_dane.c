@@ -12,8 +12,12 @@
  *	addr when -l is dane or dane-only, as Postfix's posttls-finger
  *	does: with validated, usable TLSA records (smtp_tlsa(3): only for a
  *	host whose address records were validated, first at the name its
- *	CNAMEs lead to) the level stays and state->tlsa holds them; when
- *	the MX RRset was not validated, the records are used all the same,
+ *	CNAMEs lead to) the level stays and state->tlsa holds them. When
+ *	the MX RRset was not validated, -M (state->insecure_mx_policy)
+ *	decides: "may" probes at level may without a TLSA lookup ("MX
+ *	RRset is insecure: try to encrypt"); "encrypt" probes at level
+ *	encrypt when usable records exist ("TLSA RRs found, MX RRset
+ *	insecure: just encrypt"); "dane" (the default) uses the records,
  *	but a match only counts as "Trusted" (level halfdane; "MX RRset
  *	insecure: log verified as trusted"). Otherwise the session is
  *	probed at level secure, which at dane-only is said ("no TLSA
@@ -62,13 +66,14 @@ int ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr, VSTRING *why)
     state->session_level = state->level;
     if (!TLS_DANE_BASED(state->level))
         return 0;
+    if (!addr->mx_secure && state->insecure_mx_policy == TLS_LEV_MAY) {
+        msg_info("MX RRset is insecure: try to encrypt");
+        state->session_level = TLS_LEV_MAY;
+        return 0;
+    }
     if (!addr->secure && !state->force_tlsa) {
         ptf_dane_secure(state, "no TLSA records found");
         return 0;
-    }
-    if (!addr->mx_secure) {
-        msg_info("MX RRset insecure: log verified as trusted");
-        state->session_level = TLS_LEV_HALF_DANE;
     }
     detail = vstring_alloc(100);
     status = smtp_tlsa_lookup(state->resolver,
@@ -88,6 +93,13 @@ int ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr, VSTRING *why)
         ptf_dane_secure(state, "no TLSA records found");
     } else if (status == SMTP_TLSA_UNUSABLE) {
         ptf_dane_secure(state, "no usable TLSA records found");
+    } else if (!addr->mx_secure && state->insecure_mx_policy == TLS_LEV_ENCRYPT) {
+        msg_info("TLSA RRs found, MX RRset insecure: just encrypt");
+        smtp_tlsa_free(&state->tlsa);
+        state->session_level = TLS_LEV_ENCRYPT;
+    } else if (!addr->mx_secure) {
+        msg_info("MX RRset insecure: log verified as trusted");
+        state->session_level = TLS_LEV_HALF_DANE;
     }
     vstring_free(detail);
     return status == SMTP_TLSA_RETRY ? -1 : 0;

@@ -90,9 +90,12 @@ static void smtp_tls_level(SMTP_TLS_CONFIG *tls)
 
 /* smtp_dns_level - parse smtp_dns_support_level, once */
 
-static int smtp_dns_level(const char *name, const char *value)
+static int smtp_dns_level(const char *name, const char *value, bool disable_dns_lookups)
 {
-    if (value == NULL || *value == 0 || strcasecmp(value, "enabled") == 0)
+    /* Empty: the deprecated disable_dns_lookups decides, as in Postfix. */
+    if (value == NULL || *value == 0)
+        return disable_dns_lookups ? SMTP_DNS_LEVEL_DISABLED : SMTP_DNS_LEVEL_ENABLED;
+    if (strcasecmp(value, "enabled") == 0)
         return SMTP_DNS_LEVEL_ENABLED;
     if (strcasecmp(value, "disabled") == 0)
         return SMTP_DNS_LEVEL_DISABLED;
@@ -108,7 +111,8 @@ static void smtp_dane_config(SMTP_CONFIG *config)
     SMTP_TLS_CONFIG *tls = &config->tls;
     VSTRING *why = vstring_alloc(100);
 
-    config->dns_level = smtp_dns_level(SMTP_PARAM(config, DNS_SUPPORT_LEVEL), config->dns_support);
+    config->dns_level = smtp_dns_level(SMTP_PARAM(config, DNS_SUPPORT_LEVEL), config->dns_support,
+                                       config->disable_dns_lookups);
     tls->insecure_mx_policy = tls_level_lookup(config->dane_insecure_mx);
     if (tls->insecure_mx_policy != TLS_LEV_MAY && tls->insecure_mx_policy != TLS_LEV_ENCRYPT &&
         tls->insecure_mx_policy != TLS_LEV_DANE)
@@ -252,6 +256,7 @@ static const CONFIG_BIND smtp_parameters[] = {
     CONFIG_BIND_STR(VAR_SMTP_TCP_PORT, &smtp_config.tcp_port),
     CONFIG_BIND_STR(VAR_SMTP_HOST_LOOKUP, &smtp_config.host_lookup),
     CONFIG_BIND_STR(VAR_SMTP_DNS_SUPPORT_LEVEL, &smtp_config.dns_support),
+    CONFIG_BIND_BOOL(VAR_DISABLE_DNS_LOOKUPS, &smtp_config.disable_dns_lookups),
     CONFIG_BIND_STR(VAR_SMTP_DNS_RESOLVER, &smtp_config.resolver_props.type),
     CONFIG_BIND_STR(VAR_SMTP_DNS_TRUST_ANCHOR_FILE, &smtp_config.resolver_props.trust_anchor_file),
     CONFIG_BIND_STR(VAR_SMTP_DNS_FORWARDERS, &smtp_config.resolver_props.forwarders),
@@ -353,6 +358,7 @@ static const CONFIG_BIND lmtp_parameters[] = {
     CONFIG_BIND_STR(VAR_LMTP_TCP_PORT, &smtp_config.tcp_port),
     CONFIG_BIND_STR(VAR_LMTP_HOST_LOOKUP, &smtp_config.host_lookup),
     CONFIG_BIND_STR(VAR_LMTP_DNS_SUPPORT_LEVEL, &smtp_config.dns_support),
+    CONFIG_BIND_BOOL(VAR_DISABLE_DNS_LOOKUPS, &smtp_config.disable_dns_lookups),
     /* The DNS back end is one per host, shared with the SMTP client: no lmtp_ names. */
     CONFIG_BIND_STR(VAR_SMTP_DNS_RESOLVER, &smtp_config.resolver_props.type),
     CONFIG_BIND_STR(VAR_SMTP_DNS_TRUST_ANCHOR_FILE, &smtp_config.resolver_props.trust_anchor_file),

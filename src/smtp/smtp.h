@@ -108,14 +108,15 @@ typedef struct SMTP_CHECKS SMTP_CHECKS;
 
 /* What main.cf says (bound by smtp.c; strings owned by the CONFIG). */
 typedef struct SMTP_CONFIG {
-    bool lmtp;                         /* LMTP mode: the program runs as "lmtp" */
-    const char *protocol;              /* "SMTP" or "LMTP", for texts */
-    const char *myhostname;            /* myhostname */
-    const char *helo_name;             /* smtp_helo_name, lmtp_lhlo_name */
-    const char *tcp_port;              /* smtp_tcp_port */
-    const char *host_lookup;           /* smtp_host_lookup: dns, native */
-    const char *dns_support;           /* smtp_dns_support_level: "", disabled, enabled, dnssec */
-    int dns_level;                     /* the above, parsed: SMTP_DNS_LEVEL_* */
+    bool lmtp;                /* LMTP mode: the program runs as "lmtp" */
+    const char *protocol;     /* "SMTP" or "LMTP", for texts */
+    const char *myhostname;   /* myhostname */
+    const char *helo_name;    /* smtp_helo_name, lmtp_lhlo_name */
+    const char *tcp_port;     /* smtp_tcp_port */
+    const char *host_lookup;  /* smtp_host_lookup: dns, native */
+    const char *dns_support;  /* smtp_dns_support_level: "", disabled, enabled, dnssec */
+    bool disable_dns_lookups; /* disable_dns_lookups: "disabled" when dns_support is empty */
+    int dns_level;            /* the above, parsed: SMTP_DNS_LEVEL_* */
     DNS_RESOLVER_PROPS resolver_props; /* smtp_dns_resolver, _trust_anchor_file, _forwarders */
     DNS_RESOLVER *resolver;       /* every DNS lookup, made by smtp_pre_jail(); owned, or NULL */
     const char *dane_insecure_mx; /* smtp_tls_dane_insecure_mx_policy */
