@@ -30,7 +30,8 @@
  *	client ended the content and before the message is committed; size
  *	is the content size as received (what a policy server gets as
  *	"size"). It logs and sends a rejection ("QUEUEID: reject:
- *	END-OF-MESSAGE from ..."), and the caller then abandons the message.
+ *	END-OF-MESSAGE from ...", to=<...> only for a single recipient), and
+ *	the caller then abandons the message.
  *
  *	Access-table results that act on the whole message (HOLD, DISCARD,
  *	FILTER, ...) go to smtpd_actions(3). At end of data the envelope is
@@ -259,6 +260,7 @@ int smtpd_policy_eod(SMTPD_STATE *state, long size)
     facts.message_action = smtpd_policy_eod_action;
     if (smtpd_check_stage(checks, SMTPD_STAGE_EOD, &facts, state->verdict) != SMTPD_CHECK_REJECT)
         return 0;
-    /* Logged with the last recipient, as Postfix does. */
-    return smtpd_policy_refuse(state, vstring_str(state->verdict), state->recipient);
+    /* Logged with the recipient when there is only one, as Postfix does. */
+    return smtpd_policy_refuse(state, vstring_str(state->verdict),
+                               state->rcpt_count == 1 ? state->recipient : NULL);
 }
