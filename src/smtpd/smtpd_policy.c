@@ -242,7 +242,9 @@ int smtpd_policy_data(SMTPD_STATE *state)
                        state->rcpt_count == 1 ? state->recipient : NULL);
     if (smtpd_check_stage(checks, SMTPD_STAGE_DATA, &facts, state->verdict) != SMTPD_CHECK_REJECT)
         return 0;
-    return smtpd_policy_refuse(state, vstring_str(state->verdict), NULL);
+    /* Logged with the recipient when there is only one, as Postfix does. */
+    return smtpd_policy_refuse(state, vstring_str(state->verdict),
+                               state->rcpt_count == 1 ? state->recipient : NULL);
 }
 
 /* smtpd_policy_eod - end-of-data restrictions */

@@ -7,7 +7,9 @@
 # END-OF-MESSAGE, the real message size and the recipient count;
 # reject_multi_recipient_bounce and check_sender_access work there too.
 # Every reply is compared with Postfix's; a refused message is not queued,
-# the refusal is logged, and the session goes on with the next message.
+# the refusal is logged as Postfix logs it (also a refusal by
+# smtpd_data_restrictions: to=<...> only for a single recipient), and the
+# session goes on with the next message.
 #
 # Without Debian's postfix (or not as root) the comparisons are skipped.
 
@@ -38,11 +40,12 @@ services() {
     printf '%s\n' \
         "127.0.0.1:$2 inet n - n - - smtpd -o smtpd_end_of_data_restrictions=check_policy_service,inet:127.0.0.1:$policy" \
         "127.0.0.1:$3 inet n - n - - smtpd -o smtpd_end_of_data_restrictions=reject_multi_recipient_bounce" \
-        "127.0.0.1:$4 inet n - n - - smtpd -o smtpd_end_of_data_restrictions=check_sender_access,inline:{spam@example.test=REJECT,later@example.test=DEFER},permit"
+        "127.0.0.1:$4 inet n - n - - smtpd -o smtpd_end_of_data_restrictions=check_sender_access,inline:{spam@example.test=REJECT,later@example.test=DEFER},permit" \
+        "127.0.0.1:$5 inet n - n - - smtpd -o smtpd_data_restrictions=check_sender_access,inline:{spam@example.test=REJECT}"
 }
-read -r -a ports <<<"$(free_port 6 | tr '\n' ' ')"
-ours="${ports[*]:0:3}"
-theirs="${ports[*]:3:3}"
+read -r -a ports <<<"$(free_port 8 | tr '\n' ' ')"
+ours="${ports[*]:0:4}"
+theirs="${ports[*]:4:4}"
 
 instance_main_cf "${main_cf[@]}"
 instance_master_cf "cleanup unix n - n - 0 cleanup"
@@ -110,13 +113,14 @@ scenarios = [
     [("", ["one@" + D]), ("", ["one@" + D, "two@" + D]), ("b@example.test", ["one@" + D, "two@" + D])],
     [("spam@example.test", ["x@" + D]), ("later@example.test", ["x@" + D]),
      ("fine@example.test", ["x@" + D])],
+    [("spam@example.test", ["x@" + D]), ("spam@example.test", ["x@" + D, "y@" + D])],
 ]
 
 def run(ports):
     return [transactions(int(p), sc) for p, sc in zip(ports.split(), scenarios)]
 
 ours = run(os.environ["OURS"])
-pol, mrb, acc = ours
+pol, mrb, acc, dat = ours
 Q = "250 2.0.0 Ok: queued as ID"
 t.ok([x[-1] for x in pol] == [
     "554 5.7.1 <END-OF-MESSAGE>: End-of-data rejected: go away",
@@ -125,6 +129,8 @@ t.ok([x[-1] for x in pol] == [
     "450 4.2.0 <END-OF-MESSAGE>: End-of-data rejected: Greylisted",
     Q, Q], "the policy server's action at end of data replaces the 250", repr(pol))
 t.ok(all(x[-2].startswith("354 ") for x in pol), "DATA itself was accepted (354)", repr(pol))
+t.ok([x[-1] for x in dat] == ["554 5.7.1 <spam@example.test>: Sender address rejected: Access denied"] * 2,
+     "smtpd_data_restrictions refuse at DATA, before the content", repr(dat))
 t.ok([x[-1] for x in mrb] == [Q, "550 5.5.3 <END-OF-MESSAGE>: End-of-data rejected: "
                               "Multi-recipient bounce", Q],
      "reject_multi_recipient_bounce at end of data", repr(mrb))
@@ -168,17 +174,21 @@ t.ok(queued == 6, "refused messages were not queued (6 accepted, %d files)" % qu
 
 if os.environ["PEER"] == "yes":
     theirs = run(os.environ["THEIRS"])
-    for name, o, th in zip(("policy", "multi-recipient bounce", "sender access"), ours, theirs):
+    for name, o, th in zip(("policy", "multi-recipient bounce", "sender access", "at DATA"), ours,
+                           theirs):
         t.ok(o == th, "%s: every reply is Postfix's: %r" % (name, th), "ours %r" % (o,))
     # The seven refusals of the comparison: four of the policy server, the
     # multi-recipient bounce (two recipients), two of the sender table.
-    def eod_lines(path):
-        return [re.sub(r".*?: [0-9A-Za-z]+: (reject: END-OF-MESSAGE from )", r"\1", l)
+    def eod_lines(path, stage="END-OF-MESSAGE", count=7):
+        return [re.sub(r".*?: [0-9A-Za-z]+: (reject: %s from )" % stage, r"\1", l)
                 for l in open(path, errors="replace").read().splitlines()
-                if ": reject: END-OF-MESSAGE from " in l][:7]
+                if ": reject: %s from " % stage in l][:count]
     t.ok(eod_lines(os.environ["OUR_LOG"]) == eod_lines(os.environ["PEER_LOG"]),
          "the refusals are logged as Postfix logs them: %r" % eod_lines(os.environ["PEER_LOG"]),
          repr(eod_lines(os.environ["OUR_LOG"])))
+    t.ok(eod_lines(os.environ["OUR_LOG"], "DATA", 2) == eod_lines(os.environ["PEER_LOG"], "DATA", 2),
+         "the refusals at DATA are logged as Postfix logs them: %r"
+         % eod_lines(os.environ["PEER_LOG"], "DATA", 2), repr(eod_lines(os.environ["OUR_LOG"], "DATA", 2)))
     their_reqs = requests(os.environ["WORK"] + "/theirs/requests")
     for k in ("size", "recipient_count", "recipient", "protocol_state", "sender"):
         t.ok([r.get(k) for r in reqs] == [r.get(k) for r in their_reqs],
