@@ -37,7 +37,9 @@
  * Command line (master(8) supplies the first group, master.cf the rest):
  *
  *	-n service	service name (master.cf first column; also service_name)
- *	-t type		transport type: inet, unix, fifo, pass
+ *	-t type		transport type: inet, unix, fifo, pass (a single
+ *			server then receives each client socket over the
+ *			listener, mail_pass(3), instead of accepting it)
  *	-s count	number of listeners, on descriptors 5, 6, ...
  *	-u		drop to mail_owner (master.cf unpriv column)
  *	-j		chroot to queue_directory (master.cf chroot column)
@@ -74,6 +76,7 @@
 #include "events.h"
 #include "vstream.h"
 #include "config.h"
+#include "mail_pass.h"
 
 /* Descriptors that master(8) sets up for a child. */
 #define MAIL_SERVER_STATUS_FD  3  /* child -> master status reports */
@@ -111,6 +114,8 @@ typedef struct MAIL_SERVER {
     int listen_count;                      /* listeners on MAIL_SERVER_LISTEN_FD, ... */
     bool stand_alone;                      /* -S: serving standard input */
     bool privileged;                       /* still running as root after the jail */
+    const MAIL_PASS_PEER *pass_peer;       /* single server, -t pass: the facts that came with
+                                               the current client, or NULL (mail_pass(3)) */
     struct MAIL_SERVER_PRIVATE *priv;      /* framework internals */
 } MAIL_SERVER;
 

@@ -21,6 +21,7 @@
 
 #include "access_action.h"
 #include "cleanup_client.h"
+#include "mail_pass.h"
 
 #include "smtpd_actions.h"
 #include "smtpd_config.h"
@@ -66,10 +67,12 @@ typedef struct SMTPD_ARGS {
 } SMTPD_ARGS;
 
 typedef struct SMTPD_STATE {
-    const SMTPD_CONFIG *cfg; /* process settings, not owned */
-    VSTREAM *in;             /* client input; owned by the caller */
-    VSTREAM *out;            /* client output (== in on a socket); owned by the caller */
-    bool stand_alone;        /* sendmail -bs: no TLS, no policy, maildrop */
+    const SMTPD_CONFIG *cfg;         /* process settings, not owned */
+    VSTREAM *in;                     /* client input; owned by the caller */
+    VSTREAM *out;                    /* client output (== in on a socket); owned by the caller */
+    bool stand_alone;                /* sendmail -bs: no TLS, no policy, maildrop */
+    const MAIL_PASS_PEER *pass_peer; /* passed connection: who the client is; owned by the
+                                        server loop, or NULL: ask the socket */
 
     /* The client. */
     char *name;         /* verified host name, or "unknown"; owned */

@@ -80,6 +80,8 @@ static void smtpd_service(MAIL_SERVER *server, VSTREAM *client)
 {
     SMTPD_STATE *state = smtpd_state_alloc(smtpd_cfg, client, client, smtpd_cfg->stand_alone);
 
+    /* "smtpd pass": postscreen says who the client is (its PROXY protocol peer, say). */
+    state->pass_peer = server->pass_peer;
     smtpd_session(state);
     smtpd_state_free(state);
     /* Idle smtpd processes are many: give the session's freed memory back. */

@@ -17,6 +17,11 @@
  *	otherwise the name is "unknown" (the PTR name is still kept as the
  *	reverse name).
  *
+ *	A connection handed over by postscreen(8) ("smtpd pass") carries
+ *	the client and server addresses and ports in state->pass_peer;
+ *	they take the place of the socket's own (which may be a proxy's),
+ *	and the names are looked up for that client address.
+ *
  *	Input that is not a socket (sendmail -bs on a pipe) is the local
  *	host: "localhost[127.0.0.1]", without DNS lookups, which could
  *	hang on a disconnected machine.
@@ -113,6 +118,27 @@ static void smtpd_peer_set(char **field, const char *value)
     *field = mystrdup(value);
 }
 
+/* smtpd_peer_passed - the client address that came with a passed connection */
+
+static int smtpd_peer_passed(const MAIL_PASS_PEER *peer, struct sockaddr_storage *out_ss,
+                             socklen_t *out_len, SOCK_ADDR_TEXT *out_text)
+{
+    struct addrinfo hints = {.ai_flags = AI_NUMERICHOST | AI_NUMERICSERV,
+                             .ai_socktype = SOCK_STREAM};
+    struct addrinfo *res = NULL;
+    int status = -1;
+
+    if (getaddrinfo(peer->client_addr, peer->client_port, &hints, &res) != 0)
+        return -1;
+    if (res->ai_addrlen <= sizeof(*out_ss)) {
+        memcpy(out_ss, res->ai_addr, res->ai_addrlen);
+        *out_len = res->ai_addrlen;
+        status = sock_addr_text(res->ai_addr, res->ai_addrlen, out_text);
+    }
+    freeaddrinfo(res);
+    return status;
+}
+
 /* smtpd_peer_init - fill in the client facts */
 
 void smtpd_peer_init(SMTPD_STATE *state)
@@ -121,10 +147,12 @@ void smtpd_peer_init(SMTPD_STATE *state)
     socklen_t len = sizeof(ss);
     SOCK_ADDR_TEXT text;
     int fd = vstream_fileno(state->in);
+    int found = state->pass_peer ? smtpd_peer_passed(state->pass_peer, &ss, &len, &text)
+                                 : (getpeername(fd, (struct sockaddr *)&ss, &len) < 0
+                                        ? -1
+                                        : sock_addr_text((struct sockaddr *)&ss, len, &text));
 
-    if (getpeername(fd, (struct sockaddr *)&ss, &len) < 0 ||
-        sock_addr_text((struct sockaddr *)&ss, len, &text) < 0 ||
-        (text.family != AF_INET && text.family != AF_INET6)) {
+    if (found < 0 || (text.family != AF_INET && text.family != AF_INET6)) {
         smtpd_peer_set(&state->name, "localhost");
         smtpd_peer_set(&state->reverse_name, "localhost");
         state->name_status = state->reverse_status = SMTPD_NAME_OK;
@@ -141,7 +169,10 @@ void smtpd_peer_init(SMTPD_STATE *state)
                 : mystrdup(text.addr);
         if (state->cfg->peername_lookup)
             smtpd_peer_lookup(state, (struct sockaddr *)&ss, len);
-        if (sock_local_addr(fd, &text) == 0) {
+        if (state->pass_peer) {
+            smtpd_peer_set(&state->local_addr, state->pass_peer->server_addr);
+            smtpd_peer_set(&state->local_port, state->pass_peer->server_port);
+        } else if (sock_local_addr(fd, &text) == 0) {
             smtpd_peer_set(&state->local_addr, text.addr);
             smtpd_peer_set(&state->local_port, text.port);
         }
