@@ -55,9 +55,11 @@ class Session:
         return PipeSession(proc, timeout)
 
     @classmethod
-    def connect(cls, port, host="127.0.0.1", timeout=10):
-        """Connect to a listening server."""
-        return cls(socket.create_connection((host, port), timeout=timeout), None, timeout)
+    def connect(cls, port, host="127.0.0.1", timeout=10, source=None):
+        """Connect to a listening server (from the local address source, when given)."""
+        return cls(socket.create_connection((host, port), timeout=timeout,
+                                            source_address=(source, 0) if source else None),
+                   None, timeout)
 
     def send(self, data):
         """Send bytes (or text) as they are; no line ending is added."""
