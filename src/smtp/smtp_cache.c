@@ -49,10 +49,11 @@
  *	reuse count and time limits leave room for another use.
  *
  *	smtp_cache_take() returns the cached connection when its key
- *	matches the request (under a DANE policy, with the server's TLSA
- *	records looked up again for the comparison) (so a connection authenticated as one user, or
- *	not at all, never carries mail that needs another identity) (its use count incremented, its state set to
- *	the request), else NULL. A connection whose server has sent
+ *	matches the request, else NULL: so a connection authenticated as
+ *	one user, or not at all, never carries mail that needs another
+ *	identity, and under a DANE policy the server's TLSA records are
+ *	looked up again for the comparison. The connection returned has its
+ *	use count incremented and its state set to the request. A connection whose server has sent
  *	something unasked (a 421, end of file) is closed instead, whether
  *	it waits on the socket, in the stream or inside the TLS engine.
  *
