@@ -6,9 +6,10 @@
  *	postalias [-v] [-c config_dir] -I
  *	postalias [-v] [-c config_dir] -q name [type:]file ...
  * DESCRIPTION
- *	postalias builds an indexed alias table (hash or btree, default
- *	default_database_type) from each source file in aliases(5) syntax:
- *	the table file.db gets one entry per alias, the lower-cased name as
+ *	postalias builds an indexed alias table (hash, btree or lmdb,
+ *	default default_database_type) from each source file in aliases(5)
+ *	syntax: the table file.db (file.lmdb) gets one entry per alias, the
+ *	lower-cased name as
  *	key and the value as written. A new table replaces the old one
  *	only when it is complete. Entries with a malformed value are
  *	skipped with a warning that names the file and line.
@@ -110,7 +111,9 @@ static void postalias_build(const char *arg)
     FILE *fp;
 
     postalias_split(arg, &type, &name);
-    if (strcmp(type, DICT_TYPE_HASH) != 0 && strcmp(type, DICT_TYPE_BTREE) != 0)
+    if (!dict_type_known(type))
+        msg_fatal_status(EX_USAGE, "unsupported dictionary type: %s", type);
+    if (dict_file_suffix(type) == NULL)
         msg_fatal_status(EX_USAGE, "cannot build an alias table of type \"%s\"", type);
     if ((fp = fopen(name, "r")) == NULL)
         msg_fatal_status(EX_NOINPUT, "open %s: %m", name);
@@ -163,8 +166,10 @@ static int postalias_query(const char *key, char **tables, int count)
 int main(int argc, char **argv)
 {
     const char *alias_database = NULL;
+    long lmdb_map_size;
     const CONFIG_BIND parameters[] = {
         CONFIG_BIND_STR(VAR_DEFAULT_DATABASE_TYPE, &postalias_default_type),
+        CONFIG_BIND_SIZE(VAR_LMDB_MAP_SIZE, &lmdb_map_size),
         CONFIG_BIND_STR(VAR_ALIAS_DATABASE, &alias_database),
         CONFIG_BIND_END,
     };
@@ -199,6 +204,7 @@ int main(int argc, char **argv)
     config = config_startup(config_dir, NULL, "postalias");
     maillog_init(config, "postalias", why);
     config_bind(config, parameters);
+    dict_lmdb_set_map_size((size_t)lmdb_map_size);
     if (query)
         return postalias_query(query, argv + optind, argc - optind);
     if (database) {

@@ -8,11 +8,13 @@
  *	postconf [-c config_dir] -# name ...
  *	postconf -M [-fx] [-c config_dir] [service[/type] ...]
  *	postconf -U [-c config_dir]
+ *	postconf -m
  * DESCRIPTION
  *	See postconf(1). This file parses the command line, loads main.cf
  *	and master.cf, and hands over to postconf_main.c (showing
  *	parameters), postconf_edit.c (editing main.cf) or postconf_master.c
- *	(showing master.cf).
+ *	(showing master.cf). -m lists the lookup table types that this
+ *	build supports, one per line, in alphabetical order.
  *
  *	Exit status: 0 on success; 1 on a usage error, a fatal error, and
  *	when the full listing or -n found an unknown parameter name or a
@@ -27,6 +29,7 @@
 
 /* Utility library. */
 #include "argv.h"
+#include "dict.h"
 #include "msg.h"
 #include "mymalloc.h"
 
@@ -45,8 +48,10 @@ typedef enum POSTCONF_MODE {
 
 static _Noreturn void postconf_usage(void)
 {
-    msg_fatal("usage: postconf [-dfhHnx] [-c config_dir] [-o name=value] [name ...] | "
-              "-e name=value ... | -X name ... | -# name ... | -M [-fx] [service[/type] ...] | -U");
+    msg_fatal(
+        "usage: postconf [-dfhHnx] [-c config_dir] [-o name=value] [name ...] | "
+        "-e name=value ... | -X name ... | -# name ... | -M [-fx] [service[/type] ...] | -U | "
+        "-m");
 }
 
 /* postconf_set_mode - one editing mode at most */
@@ -56,6 +61,27 @@ static void postconf_set_mode(POSTCONF_MODE *mode, POSTCONF_MODE want)
     if (*mode != POSTCONF_MODE_SHOW && *mode != want)
         msg_fatal("options -e, -X and -# cannot be combined");
     *mode = want;
+}
+
+/* postconf_compare_names - qsort() order of table type names */
+
+static int postconf_compare_names(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* postconf_show_table_types - the supported table types, sorted */
+
+static void postconf_show_table_types(void)
+{
+    char *names = dict_type_names();
+    ARGV *types = argv_split(names, "\n");
+
+    qsort(types->argv, types->argc, sizeof(types->argv[0]), postconf_compare_names);
+    for (size_t i = 0; i < types->argc; i++)
+        printf("%s\n", types->argv[i]);
+    argv_free(types);
+    myfree(names);
 }
 
 /* postconf_load - main.cf (unless -d), -o overrides, master.cf */
@@ -85,12 +111,13 @@ static void postconf_load(POSTCONF *pc, const char *config_dir, const ARGV *over
 /* postconf_options - parse the command line; return the editing mode */
 
 static POSTCONF_MODE postconf_options(int argc, char **argv, POSTCONF *pc,
-                                      const char **out_config_dir, ARGV *overrides, int *out_master)
+                                      const char **out_config_dir, ARGV *overrides, int *out_master,
+                                      int *out_types)
 {
     POSTCONF_MODE mode = POSTCONF_MODE_SHOW;
     int ch;
 
-    while ((ch = getopt(argc, argv, "c:deEfhHMno:pUvxX#")) != -1) {
+    while ((ch = getopt(argc, argv, "c:deEfhHmMno:pUvxX#")) != -1) {
         switch (ch) {
         case 'c':
             *out_config_dir = optarg;
@@ -109,6 +136,9 @@ static POSTCONF_MODE postconf_options(int argc, char **argv, POSTCONF *pc,
             break;
         case 'H':
             pc->flags |= POSTCONF_FLAG_HIDE_VALUE;
+            break;
+        case 'm':
+            *out_types = 1;
             break;
         case 'M':
             *out_master = 1;
@@ -149,11 +179,18 @@ int main(int argc, char **argv)
     POSTCONF_MODE mode;
     const char *config_dir = NULL;
     ARGV *overrides = argv_alloc(5);
-    int master = 0;
+    int master = 0, types = 0;
 
     msg_init(argv[0]);
     msg_error_limit(1000000); /* report every problem; the exit status tells */
-    mode = postconf_options(argc, argv, &pc, &config_dir, overrides, &master);
+    mode = postconf_options(argc, argv, &pc, &config_dir, overrides, &master, &types);
+    if (types) {
+        if (master || mode != POSTCONF_MODE_SHOW || optind < argc || pc.flags != 0)
+            postconf_usage();
+        postconf_show_table_types();
+        argv_free(overrides);
+        return fflush(stdout) == 0 ? 0 : 1;
+    }
     if ((pc.flags & POSTCONF_FLAG_DEFAULTS) && (pc.flags & POSTCONF_FLAG_NONDEFAULT))
         msg_fatal("options -d and -n cannot be combined");
     if (mode == POSTCONF_MODE_SHOW && optind < argc && strchr(argv[optind], '=') && !master)

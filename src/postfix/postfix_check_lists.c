@@ -174,10 +174,10 @@ int postfix_check_table(const char *table, VSTRING *why)
         myfree(type);
         return -1;
     }
-    if (strcmp(type, DICT_TYPE_HASH) == 0 || strcmp(type, DICT_TYPE_BTREE) == 0) {
+    if (dict_file_suffix(type) != NULL) {
         VSTRING *db = vstring_alloc(100);
 
-        vstring_sprintf(db, "%s.db", name);
+        vstring_sprintf(db, "%s%s", name, dict_file_suffix(type));
         if (stat(vstring_str(db), &st_db) < 0) {
             vstring_sprintf(why, "table %s: %s: %m (run \"postmap %s\")", table, vstring_str(db),
                             table);

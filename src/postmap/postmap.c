@@ -5,13 +5,14 @@
  *	postmap [-FfiNnoprsuUvw] [-c config_dir] [-d key] [-q key]
  *		[type:]file ...
  * DESCRIPTION
- *	Without -q, -d or -s, postmap builds file.db from the text file
+ *	Without -q, -d or -s, postmap builds file.db (file.lmdb for an
+ *	lmdb table) from the text file
  *	file (postmap input format: "key whitespace value" logical lines,
  *	comments, continuation lines). The new table is written to a
  *	temporary file in the same directory under an exclusive lock,
  *	flushed to disk and renamed over file.db, so that readers see the
- *	old table or the new one, never a part. Only hash and btree tables
- *	can be built; every type can be queried.
+ *	old table or the new one, never a part. Only hash, btree and lmdb
+ *	tables can be built; every type can be queried.
  *
  *	-q key prints the value of key (the first table that has it wins);
  *	"-q -" reads keys from standard input and prints "key<TAB>value"
@@ -32,7 +33,8 @@
  *
  *	The type defaults to default_database_type (hash), read from
  *	main.cf in the directory that -c, MAIL_CONFIG or /etc/postfix names,
- *	when that file exists.
+ *	when that file exists; lmdb_map_size from the same file sets the
+ *	initial size of lmdb tables.
  * DIAGNOSTICS
  *	Problems go to the standard error stream. Exit status: 0 for
  *	success (including a key found by -q or removed by -d), 1 when -q or
@@ -84,7 +86,7 @@ typedef struct {
 
 static void postmap_cleanup(void)
 {
-    dict_db_bulk_cleanup();
+    dict_bulk_cleanup();
 }
 
 /* postmap_usage - explain and stop */
@@ -100,7 +102,7 @@ static _Noreturn void postmap_usage(void)
 /* The default table type, from main.cf when it exists. */
 static const char *postmap_default_type = DEF_DEFAULT_DATABASE_TYPE;
 
-/* postmap_read_config - default_database_type from DIR/main.cf */
+/* postmap_read_config - default_database_type (and lmdb_map_size) from DIR/main.cf */
 
 static char *postmap_read_config(const char *config_dir)
 {
@@ -108,8 +110,10 @@ static char *postmap_read_config(const char *config_dir)
     const char *path = config_main_cf_path(config);
     VSTRING *why = vstring_alloc(100);
     const char *value;
+    long lmdb_map_size;
     const CONFIG_BIND parameters[] = {
         CONFIG_BIND_STR(VAR_DEFAULT_DATABASE_TYPE, &value),
+        CONFIG_BIND_SIZE(VAR_LMDB_MAP_SIZE, &lmdb_map_size),
         CONFIG_BIND_END,
     };
     char *type;
@@ -117,6 +121,7 @@ static char *postmap_read_config(const char *config_dir)
     if (access(path, F_OK) == 0 && config_read_file(config, path, why) < 0)
         msg_fatal_status(POSTMAP_EXIT_ERROR, "%s", vstring_str(why));
     config_bind(config, parameters);
+    dict_lmdb_set_map_size((size_t)lmdb_map_size);
     type = mystrdup(value);
     config_free(config);
     vstring_free(why);
@@ -237,10 +242,12 @@ static void postmap_build(const char *arg, const POSTMAP_OPTS *opts)
     DICT *dict;
 
     postmap_split(arg, &type, &name);
-    if (strcmp(type, DICT_TYPE_HASH) != 0 && strcmp(type, DICT_TYPE_BTREE) != 0)
+    if (!dict_type_known(type))
+        msg_fatal_status(POSTMAP_EXIT_ERROR, "unsupported dictionary type: %s", type);
+    if (dict_file_suffix(type) == NULL)
         msg_fatal_status(POSTMAP_EXIT_ERROR,
-                         "cannot build a table of type \"%s\": only hash and btree tables are "
-                         "built; %s tables are read as they are",
+                         "cannot build a table of type \"%s\": only hash, btree and lmdb tables "
+                         "are built; %s tables are read as they are",
                          type, type);
     if (opts->incremental) {
         fp = stdin;

@@ -3,7 +3,7 @@
  *
  * A DICT is an open table of one type ("hash", "btree", "texthash",
  * "inline", "static", "regexp", "pcre", "cidr", "fail", "unix", "proxy",
- * "nis"), opened by name as
+ * "nis", "lmdb"), opened by name as
  * "type:name" with dict_open(). Every operation sets dict->error, so that
  * "not found" (a null result, DICT_ERR_NONE) stays apart from "lookup
  * failed" (DICT_ERR_RETRY: try again later; DICT_ERR_CONFIG: the table or
@@ -109,6 +109,7 @@ struct DICT {
 #define DICT_TYPE_UNIX     "unix"
 #define DICT_TYPE_PROXY    "proxy"
 #define DICT_TYPE_NIS      "nis"
+#define DICT_TYPE_LMDB     "lmdb"
 
 /* Opening by name (dict_open.c). */
 typedef DICT *(*DICT_OPEN_FN)(const char *name, int open_flags, int dict_flags);
@@ -119,6 +120,7 @@ extern int dict_open_ok(const DICT *dict);
 extern void dict_open_register(const char *type, DICT_OPEN_FN open_fn);
 extern int dict_type_known(const char *type);
 extern char *dict_type_names(void);
+extern const char *dict_file_suffix(const char *type);
 
 /* Using a table (dict.c). */
 extern const char *dict_get(DICT *dict, const char *key);
@@ -154,9 +156,15 @@ extern DICT *dict_fail_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_unix_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_proxy_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_nis_open(const char *name, int open_flags, int dict_flags);
+extern DICT *dict_lmdb_open(const char *name, int open_flags, int dict_flags);
 
 /* Berkeley DB specifics (dict_db.c). */
 extern void dict_db_set_cache_size(size_t bytes);
-extern void dict_db_bulk_cleanup(void);
+
+/* LMDB specifics (dict_lmdb.c). */
+extern void dict_lmdb_set_map_size(size_t bytes);
+
+/* Removes the temporary files of unfinished bulk builds (dict_bulk.c). */
+extern void dict_bulk_cleanup(void);
 
 #endif

@@ -7,7 +7,6 @@
  *	DICT	*dict_hash_open(const char *name, int open_flags, int dict_flags);
  *	DICT	*dict_btree_open(const char *name, int open_flags, int dict_flags);
  *	void	dict_db_set_cache_size(size_t bytes);
- *	void	dict_db_bulk_cleanup(void);
  * DESCRIPTION
  *	dict_hash_open() and dict_btree_open() open the Berkeley DB file
  *	name.db as a DB_HASH or DB_BTREE database, with lookup, update,
@@ -29,9 +28,9 @@
  *	With DICT_FLAG_BULK_UPDATE the table is built in a new temporary file
  *	in the same directory, under an exclusive lock, and dict_close()
  *	flushes it to disk and renames it over name.db: readers see either
- *	the old table or the complete new one. dict_db_bulk_cleanup()
- *	removes such temporary files of tables not yet closed (for a fatal
- *	error path).
+ *	the old table or the complete new one (see dict_bulk(3));
+ *	dict_bulk_cleanup() removes the temporary files of tables not yet
+ *	closed (for a fatal error path).
  *
  *	dict_db_set_cache_size() sets the libdb cache per table opened
  *	later (default 128 kB; bulk builds use at least 16 MB).
@@ -54,8 +53,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "argv.h"
 #include "dict.h"
+#include "dict_bulk.h"
 #include "msg.h"
 #include "mymalloc.h"
 #include "vstring.h"
@@ -76,9 +75,6 @@ typedef struct {
 #define DICT_DB_META_SIZE  512 /* smallest libdb page: holds the meta fields */
 
 static size_t dict_db_cache_size = DICT_DB_READ_CACHE;
-
-/* Temporary files of bulk builds in progress, for dict_db_bulk_cleanup(). */
-static ARGV *dict_db_bulk_paths;
 
 /* The last message from libdb; one process, one thread. */
 static char dict_db_libdb_text[256];
@@ -330,28 +326,6 @@ static int dict_db_sequence(DICT *dict, int func, const char **out_key, const ch
     return DICT_STAT_SUCCESS;
 }
 
-/* dict_db_bulk_forget - drop a temporary file from the cleanup list */
-
-static void dict_db_bulk_forget(const char *path)
-{
-    for (size_t i = 0; dict_db_bulk_paths && i < dict_db_bulk_paths->argc; i++) {
-        if (strcmp(dict_db_bulk_paths->argv[i], path) == 0) {
-            argv_delete(dict_db_bulk_paths, i);
-            return;
-        }
-    }
-}
-
-/* dict_db_bulk_cleanup - remove temporary files of unfinished builds */
-
-void dict_db_bulk_cleanup(void)
-{
-    for (size_t i = 0; dict_db_bulk_paths && i < dict_db_bulk_paths->argc; i++)
-        (void)unlink(dict_db_bulk_paths->argv[i]);
-    if (dict_db_bulk_paths)
-        argv_truncate(dict_db_bulk_paths, 0);
-}
-
 /* dict_db_discard - release a table that did not open, keeping no file */
 
 static void dict_db_discard(DICT_DB *dict_db)
@@ -361,8 +335,7 @@ static void dict_db_discard(DICT_DB *dict_db)
     if (dict_db->db)
         (void)dict_db->db->close(dict_db->db, DB_NOSYNC);
     if (dict_db->tmp_path) {
-        (void)unlink(dict_db->tmp_path);
-        dict_db_bulk_forget(dict_db->tmp_path);
+        dict_bulk_abandon(dict_db->tmp_path);
         myfree(dict_db->tmp_path);
     }
     if (dict_db->dict.lock_fd >= 0)
@@ -373,48 +346,17 @@ static void dict_db_discard(DICT_DB *dict_db)
     dict_free(&dict_db->dict);
 }
 
-/* dict_db_fsync_dir - make a rename in a directory durable */
-
-static void dict_db_fsync_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    char *dir = slash == NULL   ? mystrdup(".")
-                : slash == path ? mystrdup("/")
-                                : mystrndup(path, slash - path);
-    int fd;
-
-    if ((fd = open(dir, O_RDONLY | O_DIRECTORY)) >= 0) {
-        (void)fsync(fd);
-        (void)close(fd);
-    }
-    myfree(dir);
-}
-
-/* dict_db_commit - flush a bulk build and move it into place */
+/* dict_db_commit - move a bulk build into place, unless it had errors */
 
 static void dict_db_commit(DICT_DB *dict_db)
 {
     if (dict_db->failed) {
         msg_warn("not replacing %s: the new table %s had errors", dict_db->db_path,
                  dict_db->tmp_path);
-        (void)unlink(dict_db->tmp_path);
+        dict_bulk_abandon(dict_db->tmp_path);
         return;
     }
-    if (fsync(dict_db->dict.lock_fd) < 0)
-        msg_fatal("fsync %s: %m", dict_db->tmp_path);
-    if (rename(dict_db->tmp_path, dict_db->db_path) < 0)
-        msg_fatal("rename %s to %s: %m", dict_db->tmp_path, dict_db->db_path);
-    dict_db_fsync_dir(dict_db->db_path);
-}
-
-/* dict_db_bulk_pending - is a temporary file still waiting for commit? */
-
-static int dict_db_bulk_pending(const char *path)
-{
-    for (size_t i = 0; dict_db_bulk_paths && i < dict_db_bulk_paths->argc; i++)
-        if (strcmp(dict_db_bulk_paths->argv[i], path) == 0)
-            return 1;
-    return 0;
+    dict_bulk_commit(dict_db->tmp_path, dict_db->db_path, dict_db->dict.lock_fd);
 }
 
 /* dict_db_close - release the table; commit a bulk build */
@@ -428,13 +370,13 @@ static void dict_db_close(DICT *dict)
         dict_db->cursor->close(dict_db->cursor);
         dict_db->cursor = NULL;
     }
-    if (dict_db->tmp_path && !dict_db_bulk_pending(dict_db->tmp_path)) {
-        dict_db_discard(dict_db); /* dict_db_bulk_cleanup() removed it */
+    if (dict_db->tmp_path && !dict_bulk_pending(dict_db->tmp_path)) {
+        dict_db_discard(dict_db); /* dict_bulk_cleanup() removed it */
         return;
     }
     if ((status = dict_db->db->close(dict_db->db, 0)) != 0) {
         if (dict_db->tmp_path) {
-            (void)unlink(dict_db->tmp_path);
+            dict_bulk_abandon(dict_db->tmp_path);
             msg_fatal("close %s: %s", dict_db->tmp_path, dict_db_strerror(status));
         }
         msg_warn("close %s: %s", dict_db->db_path, dict_db_strerror(status));
@@ -442,7 +384,6 @@ static void dict_db_close(DICT *dict)
     dict_db->db = NULL;
     if (dict_db->tmp_path) {
         dict_db_commit(dict_db);
-        dict_db_bulk_forget(dict_db->tmp_path);
         myfree(dict_db->tmp_path);
         dict_db->tmp_path = NULL;
     }
@@ -457,14 +398,9 @@ static int dict_db_open_file(DICT_DB *dict_db, int open_flags)
 
     if (dict_db->dict.flags & DICT_FLAG_BULK_UPDATE) {
         /* A fresh file next to the table; libdb treats an empty file as new. */
-        for (int attempt = 0; attempt < 100; attempt++) {
+        if ((fd = dict_bulk_create(dict_db->db_path, &dict_db->tmp_path)) < 0) {
             myfree(dict_db->tmp_path);
-            dict_db->tmp_path = mymalloc(strlen(dict_db->db_path) + 40);
-            sprintf(dict_db->tmp_path, "%s.%ld.%lx", dict_db->db_path, (long)getpid(),
-                    (unsigned long)random());
-            if ((fd = open(dict_db->tmp_path, O_RDWR | O_CREAT | O_EXCL, 0644)) >= 0 ||
-                errno != EEXIST)
-                break;
+            dict_db->tmp_path = NULL;
         }
         return fd;
     }
@@ -489,9 +425,6 @@ static const char *dict_db_prepare(DICT_DB *dict_db, DBTYPE type, int open_flags
                  dict_db->tmp_path ? dict_db->tmp_path : dict_db->db_path);
         return why;
     }
-    if (dict_db->tmp_path)
-        argv_add(dict_db_bulk_paths ? dict_db_bulk_paths : (dict_db_bulk_paths = argv_alloc(1)),
-                 dict_db->tmp_path);
     if (dict_lock(dict, exclusive ? DICT_LOCK_EXCLUSIVE : DICT_LOCK_SHARED) < 0) {
         snprintf(why, sizeof(why), "lock database %s: %m", dict_db->db_path);
         return why;

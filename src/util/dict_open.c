@@ -11,6 +11,7 @@
  *	void	dict_open_register(const char *type, DICT_OPEN_FN open_fn);
  *	int	dict_type_known(const char *type);
  *	char	*dict_type_names(void);
+ *	const char *dict_file_suffix(const char *type);
  *
  *	DICT	*dict_surrogate(const char *type, const char *name,
  *			int open_flags, int dict_flags, int error,
@@ -37,6 +38,10 @@
  *	dict_type_known() tells whether a type name is registered, and
  *	dict_type_names() returns the names, one per line, in a mymalloc()ed
  *	string (for "postconf -m").
+ *
+ *	dict_file_suffix() returns the suffix of the file that postmap(1)
+ *	builds for a table of the given type (".db" for hash and btree,
+ *	".lmdb" for lmdb), or NULL when tables of that type are not built.
  *
  *	dict_surrogate() makes such a failing table with the given error and
  *	reason text. dict_fail_open() opens the "fail:name" table, which
@@ -71,6 +76,19 @@ static const struct {
     {DICT_TYPE_PCRE, dict_pcre_open},      {DICT_TYPE_CIDR, dict_cidr_open},
     {DICT_TYPE_FAIL, dict_fail_open},      {DICT_TYPE_UNIX, dict_unix_open},
     {DICT_TYPE_PROXY, dict_proxy_open},    {DICT_TYPE_NIS, dict_nis_open},
+#ifdef HAVE_LMDB
+    {DICT_TYPE_LMDB, dict_lmdb_open},
+#endif
+};
+
+/* Types whose tables postmap builds into a file: the file's name suffix. */
+static const struct {
+    const char *type;
+    const char *suffix;
+} dict_file_suffixes[] = {
+    {DICT_TYPE_HASH, ".db"},
+    {DICT_TYPE_BTREE, ".db"},
+    {DICT_TYPE_LMDB, ".lmdb"},
 };
 
 /* The registry is process-wide by nature, like the set of linked-in types. */
@@ -139,6 +157,18 @@ char *dict_type_names(void)
     for (size_t i = 0; i < dict_type_count; i++)
         vstring_sprintf_append(buf, "%s\n", dict_types[i].type);
     return vstring_export(buf);
+}
+
+/* dict_file_suffix - the suffix of a built table's file, or NULL */
+
+const char *dict_file_suffix(const char *type)
+{
+    if (!dict_type_known(type))
+        return NULL;
+    for (size_t i = 0; i < sizeof(dict_file_suffixes) / sizeof(dict_file_suffixes[0]); i++)
+        if (strcmp(dict_file_suffixes[i].type, type) == 0)
+            return dict_file_suffixes[i].suffix;
+    return NULL;
 }
 
 /* dict_open3 - open a table given its type and name */

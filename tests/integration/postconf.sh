@@ -259,3 +259,17 @@ printf 'smtpd_milters = x\nsmtpd_banner = $myhostname $smtpd_milters\n' >"$dir/m
 "$postconf" -c "$dir" -n 2>&1 >/dev/null | grep -q 'smtpd_milters is not implemented'
 [ $? -ne 0 ]
 check "a parameter used as \$name by another setting is not reported"
+
+# -m: the supported lookup table types, sorted, one a line.
+got=$("$postconf" -m)
+for type in hash btree texthash regexp pcre cidr inline static; do
+    grep -qx "$type" <<<"$got"
+    check "postconf -m lists $type"
+done
+same "postconf -m is sorted" "$(sort <<<"$got")" "$got"
+grep -qx mysqlnothere <<<"$got"
+[ $? -ne 0 ]
+check "postconf -m lists only types that exist"
+"$postconf" -m -n >/dev/null 2>&1
+[ $? -ne 0 ]
+check "postconf -m takes no other mode"

@@ -221,7 +221,7 @@ static void test_bulk(void)
 
     bulk = dict_open(test_map("btree", "bulk2"), O_RDWR | O_CREAT | O_TRUNC, DICT_FLAG_BULK_UPDATE);
     dict_put(bulk, "x", "y");
-    dict_db_bulk_cleanup();
+    dict_bulk_cleanup();
     TEST_INT_EQ(count_files("bulk2.db."), 0, "bulk cleanup removes unfinished builds");
     dict_close(bulk);
 }
