@@ -335,6 +335,10 @@
 #define VAR_REJECT_TEMPFAIL_ACTION "reject_tempfail_action"
 #define DEF_REJECT_TEMPFAIL_ACTION "defer_if_permit"
 
+/* Not a Postfix parameter: Postfix has a fixed 100-second limit. */
+#define VAR_REMOTE_TABLE_TIMEOUT "remote_table_timeout"
+#define DEF_REMOTE_TABLE_TIMEOUT "100s"
+
 #define VAR_RESPECTFUL_LOGGING "respectful_logging"
 #define DEF_RESPECTFUL_LOGGING "${{$compatibility_level} <level {3.6} ? {no} : {yes}}"
 

@@ -24,7 +24,8 @@
  *	master(8), master reports them once per start or reload), checks
  *	the descriptors that master(8) passes,
  *	changes to queue_directory, binds props->parameters, reads max_idle
- *	and max_use, runs props->pre_jail, drops privileges, runs
+ *	and max_use, sets the time limit of socketmap: and tcp: lookups
+ *	(remote_table_timeout), runs props->pre_jail, drops privileges, runs
  *	props->post_jail and creates the event loop with the watch
  *	descriptor enabled. The result lives until the process exits.
  *
@@ -62,6 +63,7 @@
 #include <unistd.h>
 
 /* Utility library. */
+#include "dict.h"
 #include "msg.h"
 #include "mymalloc.h"
 #include "set_ugid.h"
@@ -307,6 +309,7 @@ MAIL_SERVER *mail_server_start(int argc, char **argv, const MAIL_SERVER_PROPS *p
     if (props->parameters)
         config_bind(server->config, props->parameters);
     mail_server_limits(server);
+    dict_remote_set_timeout(config_get_time(server->config, VAR_REMOTE_TABLE_TIMEOUT));
     server->privileged = geteuid() == 0;
 
     server->loop = event_loop_create(); /* before the hooks: they may add timers */

@@ -34,7 +34,8 @@
  *	The type defaults to default_database_type (hash), read from
  *	main.cf in the directory that -c, MAIL_CONFIG or /etc/postfix names,
  *	when that file exists; lmdb_map_size from the same file sets the
- *	initial size of lmdb tables.
+ *	initial size of lmdb tables, and remote_table_timeout the time limit
+ *	of socketmap and tcp lookups.
  * DIAGNOSTICS
  *	Problems go to the standard error stream. Exit status: 0 for
  *	success (including a key found by -q or removed by -d), 1 when -q or
@@ -111,9 +112,11 @@ static char *postmap_read_config(const char *config_dir)
     VSTRING *why = vstring_alloc(100);
     const char *value;
     long lmdb_map_size;
+    int remote_table_timeout;
     const CONFIG_BIND parameters[] = {
         CONFIG_BIND_STR(VAR_DEFAULT_DATABASE_TYPE, &value),
         CONFIG_BIND_SIZE(VAR_LMDB_MAP_SIZE, &lmdb_map_size),
+        CONFIG_BIND_TIME(VAR_REMOTE_TABLE_TIMEOUT, &remote_table_timeout),
         CONFIG_BIND_END,
     };
     char *type;
@@ -122,6 +125,7 @@ static char *postmap_read_config(const char *config_dir)
         msg_fatal_status(POSTMAP_EXIT_ERROR, "%s", vstring_str(why));
     config_bind(config, parameters);
     dict_lmdb_set_map_size((size_t)lmdb_map_size);
+    dict_remote_set_timeout(remote_table_timeout);
     type = mystrdup(value);
     config_free(config);
     vstring_free(why);

@@ -3,7 +3,7 @@
  *
  * A DICT is an open table of one type ("hash", "btree", "texthash",
  * "inline", "static", "regexp", "pcre", "cidr", "fail", "unix", "proxy",
- * "nis", "lmdb"), opened by name as
+ * "nis", "lmdb", "socketmap", "tcp"), opened by name as
  * "type:name" with dict_open(). Every operation sets dict->error, so that
  * "not found" (a null result, DICT_ERR_NONE) stays apart from "lookup
  * failed" (DICT_ERR_RETRY: try again later; DICT_ERR_CONFIG: the table or
@@ -97,19 +97,21 @@ struct DICT {
 #define DICT_FLAG_TYPE_MASK (DICT_FLAG_FIXED | DICT_FLAG_PATTERN)
 
 /* Table type names. */
-#define DICT_TYPE_HASH     "hash"
-#define DICT_TYPE_BTREE    "btree"
-#define DICT_TYPE_TEXTHASH "texthash"
-#define DICT_TYPE_INLINE   "inline"
-#define DICT_TYPE_STATIC   "static"
-#define DICT_TYPE_REGEXP   "regexp"
-#define DICT_TYPE_PCRE     "pcre"
-#define DICT_TYPE_CIDR     "cidr"
-#define DICT_TYPE_FAIL     "fail"
-#define DICT_TYPE_UNIX     "unix"
-#define DICT_TYPE_PROXY    "proxy"
-#define DICT_TYPE_NIS      "nis"
-#define DICT_TYPE_LMDB     "lmdb"
+#define DICT_TYPE_HASH      "hash"
+#define DICT_TYPE_BTREE     "btree"
+#define DICT_TYPE_TEXTHASH  "texthash"
+#define DICT_TYPE_INLINE    "inline"
+#define DICT_TYPE_STATIC    "static"
+#define DICT_TYPE_REGEXP    "regexp"
+#define DICT_TYPE_PCRE      "pcre"
+#define DICT_TYPE_CIDR      "cidr"
+#define DICT_TYPE_FAIL      "fail"
+#define DICT_TYPE_UNIX      "unix"
+#define DICT_TYPE_PROXY     "proxy"
+#define DICT_TYPE_NIS       "nis"
+#define DICT_TYPE_LMDB      "lmdb"
+#define DICT_TYPE_SOCKETMAP "socketmap"
+#define DICT_TYPE_TCP       "tcp"
 
 /* Opening by name (dict_open.c). */
 typedef DICT *(*DICT_OPEN_FN)(const char *name, int open_flags, int dict_flags);
@@ -157,12 +159,17 @@ extern DICT *dict_unix_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_proxy_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_nis_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_lmdb_open(const char *name, int open_flags, int dict_flags);
+extern DICT *dict_socketmap_open(const char *name, int open_flags, int dict_flags);
+extern DICT *dict_tcp_open(const char *name, int open_flags, int dict_flags);
 
 /* Berkeley DB specifics (dict_db.c). */
 extern void dict_db_set_cache_size(size_t bytes);
 
 /* LMDB specifics (dict_lmdb.c). */
 extern void dict_lmdb_set_map_size(size_t bytes);
+
+/* Time limit of socketmap: and tcp: requests (dict_remote.c). */
+extern void dict_remote_set_timeout(int seconds);
 
 /* Removes the temporary files of unfinished bulk builds (dict_bulk.c). */
 extern void dict_bulk_cleanup(void);

@@ -70,12 +70,13 @@ static const struct {
     const char *type;
     DICT_OPEN_FN open_fn;
 } dict_builtin_types[] = {
-    {DICT_TYPE_HASH, dict_hash_open},      {DICT_TYPE_BTREE, dict_btree_open},
-    {DICT_TYPE_TEXTHASH, dict_thash_open}, {DICT_TYPE_INLINE, dict_inline_open},
-    {DICT_TYPE_STATIC, dict_static_open},  {DICT_TYPE_REGEXP, dict_regexp_open},
-    {DICT_TYPE_PCRE, dict_pcre_open},      {DICT_TYPE_CIDR, dict_cidr_open},
-    {DICT_TYPE_FAIL, dict_fail_open},      {DICT_TYPE_UNIX, dict_unix_open},
-    {DICT_TYPE_PROXY, dict_proxy_open},    {DICT_TYPE_NIS, dict_nis_open},
+    {DICT_TYPE_HASH, dict_hash_open},           {DICT_TYPE_BTREE, dict_btree_open},
+    {DICT_TYPE_TEXTHASH, dict_thash_open},      {DICT_TYPE_INLINE, dict_inline_open},
+    {DICT_TYPE_STATIC, dict_static_open},       {DICT_TYPE_REGEXP, dict_regexp_open},
+    {DICT_TYPE_PCRE, dict_pcre_open},           {DICT_TYPE_CIDR, dict_cidr_open},
+    {DICT_TYPE_FAIL, dict_fail_open},           {DICT_TYPE_UNIX, dict_unix_open},
+    {DICT_TYPE_PROXY, dict_proxy_open},         {DICT_TYPE_NIS, dict_nis_open},
+    {DICT_TYPE_SOCKETMAP, dict_socketmap_open}, {DICT_TYPE_TCP, dict_tcp_open},
 #ifdef HAVE_LMDB
     {DICT_TYPE_LMDB, dict_lmdb_open},
 #endif
