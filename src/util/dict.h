@@ -3,7 +3,7 @@
  *
  * A DICT is an open table of one type ("hash", "btree", "texthash",
  * "inline", "static", "regexp", "pcre", "cidr", "fail", "unix", "proxy",
- * "nis", "lmdb", "socketmap", "tcp"), opened by name as
+ * "nis", "lmdb", "socketmap", "tcp", "sqlite"), opened by name as
  * "type:name" with dict_open(). Every operation sets dict->error, so that
  * "not found" (a null result, DICT_ERR_NONE) stays apart from "lookup
  * failed" (DICT_ERR_RETRY: try again later; DICT_ERR_CONFIG: the table or
@@ -112,6 +112,7 @@ struct DICT {
 #define DICT_TYPE_LMDB      "lmdb"
 #define DICT_TYPE_SOCKETMAP "socketmap"
 #define DICT_TYPE_TCP       "tcp"
+#define DICT_TYPE_SQLITE    "sqlite"
 
 /* Opening by name (dict_open.c). */
 typedef DICT *(*DICT_OPEN_FN)(const char *name, int open_flags, int dict_flags);
@@ -161,6 +162,8 @@ extern DICT *dict_nis_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_lmdb_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_socketmap_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_tcp_open(const char *name, int open_flags, int dict_flags);
+extern DICT *dict_sqlite_open(const char *name, int open_flags, int dict_flags);
+extern DICT *dict_sqlite_open(const char *name, int open_flags, int dict_flags);
 
 /* Berkeley DB specifics (dict_db.c). */
 extern void dict_db_set_cache_size(size_t bytes);

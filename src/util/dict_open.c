@@ -80,6 +80,9 @@ static const struct {
 #ifdef HAVE_LMDB
     {DICT_TYPE_LMDB, dict_lmdb_open},
 #endif
+#ifdef HAVE_SQLITE
+    {DICT_TYPE_SQLITE, dict_sqlite_open},
+#endif
 };
 
 /* Types whose tables postmap builds into a file: the file's name suffix. */
