@@ -174,6 +174,24 @@ same "static -q" "REJECT go away" "$out"
 run_pm texthash:access
 same "building a texthash table is refused" 2 "$rc"
 
+# unionmap: every table's value, joined; pipemap: each value is the next key.
+run_pm -q user@example.org 'unionmap:{texthash:access, inline:{user@example.org=DUNNO}, inline:{x=y}}'
+same "unionmap joins the values of every table that has the key" "0:REJECT no thanks    from us,DUNNO" "$rc:$out"
+run_pm -q nothere 'unionmap:{texthash:access, inline:{x=y}}'
+same "unionmap: no table has the key" "1:" "$rc:$out"
+run_pm -q a 'pipemap:{inline:{a=user@example.org}, texthash:access}'
+same "pipemap: the first value is the second table's key" "0:REJECT no thanks    from us" "$rc:$out"
+run_pm -q b 'pipemap:{inline:{a=user@example.org}, texthash:access}'
+same "pipemap: not found in the first table" 1 "$rc"
+run_pm -q a 'unionmap:{inline:{a=1}, fail:down}'
+same "unionmap: a lookup error in one table is an error, not a partial answer" "2:" "$rc:$out"
+run_pm -q a 'pipemap:{inline:{a=b}, fail:down}'
+same "pipemap: a lookup error in a later table is an error" 2 "$rc"
+run_pm -q a 'unionmap:{inline:{a=1}, hash:absent}'
+has "unionmap: a table inside that cannot be opened names it" "table hash:absent: open database absent.db" "$rc:$err"
+run_pm -q a 'pipemap:inline:{a=b}'
+has "pipemap without braces is refused" 'need "pipemap:{type:name, ...}"' "$rc:$err"
+
 cat >checks.regexp <<'END'
 /^(.*)@example\.com$/   OK user $1
 if /\.org$/
