@@ -3,7 +3,8 @@
  *
  * A DICT is an open table of one type ("hash", "btree", "texthash",
  * "inline", "static", "regexp", "pcre", "cidr", "fail", "unix", "proxy",
- * "nis", "lmdb", "socketmap", "tcp", "sqlite", "unionmap", "pipemap"),
+ * "nis", "lmdb", "socketmap", "tcp", "sqlite", "unionmap", "pipemap",
+ * "pgsql"),
  * opened by name as
  * "type:name" with dict_open(). Every operation sets dict->error, so that
  * "not found" (a null result, DICT_ERR_NONE) stays apart from "lookup
@@ -116,6 +117,7 @@ struct DICT {
 #define DICT_TYPE_SQLITE    "sqlite"
 #define DICT_TYPE_UNIONMAP  "unionmap"
 #define DICT_TYPE_PIPEMAP   "pipemap"
+#define DICT_TYPE_PGSQL     "pgsql"
 
 /* Opening by name (dict_open.c). */
 typedef DICT *(*DICT_OPEN_FN)(const char *name, int open_flags, int dict_flags);
@@ -168,9 +170,11 @@ extern DICT *dict_tcp_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_sqlite_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_unionmap_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_pipemap_open(const char *name, int open_flags, int dict_flags);
+extern DICT *dict_pgsql_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_sqlite_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_unionmap_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_pipemap_open(const char *name, int open_flags, int dict_flags);
+extern DICT *dict_pgsql_open(const char *name, int open_flags, int dict_flags);
 
 /* Berkeley DB specifics (dict_db.c). */
 extern void dict_db_set_cache_size(size_t bytes);

@@ -84,6 +84,9 @@ static const struct {
 #ifdef HAVE_SQLITE
     {DICT_TYPE_SQLITE, dict_sqlite_open},
 #endif
+#ifdef HAVE_PGSQL
+    {DICT_TYPE_PGSQL, dict_pgsql_open},
+#endif
 };
 
 /* Types whose tables postmap builds into a file: the file's name suffix. */

@@ -15,8 +15,8 @@
  *
  *	A lookup expands the query with the key, each part quoted as an
  *	SQLite string literal (sqlite3_mprintf("%q")), so that no key can
- *	change the statement; runs it; and joins the first column of every
- *	row, formatted with result_format, with commas. No row is "not
+ *	change the statement; runs it; and joins every column of every row,
+ *	each formatted with result_format, with commas. No row is "not
  *	found"; so is a key that the domain filter or the query template
  *	excludes. A NULL column is skipped.
  *
@@ -98,16 +98,18 @@ static const char *dict_sqlite_lookup(DICT *dict, const char *key)
         return dict_sqlite_fail(ds, "query preparation failed");
     VSTRING_RESET(ds->result);
     while ((status = sqlite3_step(stmt)) == SQLITE_ROW) {
-        const unsigned char *value = sqlite3_column_text(stmt, 0);
+        for (int col = 0; col < sqlite3_column_count(stmt); col++) {
+            const unsigned char *value = sqlite3_column_text(stmt, col);
 
-        if (value == NULL)
-            continue;
-        if (dict_sql_result_add(&ds->sql, ds->result, &count, key, (const char *)value, ds->why) <
-            0) {
-            sqlite3_finalize(stmt);
-            dict_set_error(dict, DICT_ERR_RETRY, "%s:%s: %s", dict->type, dict->name,
-                           vstring_str(ds->why));
-            return NULL;
+            if (value == NULL)
+                continue;
+            if (dict_sql_result_add(&ds->sql, ds->result, &count, key, (const char *)value,
+                                    ds->why) < 0) {
+                sqlite3_finalize(stmt);
+                dict_set_error(dict, DICT_ERR_RETRY, "%s:%s: %s", dict->type, dict->name,
+                               vstring_str(ds->why));
+                return NULL;
+            }
         }
     }
     if (status != SQLITE_DONE) {
