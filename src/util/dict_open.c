@@ -87,6 +87,9 @@ static const struct {
 #ifdef HAVE_PGSQL
     {DICT_TYPE_PGSQL, dict_pgsql_open},
 #endif
+#ifdef HAVE_MYSQL
+    {DICT_TYPE_MYSQL, dict_mysql_open},
+#endif
 };
 
 /* Types whose tables postmap builds into a file: the file's name suffix. */
