@@ -90,6 +90,9 @@ static const struct {
 #ifdef HAVE_MYSQL
     {DICT_TYPE_MYSQL, dict_mysql_open},
 #endif
+#ifdef HAVE_LDAP
+    {DICT_TYPE_LDAP, dict_ldap_open},
+#endif
 };
 
 /* Types whose tables postmap builds into a file: the file's name suffix. */

@@ -9,6 +9,8 @@
  *			const char *defval);
  *	int	dict_sql_cf_int(const DICT_SQL_CF *cf, const char *name,
  *			int defval, VSTRING *why);
+ *	void	dict_sql_cf_set(DICT_SQL_CF *cf, const char *name,
+ *			const char *value);
  *	void	dict_sql_cf_free(DICT_SQL_CF *cf);
  *
  *	int	dict_sql_query_init(DICT_SQL_QUERY *q, const DICT_SQL_CF *cf,
@@ -36,7 +38,8 @@
  *	file and line on a malformed line or when the file cannot be read.
  *	dict_sql_cf_get() returns a value or defval; dict_sql_cf_int() a
  *	non-negative decimal value or defval, -1 with a reason for anything
- *	else.
+ *	else. dict_sql_cf_set() sets a value (a type's own name for a
+ *	shared setting, such as LDAP's query_filter).
  *
  *	dict_sql_query_init() takes from the settings: query (or, when it
  *	is absent, the legacy select_field, table, where_field and
@@ -177,6 +180,15 @@ int dict_sql_cf_int(const DICT_SQL_CF *cf, const char *name, int defval, VSTRING
         return -1;
     }
     return (int)num;
+}
+
+/* dict_sql_cf_set - set a value */
+
+void dict_sql_cf_set(DICT_SQL_CF *cf, const char *name, const char *value)
+{
+    if (htable_locate(cf->table, name) != NULL)
+        htable_delete(cf->table, name, myfree);
+    htable_enter(cf->table, name, mystrdup(value));
 }
 
 /* dict_sql_cf_free - release the settings */

@@ -28,6 +28,7 @@ typedef struct DICT_SQL_QUERY {
 extern DICT_SQL_CF *dict_sql_cf_read(const char *path, VSTRING *why);
 extern const char *dict_sql_cf_get(const DICT_SQL_CF *cf, const char *name, const char *defval);
 extern int dict_sql_cf_int(const DICT_SQL_CF *cf, const char *name, int defval, VSTRING *why);
+extern void dict_sql_cf_set(DICT_SQL_CF *cf, const char *name, const char *value);
 extern void dict_sql_cf_free(DICT_SQL_CF *cf);
 
 extern int dict_sql_query_init(DICT_SQL_QUERY *q, const DICT_SQL_CF *cf, VSTRING *why);
