@@ -12,7 +12,8 @@
  *	temporary file in the same directory under an exclusive lock,
  *	flushed to disk and renamed over file.db, so that readers see the
  *	old table or the new one, never a part. Only hash, btree and lmdb
- *	tables can be built; every type can be queried.
+ *	tables can be built; every type can be queried, and -i adds to any
+ *	type that can be updated (memcache).
  *
  *	-q key prints the value of key (the first table that has it wins);
  *	"-q -" reads keys from standard input and prints "key<TAB>value"
@@ -248,7 +249,7 @@ static void postmap_build(const char *arg, const POSTMAP_OPTS *opts)
     postmap_split(arg, &type, &name);
     if (!dict_type_known(type))
         msg_fatal_status(POSTMAP_EXIT_ERROR, "unsupported dictionary type: %s", type);
-    if (dict_file_suffix(type) == NULL)
+    if (dict_file_suffix(type) == NULL && !opts->incremental)
         msg_fatal_status(POSTMAP_EXIT_ERROR,
                          "cannot build a table of type \"%s\": only hash, btree and lmdb tables "
                          "are built; %s tables are read as they are",

@@ -4,7 +4,7 @@
  * A DICT is an open table of one type ("hash", "btree", "texthash",
  * "inline", "static", "regexp", "pcre", "cidr", "fail", "unix", "proxy",
  * "nis", "lmdb", "socketmap", "tcp", "sqlite", "unionmap", "pipemap",
- * "pgsql", "mysql", "ldap"),
+ * "pgsql", "mysql", "ldap", "memcache"),
  * opened by name as
  * "type:name" with dict_open(). Every operation sets dict->error, so that
  * "not found" (a null result, DICT_ERR_NONE) stays apart from "lookup
@@ -120,6 +120,7 @@ struct DICT {
 #define DICT_TYPE_PGSQL     "pgsql"
 #define DICT_TYPE_MYSQL     "mysql"
 #define DICT_TYPE_LDAP      "ldap"
+#define DICT_TYPE_MEMCACHE  "memcache"
 
 /* Opening by name (dict_open.c). */
 typedef DICT *(*DICT_OPEN_FN)(const char *name, int open_flags, int dict_flags);
@@ -175,12 +176,14 @@ extern DICT *dict_pipemap_open(const char *name, int open_flags, int dict_flags)
 extern DICT *dict_pgsql_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_mysql_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_ldap_open(const char *name, int open_flags, int dict_flags);
+extern DICT *dict_memcache_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_sqlite_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_unionmap_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_pipemap_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_pgsql_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_mysql_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_ldap_open(const char *name, int open_flags, int dict_flags);
+extern DICT *dict_memcache_open(const char *name, int open_flags, int dict_flags);
 
 /* Berkeley DB specifics (dict_db.c). */
 extern void dict_db_set_cache_size(size_t bytes);

@@ -78,6 +78,7 @@ static const struct {
     {DICT_TYPE_PROXY, dict_proxy_open},         {DICT_TYPE_NIS, dict_nis_open},
     {DICT_TYPE_SOCKETMAP, dict_socketmap_open}, {DICT_TYPE_TCP, dict_tcp_open},
     {DICT_TYPE_UNIONMAP, dict_unionmap_open},   {DICT_TYPE_PIPEMAP, dict_pipemap_open},
+    {DICT_TYPE_MEMCACHE, dict_memcache_open},
 #ifdef HAVE_LMDB
     {DICT_TYPE_LMDB, dict_lmdb_open},
 #endif

@@ -12,6 +12,7 @@
  *	const char *dict_remote_reply(const DICT_REMOTE *remote,
  *			size_t *out_len);
  *	void	dict_remote_free(DICT_REMOTE *remote);
+ *	void	dict_remote_limit(DICT_REMOTE *remote, int timeout_ms);
  *
  *	void	dict_remote_set_timeout(int seconds);
  * DESCRIPTION
@@ -43,6 +44,8 @@
  *
  *	dict_remote_set_timeout() sets the time limit of every request in
  *	the process (default 100 seconds, Postfix's fixed limit).
+ *	dict_remote_limit() gives one server its own limit instead (a table
+ *	type with a timeout setting of its own); 0 restores the default.
  * DIAGNOSTICS
  *	Every failure is returned; nothing is fatal. SIGPIPE is never
  *	raised by a server that went away.
@@ -70,6 +73,7 @@ struct DICT_REMOTE {
     size_t max_reply;  /* longest acceptable reply */
     int fd;            /* connection, or -1 */
     int64_t last_used; /* monotonic_ms() at the end of the last request */
+    int timeout_ms;    /* this server's limit, or 0 for the process default */
     VSTRING *reply;    /* bytes received for the current request; owned */
 };
 
@@ -93,6 +97,7 @@ DICT_REMOTE *dict_remote_alloc(const char *endpoint, size_t max_reply)
     remote->max_reply = max_reply;
     remote->fd = -1;
     remote->last_used = 0;
+    remote->timeout_ms = 0;
     remote->reply = vstring_alloc(100);
     return remote;
 }
@@ -211,7 +216,8 @@ static int dict_remote_try(DICT_REMOTE *remote, const char *request, size_t len,
 int dict_remote_request(DICT_REMOTE *remote, const char *request, size_t len,
                         DICT_REMOTE_PARSE_FN parse, void *context, VSTRING *why)
 {
-    int64_t deadline = monotonic_ms() + dict_remote_timeout_ms;
+    int64_t deadline =
+        monotonic_ms() + (remote->timeout_ms > 0 ? remote->timeout_ms : dict_remote_timeout_ms);
     bool reused;
     int status;
 
@@ -241,6 +247,13 @@ const char *dict_remote_reply(const DICT_REMOTE *remote, size_t *out_len)
 {
     *out_len = VSTRING_LEN(remote->reply);
     return vstring_str(remote->reply);
+}
+
+/* dict_remote_limit - this server's own time limit */
+
+void dict_remote_limit(DICT_REMOTE *remote, int timeout_ms)
+{
+    remote->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
 }
 
 /* dict_remote_free - close and release */

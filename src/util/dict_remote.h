@@ -29,6 +29,7 @@ extern DICT_REMOTE *dict_remote_alloc(const char *endpoint, size_t max_reply);
 extern int dict_remote_request(DICT_REMOTE *remote, const char *request, size_t len,
                                DICT_REMOTE_PARSE_FN parse, void *context, VSTRING *why);
 extern const char *dict_remote_reply(const DICT_REMOTE *remote, size_t *out_len);
+extern void dict_remote_limit(DICT_REMOTE *remote, int timeout_ms);
 extern void dict_remote_free(DICT_REMOTE *remote);
 
 #endif
