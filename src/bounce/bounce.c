@@ -17,6 +17,11 @@
  *
  *	A message from the null sender (itself a notification) gets no
  *	notification: there is never a bounce of a bounce.
+ *
+ *	The notification about a message that was sent with REQUIRETLS
+ *	(RFC 8689) is itself queued with REQUIRETLS, so that the smtp
+ *	client sends it only as it would have sent the message, and it
+ *	returns the message headers only (dsn_build(3)).
  * CONFIGURATION PARAMETERS
  *	bounce_size_limit, myhostname, ipc_timeout.
  * SEE ALSO
@@ -24,6 +29,7 @@
  *--*/
 
 /* System library. */
+#include <stdbool.h>
 #include <string.h>
 #include <time.h>
 
@@ -56,6 +62,15 @@ static int bounce_line(const char *line, size_t len, void *context)
     return cleanup_content_line(context, line, len, 0) < 0 ? -1 : 0;
 }
 
+/* bounce_requiretls - was the message sent with REQUIRETLS? */
+
+static bool bounce_requiretls(QUEUE_MSG *msg)
+{
+    const char *value = queue_msg_attr(msg, REC_ATTR_REQUIRETLS);
+
+    return value != NULL && strcmp(value, "yes") == 0;
+}
+
 /* bounce_submit - build the notification and queue it */
 
 static int bounce_submit(MAIL_SERVER *server, QUEUE_MSG *msg, int kind, VSTRING *id, VSTRING *why)
@@ -66,7 +81,9 @@ static int bounce_submit(MAIL_SERVER *server, QUEUE_MSG *msg, int kind, VSTRING 
     if ((cleanup = cleanup_open(CLEANUP_ENDPOINT_DEFAULT, CLEANUP_FLAG_ADD_HEADERS,
                                 bounce_config.ipc_timeout, why)) == NULL)
         return -1;
-    if (cleanup_sender(cleanup, "", NULL, CLEANUP_DSN_RET_NONE) < 0 ||
+    /* A notification about a REQUIRETLS message travels under the same demand (RFC 8689). */
+    if ((bounce_requiretls(msg) && cleanup_attr(cleanup, REC_ATTR_REQUIRETLS, "yes") < 0) ||
+        cleanup_sender(cleanup, "", NULL, CLEANUP_DSN_RET_NONE) < 0 ||
         cleanup_rcpt(cleanup, queue_msg_sender(msg), NULL, NULL, REC_NOTIFY_NEVER) < 0) {
         vstring_sprintf(why, "lost connection with the cleanup service");
         cleanup_abort(cleanup);

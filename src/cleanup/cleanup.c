@@ -142,6 +142,7 @@ int main(int argc, char **argv)
         CLEANUP_ADDR_SETTINGS_BIND(&cleanup_config.addr_settings),
         CONFIG_BIND_BOOL(VAR_ALWAYS_ADD_MISSING_HEADERS,
                          &cleanup_config.always_add_missing_headers),
+        CONFIG_BIND_BOOL(VAR_TLS_REQUIRED_ENABLE, &cleanup_config.tls_required_enable),
         CONFIG_BIND_STR(VAR_UNDISCLOSED_RECIPIENTS_HEADER,
                         &cleanup_config.undisclosed_recipients_header),
         CONFIG_BIND_STR(VAR_QUEUE_SERVICE_NAME, &cleanup_config.queue_service_name),

@@ -36,6 +36,7 @@ typedef struct CLEANUP_CONFIG {
     long header_size_limit;                    /* header_size_limit */
     const char *myhostname;                    /* myhostname, for added headers */
     bool always_add_missing_headers;           /* always_add_missing_headers */
+    bool tls_required_enable;                  /* tls_required_enable: honour TLS-Required: no */
     const char *undisclosed_recipients_header; /* undisclosed_recipients_header */
     const char *queue_service_name;            /* queue_service_name, woken after a commit */
     int daemon_timeout;                        /* daemon_timeout, seconds */
@@ -87,6 +88,7 @@ typedef struct CLEANUP_STATE {
     ARGV *bcc;                    /* BCC addresses of header/body checks, owned, or NULL */
     MIME_WALK *walk;              /* content inspection, owned, or NULL (cleanup_checks.c) */
     bool checks_stopped;          /* REJECT or DISCARD: inspect no more */
+    bool tls_required_no;         /* a "TLS-Required: no" header (RFC 8689 section 5) */
     long body_bytes;              /* body bytes inspected in this part */
     char *last_rcpt;              /* for log lines, owned, or NULL */
     char *client_name;            /* client_name attribute, for log lines, owned, or NULL */

@@ -109,7 +109,8 @@ static void cleanup_commit(CLEANUP_STATE *state)
     }
     if (queue_file_extra(state->qf) < 0 || cleanup_final_bcc(state) < 0 ||
         (state->filter && queue_file_attr(state->qf, REC_ATTR_FILTER, state->filter) < 0) ||
-        (state->redirect && queue_file_attr(state->qf, REC_ATTR_REDIRECT, state->redirect) < 0)) {
+        (state->redirect && queue_file_attr(state->qf, REC_ATTR_REDIRECT, state->redirect) < 0) ||
+        (state->tls_required_no && queue_file_attr(state->qf, REC_ATTR_TLS_REQUIRED, "no") < 0)) {
         cleanup_write_failed(state);
         return;
     }

@@ -26,11 +26,17 @@
  *	cleanup_message_end() takes the end of the content (X): it finishes
  *	the header block if the message ended inside it and remembers the
  *	Message-Id for the log.
+ *
+ *	With tls_required_enable, a primary header "TLS-Required: no" (RFC
+ *	8689 section 5) is noted; cleanup_final(3) then stores the
+ *	attribute tls_required=no for the smtp client.
  * DIAGNOSTICS
  *	Warnings: protocol errors, with the queue ID.
  *--*/
 
 /* System library. */
+#include <string.h>
+#include <strings.h>
 #include <time.h>
 
 /* Utility library. */
@@ -38,6 +44,7 @@
 
 /* Global library. */
 #include "cleanup_client.h"
+#include "header_scan.h"
 #include "rec_type.h"
 
 /* Application-specific. */
@@ -59,6 +66,23 @@ static void cleanup_out_cb(void *context, const char *data, size_t len, int part
         cleanup_write_failed(state);
 }
 
+/* cleanup_tls_required - note a "TLS-Required: no" header */
+
+static void cleanup_tls_required(CLEANUP_STATE *state, const char *text, size_t len)
+{
+    const char *value;
+    size_t value_len;
+
+    if (!state->config->tls_required_enable || !header_name_is(text, len, "TLS-Required"))
+        return;
+    value = header_value(text, len, &value_len);
+    while (value_len > 0 && (value[value_len - 1] == ' ' || value[value_len - 1] == '\t' ||
+                             value[value_len - 1] == '\r' || value[value_len - 1] == '\n'))
+        value_len--;
+    if (value_len == 2 && strncasecmp(value, "no", 2) == 0)
+        state->tls_required_no = true;
+}
+
 /* cleanup_header_cb - the address rewriting of one header */
 
 static bool cleanup_header_cb(void *context, const char *text, size_t len, VSTRING *out)
@@ -67,6 +91,8 @@ static bool cleanup_header_cb(void *context, const char *text, size_t len, VSTRI
     VSTRING *why = vstring_alloc(100);
     bool changed =
         cleanup_addr_header(state->config->addr, state->header_context, text, len, out, why);
+
+    cleanup_tls_required(state, text, len);
 
     if (VSTRING_LEN(why) > 0 && cleanup_writing(state)) {
         msg_warn("%s: %s", state->queue_id, vstring_str(why));

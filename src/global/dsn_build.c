@@ -13,7 +13,9 @@
  *	log (DSN_BUILD_SUCCESS) of the message; when a recipient appears
  *	more than once, its last entry counts. The To: header names the
  *	envelope sender of msg; the DSN RET attribute of the message picks
- *	the whole message or its headers. It returns the number of
+ *	the whole message or its headers. A message sent with REQUIRETLS
+ *	(RFC 8689) gets its headers only, whatever RET says: its content
+ *	goes back to no one over a path that the sender did not accept. It returns the number of
  *	recipients reported (0: the log was empty or absent, and nothing was
  *	written), or -1 with a reason in why when the queue file or the log
  *	cannot be read or props->line refused a line.
@@ -235,7 +237,9 @@ static void dsn_status_part(DSN_STATE *state)
 static int dsn_original_part(DSN_STATE *state, VSTRING *why)
 {
     const char *ret = queue_msg_attr(state->msg, REC_ATTR_DSN_RET);
+    const char *requiretls = queue_msg_attr(state->msg, REC_ATTR_REQUIRETLS);
     bool headers_only = (ret && strcasecmp(ret, "HDRS") == 0) ||
+                        (requiretls && strcmp(requiretls, "yes") == 0) ||
                         queue_msg_content_size(state->msg) > state->props->size_limit;
     VSTRING *buf = vstring_alloc(200), *line = vstring_alloc(200);
     int type;

@@ -611,4 +611,17 @@
 #define VAR_TLSPROXY_WATCHDOG_TIMEOUT "tlsproxy_watchdog_timeout"
 #define DEF_TLSPROXY_WATCHDOG_TIMEOUT "10s"
 
+/* REQUIRETLS (RFC 8689) and the TLS-Required: no header, as in Postfix 3.11. */
+#define VAR_REQUIRETLS_ENABLE "requiretls_enable"
+#define DEF_REQUIRETLS_ENABLE "yes"
+
+#define VAR_TLS_REQUIRED_ENABLE "tls_required_enable"
+#define DEF_TLS_REQUIRED_ENABLE "yes"
+
+#define VAR_SMTP_REQUIRETLS_POLICY "smtp_requiretls_policy"
+#define DEF_SMTP_REQUIRETLS_POLICY "enforce"
+
+#define VAR_LMTP_REQUIRETLS_POLICY "lmtp_requiretls_policy"
+#define DEF_LMTP_REQUIRETLS_POLICY "enforce"
+
 #endif

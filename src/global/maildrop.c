@@ -33,8 +33,9 @@
  *	anything into an SMTP command or a delivery report.
  * .IP \(bu
  *	only the attributes that a user may set are believed: full_name
- *	(sendmail -F), dsn_envid, dsn_ret (FULL or HDRS) and encoding (7bit
- *	or 8bitmime). Facts about a receiving session (client, HELO, TLS,
+ *	(sendmail -F), dsn_envid, dsn_ret (FULL or HDRS), encoding (7bit
+ *	or 8bitmime) and requiretls (yes: a stricter demand, never a
+ *	privilege). Facts about a receiving session (client, HELO, TLS,
  *	SASL, protocol) and the other attributes are dropped;
  *	maildrop_dropped() counts them, so the caller can log it. A
  *	believed attribute with a malformed value makes the file bad.
@@ -82,10 +83,9 @@ static const struct {
     const char *name;      /* attribute name */
     const char *values[3]; /* allowed values, or { NULL } */
 } maildrop_allowed[] = {
-    {CLEANUP_ATTR_FULL_NAME, {NULL}},
-    {REC_ATTR_DSN_ENVID, {NULL}},
-    {REC_ATTR_DSN_RET, {"FULL", "HDRS", NULL}},
-    {REC_ATTR_ENCODING, {"7bit", "8bitmime", NULL}},
+    {CLEANUP_ATTR_FULL_NAME, {NULL}},           {REC_ATTR_DSN_ENVID, {NULL}},
+    {REC_ATTR_DSN_RET, {"FULL", "HDRS", NULL}}, {REC_ATTR_ENCODING, {"7bit", "8bitmime", NULL}},
+    {REC_ATTR_REQUIRETLS, {"yes", NULL}},
 };
 
 /* Attributes only a receiving server may set: dropped when present. */

@@ -96,7 +96,9 @@
 #define REC_ATTR_ENCODING        "encoding"             /* 7bit, 8bitmime */
 #define REC_ATTR_LOG_IDENT       "log_ident"            /* logging identifier */
 #define REC_ATTR_REWRITE_CONTEXT "rewrite_context"      /* local or remote */
-#define REC_ATTR_FILTER          "filter"   /* FILTER action: transport:destination for all */
-#define REC_ATTR_REDIRECT        "redirect" /* REDIRECT action: the one recipient for all */
+#define REC_ATTR_FILTER          "filter"       /* FILTER action: transport:destination for all */
+#define REC_ATTR_REDIRECT        "redirect"     /* REDIRECT action: the one recipient for all */
+#define REC_ATTR_REQUIRETLS      "requiretls"   /* "yes": MAIL FROM REQUIRETLS (RFC 8689) */
+#define REC_ATTR_TLS_REQUIRED    "tls_required" /* "no": a TLS-Required: no header was seen */
 
 #endif

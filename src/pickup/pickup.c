@@ -102,6 +102,8 @@ static void pickup_envelope(CLEANUP_CLIENT *client, const MAILDROP *md)
         cleanup_attr(client, CLEANUP_ATTR_FULL_NAME, full_name);
     if (encoding)
         cleanup_attr(client, REC_ATTR_ENCODING, encoding);
+    if (maildrop_attr(md, REC_ATTR_REQUIRETLS))
+        cleanup_attr(client, REC_ATTR_REQUIRETLS, "yes");
     if (ret)
         dsn_ret = ret[0] == 'F' ? CLEANUP_DSN_RET_FULL : CLEANUP_DSN_RET_HDRS;
     cleanup_sender(client, maildrop_sender(md), maildrop_attr(md, REC_ATTR_DSN_ENVID), dsn_ret);

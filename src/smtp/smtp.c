@@ -157,6 +157,7 @@ static void smtp_pre_jail(MAIL_SERVER *unused_server)
     smtp_resolver_open(config);
     smtp_tls_level(&config->tls);
     smtp_checks_open(&config->checks, config->lmtp);
+    smtp_requiretls_init(&config->requiretls);
     if (*smtp_policy_maps)
         config->tls.policy_maps =
             maps_create(SMTP_PARAM(config, TLS_POLICY_MAPS), smtp_policy_maps, DICT_FLAG_LOCK);
@@ -171,6 +172,25 @@ static void smtp_pre_jail(MAIL_SERVER *unused_server)
         smtp_sasl_init(&config->sasl);
     }
     srandom((unsigned)time(NULL) ^ (unsigned)getpid());
+}
+
+/* smtp_state_requiretls - REQUIRETLS and TLS-Required: no for this message and next hop */
+
+static int smtp_state_requiretls(SMTP_STATE *state, VSTRING *why)
+{
+    const SMTP_REQUIRETLS_CONFIG *config = &state->config->requiretls;
+    const char *tls_required = queue_msg_attr(state->request->msg, REC_ATTR_TLS_REQUIRED);
+
+    state->requiretls =
+        smtp_requiretls_mode(config, queue_msg_attr(state->request->msg, REC_ATTR_REQUIRETLS),
+                             state->dest.key, state->dest.name, why);
+    if (state->requiretls == SMTP_REQUIRETLS_ERROR)
+        return -1;
+    /* REQUIRETLS wins over the header (RFC 8689 section 5). */
+    state->tls_required_no = config->tls_required_enable && tls_required != NULL &&
+                             strcmp(tls_required, "no") == 0 &&
+                             state->requiretls == SMTP_REQUIRETLS_NONE;
+    return 0;
 }
 
 /* smtp_state_alloc - per-request state */
@@ -195,6 +215,10 @@ static SMTP_STATE *smtp_state_alloc(DELIVER_REQUEST *request, VSTRING *why)
     if (smtp_nexthop_parse(nexthop, smtp_config.tcp_port, smtp_config.lmtp, &state->dest, why) <
         0) {
         smtp_site_fail(state, NULL, "4.3.5", "%s", vstring_str(why));
+        state->dest.name = NULL;
+    } else if (smtp_state_requiretls(state, why) < 0) {
+        smtp_site_fail(state, NULL, "4.3.0", "%s", vstring_str(why));
+        smtp_nexthop_free(&state->dest);
         state->dest.name = NULL;
     }
     return state;
@@ -294,6 +318,9 @@ static const CONFIG_BIND smtp_parameters[] = {
     CONFIG_BIND_BOOL(VAR_SMTP_ENFORCE_TLS, &smtp_config.tls.enforce_tls),
     CONFIG_BIND_BOOL(VAR_SMTP_TLS_ENFORCE_PEERNAME, &smtp_config.tls.enforce_peername),
     CONFIG_BIND_STR(VAR_SMTP_TLS_POLICY_MAPS, &smtp_policy_maps),
+    CONFIG_BIND_BOOL(VAR_REQUIRETLS_ENABLE, &smtp_config.requiretls.enable),
+    CONFIG_BIND_BOOL(VAR_TLS_REQUIRED_ENABLE, &smtp_config.requiretls.tls_required_enable),
+    CONFIG_BIND_STR(VAR_SMTP_REQUIRETLS_POLICY, &smtp_config.requiretls.policy),
     CONFIG_BIND_STR(VAR_SMTP_TLS_PER_SITE, &smtp_per_site),
     CONFIG_BIND_STR(VAR_SMTP_TLS_VERIFY_CERT_MATCH, &smtp_config.tls.verify_cert_match),
     CONFIG_BIND_STR(VAR_SMTP_TLS_SECURE_CERT_MATCH, &smtp_config.tls.secure_cert_match),
@@ -398,6 +425,9 @@ static const CONFIG_BIND lmtp_parameters[] = {
     CONFIG_BIND_BOOL(VAR_LMTP_ENFORCE_TLS, &smtp_config.tls.enforce_tls),
     CONFIG_BIND_BOOL(VAR_LMTP_TLS_ENFORCE_PEERNAME, &smtp_config.tls.enforce_peername),
     CONFIG_BIND_STR(VAR_LMTP_TLS_POLICY_MAPS, &smtp_policy_maps),
+    CONFIG_BIND_BOOL(VAR_REQUIRETLS_ENABLE, &smtp_config.requiretls.enable),
+    CONFIG_BIND_BOOL(VAR_TLS_REQUIRED_ENABLE, &smtp_config.requiretls.tls_required_enable),
+    CONFIG_BIND_STR(VAR_LMTP_REQUIRETLS_POLICY, &smtp_config.requiretls.policy),
     CONFIG_BIND_STR(VAR_LMTP_TLS_PER_SITE, &smtp_per_site),
     CONFIG_BIND_STR(VAR_LMTP_TLS_VERIFY_CERT_MATCH, &smtp_config.tls.verify_cert_match),
     CONFIG_BIND_STR(VAR_LMTP_TLS_SECURE_CERT_MATCH, &smtp_config.tls.secure_cert_match),
@@ -459,7 +489,7 @@ int main(int argc, char **argv)
     /* The program's name chooses the protocol and the parameter names. */
     smtp_config.lmtp = strcmp(name, "lmtp") == 0;
     smtp_config.protocol = smtp_config.lmtp ? "LMTP" : "SMTP";
-    smtp_config.tls.lmtp = smtp_config.sasl.lmtp = smtp_config.lmtp;
+    smtp_config.tls.lmtp = smtp_config.sasl.lmtp = smtp_config.requiretls.lmtp = smtp_config.lmtp;
     single_server_main(argc, argv, smtp_service,
                        &(MAIL_SERVER_PROPS){
                            .parameters = smtp_config.lmtp ? lmtp_parameters : smtp_parameters,

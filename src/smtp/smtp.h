@@ -39,6 +39,7 @@
 
 #include "smtp_dns.h"
 #include "smtp_nexthop.h"
+#include "smtp_requiretls.h"
 #include "smtp_tlsa.h"
 #include "smtp_tls_policy.h"
 
@@ -152,7 +153,8 @@ typedef struct SMTP_CONFIG {
     SMTP_TLS_ENGINE tls_engine;   /* the TLS engine's settings */
     SMTP_SASL_CONFIG sasl;        /* SMTP AUTH */
     SMTP_CHECKS_CONFIG checks;    /* smtp_header_checks, smtp_body_checks, ... */
-    TLS_APPL_STATE *tls_ctx;      /* client TLS engine, NULL: none; owned */
+    SMTP_REQUIRETLS_CONFIG requiretls; /* REQUIRETLS and TLS-Required: no */
+    TLS_APPL_STATE *tls_ctx;           /* client TLS engine, NULL: none; owned */
 } SMTP_CONFIG;
 
 /* smtp_dns_support_level, parsed. */
@@ -184,6 +186,8 @@ typedef struct SMTP_STATE {
     bool reached_xfer;        /* some server got as far as MAIL FROM */
     VSTRING *site_reason;     /* the last failure of a server as a whole, owned */
     double conn_delay;        /* connection set-up seconds, for delays= */
+    int requiretls;           /* SMTP_REQUIRETLS_* of the message at this next hop */
+    bool tls_required_no;     /* TLS-Required: no is in force (smtp_requiretls_relax()) */
 } SMTP_STATE;
 
 /* Server features learned from EHLO. */
@@ -193,6 +197,7 @@ typedef struct SMTP_STATE {
 #define SMTP_FEATURE_8BITMIME   (1 << 3)
 #define SMTP_FEATURE_STARTTLS   (1 << 4)
 #define SMTP_FEATURE_DSN        (1 << 5)
+#define SMTP_FEATURE_REQUIRETLS (1 << 6) /* RFC 8689, counted only inside TLS */
 
 /* One parsed server reply. */
 typedef struct SMTP_RESP {

@@ -30,7 +30,8 @@
  *	smtp_dns_support_level = dnssec (and "dns" in smtp_host_lookup),
  *	addresses come from DNS with their DNSSEC status; otherwise from
  *	getaddrinfo(). smtp_dns_support_level = disabled turns MX lookups
- *	off. The next address is tried while recipients are
+ *	off. A message with "TLS-Required: no" gets opportunistic TLS
+ *	(smtp_requiretls(3)), logged per server. The next address is tried while recipients are
  *	open, up to smtp_mx_session_limit sessions. At TLS level may, when
  *	the handshake fails and the message has waited at least
  *	minimal_backoff_time, the same address is tried once more with TLS
@@ -271,6 +272,9 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
 
         /* The TLS policy comes first: a server that it rules out is not contacted. */
         smtp_tls_policy_find(&policy, &state->config->tls, state->dest.key, addr->host);
+        if (smtp_requiretls_relax(state, &policy))
+            msg_info("%s: TLS-Required: no: opportunistic TLS (level may) for %s",
+                     state->request->queue_id, addr->host);
         tls_level = level >= 0 ? level : smtp_dane_level(state, addr, &policy, &tlsa);
         if (tls_level == TLS_LEV_INVALID) {
             smtp_site_fail(state, NULL, policy.error_dsn, "%s", policy.error);

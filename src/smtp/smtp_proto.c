@@ -141,6 +141,8 @@ static void smtp_ehlo_keyword(SMTP_SESSION *session, const char *line)
             session->features |= SMTP_FEATURE_STARTTLS;
         else if (strcasecmp(word, "DSN") == 0)
             session->features |= SMTP_FEATURE_DSN;
+        else if (strcasecmp(word, "REQUIRETLS") == 0 && session->tls != NULL)
+            session->features |= SMTP_FEATURE_REQUIRETLS;
         else if (strcasecmp(word, "SIZE") == 0) {
             session->features |= SMTP_FEATURE_SIZE;
             session->size_limit = arg && alldig(arg) && strlen(arg) < 19 ? atoll(arg) : 0;

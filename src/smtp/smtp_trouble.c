@@ -39,7 +39,8 @@
  *	smtp_rcpt_pending() counts the open recipients.
  *
  *	smtp_rcpt_finish() defers every open recipient with its last soft
- *	failure.
+ *	failure, except that a recipient whose last server was refused by
+ *	REQUIRETLS (4.7.10, smtp_requiretls(3)) is bounced with 5.7.10.
  * DIAGNOSTICS
  *	None: deliver_request(3) logs the outcomes.
  *--*/
@@ -216,7 +217,13 @@ void smtp_rcpt_finish(SMTP_STATE *state)
 
         if (!smtp_rcpt_open(rcpt))
             continue;
-        (void)deliver_deferred(state->request, i, &status);
+        /* Refused by REQUIRETLS at the last server tried: return it (RFC 8689 section 4.2.1). */
+        if (rcpt->dsn && strcmp(rcpt->dsn, "4.7.10") == 0) {
+            status.dsn = SMTP_REQUIRETLS_DSN;
+            (void)deliver_bounced(state->request, i, &status);
+        } else {
+            (void)deliver_deferred(state->request, i, &status);
+        }
         rcpt->status = SMTP_RCPT_FINAL;
     }
 }

@@ -12,7 +12,9 @@
  *	command at a time, and no DATA when no recipient was accepted.
  *	MAIL carries SIZE, BODY=8BITMIME (for 8bitmime content, when the
  *	server offers it), and RET and ENVID when the server offers DSN;
- *	RCPT then carries NOTIFY and ORCPT. ENVID and ORCPT go out in
+ *	RCPT then carries NOTIFY and ORCPT. MAIL carries REQUIRETLS as
+ *	smtp_requiretls(3) decides, which also checks first that a message
+ *	sent with REQUIRETLS may go to this server at all. ENVID and ORCPT go out in
  *	canonical xtext (xtext_requote()), whatever the queue file holds,
  *	so that no stored value can end the command line. A message larger than the
  *	server's SIZE limit is bounced ("message size %lld exceeds size
@@ -100,6 +102,8 @@ static int smtp_xfer_mail(SMTP_XFER *xfer)
                 cmd, " ENVID=%s",
                 vstring_str(xtext_requote(addr, request->dsn_envid, strlen(request->dsn_envid))));
     }
+    if (smtp_requiretls_send(session))
+        vstring_strcat(cmd, " REQUIRETLS");
     status = smtp_chat_cmd(session, "%s", vstring_str(cmd));
     vstring_free(cmd);
     vstring_free(addr);
@@ -330,6 +334,8 @@ int smtp_xfer(SMTP_SESSION *session)
                        session->size_limit, session->namaddr);
         return SMTP_FAIL;
     }
+    if (smtp_requiretls_check(session) != SMTP_OK)
+        return SMTP_FAIL;
     smtp_xfer_todo(&xfer);
     status = xfer.count > 0 ? smtp_xfer_run(&xfer) : SMTP_OK;
     myfree(xfer.todo);

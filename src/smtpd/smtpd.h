@@ -52,6 +52,7 @@ typedef enum SMTPD_END {
 #define SMTPD_EHLO_8BITMIME     (1 << 6)
 #define SMTPD_EHLO_DSN          (1 << 7)
 #define SMTPD_EHLO_SILENT       (1 << 8) /* "silent-discard": do not log the discard */
+#define SMTPD_EHLO_REQUIRETLS   (1 << 9)
 
 /* Arguments of the MAIL or RCPT command being processed (check -> proceed). */
 typedef struct SMTPD_ARGS {
@@ -64,6 +65,7 @@ typedef struct SMTPD_ARGS {
     char *dsn_orcpt;  /* RCPT ORCPT= "type;xtext" as given, owned, or NULL */
     char *auth;       /* MAIL AUTH= (printable, not "<>"), owned, or NULL */
     bool auth_seen;   /* MAIL AUTH= was given (also as "<>") */
+    bool requiretls;  /* MAIL REQUIRETLS (RFC 8689) */
 } SMTPD_ARGS;
 
 typedef struct SMTPD_STATE {
@@ -117,6 +119,7 @@ typedef struct SMTPD_STATE {
     char *dsn_envid;        /* owned, or NULL */
     int dsn_ret;            /* CLEANUP_DSN_RET_*, or 0 */
     long declared_size;     /* MAIL SIZE=, or -1 */
+    bool requiretls;        /* MAIL REQUIRETLS: stored with the message */
     int rcpt_count;         /* recipients accepted */
     char *recipient;        /* last accepted recipient, owned, or NULL */
     SMTPD_QUEUE *queue;     /* the open queue file, owned, or NULL */
@@ -167,6 +170,10 @@ extern void smtpd_actions_note(SMTPD_STATE *state, const ACCESS_RESULT *result,
 extern void smtpd_actions_envelope(SMTPD_STATE *state);
 extern void smtpd_actions_headers(SMTPD_STATE *state);
 extern void smtpd_actions_reset(SMTPD_ACTIONS *actions);
+
+/* smtpd_requiretls.c */
+extern bool smtpd_requiretls_offered(const SMTPD_STATE *state);
+extern int smtpd_requiretls_mail_opt(SMTPD_STATE *state);
 
 /* smtpd_peer.c */
 extern void smtpd_peer_init(SMTPD_STATE *state);

@@ -177,6 +177,7 @@ static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFI
         CONFIG_BIND_BOOL(VAR_SMTPD_PEERNAME_LOOKUP, &cfg->peername_lookup),
         CONFIG_BIND_BOOL(VAR_SMTPD_CLIENT_PORT_LOGGING, &cfg->client_port_logging),
         CONFIG_BIND_BOOL(VAR_STRICT_RFC821_ENVELOPES, &cfg->strict_rfc821),
+        CONFIG_BIND_BOOL(VAR_REQUIRETLS_ENABLE, &cfg->requiretls_enable),
         CONFIG_BIND_LIST(VAR_SMTPD_DISCARD_EHLO_KEYWORDS, &raw->discard_ehlo),
         CONFIG_BIND_LIST(VAR_SMTPD_FORBIDDEN_COMMANDS, &raw->forbidden_commands),
         CONFIG_BIND_STR(VAR_SMTPD_FORBID_BARE_NEWLINE, &raw->bare_lf),

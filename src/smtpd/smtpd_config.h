@@ -112,6 +112,7 @@ typedef struct SMTPD_CONFIG {
     bool peername_lookup;     /* smtpd_peername_lookup */
     bool client_port_logging; /* smtpd_client_port_logging */
     bool strict_rfc821;       /* strict_rfc821_envelopes */
+    bool requiretls_enable;   /* requiretls_enable: REQUIRETLS inside TLS (RFC 8689) */
     ARGV *discard_ehlo;       /* smtpd_discard_ehlo_keywords, lower case; owned */
     ARGV *forbidden_commands; /* smtpd_forbidden_commands words, upper case; owned */
 

@@ -52,6 +52,7 @@ static const struct {
     {"enhancedstatuscodes", SMTPD_EHLO_ENHANCEDCODE},
     {"8bitmime", SMTPD_EHLO_8BITMIME},
     {"dsn", SMTPD_EHLO_DSN},
+    {"requiretls", SMTPD_EHLO_REQUIRETLS},
     {"silent-discard", SMTPD_EHLO_SILENT},
     {NULL, 0},
 };
@@ -161,6 +162,8 @@ int smtp_proceed_ehlo(SMTPD_STATE *state, char *args)
         argv_add(lines, "8BITMIME");
     if (!(discard & SMTPD_EHLO_DSN))
         argv_add(lines, "DSN");
+    if (!(discard & SMTPD_EHLO_REQUIRETLS) && smtpd_requiretls_offered(state))
+        argv_add(lines, "REQUIRETLS");
     smtpd_reply_lines(state, lines);
     argv_free(lines);
     return 0;

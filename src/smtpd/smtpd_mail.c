@@ -12,8 +12,9 @@
  *	the greeting is served as a plain SMTP client), then parses "FROM:<address>" and the ESMTP parameters
  *	into state->args: SIZE (RFC 1870; a declared size above
  *	message_size_limit is refused at once), BODY=7BIT or 8BITMIME (RFC
- *	6152), RET and ENVID (RFC 3461), and AUTH (RFC 4954) when SMTP AUTH
- *	is enabled (smtpd_sasl(3)); other parameters are refused.
+ *	6152), RET and ENVID (RFC 3461), AUTH (RFC 4954) when SMTP AUTH
+ *	is enabled (smtpd_sasl(3)) and REQUIRETLS (RFC 8689,
+ *	smtpd_requiretls(3)); other parameters are refused.
  *
  *	smtp_proceed_mail() counts the message against
  *	smtpd_client_message_rate_limit (smtpd_limits(3)), applies the
@@ -118,6 +119,8 @@ static int smtpd_mail_param(SMTPD_STATE *state, char *param)
         return smtpd_mail_ret(state, value);
     if (value && strcasecmp(param, "ENVID") == 0)
         return smtpd_mail_envid(state, value);
+    if (value == NULL && strcasecmp(param, "REQUIRETLS") == 0)
+        return smtpd_requiretls_mail_opt(state);
     if (value && strcasecmp(param, "AUTH") == 0 &&
         (status = smtpd_sasl_mail_opt(state, value)) <= 0)
         return status;
@@ -186,6 +189,7 @@ int smtp_proceed_mail(SMTPD_STATE *state, char *unused_args)
     state->dsn_envid = args->dsn_envid;
     args->dsn_envid = NULL;
     state->dsn_ret = args->dsn_ret;
+    state->requiretls = args->requiretls;
     state->sasl_sender = args->auth;
     args->auth = NULL;
     state->encoding = args->body;

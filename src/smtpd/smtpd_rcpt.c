@@ -184,6 +184,8 @@ static void smtpd_rcpt_session_attrs(SMTPD_STATE *state)
     smtpd_queue_attr(queue, REC_ATTR_REWRITE_CONTEXT, state->stand_alone ? "local" : "remote");
     if (state->encoding)
         smtpd_queue_attr(queue, REC_ATTR_ENCODING, state->encoding);
+    if (state->requiretls)
+        smtpd_queue_attr(queue, REC_ATTR_REQUIRETLS, "yes");
     if (tls) {
         vstring_sprintf(state->scratch, "%d", tls->usebits);
         smtpd_queue_attr(queue, REC_ATTR_TLS_PROTOCOL, tls->protocol);

@@ -108,6 +108,7 @@ void smtpd_mail_reset(SMTPD_STATE *state)
     state->sasl_sender = NULL;
     state->encoding = NULL;
     state->dsn_ret = 0;
+    state->requiretls = false;
     state->declared_size = -1;
     state->rcpt_count = 0;
     state->data_size = 0;

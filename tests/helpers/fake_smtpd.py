@@ -51,6 +51,7 @@ With --stall-first, the first message's final "." gets no reply: the
 server logs "S: stalling", waits for the client to go away and keeps
 nothing (a client killed in the middle of DATA).
 With --dsn, the EHLO reply offers DSN.
+With --requiretls, the EHLO reply inside TLS offers REQUIRETLS (RFC 8689).
 With --auth MECHS, the EHLO reply offers "AUTH MECHS" (in every mode, with
 or without TLS), and an AUTH command (logged like every line) gets
 535 5.7.8; AUTH without an initial response first gets an empty 334, and
@@ -135,8 +136,10 @@ def trickle(conn, prefix):
     return False
 
 
-def ehlo_reply(conn, mode, dsn=False, auth=None):
+def ehlo_reply(conn, mode, dsn=False, auth=None, requiretls=False):
     lines = ["mail.example.com", "PIPELINING", "SIZE 10240000", "8BITMIME"] + (["DSN"] if dsn else [])
+    if requiretls and conn.tls:
+        lines.append("REQUIRETLS")
     if mode == "huge-line":
         lines.insert(1, "X" * 2000000)
     if auth:
@@ -272,7 +275,7 @@ def session(conn, args, ctx, state):
             conn.sock.sendall(b"250-2.1.0 lots of text\r\n" * 5000 + b"250 2.1.0 Ok\r\n")
             conn.log.write("S: 5000-line reply to MAIL\n")
         elif verb == "EHLO":
-            ehlo_reply(conn, args.mode, args.dsn, args.auth)
+            ehlo_reply(conn, args.mode, args.dsn, args.auth, args.requiretls)
         elif verb == "HELO":
             conn.send(b"250 mail.example.com\r\n")
         elif verb == "STARTTLS" and args.mode not in ("plain", "wrapper") and not conn.tls:
@@ -319,6 +322,7 @@ def main():
     parser.add_argument("--stall-first", action="store_true")
     parser.add_argument("--after-rset")
     parser.add_argument("--dsn", action="store_true")
+    parser.add_argument("--requiretls", action="store_true")
     parser.add_argument("--close-at", choices=["connect", "EHLO", "MAIL", "RCPT", "DATA", "DOT"])
     parser.add_argument("--auth")
     args = parser.parse_args()

@@ -246,16 +246,48 @@ def wait_for(predicate, seconds=10, step=0.05):
         time.sleep(step)
 
 
-def send_mail(port, sender, rcpts, message, helo="client.test", host="127.0.0.1", timeout=10):
+def ehlo_keywords(port, starttls=False, helo="client.test", host="127.0.0.1", timeout=10):
+    """The EHLO keywords of a server (after STARTTLS when asked), upper case."""
+    s = Session.connect(port, host, timeout)
+    s.reply()
+    lines = s.cmd("EHLO " + helo)[1]
+    if starttls:
+        s.cmd("STARTTLS")
+        s.starttls(unverified_context())
+        lines = s.cmd("EHLO " + helo)[1]
+    s.cmd("QUIT")
+    s.close()
+    return [line[4:].split(" ")[0].upper() for line in lines[1:]]
+
+
+def unverified_context():
+    """A client TLS context that takes any server certificate (the tests' own)."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def send_mail(port, sender, rcpts, message, helo="client.test", host="127.0.0.1", timeout=10,
+              starttls=False, mail_params=""):
     """One mail transaction on a new connection; the last line of each reply.
 
     Returns [greeting, EHLO, MAIL, RCPT..., DATA, end of data, QUIT] as the
     final line of each reply (DATA and what follows stop at the first
     refusal). message is the content with LF line endings, dot-stuffed here.
+    With starttls, STARTTLS comes after EHLO, and EHLO again inside TLS (its
+    reply is the one returned); mail_params follow MAIL FROM:<sender>.
     """
     s = Session.connect(port, host, timeout)
     out = [s.reply()[1][-1:]]
-    for command in ["EHLO " + helo, "MAIL FROM:<%s>" % sender] + ["RCPT TO:<%s>" % r for r in rcpts]:
+    ehlo = s.cmd("EHLO " + helo)[1][-1:]
+    if starttls:
+        s.cmd("STARTTLS")
+        s.starttls(unverified_context())
+        ehlo = s.cmd("EHLO " + helo)[1][-1:]
+    out.append(ehlo)
+    mail = "MAIL FROM:<%s>%s" % (sender, " " + mail_params if mail_params else "")
+    for command in [mail] + ["RCPT TO:<%s>" % r for r in rcpts]:
         out.append(s.cmd(command)[1][-1:])
     code, lines = s.cmd("DATA")
     out.append(lines[-1:])
@@ -270,9 +302,26 @@ def send_mail(port, sender, rcpts, message, helo="client.test", host="127.0.0.1"
 
 
 if __name__ == "__main__":
-    # smtp_session.py send PORT SENDER RCPT... < message: the replies, one a line
+    # smtp_session.py send [--starttls] [--mail-params P] PORT SENDER RCPT... < message:
+    #     the replies, one a line
+    # smtp_session.py ehlo [--starttls] PORT: the EHLO keywords, one a line
     import sys
-    if len(sys.argv) < 5 or sys.argv[1] != "send":
-        sys.exit("usage: smtp_session.py send PORT SENDER RCPT... < message")
-    for reply_line in send_mail(int(sys.argv[2]), sys.argv[3], sys.argv[4:], sys.stdin.read()):
-        print(reply_line)
+    args, tls, params = sys.argv[1:], False, ""
+    verb = args.pop(0) if args else ""
+    while args and args[0].startswith("--"):
+        option = args.pop(0)
+        if option == "--starttls":
+            tls = True
+        elif option == "--mail-params" and args:
+            params = args.pop(0)
+        else:
+            sys.exit("unknown option " + option)
+    if verb == "ehlo" and len(args) == 1:
+        print("\n".join(ehlo_keywords(int(args[0]), starttls=tls)))
+    elif verb == "send" and len(args) >= 3:
+        for reply_line in send_mail(int(args[0]), args[1], args[2:], sys.stdin.read(),
+                                    starttls=tls, mail_params=params):
+            print(reply_line)
+    else:
+        sys.exit("usage: smtp_session.py send [--starttls] [--mail-params P] PORT SENDER RCPT..."
+                 " < message | ehlo [--starttls] PORT")
