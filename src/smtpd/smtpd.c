@@ -23,6 +23,12 @@
  *	that does not start with a letter, a header "Label:") end the
  *	session at once with 221.
  *
+ *	With smtpd_command_filter, each command line (without leading
+ *	white space and the CR) is first looked up in that table; a value
+ *	replaces the command ("host[addr]: replacing command "X" with "Y"").
+ *	A table that fails to answer ends the session with "421 4.3.0 host
+ *	Server configuration error".
+ *
  *	HELO, EHLO, NOOP, RSET and VRFY beyond smtpd_junk_command_limit
  *	count as errors too. Before the greeting, a client with too many
  *	connections or too frequent ones is told so and disconnected
@@ -51,6 +57,8 @@
 #include "vstream.h"
 #include "vstring.h"
 
+#include "mail_params.h"
+#include "maps.h"
 #include "match_list.h"
 
 #include "smtpd.h"
@@ -222,6 +230,31 @@ static int smtpd_run(SMTPD_STATE *state, const SMTPD_CMD *cmd, char *args)
     return 0;
 }
 
+/* smtpd_filter_command - smtpd_command_filter; false: the session ends */
+
+static bool smtpd_filter_command(SMTPD_STATE *state)
+{
+    MAPS *filter = state->cfg->command_filter;
+    char *key = vstring_str(state->line) + strspn(vstring_str(state->line), " \t");
+    size_t len = strlen(key);
+    const char *value;
+
+    if (len > 0 && key[len - 1] == '\r')
+        key[len - 1] = 0;
+    if ((value = maps_find(filter, key, 0)) != NULL) {
+        msg_info("%s: replacing command \"%.100s\" with \"%.100s\"", state->namaddr, key, value);
+        vstring_strcpy(state->scratch, value);
+        vstring_strcpy(state->line, vstring_str(state->scratch));
+    } else if (filter->error) {
+        /* A filter that cannot answer must not let the raw command through. */
+        msg_warn("%s: %s lookup error for \"%.100s\": %s", state->namaddr, VAR_SMTPD_COMMAND_FILTER,
+                 key, maps_reason(filter));
+        smtpd_close(state, "421 4.3.0 %s Server configuration error", state->cfg->myhostname);
+        return false;
+    }
+    return true;
+}
+
 /* smtpd_dispatch - one command */
 
 static void smtpd_dispatch(SMTPD_STATE *state)
@@ -231,6 +264,12 @@ static void smtpd_dispatch(SMTPD_STATE *state)
     char *verb, *args;
     int index;
 
+    if (memchr(line, 0, len) == NULL && state->cfg->command_filter) {
+        if (!smtpd_filter_command(state))
+            return;
+        line = vstring_str(state->line);
+        len = VSTRING_LEN(state->line);
+    }
     if (memchr(line, 0, len) != NULL || *(verb = smtpd_split(line, &args)) == 0) {
         smtpd_reply(state, "500 5.5.2 Error: bad syntax");
         state->error_count++;

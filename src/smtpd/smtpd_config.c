@@ -60,6 +60,7 @@
 #include "config.h"
 #include "mail_params.h"
 #include "mail_tls_params.h"
+#include "maps.h"
 #include "match_list.h"
 
 #include "tls_level.h"
@@ -126,6 +127,7 @@ typedef struct SMTPD_CONFIG_RAW {
     ARGV *forbidden_commands;         /* smtpd_forbidden_commands; owned */
     const char *bare_lf;              /* smtpd_forbid_bare_newline */
     const char *bare_lf_exclusions;   /* smtpd_forbid_bare_newline_exclusions */
+    const char *command_filter;       /* smtpd_command_filter */
     const char *cleanup_service_name; /* cleanup_service_name */
     const char *command_directory;    /* command_directory, for postdrop */
     const char *tls_security_level;   /* smtpd_tls_security_level */
@@ -183,6 +185,7 @@ static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFI
         CONFIG_BIND_STR(VAR_SMTPD_FORBID_BARE_NEWLINE, &raw->bare_lf),
         CONFIG_BIND_INT(VAR_SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE, &cfg->bare_lf_reject_code),
         CONFIG_BIND_STR(VAR_SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS, &raw->bare_lf_exclusions),
+        CONFIG_BIND_STR(VAR_SMTPD_COMMAND_FILTER, &raw->command_filter),
         CONFIG_BIND_STR(VAR_CLEANUP_SERVICE_NAME, &raw->cleanup_service_name),
         CONFIG_BIND_STR(VAR_PICKUP_SERVICE_NAME, &cfg->pickup_service),
         CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &cfg->trigger_timeout),
@@ -206,6 +209,9 @@ static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFI
                                                 raw->bare_lf_exclusions, MATCH_FLAG_NONE, why);
     if (cfg->bare_lf_exclusions == NULL)
         msg_fatal("%s: %s", VAR_SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS, vstring_str(why));
+    if (*raw->command_filter)
+        cfg->command_filter =
+            maps_create(VAR_SMTPD_COMMAND_FILTER, raw->command_filter, DICT_FLAG_LOCK);
     vstring_free(why);
 }
 
@@ -400,6 +406,8 @@ void smtpd_config_free(SMTPD_CONFIG *cfg)
     argv_free(cfg->discard_ehlo);
     argv_free(cfg->forbidden_commands);
     match_list_free(cfg->bare_lf_exclusions);
+    if (cfg->command_filter)
+        maps_free(cfg->command_filter);
     smtpd_limits_free(&cfg->limits);
     if (cfg->checks)
         smtpd_check_free(cfg->checks);

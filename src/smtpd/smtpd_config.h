@@ -14,6 +14,7 @@
 
 #include "argv.h"
 #include "config.h"
+#include "maps.h"
 #include "match_list.h"
 
 #include "tls.h"
@@ -120,6 +121,7 @@ typedef struct SMTPD_CONFIG {
     SMTPD_BARE_LF bare_lf;          /* smtpd_forbid_bare_newline */
     int bare_lf_reject_code;        /* smtpd_forbid_bare_newline_reject_code */
     MATCH_LIST *bare_lf_exclusions; /* smtpd_forbid_bare_newline_exclusions; owned */
+    MAPS *command_filter;           /* smtpd_command_filter, or NULL; owned */
 
     /* Access policy (smtpd_check.h); owned. */
     SMTPD_CHECKS *checks;
