@@ -28,7 +28,7 @@
  *	smtp_cache_key() returns the reuse key of a connection (a new
  *	string): the transport, the next hop as written, the port, the
  *	server host, and every input of the TLS client session cache key
- *	(level, protocols, ciphers, exclusions, match names or
+ *	(level, protocols, ciphers, exclusions, post-quantum mode, match names or
  *	fingerprints, trust anchors, SNI, EHLO name), and the SMTP AUTH
  *	identity that the request needs at that server (the username and a
  *	digest of the password, or none). Under a DANE policy (level dane
@@ -119,12 +119,13 @@ char *smtp_cache_key(const SMTP_STATE *state, const SMTP_TLS_POLICY *policy, int
     vstring_sprintf(key,
                     "transport=%s\nnexthop=%s\nname=%s\nport=%u\nhost=%s\nlevel=%s\n"
                     "protocols=%s\nciphers=%s\nexclude=%s\nmatch=%s\ntafile=%s\nsni=%s\n"
-                    "helo=%s\nwrapper=%d\n",
+                    "helo=%s\nwrapper=%d\npq=%d\n",
                     state->request->transport, state->dest.key, state->dest.name, state->dest.port,
                     host, tls_level_name(level), SMTP_CACHE_STR(policy->protocols),
                     SMTP_CACHE_STR(policy->grade), SMTP_CACHE_STR(policy->exclusions),
                     SMTP_CACHE_STR(policy->match), SMTP_CACHE_STR(policy->tafile),
-                    SMTP_CACHE_STR(sni), state->config->helo_name, state->config->tls_wrappermode);
+                    SMTP_CACHE_STR(sni), state->config->helo_name, state->config->tls_wrappermode,
+                    policy->pq_mode);
     if (level == TLS_LEV_DANE || level == TLS_LEV_DANE_ONLY) {
         VSTRING *digest = vstring_alloc(70);
 

@@ -225,6 +225,7 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
         .match = policy->match,
         .tafile = policy->tafile,
         .dane = dane_level ? &dane : NULL,
+        .pq_mode = policy->pq_mode,
     });
     myfree(rr);
     argv_free(names);

@@ -77,6 +77,7 @@
 
 /* TLS library. */
 #include "tls_cipher.h"
+#include "tls_dh.h"
 #include "tls_level.h"
 #include "tls_proto.h"
 #include "tls_sni.h"
@@ -168,6 +169,22 @@ static int smtp_tls_bool(bool *out, const char *name, const char *value, VSTRING
     return 0;
 }
 
+/* smtp_tls_pq - the post-quantum attribute (our extension) */
+
+static int smtp_tls_pq(SMTP_TLS_POLICY *policy, const char *value, VSTRING *why)
+{
+    int mode = tls_dh_pq_mode(value);
+
+    if (policy->pq_set)
+        return (vstring_sprintf(why, "duplicate \"pq\" attribute"), -1);
+    if (mode < 0)
+        return (vstring_sprintf(why, "invalid \"pq\" value \"%s\": want yes, no or only", value),
+                -1);
+    policy->pq_mode = mode;
+    policy->pq_set = true;
+    return 0;
+}
+
 /* smtp_tls_value_check - values that can be checked here */
 
 static int smtp_tls_value_check(const char *name, const char *value, VSTRING *why)
@@ -208,6 +225,8 @@ static int smtp_tls_attr(SMTP_TLS_POLICY *policy, SMTP_TLS_ATTRS *attrs, const c
         return smtp_tls_set_once(&policy->servername, name, value, why);
     if (strcasecmp(name, "connection_reuse") == 0)
         return smtp_tls_bool(&policy->connection_reuse, name, value, why);
+    if (strcasecmp(name, "pq") == 0)
+        return smtp_tls_pq(policy, value, why);
     if (strcasecmp(name, "enable_rpk") == 0) {
         bool unused;
         return smtp_tls_bool(&unused, name, value, why);

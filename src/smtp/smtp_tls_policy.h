@@ -14,7 +14,9 @@
  * at most once; match= (":"-separated names, or "|"-separated
  * fingerprints at the fingerprint level; at dane and dane-only more
  * names that a DANE-TA certificate may carry) and tafile= (verify and
- * secure) repeatable; connection_reuse= and enable_rpk= yes or no. Anything else
+ * secure) repeatable; connection_reuse= and enable_rpk= yes or no; pq=
+ * yes (the groups as configured), no (no post-quantum group) or only
+ * (post-quantum groups alone), our extension, at most once. Anything else
  * - an unknown level or attribute, a duplicate, an attribute at a level
  * where it means nothing, a bad value - makes the policy invalid, and so
  * does a table lookup error: the mail is then deferred, never sent with
@@ -67,6 +69,8 @@ typedef struct SMTP_TLS_POLICY {
     char *tafile;          /* trust anchor files in force (space separated), verify and up */
     char *servername;      /* servername= or smtp_tls_servername: name, "hostname", "nexthop" */
     bool connection_reuse; /* connection_reuse= (accepted, not used) */
+    int pq_mode;           /* pq=: TLS_DH_PQ_* (tls_dh.h), 0 when absent */
+    bool pq_set;           /* pq= was given */
     const char *error_dsn; /* invalid policy: "4.7.5" or "4.3.0" (static) */
     char *error;           /* invalid policy: text for the deferral */
 } SMTP_TLS_POLICY;

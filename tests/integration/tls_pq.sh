@@ -3,7 +3,8 @@
 # group settings: openssl s_client against our server; Debian's Postfix
 # both ways (its groups left to OpenSSL's configuration, which offers and
 # prefers X25519MLKEM768); our Received: header as Debian's cleanup sees
-# it; posttls-finger against openssl s_server without the hybrid and
+# it; the tls_policy attribute pq=no and pq=only against Debian's server
+# with and without the hybrid; posttls-finger against openssl s_server without the hybrid and
 # against gnutls-serv (the server picks another group, no second
 # ClientHello when it can use the X25519 share).
 #
@@ -24,7 +25,7 @@ ptf() {
 }
 
 instance_create
-read -r port rport sport gport < <(free_port 4 | tr '\n' ' ')
+read -r port rport rport2 rport3 sport gport < <(free_port 6 | tr '\n' ' ')
 certs=$INSTANCE_DIR/certs
 mkdir -p "$certs/conf" && : >"$certs/conf/main.cf"
 certs_make "$certs"
@@ -42,7 +43,23 @@ instance_main_cf \
     "smtpd_tls_loglevel = 1" \
     "smtpd_tls_received_header = yes" \
     "smtp_tls_security_level = may" \
-    "smtp_tls_loglevel = 1"
+    "smtp_tls_loglevel = 1" \
+    "transport_maps = texthash:$INSTANCE_CONF/transport" \
+    "smtp_tls_policy_maps = texthash:$INSTANCE_CONF/tls_policy"
+# Debian's server listens on $rport and $rport3 with OpenSSL's groups, on
+# $rport2 with X25519 alone; each next hop has its policy.
+cat >"$INSTANCE_CONF/transport" <<EOF2
+pqno.example smtp:[localhost]:$rport
+pqonly.example smtp:[127.0.0.1]:$rport3
+pqonly-classic.example smtp:[127.0.0.1]:$rport2
+classic.example smtp:[localhost]:$rport2
+EOF2
+cat >"$INSTANCE_CONF/tls_policy" <<EOF2
+[localhost]:$rport may pq=no
+[127.0.0.1]:$rport3 encrypt pq=only
+[127.0.0.1]:$rport2 encrypt pq=only
+[localhost]:$rport2 may
+EOF2
 instance_start "$port"
 require "our instance starts"
 
@@ -69,8 +86,10 @@ postfix_peer_create recv \
 recv_dir=$(postfix_peer_dir recv)
 printf '%s\n' '/^Received: .*key-exchange/ WARN tls-received' >"$recv_dir/conf/header_checks"
 postfix_peer_main_cf recv "header_checks = regexp:$recv_dir/conf/header_checks"
-postfix_peer_master_cf recv "127.0.0.1:$rport inet n - n - - smtpd"
-postfix_peer_start recv "$rport"
+postfix_peer_master_cf recv "127.0.0.1:$rport inet n - n - - smtpd" \
+    "127.0.0.1:$rport2 inet n - n - - smtpd -o tls_eecdh_auto_curves=X25519 -o tls_ffdhe_auto_groups=" \
+    "127.0.0.1:$rport3 inet n - n - - smtpd"
+postfix_peer_start recv "$rport" "$rport2" "$rport3"
 require "Debian's receiving postfix starts on $rport"
 postfix_peer_create send \
     "myhostname = client.example.net" \
@@ -104,6 +123,34 @@ has "Debian's server logs key-exchange X25519MLKEM768 for our client" \
     "$(grep 'key-exchange X25519MLKEM768' "$recv_log")"
 has "our Received: header names the group" "warning: header Received: from client.example.net" \
     "$(grep 'tls-received' "$recv_log" | grep 'key-exchange X25519MLKEM768')"
+
+# The pq attribute of the policy table.
+# send_to RCPT - one message into our server
+send_to() {
+    printf 'Subject: to %s\n\nhello\n' "$1" |
+        python3 "$TEST_TOP/tests/integration/lib/smtp_session.py" send "$port" s@src.example "$1" >/dev/null
+}
+for rcpt in a@pqno.example b@pqonly.example c@pqonly-classic.example d@classic.example; do
+    send_to "$rcpt"
+done
+for rcpt in a@pqno.example b@pqonly.example d@classic.example; do
+    wait_until 30 grep -q "to=<$rcpt>.*status=sent" "$recv_log"
+    check "$rcpt: delivered to Debian's server"
+done
+instance_wait_log "to=<c@pqonly-classic.example>.*status=deferred" 30
+check "pq=only against a server without the hybrid: deferred"
+log=$(instance_log)
+has "pq=only against a server without the hybrid: the reason" \
+    "to=<c@pqonly-classic.example>, relay=127.0.0.1[127.0.0.1]:$rport2" \
+    "$(grep 'Cannot start TLS: handshake failure' <<<"$log")"
+has "pq=no: x25519 although the server prefers the hybrid" \
+    "TLS connection established to localhost[127.0.0.1]:$rport: TLSv1.3" \
+    "$(grep 'key-exchange x25519 ' <<<"$log")"
+has "pq=only: X25519MLKEM768" "TLS connection established to 127.0.0.1[127.0.0.1]:$rport3: TLSv1.3" \
+    "$(grep 'key-exchange X25519MLKEM768' <<<"$log")"
+has "default against a server without the hybrid: x25519" \
+    "TLS connection established to localhost[127.0.0.1]:$rport2: TLSv1.3" \
+    "$(grep 'key-exchange x25519 ' <<<"$log")"
 
 # openssl s_server without the hybrid: X25519 from the share we sent.
 printf '220 s.example ESMTP\r\n250 s.example\r\n221 Bye\r\n' |

@@ -24,6 +24,7 @@ typedef struct PARSE_CASE {
     const char *match;
     const char *tafile;
     const char *servername;
+    int pq_mode; /* TLS_DH_PQ_* */
 } PARSE_CASE;
 
 static const PARSE_CASE parse_cases[] = {
@@ -59,6 +60,9 @@ static const PARSE_CASE parse_cases[] = {
      .servername = "mx.example.com"},
     {.value = "encrypt connection_reuse=yes connection_reuse=no", .level = TLS_LEV_ENCRYPT},
     {.value = "may enable_rpk=yes", .level = TLS_LEV_MAY},
+    {.value = "may pq=no", .level = TLS_LEV_MAY, .pq_mode = TLS_DH_PQ_NO},
+    {.value = "verify pq=ONLY", .level = TLS_LEV_VERIFY, .pq_mode = TLS_DH_PQ_ONLY},
+    {.value = "encrypt pq=yes", .level = TLS_LEV_ENCRYPT, .pq_mode = TLS_DH_PQ_DEFAULT},
     {.value = "none protocols=TLSv1.2 match=x", .level = TLS_LEV_NONE},
     {.value = "dane", .level = TLS_LEV_DANE},
     {.value = "dane-only", .level = TLS_LEV_DANE_ONLY},
@@ -81,6 +85,8 @@ static const PARSE_CASE parse_cases[] = {
     {.value = "encrypt servername=bad_name!", .level = TLS_LEV_INVALID},
     {.value = "encrypt connection_reuse=perhaps", .level = TLS_LEV_INVALID},
     {.value = "encrypt color=blue", .level = TLS_LEV_INVALID},
+    {.value = "encrypt pq=maybe", .level = TLS_LEV_INVALID},
+    {.value = "encrypt pq=no pq=only", .level = TLS_LEV_INVALID},
     {.value = "encrypt loose", .level = TLS_LEV_INVALID},
     {.value = "encrypt =value", .level = TLS_LEV_INVALID},
 };
@@ -105,6 +111,7 @@ static void test_parse(void)
             TEST_STR_EQ(policy.match, c->match, "parse \"%s\": match", c->value);
             TEST_STR_EQ(policy.tafile, c->tafile, "parse \"%s\": tafile", c->value);
             TEST_STR_EQ(policy.servername, c->servername, "parse \"%s\": servername", c->value);
+            TEST_INT_EQ(policy.pq_mode, c->pq_mode, "parse \"%s\": pq", c->value);
         } else {
             TEST_CHECK(VSTRING_LEN(why) > 0, "parse \"%s\": a reason (%s)", c->value,
                        vstring_str(why));
