@@ -249,6 +249,12 @@
 #define VAR_SMTP_TLS_SERVERNAME "smtp_tls_servername"
 #define DEF_SMTP_TLS_SERVERNAME ""
 
+#define VAR_SMTP_TLS_CAPABILITY_CACHE_DATABASE "smtp_tls_capability_cache_database"
+#define DEF_SMTP_TLS_CAPABILITY_CACHE_DATABASE "btree:$data_directory/smtp_tls_capabilities"
+
+#define VAR_SMTP_TLS_CAPABILITY_CACHE_TIMEOUT "smtp_tls_capability_cache_timeout"
+#define DEF_SMTP_TLS_CAPABILITY_CACHE_TIMEOUT "1d"
+
 #define VAR_SMTP_TLS_SESSION_CACHE_DATABASE "smtp_tls_session_cache_database"
 #define DEF_SMTP_TLS_SESSION_CACHE_DATABASE ""
 

@@ -51,6 +51,8 @@ typedef struct SMTP_TLS_ENGINE {
     int session_cache_timeout;             /* smtp_tls_session_cache_timeout, seconds */
     const char *session_cache_database;    /* smtp_tls_session_cache_database */
     const char *tlsmgr_service;            /* tlsmgr_service_name */
+    const char *capability_cache_database; /* smtp_tls_capability_cache_database */
+    int capability_cache_timeout;          /* smtp_tls_capability_cache_timeout, seconds */
     const char *chain_files;               /* smtp_tls_chain_files */
     const char *cert_file;                 /* smtp_tls_cert_file */
     const char *key_file;                  /* smtp_tls_key_file */
@@ -230,6 +232,8 @@ typedef struct SMTP_SESSION {
     bool broken;            /* the connection cannot be used any more */
     bool reply_late;        /* a reply missed its deadline (a timeout) */
     bool tls_failed;        /* STARTTLS handshake failed: fallback candidate */
+    bool tls_done;          /* a TLS handshake completed */
+    bool pq_suspect;        /* it failed after a post-quantum ClientHello, no ServerHello */
     char *reuse_key;        /* connection cache key (smtp_cache.c), owned, or NULL */
     bool cacheable;         /* keep the connection after this transaction (RSET, no QUIT) */
     bool kept;              /* RSET got 250: the connection may be cached */
@@ -308,6 +312,10 @@ extern int smtp_starttls_wanted(SMTP_SESSION *session);
 extern int smtp_starttls(SMTP_SESSION *session);
 extern int smtp_tls_wrapper(SMTP_SESSION *session);
 extern void smtp_tls_end(SMTP_SESSION *session, bool failure);
+
+/* smtp_tls_caps.c */
+extern bool smtp_tls_caps_pq_off(SMTP_STATE *state, const char *host, unsigned port);
+extern void smtp_tls_caps_note_pq(SMTP_STATE *state, const char *host, unsigned port);
 
 /* smtp_sasl.c */
 extern void smtp_sasl_init(SMTP_SASL_CONFIG *sasl);

@@ -35,7 +35,14 @@
  *	open, up to smtp_mx_session_limit sessions. At TLS level may, when
  *	the handshake fails and the message has waited at least
  *	minimal_backoff_time, the same address is tried once more with TLS
- *	disabled, and that is logged. Recipients still open at the end are
+ *	disabled, and that is logged. Before that, when a handshake whose
+ *	ClientHello offered post-quantum key exchange (tls_policy pq=yes,
+ *	the default) failed before any ServerHello, the same address is
+ *	tried at once again under the same policy and level but with
+ *	classical groups only (pq=no); when that handshake completes, the
+ *	TLS capability cache (smtp_tls_caps.c) remembers the server, and
+ *	later deliveries offer it classical groups until the entry expires.
+ *	Neither retry ever lowers the level. Recipients still open at the end are
  *	deferred with their last reason. The result is SMTP_DELIVER_DEAD
  *	when servers were tried but none got as far as MAIL FROM (the
  *	caller tells qmgr that the next hop is unusable for now), else
@@ -64,6 +71,7 @@
 #include "mail_params.h"
 
 /* TLS library. */
+#include "tls_dh.h"
 #include "tls_level.h"
 
 /* Application-specific. */
@@ -259,10 +267,20 @@ static bool smtp_fallback_ok(SMTP_STATE *state, const SMTP_SESSION *session)
            waited >= (long long)state->config->minimal_backoff_time * 1000000;
 }
 
+/* smtp_pq_retry_ok - may a failed handshake be retried without post-quantum groups? */
+
+static bool smtp_pq_retry_ok(const SMTP_SESSION *session, bool pq_retried)
+{
+    return session->tls_failed && session->pq_suspect && !pq_retried &&
+           session->policy.pq_mode == TLS_DH_PQ_DEFAULT;
+}
+
 /* smtp_try_addr - one session with one server; a plaintext retry if allowed */
 
 static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
 {
+    bool pq_retried = false, pq_looked = false, pq_off = false;
+
     for (int level = -1;;) {
         SMTP_TLS_POLICY policy;
         SMTP_TLSA_LIST tlsa = {0};
@@ -275,6 +293,12 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
         if (smtp_requiretls_relax(state, &policy))
             msg_info("%s: TLS-Required: no: opportunistic TLS (level may) for %s",
                      state->request->queue_id, addr->host);
+        if (!pq_looked && policy.pq_mode == TLS_DH_PQ_DEFAULT && policy.level > TLS_LEV_NONE) {
+            pq_looked = true;
+            pq_off = smtp_tls_caps_pq_off(state, addr->host, state->dest.port);
+        }
+        if (policy.pq_mode == TLS_DH_PQ_DEFAULT && (pq_retried || pq_off))
+            policy.pq_mode = TLS_DH_PQ_NO;
         tls_level = level >= 0 ? level : smtp_dane_level(state, addr, &policy, &tlsa);
         if (tls_level == TLS_LEV_INVALID) {
             smtp_site_fail(state, NULL, policy.error_dsn, "%s", policy.error);
@@ -315,6 +339,16 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
                                                 addr->host, session->tls_level, &session->tlsa,
                                                 session->sasl_username, session->sasl_password);
         failed = smtp_session_run(session) != SMTP_OK;
+        if (pq_retried && session->tls_done)
+            smtp_tls_caps_note_pq(state, addr->host, state->dest.port);
+        if (failed && smtp_rcpt_pending(state) > 0 && smtp_pq_retry_ok(session, pq_retried)) {
+            msg_info("%s: TLS handshake with %s failed after a ClientHello that offered "
+                     "post-quantum key exchange: trying again without it",
+                     state->request->queue_id, session->relay);
+            pq_retried = true;
+            smtp_session_free(session, failed);
+            continue;
+        }
         retry = failed && smtp_fallback_ok(state, session) && smtp_rcpt_pending(state) > 0;
         if (retry)
             msg_info("%s: TLS handshake with %s failed: trying again with TLS disabled "

@@ -38,7 +38,9 @@
  *	refused to start TLS: %s", 4.7.4). A failed handshake breaks the
  *	connection ("Cannot start TLS: handshake failure", 4.7.5) and sets
  *	session->tls_failed, so that the caller can decide about a
- *	plaintext retry. It returns SMTP_OK (session->tls says whether TLS
+ *	plaintext retry, and session->pq_suspect when the ClientHello
+ *	offered post-quantum key exchange and no ServerHello came back
+ *	(tls_client(3)), so that it can retry without. It returns SMTP_OK (session->tls says whether TLS
  *	is on) or SMTP_FAIL.
  *
  *	smtp_tls_wrapper() does the handshake right after connecting
@@ -226,6 +228,7 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
         .tafile = policy->tafile,
         .dane = dane_level ? &dane : NULL,
         .pq_mode = policy->pq_mode,
+        .out_pq_suspect = &session->pq_suspect,
     });
     myfree(rr);
     argv_free(names);
@@ -235,6 +238,7 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
         smtp_site_fail(state, session->relay, "4.7.5", "Cannot start TLS: handshake failure");
         return SMTP_FAIL;
     }
+    session->tls_done = true;
     if (TLS_MUST_MATCH(session->tls_level) && !smtp_tls_secured(session)) {
         smtp_site_fail(state, session->relay, "4.7.5", "Server certificate not verified");
         return SMTP_FAIL;

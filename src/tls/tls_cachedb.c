@@ -7,6 +7,9 @@
  *	TLS_CACHEDB *tls_cachedb_open(const char *cache_type,
  *				const char *dbname, int timeout,
  *				bool verbose, VSTRING *why);
+ *	TLS_CACHEDB *tls_cachedb_open_kept(const char *cache_type,
+ *				const char *dbname, int timeout,
+ *				bool verbose, VSTRING *why);
  *	TLS_CACHEDB *tls_cachedb_create(const char *cache_type, DICT *dict,
  *				int timeout, bool verbose);
  *	int	tls_cachedb_lookup(TLS_CACHEDB *db, const char *id,
@@ -28,6 +31,11 @@
  *	timeout seconds. With verbose, each operation is logged. It returns
  *	NULL with a reason in why when the table cannot be opened, or its
  *	type cannot update, delete and walk.
+ *
+ *	tls_cachedb_open_kept() is tls_cachedb_open() for a cache whose
+ *	entries outlive tlsmgr (the TLS capability cache): the table is
+ *	not emptied; entries that expired meanwhile go at the first lookup
+ *	or walk.
  *
  *	tls_cachedb_create() makes a cache over a table that the caller has
  *	opened (tests use it to plant damaged entries); the cache owns the
@@ -197,10 +205,10 @@ TLS_CACHEDB *tls_cachedb_create(const char *cache_type, DICT *dict, int timeout,
     return db;
 }
 
-/* tls_cachedb_open - open and empty a cache table */
+/* tls_cachedb_open_flags - open a cache table */
 
-TLS_CACHEDB *tls_cachedb_open(const char *cache_type, const char *dbname, int timeout, bool verbose,
-                              VSTRING *why)
+static TLS_CACHEDB *tls_cachedb_open_flags(const char *cache_type, const char *dbname, int timeout,
+                                           bool verbose, int open_flags, VSTRING *why)
 {
     DICT *dict;
 
@@ -208,7 +216,7 @@ TLS_CACHEDB *tls_cachedb_open(const char *cache_type, const char *dbname, int ti
         vstring_sprintf(why, "TLS %s session cache \"%s\": expected type:name", cache_type, dbname);
         return NULL;
     }
-    dict = dict_open(dbname, O_RDWR | O_CREAT | O_TRUNC,
+    dict = dict_open(dbname, open_flags,
                      DICT_FLAG_DUP_REPLACE | DICT_FLAG_OPEN_LOCK | DICT_FLAG_SYNC_UPDATE);
     if (!dict_open_ok(dict)) {
         vstring_sprintf(why, "TLS %s session cache %s: %s", cache_type, dbname, dict_reason(dict));
@@ -224,6 +232,23 @@ TLS_CACHEDB *tls_cachedb_open(const char *cache_type, const char *dbname, int ti
         return NULL;
     }
     return tls_cachedb_create(cache_type, dict, timeout, verbose);
+}
+
+/* tls_cachedb_open - open and empty a cache table */
+
+TLS_CACHEDB *tls_cachedb_open(const char *cache_type, const char *dbname, int timeout, bool verbose,
+                              VSTRING *why)
+{
+    return tls_cachedb_open_flags(cache_type, dbname, timeout, verbose, O_RDWR | O_CREAT | O_TRUNC,
+                                  why);
+}
+
+/* tls_cachedb_open_kept - open a cache table, keeping its entries */
+
+TLS_CACHEDB *tls_cachedb_open_kept(const char *cache_type, const char *dbname, int timeout,
+                                   bool verbose, VSTRING *why)
+{
+    return tls_cachedb_open_flags(cache_type, dbname, timeout, verbose, O_RDWR | O_CREAT, why);
 }
 
 /* tls_cachedb_id_ok - a well-formed cache id */

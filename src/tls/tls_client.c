@@ -34,7 +34,11 @@
  *	status. When props->stream is given the session is plugged into it;
  *	purge it afterwards. It returns NULL after logging the reason (bad
  *	protocol or cipher settings, handshake failure); the application
- *	then decides about a plaintext fallback.
+ *	then decides about a plaintext fallback. After a failed handshake
+ *	*props->out_pq_suspect (when not NULL) tells whether the
+ *	ClientHello offered a post-quantum group and no ServerHello came
+ *	back (a reset, an alert or silence right after it): the mark of a
+ *	peer that cannot take such a ClientHello.
  *
  *	At the verify and secure levels props->tafile (trust anchor files,
  *	tls_tafile(3)) replaces the CAs of the context for the connection.
@@ -79,6 +83,7 @@
 #include "tls_dh.h"
 #include "tls_facts.h"
 #include "tls_fprint.h"
+#include "tls_hello.h"
 #include "tls_level.h"
 #include "tls_log.h"
 #include "tls_name.h"
@@ -479,6 +484,8 @@ TLS_SESS_STATE *tls_client_start(const TLS_CLIENT_START_PROPS *props)
         return NULL;
     if (tls_bio_handshake(state, props->timeout > 0 ? props->timeout * 1000 : -1) < 0) {
         tls_log_handshake_error(state, errno);
+        if (props->out_pq_suspect)
+            *props->out_pq_suspect = !state->server_hello && tls_hello_offered_pq(state);
         tls_scache_forget(state);
         tls_sess_free(state);
         return NULL;

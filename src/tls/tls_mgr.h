@@ -69,6 +69,7 @@
 #define TLS_MGR_SCACHE_SMTPD "smtpd"
 #define TLS_MGR_SCACHE_SMTP  "smtp"
 #define TLS_MGR_SCACHE_LMTP  "lmtp"
+#define TLS_MGR_SCACHE_CAPS  "tlscaps" /* TLS capability cache of smtp and lmtp */
 
 /* Status codes (the status attribute, and the client functions' results). */
 #define TLS_MGR_STAT_OK   0    /* request done, entry or key found */

@@ -171,6 +171,9 @@ int main(int argc, char **argv)
         CONFIG_BIND_STR(VAR_LMTP_TLS_SESSION_CACHE_DATABASE, &tlsmgr_config.lmtp.database),
         CONFIG_BIND_TIME(VAR_LMTP_TLS_SESSION_CACHE_TIMEOUT, &tlsmgr_config.lmtp.timeout),
         CONFIG_BIND_STR(VAR_LMTP_TLS_LOGLEVEL, &tlsmgr_config.lmtp.loglevel),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_CAPABILITY_CACHE_DATABASE, &tlsmgr_config.caps.database),
+        CONFIG_BIND_TIME(VAR_SMTP_TLS_CAPABILITY_CACHE_TIMEOUT, &tlsmgr_config.caps.timeout),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_LOGLEVEL, &tlsmgr_config.caps.loglevel),
         CONFIG_BIND_END,
     };
 

@@ -33,6 +33,7 @@ typedef struct TLSMGR_CONFIG {
     TLSMGR_CACHE_CONFIG smtpd;        /* the smtpd_tls_* cache */
     TLSMGR_CACHE_CONFIG smtp;         /* the smtp_tls_* cache */
     TLSMGR_CACHE_CONFIG lmtp;         /* the lmtp_tls_* cache */
+    TLSMGR_CACHE_CONFIG caps;         /* the TLS capability cache (smtp_tls_capability_*) */
 } TLSMGR_CONFIG;
 
 /* tlsmgr.c: file access as mail_owner while still root. */

@@ -18,6 +18,12 @@
  *	*_tls_loglevel (the "cache" bit, on from level 2, logs each cache
  *	operation). A type is cached when its database is set and its
  *	timeout is positive; a timeout below 120 seconds counts as 120.
+ *	The TLS capability cache of the smtp and lmtp clients (type
+ *	"tlscaps": smtp_tls_capability_cache_database and _timeout, at
+ *	least 10 seconds) is served the same way, but its table is not
+ *	emptied when tlsmgr starts: what it knows outlives restarts. A
+ *	capability cache that cannot be opened is a warning, not fatal:
+ *	the clients then learn nothing, and mail flows as before.
  *
  *	tlsmgr_cache_pre_jail() takes these parameters from config (bound
  *	by tlsmgr.c), refuses two types
@@ -78,6 +84,8 @@ typedef struct TLSMGR_CACHE {
     const char *loglevel;       /* *_tls_loglevel; owned by the CONFIG */
     int timeout;                /* seconds after the limits, 0: off */
     TLS_CACHEDB *db;            /* open cache, or NULL */
+    bool kept;                  /* entries outlive tlsmgr (not emptied at start) */
+    int lifemin;                /* shortest timeout, seconds */
     EVENT_LOOP *loop;           /* for the walk's timers; not owned */
 } TLSMGR_CACHE;
 
@@ -94,6 +102,12 @@ static TLSMGR_CACHE tlsmgr_caches[] = {
      .db_param = VAR_LMTP_TLS_SESSION_CACHE_DATABASE,
      .timeout_param = VAR_LMTP_TLS_SESSION_CACHE_TIMEOUT,
      .loglevel_param = VAR_LMTP_TLS_LOGLEVEL},
+    {.type = TLS_MGR_SCACHE_CAPS,
+     .db_param = VAR_SMTP_TLS_CAPABILITY_CACHE_DATABASE,
+     .timeout_param = VAR_SMTP_TLS_CAPABILITY_CACHE_TIMEOUT,
+     .loglevel_param = VAR_SMTP_TLS_LOGLEVEL,
+     .kept = true,
+     .lifemin = 10},
     {.type = NULL},
 };
 
@@ -123,15 +137,17 @@ static void tlsmgr_cache_settings(const TLSMGR_CONFIG *config, TLSMGR_CACHE *cp)
     const TLSMGR_CACHE_CONFIG *settings =
         strcmp(cp->type, TLS_MGR_SCACHE_SMTPD) == 0  ? &config->smtpd
         : strcmp(cp->type, TLS_MGR_SCACHE_SMTP) == 0 ? &config->smtp
-                                                     : &config->lmtp;
+        : strcmp(cp->type, TLS_MGR_SCACHE_LMTP) == 0 ? &config->lmtp
+                                                     : &config->caps;
     int timeout = settings->timeout;
+    int lifemin = cp->lifemin ? cp->lifemin : TLSMGR_CACHE_LIFEMIN;
 
-    if (timeout > 0 && timeout < TLSMGR_CACHE_LIFEMIN)
-        timeout = TLSMGR_CACHE_LIFEMIN;
+    if (timeout > 0 && timeout < lifemin)
+        timeout = lifemin;
     if (timeout > TLSMGR_CACHE_LIFEMAX)
         timeout = TLSMGR_CACHE_LIFEMAX;
     cp->timeout = timeout > 0 ? timeout : 0;
-    cp->dbname = settings->database;
+    cp->dbname = settings->database ? settings->database : "";
     cp->loglevel = settings->loglevel;
 }
 
@@ -156,10 +172,13 @@ void tlsmgr_cache_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config)
             continue;
         mask = tls_log_mask(cp->loglevel_param, cp->loglevel);
         tlsmgr_owner_enter(server);
-        cp->db =
-            tls_cachedb_open(cp->type, cp->dbname, cp->timeout, (mask & TLS_LOG_CACHE) != 0, why);
+        cp->db = (cp->kept ? tls_cachedb_open_kept : tls_cachedb_open)(
+            cp->type, cp->dbname, cp->timeout, (mask & TLS_LOG_CACHE) != 0, why);
         tlsmgr_owner_leave();
-        if (cp->db == NULL)
+        if (cp->db == NULL && cp->kept)
+            msg_warn("%s = %s: %s: running without it", cp->db_param, cp->dbname,
+                     vstring_str(why));
+        else if (cp->db == NULL)
             msg_fatal("%s = %s: %s", cp->db_param, cp->dbname, vstring_str(why));
     }
     vstring_free(why);

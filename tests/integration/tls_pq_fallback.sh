@@ -1,0 +1,141 @@
+#!/bin/bash
+# tls_pq_fallback.sh - a server that cannot take a post-quantum ClientHello:
+# Debian's Postfix (which prefers X25519MLKEM768) behind a relay that
+# resets connections whose ClientHello exceeds one TCP segment, and behind
+# one that resets those that offer an ML-KEM group. Our smtp client, at
+# the mandatory level encrypt, retries at once without the post-quantum
+# groups, delivers, logs it, and the TLS capability cache (tlsmgr) keeps
+# the finding: the next delivery goes straight to classical key exchange,
+# and after the entry expires the client probes again. pq=only never falls
+# back.
+#
+# Needs OpenSSL with X25519MLKEM768 and the 3.5 group syntax (makedefs:
+# ml-kem, group-tuples), and root for Debian's Postfix.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/integration/lib/instance.sh"
+. "$top/tests/integration/lib/postfix_peer.sh"
+. "$top/tests/integration/lib/tls_relay.sh"
+
+grep -q '^TLS_FEATURES = .*ml-kem.*group-tuples' "$top/Makefile" ||
+    skip "OpenSSL without X25519MLKEM768 or the 3.5 group syntax (makedefs: ml-kem, group-tuples)"
+postfix_peer_available || skip "$POSTFIX_PEER_MISSING"
+
+instance_create
+read -r port rport < <(free_port 2 | tr '\n' ' ')
+certs=$INSTANCE_DIR/certs
+mkdir -p "$certs"
+certs_make "$certs"
+require "certificates made"
+
+# Debian's Postfix: groups from OpenSSL (prefers X25519MLKEM768), takes
+# everything and throws it away.
+postfix_peer_create recv \
+    "myhostname = recv.example.net" \
+    "mynetworks = 127.0.0.0/8" \
+    "smtpd_tls_chain_files = $certs/rsa-chain.pem" \
+    "smtpd_tls_security_level = may" \
+    "smtpd_tls_loglevel = 1" \
+    "tls_eecdh_auto_curves =" \
+    "tls_ffdhe_auto_groups =" \
+    "default_transport = discard"
+postfix_peer_master_cf recv "127.0.0.1:$rport inet n - n - - smtpd"
+postfix_peer_start recv "$rport"
+require "Debian's postfix starts on $rport"
+recv_log=$(postfix_peer_dir recv)/maillog
+
+tls_relay_start "$INSTANCE_DIR/size" size "$rport"
+size_port=$TLS_RELAY_PORT
+tls_relay_start "$INSTANCE_DIR/mlkem" mlkem "$rport"
+mlkem_port=$TLS_RELAY_PORT
+
+instance_master_cf_relay "$port" "tlsmgr unix - - n 1000? 1 tlsmgr"
+instance_main_cf \
+    "mynetworks = 127.0.0.0/8" \
+    "smtp_tls_security_level = encrypt" \
+    "smtp_tls_loglevel = 1" \
+    "smtp_tls_capability_cache_database = btree:$INSTANCE_DATA/tls_capabilities" \
+    "smtp_tls_capability_cache_timeout = 20s" \
+    "transport_maps = texthash:$INSTANCE_CONF/transport" \
+    "smtp_tls_policy_maps = texthash:$INSTANCE_CONF/tls_policy"
+cat >"$INSTANCE_CONF/transport" <<EOF2
+size.example smtp:[127.0.0.1]:$size_port
+mlkem.example smtp:[127.0.0.1]:$mlkem_port
+pqonly.example smtp:[localhost]:$size_port
+EOF2
+printf '[localhost]:%s encrypt pq=only\n' "$size_port" >"$INSTANCE_CONF/tls_policy"
+instance_start "$port"
+require "our instance starts"
+
+# send RCPT - one message into our server; prints the queue id
+send() {
+    printf 'Subject: to %s\n\nhello\n' "$1" |
+        python3 "$TEST_TOP/tests/integration/lib/smtp_session.py" send "$port" s@src.example "$1" |
+        sed -n 's/.*queued as \([0-9A-Za-z]*\).*/\1/p'
+}
+
+# delivered RCPT N - Debian's log shows N deliveries to RCPT
+delivered() {
+    [ "$(grep -c "to=<$1>.*status=sent" "$recv_log")" -ge "$2" ]
+}
+
+# queue_log ID - our log lines of one queue id
+queue_log() {
+    grep "$1" "$INSTANCE_LOG"
+}
+
+# First delivery through the size-limited relay: the fallback.
+id1=$(send a@size.example)
+wait_until 30 delivered a@size.example 1
+check "size relay, first message: delivered"
+log=$(queue_log "$id1")
+has "size relay: the retry is logged" \
+    "TLS handshake with 127.0.0.1[127.0.0.1]:$size_port failed after a ClientHello that offered post-quantum key exchange: trying again without it" \
+    "$log"
+has "size relay: the finding is remembered" \
+    "TLS capability cache: 127.0.0.1:$size_port does not take a post-quantum ClientHello: remembered for 20s" \
+    "$log"
+has "size relay: delivered over TLS with x25519" \
+    "TLS connection established to 127.0.0.1[127.0.0.1]:$size_port: TLSv1.3" \
+    "$(grep 'key-exchange x25519 ' "$INSTANCE_LOG")"
+lacks "size relay: never in plaintext" "trying again with TLS disabled" "$(instance_log)"
+same "size relay: one ClientHello dropped" 1 "$(tls_relay_count "$INSTANCE_DIR/size" drop)"
+
+# Second delivery: straight to classical key exchange, nothing dropped.
+id2=$(send b@size.example)
+wait_until 30 delivered b@size.example 1
+check "size relay, second message: delivered"
+log=$(queue_log "$id2")
+has "size relay, second message: the cache says classical only" \
+    "TLS capability cache: 127.0.0.1:$size_port failed a post-quantum ClientHello before: offering classical key exchange only" \
+    "$log"
+lacks "size relay, second message: no retry" "trying again without it" "$log"
+same "size relay, second message: no ClientHello dropped" 1 \
+    "$(tls_relay_count "$INSTANCE_DIR/size" drop)"
+
+# A relay that drops any ClientHello naming ML-KEM.
+id3=$(send c@mlkem.example)
+wait_until 30 delivered c@mlkem.example 1
+check "ML-KEM relay: delivered"
+has "ML-KEM relay: the retry is logged" "trying again without it" "$(queue_log "$id3")"
+same "ML-KEM relay: one ClientHello dropped" 1 "$(tls_relay_count "$INSTANCE_DIR/mlkem" drop)"
+
+# pq=only never falls back: deferred.
+id4=$(send d@pqonly.example)
+instance_wait_log "$id4: to=<d@pqonly.example>.*status=deferred" 30
+check "pq=only: deferred"
+lacks "pq=only: no retry without post-quantum key exchange" "trying again without it" \
+    "$(queue_log "$id4")"
+
+# After the entry expired (20s), the client probes again.
+drops=$(tls_relay_count "$INSTANCE_DIR/size" drop)
+sleep 22
+id5=$(send e@size.example)
+wait_until 30 delivered e@size.example 1
+check "size relay, after expiry: delivered"
+log=$(queue_log "$id5")
+lacks "size relay, after expiry: the old entry is gone" "failed a post-quantum ClientHello before" "$log"
+has "size relay, after expiry: probed with post-quantum again and retried" \
+    "trying again without it" "$log"
+same "size relay, after expiry: one more ClientHello dropped" $((drops + 1)) \
+    "$(tls_relay_count "$INSTANCE_DIR/size" drop)"
