@@ -19,6 +19,12 @@
  *	output-server-tlsa [-h hostname] [-p port] [keyfile ...]
  *	all-default-client, all-default-server
  *
+ *	and two of our own for the TLS capability cache of the smtp and
+ *	lmtp clients (kept by tlsmgr(8)): show-capabilities prints one line
+ *	per live entry on standard output ("host:port<TAB>finding<TAB>
+ *	expires in Ns"), flush-capabilities removes every entry. Both talk
+ *	to tlsmgr through $queue_directory/private/$tlsmgr_service_name.
+ *
  *	New files go into config_directory, named key-, cert-, eckey- and
  *	eccert-YYYYMMDD-HHMMSS.pem (UTC); keys are created with mode 0600
  *	(postfix_tls_key(3)), and a key that deploy-server-cert deploys
@@ -43,12 +49,14 @@
 /* Utility library. */
 #include "argv.h"
 #include "msg.h"
+#include "mymalloc.h"
 #include "spawn_command.h"
 #include "stringops.h"
 #include "vstring.h"
 
 /* TLS library. */
 #include "tls_level.h"
+#include "tls_mgr.h"
 
 /* Application-specific. */
 #include "postfix.h"
@@ -69,6 +77,8 @@ typedef struct TLS_CONFIG {
     const char *myhostname;              /* default certificate name and TLSA owner */
     const char *key_file[TLS_ALG_COUNT]; /* deployed key by TLS_ALG id */
     const char *chain_files;             /* smtpd_tls_chain_files */
+    const char *queue_directory;         /* where tlsmgr's socket is */
+    const char *tlsmgr_service;          /* tlsmgr_service_name */
 } TLS_CONFIG;
 
 /* A server key algorithm and the parameters that deploy it. */
@@ -613,6 +623,56 @@ static int tls_all_default_server(TLS_CONFIG *tc, TLS_OPTS *unused_opts)
     return tls_all_default(tc, tls_server_settings) ? 0 : 1;
 }
 
+/* tls_caps_connect - the tlsmgr client, set up for this instance */
+
+static void tls_caps_connect(const TLS_CONFIG *tc)
+{
+    VSTRING *path = vstring_alloc(100);
+
+    if (strchr(tc->tlsmgr_service, '/') != NULL || strncmp(tc->tlsmgr_service, "unix:", 5) == 0)
+        vstring_strcpy(path, tc->tlsmgr_service);
+    else
+        vstring_sprintf(path, "%s/%s/%s", tc->queue_directory, TLS_MGR_CLASS, tc->tlsmgr_service);
+    tls_mgr_init(vstring_str(path), 0);
+    vstring_free(path);
+}
+
+/* tls_show_capabilities - the live entries of the TLS capability cache */
+
+static int tls_show_capabilities(TLS_CONFIG *tc, TLS_OPTS *unused_opts)
+{
+    VSTRING *entries = vstring_alloc(100);
+    char *copy, *cp, *line;
+
+    tls_caps_connect(tc);
+    if (tls_mgr_list(TLS_MGR_SCACHE_CAPS, entries) != TLS_MGR_STAT_OK)
+        msg_fatal("cannot list the TLS capability cache: is tlsmgr running, with "
+                  "smtp_tls_capability_cache_database set?");
+    cp = copy = mystrdup(vstring_str(entries));
+    while ((line = strsep(&cp, "\n")) != NULL) {
+        char *id = strsep(&line, "\t"), *left = strsep(&line, "\t");
+
+        if (*id && left && line)
+            printf("%s\t%s\texpires in %ss\n", id, line, left);
+    }
+    fflush(stdout);
+    myfree(copy);
+    vstring_free(entries);
+    return 0;
+}
+
+/* tls_flush_capabilities - empty the TLS capability cache */
+
+static int tls_flush_capabilities(TLS_CONFIG *tc, TLS_OPTS *unused_opts)
+{
+    tls_caps_connect(tc);
+    if (tls_mgr_flush(TLS_MGR_SCACHE_CAPS) != TLS_MGR_STAT_OK)
+        msg_fatal("cannot flush the TLS capability cache: is tlsmgr running, with "
+                  "smtp_tls_capability_cache_database set?");
+    msg_info("TLS capability cache flushed");
+    return 0;
+}
+
 /* The subcommands. */
 typedef struct TLS_CMD {
     const char *name;                              /* subcommand word */
@@ -637,6 +697,8 @@ static const TLS_CMD tls_cmds[] = {
      "[-h hostname] [-p port] [keyfile ...]"},
     {"all-default-client", "", 0, 0, tls_all_default_client, ""},
     {"all-default-server", "", 0, 0, tls_all_default_server, ""},
+    {"show-capabilities", "", 0, 0, tls_show_capabilities, ""},
+    {"flush-capabilities", "", 0, 0, tls_flush_capabilities, ""},
     {NULL},
 };
 
@@ -648,7 +710,7 @@ static _Noreturn void tls_usage(const TLS_CMD *cmd)
         msg_fatal("usage: postfix tls %s %s", cmd->name, cmd->usage);
     msg_fatal("usage: postfix tls enable-client|enable-server|new-server-key|new-server-cert|"
               "deploy-server-cert|output-server-csr|output-server-tlsa|all-default-client|"
-              "all-default-server ...");
+              "all-default-server|show-capabilities|flush-capabilities ...");
 }
 
 /* tls_parse_opts - options (each with a value), then positional arguments */
@@ -709,6 +771,8 @@ int postfix_tls(CONFIG *config, int argc, char **argv)
         CONFIG_BIND_STR(VAR_SMTPD_TLS_KEY_FILE, &tc.key_file[TLS_ALG_ID_RSA]),
         CONFIG_BIND_STR(VAR_SMTPD_TLS_CHAIN_FILES, &tc.chain_files),
         CONFIG_BIND_STR(VAR_SMTPD_TLS_ECKEY_FILE, &tc.key_file[TLS_ALG_ID_ECDSA]),
+        CONFIG_BIND_STR(VAR_QUEUE_DIRECTORY, &tc.queue_directory),
+        CONFIG_BIND_STR(VAR_TLSMGR_SERVICE_NAME, &tc.tlsmgr_service),
         CONFIG_BIND_END,
     };
     TLS_OPTS opts = {.args = argv_alloc(4)};

@@ -17,6 +17,9 @@
  *	int	tls_cachedb_update(TLS_CACHEDB *db, const char *id,
  *				const void *session, size_t len, time_t now);
  *	int	tls_cachedb_delete(TLS_CACHEDB *db, const char *id);
+ *	int	tls_cachedb_list(TLS_CACHEDB *db, time_t now,
+ *				VSTRING *out);
+ *	int	tls_cachedb_flush(TLS_CACHEDB *db);
  *	void	tls_cachedb_sweep_start(TLS_CACHEDB *db);
  *	int	tls_cachedb_sweep_step(TLS_CACHEDB *db, time_t now);
  *	bool	tls_cachedb_sweeping(const TLS_CACHEDB *db);
@@ -56,6 +59,13 @@
  *	when there was none. An entry under the walk's cursor is marked and
  *	removed when the cursor moves on; lookups no longer see it.
  *
+ *	tls_cachedb_list() writes one line per live entry into out: the
+ *	id, a TAB, the seconds it has left, a TAB, and its value (bytes
+ *	outside printable ASCII as "?"); it returns the number of lines.
+ *	tls_cachedb_flush() deletes every entry and returns how many. Both
+ *	walk the whole table and end a walk under way (the next timer
+ *	starts it again).
+ *
  *	tls_cachedb_sweep_start() starts a walk over the table (a running
  *	walk starts over). tls_cachedb_sweep_step() examines one entry and
  *	deletes the previous one if it was expired or malformed (deleting
@@ -89,6 +99,7 @@
 #include <openssl/sha.h>
 
 /* Utility library. */
+#include "argv.h"
 #include "base64_code.h"
 #include "dict.h"
 #include "msg.h"
@@ -157,7 +168,7 @@ static void tls_cachedb_encode(VSTRING *out, VSTRING *bin, const void *session, 
 /* tls_cachedb_decode - check a stored value; the session goes to out */
 
 static const char *tls_cachedb_decode(const TLS_CACHEDB *db, const char *value, time_t now,
-                                      VSTRING *out)
+                                      VSTRING *out, long long *out_stored)
 {
     unsigned char sum[TLS_CACHEDB_SUMLEN];
     const unsigned char *p;
@@ -185,6 +196,8 @@ static const char *tls_cachedb_decode(const TLS_CACHEDB *db, const char *value, 
         return "stored in the future";
     if ((long long)stored + db->timeout < (long long)now)
         return "expired";
+    if (out_stored)
+        *out_stored = (long long)stored;
     memmove(vstring_str(out), p + TLS_CACHEDB_HDRLEN, len);
     vstring_truncate(out, len);
     return NULL;
@@ -303,7 +316,7 @@ int tls_cachedb_lookup(TLS_CACHEDB *db, const char *id, time_t now, VSTRING *out
             msg_info("lookup %s session id=%s: not found", db->type, id);
         return 0;
     }
-    if ((why = tls_cachedb_decode(db, value, now, out_session)) != NULL) {
+    if ((why = tls_cachedb_decode(db, value, now, out_session, NULL)) != NULL) {
         if (db->verbose)
             msg_info("lookup %s session id=%s: %s: removing it", db->type, id, why);
         VSTRING_RESET(out_session);
@@ -402,7 +415,7 @@ int tls_cachedb_sweep_step(TLS_CACHEDB *db, time_t now)
     if (status == DICT_STAT_SUCCESS) {
         db->swept++;
         vstring_strcpy(db->cursor, key);
-        db->doomed = tls_cachedb_decode(db, value, now, db->buf) != NULL;
+        db->doomed = tls_cachedb_decode(db, value, now, db->buf, NULL) != NULL;
     } else {
         if (status == DICT_STAT_ERROR)
             msg_warn("TLS %s session cache %s: walk: %s", db->type, db->dict->name,
@@ -418,6 +431,67 @@ int tls_cachedb_sweep_step(TLS_CACHEDB *db, time_t now)
         msg_info("finished TLS %s session cache cleanup: %d entries, %d removed", db->type,
                  db->swept, db->removed);
     return db->sweeping;
+}
+
+/* tls_cachedb_keys - every key of the table; ends a walk under way */
+
+static ARGV *tls_cachedb_keys(TLS_CACHEDB *db)
+{
+    ARGV *keys = argv_alloc(10);
+    const char *key, *value;
+    int fun = DICT_SEQ_FUN_FIRST;
+
+    db->sweeping = false;
+    db->doomed = false;
+    VSTRING_RESET(db->cursor);
+    while (dict_seq(db->dict, fun, &key, &value) == DICT_STAT_SUCCESS) {
+        argv_add(keys, key);
+        fun = DICT_SEQ_FUN_NEXT;
+    }
+    return keys;
+}
+
+/* tls_cachedb_list - the live entries as text */
+
+int tls_cachedb_list(TLS_CACHEDB *db, time_t now, VSTRING *out)
+{
+    ARGV *keys = tls_cachedb_keys(db);
+    int count = 0;
+
+    VSTRING_RESET(out);
+    for (size_t i = 0; i < keys->argc; i++) {
+        const char *value = dict_get(db->dict, keys->argv[i]);
+        long long stored;
+
+        if (value == NULL || tls_cachedb_decode(db, value, now, db->buf, &stored) != NULL)
+            continue;
+        vstring_sprintf_append(out, "%s\t%lld\t", keys->argv[i], stored + db->timeout - now);
+        for (size_t j = 0; j < VSTRING_LEN(db->buf); j++) {
+            int ch = (unsigned char)vstring_str(db->buf)[j];
+
+            vstring_addch(out, isascii(ch) && isprint(ch) ? ch : '?');
+        }
+        vstring_addch(out, '\n');
+        count++;
+    }
+    argv_free(keys);
+    return count;
+}
+
+/* tls_cachedb_flush - delete every entry */
+
+int tls_cachedb_flush(TLS_CACHEDB *db)
+{
+    ARGV *keys = tls_cachedb_keys(db);
+    int count = 0;
+
+    for (size_t i = 0; i < keys->argc; i++)
+        if (dict_del(db->dict, keys->argv[i]) == DICT_STAT_SUCCESS)
+            count++;
+    if (db->verbose)
+        msg_info("flushed TLS %s cache: %d entries removed", db->type, count);
+    argv_free(keys);
+    return count;
 }
 
 /* tls_cachedb_sweeping - is a walk under way */

@@ -22,6 +22,8 @@
 
 typedef struct TLS_CACHEDB TLS_CACHEDB;
 
+extern int tls_cachedb_list(TLS_CACHEDB *db, time_t now, VSTRING *out);
+extern int tls_cachedb_flush(TLS_CACHEDB *db);
 extern TLS_CACHEDB *tls_cachedb_open_kept(const char *cache_type, const char *dbname, int timeout,
                                           bool verbose, VSTRING *why);
 extern TLS_CACHEDB *tls_cachedb_open(const char *cache_type, const char *dbname, int timeout,

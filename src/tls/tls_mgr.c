@@ -13,6 +13,8 @@
  *	int	tls_mgr_update(const char *cache_type, const char *cache_id,
  *				const void *session, size_t len);
  *	int	tls_mgr_delete(const char *cache_type, const char *cache_id);
+ *	int	tls_mgr_list(const char *cache_type, VSTRING *out_entries);
+ *	int	tls_mgr_flush(const char *cache_type);
  *	int	tls_mgr_ticket_key(const unsigned char *name,
  *				TLS_TICKET_KEY *out_key);
  *	TLS_CACHE_OPS tls_mgr_cache_ops(const char *cache_type);
@@ -46,7 +48,10 @@
  *
  *	tls_mgr_lookup() copies the session cached under cache_id into
  *	out_session (emptied when not found). tls_mgr_update() stores one;
- *	tls_mgr_delete() removes one.
+ *	tls_mgr_delete() removes one. tls_mgr_list() copies the live
+ *	entries of the TLS capability cache into out_entries (one line
+ *	each: id, TAB, seconds left, TAB, value); tls_mgr_flush() removes
+ *	them all.
  *
  *	tls_mgr_ticket_key() returns a session ticket key: with a null
  *	name the current encryption key, otherwise the key of that name
@@ -256,6 +261,41 @@ int tls_mgr_delete(const char *cache_type, const char *cache_id)
         SEND_ATTR_STR(TLS_MGR_ATTR_CACHE_ID, cache_id), ATTR_TYPE_END, ATTR_FLAG_STRICT,
         RECV_ATTR_INT(TLS_MGR_ATTR_STATUS, &status), ATTR_TYPE_END);
     return tls_mgr_result(TLS_MGR_REQ_DELETE, got, 1, status);
+}
+
+/* tls_mgr_list - the live entries of a cache */
+
+int tls_mgr_list(const char *cache_type, VSTRING *out_entries)
+{
+    ATTR_CLNT *clnt;
+    int status = TLS_MGR_STAT_FAIL, got;
+
+    VSTRING_RESET(out_entries);
+    if ((clnt = tls_mgr_client()) == NULL)
+        return TLS_MGR_STAT_FAIL;
+    got = attr_clnt_request(clnt, ATTR_FLAG_NONE, SEND_ATTR_STR(TLS_MGR_ATTR_REQ, TLS_MGR_REQ_LIST),
+                            SEND_ATTR_STR(TLS_MGR_ATTR_CACHE_TYPE, cache_type), ATTR_TYPE_END,
+                            ATTR_FLAG_STRICT, RECV_ATTR_INT(TLS_MGR_ATTR_STATUS, &status),
+                            RECV_ATTR_DATA(TLS_MGR_ATTR_ENTRIES, out_entries), ATTR_TYPE_END);
+    if ((status = tls_mgr_result(TLS_MGR_REQ_LIST, got, 2, status)) != TLS_MGR_STAT_OK)
+        VSTRING_RESET(out_entries);
+    return status;
+}
+
+/* tls_mgr_flush - remove every entry of a cache */
+
+int tls_mgr_flush(const char *cache_type)
+{
+    ATTR_CLNT *clnt;
+    int status = TLS_MGR_STAT_FAIL, got;
+
+    if ((clnt = tls_mgr_client()) == NULL)
+        return TLS_MGR_STAT_FAIL;
+    got = attr_clnt_request(
+        clnt, ATTR_FLAG_NONE, SEND_ATTR_STR(TLS_MGR_ATTR_REQ, TLS_MGR_REQ_FLUSH),
+        SEND_ATTR_STR(TLS_MGR_ATTR_CACHE_TYPE, cache_type), ATTR_TYPE_END, ATTR_FLAG_STRICT,
+        RECV_ATTR_INT(TLS_MGR_ATTR_STATUS, &status), ATTR_TYPE_END);
+    return tls_mgr_result(TLS_MGR_REQ_FLUSH, got, 1, status);
 }
 
 /* tls_mgr_key_local - a key from the local copies, or NULL */

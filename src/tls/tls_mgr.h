@@ -25,6 +25,12 @@
  *	delete	 cache_type, cache_id		-> status
  *	tktkey	 keyname (data: empty or 16	-> status, keybuf (data: a
  *		 bytes)				   TLS_TICKET_KEY, raw)
+ *	list	 cache_type			-> status, entries (data: one
+ *						   line per live entry: id, TAB,
+ *						   seconds left, TAB, value)
+ *	flush	 cache_type			-> status
+ *
+ * list and flush serve the TLS capability cache ("tlscaps") only.
  *
  * An empty keyname asks for the current encryption key; a 16-byte name
  * for the key that encrypted a ticket. Bump TLS_MGR_VERSION whenever a
@@ -52,6 +58,8 @@
 #define TLS_MGR_REQ_UPDATE "update"
 #define TLS_MGR_REQ_DELETE "delete"
 #define TLS_MGR_REQ_TKTKEY "tktkey"
+#define TLS_MGR_REQ_LIST   "list"
+#define TLS_MGR_REQ_FLUSH  "flush"
 
 /* Request and reply attributes. */
 #define TLS_MGR_ATTR_SIZE       "size"       /* seed: bytes wanted */
@@ -64,6 +72,7 @@
 #define TLS_MGR_ATTR_KEYNAME    "keyname"    /* ticket key name */
 #define TLS_MGR_ATTR_KEYBUF     "keybuf"     /* ticket key */
 #define TLS_MGR_ATTR_STATUS     "status"     /* reply status */
+#define TLS_MGR_ATTR_ENTRIES    "entries"    /* list: the live entries */
 
 /* Cache types. */
 #define TLS_MGR_SCACHE_SMTPD "smtpd"
@@ -89,6 +98,8 @@ extern int tls_mgr_lookup(const char *cache_type, const char *cache_id, VSTRING 
 extern int tls_mgr_update(const char *cache_type, const char *cache_id, const void *session,
                           size_t len);
 extern int tls_mgr_delete(const char *cache_type, const char *cache_id);
+extern int tls_mgr_list(const char *cache_type, VSTRING *out_entries);
+extern int tls_mgr_flush(const char *cache_type);
 extern int tls_mgr_ticket_key(const unsigned char *name, TLS_TICKET_KEY *out_key);
 extern TLS_CACHE_OPS tls_mgr_cache_ops(const char *cache_type);
 extern int tls_mgr_available(void);

@@ -59,5 +59,7 @@ extern int tlsmgr_policy_request(VSTREAM *client);
 extern int tlsmgr_lookup_request(VSTREAM *client);
 extern int tlsmgr_update_request(VSTREAM *client);
 extern int tlsmgr_delete_request(VSTREAM *client);
+extern int tlsmgr_list_request(VSTREAM *client);
+extern int tlsmgr_flush_request(VSTREAM *client);
 
 #endif

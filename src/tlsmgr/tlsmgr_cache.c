@@ -12,6 +12,8 @@
  *	int	tlsmgr_lookup_request(VSTREAM *client);
  *	int	tlsmgr_update_request(VSTREAM *client);
  *	int	tlsmgr_delete_request(VSTREAM *client);
+ *	int	tlsmgr_list_request(VSTREAM *client);
+ *	int	tlsmgr_flush_request(VSTREAM *client);
  * DESCRIPTION
  *	Each cache type (smtpd, smtp, lmtp) has its own
  *	*_tls_session_cache_database, *_tls_session_cache_timeout and
@@ -43,7 +45,9 @@
  *	the request is malformed or the reply cannot be sent (the caller
  *	drops the client), 0 otherwise. An unknown cache type is logged and
  *	gets TLS_MGR_STAT_ERR, like a type that is not cached, an entry
- *	that is not found, or a session that is refused.
+ *	that is not found, or a session that is refused. The list and flush
+ *	requests serve the capability cache only; for another type they
+ *	get TLS_MGR_STAT_ERR.
  * DIAGNOSTICS
  *	Fatal: two types sharing a file, a database that cannot be opened
  *	or cannot update, delete and walk. Warnings: unknown cache types;
@@ -176,8 +180,7 @@ void tlsmgr_cache_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config)
             cp->type, cp->dbname, cp->timeout, (mask & TLS_LOG_CACHE) != 0, why);
         tlsmgr_owner_leave();
         if (cp->db == NULL && cp->kept)
-            msg_warn("%s = %s: %s: running without it", cp->db_param, cp->dbname,
-                     vstring_str(why));
+            msg_warn("%s = %s: %s: running without it", cp->db_param, cp->dbname, vstring_str(why));
         else if (cp->db == NULL)
             msg_fatal("%s = %s: %s", cp->db_param, cp->dbname, vstring_str(why));
     }
@@ -329,5 +332,63 @@ int tlsmgr_delete_request(VSTREAM *client)
     }
     vstring_free(type);
     vstring_free(id);
+    return result;
+}
+
+/* tlsmgr_kept_cache - the open capability cache named in a request, or NULL */
+
+static TLS_CACHEDB *tlsmgr_kept_cache(const char *type, const char *request)
+{
+    TLSMGR_CACHE *cp = tlsmgr_cache_find(type);
+
+    if (cp == NULL || !cp->kept) {
+        msg_warn("cache type \"%.100s\" in \"%s\" request: only \"%s\" is served", type, request,
+                 TLS_MGR_SCACHE_CAPS);
+        return NULL;
+    }
+    return cp->db;
+}
+
+/* tlsmgr_list_request - the live entries of the capability cache */
+
+int tlsmgr_list_request(VSTREAM *client)
+{
+    VSTRING *type = vstring_alloc(10), *entries = vstring_alloc(100);
+    int status = TLS_MGR_STAT_ERR, result = -1;
+    TLS_CACHEDB *db;
+
+    if (attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_STR(TLS_MGR_ATTR_CACHE_TYPE, type),
+                  ATTR_TYPE_END) == 1) {
+        if ((db = tlsmgr_kept_cache(vstring_str(type), TLS_MGR_REQ_LIST)) != NULL) {
+            tls_cachedb_list(db, time(NULL), entries);
+            status = TLS_MGR_STAT_OK;
+        }
+        result = attr_print(
+            client, ATTR_FLAG_NONE, SEND_ATTR_INT(TLS_MGR_ATTR_STATUS, status),
+            SEND_ATTR_DATA(TLS_MGR_ATTR_ENTRIES, VSTRING_LEN(entries), vstring_str(entries)),
+            ATTR_TYPE_END);
+    }
+    vstring_free(type);
+    vstring_free(entries);
+    return result;
+}
+
+/* tlsmgr_flush_request - empty the capability cache */
+
+int tlsmgr_flush_request(VSTREAM *client)
+{
+    VSTRING *type = vstring_alloc(10);
+    int status = TLS_MGR_STAT_ERR, result = -1;
+    TLS_CACHEDB *db;
+
+    if (attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_STR(TLS_MGR_ATTR_CACHE_TYPE, type),
+                  ATTR_TYPE_END) == 1) {
+        if ((db = tlsmgr_kept_cache(vstring_str(type), TLS_MGR_REQ_FLUSH)) != NULL) {
+            tls_cachedb_flush(db);
+            status = TLS_MGR_STAT_OK;
+        }
+        result = tlsmgr_reply_status(client, status);
+    }
+    vstring_free(type);
     return result;
 }

@@ -93,6 +93,8 @@ static const TLSMGR_REQUEST tlsmgr_requests[] = {
     {TLS_MGR_REQ_UPDATE, tlsmgr_update_request},
     {TLS_MGR_REQ_DELETE, tlsmgr_delete_request},
     {TLS_MGR_REQ_TKTKEY, tlsmgr_tktkey_request},
+    {TLS_MGR_REQ_LIST, tlsmgr_list_request},
+    {TLS_MGR_REQ_FLUSH, tlsmgr_flush_request},
     {NULL, NULL},
 };
 

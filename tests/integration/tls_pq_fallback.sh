@@ -7,7 +7,8 @@
 # groups, delivers, logs it, and the TLS capability cache (tlsmgr) keeps
 # the finding: the next delivery goes straight to classical key exchange,
 # and after the entry expires the client probes again. pq=only never falls
-# back.
+# back. "postfix tls show-capabilities" lists the entry,
+# "flush-capabilities" removes it.
 #
 # Needs OpenSSL with X25519MLKEM768 and the 3.5 group syntax (makedefs:
 # ml-kem, group-tuples), and root for Debian's Postfix.
@@ -100,6 +101,8 @@ has "size relay: delivered over TLS with x25519" \
     "$(grep 'key-exchange x25519 ' "$INSTANCE_LOG")"
 lacks "size relay: never in plaintext" "trying again with TLS disabled" "$(instance_log)"
 same "size relay: one ClientHello dropped" 1 "$(tls_relay_count "$INSTANCE_DIR/size" drop)"
+out=$(instance_postfix tls show-capabilities 2>&1)
+has "show-capabilities: the entry" "127.0.0.1:$size_port	pq-intolerant	expires in " "$out"
 
 # Second delivery: straight to classical key exchange, nothing dropped.
 id2=$(send b@size.example)
@@ -139,3 +142,11 @@ has "size relay, after expiry: probed with post-quantum again and retried" \
     "trying again without it" "$log"
 same "size relay, after expiry: one more ClientHello dropped" $((drops + 1)) \
     "$(tls_relay_count "$INSTANCE_DIR/size" drop)"
+
+# The cache can be listed and flushed by hand.
+out=$(instance_postfix tls show-capabilities 2>&1)
+has "show-capabilities after the new probe: the entry is back" "127.0.0.1:$size_port	pq-intolerant" "$out"
+instance_postfix tls flush-capabilities >/dev/null 2>&1
+check "flush-capabilities succeeds"
+out=$(instance_postfix tls show-capabilities 2>&1)
+lacks "flush-capabilities: no entry left" "pq-intolerant" "$out"
