@@ -136,7 +136,9 @@ void psc_free(PSC_STATE *state)
     psc_dnsbl_free(state);
     psc_early_cancel(state);
     psc_smtpd_cancel(state);
-    (void)psc_count(state->client_addr, -1);
+    psc_proxy_cancel(state);
+    if (state->counted_conn)
+        (void)psc_count(state->client_addr, -1);
     if (state->counted_pre)
         psc.pre_queue_count--;
     vstring_free(state->reject_buf);
@@ -275,6 +277,7 @@ void psc_connect(PSC_STATE *state)
 
     msg_info("CONNECT from %s to [%s]:%s", state->namaddr, state->server_addr, state->server_port);
     (void)psc_count(state->client_addr, 1);
+    state->counted_conn = true;
     access = psc_access_check(psc.access, state->client_addr);
     if (access == PSC_ACCESS_PERMIT) {
         msg_info("ALLOWLISTED %s", state->namaddr);
@@ -367,7 +370,10 @@ static void psc_accept_cb(EVENT_LOOP *unused_loop, int listen_fd, int unused_eve
         return;
     }
     state = psc_state_alloc(fd);
-    psc_connect(state);
+    if (*psc.cfg.proxy_protocol)
+        psc_proxy_start(state);
+    else
+        psc_connect(state);
 }
 
 /* psc_action - an action name */
@@ -452,6 +458,8 @@ static void psc_pre_jail(MAIL_SERVER *server)
         CONFIG_BIND_INT(VAR_POSTSCREEN_CLIENT_CONNECTION_COUNT_LIMIT, &cfg->connection_count_limit),
         CONFIG_BIND_INT(VAR_POSTSCREEN_PRE_QUEUE_LIMIT, &cfg->pre_queue_limit),
         CONFIG_BIND_INT(VAR_POSTSCREEN_POST_QUEUE_LIMIT, &cfg->post_queue_limit),
+        CONFIG_BIND_STR(VAR_POSTSCREEN_UPSTREAM_PROXY_PROTOCOL, &cfg->proxy_protocol),
+        CONFIG_BIND_TIME(VAR_POSTSCREEN_UPSTREAM_PROXY_TIMEOUT, &cfg->proxy_timeout),
         CONFIG_BIND_END,
     };
 
@@ -480,6 +488,9 @@ static void psc_pre_jail(MAIL_SERVER *server)
         if (!dict_open_ok(psc.dnsbl_reply))
             msg_fatal("%s: %s", VAR_POSTSCREEN_DNSBL_REPLY_MAP, dict_reason(psc.dnsbl_reply));
     }
+    if (*cfg->proxy_protocol && strcmp(cfg->proxy_protocol, "haproxy") != 0)
+        msg_fatal("unsupported %s value \"%s\": specify haproxy, or nothing",
+                  VAR_POSTSCREEN_UPSTREAM_PROXY_PROTOCOL, cfg->proxy_protocol);
     psc.access = psc_access_create(cfg->access_list, cfg->mynetworks);
     psc.cache = psc_cache_open(cfg->cache_map);
     psc.smtpd_path = psc_service_path(cfg->smtpd_service);

@@ -88,6 +88,8 @@ typedef struct PSC_CONFIG {
     int connection_count_limit;              /* postscreen_client_connection_count_limit */
     int pre_queue_limit;                     /* postscreen_pre_queue_limit */
     int post_queue_limit;                    /* postscreen_post_queue_limit */
+    const char *proxy_protocol;              /* postscreen_upstream_proxy_protocol */
+    int proxy_timeout;                       /* postscreen_upstream_proxy_timeout, seconds */
     int watchdog_timeout;                    /* postscreen_watchdog_timeout, seconds */
 } PSC_CONFIG;
 
@@ -145,6 +147,7 @@ typedef struct PSC_STATE {
     bool engine;           /* the SMTP engine runs */
     bool deep_reached;     /* the client got as far as RCPT or QUIT */
     bool counted_pre;      /* counted in psc.pre_queue_count */
+    bool counted_conn;     /* counted in psc.client_count */
 } PSC_STATE;
 
 /* postscreen.c */
@@ -181,6 +184,11 @@ extern void psc_early_start(PSC_STATE *state);
 extern void psc_early_cancel(PSC_STATE *state);
 extern void psc_early_timer_cb(EVENT_LOOP *loop, void *context);
 extern void psc_early_dnsbl_done(PSC_STATE *state);
+
+/* postscreen_proxy.c */
+extern void psc_proxy_start(PSC_STATE *state);
+extern void psc_proxy_cancel(PSC_STATE *state);
+extern void psc_proxy_timer_cb(EVENT_LOOP *loop, void *context);
 
 /* postscreen_dnsbl.c */
 extern void psc_dnsbl_start(PSC_STATE *state);
