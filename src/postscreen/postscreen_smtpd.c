@@ -117,8 +117,11 @@ static int psc_smtpd_helo(PSC_STATE *state, char *args)
     if (state->sender)
         myfree(state->sender);
     state->sender = NULL;
-    vstring_sprintf(state->scratch, "250 %s", psc.cfg.myhostname);
-    return psc_smtpd_reply(state, vstring_str(state->scratch));
+    if (psc_write(state, "250 %s", psc.cfg.myhostname) < 0) {
+        psc_hangup(state, "tests after SMTP handshake");
+        return PSC_SMTPD_GONE;
+    }
+    return PSC_SMTPD_NEXT;
 }
 
 /* psc_smtpd_ehlo - EHLO, without PIPELINING */
