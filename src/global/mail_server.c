@@ -114,7 +114,7 @@ static void mail_server_options(MAIL_SERVER *server, int argc, char **argv, ARGV
 
     optind = 1;
     opterr = 0;
-    while ((ch = getopt(argc, argv, "+c:di:jlm:n:o:s:St:uvz")) != -1) {
+    while ((ch = getopt(argc, argv, "+" MAIL_SERVER_OPTIONS)) != -1) {
         switch (ch) {
         case 'c':
             *out_config_dir = optarg;

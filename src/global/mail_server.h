@@ -84,6 +84,13 @@
 #define MAIL_SERVER_LISTEN_FD  5  /* first listener */
 #define MAIL_SERVER_LISTEN_MAX 64 /* most listeners one service can have */
 
+/*
+ * The daemon options in getopt(3) form. A master.cf command line holds
+ * options up to the first argument that is not one (or "--"); master_cf(3)
+ * reads that part as the daemon does.
+ */
+#define MAIL_SERVER_OPTIONS "c:di:jlm:n:o:s:St:uvz"
+
 /* One status report. Bump the version when the record changes. */
 #define MAIL_SERVER_STATUS_VERSION 1
 #define MAIL_SERVER_STAT_BUSY      0 /* took a client */

@@ -28,7 +28,13 @@
  *	optionally followed by '?', or -), maxproc (a number or -), then the
  *	command and its arguments. "{ text }" keeps white space inside one
  *	argument. "-o name=value" and "-o { name = value }" override a main.cf
- *	parameter for this service. A "-" takes the default: private y
+ *	parameter for this service. Daemon options (mail_server(3)'s
+ *	MAIL_SERVER_OPTIONS) end at the first argument that is not an option,
+ *	or at "--", as for the daemon's getopt(3): words after that, such as
+ *	"-o" among the arguments of pipe(8)'s argv=, are the program's own.
+ *	An option that takes a value is split off into words of its own, as
+ *	the daemon reads it ("-vo x=y" becomes "-v", "-o", "x=y"); first_argument
+ *	is the argv index of the first non-option. A "-" takes the default: private y
  *	(inet services are never private), unpriv y, chroot n, wakeup 0,
  *	maxproc $default_process_limit. Entries stay in file order; when a
  *	service name and type appear twice, master_cf_find() returns the
@@ -42,7 +48,8 @@
  *	master_cf_format() writes an entry in postconf -M's layout: columns
  *	start at fixed positions (service 0, type 11, then every 8 from 17),
  *	a wider value pushes the rest one space to the right, and -o
- *	settings come out as "-o name=value". An argument or -o setting
+ *	settings come out as "-o name=value" (other options with a value
+ *	alike). An argument or option value
  *	that has white space or begins with '{' is written in braces
  *	("-o {name=a value}", "{{a}b}"); an empty argument is "{}". Such
  *	output reads back as the same entry. With MASTER_CF_FORMAT_FOLD each -o group
@@ -59,8 +66,9 @@
  *	may not (a form feed at the end of a line is white space to the line
  *	reader, but part of a word to the column split).
  * DIAGNOSTICS
- *	Among the errors: an argument "{-o}", which the daemon would read
- *	as the option -o all the same.
+ *	Among the errors: an argument "{-o}" among the options, which the
+ *	daemon would read as the option -o all the same; an option word with
+ *	a brace ("-o{a=b}"; braces belong around the value, "-o { a = b }").
  *--*/
 
 /* System library. */
@@ -78,6 +86,7 @@
 
 /* Global library. */
 #include "config.h"
+#include "mail_server.h"
 #include "master_cf.h"
 
 static const char *const master_cf_column_names[] = {"private", "unpriv", "chroot", "wakeup",
@@ -201,10 +210,84 @@ static const char *master_cf_option(char *word, ARGV *overrides, VSTRING *why)
     return NULL;
 }
 
-/* master_cf_command - split the command and its arguments */
+/* master_cf_value_option - a daemon option letter that takes a value */
 
+static bool master_cf_value_option(int letter)
+{
+    const char *cp = letter == ':' ? NULL : strchr(MAIL_SERVER_OPTIONS, letter);
+
+    return cp != NULL && cp[1] == ':';
+}
+
+/* master_cf_is_option - a word that the daemon reads as options */
+
+static bool master_cf_is_option(const char *word)
+{
+    return word[0] == '-' && word[1] != 0 && strcmp(word, "--") != 0;
+}
+
+/* master_cf_add_arg - an argument other than -o and its setting */
+
+static void master_cf_add_arg(MASTER_CF_ENTRY *entry, const char *word)
+{
+    argv_add(entry->args, word);
+    argv_add(entry->argv, word);
+}
+
+/*
+ * master_cf_options - one word of daemon options. Flags stay as written;
+ * an option that takes a value is split off with it, as the daemon reads
+ * it: "-vo x=y" and "-vox=y" both become "-v", "-o", "x=y".
+ */
+static const char *master_cf_options(MASTER_CF_ENTRY *entry, char *word, char **cpp, VSTRING *why)
+{
+    char option[3] = {'-', 0, 0};
+    char *cp;
+    char *value;
+    const char *err;
+
+    if (word[strcspn(word, "{}")] != 0)
+        return vstring_str(vstring_sprintf(why, "option %s: braces in an option word", word));
+    /* "--name" would be a long option, which no daemon has: kept whole. */
+    for (cp = word + 1; *cp && word[1] != '-' && !master_cf_value_option(*cp); cp++)
+        /* void */;
+    if (*cp == 0 || word[1] == '-') {
+        master_cf_add_arg(entry, word);
+        return NULL;
+    }
+    option[1] = *cp;
+    if (cp > word + 1) {
+        *cp = 0;
+        master_cf_add_arg(entry, word);
+    }
+    if (cp[1] != 0)
+        value = cp + 1;
+    else if ((value = mystrtok_braced(cpp, BLANKS)) == NULL)
+        return **cpp ? "unbalanced '{'"
+                     : vstring_str(vstring_sprintf(why, "%s without %s", option,
+                                                   option[1] == 'o' ? "name=value" : "a value"));
+    if (option[1] == 'o') {
+        if ((err = master_cf_option(value, entry->overrides, why)) != NULL)
+            return err;
+        argv_add(entry->argv, option);
+        argv_add(entry->argv, entry->overrides->argv[entry->overrides->argc - 1]);
+        return NULL;
+    }
+    if (*value == '{' && (err = strip_braces(&value)) != NULL)
+        return vstring_str(vstring_sprintf(why, "%s %s: %s", option, value, err));
+    master_cf_add_arg(entry, option);
+    master_cf_add_arg(entry, value);
+    return NULL;
+}
+
+/*
+ * master_cf_command - split the command and its arguments. Options end
+ * at the first word that is not one, or at "--", as for the daemon's
+ * getopt(3): after "argv=/bin/x", "-o y" is the program's own.
+ */
 static const char *master_cf_command(MASTER_CF_ENTRY *entry, char *cp, VSTRING *why)
 {
+    bool options = true;
     char *word;
     const char *err;
 
@@ -213,23 +296,26 @@ static const char *master_cf_command(MASTER_CF_ENTRY *entry, char *cp, VSTRING *
     entry->argv = argv_alloc(10);
     argv_add(entry->argv, entry->command);
     while ((word = mystrtok_braced(&cp, BLANKS)) != NULL) {
-        if (strcmp(word, "-o") == 0) {
-            if ((word = mystrtok_braced(&cp, BLANKS)) == NULL)
-                return *cp ? "unbalanced '{'" : "-o without name=value";
-            if ((err = master_cf_option(word, entry->overrides, why)) != NULL)
+        if (options && master_cf_is_option(word)) {
+            if ((err = master_cf_options(entry, word, &cp, why)) != NULL)
                 return err;
-            argv_add(entry->argv, "-o");
-            argv_add(entry->argv, entry->overrides->argv[entry->overrides->argc - 1]);
             continue;
         }
         if (*word == '{' && (err = strip_braces(&word)) != NULL)
             return vstring_str(vstring_sprintf(why, "argument %s: %s", word, err));
         /* The daemon would see the option all the same. */
-        if (strcmp(word, "-o") == 0)
-            return "argument {-o}: an option in braces (write -o name=value)";
-        argv_add(entry->args, word);
-        argv_add(entry->argv, word);
+        if (options && master_cf_is_option(word))
+            return vstring_str(
+                vstring_sprintf(why, "argument {%s}: an option in braces (write %s)", word,
+                                strchr(word, 'o') ? "-o name=value" : "it without braces"));
+        if (options) {
+            options = false;
+            entry->first_argument = entry->argv->argc;
+        }
+        master_cf_add_arg(entry, word);
     }
+    if (options)
+        entry->first_argument = entry->argv->argc;
     return *cp ? "unbalanced '{'" : NULL;
 }
 
@@ -449,12 +535,21 @@ void master_cf_format(const MASTER_CF_ENTRY *entry, VSTRING *out, int flags)
         master_cf_column(out, line_start, columns[i], fields[i]);
     for (size_t i = 1; i < entry->argv->argc; i++) {
         const char *arg = entry->argv->argv[i];
-        int option = strcmp(arg, "-o") == 0 && i + 1 < entry->argv->argc;
+        int in_options = i < entry->first_argument;
+        /* Parsing left each option that takes a value in a word of its own. */
+        int option = in_options && arg[0] == '-' && strlen(arg) == 2 &&
+                     master_cf_value_option(arg[1]) && i + 1 < entry->argv->argc;
+        int braces;
 
-        if (option)
+        if (option) {
+            vstring_sprintf(word, "%s ", arg);
             arg = entry->argv->argv[++i];
-        vstring_sprintf(word, master_cf_needs_braces(arg) ? "%s{%s}" : "%s%s", option ? "-o " : "",
-                        arg);
+        } else {
+            VSTRING_RESET(word);
+        }
+        /* A flag word was read bare, and reads back the same bare. */
+        braces = (!in_options || option) && master_cf_needs_braces(arg);
+        vstring_sprintf_append(word, braces ? "{%s}" : "%s", arg);
         master_cf_word(out, &line_start, vstring_str(word), option || after_option, fold);
         after_option = option;
     }

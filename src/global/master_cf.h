@@ -27,21 +27,22 @@ typedef struct CONFIG CONFIG;
 #define MASTER_CF_TYPE_PASS       "pass"
 
 typedef struct MASTER_CF_ENTRY {
-    char *service;       /* owned: name column, e.g. "smtp" or "127.0.0.1:10025" */
-    char *type;          /* owned: one of MASTER_CF_TYPE_* */
-    char *columns[5];    /* owned: private..maxproc columns as written, "-" included */
-    bool private_access; /* resolved private column (always false for inet) */
-    bool unprivileged;   /* resolved unpriv column */
-    bool chroot;         /* resolved chroot column */
-    int wakeup;          /* wake-up interval in seconds, 0 for none */
-    bool wakeup_if_used; /* "?" suffix: no wake-up before the first use */
-    int maxproc;         /* process limit, or MASTER_CF_MAXPROC_DEFAULT; 0 = no limit */
-    char *command;       /* owned: program name, relative to daemon_directory */
-    ARGV *args;          /* owned: the arguments other than -o, braces removed */
-    ARGV *overrides;     /* owned: "name=value" of each -o, in order */
-    ARGV *argv;          /* owned: command, then every argument as the program gets it */
-    char *file;          /* owned: master.cf path */
-    int line;            /* line where the entry starts */
+    char *service;         /* owned: name column, e.g. "smtp" or "127.0.0.1:10025" */
+    char *type;            /* owned: one of MASTER_CF_TYPE_* */
+    char *columns[5];      /* owned: private..maxproc columns as written, "-" included */
+    bool private_access;   /* resolved private column (always false for inet) */
+    bool unprivileged;     /* resolved unpriv column */
+    bool chroot;           /* resolved chroot column */
+    int wakeup;            /* wake-up interval in seconds, 0 for none */
+    bool wakeup_if_used;   /* "?" suffix: no wake-up before the first use */
+    int maxproc;           /* process limit, or MASTER_CF_MAXPROC_DEFAULT; 0 = no limit */
+    char *command;         /* owned: program name, relative to daemon_directory */
+    ARGV *args;            /* owned: the arguments other than -o, braces removed */
+    ARGV *overrides;       /* owned: "name=value" of each -o, in order */
+    ARGV *argv;            /* owned: command, then every argument as the program gets it */
+    size_t first_argument; /* argv index of the first non-option argument (argc if none) */
+    char *file;            /* owned: master.cf path */
+    int line;              /* line where the entry starts */
 } MASTER_CF_ENTRY;
 
 /* Column indexes into columns[]. */

@@ -11,7 +11,8 @@
  *
  *	Properties: a file is read or refused with a reason; a formatted
  *	entry parses again to one entry with the same service, type,
- *	columns, command, arguments and -o overrides, which formats to the
+ *	columns, command, arguments, -o overrides and end of the daemon
+ *	options, which formats to the
  *	same text (postconf -M output can be pasted back into master.cf).
  *	Entries with a control character other than a tab are left out of
  *	that check, as master_cf(3) says (a form feed at the end of a line
@@ -62,7 +63,7 @@ static int master_cf_same(const MASTER_CF_ENTRY *a, const MASTER_CF_ENTRY *b)
     for (int i = 0; i < 5; i++)
         if (strcmp(a->columns[i], b->columns[i]) != 0)
             return 0;
-    return master_cf_same_argv(a->args, b->args) &&
+    return a->first_argument == b->first_argument && master_cf_same_argv(a->args, b->args) &&
            master_cf_same_argv(a->overrides, b->overrides) && master_cf_same_argv(a->argv, b->argv);
 }
 

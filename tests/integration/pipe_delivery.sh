@@ -8,6 +8,7 @@
 # failure"), exit 67 bounces ("user unknown", 5.1.1), a status code in
 # the output decides, a command over <service>_time_limit is killed and
 # bounced, size= bounces a larger message, and user=root is refused.
+# A "-o" among the argv= arguments is the command's, not an override.
 # Then Dovecot's dovecot-lda through pipe (flags=DRhu, -d ${user}@${nexthop})
 # delivers into the Maildir that doveadm reads.
 
@@ -66,6 +67,7 @@ code.test     pcode:
 slow.test     pslow:
 size.test     psize:
 root.test     proot:
+option.test   poption:
 example.test  dovecot:example.test
 EOF
 instance_main_cf \
@@ -86,7 +88,8 @@ instance_master_cf \
     "pcode unix - n n - - pipe user=$puser argv=$work/exit.sh 1 5.2.2 mailbox is full" \
     "pslow unix - n n - - pipe -o pslow_time_limit=2s user=$puser argv=/bin/sleep 30" \
     "psize unix - n n - - pipe size=200 user=$puser argv=$work/exit.sh 0" \
-    "proot unix - n n - - pipe user=root argv=$work/exit.sh 0"
+    "proot unix - n n - - pipe user=root argv=$work/exit.sh 0" \
+    "poption unix - n n - - pipe user=$puser argv=$work/record.sh $work/out-option -o foo -o { a = b } -o poption_time_limit=1s \${user}"
 if $lmtp_ok; then
     instance_master_cf "dovecot unix - n n - - pipe flags=DRhu user=nobody argv=/usr/lib/dovecot/dovecot-lda -c @DOVECOT_CONF@ -f \${sender} -d \${user}@\${nexthop}"
 fi
@@ -160,6 +163,19 @@ instance_wait_log "user= attribute: root must not have root privileges" 30
 check "user=root is refused"
 lacks "nothing runs as root: the mail is not delivered" "to=<a@root.test>, relay=proot" \
     "$(grep 'status=sent' "$INSTANCE_LOG")"
+
+# master.cf options end at the first argument that is no option, as for
+# Postfix's daemons: "-o" after argv= is the command's own, no override.
+printf 'Subject: option\n\nx\n' | instance_sendmail -f s@example.org opt@option.test
+instance_wait_log "to=<opt@option.test>.*status=" 30
+has "-o among the argv= arguments: delivered" "status=sent (delivered via poption service)" \
+    "$(grep 'to=<opt@option.test>' "$INSTANCE_LOG")"
+out=$(grep '^arg=' "$work/out-option" 2>/dev/null | tr '\n' ' ')
+same "the command gets every -o and its word as written, \${user} expanded" \
+    "arg=[-o] arg=[foo] arg=[-o] arg=[a = b] arg=[-o] arg=[poption_time_limit=1s] arg=[opt] " \
+    "$out"
+lacks "and master.cf's checks took none of them for a parameter" "foo" \
+    "$(instance_postfix check 2>&1)"
 
 if $lmtp_ok; then
     printf 'From: s@example.org\nSubject: through lda\n\nlda body\n' |
