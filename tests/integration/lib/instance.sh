@@ -41,6 +41,13 @@
 #                              cleanup, qmgr, bounce, defer and one smtp
 #                              process, then LINE...
 #   instance_master_cf_reset   empty master.cf
+#   instance_table TYPE NAME LINE...
+#                              a table in the configuration directory:
+#                              LINEs written to INSTANCE_CONF/NAME, then
+#                              built with postmap as the instance's user
+#                              (TYPE hash or btree; texthash, regexp,
+#                              pcre and cidr are read as written); the
+#                              TYPE:path for main.cf on stdout
 #   instance_run CMD...        run a command as the instance's user, for
 #                              at most INSTANCE_COMMAND_TIMEOUT seconds (60)
 #   instance_postfix ARGS...   $TEST_BIN/postfix -c CONF ARGS, as that user
@@ -155,6 +162,18 @@ instance_master_cf_relay() {
 # instance_master_cf_reset - start master.cf afresh
 instance_master_cf_reset() {
     : >"$INSTANCE_CONF/master.cf"
+}
+
+# instance_table TYPE NAME LINE... - a table for main.cf, built by postmap when it needs to be
+instance_table() {
+    local type=$1 file=$INSTANCE_CONF/$2
+    shift 2
+    printf '%s\n' "$@" >"$file" || return 1
+    [ -z "$INSTANCE_RUN_AS" ] || chown "$INSTANCE_RUN_AS" "$file" || return 1
+    case "$type" in
+    hash | btree) instance_run "$TEST_BIN/postmap" -c "$INSTANCE_CONF" "$type:$file" || return 1 ;;
+    esac
+    echo "$type:$file"
 }
 
 # instance_postfix ARGS... - the postfix command for this instance
