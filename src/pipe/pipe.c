@@ -20,7 +20,10 @@
  *	X-Original-To: as the flags say, then the content with eol= line
  *	ends and the flags' quoting) and its output collected (the first
  *	PIPE_OUTPUT_MAX bytes). It gets <service>_time_limit seconds
- *	(default $command_time_limit), then it is killed.
+ *	(default $command_time_limit), then it is killed. With chroot= the
+ *	command runs inside that directory (entered as root, before the
+ *	user= ids; directory= then names a directory inside it); a command
+ *	that cannot be started there is deferred.
  *
  *	The outcome: exit status 0 delivers ("delivered via SERVICE
  *	service"); an enhanced status code at the start of the output
@@ -384,6 +387,7 @@ static void pipe_run(DELIVER_REQUEST *request, const size_t *rcpts, size_t count
                                        .stdin_fd = input,
                                        .stdout_fd = pipefd[1],
                                        .stderr_fd = pipefd[1],
+                                       .root = attr->chroot,
                                        .uid = pipe_config.privileged ? attr->uid : 0,
                                        .gid = attr->gid,
                                        .cwd = attr->directory},

@@ -41,6 +41,7 @@ typedef struct PIPE_ATTR {
     VSTRING *eol;            /* eol=, unescaped; "\n" by default */
     const char *null_sender; /* null_sender=, "MAILER-DAEMON" by default; owned */
     const char *directory;   /* directory=, or NULL: the queue directory; owned */
+    const char *chroot;      /* chroot=, or NULL: none; owned */
 } PIPE_ATTR;
 
 /* pipe_attr.c */

@@ -22,8 +22,11 @@
  *	escapes; "\\n" by default.
  *	.IP null_sender=text
  *	${sender} for the null sender; MAILER-DAEMON by default.
+ *	.IP chroot=pathname
+ *	The command's root directory, entered before user= takes effect
+ *	(and its working directory, unless directory= names one inside).
  *	.IP directory=pathname
- *	The command's working directory.
+ *	The command's working directory, entered with the user= ids.
  *	.IP "argv=command arguments..."
  *	Required, last: the command (a name without "/" is looked up in
  *	/usr/local/bin, /usr/bin and /bin) and its arguments, whose macros
@@ -182,6 +185,9 @@ int pipe_attr_parse(const ARGV *args, PIPE_ATTR *attr, VSTRING *why)
         } else if (PIPE_ATTR_IS("directory")) {
             myfree((char *)attr->directory);
             attr->directory = mystrdup(value);
+        } else if (PIPE_ATTR_IS("chroot")) {
+            myfree((char *)attr->chroot);
+            attr->chroot = *value ? mystrdup(value) : NULL;
         } else if (PIPE_ATTR_IS("argv")) {
             attr->argv = argv_alloc(args->argc - i);
             if (*value)
@@ -215,5 +221,6 @@ void pipe_attr_free(PIPE_ATTR *attr)
     vstring_free(attr->eol);
     myfree((char *)attr->null_sender);
     myfree((char *)attr->directory);
+    myfree((char *)attr->chroot);
     memset(attr, 0, sizeof(*attr));
 }

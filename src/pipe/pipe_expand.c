@@ -17,7 +17,18 @@
  *	${user} (the localpart without its extension), ${extension} (what
  *	follows the first recipient_delimiter character) and ${domain}. An
  *	argument that holds a per-recipient macro becomes one argument per
- *	recipient of the group. A "$" that starts no macro stays as it is.
+ *	recipient of the group. "$$" is one "$"; another "$" that starts
+ *	no macro stays as it is.
+ *
+ *	Conditional forms, as in main.cf: ${name?text} expands to text
+ *	when the value of name is not empty, ${name:text} when it is empty;
+ *	otherwise each expands to nothing. The text may be braced,
+ *	${name?{text}} and ${name:{text}} (white space around the braces
+ *	is ignored), and a braced text may be followed by the other case:
+ *	${name?{text1}:{text2}} or ${name?{text1}:text2}. Unbraced, the
+ *	text is the rest up to the macro's closing brace, ':' included.
+ *	The texts are expanded in turn; an argument whose texts hold a
+ *	per-recipient macro expands per recipient too.
  *
  *	The flags of the context change the values: PIPE_FLAG_FOLD_USER
  *	lower-cases the recipient localparts (and so ${user}, ${mailbox} and
@@ -26,7 +37,8 @@
  *	${recipient} and ${original_recipient} as RFC 5321 says.
  *
  *	pipe_expand_check() returns 0 when every macro of argv (after the
- *	command itself) is known, else -1 with the name in why.
+ *	command itself), in conditional texts too, is known and well-formed,
+ *	else -1 with the problem in why.
  *
  *	pipe_expand() returns the expanded command line (a new ARGV,
  *	released with argv_free()); the command itself is not expanded.
@@ -89,56 +101,181 @@ static int pipe_macro_kind(const char *name, size_t len)
     return 0;
 }
 
-/* pipe_macro_scan - the macro at cp ("$..."): name, its length, the text length; 0: none */
+/*
+ * A macro reference, as pipe_macro_parse() finds it: $name, ${name} or
+ * $(name), or a conditional ${name?text}, ${name:text}, ${name?{text}},
+ * ${name:{text}} or ${name?{text1}:text2}. The texts point into the
+ * argument and are expanded in turn.
+ */
+typedef struct PIPE_MACRO {
+    const char *name;     /* the macro's name (not terminated) */
+    size_t name_len;      /* its length */
+    bool conditional;     /* ? or : */
+    const char *if_set;   /* the text for a non-empty value, or NULL */
+    size_t if_set_len;    /* its length */
+    const char *if_empty; /* the text for an empty value, or NULL */
+    size_t if_empty_len;  /* its length */
+    size_t length;        /* the whole reference, "$" included */
+} PIPE_MACRO;
 
-static size_t pipe_macro_scan(const char *cp, const char **out_name, size_t *out_len)
+#define PIPE_BLANKS " \t\r\n"
+
+/* pipe_macro_operand - one text after ? or :, braced or to the end */
+
+static bool pipe_macro_operand(const char **cpp, const char *end, const char **out_text,
+                               size_t *out_len)
 {
-    const char *start, *end;
-    char close = 0;
+    const char *cp = *cpp + strspn(*cpp, PIPE_BLANKS);
+    int depth = 1;
 
-    if (cp[0] != '$')
-        return 0;
-    start = cp + 1;
-    if (*start == '{' || *start == '(') {
-        close = *start == '{' ? '}' : ')';
-        start++;
+    if (cp >= end || *cp != '{') {
+        /* Unbraced: the rest, as written. */
+        *out_text = *cpp;
+        *out_len = (size_t)(end - *cpp);
+        *cpp = end;
+        return true;
     }
-    for (end = start; isalnum((unsigned char)*end) || *end == '_'; end++)
-        /* void */;
-    if (end == start || (close && *end != close))
+    *out_text = ++cp;
+    for (; cp < end; cp++) {
+        if (*cp == '{')
+            depth++;
+        else if (*cp == '}' && --depth == 0)
+            break;
+    }
+    if (cp >= end)
+        return false;
+    *out_len = (size_t)(cp - *out_text);
+    cp++;
+    /* The body ends at a '}' or ')', so the blanks stop before it. */
+    *cpp = cp + strspn(cp, PIPE_BLANKS);
+    return true;
+}
+
+/* pipe_macro_conditional - what follows the name of ${name...}, up to end */
+
+static int pipe_macro_conditional(const char *rest, const char *end, PIPE_MACRO *out)
+{
+    out->conditional = true;
+    if (*rest == ':') {
+        rest++;
+        if (!pipe_macro_operand(&rest, end, &out->if_empty, &out->if_empty_len))
+            return -1;
+        return rest == end ? 1 : -1;
+    }
+    if (*rest != '?')
+        return -1;
+    rest++;
+    if (!pipe_macro_operand(&rest, end, &out->if_set, &out->if_set_len))
+        return -1;
+    if (rest == end)
+        return 1;
+    /* ${name?{text1}:text2}: a ':' can follow a braced text1 only. */
+    if (*rest != ':')
+        return -1;
+    rest++;
+    if (!pipe_macro_operand(&rest, end, &out->if_empty, &out->if_empty_len))
+        return -1;
+    return rest == end ? 1 : -1;
+}
+
+/*
+ * pipe_macro_parse - the reference at cp ("$...") that ends before limit:
+ * 1 with *out filled in, 0 when cp starts none (a lone "$"), -1 when it
+ * is malformed.
+ */
+static int pipe_macro_parse(const char *cp, const char *limit, PIPE_MACRO *out)
+{
+    const char *body, *end, *rest;
+    char open, close;
+    int depth = 1;
+
+    memset(out, 0, sizeof(*out));
+    if (cp + 1 >= limit || cp[0] != '$')
         return 0;
-    *out_name = start;
-    *out_len = (size_t)(end - start);
-    return (size_t)(end - cp) + (close ? 1 : 0);
+    if (cp[1] != '{' && cp[1] != '(') {
+        for (end = cp + 1; end < limit && (isalnum((unsigned char)*end) || *end == '_'); end++)
+            /* void */;
+        if (end == cp + 1)
+            return 0;
+        out->name = cp + 1;
+        out->name_len = (size_t)(end - out->name);
+        out->length = (size_t)(end - cp);
+        return 1;
+    }
+    open = cp[1];
+    close = open == '{' ? '}' : ')';
+    body = cp + 2;
+    for (end = body; end < limit; end++) {
+        if (*end == open)
+            depth++;
+        else if (*end == close && --depth == 0)
+            break;
+    }
+    if (end >= limit)
+        return -1;
+    out->length = (size_t)(end + 1 - cp);
+    for (rest = body; rest < end && (isalnum((unsigned char)*rest) || *rest == '_'); rest++)
+        /* void */;
+    out->name = body;
+    out->name_len = (size_t)(rest - body);
+    if (out->name_len == 0)
+        return -1;
+    return rest == end ? 1 : pipe_macro_conditional(rest, end, out);
+}
+
+/*
+ * pipe_text_check - are all macros of text (and of their conditional
+ * texts) known and well-formed? The result is a bit mask, 1: a macro, 2:
+ * a per-recipient macro; or -1 with the problem in why.
+ */
+static int pipe_text_check(const char *text, size_t len, const char *arg, VSTRING *why)
+{
+    const char *end = text + len;
+    int found = 0, inner;
+    PIPE_MACRO macro;
+
+    for (const char *cp = text; cp < end; cp++) {
+        if (*cp != '$')
+            continue;
+        if (cp + 1 < end && cp[1] == '$') {
+            cp++;
+            continue;
+        }
+        switch (pipe_macro_parse(cp, end, &macro)) {
+        case -1:
+            vstring_sprintf(why, "malformed macro in command argument \"%s\"", arg);
+            return -1;
+        case 0:
+            continue;
+        }
+        if ((inner = pipe_macro_kind(macro.name, macro.name_len)) == 0) {
+            vstring_sprintf(why, "unknown macro \"%.*s\" in command argument \"%s\"",
+                            (int)macro.name_len, macro.name, arg);
+            return -1;
+        }
+        found |= inner == 2 ? 3 : 1;
+        if (macro.if_set) {
+            if ((inner = pipe_text_check(macro.if_set, macro.if_set_len, arg, why)) < 0)
+                return -1;
+            found |= inner;
+        }
+        if (macro.if_empty) {
+            if ((inner = pipe_text_check(macro.if_empty, macro.if_empty_len, arg, why)) < 0)
+                return -1;
+            found |= inner;
+        }
+        cp += macro.length - 1;
+    }
+    return found;
 }
 
 /* pipe_expand_check - are all macros known? */
 
 int pipe_expand_check(const ARGV *argv, VSTRING *why)
 {
-    for (size_t i = 1; i < argv->argc; i++) {
-        for (const char *cp = argv->argv[i]; *cp; cp++) {
-            const char *name;
-            size_t len, skip;
-
-            if (*cp != '$')
-                continue;
-            if ((skip = pipe_macro_scan(cp, &name, &len)) == 0) {
-                if (cp[1] == '{' || cp[1] == '(') {
-                    vstring_sprintf(why, "malformed macro in command argument \"%s\"",
-                                    argv->argv[i]);
-                    return -1;
-                }
-                continue;
-            }
-            if (pipe_macro_kind(name, len) == 0) {
-                vstring_sprintf(why, "unknown macro \"%.*s\" in command argument \"%s\"", (int)len,
-                                name, argv->argv[i]);
-                return -1;
-            }
-            cp += skip - 1;
-        }
-    }
+    for (size_t i = 1; i < argv->argc; i++)
+        if (pipe_text_check(argv->argv[i], strlen(argv->argv[i]), argv->argv[i], why) < 0)
+            return -1;
     return 0;
 }
 
@@ -232,30 +369,39 @@ static void pipe_message_value(VSTRING *out, const char *name, size_t len,
     }
 }
 
-/* pipe_expand_one - one argument, for one recipient (or none) */
+/* pipe_expand_text - append the expansion of text, for one recipient (or none) */
 
-static void pipe_expand_one(VSTRING *out, const char *arg, const PIPE_MACRO_CONTEXT *context,
-                            size_t index)
+static void pipe_expand_text(VSTRING *out, const char *text, size_t len,
+                             const PIPE_MACRO_CONTEXT *context, size_t index)
 {
+    const char *end = text + len;
     VSTRING *value = vstring_alloc(100);
+    PIPE_MACRO macro;
+    int kind;
 
-    VSTRING_RESET(out);
-    for (const char *cp = arg; *cp;) {
-        const char *name;
-        size_t len, skip = pipe_macro_scan(cp, &name, &len);
-        int kind = skip ? pipe_macro_kind(name, len) : 0;
-
-        if (kind == 0) {
-            vstring_memcat(out, cp, 1);
+    for (const char *cp = text; cp < end;) {
+        if (cp[0] == '$' && cp + 1 < end && cp[1] == '$') {
+            vstring_addch(out, '$');
+            cp += 2;
+            continue;
+        }
+        if (pipe_macro_parse(cp, end, &macro) <= 0 ||
+            (kind = pipe_macro_kind(macro.name, macro.name_len)) == 0) {
+            vstring_addch(out, *cp);
             cp++;
             continue;
         }
         if (kind == 2)
-            pipe_rcpt_value(value, name, len, context, index);
+            pipe_rcpt_value(value, macro.name, macro.name_len, context, index);
         else
-            pipe_message_value(value, name, len, context);
-        vstring_strcat(out, vstring_str(value));
-        cp += skip;
+            pipe_message_value(value, macro.name, macro.name_len, context);
+        if (!macro.conditional)
+            vstring_memcat(out, vstring_str(value), VSTRING_LEN(value));
+        else if (VSTRING_LEN(value) > 0 && macro.if_set)
+            pipe_expand_text(out, macro.if_set, macro.if_set_len, context, index);
+        else if (VSTRING_LEN(value) == 0 && macro.if_empty)
+            pipe_expand_text(out, macro.if_empty, macro.if_empty_len, context, index);
+        cp += macro.length;
     }
     vstring_free(value);
 }
@@ -264,14 +410,11 @@ static void pipe_expand_one(VSTRING *out, const char *arg, const PIPE_MACRO_CONT
 
 static bool pipe_has_rcpt_macro(const char *arg)
 {
-    for (const char *cp = arg; *cp; cp++) {
-        const char *name;
-        size_t len, skip = pipe_macro_scan(cp, &name, &len);
+    VSTRING *why = vstring_alloc(10);
+    int found = pipe_text_check(arg, strlen(arg), arg, why);
 
-        if (skip && pipe_macro_kind(name, len) == 2)
-            return true;
-    }
-    return false;
+    vstring_free(why);
+    return found > 0 && (found & 2);
 }
 
 /* pipe_expand - the command line for one group of recipients */
@@ -285,11 +428,14 @@ ARGV *pipe_expand(const ARGV *argv, const PIPE_MACRO_CONTEXT *context)
     for (size_t i = 1; i < argv->argc; i++) {
         if (pipe_has_rcpt_macro(argv->argv[i])) {
             for (size_t r = 0; r < context->rcpt_count; r++) {
-                pipe_expand_one(buf, argv->argv[i], context, context->rcpts[r]);
+                VSTRING_RESET(buf);
+                pipe_expand_text(buf, argv->argv[i], strlen(argv->argv[i]), context,
+                                 context->rcpts[r]);
                 argv_add(result, vstring_str(buf));
             }
         } else {
-            pipe_expand_one(buf, argv->argv[i], context, 0);
+            VSTRING_RESET(buf);
+            pipe_expand_text(buf, argv->argv[i], strlen(argv->argv[i]), context, 0);
             argv_add(result, vstring_str(buf));
         }
     }

@@ -19,8 +19,11 @@
  *	default), connect /dev/null (SPAWN_FD_NULL), or connect the given
  *	descriptor; every other descriptor of the parent that is marked
  *	close-on-exec (as everything this library opens is) stays behind.
- *	With uid other than 0 the child drops to uid and gid (set_ugid()).
- *	With cwd it changes to that directory. Signal dispositions and the
+ *	With root, the child first changes its root directory to that
+ *	directory, and its working directory to the new "/" (this needs
+ *	root privileges). With uid other than 0 it then drops to uid and gid
+ *	(set_ugid()). With cwd it changes to that directory last, with
+ *	the new ids (inside the new root). Signal dispositions and the
  *	signal mask start from the defaults, so a parent that ignores
  *	SIGPIPE does not pass that on.
  *
@@ -31,7 +34,7 @@
  *	is not a child.
  * DIAGNOSTICS
  *	Returned: the reason names the program and the system error. In the
- *	child, a failure to set up descriptors, ids or the directory ends
+ *	child, a failure to set up descriptors, the root, or the directory ends
  *	it with exit status 127 and the reason in the parent's why.
  * SEE ALSO
  *	sane_fork(3), set_ugid(3)
@@ -61,6 +64,7 @@ typedef struct SPAWN_ERROR {
 #define SPAWN_STEP_STDIO 1
 #define SPAWN_STEP_CWD   2
 #define SPAWN_STEP_EXEC  3
+#define SPAWN_STEP_ROOT  4
 
 /* spawn_child_stdio - put the requested descriptors at 0, 1 and 2 */
 
@@ -106,14 +110,18 @@ static _Noreturn void spawn_child(const SPAWN_PROPS *props, int err_fd)
     sigprocmask(SIG_SETMASK, &none, NULL);
     if (spawn_child_stdio(props) < 0) {
         report.step = SPAWN_STEP_STDIO;
-    } else if (props->cwd && chdir(props->cwd) < 0) {
-        report.step = SPAWN_STEP_CWD;
+    } else if (props->root && (chroot(props->root) < 0 || chdir("/") < 0)) {
+        report.step = SPAWN_STEP_ROOT;
     } else {
         if (props->uid != 0)
             set_ugid(props->uid, props->gid);
-        execve(props->argv[0], (char *const *)props->argv,
-               (char *const *)(props->env ? props->env : no_env));
-        report.step = SPAWN_STEP_EXEC;
+        if (props->cwd && chdir(props->cwd) < 0) {
+            report.step = SPAWN_STEP_CWD;
+        } else {
+            execve(props->argv[0], (char *const *)props->argv,
+                   (char *const *)(props->env ? props->env : no_env));
+            report.step = SPAWN_STEP_EXEC;
+        }
     }
     report.err = errno;
     (void)!write(err_fd, &report, sizeof(report));
@@ -124,7 +132,8 @@ static _Noreturn void spawn_child(const SPAWN_PROPS *props, int err_fd)
 
 pid_t spawn_command(const SPAWN_PROPS *props, VSTRING *why)
 {
-    static const char *steps[] = {"", "set up descriptors for", "change directory for", "execute"};
+    static const char *steps[] = {"", "set up descriptors for", "change directory for", "execute",
+                                  "change root directory for"};
     SPAWN_ERROR report;
     int pipefd[2], status;
     ssize_t n;

@@ -17,9 +17,10 @@ typedef struct SPAWN_PROPS {
     int stdin_fd;            /* SPAWN_FD_INHERIT, SPAWN_FD_NULL, or a descriptor */
     int stdout_fd;           /* same */
     int stderr_fd;           /* same */
+    const char *root;        /* chroot to this directory first (needs root); NULL: none */
     uid_t uid;               /* run as this user; 0: keep the current ids */
     gid_t gid;               /* and this group, when uid is not 0 */
-    const char *cwd;         /* working directory; NULL: keep */
+    const char *cwd;         /* working directory, entered with the new ids; NULL: keep */
 } SPAWN_PROPS;
 
 extern pid_t spawn_command(const SPAWN_PROPS *props, VSTRING *why);

@@ -9,6 +9,9 @@
 # the output decides, a command over <service>_time_limit is killed and
 # bounced, size= bounces a larger message, and user=root is refused.
 # A "-o" among the argv= arguments is the command's, not an override.
+# Conditional macros (${extension?text}, ${sender?{a}:{b}}) expand as in
+# main.cf; chroot= runs the command inside a directory (entered before
+# user=, directory= inside it), and a missing one defers.
 # Then Dovecot's dovecot-lda through pipe (flags=DRhu, -d ${user}@${nexthop})
 # delivers into the Maildir that doveadm reads.
 
@@ -57,6 +60,26 @@ exit "$status"
 EOF
 chmod 755 "$work/record.sh" "$work/exit.sh"
 
+# A root directory for chroot=: a shell, its libraries and a script.
+jail=$INSTANCE_DIR/jail
+mkdir -p "$jail/bin" "$jail/spool" && chown "$puser:" "$jail/spool" || fail "make $jail"
+for file in /bin/sh $(ldd "$(readlink -f /bin/sh)" | grep -o '/[^ ]*'); do
+    mkdir -p "$jail$(dirname "$file")" && cp -L "$file" "$jail$file" || fail "copy $file into $jail"
+done
+cat >"$jail/bin/record.sh" <<'EOF'
+#!/bin/sh
+# record.sh OUT ARGS... - the working directory, the arguments and the message, into OUT
+out=$1
+shift
+{
+    echo "cwd=$(pwd)"
+    for arg in "$@"; do echo "arg=[$arg]"; done
+    echo "--"
+    while IFS= read -r line; do echo "$line"; done
+} >"$out"
+EOF
+chmod 755 "$jail/bin/record.sh"
+
 lmtp_ok=true
 dovecot_lmtp_available || lmtp_ok=false
 cat >"$INSTANCE_CONF/transport" <<EOF
@@ -68,6 +91,10 @@ slow.test     pslow:
 size.test     psize:
 root.test     proot:
 option.test   poption:
+cond.test     pcond:
+jail.test     pjail:
+jailcwd.test  pjailcwd:
+nojail.test   pnojail:
 example.test  dovecot:example.test
 EOF
 instance_main_cf \
@@ -89,7 +116,11 @@ instance_master_cf \
     "pslow unix - n n - - pipe -o pslow_time_limit=2s user=$puser argv=/bin/sleep 30" \
     "psize unix - n n - - pipe size=200 user=$puser argv=$work/exit.sh 0" \
     "proot unix - n n - - pipe user=root argv=$work/exit.sh 0" \
-    "poption unix - n n - - pipe user=$puser argv=$work/record.sh $work/out-option -o foo -o { a = b } -o poption_time_limit=1s \${user}"
+    "poption unix - n n - - pipe user=$puser argv=$work/record.sh $work/out-option -o foo -o { a = b } -o poption_time_limit=1s \${user}" \
+    "pcond unix - n n - - pipe user=$puser argv=$work/record.sh $work/out-cond \${extension?+\${extension}} \${extension:none} {\${sender?{from \${sender}}:{no sender}}} \${client_address:local}" \
+    "pjail unix - n n - - pipe chroot=$jail user=$puser argv=/bin/record.sh /spool/out \${user}" \
+    "pjailcwd unix - n n - - pipe chroot=$jail directory=/spool user=$puser argv=/bin/record.sh out-cwd" \
+    "pnojail unix - n n - - pipe chroot=$INSTANCE_DIR/no-such-jail user=$puser argv=/bin/record.sh /spool/out"
 if $lmtp_ok; then
     instance_master_cf "dovecot unix - n n - - pipe flags=DRhu user=nobody argv=/usr/lib/dovecot/dovecot-lda -c @DOVECOT_CONF@ -f \${sender} -d \${user}@\${nexthop}"
 fi
@@ -176,6 +207,35 @@ same "the command gets every -o and its word as written, \${user} expanded" \
     "$out"
 lacks "and master.cf's checks took none of them for a parameter" "foo" \
     "$(instance_postfix check 2>&1)"
+
+# Conditional macros: ${name?text} and ${name:text}, braced, with macros inside.
+printf 'Subject: cond\n\nx\n' |
+    instance_sendmail -f s@example.org a+x@cond.test b@cond.test
+instance_wait_log "to=<b@cond.test>.*status=" 30
+has "conditional macros: delivered" "status=sent (delivered via pcond service)" \
+    "$(grep 'to=<b@cond.test>' "$INSTANCE_LOG")"
+out=$(grep '^arg=' "$work/out-cond" 2>/dev/null | tr '\n' ' ')
+same "\${extension?+\${extension}}, \${extension:none}, \${sender?{...}:{...}}, \${client_address:local}" \
+    "arg=[+x] arg=[] arg=[] arg=[none] arg=[from s@example.org] arg=[local] " "$out"
+
+# chroot=: the command runs inside the directory, entered before user=.
+printf 'Subject: jail\n\njailed body\n' | instance_sendmail -f s@example.org in@jail.test
+instance_wait_log "to=<in@jail.test>.*status=" 30
+has "chroot=: delivered" "status=sent (delivered via pjail service)" \
+    "$(grep 'to=<in@jail.test>' "$INSTANCE_LOG")"
+out=$(cat "$jail/spool/out" 2>/dev/null)
+has "chroot=: the command wrote /spool/out inside the root directory" "arg=[in]" "$out"
+has "chroot=: its working directory is the new /" "cwd=/" "$out"
+has "chroot=: it read the message" "jailed body" "$out"
+printf 'Subject: jail cwd\n\nx\n' | instance_sendmail -f s@example.org in@jailcwd.test
+instance_wait_log "to=<in@jailcwd.test>.*status=" 30
+has "chroot= with directory=: the directory is inside the root directory" "cwd=/spool" \
+    "$(cat "$jail/spool/out-cwd" 2>/dev/null)"
+printf 'Subject: no jail\n\nx\n' | instance_sendmail -f s@example.org in@nojail.test
+instance_wait_log "to=<in@nojail.test>.*status=" 30
+has "chroot= to a missing directory: deferred, with the reason" \
+    "dsn=4.3.0, status=deferred (change root directory for /bin/record.sh: No such file or directory)" \
+    "$(grep 'to=<in@nojail.test>' "$INSTANCE_LOG")"
 
 if $lmtp_ok; then
     printf 'From: s@example.org\nSubject: through lda\n\nlda body\n' |

@@ -58,7 +58,7 @@ static void expand_cases(VSTRING *buf)
                 "[/bin/cmd][-f][Sender Name@Example.org][-d][Bob@Mail.Example.COM][carol@Mail."
                 "Example.COM][1234][4ABC][xBob+Ext@Example.COMx][xcarol@example.comx][Ext][]["
                 "Example.COM][example.com][Bob+Ext][carol][Robert@Example.COM][carol@example.com]"
-                "[$$][]",
+                "[$][]",
                 "two recipients, no flags");
     argv_free(out);
 
@@ -67,7 +67,7 @@ static void expand_cases(VSTRING *buf)
     out = pipe_expand(argv, &context);
     TEST_STR_EQ(joined(out, buf),
                 "[/bin/cmd][-f][\"Sender Name\"@Example.org][-d][bob@mail.example.com][1234]["
-                "4ABC][xbob+ext@example.comx][ext][example.com][bob+ext][robert@example.com][$$]"
+                "4ABC][xbob+ext@example.comx][ext][example.com][bob+ext][robert@example.com][$]"
                 "[]",
                 "one recipient, flags h, u and q");
     argv_free(out);
@@ -78,6 +78,67 @@ static void expand_cases(VSTRING *buf)
     TEST_STR_EQ(out->argv[2], "<>", "the null sender is null_sender=");
     argv_free(out);
     argv_free(argv);
+}
+
+/*
+ * conditional_cases - ${name?text}, ${name:text}, their braced forms and
+ * ${name?{text1}:{text2}}, with macros inside the texts
+ */
+static void conditional_cases(VSTRING *buf)
+{
+    DELIVER_REQUEST request = {
+        .queue_id = "4ABC",
+        .nexthop = "example.com",
+        .sender = "s@example.org",
+    };
+    DELIVER_RCPT rcpts[2] = {
+        {.address = "bob+ext@example.com"},
+        {.address = "carol@example.com"},
+    };
+    size_t both[] = {0, 1};
+    PIPE_MACRO_CONTEXT context = {
+        .request = &request,
+        .rcpts = both,
+        .rcpt_count = 2,
+        .delimiters = "+",
+        .null_sender = "",
+    };
+    static const struct {
+        const char *arg;  /* one argument */
+        const char *want; /* its expansion, arguments in brackets */
+    } cases[] = {
+        {"${extension?-e}", "[-e][]"},
+        {"${extension:none}", "[][none]"},
+        {"x${extension?+${extension}}y", "[x+exty][xy]"},
+        {"${extension?{ -e ${extension} }}", "[ -e ext ][]"},
+        {"${extension:{$user}}", "[][carol]"},
+        {"${extension?{has}:{none}}", "[has][none]"},
+        {"${extension?{has} : none}", "[has][ none]"},
+        {"${extension?a:b}", "[a:b][]"},
+        {"${sender?from=$sender}", "[from=s@example.org]"},
+        {"${client_address:local}", "[local]"},
+        {"${client_address?$user}", "[][]"},
+        {"${sasl_username:{${nexthop}}}", "[example.com]"},
+        {"$(extension?x)", "[x][]"},
+        {"${extension?${extension?{${domain}}}}", "[example.com][]"},
+        {"$${user}", "[${user}]"},
+    };
+
+    request.rcpts = rcpts;
+    request.rcpt_count = 2;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        ARGV *argv = argv_alloc(2);
+        ARGV *out;
+
+        argv_add(argv, "/bin/cmd");
+        argv_add(argv, cases[i].arg);
+        TEST_INT_EQ(pipe_expand_check(argv, buf), 0, "\"%s\" is well-formed", cases[i].arg);
+        out = pipe_expand(argv, &context);
+        argv_delete(out, 0);
+        TEST_STR_EQ(joined(out, buf), cases[i].want, "\"%s\"", cases[i].arg);
+        argv_free(out);
+        argv_free(argv);
+    }
 }
 
 /* check_cases - unknown and malformed macros */
@@ -94,6 +155,16 @@ static void check_cases(VSTRING *why)
         {"/bin/cmd $ {x}", 0},
         {"/bin/cmd $1", -1},
         {"/bin/${nosuch}", 0}, /* the command itself is not expanded */
+        {"/bin/cmd ${user?${nosuch}}", -1},
+        {"/bin/cmd ${user:{${nosuch}}}", -1},
+        {"/bin/cmd ${user?{a}:${nosuch}}", -1},
+        {"/bin/cmd ${user?{a}b}", -1},
+        {"/bin/cmd ${user?{a}:{b}c}", -1},
+        {"/bin/cmd ${user?{a}", -1},
+        {"/bin/cmd ${user!x}", -1},
+        {"/bin/cmd ${?x}", -1},
+        {"/bin/cmd $(user?${x)", -1},
+        {"/bin/cmd $$1 $$", 0},
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -159,6 +230,7 @@ int main(void)
 
     msg_init("pipe_expand_test");
     expand_cases(buf);
+    conditional_cases(buf);
     check_cases(buf);
     attr_cases(buf);
     vstring_free(buf);
