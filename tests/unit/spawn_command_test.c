@@ -94,10 +94,24 @@ int main(void)
     TEST_CHECK(strstr(vstring_str(out), "change directory for /bin/pwd") != NULL,
                "bad directory reported: %s", vstring_str(out));
 
+    run(&(SPAWN_PROPS){.argv = pwd, .root = "/no/such/dir"}, out, &status);
+    TEST_CHECK(strstr(vstring_str(out), "change root directory for /bin/pwd") != NULL,
+               "bad root directory reported: %s", vstring_str(out));
+
     if (getuid() == 0) {
         const char *id[] = {"/usr/bin/id", "-u", NULL};
+        char dir[] = "/tmp/spawn_command_test.XXXXXX";
+
         run(&(SPAWN_PROPS){.argv = id, .uid = 65534, .gid = 65534}, out, &status);
         TEST_STR_EQ(vstring_str(out), "65534\n", "runs as the given user");
+        /* The working directory is entered with the new ids. */
+        if (mkdtemp(dir) == NULL)
+            msg_fatal("mkdtemp: %m");
+        run(&(SPAWN_PROPS){.argv = pwd, .uid = 65534, .gid = 65534, .cwd = dir}, out, &status);
+        TEST_CHECK(strstr(vstring_str(out), "change directory for /bin/pwd: Permission denied") !=
+                       NULL,
+                   "a directory that the user cannot enter is refused: %s", vstring_str(out));
+        rmdir(dir);
     }
 
     const char *sleeper[] = {"/bin/sleep", "10", NULL};
