@@ -160,6 +160,11 @@ static void smtp_pre_jail(MAIL_SERVER *unused_server)
     smtp_tls_level(&config->tls);
     smtp_checks_open(&config->checks, config->lmtp);
     smtp_requiretls_init(&config->requiretls);
+    if (*config->discard_ehlo_maps_names)
+        config->discard_ehlo_maps =
+            maps_create(config->lmtp ? VAR_LMTP_DISCARD_LHLO_KEYWORD_ADDRESS_MAPS
+                                     : VAR_SMTP_DISCARD_EHLO_KEYWORD_ADDRESS_MAPS,
+                        config->discard_ehlo_maps_names, DICT_FLAG_LOCK);
     if (*smtp_policy_maps)
         config->tls.policy_maps =
             maps_create(SMTP_PARAM(config, TLS_POLICY_MAPS), smtp_policy_maps, DICT_FLAG_LOCK);
@@ -446,6 +451,10 @@ static const SMTP_BIND smtp_bindings[] = {
     SMTP_BIND_STR(VAR_RECIPIENT_DELIMITER, VAR_RECIPIENT_DELIMITER,
                   &smtp_config.sasl.recipient_delimiter),
     SMTP_BIND_BOOL(VAR_SMTP_ALWAYS_SEND_EHLO, NULL, &smtp_config.always_send_ehlo),
+    SMTP_BIND_STR(VAR_SMTP_DISCARD_EHLO_KEYWORDS, VAR_LMTP_DISCARD_LHLO_KEYWORDS,
+                  &smtp_config.discard_ehlo),
+    SMTP_BIND_STR(VAR_SMTP_DISCARD_EHLO_KEYWORD_ADDRESS_MAPS,
+                  VAR_LMTP_DISCARD_LHLO_KEYWORD_ADDRESS_MAPS, &smtp_config.discard_ehlo_maps_names),
     SMTP_BIND_BOOL(VAR_SMTP_NEVER_SEND_EHLO, NULL, &smtp_config.never_send_ehlo),
     SMTP_BIND_STR(VAR_SMTP_HEADER_CHECKS, VAR_LMTP_HEADER_CHECKS,
                   &smtp_config.checks.header_checks),

@@ -156,7 +156,10 @@ typedef struct SMTP_CONFIG {
     SMTP_SASL_CONFIG sasl;        /* SMTP AUTH */
     SMTP_CHECKS_CONFIG checks;    /* smtp_header_checks, smtp_body_checks, ... */
     SMTP_REQUIRETLS_CONFIG requiretls; /* REQUIRETLS and TLS-Required: no */
-    TLS_APPL_STATE *tls_ctx;           /* client TLS engine, NULL: none; owned */
+    const char *discard_ehlo;          /* smtp_discard_ehlo_keywords, lmtp_discard_lhlo_keywords */
+    const char *discard_ehlo_maps_names; /* smtp_discard_ehlo_keyword_address_maps */
+    MAPS *discard_ehlo_maps;             /* the above, opened by smtp_pre_jail(), or NULL */
+    TLS_APPL_STATE *tls_ctx;             /* client TLS engine, NULL: none; owned */
 } SMTP_CONFIG;
 
 /* smtp_dns_support_level, parsed. */

@@ -15,8 +15,12 @@
  *	GREETING  the server's 220 greeting (smtp_helo_timeout); anything
  *		  else: "host %s refused to talk to me: %s", a soft failure
  *		  for 5xx when smtp_skip_5xx_greeting is on.
- *	EHLO      EHLO with smtp_helo_name, the features of the reply; a
- *		  5xx reply before TLS falls back to HELO.
+ *	EHLO      EHLO with smtp_helo_name, the features of the reply
+ *		  except the keywords that smtp_discard_ehlo_keywords (or
+ *		  the server's address in smtp_discard_ehlo_keyword_address_maps)
+ *		  names, logged as "discarding EHLO keywords: ..." unless the
+ *		  list says silent-discard; a 5xx reply before TLS falls
+ *		  back to HELO.
  *	HELO      HELO, no features.
  *
  *	The LMTP client (config->lmtp) always goes from GREETING to EHLO,
@@ -55,6 +59,10 @@
 #include "msg.h"
 #include "mymalloc.h"
 #include "stringops.h"
+
+/* Global library. */
+#include "ehlo_mask.h"
+#include "maps.h"
 
 /* TLS library. */
 #include "tls_level.h"
@@ -120,20 +128,18 @@ static SMTP_PROTO_STATE smtp_greeting(SMTP_SESSION *session)
     return SMTP_STATE_EHLO;
 }
 
-/* smtp_ehlo_keyword - one EHLO reply line */
+/* smtp_ehlo_keyword - one EHLO reply line, unless its keyword is discarded */
 
-static void smtp_ehlo_keyword(SMTP_SESSION *session, const char *line)
+static void smtp_ehlo_keyword(SMTP_SESSION *session, const char *line, int discard)
 {
     char *copy, *cp, *word, *arg;
 
-    if (strncasecmp(line, "AUTH", 4) == 0 && (line[4] == ' ' || line[4] == '=')) {
-        smtp_sasl_ehlo(session, line);
-        return;
-    }
     copy = cp = mystrdup(line);
-    if ((word = mystrtok(&cp, " \t=")) != NULL) {
+    if ((word = mystrtok(&cp, " \t=")) != NULL && (ehlo_mask_keyword(word) & discard) == 0) {
         arg = mystrtok(&cp, " \t");
-        if (strcasecmp(word, "PIPELINING") == 0)
+        if (strncasecmp(line, "AUTH", 4) == 0 && (line[4] == ' ' || line[4] == '='))
+            smtp_sasl_ehlo(session, line);
+        else if (strcasecmp(word, "PIPELINING") == 0)
             session->features |= SMTP_FEATURE_PIPELINING;
         else if (strcasecmp(word, "8BITMIME") == 0)
             session->features |= SMTP_FEATURE_8BITMIME;
@@ -151,11 +157,37 @@ static void smtp_ehlo_keyword(SMTP_SESSION *session, const char *line)
     myfree(copy);
 }
 
+/*
+ * smtp_ehlo_discard - the keywords to ignore from this server: its
+ * address in smtp_discard_ehlo_keyword_address_maps, else
+ * smtp_discard_ehlo_keywords (lmtp_* for LMTP), logged unless the list
+ * says silent-discard
+ */
+static int smtp_ehlo_discard(SMTP_SESSION *session)
+{
+    SMTP_CONFIG *config = session->state->config;
+    const char *words = NULL;
+    VSTRING *names;
+    int mask;
+
+    if (config->discard_ehlo_maps)
+        words = maps_find(config->discard_ehlo_maps, session->addr, 0);
+    if (words == NULL)
+        words = config->discard_ehlo;
+    if ((mask = ehlo_mask(words)) != 0 && (mask & EHLO_MASK_SILENT) == 0) {
+        names = vstring_alloc(50);
+        msg_info("discarding EHLO keywords: %s", ehlo_mask_str(names, mask));
+        vstring_free(names);
+    }
+    return mask;
+}
+
 /* smtp_ehlo_features - learn the features from the EHLO reply */
 
 static void smtp_ehlo_features(SMTP_SESSION *session)
 {
     ARGV *lines = session->resp.lines;
+    int discard = smtp_ehlo_discard(session);
 
     session->features = SMTP_FEATURE_ESMTP;
     session->size_limit = 0;
@@ -165,7 +197,7 @@ static void smtp_ehlo_features(SMTP_SESSION *session)
     /* The first line names the server; each further line is one keyword. */
     for (size_t i = 1; i < lines->argc; i++)
         if (strlen(lines->argv[i]) > 4)
-            smtp_ehlo_keyword(session, lines->argv[i] + 4);
+            smtp_ehlo_keyword(session, lines->argv[i] + 4, discard);
 }
 
 /* smtp_ehlo - EHLO (LHLO) and its features */
