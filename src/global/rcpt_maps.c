@@ -35,7 +35,10 @@
  *	the class and 5.1.1; for a sender, "Sender address rejected" and
  *	5.1.0. A relocated address gets "550 5.1.6 <address>: Recipient
  *	address rejected: User has moved to ...". A failed lookup gets
- *	"451 4.3.0 <address>: Temporary lookup failure".
+ *	"451 4.3.0 <address>: Temporary lookup failure". An address with a
+ *	malformed domain (resolve_rcpt(3): "user@", a bare IP address) is
+ *	not judged here, as in Postfix: the relay restrictions see its
+ *	default class, and the queue manager bounces it.
  *
  *	rcpt_maps_free() releases everything and returns NULL.
  * SEE ALSO
@@ -266,6 +269,9 @@ int rcpt_maps_check(RCPT_MAPS *maps, RCPT_MAPS_ROLE role, const char *sender, co
         result = found < 0 ? rcpt_maps_retry(reply, address) : RCPT_MAPS_KNOWN;
         goto done;
     }
+    /* A malformed domain is no class with a table: the queue manager bounces it. */
+    if (flags & RESOLVE_FLAG_SYNTAX)
+        goto done;
     if (flags & RESOLVE_FLAG_ERROR) {
         result = rcpt_maps_error_transport(maps, role, flags, vstring_str(nexthop), address, reply);
         goto done;

@@ -169,6 +169,9 @@ int resolve_props_init(RESOLVE_PROPS *props, const RESOLVE_SETTINGS *s, VSTRING 
     props->recipient_delimiter = mystrdup(s->recipient_delimiter ? s->recipient_delimiter : "");
     props->allow_percent_hack = s->allow_percent_hack;
     props->show_user_unknown_table_name = s->show_user_unknown_table_name;
+    props->resolve_dequoted_address = s->resolve_dequoted_address;
+    props->resolve_null_domain = s->resolve_null_domain;
+    props->resolve_numeric_domain = s->resolve_numeric_domain;
     return 0;
 }
 

@@ -26,7 +26,15 @@
  *	selects sender_dependent_relayhost_maps and
  *	sender_dependent_default_transport_maps entries (full address, then
  *	"@domain"; the null sender as the empty_address_* lookup key). With
- *	allow_percent_hack, "user%domain@local" resolves as "user@domain".
+ *	allow_percent_hack, "user%domain@local" resolves as "user@domain";
+ *	with resolve_dequoted_address, so does "user@domain"@local (whose
+ *	localpart, in the internal form, holds an '@'). An empty domain
+ *	("user@") is a syntax error unless resolve_null_domain makes it
+ *	"user"; a bare IP address ("user@192.0.2.1") is one unless
+ *	resolve_numeric_domain makes it "user@[192.0.2.1]". A syntax error
+ *	gives the default class with RESOLVE_FLAG_ERROR and
+ *	RESOLVE_FLAG_SYNTAX, and "error:5.1.3 bad address syntax", which no
+ *	table changes.
  *	A transport_maps value "transport:nexthop" may leave either part
  *	empty: an empty transport keeps the one the class gives, an empty
  *	next hop keeps that next hop. "error:text" and "discard:text" carry
@@ -46,6 +54,8 @@
  *--*/
 
 /* System library. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
@@ -63,6 +73,9 @@
 
 /* The next hop of the error transport for an unknown virtual alias. */
 #define RESOLVE_ALIAS_UNKNOWN "5.1.1 User unknown"
+
+/* The next hop of the error transport for a malformed domain. */
+#define RESOLVE_SYNTAX_ERROR "5.1.3 bad address syntax"
 
 /* resolve_split - "transport:nexthop" into its parts */
 
@@ -318,24 +331,96 @@ static int resolve_relocated(const RESOLVE_PROPS *props, const char *address, VS
     return RESOLVE_OK;
 }
 
-/* resolve_percent - user%domain@local becomes user@domain while the domain is local */
-
-static char *resolve_percent(const RESOLVE_PROPS *props, char *key, char **domain, int *class,
-                             VSTRING *why)
+/*
+ * resolve_local_route - while the domain is local, a localpart that
+ * routes further: "user@remote"@local (resolve_dequoted_address) and
+ * user%remote@local (allow_percent_hack, when the localpart has no '@')
+ * resolve as user@remote.
+ */
+static char *resolve_local_route(const RESOLVE_PROPS *props, char *key, char **domain, int *class,
+                                 VSTRING *why)
 {
-    char *at, *pct;
+    char *at, *inner, *pct;
 
     while (*class == RESOLVE_CLASS_LOCAL && (at = strrchr(key, '@')) != NULL) {
-        for (pct = at; pct > key && pct[-1] != '%'; pct--)
-            ;
-        if (pct-- == key)
-            break;
         *at = 0;
-        *pct = '@';
-        *domain = pct + 1;
+        if ((inner = strrchr(key, '@')) != NULL && props->resolve_dequoted_address) {
+            *domain = inner + 1;
+        } else if (inner == NULL && props->allow_percent_hack &&
+                   (pct = strrchr(key, '%')) != NULL) {
+            *pct = '@';
+            *domain = pct + 1;
+        } else {
+            *at = '@';
+            break;
+        }
         *class = resolve_class_domain(props, *domain, why);
     }
     return key;
+}
+
+/* resolve_numeric - a bare IPv4 or IPv6 address */
+
+static bool resolve_numeric(const char *domain)
+{
+    unsigned char addr[sizeof(struct in6_addr)];
+
+    return inet_pton(AF_INET, domain, addr) == 1 || inet_pton(AF_INET6, domain, addr) == 1;
+}
+
+/* resolve_literal_ok - "[address]" holds an IPv4 address or "IPv6:" and an IPv6 address */
+
+static bool resolve_literal_ok(const char *domain)
+{
+    size_t len = strlen(domain);
+    unsigned char addr[sizeof(struct in6_addr)];
+    char *inner;
+    bool ok;
+
+    if (len < 3 || domain[len - 1] != ']')
+        return false;
+    inner = mystrndup(domain + 1, len - 2);
+    ok = strncasecmp(inner, "ipv6:", 5) == 0 ? inet_pton(AF_INET6, inner + 5, addr) == 1
+                                             : inet_pton(AF_INET, inner, addr) == 1;
+    myfree(inner);
+    return ok;
+}
+
+/*
+ * resolve_domain_syntax - the last domain of key as the resolver takes
+ * it: 0 as it is, 1 changed (key may be reallocated; domain points into
+ * it), -1 a syntax error. "user@" is "user" with resolve_null_domain
+ * (the whole rest is the localpart, '@' and all); "user@192.0.2.1" is
+ * "user@[192.0.2.1]" with resolve_numeric_domain; "[...]" must hold an
+ * address.
+ */
+static int resolve_domain_syntax(const RESOLVE_PROPS *props, char **key, char **domain)
+{
+    char *at = strrchr(*key, '@');
+    VSTRING *bracketed;
+
+    if (at == NULL)
+        return 0;
+    if (**domain == 0) {
+        if (!props->resolve_null_domain)
+            return -1;
+        *at = 0;
+        *domain = *key + strlen(*key);
+        return 1;
+    }
+    if (**domain == '[')
+        return resolve_literal_ok(*domain) ? 0 : -1;
+    if (!resolve_numeric(*domain))
+        return 0;
+    if (!props->resolve_numeric_domain)
+        return -1;
+    bracketed = vstring_alloc(100);
+    *at = 0;
+    vstring_sprintf(bracketed, "%s@[%s]", *key, *domain);
+    myfree(*key);
+    *key = vstring_export(bracketed);
+    *domain = strrchr(*key, '@') + 1;
+    return 1;
 }
 
 /* resolve_rcpt - route one recipient */
@@ -349,16 +434,24 @@ int resolve_rcpt(const RESOLVE_PROPS *props, const char *sender, const char *add
     size_t len = strlen(domain);
     const char *value = NULL;
     int class;
+    int syntax = 0;
     int status = RESOLVE_OK;
 
     if (len > 0 && domain[len - 1] == '.')
         domain[len - 1] = 0;
     class = resolve_class_domain(props, domain, why);
-    if (class > 0 && props->allow_percent_hack)
-        key = resolve_percent(props, key, &domain, &class, why);
+    if (class > 0)
+        key = resolve_local_route(props, key, &domain, &class, why);
+    if (class > 0 && (syntax = resolve_domain_syntax(props, &key, &domain)) > 0)
+        class = resolve_class_domain(props, domain, why);
     VSTRING_RESET(out_nexthop);
-    if (class < 0 ||
-        resolve_class_route(props, sender, domain, class, out_transport, out_nexthop, why) < 0) {
+    if (syntax < 0) {
+        /* Like the error transport, but no table may route it elsewhere. */
+        vstring_strcpy(out_transport, "error");
+        vstring_strcpy(out_nexthop, RESOLVE_SYNTAX_ERROR);
+        *out_flags = RESOLVE_CLASS_DEFAULT | RESOLVE_FLAG_ERROR | RESOLVE_FLAG_SYNTAX;
+    } else if (class < 0 || resolve_class_route(props, sender, domain, class, out_transport,
+                                                out_nexthop, why) < 0) {
         status = RESOLVE_RETRY;
     } else if (class != RESOLVE_CLASS_ALIAS && props->transport_maps &&
                (value = resolve_table(props, key, domain, why)) == NULL &&

@@ -19,7 +19,11 @@
  * default the sender_dependent_relayhost_maps result, or relayhost).
  * transport_maps overrides both (except for the virtual alias class);
  * relocated_maps turns the recipient into "error:5.1.6 User has moved
- * to ...". resolve_props_init() builds the props from main.cf values.
+ * to ...". A domain that is empty ("user@", unless resolve_null_domain)
+ * or a bare IP address ("user@192.0.2.1", unless resolve_numeric_domain,
+ * which makes it "[192.0.2.1]") is a syntax error: the default class
+ * with "error:5.1.3 bad address syntax". resolve_props_init() builds the
+ * props from main.cf values.
  */
 #ifndef RESOLVE_RCPT_H
 #define RESOLVE_RCPT_H
@@ -53,6 +57,9 @@ typedef struct RESOLVE_PROPS {
     const char *recipient_delimiter;     /* for relocated_maps lookups, or NULL */
     bool allow_percent_hack;             /* user%domain@local is user@domain */
     bool show_user_unknown_table_name;   /* "User unknown in ... table" */
+    bool resolve_dequoted_address;       /* "user@remote"@local is user@remote */
+    bool resolve_null_domain;            /* user@ is user, not a syntax error */
+    bool resolve_numeric_domain;         /* user@1.2.3.4 is user@[1.2.3.4] */
 } RESOLVE_PROPS;
 
 /* main.cf values for resolve_props_init(), borrowed during the call. */
@@ -79,6 +86,9 @@ typedef struct RESOLVE_SETTINGS {
     const char *recipient_delimiter;
     bool allow_percent_hack;
     bool show_user_unknown_table_name;
+    bool resolve_dequoted_address;
+    bool resolve_null_domain;
+    bool resolve_numeric_domain;
 } RESOLVE_SETTINGS;
 
 /* The CONFIG_BIND entries of every RESOLVE_SETTINGS field (P points to one). */
@@ -108,7 +118,10 @@ typedef struct RESOLVE_SETTINGS {
         CONFIG_BIND_STR(VAR_RELAYHOST, &(P)->relayhost),                                           \
         CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &(P)->recipient_delimiter),                       \
         CONFIG_BIND_BOOL(VAR_ALLOW_PERCENT_HACK, &(P)->allow_percent_hack),                        \
-        CONFIG_BIND_BOOL(VAR_SHOW_USER_UNKNOWN_TABLE_NAME, &(P)->show_user_unknown_table_name)
+        CONFIG_BIND_BOOL(VAR_SHOW_USER_UNKNOWN_TABLE_NAME, &(P)->show_user_unknown_table_name),    \
+        CONFIG_BIND_BOOL(VAR_RESOLVE_DEQUOTED_ADDRESS, &(P)->resolve_dequoted_address),            \
+        CONFIG_BIND_BOOL(VAR_RESOLVE_NULL_DOMAIN, &(P)->resolve_null_domain),                      \
+        CONFIG_BIND_BOOL(VAR_RESOLVE_NUMERIC_DOMAIN, &(P)->resolve_numeric_domain)
 
 /* resolve_rcpt() results. */
 #define RESOLVE_OK    0    /* out_transport and out_nexthop are set */
@@ -123,6 +136,7 @@ typedef struct RESOLVE_SETTINGS {
 #define RESOLVE_CLASS_MASK    0x1f
 #define RESOLVE_FLAG_LOCAL    RESOLVE_CLASS_LOCAL /* the domain is one of ours */
 #define RESOLVE_FLAG_ERROR    (1 << 8)            /* the transport is "error" */
+#define RESOLVE_FLAG_SYNTAX   (1 << 9)            /* the domain is malformed ("error" too) */
 
 extern int resolve_props_init(RESOLVE_PROPS *props, const RESOLVE_SETTINGS *settings, VSTRING *why);
 extern void resolve_props_free(RESOLVE_PROPS *props);

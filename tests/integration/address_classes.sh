@@ -5,7 +5,9 @@
 # relay and default domains; smtpd_reject_unlisted_recipient and
 # smtpd_reject_unlisted_sender with Postfix's replies; relocated_maps;
 # a virtual mailbox domain delivered through virtual_transport; a
-# master.cf with Postfix's trivial-rewrite entry. When
+# master.cf with Postfix's trivial-rewrite entry; a quoted localpart
+# with an "@" routed on (resolve_dequoted_address), and a bare IP
+# address bounced as bad address syntax (resolve_numeric_domain = no). When
 # Debian's Postfix can run here (root), its smtpd gets the same main.cf
 # and the same dialogues, and every reply must be the same, byte for byte.
 
@@ -51,7 +53,7 @@ same "local_recipient_maps defaults to the passwd file and the aliases" \
 instance_main_cf "${main_cf[@]}"
 instance_master_cf "cleanup unix n - n - 0 cleanup" "qmgr unix n - n 300 1 qmgr" \
     "bounce unix - - n - 0 bounce" "defer unix - - n - 0 bounce" \
-    "discard unix - - n - - discard" \
+    "discard unix - - n - - discard" "error unix - - n - - error" \
     "rewrite unix - - n - - trivial-rewrite"
 # shellcheck disable=SC2086
 services $ours >>"$INSTANCE_CONF/master.cf"
@@ -116,6 +118,10 @@ cases = [
     ("sender", "", "root@mail.example.test", "250 2.1.5 Ok"),
     ("lax", "a@client.example", "nosuchuser@mail.example.test", "250 2.1.5 Ok"),
     ("lax", "a@client.example", "eve@vmail.example.test", "250 2.1.5 Ok"),
+    # resolve_dequoted_address: the quoted localpart routes on to elsewhere.example.
+    ("plain", "a@client.example", '"joe@elsewhere.example"@mail.example.test', "250 2.1.5 Ok"),
+    ("plain", "a@client.example", '"nosuchuser"@mail.example.test',
+     "550 5.1.1 <nosuchuser@mail.example.test>: %s local recipient table" % U),
 ]
 
 def run(ports):
@@ -159,5 +165,21 @@ line = wait_for(lambda: next((l for l in open(log) if "to=<bob@vmail.example.tes
 t.ok(line is not None and "status=sent (virtual-mailbox)" in line,
      "bob@vmail.example.test is delivered by virtual_transport (discard:virtual-mailbox)",
      "log: %s" % line)
+
+# A malformed domain bounces with "bad address syntax".
+s = Session.connect(int(os.environ["OURS"].split()[0]))
+s.reply()
+s.cmd("EHLO client.example")
+s.cmd("MAIL FROM:<>")
+s.cmd("RCPT TO:<joe@192.0.2.1>")
+s.cmd("DATA")
+code, text = s.cmd("Subject: numeric\r\n\r\nhello\r\n.")
+t.ok(code == 250, "the message to joe@192.0.2.1 is queued", "got: %d %s" % (code, text))
+s.cmd("QUIT")
+s.close()
+line = wait_for(lambda: next((l for l in open(log) if "to=<joe@192.0.2.1>" in l and
+                              "status=" in l), None), 30)
+t.ok(line is not None and "dsn=5.1.3, status=bounced (bad address syntax)" in line,
+     "joe@192.0.2.1 bounces: resolve_numeric_domain = no", "log: %s" % line)
 raise SystemExit(t.summary())
 PYEOF

@@ -113,6 +113,53 @@ static const ROUTE_CASE relayhost_cases[] = {
     {NULL, "a@mbox.example", "lmtp", "unix:private/dovecot-lmtp", RESOLVE_CLASS_VIRTUAL},
 };
 
+/* Routing inside a local localpart, and malformed domains, Postfix's defaults. */
+static const ROUTE_CASE syntax_default_cases[] = {
+    {NULL, "joe@example.com@mx.example.org", "smtp", "example.com", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@mbox.example@localhost@mx.example.org", "lmtp", "unix:private/dovecot-lmtp",
+     RESOLVE_CLASS_VIRTUAL},
+    {NULL, "joe%example.com@mx.example.org", "smtp", "example.com", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@", "error", "5.1.3 bad address syntax", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@example.com@", "smtp", "example.com", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@192.0.2.1", "error", "5.1.3 bad address syntax", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@2001:db8::1", "error", "5.1.3 bad address syntax", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@192.0.2.1@mx.example.org", "error", "5.1.3 bad address syntax",
+     RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@[no-address]", "error", "5.1.3 bad address syntax", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@[192.0.2.1]", "smtp", "[192.0.2.1]", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@[IPv6:2001:db8::1]", "smtp", "[ipv6:2001:db8::1]", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@1.example", "smtp", "1.example", RESOLVE_CLASS_DEFAULT},
+};
+
+/* The same with resolve_dequoted_address = no, resolve_null_domain and resolve_numeric_domain = yes. */
+static const ROUTE_CASE syntax_other_cases[] = {
+    {NULL, "joe@example.com@mx.example.org", "local", "mx.example.org", RESOLVE_CLASS_LOCAL},
+    {NULL, "joe%example.com@mx.example.org", "smtp", "example.com", RESOLVE_CLASS_DEFAULT},
+    {NULL, "a@b%example.com@mx.example.org", "local", "mx.example.org", RESOLVE_CLASS_LOCAL},
+    {NULL, "joe@", "local", "mx.example.org", RESOLVE_CLASS_LOCAL},
+    {NULL, "joe@example.com@", "local", "mx.example.org", RESOLVE_CLASS_LOCAL},
+    {NULL, "joe@192.0.2.1", "smtp", "[192.0.2.1]", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@127.0.0.1", "local", "mx.example.org", RESOLVE_CLASS_LOCAL},
+    {NULL, "joe@2001:db8::1", "smtp", "[2001:db8::1]", RESOLVE_CLASS_DEFAULT},
+};
+
+/* check_syntax_flag - a malformed domain says so in the flags; a good one does not */
+
+static void check_syntax_flag(const RESOLVE_PROPS *props)
+{
+    VSTRING *t = vstring_alloc(20), *n = vstring_alloc(20), *why = vstring_alloc(100);
+    int flags = 0;
+
+    resolve_rcpt(props, NULL, "joe@192.0.2.1", t, n, &flags, why);
+    TEST_CHECK((flags & RESOLVE_FLAG_SYNTAX) && (flags & RESOLVE_FLAG_ERROR),
+               "a bare address: RESOLVE_FLAG_SYNTAX and RESOLVE_FLAG_ERROR");
+    resolve_rcpt(props, NULL, "joe@example.com", t, n, &flags, why);
+    TEST_CHECK(!(flags & RESOLVE_FLAG_SYNTAX), "a domain: no RESOLVE_FLAG_SYNTAX");
+    vstring_free(t);
+    vstring_free(n);
+    vstring_free(why);
+}
+
 int main(void)
 {
     VSTRING *why = vstring_alloc(100);
@@ -163,6 +210,22 @@ int main(void)
     TEST_INT_EQ(resolve_props_init(&props, &settings, why), 0, "props: %s", vstring_str(why));
     CHECK_ROUTES(&props, "relayhost", relayhost_cases);
     resolve_props_free(&props);
+
+    settings.relayhost = "";
+    settings.transport_maps = "";
+    settings.resolve_dequoted_address = true;
+    TEST_INT_EQ(resolve_props_init(&props, &settings, why), 0, "props: %s", vstring_str(why));
+    CHECK_ROUTES(&props, "syntax, Postfix's defaults", syntax_default_cases);
+    check_syntax_flag(&props);
+    resolve_props_free(&props);
+    settings.resolve_dequoted_address = false;
+    settings.resolve_null_domain = true;
+    settings.resolve_numeric_domain = true;
+    TEST_INT_EQ(resolve_props_init(&props, &settings, why), 0, "props: %s", vstring_str(why));
+    CHECK_ROUTES(&props, "syntax, the other settings", syntax_other_cases);
+    resolve_props_free(&props);
+    settings.resolve_null_domain = false;
+    settings.resolve_numeric_domain = false;
 
     /* A failing table defers; it never reads as "not found". */
     settings.sender_dependent_relayhost_maps = "";
