@@ -9,6 +9,8 @@
 #                         mail.example.com, mx.example.com)
 #   other                 a leaf for other.example.net (wrong name)
 #   client                a client leaf for client.example.org
+#   sts                   an HTTPS leaf for mta-sts.secure.test (MTA-STS
+#                         policy host of the DNSSEC test bed's zone)
 # plus a self-signed leaf (self) and a CA with no CN (noncn-ca) that signs
 # noncn-leaf. Files:
 #   NAME.key NAME.pem           key and leaf certificate
@@ -37,6 +39,10 @@ subjectAltName = DNS:mail.example.com, DNS:mx.example.com
 basicConstraints = CA:FALSE
 extendedKeyUsage = serverAuth
 subjectAltName = DNS:other.example.net
+[sts]
+basicConstraints = CA:FALSE
+extendedKeyUsage = serverAuth
+subjectAltName = DNS:mta-sts.secure.test
 [client]
 basicConstraints = CA:FALSE
 extendedKeyUsage = clientAuth
@@ -76,8 +82,10 @@ key other ec
 sign other "/CN=other.example.net" int other
 key client ec
 sign client "/CN=client.example.org" int client
+key sts ec
+sign sts "/CN=mta-sts.secure.test" int sts
 
-for name in rsa ecdsa ed25519 other client; do
+for name in rsa ecdsa ed25519 other client sts; do
     cat "$name.key" "$name.pem" int.pem >"$name-chain.pem"
 done
 cat rsa-chain.pem ecdsa-chain.pem ed25519-chain.pem >all-chain.pem

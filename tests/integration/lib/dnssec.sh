@@ -82,6 +82,13 @@
 #                           only a client that validates by itself
 #                           resolves anything
 #   dnssec_log_tail [LINES] the end of the logs as comment lines
+#   dnssec_https_addr       a loopback address 127.44.X.Y whose port 443
+#                           is free, in DNSSEC_HTTPS_ADDR: for an HTTPS
+#                           server named in the zones (MTA-STS: the test
+#                           passes "mta-sts IN A $DNSSEC_HTTPS_ADDR" to
+#                           dnssec_start, beside the zone's _mta-sts TXT;
+#                           tests/data/mkcerts.sh makes sts-chain.pem for
+#                           mta-sts.secure.test, lib/https_server.py serves)
 #   dnssec_namespace SCRIPT [ARG...]
 #                           unless already there, re-execute the test
 #                           (bash SCRIPT ARG...) in a private mount
@@ -469,6 +476,20 @@ dnssec_resolv_addr() {
         fi
     done
     echo "# no free loopback address for port 53"
+    return 1
+}
+
+# dnssec_https_addr - a loopback address whose port 443 is free, in DNSSEC_HTTPS_ADDR
+dnssec_https_addr() {
+    local try addr
+    for try in $(seq 20); do
+        addr=127.44.$((RANDOM % 250 + 1)).$((RANDOM % 250 + 1))
+        if ! ss -Hlnt "sport = :443" 2>/dev/null | grep -qF " $addr:443 "; then
+            DNSSEC_HTTPS_ADDR=$addr
+            return 0
+        fi
+    done
+    echo "# no free loopback address for port 443"
     return 1
 }
 
