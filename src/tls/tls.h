@@ -126,6 +126,7 @@ typedef struct TLS_SESS_STATE {
     char *peer_pkey_fprint;     /* public key fingerprint */
     char *matched_name;         /* client: the reference name that matched */
     char *peer_sni;             /* server: SNI name that selected a chain, or NULL */
+    char *sni_unmatched;        /* server: SNI name that the table did not know, or NULL */
     int peer_status;            /* TLS_CERT_FLAG_* */
     long verify_result;         /* X509_V_* of the chain (closest to the leaf) */
     int verify_depth;           /* depth of that error, or -1 */

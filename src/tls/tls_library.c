@@ -136,6 +136,7 @@ void tls_sess_free(TLS_SESS_STATE *state)
     myfree(state->peer_pkey_fprint);
     myfree(state->matched_name);
     myfree(state->peer_sni);
+    myfree(state->sni_unmatched);
     myfree(state->mdalg);
     myfree(state->cache_id);
     myfree(state->verify_issuer);

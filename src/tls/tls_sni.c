@@ -10,7 +10,8 @@
  *	tls_sni_setup() installs the SNI callback on ctx. The callback
  *	ignores (does not acknowledge) a missing SNI, ignores with a warning
  *	an invalid host name, refuses a name that changed after a TLS 1.3
- *	HelloRetryRequest, and otherwise selects the chain as described in
+ *	HelloRetryRequest (and gives the same answer, logged once, to the
+ *	same name), and otherwise selects the chain as described in
  *	tls_sni.h. It returns 0.
  *
  *	tls_sni_name_ok() tells whether a name is a syntactically valid
@@ -98,11 +99,14 @@ static int tls_sni_cb(SSL *ssl, int *alert, void *arg)
         msg_warn("TLS SNI from %s is invalid: ignored", namaddr);
         return SSL_TLSEXT_ERR_NOACK;
     }
-    if (state && state->peer_sni) {
-        if (strcasecmp(state->peer_sni, name) == 0)
-            return SSL_TLSEXT_ERR_OK;
-        msg_warn("TLS SNI changed from %s initially %s, %s after hello retry", namaddr,
-                 state->peer_sni, name);
+    /* After a TLS 1.3 HelloRetryRequest: the same answer, logged once. */
+    if (state && (state->peer_sni || state->sni_unmatched)) {
+        const char *first = state->peer_sni ? state->peer_sni : state->sni_unmatched;
+
+        if (strcasecmp(first, name) == 0)
+            return state->peer_sni ? SSL_TLSEXT_ERR_OK : SSL_TLSEXT_ERR_NOACK;
+        msg_warn("TLS SNI changed from %s initially %s, %s after hello retry", namaddr, first,
+                 name);
         *alert = SSL_AD_HANDSHAKE_FAILURE;
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
@@ -114,6 +118,8 @@ static int tls_sni_cb(SSL *ssl, int *alert, void *arg)
         }
         if (app->log_mask & TLS_LOG_SUMMARY)
             msg_info("TLS SNI %s from %s not matched, using default chain", name, namaddr);
+        if (state)
+            state->sni_unmatched = mystrdup(name);
         return SSL_TLSEXT_ERR_NOACK;
     }
     why = vstring_alloc(100);
