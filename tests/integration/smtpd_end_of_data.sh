@@ -73,7 +73,7 @@ PEER=$peer PEER_LOG=${deb:+$deb/maillog} OURS=$ours THEIRS=$theirs WORK=$work OU
     OUR_QUEUE=$INSTANCE_QUEUE PYTHONPATH=$top/tests/integration/lib \
     bounded 200 python3 - <<'PYEOF'
 import json, os, re
-from smtp_session import Session, Checks
+from smtp_session import Session, Checks, wait_for
 
 t = Checks()
 D = "mail.example.test"
@@ -183,6 +183,9 @@ if os.environ["PEER"] == "yes":
         return [re.sub(r".*?: [0-9A-Za-z]+: (reject: %s from )" % stage, r"\1", l)
                 for l in open(path, errors="replace").read().splitlines()
                 if ": reject: %s from " % stage in l][:count]
+    # Each log is written by its own processes: wait until both are complete.
+    for log_path in (os.environ["OUR_LOG"], os.environ["PEER_LOG"]):
+        wait_for(lambda: len(eod_lines(log_path)) == 7 and len(eod_lines(log_path, "DATA", 2)) == 2)
     t.ok(eod_lines(os.environ["OUR_LOG"]) == eod_lines(os.environ["PEER_LOG"]),
          "the refusals are logged as Postfix logs them: %r" % eod_lines(os.environ["PEER_LOG"]),
          repr(eod_lines(os.environ["OUR_LOG"])))
