@@ -63,6 +63,7 @@
 
 #include "smtpd.h"
 #include "smtpd_cmd.h"
+#include "smtpd_milter.h"
 #include "smtpd_tls.h"
 
 /* Command flags. */
@@ -287,7 +288,10 @@ static void smtpd_dispatch(SMTPD_STATE *state)
         state->where = "UNKNOWN";
         state->unknown_total++;
         state->error_count++;
-        smtpd_reply(state, "502 5.5.2 Error: command not recognized");
+        if (*args)
+            verb[strlen(verb)] = ' ';
+        if (smtpd_milter_unknown(state, verb) == 0)
+            smtpd_reply(state, "502 5.5.2 Error: command not recognized");
         return;
     }
     state->where = smtpd_cmd_table[index].verb;
@@ -374,6 +378,7 @@ static void smtpd_session_end(SMTPD_STATE *state)
         break;
     }
     smtpd_mail_reset(state);
+    smtpd_milter_end(state);
     smtpd_limits_disconnect(state);
     if (state->tls)
         state->tls = smtpd_tls_session_stop(
@@ -406,7 +411,7 @@ static int smtpd_session_start(SMTPD_STATE *state)
 void smtpd_session(SMTPD_STATE *state)
 {
     if (smtpd_session_start(state) == 0 && smtpd_limits_connect(state) == 0) {
-        if (smtpd_policy_connect(state) == 0)
+        if (smtpd_policy_connect(state) == 0 && smtpd_milter_connect(state) == 0)
             smtpd_reply(state, "220 %s", state->cfg->banner);
         while (state->end == SMTPD_END_NONE && smtpd_read_command(state) == 0) {
             smtpd_dispatch(state);

@@ -29,6 +29,7 @@
 typedef struct SMTPD_QUEUE SMTPD_QUEUE;             /* smtpd_queue.h */
 typedef struct SMTPD_TLS_SESSION SMTPD_TLS_SESSION; /* smtpd_tls.h */
 typedef struct SASL_SERVER SASL_SERVER;             /* sasl_server.h */
+typedef struct MILTERS MILTERS;                     /* milter.h */
 
 /* Why the session ends (SMTPD_STATE.end); SMTPD_END_NONE while it goes on. */
 typedef enum SMTPD_END {
@@ -66,6 +67,7 @@ typedef struct SMTPD_ARGS {
     char *auth;       /* MAIL AUTH= (printable, not "<>"), owned, or NULL */
     bool auth_seen;   /* MAIL AUTH= was given (also as "<>") */
     bool requiretls;  /* MAIL REQUIRETLS (RFC 8689) */
+    ARGV *params;     /* the ESMTP parameters as given, for milters; owned, or NULL */
 } SMTPD_ARGS;
 
 typedef struct SMTPD_STATE {
@@ -137,6 +139,11 @@ typedef struct SMTPD_STATE {
     char *sasl_username; /* who logged in (printable), owned, or NULL */
     char *sasl_method;   /* the mechanism, upper case, owned, or NULL */
     char *sasl_sender;   /* MAIL AUTH= of this transaction, owned, or NULL */
+
+    /* Milters (smtpd_milter.c). */
+    MILTERS *milters;           /* the session's smtpd_milters, owned, or NULL */
+    VSTRING *milter_macro_buf;  /* macro values made up on the fly, owned, or NULL */
+    bool milter_in_transaction; /* the milters saw MAIL and no end of message yet */
 } SMTPD_STATE;
 
 #define SMTPD_IN_TRANSACTION(s) ((s)->sender != NULL)

@@ -215,6 +215,19 @@ static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFI
     vstring_free(why);
 }
 
+/* smtpd_config_milters - a malformed smtpd_milters is a configuration error */
+
+static void smtpd_config_milters(const SMTPD_CONFIG *cfg)
+{
+    VSTRING *why = vstring_alloc(100);
+    MILTERS *milters = milters_create(cfg->milters, &cfg->milter_settings, NULL, NULL, why);
+
+    if (milters == NULL)
+        msg_fatal("%s = %s: %s", VAR_SMTPD_MILTERS, cfg->milters, vstring_str(why));
+    milters_free(milters);
+    vstring_free(why);
+}
+
 /* smtpd_config_network - bind what only a network server needs: TLS and access */
 
 static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG_RAW *raw)
@@ -222,6 +235,8 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
     SMTPD_TLS_SETTINGS *tls = &cfg->tls_settings;
     SMTPD_CHECK_PROPS *checks = &raw->checks;
     const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_SMTPD_MILTERS, &cfg->milters),
+        MILTER_SETTINGS_BIND(&cfg->milter_settings),
         CONFIG_BIND_STR(VAR_SMTPD_TLS_SECURITY_LEVEL, &raw->tls_security_level),
         CONFIG_BIND_BOOL(VAR_SMTPD_TLS_WRAPPERMODE, &cfg->tls_wrappermode),
         CONFIG_BIND_BOOL(VAR_SMTPD_USE_TLS, &raw->use_tls),
@@ -314,6 +329,7 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
     config_bind(config, parameters);
     checks->class_value = smtpd_config_class_value;
     checks->class_context = raw->classes;
+    smtpd_config_milters(cfg);
 }
 
 /* smtpd_config_sasl - bind the SMTP AUTH settings */

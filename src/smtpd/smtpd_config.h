@@ -16,6 +16,7 @@
 #include "config.h"
 #include "maps.h"
 #include "match_list.h"
+#include "milter.h"
 
 #include "tls.h"
 #include "tls_level.h"
@@ -155,6 +156,10 @@ typedef struct SMTPD_CONFIG {
     MATCH_LIST *sasl_exceptions;       /* smtpd_sasl_exceptions_networks, or NULL; owned */
     MATCH_LIST *sasl_mechanism_filter; /* smtpd_sasl_mechanism_filter, or NULL; owned */
     SASL_SERVER_IMPL *sasl;            /* the back end, NULL when AUTH is off; owned */
+
+    /* Milters (smtpd_milter.c). */
+    const char *milters;             /* smtpd_milters, checked */
+    MILTER_SETTINGS milter_settings; /* the milter_* parameters */
 } SMTPD_CONFIG;
 
 extern SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_alone);

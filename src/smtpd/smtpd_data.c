@@ -47,6 +47,7 @@
 
 #include "smtpd_addr.h"
 #include "smtpd_cmd.h"
+#include "smtpd_milter.h"
 #include "smtpd_queue.h"
 #include "smtpd_tls.h"
 
@@ -246,6 +247,8 @@ static int smtpd_data_finish(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy)
         return -1;
     if (copy->write_error)
         status = CLEANUP_STAT_BAD;
+    else if (smtpd_milter_message(state) < 0)
+        return -1;
     else
         status = smtpd_queue_finish(state->queue, state->scratch);
     if (status == CLEANUP_STAT_OK) {
@@ -282,7 +285,7 @@ int smtp_proceed_data(SMTPD_STATE *state, char *unused_args)
     };
     int status;
 
-    if (smtpd_policy_data(state) < 0)
+    if (smtpd_policy_data(state) < 0 || smtpd_milter_data(state) < 0)
         return -1;
     smtpd_actions_envelope(state);
     smtpd_actions_headers(state);

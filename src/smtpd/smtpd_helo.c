@@ -37,6 +37,7 @@
 #include "vstring.h"
 
 #include "smtpd_cmd.h"
+#include "smtpd_milter.h"
 #include "smtpd_sasl.h"
 
 /* EHLO keywords that smtpd_discard_ehlo_keywords may name. */
@@ -90,7 +91,7 @@ static int smtpd_helo_start(SMTPD_STATE *state, const char *name, const char *pr
 
     smtpd_mail_reset(state);
     smtpd_helo_reset(state);
-    if (smtpd_policy_helo(state, stored) < 0) {
+    if (smtpd_policy_helo(state, stored) < 0 || smtpd_milter_helo(state, stored) < 0) {
         myfree(stored);
         return -1;
     }

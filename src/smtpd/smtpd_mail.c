@@ -37,6 +37,7 @@
 
 #include "smtpd_addr.h"
 #include "smtpd_cmd.h"
+#include "smtpd_milter.h"
 #include "smtpd_sasl.h"
 
 /* smtpd_mail_size - SIZE=number */
@@ -158,6 +159,9 @@ int smtp_check_mail(SMTPD_STATE *state, char *args)
         break;
     default:
         state->args.address = mystrdup(vstring_str(state->scratch));
+        state->args.params = argv_alloc(params->argc + 1);
+        for (size_t i = 0; i < params->argc; i++)
+            argv_add(state->args.params, params->argv[i]);
         for (size_t i = 0; status == 0 && i < params->argc; i++)
             status = smtpd_mail_param(state, params->argv[i]);
         break;
@@ -179,7 +183,8 @@ int smtp_proceed_mail(SMTPD_STATE *state, char *unused_args)
 {
     SMTPD_ARGS *args = &state->args;
 
-    if (smtpd_limits_message(state) < 0 || smtpd_policy_mail(state) < 0) {
+    if (smtpd_limits_message(state) < 0 || smtpd_policy_mail(state) < 0 ||
+        smtpd_milter_mail(state) < 0) {
         smtpd_args_reset(args);
         return -1;
     }

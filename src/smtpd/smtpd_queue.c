@@ -17,6 +17,7 @@
  *	int	smtpd_queue_line(SMTPD_QUEUE *queue, const char *data,
  *				size_t len, bool partial);
  *
+ *	MILTER_MSG *smtpd_queue_milter_msg(SMTPD_QUEUE *queue);
  *	int	smtpd_queue_finish(SMTPD_QUEUE *queue, VSTRING *reason);
  *	SMTPD_QUEUE *smtpd_queue_abort(SMTPD_QUEUE *queue);
  *	SMTPD_QUEUE *smtpd_queue_close(SMTPD_QUEUE *queue);
@@ -40,6 +41,12 @@
  *	ending; partial means that the line continues in the next call. They
  *	return 0, or -1 once writing failed (the error is sticky and
  *	smtpd_queue_finish() reports it).
+ *
+ *	With props->milters (and cleanup), the sender, the recipients and
+ *	the content are held back in a MILTER_MSG, which
+ *	smtpd_queue_milter_msg() returns (NULL otherwise) for the milters to
+ *	read and edit; smtpd_queue_finish() then sends the edited message to
+ *	cleanup. Attributes go to cleanup at once.
  *
  *	smtpd_queue_finish() ends the message and waits until it is safely
  *	queued. It returns CLEANUP_STAT_OK only when the queue file is on
@@ -78,6 +85,7 @@ struct SMTPD_QUEUE {
     char *pickup;            /* maildrop: pickup service to wake up, owned */
     int trigger_timeout;     /* maildrop: wake-up timeout */
     char *id;                /* queue ID, owned */
+    MILTER_MSG *msg;         /* held back for milters, owned, or NULL */
 };
 
 /* smtpd_queue_open - start a message */
@@ -105,6 +113,8 @@ SMTPD_QUEUE *smtpd_queue_open(const SMTPD_QUEUE_PROPS *props, VSTRING *why)
             return NULL;
         }
         queue->id = mystrdup(cleanup_queue_id(queue->cleanup));
+        if (props->milters)
+            queue->msg = milter_msg_create();
     }
     return queue;
 }
@@ -140,6 +150,10 @@ int smtpd_queue_attr(SMTPD_QUEUE *queue, const char *name, const char *value)
 
 int smtpd_queue_sender(SMTPD_QUEUE *queue, const char *sender, const char *dsn_envid, int dsn_ret)
 {
+    if (queue->msg) {
+        milter_msg_sender(queue->msg, sender, dsn_envid, dsn_ret);
+        return 0;
+    }
     if (queue->cleanup)
         return cleanup_sender(queue->cleanup, sender, dsn_envid, dsn_ret);
     if (dsn_envid && *dsn_envid)
@@ -163,6 +177,10 @@ int smtpd_queue_rcpt(SMTPD_QUEUE *queue, const char *rcpt, const char *dsn_orcpt
         .dsn_notify = dsn_notify,
     };
 
+    if (queue->msg) {
+        milter_msg_rcpt(queue->msg, rcpt, dsn_orcpt, dsn_notify);
+        return 0;
+    }
     if (queue->cleanup)
         return cleanup_rcpt(queue->cleanup, rcpt, rcpt, dsn_orcpt, dsn_notify);
     if (queue->failed)
@@ -174,6 +192,10 @@ int smtpd_queue_rcpt(SMTPD_QUEUE *queue, const char *rcpt, const char *dsn_orcpt
 
 int smtpd_queue_line(SMTPD_QUEUE *queue, const char *data, size_t len, bool partial)
 {
+    if (queue->msg) {
+        milter_msg_line(queue->msg, data, len, partial);
+        return 0;
+    }
     if (queue->cleanup)
         return cleanup_content_line(queue->cleanup, data, len, partial);
     if (queue->failed)
@@ -229,11 +251,50 @@ static int smtpd_queue_finish_maildrop(SMTPD_QUEUE *queue, VSTRING *reason)
     return CLEANUP_STAT_BAD;
 }
 
+/* smtpd_queue_milter_msg - the message held back for milters, or NULL */
+
+MILTER_MSG *smtpd_queue_milter_msg(SMTPD_QUEUE *queue)
+{
+    return queue->msg;
+}
+
+/* smtpd_queue_sink_sender - replay: the sender */
+
+static int smtpd_queue_sink_sender(void *context, const char *sender, const char *dsn_envid,
+                                   int dsn_ret)
+{
+    return cleanup_sender(context, sender, dsn_envid, dsn_ret);
+}
+
+/* smtpd_queue_sink_rcpt - replay: one recipient */
+
+static int smtpd_queue_sink_rcpt(void *context, const char *rcpt, const char *dsn_orcpt,
+                                 int dsn_notify)
+{
+    return cleanup_rcpt(context, rcpt, rcpt, dsn_orcpt, dsn_notify);
+}
+
+/* smtpd_queue_sink_line - replay: one content line */
+
+static int smtpd_queue_sink_line(void *context, const char *data, size_t len, bool partial)
+{
+    return cleanup_content_line(context, data, len, partial);
+}
+
 /* smtpd_queue_finish - make the message durable */
 
 int smtpd_queue_finish(SMTPD_QUEUE *queue, VSTRING *reason)
 {
+    static const MILTER_MSG_SINK sink = {
+        .sender = smtpd_queue_sink_sender,
+        .rcpt = smtpd_queue_sink_rcpt,
+        .line = smtpd_queue_sink_line,
+    };
+
     VSTRING_RESET(reason);
+    /* A write error is sticky in the cleanup client, and cleanup_finish() reports it. */
+    if (queue->msg)
+        (void)milter_msg_replay(queue->msg, &sink, queue->cleanup);
     if (queue->cleanup)
         return cleanup_finish(queue->cleanup, reason);
     return smtpd_queue_finish_maildrop(queue, reason);
@@ -249,6 +310,8 @@ SMTPD_QUEUE *smtpd_queue_close(SMTPD_QUEUE *queue)
         maildrop_post_close(queue->post);
     myfree(queue->id);
     myfree(queue->pickup);
+    if (queue->msg)
+        milter_msg_free(queue->msg);
     myfree(queue);
     return NULL;
 }

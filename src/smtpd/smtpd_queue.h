@@ -17,6 +17,7 @@
 #include "vstring.h"
 
 #include "cleanup_client.h"
+#include "milter_msg.h"
 
 typedef struct SMTPD_QUEUE SMTPD_QUEUE;
 
@@ -30,6 +31,7 @@ typedef struct SMTPD_QUEUE_PROPS {
     int trigger_timeout;    /* maildrop: how long the wake-up may take, seconds */
     const char *postdrop;   /* maildrop: postdrop(1), when maildrop is not writable */
     const char *config_dir; /* maildrop: the configuration, for postdrop */
+    bool milters;           /* hold the envelope and content back for milters (cleanup only) */
 } SMTPD_QUEUE_PROPS;
 
 extern SMTPD_QUEUE *smtpd_queue_open(const SMTPD_QUEUE_PROPS *props, VSTRING *why);
@@ -40,6 +42,7 @@ extern int smtpd_queue_sender(SMTPD_QUEUE *queue, const char *sender, const char
 extern int smtpd_queue_rcpt(SMTPD_QUEUE *queue, const char *rcpt, const char *dsn_orcpt,
                             int dsn_notify);
 extern int smtpd_queue_line(SMTPD_QUEUE *queue, const char *data, size_t len, bool partial);
+extern MILTER_MSG *smtpd_queue_milter_msg(SMTPD_QUEUE *queue);
 extern int smtpd_queue_finish(SMTPD_QUEUE *queue, VSTRING *reason);
 extern SMTPD_QUEUE *smtpd_queue_abort(SMTPD_QUEUE *queue);
 extern SMTPD_QUEUE *smtpd_queue_close(SMTPD_QUEUE *queue);

@@ -36,6 +36,7 @@
 
 #include "smtpd_addr.h"
 #include "smtpd_cmd.h"
+#include "smtpd_milter.h"
 #include "smtpd_queue.h"
 #include "smtpd_tls.h"
 
@@ -139,6 +140,9 @@ int smtp_check_rcpt(SMTPD_STATE *state, char *args)
             break;
         }
         state->args.address = mystrdup(vstring_str(state->scratch));
+        state->args.params = argv_alloc(params->argc + 1);
+        for (size_t i = 0; i < params->argc; i++)
+            argv_add(state->args.params, params->argv[i]);
         for (size_t i = 0; status == 0 && i < params->argc; i++)
             status = smtpd_rcpt_param(state, params->argv[i]);
         break;
@@ -218,6 +222,7 @@ static int smtpd_rcpt_open_queue(SMTPD_STATE *state)
         .trigger_timeout = state->cfg->trigger_timeout,
         .postdrop = state->cfg->postdrop,
         .config_dir = state->cfg->config_dir,
+        .milters = SMTPD_MILTERS_ACTIVE(state),
     };
 
     if ((state->queue = smtpd_queue_open(&props, state->scratch)) == NULL) {
@@ -246,6 +251,7 @@ int smtp_proceed_rcpt(SMTPD_STATE *state, char *unused_args)
     SMTPD_ARGS *args = &state->args;
 
     if (smtpd_limits_recipient(state) < 0 || smtpd_policy_rcpt(state, args->address) < 0 ||
+        smtpd_milter_rcpt(state) < 0 ||
         (state->queue == NULL && smtpd_rcpt_open_queue(state) < 0)) {
         smtpd_args_reset(args);
         return -1;

@@ -44,6 +44,7 @@
 #include "vstring.h"
 
 #include "smtpd.h"
+#include "smtpd_milter.h"
 #include "smtpd_queue.h"
 #include "smtpd_sasl.h"
 #include "smtpd_tls.h"
@@ -86,6 +87,8 @@ void smtpd_args_reset(SMTPD_ARGS *args)
     myfree(args->dsn_envid);
     myfree(args->dsn_orcpt);
     myfree(args->auth);
+    if (args->params)
+        argv_free(args->params);
     memset(args, 0, sizeof(*args));
     args->size = -1;
 }
@@ -94,6 +97,7 @@ void smtpd_args_reset(SMTPD_ARGS *args)
 
 void smtpd_mail_reset(SMTPD_STATE *state)
 {
+    smtpd_milter_abort(state);
     if (state->queue)
         state->queue = smtpd_queue_abort(state->queue);
     myfree(state->queue_id);

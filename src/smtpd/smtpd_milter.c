@@ -1,0 +1,349 @@
+/*++
+ * NAME
+ *	smtpd_milter - the SMTP server's side of smtpd_milters
+ * SYNOPSIS
+ *	#include "smtpd_milter.h"
+ *
+ *	int	smtpd_milter_connect(SMTPD_STATE *state);
+ *	int	smtpd_milter_helo(SMTPD_STATE *state, const char *helo);
+ *	int	smtpd_milter_mail(SMTPD_STATE *state);
+ *	int	smtpd_milter_rcpt(SMTPD_STATE *state);
+ *	int	smtpd_milter_data(SMTPD_STATE *state);
+ *	int	smtpd_milter_unknown(SMTPD_STATE *state, const char *line);
+ *	int	smtpd_milter_message(SMTPD_STATE *state);
+ *	void	smtpd_milter_abort(SMTPD_STATE *state);
+ *	void	smtpd_milter_end(SMTPD_STATE *state);
+ * DESCRIPTION
+ *	These connect the session to the milters of smtpd_milters
+ *	(milter(3)). smtpd_milter_connect() makes the session's milter list
+ *	(none for a stand-alone session or an empty smtpd_milters) and sends
+ *	the connect event; a rejection is sent instead of the greeting and
+ *	the session answers every command but QUIT with "503 5.7.0 Error:
+ *	access denied" (as a connect-time client restriction does); a 421
+ *	ends it after the reply. It returns 0 when the greeting may follow. smtpd_milter_helo(), smtpd_milter_mail(), smtpd_milter_rcpt()
+ *	(the recipient of state->args), smtpd_milter_data() and
+ *	smtpd_milter_unknown() send their event after the access
+ *	restrictions have passed it; a rejection is replied (the milter's
+ *	own text, multi-line and enhanced status codes kept, or the default
+ *	text) and logged as "milter-reject". Each returns 0 when the command
+ *	may go on, -1 after a reply.
+ *
+ *	smtpd_milter_message() runs the message that the queue file holds
+ *	back (smtpd_queue(3)) through the milters at the end of DATA and
+ *	applies their modifications to it. It returns 0 when the message may
+ *	be queued (DISCARD and HOLD are handed to cleanup as the access
+ *	actions are, and logged as "milter-discard" and "milter-hold"), -1
+ *	after a rejection was replied.
+ *
+ *	smtpd_milter_abort() tells the milters that the transaction ended
+ *	without a message. smtpd_milter_end() ends the milters' session and
+ *	frees the list.
+ *
+ *	The macros that the milters receive (milter_*_macros) take their
+ *	values from the session: i (the queue ID), j (myhostname), _ ("name
+ *	[address]"), {client_addr}, {client_port}, {client_name},
+ *	{client_ptr}, {daemon_addr}, {daemon_port}, {tls_version}, {cipher},
+ *	{cipher_bits}, {cert_subject}, {cert_issuer}, {auth_type},
+ *	{auth_authen}, {auth_author}, {mail_addr}, {rcpt_addr}; {daemon_name}
+ *	and v come from milter_macro_daemon_name and milter_macro_v.
+ *--*/
+
+#include <string.h>
+
+#include "argv.h"
+#include "msg.h"
+#include "mymalloc.h"
+#include "vstring.h"
+
+#include "cleanup_client.h"
+#include "milter.h"
+
+#include "smtpd_cmd.h"
+#include "smtpd_milter.h"
+#include "smtpd_queue.h"
+#include "smtpd_tls.h"
+
+/* smtpd_milter_tls - TLS macros, or NULL */
+
+static const char *smtpd_milter_tls(SMTPD_STATE *state, const char *name, VSTRING *buf)
+{
+    const SMTPD_TLS_FACTS *tls = state->tls ? smtpd_tls_session_facts(state->tls) : NULL;
+
+    if (tls == NULL)
+        return NULL;
+    if (strcmp(name, "{tls_version}") == 0)
+        return tls->protocol;
+    if (strcmp(name, "{cipher}") == 0)
+        return tls->cipher;
+    if (strcmp(name, "{cipher_bits}") == 0) {
+        vstring_sprintf(buf, "%d", tls->usebits);
+        return vstring_str(buf);
+    }
+    if (!tls->cert_present)
+        return NULL;
+    if (strcmp(name, "{cert_subject}") == 0)
+        return tls->peer_cn;
+    if (strcmp(name, "{cert_issuer}") == 0)
+        return tls->issuer_cn;
+    return NULL;
+}
+
+/* smtpd_milter_macro - the value of a session macro */
+
+static const char *smtpd_milter_macro(const char *name, void *context)
+{
+    SMTPD_STATE *state = context;
+    VSTRING *buf = state->milter_macro_buf;
+    const struct {
+        const char *name;
+        const char *value;
+    } table[] = {
+        {"i", state->queue_id},
+        {"j", state->cfg->myhostname},
+        {"{client_addr}", state->addr},
+        {"{client_port}", state->port},
+        {"{client_name}", state->name},
+        {"{client_ptr}", state->reverse_name},
+        {"{daemon_addr}", state->local_addr},
+        {"{daemon_port}", state->local_port},
+        {"{auth_type}", state->sasl_method},
+        {"{auth_authen}", state->sasl_username},
+        {"{auth_author}", state->sasl_sender},
+        {"{mail_addr}", state->sender ? state->sender : state->args.address},
+        {"{rcpt_addr}", state->sender ? state->args.address : NULL},
+    };
+
+    if (strcmp(name, "_") == 0) {
+        vstring_sprintf(buf, "%s [%s]", state->name, state->addr);
+        return vstring_str(buf);
+    }
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+        if (strcmp(table[i].name, name) == 0)
+            return table[i].value && *table[i].value ? table[i].value : NULL;
+    return smtpd_milter_tls(state, name, buf);
+}
+
+/* smtpd_milter_reply - send a milter's reply, line by line */
+
+static void smtpd_milter_reply(SMTPD_STATE *state, const char *text)
+{
+    char *copy = mystrdup(text);
+    char *cp = copy;
+    char *line;
+
+    while ((line = strsep(&cp, "\n")) != NULL) {
+        size_t len = strlen(line);
+
+        if (len > 0 && line[len - 1] == '\r')
+            line[len - 1] = 0;
+        if (*line)
+            smtpd_reply(state, "%s", line);
+    }
+    myfree(copy);
+}
+
+/* smtpd_milter_verdict - act on an event's result; 0: go on */
+
+static int smtpd_milter_verdict(SMTPD_STATE *state, const MILTER_RESULT *result,
+                                const char *recipient)
+{
+    switch (result->verdict) {
+    case MILTER_CONTINUE:
+        return 0;
+    case MILTER_DISCARD:
+        state->actions.discard = true;
+        return 0;
+    case MILTER_HOLD:
+        state->actions.hold = true;
+        return 0;
+    case MILTER_SHUTDOWN:
+        smtpd_milter_reply(state, result->reply);
+        smtpd_log_reject(state, "milter-reject", NULL, recipient);
+        smtpd_close(state, NULL);
+        return -1;
+    default:
+        smtpd_milter_reply(state, result->reply);
+        smtpd_log_reject(state, "milter-reject", NULL, recipient);
+        return -1;
+    }
+}
+
+/* smtpd_milter_connect - the session's milters and the connect event */
+
+int smtpd_milter_connect(SMTPD_STATE *state)
+{
+    MILTER_RESULT result;
+
+    if (state->stand_alone || state->cfg->milters == NULL || *state->cfg->milters == 0)
+        return 0;
+    state->milters = milters_create(state->cfg->milters, &state->cfg->milter_settings,
+                                    smtpd_milter_macro, state, state->scratch);
+    if (state->milters == NULL) {
+        /* smtpd_config_init() checked the list: this is a panic-worthy surprise. */
+        msg_warn("%s: %s", VAR_SMTPD_MILTERS, vstring_str(state->scratch));
+        return 0;
+    }
+    state->milter_macro_buf = vstring_alloc(64);
+    result = milters_connect(state->milters, state->name, state->addr, state->port);
+    switch (result.verdict) {
+    case MILTER_REJECT:
+    case MILTER_TEMPFAIL:
+        state->client_reject = mystrdup(result.reply);
+        smtpd_milter_reply(state, result.reply);
+        smtpd_log_reject(state, "milter-reject", NULL, NULL);
+        return -1;
+    case MILTER_SHUTDOWN:
+        smtpd_milter_reply(state, result.reply);
+        smtpd_log_reject(state, "milter-reject", NULL, NULL);
+        smtpd_close(state, NULL);
+        return -1;
+    default:
+        return 0;
+    }
+}
+
+/* smtpd_milter_helo - HELO/EHLO */
+
+int smtpd_milter_helo(SMTPD_STATE *state, const char *helo)
+{
+    MILTER_RESULT result;
+
+    if (!SMTPD_MILTERS_ACTIVE(state))
+        return 0;
+    result = milters_helo(state->milters, helo);
+    return smtpd_milter_verdict(state, &result, NULL);
+}
+
+/* smtpd_milter_args - "<address>" and the ESMTP parameters */
+
+static ARGV *smtpd_milter_args(SMTPD_STATE *state)
+{
+    ARGV *args = argv_alloc(4);
+    VSTRING *addr = vstring_alloc(64);
+
+    vstring_sprintf(addr, "<%s>", state->args.address ? state->args.address : "");
+    argv_add(args, vstring_str(addr));
+    for (size_t i = 0; state->args.params && i < state->args.params->argc; i++)
+        argv_add(args, state->args.params->argv[i]);
+    vstring_free(addr);
+    return args;
+}
+
+/* smtpd_milter_mail - MAIL FROM */
+
+int smtpd_milter_mail(SMTPD_STATE *state)
+{
+    MILTER_RESULT result;
+    ARGV *args;
+
+    if (!SMTPD_MILTERS_ACTIVE(state))
+        return 0;
+    args = smtpd_milter_args(state);
+    result = milters_mail(state->milters, args);
+    argv_free(args);
+    if (smtpd_milter_verdict(state, &result, NULL) < 0) {
+        milters_abort(state->milters);
+        return -1;
+    }
+    state->milter_in_transaction = true;
+    return 0;
+}
+
+/* smtpd_milter_rcpt - RCPT TO */
+
+int smtpd_milter_rcpt(SMTPD_STATE *state)
+{
+    MILTER_RESULT result;
+    ARGV *args;
+
+    if (!SMTPD_MILTERS_ACTIVE(state))
+        return 0;
+    args = smtpd_milter_args(state);
+    result = milters_rcpt(state->milters, args);
+    argv_free(args);
+    return smtpd_milter_verdict(state, &result, state->args.address);
+}
+
+/* smtpd_milter_data - DATA */
+
+int smtpd_milter_data(SMTPD_STATE *state)
+{
+    MILTER_RESULT result;
+
+    if (!SMTPD_MILTERS_ACTIVE(state))
+        return 0;
+    result = milters_data(state->milters);
+    return smtpd_milter_verdict(state, &result, NULL);
+}
+
+/* smtpd_milter_unknown - an unknown command */
+
+int smtpd_milter_unknown(SMTPD_STATE *state, const char *line)
+{
+    MILTER_RESULT result;
+
+    if (!SMTPD_MILTERS_ACTIVE(state))
+        return 0;
+    result = milters_unknown(state->milters, line);
+    return smtpd_milter_verdict(state, &result, NULL);
+}
+
+/* smtpd_milter_log_action - "milter-hold" and "milter-discard" lines */
+
+static void smtpd_milter_log_action(SMTPD_STATE *state, const char *action, const char *what)
+{
+    VSTRING *text = vstring_alloc(100);
+
+    vstring_sprintf(text, "milter triggers %s action", what);
+    smtpd_log_reject(state, action, vstring_str(text), NULL);
+    vstring_free(text);
+}
+
+/* smtpd_milter_message - the content through the milters */
+
+int smtpd_milter_message(SMTPD_STATE *state)
+{
+    MILTER_RESULT result;
+    MILTER_MSG *msg;
+
+    if (!SMTPD_MILTERS_ACTIVE(state) || (msg = smtpd_queue_milter_msg(state->queue)) == NULL)
+        return 0;
+    result = milters_message(state->milters, msg);
+    state->milter_in_transaction = false;
+    switch (result.verdict) {
+    case MILTER_CONTINUE:
+        break;
+    case MILTER_DISCARD:
+        smtpd_milter_log_action(state, "milter-discard", "DISCARD");
+        smtpd_queue_attr(state->queue, CLEANUP_ATTR_DISCARD, "yes");
+        break;
+    case MILTER_HOLD:
+        smtpd_milter_log_action(state, "milter-hold", "HOLD");
+        smtpd_queue_attr(state->queue, CLEANUP_ATTR_HOLD, "yes");
+        break;
+    default:
+        return smtpd_milter_verdict(state, &result, NULL);
+    }
+    return 0;
+}
+
+/* smtpd_milter_abort - the transaction ends without a message */
+
+void smtpd_milter_abort(SMTPD_STATE *state)
+{
+    if (SMTPD_MILTERS_ACTIVE(state) && state->milter_in_transaction)
+        milters_abort(state->milters);
+    state->milter_in_transaction = false;
+}
+
+/* smtpd_milter_end - the session ends */
+
+void smtpd_milter_end(SMTPD_STATE *state)
+{
+    if (!SMTPD_MILTERS_ACTIVE(state))
+        return;
+    milters_quit(state->milters);
+    state->milters = milters_free(state->milters);
+    vstring_free(state->milter_macro_buf);
+    state->milter_macro_buf = NULL;
+}

@@ -1,0 +1,21 @@
+/*
+ * smtpd_milter.h - the SMTP server's side of smtpd_milters
+ */
+#ifndef SMTPD_MILTER_H
+#define SMTPD_MILTER_H
+
+#include "smtpd.h"
+
+extern int smtpd_milter_connect(SMTPD_STATE *state);
+extern int smtpd_milter_helo(SMTPD_STATE *state, const char *helo);
+extern int smtpd_milter_mail(SMTPD_STATE *state);
+extern int smtpd_milter_rcpt(SMTPD_STATE *state);
+extern int smtpd_milter_data(SMTPD_STATE *state);
+extern int smtpd_milter_unknown(SMTPD_STATE *state, const char *line);
+extern int smtpd_milter_message(SMTPD_STATE *state);
+extern void smtpd_milter_abort(SMTPD_STATE *state);
+extern void smtpd_milter_end(SMTPD_STATE *state);
+
+#define SMTPD_MILTERS_ACTIVE(s) ((s)->milters != NULL)
+
+#endif
