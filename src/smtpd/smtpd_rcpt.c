@@ -251,8 +251,8 @@ int smtp_proceed_rcpt(SMTPD_STATE *state, char *unused_args)
     SMTPD_ARGS *args = &state->args;
 
     if (smtpd_limits_recipient(state) < 0 || smtpd_policy_rcpt(state, args->address) < 0 ||
-        smtpd_milter_rcpt(state) < 0 ||
-        (state->queue == NULL && smtpd_rcpt_open_queue(state) < 0)) {
+        (state->queue == NULL && smtpd_rcpt_open_queue(state) < 0) ||
+        smtpd_milter_rcpt(state) < 0) {
         smtpd_args_reset(args);
         return -1;
     }

@@ -42,7 +42,8 @@ has "the client gets 250 with OpenDKIM in smtpd_milters" "250 2.0.0 Ok: queued a
 queue_id=$(sed -n 's/^250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\)$/\1/p' <<<"$out")
 wait_until 20 fake_smtpd_arrived "$INSTANCE_DIR/sink" signed >/dev/null
 file=$(fake_smtpd_arrived "$INSTANCE_DIR/sink" signed)
-check "the message arrives" test -n "$file"
+test -n "$file"
+check "the message arrives"
 has "the delivered message carries OpenDKIM's signature" "DKIM-Signature: v=1; a=rsa-sha256" "$(cat "$file" 2>/dev/null)"
 has "signed for example.test with selector sel1" "d=example.test; s=sel1" \
     "$(tr -d '\r\n\t ' <"$file" | sed 's/;/; /g')"

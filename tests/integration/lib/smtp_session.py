@@ -269,16 +269,21 @@ def unverified_context():
 
 
 def send_mail(port, sender, rcpts, message, helo="client.test", host="127.0.0.1", timeout=10,
-              starttls=False, mail_params=""):
+              starttls=False, mail_params="", all_lines=False):
     """One mail transaction on a new connection; the last line of each reply.
 
     Returns [greeting, EHLO, MAIL, RCPT..., DATA, end of data, QUIT] as the
     final line of each reply (DATA and what follows stop at the first
-    refusal). message is the content with LF line endings, dot-stuffed here.
+    refusal); with all_lines, every line of the MAIL and later replies.
+    message is the content with LF line endings, dot-stuffed here.
     With starttls, STARTTLS comes after EHLO, and EHLO again inside TLS (its
-    reply is the one returned); mail_params follow MAIL FROM:<sender>.
+    reply is the one returned); mail_params follow MAIL FROM:<sender>, and
+    so do any words after the address in sender ("a@b SIZE=10").
     """
     s = Session.connect(port, host, timeout)
+    keep = (lambda lines: lines) if all_lines else (lambda lines: lines[-1:])
+    address, _, more = sender.partition(" ")
+    params = " ".join(p for p in (more, mail_params) if p)
     out = [s.reply()[1][-1:]]
     ehlo = s.cmd("EHLO " + helo)[1][-1:]
     if starttls:
@@ -286,24 +291,24 @@ def send_mail(port, sender, rcpts, message, helo="client.test", host="127.0.0.1"
         s.starttls(unverified_context())
         ehlo = s.cmd("EHLO " + helo)[1][-1:]
     out.append(ehlo)
-    mail = "MAIL FROM:<%s>%s" % (sender, " " + mail_params if mail_params else "")
+    mail = "MAIL FROM:<%s>%s" % (address, " " + params if params else "")
     for command in [mail] + ["RCPT TO:<%s>" % r for r in rcpts]:
-        out.append(s.cmd(command)[1][-1:])
+        out.append(keep(s.cmd(command)[1]))
     code, lines = s.cmd("DATA")
-    out.append(lines[-1:])
+    out.append(keep(lines))
     if code == 354:
         body = "".join("." + line if line.startswith(".") else line
                        for line in message.splitlines(True))
         s.send(body.replace("\r\n", "\n").replace("\n", "\r\n") + ".\r\n")
-        out.append(s.reply()[1][-1:])
+        out.append(keep(s.reply()[1]))
     out.append(s.cmd("QUIT")[1][-1:])
     s.close()
-    return [line[0] if line else "" for line in out]
+    return [line for lines in out for line in (lines or [""])]
 
 
 if __name__ == "__main__":
     # smtp_session.py send [--starttls] [--mail-params P] PORT SENDER RCPT... < message:
-    #     the replies, one a line
+    #     the replies, one a line (sendall: every line of multi-line replies from MAIL on)
     # smtp_session.py ehlo [--starttls] PORT: the EHLO keywords, one a line
     import sys
     args, tls, params = sys.argv[1:], False, ""
@@ -318,10 +323,11 @@ if __name__ == "__main__":
             sys.exit("unknown option " + option)
     if verb == "ehlo" and len(args) == 1:
         print("\n".join(ehlo_keywords(int(args[0]), starttls=tls)))
-    elif verb == "send" and len(args) >= 3:
+    elif verb in ("send", "sendall") and len(args) >= 3:
         for reply_line in send_mail(int(args[0]), args[1], args[2:], sys.stdin.read(),
-                                    starttls=tls, mail_params=params):
+                                    starttls=tls, mail_params=params,
+                                    all_lines=verb == "sendall"):
             print(reply_line)
     else:
-        sys.exit("usage: smtp_session.py send [--starttls] [--mail-params P] PORT SENDER RCPT..."
+        sys.exit("usage: smtp_session.py send|sendall [--starttls] [--mail-params P] PORT SENDER RCPT..."
                  " < message | ehlo [--starttls] PORT")

@@ -21,6 +21,9 @@ message itself, so that one milter serves every case of a test:
                             <changed@src.test>
   Subject: body             replaces the body
   Subject: slow             sleeps --slow seconds before the final reply
+
+With --passive it only logs (and asks only to add headers, so that it
+also works with milter_protocol = 2).
 """
 
 import argparse
@@ -75,6 +78,8 @@ class TestMilter(Milter.Base):
 
     def envrcpt(self, rcpt, *params):
         log("rcpt", self, rcpt=rcpt, params=list(params))
+        if ARGS.passive:
+            return Milter.CONTINUE
         if rcpt.lower().startswith("<reject@"):
             self.setreply("550", "5.7.1", "recipient refused by the test milter")
             return Milter.REJECT
@@ -98,7 +103,7 @@ class TestMilter(Milter.Base):
 
     def eom(self):
         log("eom", self, subject=self.subject)
-        subject = self.subject
+        subject = "" if ARGS.passive else self.subject
         if subject == "slow":
             time.sleep(ARGS.slow)
         if subject == "reject":
@@ -137,14 +142,18 @@ def main():
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--slow", type=float, default=5)
+    parser.add_argument("--passive", action="store_true")
     ARGS = parser.parse_args()
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()
     Milter.factory = TestMilter
-    Milter.set_flags(Milter.ADDHDRS | Milter.CHGHDRS | Milter.ADDRCPT | Milter.DELRCPT
-                     | Milter.CHGFROM | Milter.CHGBODY | Milter.QUARANTINE)
+    if ARGS.passive:
+        Milter.set_flags(Milter.ADDHDRS)
+    else:
+        Milter.set_flags(Milter.ADDHDRS | Milter.CHGHDRS | Milter.ADDRCPT | Milter.DELRCPT
+                         | Milter.CHGFROM | Milter.CHGBODY | Milter.QUARANTINE)
 
     def announce():
         for _ in range(100):
