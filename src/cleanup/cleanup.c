@@ -71,6 +71,8 @@ static void cleanup_records(CLEANUP_STATE *state)
         }
         if (state->errs != 0)
             continue; /* read and discard until the end */
+        if (state->milter_msg && cleanup_milter_record(state, type, buf))
+            continue;
         if (state->where == CLEANUP_WHERE_ENVELOPE)
             cleanup_envelope(state, type, buf);
         else if (state->where == CLEANUP_WHERE_CONTENT && type == REC_TYPE_XTRA &&
@@ -110,6 +112,7 @@ static void cleanup_service(MAIL_SERVER *server, VSTREAM *client)
         return;
     }
     state = cleanup_state_alloc(&cleanup_config, client, flags);
+    cleanup_milter_start(state);
     if (attr_print(client, ATTR_FLAG_NONE, SEND_ATTR_INT(CLEANUP_ATTR_STATUS, state->errs),
                    SEND_ATTR_STR(CLEANUP_ATTR_QUEUE_ID, state->queue_id),
                    SEND_ATTR_STR(CLEANUP_ATTR_REASON, vstring_str(state->reason)),
@@ -123,6 +126,7 @@ static void cleanup_service(MAIL_SERVER *server, VSTREAM *client)
 
 static void cleanup_pre_jail(MAIL_SERVER *unused_server)
 {
+    cleanup_milter_check(&cleanup_config);
     cleanup_checks_open(&cleanup_config);
 }
 
@@ -156,6 +160,8 @@ int main(int argc, char **argv)
         CONFIG_BIND_INT(VAR_MIME_NESTING_LIMIT, &cleanup_config.mime_nesting_limit),
         CONFIG_BIND_INT(VAR_MIME_BOUNDARY_LENGTH_LIMIT, &cleanup_config.mime_boundary_length_limit),
         CONFIG_BIND_BOOL(VAR_DISABLE_MIME_INPUT_PROCESSING, &cleanup_config.disable_mime_input),
+        CONFIG_BIND_STR(VAR_NON_SMTPD_MILTERS, &cleanup_config.non_smtpd_milters),
+        MILTER_SETTINGS_BIND(&cleanup_config.milter_settings),
         CONFIG_BIND_END,
     };
 

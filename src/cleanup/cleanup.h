@@ -17,6 +17,8 @@
 #include "argv.h"
 #include "header_fix.h"
 #include "maps.h"
+#include "milter.h"
+#include "milter_msg.h"
 #include "mime_walk.h"
 #include "queue_file.h"
 
@@ -55,6 +57,8 @@ typedef struct CLEANUP_CONFIG {
     MAPS *mime_header_maps;
     MAPS *nested_header_maps;
     MAPS *body_maps;
+    const char *non_smtpd_milters;   /* non_smtpd_milters, checked */
+    MILTER_SETTINGS milter_settings; /* the milter_* parameters */
 } CLEANUP_CONFIG;
 
 typedef struct CLEANUP_STATE {
@@ -96,6 +100,11 @@ typedef struct CLEANUP_STATE {
     char *log_proto;              /* protocol_name attribute, likewise */
     char *log_helo;               /* helo_name attribute, likewise */
     VSTRING *origin;              /* "name[addr]" or "local", for log lines, owned */
+    MILTER_MSG *milter_msg;       /* held back for non_smtpd_milters, owned, or NULL */
+    bool milter_content;          /* the held message's envelope has ended */
+    char *milter_orcpt;           /* pending DSN ORCPT of a held recipient, owned, or NULL */
+    int milter_notify;            /* pending DSN NOTIFY of a held recipient */
+    char *milter_rcpt;            /* the recipient of the milters' RCPT event, owned, or NULL */
 } CLEANUP_STATE;
 
 /* cleanup_state.c */
@@ -127,6 +136,12 @@ extern void cleanup_checks_finish(CLEANUP_STATE *state);
 /* cleanup_bounce.c */
 extern bool cleanup_bounce_wanted(const CLEANUP_STATE *state);
 extern void cleanup_bounce(CLEANUP_STATE *state);
+
+/* cleanup_milter.c */
+extern void cleanup_milter_check(const CLEANUP_CONFIG *config);
+extern void cleanup_milter_start(CLEANUP_STATE *state);
+extern bool cleanup_milter_record(CLEANUP_STATE *state, int type, VSTRING *buf);
+extern void cleanup_milter_free(CLEANUP_STATE *state);
 
 /* cleanup_final.c */
 extern void cleanup_final(CLEANUP_STATE *state);

@@ -96,6 +96,7 @@ CLEANUP_STATE *cleanup_state_alloc(const CLEANUP_CONFIG *config, VSTREAM *client
 
 void cleanup_state_free(CLEANUP_STATE *state)
 {
+    cleanup_milter_free(state);
     if (state->fix)
         header_fix_free(state->fix);
     if (state->qf)

@@ -367,6 +367,7 @@ const char *cleanup_strerror(int status)
         {CLEANUP_STAT_SIZE, "message file too big"},
         {CLEANUP_STAT_CONT, "message content rejected"},
         {CLEANUP_STAT_RCPT, "no recipients specified"},
+        {CLEANUP_STAT_DEFER, "message content deferred"},
     };
 
     if (status == CLEANUP_STAT_OK)

@@ -32,7 +32,8 @@ typedef struct CLEANUP_CLIENT CLEANUP_CLIENT;
 #define CLEANUP_FLAG_NONE        0
 #define CLEANUP_FLAG_ADD_HEADERS (1 << 0) /* local submission: add missing Message-ID, Date, From */
 #define CLEANUP_FLAG_BOUNCE      (1 << 1) /* bounce a content refusal to the sender, answer OK */
-#define CLEANUP_FLAG_MASK        (CLEANUP_FLAG_ADD_HEADERS | CLEANUP_FLAG_BOUNCE)
+#define CLEANUP_FLAG_MILTER      (1 << 2) /* not from smtpd: apply non_smtpd_milters */
+#define CLEANUP_FLAG_MASK        (CLEANUP_FLAG_ADD_HEADERS | CLEANUP_FLAG_BOUNCE | CLEANUP_FLAG_MILTER)
 
 /* Status bits returned by cleanup_finish() (0 = queued). */
 #define CLEANUP_STAT_OK    0
@@ -41,7 +42,8 @@ typedef struct CLEANUP_CLIENT CLEANUP_CLIENT;
 #define CLEANUP_STAT_SIZE  (1 << 2) /* message_size_limit exceeded -> 552 5.3.4 */
 #define CLEANUP_STAT_CONT  (1 << 3) /* content rejected -> 550 5.7.1 */
 #define CLEANUP_STAT_RCPT  (1 << 4) /* no recipients -> 554 5.5.1 */
-#define CLEANUP_STAT_MASK  ((1 << 5) - 1)
+#define CLEANUP_STAT_DEFER (1 << 5) /* a milter deferred the message: try again later */
+#define CLEANUP_STAT_MASK  ((1 << 6) - 1)
 
 /* DSN RET values for cleanup_sender() (RFC 3461). */
 #define CLEANUP_DSN_RET_NONE 0 /* the sender gave none */

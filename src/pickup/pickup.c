@@ -11,10 +11,11 @@
  *	and is woken up by master every 60 seconds and by sendmail(1) after
  *	each submission. It then scans the maildrop queue and, for each
  *	file, checks it (maildrop(3): the file comes from an ordinary user),
- *	opens a cleanup(8) session with CLEANUP_FLAG_ADD_HEADERS and
+ *	opens a cleanup(8) session with CLEANUP_FLAG_ADD_HEADERS,
  *	CLEANUP_FLAG_BOUNCE (a message that header or body checks or
  *	message_size_limit refuse goes back to its sender as a non-delivery
- *	notification, as with Postfix; cleanup then answers OK), logs
+ *	notification, as with Postfix; cleanup then answers OK) and
+ *	CLEANUP_FLAG_MILTER (non_smtpd_milters apply), logs
  *
  *		queue_id: uid=1000 from=<user>
  *
@@ -142,7 +143,8 @@ static int pickup_copy(const char *id, MAILDROP *md, const char *endpoint)
     CLEANUP_CLIENT *client;
     int status, result = PICKUP_DONE;
 
-    if ((client = cleanup_open(endpoint, CLEANUP_FLAG_ADD_HEADERS | CLEANUP_FLAG_BOUNCE,
+    if ((client = cleanup_open(endpoint,
+                               CLEANUP_FLAG_ADD_HEADERS | CLEANUP_FLAG_BOUNCE | CLEANUP_FLAG_MILTER,
                                pickup_config.ipc_timeout, why)) == NULL) {
         msg_warn("maildrop/%s: %s: will try again later", id, vstring_str(why));
         vstring_free(why);

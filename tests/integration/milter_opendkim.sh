@@ -20,12 +20,13 @@ read -r port absent_port absent_milter < <(free_port 3 | tr '\n' ' ')
 fake_smtpd_start "$INSTANCE_DIR/sink" --mode plain --maildir "$INSTANCE_DIR/sink"
 sink_port=$FAKE_SMTPD_PORT
 
-instance_master_cf_relay "$port" \
+instance_master_cf_relay "$port" "pickup unix n - n 60 1 pickup" \
     "127.0.0.1:$absent_port inet n - n - - smtpd -o smtpd_milters=inet:127.0.0.1:$absent_milter -o milter_connect_timeout=2s"
 instance_main_cf \
     "relayhost = [127.0.0.1]:$sink_port" \
     "mynetworks = 127.0.0.0/8" \
     "smtpd_milters = inet:127.0.0.1:$OPENDKIM_PORT" \
+    "non_smtpd_milters = inet:127.0.0.1:$OPENDKIM_PORT" \
     "milter_default_action = tempfail"
 instance_start "$port" "$absent_port"
 require "the instance starts"
@@ -65,3 +66,15 @@ has "milter absent: the client is told 451 4.7.1" "451 4.7.1 Service unavailable
 lacks "milter absent: nothing is queued" "queued as" "$out"
 has "milter absent: the log names the milter" \
     "warning: milter inet:127.0.0.1:$absent_milter: connect:" "$(instance_log)"
+
+# Mail from sendmail goes through non_smtpd_milters: signed as well.
+printf 'From: User <user@example.test>\nTo: <rcpt@dest.test>\nSubject: from sendmail\n\nSigned on the way in.\n' |
+    instance_sendmail -f user@example.test rcpt@dest.test
+wait_until 30 fake_smtpd_arrived "$INSTANCE_DIR/sink" "from sendmail" >/dev/null
+file=$(fake_smtpd_arrived "$INSTANCE_DIR/sink" "from sendmail")
+test -n "$file"
+check "sendmail: the message arrives"
+has "sendmail: OpenDKIM signed it through non_smtpd_milters" "DKIM-Signature: v=1; a=rsa-sha256" \
+    "$(cat "$file" 2>/dev/null)"
+verdict=$([ -n "$file" ] && milter_dkim_verify "$file" "$dkim" sel1)
+same "sendmail: python3-dkim verifies the signature" "DKIM signature valid" "$verdict"

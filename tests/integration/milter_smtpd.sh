@@ -10,7 +10,8 @@
 # negotiation; and milters that are absent, silent, too slow, close
 # mid-message, answer garbage or an unknown reply, each answered with its
 # default action within its time limit, logged with the milter's name,
-# and with tempfail nothing queued (the client keeps the mail).
+# and with tempfail nothing queued (the client keeps the mail). Mail from
+# sendmail goes through non_smtpd_milters with the same effects.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -39,7 +40,7 @@ read -r port p_slow p_absent p_silent p_garbage p_close p_badreply p_stall p_qua
 svc() {
     echo "127.0.0.1:$1 inet n - n - - smtpd -o smtpd_milters=$2 ${*:3}"
 }
-instance_master_cf_relay "$port" \
+instance_master_cf_relay "$port" "pickup unix n - n 60 1 pickup" \
     "$(svc "$p_slow" "inet:127.0.0.1:$milter_a" -o milter_content_timeout=2s)" \
     "$(svc "$p_absent" "inet:127.0.0.1:$absent")" \
     "$(svc "$p_silent" "{inet:127.0.0.1:$fake_silent,default_action=reject}" -o milter_connect_timeout=2s)" \
@@ -53,6 +54,7 @@ instance_main_cf \
     "relayhost = [127.0.0.1]:$sink_port" \
     "mynetworks = 127.0.0.0/8" \
     "smtpd_milters = inet:127.0.0.1:$milter_a, inet:127.0.0.1:$milter_b" \
+    "non_smtpd_milters = inet:127.0.0.1:$milter_a" \
     "milter_default_action = tempfail" \
     "minimal_backoff_time = 300s" "maximal_backoff_time = 600s" "queue_run_delay = 300s"
 instance_start "$port" "$p_slow" "$p_absent" "$p_silent" "$p_garbage" "$p_close" "$p_badreply" \
@@ -225,5 +227,41 @@ has "broken milter, default_action=quarantine: 250" "250 2.0.0 Ok: queued as" "$
 id=$(queued_id "$out")
 test -f "$INSTANCE_QUEUE/hold/$id"
 check "broken milter, quarantine: the queue file is in the hold queue"
+
+# --- non_smtpd_milters: mail from sendmail ---
+# submit_local SUBJECT RCPT... - submit with sendmail
+submit_local() {
+    local subject=$1
+    shift
+    printf 'From: s@src.test\nSubject: %s\nX-Edit: first\nX-Edit: second\nX-Remove-Me: yes\n\nbody of %s\n' \
+        "$subject" "$subject" | instance_sendmail -f s@src.test "$@"
+}
+submit_local "edit local" kept@dest.test removed@dest.test
+submit_local "reject local" kept@dest.test
+wait_until 30 arrived "edit local" >/dev/null
+file=$(arrived "edit local")
+test -n "$file"
+check "sendmail: the message arrives"
+headers=$(sed '/^$/q' "$file" 2>/dev/null | grep -v '^X-Fake-')
+has "sendmail: the header edits are applied" "X-Edit: second one changed" "$headers"
+lacks "sendmail: the deleted header is gone" "X-Remove-Me" "$headers"
+rcpts=$(fake_smtpd_rcpts "$INSTANCE_DIR/sink" "edit local")
+has "sendmail: the added recipient gets it" "added@dest.test" "$rcpts"
+lacks "sendmail: the deleted recipient does not" "removed@dest.test" "$rcpts"
+connect=$(events a connect | grep '"localhost"' | tail -1)
+has "sendmail: the milter sees a connection from localhost" '"_": "localhost [127.0.0.1]"' "$connect"
+instance_wait_log "milter-reject: END-OF-MESSAGE from local: 550 5.7.1 second line" 20
+has "sendmail: a milter rejection is logged" \
+    "milter-reject: END-OF-MESSAGE from local: 550 5.7.1 second line; from=<s@src.test>" "$(instance_log)"
+# pickup leaves the rest of the maildrop queue for later after a deferral:
+# the deferred message goes last.
+submit_local "tempfail local" kept@dest.test
+instance_wait_log "milter-reject: END-OF-MESSAGE from local: 451 4.7.1" 20
+has "sendmail: a tempfail leaves the mail for later" "will try again later" "$(instance_log)"
+ls "$INSTANCE_QUEUE/maildrop" | grep -q .
+check "sendmail: the deferred message waits in the maildrop queue"
+check_absent() { [ -z "$(arrived "reject local")" ] && [ -z "$(arrived "tempfail local")" ]; }
+check_absent
+check "sendmail: rejected and deferred mail does not arrive"
 
 lacks "no smtpd crashed" "panic\|fatal\|terminated on signal" "$(instance_log)"
