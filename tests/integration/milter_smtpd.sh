@@ -16,6 +16,7 @@
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
 . "$top/tests/integration/lib/milter.sh"
+. "$top/tests/integration/lib/sasl.sh"
 
 [ -x "$MILTER_PYTHON" ] && "$MILTER_PYTHON" -c 'import Milter' 2>/dev/null ||
     skip "Debian's python3-milter is not installed"
@@ -36,7 +37,10 @@ absent=$(free_port)
 fake_smtpd_start "$INSTANCE_DIR/sink" --mode plain --maildir "$INSTANCE_DIR/sink"
 sink_port=$FAKE_SMTPD_PORT
 
-read -r port p_slow p_absent p_silent p_garbage p_close p_badreply p_stall p_quar p_v2 < <(free_port 10 | tr '\n' ' ')
+read -r port p_slow p_absent p_silent p_garbage p_close p_badreply p_stall p_quar p_v2 p_tls < <(free_port 11 | tr '\n' ' ')
+cert_make "$INSTANCE_CONF" server /CN=mail.example.test || fail "make the certificate"
+sasl_cyrus_make "$INSTANCE_DIR/sasl" example.test alice:Sesame-0pen || fail "make the sasldb"
+[ -n "$INSTANCE_RUN_AS" ] && chown -R "$INSTANCE_RUN_AS" "$INSTANCE_CONF" "$INSTANCE_DIR/sasl"
 svc() {
     echo "127.0.0.1:$1 inet n - n - - smtpd -o smtpd_milters=$2 ${*:3}"
 }
@@ -49,7 +53,11 @@ instance_master_cf_relay "$port" "pickup unix n - n 60 1 pickup" \
     "$(svc "$p_badreply" "inet:127.0.0.1:$fake_badreply")" \
     "$(svc "$p_stall" "{inet:127.0.0.1:$fake_stall,default_action=accept,content_timeout=2s}")" \
     "$(svc "$p_quar" "{inet:127.0.0.1:$fake_garbage,default_action=quarantine}")" \
-    "$(svc "$p_v2" "inet:127.0.0.1:$milter_v2" -o milter_protocol=2)"
+    "$(svc "$p_v2" "inet:127.0.0.1:$milter_v2" -o milter_protocol=2)" \
+    "$(svc "$p_tls" "inet:127.0.0.1:$milter_b" -o smtpd_tls_security_level=may \
+        -o smtpd_tls_cert_file="$INSTANCE_CONF/server.pem" -o smtpd_tls_key_file="$INSTANCE_CONF/server.key" \
+        -o smtpd_sasl_auth_enable=yes -o cyrus_sasl_config_path="$SASL_CONFIG_DIR" \
+        -o smtpd_sasl_local_domain=example.test)"
 instance_main_cf \
     "relayhost = [127.0.0.1]:$sink_port" \
     "mynetworks = 127.0.0.0/8" \
@@ -58,7 +66,7 @@ instance_main_cf \
     "milter_default_action = tempfail" \
     "minimal_backoff_time = 300s" "maximal_backoff_time = 600s" "queue_run_delay = 300s"
 instance_start "$port" "$p_slow" "$p_absent" "$p_silent" "$p_garbage" "$p_close" "$p_badreply" \
-    "$p_stall" "$p_quar" "$p_v2"
+    "$p_stall" "$p_quar" "$p_v2" "$p_tls"
 require "the instance starts"
 
 # send PORT SUBJECT SENDER RCPT... - one message; prints every reply line
@@ -120,6 +128,18 @@ rcpt=$(events a rcpt | grep 'kept@dest.test')
 has "RCPT: {rcpt_addr}" '"{rcpt_addr}": "kept@dest.test"' "$rcpt"
 has "RCPT: i is the queue ID" "\"i\": \"$id\"" "$rcpt"
 has "end of message: i is the queue ID" "\"i\": \"$id\"" "$(events a eom | grep '"edit"')"
+
+# --- TLS and SASL macros ---
+out=$(bounded 60 swaks --server "127.0.0.1:$p_tls" --timeout 20 --tls --auth PLAIN \
+    --auth-user alice --auth-password Sesame-0pen --from alice@example.test --to kept@dest.test \
+    --header "Subject: tlsauth" 2>&1)
+has "TLS and AUTH: the mail is accepted" "250 2.0.0 Ok: queued as" "$out"
+mail=$(events b mail | grep 'alice@example.test' | tail -1)
+has "macros: {tls_version}" '"{tls_version}": "TLSv1.' "$mail"
+has "macros: {cipher}" '"{cipher}": "' "$mail"
+has "macros: {cipher_bits}" '"{cipher_bits}": "' "$mail"
+has "macros: {auth_type}" '"{auth_type}": "PLAIN"' "$mail"
+has "macros: {auth_authen}" '"{auth_authen}": "alice@example.test"' "$mail"
 
 # --- Body replacement ---
 out=$(send "$port" body s@src.test kept@dest.test)
