@@ -217,7 +217,7 @@ static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFI
 
 /* smtpd_config_milters - a malformed smtpd_milters is a configuration error */
 
-static void smtpd_config_milters(const SMTPD_CONFIG *cfg)
+static void smtpd_config_milters(SMTPD_CONFIG *cfg)
 {
     VSTRING *why = vstring_alloc(100);
     MILTERS *milters = milters_create(cfg->milters, &cfg->milter_settings, NULL, NULL, why);
@@ -226,6 +226,9 @@ static void smtpd_config_milters(const SMTPD_CONFIG *cfg)
         msg_fatal("%s = %s: %s", VAR_SMTPD_MILTERS, cfg->milters, vstring_str(why));
     milters_free(milters);
     vstring_free(why);
+    if (cfg->milter_maps_names && *cfg->milter_maps_names)
+        cfg->milter_maps =
+            maps_create(VAR_SMTPD_MILTER_MAPS, cfg->milter_maps_names, DICT_FLAG_LOCK);
 }
 
 /* smtpd_config_network - bind what only a network server needs: TLS and access */
@@ -236,6 +239,7 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
     SMTPD_CHECK_PROPS *checks = &raw->checks;
     const CONFIG_BIND parameters[] = {
         CONFIG_BIND_STR(VAR_SMTPD_MILTERS, &cfg->milters),
+        CONFIG_BIND_STR(VAR_SMTPD_MILTER_MAPS, &cfg->milter_maps_names),
         MILTER_SETTINGS_BIND(&cfg->milter_settings),
         CONFIG_BIND_STR(VAR_SMTPD_TLS_SECURITY_LEVEL, &raw->tls_security_level),
         CONFIG_BIND_BOOL(VAR_SMTPD_TLS_WRAPPERMODE, &cfg->tls_wrappermode),
@@ -431,6 +435,8 @@ void smtpd_config_free(SMTPD_CONFIG *cfg)
     if (cfg->tls)
         smtpd_tls_server_free(cfg->tls);
     smtpd_sasl_done(cfg);
+    if (cfg->milter_maps)
+        maps_free(cfg->milter_maps);
     myfree((char *)cfg->cleanup_service);
     myfree(cfg->postdrop);
     myfree(cfg);

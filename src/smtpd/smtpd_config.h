@@ -159,6 +159,8 @@ typedef struct SMTPD_CONFIG {
 
     /* Milters (smtpd_milter.c). */
     const char *milters;             /* smtpd_milters, checked */
+    const char *milter_maps_names;   /* smtpd_milter_maps */
+    MAPS *milter_maps;               /* its tables, or NULL; owned */
     MILTER_SETTINGS milter_settings; /* the milter_* parameters */
 } SMTPD_CONFIG;
 

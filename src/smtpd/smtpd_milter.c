@@ -16,7 +16,11 @@
  * DESCRIPTION
  *	These connect the session to the milters of smtpd_milters
  *	(milter(3)). smtpd_milter_connect() makes the session's milter list
- *	(none for a stand-alone session or an empty smtpd_milters) and sends
+ *	(none for a stand-alone session or an empty smtpd_milters; when
+ *	smtpd_milter_maps has an entry for the client's address, that list
+ *	instead, or none for DISABLE; a lookup error or a malformed list
+ *	there ends the session with "421 4.3.0 Server configuration error")
+ *	and sends
  *	the connect event; a rejection is sent instead of the greeting and
  *	the session answers every command but QUIT with "503 5.7.0 Error:
  *	access denied" (as a connect-time client restriction does); a 421
@@ -49,6 +53,7 @@
  *--*/
 
 #include <string.h>
+#include <strings.h>
 
 #include "argv.h"
 #include "msg.h"
@@ -168,21 +173,47 @@ static int smtpd_milter_verdict(SMTPD_STATE *state, const MILTER_RESULT *result,
     }
 }
 
+/* smtpd_milter_list - smtpd_milters, or what smtpd_milter_maps say for this client */
+
+static const char *smtpd_milter_list(SMTPD_STATE *state, const char **out_origin)
+{
+    MAPS *maps = state->cfg->milter_maps;
+    const char *value;
+
+    *out_origin = VAR_SMTPD_MILTERS;
+    if (state->stand_alone || state->cfg->milters == NULL)
+        return "";
+    if (maps == NULL)
+        return state->cfg->milters;
+    if ((value = maps_find(maps, state->addr, 0)) == NULL && maps->error) {
+        msg_warn("%s: %s lookup error for %s: %s", state->namaddr, VAR_SMTPD_MILTER_MAPS,
+                 state->addr, maps_reason(maps));
+        return NULL;
+    }
+    if (value == NULL)
+        return state->cfg->milters;
+    *out_origin = VAR_SMTPD_MILTER_MAPS;
+    return strcasecmp(value, "DISABLE") == 0 ? "" : value;
+}
+
 /* smtpd_milter_connect - the session's milters and the connect event */
 
 int smtpd_milter_connect(SMTPD_STATE *state)
 {
     MILTER_RESULT result;
+    const char *origin;
+    const char *list = smtpd_milter_list(state, &origin);
 
-    if (state->stand_alone || state->cfg->milters == NULL || *state->cfg->milters == 0)
-        return 0;
-    state->milters = milters_create(state->cfg->milters, &state->cfg->milter_settings,
-                                    smtpd_milter_macro, state, state->scratch);
-    if (state->milters == NULL) {
-        /* smtpd_config_init() checked the list: this is a panic-worthy surprise. */
-        msg_warn("%s: %s", VAR_SMTPD_MILTERS, vstring_str(state->scratch));
-        return 0;
+    if (list == NULL || (*list && (state->milters = milters_create(
+                                       list, &state->cfg->milter_settings, smtpd_milter_macro,
+                                       state, state->scratch)) == NULL)) {
+        if (list)
+            msg_warn("%s: %s: %s", state->namaddr, origin, vstring_str(state->scratch));
+        smtpd_close(state, "421 4.3.0 %s Server configuration error", state->cfg->myhostname);
+        return -1;
     }
+    if (state->milters == NULL)
+        return 0;
     state->milter_macro_buf = vstring_alloc(64);
     result = milters_connect(state->milters, state->name, state->addr, state->port);
     switch (result.verdict) {

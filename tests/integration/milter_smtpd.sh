@@ -37,7 +37,9 @@ absent=$(free_port)
 fake_smtpd_start "$INSTANCE_DIR/sink" --mode plain --maildir "$INSTANCE_DIR/sink"
 sink_port=$FAKE_SMTPD_PORT
 
-read -r port p_slow p_absent p_silent p_garbage p_close p_badreply p_stall p_quar p_v2 p_tls < <(free_port 11 | tr '\n' ' ')
+read -r port p_slow p_absent p_silent p_garbage p_close p_badreply p_stall p_quar p_v2 p_tls p_maps p_off < <(free_port 13 | tr '\n' ' ')
+printf '127.0.0.1 DISABLE\n' >"$INSTANCE_CONF/milter_off.cidr"
+printf '127.0.0.1 inet:127.0.0.1:%s\n' "$milter_b" >"$INSTANCE_CONF/milter_b.cidr"
 cert_make "$INSTANCE_CONF" server /CN=mail.example.test || fail "make the certificate"
 sasl_cyrus_make "$INSTANCE_DIR/sasl" example.test alice:Sesame-0pen || fail "make the sasldb"
 [ -n "$INSTANCE_RUN_AS" ] && chown -R "$INSTANCE_RUN_AS" "$INSTANCE_CONF" "$INSTANCE_DIR/sasl"
@@ -54,6 +56,8 @@ instance_master_cf_relay "$port" "pickup unix n - n 60 1 pickup" \
     "$(svc "$p_stall" "{inet:127.0.0.1:$fake_stall,default_action=accept,content_timeout=2s}")" \
     "$(svc "$p_quar" "{inet:127.0.0.1:$fake_garbage,default_action=quarantine}")" \
     "$(svc "$p_v2" "inet:127.0.0.1:$milter_v2" -o milter_protocol=2)" \
+    "$(svc "$p_off" "inet:127.0.0.1:$fake_garbage" -o smtpd_milter_maps=cidr:"$INSTANCE_CONF/milter_off.cidr")" \
+    "$(svc "$p_maps" "inet:127.0.0.1:$fake_garbage" -o smtpd_milter_maps=cidr:"$INSTANCE_CONF/milter_b.cidr")" \
     "$(svc "$p_tls" "inet:127.0.0.1:$milter_b" -o smtpd_tls_security_level=may \
         -o smtpd_tls_cert_file="$INSTANCE_CONF/server.pem" -o smtpd_tls_key_file="$INSTANCE_CONF/server.key" \
         -o smtpd_sasl_auth_enable=yes -o cyrus_sasl_config_path="$SASL_CONFIG_DIR" \
@@ -66,7 +70,7 @@ instance_main_cf \
     "milter_default_action = tempfail" \
     "minimal_backoff_time = 300s" "maximal_backoff_time = 600s" "queue_run_delay = 300s"
 instance_start "$port" "$p_slow" "$p_absent" "$p_silent" "$p_garbage" "$p_close" "$p_badreply" \
-    "$p_stall" "$p_quar" "$p_v2" "$p_tls"
+    "$p_stall" "$p_quar" "$p_v2" "$p_tls" "$p_off" "$p_maps"
 require "the instance starts"
 
 # send PORT SUBJECT SENDER RCPT... - one message; prints every reply line
@@ -191,6 +195,13 @@ check "quarantine: nothing arrives"
 out=$(send "$p_v2" version2 s@src.test kept@dest.test)
 has "protocol 2: the mail is accepted" "250 2.0.0 Ok: queued as" "$out"
 has "protocol 2: the milter saw the headers" '"Subject", "version2"' "$(events v2 eoh)"
+
+# --- smtpd_milter_maps: per-client lists ---
+out=$(send "$p_off" "maps off" s@src.test kept@dest.test)
+has "smtpd_milter_maps DISABLE: no milter, the mail is accepted" "250 2.0.0 Ok: queued as" "$out"
+out=$(send "$p_maps" "maps list" s@src.test kept@dest.test)
+has "smtpd_milter_maps list: the mail is accepted" "250 2.0.0 Ok: queued as" "$out"
+has "smtpd_milter_maps list: that milter saw it" '"maps list"' "$(events b eoh)"
 
 # --- Milters that fail: each gets its default action within its time limit ---
 start=$SECONDS
