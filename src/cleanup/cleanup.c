@@ -134,7 +134,14 @@ static void cleanup_pre_jail(MAIL_SERVER *unused_server)
 
 static void cleanup_post_jail(MAIL_SERVER *unused_server)
 {
+    CLEANUP_ADDR_SETTINGS plain = cleanup_config.addr_settings;
+
     cleanup_config.addr = cleanup_addr_create(&cleanup_config.addr_settings);
+    /* no_address_mappings: the same rewriting without the tables. */
+    plain.canonical_maps = plain.sender_canonical_maps = plain.recipient_canonical_maps = "";
+    plain.masquerade_domains = plain.virtual_alias_maps = "";
+    plain.sender_bcc_maps = plain.recipient_bcc_maps = plain.always_bcc = "";
+    cleanup_config.addr_plain = cleanup_addr_create(&plain);
 }
 
 int main(int argc, char **argv)

@@ -45,6 +45,7 @@ typedef struct CLEANUP_CONFIG {
     int trigger_timeout;                       /* trigger_timeout, seconds */
     CLEANUP_ADDR_SETTINGS addr_settings;       /* the address rewriting settings */
     CLEANUP_ADDR *addr;                        /* their tables, opened after start-up */
+    CLEANUP_ADDR *addr_plain;                  /* the same without tables (no_address_mappings) */
     const char *header_checks;                 /* header_checks */
     const char *mime_header_checks;            /* mime_header_checks */
     const char *nested_header_checks;          /* nested_header_checks */
@@ -63,6 +64,7 @@ typedef struct CLEANUP_CONFIG {
 
 typedef struct CLEANUP_STATE {
     const CLEANUP_CONFIG *config; /* the parameters, owned by cleanup.c */
+    CLEANUP_ADDR *addr;           /* config->addr, or addr_plain (CLEANUP_FLAG_NO_MAPPINGS) */
     VSTREAM *client;              /* the client connection, owned by the server loop */
     QUEUE_FILE *qf;               /* the queue file being written, owned */
     const char *queue_id;         /* owned by qf */

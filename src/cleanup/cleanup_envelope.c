@@ -210,7 +210,7 @@ static void cleanup_out_expand(CLEANUP_STATE *state, const char *address, const 
     VSTRING *why = vstring_alloc(100);
     QUEUE_RCPT qr = *proto;
 
-    if (cleanup_addr_expand(state->config->addr, address, list, why) < 0) {
+    if (cleanup_addr_expand(state->addr, address, list, why) < 0) {
         cleanup_addr_defer(state, why);
     } else {
         for (size_t i = 0; i < list->argc; i++) {
@@ -232,7 +232,7 @@ static void cleanup_out_bcc(CLEANUP_STATE *state, const ARGV *bcc)
     for (size_t i = 0; cleanup_writing(state) && i < bcc->argc; i++) {
         QUEUE_RCPT qr = {.orig_rcpt = bcc->argv[i], .dsn_notify = REC_NOTIFY_NEVER};
 
-        if (cleanup_addr_recipient(state->config->addr, bcc->argv[i], addr, none, why) < 0)
+        if (cleanup_addr_recipient(state->addr, bcc->argv[i], addr, none, why) < 0)
             cleanup_addr_defer(state, why);
         else
             cleanup_out_expand(state, vstring_str(addr), &qr);
@@ -260,7 +260,7 @@ static void cleanup_envelope_sender(CLEANUP_STATE *state, VSTRING *buf)
     state->have_sender = true;
     bcc = argv_alloc(1);
     why = vstring_alloc(100);
-    if (cleanup_addr_sender(state->config->addr, vstring_str(buf), state->sender, bcc, why) < 0)
+    if (cleanup_addr_sender(state->addr, vstring_str(buf), state->sender, bcc, why) < 0)
         cleanup_addr_defer(state, why);
     cleanup_count(state, VSTRING_LEN(state->sender));
     if (cleanup_writing(state) && queue_file_sender(state->qf, vstring_str(state->sender)) < 0)
@@ -335,7 +335,7 @@ static void cleanup_envelope_rcpt(CLEANUP_STATE *state, VSTRING *buf)
     rcpt = vstring_alloc(100);
     why = vstring_alloc(100);
     bcc = argv_alloc(1);
-    if (cleanup_addr_recipient(state->config->addr, vstring_str(buf), rcpt, bcc, why) < 0) {
+    if (cleanup_addr_recipient(state->addr, vstring_str(buf), rcpt, bcc, why) < 0) {
         cleanup_addr_defer(state, why);
     } else {
         qr = (QUEUE_RCPT){
@@ -389,8 +389,8 @@ void cleanup_envelope(CLEANUP_STATE *state, int type, VSTRING *buf)
                                                   : "content before the sender");
             return;
         }
-        if (cleanup_addr_always_bcc(state->config->addr)) {
-            ARGV *bcc = argv_split(cleanup_addr_always_bcc(state->config->addr), ", \t");
+        if (cleanup_addr_always_bcc(state->addr)) {
+            ARGV *bcc = argv_split(cleanup_addr_always_bcc(state->addr), ", \t");
 
             cleanup_out_bcc(state, bcc);
             argv_free(bcc);

@@ -89,8 +89,7 @@ static bool cleanup_header_cb(void *context, const char *text, size_t len, VSTRI
 {
     CLEANUP_STATE *state = context;
     VSTRING *why = vstring_alloc(100);
-    bool changed =
-        cleanup_addr_header(state->config->addr, state->header_context, text, len, out, why);
+    bool changed = cleanup_addr_header(state->addr, state->header_context, text, len, out, why);
 
     cleanup_tls_required(state, text, len);
 
@@ -120,8 +119,8 @@ void cleanup_message_start(CLEANUP_STATE *state)
         .rewrite_context = state,
     };
 
-    state->header_context = cleanup_addr_header_context(
-        state->config->addr, local, state->client_address, state->sasl_authenticated);
+    state->header_context = cleanup_addr_header_context(state->addr, local, state->client_address,
+                                                        state->sasl_authenticated);
     if (local) {
         cleanup_count(state, sizeof(REC_ATTR_REWRITE_CONTEXT "=local") - 1);
         if (cleanup_writing(state) &&
@@ -135,7 +134,7 @@ void cleanup_message_start(CLEANUP_STATE *state)
             state->content_started = true;
     }
     state->fix = header_fix_create(&props, cleanup_out_cb, state);
-    if (cleanup_checks_wanted(state->config))
+    if (cleanup_checks_wanted(state->config) && !(state->flags & CLEANUP_FLAG_NO_CHECKS))
         cleanup_checks_start(state);
     state->where = CLEANUP_WHERE_CONTENT;
 }

@@ -76,6 +76,7 @@ CLEANUP_STATE *cleanup_state_alloc(const CLEANUP_CONFIG *config, VSTREAM *client
     state->config = config;
     state->client = client;
     state->flags = flags;
+    state->addr = (flags & CLEANUP_FLAG_NO_MAPPINGS) ? config->addr_plain : config->addr;
     state->reason = vstring_alloc(100);
     state->sender = vstring_alloc(100);
     state->full_name = vstring_alloc(50);

@@ -33,7 +33,11 @@ typedef struct CLEANUP_CLIENT CLEANUP_CLIENT;
 #define CLEANUP_FLAG_ADD_HEADERS (1 << 0) /* local submission: add missing Message-ID, Date, From */
 #define CLEANUP_FLAG_BOUNCE      (1 << 1) /* bounce a content refusal to the sender, answer OK */
 #define CLEANUP_FLAG_MILTER      (1 << 2) /* not from smtpd: apply non_smtpd_milters */
-#define CLEANUP_FLAG_MASK        (CLEANUP_FLAG_ADD_HEADERS | CLEANUP_FLAG_BOUNCE | CLEANUP_FLAG_MILTER)
+#define CLEANUP_FLAG_NO_CHECKS   (1 << 3) /* no header_checks, body_checks (no_header_body_checks) */
+#define CLEANUP_FLAG_NO_MAPPINGS (1 << 4) /* no canonical, virtual, masquerade, bcc maps */
+#define CLEANUP_FLAG_MASK                                                                          \
+    (CLEANUP_FLAG_ADD_HEADERS | CLEANUP_FLAG_BOUNCE | CLEANUP_FLAG_MILTER |                        \
+     CLEANUP_FLAG_NO_CHECKS | CLEANUP_FLAG_NO_MAPPINGS)
 
 /* Status bits returned by cleanup_finish() (0 = queued). */
 #define CLEANUP_STAT_OK    0

@@ -15,7 +15,9 @@
  *	CLEANUP_FLAG_BOUNCE (a message that header or body checks or
  *	message_size_limit refuse goes back to its sender as a non-delivery
  *	notification, as with Postfix; cleanup then answers OK) and
- *	CLEANUP_FLAG_MILTER (non_smtpd_milters apply), logs
+ *	CLEANUP_FLAG_MILTER (non_smtpd_milters apply; receive_override_options
+ *	may turn that off, and turn off address mappings and header and body
+ *	checks), hands on content_filter as the message's FILTER, logs
  *
  *		queue_id: uid=1000 from=<user>
  *
@@ -56,6 +58,7 @@
 #include "mail_server.h"
 #include "maildrop.h"
 #include "rec_type.h"
+#include "receive_override.h"
 
 /* How a file went. */
 #define PICKUP_DONE  0 /* passed on, or set aside: go on with the next file */
@@ -78,6 +81,9 @@ static struct PICKUP_CONFIG {
     const char *mail_name;            /* mail_name, for the Received: header */
     const char *cleanup_service_name; /* cleanup_service_name */
     int ipc_timeout;                  /* ipc_timeout, seconds */
+    const char *content_filter;       /* content_filter */
+    const char *receive_override;     /* receive_override_options */
+    int cleanup_flags;                /* CLEANUP_FLAG_* after receive_override_options */
 } pickup_config;
 
 /* pickup_set_aside - move a file that must never be delivered to corrupt */
@@ -99,6 +105,8 @@ static void pickup_envelope(CLEANUP_CLIENT *client, const MAILDROP *md)
     const char *ret = maildrop_attr(md, REC_ATTR_DSN_RET);
     int dsn_ret = CLEANUP_DSN_RET_NONE;
 
+    if (pickup_config.content_filter && *pickup_config.content_filter)
+        cleanup_attr(client, REC_ATTR_FILTER, pickup_config.content_filter);
     if (full_name)
         cleanup_attr(client, CLEANUP_ATTR_FULL_NAME, full_name);
     if (encoding)
@@ -143,9 +151,8 @@ static int pickup_copy(const char *id, MAILDROP *md, const char *endpoint)
     CLEANUP_CLIENT *client;
     int status, result = PICKUP_DONE;
 
-    if ((client = cleanup_open(endpoint,
-                               CLEANUP_FLAG_ADD_HEADERS | CLEANUP_FLAG_BOUNCE | CLEANUP_FLAG_MILTER,
-                               pickup_config.ipc_timeout, why)) == NULL) {
+    if ((client = cleanup_open(endpoint, pickup_config.cleanup_flags, pickup_config.ipc_timeout,
+                               why)) == NULL) {
         msg_warn("maildrop/%s: %s: will try again later", id, vstring_str(why));
         vstring_free(why);
         return PICKUP_LATER;
@@ -259,6 +266,21 @@ static void pickup_service(MAIL_SERVER *server, const char *unused_buf, size_t u
         event_timer_add(server->loop, pickup_busy_delay, pickup_rescan_cb, NULL);
 }
 
+/* pickup_pre_jail - receive_override_options */
+
+static void pickup_pre_jail(MAIL_SERVER *unused_server)
+{
+    VSTRING *why = vstring_alloc(100);
+    int options;
+
+    if (receive_override_parse(pickup_config.receive_override, &options, why) < 0)
+        msg_fatal("%s = %s: %s", VAR_RECEIVE_OVERRIDE_OPTIONS, pickup_config.receive_override,
+                  vstring_str(why));
+    pickup_config.cleanup_flags =
+        receive_override_cleanup_flags(options, CLEANUP_FLAG_ADD_HEADERS | CLEANUP_FLAG_MILTER);
+    vstring_free(why);
+}
+
 int main(int argc, char **argv)
 {
     static const CONFIG_BIND parameters[] = {
@@ -267,11 +289,14 @@ int main(int argc, char **argv)
         CONFIG_BIND_STR(VAR_MAIL_NAME, &pickup_config.mail_name),
         CONFIG_BIND_STR(VAR_CLEANUP_SERVICE_NAME, &pickup_config.cleanup_service_name),
         CONFIG_BIND_TIME(VAR_IPC_TIMEOUT, &pickup_config.ipc_timeout),
+        CONFIG_BIND_STR(VAR_CONTENT_FILTER, &pickup_config.content_filter),
+        CONFIG_BIND_STR(VAR_RECEIVE_OVERRIDE_OPTIONS, &pickup_config.receive_override),
         CONFIG_BIND_END,
     };
 
     trigger_server_main(argc, argv, pickup_service,
                         &(MAIL_SERVER_PROPS){
                             .parameters = parameters,
+                            .pre_jail = pickup_pre_jail,
                         });
 }

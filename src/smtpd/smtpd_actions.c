@@ -110,8 +110,11 @@ void smtpd_actions_envelope(SMTPD_STATE *state)
         smtpd_queue_attr(state->queue, CLEANUP_ATTR_HOLD, "yes");
     if (actions->discard)
         smtpd_queue_attr(state->queue, CLEANUP_ATTR_DISCARD, "yes");
+    /* An access table's FILTER wins over content_filter. */
     if (actions->filter)
         smtpd_queue_attr(state->queue, REC_ATTR_FILTER, actions->filter);
+    else if (state->cfg->content_filter && *state->cfg->content_filter)
+        smtpd_queue_attr(state->queue, REC_ATTR_FILTER, state->cfg->content_filter);
     if (actions->redirect)
         smtpd_queue_attr(state->queue, REC_ATTR_REDIRECT, actions->redirect);
     for (size_t i = 0; actions->bcc && i < actions->bcc->argc; i++)

@@ -59,6 +59,7 @@
 
 #include "config.h"
 #include "mail_params.h"
+#include "receive_override.h"
 #include "mail_tls_params.h"
 #include "maps.h"
 #include "match_list.h"
@@ -131,6 +132,7 @@ typedef struct SMTPD_CONFIG_RAW {
     const char *cleanup_service_name; /* cleanup_service_name */
     const char *command_directory;    /* command_directory, for postdrop */
     const char *tls_security_level;   /* smtpd_tls_security_level */
+    const char *receive_override;     /* receive_override_options */
     bool use_tls;                     /* smtpd_use_tls */
     bool enforce_tls;                 /* smtpd_enforce_tls */
     SMTPD_CHECK_PROPS checks;         /* the access restrictions' settings */
@@ -231,6 +233,18 @@ static void smtpd_config_milters(SMTPD_CONFIG *cfg)
             maps_create(VAR_SMTPD_MILTER_MAPS, cfg->milter_maps_names, DICT_FLAG_LOCK);
 }
 
+/* smtpd_config_override - receive_override_options */
+
+static void smtpd_config_override(SMTPD_CONFIG *cfg, const SMTPD_CONFIG_RAW *raw)
+{
+    VSTRING *why = vstring_alloc(100);
+
+    if (receive_override_parse(raw->receive_override, &cfg->receive_override, why) < 0)
+        msg_fatal("%s = %s: %s", VAR_RECEIVE_OVERRIDE_OPTIONS, raw->receive_override,
+                  vstring_str(why));
+    vstring_free(why);
+}
+
 /* smtpd_config_network - bind what only a network server needs: TLS and access */
 
 static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG_RAW *raw)
@@ -238,6 +252,8 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
     SMTPD_TLS_SETTINGS *tls = &cfg->tls_settings;
     SMTPD_CHECK_PROPS *checks = &raw->checks;
     const CONFIG_BIND parameters[] = {
+        CONFIG_BIND_STR(VAR_CONTENT_FILTER, &cfg->content_filter),
+        CONFIG_BIND_STR(VAR_RECEIVE_OVERRIDE_OPTIONS, &raw->receive_override),
         CONFIG_BIND_STR(VAR_SMTPD_MILTERS, &cfg->milters),
         CONFIG_BIND_STR(VAR_SMTPD_MILTER_MAPS, &cfg->milter_maps_names),
         MILTER_SETTINGS_BIND(&cfg->milter_settings),
@@ -334,6 +350,7 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
     checks->class_value = smtpd_config_class_value;
     checks->class_context = raw->classes;
     smtpd_config_milters(cfg);
+    smtpd_config_override(cfg, raw);
 }
 
 /* smtpd_config_sasl - bind the SMTP AUTH settings */

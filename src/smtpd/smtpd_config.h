@@ -158,6 +158,8 @@ typedef struct SMTPD_CONFIG {
     SASL_SERVER_IMPL *sasl;            /* the back end, NULL when AUTH is off; owned */
 
     /* Milters (smtpd_milter.c). */
+    const char *content_filter;      /* content_filter: FILTER of every message, or "" */
+    int receive_override;            /* receive_override_options as RECEIVE_* bits */
     const char *milters;             /* smtpd_milters, checked */
     const char *milter_maps_names;   /* smtpd_milter_maps */
     MAPS *milter_maps;               /* its tables, or NULL; owned */

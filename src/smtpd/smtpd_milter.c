@@ -62,6 +62,7 @@
 
 #include "cleanup_client.h"
 #include "milter.h"
+#include "receive_override.h"
 
 #include "smtpd_cmd.h"
 #include "smtpd_milter.h"
@@ -181,7 +182,8 @@ static const char *smtpd_milter_list(SMTPD_STATE *state, const char **out_origin
     const char *value;
 
     *out_origin = VAR_SMTPD_MILTERS;
-    if (state->stand_alone || state->cfg->milters == NULL)
+    if (state->stand_alone || state->cfg->milters == NULL ||
+        (state->cfg->receive_override & RECEIVE_NO_MILTERS))
         return "";
     if (maps == NULL)
         return state->cfg->milters;

@@ -51,6 +51,8 @@
 #include "mymalloc.h"
 #include "vstring.h"
 
+#include "receive_override.h"
+
 #include "smtpd_check.h"
 #include "smtpd_cmd.h"
 #include "smtpd_tls.h"
@@ -223,7 +225,8 @@ int smtpd_policy_rcpt(SMTPD_STATE *state, const char *rcpt)
     if (smtpd_check_rcpt(checks, state->cfg->delay_reject, &facts, state->verdict) !=
         SMTPD_CHECK_REJECT)
         return (state->cfg->delay_reject && smtpd_unlisted_sender(state, state->sender) < 0) ||
-                       smtpd_unlisted_recipient(state, rcpt) < 0
+                       (!(state->cfg->receive_override & RECEIVE_NO_UNKNOWN_RCPT) &&
+                        smtpd_unlisted_recipient(state, rcpt) < 0)
                    ? -1
                    : 0;
     return smtpd_policy_refuse(state, vstring_str(state->verdict), rcpt);

@@ -105,9 +105,11 @@ SMTPD_QUEUE *smtpd_queue_open(const SMTPD_QUEUE_PROPS *props, VSTRING *why)
         queue->pickup = mystrdup(props->pickup ? props->pickup : "pickup");
         queue->trigger_timeout = props->trigger_timeout;
     } else {
-        queue->cleanup = cleanup_open(
-            props->endpoint, props->add_headers ? CLEANUP_FLAG_ADD_HEADERS : CLEANUP_FLAG_NONE,
-            props->timeout, why);
+        queue->cleanup =
+            cleanup_open(props->endpoint,
+                         props->cleanup_flags |
+                             (props->add_headers ? CLEANUP_FLAG_ADD_HEADERS : CLEANUP_FLAG_NONE),
+                         props->timeout, why);
         if (queue->cleanup == NULL) {
             myfree(queue);
             return NULL;

@@ -32,6 +32,7 @@ typedef struct SMTPD_QUEUE_PROPS {
     const char *postdrop;   /* maildrop: postdrop(1), when maildrop is not writable */
     const char *config_dir; /* maildrop: the configuration, for postdrop */
     bool milters;           /* hold the envelope and content back for milters (cleanup only) */
+    int cleanup_flags;      /* more CLEANUP_FLAG_* (receive_override_options) */
 } SMTPD_QUEUE_PROPS;
 
 extern SMTPD_QUEUE *smtpd_queue_open(const SMTPD_QUEUE_PROPS *props, VSTRING *why);

@@ -34,6 +34,8 @@
 #include "rec_type.h"
 #include "xtext.h"
 
+#include "receive_override.h"
+
 #include "smtpd_addr.h"
 #include "smtpd_cmd.h"
 #include "smtpd_milter.h"
@@ -223,6 +225,7 @@ static int smtpd_rcpt_open_queue(SMTPD_STATE *state)
         .postdrop = state->cfg->postdrop,
         .config_dir = state->cfg->config_dir,
         .milters = SMTPD_MILTERS_ACTIVE(state),
+        .cleanup_flags = receive_override_cleanup_flags(state->cfg->receive_override, 0),
     };
 
     if ((state->queue = smtpd_queue_open(&props, state->scratch)) == NULL) {
