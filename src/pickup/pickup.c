@@ -276,8 +276,8 @@ static void pickup_pre_jail(MAIL_SERVER *unused_server)
     if (receive_override_parse(pickup_config.receive_override, &options, why) < 0)
         msg_fatal("%s = %s: %s", VAR_RECEIVE_OVERRIDE_OPTIONS, pickup_config.receive_override,
                   vstring_str(why));
-    pickup_config.cleanup_flags =
-        receive_override_cleanup_flags(options, CLEANUP_FLAG_ADD_HEADERS | CLEANUP_FLAG_MILTER);
+    pickup_config.cleanup_flags = receive_override_cleanup_flags(
+        options, CLEANUP_FLAG_ADD_HEADERS | CLEANUP_FLAG_BOUNCE | CLEANUP_FLAG_MILTER);
     vstring_free(why);
 }
 
