@@ -67,6 +67,20 @@ milter_opendkim_start() {
     mkdir -p "$dir" && chmod 755 "$dir"
     opendkim-genkey -b 2048 -D "$dir" -d "$domain" -s "$selector" ||
         fail "opendkim-genkey makes a key"
+    # A port that was free a moment ago may be taken when opendkim binds
+    # it ("smfi_opensocket() failed"): then another port, three times.
+    local try
+    for try in 1 2 3; do
+        milter_opendkim_try "$dir" "$domain" "$selector" && return 0
+        grep -q "smfi_opensocket" "$dir/log" || break
+    done
+    sed 's/^/# opendkim: /' "$dir/log"
+    fail "opendkim starts"
+}
+
+# milter_opendkim_try DIR DOMAIN SELECTOR - one start on a free port
+milter_opendkim_try() {
+    local dir=$1 domain=$2 selector=$3
     OPENDKIM_PORT=$(free_port)
     cat >"$dir/opendkim.conf" <<CONF
 Syslog no
@@ -84,10 +98,7 @@ CONF
     "$OPENDKIM_BIN" -f -x "$dir/opendkim.conf" >"$dir/log" 2>&1 &
     OPENDKIM_PID=$!
     milter_track "$OPENDKIM_PID"
-    wait_port "$OPENDKIM_PORT" 10 || {
-        sed 's/^/# opendkim: /' "$dir/log"
-        fail "opendkim starts"
-    }
+    wait_port "$OPENDKIM_PORT" 10
 }
 
 # milter_dkim_verify FILE DIR SELECTOR - check a message's DKIM signature
