@@ -6,6 +6,8 @@
  *	#include <dict_bulk.h>
  *
  *	int	dict_bulk_create(const char *path, char **out_tmp_path);
+ *	int	dict_bulk_open(const char *path, int dict_flags, int open_flags,
+ *			char **out_tmp_path);
  *	void	dict_bulk_commit(const char *tmp_path, const char *path,
  *			int fd);
  *	void	dict_bulk_abandon(const char *tmp_path);
@@ -22,6 +24,13 @@
  *	0644 less the umask) and returns its descriptor, or -1 with errno.
  *	The new name goes to *out_tmp_path (mymalloc()ed; the caller frees
  *	it, also after a failure) and onto the list of unfinished builds.
+ *
+ *	dict_bulk_open() opens the file that a table type's library will
+ *	use: with DICT_FLAG_BULK_UPDATE in dict_flags a fresh file from
+ *	dict_bulk_create() (*out_tmp_path is its name, or NULL after a
+ *	failure), else path itself, read-only or read-write (created with
+ *	O_CREAT in open_flags) as open_flags say. It returns the descriptor,
+ *	or -1 with errno.
  *
  *	dict_bulk_commit() flushes the file open on fd, renames tmp_path
  *	over path, flushes the directory, and forgets tmp_path.
@@ -111,6 +120,24 @@ static void dict_bulk_fsync_dir(const char *path)
         (void)close(fd);
     }
     myfree(dir);
+}
+
+/* dict_bulk_open - the file a table type maps: a fresh one for a rebuild, else the table */
+
+int dict_bulk_open(const char *path, int dict_flags, int open_flags, char **out_tmp_path)
+{
+    int fd;
+
+    if (dict_flags & DICT_FLAG_BULK_UPDATE) {
+        if ((fd = dict_bulk_create(path, out_tmp_path)) < 0) {
+            myfree(*out_tmp_path);
+            *out_tmp_path = NULL;
+        }
+        return fd;
+    }
+    if ((open_flags & O_ACCMODE) == O_RDONLY)
+        return open(path, O_RDONLY);
+    return open(path, O_RDWR | (open_flags & O_CREAT), 0644);
 }
 
 /* dict_bulk_commit - flush the new table and move it into place */

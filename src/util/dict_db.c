@@ -394,19 +394,8 @@ static void dict_db_close(DICT *dict)
 
 static int dict_db_open_file(DICT_DB *dict_db, int open_flags)
 {
-    int fd;
-
-    if (dict_db->dict.flags & DICT_FLAG_BULK_UPDATE) {
-        /* A fresh file next to the table; libdb treats an empty file as new. */
-        if ((fd = dict_bulk_create(dict_db->db_path, &dict_db->tmp_path)) < 0) {
-            myfree(dict_db->tmp_path);
-            dict_db->tmp_path = NULL;
-        }
-        return fd;
-    }
-    if ((open_flags & O_ACCMODE) == O_RDONLY)
-        return open(dict_db->db_path, O_RDONLY);
-    return open(dict_db->db_path, O_RDWR | (open_flags & O_CREAT), 0644);
+    /* For a rebuild, a fresh file next to the table: libdb treats an empty file as new. */
+    return dict_bulk_open(dict_db->db_path, dict_db->dict.flags, open_flags, &dict_db->tmp_path);
 }
 
 /* dict_db_prepare - open, lock and check the file; NULL or why not */

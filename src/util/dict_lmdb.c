@@ -483,18 +483,8 @@ static void dict_lmdb_close(DICT *dict)
 
 static int dict_lmdb_open_file(DICT_LMDB *dict_lmdb, int open_flags)
 {
-    int fd;
-
-    if (dict_lmdb->dict.flags & DICT_FLAG_BULK_UPDATE) {
-        if ((fd = dict_bulk_create(dict_lmdb->db_path, &dict_lmdb->tmp_path)) < 0) {
-            myfree(dict_lmdb->tmp_path);
-            dict_lmdb->tmp_path = NULL;
-        }
-        return fd;
-    }
-    if ((open_flags & O_ACCMODE) == O_RDONLY)
-        return open(dict_lmdb->db_path, O_RDONLY);
-    return open(dict_lmdb->db_path, O_RDWR | (open_flags & O_CREAT), 0644);
+    return dict_bulk_open(dict_lmdb->db_path, dict_lmdb->dict.flags, open_flags,
+                          &dict_lmdb->tmp_path);
 }
 
 /* dict_lmdb_prepare - open, lock and size-check the file; NULL or why not */
