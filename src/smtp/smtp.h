@@ -142,6 +142,8 @@ typedef struct SMTP_CONFIG {
     bool skip_quit_response;      /* smtp_skip_quit_response */
     bool randomize_addresses;     /* smtp_randomize_addresses */
     bool quote_rfc821_envelope;   /* smtp_quote_rfc821_envelope */
+    bool send_xforward;           /* smtp_send_xforward_command */
+    int xforward_timeout;         /* smtp_xforward_timeout, seconds */
     bool tls_wrappermode;         /* smtp_tls_wrappermode */
     bool tls_note_starttls_offer; /* smtp_tls_note_starttls_offer */
     bool assume_final;            /* lmtp_assume_final: DSN "delivered", not "relayed" */
@@ -203,6 +205,17 @@ typedef struct SMTP_STATE {
 #define SMTP_FEATURE_STARTTLS   (1 << 4)
 #define SMTP_FEATURE_DSN        (1 << 5)
 #define SMTP_FEATURE_REQUIRETLS (1 << 6) /* RFC 8689, counted only inside TLS */
+#define SMTP_FEATURE_XFORWARD   (1 << 7)
+
+/* XFORWARD attributes that a server announced (SMTP_SESSION.xforward). */
+#define SMTP_XFORWARD_NAME   (1 << 0)
+#define SMTP_XFORWARD_ADDR   (1 << 1)
+#define SMTP_XFORWARD_PORT   (1 << 2)
+#define SMTP_XFORWARD_PROTO  (1 << 3)
+#define SMTP_XFORWARD_HELO   (1 << 4)
+#define SMTP_XFORWARD_IDENT  (1 << 5)
+#define SMTP_XFORWARD_SOURCE (1 << 6)
+#define SMTP_XFORWARD_LOGIN  (1 << 7)
 
 /* One parsed server reply. */
 typedef struct SMTP_RESP {
@@ -229,6 +242,7 @@ typedef struct SMTP_SESSION {
     bool mx_secure;         /* the MX RRset was validated (or no MX lookup) */
     TLS_SESS_STATE *tls;    /* TLS session, owned, or NULL */
     int features;           /* SMTP_FEATURE_* */
+    int xforward;           /* SMTP_XFORWARD_* the server announced */
     long long size_limit;   /* SIZE from EHLO, 0: none */
     SMTP_RESP resp;         /* last reply, owned */
     const char *doing;      /* what we were doing, for lost connection texts */

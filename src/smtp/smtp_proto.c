@@ -128,6 +128,31 @@ static SMTP_PROTO_STATE smtp_greeting(SMTP_SESSION *session)
     return SMTP_STATE_EHLO;
 }
 
+/* smtp_ehlo_xforward - the attributes of "XFORWARD NAME ADDR ..." */
+
+static void smtp_ehlo_xforward(SMTP_SESSION *session, const char *words)
+{
+    static const struct {
+        const char *name;
+        int bit;
+    } table[] = {
+        {"NAME", SMTP_XFORWARD_NAME},     {"ADDR", SMTP_XFORWARD_ADDR},
+        {"PORT", SMTP_XFORWARD_PORT},     {"PROTO", SMTP_XFORWARD_PROTO},
+        {"HELO", SMTP_XFORWARD_HELO},     {"IDENT", SMTP_XFORWARD_IDENT},
+        {"SOURCE", SMTP_XFORWARD_SOURCE}, {"LOGIN", SMTP_XFORWARD_LOGIN},
+    };
+    char *copy = mystrdup(words);
+    char *cp = copy;
+    char *word;
+
+    session->features |= SMTP_FEATURE_XFORWARD;
+    while ((word = mystrtok(&cp, " \t")) != NULL)
+        for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+            if (strcasecmp(word, table[i].name) == 0)
+                session->xforward |= table[i].bit;
+    myfree(copy);
+}
+
 /* smtp_ehlo_keyword - one EHLO reply line, unless its keyword is discarded */
 
 static void smtp_ehlo_keyword(SMTP_SESSION *session, const char *line, int discard)
@@ -139,6 +164,8 @@ static void smtp_ehlo_keyword(SMTP_SESSION *session, const char *line, int disca
         arg = mystrtok(&cp, " \t");
         if (strncasecmp(line, "AUTH", 4) == 0 && (line[4] == ' ' || line[4] == '='))
             smtp_sasl_ehlo(session, line);
+        else if (strcasecmp(word, "XFORWARD") == 0)
+            smtp_ehlo_xforward(session, line + 8);
         else if (strcasecmp(word, "PIPELINING") == 0)
             session->features |= SMTP_FEATURE_PIPELINING;
         else if (strcasecmp(word, "8BITMIME") == 0)
@@ -190,6 +217,7 @@ static void smtp_ehlo_features(SMTP_SESSION *session)
     int discard = smtp_ehlo_discard(session);
 
     session->features = SMTP_FEATURE_ESMTP;
+    session->xforward = 0;
     session->size_limit = 0;
     myfree(session->sasl_mechs);
     session->sasl_mechs = NULL;

@@ -42,6 +42,7 @@
 
 /* Global library. */
 #include "addr_parse.h"
+#include "queue_msg.h"
 #include "rec_type.h"
 #include "xtext.h"
 
@@ -279,6 +280,81 @@ static int smtp_xfer_reply(SMTP_XFER *xfer, size_t n)
     return SMTP_OK;
 }
 
+/* smtp_xfer_xforward_send - one XFORWARD command and its reply */
+
+static int smtp_xfer_xforward_send(SMTP_SESSION *session, VSTRING *cmd)
+{
+    if (smtp_chat_cmd(session, "%s", vstring_str(cmd)) != SMTP_OK ||
+        smtp_chat_resp(session, session->state->config->xforward_timeout) != SMTP_OK)
+        return SMTP_FAIL;
+    if (session->resp.code / 100 != 2) {
+        smtp_resp_fail(session, "XFORWARD");
+        return SMTP_FAIL;
+    }
+    return SMTP_OK;
+}
+
+/* smtp_xfer_xforward_value - one attribute's value from the queue file, xtext */
+
+static void smtp_xfer_xforward_value(VSTRING *cmd, const char *name, const char *value)
+{
+    vstring_sprintf_append(cmd, " %s=", name);
+    if (value == NULL || *value == 0)
+        vstring_strcat(cmd, "[UNAVAILABLE]");
+    else
+        xtext_quote_append(cmd, value, strlen(value));
+}
+
+/* smtp_xfer_xforward - the original client, before MAIL FROM (smtp_send_xforward_command) */
+
+static int smtp_xfer_xforward(SMTP_XFER *xfer)
+{
+    SMTP_SESSION *session = xfer->session;
+    SMTP_STATE *state = session->state;
+    const QUEUE_MSG *msg = state->request->msg;
+    const char *context = queue_msg_attr(msg, REC_ATTR_REWRITE_CONTEXT);
+    const struct {
+        int bit;
+        const char *name;
+        const char *value;
+    } attrs[] = {
+        {SMTP_XFORWARD_NAME, "NAME", queue_msg_attr(msg, REC_ATTR_CLIENT_NAME)},
+        {SMTP_XFORWARD_ADDR, "ADDR", queue_msg_attr(msg, REC_ATTR_CLIENT_ADDRESS)},
+        {SMTP_XFORWARD_PORT, "PORT", queue_msg_attr(msg, REC_ATTR_CLIENT_PORT)},
+        {SMTP_XFORWARD_PROTO, "PROTO", queue_msg_attr(msg, REC_ATTR_PROTOCOL_NAME)},
+        {SMTP_XFORWARD_HELO, "HELO", queue_msg_attr(msg, REC_ATTR_HELO_NAME)},
+        {SMTP_XFORWARD_IDENT, "IDENT", state->request->queue_id},
+        {SMTP_XFORWARD_SOURCE, "SOURCE",
+         context && strcmp(context, "local") == 0 ? "LOCAL" : "REMOTE"},
+        {SMTP_XFORWARD_LOGIN, "LOGIN", queue_msg_attr(msg, REC_ATTR_SASL_USERNAME)},
+    };
+    VSTRING *cmd = vstring_alloc(100);
+    int status = SMTP_OK;
+
+    session->doing = "sending XFORWARD";
+    vstring_strcpy(cmd, "XFORWARD");
+    for (size_t i = 0; status == SMTP_OK && i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+        size_t mark = VSTRING_LEN(cmd);
+
+        if (!(session->xforward & attrs[i].bit))
+            continue;
+        smtp_xfer_xforward_value(cmd, attrs[i].name, attrs[i].value);
+        /* Commands stay within 512 bytes: what does not fit goes in the next one. */
+        if (VSTRING_LEN(cmd) > 500 && mark > sizeof("XFORWARD") - 1) {
+            char *rest = mystrdup(vstring_str(cmd) + mark);
+
+            vstring_truncate(cmd, mark);
+            status = smtp_xfer_xforward_send(session, cmd);
+            vstring_sprintf(cmd, "XFORWARD%s", rest);
+            myfree(rest);
+        }
+    }
+    if (status == SMTP_OK && VSTRING_LEN(cmd) > sizeof("XFORWARD") - 1)
+        status = smtp_xfer_xforward_send(session, cmd);
+    vstring_free(cmd);
+    return status;
+}
+
 /* smtp_xfer_todo - the recipients to send */
 
 static void smtp_xfer_todo(SMTP_XFER *xfer)
@@ -337,6 +413,11 @@ int smtp_xfer(SMTP_SESSION *session)
     if (smtp_requiretls_check(session) != SMTP_OK)
         return SMTP_FAIL;
     smtp_xfer_todo(&xfer);
+    if (xfer.count > 0 && state->config->send_xforward &&
+        (session->features & SMTP_FEATURE_XFORWARD) && smtp_xfer_xforward(&xfer) != SMTP_OK) {
+        myfree(xfer.todo);
+        return SMTP_FAIL;
+    }
     status = xfer.count > 0 ? smtp_xfer_run(&xfer) : SMTP_OK;
     myfree(xfer.todo);
     return status;

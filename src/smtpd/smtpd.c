@@ -95,6 +95,7 @@ static const SMTPD_CMD smtpd_cmd_table[] = {
      SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_JUNK | SMTPD_CMD_FLAG_LAST},
     {"VRFY", "vrfy", smtp_check_vrfy, smtp_proceed_vrfy, SMTPD_CMD_FLAG_JUNK | SMTPD_CMD_FLAG_LAST},
     {"QUIT", "quit", NULL, smtp_proceed_quit, SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_LAST},
+    {"XFORWARD", "xforward", smtp_check_xforward, smtp_proceed_xforward, 0},
 };
 
 #define SMTPD_CMD_COUNT (sizeof(smtpd_cmd_table) / sizeof(smtpd_cmd_table[0]))

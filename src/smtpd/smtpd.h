@@ -70,6 +70,19 @@ typedef struct SMTPD_ARGS {
     ARGV *params;     /* the ESMTP parameters as given, for milters; owned, or NULL */
 } SMTPD_ARGS;
 
+/* What XFORWARD said about the original client (smtpd_xforward.c); strings owned, or NULL. */
+typedef struct SMTPD_XFORWARD {
+    char *name;   /* NAME: the client's host name */
+    char *addr;   /* ADDR: its address */
+    char *port;   /* PORT */
+    char *proto;  /* PROTO: SMTP, ESMTP, ... */
+    char *helo;   /* HELO */
+    char *ident;  /* IDENT: the queue ID upstream */
+    char *source; /* SOURCE: LOCAL or REMOTE */
+    char *login;  /* LOGIN: the SASL login upstream */
+    bool seen;    /* an XFORWARD command was accepted */
+} SMTPD_XFORWARD;
+
 typedef struct SMTPD_STATE {
     const SMTPD_CONFIG *cfg;         /* process settings, not owned */
     VSTREAM *in;                     /* client input; owned by the caller */
@@ -139,6 +152,9 @@ typedef struct SMTPD_STATE {
     char *sasl_username; /* who logged in (printable), owned, or NULL */
     char *sasl_method;   /* the mechanism, upper case, owned, or NULL */
     char *sasl_sender;   /* MAIL AUTH= of this transaction, owned, or NULL */
+
+    /* XFORWARD (smtpd_xforward.c). */
+    SMTPD_XFORWARD xforward; /* the original client, until the end of the transaction */
 
     /* Milters (smtpd_milter.c). */
     MILTERS *milters;           /* the session's smtpd_milters, owned, or NULL */

@@ -133,6 +133,7 @@ typedef struct SMTPD_CONFIG_RAW {
     const char *command_directory;    /* command_directory, for postdrop */
     const char *tls_security_level;   /* smtpd_tls_security_level */
     const char *receive_override;     /* receive_override_options */
+    const char *xforward_hosts;       /* smtpd_authorized_xforward_hosts */
     bool use_tls;                     /* smtpd_use_tls */
     bool enforce_tls;                 /* smtpd_enforce_tls */
     SMTPD_CHECK_PROPS checks;         /* the access restrictions' settings */
@@ -242,6 +243,11 @@ static void smtpd_config_override(SMTPD_CONFIG *cfg, const SMTPD_CONFIG_RAW *raw
     if (receive_override_parse(raw->receive_override, &cfg->receive_override, why) < 0)
         msg_fatal("%s = %s: %s", VAR_RECEIVE_OVERRIDE_OPTIONS, raw->receive_override,
                   vstring_str(why));
+    if (raw->xforward_hosts && *raw->xforward_hosts &&
+        (cfg->xforward_hosts = match_list_create(VAR_SMTPD_AUTHORIZED_XFORWARD_HOSTS,
+                                                 raw->xforward_hosts, MATCH_FLAG_NONE, why)) ==
+            NULL)
+        msg_fatal("%s: %s", VAR_SMTPD_AUTHORIZED_XFORWARD_HOSTS, vstring_str(why));
     vstring_free(why);
 }
 
@@ -253,6 +259,7 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
     SMTPD_CHECK_PROPS *checks = &raw->checks;
     const CONFIG_BIND parameters[] = {
         CONFIG_BIND_STR(VAR_CONTENT_FILTER, &cfg->content_filter),
+        CONFIG_BIND_STR(VAR_SMTPD_AUTHORIZED_XFORWARD_HOSTS, &raw->xforward_hosts),
         CONFIG_BIND_STR(VAR_RECEIVE_OVERRIDE_OPTIONS, &raw->receive_override),
         CONFIG_BIND_STR(VAR_SMTPD_MILTERS, &cfg->milters),
         CONFIG_BIND_STR(VAR_SMTPD_MILTER_MAPS, &cfg->milter_maps_names),
@@ -454,6 +461,8 @@ void smtpd_config_free(SMTPD_CONFIG *cfg)
     smtpd_sasl_done(cfg);
     if (cfg->milter_maps)
         maps_free(cfg->milter_maps);
+    if (cfg->xforward_hosts)
+        match_list_free(cfg->xforward_hosts);
     myfree((char *)cfg->cleanup_service);
     myfree(cfg->postdrop);
     myfree(cfg);

@@ -158,6 +158,7 @@ typedef struct SMTPD_CONFIG {
     SASL_SERVER_IMPL *sasl;            /* the back end, NULL when AUTH is off; owned */
 
     /* Milters (smtpd_milter.c). */
+    MATCH_LIST *xforward_hosts;      /* smtpd_authorized_xforward_hosts, or NULL; owned */
     const char *content_filter;      /* content_filter: FILTER of every message, or "" */
     int receive_override;            /* receive_override_options as RECEIVE_* bits */
     const char *milters;             /* smtpd_milters, checked */

@@ -112,9 +112,11 @@ static void smtpd_data_received(SMTPD_STATE *state)
     VSTRING *date = vstring_alloc(64);
     VSTRING *rcpt = vstring_alloc(64);
 
-    vstring_sprintf(line, "Received: from %s (%s [%s])",
-                    state->helo_name ? state->helo_name : state->name, state->name,
-                    state->rfc_addr);
+    const char *helo = smtpd_xforward_helo(state);
+    const char *addr = state->xforward.addr ? state->xforward.addr : state->rfc_addr;
+
+    vstring_sprintf(line, "Received: from %s (%s [%s])", helo ? helo : smtpd_xforward_name(state),
+                    smtpd_xforward_name(state), addr);
     smtpd_data_header(state, vstring_str(line));
     smtpd_data_tls_comment(state);
     if (state->sasl_username && state->cfg->sasl_settings.authenticated_header) {
@@ -122,8 +124,9 @@ static void smtpd_data_received(SMTPD_STATE *state)
         vstring_sprintf(line, "\t(Authenticated sender: %s)", vstring_str(rcpt));
         smtpd_data_header(state, vstring_str(line));
     }
-    vstring_sprintf(line, "\tby %s (%s) with %s id %s", state->cfg->myhostname,
-                    state->cfg->mail_name, state->protocol, state->queue_id);
+    vstring_sprintf(
+        line, "\tby %s (%s) with %s id %s", state->cfg->myhostname, state->cfg->mail_name,
+        state->xforward.proto ? state->xforward.proto : state->protocol, state->queue_id);
     smtpd_data_header(state, vstring_str(line));
     mail_date(date, state->arrival.tv_sec);
     if (state->rcpt_count == 1)

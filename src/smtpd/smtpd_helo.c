@@ -165,6 +165,8 @@ int smtp_proceed_ehlo(SMTPD_STATE *state, char *args)
         argv_add(lines, "DSN");
     if (!(discard & SMTPD_EHLO_REQUIRETLS) && smtpd_requiretls_offered(state))
         argv_add(lines, "REQUIRETLS");
+    if (smtpd_xforward_allowed(state))
+        argv_add(lines, "XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT LOGIN");
     smtpd_reply_lines(state, lines);
     argv_free(lines);
     return 0;

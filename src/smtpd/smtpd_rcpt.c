@@ -173,6 +173,7 @@ static void smtpd_rcpt_session_attrs(SMTPD_STATE *state)
 {
     SMTPD_QUEUE *queue = state->queue;
     const SMTPD_TLS_FACTS *tls = state->tls ? smtpd_tls_session_facts(state->tls) : NULL;
+    const SMTPD_XFORWARD *xf = &state->xforward;
 
     /* A maildrop file may carry only what a local user may claim. */
     if (state->stand_alone) {
@@ -181,13 +182,17 @@ static void smtpd_rcpt_session_attrs(SMTPD_STATE *state)
         return;
     }
     smtpd_queue_attr(queue, REC_ATTR_LOG_IDENT, state->queue_id);
-    smtpd_queue_attr(queue, REC_ATTR_CLIENT_NAME, state->name);
-    smtpd_queue_attr(queue, REC_ATTR_REVERSE_NAME, state->reverse_name);
-    smtpd_queue_attr(queue, REC_ATTR_CLIENT_ADDRESS, state->addr);
-    smtpd_queue_attr(queue, REC_ATTR_CLIENT_PORT, state->port);
-    smtpd_queue_attr(queue, REC_ATTR_HELO_NAME, state->helo_name);
-    smtpd_queue_attr(queue, REC_ATTR_PROTOCOL_NAME, state->protocol);
-    smtpd_queue_attr(queue, REC_ATTR_REWRITE_CONTEXT, state->stand_alone ? "local" : "remote");
+    smtpd_queue_attr(queue, REC_ATTR_CLIENT_NAME, smtpd_xforward_name(state));
+    smtpd_queue_attr(queue, REC_ATTR_REVERSE_NAME, xf->name ? xf->name : state->reverse_name);
+    smtpd_queue_attr(queue, REC_ATTR_CLIENT_ADDRESS, smtpd_xforward_addr(state));
+    smtpd_queue_attr(queue, REC_ATTR_CLIENT_PORT, xf->port ? xf->port : state->port);
+    if (smtpd_xforward_helo(state))
+        smtpd_queue_attr(queue, REC_ATTR_HELO_NAME, smtpd_xforward_helo(state));
+    smtpd_queue_attr(queue, REC_ATTR_PROTOCOL_NAME, xf->proto ? xf->proto : state->protocol);
+    smtpd_queue_attr(queue, REC_ATTR_REWRITE_CONTEXT,
+                     xf->source ? (strcasecmp(xf->source, "LOCAL") == 0 ? "local" : "remote")
+                     : state->stand_alone ? "local"
+                                          : "remote");
     if (state->encoding)
         smtpd_queue_attr(queue, REC_ATTR_ENCODING, state->encoding);
     if (state->requiretls)
@@ -240,6 +245,10 @@ static int smtpd_rcpt_open_queue(SMTPD_STATE *state)
                  state->namaddr, state->sasl_method, state->sasl_username,
                  state->sasl_sender ? ", sasl_sender=" : "",
                  state->sasl_sender ? state->sasl_sender : "");
+    else if (state->xforward.seen)
+        msg_info("%s: client=%s, orig_queue_id=%s, orig_client=%s[%s]", state->queue_id,
+                 state->namaddr, state->xforward.ident ? state->xforward.ident : "unknown",
+                 smtpd_xforward_name(state), smtpd_xforward_addr(state));
     else
         msg_info("%s: client=%s", state->queue_id, state->namaddr);
     smtpd_rcpt_session_attrs(state);

@@ -44,6 +44,7 @@
 #include "vstring.h"
 
 #include "smtpd.h"
+#include "smtpd_cmd.h"
 #include "smtpd_milter.h"
 #include "smtpd_queue.h"
 #include "smtpd_sasl.h"
@@ -98,6 +99,7 @@ void smtpd_args_reset(SMTPD_ARGS *args)
 void smtpd_mail_reset(SMTPD_STATE *state)
 {
     smtpd_milter_abort(state);
+    smtpd_xforward_reset(&state->xforward);
     if (state->queue)
         state->queue = smtpd_queue_abort(state->queue);
     myfree(state->queue_id);

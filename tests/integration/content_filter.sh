@@ -8,7 +8,11 @@
 # PREPEND once (no_header_body_checks on the second pass), arrives once,
 # and passes the filter once (no loop). An access table's FILTER action
 # wins over content_filter; no_address_mappings before the filter leaves
-# aliases to the reinjection. With the filter down, mail waits in the queue.
+# aliases to the reinjection. The filter transport sends XFORWARD
+# (smtp_send_xforward_command), and the reinjection service, which allows
+# it (smtpd_authorized_xforward_hosts), names the original client in
+# Received: and the log; other clients may not use it. With the filter
+# down, mail waits in the queue.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -32,9 +36,9 @@ filter_port=$(cat "$filter/port")
 printf '/^Subject: /\tPREPEND X-Checked: once\n' >"$INSTANCE_CONF/header_checks"
 printf 'other@dest.test\tFILTER smtp:[127.0.0.1]:%s\n' "$other_port" >"$INSTANCE_CONF/access"
 instance_master_cf_relay "$port" "pickup unix n - n 60 1 pickup" \
-    "filter unix - - n - 2 smtp" \
+    "filter unix - - n - 2 smtp -o smtp_send_xforward_command=yes" \
     "127.0.0.1:$nomap_port inet n - n - - smtpd -o receive_override_options=no_address_mappings" \
-    "127.0.0.1:$reinject_port inet n - n - - smtpd -o content_filter= -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters"
+    "127.0.0.1:$reinject_port inet n - n - - smtpd -o content_filter= -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters -o smtpd_authorized_xforward_hosts=127.0.0.0/8"
 instance_main_cf \
     "relayhost = [127.0.0.1]:$sink_port" \
     "mynetworks = 127.0.0.0/8" \
@@ -57,6 +61,7 @@ arrived() {
 
 out=$(send filtered one@src.test rcpt@dest.test)
 has "SMTP: 250" "250 2.0.0 Ok: queued as" "$out"
+first_id=$(sed -n 's/^250 2\.0\.0 Ok: queued as \([0-9A-Za-z]*\)$/\1/p' <<<"$out")
 wait_until 30 arrived filtered >/dev/null
 file=$(arrived filtered)
 test -n "$file"
@@ -68,6 +73,17 @@ same "SMTP: header_checks acted once (no_header_body_checks after the filter)" 1
 same "SMTP: the message passed the filter once" 1 "$(grep -c 'MAIL <one@src.test>' "$filter/log")"
 has "SMTP: the filter's reinjection was accepted" "MAIL <one@src.test> RCPT <rcpt@dest.test>" \
     "$(grep '250 2.0.0 Ok: reinjected' "$filter/log")"
+has "XFORWARD: the filter got the original client from our smtp client" \
+    "XFORWARD NAME=localhost ADDR=127.0.0.1 PORT=" "$(grep 'MAIL <one@src.test>' "$filter/log")"
+has "XFORWARD: with its HELO, protocol and queue ID" \
+    "PROTO=ESMTP HELO=client.test IDENT=$first_id SOURCE=REMOTE" "$(grep 'MAIL <one@src.test>' "$filter/log")"
+same "XFORWARD: the reinjection's Received: names the original client, not the filter" \
+    "Received: from client.test (localhost [127.0.0.1])" \
+    "$(grep -m1 '^Received:' "$file" 2>/dev/null)"
+lacks "XFORWARD: no Received: names the filter" "from filter.test" "$(cat "$file" 2>/dev/null)"
+has "XFORWARD: the reinjection logs the original queue ID and client" \
+    "client=localhost[127.0.0.1], orig_queue_id=$first_id, orig_client=localhost[127.0.0.1]" \
+    "$(instance_log)"
 has "the first pass is logged with the filter as relay" "relay=127.0.0.1[127.0.0.1]:$filter_port" \
     "$(instance_log)"
 
@@ -100,6 +116,20 @@ out=$(send "alias expanded" six@src.test alias@dest.test)
 wait_until 30 arrived "alias expanded" >/dev/null
 has "with mappings: the filter sees the expanded address" "MAIL <six@src.test> RCPT <real@dest.test>" \
     "$(cat "$filter/log")"
+
+# XFORWARD from a client that smtpd_authorized_xforward_hosts does not list.
+out=$(PORT=$port PYTHONPATH=$TEST_TOP/tests/integration/lib bounded 30 python3 -c '
+import os
+from smtp_session import Session
+s = Session.connect(int(os.environ["PORT"]))
+s.reply()
+code, lines = s.cmd("EHLO client.test")
+print("\n".join(lines))
+print("\n".join(s.cmd("XFORWARD NAME=spoofed.example ADDR=192.0.2.1")[1]))
+s.cmd("QUIT")
+')
+lacks "XFORWARD: not offered to other clients" "XFORWARD NAME" "$out"
+has "XFORWARD: refused to other clients" "550 5.7.0 Error: insufficient authorization" "$out"
 
 # With the filter down, the mail waits in the queue: deferred, not lost.
 kill "$filter_pid"
