@@ -52,7 +52,11 @@
  *	matches the request, else NULL: so a connection authenticated as
  *	one user, or not at all, never carries mail that needs another
  *	identity, and under a DANE policy the server's TLSA records are
- *	looked up again for the comparison. The connection returned has its
+ *	looked up again for the comparison. A connection that does not fit
+ *	is closed with QUIT at once: the request's own connection would
+ *	replace it, and while the request runs nothing watches its time
+ *	limit (a server that takes one connection per client would wait
+ *	for it). The connection returned has its
  *	use count incremented and its state set to the request. A connection whose server has sent
  *	something unasked (a 421, end of file) is closed instead, whether
  *	it waits on the socket, in the stream or inside the TLS engine.
@@ -93,10 +97,9 @@
 /* Application-specific. */
 #include "smtp.h"
 
-static EVENT_LOOP *smtp_cache_loop;     /* the daemon's loop, not owned */
-static SMTP_SESSION *smtp_cache_conn;   /* the idle connection, owned, or NULL */
-static SMTP_STATE smtp_cache_idle;      /* stands in for the request while idle */
-static long long smtp_cache_idle_since; /* deliver_time_now() when it became idle */
+static EVENT_LOOP *smtp_cache_loop;   /* the daemon's loop, not owned */
+static SMTP_SESSION *smtp_cache_conn; /* the idle connection, owned, or NULL */
+static SMTP_STATE smtp_cache_idle;    /* stands in for the request while idle */
 
 /* smtp_cache_init - remember the event loop */
 
@@ -298,11 +301,8 @@ SMTP_SESSION *smtp_cache_take(SMTP_STATE *state)
     myfree(password);
     myfree(username);
     if (!same) {
-        long long left = (long long)state->config->cache_time_limit * 1000 -
-                         (deliver_time_now() - smtp_cache_idle_since) / 1000;
-
         session->state = &smtp_cache_idle;
-        smtp_cache_idle_start(session, (int)(left > 0 ? left : 1));
+        smtp_cache_quit(session, true);
         return NULL;
     }
     session->use_count++;
@@ -321,7 +321,6 @@ void smtp_cache_save(SMTP_SESSION *session)
         smtp_cache_quit(old, true);
     smtp_cache_idle.config = session->state->config;
     session->state = &smtp_cache_idle;
-    smtp_cache_idle_since = deliver_time_now();
     if (msg_verbose)
         msg_info("%s: caching connection (use count %d)", session->relay, session->use_count);
     smtp_cache_idle_start(session, smtp_cache_idle.config->cache_time_limit * 1000);

@@ -76,11 +76,8 @@ instance_master_cf_relay "$pa" "tlsmgr unix - - n 1000? 1 tlsmgr" \
 routes="verified.test=smtp:[127.0.0.1]:$pb, may.test=maysmtp:[127.0.0.1]:$pb,"
 routes="$routes inside.test=inside:[127.0.0.1]:$pb, postfix.test=smtp:[127.0.0.1]:$pp,"
 routes="$routes sender.test=smtp:[127.0.0.1]:$pf, tlsreq.test=smtp:[127.0.0.1]:$pg"
-# The scripted servers take one connection at a time: a connection A keeps
-# for reuse would hold the next one (at another TLS level) until it times out.
 instance_main_cf "${common[@]}" "transport_maps = inline:{ $routes }" \
-    "smtp_tls_policy_maps = texthash:$INSTANCE_DIR/tls_policy" \
-    "smtp_connection_cache_on_demand = no"
+    "smtp_tls_policy_maps = texthash:$INSTANCE_DIR/tls_policy"
 instance_start "$pa"
 require "A starts"
 

@@ -7,7 +7,9 @@
 # connection established" line per connection; with
 # smtp_connection_cache_on_demand = no every message has its own
 # connection; transports at TLS levels none and encrypt to the same
-# host:port never share one; a cached connection whose server went away
+# host:port never share one; a cached connection that does not fit the
+# next request (another next hop) is closed before the request's own
+# connection opens; a cached connection whose server went away
 # does not fail the next message; an idle connection ends with QUIT after
 # smtp_connection_cache_time_limit.
 
@@ -25,19 +27,21 @@ server() {
         --idle 60 --listen-port "$2"
 }
 
-read -r pin p1 p2 p3 < <(free_port 4 | tr '\n' ' ')
+read -r pin p1 p2 p3 p4 < <(free_port 5 | tr '\n' ' ')
 server reuse "$p1"
 reuse_pid=$FAKE_SMTPD_PID
 server nocache "$p2"
 server levels "$p3"
+server switch "$p4"
 
 instance_master_cf_relay "$pin" \
     "nocache unix - - n - 1 smtp -o smtp_connection_cache_on_demand=no" \
     "plain unix - - n - 1 smtp -o smtp_tls_security_level=none" \
-    "enc unix - - n - 1 smtp -o smtp_tls_security_level=encrypt"
+    "enc unix - - n - 1 smtp -o smtp_tls_security_level=encrypt" \
+    "switch unix - - n - 1 smtp"
 instance_main_cf \
     "mydestination =" "mynetworks = 127.0.0.0/8" "alias_maps =" \
-    "transport_maps = inline:{ reuse.example.test=smtp:[127.0.0.1]:$p1, nocache.example.test=nocache:[127.0.0.1]:$p2, plain.example.test=plain:[127.0.0.1]:$p3, enc.example.test=enc:[127.0.0.1]:$p3 }" \
+    "transport_maps = inline:{ reuse.example.test=smtp:[127.0.0.1]:$p1, nocache.example.test=nocache:[127.0.0.1]:$p2, plain.example.test=plain:[127.0.0.1]:$p3, enc.example.test=enc:[127.0.0.1]:$p3, one.example.test=switch:[127.0.0.1]:$p4, two.example.test=switch:[localhost]:$p4 }" \
     "smtp_tls_security_level = may" \
     "smtp_tls_CAfile = $certs/root.pem" \
     "smtp_tls_loglevel = 1" \
@@ -131,3 +135,13 @@ awk '/^S: connection/ { kind = "" }
      /RCPT TO:<p@plain/ { if (kind == "e") bad = 1; kind = "p" }
      END { exit bad }' "$INSTANCE_DIR/levels/log"
 check "no connection carried both levels"
+
+# 6. A cached connection that does not fit the next request: the scripted
+# server takes one connection at a time, so a connection still held would
+# keep the second message waiting for the server's 30-second timeout.
+send 2 a@one.example.test b@two.example.test
+wait_until 10 sent_at_least 'to=<(a@one|b@two).example.test>' 2
+check "two messages to one server under two next-hop names are delivered at once"
+awk '/^S: connection/ { n++ } /^C\[tls\]: QUIT/ && n == 1 { quit = 1 } END { exit !(n == 2 && quit) }' \
+    "$INSTANCE_DIR/switch/log"
+check "the first connection ended with QUIT before the second one"
