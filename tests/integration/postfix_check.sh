@@ -132,8 +132,11 @@ check "master logs it once, and smtpd does not repeat it"
 master_warnings() {
     grep -c 'master\[[0-9]*\]: warning: .*milter_header_checks is not implemented' "$INSTANCE_LOG"
 }
+master_warned_twice() {
+    [ "$(master_warnings)" -eq 2 ]
+}
 instance_postfix reload >/dev/null 2>&1
-wait_until 10 test "$(master_warnings)" -eq 2
+wait_until 10 master_warned_twice
 check "master logs it again on reload"
 instance_stop
 
