@@ -465,6 +465,24 @@
 #define VAR_TLS_WILDCARD_MATCHES_MULTIPLE_LABELS "tls_wildcard_matches_multiple_labels"
 #define DEF_TLS_WILDCARD_MATCHES_MULTIPLE_LABELS "yes"
 
+#define VAR_MTA_STS_CAFILE "mta_sts_CAfile"
+#define DEF_MTA_STS_CAFILE ""
+
+#define VAR_MTA_STS_CACHE_DATABASE "mta_sts_cache_database"
+#define DEF_MTA_STS_CACHE_DATABASE "btree:$data_directory/mta_sts_cache"
+
+#define VAR_MTA_STS_FETCH_TIMEOUT "mta_sts_fetch_timeout"
+#define DEF_MTA_STS_FETCH_TIMEOUT "10s"
+
+#define VAR_MTA_STS_REFRESH_INTERVAL "mta_sts_refresh_interval"
+#define DEF_MTA_STS_REFRESH_INTERVAL "1h"
+
+#define VAR_MTA_STS_SERVICE_NAME "mta_sts_service_name"
+#define DEF_MTA_STS_SERVICE_NAME "mtasts"
+
+#define VAR_SMTP_TLS_MTA_STS_ENABLE "smtp_tls_mta_sts_enable"
+#define DEF_SMTP_TLS_MTA_STS_ENABLE "no"
+
 #define VAR_TLSMGR_SERVICE_NAME "tlsmgr_service_name"
 #define DEF_TLSMGR_SERVICE_NAME "tlsmgr"
 
