@@ -57,6 +57,9 @@
 #include "mail_params.h"
 #include "mail_server.h"
 
+/* TLS library. */
+#include "tls_level.h"
+
 /* Application-specific. */
 #include "postscreen.h"
 
@@ -137,6 +140,7 @@ void psc_free(PSC_STATE *state)
     psc_early_cancel(state);
     psc_smtpd_cancel(state);
     psc_proxy_cancel(state);
+    psc_starttls_cancel(state);
     if (state->counted_conn)
         (void)psc_count(state->client_addr, -1);
     if (state->counted_pre)
@@ -409,6 +413,22 @@ static ARGV *psc_forbidden(const ARGV *list)
     return words;
 }
 
+/* psc_tls_level - postscreen_tls_security_level, or the legacy switches */
+
+static int psc_tls_level(const PSC_CONFIG *cfg)
+{
+    bool promoted;
+    int level =
+        tls_level_server_legacy(cfg->tls_security_level, cfg->use_tls, cfg->enforce_tls, &promoted);
+
+    if (level == TLS_LEV_INVALID)
+        msg_fatal("Invalid TLS level \"%s\"", cfg->tls_security_level);
+    if (promoted)
+        msg_warn("%s: unsupported TLS level \"%s\", using \"%s\"",
+                 VAR_POSTSCREEN_TLS_SECURITY_LEVEL, cfg->tls_security_level, tls_level_name(level));
+    return level;
+}
+
 /* psc_pre_jail - settings, tables and the cache, with full privileges */
 
 static void psc_pre_jail(MAIL_SERVER *server)
@@ -460,6 +480,10 @@ static void psc_pre_jail(MAIL_SERVER *server)
         CONFIG_BIND_INT(VAR_POSTSCREEN_POST_QUEUE_LIMIT, &cfg->post_queue_limit),
         CONFIG_BIND_STR(VAR_POSTSCREEN_UPSTREAM_PROXY_PROTOCOL, &cfg->proxy_protocol),
         CONFIG_BIND_TIME(VAR_POSTSCREEN_UPSTREAM_PROXY_TIMEOUT, &cfg->proxy_timeout),
+        CONFIG_BIND_STR(VAR_POSTSCREEN_TLS_SECURITY_LEVEL, &cfg->tls_security_level),
+        CONFIG_BIND_BOOL(VAR_POSTSCREEN_USE_TLS, &cfg->use_tls),
+        CONFIG_BIND_BOOL(VAR_POSTSCREEN_ENFORCE_TLS, &cfg->enforce_tls),
+        CONFIG_BIND_STR(VAR_TLSPROXY_SERVICE_NAME, &cfg->tlsproxy_service),
         CONFIG_BIND_END,
     };
 
@@ -495,6 +519,8 @@ static void psc_pre_jail(MAIL_SERVER *server)
     psc.cache = psc_cache_open(cfg->cache_map);
     psc.smtpd_path = psc_service_path(cfg->smtpd_service);
     psc.dnsblog_path = psc_service_path(cfg->dnsblog_service);
+    psc.tlsproxy_path = psc_service_path(cfg->tlsproxy_service);
+    psc.tls_level = psc_tls_level(cfg);
     psc.client_count = htable_create(100);
     vstring_free(why);
 }

@@ -12,6 +12,7 @@
  *	postscreen_smtpd.c the built-in SMTP engine: the deep protocol tests
  *			   after the 220 greeting, and the rejections of a
  *			   client that failed a test under "enforce"
+ *	postscreen_starttls.c STARTTLS in the engine, through tlsproxy(8)
  *	postscreen_send.c  the hand-over of a clean client to smtpd(8)
  *			   through master's "pass" service
  *	postscreen_cache.c the cache of passed tests (postscreen_cache_map)
@@ -91,6 +92,10 @@ typedef struct PSC_CONFIG {
     const char *proxy_protocol;              /* postscreen_upstream_proxy_protocol */
     int proxy_timeout;                       /* postscreen_upstream_proxy_timeout, seconds */
     int watchdog_timeout;                    /* postscreen_watchdog_timeout, seconds */
+    const char *tls_security_level;          /* postscreen_tls_security_level */
+    bool use_tls;                            /* postscreen_use_tls */
+    bool enforce_tls;                        /* postscreen_enforce_tls */
+    const char *tlsproxy_service;            /* tlsproxy_service_name */
 } PSC_CONFIG;
 
 /* What the process knows, made at start-up from PSC_CONFIG. */
@@ -106,6 +111,8 @@ typedef struct PSC_GLOBALS {
     DICT *cache;                /* postscreen_cache_map, or NULL; owned */
     char *smtpd_path;           /* private/smtpd_service_name; owned */
     char *dnsblog_path;         /* private/dnsblog_service_name; owned */
+    char *tlsproxy_path;        /* private/tlsproxy_service_name; owned */
+    int tls_level;              /* TLS_LEV_NONE, _MAY (offer STARTTLS) or _ENCRYPT (require it) */
     HTABLE *client_count;       /* connections per client address (int in value pointer) */
     int pre_queue_count;        /* clients in tests */
     int post_queue_count;       /* clients being handed to smtpd */
@@ -139,15 +146,17 @@ typedef struct PSC_STATE {
     int dnsbl_weight;             /* the weight of dnsbl_name */
     bool early_done;              /* the greet wait is over */
     /* The SMTP engine. */
-    char *helo;            /* HELO/EHLO argument, or NULL; owned */
-    char *sender;          /* MAIL FROM address, or NULL; owned */
-    bool esmtp;            /* EHLO seen */
-    int command_count;     /* commands read */
-    const char *last_verb; /* the last command's verb, for log lines; static */
-    bool engine;           /* the SMTP engine runs */
-    bool deep_reached;     /* the client got as far as RCPT or QUIT */
-    bool counted_pre;      /* counted in psc.pre_queue_count */
-    bool counted_conn;     /* counted in psc.client_count */
+    char *helo;                    /* HELO/EHLO argument, or NULL; owned */
+    char *sender;                  /* MAIL FROM address, or NULL; owned */
+    bool esmtp;                    /* EHLO seen */
+    int command_count;             /* commands read */
+    const char *last_verb;         /* the last command's verb, for log lines; static */
+    bool engine;                   /* the SMTP engine runs */
+    bool deep_reached;             /* the client got as far as RCPT or QUIT */
+    bool counted_pre;              /* counted in psc.pre_queue_count */
+    bool counted_conn;             /* counted in psc.client_count */
+    bool using_tls;                /* fd is the plaintext side of tlsproxy(8), not the client */
+    struct PSC_STARTTLS *starttls; /* hand-over to tlsproxy in progress; owned */
 } PSC_STATE;
 
 /* postscreen.c */
@@ -200,6 +209,11 @@ extern void psc_dnsbl_timer_cb(EVENT_LOOP *loop, void *context);
 /* postscreen_smtpd.c */
 extern void psc_smtpd_start(PSC_STATE *state, bool greet);
 extern void psc_smtpd_cancel(PSC_STATE *state);
+
+/* postscreen_starttls.c */
+extern void psc_starttls_open(PSC_STATE *state, void (*resume)(PSC_STATE *state));
+extern void psc_starttls_cancel(PSC_STATE *state);
+extern void psc_starttls_timer_cb(EVENT_LOOP *loop, void *context);
 
 /* postscreen_send.c */
 extern void psc_send(PSC_STATE *state);

@@ -52,21 +52,28 @@
 #include "mymalloc.h"
 #include "stringops.h"
 
+/* TLS library. */
+#include "tls_level.h"
+
 /* Application-specific. */
 #include "postscreen.h"
 
 #define PSC_SMTPD_DEFER "450 4.3.2 Service currently unavailable"
 
 /* What a command handler tells the loop. */
-#define PSC_SMTPD_NEXT 0 /* read the next command */
-#define PSC_SMTPD_GONE 1 /* the state has been freed */
+#define PSC_SMTPD_NEXT    0 /* read the next command */
+#define PSC_SMTPD_GONE    1 /* the state has been freed */
+#define PSC_SMTPD_SUSPEND 2 /* stop reading until psc_smtpd_resume() */
 
 typedef int (*PSC_SMTPD_FN)(PSC_STATE *state, char *args);
 
 typedef struct PSC_SMTPD_CMD {
     const char *verb; /* upper case */
     PSC_SMTPD_FN fn;  /* handler */
+    int flags;        /* PSC_SMTPD_CMD_FLAG_* */
 } PSC_SMTPD_CMD;
+
+#define PSC_SMTPD_CMD_FLAG_PRE_TLS (1 << 0) /* allowed before STARTTLS at level encrypt */
 
 /* psc_smtpd_reply - one reply; PSC_SMTPD_GONE when the client is gone */
 
@@ -148,7 +155,10 @@ static int psc_smtpd_ehlo(PSC_STATE *state, char *args)
         vstring_strcat(reply, "250-SIZE\r\n");
     if (!psc.cfg.disable_vrfy)
         vstring_strcat(reply, "250-VRFY\r\n");
-    vstring_strcat(reply, "250-ETRN\r\n250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n"
+    vstring_strcat(reply, "250-ETRN\r\n");
+    if (psc.tls_level != TLS_LEV_NONE && !state->using_tls)
+        vstring_strcat(reply, "250-STARTTLS\r\n");
+    vstring_strcat(reply, "250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n"
                           "250-SMTPUTF8\r\n250 CHUNKING");
     status = psc_smtpd_reply(state, vstring_str(reply));
     vstring_free(reply);
@@ -266,11 +276,51 @@ static int psc_smtpd_etrn(PSC_STATE *state, char *unused_args)
     return psc_smtpd_reply(state, "458 Unable to queue messages");
 }
 
-/* psc_smtpd_starttls - STARTTLS: postscreen does no TLS itself */
+/* psc_smtpd_timer_cb - postscreen_command_time_limit */
 
-static int psc_smtpd_starttls(PSC_STATE *state, char *unused_args)
+static void psc_smtpd_timer_cb(EVENT_LOOP *unused_loop, void *context)
 {
-    return psc_smtpd_reply(state, "502 5.5.1 Error: command not implemented");
+    PSC_STATE *state = context;
+
+    msg_info("COMMAND TIME LIMIT from %s after %s", state->namaddr, state->last_verb);
+    (void)psc_write(state, "421 4.4.2 %s Error: timeout exceeded", psc.cfg.myhostname);
+    psc_disconnect(state);
+}
+
+/* The engine's loop runs through the command table and back; STARTTLS resumes it. */
+static void psc_smtpd_resume(PSC_STATE *state);
+
+/* psc_smtpd_resume_cb - STARTTLS is over: read commands again */
+
+static void psc_smtpd_resume_cb(PSC_STATE *state)
+{
+    /* RFC 3207 section 4.2: inside TLS the session starts over. */
+    if (state->using_tls) {
+        if (state->helo)
+            myfree(state->helo);
+        state->helo = NULL;
+        if (state->sender)
+            myfree(state->sender);
+        state->sender = NULL;
+        state->esmtp = false;
+    }
+    psc_smtpd_resume(state);
+}
+
+/* psc_smtpd_starttls - STARTTLS: tlsproxy(8) takes the TLS server role */
+
+static int psc_smtpd_starttls(PSC_STATE *state, char *args)
+{
+    if (*args)
+        return psc_smtpd_reply(state, "501 5.5.4 Syntax: STARTTLS");
+    if (state->using_tls)
+        return psc_smtpd_reply(state, "554 5.5.1 Error: TLS already active");
+    if (psc.tls_level == TLS_LEV_NONE)
+        return psc_smtpd_reply(state, "502 5.5.1 Error: command not implemented");
+    event_disable_readwrite(psc.loop, state->fd);
+    event_timer_cancel(psc.loop, psc_smtpd_timer_cb, state);
+    psc_starttls_open(state, psc_smtpd_resume_cb);
+    return PSC_SMTPD_SUSPEND;
 }
 
 /* psc_smtpd_quit - QUIT */
@@ -283,19 +333,19 @@ static int psc_smtpd_quit(PSC_STATE *state, char *unused_args)
 }
 
 static const PSC_SMTPD_CMD psc_smtpd_cmds[] = {
-    {"HELO", psc_smtpd_helo},
-    {"EHLO", psc_smtpd_ehlo},
-    {"MAIL", psc_smtpd_mail},
-    {"RCPT", psc_smtpd_rcpt},
-    {"DATA", psc_smtpd_data},
-    {"BDAT", psc_smtpd_data},
-    {"RSET", psc_smtpd_rset},
-    {"NOOP", psc_smtpd_noop},
-    {"VRFY", psc_smtpd_vrfy},
-    {"ETRN", psc_smtpd_etrn},
-    {"STARTTLS", psc_smtpd_starttls},
-    {"QUIT", psc_smtpd_quit},
-    {NULL, NULL},
+    {"HELO", psc_smtpd_helo, PSC_SMTPD_CMD_FLAG_PRE_TLS},
+    {"EHLO", psc_smtpd_ehlo, PSC_SMTPD_CMD_FLAG_PRE_TLS},
+    {"MAIL", psc_smtpd_mail, 0},
+    {"RCPT", psc_smtpd_rcpt, 0},
+    {"DATA", psc_smtpd_data, 0},
+    {"BDAT", psc_smtpd_data, 0},
+    {"RSET", psc_smtpd_rset, 0},
+    {"NOOP", psc_smtpd_noop, PSC_SMTPD_CMD_FLAG_PRE_TLS},
+    {"VRFY", psc_smtpd_vrfy, 0},
+    {"ETRN", psc_smtpd_etrn, 0},
+    {"STARTTLS", psc_smtpd_starttls, PSC_SMTPD_CMD_FLAG_PRE_TLS},
+    {"QUIT", psc_smtpd_quit, PSC_SMTPD_CMD_FLAG_PRE_TLS},
+    {NULL, NULL, 0},
 };
 
 /* psc_smtpd_forbidden - not SMTP at all? */
@@ -348,6 +398,9 @@ static int psc_smtpd_command(PSC_STATE *state, char *line)
     if (cmd->verb == NULL)
         return psc_smtpd_reply(state, "502 5.5.2 Error: command not recognized");
     state->last_verb = cmd->verb;
+    if (psc.tls_level == TLS_LEV_ENCRYPT && !state->using_tls &&
+        !(cmd->flags & PSC_SMTPD_CMD_FLAG_PRE_TLS))
+        return psc_smtpd_reply(state, "530 5.7.0 Must issue a STARTTLS command first");
     return cmd->fn(state, args);
 }
 
@@ -396,15 +449,25 @@ static int psc_smtpd_line(PSC_STATE *state, size_t len)
     return status;
 }
 
-/* psc_smtpd_timer_cb - postscreen_command_time_limit */
+/* psc_smtpd_drain - serve the complete lines of the input; PSC_SMTPD_NEXT when all served */
 
-static void psc_smtpd_timer_cb(EVENT_LOOP *unused_loop, void *context)
+static int psc_smtpd_drain(PSC_STATE *state)
 {
-    PSC_STATE *state = context;
+    char *nl;
+    int status;
 
-    msg_info("COMMAND TIME LIMIT from %s after %s", state->namaddr, state->last_verb);
-    (void)psc_write(state, "421 4.4.2 %s Error: timeout exceeded", psc.cfg.myhostname);
-    psc_disconnect(state);
+    while ((nl = memchr(vstring_str(state->input), '\n', VSTRING_LEN(state->input))) != NULL)
+        if ((status = psc_smtpd_line(state, (size_t)(nl - vstring_str(state->input)) + 1)) !=
+            PSC_SMTPD_NEXT)
+            return status;
+    if (psc.cfg.line_length_limit > 0 &&
+        VSTRING_LEN(state->input) > (size_t)psc.cfg.line_length_limit) {
+        msg_info("COMMAND LENGTH LIMIT from %s after %s", state->namaddr, state->last_verb);
+        (void)psc_write(state, "521 5.5.2 %s Error: command too long", psc.cfg.myhostname);
+        psc_disconnect(state);
+        return PSC_SMTPD_GONE;
+    }
+    return PSC_SMTPD_NEXT;
 }
 
 /* psc_smtpd_read_cb - client input */
@@ -414,7 +477,6 @@ static void psc_smtpd_read_cb(EVENT_LOOP *loop, int fd, int unused_events, void 
     PSC_STATE *state = context;
     char buf[4096];
     ssize_t got;
-    char *nl;
 
     do
         got = recv(fd, buf, sizeof(buf), 0);
@@ -426,18 +488,21 @@ static void psc_smtpd_read_cb(EVENT_LOOP *loop, int fd, int unused_events, void 
         return;
     }
     vstring_memcat(state->input, buf, (size_t)got);
-    while ((nl = memchr(vstring_str(state->input), '\n', VSTRING_LEN(state->input))) != NULL)
-        if (psc_smtpd_line(state, (size_t)(nl - vstring_str(state->input)) + 1) == PSC_SMTPD_GONE)
-            return;
-    if (psc.cfg.line_length_limit > 0 &&
-        VSTRING_LEN(state->input) > (size_t)psc.cfg.line_length_limit) {
-        msg_info("COMMAND LENGTH LIMIT from %s after %s", state->namaddr, state->last_verb);
-        (void)psc_write(state, "521 5.5.2 %s Error: command too long", psc.cfg.myhostname);
-        psc_disconnect(state);
+    if (psc_smtpd_drain(state) != PSC_SMTPD_NEXT)
         return;
-    }
     event_timer_cancel(loop, psc_smtpd_timer_cb, state);
     event_timer_add(loop, psc.cfg.command_time_limit * 1000, psc_smtpd_timer_cb, state);
+}
+
+/* psc_smtpd_resume - read commands again after a suspension */
+
+static void psc_smtpd_resume(PSC_STATE *state)
+{
+    if (psc_smtpd_drain(state) != PSC_SMTPD_NEXT)
+        return;
+    if (event_enable_read(psc.loop, state->fd, psc_smtpd_read_cb, state) < 0)
+        msg_fatal("watch client descriptor %d: %m", state->fd);
+    event_timer_add(psc.loop, psc.cfg.command_time_limit * 1000, psc_smtpd_timer_cb, state);
 }
 
 /* psc_smtpd_start - greet and serve */

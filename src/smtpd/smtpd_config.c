@@ -107,18 +107,15 @@ int smtpd_config_tls_level(const char *level, bool use_tls, bool enforce_tls, bo
 
     if (wrappermode) {
         *out_level = SMTPD_TLS_LEVEL_ENCRYPT;
-    } else if (level == NULL || *level == 0) {
-        *out_level = enforce_tls ? SMTPD_TLS_LEVEL_ENCRYPT
-                     : use_tls   ? SMTPD_TLS_LEVEL_MAY
-                                 : SMTPD_TLS_LEVEL_NONE;
-    } else if ((server_level = tls_level_server(level, &promoted)) != TLS_LEV_INVALID) {
-        if (promoted)
-            msg_warn("%s = %s: treated as \"%s\" in the SMTP server", VAR_SMTPD_TLS_SECURITY_LEVEL,
-                     level, tls_level_name(server_level));
-        *out_level = server_level;
-    } else {
-        return -1;
+        return 0;
     }
+    server_level = tls_level_server_legacy(level, use_tls, enforce_tls, &promoted);
+    if (server_level == TLS_LEV_INVALID)
+        return -1;
+    if (promoted)
+        msg_warn("%s = %s: treated as \"%s\" in the SMTP server", VAR_SMTPD_TLS_SECURITY_LEVEL,
+                 level, tls_level_name(server_level));
+    *out_level = server_level;
     return 0;
 }
 

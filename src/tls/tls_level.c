@@ -6,6 +6,8 @@
  *
  *	int	tls_level_lookup(const char *name);
  *	int	tls_level_server(const char *name, bool *out_promoted);
+ *	int	tls_level_server_legacy(const char *name, bool use_tls,
+ *				bool enforce_tls, bool *out_promoted);
  *	const char *tls_level_name(int level);
  *	const char *tls_level_list(VSTRING *out, int role);
  * DESCRIPTION
@@ -24,6 +26,11 @@
  *	to a server. *out_promoted is set when the name is a client level
  *	that the server takes as encrypt (fingerprint, verify, secure), so
  *	that the caller can warn.
+ *
+ *	tls_level_server_legacy() is tls_level_server() for the servers
+ *	that also have the legacy switches (smtpd, postscreen, tlsproxy:
+ *	*_use_tls, *_enforce_tls): an empty name takes the level from them
+ *	(encrypt with enforce_tls, else may with use_tls, else none).
  *
  *	tls_level_name() maps a number back to its name ("invalid" for an
  *	unknown number).
@@ -90,6 +97,17 @@ int tls_level_server(const char *name, bool *out_promoted)
 
     *out_promoted = info && info->server_level != TLS_LEV_INVALID && !(info->roles & SERVER);
     return info ? info->server_level : TLS_LEV_INVALID;
+}
+
+/* tls_level_server_legacy - the server level, the legacy switches for an empty name */
+
+int tls_level_server_legacy(const char *name, bool use_tls, bool enforce_tls, bool *out_promoted)
+{
+    if (name == NULL || *name == 0) {
+        *out_promoted = false;
+        return enforce_tls ? TLS_LEV_ENCRYPT : use_tls ? TLS_LEV_MAY : TLS_LEV_NONE;
+    }
+    return tls_level_server(name, out_promoted);
 }
 
 /* tls_level_name - level name by number */

@@ -43,6 +43,8 @@
 
 extern int tls_level_lookup(const char *name);
 extern int tls_level_server(const char *name, bool *out_promoted);
+extern int tls_level_server_legacy(const char *name, bool use_tls, bool enforce_tls,
+                                   bool *out_promoted);
 extern const char *tls_level_name(int level);
 extern const char *tls_level_list(VSTRING *out, int role);
 
