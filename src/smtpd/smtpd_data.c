@@ -23,6 +23,9 @@
  *	as ID" and the error count starts over. smtpd_end_of_data_restrictions
  *	come between the end of the content and that commit: a rejection
  *	there abandons the message and is the reply instead of the 250.
+ *	Content that cleanup refuses (header_checks, body_checks REJECT)
+ *	gets "550 5.7.1 text" and only cleanup's "reject: header ..." log
+ *	line, as with Postfix.
  *
  *	End of data and the SMTP smuggling defence (smtpd_forbid_bare_newline):
  *	with "normalize" (and "yes") a line ending in a bare LF is content
@@ -271,9 +274,10 @@ static int smtpd_data_finish(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy)
         smtpd_reply(state, "452 4.3.1 Insufficient system storage");
     else
         smtpd_reply(state, "451 4.3.0 Error: queue file write error");
-    if (status & (CLEANUP_STAT_SIZE | CLEANUP_STAT_CONT))
+    /* Content that cleanup refused is logged by cleanup ("reject: header ..."), as Postfix does. */
+    if (status & CLEANUP_STAT_SIZE)
         smtpd_log_reject(state, "reject", NULL, NULL);
-    else
+    else if (!(status & CLEANUP_STAT_CONT))
         msg_warn("%s: queue file error for mail from %s", state->queue_id, state->namaddr);
     return -1;
 }

@@ -89,6 +89,8 @@ has "REJECT text: 550 5.7.1 text after DATA" "550 5.7.1 no thanks" "$out"
 qid=$(grep -o '[0-9A-Za-z]*: reject: header Subject: reject me' "$INSTANCE_LOG" | head -1 | cut -d: -f1)
 has "REJECT: cleanup's log line" \
     "$qid: reject: header Subject: reject me $tail_of: 5.7.1 no thanks" "$(instance_log)"
+lacks "REJECT: only cleanup logs it, smtpd adds no reject line (as Postfix)" \
+    "$qid: reject: END-OF-MESSAGE" "$(instance_log)"
 out=$(send "reject plain" x@dest.test)
 has "REJECT without text: the default text" "550 5.7.1 message content rejected" "$out"
 out=$(send "reject dsn" x@dest.test)
