@@ -28,7 +28,9 @@
  *	The queue directory holds one flat directory per queue: maildrop,
  *	incoming, active, deferred, hold and corrupt for queue files, and
  *	bounce, defer and trace for the per-message status logs. A file is
- *	named by its queue ID alone. All paths are relative to the current
+ *	named by its queue ID alone. The flush directory holds the per-site
+ *	logs of flush(8), named by site; its names are no queue IDs, so
+ *	mail_queue_path() and mail_queue_scan_next() are not for it. All paths are relative to the current
  *	directory, which the caller has made the queue_directory.
  *
  *	Queues are flat: modern file systems index large directories, and a
@@ -108,9 +110,9 @@
 
 /* Every queue directory, in the order mail_queue_name() lists them. */
 static const char *const mail_queue_names[] = {
-    MAIL_QUEUE_MAILDROP, MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE,
-    MAIL_QUEUE_DEFERRED, MAIL_QUEUE_HOLD,     MAIL_QUEUE_CORRUPT,
-    MAIL_QUEUE_BOUNCE,   MAIL_QUEUE_DEFER,    MAIL_QUEUE_TRACE,
+    MAIL_QUEUE_MAILDROP, MAIL_QUEUE_INCOMING, MAIL_QUEUE_ACTIVE, MAIL_QUEUE_DEFERRED,
+    MAIL_QUEUE_HOLD,     MAIL_QUEUE_CORRUPT,  MAIL_QUEUE_BOUNCE, MAIL_QUEUE_DEFER,
+    MAIL_QUEUE_TRACE,    MAIL_QUEUE_FLUSH,
 };
 
 #define MAIL_QUEUE_COUNT (int)(sizeof(mail_queue_names) / sizeof(mail_queue_names[0]))

@@ -28,6 +28,9 @@
 #define MAIL_QUEUE_DEFER  "defer"  /* recipients that were delayed */
 #define MAIL_QUEUE_TRACE  "trace"  /* delivery reports (sendmail -v, DSN SUCCESS) */
 
+/* Per-site logs of deferred queue IDs, named by the site (flush(8)). */
+#define MAIL_QUEUE_FLUSH "flush"
+
 /* Temporary files start with this; no queue ID does. */
 #define MAIL_QUEUE_TEMP_PREFIX ".tmp."
 

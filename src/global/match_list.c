@@ -12,6 +12,8 @@
  *			const char *addr);
  *	int	match_list_error(const MATCH_LIST *list);
  *	MATCH_LIST *match_list_free(MATCH_LIST *list);
+ *
+ *	int	match_list_parent_flag(const char *param, const char *parents);
  * DESCRIPTION
  *	match_list_create() parses patterns (separated by commas and/or
  *	white space) for the parameter title. Each pattern is one of:
@@ -43,6 +45,10 @@
  *
  *	match_list_error() returns the DICT_ERR_* of the last match: after
  *	a result of 0 a non-zero value means "could not decide" (defer).
+ *
+ *	match_list_parent_flag() returns MATCH_FLAG_PARENT when the
+ *	parameter name param is listed in parents (the value of
+ *	parent_domain_matches_subdomains), MATCH_FLAG_NONE otherwise.
  * DIAGNOSTICS
  *	Lookup errors are logged with the table and key.
  *--*/
@@ -201,6 +207,20 @@ MATCH_LIST *match_list_free(MATCH_LIST *list)
     myfree(list->title);
     myfree(list);
     return NULL;
+}
+
+/* match_list_parent_flag - does parent_domain_matches_subdomains name this list? */
+
+int match_list_parent_flag(const char *param, const char *parents)
+{
+    ARGV *names = argv_split(parents ? parents : "", ", \t\r\n");
+    int flags = MATCH_FLAG_NONE;
+
+    for (size_t i = 0; i < names->argc; i++)
+        if (strcmp(names->argv[i], param) == 0)
+            flags = MATCH_FLAG_PARENT;
+    argv_free(names);
+    return flags;
 }
 
 /* match_list_create - parse a pattern list */

@@ -25,5 +25,6 @@ extern int match_list_addr(MATCH_LIST *list, const char *addr);
 extern int match_list_namadr(MATCH_LIST *list, const char *name, const char *addr);
 extern int match_list_error(const MATCH_LIST *list);
 extern MATCH_LIST *match_list_free(MATCH_LIST *list);
+extern int match_list_parent_flag(const char *param, const char *parents);
 
 #endif

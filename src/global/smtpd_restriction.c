@@ -129,6 +129,7 @@ static const SMTPD_RESTRICTION_INFO smtpd_restrictions[] = {
     {"check_recipient_mx_access", SMTPD_RID_CHECK_RECIPIENT_MX_ACCESS, TABLE},
     {"check_recipient_ns_access", SMTPD_RID_CHECK_RECIPIENT_NS_ACCESS, TABLE},
     {"check_recipient_a_access", SMTPD_RID_CHECK_RECIPIENT_A_ACCESS, TABLE},
+    {"check_etrn_access", SMTPD_RID_CHECK_ETRN_ACCESS, TABLE},
     /* Known to Postfix, not implemented in this version. */
     {"reject_unknown_forward_client_hostname", NI, 0},
     {"reject_unverified_sender", NI, 0},

@@ -8,9 +8,11 @@
  *	main() parses the command line, loads main.cf, changes to
  *	queue_directory and runs the request: -p lists the queue in the
  *	format of Postfix's mailq (postqueue_show(3)), reading the queue
- *	directly. -f, -i and -s ask the queue manager to deliver all
- *	deferred mail now (mail_flush(3); -i and -s flush everything, not
- *	only one message or site).
+ *	directly. -f asks the queue manager to deliver all queued mail now;
+ *	-s site asks the fast flush service (flush(8)) to deliver the
+ *	deferred mail of one site in fast_flush_domains (a domain, or an
+ *	address literal in []), and -i queue_id one deferred message
+ *	(mail_flush(3)).
  * DIAGNOSTICS
  *	Problems go to standard error and to the mail log. The exit status
  *	is 0 on success, otherwise a sysexits(3) value.
@@ -27,12 +29,14 @@
 
 /* Utility library. */
 #include "msg.h"
+#include "valid_hostname.h"
 #include "vstream.h"
 
 /* Global library. */
 #include "config.h"
 #include "mail_flush.h"
 #include "mail_params.h"
+#include "mail_queue.h"
 #include "maillog.h"
 
 /* Application-specific. */
@@ -42,8 +46,48 @@
 enum postqueue_mode {
     POSTQUEUE_MODE_NONE,  /* no request given */
     POSTQUEUE_MODE_LIST,  /* -p */
-    POSTQUEUE_MODE_FLUSH, /* -f, -i, -s */
+    POSTQUEUE_MODE_FLUSH, /* -f */
+    POSTQUEUE_MODE_SITE,  /* -s site */
+    POSTQUEUE_MODE_FILE,  /* -i queue_id */
 };
+
+/* postqueue_flush_site - postqueue -s: one site's deferred mail */
+
+static int postqueue_flush_site(const MAIL_FLUSH_PROPS *flush, const char *site)
+{
+    if (!valid_hostname(site) && !valid_hostliteral(site))
+        msg_fatal_status(EX_UNAVAILABLE,
+                         "Cannot flush mail queue - invalid destination: \"%.100s%s\"", site,
+                         strlen(site) > 100 ? "..." : "");
+    switch (mail_flush_site(flush, site)) {
+    case MAIL_FLUSH_STAT_OK:
+        return 0;
+    case MAIL_FLUSH_STAT_DENY:
+        msg_fatal_status(EX_UNAVAILABLE, "Flush service is not configured for destination \"%s\"",
+                         site);
+    case MAIL_FLUSH_STAT_BAD:
+        msg_fatal_status(EX_USAGE, "Invalid request: \"%s\"", site);
+    default:
+        msg_fatal_status(EX_UNAVAILABLE, "Cannot flush mail queue - mail system is down");
+    }
+}
+
+/* postqueue_flush_file - postqueue -i: one deferred message */
+
+static int postqueue_flush_file(const MAIL_FLUSH_PROPS *flush, const char *queue_id)
+{
+    if (!mail_queue_id_ok(queue_id))
+        msg_fatal_status(EX_UNAVAILABLE, "Cannot flush queue ID - invalid name: \"%.100s%s\"",
+                         queue_id, strlen(queue_id) > 100 ? "..." : "");
+    switch (mail_flush_file(flush, queue_id)) {
+    case MAIL_FLUSH_STAT_OK:
+        return 0;
+    case MAIL_FLUSH_STAT_BAD:
+        msg_fatal_status(EX_USAGE, "Invalid request: \"%s\"", queue_id);
+    default:
+        msg_fatal_status(EX_UNAVAILABLE, "Cannot flush mail queue - mail system is down");
+    }
+}
 
 /* postqueue_usage - complain about the command line */
 
@@ -61,10 +105,11 @@ int main(int argc, char **argv)
     static const CONFIG_BIND parameters[] = {
         CONFIG_BIND_STR(VAR_QUEUE_DIRECTORY, &flush.queue_directory),
         CONFIG_BIND_STR(VAR_QUEUE_SERVICE_NAME, &flush.queue_service),
+        CONFIG_BIND_STR(VAR_FLUSH_SERVICE_NAME, &flush.flush_service),
         CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &flush.timeout),
         CONFIG_BIND_END,
     };
-    const char *queue_dir;
+    const char *queue_dir, *target = NULL;
     VSTRING *why = vstring_alloc(100);
     VSTREAM *out;
     CONFIG *config;
@@ -78,9 +123,15 @@ int main(int argc, char **argv)
             config_dir = optarg;
             break;
         case 'f':
-        case 'i':
-        case 's':
             mode = POSTQUEUE_MODE_FLUSH;
+            break;
+        case 'i':
+            mode = POSTQUEUE_MODE_FILE;
+            target = optarg;
+            break;
+        case 's':
+            mode = POSTQUEUE_MODE_SITE;
+            target = optarg;
             break;
         case 'p':
             mode = POSTQUEUE_MODE_LIST;
@@ -102,6 +153,10 @@ int main(int argc, char **argv)
             msg_fatal_status(EX_UNAVAILABLE, "cannot flush the mail queue: %s", vstring_str(why));
         return 0;
     }
+    if (mode == POSTQUEUE_MODE_SITE)
+        return postqueue_flush_site(&flush, target);
+    if (mode == POSTQUEUE_MODE_FILE)
+        return postqueue_flush_file(&flush, target);
     queue_dir = flush.queue_directory;
     if (chdir(queue_dir) < 0)
         msg_fatal_status(EX_UNAVAILABLE, "chdir %s: %m", queue_dir);

@@ -24,7 +24,8 @@
  *	forget which destinations were unusable and take every deferred
  *	message now (postqueue -f, postfix flush).
  *	.IP F
- *	forget which destinations were unusable.
+ *	forget which destinations were unusable (the fast flush service
+ *	sends "FI" after it moved a site's deferred mail to incoming).
  *	.PP
  *	Besides, it scans the deferred queue every queue_run_delay.
  *
@@ -36,6 +37,8 @@
  *	maximal_queue_lifetime, bounce_queue_lifetime, qmgr_ipc_timeout,
  *	qmgr_daemon_timeout, qmgr_message_active_limit, soft_bounce,
  *	bounce_service_name, mydestination, relay_domains, transport_maps,
+ *	fast_flush_domains, parent_domain_matches_subdomains,
+ *	flush_service_name,
  *	myhostname, local_transport, relay_transport, default_transport,
  *	relayhost, delay_logging_resolution_limit, and per transport
  *	<transport>_destination_concurrency_limit and
@@ -153,6 +156,7 @@ static void qmgr_post_jail(MAIL_SERVER *server)
     qmgr.loop = server->loop;
     qmgr.queues = htable_create(50);
     deliver_log_set_resolution(qmgr_tables.delay_logging_resolution_limit);
+    qmgr_flush_init();
     if (qmgr.queue_run_delay < 1)
         qmgr.queue_run_delay = 1;
 
@@ -180,6 +184,9 @@ int main(int argc, char **argv)
         RESOLVE_SETTINGS_BIND(&qmgr_tables.resolve),
         CONFIG_BIND_INT(VAR_DELAY_LOGGING_RESOLUTION_LIMIT,
                         &qmgr_tables.delay_logging_resolution_limit),
+        CONFIG_BIND_STR(VAR_FAST_FLUSH_DOMAINS, &qmgr.fast_flush_domains_text),
+        CONFIG_BIND_STR(VAR_PARENT_DOMAIN_MATCHES_SUBDOMAINS, &qmgr.parent_domains),
+        CONFIG_BIND_STR(VAR_FLUSH_SERVICE_NAME, &qmgr.flush_service),
         CONFIG_BIND_PER_TRANSPORT("destination_concurrency_limit", &qmgr.concurrency_limits),
         CONFIG_BIND_PER_TRANSPORT("destination_recipient_limit", &qmgr.recipient_limits),
         CONFIG_BIND_END,

@@ -91,6 +91,10 @@ typedef struct QMGR {
     QMGR_MESSAGE *messages;                   /* messages in active */
     int message_count;                        /* entries in messages */
     bool scan_incoming_again;                 /* a busy file was skipped: scan again soon */
+    const char *fast_flush_domains_text;      /* fast_flush_domains */
+    const char *parent_domains;               /* parent_domain_matches_subdomains */
+    const char *flush_service;                /* flush_service_name */
+    MATCH_LIST *fast_flush_domains;           /* made by qmgr_flush_init(), or NULL: none */
 } QMGR;
 
 extern QMGR qmgr;
@@ -116,6 +120,10 @@ extern void qmgr_queue_dispatch(QMGR_QUEUE *queue);
 extern void qmgr_queue_suspend(QMGR_QUEUE *queue, const char *reason);
 extern void qmgr_queue_revive_all(void);
 extern void qmgr_queue_release(QMGR_QUEUE *queue);
+
+/* qmgr_flush.c */
+extern void qmgr_flush_init(void);
+extern void qmgr_flush_deferred(const QMGR_MESSAGE *message);
 
 /* qmgr_deliver.c */
 extern void qmgr_deliver_start(QMGR_ENTRY *entry);

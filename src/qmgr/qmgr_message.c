@@ -45,7 +45,8 @@
  *	are returned to the sender when the message has outlived its
  *	lifetime (maximal_queue_lifetime, or bounce_queue_lifetime for a
  *	bounce), otherwise the message is rescheduled with back-off and
- *	moved to deferred. A message without pending recipients has its
+ *	moved to deferred, and the fast flush service learns about it
+ *	(qmgr_flush(3)). A message without pending recipients has its
  *	notifications sent by the bounce service (non-delivery from the
  *	bounce log, success from the trace log), and is then removed with
  *	its logs. A bounce that cannot be handed over keeps the message in
@@ -186,6 +187,8 @@ static void qmgr_message_defer(QMGR_MESSAGE *message, long long delay)
         queue_msg_move(message->msg, MAIL_QUEUE_DEFERRED) < 0)
         msg_warn("%s: left in %s; it is retried when the queue manager restarts", message->id,
                  queue_msg_queue(message->msg));
+    else
+        qmgr_flush_deferred(message);
 }
 
 /* qmgr_log_exists - is there a status log of this kind? */

@@ -10,7 +10,9 @@
  *	option) and does what the mode asks: submit a message
  *	(sendmail_enqueue(3)), list the queue (exec postqueue -p), speak
  *	SMTP on standard input and output (exec smtpd -S, which writes into
- *	the maildrop queue and wakes pickup), or report that
+ *	the maildrop queue and wakes pickup), deliver queued mail now (-q:
+ *	exec postqueue -f; -qRsite: postqueue -s site; -qIqueue_id:
+ *	postqueue -i queue_id; -qinterval is ignored), or report that
  *	a mode is not available. Invoked as mailq it lists the queue, as
  *	newaliases it rebuilds the alias databases.
  *
@@ -25,6 +27,7 @@
  *--*/
 
 /* System library. */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -144,6 +147,33 @@ static void sendmail_mode_option(SENDMAIL_OPTS *opts, const char *arg)
         msg_fatal_status(EX_USAGE, "-b%s: this mode is not supported", arg);
 }
 
+/* sendmail_queue_option - -q, -qinterval, -qRsite, -qIqueue_id, -qSsite */
+
+static void sendmail_queue_option(SENDMAIL_OPTS *opts, const char *arg)
+{
+    switch (*arg) {
+    case 0:
+        opts->mode = SENDMAIL_MODE_FLUSH;
+        break;
+    case 'R':
+    case 'I':
+        if (arg[1] == 0)
+            msg_fatal_status(EX_USAGE, "specify: -q%c%s", *arg,
+                             *arg == 'R' ? "sitename" : "queueid");
+        opts->mode = *arg == 'R' ? SENDMAIL_MODE_FLUSH_SITE : SENDMAIL_MODE_FLUSH_FILE;
+        opts->flush_arg = arg + 1;
+        break;
+    case 'S':
+        msg_fatal_status(EX_TEMPFAIL, "-qS is not implemented");
+    default:
+        /* -q30m: a queue run interval, which queue_run_delay sets here. */
+        if (!isdigit((unsigned char)*arg))
+            msg_fatal_status(EX_USAGE, "-q%.100s is not implemented", arg);
+        opts->mode = SENDMAIL_MODE_IGNORE;
+        break;
+    }
+}
+
 /* sendmail_option - one option of the command line */
 
 static void sendmail_option(SENDMAIL_OPTS *opts, int ch, const char *arg)
@@ -192,7 +222,7 @@ static void sendmail_option(SENDMAIL_OPTS *opts, int ch, const char *arg)
             opts->dot_ends_input = false;
         break;
     case 'q':
-        opts->mode = SENDMAIL_MODE_FLUSH;
+        sendmail_queue_option(opts, arg ? arg : "");
         break;
     case 't':
         opts->extract = true;
@@ -225,15 +255,18 @@ static void sendmail_options(SENDMAIL_OPTS *opts, int argc, char **argv)
 /* sendmail_exec - run another program of the mail system in our place */
 
 static _Noreturn void sendmail_exec(const SENDMAIL_CONFIG *config, const char *dir,
-                                    const char *program, const char *arg, const char *what)
+                                    const char *program, const char *arg, const char *arg2,
+                                    const char *what)
 {
     VSTRING *path = vstring_alloc(100);
-    char *args[6];
+    char *args[7];
     int n = 0;
 
     vstring_sprintf(path, "%s/%s", dir, program);
     args[n++] = vstring_str(path);
     args[n++] = (char *)arg;
+    if (arg2)
+        args[n++] = (char *)arg2;
     args[n++] = "-c";
     args[n++] = (char *)config->config_dir;
     args[n] = NULL;
@@ -249,16 +282,26 @@ static int sendmail_run(const SENDMAIL_CONFIG *config, const SENDMAIL_OPTS *opts
 {
     switch (opts->mode) {
     case SENDMAIL_MODE_MAILQ:
-        sendmail_exec(config, config->command_directory, "postqueue", "-p", "the queue listing");
+        sendmail_exec(config, config->command_directory, "postqueue", "-p", NULL,
+                      "the queue listing");
     case SENDMAIL_MODE_SMTP:
         /* smtpd -S writes into the maildrop queue and wakes pickup itself. */
         if (getuid() != 0 && getegid() != getgid() && setgid(getgid()) < 0)
             msg_fatal_status(EX_OSERR, "give up the set-group-ID privilege: %m");
-        sendmail_exec(config, config->daemon_directory, "smtpd", "-S", "SMTP mode (-bs)");
+        sendmail_exec(config, config->daemon_directory, "smtpd", "-S", NULL, "SMTP mode (-bs)");
     case SENDMAIL_MODE_FLUSH:
-        sendmail_exec(config, config->command_directory, "postqueue", "-f", "queue flush (-q)");
+        sendmail_exec(config, config->command_directory, "postqueue", "-f", NULL,
+                      "queue flush (-q)");
+    case SENDMAIL_MODE_FLUSH_SITE:
+        sendmail_exec(config, config->command_directory, "postqueue", "-s", opts->flush_arg,
+                      "site flush (-qR)");
+    case SENDMAIL_MODE_FLUSH_FILE:
+        sendmail_exec(config, config->command_directory, "postqueue", "-i", opts->flush_arg,
+                      "message flush (-qI)");
+    case SENDMAIL_MODE_IGNORE:
+        return 0;
     case SENDMAIL_MODE_NEWALIASES:
-        sendmail_exec(config, config->command_directory, "postalias", "-I", "newaliases");
+        sendmail_exec(config, config->command_directory, "postalias", "-I", NULL, "newaliases");
     case SENDMAIL_MODE_DAEMON:
         msg_fatal_status(EX_UNAVAILABLE, "-bd: start the mail system with \"postfix start\"");
     default:

@@ -15,6 +15,9 @@ enum sendmail_mode {
     SENDMAIL_MODE_MAILQ,      /* -bp, mailq: list the queue */
     SENDMAIL_MODE_SMTP,       /* -bs: SMTP on standard input and output */
     SENDMAIL_MODE_FLUSH,      /* -q: attempt delivery of the queue */
+    SENDMAIL_MODE_FLUSH_SITE, /* -qRsite: one site's deferred mail (flush(8)) */
+    SENDMAIL_MODE_FLUSH_FILE, /* -qIqueue_id: one deferred message */
+    SENDMAIL_MODE_IGNORE,     /* -qinterval: nothing to do (queue_run_delay rules) */
     SENDMAIL_MODE_NEWALIASES, /* -bi, -I, newaliases */
     SENDMAIL_MODE_DAEMON,     /* -bd: start the mail system */
 };
@@ -31,6 +34,7 @@ typedef struct SENDMAIL_OPTS {
     bool dot_ends_input;     /* a lone "." ends the message (no -i, -oi) */
     bool extract;            /* -t: recipients from the headers */
     ARGV *rcpts;             /* recipients from the command line, owned */
+    const char *flush_arg;   /* -qR site or -qI queue ID, or NULL */
 } SENDMAIL_OPTS;
 
 /* What main.cf says (bound by sendmail.c; strings owned by the CONFIG). */

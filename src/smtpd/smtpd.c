@@ -29,7 +29,7 @@
  *	A table that fails to answer ends the session with "421 4.3.0 host
  *	Server configuration error".
  *
- *	HELO, EHLO, NOOP, RSET and VRFY beyond smtpd_junk_command_limit
+ *	HELO, EHLO, NOOP, RSET, VRFY and ETRN beyond smtpd_junk_command_limit
  *	count as errors too. Before the greeting, a client with too many
  *	connections or too frequent ones is told so and disconnected
  *	(smtpd_limits(3)).
@@ -94,6 +94,7 @@ static const SMTPD_CMD smtpd_cmd_table[] = {
     {"NOOP", "noop", NULL, smtp_proceed_noop,
      SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_JUNK | SMTPD_CMD_FLAG_LAST},
     {"VRFY", "vrfy", smtp_check_vrfy, smtp_proceed_vrfy, SMTPD_CMD_FLAG_JUNK | SMTPD_CMD_FLAG_LAST},
+    {"ETRN", "etrn", smtp_check_etrn, smtp_proceed_etrn, SMTPD_CMD_FLAG_JUNK},
     {"QUIT", "quit", NULL, smtp_proceed_quit, SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_LAST},
     {"XFORWARD", "xforward", smtp_check_xforward, smtp_proceed_xforward, 0},
 };

@@ -54,6 +54,7 @@ typedef enum SMTPD_END {
 #define SMTPD_EHLO_DSN          (1 << 7)
 #define SMTPD_EHLO_SILENT       (1 << 8) /* "silent-discard": do not log the discard */
 #define SMTPD_EHLO_REQUIRETLS   (1 << 9)
+#define SMTPD_EHLO_ETRN         (1 << 10)
 
 /* Arguments of the MAIL or RCPT command being processed (check -> proceed). */
 typedef struct SMTPD_ARGS {

@@ -13,6 +13,9 @@
  *	int	smtpd_check_rcpt(SMTPD_CHECKS *checks, bool delay_reject,
  *				const SMTPD_CHECK_FACTS *facts,
  *				VSTRING *reply);
+ *	int	smtpd_check_etrn(SMTPD_CHECKS *checks, bool delay_reject,
+ *				const SMTPD_CHECK_FACTS *facts,
+ *				VSTRING *reply);
  *	bool	smtpd_check_empty(const SMTPD_CHECKS *checks,
  *				SMTPD_STAGE stage);
  *	const char *smtpd_check_stage_name(SMTPD_STAGE stage);
@@ -50,7 +53,11 @@
  *
  *	smtpd_check_rcpt() is the RCPT decision: with delay_reject the
  *	client, HELO and sender lists first, then the relay and recipient
- *	lists; the first rejection wins.
+ *	lists; the first rejection wins. smtpd_check_etrn() is the ETRN
+ *	decision: with delay_reject the client and HELO lists first, then
+ *	smtpd_etrn_restrictions (where check_etrn_access looks up the ETRN
+ *	domain and its parents, and rejections read "<domain>: Etrn
+ *	command rejected: ...").
  *
  *	smtpd_check_empty() tells whether a list has no restrictions.
  *	smtpd_check_stage_name() returns the parameter name of a stage.
@@ -153,20 +160,19 @@ static const SMTPD_RESTRICTION_FN smtpd_restriction_fns[SMTPD_RID_COUNT] = {
     [SMTPD_RID_CHECK_RECIPIENT_MX_ACCESS] = smtpd_check_server_access,
     [SMTPD_RID_CHECK_RECIPIENT_NS_ACCESS] = smtpd_check_server_access,
     [SMTPD_RID_CHECK_RECIPIENT_A_ACCESS] = smtpd_check_server_access,
+    [SMTPD_RID_CHECK_ETRN_ACCESS] = smtpd_check_etrn_access,
 };
 
 /* Parameter names and reply texts per stage. */
 static const char *const smtpd_stage_names[SMTPD_STAGE_COUNT] = {
     "smtpd_client_restrictions",      "smtpd_helo_restrictions",      "smtpd_sender_restrictions",
     "smtpd_relay_restrictions",       "smtpd_recipient_restrictions", "smtpd_data_restrictions",
-    "smtpd_end_of_data_restrictions",
+    "smtpd_end_of_data_restrictions", "smtpd_etrn_restrictions",
 };
 static const char *const smtpd_stage_classes[SMTPD_STAGE_COUNT] = {
     "Client host",       "Helo command", "Sender address", "Recipient address",
-    "Recipient address", "Data command", "End-of-data",
+    "Recipient address", "Data command", "End-of-data",    "Etrn command",
 };
-
-#define SMTPD_CHECK_DELIM ", \t\r\n"
 
 /* smtpd_check_stage_name - parameter name of a stage */
 
@@ -209,6 +215,9 @@ const char *smtpd_check_reply_name(const SMTPD_CHECK_CTX *ctx)
         break;
     case SMTPD_STAGE_EOD:
         name = "END-OF-MESSAGE";
+        break;
+    case SMTPD_STAGE_ETRN:
+        name = facts->etrn_domain;
         break;
     }
     return name ? name : "unknown";
@@ -310,16 +319,11 @@ static MATCH_LIST *smtpd_check_match_list(const char *param, const char *value,
                                           const char *parent_list)
 {
     VSTRING *why = vstring_alloc(100);
-    ARGV *parents = argv_split(parent_list ? parent_list : "", SMTPD_CHECK_DELIM);
-    int flags = MATCH_FLAG_NONE;
     MATCH_LIST *list;
 
-    for (size_t i = 0; i < parents->argc; i++)
-        if (strcmp(parents->argv[i], param) == 0)
-            flags |= MATCH_FLAG_PARENT;
-    if ((list = match_list_create(param, value ? value : "", flags, why)) == NULL)
+    if ((list = match_list_create(param, value ? value : "",
+                                  match_list_parent_flag(param, parent_list), why)) == NULL)
         msg_fatal("%s: %s", param, vstring_str(why));
-    argv_free(parents);
     vstring_free(why);
     return list;
 }
@@ -328,14 +332,9 @@ static MATCH_LIST *smtpd_check_match_list(const char *param, const char *value,
 
 static int smtpd_check_access_parent(const char *parent_list)
 {
-    ARGV *parents = argv_split(parent_list ? parent_list : "", SMTPD_CHECK_DELIM);
-    int style = DOMAIN_FIND_DOT_PARENT;
-
-    for (size_t i = 0; i < parents->argc; i++)
-        if (strcmp(parents->argv[i], "smtpd_access_maps") == 0)
-            style = DOMAIN_FIND_PARENT;
-    argv_free(parents);
-    return style;
+    return match_list_parent_flag("smtpd_access_maps", parent_list) == MATCH_FLAG_PARENT
+               ? DOMAIN_FIND_PARENT
+               : DOMAIN_FIND_DOT_PARENT;
 }
 
 /* smtpd_check_tempfail_defer - a *_tempfail_action: true for defer, false for defer_if_permit */
@@ -701,6 +700,26 @@ int smtpd_check_rcpt(SMTPD_CHECKS *checks, bool delay_reject, const SMTPD_CHECK_
             result = smtpd_check_one(checks, delayed[i], facts, reply, &decision);
     for (size_t i = 0; i < sizeof(always) / sizeof(always[0]) && result != SMTPD_CHECK_REJECT; i++)
         result = smtpd_check_one(checks, always[i], facts, reply, &decision);
+    result = smtpd_check_decision_end(&decision, result, reply);
+    return result == SMTPD_CHECK_REJECT ? SMTPD_CHECK_REJECT : SMTPD_CHECK_OK;
+}
+
+/* smtpd_check_etrn - the decision for an ETRN request */
+
+int smtpd_check_etrn(SMTPD_CHECKS *checks, bool delay_reject, const SMTPD_CHECK_FACTS *facts,
+                     VSTRING *reply)
+{
+    static const SMTPD_STAGE delayed[] = {SMTPD_STAGE_CLIENT, SMTPD_STAGE_HELO};
+    SMTPD_CHECK_DECISION decision;
+    int result = SMTPD_CHECK_OK;
+
+    smtpd_check_decision_init(&decision);
+    if (delay_reject)
+        for (size_t i = 0; i < sizeof(delayed) / sizeof(delayed[0]) && result != SMTPD_CHECK_REJECT;
+             i++)
+            result = smtpd_check_one(checks, delayed[i], facts, reply, &decision);
+    if (result != SMTPD_CHECK_REJECT)
+        result = smtpd_check_one(checks, SMTPD_STAGE_ETRN, facts, reply, &decision);
     result = smtpd_check_decision_end(&decision, result, reply);
     return result == SMTPD_CHECK_REJECT ? SMTPD_CHECK_REJECT : SMTPD_CHECK_OK;
 }

@@ -32,6 +32,7 @@ typedef enum SMTPD_STAGE {
     SMTPD_STAGE_RECIPIENT, /* smtpd_recipient_restrictions */
     SMTPD_STAGE_DATA,      /* smtpd_data_restrictions */
     SMTPD_STAGE_EOD,       /* smtpd_end_of_data_restrictions */
+    SMTPD_STAGE_ETRN,      /* smtpd_etrn_restrictions */
     SMTPD_STAGE_COUNT,
 } SMTPD_STAGE;
 
@@ -121,6 +122,7 @@ typedef struct SMTPD_CHECK_FACTS {
     const char *helo;              /* HELO/EHLO name, or NULL */
     const char *sender;            /* MAIL FROM (internal form), "" for <>, or NULL */
     const char *recipient;         /* RCPT TO (internal form), or NULL */
+    const char *etrn_domain;       /* the ETRN argument, or NULL */
     int rcpt_count;                /* recipients accepted so far in this transaction */
     bool ill_pipelining;           /* the client sent commands ahead where it may not */
     bool sasl_authenticated;       /* the client used AUTH */
@@ -151,6 +153,8 @@ extern SMTPD_CHECKS *smtpd_check_free(SMTPD_CHECKS *checks);
 extern int smtpd_check_stage(SMTPD_CHECKS *checks, SMTPD_STAGE stage,
                              const SMTPD_CHECK_FACTS *facts, VSTRING *reply);
 extern int smtpd_check_rcpt(SMTPD_CHECKS *checks, bool delay_reject, const SMTPD_CHECK_FACTS *facts,
+                            VSTRING *reply);
+extern int smtpd_check_etrn(SMTPD_CHECKS *checks, bool delay_reject, const SMTPD_CHECK_FACTS *facts,
                             VSTRING *reply);
 extern bool smtpd_check_empty(const SMTPD_CHECKS *checks, SMTPD_STAGE stage);
 extern const char *smtpd_check_stage_name(SMTPD_STAGE stage);

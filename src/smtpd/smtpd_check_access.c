@@ -307,6 +307,19 @@ int smtpd_check_helo_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
         ctx, &key, table, domain_find(table, ctx->facts->helo, ctx->checks->access_parent, NULL));
 }
 
+/* smtpd_check_etrn_access - the ETRN domain and its parents */
+
+int smtpd_check_etrn_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
+{
+    const char *domain = ctx->facts->etrn_domain;
+    SMTPD_ACCESS_KEY key = {domain, "Etrn command", table->names->argv[0]};
+
+    if (domain == NULL || *domain == 0)
+        return SMTPD_CHECK_DUNNO;
+    return smtpd_access_result(ctx, &key, table,
+                               domain_find(table, domain, ctx->checks->access_parent, NULL));
+}
+
 /* smtpd_access_address - an address in the access(5) order */
 
 static int smtpd_access_address(SMTPD_CHECK_CTX *ctx, MAPS *table, const char *address,

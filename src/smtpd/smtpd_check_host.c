@@ -49,8 +49,6 @@
  *--*/
 
 /* System library. */
-#include <arpa/inet.h>
-#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
@@ -58,6 +56,7 @@
 #include "msg.h"
 #include "mymalloc.h"
 #include "stringops.h"
+#include "valid_hostname.h"
 #include "vstring.h"
 
 /* Global library. */
@@ -72,72 +71,20 @@
 #define SMTPD_HOST_RETRY    2 /* the lookup failed for now */
 #define SMTPD_HOST_NULLMX   3 /* a null MX only */
 
-/* smtpd_host_addr_ok - a numeric IPv4 or IPv6 address */
-
-static bool smtpd_host_addr_ok(const char *text)
-{
-    unsigned char buf[16];
-
-    return inet_pton(AF_INET, text, buf) == 1 || inet_pton(AF_INET6, text, buf) == 1;
-}
-
-/* smtpd_host_literal_ok - the inside of "[...]" */
-
-static bool smtpd_host_literal_ok(const char *name)
-{
-    size_t len = strlen(name);
-    char *inside;
-    bool ok;
-
-    if (len < 3 || name[len - 1] != ']')
-        return false;
-    inside = mystrndup(name + 1, len - 2);
-    if (strncasecmp(inside, "IPv6:", 5) == 0) {
-        unsigned char buf[16];
-
-        ok = inet_pton(AF_INET6, inside + 5, buf) == 1;
-    } else {
-        unsigned char buf[4];
-
-        ok = inet_pton(AF_INET, inside, buf) == 1;
-    }
-    myfree(inside);
-    return ok;
-}
-
-/* smtpd_host_name_ok - a syntactically valid host name */
+/* smtpd_host_name_ok - a host name, with or without a trailing dot */
 
 static bool smtpd_host_name_ok(const char *name)
 {
     size_t len = strlen(name);
-    size_t label = 0;
-    bool numeric = true;
-    char prev = '.';
+    char *copy;
+    bool ok;
 
-    if (len > 0 && name[len - 1] == '.')
-        len--;
-    if (len == 0 || len > 255)
-        return false;
-    for (size_t i = 0; i < len; i++) {
-        unsigned char ch = name[i];
-
-        if (ch == '.') {
-            if (label == 0 || prev == '-')
-                return false;
-            label = 0;
-        } else if (isalnum(ch) || ch == '_' || ch == '-') {
-            if (ch == '-' && label == 0)
-                return false;
-            if (++label > 63)
-                return false;
-            if (!isdigit(ch))
-                numeric = false;
-        } else {
-            return false;
-        }
-        prev = ch;
-    }
-    return prev != '-' && !numeric;
+    if (len < 2 || name[len - 1] != '.')
+        return valid_hostname(name);
+    copy = mystrndup(name, len - 1);
+    ok = valid_hostname(copy);
+    myfree(copy);
+    return ok;
 }
 
 /* smtpd_host_bad_literal - the reply for an address literal that does not parse */
@@ -157,8 +104,8 @@ int smtpd_check_invalid_helo(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
     if (helo == NULL || *helo == 0)
         return SMTPD_CHECK_DUNNO;
     if (*helo == '[')
-        return smtpd_host_literal_ok(helo) ? SMTPD_CHECK_DUNNO : smtpd_host_bad_literal(ctx, helo);
-    if (smtpd_host_addr_ok(helo) || smtpd_host_name_ok(helo))
+        return valid_hostliteral(helo) ? SMTPD_CHECK_DUNNO : smtpd_host_bad_literal(ctx, helo);
+    if (valid_hostaddr(helo) || smtpd_host_name_ok(helo))
         return SMTPD_CHECK_DUNNO;
     return smtpd_check_reject(ctx, ctx->checks->invalid_hostname_reject_code, "5.5.2",
                               "<%s>: Helo command rejected: Invalid name", helo);
@@ -234,7 +181,7 @@ int smtpd_check_unknown_helo(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
     if (helo == NULL || *helo == 0)
         return SMTPD_CHECK_DUNNO;
     if (*helo == '[')
-        return smtpd_host_literal_ok(helo) ? SMTPD_CHECK_DUNNO : smtpd_host_bad_literal(ctx, helo);
+        return valid_hostliteral(helo) ? SMTPD_CHECK_DUNNO : smtpd_host_bad_literal(ctx, helo);
     switch (smtpd_host_find(ctx->checks, helo, false)) {
     case SMTPD_HOST_FOUND:
         return SMTPD_CHECK_DUNNO;

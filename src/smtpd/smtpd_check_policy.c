@@ -297,7 +297,7 @@ static void smtpd_policy_request(SMTPD_CHECK_CTX *ctx, const SMTPD_POLICY *polic
     smtpd_policy_attr(request, "queue_id", f->queue_id);
     smtpd_policy_attr(request, "instance", f->instance);
     smtpd_policy_attr(request, "size", size);
-    smtpd_policy_attr(request, "etrn_domain", "");
+    smtpd_policy_attr(request, "etrn_domain", f->etrn_domain);
     smtpd_policy_attr(request, "stress", "");
     smtpd_policy_attr(request, "sasl_method", f->sasl_authenticated ? f->sasl_method : "");
     smtpd_policy_attr(request, "sasl_username", f->sasl_authenticated ? f->sasl_username : "");

@@ -120,6 +120,7 @@ extern int smtpd_check_sender_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_recipient_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_ccert_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_sasl_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
+extern int smtpd_check_etrn_access(SMTPD_CHECK_CTX *ctx, MAPS *table);
 extern int smtpd_check_access_value(SMTPD_CHECK_CTX *ctx, const char *reply_name,
                                     const char *reply_class, const char *table_name,
                                     const char *value);

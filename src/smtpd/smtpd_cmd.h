@@ -45,6 +45,10 @@ extern int smtp_proceed_quit(SMTPD_STATE *state, char *args);
 extern int smtp_check_vrfy(SMTPD_STATE *state, char *args);
 extern int smtp_proceed_vrfy(SMTPD_STATE *state, char *args);
 
+/* smtpd_etrn.c */
+extern int smtp_check_etrn(SMTPD_STATE *state, char *args);
+extern int smtp_proceed_etrn(SMTPD_STATE *state, char *args);
+
 /* smtpd_sasl.c */
 extern int smtp_check_auth(SMTPD_STATE *state, char *args);
 extern int smtp_proceed_auth(SMTPD_STATE *state, char *args);
@@ -65,5 +69,6 @@ extern int smtpd_policy_mail(SMTPD_STATE *state);
 extern int smtpd_policy_rcpt(SMTPD_STATE *state, const char *rcpt);
 extern int smtpd_policy_data(SMTPD_STATE *state);
 extern int smtpd_policy_eod(SMTPD_STATE *state, long size);
+extern int smtpd_policy_etrn(SMTPD_STATE *state, const char *domain);
 
 #endif

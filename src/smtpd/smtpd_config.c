@@ -189,6 +189,8 @@ static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFI
         CONFIG_BIND_STR(VAR_CLEANUP_SERVICE_NAME, &raw->cleanup_service_name),
         CONFIG_BIND_STR(VAR_PICKUP_SERVICE_NAME, &cfg->pickup_service),
         CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &cfg->trigger_timeout),
+        CONFIG_BIND_STR(VAR_FLUSH_SERVICE_NAME, &cfg->flush_service),
+        CONFIG_BIND_TIME(VAR_IPC_TIMEOUT, &cfg->ipc_timeout),
         CONFIG_BIND_STR(VAR_COMMAND_DIRECTORY, &raw->command_directory),
         CONFIG_BIND_END,
     };
@@ -300,6 +302,7 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
         CONFIG_BIND_STR(VAR_SMTPD_RECIPIENT_RESTRICTIONS, &checks->lists[SMTPD_STAGE_RECIPIENT]),
         CONFIG_BIND_STR(VAR_SMTPD_DATA_RESTRICTIONS, &checks->lists[SMTPD_STAGE_DATA]),
         CONFIG_BIND_STR(VAR_SMTPD_END_OF_DATA_RESTRICTIONS, &checks->lists[SMTPD_STAGE_EOD]),
+        CONFIG_BIND_STR(VAR_SMTPD_ETRN_RESTRICTIONS, &checks->lists[SMTPD_STAGE_ETRN]),
         CONFIG_BIND_STR(VAR_SMTPD_RESTRICTION_CLASSES, &checks->restriction_classes),
         CONFIG_BIND_DEFINITIONS(VAR_SMTPD_RESTRICTION_CLASSES, &raw->classes),
         CONFIG_BIND_STR(VAR_MYNETWORKS, &checks->mynetworks),

@@ -137,6 +137,8 @@ typedef struct SMTPD_CONFIG {
     const char *cleanup_service; /* "public/" + cleanup_service_name */
     const char *pickup_service;  /* pickup_service_name, woken after a maildrop file */
     int trigger_timeout;         /* trigger_timeout, seconds */
+    const char *flush_service;   /* flush_service_name: ETRN (flush(8)) */
+    int ipc_timeout;             /* ipc_timeout, seconds: the flush service */
     char *postdrop;              /* $command_directory/postdrop, owned */
     const char *config_dir;      /* the configuration directory, for postdrop */
 

@@ -20,15 +20,16 @@
  *	(smtpd_text_helo()); the restrictions, Received: and the queue file
  *	see only that form. With smtpd_delay_reject = no the HELO
  *	restrictions run here. HELO answers "250 myhostname"; EHLO
- *	lists the service extensions: PIPELINING, SIZE, VRFY, STARTTLS
+ *	lists the service extensions: PIPELINING, SIZE, VRFY, ETRN, STARTTLS
  *	(when TLS is configured and not yet active), AUTH with the
  *	mechanisms that may be used now (smtpd_sasl(3)),
  *	ENHANCEDSTATUSCODES, 8BITMIME and DSN, minus those named in
  *	smtpd_discard_ehlo_keywords. Discarded keywords are logged unless
  *	that list also names "silent-discard"; a discarded extension is
- *	also refused when used.
+ *	also refused when used, except ETRN, which Postfix still serves.
  *--*/
 
+#include <ctype.h>
 #include <string.h>
 
 #include "argv.h"
@@ -48,6 +49,7 @@ static const struct {
     {"pipelining", SMTPD_EHLO_PIPELINING},
     {"size", SMTPD_EHLO_SIZE},
     {"vrfy", SMTPD_EHLO_VRFY},
+    {"etrn", SMTPD_EHLO_ETRN},
     {"starttls", SMTPD_EHLO_STARTTLS},
     {"auth", SMTPD_EHLO_AUTH},
     {"enhancedstatuscodes", SMTPD_EHLO_ENHANCEDCODE},
@@ -125,6 +127,9 @@ static void smtpd_helo_log_discard(SMTPD_STATE *state, int mask)
         if (mask & smtpd_ehlo_keywords[k].mask)
             vstring_sprintf_append(names, "%s%s", VSTRING_LEN(names) ? " " : "",
                                    smtpd_ehlo_keywords[k].name);
+    /* As the client would have seen them: "discarding EHLO keywords: VRFY ETRN". */
+    for (char *cp = vstring_str(names); *cp; cp++)
+        *cp = toupper((unsigned char)*cp);
     msg_info("discarding EHLO keywords: %s", vstring_str(names));
 }
 
@@ -154,6 +159,8 @@ int smtp_proceed_ehlo(SMTPD_STATE *state, char *args)
     }
     if (!(discard & SMTPD_EHLO_VRFY) && !state->cfg->disable_vrfy)
         argv_add(lines, "VRFY");
+    if (!(discard & SMTPD_EHLO_ETRN))
+        argv_add(lines, "ETRN");
     if (!(discard & SMTPD_EHLO_STARTTLS) && smtpd_starttls_offered(state))
         argv_add(lines, "STARTTLS");
     smtpd_sasl_ehlo(state, lines);

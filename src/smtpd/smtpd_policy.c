@@ -10,6 +10,7 @@
  *	int	smtpd_policy_rcpt(SMTPD_STATE *state, const char *rcpt);
  *	int	smtpd_policy_data(SMTPD_STATE *state);
  *	int	smtpd_policy_eod(SMTPD_STATE *state, long size);
+ *	int	smtpd_policy_etrn(SMTPD_STATE *state, const char *domain);
  * DESCRIPTION
  *	These connect the protocol engine to smtpd_check(3): they describe
  *	the session as SMTPD_CHECK_FACTS, run the restriction lists that
@@ -32,6 +33,10 @@
  *	"size"). It logs and sends a rejection ("QUEUEID: reject:
  *	END-OF-MESSAGE from ...", to=<...> only for a single recipient), and
  *	the caller then abandons the message.
+ *
+ *	smtpd_policy_etrn() applies, with smtpd_delay_reject = yes, the
+ *	client and HELO restrictions, then smtpd_etrn_restrictions, to an
+ *	ETRN request for domain ("NOQUEUE: reject: ETRN from ...").
  *
  *	Access-table results that act on the whole message (HOLD, DISCARD,
  *	FILTER, ...) go to smtpd_actions(3). At end of data the envelope is
@@ -87,16 +92,17 @@ static void smtpd_policy_message_action(void *context, const ACCESS_RESULT *resu
     smtpd_actions_note(context, result, log_text);
 }
 
-/* smtpd_policy_eod_action - HOLD, DISCARD, ... at end of data: too late */
+/* smtpd_policy_no_message - HOLD, DISCARD, ... at end of data or ETRN: no message to act on */
 
-static void smtpd_policy_eod_action(void *context, const ACCESS_RESULT *result,
+static void smtpd_policy_no_message(void *context, const ACCESS_RESULT *result,
                                     const char *unused_log_text)
 {
     SMTPD_STATE *state = context;
 
     msg_warn("%s: %s action in %s is not supported; ignored",
              state->queue_id ? state->queue_id : "NOQUEUE", result->keyword,
-             smtpd_check_stage_name(SMTPD_STAGE_EOD));
+             smtpd_check_stage_name(strcmp(state->where, "ETRN") == 0 ? SMTPD_STAGE_ETRN
+                                                                      : SMTPD_STAGE_EOD));
 }
 
 /* smtpd_policy_facts - describe the session */
@@ -262,10 +268,28 @@ int smtpd_policy_eod(SMTPD_STATE *state, long size)
     smtpd_policy_facts(state, &facts, state->sender,
                        state->rcpt_count == 1 ? state->recipient : NULL);
     facts.size = size;
-    facts.message_action = smtpd_policy_eod_action;
+    facts.message_action = smtpd_policy_no_message;
     if (smtpd_check_stage(checks, SMTPD_STAGE_EOD, &facts, state->verdict) != SMTPD_CHECK_REJECT)
         return 0;
     /* Logged with the recipient when there is only one, as Postfix does. */
     return smtpd_policy_refuse(state, vstring_str(state->verdict),
                                state->rcpt_count == 1 ? state->recipient : NULL);
+}
+
+/* smtpd_policy_etrn - the ETRN decision */
+
+int smtpd_policy_etrn(SMTPD_STATE *state, const char *domain)
+{
+    SMTPD_CHECKS *checks = smtpd_policy_active(state);
+    SMTPD_CHECK_FACTS facts;
+
+    if (checks == NULL)
+        return 0;
+    smtpd_policy_facts(state, &facts, NULL, NULL);
+    facts.etrn_domain = domain;
+    facts.message_action = smtpd_policy_no_message;
+    if (smtpd_check_etrn(checks, state->cfg->delay_reject, &facts, state->verdict) !=
+        SMTPD_CHECK_REJECT)
+        return 0;
+    return smtpd_policy_refuse(state, vstring_str(state->verdict), NULL);
 }

@@ -21,7 +21,7 @@ instance_master_cf "smtp inet n - n - - smtpd" \
 out=$(instance_postfix check 2>&1)
 check "postfix check succeeds with warnings only"
 bad=
-for dir in incoming active deferred hold corrupt bounce defer trace private; do
+for dir in incoming active deferred hold corrupt bounce defer trace flush private; do
     [ "$(stat -c %a "$INSTANCE_QUEUE/$dir" 2>/dev/null)" = 700 ] || bad="$bad $dir"
 done
 [ -z "$bad" ]

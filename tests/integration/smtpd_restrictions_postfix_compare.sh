@@ -29,6 +29,7 @@ main_cf=(
     "smtpd_error_sleep_time = 0"
     "inet_interfaces = 127.0.0.1"
     "mynetworks = 127.0.0.0/8"
+    "relay_domains = relay.example.test"
     "smtpd_restriction_classes = sender_class"
     "sender_class = reject_unknown_sender_domain"
 )
@@ -59,6 +60,9 @@ services=(
     "codes -o smtpd_helo_restrictions=reject_invalid_helo_hostname,reject_unknown_helo_hostname -o smtpd_sender_restrictions=reject_unknown_sender_domain -o smtpd_client_restrictions=reject_unknown_client_hostname -o invalid_hostname_reject_code=550 -o unknown_hostname_reject_code=554 -o unknown_address_reject_code=553 -o unknown_client_reject_code=551"
     "unlisted -o smtpd_recipient_restrictions=reject_unlisted_recipient,permit_mynetworks,reject_unauth_destination -o smtpd_sender_restrictions=reject_unlisted_sender -o smtpd_reject_unlisted_recipient=no -o smtpd_reject_unlisted_sender=no -o local_recipient_maps=texthash:USERS"
     "codes2 -o smtpd_recipient_restrictions=reject_multi_recipient_bounce,permit_mynetworks,reject_unauth_destination -o multi_recipient_bounce_reject_code=553 -o smtpd_client_restrictions=reject_plaintext_session -o plaintext_reject_code=530"
+    "etrn -o smtpd_helo_required=yes"
+    "etrn_restrictions -o smtpd_etrn_restrictions=reject_unknown_client_hostname,check_etrn_access,texthash:ETRN"
+    "etrn_delayed -o smtpd_client_restrictions=reject_unknown_client_hostname"
 )
 count=${#services[@]}
 
@@ -67,6 +71,7 @@ master_cf() {
     local i=0 port
     for port in "$@"; do
         set -- ${services[$i]//USERS/$users}
+        set -- "${@//ETRN/$etrn}"
         shift
         echo "127.0.0.1:$port inet n - n - - smtpd $*"
         i=$((i + 1))
@@ -76,12 +81,14 @@ master_cf() {
 instance_create
 users=$INSTANCE_DIR/users
 printf '%s\n' "postmaster x" "a x" >"$users"
-chmod 644 "$users"
+etrn=$INSTANCE_DIR/etrn
+printf '%s\n' "locked.relay.example.test REJECT no ETRN here" >"$etrn"
+chmod 644 "$users" "$etrn"
 ports=$(free_port $((2 * count)) | tr '\n' ' ')
 ours=$(cut -d' ' -f1-$count <<<"$ports")
 theirs=$(cut -d' ' -f$((count + 1))-$((2 * count)) <<<"$ports")
 instance_main_cf "${main_cf[@]}"
-instance_master_cf "cleanup unix n - n - 0 cleanup"
+instance_master_cf "cleanup unix n - n - 0 cleanup" "flush unix n - n 1000? 0 flush"
 # shellcheck disable=SC2086
 master_cf $ours >>"$INSTANCE_CONF/master.cf"
 # shellcheck disable=SC2086
@@ -92,6 +99,7 @@ postfix_peer_create debian "${main_cf[@]}"
 deb=$(postfix_peer_dir debian)
 # shellcheck disable=SC2086
 master_cf $theirs >>"$deb/conf/master.cf"
+postfix_peer_master_cf debian "flush unix n - n 1000? 0 flush"
 # shellcheck disable=SC2086
 postfix_peer_start debian $theirs
 require "Debian's postfix starts"
@@ -162,6 +170,17 @@ scenarios = {
     "unlisted": ([S(["HELO x", M, "RCPT TO:<nobody@mail.example.test>"]), S(["HELO x", M, R]),
                   S(["HELO x", "MAIL FROM:<ghost@mail.example.test>", R]),
                   S(["HELO x", "MAIL FROM:<a@elsewhere.example>", R])], [550, 250, 550, 250]),
+    "etrn": ([S(["ETRN relay.example.test", "HELO x", "ETRN sub.relay.example.test",
+                 "ETRN Relay.Example.TEST", "ETRN @relay.example.test", "ETRN #relay.example.test",
+                 "ETRN other.test", "ETRN Other.TEST", "ETRN", "ETRN a b", "ETRN bad_name!",
+                 "ETRN x.test.", "ETRN [192.0.2.1]", "ETRN [1.2.3]", "ETRN 192.0.2.1", M,
+                 "ETRN relay.example.test", "RSET", "ETRN relay.example.test"]),
+              S(["EHLO x", "ETRN other.test"])], [250, 459]),
+    "etrn_restrictions": ([S(["HELO x", "ETRN relay.example.test"], "127.0.0.2"),
+                           S(["HELO x", "ETRN locked.relay.example.test", "ETRN relay.example.test"])],
+                          [450, 250]),
+    "etrn_delayed": ([S(["HELO x", "ETRN relay.example.test"], "127.0.0.2"),
+                      S(["HELO x", "ETRN relay.example.test"])], [450, 250]),
 }
 
 def session(port, src, pipe, cmds):

@@ -122,8 +122,9 @@ static void test_names_and_paths(void)
     for (const char *name; (name = mail_queue_name(count)) != NULL; count++)
         if (!mail_queue_name_ok(name))
             break;
-    TEST_INT_EQ(count, 9, "nine queue directories, all accepted");
-    TEST_CHECK(!mail_queue_name_ok("flush") && !mail_queue_name_ok(""), "other names refused");
+    TEST_INT_EQ(count, 10, "ten queue directories, all accepted");
+    TEST_CHECK(mail_queue_name_ok(MAIL_QUEUE_FLUSH), "the fast flush logs have one");
+    TEST_CHECK(!mail_queue_name_ok("public") && !mail_queue_name_ok(""), "other names refused");
     TEST_STR_EQ(mail_queue_path(buf, MAIL_QUEUE_DEFERRED, "0000000000z1"), "deferred/0000000000z1",
                 "path of a queue file");
     TEST_STR_EQ(mail_queue_path(NULL, MAIL_QUEUE_BOUNCE, "0000000000z2"), "bounce/0000000000z2",
