@@ -11,7 +11,9 @@
 # smtpd_discard_ehlo_keywords hides it. "postqueue -s site" delivers the
 # mail of a subdomain (parent_domain_matches_subdomains), "postqueue -i
 # queue_id" one message, and postqueue and "sendmail -qR" refuse a site
-# outside fast_flush_domains with Postfix's message.
+# outside fast_flush_domains with Postfix's message. Master's periodic
+# wake-up of flush(8) (sent here by the test, with the refresh and purge
+# times at 0) delivers the mail of unread logs and deletes empty ones.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -26,7 +28,8 @@ instance_main_cf \
     "relay_domains = customer.example" "relayhost = [127.0.0.1]:$pnext" \
     "smtp_tls_security_level = none" "smtpd_error_sleep_time = 0" \
     "smtpd_etrn_restrictions = check_etrn_access inline:{ {locked.customer.example = REJECT no ETRN for you} }" \
-    "queue_run_delay = 1h" "minimal_backoff_time = 1h" "maximal_backoff_time = 2h"
+    "queue_run_delay = 1h" "minimal_backoff_time = 1h" "maximal_backoff_time = 2h" \
+    "fast_flush_refresh_time = 0" "fast_flush_purge_time = 0"
 instance_start "$pin" "$prej"
 require "the instance starts"
 
@@ -149,3 +152,17 @@ check "and delivers that one message"
 out=$(instance_run "$TEST_BIN/postqueue" -c "$INSTANCE_CONF" -i bad/id 2>&1)
 has "postqueue -i with a malformed queue ID" 'Cannot flush queue ID - invalid name: "bad/id"' "$out"
 lacks "no daemon fatal or panic in the log" "fatal" "$(instance_log | grep -v 'postqueue\[')"
+
+# --- master's wake-up: refresh unread logs, delete empty ones ---
+kill "$FAKE_SMTPD_PID" && wait "$FAKE_SMTPD_PID" 2>/dev/null
+id_d=$(send "after the refresh" erin@customer.example)
+wait_until 30 logged customer.example "$id_d"
+check "with the next hop down again, a new deferred message is logged"
+fake_smtpd_start "$INSTANCE_DIR/next2" --mode plain --maildir "$INSTANCE_DIR/next2" --idle 60 \
+    --listen-port "$pnext"
+python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1]); s.sendall(b"W"); s.close()' \
+    "$INSTANCE_QUEUE/public/flush"
+wait_until 30 eval 'fake_smtpd_arrived "$INSTANCE_DIR/next2" "after the refresh" >/dev/null'
+check "a wake-up delivers the mail of a log unread for fast_flush_refresh_time"
+wait_until 10 test ! -e "$INSTANCE_QUEUE/flush/sub.customer.example"
+check "and deletes a log empty for fast_flush_purge_time"
