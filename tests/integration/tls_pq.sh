@@ -164,11 +164,12 @@ has "s_server -groups X25519: one ClientHello, x25519 negotiated" \
 has "s_server -groups X25519: negotiated x25519" "bytes; negotiated: x25519" "$out"
 
 # gnutls-serv: whatever it prefers, no retry unless it asks for the hybrid.
+# It sends no greeting: -t bounds the wait for one (posttls-finger(1)).
 timeout 30 gnutls-serv --echo -p "$gport" --x509certfile "$certs/rsa.pem" \
     --x509keyfile "$certs/rsa.key" >/dev/null 2>&1 &
 pids="$pids $!"
 wait_listen "$gport" 5
-out=$(ptf -w -c -l may -T 3 "[127.0.0.1]:$gport" 2>&1)
+out=$(ptf -w -c -l may -t 3 -T 3 "[127.0.0.1]:$gport" 2>&1)
 line=$(grep "key exchange groups offered" <<<"$out")
 comment "gnutls-serv: $line"
 if grep -q "negotiated: x25519" <<<"$line"; then
