@@ -648,4 +648,33 @@
 #define VAR_LMTP_REQUIRETLS_POLICY "lmtp_requiretls_policy"
 #define DEF_LMTP_REQUIRETLS_POLICY "enforce"
 
+/* TLSRPT (RFC 8460): Postfix 3.10's client parameters, with our collector. */
+#define VAR_SMTP_TLSRPT_ENABLE "smtp_tlsrpt_enable"
+#define DEF_SMTP_TLSRPT_ENABLE "no"
+
+#define VAR_SMTP_TLSRPT_SOCKET_NAME "smtp_tlsrpt_socket_name"
+#define DEF_SMTP_TLSRPT_SOCKET_NAME "private/tlsrpt"
+
+#define VAR_SMTP_TLSRPT_SKIP_REUSED_HANDSHAKES "smtp_tlsrpt_skip_reused_handshakes"
+#define DEF_SMTP_TLSRPT_SKIP_REUSED_HANDSHAKES "yes"
+
+/* TLSRPT reports, made by tlsrpt(8). */
+#define VAR_TLSRPT_ORGANIZATION_NAME "tlsrpt_organization_name"
+#define DEF_TLSRPT_ORGANIZATION_NAME "$mydomain"
+
+#define VAR_TLSRPT_CONTACT_INFO "tlsrpt_contact_info"
+#define DEF_TLSRPT_CONTACT_INFO "postmaster@$mydomain"
+
+#define VAR_TLSRPT_REPORT_SENDER "tlsrpt_report_sender"
+#define DEF_TLSRPT_REPORT_SENDER "postmaster@$myhostname"
+
+#define VAR_TLSRPT_REPORT_SUBMITTER "tlsrpt_report_submitter"
+#define DEF_TLSRPT_REPORT_SUBMITTER "$myhostname"
+
+#define VAR_TLSRPT_REPORT_INTERVAL "tlsrpt_report_interval"
+#define DEF_TLSRPT_REPORT_INTERVAL "1d"
+
+#define VAR_TLSRPT_REPORT_TIMEOUT "tlsrpt_report_timeout"
+#define DEF_TLSRPT_REPORT_TIMEOUT "60s"
+
 #endif

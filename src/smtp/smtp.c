@@ -160,6 +160,7 @@ static void smtp_pre_jail(MAIL_SERVER *unused_server)
     smtp_tls_level(&config->tls);
     smtp_checks_open(&config->checks, config->lmtp);
     smtp_requiretls_init(&config->requiretls);
+    smtp_tlsrpt_init(&config->tlsrpt);
     if (*config->discard_ehlo_maps_names)
         config->discard_ehlo_maps =
             maps_create(config->lmtp ? VAR_LMTP_DISCARD_LHLO_KEYWORD_ADDRESS_MAPS
@@ -382,6 +383,11 @@ static const SMTP_BIND smtp_bindings[] = {
                    &smtp_config.requiretls.tls_required_enable),
     SMTP_BIND_STR(VAR_SMTP_REQUIRETLS_POLICY, VAR_LMTP_REQUIRETLS_POLICY,
                   &smtp_config.requiretls.policy),
+    SMTP_BIND_BOOL(VAR_SMTP_TLSRPT_ENABLE, VAR_SMTP_TLSRPT_ENABLE, &smtp_config.tlsrpt.enable),
+    SMTP_BIND_STR(VAR_SMTP_TLSRPT_SOCKET_NAME, VAR_SMTP_TLSRPT_SOCKET_NAME,
+                  &smtp_config.tlsrpt.socket_name),
+    SMTP_BIND_BOOL(VAR_SMTP_TLSRPT_SKIP_REUSED_HANDSHAKES, VAR_SMTP_TLSRPT_SKIP_REUSED_HANDSHAKES,
+                   &smtp_config.tlsrpt.skip_reused),
     SMTP_BIND_STR(VAR_SMTP_TLS_PER_SITE, VAR_LMTP_TLS_PER_SITE, &smtp_per_site),
     SMTP_BIND_STR(VAR_SMTP_TLS_VERIFY_CERT_MATCH, VAR_LMTP_TLS_VERIFY_CERT_MATCH,
                   &smtp_config.tls.verify_cert_match),

@@ -42,6 +42,7 @@
 #include "smtp_requiretls.h"
 #include "smtp_tlsa.h"
 #include "smtp_tls_policy.h"
+#include "smtp_tlsrpt.h"
 
 /* The client TLS engine's settings (bound by smtp.c, used by smtp_tls_init()). */
 typedef struct SMTP_TLS_ENGINE {
@@ -158,6 +159,7 @@ typedef struct SMTP_CONFIG {
     SMTP_SASL_CONFIG sasl;        /* SMTP AUTH */
     SMTP_CHECKS_CONFIG checks;    /* smtp_header_checks, smtp_body_checks, ... */
     SMTP_REQUIRETLS_CONFIG requiretls; /* REQUIRETLS and TLS-Required: no */
+    SMTP_TLSRPT_CONFIG tlsrpt;         /* smtp_tlsrpt_* */
     const char *discard_ehlo;          /* smtp_discard_ehlo_keywords, lmtp_discard_lhlo_keywords */
     const char *discard_ehlo_maps_names; /* smtp_discard_ehlo_keyword_address_maps */
     MAPS *discard_ehlo_maps;             /* the above, opened by smtp_pre_jail(), or NULL */
@@ -238,6 +240,7 @@ typedef struct SMTP_SESSION {
     SMTP_TLS_POLICY policy; /* TLS policy for this server, owned */
     int tls_level;          /* level in force: policy level, or none after fallback */
     SMTP_TLSA_LIST tlsa;    /* DANE levels: the server's usable TLSA records, owned */
+    SMTP_TLSRPT tlsrpt;     /* the TLSRPT policy and whether the result is recorded, owned */
     bool addr_secure;       /* the address records were DNSSEC-validated */
     bool mx_secure;         /* the MX RRset was validated (or no MX lookup) */
     TLS_SESS_STATE *tls;    /* TLS session, owned, or NULL */

@@ -244,6 +244,7 @@ void smtp_session_free(SMTP_SESSION *session, bool failure)
     vstream_close(session->stream);
     smtp_tls_policy_free(&session->policy);
     smtp_tlsa_free(&session->tlsa);
+    smtp_tlsrpt_free(&session->tlsrpt);
     myfree(session->host);
     myfree(session->rname);
     myfree(session->addr);
@@ -284,6 +285,7 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
     for (int level = -1;;) {
         SMTP_TLS_POLICY policy;
         SMTP_TLSA_LIST tlsa = {0};
+        SMTP_TLSRPT rpt = {0};
         int tls_level, fd;
         SMTP_SESSION *session;
         bool retry, failed;
@@ -301,14 +303,23 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
             policy.pq_mode = TLS_DH_PQ_NO;
         tls_level = level >= 0 ? level : smtp_dane_level(state, addr, &policy, &tlsa);
         if (tls_level == TLS_LEV_INVALID) {
+            if (policy.tlsrpt_result) {
+                smtp_tlsrpt_start(state, &rpt, TLS_LEV_DANE, &tlsa);
+                if (rpt.policy_type)
+                    rpt.policy_type = TLSRPT_POLICY_TLSA; /* the DANE policy that failed */
+                smtp_tlsrpt_failure_addr(state, addr, &rpt, policy.tlsrpt_result, policy.error);
+                smtp_tlsrpt_free(&rpt);
+            }
             smtp_site_fail(state, NULL, policy.error_dsn, "%s", policy.error);
             smtp_tls_policy_free(&policy);
             smtp_tlsa_free(&tlsa);
             return 0;
         }
+        smtp_tlsrpt_start(state, &rpt, tls_level, &tlsa);
         if ((fd = smtp_connect_addr(addr, state->config->connect_timeout)) < 0) {
             smtp_tls_policy_free(&policy);
             smtp_tlsa_free(&tlsa);
+            smtp_tlsrpt_free(&rpt);
         }
         if (fd < 0) {
             VSTRING *relay = vstring_alloc(60);
@@ -326,6 +337,7 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
         session = smtp_session_alloc(state, addr, fd);
         session->policy = policy;
         session->tlsa = tlsa;
+        session->tlsrpt = rpt;
         session->tls_level = tls_level;
         if (smtp_sasl_lookup(state, addr->host, &session->sasl_username, &session->sasl_password) <
             0) {

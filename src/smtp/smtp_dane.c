@@ -39,7 +39,10 @@
  *	  handshake (the caller releases them with smtp_tlsa_free()).
  *
  *	A deferral returns TLS_LEV_INVALID with policy's error_dsn
- *	("4.7.5") and error set.
+ *	("4.7.5") and error set, and tlsrpt_result the RFC 8460 result
+ *	type: "dane-required" (dane-only without secure TLSA records),
+ *	"dnssec-invalid" (the TLSA lookup failed) or "tlsa-invalid" (no
+ *	usable record).
  * DIAGNOSTICS
  *	A deferral is warned about in Postfix's words ("TLS policy lookup
  *	for example.com/mx.example.com: no TLSA records found"). With
@@ -63,11 +66,12 @@
 /* smtp_dane_defer - the delivery is deferred with this reason */
 
 static int smtp_dane_defer(const SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLS_POLICY *policy,
-                           const char *text)
+                           const char *text, const char *tlsrpt_result)
 {
     msg_warn("TLS policy lookup for %s/%s: %s", state->dest.name, addr->host, text);
     policy->level = TLS_LEV_INVALID;
     policy->error_dsn = "4.7.5";
+    policy->tlsrpt_result = tlsrpt_result;
     myfree(policy->error);
     policy->error = mystrdup(text);
     return TLS_LEV_INVALID;
@@ -76,10 +80,11 @@ static int smtp_dane_defer(const SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_
 /* smtp_dane_fallback - a weaker level, or a deferral at dane-only */
 
 static int smtp_dane_fallback(const SMTP_STATE *state, const SMTP_ADDR *addr,
-                              SMTP_TLS_POLICY *policy, int level, int fallback, const char *why)
+                              SMTP_TLS_POLICY *policy, int level, int fallback, const char *why,
+                              const char *tlsrpt_result)
 {
     if (level == TLS_LEV_DANE_ONLY)
-        return smtp_dane_defer(state, addr, policy, why);
+        return smtp_dane_defer(state, addr, policy, why, tlsrpt_result);
     if (msg_verbose)
         msg_info("%s[%s]:%u: %s: using level \"%s\"", addr->host, addr->addr, state->dest.port, why,
                  tls_level_name(fallback));
@@ -100,14 +105,16 @@ int smtp_dane_level(const SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLS_POL
         return level;
     if (!addr->mx_secure) {
         if (level == TLS_LEV_DANE_ONLY)
-            return smtp_dane_defer(state, addr, policy, "non DNSSEC destination");
+            return smtp_dane_defer(state, addr, policy, "non DNSSEC destination",
+                                   TLSRPT_DANE_REQUIRED);
         if (tls->insecure_mx_policy <= TLS_LEV_MAY)
-            return smtp_dane_fallback(state, addr, policy, level, TLS_LEV_MAY,
-                                      "insecure MX record");
+            return smtp_dane_fallback(state, addr, policy, level, TLS_LEV_MAY, "insecure MX record",
+                                      TLSRPT_DANE_REQUIRED);
         level = tls->insecure_mx_policy == TLS_LEV_ENCRYPT ? TLS_LEV_ENCRYPT : TLS_LEV_HALF_DANE;
     }
     if (!addr->secure && !tls->force_insecure_tlsa)
-        return smtp_dane_fallback(state, addr, policy, level, TLS_LEV_MAY, "no TLSA records found");
+        return smtp_dane_fallback(state, addr, policy, level, TLS_LEV_MAY, "no TLSA records found",
+                                  TLSRPT_DANE_REQUIRED);
     why = vstring_alloc(100);
     status = smtp_tlsa_lookup(state->config->resolver,
                               &(SMTP_TLSA_QUERY){
@@ -123,14 +130,14 @@ int smtp_dane_level(const SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLS_POL
         if (msg_verbose)
             msg_info("%s", vstring_str(why));
         vstring_sprintf(why, "TLSA lookup error for %s:%u", addr->host, state->dest.port);
-        level = smtp_dane_defer(state, addr, policy, vstring_str(why));
+        level = smtp_dane_defer(state, addr, policy, vstring_str(why), TLSRPT_DNSSEC_INVALID);
     } else if (status == SMTP_TLSA_NONE) {
-        level =
-            smtp_dane_fallback(state, addr, policy, level, TLS_LEV_MAY, "no TLSA records found");
+        level = smtp_dane_fallback(state, addr, policy, level, TLS_LEV_MAY, "no TLSA records found",
+                                   TLSRPT_DANE_REQUIRED);
     } else if (status == SMTP_TLSA_UNUSABLE || level == TLS_LEV_ENCRYPT) {
         level = status == SMTP_TLSA_UNUSABLE
                     ? smtp_dane_fallback(state, addr, policy, level, TLS_LEV_ENCRYPT,
-                                         "TLSA records unusable")
+                                         "TLSA records unusable", TLSRPT_TLSA_INVALID)
                     : TLS_LEV_ENCRYPT;
     }
     if (level != TLS_LEV_INVALID && !TLS_DANE_BASED(level))

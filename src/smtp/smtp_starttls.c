@@ -46,6 +46,11 @@
  *	smtp_tls_wrapper() does the handshake right after connecting
  *	(smtp_tls_wrappermode), at level encrypt at least.
  *
+ *	Each of the above records the session's TLSRPT result
+ *	(smtp_tlsrpt(3)): starttls-not-supported, a failed handshake
+ *	(validation-failure), a certificate that the level does not
+ *	accept, or success.
+ *
  *	smtp_tls_end() ends the TLS session, if any: with close_notify
  *	after a normal end, or forgetting the cached session after a
  *	failure.
@@ -133,6 +138,7 @@ int smtp_starttls_wanted(SMTP_SESSION *session)
         return 0;
     }
     if (!offered) {
+        smtp_tlsrpt_failure(session, TLSRPT_STARTTLS_NOT_SUPPORTED, "STARTTLS was not offered");
         if (!TLS_REQUIRED(session->tls_level))
             return 0;
         smtp_site_fail(session->state, session->relay, "4.7.4",
@@ -233,6 +239,7 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
     myfree(rr);
     argv_free(names);
     if (session->tls == NULL) {
+        smtp_tlsrpt_failure(session, TLSRPT_VALIDATION_FAILURE, "TLS handshake failure");
         session->broken = true;
         session->tls_failed = true;
         smtp_site_fail(state, session->relay, "4.7.5", "Cannot start TLS: handshake failure");
@@ -240,9 +247,12 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
     }
     session->tls_done = true;
     if (TLS_MUST_MATCH(session->tls_level) && !smtp_tls_secured(session)) {
+        smtp_tlsrpt_failure(session, smtp_tlsrpt_cert_result(session),
+                            "Server certificate not verified");
         smtp_site_fail(state, session->relay, "4.7.5", "Server certificate not verified");
         return SMTP_FAIL;
     }
+    smtp_tlsrpt_success(session);
     /* What we knew before TLS is void: EHLO comes again. */
     session->features = 0;
     session->size_limit = 0;
@@ -261,6 +271,7 @@ int smtp_starttls(SMTP_SESSION *session)
         smtp_chat_resp(session, config->helo_timeout) != SMTP_OK)
         return SMTP_FAIL;
     if (resp->code != 220) {
+        smtp_tlsrpt_failure(session, TLSRPT_STARTTLS_NOT_SUPPORTED, vstring_str(resp->text));
         if (TLS_REQUIRED(session->tls_level)) {
             smtp_site_fail(session->state, session->relay, "4.7.4",
                            "TLS is required, but host %s refused to start TLS: %s",

@@ -61,18 +61,19 @@ typedef struct SMTP_TLS_CONFIG {
 
 /* The policy for one server. Strings are owned; NULL means "main.cf / by level". */
 typedef struct SMTP_TLS_POLICY {
-    int level;             /* TLS_LEV_*, or TLS_LEV_INVALID */
-    char *protocols;       /* protocols= */
-    char *grade;           /* ciphers= */
-    char *exclusions;      /* exclude= */
-    char *match;           /* match list in force ("|" or ":" separated), fingerprint and up */
-    char *tafile;          /* trust anchor files in force (space separated), verify and up */
-    char *servername;      /* servername= or smtp_tls_servername: name, "hostname", "nexthop" */
-    bool connection_reuse; /* connection_reuse= (accepted, not used) */
-    int pq_mode;           /* pq=: TLS_DH_PQ_* (tls_dh.h), 0 when absent */
-    bool pq_set;           /* pq= was given */
-    const char *error_dsn; /* invalid policy: "4.7.5" or "4.3.0" (static) */
-    char *error;           /* invalid policy: text for the deferral */
+    int level;                 /* TLS_LEV_*, or TLS_LEV_INVALID */
+    char *protocols;           /* protocols= */
+    char *grade;               /* ciphers= */
+    char *exclusions;          /* exclude= */
+    char *match;               /* match list in force ("|" or ":" separated), fingerprint and up */
+    char *tafile;              /* trust anchor files in force (space separated), verify and up */
+    char *servername;          /* servername= or smtp_tls_servername: name, "hostname", "nexthop" */
+    bool connection_reuse;     /* connection_reuse= (accepted, not used) */
+    int pq_mode;               /* pq=: TLS_DH_PQ_* (tls_dh.h), 0 when absent */
+    bool pq_set;               /* pq= was given */
+    const char *error_dsn;     /* invalid policy: "4.7.5" or "4.3.0" (static) */
+    char *error;               /* invalid policy: text for the deferral */
+    const char *tlsrpt_result; /* invalid policy: its TLSRPT result type (static), or NULL */
 } SMTP_TLS_POLICY;
 
 /* The name of a parameter as the client's mode spells it, for texts. */

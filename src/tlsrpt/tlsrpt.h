@@ -1,0 +1,34 @@
+/*
+ * tlsrpt.h - the parts of tlsrpt(8)
+ *
+ * tlsrpt.c runs the daemon: it binds every parameter into one
+ * TLSRPT_CONFIG, receives the records of the smtp and lmtp clients
+ * (tlsrpt_client.h has the protocol) and appends them to the current
+ * period's spool file (tlsrpt_spool.h); tlsrpt_collect.c owns that
+ * file.
+ */
+#ifndef TLSRPT_H
+#define TLSRPT_H
+
+#include <time.h>
+
+#include "vstream.h"
+
+#include "tlsrpt_client.h"
+
+/* What main.cf says (bound by tlsrpt.c; strings owned by the CONFIG). */
+typedef struct TLSRPT_CONFIG {
+    const char *data_directory; /* data_directory */
+    int report_interval;        /* tlsrpt_report_interval, seconds */
+    const char *organization;   /* tlsrpt_organization_name */
+    const char *contact_info;   /* tlsrpt_contact_info */
+    const char *sender;         /* tlsrpt_report_sender */
+    const char *submitter;      /* tlsrpt_report_submitter */
+    int report_timeout;         /* tlsrpt_report_timeout, seconds */
+} TLSRPT_CONFIG;
+
+/* tlsrpt_collect.c */
+extern void tlsrpt_collect_init(const char *spool_dir, int interval);
+extern int tlsrpt_collect_add(time_t when, const TLSRPT_RECORD *record);
+
+#endif
