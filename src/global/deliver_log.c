@@ -24,8 +24,10 @@
  *
  *	deliver_log_format() writes the delivery line without a newline:
  *	"ID: to=<rcpt>, orig_to=<orig>, relay=R, delay=D, delays=a/b/c/d,
- *	dsn=X.Y.Z, status=S (reason)". orig_to appears only when it differs
- *	from the recipient; "(reason)" only when there is one.
+ *	tls=T, dsn=X.Y.Z, status=S (reason)". orig_to appears only when it
+ *	differs from the recipient; tls (the TLS feature status of the SMTP
+ *	and LMTP clients, Postfix 3.11's smtp_log_tls_feature_status) only
+ *	when set; "(reason)" only when there is one.
  *	deliver_log_line() logs it with msg_info().
  *
  *	deliver_log_active() logs "ID: from=<sender>, size=N, nrcpt=M
@@ -113,6 +115,8 @@ const char *deliver_log_format(VSTRING *buf, const DELIVER_LOG_LINE *line)
     for (int i = 0; i < 4; i++)
         vstring_sprintf_append(buf, "%s%s", i == 0 ? ", delays=" : "/",
                                deliver_log_delay(num, line->delays[i]));
+    if (line->tls && *line->tls)
+        vstring_sprintf_append(buf, ", tls=%s", line->tls);
     vstring_sprintf_append(buf, ", dsn=%s, status=%s", line->dsn, line->status);
     if (line->reason && *line->reason)
         vstring_sprintf_append(buf, " (%s)", line->reason);

@@ -4,7 +4,7 @@
  * The lines that log analysers (pflogsumm) read, in Postfix's wording:
  *
  *	ID: to=<rcpt>, orig_to=<orig>, relay=..., delay=1.2,
- *	    delays=0.1/0.01/0.5/0.6, dsn=2.0.0, status=sent (reason)
+ *	    delays=0.1/0.01/0.5/0.6, [tls=dane, ]dsn=2.0.0, status=sent (reason)
  *	ID: from=<sender>, size=N, nrcpt=M (queue active)
  *	ID: removed
  */
@@ -23,6 +23,7 @@ typedef struct DELIVER_LOG_LINE {
     const char *relay;     /* NULL: "none" */
     double delay;          /* seconds since arrival */
     double delays[4];      /* a/b/c/d, seconds */
+    const char *tls;       /* shown as tls= when set: the TLS feature status; or NULL */
     const char *dsn;       /* "2.0.0" */
     const char *status;    /* "sent", "deferred", "bounced", "expired", ... */
     const char *reason;    /* the text in parentheses; NULL: none */

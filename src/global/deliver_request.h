@@ -197,6 +197,7 @@ typedef struct DELIVER_STATUS {
     const char *remote_mta; /* remote host name for Remote-MTA, or NULL */
     const char *diag_code;  /* "smtp; 550 5.1.1 ..." for Diagnostic-Code, or NULL */
     double conn_delay;      /* seconds of connection set-up (delays=../c/..), or 0 */
+    const char *tls;        /* the log line's TLS feature status (tls=...), or NULL */
 } DELIVER_STATUS;
 
 /* Building and freeing (both sides). */

@@ -190,6 +190,7 @@ int deliver_status_record(QUEUE_MSG *msg, size_t index, int outcome, int flags,
         line.dsn = dsn;
         line.status = log_status;
         line.reason = status->reason;
+        line.tls = status->tls;
         deliver_status_delays(&line, times, status, now);
         deliver_log_line(&line);
     }

@@ -6,6 +6,9 @@
  *
  *	int	https_fetch(const HTTPS_FETCH_PROPS *props, VSTRING *body,
  *				VSTRING *why);
+ *	int	https_post(const HTTPS_FETCH_PROPS *props,
+ *				const char *content_type, const void *data,
+ *				size_t len, VSTRING *reply, VSTRING *why);
  * DESCRIPTION
  *	https_fetch() gets props->url, which must be an https: URL, and
  *	puts the response body into body. The rules are those of RFC 8461
@@ -28,6 +31,12 @@
  *	It returns HTTPS_FETCH_OK, or HTTPS_FETCH_ERROR with the reason in
  *	why ("certificate verification failed: ...", "HTTP status 404",
  *	"response larger than 65536 bytes", ...).
+ *
+ *	https_post() sends len bytes of data to props->url as the body of
+ *	a POST with that content_type (the TLSRPT reports of RFC 8460
+ *	section 5.2), under the same rules, except that any 2xx status is
+ *	success; the response body (at most props->max_size bytes, of any
+ *	media type unless props->content_type says) goes into reply.
  *
  *	libcurl is initialised on the first call (curl_global_init()), which
  *	a program must make before it goes multi-threaded; ours are not.
@@ -104,12 +113,15 @@ static void https_fetch_setup(CURL *curl, const HTTPS_FETCH_PROPS *props, HTTPS_
         curl_easy_setopt(curl, CURLOPT_CAPATH, props->CApath);
 }
 
-/* https_fetch - GET one https: URL */
+/* https_fetch_transfer - one GET, or one POST when post_type is not NULL */
 
-int https_fetch(const HTTPS_FETCH_PROPS *props, VSTRING *body, VSTRING *why)
+static int https_fetch_transfer(const HTTPS_FETCH_PROPS *props, const char *post_type,
+                                const void *post_data, size_t post_len, VSTRING *body, VSTRING *why)
 {
     static bool initialised;
     HTTPS_FETCH_STATE state = {.body = body, .max_size = props->max_size};
+    struct curl_slist *headers = NULL;
+    VSTRING *header = NULL;
     char errbuf[CURL_ERROR_SIZE] = "";
     CURL *curl;
     CURLcode code;
@@ -132,6 +144,15 @@ int https_fetch(const HTTPS_FETCH_PROPS *props, VSTRING *body, VSTRING *why)
         return HTTPS_FETCH_ERROR;
     }
     https_fetch_setup(curl, props, &state, errbuf);
+    if (post_type) {
+        header = vstring_alloc(100);
+        vstring_sprintf(header, "Content-Type: %s", post_type);
+        headers = curl_slist_append(headers, vstring_str(header));
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(curl, CURLOPT_POST, 1L);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, post_data);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)post_len);
+    }
     code = curl_easy_perform(curl);
     if (code == CURLE_OK) {
         curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
@@ -141,7 +162,7 @@ int https_fetch(const HTTPS_FETCH_PROPS *props, VSTRING *body, VSTRING *why)
         vstring_sprintf(why, "response larger than %zu bytes", props->max_size);
     else if (code != CURLE_OK)
         vstring_sprintf(why, "%s", *errbuf ? errbuf : curl_easy_strerror(code));
-    else if (status != 200)
+    else if (post_type ? status / 100 != 2 : status != 200)
         vstring_sprintf(why, "HTTP status %ld", status);
     else if (props->content_type && !https_fetch_type_ok(type, props->content_type))
         vstring_sprintf(why, "media type \"%s\", not %s", type ? type : "", props->content_type);
@@ -153,5 +174,24 @@ int https_fetch(const HTTPS_FETCH_PROPS *props, VSTRING *body, VSTRING *why)
             msg_info("%s: %s: %s", __func__, props->url, vstring_str(why));
     }
     curl_easy_cleanup(curl);
+    if (headers)
+        curl_slist_free_all(headers);
+    if (header)
+        vstring_free(header);
     return result;
+}
+
+/* https_fetch - GET one https: URL */
+
+int https_fetch(const HTTPS_FETCH_PROPS *props, VSTRING *body, VSTRING *why)
+{
+    return https_fetch_transfer(props, NULL, NULL, 0, body, why);
+}
+
+/* https_post - POST data to one https: URL */
+
+int https_post(const HTTPS_FETCH_PROPS *props, const char *content_type, const void *data,
+               size_t len, VSTRING *reply, VSTRING *why)
+{
+    return https_fetch_transfer(props, content_type, data, len, reply, why);
 }

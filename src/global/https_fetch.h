@@ -1,7 +1,7 @@
 /*
  * https_fetch.h - one HTTPS GET with libcurl, within limits
  *
- * The only module that calls libcurl (MTA-STS policy fetches; later the
+ * The only module that calls libcurl (MTA-STS policy fetches, the
  * TLSRPT POST). A program that uses it links $(CURL_LIBS) (Makefile.in,
  * LIBS_<program>); the others never load libcurl. See https_fetch.c.
  */
@@ -25,5 +25,7 @@ typedef struct HTTPS_FETCH_PROPS {
 #define HTTPS_FETCH_ERROR (-1) /* why says what failed */
 
 extern int https_fetch(const HTTPS_FETCH_PROPS *props, VSTRING *body, VSTRING *why);
+extern int https_post(const HTTPS_FETCH_PROPS *props, const char *content_type, const void *data,
+                      size_t len, VSTRING *reply, VSTRING *why);
 
 #endif

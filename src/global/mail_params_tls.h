@@ -648,6 +648,13 @@
 #define VAR_LMTP_REQUIRETLS_POLICY "lmtp_requiretls_policy"
 #define DEF_LMTP_REQUIRETLS_POLICY "enforce"
 
+/* Postfix 3.11: the TLS feature status in the delivery log lines. */
+#define VAR_SMTP_LOG_TLS_FEATURE_STATUS "smtp_log_tls_feature_status"
+#define DEF_SMTP_LOG_TLS_FEATURE_STATUS "yes"
+
+#define VAR_LMTP_LOG_TLS_FEATURE_STATUS "lmtp_log_tls_feature_status"
+#define DEF_LMTP_LOG_TLS_FEATURE_STATUS "yes"
+
 /* TLSRPT (RFC 8460): Postfix 3.10's client parameters, with our collector. */
 #define VAR_SMTP_TLSRPT_ENABLE "smtp_tlsrpt_enable"
 #define DEF_SMTP_TLSRPT_ENABLE "no"

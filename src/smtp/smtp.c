@@ -383,6 +383,8 @@ static const SMTP_BIND smtp_bindings[] = {
                    &smtp_config.requiretls.tls_required_enable),
     SMTP_BIND_STR(VAR_SMTP_REQUIRETLS_POLICY, VAR_LMTP_REQUIRETLS_POLICY,
                   &smtp_config.requiretls.policy),
+    SMTP_BIND_BOOL(VAR_SMTP_LOG_TLS_FEATURE_STATUS, VAR_LMTP_LOG_TLS_FEATURE_STATUS,
+                   &smtp_config.log_tls_feature_status),
     SMTP_BIND_BOOL(VAR_SMTP_TLSRPT_ENABLE, VAR_SMTP_TLSRPT_ENABLE, &smtp_config.tlsrpt.enable),
     SMTP_BIND_STR(VAR_SMTP_TLSRPT_SOCKET_NAME, VAR_SMTP_TLSRPT_SOCKET_NAME,
                   &smtp_config.tlsrpt.socket_name),

@@ -160,6 +160,7 @@ typedef struct SMTP_CONFIG {
     SMTP_CHECKS_CONFIG checks;    /* smtp_header_checks, smtp_body_checks, ... */
     SMTP_REQUIRETLS_CONFIG requiretls; /* REQUIRETLS and TLS-Required: no */
     SMTP_TLSRPT_CONFIG tlsrpt;         /* smtp_tlsrpt_* */
+    bool log_tls_feature_status;       /* smtp_log_tls_feature_status */
     const char *discard_ehlo;          /* smtp_discard_ehlo_keywords, lmtp_discard_lhlo_keywords */
     const char *discard_ehlo_maps_names; /* smtp_discard_ehlo_keyword_address_maps */
     MAPS *discard_ehlo_maps;             /* the above, opened by smtp_pre_jail(), or NULL */
@@ -197,6 +198,10 @@ typedef struct SMTP_STATE {
     double conn_delay;        /* connection set-up seconds, for delays= */
     int requiretls;           /* SMTP_REQUIRETLS_* of the message at this next hop */
     bool tls_required_no;     /* TLS-Required: no is in force (smtp_requiretls_relax()) */
+    int tls_wanted;           /* server tried last: the policy's level (smtp_tls_feature.c) */
+    int tls_level;            /* server tried last: the level in force */
+    bool tls_decided;         /* server tried last: the session got past the TLS decision */
+    bool tls_noted;           /* the above are set */
 } SMTP_STATE;
 
 /* Server features learned from EHLO. */
@@ -239,6 +244,7 @@ typedef struct SMTP_SESSION {
     char *relay;            /* "host[addr]:port" for relay= and TLS logging, owned */
     SMTP_TLS_POLICY policy; /* TLS policy for this server, owned */
     int tls_level;          /* level in force: policy level, or none after fallback */
+    int tls_wanted;         /* the policy's level before DANE and other fallbacks */
     SMTP_TLSA_LIST tlsa;    /* DANE levels: the server's usable TLSA records, owned */
     SMTP_TLSRPT tlsrpt;     /* the TLSRPT policy and whether the result is recorded, owned */
     bool addr_secure;       /* the address records were DNSSEC-validated */
@@ -332,6 +338,11 @@ extern int smtp_starttls_wanted(SMTP_SESSION *session);
 extern int smtp_starttls(SMTP_SESSION *session);
 extern int smtp_tls_wrapper(SMTP_SESSION *session);
 extern void smtp_tls_end(SMTP_SESSION *session, bool failure);
+
+/* smtp_tls_feature.c */
+extern void smtp_tls_feature_note(SMTP_STATE *state, int wanted, int level, bool decided);
+extern void smtp_tls_feature_session(SMTP_SESSION *session, bool decided);
+extern const char *smtp_tls_feature_text(const SMTP_STATE *state, bool violation, VSTRING *buf);
 
 /* smtp_tls_caps.c */
 extern bool smtp_tls_caps_pq_off(SMTP_STATE *state, const char *host, unsigned port);

@@ -286,12 +286,13 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
         SMTP_TLS_POLICY policy;
         SMTP_TLSA_LIST tlsa = {0};
         SMTP_TLSRPT rpt = {0};
-        int tls_level, fd;
+        int tls_level, wanted, fd;
         SMTP_SESSION *session;
         bool retry, failed;
 
         /* The TLS policy comes first: a server that it rules out is not contacted. */
         smtp_tls_policy_find(&policy, &state->config->tls, state->dest.key, addr->host);
+        wanted = policy.level;
         if (smtp_requiretls_relax(state, &policy))
             msg_info("%s: TLS-Required: no: opportunistic TLS (level may) for %s",
                      state->request->queue_id, addr->host);
@@ -303,6 +304,7 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
             policy.pq_mode = TLS_DH_PQ_NO;
         tls_level = level >= 0 ? level : smtp_dane_level(state, addr, &policy, &tlsa);
         if (tls_level == TLS_LEV_INVALID) {
+            smtp_tls_feature_note(state, wanted, tls_level, false);
             if (policy.tlsrpt_result) {
                 smtp_tlsrpt_start(state, &rpt, TLS_LEV_DANE, &tlsa);
                 if (rpt.policy_type)
@@ -316,6 +318,7 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
             return 0;
         }
         smtp_tlsrpt_start(state, &rpt, tls_level, &tlsa);
+        smtp_tls_feature_note(state, wanted, tls_level, false);
         if ((fd = smtp_connect_addr(addr, state->config->connect_timeout)) < 0) {
             smtp_tls_policy_free(&policy);
             smtp_tlsa_free(&tlsa);
@@ -339,6 +342,7 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
         session->tlsa = tlsa;
         session->tlsrpt = rpt;
         session->tls_level = tls_level;
+        session->tls_wanted = wanted;
         if (smtp_sasl_lookup(state, addr->host, &session->sasl_username, &session->sasl_password) <
             0) {
             smtp_site_fail(state, NULL, "4.3.0", "%s lookup error for %s",

@@ -316,6 +316,10 @@ static int smtp_session_loop(SMTP_SESSION *session, SMTP_PROTO_STATE state)
     int status = SMTP_OK;
 
     while (state != SMTP_STATE_DONE) {
+        /* TLS from the start, or a reused session: the TLS outcome is known (else see
+         * smtp_starttls_wanted()). */
+        if (state == SMTP_STATE_WRAPPER || state == SMTP_STATE_XFER)
+            smtp_tls_feature_session(session, true);
         switch (state) {
         case SMTP_STATE_WRAPPER:
             next = smtp_tls_wrapper(session) == SMTP_OK ? SMTP_STATE_GREETING : SMTP_STATE_ABORT;

@@ -132,6 +132,8 @@ int smtp_starttls_wanted(SMTP_SESSION *session)
     SMTP_CONFIG *config = session->state->config;
     bool offered = (session->features & SMTP_FEATURE_STARTTLS) != 0;
 
+    /* The TLS decision for this server is made here. */
+    smtp_tls_feature_session(session, true);
     if (session->tls_level == TLS_LEV_NONE) {
         if (offered && config->tls_note_starttls_offer)
             msg_info("Host offered STARTTLS: [%s]", session->host);

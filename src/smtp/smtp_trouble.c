@@ -41,6 +41,9 @@
  *	smtp_rcpt_finish() defers every open recipient with its last soft
  *	failure, except that a recipient whose last server was refused by
  *	REQUIRETLS (4.7.10, smtp_requiretls(3)) is bounced with 5.7.10.
+ *
+ *	Each final outcome's log line carries the TLS feature status of
+ *	the server tried last (smtp_tls_feature(3)), when it is logged.
  * DIAGNOSTICS
  *	None: deliver_request(3) logs the outcomes.
  *--*/
@@ -70,11 +73,16 @@ static void smtp_outcome(SMTP_STATE *state, size_t index, const DELIVER_STATUS *
     SMTP_RCPT *rcpt = state->rcpts + index;
 
     if (status->dsn[0] == '2' || status->dsn[0] == '5') {
+        VSTRING *tls = vstring_alloc(40);
+        DELIVER_STATUS final = *status;
+
+        final.tls = smtp_tls_feature_text(state, false, tls);
         if (status->dsn[0] == '2')
-            (void)deliver_sent(state->request, index, status);
+            (void)deliver_sent(state->request, index, &final);
         else
-            (void)deliver_bounced(state->request, index, status);
+            (void)deliver_bounced(state->request, index, &final);
         rcpt->status = SMTP_RCPT_FINAL;
+        vstring_free(tls);
         return;
     }
     rcpt->status = SMTP_RCPT_PENDING;
@@ -206,6 +214,8 @@ size_t smtp_rcpt_pending(const SMTP_STATE *state)
 
 void smtp_rcpt_finish(SMTP_STATE *state)
 {
+    VSTRING *tls = vstring_alloc(40);
+
     for (size_t i = 0; i < state->request->rcpt_count; i++) {
         SMTP_RCPT *rcpt = state->rcpts + i;
         DELIVER_STATUS status = {
@@ -220,10 +230,13 @@ void smtp_rcpt_finish(SMTP_STATE *state)
         /* Refused by REQUIRETLS at the last server tried: return it (RFC 8689 section 4.2.1). */
         if (rcpt->dsn && strcmp(rcpt->dsn, "4.7.10") == 0) {
             status.dsn = SMTP_REQUIRETLS_DSN;
+            status.tls = smtp_tls_feature_text(state, true, tls);
             (void)deliver_bounced(state->request, i, &status);
         } else {
+            status.tls = smtp_tls_feature_text(state, false, tls);
             (void)deliver_deferred(state->request, i, &status);
         }
         rcpt->status = SMTP_RCPT_FINAL;
     }
+    vstring_free(tls);
 }

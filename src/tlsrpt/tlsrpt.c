@@ -7,12 +7,13 @@
  *	tlsrpt receives, from the smtp and lmtp clients of every process,
  *	the result of each TLS session they attempt (tlsrpt_client(3)),
  *	and stores it in the spool file of the current report period
- *	below $data_directory/tlsrpt (tlsrpt_collect.c). See tlsrpt(8).
+ *	below $data_directory/tlsrpt (tlsrpt_collect.c). Once a period
+ *	has ended, it sends the reports (tlsrpt_run.c). See tlsrpt(8).
  *
  *	main() binds the parameters and runs the multi-server loop: one
  *	process serves every client, so records are appended in one
  *	place. tlsrpt_post_jail() makes the spool directory, as the
- *	unprivileged mail_owner.
+ *	unprivileged mail_owner, and starts the report timer.
  * DIAGNOSTICS
  *	Fatal: a spool directory that cannot be made. Warnings: a malformed
  *	record, a record that cannot be stored.
@@ -153,7 +154,8 @@ static void tlsrpt_post_jail(MAIL_SERVER *server)
     if (mkdir(vstring_str(dir), 0700) < 0 && errno != EEXIST)
         msg_fatal("mkdir %s: %m", vstring_str(dir));
     tlsrpt_collect_init(vstring_str(dir), tlsrpt_config.report_interval);
-    vstring_free(dir);
+    tlsrpt_config.spool_dir = vstring_export(dir);
+    tlsrpt_run_start(server, &tlsrpt_config);
 }
 
 int main(int argc, char **argv)
@@ -166,6 +168,14 @@ int main(int argc, char **argv)
         CONFIG_BIND_STR(VAR_TLSRPT_REPORT_SENDER, &tlsrpt_config.sender),
         CONFIG_BIND_STR(VAR_TLSRPT_REPORT_SUBMITTER, &tlsrpt_config.submitter),
         CONFIG_BIND_TIME(VAR_TLSRPT_REPORT_TIMEOUT, &tlsrpt_config.report_timeout),
+        CONFIG_BIND_STR(VAR_CONFIG_DIRECTORY, &tlsrpt_config.config_directory),
+        CONFIG_BIND_STR(VAR_COMMAND_DIRECTORY, &tlsrpt_config.command_directory),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_CAFILE, &tlsrpt_config.CAfile),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_CAPATH, &tlsrpt_config.CApath),
+        CONFIG_BIND_STR(VAR_SMTP_DNS_RESOLVER, &tlsrpt_config.resolver_props.type),
+        CONFIG_BIND_STR(VAR_SMTP_DNS_TRUST_ANCHOR_FILE,
+                        &tlsrpt_config.resolver_props.trust_anchor_file),
+        CONFIG_BIND_STR(VAR_SMTP_DNS_FORWARDERS, &tlsrpt_config.resolver_props.forwarders),
         CONFIG_BIND_END,
     };
 

@@ -5,7 +5,9 @@
  * TLSRPT_CONFIG, receives the records of the smtp and lmtp clients
  * (tlsrpt_client.h has the protocol) and appends them to the current
  * period's spool file (tlsrpt_spool.h); tlsrpt_collect.c owns that
- * file.
+ * file. tlsrpt_run.c reports each period once it has ended, in a child
+ * process, through tlsrpt_send.c: the TXT policy of each domain, the
+ * JSON report, gzip, and delivery by mail or HTTPS.
  */
 #ifndef TLSRPT_H
 #define TLSRPT_H
@@ -14,21 +16,36 @@
 
 #include "vstream.h"
 
+#include "dns_resolver.h"
+#include "mail_server.h"
+
 #include "tlsrpt_client.h"
 
 /* What main.cf says (bound by tlsrpt.c; strings owned by the CONFIG). */
 typedef struct TLSRPT_CONFIG {
-    const char *data_directory; /* data_directory */
-    int report_interval;        /* tlsrpt_report_interval, seconds */
-    const char *organization;   /* tlsrpt_organization_name */
-    const char *contact_info;   /* tlsrpt_contact_info */
-    const char *sender;         /* tlsrpt_report_sender */
-    const char *submitter;      /* tlsrpt_report_submitter */
-    int report_timeout;         /* tlsrpt_report_timeout, seconds */
+    const char *data_directory;        /* data_directory */
+    int report_interval;               /* tlsrpt_report_interval, seconds */
+    const char *organization;          /* tlsrpt_organization_name */
+    const char *contact_info;          /* tlsrpt_contact_info */
+    const char *sender;                /* tlsrpt_report_sender */
+    const char *submitter;             /* tlsrpt_report_submitter */
+    int report_timeout;                /* tlsrpt_report_timeout, seconds */
+    const char *config_directory;      /* config_directory: sendmail -C */
+    const char *command_directory;     /* command_directory: where sendmail is */
+    const char *CAfile;                /* smtp_tls_CAfile: CAs for the HTTPS POST */
+    const char *CApath;                /* smtp_tls_CApath */
+    DNS_RESOLVER_PROPS resolver_props; /* smtp_dns_resolver and its companions */
+    char *spool_dir;                   /* $data_directory/tlsrpt, owned */
 } TLSRPT_CONFIG;
 
 /* tlsrpt_collect.c */
 extern void tlsrpt_collect_init(const char *spool_dir, int interval);
 extern int tlsrpt_collect_add(time_t when, const TLSRPT_RECORD *record);
+
+/* tlsrpt_run.c */
+extern void tlsrpt_run_start(MAIL_SERVER *server, const TLSRPT_CONFIG *config);
+
+/* tlsrpt_send.c */
+extern int tlsrpt_send_period(const TLSRPT_CONFIG *config, const char *path, time_t start);
 
 #endif

@@ -107,6 +107,8 @@ out=$(send one@sender.test rcpt@verified.test "verified hop")
 has "verified: A takes the message" "250 2.0.0 Ok: queued as" "$out"
 instance_wait_log "to=<rcpt@verified.test>, relay=127.0.0.1\[127.0.0.1\]:$pb, .*status=(sent|bounced|deferred)" 30
 has "verified: A delivers to B" "status=sent (250 " "$(grep 'to=<rcpt@verified.test>' "$INSTANCE_LOG")"
+has "verified: its line says verify and REQUIRETLS (smtp_log_tls_feature_status)" \
+    "tls=verify/requiretls, dsn=2.0.0" "$(grep 'to=<rcpt@verified.test>' "$INSTANCE_LOG")"
 wait_until 30 fake_smtpd_arrived "$work/f" "verified hop" >/dev/null
 check "verified: F gets the message from B"
 has "verified: B passes REQUIRETLS on to F" "MAIL FROM:<one@sender.test> SIZE=" "$(grep 'REQUIRETLS' "$work/f/log")"
@@ -119,6 +121,7 @@ send two@sender.test rcpt@may.test "may hop" >/dev/null
 instance_wait_log "to=<rcpt@may.test>, .*status=(sent|bounced|deferred)" 30
 line=$(grep 'to=<rcpt@may.test>' "$INSTANCE_LOG")
 has "may: bounced with 5.7.10" "dsn=5.7.10, status=bounced (REQUIRETLS failure: host 127.0.0.1[127.0.0.1]: the server was not authenticated" "$line"
+has "may: its line marks REQUIRETLS as not met" "tls=may/requiretls!, dsn=5.7.10" "$line"
 use B
 lacks "may: B never got it" "rcpt@may.test" "$(instance_log)"
 use A
@@ -152,6 +155,8 @@ has "no header: deferred by the policy" "status=deferred (Server certificate not
 send --plain five@sender.test other@tlsreq.test "relaxed policy" "TLS-Required: no" >/dev/null
 instance_wait_log "to=<other@tlsreq.test>, .*status=(sent|bounced)" 30
 has "TLS-Required: no: sent" "status=sent" "$(grep 'to=<other@tlsreq.test>' "$INSTANCE_LOG")"
+has "TLS-Required: no: its line shows secure lowered to may" "tls=secure:may, dsn=2.0.0" \
+    "$(grep 'to=<other@tlsreq.test>' "$INSTANCE_LOG")"
 has "TLS-Required: no: logged" "TLS-Required: no: opportunistic TLS (level may) for 127.0.0.1" "$(instance_log)"
 has "TLS-Required: no: still over TLS" "X-Fake-TLS: yes" "$(cat "$(fake_smtpd_arrived "$work/g" "relaxed policy")" 2>/dev/null)"
 

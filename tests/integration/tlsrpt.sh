@@ -1,20 +1,41 @@
 #!/bin/bash
 # tlsrpt.sh - TLSRPT (RFC 8460): the smtp client's session results,
-# collected by tlsrpt(8)
+# collected by tlsrpt(8), and the reports it sends
 #
-# The DNSSEC test bed (lib/dnssec.sh) serves two domains whose MX hosts
+# The DNSSEC test bed (lib/dnssec.sh) serves three domains whose MX hosts
 # are Debian's Postfix smtpd on 127.0.0.1 (STARTTLS with a certificate
 # made here): ok.secure.test, whose TLSA record (3 1 1) names the
-# server's key, and bad.secure.test, whose TLSA record names another
-# key. Our instance relays at level dane with smtp_tlsrpt_enable = yes,
-# and a tlsrpt service. Each session must end in one record in the spool
-# file of the current period: success under the "tlsa" policy with the
-# TLSA record as policy string for ok.secure.test, a validation-failure
-# for bad.secure.test, each with the MX host and its address.
+# server's key; bad.secure.test, whose TLSA record names another key;
+# and mixed.secure.test with both MX hosts, the bad one preferred. Each
+# has a _smtp._tls TXT record that asks for reports by mail
+# (tlsrpt@reports.example.test, which the instance routes to a scripted
+# SMTP server that keeps what it receives) and by HTTPS POST
+# (https://mta-sts.secure.test/v1/tlsrpt, lib/https_server.py with a
+# certificate of the test CA).
+#
+# Our instance relays at level dane with smtp_tlsrpt_enable = yes and a
+# tlsrpt service: two messages to ok, one to bad (deferred), one to mixed
+# (the bad MX host fails, the good one takes it). Each session must end in
+# one record in the spool file of the current period (success, or
+# validation-failure, under the "tlsa" policy with the TLSA record as
+# policy string, with the MX host and its address), and posttlsrpt must
+# show the period's aggregate, valid under the RFC 8460 schema
+# (tests/data/tlsrpt-schema.json, python3-jsonschema).
+#
+# Then the instance stops, its report period becomes 2 seconds, and it
+# starts again: the records survived, the period is over, and tlsrpt
+# sends one report per domain to both rua URIs. Each report that arrives
+# - by mail as multipart/report; report-type="tlsrpt" with the
+# TLS-Report-Domain and TLS-Report-Submitter headers and an
+# application/tlsrpt+gzip attachment, and by POST as
+# application/tlsrpt+gzip - must be valid under the schema, and its counts
+# must equal the deliveries made.
 #
 # Programs that read /etc/resolv.conf reach the bed through a private
 # mount namespace (dnssec_namespace, dnssec_use_resolver): the test runs
 # as root.
+#
+# The delivery lines carry Postfix 3.11's TLS feature status (tls=dane).
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -23,11 +44,15 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 dnssec_available || skip "$DNSSEC_MISSING"
 postfix_peer_available || skip "$POSTFIX_PEER_MISSING"
+python3 -c 'import jsonschema' 2>/dev/null || skip "python3-jsonschema is not installed"
 dnssec_namespace "$0" "$@" || skip "$DNSSEC_MISSING"
 
-certs=$(mktemp -d /tmp/tlsrpt.XXXXXX)
-at_exit 'rm -rf "$certs"'
+dir=$(mktemp -d /tmp/tlsrpt.XXXXXX)
+chmod 755 "$dir"
+at_exit 'rm -rf "$dir"'
+certs=$dir/certs
 certs_make "$certs" || fail "make certificates"
+chmod -R a+rX "$certs"
 ee=$(openssl x509 -in "$certs/rsa-chain.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
     openssl dgst -sha256 -r | cut -d' ' -f1)
 [ ${#ee} -eq 64 ]
@@ -36,12 +61,16 @@ ee_upper=$(tr a-f A-F <<<"$ee")
 read -r pin psrv pnsd pres <<<"$(free_port 4 | tr '\n' ' ')"
 DNSSEC_PORTS="$pnsd $pres"
 S=$DNSSEC_SECURE
+dnssec_https_addr || fail "a loopback address for the HTTPS server"
+rua="v=TLSRPTv1; rua=mailto:tlsrpt@reports.example.test,https://mta-sts.$S/v1/tlsrpt"
 
-rrs=(
-    "ok IN MX 10 mx-ok" "mx-ok IN A 127.0.0.1" "_$psrv._tcp.mx-ok IN TLSA 3 1 1 $ee"
-    "bad IN MX 10 mx-bad" "mx-bad IN A 127.0.0.1"
-    "_$psrv._tcp.mx-bad IN TLSA 3 1 1 $DNSSEC_TLSA_DIGEST"
-)
+rrs=("mta-sts IN A $DNSSEC_HTTPS_ADDR"
+    "mx-ok IN A 127.0.0.1" "_$psrv._tcp.mx-ok IN TLSA 3 1 1 $ee"
+    "mx-bad IN A 127.0.0.1" "_$psrv._tcp.mx-bad IN TLSA 3 1 1 $DNSSEC_TLSA_DIGEST"
+    "ok IN MX 10 mx-ok" "bad IN MX 10 mx-bad" "mixed IN MX 10 mx-bad" "mixed IN MX 20 mx-ok")
+for d in ok bad mixed; do
+    rrs+=("_smtp._tls.$d IN TXT \"$rua\"")
+done
 DNSSEC_RESOLV=yes
 dnssec_start "${rrs[@]}"
 require "the DNSSEC test bed starts"
@@ -58,17 +87,37 @@ postfix_peer_create recv \
     "smtpd_tls_chain_files = $certs/rsa-chain.pem"
 postfix_peer_master_cf recv "127.0.0.1:$psrv inet n - n - - smtpd"
 postfix_peer_start recv "$psrv"
-require "Debian's postfix (the MX host) starts"
+require "Debian's postfix (the MX hosts) starts"
+
+# The test mailbox of the mailto: rua, and the HTTPS server of the https: one.
+fake_smtpd_start "$dir/mailbox" --mode plain --maildir "$dir/mailbox" --idle 120
+mkdir -p "$dir/www"
+python3 "$top/tests/integration/lib/https_server.py" --addr "$DNSSEC_HTTPS_ADDR" --port 443 \
+    --chain "$certs/sts-chain.pem" --dir "$dir/www" --port-file "$dir/www/port" --idle 120 &
+https_pid=$!
+at_exit 'kill "$https_pid" 2>/dev/null'
+wait_file "$dir/www/port" 10 || fail "the HTTPS server starts"
 
 instance_create
-instance_master_cf_relay "$pin" "tlsrpt unix - - n - 1 tlsrpt"
+instance_master_cf_relay "$pin" "tlsrpt unix - - n 3600 1 tlsrpt" \
+    "pickup unix n - n 60 1 pickup"
+transport=$(instance_table texthash transport \
+    "reports.example.test smtp:[127.0.0.1]:$FAKE_SMTPD_PORT")
 instance_main_cf \
     "myhostname = client.example.net" "mydestination =" "mynetworks = 127.0.0.0/8" \
     "alias_maps =" \
+    "transport_maps = $transport" \
     "smtp_dns_support_level = dnssec" \
     "smtp_tls_security_level = dane" \
     "smtp_tcp_port = $psrv" \
-    "smtp_tlsrpt_enable = yes"
+    "smtp_tls_CAfile = $certs/root.pem" \
+    "smtp_tlsrpt_enable = yes" \
+    "smtp_tlsrpt_skip_reused_handshakes = no" \
+    "smtp_connection_cache_on_demand = no" \
+    "tlsrpt_organization_name = Example Net" \
+    "tlsrpt_contact_info = tls-reports@example.net" \
+    "tlsrpt_report_sender = tlsrpt-noreply@example.net" \
+    "tlsrpt_report_submitter = client.example.net"
 instance_start "$pin"
 require "the instance starts"
 
@@ -88,21 +137,30 @@ outcome() {
     grep -E "to=<$1>.*status=(sent|deferred)" "$INSTANCE_LOG" | head -1
 }
 
-# records - every line of the spool files, decoded enough to read
+# records - every line of the spool files
 records() {
     cat "$INSTANCE_DATA"/tlsrpt/*Z 2>/dev/null
 }
 
-send "one@ok.$S"
-check "the message to ok.$S is accepted"
-has "and sent under DANE" "status=sent" "$(outcome "one@ok.$S")"
-send "two@bad.$S"
+for user in one two; do
+    send "$user@ok.$S"
+    check "the message to $user@ok.$S is accepted"
+    has "and sent under DANE" "status=sent" "$(outcome "$user@ok.$S")"
+done
+has "its delivery line has the TLS feature status (smtp_log_tls_feature_status)" \
+    "tls=dane, dsn=2.0.0, status=sent" "$(outcome "one@ok.$S")"
+send "three@bad.$S"
 check "the message to bad.$S is accepted"
-has "and deferred: no TLSA record matches" "status=deferred" "$(outcome "two@bad.$S")"
+has "and deferred: no TLSA record matches" "status=deferred" "$(outcome "three@bad.$S")"
+has "its line says that dane was wanted and decided" "tls=dane, dsn=4.7.5, status=deferred" \
+    "$(outcome "three@bad.$S")"
+send "four@mixed.$S"
+check "the message to mixed.$S is accepted"
+has "and sent through its second MX host" "relay=mx-ok.$S" "$(outcome "four@mixed.$S")"
 
-wait_until 10 eval '[ "$(records | wc -l)" -ge 2 ]'
-same "two sessions, two records" 2 "$(records | wc -l)"
-ok_line=$(records | awk -F'\t' -v d="ok.$S" '$2 == d')
+wait_until 10 eval '[ "$(records | wc -l)" -ge 5 ]'
+same "five sessions, five records" 5 "$(records | wc -l)"
+ok_line=$(records | awk -F'\t' -v d="ok.$S" '$2 == d' | head -1)
 bad_line=$(records | awk -F'\t' -v d="bad.$S" '$2 == d')
 same "ok.$S: success under the tlsa policy, MX host and address" \
     "tlsa	3+201+201+20$ee_upper		success	127.0.0.1	mx-ok.$S		127.0.0.1" \
@@ -110,3 +168,99 @@ same "ok.$S: success under the tlsa policy, MX host and address" \
 same "bad.$S: validation-failure under its tlsa policy" \
     "tlsa	validation-failure	mx-bad.$S	127.0.0.1	Server+20certificate+20not+20verified" \
     "$(cut -f3,6,8,10,11 <<<"$bad_line")"
+
+# check_reports FILE... - validate JSON reports, print "domain success failure" per policy
+check_reports() {
+    python3 - "$top/tests/data/tlsrpt-schema.json" "$@" <<'EOF'
+import gzip, json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+validator = jsonschema.Draft7Validator(schema)
+for path in sys.argv[2:]:
+    data = open(path, "rb").read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
+    doc = json.loads(data)
+    for report in doc if isinstance(doc, list) else [doc]:
+        errors = sorted(validator.iter_errors(report), key=str)
+        for e in errors:
+            print("INVALID %s: %s" % (path, e.message))
+        for p in report["policies"]:
+            strings = ",".join(p["policy"].get("policy-string", []))
+            fails = ",".join("%s:%d" % (d["result-type"], d["failed-session-count"])
+                             for d in p.get("failure-details", []))
+            print("%s %s %d %d %s %s" % (p["policy"]["policy-domain"], p["policy"]["policy-type"],
+                  p["summary"]["total-successful-session-count"],
+                  p["summary"]["total-failure-session-count"], strings, fails or "-"))
+EOF
+}
+
+"$TEST_BIN/posttlsrpt" -c "$INSTANCE_CONF" >"$dir/now.json"
+check "posttlsrpt shows the period's aggregate"
+summary=$(check_reports "$dir/now.json" | sort)
+lacks "the aggregate is valid under the RFC 8460 schema" "INVALID" "$summary"
+want="bad.$S tlsa 0 1 3 1 1 $ee_upper validation-failure:1
+mixed.$S tlsa 0 1 3 1 1 $ee_upper validation-failure:1
+mixed.$S tlsa 1 0 3 1 1 $ee -
+ok.$S tlsa 2 0 3 1 1 $ee -"
+wrong_upper=$(tr a-f A-F <<<"$DNSSEC_TLSA_DIGEST")
+want="bad.$S tlsa 0 1 3 1 1 $wrong_upper validation-failure:1
+mixed.$S tlsa 0 1 3 1 1 $wrong_upper validation-failure:1
+mixed.$S tlsa 1 0 3 1 1 $ee_upper -
+ok.$S tlsa 2 0 3 1 1 $ee_upper -"
+same "its counts are the sessions: per domain and policy, successes and failures" "$want" \
+    "$summary"
+
+# The records outlive a restart; a period of two seconds ends at once.
+instance_stop
+instance_main_cf "tlsrpt_report_interval = 2s"
+instance_start "$pin"
+require "the instance starts again, with a report period of 2 seconds"
+
+# mail_count, post_count - reports that arrived so far
+mail_count() { ls "$dir/mailbox"/msg.* 2>/dev/null | wc -l; }
+post_count() { ls "$dir/www"/post.? "$dir/www"/post.?? 2>/dev/null | wc -l; }
+wait_until 30 eval '[ "$(mail_count)" -ge 3 ] && [ "$(post_count)" -ge 3 ]'
+same "three reports by mail, one per domain" 3 "$(mail_count)"
+same "three reports by HTTPS POST" 3 "$(post_count)"
+has "tlsrpt logs each report sent" "TLSRPT report for ok.$S" "$(instance_log)"
+same "the spool file is gone once reported" "" "$(ls "$INSTANCE_DATA/tlsrpt")"
+
+# The mail: RFC 8460 section 5.3; its attachment goes to mail.N.gz.
+python3 - "$dir" "$dir"/mailbox/msg.* >"$dir/mail.out" <<'EOF'
+import email, sys
+out = sys.argv[1]
+for n, path in enumerate(sys.argv[2:]):
+    msg = email.message_from_binary_file(open(path, "rb"))
+    print("type %s report-type=%s" % (msg.get_content_type(), msg.get_param("report-type")))
+    print("domain %s submitter %s" % (msg["TLS-Report-Domain"], msg["TLS-Report-Submitter"]))
+    print("subject-ok %s" % msg["Subject"].startswith("Report Domain: %s Submitter: %s Report-ID: <"
+                                                     % (msg["TLS-Report-Domain"],
+                                                        msg["TLS-Report-Submitter"])))
+    for part in msg.walk():
+        if part.get_content_type() == "application/tlsrpt+gzip":
+            print("attachment %s" % part.get_filename().endswith(".json.gz"))
+            open("%s/mail.%d.gz" % (out, n), "wb").write(part.get_payload(decode=True))
+EOF
+check "the report mails can be read"
+mail_out=$(cat "$dir/mail.out")
+same "each mail is multipart/report; report-type=tlsrpt" 3 \
+    "$(grep -c '^type multipart/report report-type=tlsrpt$' <<<"$mail_out")"
+for d in ok bad mixed; do
+    has "a mail with TLS-Report-Domain: $d.$S and TLS-Report-Submitter" \
+        "domain $d.$S submitter client.example.net" "$mail_out"
+done
+same "each Subject: names the domain, submitter and report id" 3 \
+    "$(grep -c '^subject-ok True$' <<<"$mail_out")"
+same "each carries an application/tlsrpt+gzip attachment (.json.gz)" 3 \
+    "$(grep -c '^attachment True$' <<<"$mail_out")"
+summary=$(check_reports "$dir"/mail.*.gz | sort)
+lacks "the mailed reports are valid under the RFC 8460 schema" "INVALID" "$summary"
+same "their counts equal the deliveries" "$want" "$summary"
+
+same "each POST is application/tlsrpt+gzip" "application/tlsrpt+gzip" \
+    "$(for f in "$dir"/www/post.*.type; do cat "$f" && echo; done | sort -u)"
+summary=$(check_reports $(ls "$dir"/www/post.* | grep -v '\.type$') | sort)
+lacks "the posted reports are valid under the RFC 8460 schema" "INVALID" "$summary"
+same "their counts equal the deliveries" "$want" "$summary"
+has "the HTTPS server answered each POST" "POST /v1/tlsrpt -> 200" "$(cat "$dir/www/log")"

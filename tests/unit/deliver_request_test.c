@@ -408,6 +408,12 @@ static void test_format(void)
                 "4ZxYb251kqzBc1: to=<u@example.com>, orig_to=<U@example.com>, relay=none, "
                 "delay=1.2, delays=0.1/0.01/0.5/0.59, dsn=2.0.0, status=sent",
                 "relay none, no reason");
+    line.tls = "dane:may/requiretls";
+    TEST_STR_EQ(deliver_log_format(buf, &line),
+                "4ZxYb251kqzBc1: to=<u@example.com>, orig_to=<U@example.com>, relay=none, "
+                "delay=1.2, delays=0.1/0.01/0.5/0.59, tls=dane:may/requiretls, dsn=2.0.0, "
+                "status=sent",
+                "the TLS feature status before dsn=");
     vstring_free(buf);
 }
 

@@ -1,4 +1,5 @@
-"""https_server.py - an HTTPS server for MTA-STS policies (and other files), for tests
+"""https_server.py - an HTTPS server for MTA-STS policies (and other files) and TLSRPT
+reports, for tests
 
     python3 https_server.py --addr 127.44.1.2 --port 443 --chain sts-chain.pem \
         --dir DIR --port-file DIR/port [--idle SECONDS]
@@ -14,7 +15,11 @@ each request:
     DIR/type      the Content-Type (default text/plain)
     DIR/size      send this many "x" bytes as the body instead of the file
 
-Each request is logged to DIR/log as "GET PATH -> STATUS". The port file
+A POST (a TLSRPT report, RFC 8460 section 5.2) is kept: its body as
+DIR/post.N (N = 1, 2, ...) and its Content-Type as DIR/post.N.type, written
+before the answer (200, or DIR/status) goes out.
+
+Each request is logged to DIR/log as "GET PATH -> STATUS" (or POST). The port file
 is written once the server listens; the server exits after --idle seconds
 (default 120) without a request, and on SIGTERM.
 """
@@ -34,7 +39,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, fmt, *args):
         pass
 
-    def answer(self, status, body=b"", headers=()):
+    def answer(self, status, body=b"", headers=(), method="GET"):
         self.send_response(status)
         for name, value in headers:
             self.send_header(name, value)
@@ -42,7 +47,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         with open(os.path.join(self.server.dir, "log"), "a") as log:
-            log.write("GET %s -> %d\n" % (self.path, status))
+            log.write("%s %s -> %d\n" % (method, self.path, status))
 
     def control(self, name):
         try:
@@ -70,6 +75,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return self.answer(200, body, [("Content-Type", ctype)])
 
 
+    def do_POST(self):
+        self.server.last = time.monotonic()
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        with self.server.lock:
+            self.server.posts += 1
+            name = os.path.join(self.server.dir, "post.%d" % self.server.posts)
+        with open(name + ".type.tmp", "w") as f:
+            f.write(self.headers.get("Content-Type") or "")
+        os.rename(name + ".type.tmp", name + ".type")
+        with open(name + ".tmp", "wb") as f:
+            f.write(body)
+        os.rename(name + ".tmp", name)
+        status = self.control("status")
+        return self.answer(int(status) if status else 200, b"", method="POST")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--addr", default="127.0.0.1")
@@ -81,6 +103,8 @@ def main():
     args = parser.parse_args()
     server = http.server.ThreadingHTTPServer((args.addr, args.port), Handler)
     server.dir = args.dir
+    server.posts = 0
+    server.lock = threading.Lock()
     server.last = time.monotonic()
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(args.chain)
