@@ -52,10 +52,12 @@
 #include "sockets.h"
 #include "stringops.h"
 #include "timed_io.h"
+#include "watchdog.h"
 
 /* Global library. */
 #include "mail_params.h"
 #include "mail_server.h"
+#include "reply_footer.h"
 
 /* TLS library. */
 #include "tls_level.h"
@@ -88,6 +90,53 @@ const char *psc_elapsed(PSC_STATE *state, VSTRING *buf)
     return vstring_str(buf);
 }
 
+/* psc_footer_lookup - the macros of reject footers */
+
+static const char *psc_footer_lookup(const char *name, void *context)
+{
+    PSC_STATE *state = context;
+    static char now[64];
+    time_t t;
+
+    if (strcmp(name, "client_address") == 0)
+        return state->client_addr;
+    if (strcmp(name, "client_port") == 0)
+        return state->client_port;
+    if (strcmp(name, "server_name") == 0)
+        return psc.cfg.myhostname;
+    if (strcmp(name, "localtime") == 0) {
+        t = time(NULL);
+        if (strftime(now, sizeof(now), "%b %d %H:%M:%S", localtime(&t)) == 0)
+            now[0] = 0;
+        return now;
+    }
+    return NULL;
+}
+
+/* psc_footer - postscreen_reject_footer(_maps) under a 4XX or 5XX reply */
+
+static void psc_footer(PSC_STATE *state, VSTRING *reply)
+{
+    const char *template = NULL;
+    VSTRING *why;
+
+    if (*vstring_str(reply) != '4' && *vstring_str(reply) != '5')
+        return;
+    if (psc.reject_footer_maps &&
+        (template = maps_find(psc.reject_footer_maps, vstring_str(reply), 0)) == NULL &&
+        psc.reject_footer_maps->error)
+        msg_warn("%s lookup error for \"%.100s\": %s", VAR_POSTSCREEN_REJECT_FOOTER_MAPS,
+                 vstring_str(reply), maps_reason(psc.reject_footer_maps));
+    if (template == NULL)
+        template = psc.reject_footer;
+    if (*template == 0)
+        return;
+    why = vstring_alloc(100);
+    if (reply_footer(reply, template, psc_footer_lookup, state, why) < 0)
+        msg_warn("%s: reject footer: %s", state->namaddr, vstring_str(why));
+    vstring_free(why);
+}
+
 /* psc_write - one reply line */
 
 int psc_write(PSC_STATE *state, const char *fmt, ...)
@@ -100,6 +149,7 @@ int psc_write(PSC_STATE *state, const char *fmt, ...)
     va_start(ap, fmt);
     vstring_vsprintf_append(state->scratch, fmt, ap);
     va_end(ap);
+    psc_footer(state, state->scratch);
     vstring_strcat(state->scratch, "\r\n");
     len = VSTRING_LEN(state->scratch);
     do
@@ -413,6 +463,31 @@ static ARGV *psc_forbidden(const ARGV *list)
     return words;
 }
 
+/* psc_raw_reference - a raw value that names another parameter stands for its raw value */
+
+static const char *psc_raw_reference(CONFIG *config, const char *value)
+{
+    VSTRING *name = vstring_alloc(40);
+    const char *result = value;
+    size_t len;
+
+    /* postscreen_reject_footer = $smtpd_reject_footer, its default. */
+    if (value[0] == '$') {
+        if (value[1] == '{' && (len = strlen(value)) > 3 && value[len - 1] == '}')
+            vstring_strncpy(name, value + 2, len - 3);
+        else
+            vstring_strcpy(name, value + 1);
+        if (strspn(vstring_str(name), "abcdefghijklmnopqrstuvwxyz0123456789_") ==
+                VSTRING_LEN(name) &&
+            config_known_name(config, vstring_str(name)))
+            result = config_get_raw(config, vstring_str(name), NULL);
+        if (result == NULL)
+            result = "";
+    }
+    vstring_free(name);
+    return result;
+}
+
 /* psc_tls_level - postscreen_tls_security_level, or the legacy switches */
 
 static int psc_tls_level(const PSC_CONFIG *cfg)
@@ -484,6 +559,10 @@ static void psc_pre_jail(MAIL_SERVER *server)
         CONFIG_BIND_BOOL(VAR_POSTSCREEN_USE_TLS, &cfg->use_tls),
         CONFIG_BIND_BOOL(VAR_POSTSCREEN_ENFORCE_TLS, &cfg->enforce_tls),
         CONFIG_BIND_STR(VAR_TLSPROXY_SERVICE_NAME, &cfg->tlsproxy_service),
+        CONFIG_BIND_STR(VAR_POSTSCREEN_COMMAND_FILTER, &cfg->command_filter),
+        CONFIG_BIND_TIME(VAR_POSTSCREEN_WATCHDOG_TIMEOUT, &cfg->watchdog_timeout),
+        CONFIG_BIND_STR(VAR_POSTSCREEN_REJECT_FOOTER, &cfg->reject_footer),
+        CONFIG_BIND_STR(VAR_POSTSCREEN_REJECT_FOOTER_MAPS, &cfg->reject_footer_maps),
         CONFIG_BIND_END,
     };
 
@@ -521,6 +600,13 @@ static void psc_pre_jail(MAIL_SERVER *server)
     psc.dnsblog_path = psc_service_path(cfg->dnsblog_service);
     psc.tlsproxy_path = psc_service_path(cfg->tlsproxy_service);
     psc.tls_level = psc_tls_level(cfg);
+    psc.reject_footer = psc_raw_reference(server->config, cfg->reject_footer);
+    if (*cfg->reject_footer_maps)
+        psc.reject_footer_maps =
+            maps_create(VAR_POSTSCREEN_REJECT_FOOTER_MAPS, cfg->reject_footer_maps, DICT_FLAG_LOCK);
+    if (*cfg->command_filter)
+        psc.command_filter =
+            maps_create(VAR_POSTSCREEN_COMMAND_FILTER, cfg->command_filter, DICT_FLAG_LOCK);
     psc.client_count = htable_create(100);
     vstring_free(why);
 }
@@ -538,6 +624,7 @@ int main(int argc, char **argv)
     if (server->stand_alone)
         msg_fatal("postscreen cannot run stand-alone (-S)");
     psc.loop = server->loop;
+    watchdog_start(psc.loop, psc.cfg.watchdog_timeout);
     psc_cache_cleanup_start();
     for (int i = 0; i < server->listen_count; i++)
         if (event_enable_read(server->loop, MAIL_SERVER_LISTEN_FD + i, psc_accept_cb, NULL) < 0)

@@ -36,6 +36,7 @@
 #include "match_list.h"
 #include "mail_server.h"
 #include "dnsbl_sites.h"
+#include "maps.h"
 
 /* The tests, also the order of the time stamps in a cache entry. */
 #define PSC_TEST_PREGR 0 /* pregreet */
@@ -96,6 +97,9 @@ typedef struct PSC_CONFIG {
     bool use_tls;                            /* postscreen_use_tls */
     bool enforce_tls;                        /* postscreen_enforce_tls */
     const char *tlsproxy_service;            /* tlsproxy_service_name */
+    const char *command_filter;              /* postscreen_command_filter */
+    const char *reject_footer;               /* postscreen_reject_footer (raw) */
+    const char *reject_footer_maps;          /* postscreen_reject_footer_maps */
 } PSC_CONFIG;
 
 /* What the process knows, made at start-up from PSC_CONFIG. */
@@ -113,6 +117,9 @@ typedef struct PSC_GLOBALS {
     char *dnsblog_path;         /* private/dnsblog_service_name; owned */
     char *tlsproxy_path;        /* private/tlsproxy_service_name; owned */
     int tls_level;              /* TLS_LEV_NONE, _MAY (offer STARTTLS) or _ENCRYPT (require it) */
+    MAPS *command_filter;       /* postscreen_command_filter, or NULL; owned */
+    const char *reject_footer;  /* the footer template of 4XX and 5XX replies, "": none */
+    MAPS *reject_footer_maps;   /* postscreen_reject_footer_maps, or NULL; owned */
     HTABLE *client_count;       /* connections per client address (int in value pointer) */
     int pre_queue_count;        /* clients in tests */
     int post_queue_count;       /* clients being handed to smtpd */
@@ -152,7 +159,7 @@ typedef struct PSC_STATE {
     int command_count;             /* commands read */
     const char *last_verb;         /* the last command's verb, for log lines; static */
     bool engine;                   /* the SMTP engine runs */
-    bool deep_reached;             /* the client got as far as RCPT or QUIT */
+    bool deep_reached;             /* the client got as far as RCPT */
     bool counted_pre;              /* counted in psc.pre_queue_count */
     bool counted_conn;             /* counted in psc.client_count */
     bool using_tls;                /* fd is the plaintext side of tlsproxy(8), not the client */

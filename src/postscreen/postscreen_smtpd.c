@@ -20,9 +20,9 @@
  *	A client with deep protocol tests due (postscreen_pipelining_enable,
  *	postscreen_non_smtp_command_enable, postscreen_bare_newline_enable):
  *	every RCPT gets "450 4.3.2 Service currently unavailable". A client
- *	that gets as far as RCPT or QUIT without failing passes ("PASS NEW"
- *	at the end of the session), and may deliver when it comes back: the
- *	cache then sends it straight to smtpd(8).
+ *	that gets as far as RCPT without failing passes ("PASS NEW" when it
+ *	ends the session), and may deliver when it comes back: the cache
+ *	then sends it straight to smtpd(8).
  *
  *	The tests: "COMMAND PIPELINING from [addr]:port after VERB: TEXT"
  *	(input that arrived ahead of a reply; PIPELINING is never
@@ -32,6 +32,18 @@
  *	LINE" (a line ended by LF alone). The limits: "COMMAND COUNT LIMIT",
  *	"COMMAND LENGTH LIMIT" and "COMMAND TIME LIMIT from [addr]:port
  *	after VERB" end the session.
+ *
+ *	STARTTLS (postscreen_tls_security_level may or encrypt) goes through
+ *	tlsproxy(8) (postscreen_starttls(3)); inside TLS the session starts
+ *	over and EHLO no longer offers it. At encrypt, every command but
+ *	HELO, EHLO, STARTTLS, NOOP and QUIT gets "530 5.7.0 Must issue a
+ *	STARTTLS command first" before STARTTLS.
+ *
+ *	With postscreen_command_filter, each command line (without leading
+ *	white space) is first looked up in that table; a value replaces the
+ *	command ("[addr]:port: replacing command "X" with "Y""). A table that
+ *	fails to answer ends the session with "421 4.3.0 host Server
+ *	configuration error".
  *
  *	psc_smtpd_start() sends "220 " and smtpd_banner when greet is true
  *	(not after a pregreet failure: that client has spoken already) and
@@ -51,6 +63,9 @@
 #include "msg.h"
 #include "mymalloc.h"
 #include "stringops.h"
+
+/* Global library. */
+#include "mail_params.h"
 
 /* TLS library. */
 #include "tls_level.h"
@@ -90,6 +105,8 @@ static int psc_smtpd_reply(PSC_STATE *state, const char *text)
 
 static int psc_smtpd_conclude(PSC_STATE *state, bool hangup)
 {
+    if (state->deep_reached && !psc_any_fail(state))
+        psc_pass_new(state);
     if (hangup)
         psc_hangup(state, "tests after SMTP handshake");
     else
@@ -97,7 +114,7 @@ static int psc_smtpd_conclude(PSC_STATE *state, bool hangup)
     return PSC_SMTPD_GONE;
 }
 
-/* psc_smtpd_finish - QUIT or the end of the transaction attempt: the deep tests pass */
+/* psc_smtpd_finish_tests - RCPT: the deep tests pass (logged when the session ends) */
 
 static void psc_smtpd_finish_tests(PSC_STATE *state)
 {
@@ -107,8 +124,6 @@ static void psc_smtpd_finish_tests(PSC_STATE *state)
     for (int i = PSC_TEST_PIPEL; i <= PSC_TEST_BARLF; i++)
         if (state->test[i] == PSC_TODO)
             state->test[i] = PSC_PASS;
-    if (!psc_any_fail(state))
-        psc_pass_new(state);
 }
 
 /* psc_smtpd_helo - HELO */
@@ -328,7 +343,6 @@ static int psc_smtpd_starttls(PSC_STATE *state, char *args)
 static int psc_smtpd_quit(PSC_STATE *state, char *unused_args)
 {
     (void)psc_write(state, "221 2.0.0 Bye");
-    psc_smtpd_finish_tests(state);
     return psc_smtpd_conclude(state, false);
 }
 
@@ -404,6 +418,30 @@ static int psc_smtpd_command(PSC_STATE *state, char *line)
     return cmd->fn(state, args);
 }
 
+/* psc_smtpd_filter - postscreen_command_filter; PSC_SMTPD_GONE when the session ended */
+
+static int psc_smtpd_filter(PSC_STATE *state, VSTRING *line)
+{
+    char *key = vstring_str(line) + strspn(vstring_str(line), " \t");
+    const char *value;
+
+    if (memchr(vstring_str(line), 0, VSTRING_LEN(line)) != NULL)
+        return PSC_SMTPD_NEXT;
+    if ((value = maps_find(psc.command_filter, key, 0)) != NULL) {
+        msg_info("%s: replacing command \"%.100s\" with \"%.100s\"", state->namaddr, key, value);
+        vstring_strcpy(state->scratch, value);
+        vstring_strcpy(line, vstring_str(state->scratch));
+    } else if (psc.command_filter->error) {
+        /* A filter that cannot answer must not let the raw command through. */
+        msg_warn("%s: %s lookup error for \"%.100s\": %s", state->namaddr,
+                 VAR_POSTSCREEN_COMMAND_FILTER, key, maps_reason(psc.command_filter));
+        (void)psc_write(state, "421 4.3.0 %s Server configuration error", psc.cfg.myhostname);
+        psc_disconnect(state);
+        return PSC_SMTPD_GONE;
+    }
+    return PSC_SMTPD_NEXT;
+}
+
 /* psc_smtpd_line - take one line off the input and serve it */
 
 static int psc_smtpd_line(PSC_STATE *state, size_t len)
@@ -430,6 +468,10 @@ static int psc_smtpd_line(PSC_STATE *state, size_t len)
             vstring_free(line);
             return PSC_SMTPD_GONE;
         }
+    }
+    if (psc.command_filter && psc_smtpd_filter(state, line) == PSC_SMTPD_GONE) {
+        vstring_free(line);
+        return PSC_SMTPD_GONE;
     }
     if (VSTRING_LEN(state->input) > 0 && state->test[PSC_TEST_PIPEL] == PSC_TODO) {
         char *verb = mystrndup(vstring_str(line), strcspn(vstring_str(line), " "));

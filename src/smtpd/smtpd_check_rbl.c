@@ -64,6 +64,7 @@
 
 /* Global library. */
 #include "dns_lookup.h"
+#include "dnsbl_sites.h"
 #include "maps.h"
 
 /* Application-specific. */
@@ -82,59 +83,6 @@ typedef struct SMTPD_RBL_QUERY {
 #define SMTPD_RBL_NOT_LISTED 0
 #define SMTPD_RBL_LISTED     1
 #define SMTPD_RBL_RETRY      2
-
-/* smtpd_rbl_octet_ok - one octet against "n" or "[n;m..k]" */
-
-static bool smtpd_rbl_octet_ok(const char *pattern, int octet)
-{
-    char *copy, *cp, *item;
-    bool found = false;
-
-    if (*pattern != '[')
-        return alldig(pattern) && atoi(pattern) == octet;
-    copy = mystrdup(pattern + 1);
-    if ((cp = strchr(copy, ']')) != NULL)
-        *cp = 0;
-    cp = copy;
-    while (!found && (item = mystrtok(&cp, ";")) != NULL) {
-        char *range = strstr(item, "..");
-        int lo = atoi(item), hi = range ? atoi(range + 2) : lo;
-
-        found = octet >= lo && octet <= hi;
-    }
-    myfree(copy);
-    return found;
-}
-
-/* smtpd_rbl_filter_ok - an A record against a filter, or true without one */
-
-static bool smtpd_rbl_filter_ok(const char *filter, const char *addr)
-{
-    unsigned char bytes[4];
-    const char *cp = filter;
-    char octet[64];
-    int i;
-
-    if (filter == NULL)
-        return true;
-    if (inet_pton(AF_INET, addr, bytes) != 1)
-        return false;
-    for (i = 0; i < 4; i++) {
-        /* One octet: digits, or a "[...]" set whose ".." are no separators. */
-        size_t len = *cp == '[' ? strcspn(cp, "]") + 1 : strcspn(cp, ".");
-
-        if (len == 0 || len >= sizeof(octet) || (cp[0] == '[' && cp[len - 1] != ']'))
-            return false;
-        memcpy(octet, cp, len);
-        octet[len] = 0;
-        if (!smtpd_rbl_octet_ok(octet, bytes[i]))
-            return false;
-        cp += len;
-        if (i < 3 && *cp++ != '.')
-            return false;
-    }
-    return *cp == 0;
-}
 
 /* smtpd_rbl_lookup - is name listed in zone? */
 
@@ -157,7 +105,7 @@ static int smtpd_rbl_lookup(SMTPD_CHECKS *checks, const char *name, const char *
         result = SMTPD_RBL_RETRY;
     } else if (status == DNS_OK) {
         for (size_t i = 0; i < answer.count && result == SMTPD_RBL_NOT_LISTED; i++)
-            if (answer.rr[i].type == DNS_T_A && smtpd_rbl_filter_ok(filter, answer.rr[i].addr))
+            if (answer.rr[i].type == DNS_T_A && dnsbl_filter_match(filter, answer.rr[i].addr))
                 result = SMTPD_RBL_LISTED;
     }
     dns_answer_free(&answer);
@@ -354,24 +302,6 @@ static int smtpd_rbl_check(SMTPD_CHECK_CTX *ctx, const SMTPD_RBL_QUERY *q, bool 
     return result;
 }
 
-/* smtpd_rbl_reverse - the client address as a DNSBL name, or NULL */
-
-static const char *smtpd_rbl_reverse(const char *addr, VSTRING *out)
-{
-    unsigned char bytes[16];
-
-    VSTRING_RESET(out);
-    if (addr && inet_pton(AF_INET, addr, bytes) == 1) {
-        vstring_sprintf(out, "%d.%d.%d.%d", bytes[3], bytes[2], bytes[1], bytes[0]);
-    } else if (addr && inet_pton(AF_INET6, addr, bytes) == 1) {
-        for (int i = 15; i >= 0; i--)
-            vstring_sprintf_append(out, "%x.%x%s", bytes[i] & 0xf, bytes[i] >> 4, i ? "." : "");
-    } else {
-        return NULL;
-    }
-    return vstring_str(out);
-}
-
 /* smtpd_rbl_client - reject_rbl_client or permit_dnswl_client */
 
 static int smtpd_rbl_client(SMTPD_CHECK_CTX *ctx, bool allow)
@@ -380,7 +310,7 @@ static int smtpd_rbl_client(SMTPD_CHECK_CTX *ctx, bool allow)
     SMTPD_RBL_QUERY q = {"Client host", ctx->facts->addr, NULL};
     int result = SMTPD_CHECK_DUNNO;
 
-    if ((q.name = smtpd_rbl_reverse(ctx->facts->addr, name)) != NULL)
+    if (ctx->facts->addr && (q.name = dnsbl_reverse(ctx->facts->addr, name)) != NULL)
         result = smtpd_rbl_check(ctx, &q, allow);
     vstring_free(name);
     return result;

@@ -179,7 +179,9 @@ static void tlsproxy_session(VSTREAM *stream, const TLSPROXY_REQUEST *req, int p
                             tlsproxy_cfg.watchdog_timeout * 1000);
     if (msg_verbose)
         msg_info("%s: %s", endpoint, tlsproxy_relay_str(status));
-    tls_server_stop(tls, NULL, tlsproxy_cfg.watchdog_timeout, status != TLSPROXY_RELAY_PLAIN_EOF);
+    /* A session that ended in order stays resumable; a broken one does not. */
+    tls_server_stop(tls, NULL, tlsproxy_cfg.watchdog_timeout,
+                    status != TLSPROXY_RELAY_PLAIN_EOF && status != TLSPROXY_RELAY_TLS_EOF);
 }
 
 /* tlsproxy_service - one session */

@@ -15,8 +15,8 @@
  *	engine already holds its input, and returns when one side ends or
  *	fails, or when nothing moved for idle_ms milliseconds; each write
  *	must complete within io_ms (tlsproxy_watchdog_timeout). The result
- *	is one of TLSPROXY_RELAY_*; only after TLSPROXY_RELAY_PLAIN_EOF is
- *	the session fit for close_notify.
+ *	is one of TLSPROXY_RELAY_*: after TLSPROXY_RELAY_PLAIN_EOF and
+ *	TLSPROXY_RELAY_TLS_EOF the session ended in order (close_notify).
  *
  *	tlsproxy_relay_str() names a result for log lines.
  * DIAGNOSTICS

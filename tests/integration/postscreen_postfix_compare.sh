@@ -3,9 +3,12 @@
 # with the same main.cf and master.cf services: the same client sessions
 # (a pregreeter, a denylisted client under enforce that tries every
 # command, an allowlisted one, a clean client through the deep protocol
-# tests and back, pipelining, a non-SMTP command, a bare newline) must get
-# byte for byte the same replies, and postscreen must log the same lines
-# (ports and times aside), so that log tools see no difference.
+# tests and back, pipelining, a non-SMTP command, a bare newline, STARTTLS
+# through tlsproxy, with and without plaintext injected after it) must get
+# byte for byte the same replies, and postscreen (and tlsproxy) must log
+# the same lines per client (ports and times aside), so that log tools see
+# no difference. The sessions run at once, each against both servers; each
+# step reads exactly the replies it asks for, so nothing waits for silence.
 #
 # Needs root and Debian's postfix (lib/postfix_peer.sh); otherwise skipped.
 
@@ -15,77 +18,126 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 postfix_peer_available || skip "$POSTFIX_PEER_MISSING"
 instance_create
-read -r o_main o_deep t_main t_deep <<<"$(free_port 4 | tr '\n' ' ')"
+read -r o_main o_deep o_tls t_main t_deep t_tls <<<"$(free_port 6 | tr '\n' ' ')"
 postfix_peer_create debian
 deb=$(postfix_peer_dir debian)
 printf '%s\n' "127.0.0.3 reject" >"$INSTANCE_DIR/access.cidr"
+printf '%s\n' '/^NOOP filtered$/ VRFY replaced' >"$INSTANCE_DIR/command_filter"
+printf '%s\n' '/^550 5\.5\.1 / \c (protocol error at $$server_name)' >"$INSTANCE_DIR/footer_maps"
+cp "$INSTANCE_DIR/command_filter" "$INSTANCE_DIR/footer_maps" "$deb/conf/"
 chmod 755 "$INSTANCE_DIR"
-chmod 644 "$INSTANCE_DIR/access.cidr"
+chmod 644 "$INSTANCE_DIR/access.cidr" "$INSTANCE_DIR/command_filter" "$deb/conf/command_filter" \
+    "$INSTANCE_DIR/footer_maps" "$deb/conf/footer_maps"
+# One certificate; each side reads its own copy of the key.
+cert_make "$INSTANCE_DIR" server /CN=mail.example.test || fail "make a certificate"
+cp "$INSTANCE_DIR/server.pem" "$INSTANCE_DIR/server.key" "$deb/conf/"
+chmod 644 "$INSTANCE_DIR/server.pem" "$deb/conf/server.pem"
+[ -n "$INSTANCE_RUN_AS" ] && chown "$INSTANCE_RUN_AS" "$INSTANCE_DIR/server.key"
 main_cf=("myhostname = mail.example.test" "smtpd_banner = \$myhostname ESMTP"
     "mynetworks = 127.0.0.4/32" "postscreen_greet_wait = 1s" "postscreen_greet_action = enforce"
     "postscreen_denylist_action = enforce"
-    "postscreen_access_list = permit_mynetworks, cidr:$INSTANCE_DIR/access.cidr")
+    "postscreen_access_list = permit_mynetworks, cidr:$INSTANCE_DIR/access.cidr"
+    "tlsproxy_tls_security_level = may"
+    'smtpd_reject_footer = Contact postmaster@$server_name\nClient [$client_address]')
 deep="-o postscreen_pipelining_enable=yes -o postscreen_non_smtp_command_enable=yes"
 deep="$deep -o postscreen_bare_newline_enable=yes -o postscreen_bare_newline_action=enforce"
-# services MAIN DEEP DATA - the master.cf lines
+# services MAIN DEEP TLS DATA FILTER - the master.cf lines
 services() {
     printf '%s\n' "127.0.0.1:$1 inet n - n - 1 postscreen" \
-        "127.0.0.1:$2 inet n - n - 1 postscreen -o postscreen_cache_map=btree:$3/deep_cache $deep" \
-        "smtpd pass - - n - - smtpd"
+        "127.0.0.1:$2 inet n - n - 1 postscreen -o postscreen_cache_map=btree:$4/deep_cache $deep -o postscreen_command_filter=regexp:$5" \
+        "127.0.0.1:$3 inet n - n - 1 postscreen -o postscreen_cache_map= -o postscreen_non_smtp_command_enable=yes -o postscreen_tls_security_level=may" \
+        "smtpd pass - - n - - smtpd -o smtpd_reject_footer=" "tlsproxy unix - - n - 0 tlsproxy"
 }
-instance_main_cf "${main_cf[@]}"
-services "$o_main" "$o_deep" "$INSTANCE_DATA" >>"$INSTANCE_CONF/master.cf"
-instance_start "$o_main" "$o_deep"
+instance_main_cf "${main_cf[@]}" "tlsproxy_tls_cert_file = $INSTANCE_DIR/server.pem" \
+    "tlsproxy_tls_key_file = $INSTANCE_DIR/server.key" \
+    "postscreen_reject_footer_maps = regexp:$INSTANCE_DIR/footer_maps"
+services "$o_main" "$o_deep" "$o_tls" "$INSTANCE_DATA" "$INSTANCE_DIR/command_filter" >>"$INSTANCE_CONF/master.cf"
+instance_start "$o_main" "$o_deep" "$o_tls"
 require "our instance starts"
-postfix_peer_main_cf debian "${main_cf[@]}"
-services "$t_main" "$t_deep" "$deb/data" >>"$deb/conf/master.cf"
-postfix_peer_start debian "$t_main" "$t_deep"
+postfix_peer_main_cf debian "${main_cf[@]}" "tlsproxy_tls_cert_file = $deb/conf/server.pem" \
+    "tlsproxy_tls_key_file = $deb/conf/server.key" \
+    "postscreen_reject_footer_maps = regexp:$deb/conf/footer_maps"
+services "$t_main" "$t_deep" "$t_tls" "$deb/data" "$deb/conf/command_filter" >>"$deb/conf/master.cf"
+postfix_peer_start debian "$t_main" "$t_deep" "$t_tls"
 require "Debian's postfix starts"
 
-OURS="$o_main $o_deep" THEIRS="$t_main $t_deep" OUR_LOG=$INSTANCE_LOG THEIR_LOG=$deb/maillog \
-    PYTHONPATH=$top/tests/integration/lib bounded 180 python3 - <<'PYEOF'
-import os, re, socket, time
-from smtp_session import Checks
+OURS="$o_main $o_deep $o_tls" THEIRS="$t_main $t_deep $t_tls" OUR_LOG=$INSTANCE_LOG \
+    THEIR_LOG=$deb/maillog PYTHONPATH=$top/tests/integration/lib bounded 120 python3 - <<'PYEOF'
+import os, re, socket, ssl, threading
+from smtp_session import Checks, wait_for, unverified_context
 
 t = Checks()
 ours = [int(p) for p in os.environ["OURS"].split()]
 theirs = [int(p) for p in os.environ["THEIRS"].split()]
+STEP_LIMIT = 8  # seconds for the replies of one step (the greeting waits 1s)
 
-def drain(sock, wait):
-    """What arrives within wait seconds after the last byte (or until the end)."""
-    out = b""
-    sock.settimeout(wait)
-    while True:
+class Conn:
+    """A client connection that reads whole replies."""
+    def __init__(self, port, source):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=STEP_LIMIT,
+                                             source_address=(source, 0))
+        self.buf = b""
+        self.closed = False
+
+    def fill(self):
         try:
-            data = sock.recv(65536)
-        except (socket.timeout, OSError):
-            return out
+            data = self.sock.recv(65536)
+        except (socket.timeout, OSError, ssl.SSLError):
+            data = b""
         if not data:
-            return out + b"<closed>"
-        out += data
+            self.closed = True
+        self.buf += data
+        return bool(data)
+
+    def replies(self, count):
+        """The bytes of count replies (each ends with a line whose 4th byte is not '-')."""
+        out = b""
+        while count > 0:
+            while b"\n" not in self.buf:
+                if self.closed or not self.fill():
+                    out, self.buf = out + self.buf, b""
+                    return out + b"<closed>"
+            line, self.buf = self.buf.split(b"\n", 1)
+            out += line + b"\n"
+            if len(line) < 4 or line[3:4] != b"-":
+                count -= 1
+        return out
+
+    def rest(self):
+        """What is left when the client is done: the end of input, or nothing more soon."""
+        self.sock.settimeout(0.3)
+        while not self.closed and self.fill():
+            pass
+        data, self.buf = self.buf, b""
+        return data + (b"<closed>" if self.closed else b"")
 
 def session(port, source, steps):
-    """The transcript of one session: each step sends bytes, then reads."""
-    s = socket.create_connection(("127.0.0.1", port), timeout=10, source_address=(source, 0))
+    """The transcript of one session: each step sends bytes, then reads its replies."""
+    c = Conn(port, source)
     transcript = []
-    for data, wait in steps:
+    for data, count in steps:
+        if data == "TLS":
+            c.sock = unverified_context().wrap_socket(c.sock)
+            continue
         if data:
             try:
-                s.sendall(data)
+                c.sock.sendall(data)
             except OSError:
                 transcript.append(b"<send failed>")
                 break
-        got = drain(s, wait)
+        got = c.replies(count)
         transcript.append(got)
         if got.endswith(b"<closed>"):
             break
-    s.close()
+    if not transcript or not transcript[-1].endswith(b"<closed>"):
+        transcript.append(c.rest())
+    c.sock.close()
     return transcript
 
-C = lambda text: (text.encode() + b"\r\n", 0.5)
-GREET = (b"", 1.8)
+C = lambda text, count=1: (text.encode() + b"\r\n", count)
+GREET = (b"", 1)
 cases = [
-    ("pregreet", 0, "127.0.0.2", [(b"EHLO pre\r\n", 1.8), C("MAIL FROM:<a@bot.test>"),
+    ("pregreet", 0, "127.0.0.2", [(b"EHLO pre\r\n", 1), C("MAIL FROM:<a@bot.test>"),
                                    C("RCPT TO:<b@far.test>"), C("QUIT")]),
     ("denylisted", 0, "127.0.0.3", [GREET, C("EHLO deny.test"), C("MAIL FROM:<a@deny.test>"),
                                      C("RCPT TO:<b@far.test>"), C("RSET"), C("NOOP"), C("VRFY x"),
@@ -93,42 +145,81 @@ cases = [
                                      C("MAIL FROM:<a@deny.test>"), C("DATA")]),
     ("no HELO", 0, "127.0.0.6", [GREET, C("MAIL FROM:<x@y.test>"), C("RCPT TO:<z@far.test>"),
                                   C("QUIT")]),
-    ("allowlisted", 0, "127.0.0.4", [(b"", 0.5), C("QUIT")]),
+    ("allowlisted", 0, "127.0.0.4", [GREET, C("QUIT")]),
     ("deep pass", 1, "127.0.0.5", [GREET, C("EHLO good.test"), C("MAIL FROM:<a@good.test>"),
                                     C("RCPT TO:<b@far.test>"), C("QUIT")]),
-    ("deep again", 1, "127.0.0.5", [(b"", 0.5), C("QUIT")]),
-    ("pipelining", 1, "127.0.0.7", [GREET, (b"EHLO p\r\nMAIL FROM:<a@b.test>\r\n", 0.5),
+    ("deep again", 1, "127.0.0.5", [GREET, C("QUIT")]),
+    ("pipelining", 1, "127.0.0.7", [GREET, (b"EHLO p\r\nMAIL FROM:<a@b.test>\r\n", 2),
                                      C("RCPT TO:<b@far.test>"), C("QUIT")]),
     ("non-SMTP", 1, "127.0.0.8", [GREET, C("EHLO p"), C("GET / HTTP/1.0")]),
-    ("bare newline", 1, "127.0.0.9", [GREET, (b"EHLO bare\n", 0.5), C("MAIL FROM:<a@b.test>"),
+    ("bare newline", 1, "127.0.0.9", [GREET, (b"EHLO bare\n", 1), C("MAIL FROM:<a@b.test>"),
                                        C("RCPT TO:<b@far.test>"), C("QUIT")]),
+    ("command filter", 1, "127.0.0.12", [GREET, C("EHLO filter.test"), C("NOOP filtered"),
+                                          C("NOOP"), C("QUIT")]),
+    ("STARTTLS", 2, "127.0.0.10", [GREET, C("EHLO tls.test"), C("STARTTLS"), ("TLS", 0),
+                                    C("EHLO tls.test"), C("STARTTLS"), C("MAIL FROM:<a@tls.test>"),
+                                    C("RCPT TO:<b@far.test>"), C("QUIT")]),
+    ("STARTTLS injection", 2, "127.0.0.11", [GREET, C("EHLO inject.test"),
+                                              (b"STARTTLS\r\nVRFY injected\r\n", 1), ("TLS", 0),
+                                              C("NOOP"), C("QUIT")]),
 ]
+# Sessions of one client address run in order (the cache); the rest at once.
+chains = {}
+for case in cases:
+    chains.setdefault(case[2], []).append(case)
+results = {}
+
+def run_chain(chain, ports, side):
+    for name, which, source, steps in chain:
+        try:
+            results[(name, side)] = session(ports[which], source, steps)
+        except OSError as e:
+            results[(name, side)] = ["<%s>" % e]
+
+threads = [threading.Thread(target=run_chain, args=(chain, ports, side))
+           for chain in chains.values() for ports, side in ((ours, "ours"), (theirs, "theirs"))]
+for th in threads:
+    th.start()
+for th in threads:
+    th.join(60)
 for name, which, source, steps in cases:
-    a = session(ours[which], source, steps)
-    b = session(theirs[which], source, steps)
-    t.ok(a == b, "%s: the same replies as Debian's postscreen" % name,
+    a, b = results.get((name, "ours")), results.get((name, "theirs"))
+    t.ok(a is not None and a == b, "%s: the same replies as Debian's postscreen" % name,
          "ours %r, Debian's %r" % (a, b))
 
 def lines(path):
-    """postscreen's log lines, ports, times and pids aside."""
-    out = []
+    """postscreen's and tlsproxy's log lines per program and client, ports and times aside."""
+    out = {}
     for line in open(path, errors="replace"):
-        m = re.search(r"postscreen\[\d+\]: (.*)", line)
+        m = re.search(r"(postscreen|tlsproxy)\[\d+\]: (.*)", line)
         if not m:
             continue
-        text = m.group(1)
-        # The start-up probes (from 127.0.0.1) of two processes interleave at random.
-        if re.match(r"cache .* full cleanup", text) or re.search(r"(from|DISCONNECT) \[127\.0\.0\.1\]", text):
+        program, text = m.groups()
+        # Start-up probes come from 127.0.0.1; the TLS summary line is the TLS library's own.
+        if re.match(r"cache .* full cleanup", text) or "[127.0.0.1]" in text or \
+                "TLS connection established" in text or "tlsmgr" in text:
             continue
+        addr = re.search(r"\[(127\.0\.0\.\d+)\]", text)
         text = re.sub(r"\]:\d+", "]:PORT", text)
         text = re.sub(r"after [0-9.]+ from", "after T from", text)
-        out.append(text)
+        out.setdefault((program, addr.group(1) if addr else ""), []).append(text)
     return out
 
-time.sleep(1)
+def show(a, b):
+    rows = []
+    for key in sorted(set(a) | set(b)):
+        x, y = a.get(key, []), b.get(key, [])
+        for i in range(max(len(x), len(y))):
+            rows.append("%-80s | %s" % (x[i] if i < len(x) else "", y[i] if i < len(y) else ""))
+    return "\n".join(rows)
+
+# Both logs are complete when they agree, or after a bound.
+same = wait_for(lambda: lines(os.environ["OUR_LOG"]) == lines(os.environ["THEIR_LOG"]), 10, 0.2)
 a, b = lines(os.environ["OUR_LOG"]), lines(os.environ["THEIR_LOG"])
-t.ok(len(a) > 20, "postscreen logged the sessions", len(a))
-t.ok(a == b, "postscreen logs the same lines as Debian's",
-     "\n".join("%-80s | %s" % pair for pair in zip(a + [""] * (len(b) - len(a)),
-                                                    b + [""] * (len(a) - len(b)))))
+t.ok(sum(len(v) for v in a.values()) > 30, "postscreen and tlsproxy logged the sessions",
+     sum(len(v) for v in a.values()))
+t.ok(("tlsproxy", "127.0.0.10") in a, "tlsproxy logged the STARTTLS session")
+t.ok(same, "postscreen and tlsproxy log the same lines per client as Debian's", show(a, b))
+t.summary()
 PYEOF
+check "the sessions ran"
