@@ -25,7 +25,9 @@
  *	the descriptors that master(8) passes,
  *	changes to queue_directory, binds props->parameters, reads max_idle
  *	and max_use, sets the time limit of socketmap: and tcp: lookups
- *	(remote_table_timeout), runs props->pre_jail, drops privileges, runs
+ *	(remote_table_timeout) and where proxy: tables find proxymap(8)
+ *	(proxymap_service_name, proxywrite_service_name, ipc_timeout,
+ *	ipc_idle, ipc_ttl), runs props->pre_jail, drops privileges, runs
  *	props->post_jail and creates the event loop with the watch
  *	descriptor enabled. The result lives until the process exits.
  *
@@ -73,6 +75,7 @@
 
 /* Global library. */
 #include "mail_owner.h"
+#include "mail_proxy.h"
 #include "mail_server.h"
 #include "maillog.h"
 
@@ -310,6 +313,7 @@ MAIL_SERVER *mail_server_start(int argc, char **argv, const MAIL_SERVER_PROPS *p
         config_bind(server->config, props->parameters);
     mail_server_limits(server);
     dict_remote_set_timeout(config_get_time(server->config, VAR_REMOTE_TABLE_TIMEOUT));
+    mail_proxy_init(server->config, false);
     server->privileged = geteuid() == 0;
 
     server->loop = event_loop_create(); /* before the hooks: they may add timers */

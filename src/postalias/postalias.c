@@ -48,6 +48,7 @@
 #include "alias_parse.h"
 #include "config.h"
 #include "mail_params.h"
+#include "mail_proxy.h"
 #include "maillog.h"
 
 static const char *postalias_default_type; /* default_database_type */
@@ -205,6 +206,7 @@ int main(int argc, char **argv)
     maillog_init(config, "postalias", why);
     config_bind(config, parameters);
     dict_lmdb_set_map_size((size_t)lmdb_map_size);
+    mail_proxy_init(config, true);
     if (query)
         return postalias_query(query, argv + optind, argc - optind);
     if (database) {

@@ -39,9 +39,12 @@
  *	in _maps or _checks, and the domain and network lists that accept
  *	tables: mynetworks, mydestination, relay_domains, ...), set in
  *	main.cf or with -o, is checked with postfix_check_table().
+ *	proxy_read_maps and proxy_write_maps are not: they list what
+ *	proxymap(8) may open, and proxywrite creates its tables.
  *
  *	postfix_check_table() checks one "type:name": the type must be one
- *	that this version supports, a file-based table must exist and
+ *	that this version supports (for "proxy:type:name", the table that
+ *	proxymap(8) will open is checked), a file-based table must exist and
  *	open (a regexp, pcre or cidr file must also parse), and a hash: or
  *	btree: table's .db file must exist and must not be older than its
  *	source file. It returns 0, or -1 with the reason in why.
@@ -169,6 +172,11 @@ int postfix_check_table(const char *table, VSTRING *why)
     }
     type = mystrndup(table, colon - table);
     name = colon + 1;
+    /* proxymap(8) is not running yet: check the table that it will open. */
+    if (strcmp(type, DICT_TYPE_PROXY) == 0) {
+        myfree(type);
+        return postfix_check_table(name, why);
+    }
     if (!dict_type_known(type)) {
         vstring_sprintf(why, "table %s: type \"%s\" is not supported by this version", table, type);
         myfree(type);
@@ -495,6 +503,8 @@ static bool postfix_check_holds_tables(const char *name)
 
     if (postfix_check_in(postfix_check_restriction_params, name))
         return false; /* a restriction argument need not be a table */
+    if (strcmp(name, VAR_PROXY_READ_MAPS) == 0 || strcmp(name, VAR_PROXY_WRITE_MAPS) == 0)
+        return false; /* names that proxymap may open, made on demand by proxywrite */
     return (len > 5 && strcmp(name + len - 5, "_maps") == 0) ||
            (len > 7 && strcmp(name + len - 7, "_checks") == 0) ||
            postfix_check_in(postfix_check_table_lists, name);

@@ -60,6 +60,7 @@
 #include "dict.h"
 #include "dict_file.h"
 #include "mail_params.h"
+#include "mail_proxy.h"
 #include "msg.h"
 #include "mymalloc.h"
 #include "readlline.h"
@@ -127,6 +128,7 @@ static char *postmap_read_config(const char *config_dir)
     config_bind(config, parameters);
     dict_lmdb_set_map_size((size_t)lmdb_map_size);
     dict_remote_set_timeout(remote_table_timeout);
+    mail_proxy_init(config, true);
     type = mystrdup(value);
     config_free(config);
     vstring_free(why);

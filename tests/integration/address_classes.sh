@@ -54,7 +54,7 @@ instance_main_cf "${main_cf[@]}"
 instance_master_cf "cleanup unix n - n - 0 cleanup" "qmgr unix n - n 300 1 qmgr" \
     "bounce unix - - n - 0 bounce" "defer unix - - n - 0 bounce" \
     "discard unix - - n - - discard" "error unix - - n - - error" \
-    "rewrite unix - - n - - trivial-rewrite"
+    "rewrite unix - - n - - trivial-rewrite" "proxymap unix - - n - - proxymap"
 # shellcheck disable=SC2086
 services $ours >>"$INSTANCE_CONF/master.cf"
 out=$(instance_postfix check 2>&1)

@@ -120,7 +120,7 @@ same "tls_verify_cert with another CA: lookup error" 2 "$rc"
 smtp_port=$(free_port)
 fake_smtpd_start "$INSTANCE_DIR/sink" --mode plain --maildir "$INSTANCE_DIR/sink"
 sink_port=$FAKE_SMTPD_PORT
-instance_master_cf_relay "$smtp_port"
+instance_master_cf_relay "$smtp_port" "proxymap unix - - n - - proxymap"
 instance_main_cf \
     "mynetworks = 127.0.0.0/8" \
     "virtual_mailbox_domains = proxy:mysql:$cf/domains.cf" \

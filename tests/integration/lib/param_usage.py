@@ -25,6 +25,9 @@ mechanically so that it stays true as the code changes:
    parameter (or of a read per-transport suffix) refers to it as $name,
    ${name...} or $(name...), transitively. Setting it changes what the
    reading code sees (mail_name shows in smtpd_banner's default).
+   Except the defaults of proxy_read_maps and proxy_write_maps: proxymap(8)
+   takes from them only the names of the tables it may open, so a
+   parameter that they name is not read because of them.
 
 Defaults come from "postconf -d" (parameters) and "postconf -d" of a
 configuration whose master.cf has one delivery service "t" (suffixes), so
@@ -43,6 +46,7 @@ STRING = re.compile(r'"((?:\\.|[^"\\\n])*)"')
 VAR_USE = re.compile(r'\bVAR_[A-Z0-9_]+\b')
 VAR_DEFINE = re.compile(r'^#define\s+(VAR_[A-Z0-9_]+)\s+"([^"]+)"', re.M)
 REFERENCE = re.compile(r'\$(?:\{|\()?([A-Za-z0-9_]+)')
+NOT_EXPANDED = {'proxy_read_maps', 'proxy_write_maps'}
 
 
 def sources(top):
@@ -110,12 +114,14 @@ def main():
             literals.update(STRING.findall(strip(text, keep_strings=True)))
     read_suffixes = {s for s in suffixes if s in literals}
 
-    todo = [table[n] for n in read if n in table] + [suffixes[s] for s in read_suffixes]
+    todo = [table[n] for n in read if n in table and n not in NOT_EXPANDED]
+    todo += [suffixes[s] for s in read_suffixes]
     while todo:
         for name in REFERENCE.findall(todo.pop()):
             if name in table and name not in read:
                 read.add(name)
-                todo.append(table[name])
+                if name not in NOT_EXPANDED:
+                    todo.append(table[name])
     for name in sorted(n for n in read if n in table):
         print(name)
     for suffix in sorted(read_suffixes):
