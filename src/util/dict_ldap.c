@@ -26,10 +26,16 @@
  *
  *	The connection (server_host, a list that libldap tries in order,
  *	with server_port) is kept; after a failure it is made again once in
- *	the same lookup. Bind: none, or simple with bind_dn and bind_pw
- *	(bind = yes). TLS: start_tls, or ldaps:// URLs; tls_ca_cert_file,
- *	tls_ca_cert_dir, tls_cert, tls_key and tls_require_cert (verify the
- *	server's certificate and name).
+ *	the same lookup. Bind: none (bind = no), simple with bind_dn and
+ *	bind_pw (bind = yes), or SASL (bind = sasl: sasl_mechs, bind_dn the
+ *	authentication id, bind_pw, sasl_realm, sasl_authz_id, sasl_minssf).
+ *	dereference (0-3) sets how aliases are followed; with chase_referrals
+ *	libldap follows referrals and binds there as configured. TLS:
+ *	start_tls, or ldaps:// URLs; tls_ca_cert_file, tls_ca_cert_dir,
+ *	tls_cert, tls_key, tls_cipher_suite, tls_random_file and
+ *	tls_require_cert (verify the server's certificate and name).
+ *	Settings of Postfix that this version ignores (debuglevel, cache,
+ *	cache_expiry, cache_size) are named in a warning at open.
  * DIAGNOSTICS
  *	A bad settings file or a library that cannot be loaded give a
  *	surrogate table (DICT_ERR_CONFIG). A server that cannot be reached,
@@ -48,6 +54,7 @@
 #define LDAP_DEPRECATED 0
 #include <dlfcn.h>
 #include <ldap.h>
+#include <sasl/sasl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +75,10 @@ static struct {
     int (*start_tls_s)(LDAP *ld, LDAPControl **sctrls, LDAPControl **cctrls);
     int (*sasl_bind_s)(LDAP *ld, const char *dn, const char *mechanism, struct berval *cred,
                        LDAPControl **sctrls, LDAPControl **cctrls, struct berval **servercredp);
+    int (*sasl_interactive_bind_s)(LDAP *ld, const char *dn, const char *mechs,
+                                   LDAPControl **sctrls, LDAPControl **cctrls, unsigned flags,
+                                   LDAP_SASL_INTERACT_PROC *proc, void *defaults);
+    int (*set_rebind_proc)(LDAP *ld, LDAP_REBIND_PROC *proc, void *params);
     int (*search_ext_s)(LDAP *ld, const char *base, int scope, const char *filter, char **attrs,
                         int attrsonly, LDAPControl **sctrls, LDAPControl **cctrls,
                         struct timeval *timeout, int sizelimit, LDAPMessage **res);
@@ -90,6 +101,8 @@ static const struct {
     {"ldap_set_option", (void **)&lp.set_option},
     {"ldap_start_tls_s", (void **)&lp.start_tls_s},
     {"ldap_sasl_bind_s", (void **)&lp.sasl_bind_s},
+    {"ldap_sasl_interactive_bind_s", (void **)&lp.sasl_interactive_bind_s},
+    {"ldap_set_rebind_proc", (void **)&lp.set_rebind_proc},
     {"ldap_search_ext_s", (void **)&lp.search_ext_s},
     {"ldap_first_entry", (void **)&lp.first_entry},
     {"ldap_next_entry", (void **)&lp.next_entry},
@@ -114,14 +127,22 @@ typedef struct {
     ARGV *leaf_attrs;      /* leaf_result_attribute; owned */
     ARGV *terminal_attrs;  /* terminal_result_attribute; owned */
     ARGV *all_attrs;       /* every attribute to ask for; owned */
-    bool bind;             /* simple bind with bind_dn and bind_pw */
-    char *bind_dn;         /* owned */
+    int bind;              /* DICT_LDAP_BIND_* */
+    char *bind_dn;         /* DN (simple), authentication id (SASL); owned */
     char *bind_pw;         /* owned, wiped at close */
+    char *sasl_mechs;      /* SASL mechanisms to offer; owned, or NULL */
+    char *sasl_realm;      /* owned, or NULL */
+    char *sasl_authz_id;   /* authorization id; owned, or NULL */
+    int sasl_minssf;       /* least security strength factor */
+    int deref;             /* LDAP_DEREF_* */
+    bool chase_referrals;  /* follow referrals, binding again as configured */
     bool start_tls;        /* StartTLS after connecting */
     char *tls_ca_file;     /* owned, or NULL */
     char *tls_ca_dir;      /* owned, or NULL */
     char *tls_cert;        /* owned, or NULL */
     char *tls_key;         /* owned, or NULL */
+    char *tls_ciphers;     /* tls_cipher_suite; owned, or NULL */
+    char *tls_random_file; /* owned, or NULL */
     bool tls_require_cert; /* verify the server */
     int timeout;           /* seconds for each operation */
     int size_limit;        /* entries per search, 0: none */
@@ -134,6 +155,15 @@ typedef struct {
     VSTRING *why;          /* failure reason; owned */
     int count;             /* values in result */
 } DICT_LDAP;
+
+/* Bind modes (bind = no, yes, sasl). */
+#define DICT_LDAP_BIND_NONE   0 /* anonymous */
+#define DICT_LDAP_BIND_SIMPLE 1 /* bind_dn and bind_pw */
+#define DICT_LDAP_BIND_SASL   2 /* SASL with sasl_mechs, bind_dn as authentication id */
+
+/* Settings of Postfix's ldap_table(5) that this version does not act on. */
+static const char *const dict_ldap_ignored[] = {"debuglevel", "cache", "cache_expiry",
+                                                "cache_size"};
 
 /* Results of the search steps. */
 #define DICT_LDAP_OK     0  /* done */
@@ -197,14 +227,80 @@ static void dict_ldap_tls_options(DICT_LDAP *dl)
         lp.set_option(dl->ld, LDAP_OPT_X_TLS_CERTFILE, dl->tls_cert);
     if (dl->tls_key)
         lp.set_option(dl->ld, LDAP_OPT_X_TLS_KEYFILE, dl->tls_key);
+    if (dl->tls_ciphers)
+        lp.set_option(dl->ld, LDAP_OPT_X_TLS_CIPHER_SUITE, dl->tls_ciphers);
+    if (dl->tls_random_file)
+        lp.set_option(dl->ld, LDAP_OPT_X_TLS_RANDOM_FILE, dl->tls_random_file);
     lp.set_option(dl->ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
     lp.set_option(dl->ld, LDAP_OPT_X_TLS_NEWCTX, &zero); /* apply the settings above */
+}
+
+/* dict_ldap_sasl_interact - libldap asks for the SASL credentials */
+
+static int dict_ldap_sasl_interact(LDAP *unused_ld, unsigned unused_flags, void *context,
+                                   void *prompts)
+{
+    DICT_LDAP *dl = context;
+
+    for (sasl_interact_t *ip = prompts; ip->id != SASL_CB_LIST_END; ip++) {
+        const char *value = NULL;
+
+        switch (ip->id) {
+        case SASL_CB_AUTHNAME:
+            value = dl->bind_dn;
+            break;
+        case SASL_CB_PASS:
+            value = dl->bind_pw;
+            break;
+        case SASL_CB_GETREALM:
+            value = dl->sasl_realm;
+            break;
+        case SASL_CB_USER:
+            value = dl->sasl_authz_id;
+            break;
+        }
+        if (value == NULL || *value == 0)
+            value = ip->defresult ? ip->defresult : "";
+        ip->result = value;
+        ip->len = (unsigned)strlen(value);
+    }
+    return LDAP_SUCCESS;
+}
+
+/* dict_ldap_bind - bind a connection as configured; an LDAP result code */
+
+static int dict_ldap_bind(DICT_LDAP *dl, LDAP *ld)
+{
+    struct berval cred = {.bv_len = strlen(dl->bind_pw), .bv_val = dl->bind_pw};
+
+    switch (dl->bind) {
+    case DICT_LDAP_BIND_SIMPLE:
+        return lp.sasl_bind_s(ld, dl->bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+    case DICT_LDAP_BIND_SASL: {
+        ber_len_t ssf = (ber_len_t)dl->sasl_minssf;
+
+        lp.set_option(ld, LDAP_OPT_X_SASL_SSF_MIN, &ssf);
+        return lp.sasl_interactive_bind_s(ld, NULL, dl->sasl_mechs, NULL, NULL, LDAP_SASL_QUIET,
+                                          dict_ldap_sasl_interact, dl);
+    }
+    default:
+        return LDAP_SUCCESS;
+    }
+}
+
+/* dict_ldap_rebind - bind the connection of a referral as the first one */
+
+static int dict_ldap_rebind(LDAP *ld, const char *unused_url, ber_tag_t unused_request,
+                            ber_int_t unused_msgid, void *context)
+{
+    return dict_ldap_bind(context, ld);
 }
 
 /* dict_ldap_connect - connect, TLS, bind; DICT_LDAP_OK or DICT_LDAP_FAILED */
 
 static int dict_ldap_connect(DICT_LDAP *dl)
 {
+    static const int on = 1;
     struct timeval tv = {dl->timeout, 0};
     int rc;
 
@@ -215,17 +311,16 @@ static int dict_ldap_connect(DICT_LDAP *dl)
     lp.set_option(dl->ld, LDAP_OPT_PROTOCOL_VERSION, &dl->version);
     lp.set_option(dl->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
     lp.set_option(dl->ld, LDAP_OPT_TIMEOUT, &tv);
-    lp.set_option(dl->ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+    lp.set_option(dl->ld, LDAP_OPT_DEREF, &dl->deref);
+    /* LDAP_OPT_ON names a symbol of liblber, which is not linked: any non-null pointer is "on". */
+    lp.set_option(dl->ld, LDAP_OPT_REFERRALS, dl->chase_referrals ? (void *)&on : LDAP_OPT_OFF);
+    if (dl->chase_referrals)
+        lp.set_rebind_proc(dl->ld, dict_ldap_rebind, dl);
     dict_ldap_tls_options(dl);
     if (dl->start_tls && (rc = lp.start_tls_s(dl->ld, NULL, NULL)) != LDAP_SUCCESS)
         return dict_ldap_fail(dl, "StartTLS", rc);
-    if (dl->bind) {
-        struct berval cred = {.bv_len = strlen(dl->bind_pw), .bv_val = dl->bind_pw};
-
-        if ((rc = lp.sasl_bind_s(dl->ld, dl->bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL)) !=
-            LDAP_SUCCESS)
-            return dict_ldap_fail(dl, "bind", rc);
-    }
+    if ((rc = dict_ldap_bind(dl, dl->ld)) != LDAP_SUCCESS)
+        return dict_ldap_fail(dl, dl->bind == DICT_LDAP_BIND_SASL ? "SASL bind" : "bind", rc);
     return DICT_LDAP_OK;
 }
 
@@ -414,8 +509,10 @@ static const char *dict_ldap_lookup(DICT *dict, const char *key)
 static void dict_ldap_close(DICT *dict)
 {
     DICT_LDAP *dl = (DICT_LDAP *)dict;
-    char *owned[] = {dl->uri,        dl->search_base, dl->bind_dn, dl->tls_ca_file,
-                     dl->tls_ca_dir, dl->tls_cert,    dl->tls_key};
+    char *owned[] = {dl->uri,         dl->search_base, dl->bind_dn,
+                     dl->tls_ca_file, dl->tls_ca_dir,  dl->tls_cert,
+                     dl->tls_key,     dl->tls_ciphers, dl->tls_random_file,
+                     dl->sasl_mechs,  dl->sasl_realm,  dl->sasl_authz_id};
     ARGV *lists[] = {dl->result_attrs, dl->special_attrs, dl->leaf_attrs, dl->terminal_attrs,
                      dl->all_attrs};
 
@@ -484,12 +581,60 @@ static char *dict_ldap_uri(const DICT_SQL_CF *cf)
     return vstring_export(uri);
 }
 
+/* dict_ldap_cf_int - a number setting within 0..max (0: no limit); -1 with why */
+
+static int dict_ldap_cf_int(const DICT_SQL_CF *cf, const char *name, int defval, int max,
+                            VSTRING *why)
+{
+    int value = dict_sql_cf_int(cf, name, defval, why);
+
+    if (value > max && max > 0) {
+        vstring_sprintf(why, "bad %s = %d: expected 0 to %d", name, value, max);
+        return -1;
+    }
+    return value;
+}
+
+/* dict_ldap_bind_mode - bind = no, yes (simple) or sasl; 0, or -1 with why */
+
+static int dict_ldap_bind_mode(DICT_LDAP *dl, const DICT_SQL_CF *cf)
+{
+    const char *value = dict_sql_cf_get(cf, "bind", "yes");
+
+    if (strcasecmp(value, "sasl") == 0) {
+        dl->bind = DICT_LDAP_BIND_SASL;
+    } else if (strcasecmp(value, "yes") == 0 || strcasecmp(value, "true") == 0 ||
+               strcasecmp(value, "simple") == 0) {
+        dl->bind = *dl->bind_dn ? DICT_LDAP_BIND_SIMPLE : DICT_LDAP_BIND_NONE;
+    } else if (strcasecmp(value, "no") == 0 || strcasecmp(value, "false") == 0 ||
+               strcasecmp(value, "none") == 0) {
+        dl->bind = DICT_LDAP_BIND_NONE;
+    } else {
+        vstring_sprintf(dl->why, "bad bind = %s: expected no, yes (simple) or sasl", value);
+        return -1;
+    }
+    return 0;
+}
+
+/* dict_ldap_warn_ignored - the settings that this version does not act on */
+
+static void dict_ldap_warn_ignored(const char *name, const DICT_SQL_CF *cf)
+{
+    for (size_t i = 0; i < sizeof(dict_ldap_ignored) / sizeof(dict_ldap_ignored[0]); i++) {
+        const char *value = dict_sql_cf_get(cf, dict_ldap_ignored[i], NULL);
+
+        if (value != NULL)
+            msg_warn("%s:%s: %s = %s: not implemented in this version, ignored", DICT_TYPE_LDAP,
+                     name, dict_ldap_ignored[i], value);
+    }
+}
+
 /* dict_ldap_configure - the settings; NULL or why not */
 
 static const char *dict_ldap_configure(DICT_LDAP *dl, DICT_SQL_CF *cf)
 {
     const char *scope = dict_sql_cf_get(cf, "scope", "sub");
-    int bind, tls, req;
+    int tls, req, chase;
 
     dl->uri = dict_ldap_uri(cf);
     dl->search_base = mystrdup(dict_sql_cf_get(cf, "search_base", ""));
@@ -523,15 +668,25 @@ static const char *dict_ldap_configure(DICT_LDAP *dl, DICT_SQL_CF *cf)
     dl->tls_ca_dir = dict_ldap_string(cf, "tls_ca_cert_dir", NULL);
     dl->tls_cert = dict_ldap_string(cf, "tls_cert", NULL);
     dl->tls_key = dict_ldap_string(cf, "tls_key", NULL);
-    if ((bind = dict_ldap_bool(cf, "bind", "yes")) < 0 ||
-        (tls = dict_ldap_bool(cf, "start_tls", "no")) < 0 ||
-        (req = dict_ldap_bool(cf, "tls_require_cert", "no")) < 0) {
-        vstring_strcpy(dl->why, "bind, start_tls and tls_require_cert take yes or no");
+    dl->tls_ciphers = dict_ldap_string(cf, "tls_cipher_suite", NULL);
+    dl->tls_random_file = dict_ldap_string(cf, "tls_random_file", NULL);
+    dl->sasl_mechs = dict_ldap_string(cf, "sasl_mechs", NULL);
+    dl->sasl_realm = dict_ldap_string(cf, "sasl_realm", NULL);
+    dl->sasl_authz_id = dict_ldap_string(cf, "sasl_authz_id", NULL);
+    if ((tls = dict_ldap_bool(cf, "start_tls", "no")) < 0 ||
+        (req = dict_ldap_bool(cf, "tls_require_cert", "no")) < 0 ||
+        (chase = dict_ldap_bool(cf, "chase_referrals", "no")) < 0) {
+        vstring_strcpy(dl->why, "start_tls, tls_require_cert and chase_referrals take yes or no");
         return vstring_str(dl->why);
     }
-    dl->bind = bind && *dl->bind_dn;
+    if (dict_ldap_bind_mode(dl, cf) < 0)
+        return vstring_str(dl->why);
     dl->start_tls = tls;
     dl->tls_require_cert = req;
+    dl->chase_referrals = chase;
+    if ((dl->deref = dict_ldap_cf_int(cf, "dereference", 0, 3, dl->why)) < 0 ||
+        (dl->sasl_minssf = dict_ldap_cf_int(cf, "sasl_minssf", 0, 0, dl->why)) < 0)
+        return vstring_str(dl->why);
     if ((dl->timeout = dict_sql_cf_int(cf, "timeout", 10, dl->why)) < 0 ||
         (dl->size_limit = dict_sql_cf_int(cf, "size_limit", 0, dl->why)) < 0 ||
         (dl->recursion_limit = dict_sql_cf_int(cf, "recursion_limit", 1000, dl->why)) < 0 ||
@@ -570,6 +725,7 @@ DICT *dict_ldap_open(const char *name, int open_flags, int dict_flags)
         vstring_strcpy(copy, filter);
         dict_sql_cf_set(cf, "query", vstring_str(copy));
         vstring_free(copy);
+        dict_ldap_warn_ignored(name, cf);
         if ((problem = dict_ldap_configure(dl, cf)) == NULL &&
             (dict_sql_query_init(&dl->q, cf, dl->why) < 0 ||
              dict_sql_template_ok(dl->search_base, 1, dl->why) < 0))

@@ -17,7 +17,9 @@
  *	that use no such table never map or relocate it.
  *
  *	Servers: hosts lists "host", "host:port", "inet:host:port" or
- *	"unix:/path/to/socket", tried in order. The connection is kept for
+ *	"unix:/path/to/socket"; a new connection tries the sockets first,
+ *	then the TCP servers, each group in random order (mirrored servers
+ *	share the load, as with Postfix). The connection is kept for
  *	the next lookup. A server that fails (connect, TLS, login, or a
  *	query that breaks the connection or passes read_timeout) is closed
  *	and skipped for retry_interval seconds, and the lookup goes on with
@@ -117,6 +119,8 @@ typedef struct {
     DICT_SQL_QUERY sql;     /* query, result_format, domain, expansion_limit */
     DICT_MYSQL_HOST *hosts; /* the servers; owned */
     size_t host_count;      /* how many */
+    const char **labels;    /* each host's entry, for dict_sql_host_order(); owned array */
+    size_t *order;          /* the order of the next connection attempts; owned */
     MYSQL *conn;            /* the live connection, or NULL */
     size_t conn_host;       /* its index in hosts */
     char *user;             /* login; owned */
@@ -318,14 +322,17 @@ static const char *dict_mysql_lookup(DICT *dict, const char *key)
     }
     VSTRING_RESET(dm->result);
     VSTRING_RESET(dm->why);
-    /* The live connection first, then the others in order. */
+    /* The live connection first, then the others: sockets before TCP, each in random order. */
+    dict_sql_host_order(dm->labels, dm->host_count, dm->order);
     if (dm->conn)
         status = dict_mysql_try(dm, key, &count);
     for (int pass = 0, tried = 0; pass < 2 && status == 0 && tried == 0; pass++) {
         time_t now = time(NULL);
 
         /* Pass 1 only when every server was still marked as failed. */
-        for (size_t i = 0; i < dm->host_count && status == 0; i++) {
+        for (size_t k = 0; k < dm->host_count && status == 0; k++) {
+            size_t i = dm->order[k];
+
             if (pass == 0 && dm->hosts[i].dead_until > now)
                 continue;
             tried++;
@@ -357,6 +364,10 @@ static void dict_mysql_close(DICT *dict)
     }
     if (dm->hosts)
         myfree(dm->hosts);
+    if (dm->labels)
+        myfree(dm->labels);
+    if (dm->order)
+        myfree(dm->order);
     if (dm->password) {
         memset(dm->password, 0, strlen(dm->password));
         myfree(dm->password);
@@ -431,6 +442,10 @@ static const char *dict_mysql_configure(DICT_MYSQL *dm, const DICT_SQL_CF *cf)
     for (size_t i = 0; i < hosts->argc; i++)
         dict_mysql_host(dm->hosts + i, hosts->argv[i]);
     dm->host_count = hosts->argc;
+    dm->labels = mymalloc(dm->host_count * sizeof(*dm->labels));
+    dm->order = mymalloc(dm->host_count * sizeof(*dm->order));
+    for (size_t i = 0; i < dm->host_count; i++)
+        dm->labels[i] = dm->hosts[i].label;
     argv_free(hosts);
     dm->user = dict_mysql_string(cf, "user", NULL);
     dm->password = dict_mysql_string(cf, "password", NULL);

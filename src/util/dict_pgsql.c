@@ -18,7 +18,9 @@
  *
  *	Servers: hosts lists "host", "host:port", "inet:host:port",
  *	"unix:/socket/directory" (port 5432), "unix:/dir/.s.PGSQL.port" (the
- *	socket itself) or a "postgresql://" URI, tried in order.
+ *	socket itself) or a "postgresql://" URI; a new connection tries the
+ *	sockets first, then the others, each group in random order (mirrored
+ *	servers share the load, as with Postfix).
  *	The connection is kept for the next lookup. A server that fails
  *	(connect, TLS, authentication, a query that breaks the connection
  *	or takes longer than query_timeout) is closed and skipped for
@@ -122,6 +124,8 @@ typedef struct {
     DICT_SQL_QUERY sql;     /* query, result_format, domain, expansion_limit */
     DICT_PGSQL_HOST *hosts; /* the servers; owned */
     size_t host_count;      /* how many */
+    const char **labels;    /* each host's entry, for dict_sql_host_order(); owned array */
+    size_t *order;          /* the order of the next connection attempts; owned */
     PGconn *conn;           /* the live connection, or NULL */
     size_t conn_host;       /* its index in hosts */
     char *encoding;         /* client encoding; owned */
@@ -370,14 +374,17 @@ static const char *dict_pgsql_lookup(DICT *dict, const char *key)
     }
     VSTRING_RESET(dp->result);
     VSTRING_RESET(dp->why);
-    /* The live connection first, then the others in order. */
+    /* The live connection first, then the others: sockets before TCP, each in random order. */
+    dict_sql_host_order(dp->labels, dp->host_count, dp->order);
     if (dp->conn)
         status = dict_pgsql_try(dp, key, &count);
     for (int pass = 0, tried = 0; pass < 2 && status == 0 && tried == 0; pass++) {
         time_t now = time(NULL);
 
         /* Pass 1 only when every server was still marked as failed. */
-        for (size_t i = 0; i < dp->host_count && status == 0; i++) {
+        for (size_t k = 0; k < dp->host_count && status == 0; k++) {
+            size_t i = dp->order[k];
+
             if (pass == 0 && dp->hosts[i].dead_until > now)
                 continue;
             tried++;
@@ -406,6 +413,10 @@ static void dict_pgsql_close(DICT *dict)
     }
     if (dp->hosts)
         myfree(dp->hosts);
+    if (dp->labels)
+        myfree(dp->labels);
+    if (dp->order)
+        myfree(dp->order);
     if (dp->encoding)
         myfree(dp->encoding);
     dict_sql_query_free(&dp->sql);
@@ -432,6 +443,10 @@ static const char *dict_pgsql_configure(DICT_PGSQL *dp, const DICT_SQL_CF *cf)
         dp->hosts[i].label = mystrdup(hosts->argv[i]);
     }
     dp->host_count = hosts->argc;
+    dp->labels = mymalloc(dp->host_count * sizeof(*dp->labels));
+    dp->order = mymalloc(dp->host_count * sizeof(*dp->order));
+    for (size_t i = 0; i < dp->host_count; i++)
+        dp->labels[i] = dp->hosts[i].label;
     argv_free(hosts);
     dp->encoding = mystrdup(dict_sql_cf_get(cf, "encoding", "UTF8"));
     if ((dp->query_timeout = dict_sql_cf_int(cf, "query_timeout", 30, dp->why)) < 0 ||

@@ -60,9 +60,6 @@
 #define PROXY_STAT_DENY   4 /* the table is not approved for this service */
 #define PROXY_STAT_BAD    5 /* a malformed request */
 
-/* Limits both ends enforce. */
-#define PROXY_TABLE_MAX 4096 /* bytes in a table name */
-
 /* The client's settings (dict_proxy.c). */
 extern void dict_proxy_init(const char *socket_dir, const char *read_service,
                             const char *write_service, int timeout, int max_idle, int max_ttl);

@@ -13,6 +13,9 @@
  *			const char *value);
  *	void	dict_sql_cf_free(DICT_SQL_CF *cf);
  *
+ *	void	dict_sql_host_order(const char *const *hosts, size_t count,
+ *			size_t *order);
+ *
  *	int	dict_sql_query_init(DICT_SQL_QUERY *q, const DICT_SQL_CF *cf,
  *			VSTRING *why);
  *	void	dict_sql_query_free(DICT_SQL_QUERY *q);
@@ -40,6 +43,12 @@
  *	non-negative decimal value or defval, -1 with a reason for anything
  *	else. dict_sql_cf_set() sets a value (a type's own name for a
  *	shared setting, such as LDAP's query_filter).
+ *
+ *	dict_sql_host_order() fills order (count elements) with the
+ *	indexes of the hosts entries in the order a new connection tries
+ *	them, as Postfix does: the UNIX-domain sockets ("unix:/path", or a
+ *	path) first, then the TCP servers, each group in random order, so
+ *	that the clients of mirrored servers spread over them.
  *
  *	dict_sql_query_init() takes from the settings: query (or, when it
  *	is absent, the legacy select_field, table, where_field and
@@ -82,11 +91,14 @@
  *--*/
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "argv.h"
 #include "dict.h"
@@ -112,6 +124,43 @@ struct DICT_SQL_DOMAIN {
     DICT_SQL_DOMAIN_ITEM *items; /* owned */
     size_t count;                /* items in use */
 };
+
+/* dict_sql_shuffle - put order[0..count-1] in random order */
+
+static void dict_sql_shuffle(size_t *order, size_t count)
+{
+    static unsigned seed;
+
+    /* Spreading clients over servers needs no cryptographic randomness. */
+    if (seed == 0)
+        seed = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16) ^ 1u;
+    for (size_t i = count; i > 1; i--) {
+        size_t j = (size_t)rand_r(&seed) % i, tmp = order[i - 1];
+
+        order[i - 1] = order[j];
+        order[j] = tmp;
+    }
+}
+
+/* dict_sql_host_order - UNIX-domain sockets first, then TCP, each in random order */
+
+void dict_sql_host_order(const char *const *hosts, size_t count, size_t *order)
+{
+    size_t n = 0, unix_count;
+
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t i = 0; i < count; i++) {
+            bool is_unix = strncmp(hosts[i], "unix:", 5) == 0 || hosts[i][0] == '/';
+
+            if (is_unix == (pass == 0))
+                order[n++] = i;
+        }
+        if (pass == 0)
+            unix_count = n;
+    }
+    dict_sql_shuffle(order, unix_count);
+    dict_sql_shuffle(order + unix_count, count - unix_count);
+}
 
 /* dict_sql_cf_read - name = value settings of a .cf file */
 

@@ -5,6 +5,8 @@
 #ifndef DICT_SQL_H
 #define DICT_SQL_H
 
+#include <stddef.h>
+
 #include "vstring.h"
 
 typedef struct DICT_SQL_CF DICT_SQL_CF;
@@ -30,6 +32,7 @@ extern const char *dict_sql_cf_get(const DICT_SQL_CF *cf, const char *name, cons
 extern int dict_sql_cf_int(const DICT_SQL_CF *cf, const char *name, int defval, VSTRING *why);
 extern void dict_sql_cf_set(DICT_SQL_CF *cf, const char *name, const char *value);
 extern void dict_sql_cf_free(DICT_SQL_CF *cf);
+extern void dict_sql_host_order(const char *const *hosts, size_t count, size_t *order);
 
 extern int dict_sql_query_init(DICT_SQL_QUERY *q, const DICT_SQL_CF *cf, VSTRING *why);
 extern void dict_sql_query_free(DICT_SQL_QUERY *q);

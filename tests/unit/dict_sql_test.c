@@ -126,10 +126,40 @@ static void test_settings(void)
     vstring_free(result);
 }
 
+/* test_host_order - sockets first, then TCP; each group in random order */
+
+static void test_host_order(void)
+{
+    const char *hosts[] = {"inet:db1:3306", "unix:/run/a.sock", "db2", "/run/b", "inet:db3:3306"};
+    size_t order[5];
+    int seen_first[5] = {0};
+
+    int each_once = 1, sockets_first = 1;
+
+    for (int round = 0; round < 200; round++) {
+        int used[5] = {0};
+
+        dict_sql_host_order(hosts, 5, order);
+        for (size_t k = 0; k < 5; k++)
+            used[order[k]]++;
+        for (size_t i = 0; i < 5; i++)
+            each_once &= used[i] == 1;
+        sockets_first &= (order[0] == 1 || order[0] == 3) && (order[1] == 1 || order[1] == 3);
+        seen_first[order[0]]++;
+        seen_first[order[2]]++;
+    }
+    TEST_INT_EQ(each_once, 1, "each host once in every order");
+    TEST_INT_EQ(sockets_first, 1, "both sockets before the TCP servers");
+    TEST_INT_EQ(seen_first[1] > 0 && seen_first[3] > 0, 1, "either socket may come first");
+    TEST_INT_EQ(seen_first[0] > 0 && seen_first[2] > 0 && seen_first[4] > 0, 1,
+                "any TCP server may come first among the TCP servers");
+}
+
 int main(void)
 {
     msg_init("dict_sql_test");
     test_expand();
     test_settings();
+    test_host_order();
     return test_summary("dict_sql_test");
 }

@@ -3,8 +3,8 @@
 # Source this file from bash after lib/common.sh (lib/instance.sh loads
 # it). Each server has its own data directory, made with
 # mariadb-install-db in a test directory, and listens on 127.0.0.1 at a
-# free port and on DIR/socket; it runs as the caller, or as "nobody" when
-# the caller is root, and is stopped by pid when the test ends.
+# free port and on DIR/socket; it runs and is stopped as lib/dbserver.sh
+# says.
 #
 #   mariadb_available
 #       0 when Debian's MariaDB server programs are installed; otherwise
@@ -19,46 +19,27 @@
 #       run SQL as root in database "mail" over the UNIX socket
 #   mariadb_stop DIR
 #       stop the server (SIGTERM) and wait for it
-#   mariadb_stop_all    stop every server this file started (at exit)
 
 [ -n "${MARIADB_SH_LOADED:-}" ] && return 0
 MARIADB_SH_LOADED=1
+. "$(dirname "${BASH_SOURCE[0]}")/dbserver.sh"
 
 MARIADB_MISSING=
 MARIADB_PORT=
 MARIADB_PID=
-MARIADB_DIRS=()
 
 # mariadb_available - can a private MariaDB server run here?
 mariadb_available() {
-    MARIADB_MISSING=
-    if [ ! -x /usr/sbin/mariadbd ] || ! command -v mariadb-install-db >/dev/null; then
-        MARIADB_MISSING="Debian's MariaDB server is not installed (mariadb-server)"
-    elif ! command -v mariadb >/dev/null; then
-        MARIADB_MISSING="the mariadb client is not installed (mariadb-client)"
-    elif [ "$(id -u)" -eq 0 ] && ! id nobody >/dev/null 2>&1; then
-        MARIADB_MISSING="there is no nobody account to run MariaDB as"
-    fi
+    dbserver_missing /usr/sbin/mariadbd mariadb-server mariadb-install-db mariadb-server \
+        mariadb mariadb-client
+    MARIADB_MISSING=$DBSERVER_MISSING
     [ -z "$MARIADB_MISSING" ]
-}
-
-# mariadb_user - the account the server runs as
-mariadb_user() {
-    if [ "$(id -u)" -eq 0 ]; then echo nobody; else id -un; fi
-}
-
-# mariadb_stop_all - stop every server of this test
-mariadb_stop_all() {
-    local dir
-    for dir in "${MARIADB_DIRS[@]}"; do
-        mariadb_stop "$dir"
-    done
 }
 
 # mariadb_start DIR [CERT] - start (and first make) a private server
 mariadb_start() {
     local dir=$1 cert=${2:-} user new=
-    user=$(mariadb_user)
+    user=$(dbserver_user)
     if [ ! -d "$dir/data" ]; then
         mkdir -p "$dir" && chmod 755 "$dir"
         [ "$(id -u)" -eq 0 ] && chown nobody "$dir"
@@ -92,8 +73,7 @@ mariadb_start() {
     rm -f "$dir/mariadbd.pid"
     /usr/sbin/mariadbd --defaults-file="$dir/my.cnf" >/dev/null 2>&1 &
     MARIADB_PID=$!
-    [ ${#MARIADB_DIRS[@]} -eq 0 ] && at_exit mariadb_stop_all
-    case " ${MARIADB_DIRS[*]} " in *" $dir "*) ;; *) MARIADB_DIRS+=("$dir") ;; esac
+    dbserver_track mariadb_stop "$dir"
     wait_until 60 mariadb --no-defaults --socket="$dir/socket" -uroot -e "SELECT 1" >/dev/null 2>&1 || {
         tail -5 "$dir/server.log" | sed 's/^/# mariadbd: /'
         fail "MariaDB in $dir starts"
@@ -114,11 +94,7 @@ mariadb_sql() {
 
 # mariadb_stop DIR - stop the server by its pid
 mariadb_stop() {
-    local dir=$1 pid
-    pid=$(cat "$dir/mariadbd.pid" 2>/dev/null)
-    [ -n "$pid" ] || return 0
-    kill -TERM "$pid" 2>/dev/null
-    wait_gone "$pid" 60 || kill -9 "$pid" 2>/dev/null
+    local dir=$1
+    dbserver_stop_pid "$(cat "$dir/mariadbd.pid" 2>/dev/null)" TERM 60
     rm -f "$dir/mariadbd.pid"
-    return 0
 }

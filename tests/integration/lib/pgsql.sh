@@ -2,9 +2,10 @@
 #
 # Source this file from bash after lib/common.sh (lib/instance.sh loads
 # it). Each server is a cluster of its own, made with initdb in a test
-# directory, listening on 127.0.0.1 at a free port and on a UNIX socket in
-# that directory; it runs as the caller, or as "nobody" when the caller is
-# root (PostgreSQL refuses root), and is stopped by pid when the test ends.
+# directory, listening on 127.0.0.1 and 127.0.0.2 (two addresses of one
+# server, for tests of the hosts order) at a free port and on a UNIX
+# socket in that directory; it runs and is stopped as lib/dbserver.sh
+# says.
 #
 #   pgsql_available
 #       0 when Debian's PostgreSQL server programs are installed; otherwise
@@ -19,16 +20,15 @@
 #       pgsql_start) over the UNIX socket; output on stdout
 #   pgsql_stop DIR
 #       stop the server (SIGINT: fast shutdown) and wait for it
-#   pgsql_stop_all      stop every server this file started (at exit)
 
 [ -n "${PGSQL_SH_LOADED:-}" ] && return 0
 PGSQL_SH_LOADED=1
+. "$(dirname "${BASH_SOURCE[0]}")/dbserver.sh"
 
 PGSQL_BIN=
 PGSQL_MISSING=
 PGSQL_PORT=
 PGSQL_PID=
-PGSQL_DIRS=()
 
 # pgsql_available - can a private PostgreSQL server run here?
 pgsql_available() {
@@ -41,29 +41,11 @@ pgsql_available() {
     done
     if [ -z "$PGSQL_BIN" ]; then
         PGSQL_MISSING="Debian's PostgreSQL server is not installed (postgresql)"
-    elif ! command -v psql >/dev/null; then
-        PGSQL_MISSING="psql is not installed (postgresql-client)"
-    elif [ "$(id -u)" -eq 0 ] && ! id nobody >/dev/null 2>&1; then
-        PGSQL_MISSING="there is no nobody account to run PostgreSQL as"
+    else
+        dbserver_missing psql postgresql-client
+        PGSQL_MISSING=$DBSERVER_MISSING
     fi
     [ -z "$PGSQL_MISSING" ]
-}
-
-# pgsql_as CMD... - run CMD as the server's user
-pgsql_as() {
-    if [ "$(id -u)" -eq 0 ]; then
-        setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"
-    else
-        "$@"
-    fi
-}
-
-# pgsql_stop_all - stop every server of this test
-pgsql_stop_all() {
-    local dir
-    for dir in "${PGSQL_DIRS[@]}"; do
-        pgsql_stop "$dir"
-    done
 }
 
 # pgsql_init DIR CERT - a new cluster with database "mail"
@@ -72,13 +54,13 @@ pgsql_init() {
     mkdir -p "$dir" && chmod 755 "$dir"
     [ "$(id -u)" -eq 0 ] && chown nobody "$dir"
     free_port >"$dir/port"
-    pgsql_as "$PGSQL_BIN/initdb" -D "$dir/data" -U postgres --auth-local=trust \
+    dbserver_as "$PGSQL_BIN/initdb" -D "$dir/data" -U postgres --auth-local=trust \
         --auth-host=scram-sha-256 -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 || {
         sed 's/^/# initdb: /' "$dir/initdb.log"
         fail "initdb in $dir"
     }
     {
-        echo "listen_addresses = '127.0.0.1'"
+        echo "listen_addresses = '127.0.0.1, 127.0.0.2'"
         echo "port = $(cat "$dir/port")"
         echo "unix_socket_directories = '$dir'"
         echo "fsync = off"
@@ -105,15 +87,14 @@ pgsql_start() {
         new=1
     }
     PGSQL_PORT=$(cat "$dir/port")
-    pgsql_as "$PGSQL_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start >/dev/null 2>&1 || {
+    dbserver_as "$PGSQL_BIN/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 start >/dev/null 2>&1 || {
         tail -5 "$dir/server.log" | sed 's/^/# postgres: /'
         fail "PostgreSQL in $dir starts"
     }
     PGSQL_PID=$(head -1 "$dir/data/postmaster.pid")
-    [ ${#PGSQL_DIRS[@]} -eq 0 ] && at_exit pgsql_stop_all
-    case " ${PGSQL_DIRS[*]} " in *" $dir "*) ;; *) PGSQL_DIRS+=("$dir") ;; esac
+    dbserver_track pgsql_stop "$dir"
     if [ -n "$new" ]; then
-        pgsql_as psql -h "$dir" -p "$PGSQL_PORT" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
+        dbserver_as psql -h "$dir" -p "$PGSQL_PORT" -U postgres -d postgres -q -v ON_ERROR_STOP=1 \
             -c "CREATE DATABASE mail" >/dev/null || fail "the database mail is created in $dir"
     fi
     return 0
@@ -123,17 +104,13 @@ pgsql_start() {
 pgsql_sql() {
     local dir=$1
     shift
-    pgsql_as psql -h "$dir" -p "$(cat "$dir/port")" -U postgres -d mail -q -A -t \
+    dbserver_as psql -h "$dir" -p "$(cat "$dir/port")" -U postgres -d mail -q -A -t \
         -v ON_ERROR_STOP=1 -c "$*"
 }
 
 # pgsql_stop DIR - fast shutdown, by the pid of the server's postmaster
 pgsql_stop() {
-    local dir=$1 pid
+    local dir=$1
     [ -f "$dir/data/postmaster.pid" ] || return 0
-    pid=$(head -1 "$dir/data/postmaster.pid")
-    [ -n "$pid" ] || return 0
-    kill -INT "$pid" 2>/dev/null
-    wait_gone "$pid" 30 || kill -9 "$pid" 2>/dev/null
-    return 0
+    dbserver_stop_pid "$(head -1 "$dir/data/postmaster.pid")" INT 30
 }

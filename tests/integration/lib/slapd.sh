@@ -3,11 +3,13 @@
 # Source this file from bash after lib/common.sh (lib/instance.sh loads
 # it). Each server has its own configuration (slapd.conf) and database
 # in a test directory, serves dc=example,dc=test on 127.0.0.1 at a free
-# port, runs as the caller or as "nobody" when the caller is root, and is
-# stopped by pid when the test ends. The administrator is
+# port and on the UNIX socket DIR/ldapi (SLAPD_LDAPI, as an ldapi:// URL),
+# and runs and is stopped as lib/dbserver.sh says. The administrator is
 # cn=admin,dc=example,dc=test (password "admin secret"); only
 # cn=reader,dc=example,dc=test (password "reader secret", made by the
-# test with slapd_add) may read, anonymous binds see nothing.
+# test with slapd_add) may read, anonymous binds see nothing. A SASL
+# EXTERNAL bind over the UNIX socket (the client's uid and gid) is
+# cn=reader.
 #
 #   slapd_available
 #       0 when Debian's slapd and ldapadd are installed; otherwise
@@ -15,39 +17,29 @@
 #   slapd_start DIR [CERT]
 #       a new server (or a restart of the one in DIR), with StartTLS when
 #       CERT names DIR/CERT.pem and DIR/CERT.key (DIR/ca.pem the CA); sets
-#       SLAPD_PORT (kept across restarts) and SLAPD_PID; ends the test
-#       (fail) when it does not answer within 30 seconds
+#       SLAPD_PORT (kept across restarts), SLAPD_LDAPI and SLAPD_PID; ends
+#       the test (fail) when it does not answer within 30 seconds
 #   slapd_add DIR < LDIF      add entries as the administrator
 #   slapd_stop DIR            stop the server (SIGINT) and wait for it
-#   slapd_stop_all            stop every server this file started (at exit)
 
 [ -n "${SLAPD_SH_LOADED:-}" ] && return 0
 SLAPD_SH_LOADED=1
+. "$(dirname "${BASH_SOURCE[0]}")/dbserver.sh"
 
 SLAPD_MISSING=
 SLAPD_PORT=
+SLAPD_LDAPI=
 SLAPD_PID=
-SLAPD_DIRS=()
 
 # slapd_available - can a private slapd run here?
 slapd_available() {
-    SLAPD_MISSING=
-    if [ ! -x /usr/sbin/slapd ] || [ ! -f /etc/ldap/schema/inetorgperson.schema ]; then
+    if [ ! -f /etc/ldap/schema/inetorgperson.schema ]; then
         SLAPD_MISSING="Debian's OpenLDAP server is not installed (slapd)"
-    elif ! command -v ldapadd >/dev/null; then
-        SLAPD_MISSING="ldapadd is not installed (ldap-utils)"
-    elif [ "$(id -u)" -eq 0 ] && ! id nobody >/dev/null 2>&1; then
-        SLAPD_MISSING="there is no nobody account to run slapd as"
+    else
+        dbserver_missing /usr/sbin/slapd slapd ldapadd ldap-utils
+        SLAPD_MISSING=$DBSERVER_MISSING
     fi
     [ -z "$SLAPD_MISSING" ]
-}
-
-# slapd_stop_all - stop every server of this test
-slapd_stop_all() {
-    local dir
-    for dir in "${SLAPD_DIRS[@]}"; do
-        slapd_stop "$dir"
-    done
 }
 
 # slapd_config DIR CERT - slapd.conf and an empty database
@@ -60,6 +52,7 @@ slapd_config() {
         echo "include /etc/ldap/schema/cosine.schema"
         echo "include /etc/ldap/schema/inetorgperson.schema"
         echo "pidfile $dir/slapd.pid"
+        echo "authz-regexp \".*,cn=peercred,cn=external,cn=auth\" \"cn=reader,dc=example,dc=test\""
         echo "modulepath $module"
         ls "$module"/back_mdb* >/dev/null 2>&1 && echo "moduleload back_mdb"
         if [ -n "$cert" ]; then
@@ -85,13 +78,13 @@ slapd_start() {
     local -a as_user=()
     [ -f "$dir/slapd.conf" ] || slapd_config "$dir" "$cert"
     SLAPD_PORT=$(cat "$dir/port")
+    SLAPD_LDAPI="ldapi://$(sed 's|/|%2F|g' <<<"$dir/ldapi")"
     [ "$(id -u)" -eq 0 ] && as_user=(-u nobody -g nogroup)
-    rm -f "$dir/slapd.pid"
-    /usr/sbin/slapd -f "$dir/slapd.conf" -h "ldap://127.0.0.1:$SLAPD_PORT/" "${as_user[@]}" \
-        -d 0 >"$dir/slapd.log" 2>&1 &
+    rm -f "$dir/slapd.pid" "$dir/ldapi"
+    /usr/sbin/slapd -f "$dir/slapd.conf" -h "ldap://127.0.0.1:$SLAPD_PORT/ $SLAPD_LDAPI" \
+        "${as_user[@]}" -d 0 >"$dir/slapd.log" 2>&1 &
     SLAPD_PID=$!
-    [ ${#SLAPD_DIRS[@]} -eq 0 ] && at_exit slapd_stop_all
-    case " ${SLAPD_DIRS[*]} " in *" $dir "*) ;; *) SLAPD_DIRS+=("$dir") ;; esac
+    dbserver_track slapd_stop "$dir"
     echo "$SLAPD_PID" >"$dir/pid"
     wait_port "$SLAPD_PORT" 30 || {
         tail -5 "$dir/slapd.log" | sed 's/^/# slapd: /'
@@ -108,11 +101,7 @@ slapd_add() {
 
 # slapd_stop DIR - stop the server by its pid
 slapd_stop() {
-    local dir=$1 pid
-    pid=$(cat "$dir/pid" 2>/dev/null)
-    [ -n "$pid" ] || return 0
-    kill -INT "$pid" 2>/dev/null
-    wait_gone "$pid" 30 || kill -9 "$pid" 2>/dev/null
+    local dir=$1
+    dbserver_stop_pid "$(cat "$dir/pid" 2>/dev/null)" INT 30
     rm -f "$dir/pid"
-    return 0
 }
