@@ -11,18 +11,22 @@
 # smtpd_discard_ehlo_keywords hides it. "postqueue -s site" delivers the
 # mail of a subdomain (parent_domain_matches_subdomains), "postqueue -i
 # queue_id" one message, and postqueue and "sendmail -qR" refuse a site
-# outside fast_flush_domains with Postfix's message. Master's periodic
+# outside fast_flush_domains with Postfix's message; a policy server in
+# smtpd_etrn_restrictions gets the ETRN domain. Master's periodic
 # wake-up of flush(8) (sent here by the test, with the refresh and purge
 # times at 0) delivers the mail of unread logs and deletes empty ones.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
 
+. "$top/tests/integration/lib/policy.sh"
+
 instance_create
 read -r pin prej pnext < <(free_port 3 | tr '\n' ' ')
+policy_server_start "$INSTANCE_DIR/policy" answer
 instance_master_cf_relay "$pin" \
     "relay unix - - n - 1 smtp" "flush unix n - n 1000? 0 flush" \
-    "127.0.0.1:$prej inet n - n - - smtpd -o smtpd_etrn_restrictions=permit_mynetworks,reject -o mynetworks=127.0.0.1/32 -o smtpd_discard_ehlo_keywords=etrn -o smtpd_helo_required=yes"
+    "127.0.0.1:$prej inet n - n - - smtpd -o smtpd_etrn_restrictions=check_policy_service,inet:127.0.0.1:$POLICY_PORT,permit_mynetworks,reject -o mynetworks=127.0.0.1/32 -o smtpd_discard_ehlo_keywords=etrn -o smtpd_helo_required=yes"
 instance_main_cf \
     "myhostname = mail.example.test" "mydestination =" "mynetworks = 127.0.0.0/8" \
     "relay_domains = customer.example" "relayhost = [127.0.0.1]:$pnext" \
@@ -123,6 +127,8 @@ lacks "smtpd_discard_ehlo_keywords hides ETRN" "ETRN" "$keywords"
 out=$(dialog "$prej" 127.0.0.1 "HELO client.test" "ETRN customer.example" "QUIT")
 has "a client that the restrictions permit still gets its 250" \
     "ETRN customer.example => 250 Queuing started" "$out"
+grep -q '\["protocol_state", "ETRN"\].*\["etrn_domain", "customer.example"\]' "$INSTANCE_DIR/policy/requests"
+check "check_policy_service in smtpd_etrn_restrictions gets protocol_state=ETRN and etrn_domain"
 
 # --- postqueue -s, -i; sendmail -qR ---
 instance_run "$TEST_BIN/postqueue" -c "$INSTANCE_CONF" -s sub.customer.example
