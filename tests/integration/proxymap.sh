@@ -4,8 +4,9 @@
 # proxy_read_maps does not list is refused with Postfix's warnings (a
 # lookup error, never "not found"); postmap -i, -d and -s change and walk
 # a btree table through proxywrite, which proxy_write_maps must list;
-# smtpd and cleanup resolve virtual aliases through proxy:, and answer
-# 451 4.3.0 when the service refuses the table.
+# postscreen keeps its cache (lookups, updates, the start-up walk) in a
+# proxy:btree: table; smtpd and cleanup resolve virtual aliases through
+# proxy:, and answer 451 4.3.0 when the service refuses the table.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -14,7 +15,7 @@ postmap=$TEST_BIN/postmap
 instance_create
 cf=$INSTANCE_CONF
 data=$INSTANCE_DATA
-smtp_port=$(free_port)
+read -r smtp_port psc_port <<<"$(free_port 2 | tr '\n' ' ')"
 fake_smtpd_start "$INSTANCE_DIR/sink" --mode plain --maildir "$INSTANCE_DIR/sink"
 sink_port=$FAKE_SMTPD_PORT
 
@@ -23,7 +24,9 @@ aliases=$(instance_table hash valias "team@proxy.test alice@dest.test" "old@prox
 denied=$(instance_table hash denied "x@proxy.test y@proxy.test") || fail "a second table is built"
 instance_master_cf_relay "$smtp_port" \
     "proxymap unix - - n - - proxymap" \
-    "proxywrite unix - - n - 1 proxymap"
+    "proxywrite unix - - n - 1 proxymap" \
+    "127.0.0.1:$psc_port inet n - n - 1 postscreen -o mynetworks=127.0.0.4/32" \
+    "smtpd pass - - n - - smtpd"
 instance_main_cf \
     "mynetworks = 127.0.0.0/8" \
     "virtual_alias_domains = proxy.test" \
@@ -31,9 +34,10 @@ instance_main_cf \
     "relayhost = [127.0.0.1]:$sink_port" \
     "proxy_read_maps = \$virtual_alias_maps proxy:btree:$data/cache" \
     "proxy_write_maps = proxy:btree:$data/cache \$postscreen_cache_map" \
+    "postscreen_cache_map = proxy:btree:$data/psc_cache" "postscreen_greet_wait = 1s" \
     "smtpd_recipient_restrictions = permit_mynetworks, reject" \
     "minimal_backoff_time = 300s" "maximal_backoff_time = 600s" "queue_run_delay = 300s"
-instance_start "$smtp_port"
+instance_start "$smtp_port" "$psc_port"
 require "the instance starts"
 
 # run_pm ARGS... - postmap as the instance's user; output in $out, errors in $err, status in $rc
@@ -86,6 +90,34 @@ wait_until 10 grep -q "to approve this table for read-write access, list proxy:b
 check "... proxywrite logs how to approve it"
 [ ! -e "$data/other.db" ]
 check "... and creates nothing"
+
+# --- postscreen keeps its cache through proxywrite ---
+# psc_greeting - connect to postscreen as 127.0.0.1 and QUIT; the greeting lines
+psc_greeting() {
+    PYTHONPATH=$TEST_TOP/tests/integration/lib bounded 30 python3 - "$psc_port" <<'PYEOF'
+import sys
+from smtp_session import Session
+s = Session.connect(int(sys.argv[1]), source="127.0.0.1")
+print("\n".join(s.reply()[1]))
+s.cmd("QUIT")
+s.close()
+PYEOF
+}
+out=$(psc_greeting)
+has "a new client waits through postscreen's greeting test" "220-mail.example.test" "$out"
+wait_until 10 grep -q "postscreen\[[0-9]*\]: PASS NEW \[127.0.0.1\]" "$INSTANCE_LOG"
+check "... and passes it"
+has "postscreen walked its proxy: cache at start-up (a sequence through proxywrite)" \
+    "cache proxy:btree:$data/psc_cache full cleanup: retained=0 dropped=0 entries" "$(instance_log)"
+psc_stamps() {
+    run_pm -q 127.0.0.1 "btree:$data/psc_cache"
+    [[ "$out" =~ ^[0-9]+\;[0-9]+\;[0-9]+\;[0-9]+\;[0-9]+$ ]]
+}
+wait_until 10 psc_stamps
+check "postscreen's cache update went through proxywrite into the btree file"
+out=$(psc_greeting)
+same "the cached client is let in at once (its entry read through proxywrite)" \
+    "220 mail.example.test ESMTP Postern" "$out"
 
 # --- daemons: smtpd and cleanup resolve virtual aliases through proxymap ---
 send() {
