@@ -6,7 +6,9 @@
 # are Debian's Postfix smtpd on 127.0.0.1 (STARTTLS with a certificate
 # made here): ok.secure.test, whose TLSA record (3 1 1) names the
 # server's key; bad.secure.test, whose TLSA record names another key;
-# and mixed.secure.test with both MX hosts, the bad one preferred. Each
+# mixed.secure.test with both MX hosts, the bad one preferred; and
+# name.secure.test, whose MX host (no TLSA record) smtp_tls_policy_maps
+# puts at level verify while the certificate names another host. Each
 # has a _smtp._tls TXT record that asks for reports by mail
 # (tlsrpt@reports.example.test, which the instance routes to a scripted
 # SMTP server that keeps what it receives) and by HTTPS POST
@@ -15,10 +17,11 @@
 #
 # Our instance relays at level dane with smtp_tlsrpt_enable = yes and a
 # tlsrpt service: two messages to ok, one to bad (deferred), one to mixed
-# (the bad MX host fails, the good one takes it). Each session must end in
-# one record in the spool file of the current period (success, or
-# validation-failure, under the "tlsa" policy with the TLSA record as
-# policy string, with the MX host and its address), and posttlsrpt must
+# (the bad MX host fails, the good one takes it), one to name (deferred).
+# Each session must end in one record in the spool file of the current
+# period (success, or validation-failure, under the "tlsa" policy with the
+# TLSA record as policy string, with the MX host and its address; for
+# name, certificate-host-mismatch under "no-policy-found"), and posttlsrpt must
 # show the period's aggregate, valid under the RFC 8460 schema
 # (tests/data/tlsrpt-schema.json, python3-jsonschema).
 #
@@ -67,8 +70,9 @@ rua="v=TLSRPTv1; rua=mailto:tlsrpt@reports.example.test,https://mta-sts.$S/v1/tl
 rrs=("mta-sts IN A $DNSSEC_HTTPS_ADDR"
     "mx-ok IN A 127.0.0.1" "_$psrv._tcp.mx-ok IN TLSA 3 1 1 $ee"
     "mx-bad IN A 127.0.0.1" "_$psrv._tcp.mx-bad IN TLSA 3 1 1 $DNSSEC_TLSA_DIGEST"
-    "ok IN MX 10 mx-ok" "bad IN MX 10 mx-bad" "mixed IN MX 10 mx-bad" "mixed IN MX 20 mx-ok")
-for d in ok bad mixed; do
+    "ok IN MX 10 mx-ok" "bad IN MX 10 mx-bad" "mixed IN MX 10 mx-bad" "mixed IN MX 20 mx-ok"
+    "name IN MX 10 mx-name" "mx-name IN A 127.0.0.1")
+for d in ok bad mixed name; do
     rrs+=("_smtp._tls.$d IN TXT \"$rua\"")
 done
 DNSSEC_RESOLV=yes
@@ -103,10 +107,12 @@ instance_master_cf_relay "$pin" "tlsrpt unix - - n 3600 1 tlsrpt" \
     "pickup unix n - n 60 1 pickup"
 transport=$(instance_table texthash transport \
     "reports.example.test smtp:[127.0.0.1]:$FAKE_SMTPD_PORT")
+tls_policy=$(instance_table texthash tls_policy "name.$S verify")
 instance_main_cf \
     "myhostname = client.example.net" "mydestination =" "mynetworks = 127.0.0.0/8" \
     "alias_maps =" \
     "transport_maps = $transport" \
+    "smtp_tls_policy_maps = $tls_policy" \
     "smtp_dns_support_level = dnssec" \
     "smtp_tls_security_level = dane" \
     "smtp_tcp_port = $psrv" \
@@ -158,8 +164,13 @@ send "four@mixed.$S"
 check "the message to mixed.$S is accepted"
 has "and sent through its second MX host" "relay=mx-ok.$S" "$(outcome "four@mixed.$S")"
 
-wait_until 10 eval '[ "$(records | wc -l)" -ge 5 ]'
-same "five sessions, five records" 5 "$(records | wc -l)"
+send "five@name.$S"
+check "the message to name.$S is accepted"
+has "and deferred: the certificate names another host" "tls=verify, dsn=4.7.5, status=deferred" \
+    "$(outcome "five@name.$S")"
+
+wait_until 10 eval '[ "$(records | wc -l)" -ge 6 ]'
+same "six sessions, six records" 6 "$(records | wc -l)"
 ok_line=$(records | awk -F'\t' -v d="ok.$S" '$2 == d' | head -1)
 bad_line=$(records | awk -F'\t' -v d="bad.$S" '$2 == d')
 same "ok.$S: success under the tlsa policy, MX host and address" \
@@ -207,6 +218,7 @@ wrong_upper=$(tr a-f A-F <<<"$DNSSEC_TLSA_DIGEST")
 want="bad.$S tlsa 0 1 3 1 1 $wrong_upper validation-failure:1
 mixed.$S tlsa 0 1 3 1 1 $wrong_upper validation-failure:1
 mixed.$S tlsa 1 0 3 1 1 $ee_upper -
+name.$S no-policy-found 0 1  certificate-host-mismatch:1
 ok.$S tlsa 2 0 3 1 1 $ee_upper -"
 same "its counts are the sessions: per domain and policy, successes and failures" "$want" \
     "$summary"
@@ -220,9 +232,9 @@ require "the instance starts again, with a report period of 2 seconds"
 # mail_count, post_count - reports that arrived so far
 mail_count() { ls "$dir/mailbox"/msg.* 2>/dev/null | wc -l; }
 post_count() { ls "$dir/www"/post.? "$dir/www"/post.?? 2>/dev/null | wc -l; }
-wait_until 30 eval '[ "$(mail_count)" -ge 3 ] && [ "$(post_count)" -ge 3 ]'
-same "three reports by mail, one per domain" 3 "$(mail_count)"
-same "three reports by HTTPS POST" 3 "$(post_count)"
+wait_until 30 eval '[ "$(mail_count)" -ge 4 ] && [ "$(post_count)" -ge 4 ]'
+same "four reports by mail, one per domain" 4 "$(mail_count)"
+same "four reports by HTTPS POST" 4 "$(post_count)"
 has "tlsrpt logs each report sent" "TLSRPT report for ok.$S" "$(instance_log)"
 same "the spool file is gone once reported" "" "$(ls "$INSTANCE_DATA/tlsrpt")"
 
@@ -244,15 +256,15 @@ for n, path in enumerate(sys.argv[2:]):
 EOF
 check "the report mails can be read"
 mail_out=$(cat "$dir/mail.out")
-same "each mail is multipart/report; report-type=tlsrpt" 3 \
+same "each mail is multipart/report; report-type=tlsrpt" 4 \
     "$(grep -c '^type multipart/report report-type=tlsrpt$' <<<"$mail_out")"
-for d in ok bad mixed; do
+for d in ok bad mixed name; do
     has "a mail with TLS-Report-Domain: $d.$S and TLS-Report-Submitter" \
         "domain $d.$S submitter client.example.net" "$mail_out"
 done
-same "each Subject: names the domain, submitter and report id" 3 \
+same "each Subject: names the domain, submitter and report id" 4 \
     "$(grep -c '^subject-ok True$' <<<"$mail_out")"
-same "each carries an application/tlsrpt+gzip attachment (.json.gz)" 3 \
+same "each carries an application/tlsrpt+gzip attachment (.json.gz)" 4 \
     "$(grep -c '^attachment True$' <<<"$mail_out")"
 summary=$(check_reports "$dir"/mail.*.gz | sort)
 lacks "the mailed reports are valid under the RFC 8460 schema" "INVALID" "$summary"
