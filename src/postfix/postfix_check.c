@@ -34,6 +34,10 @@
  *	*_tls_eckey_file and *_tls_chain_files of main.cf and of master.cf
  *	-o overrides (postfix_keys(3)) that names a world-readable file gets
  *	a warning (once per file), and so does a file that does not exist.
+ *
+ *	Raw public keys: each *_tls_enable_rpk = yes gets a warning when
+ *	this OpenSSL lacks RFC 7250 support (before 3.2); the setting is
+ *	then ignored, as Postfix ignores it.
  * DIAGNOSTICS
  *	"error: ..." and "warning: ..." lines on standard error and in the
  *	log.
@@ -49,9 +53,16 @@
 #include "msg.h"
 #include "mymalloc.h"
 
+/* OpenSSL. */
+#include <openssl/crypto.h>
+
 /* Global library. */
 #include "mail_owner.h"
+#include "mail_params.h"
 #include "mail_queue.h"
+
+/* TLS library. */
+#include "tls_rpk.h"
 
 /* Application-specific. */
 #include "postfix.h"
@@ -94,6 +105,26 @@ static void postfix_check_name_report(CONFIG_REPORT_LEVEL unused_level, const ch
 
     if (!(state->flags & POSTFIX_CHECK_FLAG_QUIET))
         msg_warn("%s", text);
+}
+
+/* postfix_check_rpk - raw public key settings that this OpenSSL cannot honour */
+
+static void postfix_check_rpk(POSTFIX_CHECK *state)
+{
+    static const char *const names[] = {
+        VAR_SMTPD_TLS_ENABLE_RPK,
+        VAR_SMTP_TLS_ENABLE_RPK,
+        VAR_LMTP_TLS_ENABLE_RPK,
+        VAR_TLSPROXY_TLS_ENABLE_RPK,
+    };
+
+    if (tls_rpk_available())
+        return;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (config_get_bool(state->config, names[i]))
+            msg_warn("%s = yes: this OpenSSL (%s) lacks raw public key support (RFC 7250, "
+                     "OpenSSL 3.2 or later); the setting has no effect",
+                     names[i], OpenSSL_version(OPENSSL_VERSION));
 }
 
 /* postfix_check_mkdir - create a missing directory; check an existing one */
@@ -241,6 +272,7 @@ int postfix_check(CONFIG *config, int flags)
     else
         postfix_check_dirs(&state);
     if (!(flags & POSTFIX_CHECK_FLAG_QUIET)) {
+        postfix_check_rpk(&state);
         postfix_check_keys(&state, master_cf);
         if (master_cf)
             postfix_check_programs(&state, master_cf);

@@ -2,7 +2,7 @@
  * NAME
  *	posttls-finger - probe the TLS properties of an SMTP or LMTP server
  * SYNOPSIS
- *	posttls-finger [-acCfSvw] [-a family] [-A trust-anchor.pem]
+ *	posttls-finger [-acCfSvwx] [-a family] [-A trust-anchor.pem]
  *		[-d mdalg] [-F CAfile] [-g grade] [-h host_lookup]
  *		[-H chainfiles] [-k certfile] [-K keyfile] [-l level]
  *		[-L logopts] [-m count] [-M insecure_mx_policy]
@@ -81,7 +81,7 @@ typedef struct PTF_ARGS {
 
 static _Noreturn void ptf_usage(void)
 {
-    msg_fatal_status(2, "usage: posttls-finger [-acCfSvw] [-a family] [-A trust-anchor.pem] "
+    msg_fatal_status(2, "usage: posttls-finger [-acCfSvwx] [-a family] [-A trust-anchor.pem] "
                         "[-d mdalg] [-F CAfile] [-g grade] [-h host_lookup] [-H chainfiles] "
                         "[-k certfile] [-K keyfile] [-l level] [-L logopts] [-m count] "
                         "[-M insecure_mx_policy] [-o name=value] [-p protocols] [-P CApath] "
@@ -181,6 +181,9 @@ static int ptf_option(PTF_STATE *state, PTF_ARGS *args, int ch, const char *arg)
         break;
     case 'w':
         state->wrapper = true;
+        break;
+    case 'x':
+        state->enable_rpk = true;
         break;
     case 'X':
         msg_fatal_status(2, "-X: tlsproxy mode is not supported");
@@ -345,7 +348,7 @@ int main(int argc, char **argv)
     args.overrides = argv_alloc(5);
     args.tafiles = argv_alloc(2);
     args.chains = argv_alloc(2);
-    while ((ch = getopt(argc, argv, "a:A:cCd:fF:g:h:H:k:K:l:L:m:M:o:p:P:r:s:St:T:vwX")) != -1)
+    while ((ch = getopt(argc, argv, "a:A:cCd:fF:g:h:H:k:K:l:L:m:M:o:p:P:r:s:St:T:vwxX")) != -1)
         if (ch == '?' || ptf_option(&state, &args, ch, optarg) < 0)
             ptf_usage();
     if (optind >= argc)

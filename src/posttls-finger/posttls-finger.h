@@ -44,6 +44,7 @@ typedef struct PTF_STATE {
     bool chat;                             /* log the dialogue (-c turns it off) */
     bool print_chain;                      /* -C */
     bool wrapper;                          /* -w: TLS on connect */
+    bool enable_rpk;                       /* -x: ask for a raw public key (RFC 7250) */
     bool lmtp;                             /* -S: LMTP instead of SMTP */
     int family;                            /* -a: AF_UNSPEC, AF_INET or AF_INET6 */
     const char *logopts;                   /* -L */

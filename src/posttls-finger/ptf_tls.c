@@ -254,6 +254,7 @@ int ptf_tls_start(PTF_STATE *state)
         .match = state->match,
         .tafile = state->tafile,
         .dane = rr ? &dane : NULL,
+        .enable_rpk = state->enable_rpk,
     });
     myfree(rr);
     if (state->tls == NULL) {

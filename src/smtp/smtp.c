@@ -400,6 +400,7 @@ static const SMTP_BIND smtp_bindings[] = {
     SMTP_BIND_STR(VAR_SMTP_TLS_TRUST_ANCHOR_FILE, VAR_LMTP_TLS_TRUST_ANCHOR_FILE,
                   &smtp_config.tls.trust_anchor_file),
     SMTP_BIND_STR(VAR_SMTP_TLS_SERVERNAME, VAR_LMTP_TLS_SERVERNAME, &smtp_config.tls.servername),
+    SMTP_BIND_BOOL(VAR_SMTP_TLS_ENABLE_RPK, VAR_LMTP_TLS_ENABLE_RPK, &smtp_config.tls.enable_rpk),
     SMTP_BIND_STR(VAR_SMTP_TLS_LOGLEVEL, VAR_LMTP_TLS_LOGLEVEL, &smtp_config.tls_engine.loglevel),
     SMTP_BIND_INT(VAR_SMTP_TLS_SCERT_VERIFYDEPTH, VAR_LMTP_TLS_SCERT_VERIFYDEPTH,
                   &smtp_config.tls_engine.verifydepth),

@@ -235,6 +235,7 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
         .match = policy->match,
         .tafile = policy->tafile,
         .dane = dane_level ? &dane : NULL,
+        .enable_rpk = policy->enable_rpk,
         .pq_mode = policy->pq_mode,
         .out_pq_suspect = &session->pq_suspect,
     });

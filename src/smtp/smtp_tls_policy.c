@@ -228,8 +228,8 @@ static int smtp_tls_attr(SMTP_TLS_POLICY *policy, SMTP_TLS_ATTRS *attrs, const c
     if (strcasecmp(name, "pq") == 0)
         return smtp_tls_pq(policy, value, why);
     if (strcasecmp(name, "enable_rpk") == 0) {
-        bool unused;
-        return smtp_tls_bool(&unused, name, value, why);
+        policy->rpk_set = true;
+        return smtp_tls_bool(&policy->enable_rpk, name, value, why);
     }
     if (strcasecmp(name, "match") == 0) {
         if (level == TLS_LEV_FPRINT)
@@ -428,6 +428,8 @@ static void smtp_tls_defaults(SMTP_TLS_POLICY *policy, const SMTP_TLS_CONFIG *co
         policy->tafile = mystrdup(config->trust_anchor_file);
     if (policy->servername == NULL && config->servername && *config->servername)
         policy->servername = mystrdup(config->servername);
+    if (!policy->rpk_set)
+        policy->enable_rpk = config->enable_rpk;
 }
 
 /* smtp_tls_policy_find - the policy for one server */

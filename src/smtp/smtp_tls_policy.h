@@ -14,7 +14,9 @@
  * at most once; match= (":"-separated names, or "|"-separated
  * fingerprints at the fingerprint level; at dane and dane-only more
  * names that a DANE-TA certificate may carry) and tafile= (verify and
- * secure) repeatable; connection_reuse= and enable_rpk= yes or no; pq=
+ * secure) repeatable; connection_reuse= and enable_rpk= (asking the
+ * server for a raw public key at may, encrypt and fingerprint, replacing
+ * smtp_tls_enable_rpk) yes or no; pq=
  * yes (the groups as configured), no (no post-quantum group) or only
  * (post-quantum groups alone), our extension, at most once. Anything else
  * - an unknown level or attribute, a duplicate, an attribute at a level
@@ -57,6 +59,7 @@ typedef struct SMTP_TLS_CONFIG {
     const char *fingerprint_cert_match; /* smtp_tls_fingerprint_cert_match */
     const char *trust_anchor_file;      /* smtp_tls_trust_anchor_file */
     const char *servername;             /* smtp_tls_servername */
+    bool enable_rpk;                    /* smtp_tls_enable_rpk */
 } SMTP_TLS_CONFIG;
 
 /* The policy for one server. Strings are owned; NULL means "main.cf / by level". */
@@ -69,6 +72,8 @@ typedef struct SMTP_TLS_POLICY {
     char *tafile;              /* trust anchor files in force (space separated), verify and up */
     char *servername;          /* servername= or smtp_tls_servername: name, "hostname", "nexthop" */
     bool connection_reuse;     /* connection_reuse= (accepted, not used) */
+    bool enable_rpk;           /* enable_rpk=, or smtp_tls_enable_rpk */
+    bool rpk_set;              /* enable_rpk= was given */
     int pq_mode;               /* pq=: TLS_DH_PQ_* (tls_dh.h), 0 when absent */
     bool pq_set;               /* pq= was given */
     const char *error_dsn;     /* invalid policy: "4.7.5" or "4.3.0" (static) */

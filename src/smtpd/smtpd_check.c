@@ -374,6 +374,7 @@ SMTPD_CHECKS *smtpd_check_init(const SMTPD_CHECK_PROPS *props)
     checks->tables = htable_create(10);
     checks->policies = htable_create(4);
     checks->ask_ccert = props->ask_ccert;
+    checks->enable_rpk = props->enable_rpk;
     checks->sasl_enabled = props->sasl_enabled;
     smtpd_check_classes(checks, props);
     for (int stage = 0; stage < SMTPD_STAGE_COUNT; stage++) {

@@ -98,6 +98,7 @@ typedef struct SMTPD_CHECK_PROPS {
     const char *permit_mx_backup_networks;        /* permit_mx_backup_networks */
     struct RCPT_MAPS *rcpt_maps; /* address class tables for reject_unlisted_*, or NULL */
     bool ask_ccert;              /* smtpd_tls_ask_ccert (or req_ccert), for warnings */
+    bool enable_rpk;             /* smtpd_tls_enable_rpk, for warnings */
     bool sasl_enabled;           /* smtpd_sasl_auth_enable: the SASL restrictions apply */
 } SMTPD_CHECK_PROPS;
 

@@ -29,7 +29,10 @@
  *	client address and its networks; the HELO name and its parent
  *	domains; addresses as "user@domain", "domain" (and parents),
  *	"user@" (smtpd_null_access_lookup_key for the null sender); the
- *	certificate fingerprint, then the public-key fingerprint; the SASL
+ *	certificate fingerprint, then the public-key fingerprint (a raw
+ *	public key has the latter only; with smtpd_tls_enable_rpk a
+ *	certificate whose two fingerprints get different actions is logged
+ *	as a fragile policy, and the certificate's counts); the SASL
  *	login name as it is (only for an authenticated client; a refusal
  *	reads "<host[addr]>: Client host rejected: ...", and without
  *	smtpd_sasl_auth_enable the restriction is ignored with a warning).
@@ -70,6 +73,7 @@
 #include "domain_find.h"
 #include "hostaddr_find.h"
 #include "mail_addr_find.h"
+#include "mail_params.h"
 #include "maps.h"
 
 #include "smtpd_check_private.h"
@@ -358,6 +362,38 @@ int smtpd_check_recipient_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
     return smtpd_access_address(ctx, table, ctx->facts->recipient, "Recipient address");
 }
 
+/* smtpd_check_ccert_fragile - warn when a certificate gets what its bare key would not */
+
+static void smtpd_check_ccert_fragile(SMTPD_CHECK_CTX *ctx, MAPS *table)
+{
+    const SMTPD_CHECK_FACTS *facts = ctx->facts;
+    const char *found;
+    char *by_cert;
+    bool same;
+
+    /*
+     * With smtpd_tls_enable_rpk a client that sends its certificate today
+     * may send the bare key tomorrow, after a TLS library upgrade: then only
+     * the public-key fingerprint is looked up. Postfix 3.10 warns when the
+     * two lookups give different actions; the certificate's still counts.
+     */
+    if (!ctx->checks->enable_rpk || facts->ccert_fprint == NULL || *facts->ccert_fprint == 0 ||
+        facts->ccert_pkey_fprint == NULL || *facts->ccert_pkey_fprint == 0)
+        return;
+    found = maps_find(table, facts->ccert_fprint, 0);
+    if (table->error)
+        return;
+    by_cert = found ? mystrdup(found) : NULL;
+    found = maps_find(table, facts->ccert_pkey_fprint, 0);
+    same = by_cert && found ? strcmp(by_cert, found) == 0 : by_cert == found;
+    if (table->error == 0 && !same)
+        msg_warn("check_ccert_access: %s: %s: Fragile access policy: %s=yes, but the action for "
+                 "certificate fingerprint \"%s\" != the action for public key fingerprint \"%s\"",
+                 facts->namaddr, table->names->argv[0], VAR_SMTPD_TLS_ENABLE_RPK,
+                 facts->ccert_fprint, facts->ccert_pkey_fprint);
+    myfree(by_cert);
+}
+
 /* smtpd_check_ccert_access - client certificate fingerprints */
 
 int smtpd_check_ccert_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
@@ -368,6 +404,7 @@ int smtpd_check_ccert_access(SMTPD_CHECK_CTX *ctx, MAPS *table)
 
     if (!facts->tls_active)
         return SMTPD_CHECK_DUNNO;
+    smtpd_check_ccert_fragile(ctx, table);
     for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
         const char *found;
 

@@ -44,7 +44,11 @@
  *	permit_tls_all_clientcerts permits a client certificate whose chain
  *	smtpd_tls_CAfile verified; permit_tls_clientcerts one whose public
  *	key fingerprint, or else certificate fingerprint, is listed in
- *	relay_clientcerts (no CA needed).
+ *	relay_clientcerts (no CA needed); a raw public key (RFC 7250) has
+ *	its public-key fingerprint only. With smtpd_tls_enable_rpk a match
+ *	by the certificate fingerprint alone is logged as a fragile policy
+ *	(the client loses it when it sends its bare key), as Postfix 3.10
+ *	does.
  *
  *	reject_non_fqdn_helo_hostname, reject_non_fqdn_sender and
  *	reject_non_fqdn_recipient refuse (non_fqdn_reject_code) a name
@@ -62,6 +66,7 @@
 #include "stringops.h"
 #include "vstring.h"
 
+#include "mail_params.h"
 #include "maps.h"
 #include "match_list.h"
 
@@ -269,6 +274,12 @@ int smtpd_check_permit_tls_clientcerts(SMTPD_CHECK_CTX *ctx, MAPS *unused_table)
         if (maps_find(certs, keys[i], 0)) {
             if (msg_verbose)
                 msg_info("%s: relay_clientcerts matched %s", facts->namaddr, keys[i]);
+            /* Only the certificate matched: lost when the client sends its bare key. */
+            if (i > 0 && ctx->checks->enable_rpk)
+                msg_warn("permit_tls_clientcerts: %s: relay_clientcerts: Fragile access policy: "
+                         "%s=yes, but public key fingerprint \"%s\" not matched, while "
+                         "certificate fingerprint \"%s\" matched",
+                         facts->namaddr, VAR_SMTPD_TLS_ENABLE_RPK, keys[0], keys[1]);
             return SMTPD_CHECK_OK;
         }
         if (certs->error)

@@ -76,6 +76,7 @@ struct SMTPD_CHECKS {
     char *compatibility_level;      /* for policy requests; owned */
     char *mail_version;             /* likewise */
     bool ask_ccert;                 /* client certificates are requested */
+    bool enable_rpk;                /* so are client raw public keys */
     bool sasl_enabled;              /* smtpd_sasl_auth_enable */
 };
 

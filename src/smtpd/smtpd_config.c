@@ -274,6 +274,7 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
         CONFIG_BIND_TIME(VAR_SMTPD_STARTTLS_TIMEOUT, &cfg->starttls_timeout),
         MAIL_TLS_PARAMS_BIND(&tls->params),
         CONFIG_BIND_STR(VAR_SMTPD_TLS_LOGLEVEL, &tls->loglevel),
+        CONFIG_BIND_BOOL(VAR_SMTPD_TLS_ENABLE_RPK, &tls->enable_rpk),
         CONFIG_BIND_INT(VAR_SMTPD_TLS_CCERT_VERIFYDEPTH, &tls->verifydepth),
         CONFIG_BIND_TIME(VAR_SMTPD_TLS_SESSION_CACHE_TIMEOUT, &tls->session_cache_timeout),
         CONFIG_BIND_BOOL(VAR_SMTPD_TLS_ALWAYS_ISSUE_SESSION_IDS, &tls->always_issue_session_ids),
@@ -435,6 +436,7 @@ SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_
     smtpd_config_tls(cfg, &raw);
     smtpd_config_sasl(cfg, config);
     raw.checks.ask_ccert = cfg->tls_ask_ccert;
+    raw.checks.enable_rpk = cfg->tls_settings.enable_rpk;
     raw.checks.sasl_enabled = cfg->sasl_settings.enable;
     smtpd_unlisted_config(cfg, config);
     raw.checks.rcpt_maps = cfg->rcpt_maps;

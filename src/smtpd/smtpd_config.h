@@ -70,6 +70,7 @@ typedef struct SMTPD_TLS_SETTINGS {
     const char *mandatory_exclude_ciphers; /* smtpd_tls_mandatory_exclude_ciphers */
     const char *dh1024_param_file;         /* smtpd_tls_dh1024_param_file */
     const char *fingerprint_digest;        /* smtpd_tls_fingerprint_digest */
+    bool enable_rpk;                       /* smtpd_tls_enable_rpk */
     const char *tlsmgr_service;            /* tlsmgr_service_name */
 } SMTPD_TLS_SETTINGS;
 

@@ -142,7 +142,7 @@ static void smtpd_policy_facts(SMTPD_STATE *state, SMTPD_CHECK_FACTS *facts, con
         facts->tls_cipher = tls->cipher;
         facts->tls_keysize = tls->usebits;
     }
-    if (tls && tls->cert_present) {
+    if (tls && (tls->cert_present || tls->rpk_present)) {
         facts->ccert_subject = tls->peer_cn;
         facts->ccert_issuer = tls->issuer_cn;
         facts->ccert_trusted = tls->cert_trusted;

@@ -134,6 +134,7 @@ SMTPD_TLS_SERVER *smtpd_tls_server_init(const SMTPD_TLS_SETTINGS *settings, cons
         .dh1024_param_file = settings->dh1024_param_file,
         .mdalg = settings->fingerprint_digest,
         .ask_ccert = cfg->tls_ask_ccert,
+        .enable_rpk = settings->enable_rpk,
         .serverid = cfg->service,
         .cache = tls_mgr_cache_ops("smtpd"),
     };
@@ -178,6 +179,7 @@ static void smtpd_tls_facts(SMTPD_TLS_SESSION *session)
     facts->algbits = tls->cipher_algbits;
     facts->trust = tls_log_trust(tls);
     facts->cert_present = TLS_CERT_IS_PRESENT(tls);
+    facts->rpk_present = TLS_RPK_IS_PRESENT(tls);
     facts->cert_trusted = TLS_CERT_IS_TRUSTED(tls);
     facts->peer_cn = tls->peer_CN ? tls->peer_CN : "";
     facts->issuer_cn = tls->issuer_CN ? tls->issuer_CN : "";

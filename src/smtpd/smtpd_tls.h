@@ -30,6 +30,7 @@ typedef struct SMTPD_TLS_FACTS {
     int algbits;             /* bits of the algorithm */
     const char *trust;       /* "Anonymous", "Untrusted" or "Trusted" */
     bool cert_present;       /* the client sent a certificate */
+    bool rpk_present;        /* it sent a raw public key instead (RFC 7250) */
     bool cert_trusted;       /* and its chain verified against smtpd_tls_CAfile */
     const char *peer_cn;     /* subject CN, or "" */
     const char *issuer_cn;   /* issuer CN, or "" */

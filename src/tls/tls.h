@@ -64,11 +64,16 @@ extern const TLS_PARAMS *tls_params_or_default(const TLS_PARAMS *params);
 #define TLS_CERT_FLAG_TRUSTED (1 << 2) /* the chain verified */
 #define TLS_CERT_FLAG_MATCHED (1 << 3) /* name or fingerprint matched */
 #define TLS_CERT_FLAG_SECURED (1 << 4) /* trusted and matched above encrypt */
+#define TLS_CERT_FLAG_RPK     (1 << 5) /* the peer sent a raw public key (RFC 7250) */
 
 #define TLS_CERT_IS_PRESENT(s) ((s) && ((s)->peer_status & TLS_CERT_FLAG_PRESENT))
 #define TLS_CERT_IS_TRUSTED(s) ((s) && ((s)->peer_status & TLS_CERT_FLAG_TRUSTED))
 #define TLS_CERT_IS_MATCHED(s) ((s) && ((s)->peer_status & TLS_CERT_FLAG_MATCHED))
 #define TLS_CERT_IS_SECURED(s) ((s) && ((s)->peer_status & TLS_CERT_FLAG_SECURED))
+#define TLS_RPK_IS_PRESENT(s)  ((s) && ((s)->peer_status & TLS_CERT_FLAG_RPK))
+/* A certificate or a raw public key: the peer has a public-key fingerprint. */
+#define TLS_CRED_IS_PRESENT(s)                                                                     \
+    ((s) && ((s)->peer_status & (TLS_CERT_FLAG_PRESENT | TLS_CERT_FLAG_RPK)))
 
 /*
  * Session ticket key (RFC 5077): 16-byte name, AES key, HMAC-SHA256 key
@@ -150,6 +155,8 @@ typedef struct TLS_SESS_STATE {
     const char *clnt_sig_curve;
     int clnt_sig_bits;
     const char *clnt_sig_dgst;
+    bool srvr_rpk;          /* the server sent a raw public key, not a certificate */
+    bool clnt_rpk;          /* the client did */
     bool peer_close_notify; /* the peer closed with close_notify */
     bool peer_eof;          /* the peer's transport ended */
     /* Client: what the ClientHello offered (tls_hello.c). */

@@ -43,6 +43,15 @@
  *	At the verify and secure levels props->tafile (trust anchor files,
  *	tls_tafile(3)) replaces the CAs of the context for the connection.
  *
+ *	Raw public keys (RFC 7250, tls_rpk(3)): with a client certificate
+ *	the client sends its key bare to a server that asks for that. It
+ *	asks the server for a raw public key at may, encrypt and
+ *	fingerprint when props->enable_rpk is set, and at the DANE levels
+ *	when every TLSA record is DANE-EE(3) SPKI(1), whatever enable_rpk
+ *	says; a certificate is still accepted. A raw public key matches at
+ *	the fingerprint level by its public-key fingerprint and at the DANE
+ *	levels through OpenSSL's DANE verification.
+ *
  *	At the DANE levels (halfdane, dane, dane-only) props->dane holds
  *	the server's usable TLSA records (tls_dane(3)); OpenSSL's DANE
  *	verification matches them, and the RRset is part of the cache key.
@@ -88,6 +97,7 @@
 #include "tls_log.h"
 #include "tls_name.h"
 #include "tls_proto.h"
+#include "tls_rpk.h"
 #include "tls_scache.h"
 #include "tls_sni.h"
 #include "tls_stream.h"
@@ -190,6 +200,7 @@ static int tls_client_ctx(TLS_APPL_STATE *app, const TLS_CLIENT_INIT_PROPS *prop
         .eckey_file = props->eckey_file,
     };
     VSTRING *identity;
+    int status;
 
     if ((app->ssl_ctx = tls_appl_ctx_new(app, NULL, NULL, NULL, why)) == NULL)
         return -1;
@@ -201,8 +212,14 @@ static int tls_client_ctx(TLS_APPL_STATE *app, const TLS_CLIENT_INIT_PROPS *prop
     tls_certkey_file_identity(identity, props->CApath);
     vstring_sprintf_append(identity, "default=%d", app->params.append_default_CA);
     app->ca_identity = vstring_export(identity);
-    if (tls_certkey_load(app->ssl_ctx, &files, why) < 0)
+    if ((status = tls_certkey_load(app->ssl_ctx, &files, why)) < 0)
         return -1;
+    /* Like Postfix, always willing to send our key bare to a server that asks for it. */
+    if (status != TLS_CERTKEY_NONE && tls_rpk_client_ctx(app->ssl_ctx) < 0) {
+        vstring_sprintf(why, "cannot enable raw public keys");
+        ERR_clear_error();
+        return -1;
+    }
     tls_scache_client_setup(app, app->ssl_ctx);
     tls_client_dane(app, props);
     return 0;
@@ -344,13 +361,13 @@ static void tls_client_cache_id(TLS_SESS_STATE *state, const TLS_CLIENT_START_PR
     vstring_sprintf(text,
                     "level=%s\nmatch=%s\nfingerprints=%s\nmdalg=%s\nprotocols=%x-%x\n"
                     "ciphers=%s\nca=%s\nsni=%s\nhelo=%s\nopenssl=%s\nmust_fail=%d\ntafile=%s\n"
-                    "dane=%s\npq=%s\n",
+                    "dane=%s\npq=%s\nrpk=%d\n",
                     tls_level_name(state->level), names, fprints, state->mdalg, policy->min_version,
                     policy->max_version, vstring_str(policy->cipherlist),
                     state->app->ca_identity ? state->app->ca_identity : "",
                     props->sni ? props->sni : "", props->helo ? props->helo : "",
                     OpenSSL_version(OPENSSL_VERSION), state->must_fail, vstring_str(tafile),
-                    vstring_str(dane), tls_dh_pq_name(props->pq_mode));
+                    vstring_str(dane), tls_dh_pq_name(props->pq_mode), props->enable_rpk);
     state->cache_id = tls_scache_client_id(
         props->serverid ? props->serverid : state->app->cache_type, props->nexthop, props->host,
         props->addr, props->port, vstring_str(text));
@@ -376,6 +393,32 @@ static int tls_client_groups(TLS_SESS_STATE *state, const TLS_CLIENT_START_PROPS
     }
     state->groups_configured = vstring_export(list);
     return status;
+}
+
+/* tls_client_ask_rpk - does the connection ask the server for a raw public key */
+
+static bool tls_client_ask_rpk(const TLS_SESS_STATE *state, const TLS_CLIENT_START_PROPS *props)
+{
+    /*
+     * Postfix 3.9: at may, encrypt and fingerprint as configured (at the
+     * fingerprint level only safe when every fingerprint is that of a
+     * public key: a bare key has no certificate fingerprint); never at
+     * verify and secure (a bare key has no chain); at the DANE levels
+     * whatever the setting, when every record is DANE-EE(3) SPKI(1), the
+     * only kind that a bare key can match.
+     */
+    if (!tls_rpk_available() || state->must_fail)
+        return false;
+    if (TLS_DANE_BASED(state->level)) {
+        if (props->dane == NULL || props->dane->count == 0)
+            return false;
+        for (size_t i = 0; i < props->dane->count; i++)
+            if (props->dane->rr[i].usage != 3 || props->dane->rr[i].selector != 1)
+                return false;
+        return true;
+    }
+    return props->enable_rpk && (state->level == TLS_LEV_MAY || state->level == TLS_LEV_ENCRYPT ||
+                                 state->level == TLS_LEV_FPRINT);
 }
 
 /* tls_client_ssl - the SSL object with the session settings */
@@ -424,6 +467,8 @@ static int tls_client_ssl(TLS_SESS_STATE *state, const TLS_CLIENT_START_PROPS *p
         msg_warn("%s: no usable TLSA records: the server cannot match", state->namaddr);
         state->must_fail = true;
     }
+    if (tls_client_ask_rpk(state, props) && tls_rpk_client_ask(state->ssl) < 0)
+        return -1;
     tls_scache_client_load(state);
     SSL_set_connect_state(state->ssl);
     return 0;

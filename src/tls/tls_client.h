@@ -69,6 +69,7 @@ typedef struct TLS_CLIENT_START_PROPS {
     const char *match;
     const char *tafile;          /* verify/secure: trust anchor files replacing the CAs, or NULL */
     const struct TLS_DANE *dane; /* dane, dane-only, halfdane: the TLSA RRset (tls_dane.h) */
+    bool enable_rpk;             /* may, encrypt, fingerprint: ask for a raw public key */
     int pq_mode;                 /* TLS_DH_PQ_* (tls_dh.h), 0: the groups as configured */
     bool *out_pq_suspect;        /* failure after a post-quantum ClientHello, or NULL */
 } TLS_CLIENT_START_PROPS;

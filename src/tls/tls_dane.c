@@ -41,7 +41,8 @@
  *	tls_dane_log_match() logs which record matched, as Postfix words
  *	it: "host[addr]:port: Matched DANE EE certificate at depth 0: 3 1 1
  *	HEX" (also "TA certificate" and "TA public key verified
- *	certificate"); association data over 64 bytes is shortened to its
+ *	certificate"; "Matched DANE raw public key: 3 1 1 HEX" when the
+ *	server sent a raw public key); association data over 64 bytes is shortened to its
  *	first and last 32 bytes around "...".
  * DIAGNOSTICS
  *	Warnings: TLSA records that OpenSSL refuses.
@@ -226,10 +227,14 @@ void tls_dane_log_match(const TLS_SESS_STATE *state)
     } else {
         tls_dane_hex(hex, data, len);
     }
-    msg_info("%s: Matched DANE %s at depth %d: %u %u %u %s", state->namaddr,
-             mspki   ? "TA public key verified certificate"
-             : depth ? "TA certificate"
-                     : "EE certificate",
-             depth, usage, selector, mtype, vstring_str(hex));
+    if (TLS_RPK_IS_PRESENT(state))
+        msg_info("%s: Matched DANE raw public key: %u %u %u %s", state->namaddr, usage, selector,
+                 mtype, vstring_str(hex));
+    else
+        msg_info("%s: Matched DANE %s at depth %d: %u %u %u %s", state->namaddr,
+                 mspki   ? "TA public key verified certificate"
+                 : depth ? "TA certificate"
+                         : "EE certificate",
+                 depth, usage, selector, mtype, vstring_str(hex));
     vstring_free(hex);
 }

@@ -20,7 +20,8 @@
  *	"RSA-PSS" or "RSA" with the key size, "ECDSA" with the curve,
  *	"ED25519" or "ED448", each with its digest where there is one. The
  *	server signature is the server's, the client signature the
- *	client's, whichever side we are.
+ *	client's, whichever side we are; a peer that sent a raw public key
+ *	(RFC 7250) signed with that key.
  *--*/
 
 #include <openssl/evp.h>
@@ -29,6 +30,7 @@
 
 #include "tls.h"
 #include "tls_facts.h"
+#include "tls_rpk.h"
 
 /* tls_facts_curve - static short name of a key's curve, or NULL */
 
@@ -120,12 +122,13 @@ static int tls_facts_peer_sig(SSL *ssl, const char **name, const char **curve, i
                               const char **dgst)
 {
     X509 *peer = SSL_get0_peer_certificate(ssl);
+    EVP_PKEY *pkey = peer ? X509_get0_pubkey(peer) : tls_rpk_peer_key(ssl);
     int sig_nid, md_nid = NID_undef;
 
-    if (peer == NULL || !SSL_get_peer_signature_type_nid(ssl, &sig_nid))
+    if (pkey == NULL || !SSL_get_peer_signature_type_nid(ssl, &sig_nid))
         return 0;
     SSL_get_peer_signature_nid(ssl, &md_nid);
-    tls_facts_sig(sig_nid, md_nid, X509_get0_pubkey(peer), name, curve, bits, dgst);
+    tls_facts_sig(sig_nid, md_nid, pkey, name, curve, bits, dgst);
     return 1;
 }
 

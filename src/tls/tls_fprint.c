@@ -10,6 +10,7 @@
  *				const char *mdalg);
  *	char	*tls_cert_fprint(X509 *cert, const char *mdalg);
  *	char	*tls_pkey_fprint(X509 *cert, const char *mdalg);
+ *	char	*tls_key_fprint(EVP_PKEY *pkey, const char *mdalg);
  *	int	tls_fprint_equal(const char *a, const char *b);
  * DESCRIPTION
  *	tls_digest_ok() tells whether mdalg (case-insensitive) is a digest
@@ -19,7 +20,9 @@
  *
  *	tls_data_fprint() fingerprints arbitrary bytes, tls_cert_fprint()
  *	the DER form of a certificate and tls_pkey_fprint() the DER form
- *	of its SubjectPublicKeyInfo. The result is a new string (free with
+ *	of its SubjectPublicKeyInfo, tls_key_fprint() that of a bare key
+ *	(a raw public key: the same fingerprint as that of a certificate
+ *	for the key). The result is a new string (free with
  *	myfree()), or NULL for an unknown digest or a certificate that
  *	cannot be encoded.
  *
@@ -113,6 +116,23 @@ char *tls_pkey_fprint(X509 *cert, const char *mdalg)
     unsigned char *der = NULL;
     X509_PUBKEY *spki = X509_get_X509_PUBKEY(cert);
     int len = spki ? i2d_X509_PUBKEY(spki, &der) : -1;
+    char *result;
+
+    if (len <= 0) {
+        ERR_clear_error();
+        return NULL;
+    }
+    result = tls_data_fprint(der, len, mdalg);
+    OPENSSL_free(der);
+    return result;
+}
+
+/* tls_key_fprint - fingerprint of a key's DER SubjectPublicKeyInfo */
+
+char *tls_key_fprint(EVP_PKEY *pkey, const char *mdalg)
+{
+    unsigned char *der = NULL;
+    int len = i2d_PUBKEY(pkey, &der);
     char *result;
 
     if (len <= 0) {

@@ -21,6 +21,7 @@ extern char *tls_digest_encode(const unsigned char *md, size_t len);
 extern char *tls_data_fprint(const void *data, size_t len, const char *mdalg);
 extern char *tls_cert_fprint(X509 *cert, const char *mdalg);
 extern char *tls_pkey_fprint(X509 *cert, const char *mdalg);
+extern char *tls_key_fprint(EVP_PKEY *pkey, const char *mdalg);
 extern int tls_fprint_equal(const char *a, const char *b);
 
 #endif

@@ -23,7 +23,7 @@
  *	reports it; param_name is for the caller's benefit only).
  *
  *	tls_log_trust() returns the trust word of a session: "Anonymous"
- *	(no peer certificate), "Verified" (client only: matched at a level
+ *	(no peer certificate and no raw public key), "Verified" (client only: matched at a level
  *	that requires it), "Trusted" (the chain verified) or "Untrusted".
  *
  *	tls_log_summary_text() writes the handshake summary line into out
@@ -31,11 +31,15 @@
  *	"<trust> TLS connection <established|reused> <to|from> <peer>[ to
  *	<sni>]: <protocol> with cipher <cipher> (<use>/<alg> bits)", then
  *	" key-exchange", " server-signature", " server-digest",
- *	" client-signature" and " client-digest" details when known.
+ *	" client-signature" and " client-digest" details when known; a
+ *	signature by a key that came as a raw public key says so after the
+ *	key's parameter, as Postfix 3.10 does: "server-signature RSA-PSS
+ *	(2048 bit raw public key)", "(prime256v1 raw public key)".
  *	tls_log_summary() logs it when the session logs summaries.
  *
  *	tls_log_peercert() logs the peer certificate facts (subject CN,
- *	issuer, fingerprints) when the session asks for them.
+ *	issuer, fingerprints) when the session asks for them; for a raw
+ *	public key "host[addr]: raw public key fingerprint=...".
  *
  *	tls_log_handshake_error() logs why a handshake failed, given the
  *	errno that the BIO pump left: "SSL_accept error from <peer>: ..."
@@ -47,7 +51,8 @@
  *	starting with a TAB: "(using <protocol> with cipher ... bits)",
  *	the key-exchange and server-signature details, the client
  *	signature, and the client certificate line ("(Client CN ...,
- *	Issuer ... (verified OK|not verified))", "(Client did not present a
+ *	Issuer ... (verified OK|not verified))", for a raw public key
+ *	"(Client RPK <digest> digest <fingerprint>)", "(Client did not present a
  *	certificate)" when ask_ccert, otherwise "(No client certificate
  *	requested)"). Names are sanitised for use in a comment.
  *
@@ -134,7 +139,7 @@ int tls_log_mask(const char *param_name, const char *value)
 
 const char *tls_log_trust(const TLS_SESS_STATE *state)
 {
-    if (!TLS_CERT_IS_PRESENT(state))
+    if (!TLS_CRED_IS_PRESENT(state))
         return "Anonymous";
     if (!state->am_server && TLS_CERT_IS_SECURED(state))
         return "Verified";
@@ -153,6 +158,21 @@ static void tls_log_param(VSTRING *out, const char *curve, int bits)
         vstring_sprintf_append(out, " (%d bits)", bits);
 }
 
+/* tls_log_sig_param - a signature key's parameter, marked when it came as a raw public key */
+
+static void tls_log_sig_param(VSTRING *out, const char *curve, int bits, bool rpk)
+{
+    /* Postfix 3.10's words: "(2048 bit raw public key)", "(prime256v1 raw public key)". */
+    if (!rpk)
+        tls_log_param(out, curve, bits);
+    else if (curve && *curve)
+        vstring_sprintf_append(out, " (%s raw public key)", curve);
+    else if (bits > 0)
+        vstring_sprintf_append(out, " (%d bit raw public key)", bits);
+    else
+        vstring_strcat(out, " (raw public key)");
+}
+
 /* tls_log_kex_sig - key exchange and server signature details */
 
 static void tls_log_kex_sig(VSTRING *out, const TLS_SESS_STATE *state, const char *sep)
@@ -166,7 +186,7 @@ static void tls_log_kex_sig(VSTRING *out, const TLS_SESS_STATE *state, const cha
     }
     if (state->srvr_sig_name && *state->srvr_sig_name) {
         vstring_sprintf_append(out, "%sserver-signature %s", space, state->srvr_sig_name);
-        tls_log_param(out, state->srvr_sig_curve, state->srvr_sig_bits);
+        tls_log_sig_param(out, state->srvr_sig_curve, state->srvr_sig_bits, state->srvr_rpk);
         if (state->srvr_sig_dgst && *state->srvr_sig_dgst)
             vstring_sprintf_append(out, " server-digest %s", state->srvr_sig_dgst);
     }
@@ -178,7 +198,7 @@ static void tls_log_client_sig(VSTRING *out, const TLS_SESS_STATE *state, const 
 {
     if (state->clnt_sig_name && *state->clnt_sig_name) {
         vstring_sprintf_append(out, "%sclient-signature %s", sep, state->clnt_sig_name);
-        tls_log_param(out, state->clnt_sig_curve, state->clnt_sig_bits);
+        tls_log_sig_param(out, state->clnt_sig_curve, state->clnt_sig_bits, state->clnt_rpk);
         if (state->clnt_sig_dgst && *state->clnt_sig_dgst)
             vstring_sprintf_append(out, " client-digest %s", state->clnt_sig_dgst);
     }
@@ -218,8 +238,12 @@ void tls_log_summary(const TLS_SESS_STATE *state)
 void tls_log_peercert(const TLS_SESS_STATE *state)
 {
     if (!(state->log_mask & (TLS_LOG_PEERCERT | TLS_LOG_CERTMATCH | TLS_LOG_VERBOSE)) ||
-        !TLS_CERT_IS_PRESENT(state))
+        !TLS_CRED_IS_PRESENT(state))
         return;
+    if (TLS_RPK_IS_PRESENT(state)) {
+        msg_info("%s: raw public key fingerprint=%s", state->namaddr, state->peer_pkey_fprint);
+        return;
+    }
     msg_info("%s: subject_CN=%s, issuer=%s, cert fingerprint=%s, pkey fingerprint=%s",
              state->namaddr, state->peer_CN, state->issuer_CN, state->peer_cert_fprint,
              state->peer_pkey_fprint);
@@ -264,7 +288,10 @@ const char *tls_received_comment(VSTRING *out, const TLS_SESS_STATE *state, bool
         tls_log_kex_sig(out, state, "\n\t ");
     tls_log_client_sig(out, state, "\n\t ");
     vstring_strcat(out, ")\n\t(");
-    if (TLS_CERT_IS_PRESENT(state)) {
+    if (TLS_RPK_IS_PRESENT(state)) {
+        vstring_sprintf_append(out, "Client RPK %s digest %s)", state->mdalg ? state->mdalg : "",
+                               state->peer_pkey_fprint);
+    } else if (TLS_CERT_IS_PRESENT(state)) {
         vstring_strcat(out, "Client CN \"");
         tls_log_sanitize(out, state->peer_CN);
         vstring_strcat(out, "\", Issuer \"");

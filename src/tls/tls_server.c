@@ -16,7 +16,10 @@
  *	range, cipher grade and exclusions (plus aNULL when asking for client
  *	certificates), key exchange groups and FFDHE
  *	parameters, trusted CAs and (with ask_ccert) the CA name list sent
- *	to clients, the server keys and chains, session caching and tickets
+ *	to clients, the server keys and chains, raw public keys (RFC 7250,
+ *	tls_rpk(3): ours to a client that asks for it, and, with
+ *	props->enable_rpk, the client's asked for when its credentials are
+ *	asked for), session caching and tickets
  *	through props->cache, and the SNI callback when props->sni_lookup is
  *	set. It returns NULL after exactly one warning that names the
  *	failing parameter and file and ends in "disabling TLS support".
@@ -61,6 +64,7 @@
 #include "tls_facts.h"
 #include "tls_fprint.h"
 #include "tls_log.h"
+#include "tls_rpk.h"
 #include "tls_scache.h"
 #include "tls_server.h"
 #include "tls_sni.h"
@@ -144,6 +148,7 @@ static int tls_server_keys(TLS_APPL_STATE *app, SSL_CTX *ctx, const TLS_SERVER_I
 
     if (status < 0)
         return -1;
+
     if (status == TLS_CERTKEY_NONE) {
         if (props->cert_file == NULL || strcasecmp(props->cert_file, "none") != 0) {
             vstring_sprintf(why,
@@ -182,6 +187,14 @@ static SSL_CTX *tls_server_ctx(TLS_APPL_STATE *app, const TLS_SERVER_INIT_PROPS 
     tls_dh_apply_params(ctx, vstring_str(param), props->dh1024_param_file);
     vstring_free(param);
     if (tls_server_trust(app, ctx, props, why) < 0) {
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
+    /* Our raw public key to clients that ask; theirs when enable_rpk. */
+    if (tls_rpk_server_ctx(ctx, props->enable_rpk) < 0) {
+        vstring_sprintf(why, "cannot enable raw public keys (%s_tls_enable_rpk)",
+                        app->param_prefix);
+        ERR_clear_error();
         SSL_CTX_free(ctx);
         return NULL;
     }

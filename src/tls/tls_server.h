@@ -41,6 +41,7 @@ typedef struct TLS_SERVER_INIT_PROPS {
     const char *dh1024_param_file; /* smtpd_tls_dh1024_param_file */
     const char *mdalg;             /* smtpd_tls_fingerprint_digest */
     bool ask_ccert;                /* request client certificates */
+    bool enable_rpk;               /* ask for client raw public keys (smtpd_tls_enable_rpk) */
     const char *serverid;          /* service name (master.cf), for caching */
     /* tls_server_sni_maps: PEM key+chain for an SNI name, NULL if none; *error on failure */
     const char *(*sni_lookup)(void *context, const char *name, int *error);

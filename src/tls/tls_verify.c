@@ -72,6 +72,7 @@
 #include "tls_level.h"
 #include "tls_log.h"
 #include "tls_name.h"
+#include "tls_rpk.h"
 #include "tls_verify.h"
 
 /* tls_verify_name_errno - is the error a failed reference-name check */
@@ -121,6 +122,8 @@ int tls_verify_cb(int ok, X509_STORE_CTX *store_ctx)
 
         msg_info("%s: depth=%d verify=%d subject=%s", state->namaddr, depth, ok,
                  X509_NAME_oneline(X509_get_subject_name(cert), buf, sizeof(buf)));
+    } else if (cert == NULL && (state->log_mask & TLS_LOG_VERBOSE)) {
+        msg_info("%s: verify=%d raw public key", state->namaddr, ok);
     }
     return 1;
 }
@@ -172,6 +175,28 @@ static void tls_verify_set(char **field, char *value)
     *field = value ? value : mystrdup("");
 }
 
+/* tls_verify_peer_rpk - facts and trust status of a raw public key */
+
+static void tls_verify_peer_rpk(TLS_SESS_STATE *state)
+{
+    EVP_PKEY *rpk = tls_rpk_peer_key(state->ssl);
+
+    if (rpk == NULL)
+        return;
+    tls_verify_set(&state->peer_pkey_fprint, tls_key_fprint(rpk, state->mdalg));
+    if (state->verify_depth < 0)
+        state->verify_result = SSL_get_verify_result(state->ssl);
+    /*
+     * A bare key has no chain: only a DANE-EE(3) SPKI(1) record can make
+     * OpenSSL's verification succeed, and only at the DANE levels (on the
+     * server, and at the other client levels, OpenSSL reports the key as
+     * untrusted). The fingerprint level matches it in tls_verify_match().
+     */
+    if (!state->must_fail && TLS_DANE_BASED(state->level) && !state->am_server &&
+        SSL_get_verify_result(state->ssl) == X509_V_OK)
+        state->peer_status |= TLS_CERT_FLAG_TRUSTED;
+}
+
 /* tls_verify_peer - peer facts and trust status */
 
 void tls_verify_peer(TLS_SESS_STATE *state)
@@ -183,8 +208,11 @@ void tls_verify_peer(TLS_SESS_STATE *state)
     ARGV *names;
 
     state->peer_status = 0;
-    if (peer == NULL)
+    tls_rpk_collect(state);
+    if (peer == NULL) {
+        tls_verify_peer_rpk(state);
         return;
+    }
     state->peer_status |= TLS_CERT_FLAG_PRESENT;
     names = tls_name_presented(peer, &has_dns);
     argv_free(names);
@@ -304,7 +332,8 @@ void tls_verify_match(TLS_SESS_STATE *state)
     const char *found;
     char *matched = NULL;
 
-    if (peer == NULL || state->must_fail || !TLS_MUST_MATCH(state->level))
+    if ((peer == NULL && !TLS_RPK_IS_PRESENT(state)) || state->must_fail ||
+        !TLS_MUST_MATCH(state->level))
         return;
     if (state->level == TLS_LEV_FPRINT) {
         if ((found = tls_verify_match_fprint(state)) != NULL) {
@@ -320,7 +349,7 @@ void tls_verify_match(TLS_SESS_STATE *state)
         tls_verify_match_dane(state);
         return;
     }
-    if (!TLS_CERT_IS_TRUSTED(state))
+    if (!TLS_CERT_IS_TRUSTED(state) || peer == NULL)
         return;
     if (tls_name_match_cert(peer, state->match_names, &matched) != NULL) {
         state->peer_status |= TLS_CERT_FLAG_MATCHED | TLS_CERT_FLAG_SECURED;
@@ -384,7 +413,7 @@ void tls_verify_log_failure(const TLS_SESS_STATE *state)
     const char *role = state->am_server ? "client" : "server";
     VSTRING *why;
 
-    if (!(state->log_mask & TLS_LOG_UNTRUSTED) || !TLS_CERT_IS_PRESENT(state))
+    if (!(state->log_mask & TLS_LOG_UNTRUSTED) || !TLS_CRED_IS_PRESENT(state))
         return;
     if (!TLS_CERT_IS_TRUSTED(state) && state->session_reused) {
         msg_info("%s: re-using session with untrusted peer credential, look for details earlier "
