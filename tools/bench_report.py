@@ -63,6 +63,28 @@ def median(values):
     return values[len(values) // 2] if values else None
 
 
+KEX_GROUPS = ("X25519MLKEM768", "X25519")
+
+
+def build_kex(by, concs, facts):
+    """Full handshakes offering X25519MLKEM768 alone and X25519 alone, per server."""
+    if "kex" in facts:
+        return {"unavailable": facts["kex"].get("unavailable", "not measured")}
+    rows = []
+    for c in concs:
+        for server, prefix in (("raw", "tls-full-"), ("ours", "starttls-full-"),
+                               ("postfix", "starttls-full-")):
+            r = {g: by.get((server, prefix + g, c)) for g in KEX_GROUPS}
+            if not any(r.values()):
+                continue
+            rate = {g: (v["rate"] if v else None) for g, v in r.items()}
+            hs = {g: (v["hs_p50_ms"] if v and v.get("handshakes") else None) for g, v in r.items()}
+            rows.append({"server": server, "c": c, "rate": rate, "hs_p50_ms": hs,
+                         "pq_classical": ratio(rate["X25519MLKEM768"], rate["X25519"]),
+                         "errors": {g: (v["errors"] if v else None) for g, v in r.items()}})
+    return {"rows": rows}
+
+
 def build(runs, facts):
     groups = {}
     for r in runs:
@@ -101,7 +123,8 @@ def build(runs, facts):
             }
     client = {s: facts["client_" + s] for s in ("ours", "postfix") if "client_" + s in facts}
     return {"machine": facts.get("machine", {}), "table": rows, "memory": memory,
-            "smtp_client": client, "measurements": runs}, by, concs
+            "smtp_client": client, "kex": build_kex(by, concs, facts),
+            "measurements": runs}, by, concs
 
 
 def print_header(doc):
@@ -169,6 +192,28 @@ def print_latency(by, concs):
     print()
 
 
+def print_kex(doc):
+    kex = doc["kex"]
+    print("5. Post-quantum key exchange: full handshakes/s offering X25519MLKEM768 alone and")
+    print("   X25519 alone (raw: bare TLS; ours, postfix: STARTTLS sessions); hs = handshake p50 ms")
+    if "unavailable" in kex:
+        print("   X25519MLKEM768: unavailable (%s)" % kex["unavailable"])
+        print()
+        return
+    print("%-10s %3s %12s %12s %8s %10s %10s" %
+          ("", "c", "MLKEM768", "X25519", "pq/cl", "hs MLKEM", "hs X25519"))
+    for row in kex["rows"]:
+        rate, hs = row["rate"], row["hs_p50_ms"]
+        print("%-10s %3d %s %s %s %s %s" %
+              (row["server"], row["c"], fmt(rate["X25519MLKEM768"], 12),
+               fmt(rate["X25519"], 12), fmt(row["pq_classical"], 8, 2),
+               fmt(hs["X25519MLKEM768"], 10, 2), fmt(hs["X25519"], 10, 2)))
+        for g, n in row["errors"].items():
+            if n:
+                print("%-10s     %d errors with %s" % ("", n, g))
+    print()
+
+
 def print_rest(doc):
     mem = doc["memory"]
     print("Idle smtpd memory after the run (median over idle processes, KiB)")
@@ -204,6 +249,7 @@ def main():
     print_raw(by, concs)
     print_smtpd(doc)
     print_latency(by, concs)
+    print_kex(doc)
     print_rest(doc)
     os.makedirs(os.path.dirname(os.path.abspath(sys.argv[2])), exist_ok=True)
     with open(sys.argv[2], "w") as f:

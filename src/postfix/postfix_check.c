@@ -115,7 +115,6 @@ static void postfix_check_rpk(POSTFIX_CHECK *state)
         VAR_SMTPD_TLS_ENABLE_RPK,
         VAR_SMTP_TLS_ENABLE_RPK,
         VAR_LMTP_TLS_ENABLE_RPK,
-        VAR_TLSPROXY_TLS_ENABLE_RPK,
     };
 
     if (tls_rpk_available())

@@ -6,7 +6,7 @@
  *		[-d mdalg] [-F CAfile] [-g grade] [-h host_lookup]
  *		[-H chainfiles] [-k certfile] [-K keyfile] [-l level]
  *		[-L logopts] [-m count] [-M insecure_mx_policy]
- *		[-o name=value] [-p protocols] [-P CApath] [-r delay]
+ *		[-o name=value] [-p protocols] [-P CApath] [-Q pq] [-r delay]
  *		[-s servername] [-t conn_tmout] [-T cmd_tmout]
  *		[inet:]domain[:port] | [host][:port] | unix:path [match ...]
  * DESCRIPTION
@@ -54,6 +54,7 @@
 
 /* TLS library. */
 #include "tls_dane.h"
+#include "tls_dh.h"
 #include "tls_level.h"
 #include "tls_log.h"
 
@@ -81,12 +82,13 @@ typedef struct PTF_ARGS {
 
 static _Noreturn void ptf_usage(void)
 {
-    msg_fatal_status(2, "usage: posttls-finger [-acCfSvwx] [-a family] [-A trust-anchor.pem] "
-                        "[-d mdalg] [-F CAfile] [-g grade] [-h host_lookup] [-H chainfiles] "
-                        "[-k certfile] [-K keyfile] [-l level] [-L logopts] [-m count] "
-                        "[-M insecure_mx_policy] [-o name=value] [-p protocols] [-P CApath] "
-                        "[-r delay] [-s servername] [-t conn_tmout] [-T cmd_tmout] destination "
-                        "[match ...]");
+    msg_fatal_status(2,
+                     "usage: posttls-finger [-acCfSvwx] [-a family] [-A trust-anchor.pem] "
+                     "[-d mdalg] [-F CAfile] [-g grade] [-h host_lookup] [-H chainfiles] "
+                     "[-k certfile] [-K keyfile] [-l level] [-L logopts] [-m count] "
+                     "[-M insecure_mx_policy] [-o name=value] [-p protocols] [-P CApath] [-Q pq] "
+                     "[-r delay] [-s servername] [-t conn_tmout] [-T cmd_tmout] destination "
+                     "[match ...]");
 }
 
 /* ptf_number - a positive number option */
@@ -157,6 +159,10 @@ static int ptf_option(PTF_STATE *state, PTF_ARGS *args, int ch, const char *arg)
         break;
     case 'H':
         argv_add(args->chains, arg);
+        break;
+    case 'Q':
+        if ((state->pq_mode = tls_dh_pq_mode(arg)) < 0)
+            msg_fatal_status(2, "bad -Q value \"%s\": expected yes, no or only", arg);
         break;
     case 'm':
         state->max_reconnect = ptf_number(ch, arg, 1);
@@ -348,7 +354,7 @@ int main(int argc, char **argv)
     args.overrides = argv_alloc(5);
     args.tafiles = argv_alloc(2);
     args.chains = argv_alloc(2);
-    while ((ch = getopt(argc, argv, "a:A:cCd:fF:g:h:H:k:K:l:L:m:M:o:p:P:r:s:St:T:vwxX")) != -1)
+    while ((ch = getopt(argc, argv, "a:A:cCd:fF:g:h:H:k:K:l:L:m:M:o:p:P:Q:r:s:St:T:vwxX")) != -1)
         if (ch == '?' || ptf_option(&state, &args, ch, optarg) < 0)
             ptf_usage();
     if (optind >= argc)

@@ -38,6 +38,7 @@ typedef struct PTF_STATE {
     int level;                             /* -l: TLS_LEV_* */
     bool force_tlsa;                       /* -f: TLSA lookups for insecure hosts too */
     int insecure_mx_policy;                /* -M: may, encrypt or dane (default) */
+    int pq_mode;                           /* -Q: TLS_DH_PQ_* (tls_dh.h) */
     const char *dane_digests;              /* tls_dane_digests */
     DNS_RESOLVER_PROPS resolver_props;     /* smtp_dns_resolver and its companions */
     int dane_mtype_mask;                   /* the above as TLSA matching type bits */

@@ -255,6 +255,7 @@ int ptf_tls_start(PTF_STATE *state)
         .tafile = state->tafile,
         .dane = rr ? &dane : NULL,
         .enable_rpk = state->enable_rpk,
+        .pq_mode = state->pq_mode,
     });
     myfree(rr);
     if (state->tls == NULL) {

@@ -35,7 +35,10 @@
  *	client resumes only while the server keeps issuing fresh tickets.
  *
  *	Other options: -s message size in bytes (default 2048), -V 1.2 or
- *	1.3 to pin the TLS version, -R recipient address.
+ *	1.3 to pin the TLS version, -R recipient address, -G the key
+ *	exchange groups to offer (an OpenSSL group list such as
+ *	"X25519MLKEM768" or "X25519"; one that OpenSSL refuses is a usage
+ *	error).
  *
  *	The result is one JSON object on standard output: units, rate (per
  *	second of the window), handshakes, resumed handshakes and the
@@ -92,6 +95,7 @@ typedef struct BENCH_OPTS {
     int tls_version;         /* 0: any */
     bool nodelay;            /* TCP_NODELAY */
     const char *rcpt;        /* RCPT TO address */
+    const char *groups;      /* key exchange groups offered, NULL: OpenSSL's */
 } BENCH_OPTS;
 
 typedef struct BENCH_SLOT {
@@ -554,6 +558,10 @@ static SSL_CTX *client_ctx(void)
         SSL_CTX_set_min_proto_version(ctx, opts->tls_version);
         SSL_CTX_set_max_proto_version(ctx, opts->tls_version);
     }
+    if (opts->groups && SSL_CTX_set1_groups_list(ctx, opts->groups) != 1) {
+        SSL_CTX_free(ctx);
+        return NULL;
+    }
     return ctx;
 }
 
@@ -643,7 +651,7 @@ static _Noreturn void usage(const char *why)
             "bench_load: %s\n"
             "usage: bench_load -m tls|starttls|plain|msgs -p port [-c concurrency]\n"
             "       [-t seconds] [-w warmup] [-n count] [-r none|multi|single] [-s size]\n"
-            "       [-k messages-per-session] [-V 1.2|1.3] [-R recipient] [-D]\n",
+            "       [-k messages-per-session] [-V 1.2|1.3] [-R recipient] [-G groups] [-D]\n",
             why);
     exit(2);
 }
@@ -666,13 +674,16 @@ static void parse_options(int argc, char **argv, BENCH_OPTS *o)
 {
     int ch, port = 0;
 
-    while ((ch = getopt(argc, argv, "c:Dk:m:n:p:r:R:s:t:V:w:")) != -1) {
+    while ((ch = getopt(argc, argv, "c:DG:k:m:n:p:r:R:s:t:V:w:")) != -1) {
         switch (ch) {
         case 'c':
             o->concurrency = atoi(optarg);
             break;
         case 'D':
             o->nodelay = true;
+            break;
+        case 'G':
+            o->groups = optarg;
             break;
         case 'k':
             o->msgs_per_conn = atoi(optarg);
@@ -744,7 +755,8 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     make_message(o.msg_size);
     if ((ctx = client_ctx()) == NULL)
-        usage("cannot make a TLS context");
+        usage(o.groups ? "cannot make a TLS context with these -G groups"
+                       : "cannot make a TLS context");
     shared_len = sizeof(BENCH_SLOT) * (size_t)o.concurrency + sizeof(long);
     slots = mmap(NULL, shared_len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (slots == MAP_FAILED)

@@ -62,6 +62,12 @@ run "single-use tickets resume every other time without renewal (OpenSSL 3.0 def
     'rate > 0 && errors == 0 && resumption > 0.3 && resumption < 0.7' \
     -m tls -p "$p_once" -r single -V 1.3
 run "TLS 1.2 handshakes" 'rate > 0 && errors == 0' -m tls -p "$p_tls" -V 1.2
+run "full handshakes offering X25519 alone (-G)" 'rate > 0 && errors == 0 && handshakes > 0' \
+    -m tls -p "$p_tls" -G X25519
+if grep -q '^TLS_FEATURES = .*ml-kem' "$top/Makefile"; then
+    run "full handshakes offering X25519MLKEM768 alone (-G)" \
+        'rate > 0 && errors == 0 && handshakes > 0' -m tls -p "$p_tls" -G X25519MLKEM768
+fi
 run "STARTTLS sessions against the sink" 'rate > 0 && errors == 0 && handshakes > 0' \
     -m starttls -p "$p_smtp" -c 2
 run "plaintext sessions against the sink" 'rate > 0 && errors == 0 && handshakes == 0' \
@@ -90,6 +96,9 @@ refused() {
 bounded 10 "$helpers/bench_load" -m tls -p "$p_tls" -c 0 2>/dev/null
 refused $?
 check "bench_load refuses a bad concurrency"
+bounded 10 "$helpers/bench_load" -m tls -p "$p_tls" -G no-such-group 2>/dev/null
+refused $?
+check "bench_load refuses a group that OpenSSL does not know"
 bounded 10 "$helpers/bench_server" -m tls -P "$p_tls" -C "$dir/nonexistent.pem" 2>/dev/null
 refused $?
 check "bench_server refuses a missing certificate"

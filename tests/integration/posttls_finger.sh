@@ -80,6 +80,22 @@ has "fingerprints logged with certmatch" "cert fingerprint=$fp" "$out"
 sed -n '/-----BEGIN CERTIFICATE-----/,/-----END CERTIFICATE-----/p' <<<"$out" |
     awk '/BEGIN/{n++} n==1' | openssl x509 -noout -subject 2>/dev/null | grep -q "mail.example.com"
 check "-C: the PEM block is the server certificate"
+# -Q: the post-quantum mode of the pq policy attribute.
+s_server
+out=$(ptf -w -c -l may -Q no "[127.0.0.1]:$port" 2>&1)
+has "-Q no: no post-quantum group offered" \
+    "key exchange groups offered: x25519 x448 secp256r1 secp521r1 secp384r1 ffdhe2048 ffdhe3072; key shares: x25519; 1 ClientHello," \
+    "$out"
+s_server
+out=$(ptf -w -c -l may -Q only "[127.0.0.1]:$port" 2>&1)
+if grep -q '^TLS_FEATURES = .*ml-kem.*group-tuples' "$top/Makefile"; then
+    has "-Q only: the hybrid alone, negotiated" \
+        "key exchange groups offered: X25519MLKEM768; key shares: X25519MLKEM768; 1 ClientHello, the last" \
+        "$(grep 'negotiated: X25519MLKEM768' <<<"$out")"
+else
+    has "-Q only without post-quantum groups: no group left, no handshake" \
+        "no key exchange group left for pq=only" "$out"
+fi
 
 s_server
 out=$(ptf -w -c -l encrypt -F "$dir/root.pem" "[127.0.0.1]:$port" 2>&1)

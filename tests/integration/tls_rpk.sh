@@ -21,7 +21,7 @@ grep -q '^TLS_FEATURES = .*raw-public-keys' "$top/Makefile" ||
 postfix_peer_available || skip "$POSTFIX_PEER_MISSING"
 
 instance_create
-read -r port rport sport < <(free_port 3 | tr '\n' ' ')
+read -r port rport < <(free_port 2 | tr '\n' ' ')
 certs=$INSTANCE_DIR/certs
 mkdir -p "$certs/conf" && : >"$certs/conf/main.cf"
 certs_make "$certs"
@@ -95,18 +95,27 @@ check "and is logged as a fragile policy"
 out=$(s_client_rcpt)
 has "a client without a key may not relay" "554 5.7.1" "$out"
 
-# Our posttls-finger -x against openssl s_server -enable_server_rpk (TLS from the start).
-bounded 60 openssl s_server -accept "$sport" -cert "$certs/rsa.pem" -key "$certs/rsa.key" \
-    -enable_server_rpk -naccept 2 -quiet >/dev/null 2>&1 &
-pids="$pids $!"
-wait_port "$sport" 10
-ptf() {
-    MAIL_CONFIG=$certs/conf bounded 30 "$TEST_BIN/posttls-finger" -c -w -t5 -T3 -l fingerprint "$@"
+# Our posttls-finger -x against openssl s_server -enable_server_rpk (TLS
+# from the start, a scripted SMTP dialogue, one connection each).
+s_server() {
+    sport=$(free_port)
+    printf '220 mail.example.com ESMTP\r\n250-mail.example.com\r\n250 8BITMIME\r\n221 2.0.0 Bye\r\n' |
+        bounded 20 openssl s_server -accept "127.0.0.1:$sport" -cert "$certs/rsa.pem" \
+            -key "$certs/rsa.key" -enable_server_rpk -quiet -naccept 1 >/dev/null 2>&1 &
+    pids="$pids $!"
+    wait_listen "$sport" 5
 }
+ptf() {
+    MAIL_CONFIG=$certs/conf bounded 30 "$TEST_BIN/posttls-finger" -c -w -t5 -T5 -d sha256 \
+        -l fingerprint "$@"
+}
+s_server
 out=$(ptf -x "[127.0.0.1]:$sport" "$srv_spki" 2>&1)
 has "posttls-finger -x: s_server's raw public key matches its public-key fingerprint" \
     "Verified TLS connection established to 127.0.0.1[127.0.0.1]:$sport" "$out"
 has "and the line says raw public key" "(2048 bit raw public key)" "$out"
+has "posttls-finger logs the key's fingerprint" "raw public key fingerprint=$srv_spki" "$out"
+s_server
 out=$(ptf -x "[127.0.0.1]:$sport" "$(certfp "$certs/rsa.pem")" 2>&1)
 has "posttls-finger -x: a certificate fingerprint does not match a raw public key" \
     "Untrusted TLS connection established to 127.0.0.1[127.0.0.1]:$sport" "$out"
