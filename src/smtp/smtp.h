@@ -260,6 +260,8 @@ typedef struct SMTP_SESSION {
     bool tls_failed;        /* STARTTLS handshake failed: fallback candidate */
     bool tls_done;          /* a TLS handshake completed */
     bool pq_suspect;        /* it failed after a post-quantum ClientHello, no ServerHello */
+    bool tls12_retry_ok;    /* it failed after a TLS 1.3 ClientHello, and 1.2 is allowed */
+    bool tls12_max;         /* this session offers TLS 1.2 at most */
     char *reuse_key;        /* connection cache key (smtp_cache.c), owned, or NULL */
     bool cacheable;         /* keep the connection after this transaction (RSET, no QUIT) */
     bool kept;              /* RSET got 250: the connection may be cached */
@@ -345,8 +347,11 @@ extern void smtp_tls_feature_session(SMTP_SESSION *session, bool decided);
 extern const char *smtp_tls_feature_text(const SMTP_STATE *state, bool violation, VSTRING *buf);
 
 /* smtp_tls_caps.c */
-extern bool smtp_tls_caps_pq_off(SMTP_STATE *state, const char *host, unsigned port);
-extern void smtp_tls_caps_note_pq(SMTP_STATE *state, const char *host, unsigned port);
+#define SMTP_TLS_CAP_PQ    (1 << 0) /* fails a post-quantum ClientHello */
+#define SMTP_TLS_CAP_TLS13 (1 << 1) /* fails TLS 1.3, TLS 1.2 works */
+#define SMTP_TLS_CAP_NOTLS (1 << 2) /* offers STARTTLS, fails every handshake */
+extern int smtp_tls_caps_lookup(SMTP_STATE *state, const char *host, unsigned port);
+extern void smtp_tls_caps_note(SMTP_STATE *state, const char *host, unsigned port, int cap);
 
 /* smtp_sasl.c */
 extern void smtp_sasl_init(SMTP_SASL_CONFIG *sasl);

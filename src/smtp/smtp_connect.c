@@ -42,7 +42,16 @@
  *	classical groups only (pq=no); when that handshake completes, the
  *	TLS capability cache (smtp_tls_caps.c) remembers the server, and
  *	later deliveries offer it classical groups until the entry expires.
- *	Neither retry ever lowers the level. Recipients still open at the end are
+ *	Then, when a handshake whose ClientHello offered TLS 1.3 failed and
+ *	the policy allows TLS 1.2 (and not pq=only), the same address is
+ *	tried at once with TLS 1.2 at most; when that completes, the cache
+ *	remembers it ("tls13-broken") and later deliveries offer TLS 1.2 at
+ *	most. When the plaintext retry of level may delivers after every
+ *	handshake failed, the cache remembers that too ("tls-fails"), and
+ *	later deliveries at level may go straight to plaintext; at any higher
+ *	level that entry is ignored. Each cache finding used is logged once
+ *	per server. No retry and no finding ever lowers the level or the
+ *	authentication it requires. Recipients still open at the end are
  *	deferred with their last reason. The result is SMTP_DELIVER_DEAD
  *	when servers were tried but none got as far as MAIL FROM (the
  *	caller tells qmgr that the next hop is unusable for now), else
@@ -276,11 +285,54 @@ static bool smtp_pq_retry_ok(const SMTP_SESSION *session, bool pq_retried)
            session->policy.pq_mode == TLS_DH_PQ_DEFAULT;
 }
 
-/* smtp_try_addr - one session with one server; a plaintext retry if allowed */
+/* smtp_tls12_retry_ok - may a failed handshake be retried with TLS 1.2 at most? */
+
+static bool smtp_tls12_retry_ok(const SMTP_SESSION *session, bool tls12_retried)
+{
+    /* Post-quantum groups alone (pq=only) need TLS 1.3: no point in 1.2. */
+    return session->tls_failed && session->tls12_retry_ok && !session->tls12_max &&
+           !tls12_retried && session->policy.pq_mode != TLS_DH_PQ_ONLY;
+}
+
+/* smtp_caps_apply - what the capability cache changes for this session, logged */
+
+static void smtp_caps_apply(SMTP_STATE *state, const SMTP_ADDR *addr, int caps,
+                            SMTP_TLS_POLICY *policy, int *tls_level, bool *logged)
+{
+    const char *id = state->request->queue_id;
+    unsigned port = state->dest.port;
+
+    /* Post-quantum groups off, unless the policy asks for them (pq=only). */
+    if ((caps & SMTP_TLS_CAP_PQ) && policy->pq_mode == TLS_DH_PQ_DEFAULT) {
+        policy->pq_mode = TLS_DH_PQ_NO;
+        if (!*logged)
+            msg_info("%s: TLS capability cache: %s:%u failed a post-quantum ClientHello before: "
+                     "offering classical key exchange only",
+                     id, addr->host, port);
+    }
+    /* TLS 1.2 at most: the TLS library keeps the policy's lower bound. */
+    if ((caps & SMTP_TLS_CAP_TLS13) && *tls_level > TLS_LEV_NONE && !*logged)
+        msg_info("%s: TLS capability cache: %s:%u failed TLS 1.3 before: offering TLS 1.2 at "
+                 "most",
+                 id, addr->host, port);
+    /* Plaintext, but only where the level allows it: may, never above. */
+    if ((caps & SMTP_TLS_CAP_NOTLS) && *tls_level == TLS_LEV_MAY) {
+        *tls_level = TLS_LEV_NONE;
+        if (!*logged)
+            msg_info("%s: TLS capability cache: %s:%u failed every TLS handshake before: "
+                     "sending without TLS (opportunistic TLS, level may)",
+                     id, addr->host, port);
+    }
+    *logged = true;
+}
+
+/* smtp_try_addr - one session with one server; retries as the failure allows */
 
 static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
 {
-    bool pq_retried = false, pq_looked = false, pq_off = false;
+    bool pq_retried = false, tls12_retried = false, plain_retried = false;
+    bool caps_looked = false, caps_logged = false;
+    int caps = 0;
 
     for (int level = -1;;) {
         SMTP_TLS_POLICY policy;
@@ -296,13 +348,15 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
         if (smtp_requiretls_relax(state, &policy))
             msg_info("%s: TLS-Required: no: opportunistic TLS (level may) for %s",
                      state->request->queue_id, addr->host);
-        if (!pq_looked && policy.pq_mode == TLS_DH_PQ_DEFAULT && policy.level > TLS_LEV_NONE) {
-            pq_looked = true;
-            pq_off = smtp_tls_caps_pq_off(state, addr->host, state->dest.port);
+        if (!caps_looked && policy.level > TLS_LEV_NONE) {
+            caps_looked = true;
+            caps = smtp_tls_caps_lookup(state, addr->host, state->dest.port);
         }
-        if (policy.pq_mode == TLS_DH_PQ_DEFAULT && (pq_retried || pq_off))
+        if (policy.pq_mode == TLS_DH_PQ_DEFAULT && pq_retried)
             policy.pq_mode = TLS_DH_PQ_NO;
         tls_level = level >= 0 ? level : smtp_dane_level(state, addr, &policy, &tlsa);
+        if (caps && level < 0 && tls_level != TLS_LEV_INVALID)
+            smtp_caps_apply(state, addr, caps, &policy, &tls_level, &caps_logged);
         if (tls_level == TLS_LEV_INVALID) {
             smtp_tls_feature_note(state, wanted, tls_level, false);
             if (policy.tlsrpt_result) {
@@ -343,6 +397,7 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
         session->tlsrpt = rpt;
         session->tls_level = tls_level;
         session->tls_wanted = wanted;
+        session->tls12_max = tls12_retried || (caps & SMTP_TLS_CAP_TLS13);
         if (smtp_sasl_lookup(state, addr->host, &session->sasl_username, &session->sasl_password) <
             0) {
             smtp_site_fail(state, NULL, "4.3.0", "%s lookup error for %s",
@@ -355,8 +410,13 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
                                                 addr->host, session->tls_level, &session->tlsa,
                                                 session->sasl_username, session->sasl_password);
         failed = smtp_session_run(session) != SMTP_OK;
-        if (pq_retried && session->tls_done)
-            smtp_tls_caps_note_pq(state, addr->host, state->dest.port);
+        /* What a retry that worked has shown, for the deliveries to come. */
+        if (tls12_retried && session->tls_done)
+            smtp_tls_caps_note(state, addr->host, state->dest.port, SMTP_TLS_CAP_TLS13);
+        else if (pq_retried && session->tls_done)
+            smtp_tls_caps_note(state, addr->host, state->dest.port, SMTP_TLS_CAP_PQ);
+        if (plain_retried && !failed)
+            smtp_tls_caps_note(state, addr->host, state->dest.port, SMTP_TLS_CAP_NOTLS);
         if (failed && smtp_rcpt_pending(state) > 0 && smtp_pq_retry_ok(session, pq_retried)) {
             msg_info("%s: TLS handshake with %s failed after a ClientHello that offered "
                      "post-quantum key exchange: trying again without it",
@@ -365,11 +425,21 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
             smtp_session_free(session, failed);
             continue;
         }
+        if (failed && smtp_rcpt_pending(state) > 0 && smtp_tls12_retry_ok(session, tls12_retried)) {
+            msg_info("%s: TLS handshake with %s failed after a TLS 1.3 ClientHello: trying "
+                     "again with TLS 1.2 at most",
+                     state->request->queue_id, session->relay);
+            tls12_retried = true;
+            smtp_session_free(session, failed);
+            continue;
+        }
         retry = failed && smtp_fallback_ok(state, session) && smtp_rcpt_pending(state) > 0;
-        if (retry)
+        if (retry) {
             msg_info("%s: TLS handshake with %s failed: trying again with TLS disabled "
                      "(opportunistic TLS, level may)",
                      state->request->queue_id, session->relay);
+            plain_retried = true;
+        }
         if (!failed && session->kept)
             smtp_cache_save(session);
         else

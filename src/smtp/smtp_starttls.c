@@ -40,7 +40,9 @@
  *	session->tls_failed, so that the caller can decide about a
  *	plaintext retry, and session->pq_suspect when the ClientHello
  *	offered post-quantum key exchange and no ServerHello came back
- *	(tls_client(3)), so that it can retry without. It returns SMTP_OK (session->tls says whether TLS
+ *	(tls_client(3)), so that it can retry without, and
+ *	session->tls12_retry_ok when the ClientHello offered TLS 1.3 and the
+ *	policy allows TLS 1.2 (a retry then sets session->tls12_max). It returns SMTP_OK (session->tls says whether TLS
  *	is on) or SMTP_FAIL.
  *
  *	smtp_tls_wrapper() does the handshake right after connecting
@@ -238,6 +240,8 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
         .enable_rpk = policy->enable_rpk,
         .pq_mode = policy->pq_mode,
         .out_pq_suspect = &session->pq_suspect,
+        .tls12_max = session->tls12_max,
+        .out_tls12_retry_ok = &session->tls12_retry_ok,
     });
     myfree(rr);
     argv_free(names);

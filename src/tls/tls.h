@@ -174,8 +174,10 @@ typedef struct TLS_SESS_STATE {
     struct ARGV *match_names;   /* client: reference names, owned */
     struct ARGV *match_fprints; /* client: fingerprints, owned */
     char *cache_id;             /* client: cache key, owned */
-    char *verify_issuer;        /* issuer at the recorded verify error, owned */
-    int verifydepth;            /* configured chain depth limit */
+    int proto_min;              /* client: protocol range in force (0: no bound) */
+    int proto_max;
+    char *verify_issuer; /* issuer at the recorded verify error, owned */
+    int verifydepth;     /* configured chain depth limit */
 } TLS_SESS_STATE;
 
 /* Library set-up and helpers shared by the modules. */

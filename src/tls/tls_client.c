@@ -38,7 +38,11 @@
  *	*props->out_pq_suspect (when not NULL) tells whether the
  *	ClientHello offered a post-quantum group and no ServerHello came
  *	back (a reset, an alert or silence right after it): the mark of a
- *	peer that cannot take such a ClientHello.
+ *	peer that cannot take such a ClientHello. Likewise
+ *	*props->out_tls12_retry_ok tells whether the failed ClientHello
+ *	offered TLS 1.3 and the policy allows TLS 1.2, so that a retry with
+ *	props->tls12_max set (TLS 1.2 at most; ignored where the policy
+ *	allows nothing below TLS 1.3) makes sense.
  *
  *	At the verify and secure levels props->tafile (trust anchor files,
  *	tls_tafile(3)) replaces the CAs of the context for the connection.
@@ -284,6 +288,12 @@ static int tls_client_policy(TLS_SESS_STATE *state, const TLS_CLIENT_START_PROPS
         msg_warn("%s: %s: aborting TLS session", state->namaddr, vstring_str(why));
         status = -1;
     }
+    /* Never below the range of the policy: TLS 1.2 only where it allows it. */
+    if (status == 0 && props->tls12_max && policy->min_version <= TLS1_2_VERSION &&
+        (policy->max_version == 0 || policy->max_version > TLS1_2_VERSION))
+        policy->max_version = TLS1_2_VERSION;
+    state->proto_min = policy->min_version;
+    state->proto_max = policy->max_version;
     vstring_free(why);
     return status;
 }
@@ -531,6 +541,10 @@ TLS_SESS_STATE *tls_client_start(const TLS_CLIENT_START_PROPS *props)
         tls_log_handshake_error(state, errno);
         if (props->out_pq_suspect)
             *props->out_pq_suspect = !state->server_hello && tls_hello_offered_pq(state);
+        if (props->out_tls12_retry_ok)
+            *props->out_tls12_retry_ok =
+                (state->proto_max == 0 || state->proto_max > TLS1_2_VERSION) &&
+                (state->proto_min == 0 || state->proto_min <= TLS1_2_VERSION);
         tls_scache_forget(state);
         tls_sess_free(state);
         return NULL;

@@ -72,6 +72,8 @@ typedef struct TLS_CLIENT_START_PROPS {
     bool enable_rpk;             /* may, encrypt, fingerprint: ask for a raw public key */
     int pq_mode;                 /* TLS_DH_PQ_* (tls_dh.h), 0: the groups as configured */
     bool *out_pq_suspect;        /* failure after a post-quantum ClientHello, or NULL */
+    bool tls12_max;              /* offer TLS 1.2 at most (a server that fails TLS 1.3) */
+    bool *out_tls12_retry_ok;    /* failure after a TLS 1.3 ClientHello that allowed 1.2, or NULL */
 } TLS_CLIENT_START_PROPS;
 
 extern TLS_APPL_STATE *tls_client_init(const TLS_CLIENT_INIT_PROPS *props);

@@ -2,7 +2,7 @@
 """tls_intolerant_relay.py - a TCP relay that behaves like a server or a
 middlebox that cannot take a post-quantum ClientHello
 
-    tls_intolerant_relay.py --upstream PORT --mode size|mlkem
+    tls_intolerant_relay.py --upstream PORT --mode size|mlkem|tls13|all
         --port-file FILE --log FILE [--limit BYTES] [--idle SECONDS]
 
 It listens on a free loopback port (written to --port-file), and relays
@@ -11,7 +11,10 @@ The client's TLS handshake records are looked at as they pass: in mode
 "size" a ClientHello record larger than --limit bytes (default 1448, one
 TCP segment of a 1500-byte MTU with TCP timestamps) ends the connection
 at once with a reset, in mode "mlkem" a ClientHello whose supported_groups
-names an ML-KEM group (0x0200-0x0202, 0x11eb-0x11ed) does. One line per
+names an ML-KEM group (0x0200-0x0202, 0x11eb-0x11ed) does, in mode
+"tls13" one whose supported_versions offers TLS 1.3 (a server that
+cannot do TLS 1.3 but 1.2), and in mode "all" every ClientHello (a
+server that offers STARTTLS but whose handshakes always fail). One line per
 ClientHello goes to --log: "pass SIZE" or "drop SIZE". The relay exits
 after --idle seconds without a connection (default 120).
 """
@@ -26,8 +29,8 @@ import threading
 MLKEM_GROUPS = {0x0200, 0x0201, 0x0202, 0x11EB, 0x11EC, 0x11ED}
 
 
-def hello_groups(body):
-    """the supported_groups of a ClientHello handshake message"""
+def hello_extension(body, wanted):
+    """the data of one extension of a ClientHello handshake message, or b"" """
     try:
         off = 4 + 2 + 32
         off += 1 + body[off]
@@ -37,13 +40,24 @@ def hello_groups(body):
         off += 2
         while off + 4 <= end:
             etype, elen = struct.unpack(">HH", body[off:off + 4])
-            if etype == 10:
-                data = body[off + 6:off + 4 + elen]
-                return {struct.unpack(">H", data[i:i + 2])[0] for i in range(0, len(data) - 1, 2)}
+            if etype == wanted:
+                return body[off + 4:off + 4 + elen]
             off += 4 + elen
     except (IndexError, struct.error):
         pass
-    return set()
+    return b""
+
+
+def hello_groups(body):
+    """the supported_groups of a ClientHello handshake message"""
+    data = hello_extension(body, 10)[2:]
+    return {struct.unpack(">H", data[i:i + 2])[0] for i in range(0, len(data) - 1, 2)}
+
+
+def hello_offers_tls13(body):
+    """does the supported_versions extension of a ClientHello list TLS 1.3"""
+    data = hello_extension(body, 43)[1:]
+    return any(data[i:i + 2] == b"\x03\x04" for i in range(0, len(data) - 1, 2))
 
 
 class Inspector:
@@ -76,6 +90,10 @@ class Inspector:
             if rtype == 22 and record[5:6] == b"\x01":
                 if self.mode == "size":
                     ok = len(record) <= self.limit
+                elif self.mode == "tls13":
+                    ok = not hello_offers_tls13(record[5:])
+                elif self.mode == "all":
+                    ok = False
                 else:
                     ok = not (hello_groups(record[5:]) & MLKEM_GROUPS)
                 if not self.verdict(ok, len(record)):
@@ -130,7 +148,7 @@ def serve(client, args):
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--upstream", type=int, required=True)
-    p.add_argument("--mode", choices=["size", "mlkem"], required=True)
+    p.add_argument("--mode", choices=["size", "mlkem", "tls13", "all"], required=True)
     p.add_argument("--limit", type=int, default=1448)
     p.add_argument("--port-file", required=True)
     p.add_argument("--log", required=True)

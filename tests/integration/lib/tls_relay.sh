@@ -7,7 +7,8 @@
 #   tls_relay_start DIR MODE UPSTREAM_PORT
 #       starts a relay to 127.0.0.1:UPSTREAM_PORT that resets any
 #       connection whose ClientHello is larger than one TCP segment (MODE
-#       "size": 1448 bytes) or offers an ML-KEM group (MODE "mlkem"),
+#       "size": 1448 bytes), offers an ML-KEM group (MODE "mlkem"), offers
+#       TLS 1.3 (MODE "tls13"), or any ClientHello at all (MODE "all"),
 #       passing everything else both ways; its port file and its log
 #       ("pass SIZE" / "drop SIZE", one line per ClientHello) in DIR.
 #       TLS_RELAY_PORT is its port; it is killed, by pid, when the test
