@@ -275,6 +275,7 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
         MAIL_TLS_PARAMS_BIND(&tls->params),
         CONFIG_BIND_STR(VAR_SMTPD_TLS_LOGLEVEL, &tls->loglevel),
         CONFIG_BIND_BOOL(VAR_SMTPD_TLS_ENABLE_RPK, &tls->enable_rpk),
+        CONFIG_BIND_STR(VAR_TLS_SERVER_SNI_MAPS, &tls->sni_maps),
         CONFIG_BIND_INT(VAR_SMTPD_TLS_CCERT_VERIFYDEPTH, &tls->verifydepth),
         CONFIG_BIND_TIME(VAR_SMTPD_TLS_SESSION_CACHE_TIMEOUT, &tls->session_cache_timeout),
         CONFIG_BIND_BOOL(VAR_SMTPD_TLS_ALWAYS_ISSUE_SESSION_IDS, &tls->always_issue_session_ids),

@@ -71,6 +71,7 @@ typedef struct SMTPD_TLS_SETTINGS {
     const char *dh1024_param_file;         /* smtpd_tls_dh1024_param_file */
     const char *fingerprint_digest;        /* smtpd_tls_fingerprint_digest */
     bool enable_rpk;                       /* smtpd_tls_enable_rpk */
+    const char *sni_maps;                  /* tls_server_sni_maps */
     const char *tlsmgr_service;            /* tlsmgr_service_name */
 } SMTPD_TLS_SETTINGS;
 

@@ -58,8 +58,13 @@
  *	smtpd_tls_session_free() frees it without any I/O. Both return NULL.
  *	Sessions and ticket keys are kept by the tlsmgr service
  *	(tls_mgr_cache_ops()); without it the server runs without resumption.
- * BUGS
- *	SNI needs tls_server_sni_maps, which is not wired here yet.
+ *
+ *	With tls_server_sni_maps the server picks its keys and chains by
+ *	the name a client sends in SNI (tls_sni(3)): the table, opened here
+ *	with the other keys (before privileges are dropped), maps a name or
+ *	a parent domain (".example.com") to PEM files, whose content is read
+ *	when the table is opened, or, for a table built with "postmap -F",
+ *	kept in it.
  *--*/
 
 #include <string.h>
@@ -70,6 +75,7 @@
 
 #include "config.h"
 #include "mail_params.h"
+#include "maps.h"
 
 #include "tls.h"
 #include "tls_log.h"
@@ -80,6 +86,7 @@
 
 struct SMTPD_TLS_SERVER {
     TLS_APPL_STATE *ctx;            /* the TLS library context; owned */
+    MAPS *sni_maps;                 /* tls_server_sni_maps, or NULL; owned */
     int stop_timeout;               /* smtpd_starttls_timeout, for close_notify */
     const TLS_TRANSPORT *transport; /* instead of the stream's descriptor, or NULL; not owned */
 };
@@ -101,6 +108,18 @@ static const char *smtpd_tls_exclusions(VSTRING *out, const SMTPD_TLS_SETTINGS *
         vstring_strcat(out, settings->mandatory_exclude_ciphers);
     }
     return vstring_str(out);
+}
+
+/* smtpd_tls_sni_lookup - PEM keys and chains of an SNI name, from tls_server_sni_maps */
+
+static const char *smtpd_tls_sni_lookup(void *context, const char *name, int *error)
+{
+    SMTPD_TLS_SERVER *server = context;
+    const char *pem = maps_find(server->sni_maps, name, 0);
+
+    /* The table was opened with SRC_RHS_IS_FILE: the value is the files' content. */
+    *error = server->sni_maps->error != 0;
+    return pem;
 }
 
 /* smtpd_tls_server_init - build the server context */
@@ -141,9 +160,20 @@ SMTPD_TLS_SERVER *smtpd_tls_server_init(const SMTPD_TLS_SETTINGS *settings, cons
 
     tls_mgr_init(settings->tlsmgr_service, 0);
     server->stop_timeout = cfg->starttls_timeout;
+    if (settings->sni_maps && *settings->sni_maps) {
+        /* Values name PEM files (or hold them, postmap -F): read with the keys, before the jail. */
+        server->sni_maps =
+            maps_create(VAR_TLS_SERVER_SNI_MAPS, settings->sni_maps,
+                        DICT_FLAG_LOCK | DICT_FLAG_FOLD_FIX | DICT_FLAG_SRC_RHS_IS_FILE);
+        props.sni_lookup = smtpd_tls_sni_lookup;
+        props.sni_context = server;
+        props.sni_table = settings->sni_maps;
+    }
     server->ctx = tls_server_init(&props);
     vstring_free(exclusions);
     if (server->ctx == NULL) {
+        if (server->sni_maps)
+            maps_free(server->sni_maps);
         myfree(server);
         return NULL;
     }
@@ -155,6 +185,8 @@ SMTPD_TLS_SERVER *smtpd_tls_server_init(const SMTPD_TLS_SETTINGS *settings, cons
 SMTPD_TLS_SERVER *smtpd_tls_server_free(SMTPD_TLS_SERVER *server)
 {
     tls_server_free(server->ctx);
+    if (server->sni_maps)
+        maps_free(server->sni_maps);
     myfree(server);
     return NULL;
 }

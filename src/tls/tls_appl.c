@@ -71,6 +71,7 @@ void tls_appl_free(TLS_APPL_STATE *app)
     myfree(app->exclude_ciphers);
     myfree(app->mandatory_exclude_ciphers);
     myfree(app->ca_identity);
+    myfree(app->sni_table);
     myfree(app);
 }
 

@@ -30,6 +30,7 @@ struct TLS_APPL_STATE {
     EVP_CIPHER *ticket_cipher; /* server: ticket encryption cipher, owned, or NULL */
     const char *(*sni_lookup)(void *context, const char *name, int *error);
     void *sni_context; /* for sni_lookup, not owned */
+    char *sni_table;   /* the table's name, for messages, owned */
     /* Client: protocol and cipher settings by level. */
     char *protocols;                 /* may */
     char *mandatory_protocols;       /* encrypt and above */

@@ -104,6 +104,7 @@ static int tls_server_settings(TLS_APPL_STATE *app, const TLS_SERVER_INIT_PROPS 
     app->fast_shutdown = app->params.fast_shutdown_enable;
     app->sni_lookup = props->sni_lookup;
     app->sni_context = props->sni_context;
+    app->sni_table = mystrdup(props->sni_table ? props->sni_table : "tls_server_sni_maps");
     return 0;
 }
 

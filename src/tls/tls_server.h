@@ -45,8 +45,9 @@ typedef struct TLS_SERVER_INIT_PROPS {
     const char *serverid;          /* service name (master.cf), for caching */
     /* tls_server_sni_maps: PEM key+chain for an SNI name, NULL if none; *error on failure */
     const char *(*sni_lookup)(void *context, const char *name, int *error);
-    void *sni_context;   /* for sni_lookup */
-    TLS_CACHE_OPS cache; /* session and ticket key storage */
+    void *sni_context;     /* for sni_lookup */
+    const char *sni_table; /* its name, for messages ("tls_server_sni_maps" when NULL) */
+    TLS_CACHE_OPS cache;   /* session and ticket key storage */
 } TLS_SERVER_INIT_PROPS;
 
 typedef struct TLS_SERVER_START_PROPS {

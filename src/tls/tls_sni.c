@@ -19,8 +19,9 @@
  *	characters not starting or ending in a hyphen; at most 253 in all).
  * DIAGNOSTICS
  *	"TLS SNI %s from %s not matched, using default chain" (loglevel >=
- *	1), warnings for invalid names, lookup errors and unusable table
- *	values.
+ *	1), warnings for invalid names and lookup errors (the handshake
+ *	fails), and for unusable table values, with the table and the key
+ *	that matched (the default chain is used).
  *--*/
 
 #include <ctype.h>
@@ -62,22 +63,26 @@ int tls_sni_name_ok(const char *name)
     return label > 0 && name[total - 1] != '-';
 }
 
-/* tls_sni_lookup - exact name, then parent domains with a leading dot */
+/* tls_sni_lookup - exact name, then parent domains with a leading dot; the key that matched */
 
-static const char *tls_sni_lookup(TLS_APPL_STATE *app, const char *name, int *error)
+static const char *tls_sni_lookup(TLS_APPL_STATE *app, const char *name, VSTRING *key, int *error)
 {
-    const char *pem, *dot;
-    VSTRING *key;
+    const char *pem = NULL, *dot;
+    char *lower = mystrdup(name);
 
+    /* Host names are case-insensitive; tables have lower-case keys. */
+    for (char *cp = lower; *cp; cp++)
+        *cp = tolower((unsigned char)*cp);
     *error = 0;
-    if ((pem = app->sni_lookup(app->sni_context, name, error)) != NULL || *error)
-        return pem;
-    key = vstring_alloc(100);
-    for (dot = strchr(name, '.'); dot && pem == NULL && *error == 0; dot = strchr(dot + 1, '.')) {
-        vstring_strcpy(key, dot);
-        pem = app->sni_lookup(app->sni_context, vstring_str(key), error);
+    vstring_strcpy(key, lower);
+    if ((pem = app->sni_lookup(app->sni_context, lower, error)) == NULL && *error == 0) {
+        for (dot = strchr(lower, '.'); dot && pem == NULL && *error == 0;
+             dot = strchr(dot + 1, '.')) {
+            vstring_strcpy(key, dot);
+            pem = app->sni_lookup(app->sni_context, vstring_str(key), error);
+        }
     }
-    vstring_free(key);
+    myfree(lower);
     return pem;
 }
 
@@ -90,7 +95,7 @@ static int tls_sni_cb(SSL *ssl, int *alert, void *arg)
     const char *name = SSL_get_servername(ssl, TLSEXT_NAMETYPE_host_name);
     const char *namaddr = state ? state->namaddr : "unknown";
     const char *pem;
-    VSTRING *why;
+    VSTRING *why, *key;
     int error;
 
     if (name == NULL || *name == 0)
@@ -110,7 +115,9 @@ static int tls_sni_cb(SSL *ssl, int *alert, void *arg)
         *alert = SSL_AD_HANDSHAKE_FAILURE;
         return SSL_TLSEXT_ERR_ALERT_FATAL;
     }
-    if ((pem = tls_sni_lookup(app, name, &error)) == NULL) {
+    key = vstring_alloc(100);
+    if ((pem = tls_sni_lookup(app, name, key, &error)) == NULL) {
+        vstring_free(key);
         if (error) {
             msg_warn("%s: SNI %s: table lookup error", namaddr, name);
             *alert = SSL_AD_INTERNAL_ERROR;
@@ -125,13 +132,23 @@ static int tls_sni_cb(SSL *ssl, int *alert, void *arg)
     why = vstring_alloc(100);
     if (SSL_set_SSL_CTX(ssl, app->sni_ctx) == NULL ||
         tls_certkey_load_pem(ssl, name, pem, strlen(pem), why) < 0) {
-        msg_warn("%s: SNI %s: tls_server_sni_maps value: %s", namaddr, name,
+        /* A bad entry costs the name its chain, not the connection: the default chain. */
+        msg_warn("%s: SNI %s: %s: bad value for key \"%s\": %s: using the default chain", namaddr,
+                 name, app->sni_table ? app->sni_table : "tls_server_sni_maps", vstring_str(key),
                  VSTRING_LEN(why) ? vstring_str(why) : "cannot switch context");
         vstring_free(why);
-        *alert = SSL_AD_INTERNAL_ERROR;
-        return SSL_TLSEXT_ERR_ALERT_FATAL;
+        vstring_free(key);
+        tls_clear_errors();
+        if (SSL_set_SSL_CTX(ssl, app->ssl_ctx) == NULL) {
+            *alert = SSL_AD_INTERNAL_ERROR;
+            return SSL_TLSEXT_ERR_ALERT_FATAL;
+        }
+        if (state)
+            state->sni_unmatched = mystrdup(name);
+        return SSL_TLSEXT_ERR_NOACK;
     }
     vstring_free(why);
+    vstring_free(key);
     if (state)
         state->peer_sni = mystrdup(name);
     return SSL_TLSEXT_ERR_OK;

@@ -20,12 +20,14 @@
 static VSTRING *other_pem;
 static char lookups[500];
 
-/* sni_table - ".example.net" has the other chain; "error.example" fails */
+/* sni_table - ".example.net" has the other chain; "error.example" fails; ".bad.example" is junk */
 static const char *sni_table(void *context, const char *name, int *error)
 {
     strncat(lookups, name, sizeof(lookups) - strlen(lookups) - 2);
     strcat(lookups, " ");
     *error = strcmp(name, "error.example") == 0;
+    if (strcmp(name, ".bad.example") == 0)
+        return "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n";
     return strcmp(name, ".example.net") == 0 ? vstring_str(other_pem) : NULL;
 }
 
@@ -77,6 +79,7 @@ int main(void)
         .log_level = "1",
         .chain_files = tls_test_file("rsa-chain.pem"),
         .sni_lookup = sni_table,
+        .sni_table = "sni-table",
     });
     cctx = tls_client_init(&(TLS_CLIENT_INIT_PROPS){.CAfile = tls_test_file("root.pem")});
     TEST_CHECK(sctx && cctx, "contexts with an SNI table");
@@ -97,6 +100,17 @@ int main(void)
     TEST_INT_EQ(tls_test_logged("TLS SNI mail.example.org from client[198.51.100.7] not matched, "
                                 "using default chain"),
                 1, "unmatched SNI logged");
+
+    TEST_STR_EQ(with_sni(sctx, cctx, "SMTP.Example.NET", server_sni, sizeof(server_sni)),
+                "other.example.net", "names are looked up in lower case");
+    TEST_STR_EQ(lookups, "smtp.example.net .example.net ", "lower-case keys");
+
+    tls_test_log_reset();
+    TEST_STR_EQ(with_sni(sctx, cctx, "mx.bad.example", server_sni, sizeof(server_sni)),
+                "mail.example.com", "a bad table value: the default chain");
+    TEST_INT_EQ(
+        tls_test_logged("SNI mx.bad.example: sni-table: bad value for key \".bad.example\""), 1,
+        "the table and the key are logged");
 
     TEST_STR_EQ(with_sni(sctx, cctx, NULL, server_sni, sizeof(server_sni)), "mail.example.com",
                 "no SNI: default chain");
