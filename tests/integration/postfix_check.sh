@@ -74,6 +74,20 @@ check "the warning comes once"
 ! grep -q "is not implemented" <<<"$(grep -v 'milter_header_checks\|smtpd_proxy_filter' <<<"$out")"
 check "no warning for parameters that are implemented"
 
+# Raw public keys need OpenSSL 3.2 or later (makedefs: raw-public-keys).
+instance_main_cf "smtpd_tls_enable_rpk = yes" "smtp_tls_enable_rpk = yes"
+out=$(instance_postfix check 2>&1)
+if grep -q '^TLS_FEATURES = .*raw-public-keys' "$top/Makefile"; then
+    lacks "with raw public key support: no warning about *_tls_enable_rpk" "lacks raw public key" \
+        "$out"
+else
+    has "without raw public key support: smtpd_tls_enable_rpk = yes is warned about" \
+        "warning: smtpd_tls_enable_rpk = yes: this OpenSSL (OpenSSL 3." "$out"
+    has "and so is smtp_tls_enable_rpk = yes" \
+        "warning: smtp_tls_enable_rpk = yes: this OpenSSL" "$(grep 'lacks raw public key support' <<<"$out")"
+fi
+instance_main_cf "smtpd_tls_enable_rpk = no" "smtp_tls_enable_rpk = no"
+
 # Restriction lists and tables: errors that name the file and line.
 instance_main_cf "smtpd_client_restrictions = permit_mynetworks, reject_unknown_thing"
 client_line=$(grep -n '^smtpd_client_restrictions' "$INSTANCE_CONF/main.cf" | cut -d: -f1)

@@ -548,6 +548,17 @@ for d in "${domains[@]}"; do
     done
 done
 
+# DANE with RFC 7250 raw public keys: with only "3 1 1" records the client
+# asks for the server's bare key, our server sends it, the record matches.
+if grep -q '^TLS_FEATURES = .*raw-public-keys' "$top/Makefile"; then
+    ours=$(finger "$TEST_BIN/posttls-finger" "$dir/ours-may/conf" dane "ee.$S")
+    has "posttls-finger -l dane ee: our server sent its raw public key" \
+        "raw public key fingerprint=" "$ours"
+    has "posttls-finger -l dane ee: the 3 1 1 record matched it" \
+        "Matched DANE raw public key: 3 1 1 " "$ours"
+    same "posttls-finger -l dane ee: Verified" Verified "$(word "$ours")"
+fi
+
 # posttls-finger -M: the insecure MX policy, ours as Debian's, on half.insecure.secure.test.
 for m in may encrypt dane; do
     case $m in
