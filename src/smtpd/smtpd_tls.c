@@ -75,6 +75,7 @@
 
 #include "config.h"
 #include "mail_params.h"
+#include "mail_tls_sni.h"
 #include "maps.h"
 
 #include "tls.h"
@@ -108,18 +109,6 @@ static const char *smtpd_tls_exclusions(VSTRING *out, const SMTPD_TLS_SETTINGS *
         vstring_strcat(out, settings->mandatory_exclude_ciphers);
     }
     return vstring_str(out);
-}
-
-/* smtpd_tls_sni_lookup - PEM keys and chains of an SNI name, from tls_server_sni_maps */
-
-static const char *smtpd_tls_sni_lookup(void *context, const char *name, int *error)
-{
-    SMTPD_TLS_SERVER *server = context;
-    const char *pem = maps_find(server->sni_maps, name, 0);
-
-    /* The table was opened with SRC_RHS_IS_FILE: the value is the files' content. */
-    *error = server->sni_maps->error != 0;
-    return pem;
 }
 
 /* smtpd_tls_server_init - build the server context */
@@ -162,11 +151,9 @@ SMTPD_TLS_SERVER *smtpd_tls_server_init(const SMTPD_TLS_SETTINGS *settings, cons
     server->stop_timeout = cfg->starttls_timeout;
     if (settings->sni_maps && *settings->sni_maps) {
         /* Values name PEM files (or hold them, postmap -F): read with the keys, before the jail. */
-        server->sni_maps =
-            maps_create(VAR_TLS_SERVER_SNI_MAPS, settings->sni_maps,
-                        DICT_FLAG_LOCK | DICT_FLAG_FOLD_FIX | DICT_FLAG_SRC_RHS_IS_FILE);
-        props.sni_lookup = smtpd_tls_sni_lookup;
-        props.sni_context = server;
+        server->sni_maps = mail_tls_sni_open(settings->sni_maps);
+        props.sni_lookup = mail_tls_sni_lookup;
+        props.sni_context = server->sni_maps;
         props.sni_table = settings->sni_maps;
     }
     server->ctx = tls_server_init(&props);

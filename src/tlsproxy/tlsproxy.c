@@ -45,6 +45,7 @@
 #include "mail_params.h"
 #include "mail_server.h"
 #include "mail_tls_params.h"
+#include "mail_tls_sni.h"
 #include "tlsproxy_proto.h"
 
 /* TLS library. */
@@ -109,11 +110,18 @@ static TLS_APPL_STATE *tlsproxy_server_init(const TLSPROXY_CONFIG *cfg)
         .dh1024_param_file = cfg->dh1024_param_file,
         .mdalg = cfg->fingerprint_digest,
         .ask_ccert = cfg->ask_ccert || (enforce && cfg->req_ccert),
+        .enable_rpk = cfg->enable_rpk,
         .serverid = "smtpd",
         .cache = tls_mgr_cache_ops("smtpd"),
     };
 
     tls_mgr_init(cfg->tlsmgr_service, 0);
+    /* The process lives as long as the context: the tables stay open with it. */
+    if (cfg->sni_maps && *cfg->sni_maps) {
+        props.sni_lookup = mail_tls_sni_lookup;
+        props.sni_context = mail_tls_sni_open(cfg->sni_maps);
+        props.sni_table = cfg->sni_maps;
+    }
     ctx = tls_server_init(&props);
     vstring_free(exclusions);
     return ctx;
@@ -252,6 +260,8 @@ static void tlsproxy_pre_jail(MAIL_SERVER *server)
         CONFIG_BIND_STR(VAR_TLSPROXY_TLS_FINGERPRINT_DIGEST, &cfg->fingerprint_digest),
         CONFIG_BIND_TIME(VAR_TLSPROXY_WATCHDOG_TIMEOUT, &cfg->watchdog_timeout),
         CONFIG_BIND_STR(VAR_TLSMGR_SERVICE_NAME, &cfg->tlsmgr_service),
+        CONFIG_BIND_BOOL(VAR_TLSPROXY_TLS_ENABLE_RPK, &cfg->enable_rpk),
+        CONFIG_BIND_STR(VAR_TLS_SERVER_SNI_MAPS, &cfg->sni_maps),
         CONFIG_BIND_END,
     };
 

@@ -47,6 +47,8 @@ typedef struct TLSPROXY_CONFIG {
     const char *fingerprint_digest;        /* tlsproxy_tls_fingerprint_digest */
     int watchdog_timeout;                  /* tlsproxy_watchdog_timeout, seconds */
     const char *tlsmgr_service;            /* tlsmgr_service_name */
+    bool enable_rpk;                       /* tlsproxy_tls_enable_rpk */
+    const char *sni_maps;                  /* tls_server_sni_maps */
 } TLSPROXY_CONFIG;
 
 /* How a relay ended. */

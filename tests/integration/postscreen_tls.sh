@@ -34,10 +34,11 @@ fi
 instance_create
 conf=$INSTANCE_CONF
 read -r p_may p_enc p_pass p_none <<<"$(free_port 4 | tr '\n' ' ')"
-cert_make "$conf" ca "/CN=Test CA" && cert_make "$conf" server /CN=mail.example.test ca ||
-    fail "make certificates"
+cert_make "$conf" ca "/CN=Test CA" && cert_make "$conf" server /CN=mail.example.test ca &&
+    cert_make "$conf" sni /CN=sni.example.test ca || fail "make certificates"
+cat "$conf/sni.key" "$conf/sni.pem" >"$conf/sni-chain.pem"
 chmod 644 "$conf/ca.pem" "$conf/server.pem"
-chmod 600 "$conf/server.key"
+chmod 600 "$conf/server.key" "$conf/sni.key" "$conf/sni-chain.pem"
 [ -n "$INSTANCE_RUN_AS" ] && chown -R "$INSTANCE_RUN_AS" "$conf"
 
 # p_may and p_enc have no cache: every client meets the engine. p_pass
@@ -55,7 +56,8 @@ instance_main_cf "smtpd_banner = \$myhostname ESMTP" "mynetworks = 127.0.0.4/32"
     "postscreen_greet_wait = 1s" "postscreen_tls_security_level = may" \
     "smtpd_tls_security_level = may" "smtpd_tls_cert_file = $conf/server.pem" \
     "smtpd_tls_key_file = $conf/server.key" "smtpd_tls_loglevel = 1" \
-    "smtpd_tls_received_header = yes"
+    "smtpd_tls_received_header = yes" \
+    "tls_server_sni_maps = inline:{ {sni.example.test = $conf/sni-chain.pem} }"
 instance_start "$p_may" "$p_enc" "$p_pass" "$p_none"
 require "our instance starts"
 
@@ -68,6 +70,11 @@ has "openssl s_client: EHLO inside TLS" "250-mail.example.test" "$out"
 lacks "openssl s_client: no STARTTLS offered inside TLS" "STARTTLS" "$out"
 has "openssl s_client: RCPT gets the engine's 450" "450 4.3.2 Service currently unavailable" "$out"
 has "openssl s_client: QUIT" "221 2.0.0 Bye" "$out"
+# tls_server_sni_maps in tlsproxy: the chain of the name the client sends.
+out=$(printf 'QUIT\n' | bounded 20 openssl s_client -connect "127.0.0.1:$p_may" -starttls smtp \
+    -crlf -servername sni.example.test 2>/dev/null | openssl x509 -noout -subject 2>&1)
+has "tlsproxy: SNI sni.example.test selects its chain from tls_server_sni_maps" \
+    "CN = sni.example.test" "$out"
 instance_wait_log "postscreen.*PASS NEW \[127\.0\.0\.1\]" 10
 check "postscreen: PASS NEW after the session in TLS"
 log=$(instance_log)
