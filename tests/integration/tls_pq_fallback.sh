@@ -56,7 +56,7 @@ instance_main_cf \
     "smtp_tls_security_level = encrypt" \
     "smtp_tls_loglevel = 1" \
     "smtp_tls_capability_cache_database = btree:$INSTANCE_DATA/tls_capabilities" \
-    "smtp_tls_capability_cache_timeout = 20s" \
+    "smtp_tls_capability_cache_timeout = 12s" \
     "transport_maps = texthash:$INSTANCE_CONF/transport" \
     "smtp_tls_policy_maps = texthash:$INSTANCE_CONF/tls_policy"
 cat >"$INSTANCE_CONF/transport" <<EOF2
@@ -94,7 +94,7 @@ has "size relay: the retry is logged" \
     "TLS handshake with 127.0.0.1[127.0.0.1]:$size_port failed after a ClientHello that offered post-quantum key exchange: trying again without it" \
     "$log"
 has "size relay: the finding is remembered" \
-    "TLS capability cache: 127.0.0.1:$size_port does not take a post-quantum ClientHello: remembered for 20s" \
+    "TLS capability cache: 127.0.0.1:$size_port does not take a post-quantum ClientHello: remembered for 12s" \
     "$log"
 has "size relay: delivered over TLS with x25519" \
     "TLS connection established to 127.0.0.1[127.0.0.1]:$size_port: TLSv1.3" \
@@ -130,9 +130,9 @@ check "pq=only: deferred"
 lacks "pq=only: no retry without post-quantum key exchange" "trying again without it" \
     "$(queue_log "$id4")"
 
-# After the entry expired (20s), the client probes again.
+# After the entry expired (12s), the client probes again.
 drops=$(tls_relay_count "$INSTANCE_DIR/size" drop)
-sleep 22
+sleep 13
 id5=$(send e@size.example)
 wait_until 30 delivered e@size.example 1
 check "size relay, after expiry: delivered"

@@ -69,13 +69,13 @@ require "our instance starts"
 s_client_rcpt() {
     (
         printf 'EHLO client.example.org\r\n'
-        sleep 1
+        sleep 1.5
         printf 'MAIL FROM:<a@client.example.org>\r\n'
-        sleep 1
+        sleep 0.5
         printf 'RCPT TO:<x@remote.example>\r\n'
-        sleep 1
+        sleep 0.5
         printf 'QUIT\r\n'
-        sleep 1
+        sleep 0.5
     ) | bounded 30 openssl s_client -connect "127.0.0.1:$port" -starttls smtp -crlf -ign_eof \
         -enable_server_rpk "$@" 2>&1
 }
