@@ -90,11 +90,10 @@ const char *psc_elapsed(PSC_STATE *state, VSTRING *buf)
     return vstring_str(buf);
 }
 
-/* psc_footer_lookup - the macros of reject footers */
+/* psc_footer_value - the value of a reject footer macro, or NULL */
 
-static const char *psc_footer_lookup(const char *name, void *context)
+static const char *psc_footer_value(PSC_STATE *state, const char *name)
 {
-    PSC_STATE *state = context;
     static char now[64];
     time_t t;
 
@@ -111,6 +110,52 @@ static const char *psc_footer_lookup(const char *name, void *context)
         return now;
     }
     return NULL;
+}
+
+/* psc_footer_lookup - a macro value, characters outside postscreen_expansion_filter as "_" */
+
+static const char *psc_footer_lookup(const char *name, void *context)
+{
+    static VSTRING *buf;
+    const char *value = psc_footer_value(context, name);
+
+    if (value == NULL)
+        return NULL;
+    if (buf == NULL)
+        buf = vstring_alloc(100);
+    VSTRING_RESET(buf);
+    for (const char *cp = value; *cp; cp++)
+        vstring_addch(buf, strchr(psc.expansion_filter, *cp) ? *cp : '_');
+    return vstring_str(buf);
+}
+
+/* psc_unescape - the characters of postscreen_expansion_filter: \t, \n, \r, \\ and \ooo */
+
+static char *psc_unescape(const char *text)
+{
+    VSTRING *out = vstring_alloc(100);
+
+    for (const char *cp = text; *cp; cp++) {
+        int ch = (unsigned char)*cp, len = 0;
+
+        if (ch == '\\' && cp[1]) {
+            ch = (unsigned char)*++cp;
+            if (ch == 't')
+                ch = '\t';
+            else if (ch == 'n')
+                ch = '\n';
+            else if (ch == 'r')
+                ch = '\r';
+            else if (ch >= '0' && ch <= '7')
+                for (ch = 0; len < 3 && *cp >= '0' && *cp <= '7'; len++, cp++)
+                    ch = ch * 8 + (*cp - '0');
+            if (len > 0)
+                cp--;
+        }
+        if (ch != 0)
+            vstring_addch(out, (char)ch);
+    }
+    return vstring_export(out);
 }
 
 /* psc_footer - postscreen_reject_footer(_maps) under a 4XX or 5XX reply */
@@ -563,6 +608,7 @@ static void psc_pre_jail(MAIL_SERVER *server)
         CONFIG_BIND_TIME(VAR_POSTSCREEN_WATCHDOG_TIMEOUT, &cfg->watchdog_timeout),
         CONFIG_BIND_STR(VAR_POSTSCREEN_REJECT_FOOTER, &cfg->reject_footer),
         CONFIG_BIND_STR(VAR_POSTSCREEN_REJECT_FOOTER_MAPS, &cfg->reject_footer_maps),
+        CONFIG_BIND_STR(VAR_POSTSCREEN_EXPANSION_FILTER, &cfg->expansion_filter),
         CONFIG_BIND_END,
     };
 
@@ -601,6 +647,7 @@ static void psc_pre_jail(MAIL_SERVER *server)
     psc.tlsproxy_path = psc_service_path(cfg->tlsproxy_service);
     psc.tls_level = psc_tls_level(cfg);
     psc.reject_footer = psc_raw_reference(server->config, cfg->reject_footer);
+    psc.expansion_filter = psc_unescape(cfg->expansion_filter);
     if (*cfg->reject_footer_maps)
         psc.reject_footer_maps =
             maps_create(VAR_POSTSCREEN_REJECT_FOOTER_MAPS, cfg->reject_footer_maps, DICT_FLAG_LOCK);

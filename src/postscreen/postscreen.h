@@ -100,6 +100,7 @@ typedef struct PSC_CONFIG {
     const char *command_filter;              /* postscreen_command_filter */
     const char *reject_footer;               /* postscreen_reject_footer (raw) */
     const char *reject_footer_maps;          /* postscreen_reject_footer_maps */
+    const char *expansion_filter;            /* postscreen_expansion_filter (escaped) */
 } PSC_CONFIG;
 
 /* What the process knows, made at start-up from PSC_CONFIG. */
@@ -120,6 +121,7 @@ typedef struct PSC_GLOBALS {
     MAPS *command_filter;       /* postscreen_command_filter, or NULL; owned */
     const char *reject_footer;  /* the footer template of 4XX and 5XX replies, "": none */
     MAPS *reject_footer_maps;   /* postscreen_reject_footer_maps, or NULL; owned */
+    char *expansion_filter;     /* the characters footer macros may bring in; owned */
     HTABLE *client_count;       /* connections per client address (int in value pointer) */
     int pre_queue_count;        /* clients in tests */
     int post_queue_count;       /* clients being handed to smtpd */

@@ -9,7 +9,8 @@
 # "DISCONNECT" as Postfix's does. Plaintext pipelined after STARTTLS is
 # thrown away (command injection); at postscreen_tls_security_level =
 # encrypt MAIL before STARTTLS gets 530; without tlsproxy STARTTLS gets
-# 454. Debian's Postfix smtp client at encrypt goes through tlsproxy
+# 454 (with postscreen_reject_footer, its macro value limited to
+# postscreen_expansion_filter). Debian's Postfix smtp client at encrypt goes through tlsproxy
 # (450), passes, and on its next attempt is handed to smtpd, which
 # receives the mail over its own STARTTLS (Received: header with the TLS
 # details); at verify it verifies our certificate through tlsproxy.
@@ -48,7 +49,7 @@ instance_master_cf \
     "127.0.0.1:$p_may inet n - n - 1 postscreen $engine -o postscreen_cache_map=" \
     "127.0.0.1:$p_enc inet n - n - 1 postscreen $engine -o postscreen_cache_map= -o postscreen_tls_security_level=encrypt" \
     "127.0.0.1:$p_pass inet n - n - 1 postscreen $engine" \
-    "127.0.0.1:$p_none inet n - n - 1 postscreen $engine -o postscreen_cache_map= -o tlsproxy_service_name=absent" \
+    "127.0.0.1:$p_none inet n - n - 1 postscreen $engine -o postscreen_cache_map= -o tlsproxy_service_name=absent -o postscreen_expansion_filter=0123456789 -o postscreen_reject_footer=client_\$client_address" \
     "smtpd pass - - n - - smtpd" \
     "tlsproxy unix - - n - 0 tlsproxy" \
     "cleanup unix n - n - 0 cleanup"
@@ -192,8 +193,11 @@ s.close()
 # No tlsproxy service: 454, and the session goes on in plaintext.
 s = greet(none)
 s.cmd("EHLO none.test")
-t.reply(s.cmd("STARTTLS"), 454, "no tlsproxy: STARTTLS",
-        "454 4.7.0 TLS not available due to local problem")
+code, lines = s.cmd("STARTTLS")
+t.ok(code == 454 and lines == ["454-4.7.0 TLS not available due to local problem",
+                               "454 4.7.0 client_127_0_0_1"],
+     "no tlsproxy: STARTTLS gets 454, with the reject footer (dots outside "
+     "postscreen_expansion_filter become _)", lines)
 t.reply(s.cmd("NOOP"), 250, "no tlsproxy: the session goes on in plaintext")
 s.cmd("QUIT")
 s.close()
