@@ -97,6 +97,7 @@ static const SMTPD_CMD smtpd_cmd_table[] = {
     {"ETRN", "etrn", smtp_check_etrn, smtp_proceed_etrn, SMTPD_CMD_FLAG_JUNK},
     {"QUIT", "quit", NULL, smtp_proceed_quit, SMTPD_CMD_FLAG_PRE_TLS | SMTPD_CMD_FLAG_LAST},
     {"XFORWARD", "xforward", smtp_check_xforward, smtp_proceed_xforward, 0},
+    {"XCLIENT", "xclient", smtp_check_xclient, smtp_proceed_xclient, 0},
 };
 
 #define SMTPD_CMD_COUNT (sizeof(smtpd_cmd_table) / sizeof(smtpd_cmd_table[0]))
@@ -218,7 +219,9 @@ static char *smtpd_split(char *line, char **out_args)
 
 static int smtpd_run(SMTPD_STATE *state, const SMTPD_CMD *cmd, char *args)
 {
-    if (state->client_reject && cmd->proceed != smtp_proceed_quit) {
+    /* An authorized proxy may still change the client (XCLIENT). */
+    if (state->client_reject && cmd->proceed != smtp_proceed_quit &&
+        !(cmd->proceed == smtp_proceed_xclient && state->xclient_ok)) {
         smtpd_reply(state, "503 5.7.0 Error: access denied for %s", state->namaddr);
         return -1;
     }
@@ -403,6 +406,10 @@ static int smtpd_session_start(SMTPD_STATE *state)
     if (state->out != state->in)
         vstream_set_timeout(state->out, cfg->timeout);
     state->bare_lf_strict = !match_list_addr(cfg->bare_lf_exclusions, state->addr);
+    state->xforward_ok = !state->stand_alone && cfg->xforward_hosts &&
+                         match_list_namadr(cfg->xforward_hosts, state->name, state->addr);
+    state->xclient_ok = !state->stand_alone && cfg->xclient_hosts &&
+                        match_list_namadr(cfg->xclient_hosts, state->name, state->addr);
     if (cfg->tls_wrappermode && !state->stand_alone && smtpd_starttls_wrapper(state) < 0)
         return -1;
     return 0;

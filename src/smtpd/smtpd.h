@@ -55,6 +55,8 @@ typedef enum SMTPD_END {
 #define SMTPD_EHLO_SILENT       (1 << 8) /* "silent-discard": do not log the discard */
 #define SMTPD_EHLO_REQUIRETLS   (1 << 9)
 #define SMTPD_EHLO_ETRN         (1 << 10)
+#define SMTPD_EHLO_XCLIENT      (1 << 11)
+#define SMTPD_EHLO_XFORWARD     (1 << 12)
 
 /* Arguments of the MAIL or RCPT command being processed (check -> proceed). */
 typedef struct SMTPD_ARGS {
@@ -154,8 +156,10 @@ typedef struct SMTPD_STATE {
     char *sasl_method;   /* the mechanism, upper case, owned, or NULL */
     char *sasl_sender;   /* MAIL AUTH= of this transaction, owned, or NULL */
 
-    /* XFORWARD (smtpd_xforward.c). */
+    /* XFORWARD (smtpd_xforward.c) and XCLIENT (smtpd_xclient.c). */
     SMTPD_XFORWARD xforward; /* the original client, until the end of the transaction */
+    bool xforward_ok;        /* the real client is in smtpd_authorized_xforward_hosts */
+    bool xclient_ok;         /* the real client is in smtpd_authorized_xclient_hosts */
 
     /* Milters (smtpd_milter.c). */
     MILTERS *milters;           /* the session's smtpd_milters, owned, or NULL */
@@ -201,6 +205,7 @@ extern int smtpd_requiretls_mail_opt(SMTPD_STATE *state);
 
 /* smtpd_peer.c */
 extern void smtpd_peer_init(SMTPD_STATE *state);
+extern void smtpd_peer_namaddr(SMTPD_STATE *state);
 
 /* smtpd_text.c */
 extern VSTRING *smtpd_text_printable(VSTRING *out, const char *text, const char *neuter);

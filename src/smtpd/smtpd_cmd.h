@@ -53,9 +53,7 @@ extern int smtp_proceed_etrn(SMTPD_STATE *state, char *args);
 extern int smtp_check_auth(SMTPD_STATE *state, char *args);
 extern int smtp_proceed_auth(SMTPD_STATE *state, char *args);
 
-/* smtpd_policy.c */
 /* smtpd_xforward.c */
-extern bool smtpd_xforward_allowed(const SMTPD_STATE *state);
 extern int smtp_check_xforward(SMTPD_STATE *state, char *args);
 extern int smtp_proceed_xforward(SMTPD_STATE *state, char *args);
 extern void smtpd_xforward_reset(SMTPD_XFORWARD *xforward);
@@ -63,6 +61,11 @@ extern const char *smtpd_xforward_name(const SMTPD_STATE *state);
 extern const char *smtpd_xforward_addr(const SMTPD_STATE *state);
 extern const char *smtpd_xforward_helo(const SMTPD_STATE *state);
 
+/* smtpd_xclient.c */
+extern int smtp_check_xclient(SMTPD_STATE *state, char *args);
+extern int smtp_proceed_xclient(SMTPD_STATE *state, char *args);
+
+/* smtpd_policy.c */
 extern int smtpd_policy_connect(SMTPD_STATE *state);
 extern int smtpd_policy_helo(SMTPD_STATE *state, const char *helo);
 extern int smtpd_policy_mail(SMTPD_STATE *state);

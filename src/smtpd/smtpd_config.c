@@ -131,6 +131,7 @@ typedef struct SMTPD_CONFIG_RAW {
     const char *tls_security_level;   /* smtpd_tls_security_level */
     const char *receive_override;     /* receive_override_options */
     const char *xforward_hosts;       /* smtpd_authorized_xforward_hosts */
+    const char *xclient_hosts;        /* smtpd_authorized_xclient_hosts */
     bool use_tls;                     /* smtpd_use_tls */
     bool enforce_tls;                 /* smtpd_enforce_tls */
     SMTPD_CHECK_PROPS checks;         /* the access restrictions' settings */
@@ -247,6 +248,10 @@ static void smtpd_config_override(SMTPD_CONFIG *cfg, const SMTPD_CONFIG_RAW *raw
                                                  raw->xforward_hosts, MATCH_FLAG_NONE, why)) ==
             NULL)
         msg_fatal("%s: %s", VAR_SMTPD_AUTHORIZED_XFORWARD_HOSTS, vstring_str(why));
+    if (raw->xclient_hosts && *raw->xclient_hosts &&
+        (cfg->xclient_hosts = match_list_create(VAR_SMTPD_AUTHORIZED_XCLIENT_HOSTS,
+                                                raw->xclient_hosts, MATCH_FLAG_NONE, why)) == NULL)
+        msg_fatal("%s: %s", VAR_SMTPD_AUTHORIZED_XCLIENT_HOSTS, vstring_str(why));
     vstring_free(why);
 }
 
@@ -259,6 +264,7 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
     const CONFIG_BIND parameters[] = {
         CONFIG_BIND_STR(VAR_CONTENT_FILTER, &cfg->content_filter),
         CONFIG_BIND_STR(VAR_SMTPD_AUTHORIZED_XFORWARD_HOSTS, &raw->xforward_hosts),
+        CONFIG_BIND_STR(VAR_SMTPD_AUTHORIZED_XCLIENT_HOSTS, &raw->xclient_hosts),
         CONFIG_BIND_STR(VAR_RECEIVE_OVERRIDE_OPTIONS, &raw->receive_override),
         CONFIG_BIND_STR(VAR_SMTPD_MILTERS, &cfg->milters),
         CONFIG_BIND_STR(VAR_SMTPD_MILTER_MAPS, &cfg->milter_maps_names),
@@ -466,6 +472,8 @@ void smtpd_config_free(SMTPD_CONFIG *cfg)
         maps_free(cfg->milter_maps);
     if (cfg->xforward_hosts)
         match_list_free(cfg->xforward_hosts);
+    if (cfg->xclient_hosts)
+        match_list_free(cfg->xclient_hosts);
     myfree((char *)cfg->cleanup_service);
     myfree(cfg->postdrop);
     myfree(cfg);

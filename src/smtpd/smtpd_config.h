@@ -163,6 +163,7 @@ typedef struct SMTPD_CONFIG {
 
     /* Milters (smtpd_milter.c). */
     MATCH_LIST *xforward_hosts;      /* smtpd_authorized_xforward_hosts, or NULL; owned */
+    MATCH_LIST *xclient_hosts;       /* smtpd_authorized_xclient_hosts, or NULL; owned */
     const char *content_filter;      /* content_filter: FILTER of every message, or "" */
     int receive_override;            /* receive_override_options as RECEIVE_* bits */
     const char *milters;             /* smtpd_milters, checked */

@@ -56,6 +56,8 @@ static const struct {
     {"8bitmime", SMTPD_EHLO_8BITMIME},
     {"dsn", SMTPD_EHLO_DSN},
     {"requiretls", SMTPD_EHLO_REQUIRETLS},
+    {"xclient", SMTPD_EHLO_XCLIENT},
+    {"xforward", SMTPD_EHLO_XFORWARD},
     {"silent-discard", SMTPD_EHLO_SILENT},
     {NULL, 0},
 };
@@ -164,6 +166,11 @@ int smtp_proceed_ehlo(SMTPD_STATE *state, char *args)
     if (!(discard & SMTPD_EHLO_STARTTLS) && smtpd_starttls_offered(state))
         argv_add(lines, "STARTTLS");
     smtpd_sasl_ehlo(state, lines);
+    /* Postfix's order: the proxy extensions after AUTH. */
+    if (!(discard & SMTPD_EHLO_XCLIENT) && state->xclient_ok)
+        argv_add(lines, "XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN DESTADDR DESTPORT");
+    if (!(discard & SMTPD_EHLO_XFORWARD) && state->xforward_ok)
+        argv_add(lines, "XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT LOGIN");
     if (!(discard & SMTPD_EHLO_ENHANCEDCODE))
         argv_add(lines, "ENHANCEDSTATUSCODES");
     if (!(discard & SMTPD_EHLO_8BITMIME))
@@ -172,8 +179,6 @@ int smtp_proceed_ehlo(SMTPD_STATE *state, char *args)
         argv_add(lines, "DSN");
     if (!(discard & SMTPD_EHLO_REQUIRETLS) && smtpd_requiretls_offered(state))
         argv_add(lines, "REQUIRETLS");
-    if (smtpd_xforward_allowed(state))
-        argv_add(lines, "XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT LOGIN");
     smtpd_reply_lines(state, lines);
     argv_free(lines);
     return 0;

@@ -6,6 +6,7 @@
 #include "smtpd_check.h"
  *
  *	void	smtpd_peer_init(SMTPD_STATE *state);
+ *	void	smtpd_peer_namaddr(SMTPD_STATE *state);
  * DESCRIPTION
  *	smtpd_peer_init() fills in the client name, address, port and the
  *	"name[addr]" text of state from the connection on state->in.
@@ -25,6 +26,10 @@
  *	Input that is not a socket (sendmail -bs on a pipe) is the local
  *	host: "localhost[127.0.0.1]", without DNS lookups, which could
  *	hang on a disconnected machine.
+ *
+ *	smtpd_peer_namaddr() makes the "name[addr]" (or "name[addr]:port"
+ *	with smtpd_client_port_logging) text again from the name, address
+ *	and port of state, after XCLIENT changed them.
  * DIAGNOSTICS
  *	None: every failure leaves "unknown".
  *--*/
@@ -177,12 +182,19 @@ void smtpd_peer_init(SMTPD_STATE *state)
             smtpd_peer_set(&state->local_port, text.port);
         }
     }
+    smtpd_peer_namaddr(state);
+    if (msg_verbose)
+        msg_info("%s: client %s (reverse name %s)", __func__, state->namaddr, state->reverse_name);
+}
+
+/* smtpd_peer_namaddr - the "name[addr]" text of log lines */
+
+void smtpd_peer_namaddr(SMTPD_STATE *state)
+{
     myfree(state->namaddr);
     state->namaddr = state->cfg->client_port_logging && strcmp(state->port, "unknown") != 0
                          ? vstring_export(vstring_sprintf(vstring_alloc(64), "%s[%s]:%s",
                                                           state->name, state->addr, state->port))
                          : vstring_export(vstring_sprintf(vstring_alloc(64), "%s[%s]", state->name,
                                                           state->addr));
-    if (msg_verbose)
-        msg_info("%s: client %s (reverse name %s)", __func__, state->namaddr, state->reverse_name);
 }

@@ -4,7 +4,6 @@
  * SYNOPSIS
  *	#include "smtpd_cmd.h"
  *
- *	bool	smtpd_xforward_allowed(const SMTPD_STATE *state);
  *	int	smtp_check_xforward(SMTPD_STATE *state, char *args);
  *	int	smtp_proceed_xforward(SMTPD_STATE *state, char *args);
  *	void	smtpd_xforward_reset(SMTPD_XFORWARD *xforward);
@@ -17,7 +16,8 @@
  *	queue file, the Received: header and the logs name that client and
  *	not the filter. Clients in smtpd_authorized_xforward_hosts see
  *	"XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT LOGIN" in the EHLO
- *	reply (smtpd_xforward_allowed()) and may send
+ *	reply (state->xforward_ok: matched against the real client when it
+ *	connects, so XCLIENT does not change it) and may send
  *
  *		XFORWARD NAME=host ADDR=1.2.3.4 PORT=25 PROTO=ESMTP
  *		HELO=client.example SOURCE=REMOTE IDENT=ABC123 LOGIN=user
@@ -67,14 +67,6 @@ static const struct {
 static char **smtpd_xforward_slot(SMTPD_XFORWARD *xforward, size_t i)
 {
     return (char **)((char *)xforward + smtpd_xforward_attrs[i].offset);
-}
-
-/* smtpd_xforward_allowed - may this client use XFORWARD? */
-
-bool smtpd_xforward_allowed(const SMTPD_STATE *state)
-{
-    return state->cfg->xforward_hosts && !state->stand_alone &&
-           match_list_addr(state->cfg->xforward_hosts, state->addr);
 }
 
 /* smtpd_xforward_reset - forget the forwarded attributes */
@@ -138,7 +130,7 @@ int smtp_check_xforward(SMTPD_STATE *state, char *args)
     char *element;
     int status = 0;
 
-    if (!smtpd_xforward_allowed(state)) {
+    if (!state->xforward_ok) {
         smtpd_reply(state, "550 5.7.0 Error: insufficient authorization");
         return -1;
     }
