@@ -27,7 +27,9 @@
  *	modifications are applied, and the edited message then goes through
  *	the usual envelope and content processing into the queue file. A
  *	rejection makes the message CLEANUP_STAT_CONT with the milter's
- *	reply as the reason, a temporary failure (also a milter that fails
+ *	reply as the reason (for a client that asked for bounces, pickup,
+ *	the message is still written as it stands, and cleanup_bounce(3)
+ *	returns it to the sender with that reason), a temporary failure (also a milter that fails
  *	with default_action tempfail) CLEANUP_STAT_DEFER; DISCARD and
  *	quarantine act as the access actions do. Each is logged as
  *	"milter-reject", "milter-discard" or "milter-hold" with the
@@ -239,15 +241,49 @@ static int cleanup_milter_line(void *context, const char *data, size_t len, bool
     return state->errs ? -1 : 0;
 }
 
-/* cleanup_milter_run - the milters, then the edited message on its way */
+/* cleanup_milter_replay - the edited message into the usual processing */
 
-static void cleanup_milter_run(CLEANUP_STATE *state)
+static void cleanup_milter_replay(CLEANUP_STATE *state)
 {
     static const MILTER_MSG_SINK sink = {
         .sender = cleanup_milter_sender,
         .rcpt = cleanup_milter_rcpt,
         .line = cleanup_milter_line,
     };
+
+    if (milter_msg_replay(state->milter_msg, &sink, state) == 0 &&
+        state->where == CLEANUP_WHERE_ENVELOPE) {
+        VSTRING *empty = vstring_alloc(1);
+
+        cleanup_envelope(state, REC_TYPE_MESG, empty);
+        vstring_free(empty);
+    }
+    if (state->errs == 0 && state->where == CLEANUP_WHERE_CONTENT)
+        cleanup_message_end(state);
+}
+
+/*
+ * cleanup_milter_refused - a message that the milters refused for good,
+ * from a client that asked for bounces: written all the same, so that
+ * cleanup_bounce() has the recipients and the content to return.
+ */
+static void cleanup_milter_refused(CLEANUP_STATE *state)
+{
+    int errs = state->errs;
+    char *reason = mystrdup(vstring_str(state->reason));
+
+    state->errs = 0;
+    cleanup_milter_replay(state);
+    /* Nothing else may have gone wrong: a write error keeps the message with the client. */
+    state->errs |= errs;
+    vstring_strcpy(state->reason, reason);
+    myfree(reason);
+}
+
+/* cleanup_milter_run - the milters, then the edited message on its way */
+
+static void cleanup_milter_run(CLEANUP_STATE *state)
+{
     VSTRING *why = vstring_alloc(100);
     MILTERS *milters =
         milters_create(state->config->non_smtpd_milters, &state->config->milter_settings,
@@ -261,16 +297,11 @@ static void cleanup_milter_run(CLEANUP_STATE *state)
     milters_quit(milters);
     milters_free(milters);
     vstring_free(why);
-    if (state->errs == 0 && milter_msg_replay(state->milter_msg, &sink, state) == 0 &&
-        state->where == CLEANUP_WHERE_ENVELOPE) {
-        VSTRING *empty = vstring_alloc(1);
-
-        cleanup_envelope(state, REC_TYPE_MESG, empty);
-        vstring_free(empty);
-    }
-    if (state->errs == 0 && state->where == CLEANUP_WHERE_CONTENT)
-        cleanup_message_end(state);
-    else if (state->where != CLEANUP_WHERE_EXTRA)
+    if (state->errs == 0)
+        cleanup_milter_replay(state);
+    else if (state->errs == CLEANUP_STAT_CONT && (state->flags & CLEANUP_FLAG_BOUNCE))
+        cleanup_milter_refused(state);
+    if (state->where != CLEANUP_WHERE_EXTRA)
         state->where = CLEANUP_WHERE_EXTRA;
     cleanup_milter_free(state);
 }

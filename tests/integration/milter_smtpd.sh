@@ -11,7 +11,8 @@
 # mid-message, answer garbage or an unknown reply, each answered with its
 # default action within its time limit, logged with the milter's name,
 # and with tempfail nothing queued (the client keeps the mail). Mail from
-# sendmail goes through non_smtpd_milters with the same effects.
+# sendmail goes through non_smtpd_milters with the same effects; what a
+# milter rejects there bounces to the sender.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -284,6 +285,14 @@ has "sendmail: the milter sees a connection from localhost" '"_": "localhost [12
 instance_wait_log "milter-reject: END-OF-MESSAGE from local: 550 5.7.1 second line" 20
 has "sendmail: a milter rejection is logged" \
     "milter-reject: END-OF-MESSAGE from local: 550 5.7.1 second line; from=<s@src.test>" "$(instance_log)"
+# As in Postfix, the refused message goes back to its sender, not to the corrupt queue.
+wait_until 30 arrived "Undelivered Mail Returned to Sender" >/dev/null
+bounce=$(arrived "Undelivered Mail Returned to Sender")
+has "sendmail: the rejected message bounces to its sender" "s@src.test" \
+    "$(fake_smtpd_rcpts "$INSTANCE_DIR/sink" "Undelivered Mail Returned to Sender")"
+has "sendmail: the bounce gives the milter's reason" "second line" "$(cat "$bounce" 2>/dev/null)"
+has "sendmail: the bounce returns the message" "Subject: reject local" "$(cat "$bounce" 2>/dev/null)"
+same "sendmail: nothing in the corrupt queue" "" "$(ls "$INSTANCE_QUEUE/corrupt" 2>/dev/null)"
 # pickup leaves the rest of the maildrop queue for later after a deferral:
 # the deferred message goes last.
 submit_local "tempfail local" kept@dest.test
@@ -291,7 +300,14 @@ instance_wait_log "milter-reject: END-OF-MESSAGE from local: 451 4.7.1" 20
 has "sendmail: a tempfail leaves the mail for later" "will try again later" "$(instance_log)"
 ls "$INSTANCE_QUEUE/maildrop" | grep -q .
 check "sendmail: the deferred message waits in the maildrop queue"
-check_absent() { [ -z "$(arrived "reject local")" ] && [ -z "$(arrived "tempfail local")" ]; }
+# (the bounce carries the rejected message: only a delivery of its own counts)
+check_absent() {
+    local f
+    for f in $(grep -lx 'Subject: reject local' "$INSTANCE_DIR"/sink/msg.* 2>/dev/null); do
+        grep -qx 'Subject: Undelivered Mail Returned to Sender' "$f" || return 1
+    done
+    [ -z "$(arrived "tempfail local")" ]
+}
 check_absent
 check "sendmail: rejected and deferred mail does not arrive"
 
