@@ -162,6 +162,7 @@ int main(int argc, char **argv)
         CONFIG_BIND_STR(VAR_HEADER_CHECKS, &cleanup_config.header_checks),
         CONFIG_BIND_STR(VAR_MIME_HEADER_CHECKS, &cleanup_config.mime_header_checks),
         CONFIG_BIND_STR(VAR_NESTED_HEADER_CHECKS, &cleanup_config.nested_header_checks),
+        CONFIG_BIND_STR(VAR_MILTER_HEADER_CHECKS, &cleanup_config.milter_header_checks),
         CONFIG_BIND_STR(VAR_BODY_CHECKS, &cleanup_config.body_checks),
         CONFIG_BIND_SIZE(VAR_BODY_CHECKS_SIZE_LIMIT, &cleanup_config.body_checks_size_limit),
         CONFIG_BIND_INT(VAR_MIME_NESTING_LIMIT, &cleanup_config.mime_nesting_limit),

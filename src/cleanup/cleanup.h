@@ -50,6 +50,7 @@ typedef struct CLEANUP_CONFIG {
     const char *mime_header_checks;            /* mime_header_checks */
     const char *nested_header_checks;          /* nested_header_checks */
     const char *body_checks;                   /* body_checks */
+    const char *milter_header_checks;          /* milter_header_checks */
     long body_checks_size_limit;               /* body_checks_size_limit, bytes per part */
     int mime_nesting_limit;                    /* mime_nesting_limit */
     int mime_boundary_length_limit;            /* mime_boundary_length_limit */
@@ -58,6 +59,7 @@ typedef struct CLEANUP_CONFIG {
     MAPS *mime_header_maps;
     MAPS *nested_header_maps;
     MAPS *body_maps;
+    MAPS *milter_header_maps;        /* milter_header_checks, or NULL */
     const char *non_smtpd_milters;   /* non_smtpd_milters, checked */
     MILTER_SETTINGS milter_settings; /* the milter_* parameters */
 } CLEANUP_CONFIG;
@@ -134,6 +136,8 @@ extern bool cleanup_checks_wanted(const CLEANUP_CONFIG *config);
 extern void cleanup_checks_start(CLEANUP_STATE *state);
 extern void cleanup_checks_line(CLEANUP_STATE *state, const char *data, size_t len, int partial);
 extern void cleanup_checks_finish(CLEANUP_STATE *state);
+extern MILTER_HEADER_VERDICT cleanup_checks_milter(void *context, const char *field,
+                                                   VSTRING *replacement);
 
 /* cleanup_bounce.c */
 extern bool cleanup_bounce_wanted(const CLEANUP_STATE *state);

@@ -10,6 +10,8 @@
  *	void	cleanup_checks_line(CLEANUP_STATE *state, const char *data,
  *				size_t len, int partial);
  *	void	cleanup_checks_finish(CLEANUP_STATE *state);
+ *	MILTER_HEADER_VERDICT cleanup_checks_milter(void *context,
+ *				const char *field, VSTRING *replacement);
  * DESCRIPTION
  *	Postfix's built-in content inspection (header_checks(5)), for every
  *	message that cleanup writes, whatever its source (smtpd, pickup).
@@ -50,6 +52,17 @@
  *
  *	("from local" and no proto= or helo= for local submissions; control
  *	characters in the logged line become '?').
+ *
+ *	cleanup_checks_milter() applies milter_header_checks to a header
+ *	field that one of non_smtpd_milters adds, inserts or changes (the
+ *	MILTER_HEADER_FN of milters_header_checks(), context is the
+ *	CLEANUP_STATE), with the same actions and log lines, except PREPEND,
+ *	which is not supported there (a warning; the field is kept). REJECT
+ *	and a failed lookup refuse the message (the state's error and the
+ *	reply "550 reason" or "451 4.3.0 ..."), IGNORE leaves the field out,
+ *	REPLACE puts the new field in replacement. With CLEANUP_FLAG_NO_CHECKS
+ *	(receive_override_options = no_header_body_checks) it keeps every
+ *	field.
  * DIAGNOSTICS
  *	Warnings: an action without a usable argument, an unknown action
  *	(the line is kept), a table lookup failure (the message is refused
@@ -107,6 +120,8 @@ void cleanup_checks_open(CLEANUP_CONFIG *config)
     config->nested_header_maps =
         cleanup_checks_maps("nested_header_checks", config->nested_header_checks);
     config->body_maps = cleanup_checks_maps("body_checks", config->body_checks);
+    config->milter_header_maps =
+        cleanup_checks_maps("milter_header_checks", config->milter_header_checks);
 }
 
 /* cleanup_checks_wanted - is any table set? */
@@ -414,4 +429,47 @@ void cleanup_checks_finish(CLEANUP_STATE *state)
 {
     mime_walk_finish(state->walk);
     state->walk = mime_walk_free(state->walk);
+}
+
+/* cleanup_checks_milter - milter_header_checks on a field that a milter makes */
+
+MILTER_HEADER_VERDICT cleanup_checks_milter(void *context, const char *field, VSTRING *replacement)
+{
+    CLEANUP_STATE *state = context;
+    MAPS *maps = state->config->milter_header_maps;
+    int errs = state->errs;
+    const char *value;
+    HEADER_ACTION_RESULT res;
+
+    if (maps == NULL || (state->flags & CLEANUP_FLAG_NO_CHECKS) || state->errs != 0)
+        return MILTER_HEADER_KEEP;
+    if ((value = maps_find(maps, field, 0)) == NULL) {
+        if (maps->error == 0)
+            return MILTER_HEADER_KEEP;
+        msg_warn("%s: %s map lookup problem -- message not accepted, try again later",
+                 state->queue_id, maps->title);
+        cleanup_error(state, CLEANUP_STAT_BAD, "%s", cleanup_strerror(CLEANUP_STAT_BAD));
+        vstring_strcpy(replacement, "451 4.3.0 Temporary lookup failure");
+        return MILTER_HEADER_REJECT;
+    }
+    if (header_action_parse(value, &res) == HEADER_ACTION_PREPEND) {
+        msg_warn("%s map: PREPEND is not supported for header fields that milters add; "
+                 "ignoring \"%s\"",
+                 maps->title, value);
+        return MILTER_HEADER_KEEP;
+    }
+    switch (
+        cleanup_checks_act(state, maps->title, true, field, strlen(field), value, replacement)) {
+    case CLEANUP_CHECKS_DROP_LINE:
+        return MILTER_HEADER_DROP;
+    case CLEANUP_CHECKS_NEW_LINE:
+        return MILTER_HEADER_REPLACE;
+    default:
+        break;
+    }
+    if ((state->errs & CLEANUP_STAT_CONT) && !(errs & CLEANUP_STAT_CONT)) {
+        vstring_sprintf(replacement, "550 %s", vstring_str(state->reason));
+        return MILTER_HEADER_REJECT;
+    }
+    return MILTER_HEADER_KEEP;
 }

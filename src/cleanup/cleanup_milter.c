@@ -182,6 +182,9 @@ static void cleanup_milter_verdict(CLEANUP_STATE *state, const MILTER_RESULT *re
         state->hold = true;
         break;
     default:
+        /* milter_header_checks refused it: already recorded and logged. */
+        if (state->errs != 0)
+            break;
         /* The reason is the last line of the reply, without its code. */
         last = strrchr(result->reply, '\n');
         last = last ? last + 1 : result->reply;
@@ -292,6 +295,7 @@ static void cleanup_milter_run(CLEANUP_STATE *state)
 
     if (milters == NULL)
         msg_panic("%s: %s", __func__, vstring_str(why)); /* cleanup_milter_check() passed it */
+    milters_header_checks(milters, cleanup_checks_milter, state);
     result = cleanup_milter_events(state, milters);
     cleanup_milter_verdict(state, &result);
     milters_quit(milters);

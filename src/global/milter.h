@@ -81,11 +81,28 @@ typedef struct MILTER_RESULT {
     const char *milter; /* the milter that decided, owned by MILTERS, or NULL */
 } MILTER_RESULT;
 
+/*
+ * milter_header_checks: the caller judges each header field that a milter
+ * adds, inserts or changes ("Name: value", lines joined by newlines)
+ * before it is applied. REPLACE puts "Name: value" into replacement,
+ * REJECT an SMTP reply ("550 5.7.1 text"; 4xx: a temporary failure).
+ */
+typedef enum MILTER_HEADER_VERDICT {
+    MILTER_HEADER_KEEP,    /* apply the field as the milter asked */
+    MILTER_HEADER_DROP,    /* leave it out (a changed field is deleted) */
+    MILTER_HEADER_REPLACE, /* apply the replacement instead */
+    MILTER_HEADER_REJECT,  /* refuse the message with the reply in replacement */
+} MILTER_HEADER_VERDICT;
+
+typedef MILTER_HEADER_VERDICT (*MILTER_HEADER_FN)(void *context, const char *field,
+                                                  VSTRING *replacement);
+
 extern int milter_settings_check(const MILTER_SETTINGS *settings, VSTRING *why);
 extern MILTERS *milters_create(const char *list, const MILTER_SETTINGS *settings,
                                MILTER_MACRO_FN macro_fn, void *context, VSTRING *why);
 extern MILTERS *milters_free(MILTERS *milters);
 extern const char *milters_macro(MILTERS *milters, const char *name);
+extern void milters_header_checks(MILTERS *milters, MILTER_HEADER_FN fn, void *context);
 
 extern MILTER_RESULT milters_connect(MILTERS *milters, const char *client_name,
                                      const char *client_addr, const char *client_port);

@@ -19,6 +19,7 @@
  *--*/
 
 #include <string.h>
+#include <strings.h>
 
 #include "msg.h"
 #include "mymalloc.h"
@@ -84,10 +85,78 @@ static int milter_edits_keep(MILTER_EDITS *edits, const MILTER *milter, int cmd,
     return 0;
 }
 
-/* milter_edits_apply - apply the kept requests in order; true when one asked for hold */
+/* milter_edits_header - milter_header_checks on the field that a request makes */
 
+static MILTER_HEADER_VERDICT milter_edits_header(MILTERS *milters, const MILTER_REPLY *r,
+                                                 bool leadspace, const char **out_name,
+                                                 const char **out_value)
+{
+    MILTER_HEADER_VERDICT verdict;
+    char *field;
+    char *colon;
+
+    if (milters->header_fn == NULL || (r->cmd == MILTER_REPLY_CHGHEADER && *r->value == 0))
+        return MILTER_HEADER_KEEP;
+    field = milter_msg_format_field(r->name, r->value, leadspace);
+    vstring_truncate(milters->header_out, 0);
+    verdict = milters->header_fn(milters->header_context, field, milters->header_out);
+    myfree(field);
+    if (verdict != MILTER_HEADER_REPLACE)
+        return verdict;
+    /* "Name: value": the value keeps its leading space (applied with leadspace). */
+    if ((colon = strchr(vstring_str(milters->header_out), ':')) == NULL ||
+        colon == vstring_str(milters->header_out))
+        return MILTER_HEADER_KEEP;
+    *colon = 0;
+    *out_name = vstring_str(milters->header_out);
+    *out_value = colon + 1;
+    return MILTER_HEADER_REPLACE;
+}
+
+/* milter_edits_field - add, insert or change one header field, as judged */
+
+static bool milter_edits_field(MILTERS *milters, const MILTER *milter, const MILTER_REPLY *r,
+                               bool leadspace, MILTER_MSG *msg, MILTER_RESULT *out)
+{
+    const char *name = r->name, *value = r->value;
+
+    switch (milter_edits_header(milters, r, leadspace, &name, &value)) {
+    case MILTER_HEADER_REJECT:
+        *out = milters_result(
+            milters, vstring_str(milters->header_out)[0] == '4' ? MILTER_TEMPFAIL : MILTER_REJECT,
+            vstring_str(milters->header_out), milter);
+        return false;
+    case MILTER_HEADER_DROP:
+        if (r->cmd == MILTER_REPLY_CHGHEADER)
+            milter_msg_change_header(msg, r->index, r->name, "", leadspace);
+        return true;
+    case MILTER_HEADER_REPLACE:
+        leadspace = true;
+        break;
+    default:
+        break;
+    }
+    if (r->cmd == MILTER_REPLY_ADDHEADER) {
+        milter_msg_add_header(msg, name, value, leadspace);
+    } else if (r->cmd == MILTER_REPLY_INSHEADER) {
+        milter_msg_insert_header(msg, r->index, name, value, leadspace);
+    } else if (strcasecmp(name, r->name) == 0) {
+        milter_msg_change_header(msg, r->index, name, value, leadspace);
+    } else {
+        /* A replacement with another name: the changed field goes, the new one is added. */
+        milter_msg_change_header(msg, r->index, r->name, "", leadspace);
+        milter_msg_add_header(msg, name, value, leadspace);
+    }
+    return true;
+}
+
+/*
+ * milter_edits_apply - apply the kept requests in order; true when one
+ * asked for hold. A header field that milter_header_checks refuses ends
+ * it with out set to the refusal.
+ */
 static bool milter_edits_apply(MILTERS *milters, const MILTER *milter, const MILTER_EDITS *edits,
-                               MILTER_MSG *msg)
+                               MILTER_MSG *msg, MILTER_RESULT *out)
 {
     bool leadspace = (milter->proto & MILTER_PROTO_HDR_LEADSPC) != 0;
     bool hold = false;
@@ -100,13 +169,10 @@ static bool milter_edits_apply(MILTERS *milters, const MILTER *milter, const MIL
             msg_panic("%s: kept a malformed request", __func__);
         switch (r.cmd) {
         case MILTER_REPLY_ADDHEADER:
-            milter_msg_add_header(msg, r.name, r.value, leadspace);
-            break;
         case MILTER_REPLY_INSHEADER:
-            milter_msg_insert_header(msg, r.index, r.name, r.value, leadspace);
-            break;
         case MILTER_REPLY_CHGHEADER:
-            milter_msg_change_header(msg, r.index, r.name, r.value, leadspace);
+            if (!milter_edits_field(milters, milter, &r, leadspace, msg, out))
+                return false;
             break;
         case MILTER_REPLY_ADDRCPT:
         case MILTER_REPLY_ADDRCPT_PAR:
@@ -263,7 +329,7 @@ static int milter_message_one(MILTERS *milters, MILTER *milter, MILTER_MSG *msg,
         }
         return -1;
     }
-    if (out->verdict == MILTER_CONTINUE && milter_edits_apply(milters, milter, &edits, msg))
+    if (out->verdict == MILTER_CONTINUE && milter_edits_apply(milters, milter, &edits, msg, out))
         *hold = true;
     milter_edits_free(&edits);
     if (milter->state == MILTER_STATE_READY || milter->state == MILTER_STATE_SKIP_MSG)

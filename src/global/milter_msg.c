@@ -67,6 +67,9 @@
  *	milter_msg_replace_body() takes the new body with CR LF (or LF)
  *	line endings.
  *
+ *	milter_msg_format_field() returns a new string (free it with
+ *	myfree()) with the header field that these editors would store.
+ *
  *	milter_msg_replay() sends the message through sink: the sender, the
  *	recipients, then the content line by line (long lines in pieces).
  *	It returns 0, or -1 as soon as a sink function fails.
@@ -272,9 +275,9 @@ const char *milter_msg_body(const MILTER_MSG *msg, size_t *out_len)
     return vstring_str(msg->body);
 }
 
-/* milter_msg_field - "Name: value" with CR LF as line breaks */
+/* milter_msg_format_field - "Name: value" with CR LF as line breaks */
 
-static char *milter_msg_field(const char *name, const char *value, bool leadspace)
+char *milter_msg_format_field(const char *name, const char *value, bool leadspace)
 {
     VSTRING *field = vstring_alloc(256);
 
@@ -289,7 +292,7 @@ static char *milter_msg_field(const char *name, const char *value, bool leadspac
 
 void milter_msg_add_header(MILTER_MSG *msg, const char *name, const char *value, bool leadspace)
 {
-    char *field = milter_msg_field(name, value, leadspace);
+    char *field = milter_msg_format_field(name, value, leadspace);
 
     argv_add(msg->headers, field);
     myfree(field);
@@ -300,7 +303,7 @@ void milter_msg_add_header(MILTER_MSG *msg, const char *name, const char *value,
 void milter_msg_insert_header(MILTER_MSG *msg, long index, const char *name, const char *value,
                               bool leadspace)
 {
-    char *field = milter_msg_field(name, value, leadspace);
+    char *field = milter_msg_format_field(name, value, leadspace);
     size_t where =
         index < 0 || (size_t)index > msg->headers->argc ? msg->headers->argc : (size_t)index;
 
@@ -336,7 +339,7 @@ void milter_msg_change_header(MILTER_MSG *msg, long index, const char *name, con
             argv_delete(msg->headers, i);
         } else {
             myfree(msg->headers->argv[i]);
-            msg->headers->argv[i] = milter_msg_field(name, value, leadspace);
+            msg->headers->argv[i] = milter_msg_format_field(name, value, leadspace);
         }
         return;
     }

@@ -51,6 +51,7 @@ extern void milter_msg_add_rcpt(MILTER_MSG *msg, const char *rcpt);
 extern int milter_msg_del_rcpt(MILTER_MSG *msg, const char *rcpt);
 extern void milter_msg_change_sender(MILTER_MSG *msg, const char *sender);
 extern void milter_msg_replace_body(MILTER_MSG *msg, const char *data, size_t len);
+extern char *milter_msg_format_field(const char *name, const char *value, bool leadspace);
 
 /* Writing. */
 extern int milter_msg_replay(const MILTER_MSG *msg, const MILTER_MSG_SINK *sink, void *context);

@@ -11,6 +11,8 @@
  *				MILTER_MACRO_FN macro_fn, void *context,
  *				VSTRING *why);
  *	MILTERS	*milters_free(MILTERS *milters);
+ *	void	milters_header_checks(MILTERS *milters, MILTER_HEADER_FN fn,
+ *				void *context);
  *
  *	MILTER_RESULT milters_connect(MILTERS *milters,
  *				const char *client_name,
@@ -38,6 +40,13 @@
  *	that have none. It connects to nothing yet. It returns NULL with a
  *	reason for a malformed list, and a MILTERS with no milter for an
  *	empty one. milters_free() closes the connections and releases it.
+ *
+ *	milters_header_checks() has fn (milter_header_checks) judge each
+ *	header field that a milter adds, inserts or changes, before it is
+ *	applied: keep it, leave it out, replace it, or refuse the message
+ *	(MILTER_HEADER_VERDICT in milter.h). A refusal ends
+ *	milters_message() with MILTER_REJECT or MILTER_TEMPFAIL and the
+ *	reply that fn gave; the next milters do not see the message.
  *
  *	milters_connect() connects to every milter and negotiates (a milter
  *	that fails gets its default action for the whole session), then
@@ -185,6 +194,7 @@ MILTERS *milters_create(const char *list, const MILTER_SETTINGS *settings, MILTE
     milters->macros = vstring_alloc(256);
     milters->data = vstring_alloc(256);
     milters->body = vstring_alloc(256);
+    milters->header_out = vstring_alloc(100);
     while ((element = mystrtok_braced(&cp, ", \t\r\n")) != NULL) {
         MILTER *milter = milter_conn_create(element, &defaults, why);
 
@@ -213,8 +223,17 @@ MILTERS *milters_free(MILTERS *milters)
     vstring_free(milters->macros);
     vstring_free(milters->data);
     vstring_free(milters->body);
+    vstring_free(milters->header_out);
     myfree(milters);
     return NULL;
+}
+
+/* milters_header_checks - judge the header fields that milters make */
+
+void milters_header_checks(MILTERS *milters, MILTER_HEADER_FN fn, void *context)
+{
+    milters->header_fn = fn;
+    milters->header_context = context;
 }
 
 /* milters_lookup - the value of a macro */

@@ -22,6 +22,9 @@ struct MILTERS {
     VSTRING *data;                   /* an event packet, owned */
     VSTRING *body;                   /* REPLBODY data being collected, owned */
     bool connected;                  /* milters_connect() was called */
+    MILTER_HEADER_FN header_fn;      /* milter_header_checks, or NULL */
+    void *header_context;            /* for header_fn */
+    VSTRING *header_out;             /* what header_fn answered, owned */
 };
 
 /* Default replies. */

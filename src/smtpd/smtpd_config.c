@@ -232,6 +232,9 @@ static void smtpd_config_milters(SMTPD_CONFIG *cfg)
     if (cfg->milter_maps_names && *cfg->milter_maps_names)
         cfg->milter_maps =
             maps_create(VAR_SMTPD_MILTER_MAPS, cfg->milter_maps_names, DICT_FLAG_LOCK);
+    if (cfg->milter_header_checks && *cfg->milter_header_checks)
+        cfg->milter_header_maps =
+            maps_create(VAR_MILTER_HEADER_CHECKS, cfg->milter_header_checks, DICT_FLAG_LOCK);
 }
 
 /* smtpd_config_override - receive_override_options */
@@ -268,6 +271,7 @@ static void smtpd_config_network(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFIG
         CONFIG_BIND_STR(VAR_RECEIVE_OVERRIDE_OPTIONS, &raw->receive_override),
         CONFIG_BIND_STR(VAR_SMTPD_MILTERS, &cfg->milters),
         CONFIG_BIND_STR(VAR_SMTPD_MILTER_MAPS, &cfg->milter_maps_names),
+        CONFIG_BIND_STR(VAR_MILTER_HEADER_CHECKS, &cfg->milter_header_checks),
         MILTER_SETTINGS_BIND(&cfg->milter_settings),
         CONFIG_BIND_STR(VAR_SMTPD_TLS_SECURITY_LEVEL, &raw->tls_security_level),
         CONFIG_BIND_BOOL(VAR_SMTPD_TLS_WRAPPERMODE, &cfg->tls_wrappermode),
@@ -470,6 +474,8 @@ void smtpd_config_free(SMTPD_CONFIG *cfg)
     smtpd_sasl_done(cfg);
     if (cfg->milter_maps)
         maps_free(cfg->milter_maps);
+    if (cfg->milter_header_maps)
+        maps_free(cfg->milter_header_maps);
     if (cfg->xforward_hosts)
         match_list_free(cfg->xforward_hosts);
     if (cfg->xclient_hosts)

@@ -162,14 +162,16 @@ typedef struct SMTPD_CONFIG {
     SASL_SERVER_IMPL *sasl;            /* the back end, NULL when AUTH is off; owned */
 
     /* Milters (smtpd_milter.c). */
-    MATCH_LIST *xforward_hosts;      /* smtpd_authorized_xforward_hosts, or NULL; owned */
-    MATCH_LIST *xclient_hosts;       /* smtpd_authorized_xclient_hosts, or NULL; owned */
-    const char *content_filter;      /* content_filter: FILTER of every message, or "" */
-    int receive_override;            /* receive_override_options as RECEIVE_* bits */
-    const char *milters;             /* smtpd_milters, checked */
-    const char *milter_maps_names;   /* smtpd_milter_maps */
-    MAPS *milter_maps;               /* its tables, or NULL; owned */
-    MILTER_SETTINGS milter_settings; /* the milter_* parameters */
+    MATCH_LIST *xforward_hosts;       /* smtpd_authorized_xforward_hosts, or NULL; owned */
+    MATCH_LIST *xclient_hosts;        /* smtpd_authorized_xclient_hosts, or NULL; owned */
+    const char *content_filter;       /* content_filter: FILTER of every message, or "" */
+    int receive_override;             /* receive_override_options as RECEIVE_* bits */
+    const char *milters;              /* smtpd_milters, checked */
+    const char *milter_maps_names;    /* smtpd_milter_maps */
+    MAPS *milter_maps;                /* its tables, or NULL; owned */
+    const char *milter_header_checks; /* milter_header_checks */
+    MAPS *milter_header_maps;         /* its tables, or NULL; owned */
+    MILTER_SETTINGS milter_settings;  /* the milter_* parameters */
 } SMTPD_CONFIG;
 
 extern SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_alone);

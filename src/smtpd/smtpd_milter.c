@@ -217,6 +217,7 @@ int smtpd_milter_connect(SMTPD_STATE *state)
     if (state->milters == NULL)
         return 0;
     state->milter_macro_buf = vstring_alloc(64);
+    milters_header_checks(state->milters, smtpd_milter_header_check, state);
     result = milters_connect(state->milters, state->name, state->addr, state->port);
     switch (result.verdict) {
     case MILTER_REJECT:

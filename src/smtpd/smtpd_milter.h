@@ -4,6 +4,8 @@
 #ifndef SMTPD_MILTER_H
 #define SMTPD_MILTER_H
 
+#include "milter.h"
+
 #include "smtpd.h"
 
 extern int smtpd_milter_connect(SMTPD_STATE *state);
@@ -15,6 +17,10 @@ extern int smtpd_milter_unknown(SMTPD_STATE *state, const char *line);
 extern int smtpd_milter_message(SMTPD_STATE *state);
 extern void smtpd_milter_abort(SMTPD_STATE *state);
 extern void smtpd_milter_end(SMTPD_STATE *state);
+
+/* smtpd_milter_checks.c */
+extern MILTER_HEADER_VERDICT smtpd_milter_header_check(void *context, const char *field,
+                                                       VSTRING *replacement);
 
 #define SMTPD_MILTERS_ACTIVE(s) ((s)->milters != NULL)
 

@@ -40,6 +40,11 @@ sink_port=$FAKE_SMTPD_PORT
 
 read -r port p_slow p_absent p_silent p_garbage p_close p_badreply p_stall p_quar p_v2 p_tls p_maps p_off < <(free_port 13 | tr '\n' ' ')
 printf '127.0.0.1 DISABLE\n' >"$INSTANCE_CONF/milter_off.cidr"
+cat >"$INSTANCE_CONF/milter_header_checks" <<'EOF'
+/^X-Hbc-Reject:/ REJECT 5.7.9 flagged by a milter
+/^X-Hbc-Replace:/ REPLACE X-Hbc-Replaced: by milter_header_checks
+/^X-Hbc-Ignore:/ IGNORE
+EOF
 printf '127.0.0.1 inet:127.0.0.1:%s\n' "$milter_b" >"$INSTANCE_CONF/milter_b.cidr"
 cert_make "$INSTANCE_CONF" server /CN=mail.example.test || fail "make the certificate"
 sasl_cyrus_make "$INSTANCE_DIR/sasl" example.test alice:Sesame-0pen || fail "make the sasldb"
@@ -68,6 +73,7 @@ instance_main_cf \
     "mynetworks = 127.0.0.0/8" \
     "smtpd_milters = inet:127.0.0.1:$milter_a, inet:127.0.0.1:$milter_b" \
     "non_smtpd_milters = inet:127.0.0.1:$milter_a" \
+    "milter_header_checks = regexp:$INSTANCE_CONF/milter_header_checks" \
     "milter_default_action = tempfail" \
     "minimal_backoff_time = 300s" "maximal_backoff_time = 600s" "queue_run_delay = 300s"
 instance_start "$port" "$p_slow" "$p_absent" "$p_silent" "$p_garbage" "$p_close" "$p_badreply" \
@@ -118,6 +124,25 @@ seen_b=$(events b eoh | grep '"edit"')
 has "edit: the next milter sees the added header" "X-Milter-Added" "$seen_b"
 lacks "edit: the next milter does not see the deleted header" "X-Remove-Me" "$seen_b"
 has "edit: the log shows the final recipients" "$id: to=<added@dest.test>" "$(instance_log)"
+
+# --- milter_header_checks: the header fields that milters add ---
+out=$(send "$port" "add X-Hbc-Reject" s@src.test kept@dest.test)
+has "milter_header_checks: REJECT refuses the message" "550 5.7.9 flagged by a milter" "$out"
+has "milter_header_checks: the rejection is logged with the header" \
+    "reject: header X-Hbc-Reject: added by the test milter from localhost[127.0.0.1]" "$(instance_log)"
+send "$port" "add X-Hbc-Replace" s@src.test kept@dest.test >/dev/null
+send "$port" "add X-Hbc-Ignore" s@src.test kept@dest.test >/dev/null
+out=$(printf 'From: s@src.test\nSubject: own header\nX-Hbc-Reject: from the client\n\nbody\n' |
+    python3 "$TEST_TOP/tests/integration/lib/smtp_session.py" send "$port" s@src.test kept@dest.test)
+has "milter_header_checks: the client's own headers are not inspected" "250 2.0.0 Ok: queued as" "$out"
+wait_until 20 arrived "own header" >/dev/null
+file=$(arrived "add X-Hbc-Replace")
+has "milter_header_checks: REPLACE" "X-Hbc-Replaced: by milter_header_checks" "$(cat "$file" 2>/dev/null)"
+lacks "milter_header_checks: ... instead of the milter's header" "X-Hbc-Replace:" "$(cat "$file" 2>/dev/null)"
+file=$(arrived "add X-Hbc-Ignore")
+test -n "$file"
+check "milter_header_checks: IGNORE: the message arrives"
+lacks "milter_header_checks: IGNORE: without the header" "X-Hbc-Ignore: added" "$(cat "$file" 2>/dev/null)"
 
 # --- Macros and ESMTP parameters ---
 connect=$(events a connect | tail -1)
@@ -269,6 +294,7 @@ submit_local() {
         "$subject" "$subject" | instance_sendmail -f s@src.test "$@"
 }
 submit_local "edit local" kept@dest.test removed@dest.test
+submit_local "add X-Hbc-Replace local" kept@dest.test
 submit_local "reject local" kept@dest.test
 wait_until 30 arrived "edit local" >/dev/null
 file=$(arrived "edit local")
@@ -280,6 +306,9 @@ lacks "sendmail: the deleted header is gone" "X-Remove-Me" "$headers"
 rcpts=$(fake_smtpd_rcpts "$INSTANCE_DIR/sink" "edit local")
 has "sendmail: the added recipient gets it" "added@dest.test" "$rcpts"
 lacks "sendmail: the deleted recipient does not" "removed@dest.test" "$rcpts"
+wait_until 30 arrived "add X-Hbc-Replace local" >/dev/null
+has "sendmail: milter_header_checks apply to non_smtpd_milters" "X-Hbc-Replaced: by milter_header_checks" \
+    "$(cat "$(arrived "add X-Hbc-Replace local")" 2>/dev/null)"
 connect=$(events a connect | grep '"localhost"' | tail -1)
 has "sendmail: the milter sees a connection from localhost" '"_": "localhost [127.0.0.1]"' "$connect"
 instance_wait_log "milter-reject: END-OF-MESSAGE from local: 550 5.7.1 second line" 20

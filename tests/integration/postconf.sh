@@ -221,7 +221,7 @@ myhostname = mail.example.com
 smtpd_proxy_filter = 127.0.0.1:10025
 postscreen_allowlist_interfaces = 10
 CF
-printf 'smtp inet n - n - - smtpd\n  -o milter_header_checks=inet:127.0.0.1:9\nrelay unix - - n - - smtp\n' >"$dir/master.cf"
+printf 'smtp inet n - n - - smtpd\n  -o alternate_config_directories=inet:127.0.0.1:9\nrelay unix - - n - - smtp\n' >"$dir/master.cf"
 got=$("$postconf" -c "$dir" -n 2>"$dir/err")
 check "postconf -n exits 0 when not implemented parameters are set"
 same "postconf -n standard output is unchanged" "config_directory = $dir
@@ -231,7 +231,7 @@ smtpd_proxy_filter = 127.0.0.1:10025" "$got"
 same "postconf -n warns about each not implemented setting" \
     "postconf: warning: $dir/main.cf:2: smtpd_proxy_filter is not implemented in this version; it has no effect
 postconf: warning: $dir/main.cf:3: postscreen_allowlist_interfaces is not implemented in this version; it has no effect
-postconf: warning: $dir/master.cf:1: service smtp/inet: -o milter_header_checks is not implemented in this version; it has no effect" \
+postconf: warning: $dir/master.cf:1: service smtp/inet: -o alternate_config_directories is not implemented in this version; it has no effect" \
     "$(cat "$dir/err")"
 "$postconf" -c "$dir" myhostname 2>&1 >/dev/null | grep -q 'not implemented'
 [ $? -ne 0 ]
@@ -240,7 +240,7 @@ check "a query does not warn"
 # -U lists them: table names and per-transport names of delivery services.
 got=$("$postconf" -c "$dir" -U)
 check "postconf -U exits 0"
-for name in milter_header_checks smtpd_proxy_filter relay_destination_rate_delay; do
+for name in alternate_config_directories smtpd_proxy_filter relay_destination_rate_delay; do
     grep -qx "$name" <<<"$got"
     check "postconf -U lists $name"
 done
@@ -250,13 +250,13 @@ for name in smtpd_banner relay_destination_concurrency_limit myhostname; do
     check "postconf -U does not list $name (implemented)"
 done
 same "postconf -U is sorted" "$(sort <<<"$got")" "$got"
-"$postconf" -c "$dir" -U milter_header_checks >/dev/null 2>&1
+"$postconf" -c "$dir" -U alternate_config_directories >/dev/null 2>&1
 [ $? -ne 0 ]
 check "postconf -U takes no names"
 # A $name reference makes a parameter a user-defined one: no warning.
-printf 'milter_header_checks = x\nsmtpd_banner = $myhostname $milter_header_checks\n' >"$dir/main.cf"
+printf 'alternate_config_directories = x\nsmtpd_banner = $myhostname $alternate_config_directories\n' >"$dir/main.cf"
 : >"$dir/master.cf"
-"$postconf" -c "$dir" -n 2>&1 >/dev/null | grep -q 'milter_header_checks is not implemented'
+"$postconf" -c "$dir" -n 2>&1 >/dev/null | grep -q 'alternate_config_directories is not implemented'
 [ $? -ne 0 ]
 check "a parameter used as \$name by another setting is not reported"
 

@@ -61,17 +61,17 @@ instance_master_cf_reset
 instance_master_cf "127.0.0.1:$port inet n - n - - smtpd" \
     "127.0.0.1:$port2 inet n - n - - smtpd" \
     "  -o smtpd_proxy_filter=127.0.0.1:10025"
-instance_main_cf "milter_header_checks = inet:127.0.0.1:9"
-milters_line=$(grep -n '^milter_header_checks' "$INSTANCE_CONF/main.cf" | cut -d: -f1)
+instance_main_cf "alternate_config_directories = inet:127.0.0.1:9"
+milters_line=$(grep -n '^alternate_config_directories' "$INSTANCE_CONF/main.cf" | cut -d: -f1)
 out=$(instance_postfix check 2>&1)
 check "postfix check succeeds when not implemented parameters are set (warnings only)"
-grep -q "warning: $INSTANCE_CONF/main.cf:$milters_line: milter_header_checks is not implemented in this version; it has no effect" <<<"$out"
+grep -q "warning: $INSTANCE_CONF/main.cf:$milters_line: alternate_config_directories is not implemented in this version; it has no effect" <<<"$out"
 check "postfix check warns about a not implemented parameter in main.cf, with file and line"
 grep -q "warning: $INSTANCE_CONF/master.cf:2: service 127.0.0.1:$port2/inet: -o smtpd_proxy_filter is not implemented in this version; it has no effect" <<<"$out"
 check "postfix check warns about a not implemented -o in master.cf, with line and service"
-[ "$(grep -c 'milter_header_checks is not implemented' <<<"$out")" -eq 1 ]
+[ "$(grep -c 'alternate_config_directories is not implemented' <<<"$out")" -eq 1 ]
 check "the warning comes once"
-! grep -q "is not implemented" <<<"$(grep -v 'milter_header_checks\|smtpd_proxy_filter' <<<"$out")"
+! grep -q "is not implemented" <<<"$(grep -v 'alternate_config_directories\|smtpd_proxy_filter' <<<"$out")"
 check "no warning for parameters that are implemented"
 
 # Raw public keys need OpenSSL 3.2 or later (makedefs: raw-public-keys).
@@ -137,14 +137,14 @@ instance_start
 check "postfix start starts a good configuration"
 instance_wait_port "$port"
 check "its smtpd accepts connections"
-instance_wait_log "master.*warning: .*main.cf:$milters_line: milter_header_checks is not implemented"
+instance_wait_log "master.*warning: .*main.cf:$milters_line: alternate_config_directories is not implemented"
 check "master logs the not implemented parameter at start"
 instance_wait_log "smtpd\[[0-9]*\]: disconnect from"
-[ "$(grep -c 'master\[[0-9]*\]: warning: .*milter_header_checks is not implemented' "$INSTANCE_LOG")" -eq 1 ] &&
+[ "$(grep -c 'master\[[0-9]*\]: warning: .*alternate_config_directories is not implemented' "$INSTANCE_LOG")" -eq 1 ] &&
     ! grep -q 'smtpd\[[0-9]*\]: warning: .*not implemented' "$INSTANCE_LOG"
 check "master logs it once, and smtpd does not repeat it"
 master_warnings() {
-    grep -c 'master\[[0-9]*\]: warning: .*milter_header_checks is not implemented' "$INSTANCE_LOG"
+    grep -c 'master\[[0-9]*\]: warning: .*alternate_config_directories is not implemented' "$INSTANCE_LOG"
 }
 master_warned_twice() {
     [ "$(master_warnings)" -eq 2 ]
@@ -158,7 +158,7 @@ instance_stop
 out=$(echo QUIT | instance_run timeout 10 "$TEST_LIBEXEC/smtpd" -S -c "$INSTANCE_CONF" \
     -o smtpd_proxy_filter=127.0.0.1:10025 2>&1)
 has "a stand-alone smtpd warns about main.cf" \
-    "$INSTANCE_CONF/main.cf:$milters_line: milter_header_checks is not implemented in this version" "$out"
+    "$INSTANCE_CONF/main.cf:$milters_line: alternate_config_directories is not implemented in this version" "$out"
 has "a stand-alone smtpd warns about its -o" \
     "-o smtpd_proxy_filter=127.0.0.1:10025: smtpd_proxy_filter is not implemented in this version" "$out"
 

@@ -21,6 +21,7 @@ serves every case of a test:
                             removed@dest.test, changes the sender to
                             <changed@src.test>
   Subject: body             replaces the body
+  Subject: add NAME         adds the header NAME: added by the test milter
   Subject: slow             sleeps --slow seconds before the final reply
 
 With --passive it only logs (and asks only to add headers, so that it
@@ -124,6 +125,8 @@ class TestMilter(Milter.Base):
             self.addrcpt("<added@dest.test>")
             self.delrcpt("<removed@dest.test>")
             self.chgfrom("<changed@src.test>")
+        if subject == "add" and len(self.subject.split()) > 1:
+            self.addheader(self.subject.split()[1], "added by the test milter")
         if subject == "body":
             self.replacebody(b"The body was replaced\r\nby the test milter.\r\n")
         return Milter.CONTINUE
