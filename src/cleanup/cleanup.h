@@ -109,6 +109,7 @@ typedef struct CLEANUP_STATE {
     char *milter_orcpt;           /* pending DSN ORCPT of a held recipient, owned, or NULL */
     int milter_notify;            /* pending DSN NOTIFY of a held recipient */
     char *milter_rcpt;            /* the recipient of the milters' RCPT event, owned, or NULL */
+    char *milter_macro;           /* the last {mail,rcpt}_{mailer,host} value, owned, or NULL */
 } CLEANUP_STATE;
 
 /* cleanup_state.c */

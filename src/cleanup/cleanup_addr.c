@@ -13,6 +13,9 @@
  *	int	cleanup_addr_recipient(CLEANUP_ADDR *addr,
  *				const char *address, VSTRING *out, ARGV *bcc,
  *				VSTRING *why);
+ *	int	cleanup_addr_route(CLEANUP_ADDR *addr, const char *sender,
+ *				const char *address, VSTRING *transport,
+ *				VSTRING *nexthop);
  *	int	cleanup_addr_expand(CLEANUP_ADDR *addr, const char *address,
  *				ARGV *out, VSTRING *why);
  *	const char *cleanup_addr_always_bcc(const CLEANUP_ADDR *addr);
@@ -41,6 +44,12 @@
  *	empty. The sender_bcc_maps or recipient_bcc_maps results for the
  *	rewritten address are appended to bcc. They return CLEANUP_ADDR_OK,
  *	or CLEANUP_ADDR_DEFER with a reason when a lookup failed.
+ *
+ *	cleanup_addr_route() gives the transport and next hop of an
+ *	address as the queue manager will find them (resolve_rcpt(3)), for
+ *	the milter macros {mail_mailer}, {mail_host}, {rcpt_mailer} and
+ *	{rcpt_host}; it returns CLEANUP_ADDR_DEFER after a failed lookup
+ *	(logged).
  *
  *	cleanup_addr_expand() appends the virtual_alias_maps expansion of
  *	a rewritten recipient to out (virtual_alias(3)); CLEANUP_ADDR_DEFER
@@ -212,6 +221,24 @@ static void cleanup_addr_clients(CLEANUP_ADDR *addr, const char *value)
                  strcasecmp(word, "permit_tls_all_clientcerts") != 0)
             msg_fatal("%s: unknown restriction \"%s\"", VAR_LOCAL_HEADER_REWRITE_CLIENTS, word);
     }
+}
+
+/* cleanup_addr_route - the transport and next hop of an address (milter macros) */
+
+int cleanup_addr_route(CLEANUP_ADDR *addr, const char *sender, const char *address,
+                       VSTRING *transport, VSTRING *nexthop)
+{
+    VSTRING *why = vstring_alloc(100);
+    int flags = 0;
+    int status = CLEANUP_ADDR_OK;
+
+    if (resolve_rcpt(&addr->resolve, sender, address, transport, nexthop, &flags, why) !=
+        RESOLVE_OK) {
+        msg_warn("%s", vstring_str(why));
+        status = CLEANUP_ADDR_DEFER;
+    }
+    vstring_free(why);
+    return status;
 }
 
 /* cleanup_addr_create - open the tables */

@@ -93,6 +93,8 @@ extern int cleanup_addr_sender(CLEANUP_ADDR *addr, const char *address, VSTRING 
                                VSTRING *why);
 extern int cleanup_addr_recipient(CLEANUP_ADDR *addr, const char *address, VSTRING *out, ARGV *bcc,
                                   VSTRING *why);
+extern int cleanup_addr_route(CLEANUP_ADDR *addr, const char *sender, const char *address,
+                              VSTRING *transport, VSTRING *nexthop);
 extern int cleanup_addr_expand(CLEANUP_ADDR *addr, const char *address, ARGV *out, VSTRING *why);
 extern const char *cleanup_addr_always_bcc(const CLEANUP_ADDR *addr);
 extern bool cleanup_addr_header(CLEANUP_ADDR *addr, int context, const char *text, size_t len,

@@ -23,7 +23,10 @@
  *	shows them local mail: a connection from "localhost" [127.0.0.1],
  *	HELO localhost, MAIL FROM, each RCPT TO, DATA and the message, with
  *	the macros of milter_*_macros (i, j, _, {daemon_name}, v,
- *	{client_addr}, {client_name}, {mail_addr}, {rcpt_addr}). Their
+ *	{client_addr}, {client_name}, {client_ptr}, {mail_addr},
+ *	{rcpt_addr}, and {mail_mailer}, {mail_host}, {rcpt_mailer},
+ *	{rcpt_host}: the transport and next hop of the sender and the
+ *	recipient, as the queue manager will resolve them). Their
  *	modifications are applied, and the edited message then goes through
  *	the usual envelope and content processing into the queue file. A
  *	rejection makes the message CLEANUP_STAT_CONT with the milter's
@@ -90,6 +93,27 @@ void cleanup_milter_free(CLEANUP_STATE *state)
     state->milter_orcpt = NULL;
     myfree(state->milter_rcpt);
     state->milter_rcpt = NULL;
+    myfree(state->milter_macro);
+    state->milter_macro = NULL;
+}
+
+/* cleanup_milter_route - {mail,rcpt}_{mailer,host}: transport or next hop */
+
+static const char *cleanup_milter_route(CLEANUP_STATE *state, const char *address, bool host)
+{
+    VSTRING *transport = vstring_alloc(32), *nexthop = vstring_alloc(64);
+    const char *sender = milter_msg_get_sender(state->milter_msg);
+    const char *value = NULL;
+
+    if (address && *address &&
+        cleanup_addr_route(state->addr, sender, address, transport, nexthop) == CLEANUP_ADDR_OK) {
+        myfree(state->milter_macro);
+        state->milter_macro = mystrdup(vstring_str(host ? nexthop : transport));
+        value = state->milter_macro;
+    }
+    vstring_free(transport);
+    vstring_free(nexthop);
+    return value;
 }
 
 /* cleanup_milter_macro - the value of a macro for local mail */
@@ -97,19 +121,21 @@ void cleanup_milter_free(CLEANUP_STATE *state)
 static const char *cleanup_milter_macro(const char *name, void *context)
 {
     CLEANUP_STATE *state = context;
+    const char *sender = milter_msg_get_sender(state->milter_msg);
     const struct {
         const char *name;
         const char *value;
     } table[] = {
-        {"i", state->queue_id},
-        {"j", state->config->myhostname},
-        {"_", "localhost [127.0.0.1]"},
-        {"{client_addr}", "127.0.0.1"},
-        {"{client_name}", "localhost"},
-        {"{client_ptr}", "localhost"},
-        {"{mail_addr}", milter_msg_get_sender(state->milter_msg)},
-        {"{rcpt_addr}", state->milter_rcpt},
+        {"i", state->queue_id},         {"j", state->config->myhostname},
+        {"_", "localhost [127.0.0.1]"}, {"{client_addr}", "127.0.0.1"},
+        {"{client_name}", "localhost"}, {"{client_ptr}", "localhost"},
+        {"{mail_addr}", sender},        {"{rcpt_addr}", state->milter_rcpt},
     };
+
+    if (strcmp(name, "{mail_mailer}") == 0 || strcmp(name, "{mail_host}") == 0)
+        return cleanup_milter_route(state, sender, name[6] == 'h');
+    if (strcmp(name, "{rcpt_mailer}") == 0 || strcmp(name, "{rcpt_host}") == 0)
+        return cleanup_milter_route(state, state->milter_rcpt, name[6] == 'h');
 
     for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
         if (strcmp(table[i].name, name) == 0)

@@ -109,6 +109,7 @@ extern MILTER_RESULT milters_connect(MILTERS *milters, const char *client_name,
 extern MILTER_RESULT milters_helo(MILTERS *milters, const char *helo);
 extern MILTER_RESULT milters_mail(MILTERS *milters, const ARGV *args);
 extern MILTER_RESULT milters_rcpt(MILTERS *milters, const ARGV *args);
+extern void milters_rcpt_rejected(MILTERS *milters, const ARGV *args);
 extern MILTER_RESULT milters_data(MILTERS *milters);
 extern MILTER_RESULT milters_unknown(MILTERS *milters, const char *command);
 extern MILTER_RESULT milters_message(MILTERS *milters, MILTER_MSG *msg);

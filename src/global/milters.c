@@ -21,6 +21,7 @@
  *	MILTER_RESULT milters_helo(MILTERS *milters, const char *helo);
  *	MILTER_RESULT milters_mail(MILTERS *milters, const ARGV *args);
  *	MILTER_RESULT milters_rcpt(MILTERS *milters, const ARGV *args);
+ *	void	milters_rcpt_rejected(MILTERS *milters, const ARGV *args);
  *	MILTER_RESULT milters_data(MILTERS *milters);
  *	MILTER_RESULT milters_unknown(MILTERS *milters,
  *				const char *command);
@@ -55,7 +56,10 @@
  *	family follows from the address). milters_helo(), milters_mail()
  *	and milters_rcpt() send the HELO argument, and the MAIL FROM and RCPT
  *	TO arguments (args->argv[0] is "<address>", the rest ESMTP
- *	parameters); milters_data() the DATA command and milters_unknown() an
+ *	parameters); milters_rcpt_rejected() a recipient that the MTA
+ *	refused, only to the milters that negotiated RCPT_REJ (their answer
+ *	changes nothing; the caller's macros tell the refusal);
+ *	milters_data() the DATA command and milters_unknown() an
  *	unknown command line. Each event goes, with its macros, to every
  *	milter that has not asked to skip it, in list order, and stops at the
  *	first that does not say to go on.
@@ -389,6 +393,8 @@ static MILTER_RESULT milters_event(MILTERS *milters, const MILTER_EVENT *event, 
     for (size_t i = 0; i < milters->count && result.verdict == MILTER_CONTINUE; i++) {
         MILTER *milter = milters->list[i];
 
+        if (event->need && !(milter->proto & event->need))
+            continue;
         /* A failed milter's default action applies from MAIL FROM on. */
         if (milter->state == MILTER_STATE_ERROR) {
             if (!event->session)
@@ -424,6 +430,7 @@ MILTER_RESULT milters_connect(MILTERS *milters, const char *client_name, const c
         MILTER_PROTO_NR_CONN,
         2,
         true,
+        0,
     };
     VSTRING *data = milters->data;
     bool known = client_addr && *client_addr && strcmp(client_addr, "unknown") != 0;
@@ -476,6 +483,7 @@ MILTER_RESULT milters_helo(MILTERS *milters, const char *helo)
         MILTER_PROTO_NR_HELO,
         2,
         true,
+        0,
     };
 
     return milters_string_event(milters, &event, helo);
@@ -507,6 +515,7 @@ MILTER_RESULT milters_mail(MILTERS *milters, const ARGV *args)
         MILTER_PROTO_NR_MAIL,
         2,
         false,
+        0,
     };
 
     /* A new transaction: milters that accepted the last message listen again. */
@@ -527,9 +536,27 @@ MILTER_RESULT milters_rcpt(MILTERS *milters, const ARGV *args)
         MILTER_PROTO_NR_RCPT,
         2,
         false,
+        0,
     };
 
     return milters_args_event(milters, &event, args);
+}
+
+/* milters_rcpt_rejected - a refused RCPT TO, for the milters that want to see it */
+
+void milters_rcpt_rejected(MILTERS *milters, const ARGV *args)
+{
+    static const MILTER_EVENT event = {
+        MILTER_MACRO_STAGE_RCPT,
+        MILTER_CMD_RCPT,
+        MILTER_PROTO_NORCPT,
+        MILTER_PROTO_NR_RCPT,
+        6,
+        false,
+        MILTER_PROTO_RCPT_REJ,
+    };
+
+    (void)milters_args_event(milters, &event, args);
 }
 
 /* milters_data - DATA */
@@ -543,6 +570,7 @@ MILTER_RESULT milters_data(MILTERS *milters)
         MILTER_PROTO_NR_DATA,
         4,
         false,
+        0,
     };
 
     return milters_event(milters, &event, "", 0);
@@ -559,6 +587,7 @@ MILTER_RESULT milters_unknown(MILTERS *milters, const char *command)
         MILTER_PROTO_NR_UNKN,
         3,
         false,
+        0,
     };
 
     return milters_string_event(milters, &event, command);

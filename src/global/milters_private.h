@@ -41,6 +41,7 @@ typedef struct MILTER_EVENT {
     unsigned noreply; /* MILTER_PROTO_NR_* that drops the reply, or 0 */
     unsigned version; /* lowest protocol version that has it */
     bool session;     /* ACCEPT skips the session, not just the message */
+    unsigned need;    /* MILTER_PROTO_* that a milter must have negotiated, or 0 */
 } MILTER_EVENT;
 
 extern MILTER_RESULT milters_result(MILTERS *milters, MILTER_VERDICT verdict, const char *text,

@@ -10,6 +10,9 @@
  *	int	rcpt_maps_check(RCPT_MAPS *maps, RCPT_MAPS_ROLE role,
  *				const char *sender, const char *address,
  *				VSTRING *reply);
+ *	int	rcpt_maps_resolve(RCPT_MAPS *maps, const char *sender,
+ *				const char *address, VSTRING *transport,
+ *				VSTRING *nexthop);
  *	RCPT_MAPS *rcpt_maps_free(RCPT_MAPS *maps);
  * DESCRIPTION
  *	rcpt_maps_create() builds the resolver (resolve_props_init()) and
@@ -39,6 +42,10 @@
  *	malformed domain (resolve_rcpt(3): "user@", a bare IP address) is
  *	not judged here, as in Postfix: the relay restrictions see its
  *	default class, and the queue manager bounces it.
+ *
+ *	rcpt_maps_resolve() gives the transport and next hop that the
+ *	resolver (resolve_rcpt(3)) finds for address; it returns 0, or -1
+ *	when a table lookup failed (logged).
  *
  *	rcpt_maps_free() releases everything and returns NULL.
  * SEE ALSO
@@ -305,6 +312,24 @@ done:
     vstring_free(nexthop);
     vstring_free(why);
     return result;
+}
+
+/* rcpt_maps_resolve - transport and next hop of an address */
+
+int rcpt_maps_resolve(RCPT_MAPS *maps, const char *sender, const char *address, VSTRING *transport,
+                      VSTRING *nexthop)
+{
+    VSTRING *why = vstring_alloc(100);
+    int flags = 0;
+    int status = 0;
+
+    if (resolve_rcpt(&maps->resolve, sender, address, transport, nexthop, &flags, why) !=
+        RESOLVE_OK) {
+        msg_warn("%s", vstring_str(why));
+        status = -1;
+    }
+    vstring_free(why);
+    return status;
 }
 
 /* rcpt_maps_free - release everything */

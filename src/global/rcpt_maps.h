@@ -85,6 +85,8 @@ extern RCPT_MAPS *rcpt_maps_create(const RCPT_MAPS_SETTINGS *settings, VSTRING *
 extern bool rcpt_maps_implicit(const RCPT_MAPS *maps, RCPT_MAPS_ROLE role);
 extern int rcpt_maps_check(RCPT_MAPS *maps, RCPT_MAPS_ROLE role, const char *sender,
                            const char *address, VSTRING *reply);
+extern int rcpt_maps_resolve(RCPT_MAPS *maps, const char *sender, const char *address,
+                             VSTRING *transport, VSTRING *nexthop);
 extern RCPT_MAPS *rcpt_maps_free(RCPT_MAPS *maps);
 
 #endif

@@ -162,9 +162,10 @@ typedef struct SMTPD_STATE {
     bool xclient_ok;         /* the real client is in smtpd_authorized_xclient_hosts */
 
     /* Milters (smtpd_milter.c). */
-    MILTERS *milters;           /* the session's smtpd_milters, owned, or NULL */
-    VSTRING *milter_macro_buf;  /* macro values made up on the fly, owned, or NULL */
-    bool milter_in_transaction; /* the milters saw MAIL and no end of message yet */
+    MILTERS *milters;               /* the session's smtpd_milters, owned, or NULL */
+    VSTRING *milter_macro_buf;      /* macro values made up on the fly, owned, or NULL */
+    bool milter_in_transaction;     /* the milters saw MAIL and no end of message yet */
+    const char *milter_rcpt_reject; /* the refusal of the recipient shown to milters; not owned */
 } SMTPD_STATE;
 
 #define SMTPD_IN_TRANSACTION(s) ((s)->sender != NULL)

@@ -35,7 +35,8 @@
  *	"Connection concurrency limit exceeded: N from host[addr] for
  *	service smtp", or "Connection rate limit exceeded: ...").
  *	smtpd_limits_disconnect() ends the registration; the session end
- *	calls it.
+ *	calls it, and so does XCLIENT before the client changes (the new
+ *	client is not counted).
  *
  *	smtpd_limits_message() counts a MAIL command against
  *	smtpd_client_message_rate_limit ("450 4.7.1 Error: too much mail
@@ -100,6 +101,7 @@ int smtpd_limits_connect(SMTPD_STATE *state)
     if (anvil_client_connect(state->cfg->service, state->addr, &count, &rate) != ANVIL_STAT_OK)
         return 0;
     state->limits.registered = true;
+    state->limits.connections = count;
     if (limits->connection_count_limit > 0 && count > limits->connection_count_limit) {
         msg_warn("Connection concurrency limit exceeded: %d from %s for service %s", count,
                  state->namaddr, state->cfg->service);
@@ -121,6 +123,7 @@ void smtpd_limits_disconnect(SMTPD_STATE *state)
     if (state->limits.registered) {
         (void)anvil_client_disconnect(state->cfg->service, state->addr);
         state->limits.registered = false;
+        state->limits.connections = 0;
     }
 }
 

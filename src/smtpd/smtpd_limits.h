@@ -34,6 +34,7 @@ typedef struct SMTPD_LIMITS_STATE {
     bool exempt;       /* the client is in smtpd_client_event_limit_exceptions */
     bool registered;   /* anvil counted this connection: disconnect at the end */
     int junk_commands; /* HELO, EHLO, NOOP, RSET, VRFY since the last delivery */
+    int connections;   /* the client's connections to this service (anvil), 0: unknown */
 } SMTPD_LIMITS_STATE;
 
 struct SMTPD_STATE;

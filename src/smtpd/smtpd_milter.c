@@ -8,6 +8,8 @@
  *	int	smtpd_milter_helo(SMTPD_STATE *state, const char *helo);
  *	int	smtpd_milter_mail(SMTPD_STATE *state);
  *	int	smtpd_milter_rcpt(SMTPD_STATE *state);
+ *	void	smtpd_milter_rcpt_rejected(SMTPD_STATE *state,
+ *				const char *reply);
  *	int	smtpd_milter_data(SMTPD_STATE *state);
  *	int	smtpd_milter_unknown(SMTPD_STATE *state, const char *line);
  *	int	smtpd_milter_message(SMTPD_STATE *state);
@@ -43,13 +45,15 @@
  *	without a message. smtpd_milter_end() ends the milters' session and
  *	frees the list.
  *
+ *	smtpd_milter_rcpt_rejected() shows the recipient of state->args,
+ *	which the access restrictions refused with reply, to the milters
+ *	that asked for refused recipients (RCPT_REJ): {rcpt_mailer} is then
+ *	"error", {rcpt_host} the enhanced status code of reply and
+ *	{rcpt_addr} its text. Their answer changes nothing.
+ *
  *	The macros that the milters receive (milter_*_macros) take their
- *	values from the session: i (the queue ID), j (myhostname), _ ("name
- *	[address]"), {client_addr}, {client_port}, {client_name},
- *	{client_ptr}, {daemon_addr}, {daemon_port}, {tls_version}, {cipher},
- *	{cipher_bits}, {cert_subject}, {cert_issuer}, {auth_type},
- *	{auth_authen}, {auth_author}, {mail_addr}, {rcpt_addr}; {daemon_name}
- *	and v come from milter_macro_daemon_name and milter_macro_v.
+ *	values from the session (smtpd_milter_macro(3)); {daemon_name} and
+ *	v come from milter_macro_daemon_name and milter_macro_v.
  *--*/
 
 #include <string.h>
@@ -68,66 +72,6 @@
 #include "smtpd_milter.h"
 #include "smtpd_queue.h"
 #include "smtpd_tls.h"
-
-/* smtpd_milter_tls - TLS macros, or NULL */
-
-static const char *smtpd_milter_tls(SMTPD_STATE *state, const char *name, VSTRING *buf)
-{
-    const SMTPD_TLS_FACTS *tls = state->tls ? smtpd_tls_session_facts(state->tls) : NULL;
-
-    if (tls == NULL)
-        return NULL;
-    if (strcmp(name, "{tls_version}") == 0)
-        return tls->protocol;
-    if (strcmp(name, "{cipher}") == 0)
-        return tls->cipher;
-    if (strcmp(name, "{cipher_bits}") == 0) {
-        vstring_sprintf(buf, "%d", tls->usebits);
-        return vstring_str(buf);
-    }
-    if (!tls->cert_present)
-        return NULL;
-    if (strcmp(name, "{cert_subject}") == 0)
-        return tls->peer_cn;
-    if (strcmp(name, "{cert_issuer}") == 0)
-        return tls->issuer_cn;
-    return NULL;
-}
-
-/* smtpd_milter_macro - the value of a session macro */
-
-static const char *smtpd_milter_macro(const char *name, void *context)
-{
-    SMTPD_STATE *state = context;
-    VSTRING *buf = state->milter_macro_buf;
-    const struct {
-        const char *name;
-        const char *value;
-    } table[] = {
-        {"i", state->queue_id},
-        {"j", state->cfg->myhostname},
-        {"{client_addr}", state->addr},
-        {"{client_port}", state->port},
-        {"{client_name}", state->name},
-        {"{client_ptr}", state->reverse_name},
-        {"{daemon_addr}", state->local_addr},
-        {"{daemon_port}", state->local_port},
-        {"{auth_type}", state->sasl_method},
-        {"{auth_authen}", state->sasl_username},
-        {"{auth_author}", state->sasl_sender},
-        {"{mail_addr}", state->sender ? state->sender : state->args.address},
-        {"{rcpt_addr}", state->sender ? state->args.address : NULL},
-    };
-
-    if (strcmp(name, "_") == 0) {
-        vstring_sprintf(buf, "%s [%s]", state->name, state->addr);
-        return vstring_str(buf);
-    }
-    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-        if (strcmp(table[i].name, name) == 0)
-            return table[i].value && *table[i].value ? table[i].value : NULL;
-    return smtpd_milter_tls(state, name, buf);
-}
 
 /* smtpd_milter_reply - send a milter's reply, line by line */
 
@@ -296,6 +240,21 @@ int smtpd_milter_rcpt(SMTPD_STATE *state)
     result = milters_rcpt(state->milters, args);
     argv_free(args);
     return smtpd_milter_verdict(state, &result, state->args.address);
+}
+
+/* smtpd_milter_rcpt_rejected - a refused RCPT TO, for the milters that want it */
+
+void smtpd_milter_rcpt_rejected(SMTPD_STATE *state, const char *reply)
+{
+    ARGV *args;
+
+    if (!SMTPD_MILTERS_ACTIVE(state) || !state->milter_in_transaction)
+        return;
+    args = smtpd_milter_args(state);
+    state->milter_rcpt_reject = reply;
+    milters_rcpt_rejected(state->milters, args);
+    state->milter_rcpt_reject = NULL;
+    argv_free(args);
 }
 
 /* smtpd_milter_data - DATA */

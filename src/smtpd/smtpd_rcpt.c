@@ -16,7 +16,9 @@
  *	smtpd_client_recipient_rate_limit (smtpd_limits(3)), then applies
  *	the restrictions (relay and recipient,
  *	and with smtpd_delay_reject also client, HELO and sender). The first
- *	recipient that passes opens the queue file, which gives the
+ *	recipient that passes opens the queue file (a refused one is shown
+ *	to the milters that asked for refused recipients,
+ *	smtpd_milter_rcpt_rejected()), which gives the
  *	message its queue ID ("ID: client=host[addr]" is logged) and
  *	receives the session facts (what the client chose, such as its
  *	certificate name, as printable ASCII) and the sender; each accepted recipient
@@ -262,8 +264,17 @@ int smtp_proceed_rcpt(SMTPD_STATE *state, char *unused_args)
 {
     SMTPD_ARGS *args = &state->args;
 
-    if (smtpd_limits_recipient(state) < 0 || smtpd_policy_rcpt(state, args->address) < 0 ||
-        (state->queue == NULL && smtpd_rcpt_open_queue(state) < 0) ||
+    if (smtpd_limits_recipient(state) < 0) {
+        smtpd_args_reset(args);
+        return -1;
+    }
+    if (smtpd_policy_rcpt(state, args->address) < 0) {
+        /* Milters that negotiated RCPT_REJ see what the restrictions refused. */
+        smtpd_milter_rcpt_rejected(state, vstring_str(state->reply));
+        smtpd_args_reset(args);
+        return -1;
+    }
+    if ((state->queue == NULL && smtpd_rcpt_open_queue(state) < 0) ||
         smtpd_milter_rcpt(state) < 0) {
         smtpd_args_reset(args);
         return -1;

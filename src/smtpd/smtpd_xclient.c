@@ -342,6 +342,7 @@ int smtp_proceed_xclient(SMTPD_STATE *state, char *args)
         msg_panic("%s: attributes that the check accepted: %s", __func__, args);
     smtpd_mail_reset(state);
     smtpd_milter_end(state);
+    smtpd_limits_disconnect(state);
     smtpd_xclient_client(state, &next);
     smtpd_xclient_session(state, &next);
     smtpd_xclient_free(&next);

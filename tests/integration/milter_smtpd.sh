@@ -26,7 +26,7 @@ instance_create
 work=$INSTANCE_DIR/milters
 milter_test_start "$work/a" --slow 6
 milter_a=$MILTER_PORT
-milter_test_start "$work/b" --passive
+milter_test_start "$work/b" --passive --rcpt-rej
 milter_b=$MILTER_PORT
 milter_test_start "$work/v2" --passive
 milter_v2=$MILTER_PORT
@@ -40,6 +40,7 @@ sink_port=$FAKE_SMTPD_PORT
 
 read -r port p_slow p_absent p_silent p_garbage p_close p_badreply p_stall p_quar p_v2 p_tls p_maps p_off < <(free_port 13 | tr '\n' ' ')
 printf '127.0.0.1 DISABLE\n' >"$INSTANCE_CONF/milter_off.cidr"
+printf 'refused@dest.test REJECT no such user here\n' >"$INSTANCE_CONF/refused"
 cat >"$INSTANCE_CONF/milter_header_checks" <<'EOF'
 /^X-Hbc-Reject:/ REJECT 5.7.9 flagged by a milter
 /^X-Hbc-Replace:/ REPLACE X-Hbc-Replaced: by milter_header_checks
@@ -73,6 +74,8 @@ instance_main_cf \
     "mynetworks = 127.0.0.0/8" \
     "smtpd_milters = inet:127.0.0.1:$milter_a, inet:127.0.0.1:$milter_b" \
     "non_smtpd_milters = inet:127.0.0.1:$milter_a" \
+    "milter_connect_macros = j {daemon_name} {daemon_addr} v _ {client_resolve} {client_connections} {client_ptr} {daemon_port}" \
+    "smtpd_recipient_restrictions = check_recipient_access texthash:$INSTANCE_CONF/refused, permit_mynetworks, reject" \
     "milter_header_checks = regexp:$INSTANCE_CONF/milter_header_checks" \
     "milter_default_action = tempfail" \
     "minimal_backoff_time = 300s" "maximal_backoff_time = 600s" "queue_run_delay = 300s"
@@ -145,11 +148,31 @@ check "milter_header_checks: IGNORE: the message arrives"
 lacks "milter_header_checks: IGNORE: without the header" "X-Hbc-Ignore: added" "$(cat "$file" 2>/dev/null)"
 
 # --- Macros and ESMTP parameters ---
+out=$(send "$port" "rcpt rej" s@src.test kept@dest.test refused@dest.test)
+has "RCPT_REJ: the restrictions refuse the recipient" "554 5.7.1 <refused@dest.test>" "$out"
+rej=$(events b rcpt | grep '"<refused@dest.test>"')
+has "RCPT_REJ: a milter that asked for it sees the refused recipient, {rcpt_mailer} error" \
+    '"{rcpt_mailer}": "error"' "$rej"
+has "RCPT_REJ: {rcpt_host} is the enhanced status code" '"{rcpt_host}": "5.7.1"' "$rej"
+has "RCPT_REJ: {rcpt_addr} is the text" \
+    '"{rcpt_addr}": "<refused@dest.test>: Recipient address rejected: no such user here"' "$rej"
+same "RCPT_REJ: a milter that did not ask does not see it" "" \
+    "$(events a rcpt | grep '"<refused@dest.test>"')"
+rcpt=$(events b rcpt | grep '"<kept@dest.test>"' | tail -1)
+has "macros: {rcpt_mailer} of an accepted recipient" '"{rcpt_mailer}": "smtp"' "$rcpt"
+has "macros: {rcpt_host}" "\"{rcpt_host}\": \"[127.0.0.1]:$sink_port\"" "$rcpt"
+mail=$(events b mail | tail -1)
+has "macros: {mail_mailer}" '"{mail_mailer}": "smtp"' "$mail"
+has "macros: {mail_host}" "\"{mail_host}\": \"[127.0.0.1]:$sink_port\"" "$mail"
 connect=$(events a connect | tail -1)
 has "macros: j" '"j": "mail.example.test"' "$connect"
 has "macros: {daemon_name}" '"{daemon_name}": "mail.example.test"' "$connect"
 has "macros: _" '"_": "localhost [127.0.0.1]"' "$connect"
 has "macros: v" '"v": "Postern' "$connect"
+has "macros: {client_resolve}" '"{client_resolve}": "' "$connect"
+has "macros: {client_ptr}" '"{client_ptr}": "' "$connect"
+has "macros: {daemon_port}" "\"{daemon_port}\": \"$port\"" "$connect"
+has "macros: {client_connections}" '"{client_connections}": "' "$connect"
 has "connect: the client address" '"addr": "(' "$connect"
 mail=$(events a mail | grep 'SIZE=200')
 has "MAIL: ESMTP parameters arrive" '"params": ["SIZE=200"]' "$mail"

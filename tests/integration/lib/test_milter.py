@@ -25,7 +25,8 @@ serves every case of a test:
   Subject: slow             sleeps --slow seconds before the final reply
 
 With --passive it only logs (and asks only to add headers, so that it
-also works with milter_protocol = 2).
+also works with milter_protocol = 2). With --rcpt-rej it asks to see the
+recipients that the MTA refused too (RCPT_REJ).
 """
 
 import argparse
@@ -47,7 +48,9 @@ def log(event, ctx, **fields):
     for name in ("i", "j", "_", "v", "{daemon_name}", "{daemon_addr}", "{client_addr}",
                  "{client_name}", "{client_port}", "{auth_type}", "{auth_authen}",
                  "{mail_addr}", "{rcpt_addr}", "{tls_version}", "{cipher}", "{cipher_bits}",
-                 "{cert_subject}", "{cert_issuer}"):
+                 "{cert_subject}", "{cert_issuer}", "{client_ptr}", "{client_resolve}",
+                 "{client_connections}", "{daemon_port}", "{auth_author}", "{mail_host}",
+                 "{mail_mailer}", "{rcpt_host}", "{rcpt_mailer}"):
         value = ctx.getsymval(name)
         if value is not None:
             macros[name] = value
@@ -147,12 +150,13 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--slow", type=float, default=5)
     parser.add_argument("--passive", action="store_true")
+    parser.add_argument("--rcpt-rej", action="store_true")
     ARGS = parser.parse_args()
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))
     port = probe.getsockname()[1]
     probe.close()
-    Milter.factory = TestMilter
+    Milter.factory = Milter.rejected_recipients(TestMilter) if ARGS.rcpt_rej else TestMilter
     if ARGS.passive:
         Milter.set_flags(Milter.ADDHDRS)
     else:
