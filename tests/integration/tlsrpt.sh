@@ -25,6 +25,9 @@
 # show the period's aggregate, valid under the RFC 8460 schema
 # (tests/data/tlsrpt-schema.json, python3-jsonschema).
 #
+# A transport whose collector socket leads nowhere (lost.secure.test)
+# delivers as usual and logs the record as lost.
+#
 # Then the instance stops, its report period becomes 2 seconds, and it
 # starts again: the records survived, the period is over, and tlsrpt
 # sends one report per domain to both rua URIs. Each report that arrives
@@ -71,7 +74,7 @@ rrs=("mta-sts IN A $DNSSEC_HTTPS_ADDR"
     "mx-ok IN A 127.0.0.1" "_$psrv._tcp.mx-ok IN TLSA 3 1 1 $ee"
     "mx-bad IN A 127.0.0.1" "_$psrv._tcp.mx-bad IN TLSA 3 1 1 $DNSSEC_TLSA_DIGEST"
     "ok IN MX 10 mx-ok" "bad IN MX 10 mx-bad" "mixed IN MX 10 mx-bad" "mixed IN MX 20 mx-ok"
-    "name IN MX 10 mx-name" "mx-name IN A 127.0.0.1")
+    "name IN MX 10 mx-name" "mx-name IN A 127.0.0.1" "lost IN MX 10 mx-ok")
 for d in ok bad mixed name; do
     rrs+=("_smtp._tls.$d IN TXT \"$rua\"")
 done
@@ -104,9 +107,10 @@ wait_file "$dir/www/port" 10 || fail "the HTTPS server starts"
 
 instance_create
 instance_master_cf_relay "$pin" "tlsrpt unix - - n 3600 1 tlsrpt" \
-    "pickup unix n - n 60 1 pickup"
+    "pickup unix n - n 60 1 pickup" \
+    "nowhere unix - - n - 1 smtp -o smtp_tlsrpt_socket_name=private/nowhere"
 transport=$(instance_table texthash transport \
-    "reports.example.test smtp:[127.0.0.1]:$FAKE_SMTPD_PORT")
+    "reports.example.test smtp:[127.0.0.1]:$FAKE_SMTPD_PORT" "lost.$S nowhere:")
 tls_policy=$(instance_table texthash tls_policy "name.$S verify")
 instance_main_cf \
     "myhostname = client.example.net" "mydestination =" "mynetworks = 127.0.0.0/8" \
@@ -222,6 +226,16 @@ name.$S no-policy-found 0 1  certificate-host-mismatch:1
 ok.$S tlsa 2 0 3 1 1 $ee_upper -"
 same "its counts are the sessions: per domain and policy, successes and failures" "$want" \
     "$summary"
+
+# A client that cannot reach the collector delivers all the same and logs the lost record.
+send "six@lost.$S"
+check "the message to lost.$S is accepted"
+has "and sent, though its TLSRPT record cannot be sent" "tls=dane, dsn=2.0.0, status=sent" \
+    "$(outcome "six@lost.$S")"
+has "the lost record is logged" \
+    "warning: TLSRPT record lost for policy domain lost.$S (tlsa, success): the collector at private/nowhere is not available" \
+    "$(instance_log)"
+same "and the spool has no record of it" 6 "$(records | wc -l)"
 
 # The records outlive a restart; a period of two seconds ends at once.
 instance_stop
