@@ -21,9 +21,10 @@
  *
  *	posttls-finger reads main.cf when there is one (MAIL_CONFIG or
  *	/etc/postfix), for myhostname (the EHLO name), the tls_* settings,
- *	smtp_tls_fingerprint_digest and the DNS resolver of the SMTP client
+ *	smtp_tls_fingerprint_digest, the DNS resolver of the SMTP client
  *	(smtp_dns_resolver, smtp_dns_trust_anchor_file,
- *	smtp_dns_forwarders); -o overrides it. It never talks to
+ *	smtp_dns_forwarders) and MTA-STS (smtp_tls_mta_sts_enable,
+ *	mta_sts_CAfile, mta_sts_fetch_timeout: ptf_sts.c); -o overrides it. It never talks to
  *	tlsmgr(8): sessions are cached in memory, for -r.
  * DIAGNOSTICS
  *	Everything goes to standard error, except the -C chain (standard
@@ -238,6 +239,9 @@ static void ptf_settings(PTF_STATE *state, PTF_ARGS *args, char **match, int cou
         CONFIG_BIND_STR(VAR_SMTP_DNS_RESOLVER, &state->resolver_props.type),
         CONFIG_BIND_STR(VAR_SMTP_DNS_TRUST_ANCHOR_FILE, &state->resolver_props.trust_anchor_file),
         CONFIG_BIND_STR(VAR_SMTP_DNS_FORWARDERS, &state->resolver_props.forwarders),
+        CONFIG_BIND_BOOL(VAR_SMTP_TLS_MTA_STS_ENABLE, &state->sts_enable),
+        CONFIG_BIND_STR(VAR_MTA_STS_CAFILE, &state->sts_CAfile),
+        CONFIG_BIND_TIME(VAR_MTA_STS_FETCH_TIMEOUT, &state->sts_fetch_timeout),
         CONFIG_BIND_END,
     };
     VSTRING *buf = vstring_alloc(100);
@@ -289,6 +293,7 @@ static int ptf_one_session(PTF_STATE *state)
         return -1;
     }
     status = ptf_smtp_session(state);
+    ptf_sts_verdict(state);
     ptf_tls_stop(state, status < 0);
     ptf_dest_disconnect(state);
     vstring_free(why);
@@ -371,10 +376,12 @@ int main(int argc, char **argv)
     if (state.level != TLS_LEV_NONE && ptf_tls_init(&state) < 0)
         msg_fatal("cannot use TLS: see the messages above");
     state.session_level = state.level;
+    ptf_sts_discover(&state);
     status = ptf_one_session(&state);
     if (status == 0 && state.reconnect_delay > 0 && state.level != TLS_LEV_NONE)
         status = ptf_reconnect(&state);
     ptf_dane_free(&state);
+    ptf_sts_free(&state);
     vstring_free(why);
     return status == 0 ? 0 : 1;
 }

@@ -20,6 +20,7 @@
 #include "dns_resolver.h"
 #include "smtp_dns.h"
 #include "smtp_tlsa.h"
+#include "sts_policy.h"
 #include "tls.h"
 #include "tls_scache_mem.h"
 
@@ -69,6 +70,9 @@ typedef struct PTF_STATE {
     const char *mandatory_exclude_ciphers; /* smtp_tls_mandatory_exclude_ciphers */
     char *match;                           /* match arguments, joined; owned, or NULL */
     const char *dest_arg;                  /* the destination as given */
+    bool sts_enable;                       /* smtp_tls_mta_sts_enable */
+    const char *sts_CAfile;                /* mta_sts_CAfile */
+    int sts_fetch_timeout;                 /* mta_sts_fetch_timeout, seconds */
     PTF_DEST dest;                         /* the destination */
     /* Run time. */
     DNS_RESOLVER *resolver;    /* every DNS lookup, owned */
@@ -90,6 +94,7 @@ typedef struct PTF_STATE {
     bool reply_failed;         /* a reply timed out, broke off or was malformed */
     int session_level;         /* level of this server's session (DANE: secure without TLSA) */
     SMTP_TLSA_LIST tlsa;       /* DANE: this server's usable TLSA records, owned */
+    STS_POLICY *sts_policy;    /* the destination's MTA-STS policy, owned, or NULL */
 } PTF_STATE;
 
 /* ptf_dest.c */
@@ -100,6 +105,11 @@ extern void ptf_dest_disconnect(PTF_STATE *state);
 /* ptf_dane.c */
 extern int ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr, VSTRING *why);
 extern void ptf_dane_free(PTF_STATE *state);
+
+/* ptf_sts.c */
+extern void ptf_sts_discover(PTF_STATE *state);
+extern void ptf_sts_verdict(PTF_STATE *state);
+extern void ptf_sts_free(PTF_STATE *state);
 
 /* ptf_smtp.c */
 extern int ptf_smtp_session(PTF_STATE *state);

@@ -243,6 +243,7 @@ static void smtp_state_free(SMTP_STATE *state)
     }
     myfree(state->rcpts);
     vstring_free(state->site_reason);
+    smtp_sts_free(state);
     if (state->dest.name)
         smtp_nexthop_free(&state->dest);
     myfree(state);
@@ -391,6 +392,11 @@ static const SMTP_BIND smtp_bindings[] = {
     SMTP_BIND_BOOL(VAR_SMTP_TLSRPT_SKIP_REUSED_HANDSHAKES, VAR_SMTP_TLSRPT_SKIP_REUSED_HANDSHAKES,
                    &smtp_config.tlsrpt.skip_reused),
     SMTP_BIND_STR(VAR_SMTP_TLS_PER_SITE, VAR_LMTP_TLS_PER_SITE, &smtp_per_site),
+    SMTP_BIND_BOOL(VAR_SMTP_TLS_MTA_STS_ENABLE, NULL, &smtp_config.sts.enable),
+    SMTP_BIND_STR(VAR_MTA_STS_SERVICE_NAME, VAR_MTA_STS_SERVICE_NAME, &smtp_config.sts.service),
+    SMTP_BIND_STR(VAR_MTA_STS_CAFILE, VAR_MTA_STS_CAFILE, &smtp_config.sts.CAfile),
+    SMTP_BIND_TIME(VAR_MTA_STS_FETCH_TIMEOUT, VAR_MTA_STS_FETCH_TIMEOUT,
+                   &smtp_config.sts.fetch_timeout),
     SMTP_BIND_STR(VAR_SMTP_TLS_VERIFY_CERT_MATCH, VAR_LMTP_TLS_VERIFY_CERT_MATCH,
                   &smtp_config.tls.verify_cert_match),
     SMTP_BIND_STR(VAR_SMTP_TLS_SECURE_CERT_MATCH, VAR_LMTP_TLS_SECURE_CERT_MATCH,

@@ -34,6 +34,7 @@
 #include "match_list.h"
 
 #include "sasl_client.h"
+#include "sts_mgr.h"
 
 #include "tls.h"
 
@@ -91,6 +92,20 @@ typedef struct SMTP_SASL_CONFIG {
     MATCH_LIST *mechanism_filter;              /* the filter, owned, or NULL: all */
     SASL_CLIENT_IMPL *impl;                    /* the back end, owned, or NULL */
 } SMTP_SASL_CONFIG;
+
+/* MTA-STS (bound by smtp.c; smtp_sts.c). */
+typedef struct SMTP_STS_CONFIG {
+    bool enable;         /* smtp_tls_mta_sts_enable (never in LMTP mode) */
+    const char *service; /* mta_sts_service_name */
+    const char *CAfile;  /* mta_sts_CAfile: trusted CAs for MX hosts under a policy */
+    int fetch_timeout;   /* mta_sts_fetch_timeout, seconds (bounds the wait for mtasts) */
+} SMTP_STS_CONFIG;
+
+/* The MTA-STS policy of a request's next hop (smtp_sts.c), looked up at most once. */
+typedef struct SMTP_STS {
+    bool looked;           /* the lookup was done (or is not wanted) */
+    STS_MGR_RESULT result; /* mtasts's answer; result.policy NULL: no policy */
+} SMTP_STS;
 
 /* Content inspection while sending (smtp_checks.c); tables opened by smtp_checks_open(). The
  * LMTP client binds the lmtp_* names into the same fields. */
@@ -161,6 +176,7 @@ typedef struct SMTP_CONFIG {
     SMTP_REQUIRETLS_CONFIG requiretls; /* REQUIRETLS and TLS-Required: no */
     SMTP_TLSRPT_CONFIG tlsrpt;         /* smtp_tlsrpt_* */
     bool log_tls_feature_status;       /* smtp_log_tls_feature_status */
+    SMTP_STS_CONFIG sts;               /* MTA-STS */
     const char *discard_ehlo;          /* smtp_discard_ehlo_keywords, lmtp_discard_lhlo_keywords */
     const char *discard_ehlo_maps_names; /* smtp_discard_ehlo_keyword_address_maps */
     MAPS *discard_ehlo_maps;             /* the above, opened by smtp_pre_jail(), or NULL */
@@ -202,6 +218,7 @@ typedef struct SMTP_STATE {
     int tls_level;            /* server tried last: the level in force */
     bool tls_decided;         /* server tried last: the session got past the TLS decision */
     bool tls_noted;           /* the above are set */
+    SMTP_STS sts;             /* MTA-STS policy of the next hop, owned (smtp_sts.c) */
 } SMTP_STATE;
 
 /* Server features learned from EHLO. */
@@ -273,6 +290,7 @@ typedef struct SMTP_SESSION {
     char *sasl_password;    /* its password, owned, wiped when freed, or NULL */
     char *sasl_mechs;       /* mechanisms of the EHLO AUTH keyword, owned, or NULL */
     bool sasl_mechs_old;    /* sasl_mechs came from the "AUTH=" form */
+    int sts_mode;           /* MTA-STS mode applied to this server: STS_MODE_*, NONE: none */
 } SMTP_SESSION;
 
 /* The name of a parameter as the client's mode spells it, for texts. */
@@ -308,6 +326,16 @@ extern const char *smtp_session_relay(SMTP_SESSION *session);
 /* smtp_dane.c */
 extern int smtp_dane_level(const SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLS_POLICY *policy,
                            SMTP_TLSA_LIST *out_tlsa);
+
+/* smtp_sts.c */
+extern int smtp_sts_level(SMTP_STATE *state, const char *host, const char *addr,
+                          SMTP_TLS_POLICY *policy, int level, int *out_mode);
+extern void smtp_sts_handshake(SMTP_SESSION *session);
+extern void smtp_sts_verdict(SMTP_STATE *state, const char *host, const char *addr, int mode,
+                             const char *failure, const char *reason);
+extern void smtp_sts_tlsrpt(SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLSRPT *rpt,
+                            int sts_mode);
+extern void smtp_sts_free(SMTP_STATE *state);
 
 /* smtp_chat.c */
 extern int smtp_chat_cmd(SMTP_SESSION *session, const char *fmt, ...)

@@ -284,12 +284,14 @@ SMTP_SESSION *smtp_cache_take(SMTP_STATE *state)
     if (policy.level != TLS_LEV_INVALID &&
         smtp_sasl_lookup(state, session->host, &username, &password) >= 0) {
         SMTP_TLSA_LIST tlsa = {0};
-        int level = policy.level;
         int dane_level = smtp_cache_dane_level(state, session, &policy, &tlsa);
+        int sts_mode;
 
+        dane_level =
+            smtp_sts_level(state, session->host, session->addr, &policy, dane_level, &sts_mode);
         if (dane_level != TLS_LEV_INVALID) {
-            key = smtp_cache_key(state, &policy, level, session->host, dane_level, &tlsa, username,
-                                 password);
+            key = smtp_cache_key(state, &policy, policy.level, session->host, dane_level, &tlsa,
+                                 username, password);
             same = strcmp(key, session->reuse_key) == 0;
             myfree(key);
         }
@@ -306,6 +308,7 @@ SMTP_SESSION *smtp_cache_take(SMTP_STATE *state)
         return NULL;
     }
     session->use_count++;
+    session->sts_mode = STS_MODE_NONE; /* its verdict was given when it was made */
     session->kept = false;
     session->mail_accepted = false;
     return session;

@@ -333,6 +333,7 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
     bool pq_retried = false, tls12_retried = false, plain_retried = false;
     bool caps_looked = false, caps_logged = false;
     int caps = 0;
+    int sts_mode = STS_MODE_NONE;
 
     for (int level = -1;;) {
         SMTP_TLS_POLICY policy;
@@ -354,7 +355,16 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
         }
         if (policy.pq_mode == TLS_DH_PQ_DEFAULT && pq_retried)
             policy.pq_mode = TLS_DH_PQ_NO;
-        tls_level = level >= 0 ? level : smtp_dane_level(state, addr, &policy, &tlsa);
+        if (level >= 0) {
+            tls_level = level;
+        } else {
+            tls_level = smtp_dane_level(state, addr, &policy, &tlsa);
+            tls_level =
+                smtp_sts_level(state, addr->host, addr->addr, &policy, tls_level, &sts_mode);
+            /* An enforced MTA-STS policy wants what it demands. */
+            if (sts_mode == STS_MODE_ENFORCE && wanted < TLS_LEV_FPRINT)
+                wanted = TLS_LEV_SECURE;
+        }
         if (caps && level < 0 && tls_level != TLS_LEV_INVALID)
             smtp_caps_apply(state, addr, caps, &policy, &tls_level, &caps_logged);
         if (tls_level == TLS_LEV_INVALID) {
@@ -365,6 +375,10 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
                     rpt.policy_type = TLSRPT_POLICY_TLSA; /* the DANE policy that failed */
                 smtp_tlsrpt_failure_addr(state, addr, &rpt, policy.tlsrpt_result, policy.error);
                 smtp_tlsrpt_free(&rpt);
+            } else if (sts_mode != STS_MODE_NONE) {
+                smtp_tlsrpt_start(state, &rpt, TLS_LEV_SECURE, &tlsa);
+                smtp_sts_tlsrpt(state, addr, &rpt, sts_mode);
+                smtp_tlsrpt_free(&rpt);
             }
             smtp_site_fail(state, NULL, policy.error_dsn, "%s", policy.error);
             smtp_tls_policy_free(&policy);
@@ -372,6 +386,7 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
             return 0;
         }
         smtp_tlsrpt_start(state, &rpt, tls_level, &tlsa);
+        smtp_sts_tlsrpt(state, addr, &rpt, sts_mode);
         smtp_tls_feature_note(state, wanted, tls_level, false);
         if ((fd = smtp_connect_addr(addr, state->config->connect_timeout)) < 0) {
             smtp_tls_policy_free(&policy);
@@ -398,6 +413,7 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
         session->tls_level = tls_level;
         session->tls_wanted = wanted;
         session->tls12_max = tls12_retried || (caps & SMTP_TLS_CAP_TLS13);
+        session->sts_mode = sts_mode;
         if (smtp_sasl_lookup(state, addr->host, &session->sasl_username, &session->sasl_password) <
             0) {
             smtp_site_fail(state, NULL, "4.3.0", "%s lookup error for %s",

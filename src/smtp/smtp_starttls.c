@@ -142,6 +142,10 @@ int smtp_starttls_wanted(SMTP_SESSION *session)
         return 0;
     }
     if (!offered) {
+        if (session->sts_mode != STS_MODE_NONE) {
+            smtp_sts_verdict(session->state, session->host, session->addr, session->sts_mode,
+                             "starttls-not-supported", "STARTTLS was not offered");
+        }
         smtp_tlsrpt_failure(session, TLSRPT_STARTTLS_NOT_SUPPORTED, "STARTTLS was not offered");
         if (!TLS_REQUIRED(session->tls_level))
             return 0;
@@ -246,6 +250,10 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
     myfree(rr);
     argv_free(names);
     if (session->tls == NULL) {
+        if (session->sts_mode != STS_MODE_NONE) {
+            smtp_sts_verdict(state, session->host, session->addr, session->sts_mode,
+                             "validation-failure", "TLS handshake failed");
+        }
         smtp_tlsrpt_failure(session, TLSRPT_VALIDATION_FAILURE, "TLS handshake failure");
         session->broken = true;
         session->tls_failed = true;
@@ -253,6 +261,7 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
         return SMTP_FAIL;
     }
     session->tls_done = true;
+    smtp_sts_handshake(session);
     if (TLS_MUST_MATCH(session->tls_level) && !smtp_tls_secured(session)) {
         smtp_tlsrpt_failure(session, smtp_tlsrpt_cert_result(session),
                             "Server certificate not verified");

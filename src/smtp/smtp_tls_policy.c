@@ -345,6 +345,7 @@ static void smtp_tls_policy_table(SMTP_TLS_POLICY *policy, const SMTP_TLS_CONFIG
     vstring_sprintf(where, "%s, next-hop destination \"%s\"", maps->title, key);
     if ((value = smtp_tls_maps_find(maps, key, &error)) != NULL) {
         policy->level = TLS_LEV_NONE;
+        policy->from_table = true;
         if (smtp_tls_policy_parse(policy, vstring_str(where), value, why) < 0 ||
             (policy->level = smtp_tls_dane_level(config, policy->level, vstring_str(where), why)) ==
                 TLS_LEV_INVALID) {
@@ -399,10 +400,10 @@ static void smtp_tls_per_site(SMTP_TLS_POLICY *policy, MAPS *maps, const char *k
         smtp_tls_invalid(policy, "4.3.0", "Temporary lookup error");
     else if (site_level == SMTP_TLS_NOTFOUND)
         return;
-    else if (site_level == TLS_LEV_MAY && policy->level > TLS_LEV_MAY)
+    policy->from_table = true;
+    if (site_level == TLS_LEV_MAY && policy->level > TLS_LEV_MAY)
         return; /* MAY does not weaken a stronger global level */
-    else
-        policy->level = site_level;
+    policy->level = site_level;
 }
 
 /* smtp_tls_defaults - main.cf settings for what the entry left open */

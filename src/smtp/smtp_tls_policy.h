@@ -79,6 +79,7 @@ typedef struct SMTP_TLS_POLICY {
     const char *error_dsn;     /* invalid policy: "4.7.5" or "4.3.0" (static) */
     char *error;               /* invalid policy: text for the deferral */
     const char *tlsrpt_result; /* invalid policy: its TLSRPT result type (static), or NULL */
+    bool from_table; /* an smtp_tls_policy_maps or smtp_tls_per_site entry set the level */
 } SMTP_TLS_POLICY;
 
 /* The name of a parameter as the client's mode spells it, for texts. */

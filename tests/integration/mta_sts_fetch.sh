@@ -59,7 +59,7 @@ printf 'version: STSv1\nmode: enforce\nmx: mx.secure.test\nmx: *.example.net\nma
 out=$(probe_out)
 has "TXT record: the id" "id: 1" "$out"
 has "valid policy: fetched and parsed" "policy: ok mode=enforce max_age=86400 mx=mx.secure.test,*.example.net" "$out"
-has "the server saw the well-known path" "GET /.well-known/mta-sts.txt -> 200" "$(cat "$dir/www/log")"
+has "the server saw the well-known path" "GET mta-sts.secure.test /.well-known/mta-sts.txt -> 200" "$(cat "$dir/www/log")"
 
 printf 'version: STSv1\nmode: sometimes\nmx: mx.secure.test\nmax_age: 86400\n' >"$dir/www/mta-sts.txt"
 has "malformed policy: invalid" "policy: invalid unknown mode" "$(probe_out)"

@@ -5,7 +5,9 @@ reports, for tests
         --dir DIR --port-file DIR/port [--idle SECONDS]
 
 Serves GET PATH from DIR/PATH's last component (the policy of
-/.well-known/mta-sts.txt is DIR/mta-sts.txt) over TLS with the key and
+/.well-known/mta-sts.txt is DIR/mta-sts.txt), or from DIR/HOST/ when a
+directory named as the request's Host (without a port) exists there (one
+server for several MTA-STS domains), over TLS with the key and
 certificates of the chain file (key first, then the leaf and its chain).
 What the test puts beside the file changes the answer, read afresh for
 each request:
@@ -19,7 +21,7 @@ A POST (a TLSRPT report, RFC 8460 section 5.2) is kept: its body as
 DIR/post.N (N = 1, 2, ...) and its Content-Type as DIR/post.N.type, written
 before the answer (200, or DIR/status) goes out.
 
-Each request is logged to DIR/log as "GET PATH -> STATUS" (or POST). The port file
+Each request is logged to DIR/log as "GET PATH -> STATUS (HOST)" (or POST). The port file
 is written once the server listens; the server exits after --idle seconds
 (default 120) without a request, and on SIGTERM.
 """
@@ -47,7 +49,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
         with open(os.path.join(self.server.dir, "log"), "a") as log:
-            log.write("%s %s -> %d\n" % (method, self.path, status))
+            log.write("%s %s -> %d (%s)\n" % (method, self.path, status,
+                                              self.headers.get("Host") or "-"))
 
     def control(self, name):
         try:
@@ -67,8 +70,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return self.answer(int(status))
         if size:
             return self.answer(200, b"x" * int(size), [("Content-Type", ctype)])
+        host = (self.headers.get("Host") or "").split(":")[0].lower()
+        base = self.server.dir
+        if host and "/" not in host and os.path.isdir(os.path.join(base, host)):
+            base = os.path.join(base, host)
         try:
-            with open(os.path.join(self.server.dir, os.path.basename(self.path)), "rb") as f:
+            with open(os.path.join(base, os.path.basename(self.path)), "rb") as f:
                 body = f.read()
         except OSError:
             return self.answer(404)
