@@ -32,6 +32,11 @@
  *	  policy until it expires (section 5.1: the record's absence does not
  *	  withdraw a policy), else no policy.
  *
+ *	After a failed fetch while a cached policy stays in force, the
+ *	policy is not fetched again for STS_DISCOVER_RETRY seconds (the
+ *	cached one answers), so that a policy host that is down does not
+ *	slow every delivery to its domain; this memory is per process.
+ *
  *	A policy whose mode is "none" is cached and returned like the others
  *	(it withdraws an earlier one); the caller treats it as no policy.
  *	answer->source says whether the policy was fetched or cached.
@@ -49,11 +54,51 @@
 #include <string.h>
 
 /* Utility library. */
+#include "htable.h"
 #include "msg.h"
+#include "mymalloc.h"
 
 /* Global library. */
 #include "sts_discover.h"
 #include "sts_fetch.h"
+
+#define STS_DISCOVER_RETRY     300   /* seconds between fetches that fail */
+#define STS_DISCOVER_FAILS_MAX 10000 /* domains remembered at most */
+
+/* Domain -> time of its last failed fetch (a mymalloc'd time_t) while a cached policy answered. */
+static HTABLE *sts_discover_fails;
+
+/* sts_discover_failed - remember a failed fetch, or forget it (now 0) */
+
+static void sts_discover_failed(const char *domain, time_t now)
+{
+    time_t *when;
+
+    if (sts_discover_fails == NULL)
+        sts_discover_fails = htable_create(10);
+    if (now == 0) {
+        htable_delete(sts_discover_fails, domain, myfree);
+        return;
+    }
+    if (htable_used(sts_discover_fails) >= STS_DISCOVER_FAILS_MAX) {
+        htable_free(sts_discover_fails, myfree);
+        sts_discover_fails = htable_create(10);
+    }
+    if ((when = htable_find(sts_discover_fails, domain)) == NULL) {
+        when = mymalloc(sizeof(*when));
+        htable_enter(sts_discover_fails, domain, when);
+    }
+    *when = now;
+}
+
+/* sts_discover_backoff - did a fetch fail a moment ago? */
+
+static bool sts_discover_backoff(const char *domain, time_t now)
+{
+    time_t *when = sts_discover_fails ? htable_find(sts_discover_fails, domain) : NULL;
+
+    return when != NULL && now >= *when && now - *when < STS_DISCOVER_RETRY;
+}
 
 /* sts_answer_init - an empty answer */
 
@@ -94,6 +139,7 @@ static int sts_discover_fetch(STS_CACHE *cache, const STS_SOURCE *source, const 
     STS_POLICY *policy = source->fetch(source->context, domain, text, &failure, why);
 
     if (policy != NULL) {
+        sts_discover_failed(domain, 0);
         msg_info("MTA-STS policy of %s: fetched, id %s, mode %s, max_age %ld", domain, id,
                  sts_mode_name(policy->mode), policy->max_age);
         if (cache != NULL)
@@ -104,6 +150,7 @@ static int sts_discover_fetch(STS_CACHE *cache, const STS_SOURCE *source, const 
         answer->status = STS_ANSWER_POLICY;
         sts_policy_free(policy);
     } else if (have) {
+        sts_discover_failed(domain, now);
         msg_warn("MTA-STS policy of %s: %s (id %s): %s: the cached policy (id %s) stays in force",
                  domain, failure == STS_FETCH_INVALID ? "invalid policy" : "fetch failed", id,
                  vstring_str(why), vstring_str(entry->id));
@@ -151,6 +198,12 @@ int sts_discover(STS_CACHE *cache, const STS_SOURCE *source, const char *domain,
             sts_discover_cached(&entry, answer);
     } else if (have && strcmp(vstring_str(entry.id), vstring_str(id)) == 0 &&
                now - entry.fetched < entry.policy->max_age / 2) {
+        sts_discover_cached(&entry, answer);
+    } else if (have && sts_discover_backoff(domain, now)) {
+        if (msg_verbose)
+            msg_info("MTA-STS policy of %s: a fetch failed less than %d seconds ago: using the "
+                     "cached policy",
+                     domain, STS_DISCOVER_RETRY);
         sts_discover_cached(&entry, answer);
     } else {
         sts_discover_fetch(cache, source, domain, now, vstring_str(id), &entry, have, answer);

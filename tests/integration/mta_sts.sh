@@ -54,11 +54,13 @@ mkdir -p "$certs"
     sans=
     for c in "${cases[@]}"; do sans="${sans:+$sans,}DNS:mta-sts.$c.$S"; done
     printf 'basicConstraints = CA:FALSE\nsubjectAltName = %s\n' "$sans" >www.ext
-    openssl req -x509 -newkey rsa:2048 -nodes -subj "/CN=MTA-STS Test CA" -days 2 \
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -subj "/CN=MTA-STS Test CA" -days 2 \
         -addext "basicConstraints = critical, CA:TRUE" \
         -addext "keyUsage = critical, keyCertSign, cRLSign" -keyout ca.key -out ca.pem &&
         for n in mx www; do
-            openssl req -newkey rsa:2048 -nodes -subj "/CN=$n.$S" -keyout $n.key -out $n.csr &&
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$n.$S" \
+                -keyout $n.key -out $n.csr &&
                 openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
                     -extfile $n.ext -out $n.pem && cat $n.key $n.pem ca.pem >$n-chain.pem || exit 1
         done

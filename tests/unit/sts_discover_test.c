@@ -188,9 +188,13 @@ static void test_discover(void)
     TEST_CHECK(answer.failure == NULL, "... and no discovery failure");
     TEST_CHECK(log_has("the cached policy (id 2) stays in force"), "... logged");
 
-    fake.text = "version: STSv1\nmode: sometimes\n";
     TEST_INT_EQ(discover(cache, &fake, NOW + 190, &answer), STS_ANSWER_POLICY,
+                "a moment after a failed fetch: the cached policy");
+    TEST_INT_EQ(fake.fetches, 3, "... without another fetch");
+    fake.text = "version: STSv1\nmode: sometimes\n";
+    TEST_INT_EQ(discover(cache, &fake, NOW + 180 + 300, &answer), STS_ANSWER_POLICY,
                 "new id, invalid policy: the cached one stays");
+    TEST_INT_EQ(fake.fetches, 4, "... fetched again 300 seconds after the failure");
     TEST_STR_EQ(vstring_str(answer.id), "2", "... with its id");
 
     fake.txt = STS_TXT_NONE;
