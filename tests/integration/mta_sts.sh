@@ -17,6 +17,12 @@
 #   dane  enforce, mx: mx-elsewhere, and DANE TLSA records: at level dane,
 #         DANE wins (Verified, sent); at level may, deferred
 #
+# First, discovery alone (tests/helpers/sts_probe, as mtasts does it) for
+# fetch.secure.test, whose policy host answers as the test says (404, a
+# redirect, another media type, more than 64 KiB), nocert.secure.test
+# (the HTTPS certificate does not name its policy host), a CA that is not
+# trusted, and a domain without the TXT record.
+#
 # Then: posttls-finger shows the policy and its verdict for the MX host it
 # tried; an smtp_tls_policy_maps entry wins over a policy; a new TXT id makes
 # mtasts fetch the policy again; mtasts restarted with the HTTPS server
@@ -51,8 +57,8 @@ mkdir -p "$certs"
     cd "$certs" || exit 1
     printf 'basicConstraints = CA:FALSE\nsubjectAltName = %s\n' \
         "DNS:mx-enf.$S,DNS:mx-out.$S,DNS:mx-mal.$S,DNS:mx-dane.$S" >mx.ext
-    sans=
-    for c in "${cases[@]}"; do sans="${sans:+$sans,}DNS:mta-sts.$c.$S"; done
+    sans=DNS:mta-sts.fetch.$S
+    for c in "${cases[@]}"; do sans="$sans,DNS:mta-sts.$c.$S"; done
     printf 'basicConstraints = CA:FALSE\nsubjectAltName = %s\n' "$sans" >www.ext
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
         -subj "/CN=MTA-STS Test CA" -days 2 \
@@ -63,7 +69,9 @@ mkdir -p "$certs"
                 -keyout $n.key -out $n.csr &&
                 openssl x509 -req -in $n.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 \
                     -extfile $n.ext -out $n.pem && cat $n.key $n.pem ca.pem >$n-chain.pem || exit 1
-        done
+        done &&
+        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+            -subj "/CN=Stranger CA" -days 2 -keyout stranger.key -out stranger.pem
 ) >/dev/null 2>&1 || fail "make certificates"
 chmod -R a+rX "$certs"
 ee=$(openssl x509 -in "$certs/mx.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
@@ -102,6 +110,10 @@ rrs() {
         echo "mta-sts.$c IN A $DNSSEC_HTTPS_ADDR"
     done
     echo "_$p_ours._tcp.mx-dane IN TLSA 3 1 1 $ee"
+    for c in fetch nocert; do
+        echo "_mta-sts.$c IN TXT \"v=STSv1; id=1\""
+        echo "mta-sts.$c IN A $DNSSEC_HTTPS_ADDR"
+    done
 }
 DNSSEC_RESOLV=yes
 mapfile -t zone < <(rrs)
@@ -123,6 +135,50 @@ serve() {
 at_exit '[ -n "$https_pid" ] && kill "$https_pid" 2>/dev/null'
 serve
 fetches() { grep -c "GET /.well-known/mta-sts.txt -> 200 (mta-sts.$1.$S)" "$www/log" 2>/dev/null; }
+
+# Discovery as mtasts does it (sts_fetch(3), through tests/helpers/sts_probe):
+# the answers of the policy host that refuse a policy, PKIX and the host name.
+probe() { # DOMAIN [CAFILE]
+    bounded 30 "$TEST_HELPERS/sts_probe" -s "127.0.0.1:$DNSSEC_PORT" -C "${2:-$certs/ca.pem}" \
+        -t 5 "$1" 2>&1
+}
+fpolicy=$www/mta-sts.fetch.$S/mta-sts.txt
+mkdir -p "$www/mta-sts.fetch.$S"
+printf 'version: STSv1\nmode: enforce\nmx: mx.secure.test\nmx: *.example.net\nmax_age: 86400\n' >"$fpolicy"
+out=$(probe "fetch.$S")
+has "probe: the TXT record's id" "id: 1" "$out"
+has "probe: a valid policy, fetched and parsed" \
+    "policy: ok mode=enforce max_age=86400 mx=mx.secure.test,*.example.net" "$out"
+has "probe: the server saw the well-known path" "GET mta-sts.fetch.$S /.well-known/mta-sts.txt -> 200" \
+    "$(cat "$www/log")"
+printf 'version: STSv1\nmode: sometimes\nmx: mx.secure.test\nmax_age: 86400\n' >"$fpolicy"
+has "probe: a malformed policy is invalid" "policy: invalid unknown mode" "$(probe "fetch.$S")"
+echo 404 >"$www/status"
+has "probe: 404 is a fetch error" "policy: fetch-error HTTP status 404" "$(probe "fetch.$S")"
+rm -f "$www/status"
+echo "https://mta-sts.fetch.$S/elsewhere.txt" >"$www/location"
+has "probe: a redirect is not followed" "policy: fetch-error HTTP status 301" "$(probe "fetch.$S")"
+rm -f "$www/location"
+printf 'version: STSv1\nmode: enforce\nmx: mx.secure.test\nmax_age: 86400\n' >"$fpolicy"
+echo "text/html" >"$www/type"
+has "probe: another media type is a fetch error" \
+    "policy: fetch-error media type \"text/html\", not text/plain" "$(probe "fetch.$S")"
+rm -f "$www/type"
+echo 70000 >"$www/size"
+has "probe: over 64 KiB is a fetch error" "policy: fetch-error response larger than 65536 bytes" \
+    "$(probe "fetch.$S")"
+rm -f "$www/size"
+has "probe: back to a valid policy" "policy: ok mode=enforce" "$(probe "fetch.$S")"
+out=$(probe "nocert.$S")
+has "probe: a certificate without the policy host's name is a fetch error" "policy: fetch-error" "$out"
+lacks "... and no policy" "policy: ok" "$out"
+out=$(probe "fetch.$S" "$certs/stranger.pem")
+has "probe: a certificate from an untrusted CA is a fetch error" "policy: fetch-error" "$out"
+lacks "... and no policy" "policy: ok" "$out"
+: >"$www/log"
+out=$(probe "$DNSSEC_INSECURE")
+has "probe: no TXT record, no policy" "id: none" "$out"
+same "... and nothing fetched" "" "$(cat "$www/log")"
 
 # Our smtpd as every MX host (it keeps what it accepts in the queue), and mtasts.
 instance_create
