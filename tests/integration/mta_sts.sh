@@ -29,7 +29,8 @@
 # gone and new ids: the cached policies survive and stay in force; and an
 # external resolver on smtp_tls_policy_maps = socketmap:... (written for
 # this test in the manner of postfix-mta-sts-resolver, lib/sts_resolver.py)
-# gives the same verdicts for the same policies, and wins where it answers.
+# gives the same verdicts for the same policies, and wins where it answers;
+# last, mtasts's refresh walk fetches a policy whose id changed by itself.
 #
 # The HTTPS host names are resolved through the C library, which reads
 # /etc/resolv.conf: the test runs in a private mount namespace (root).
@@ -306,6 +307,7 @@ has "... the new policy in force" "MTA-STS policy of enf.$S: mode enforce, id 2 
 
 # mtasts restarted, the HTTPS server gone, new ids: the cached policies stay in force.
 instance_stop
+instance_main_cf "mta_sts_refresh_interval = 1s"
 instance_start "$p_ours"
 require "the instance starts again"
 kill "$https_pid" 2>/dev/null && wait "$https_pid" 2>/dev/null
@@ -350,6 +352,14 @@ has "both: the resolver's answer wins" \
     "smtp_tls_policy_maps entry for enf.$S takes precedence over its MTA-STS policy" "$(log both)"
 has "both: where the resolver has no answer, the native policy applies" \
     "MTA-STS testing policy of tbad.$S (id 1): mx-tbad.$S[127.0.0.1]: certificate-host-mismatch" "$(log both)"
+
+# The refresh walk (every second from the restart on) fetches a policy whose id changed by itself.
+id[enf]=3
+mapfile -t zone < <(rrs)
+dnssec_update "${zone[@]}"
+require "the zone with a new id for enf"
+wait_until 15 grep -q "MTA-STS policy of enf.$S: fetched, id 3" "$INSTANCE_LOG"
+check "the refresh walk fetched the policy with the new id, with no delivery asking for it"
 
 same "no warnings from mtasts but those of the failed fetches" "" \
     "$(grep -E 'mtasts.*(warning|fatal|panic)' "$INSTANCE_LOG" | grep -v 'fetch failed (id 2)')"
