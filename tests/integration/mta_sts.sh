@@ -23,6 +23,8 @@
 # (the HTTPS certificate does not name its policy host), a CA that is not
 # trusted, and a domain without the TXT record.
 #
+# Each result is recorded for TLSRPT under the "sts" policy (posttlsrpt).
+#
 # Then: posttls-finger shows the policy and its verdict for the MX host it
 # tried; an smtp_tls_policy_maps entry wins over a policy; a new TXT id makes
 # mtasts fetch the policy again; mtasts restarted with the HTTPS server
@@ -150,7 +152,7 @@ out=$(probe "fetch.$S")
 has "probe: the TXT record's id" "id: 1" "$out"
 has "probe: a valid policy, fetched and parsed" \
     "policy: ok mode=enforce max_age=86400 mx=mx.secure.test,*.example.net" "$out"
-has "probe: the server saw the well-known path" "GET mta-sts.fetch.$S /.well-known/mta-sts.txt -> 200" \
+has "probe: the server saw the well-known path" "GET /.well-known/mta-sts.txt -> 200 (mta-sts.fetch.$S)" \
     "$(cat "$www/log")"
 printf 'version: STSv1\nmode: sometimes\nmx: mx.secure.test\nmax_age: 86400\n' >"$fpolicy"
 has "probe: a malformed policy is invalid" "policy: invalid unknown mode" "$(probe "fetch.$S")"
@@ -194,7 +196,8 @@ instance_main_cf \
 instance_master_cf \
     "127.0.0.1:$p_ours inet n - n - - smtpd" \
     "cleanup unix n - n - 0 cleanup" \
-    "mtasts unix - - n - 1 mtasts"
+    "mtasts unix - - n - 1 mtasts" \
+    "tlsrpt unix - - n 3600 1 tlsrpt"
 instance_start "$p_ours"
 require "our smtpd and mtasts start"
 
@@ -220,7 +223,8 @@ conf() {
         printf '%s\n' "$@"
     } >"$dir/$name/conf/main.cf"
 }
-conf sts "smtp_tls_security_level = may" "smtp_tls_mta_sts_enable = yes"
+conf sts "smtp_tls_security_level = may" "smtp_tls_mta_sts_enable = yes" \
+    "smtp_tlsrpt_enable = yes" "smtp_tlsrpt_skip_reused_handshakes = no"
 conf dane "smtp_tls_security_level = dane" "smtp_tls_mta_sts_enable = yes"
 echo "out.$S may" >"$dir/policy"
 conf table "smtp_tls_security_level = may" "smtp_tls_mta_sts_enable = yes" \
@@ -264,6 +268,28 @@ has "testing, bad certificate: sent, the failure reported" \
     "MTA-STS testing policy of tbad.$S (id 1): mx-tbad.$S[127.0.0.1]: certificate-host-mismatch" "$(log sts)"
 has "malformed policy: sts-policy-invalid, treated as none" "MTA-STS policy of mal.$S: none (sts-policy-invalid: unknown mode" "$(log sts)"
 has "mtasts logs each fetch" "MTA-STS policy of enf.$S: fetched, id 1, mode enforce, max_age 86400" "$(instance_log)"
+
+# TLSRPT: each session's result under the "sts" policy, as tlsrpt(8) aggregates it.
+"$TEST_BIN/posttlsrpt" -c "$INSTANCE_CONF" >"$dir/tlsrpt.json" 2>"$dir/tlsrpt.err"
+check "posttlsrpt shows the aggregate"
+summary=$(python3 - "$dir/tlsrpt.json" <<'EOF2'
+import json, sys
+reports = json.load(open(sys.argv[1]))
+for p in [p for r in (reports if isinstance(reports, list) else [reports]) for p in r["policies"]]:
+    pol = p["policy"]
+    fails = ",".join(sorted("%s:%d" % (f["result-type"], f["failed-session-count"])
+                            for f in p.get("failure-details", [])))
+    print(pol["policy-domain"], pol["policy-type"], "mode: " + pol.get("policy-string", ["", "?"])[1][6:],
+          p["summary"]["total-successful-session-count"], fails or "-")
+EOF2
+)
+has "TLSRPT: enforce, matching MX: success under the sts policy" "enf.$S sts mode: enforce 1 -" "$summary"
+has "TLSRPT: MX outside the patterns: validation-failure" "out.$S sts mode: enforce 0 validation-failure:1" "$summary"
+has "TLSRPT: certificate without the MX name: certificate-host-mismatch" \
+    "bad.$S sts mode: enforce 0 certificate-host-mismatch:1" "$summary"
+has "TLSRPT: testing mode, bad certificate: reported" "tbad.$S sts mode: testing 0 certificate-host-mismatch:1" \
+    "$summary"
+has "TLSRPT: malformed policy: recorded with no policy" "mal.$S no-policy-found" "$summary"
 
 expect sts "enf.$S" sent
 same "the same id: the cached policy, not fetched again" 1 "$(fetches enf)"
