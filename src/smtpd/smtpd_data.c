@@ -237,6 +237,14 @@ static void smtpd_data_content_reply(SMTPD_STATE *state, const char *reason)
         smtpd_reply(state, "550 5.7.1 %s", reason);
 }
 
+/* smtpd_data_too_big - a message past message_size_limit: Postfix's reply and warning */
+
+static void smtpd_data_too_big(SMTPD_STATE *state)
+{
+    smtpd_reply(state, "552 5.3.4 Error: message file too big");
+    msg_warn("%s: queue file size limit exceeded", state->queue_id ? state->queue_id : "NOQUEUE");
+}
+
 /* smtpd_data_finish - queue the message and answer */
 
 static int smtpd_data_finish(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy)
@@ -244,8 +252,7 @@ static int smtpd_data_finish(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy)
     int status;
 
     if (copy->too_big) {
-        smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
-        smtpd_log_reject(state, "reject", NULL, NULL);
+        smtpd_data_too_big(state);
         return -1;
     }
     /* The size as received, each line ending counted as CR LF. */
@@ -265,7 +272,7 @@ static int smtpd_data_finish(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy)
         return 0;
     }
     if (status & CLEANUP_STAT_SIZE)
-        smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
+        smtpd_data_too_big(state);
     else if (status & CLEANUP_STAT_CONT)
         smtpd_data_content_reply(state, vstring_str(state->scratch));
     else if (status & CLEANUP_STAT_RCPT)
@@ -275,9 +282,7 @@ static int smtpd_data_finish(SMTPD_STATE *state, const SMTPD_DATA_COPY *copy)
     else
         smtpd_reply(state, "451 4.3.0 Error: queue file write error");
     /* Content that cleanup refused is logged by cleanup ("reject: header ..."), as Postfix does. */
-    if (status & CLEANUP_STAT_SIZE)
-        smtpd_log_reject(state, "reject", NULL, NULL);
-    else if (!(status & CLEANUP_STAT_CONT))
+    if (!(status & (CLEANUP_STAT_SIZE | CLEANUP_STAT_CONT)))
         msg_warn("%s: queue file error for mail from %s", state->queue_id, state->namaddr);
     return -1;
 }

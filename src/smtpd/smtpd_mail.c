@@ -170,6 +170,7 @@ int smtp_check_mail(SMTPD_STATE *state, char *args)
     if (status == 0 && state->cfg->message_size_limit > 0 &&
         state->args.size > state->cfg->message_size_limit) {
         smtpd_reply(state, "552 5.3.4 Message size exceeds fixed limit");
+        smtpd_log_reject(state, "reject", NULL, NULL);
         status = -1;
     }
     if (status < 0)

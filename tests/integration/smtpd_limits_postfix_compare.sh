@@ -3,7 +3,8 @@
 # login restriction of our smtpd against Debian's Postfix smtpd on the
 # same settings: the same client actions get the same reply, byte for
 # byte, and the same warning in the log (connection count and rate,
-# message and recipient rate, AUTH rate, new TLS sessions, the junk command limit, a sender
+# message and recipient rate, AUTH rate, new TLS sessions, the junk command limit,
+# message_size_limit at MAIL (SIZE=) and at the end of DATA, a sender
 # address that needs a login, with SMTP AUTH enabled and without it, an
 # authenticated user and the addresses she owns or not).
 #
@@ -28,7 +29,7 @@ main_cf=(
     "smtpd_sender_login_maps = inline:{ { alice@mail.example.test = alice@mail.example.test }, { bob@mail.example.test = bob@mail.example.test } }"
 )
 # services PORT... - master.cf lines: count, rate, mail, rcpt, junk, login, login_sasl, auth,
-# tls, mismatch
+# tls, mismatch, size
 services() {
     printf '%s\n' \
         "127.0.0.1:$1 inet n - n - - smtpd -o smtpd_client_connection_count_limit=2" \
@@ -40,14 +41,15 @@ services() {
         "127.0.0.1:$7 inet n - n - - smtpd -o smtpd_sender_restrictions=reject_unauthenticated_sender_login_mismatch -o smtpd_sasl_auth_enable=yes" \
         "127.0.0.1:$8 inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o smtpd_client_auth_rate_limit=2" \
         "127.0.0.1:$9 inet n - n - - smtpd -o smtpd_tls_security_level=may -o smtpd_tls_chain_files=$certs/rsa-chain.pem -o tls_ssl_options=NO_TICKET -o smtpd_client_new_tls_session_rate_limit=1" \
-        "127.0.0.1:${10} inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o smtpd_sender_restrictions=reject_sender_login_mismatch"
+        "127.0.0.1:${10} inet n - n - - smtpd -o smtpd_sasl_auth_enable=yes -o smtpd_sender_restrictions=reject_sender_login_mismatch" \
+        "127.0.0.1:${11} inet n - n - - smtpd -o message_size_limit=2000"
 }
 
 instance_create
 # One call for both sets, so that no port is handed out twice.
-ports=$(free_port 20 | tr '\n' ' ')
-ours=$(cut -d' ' -f1-10 <<<"$ports")
-theirs=$(cut -d' ' -f11-20 <<<"$ports")
+ports=$(free_port 22 | tr '\n' ' ')
+ours=$(cut -d' ' -f1-11 <<<"$ports")
+theirs=$(cut -d' ' -f12-22 <<<"$ports")
 certs=$INSTANCE_DIR/certs
 certs_make "$certs" || fail "make the certificates"
 # shellcheck disable=SC2086
@@ -77,7 +79,7 @@ from smtp_session import Session, Checks, wait_for
 
 t = Checks()
 names = ("count", "rate", "mail", "rcpt", "junk", "login", "login_sasl", "auth", "tls",
-         "mismatch")
+         "mismatch", "size")
 
 def scenarios(ports):
     """The decisive reply (or replies) of each scenario, by name."""
@@ -149,6 +151,16 @@ def scenarios(ports):
         s.cmd("MAIL FROM:<%s>" % sender)
         got["mismatch"] += s.cmd("RCPT TO:<postmaster@mail.example.test>")[1]
         s.close()
+    s = Session.connect(p["size"])
+    s.reply()
+    s.cmd("EHLO client.example")
+    got["size"] = s.cmd("MAIL FROM:<a@client.example> SIZE=5000")[1]
+    s.cmd("MAIL FROM:<a@client.example> SIZE=1000")
+    s.cmd("RCPT TO:<postmaster@mail.example.test>")
+    s.cmd("DATA")
+    got["size"] += s.cmd("Subject: big\r\n\r\n" + "x" * 70 + ("\r\n" + "x" * 70) * 60 + "\r\n.")[1]
+    got["size"] += s.cmd("QUIT")[1]
+    s.close()
     got["tls"] = []
     for _ in range(3):
         s = Session.connect(p["tls"])
@@ -187,8 +199,10 @@ def warnings(path, ports):
     with open(path, errors="replace") as f:
         text = f.read()
     lines = re.findall(r"smtpd\[\d+\]: (warning: .* limit exceeded: .*|warning: restriction .*"
-                       r"|warning: Refusing .*)",
+                       r"|warning: Refusing .*|NOQUEUE: reject: MAIL .*size.*)",
                        text)
+    lines += ["warning: QUEUEID: queue file size limit exceeded"] * len(
+        re.findall(r"smtpd\[\d+\]: warning: \w+: queue file size limit exceeded", text))
     for i, port in enumerate(ports.split()):
         lines = [l.replace("127.0.0.1:%s" % port, "SERVICE-%s" % names[i]) for l in lines]
     return sorted(lines)
