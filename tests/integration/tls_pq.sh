@@ -155,13 +155,23 @@ has "default against a server without the hybrid: x25519" \
 # openssl s_server without the hybrid: X25519 from the share we sent.
 printf '220 s.example ESMTP\r\n250 s.example\r\n221 Bye\r\n' |
     timeout 20 openssl s_server -accept "127.0.0.1:$sport" -cert "$certs/rsa.pem" \
-        -key "$certs/rsa.key" -quiet -naccept 1 -groups X25519:secp256r1 >/dev/null 2>&1 &
+        -key "$certs/rsa.key" -quiet -naccept 3 -groups X25519:secp256r1 >/dev/null 2>&1 &
 pids="$pids $!"
 wait_listen "$sport" 5
 out=$(ptf -w -c -l may "[127.0.0.1]:$sport" 2>&1)
 has "s_server -groups X25519: one ClientHello, x25519 negotiated" \
     "key shares: x25519; 1 ClientHello, the last" "$out"
 has "s_server -groups X25519: negotiated x25519" "bytes; negotiated: x25519" "$out"
+# The pq modes of the policy table (posttls-finger -Q takes the same values).
+# The greeting came once, from standard input: -t bounds the wait for more.
+out=$(ptf -w -c -l may -Q no -t 2 -T 2 "[127.0.0.1]:$sport" 2>&1)
+has "s_server -groups X25519, pq=no: x25519 alone offered and negotiated" \
+    "key shares: x25519; 1 ClientHello," "$(grep 'negotiated: x25519' <<<"$out")"
+lacks "s_server -groups X25519, pq=no: no post-quantum group offered" "MLKEM" "$out"
+out=$(ptf -w -c -l may -Q only -t 2 -T 2 "[127.0.0.1]:$sport" 2>&1)
+has "s_server -groups X25519, pq=only: the handshake fails" "SSL_connect error to" "$out"
+lacks "s_server -groups X25519, pq=only: no TLS session, no classical fallback" \
+    "TLS connection established" "$out"
 
 # gnutls-serv: whatever it prefers, no retry unless it asks for the hybrid.
 # It sends no greeting: -t bounds the wait for one (posttls-finger(1)).
@@ -174,7 +184,21 @@ line=$(grep "key exchange groups offered" <<<"$out")
 comment "gnutls-serv: $line"
 if grep -q "negotiated: x25519" <<<"$line"; then
     has "gnutls-serv: x25519 from the first ClientHello" "1 ClientHello," "$line"
+    gnutls_pq=no
 else
     has "gnutls-serv: X25519MLKEM768 after it asked for the share" \
         "key shares: X25519MLKEM768; 2 ClientHellos," "$line"
+    gnutls_pq=yes
+fi
+out=$(ptf -w -c -l may -Q no -t 3 -T 3 "[127.0.0.1]:$gport" 2>&1)
+has "gnutls-serv, pq=no: x25519 from the first ClientHello" \
+    "key shares: x25519; 1 ClientHello," "$(grep 'negotiated: x25519' <<<"$out")"
+lacks "gnutls-serv, pq=no: no post-quantum group offered" "MLKEM" "$out"
+out=$(ptf -w -c -l may -Q only -t 3 -T 3 "[127.0.0.1]:$gport" 2>&1)
+if [ "$gnutls_pq" = yes ]; then
+    has "gnutls-serv, pq=only: X25519MLKEM768 from the first ClientHello" \
+        "key shares: X25519MLKEM768; 1 ClientHello," \
+        "$(grep 'negotiated: X25519MLKEM768' <<<"$out")"
+else
+    has "gnutls-serv without the hybrid, pq=only: the handshake fails" "SSL_connect error to" "$out"
 fi
