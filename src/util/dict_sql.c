@@ -97,6 +97,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -130,12 +131,22 @@ struct DICT_SQL_DOMAIN {
 static void dict_sql_shuffle(size_t *order, size_t count)
 {
     static unsigned seed;
+    static bool seeded;
 
-    /* Spreading clients over servers needs no cryptographic randomness. */
-    if (seed == 0)
-        seed = (unsigned)time(NULL) ^ ((unsigned)getpid() << 16) ^ 1u;
+    /*
+     * Spreading clients over servers needs no cryptographic randomness, but
+     * processes started in the same second must not all choose alike.
+     */
+    if (!seeded) {
+        if (getrandom(&seed, sizeof(seed), GRND_NONBLOCK) != (ssize_t)sizeof(seed))
+            seed = (unsigned)time(NULL) * 2654435761u ^ (unsigned)getpid() * 40503u;
+        seeded = true;
+    }
     for (size_t i = count; i > 1; i--) {
-        size_t j = (size_t)rand_r(&seed) % i, tmp = order[i - 1];
+        /* The high bits of rand_r() vary more than the low ones. */
+        size_t j = (size_t)((unsigned long long)rand_r(&seed) * i /
+                            ((unsigned long long)RAND_MAX + 1)),
+               tmp = order[i - 1];
 
         order[i - 1] = order[j];
         order[j] = tmp;
