@@ -19,7 +19,7 @@
  *	ehlo_mask_str() writes the names of the bits in mask into buf,
  *	upper case and separated by one space, in a fixed order (8BITMIME
  *	AUTH ETRN PIPELINING SIZE VERB VRFY XCLIENT XFORWARD STARTTLS
- *	ENHANCEDSTATUSCODES DSN SILENT-DISCARD SMTPUTF8 CHUNKING), and
+ *	ENHANCEDSTATUSCODES DSN SILENT-DISCARD SMTPUTF8 CHUNKING REQUIRETLS), and
  *	returns the text.
  *--*/
 
@@ -55,6 +55,7 @@ static const struct {
     {"SILENT-DISCARD", EHLO_MASK_SILENT},
     {"SMTPUTF8", EHLO_MASK_SMTPUTF8},
     {"CHUNKING", EHLO_MASK_CHUNKING},
+    {"REQUIRETLS", EHLO_MASK_REQUIRETLS},
 };
 
 #define EHLO_MASK_COUNT (sizeof(ehlo_mask_names) / sizeof(ehlo_mask_names[0]))

@@ -1,8 +1,9 @@
 /*
  * ehlo_mask.h - EHLO keywords as bits
  *
- * smtp_discard_ehlo_keywords, lmtp_discard_lhlo_keywords and their
- * address maps name the EHLO keywords that a client ignores, with the
+ * smtp_discard_ehlo_keywords, lmtp_discard_lhlo_keywords,
+ * smtpd_discard_ehlo_keywords and their address maps name the EHLO
+ * keywords that a client ignores or a server does not offer, with the
  * pseudo keyword "silent-discard" to keep quiet about it. ehlo_mask(3)
  * turns such a list into bits and bits back into the names that the log
  * line "discarding EHLO keywords: ..." shows.
@@ -27,6 +28,7 @@
 #define EHLO_MASK_SILENT              (1 << 12) /* "silent-discard": do not log */
 #define EHLO_MASK_SMTPUTF8            (1 << 13)
 #define EHLO_MASK_CHUNKING            (1 << 14)
+#define EHLO_MASK_REQUIRETLS          (1 << 15)
 
 extern int ehlo_mask(const char *list);
 extern int ehlo_mask_keyword(const char *keyword);

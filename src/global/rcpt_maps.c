@@ -13,6 +13,8 @@
  *	int	rcpt_maps_resolve(RCPT_MAPS *maps, const char *sender,
  *				const char *address, VSTRING *transport,
  *				VSTRING *nexthop);
+ *	bool	rcpt_maps_syntax_ok(RCPT_MAPS *maps, const char *sender,
+ *				const char *address);
  *	RCPT_MAPS *rcpt_maps_free(RCPT_MAPS *maps);
  * DESCRIPTION
  *	rcpt_maps_create() builds the resolver (resolve_props_init()) and
@@ -46,6 +48,14 @@
  *	rcpt_maps_resolve() gives the transport and next hop that the
  *	resolver (resolve_rcpt(3)) finds for address; it returns 0, or -1
  *	when a table lookup failed (logged).
+ *
+ *	rcpt_maps_syntax_ok() tells whether the resolver accepts the
+ *	domain of address (resolve_rcpt(3): not "user@", not a bare IP
+ *	address unless resolve_numeric_domain, an address literal that
+ *	holds an address, otherwise a host name); smtpd refuses the other
+ *	addresses at MAIL and RCPT, as Postfix does. The null address is
+ *	fine; so is an address whose resolution failed for now (its
+ *	restrictions decide).
  *
  *	rcpt_maps_free() releases everything and returns NULL.
  * SEE ALSO
@@ -330,6 +340,26 @@ int rcpt_maps_resolve(RCPT_MAPS *maps, const char *sender, const char *address, 
     }
     vstring_free(why);
     return status;
+}
+
+/* rcpt_maps_syntax_ok - does the resolver accept the address? */
+
+bool rcpt_maps_syntax_ok(RCPT_MAPS *maps, const char *sender, const char *address)
+{
+    VSTRING *transport, *nexthop, *why;
+    int flags = 0;
+    bool ok;
+
+    if (*address == 0)
+        return true;
+    transport = vstring_alloc(20), nexthop = vstring_alloc(100), why = vstring_alloc(100);
+    ok = resolve_rcpt(&maps->resolve, sender, address, transport, nexthop, &flags, why) !=
+             RESOLVE_OK ||
+         (flags & RESOLVE_FLAG_SYNTAX) == 0;
+    vstring_free(transport);
+    vstring_free(nexthop);
+    vstring_free(why);
+    return ok;
 }
 
 /* rcpt_maps_free - release everything */

@@ -87,6 +87,7 @@ extern int rcpt_maps_check(RCPT_MAPS *maps, RCPT_MAPS_ROLE role, const char *sen
                            const char *address, VSTRING *reply);
 extern int rcpt_maps_resolve(RCPT_MAPS *maps, const char *sender, const char *address,
                              VSTRING *transport, VSTRING *nexthop);
+extern bool rcpt_maps_syntax_ok(RCPT_MAPS *maps, const char *sender, const char *address);
 extern RCPT_MAPS *rcpt_maps_free(RCPT_MAPS *maps);
 
 #endif

@@ -54,8 +54,6 @@
  *--*/
 
 /* System library. */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
 #include <strings.h>
@@ -64,6 +62,7 @@
 #include "msg.h"
 #include "mymalloc.h"
 #include "stringops.h"
+#include "valid_hostname.h"
 #include "vstring.h"
 
 /* Global library. */
@@ -359,40 +358,13 @@ static char *resolve_local_route(const RESOLVE_PROPS *props, char *key, char **d
     return key;
 }
 
-/* resolve_numeric - a bare IPv4 or IPv6 address */
-
-static bool resolve_numeric(const char *domain)
-{
-    unsigned char addr[sizeof(struct in6_addr)];
-
-    return inet_pton(AF_INET, domain, addr) == 1 || inet_pton(AF_INET6, domain, addr) == 1;
-}
-
-/* resolve_literal_ok - "[address]" holds an IPv4 address or "IPv6:" and an IPv6 address */
-
-static bool resolve_literal_ok(const char *domain)
-{
-    size_t len = strlen(domain);
-    unsigned char addr[sizeof(struct in6_addr)];
-    char *inner;
-    bool ok;
-
-    if (len < 3 || domain[len - 1] != ']')
-        return false;
-    inner = mystrndup(domain + 1, len - 2);
-    ok = strncasecmp(inner, "ipv6:", 5) == 0 ? inet_pton(AF_INET6, inner + 5, addr) == 1
-                                             : inet_pton(AF_INET, inner, addr) == 1;
-    myfree(inner);
-    return ok;
-}
-
 /*
  * resolve_domain_syntax - the last domain of key as the resolver takes
  * it: 0 as it is, 1 changed (key may be reallocated; domain points into
  * it), -1 a syntax error. "user@" is "user" with resolve_null_domain
  * (the whole rest is the localpart, '@' and all); "user@192.0.2.1" is
  * "user@[192.0.2.1]" with resolve_numeric_domain; "[...]" must hold an
- * address.
+ * address, and anything else must be a host name (valid_hostname(3)).
  */
 static int resolve_domain_syntax(const RESOLVE_PROPS *props, char **key, char **domain)
 {
@@ -409,9 +381,9 @@ static int resolve_domain_syntax(const RESOLVE_PROPS *props, char **key, char **
         return 1;
     }
     if (**domain == '[')
-        return resolve_literal_ok(*domain) ? 0 : -1;
-    if (!resolve_numeric(*domain))
-        return 0;
+        return valid_hostliteral(*domain) ? 0 : -1;
+    if (!valid_hostaddr(*domain))
+        return valid_hostname(*domain) ? 0 : -1;
     if (!props->resolve_numeric_domain)
         return -1;
     bracketed = vstring_alloc(100);
@@ -437,7 +409,8 @@ int resolve_rcpt(const RESOLVE_PROPS *props, const char *sender, const char *add
     int syntax = 0;
     int status = RESOLVE_OK;
 
-    if (len > 0 && domain[len - 1] == '.')
+    /* One trailing dot goes, but not the second of "..". */
+    if (len > 1 && domain[len - 1] == '.' && domain[len - 2] != '.')
         domain[len - 1] = 0;
     class = resolve_class_domain(props, domain, why);
     if (class > 0)

@@ -43,21 +43,6 @@ typedef enum SMTPD_END {
 /* Most commands the table may hold (for the per-command counters). */
 #define SMTPD_CMD_MAX 24
 
-/* EHLO keywords that smtpd_discard_ehlo_keywords can hide (ehlo_discard). */
-#define SMTPD_EHLO_PIPELINING   (1 << 0)
-#define SMTPD_EHLO_SIZE         (1 << 1)
-#define SMTPD_EHLO_VRFY         (1 << 2)
-#define SMTPD_EHLO_STARTTLS     (1 << 3)
-#define SMTPD_EHLO_AUTH         (1 << 4)
-#define SMTPD_EHLO_ENHANCEDCODE (1 << 5)
-#define SMTPD_EHLO_8BITMIME     (1 << 6)
-#define SMTPD_EHLO_DSN          (1 << 7)
-#define SMTPD_EHLO_SILENT       (1 << 8) /* "silent-discard": do not log the discard */
-#define SMTPD_EHLO_REQUIRETLS   (1 << 9)
-#define SMTPD_EHLO_ETRN         (1 << 10)
-#define SMTPD_EHLO_XCLIENT      (1 << 11)
-#define SMTPD_EHLO_XFORWARD     (1 << 12)
-
 /* Arguments of the MAIL or RCPT command being processed (check -> proceed). */
 typedef struct SMTPD_ARGS {
     char *address;    /* internal form, owned */
@@ -125,7 +110,7 @@ typedef struct SMTPD_STATE {
     /* HELO/EHLO. */
     char *helo_name;      /* HELO/EHLO argument, owned, or NULL */
     const char *protocol; /* "SMTP", "ESMTP", "ESMTPS", ...; static */
-    int ehlo_discard;     /* SMTPD_EHLO_* hidden from this client */
+    int ehlo_discard;     /* EHLO_MASK_* hidden from this client (ehlo_mask(3)) */
 
     /* Early policy results when smtpd_delay_reject = no. */
     char *client_reject; /* the connect-time rejection, owned, or NULL */

@@ -10,13 +10,15 @@
  *	int	smtpd_addr_internal(VSTRING *out, const char *text,
  *				size_t len);
  *	const char *smtpd_addr_external(VSTRING *out, const char *internal);
+ *	const char *smtpd_addr_token(VSTRING *out, const char *args,
+ *				const char *keyword);
  * DESCRIPTION
  *	smtpd_addr_parse() reads the argument text of MAIL or RCPT: the
  *	keyword ("FROM:" or "TO:", any case), the address, and the ESMTP
  *	parameters that follow, each appended to out_params as written
- *	("SIZE=1000"). Without strict (strict_rfc821_envelopes = no) it
- *	tolerates white space after the colon and an address without angle
- *	brackets, as many clients send them. It returns SMTPD_ADDR_OK with
+ *	("SIZE=1000"). White space after the colon is tolerated, as Postfix
+ *	does; without strict (strict_rfc821_envelopes = no) so is an
+ *	address without angle brackets, as many clients send them. It returns SMTPD_ADDR_OK with
  *	the internal form of the address in out_addr ("" for the null
  *	address <>), SMTPD_ADDR_SYNTAX when the keyword or the address is
  *	missing, and SMTPD_ADDR_BAD when the address is malformed.
@@ -32,6 +34,12 @@
  *	smtpd_addr_external() writes an internal address in RFC 5321 form
  *	into out, quoting the local part when it is not a dot-atom, and
  *	returns the text.
+ *
+ *	smtpd_addr_token() copies the address of MAIL or RCPT arguments as
+ *	the client wrote it (what follows the keyword and any white space:
+ *	"<...>" through its closing bracket, or else one word) into out,
+ *	and returns the text; "" when there is none. It is for log lines
+ *	("Illegal address syntax ... in RCPT command: <a@[mail]>").
  *--*/
 
 #include <ctype.h>
@@ -183,9 +191,8 @@ int smtpd_addr_parse(const char *args, const char *keyword, bool strict, VSTRING
     if (strncasecmp(cp, keyword, klen) != 0)
         return SMTPD_ADDR_SYNTAX;
     cp += klen;
-    if (!strict)
-        while (*cp == ' ' || *cp == '\t')
-            cp++;
+    while (*cp == ' ' || *cp == '\t')
+        cp++;
     if (*cp == 0 || *cp == ' ' || *cp == '\t')
         return SMTPD_ADDR_SYNTAX;
     if (*cp == '<') {
@@ -243,5 +250,27 @@ const char *smtpd_addr_external(VSTRING *out, const char *internal)
     vstring_addch(out, '"');
     if (at)
         vstring_strcat(out, at);
+    return vstring_str(out);
+}
+
+/* smtpd_addr_token - the address as the client wrote it */
+
+const char *smtpd_addr_token(VSTRING *out, const char *args, const char *keyword)
+{
+    size_t klen = strlen(keyword);
+    const char *cp = args, *end;
+
+    VSTRING_RESET(out);
+    while (*cp == ' ' || *cp == '\t')
+        cp++;
+    if (strncasecmp(cp, keyword, klen) == 0)
+        cp += klen;
+    while (*cp == ' ' || *cp == '\t')
+        cp++;
+    if (*cp == '<' && (end = smtpd_addr_close(cp + 1)) != NULL)
+        end += 1;
+    else
+        end = cp + strcspn(cp, " \t");
+    vstring_strncat(out, cp, (size_t)(end - cp));
     return vstring_str(out);
 }

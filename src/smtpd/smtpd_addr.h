@@ -5,6 +5,7 @@
  * and returns the address in internal form (source route removed, local
  * part unquoted) and the ESMTP parameters. smtpd_addr_external() quotes an
  * internal address again where RFC 5321 needs it (Received: "for <...>").
+ * smtpd_addr_token() gives the address as the client wrote it, for logs.
  */
 #ifndef SMTPD_ADDR_H
 #define SMTPD_ADDR_H
@@ -22,5 +23,6 @@ extern int smtpd_addr_parse(const char *args, const char *keyword, bool strict, 
                             ARGV *out_params);
 extern int smtpd_addr_internal(VSTRING *out, const char *text, size_t len);
 extern const char *smtpd_addr_external(VSTRING *out, const char *internal);
+extern const char *smtpd_addr_token(VSTRING *out, const char *args, const char *keyword);
 
 #endif

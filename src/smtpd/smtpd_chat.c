@@ -20,9 +20,9 @@
  *	on the client stream; it also remembers it for log lines. Client
  *	text that a reply repeats (a VRFY argument, an unknown option)
  *	cannot bring a control or 8-bit byte into the reply or the log:
- *	each such byte but a tab is sent as '?'. A client
- *	that had its ENHANCEDSTATUSCODES discarded gets the reply without
- *	the enhanced code. Once the client has made smtpd_soft_error_limit
+ *	each such byte but a tab is sent as '?'. As in Postfix, a client
+ *	that had ENHANCEDSTATUSCODES discarded from the EHLO reply still
+ *	gets the enhanced codes. Once the client has made smtpd_soft_error_limit
  *	errors, every reply is delayed by smtpd_error_sleep_time. smtpd_reply_lines() sends a
  *	multi-line reply (the EHLO response): each element is "250" plus
  *	text, and the separators are filled in here.
@@ -71,26 +71,6 @@
 
 #include "smtpd.h"
 
-/* smtpd_strip_enhanced - drop "X.Y.Z " after the reply code */
-
-static void smtpd_strip_enhanced(VSTRING *reply)
-{
-    char *text = vstring_str(reply);
-    size_t len = VSTRING_LEN(reply);
-    size_t i = 4;
-    int dots = 0;
-
-    if (len < 10 || text[3] != ' ' || (text[4] != '2' && text[4] != '4' && text[4] != '5'))
-        return;
-    while (i < len && (text[i] == '.' || (text[i] >= '0' && text[i] <= '9'))) {
-        dots += text[i] == '.';
-        i++;
-    }
-    if (dots == 2 && i < len && text[i] == ' ')
-        memmove(text + 4, text + i + 1, len - i);
-    vstring_truncate(reply, strlen(text));
-}
-
 /* smtpd_error_delay - slow down a client that keeps making errors */
 
 static void smtpd_error_delay(SMTPD_STATE *state, const char *unused_text)
@@ -124,8 +104,6 @@ void smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
     vstring_vsprintf_append(state->reply, fmt, ap);
     va_end(ap);
     smtpd_reply_mask(state->reply);
-    if (state->ehlo_discard & SMTPD_EHLO_ENHANCEDCODE)
-        smtpd_strip_enhanced(state->reply);
     if (msg_verbose)
         msg_info("> %s: %s", state->namaddr, vstring_str(state->reply));
     smtpd_error_delay(state, vstring_str(state->reply));

@@ -58,6 +58,7 @@
 #include "vstring.h"
 
 #include "config.h"
+#include "ehlo_mask.h"
 #include "mail_params.h"
 #include "receive_override.h"
 #include "mail_tls_params.h"
@@ -121,7 +122,8 @@ int smtpd_config_tls_level(const char *level, bool use_tls, bool enforce_tls, bo
 
 /* Values that smtpd_config_init() binds only to derive others from them. */
 typedef struct SMTPD_CONFIG_RAW {
-    ARGV *discard_ehlo;               /* smtpd_discard_ehlo_keywords; owned */
+    const char *discard_ehlo;         /* smtpd_discard_ehlo_keywords */
+    const char *discard_ehlo_maps;    /* smtpd_discard_ehlo_keyword_address_maps */
     ARGV *forbidden_commands;         /* smtpd_forbidden_commands; owned */
     const char *bare_lf;              /* smtpd_forbid_bare_newline */
     const char *bare_lf_exclusions;   /* smtpd_forbid_bare_newline_exclusions */
@@ -181,7 +183,8 @@ static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFI
         CONFIG_BIND_BOOL(VAR_SMTPD_CLIENT_PORT_LOGGING, &cfg->client_port_logging),
         CONFIG_BIND_BOOL(VAR_STRICT_RFC821_ENVELOPES, &cfg->strict_rfc821),
         CONFIG_BIND_BOOL(VAR_REQUIRETLS_ENABLE, &cfg->requiretls_enable),
-        CONFIG_BIND_LIST(VAR_SMTPD_DISCARD_EHLO_KEYWORDS, &raw->discard_ehlo),
+        CONFIG_BIND_STR(VAR_SMTPD_DISCARD_EHLO_KEYWORDS, &raw->discard_ehlo),
+        CONFIG_BIND_STR(VAR_SMTPD_DISCARD_EHLO_KEYWORD_ADDRESS_MAPS, &raw->discard_ehlo_maps),
         CONFIG_BIND_LIST(VAR_SMTPD_FORBIDDEN_COMMANDS, &raw->forbidden_commands),
         CONFIG_BIND_STR(VAR_SMTPD_FORBID_BARE_NEWLINE, &raw->bare_lf),
         CONFIG_BIND_INT(VAR_SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE, &cfg->bare_lf_reject_code),
@@ -198,9 +201,10 @@ static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFI
     VSTRING *why = vstring_alloc(100);
 
     config_bind(config, parameters);
-    for (size_t i = 0; i < raw->discard_ehlo->argc; i++)
-        lowercase(raw->discard_ehlo->argv[i]);
-    cfg->discard_ehlo = raw->discard_ehlo;
+    cfg->discard_ehlo = ehlo_mask(raw->discard_ehlo);
+    if (*raw->discard_ehlo_maps)
+        cfg->discard_ehlo_maps = maps_create(VAR_SMTPD_DISCARD_EHLO_KEYWORD_ADDRESS_MAPS,
+                                             raw->discard_ehlo_maps, DICT_FLAG_LOCK);
     cfg->forbidden_commands = smtpd_config_forbidden(raw->forbidden_commands);
     argv_free(raw->forbidden_commands);
     if (cfg->line_length_limit < 512)
@@ -460,7 +464,8 @@ SMTPD_CONFIG *smtpd_config_init(CONFIG *config, const char *service, bool stand_
 
 void smtpd_config_free(SMTPD_CONFIG *cfg)
 {
-    argv_free(cfg->discard_ehlo);
+    if (cfg->discard_ehlo_maps)
+        maps_free(cfg->discard_ehlo_maps);
     argv_free(cfg->forbidden_commands);
     match_list_free(cfg->bare_lf_exclusions);
     if (cfg->command_filter)

@@ -117,7 +117,8 @@ typedef struct SMTPD_CONFIG {
     bool client_port_logging; /* smtpd_client_port_logging */
     bool strict_rfc821;       /* strict_rfc821_envelopes */
     bool requiretls_enable;   /* requiretls_enable: REQUIRETLS inside TLS (RFC 8689) */
-    ARGV *discard_ehlo;       /* smtpd_discard_ehlo_keywords, lower case; owned */
+    int discard_ehlo;         /* smtpd_discard_ehlo_keywords as EHLO_MASK_* bits */
+    MAPS *discard_ehlo_maps;  /* smtpd_discard_ehlo_keyword_address_maps, or NULL; owned */
     ARGV *forbidden_commands; /* smtpd_forbidden_commands words, upper case; owned */
 
     /* The SMTP smuggling defence. */

@@ -23,13 +23,18 @@
  *	lists the service extensions: PIPELINING, SIZE, VRFY, ETRN, STARTTLS
  *	(when TLS is configured and not yet active), AUTH with the
  *	mechanisms that may be used now (smtpd_sasl(3)),
- *	ENHANCEDSTATUSCODES, 8BITMIME and DSN, minus those named in
- *	smtpd_discard_ehlo_keywords. Discarded keywords are logged unless
- *	that list also names "silent-discard"; a discarded extension is
- *	also refused when used, except ETRN, which Postfix still serves.
+ *	ENHANCEDSTATUSCODES, 8BITMIME, DSN and REQUIRETLS, minus those
+ *	named (ehlo_mask(3), any case) in the client address's entry of
+ *	smtpd_discard_ehlo_keyword_address_maps, or else in
+ *	smtpd_discard_ehlo_keywords (a failed lookup ends the session: "421
+ *	4.3.0 myhostname Server local data error"). Discarded keywords are
+ *	logged as Postfix does ("discarding EHLO keywords: VRFY DSN") unless
+ *	the list also names "silent-discard" or, as in Postfix,
+ *	ENHANCEDSTATUSCODES. STARTTLS, AUTH, DSN and REQUIRETLS are also
+ *	refused when used once discarded; VRFY, ETRN and the enhanced status
+ *	codes stay, as in Postfix.
  *--*/
 
-#include <ctype.h>
 #include <string.h>
 
 #include "argv.h"
@@ -37,43 +42,29 @@
 #include "mymalloc.h"
 #include "vstring.h"
 
+#include "ehlo_mask.h"
+#include "maps.h"
+
 #include "smtpd_cmd.h"
 #include "smtpd_milter.h"
 #include "smtpd_sasl.h"
 
-/* EHLO keywords that smtpd_discard_ehlo_keywords may name. */
-static const struct {
-    const char *name; /* lower case, as in main.cf */
-    int mask;         /* SMTPD_EHLO_* */
-} smtpd_ehlo_keywords[] = {
-    {"pipelining", SMTPD_EHLO_PIPELINING},
-    {"size", SMTPD_EHLO_SIZE},
-    {"vrfy", SMTPD_EHLO_VRFY},
-    {"etrn", SMTPD_EHLO_ETRN},
-    {"starttls", SMTPD_EHLO_STARTTLS},
-    {"auth", SMTPD_EHLO_AUTH},
-    {"enhancedstatuscodes", SMTPD_EHLO_ENHANCEDCODE},
-    {"8bitmime", SMTPD_EHLO_8BITMIME},
-    {"dsn", SMTPD_EHLO_DSN},
-    {"requiretls", SMTPD_EHLO_REQUIRETLS},
-    {"xclient", SMTPD_EHLO_XCLIENT},
-    {"xforward", SMTPD_EHLO_XFORWARD},
-    {"silent-discard", SMTPD_EHLO_SILENT},
-    {NULL, 0},
-};
-
-/* smtpd_helo_discard_mask - the keywords hidden from this client */
+/* smtpd_helo_discard_mask - the keywords hidden from this client; -1 when a lookup failed */
 
 static int smtpd_helo_discard_mask(SMTPD_STATE *state)
 {
-    const ARGV *names = state->cfg->discard_ehlo;
-    int mask = 0;
+    MAPS *maps = state->cfg->discard_ehlo_maps;
+    const char *words;
 
-    for (size_t i = 0; names && i < names->argc; i++)
-        for (int k = 0; smtpd_ehlo_keywords[k].name; k++)
-            if (strcmp(names->argv[i], smtpd_ehlo_keywords[k].name) == 0)
-                mask |= smtpd_ehlo_keywords[k].mask;
-    return mask;
+    if (maps == NULL)
+        return state->cfg->discard_ehlo;
+    if ((words = maps_find(maps, state->addr, 0)) != NULL)
+        return ehlo_mask(words);
+    if (maps->error) {
+        msg_warn("don't know what EHLO features to announce to %s", state->namaddr);
+        return -1;
+    }
+    return state->cfg->discard_ehlo;
 }
 
 /* smtp_check_helo - exactly one argument */
@@ -120,19 +111,10 @@ int smtp_proceed_helo(SMTPD_STATE *state, char *args)
 
 static void smtpd_helo_log_discard(SMTPD_STATE *state, int mask)
 {
-    VSTRING *names = state->scratch;
-
-    if (mask == 0 || (mask & SMTPD_EHLO_SILENT))
+    /* As in Postfix: no log line when ENHANCEDSTATUSCODES is among them. */
+    if (mask == 0 || (mask & (EHLO_MASK_SILENT | EHLO_MASK_ENHANCEDSTATUSCODES)))
         return;
-    VSTRING_RESET(names);
-    for (int k = 0; smtpd_ehlo_keywords[k].name; k++)
-        if (mask & smtpd_ehlo_keywords[k].mask)
-            vstring_sprintf_append(names, "%s%s", VSTRING_LEN(names) ? " " : "",
-                                   smtpd_ehlo_keywords[k].name);
-    /* As the client would have seen them: "discarding EHLO keywords: VRFY ETRN". */
-    for (char *cp = vstring_str(names); *cp; cp++)
-        *cp = toupper((unsigned char)*cp);
-    msg_info("discarding EHLO keywords: %s", vstring_str(names));
+    msg_info("discarding EHLO keywords: %s", ehlo_mask_str(state->scratch, mask));
 }
 
 /* smtp_proceed_ehlo - EHLO and the extension list */
@@ -142,6 +124,10 @@ int smtp_proceed_ehlo(SMTPD_STATE *state, char *args)
     int discard = smtpd_helo_discard_mask(state);
     ARGV *lines;
 
+    if (discard < 0) {
+        smtpd_close(state, "421 4.3.0 %s Server local data error", state->cfg->myhostname);
+        return -1;
+    }
     state->ehlo_discard = 0;
     if (smtpd_helo_start(state, args, "ESMTP") < 0)
         return -1;
@@ -149,9 +135,9 @@ int smtp_proceed_ehlo(SMTPD_STATE *state, char *args)
     smtpd_helo_log_discard(state, discard);
     lines = argv_alloc(10);
     argv_add(lines, state->cfg->myhostname);
-    if (!(discard & SMTPD_EHLO_PIPELINING))
+    if (!(discard & EHLO_MASK_PIPELINING))
         argv_add(lines, "PIPELINING");
-    if (!(discard & SMTPD_EHLO_SIZE)) {
+    if (!(discard & EHLO_MASK_SIZE)) {
         if (state->cfg->message_size_limit > 0) {
             vstring_sprintf(state->scratch, "SIZE %ld", state->cfg->message_size_limit);
             argv_add(lines, vstring_str(state->scratch));
@@ -159,25 +145,25 @@ int smtp_proceed_ehlo(SMTPD_STATE *state, char *args)
             argv_add(lines, "SIZE");
         }
     }
-    if (!(discard & SMTPD_EHLO_VRFY) && !state->cfg->disable_vrfy)
+    if (!(discard & EHLO_MASK_VRFY) && !state->cfg->disable_vrfy)
         argv_add(lines, "VRFY");
-    if (!(discard & SMTPD_EHLO_ETRN))
+    if (!(discard & EHLO_MASK_ETRN))
         argv_add(lines, "ETRN");
-    if (!(discard & SMTPD_EHLO_STARTTLS) && smtpd_starttls_offered(state))
+    if (!(discard & EHLO_MASK_STARTTLS) && smtpd_starttls_offered(state))
         argv_add(lines, "STARTTLS");
     smtpd_sasl_ehlo(state, lines);
     /* Postfix's order: the proxy extensions after AUTH. */
-    if (!(discard & SMTPD_EHLO_XCLIENT) && state->xclient_ok)
+    if (!(discard & EHLO_MASK_XCLIENT) && state->xclient_ok)
         argv_add(lines, "XCLIENT NAME ADDR PROTO HELO REVERSE_NAME PORT LOGIN DESTADDR DESTPORT");
-    if (!(discard & SMTPD_EHLO_XFORWARD) && state->xforward_ok)
+    if (!(discard & EHLO_MASK_XFORWARD) && state->xforward_ok)
         argv_add(lines, "XFORWARD NAME ADDR PROTO HELO SOURCE PORT IDENT LOGIN");
-    if (!(discard & SMTPD_EHLO_ENHANCEDCODE))
+    if (!(discard & EHLO_MASK_ENHANCEDSTATUSCODES))
         argv_add(lines, "ENHANCEDSTATUSCODES");
-    if (!(discard & SMTPD_EHLO_8BITMIME))
+    if (!(discard & EHLO_MASK_8BITMIME))
         argv_add(lines, "8BITMIME");
-    if (!(discard & SMTPD_EHLO_DSN))
+    if (!(discard & EHLO_MASK_DSN))
         argv_add(lines, "DSN");
-    if (!(discard & SMTPD_EHLO_REQUIRETLS) && smtpd_requiretls_offered(state))
+    if (!(discard & EHLO_MASK_REQUIRETLS) && smtpd_requiretls_offered(state))
         argv_add(lines, "REQUIRETLS");
     smtpd_reply_lines(state, lines);
     argv_free(lines);

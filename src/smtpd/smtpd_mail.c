@@ -35,10 +35,13 @@
 
 #include "xtext.h"
 
+#include "ehlo_mask.h"
+
 #include "smtpd_addr.h"
 #include "smtpd_cmd.h"
 #include "smtpd_milter.h"
 #include "smtpd_sasl.h"
+#include "smtpd_unlisted.h"
 
 /* smtpd_mail_size - SIZE=number */
 
@@ -108,7 +111,7 @@ static int smtpd_mail_param(SMTPD_STATE *state, char *param)
     if (value)
         *value++ = 0;
     dsn = strcasecmp(param, "RET") == 0 || strcasecmp(param, "ENVID") == 0;
-    if (dsn && (state->ehlo_discard & SMTPD_EHLO_DSN)) {
+    if (dsn && (state->ehlo_discard & EHLO_MASK_DSN)) {
         smtpd_reply(state, "501 5.7.1 DSN support is disabled");
         return -1;
     }
@@ -154,10 +157,17 @@ int smtp_check_mail(SMTPD_STATE *state, char *args)
         status = -1;
         break;
     case SMTPD_ADDR_BAD:
+        smtpd_unlisted_illegal(state, args, "FROM:");
         smtpd_reply(state, "501 5.1.7 Bad sender address syntax");
         status = -1;
         break;
     default:
+        if (smtpd_unlisted_syntax(state, vstring_str(state->scratch)) < 0) {
+            smtpd_unlisted_illegal(state, args, "FROM:");
+            smtpd_reply(state, "501 5.1.7 Bad sender address syntax");
+            status = -1;
+            break;
+        }
         state->args.address = mystrdup(vstring_str(state->scratch));
         state->args.params = argv_alloc(params->argc + 1);
         for (size_t i = 0; i < params->argc; i++)

@@ -38,11 +38,14 @@
 
 #include "receive_override.h"
 
+#include "ehlo_mask.h"
+
 #include "smtpd_addr.h"
 #include "smtpd_cmd.h"
 #include "smtpd_milter.h"
 #include "smtpd_queue.h"
 #include "smtpd_tls.h"
+#include "smtpd_unlisted.h"
 
 /* smtpd_rcpt_notify - NOTIFY=NEVER or a list of SUCCESS, FAILURE, DELAY */
 
@@ -102,7 +105,7 @@ static int smtpd_rcpt_param(SMTPD_STATE *state, char *param)
     if (value)
         *value++ = 0;
     if (value && (strcasecmp(param, "NOTIFY") == 0 || strcasecmp(param, "ORCPT") == 0)) {
-        if (state->ehlo_discard & SMTPD_EHLO_DSN) {
+        if (state->ehlo_discard & EHLO_MASK_DSN) {
             smtpd_reply(state, "501 5.7.1 DSN support is disabled");
             return -1;
         }
@@ -134,11 +137,14 @@ int smtp_check_rcpt(SMTPD_STATE *state, char *args)
         status = -1;
         break;
     case SMTPD_ADDR_BAD:
+        smtpd_unlisted_illegal(state, args, "TO:");
         smtpd_reply(state, "501 5.1.3 Bad recipient address syntax");
         status = -1;
         break;
     default:
-        if (VSTRING_LEN(state->scratch) == 0) {
+        if (VSTRING_LEN(state->scratch) == 0 ||
+            smtpd_unlisted_syntax(state, vstring_str(state->scratch)) < 0) {
+            smtpd_unlisted_illegal(state, args, "TO:");
             smtpd_reply(state, "501 5.1.3 Bad recipient address syntax");
             status = -1;
             break;

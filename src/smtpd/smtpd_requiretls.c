@@ -27,6 +27,8 @@
 
 #include <stdbool.h>
 
+#include "ehlo_mask.h"
+
 #include "smtpd.h"
 
 /* smtpd_requiretls_offered - announce REQUIRETLS in EHLO? */
@@ -40,7 +42,7 @@ bool smtpd_requiretls_offered(const SMTPD_STATE *state)
 
 int smtpd_requiretls_mail_opt(SMTPD_STATE *state)
 {
-    if (!state->cfg->requiretls_enable || (state->ehlo_discard & SMTPD_EHLO_REQUIRETLS)) {
+    if (!state->cfg->requiretls_enable || (state->ehlo_discard & EHLO_MASK_REQUIRETLS)) {
         smtpd_reply(state, "555 5.5.4 Unsupported option: REQUIRETLS");
         return -1;
     }

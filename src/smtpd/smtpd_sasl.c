@@ -107,6 +107,8 @@
 #include "sasl_server.h"
 
 /* Application-specific. */
+#include "ehlo_mask.h"
+
 #include "smtpd_cmd.h"
 #include "smtpd_limits.h"
 #include "smtpd_sasl.h"
@@ -191,7 +193,7 @@ static bool smtpd_sasl_mech_allowed(const SMTPD_CONFIG *cfg, const char *mech)
 bool smtpd_sasl_enabled(const SMTPD_STATE *state)
 {
     return state->cfg->sasl != NULL && !state->stand_alone &&
-           !(state->ehlo_discard & SMTPD_EHLO_AUTH);
+           !(state->ehlo_discard & EHLO_MASK_AUTH);
 }
 
 /* smtpd_sasl_tls_missing - does smtpd_tls_auth_only still forbid AUTH? */

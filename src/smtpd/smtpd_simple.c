@@ -68,7 +68,7 @@ int smtp_proceed_quit(SMTPD_STATE *state, char *unused_args)
 
 int smtp_check_vrfy(SMTPD_STATE *state, char *args)
 {
-    if (state->cfg->disable_vrfy || (state->ehlo_discard & SMTPD_EHLO_VRFY)) {
+    if (state->cfg->disable_vrfy) {
         smtpd_reply(state, "502 5.5.1 VRFY command is disabled");
         return -1;
     }

@@ -56,6 +56,8 @@
 #include "msg.h"
 #include "vstream.h"
 
+#include "ehlo_mask.h"
+
 #include "smtpd_cmd.h"
 #include "smtpd_sasl.h"
 #include "smtpd_tls.h"
@@ -88,7 +90,7 @@ int smtp_check_starttls(SMTPD_STATE *state, char *args)
         smtpd_reply(state, "554 5.5.1 Error: TLS already active");
         return -1;
     }
-    if (!smtpd_starttls_offered(state) || (state->ehlo_discard & SMTPD_EHLO_STARTTLS)) {
+    if (!smtpd_starttls_offered(state) || (state->ehlo_discard & EHLO_MASK_STARTTLS)) {
         smtpd_reply(state, "502 5.5.1 Error: command not implemented");
         return -1;
     }

@@ -22,5 +22,8 @@ extern void smtpd_unlisted_free(struct SMTPD_CONFIG *cfg);
 /* smtpd_unlisted.c */
 extern int smtpd_unlisted_sender(struct SMTPD_STATE *state, const char *sender);
 extern int smtpd_unlisted_recipient(struct SMTPD_STATE *state, const char *recipient);
+extern int smtpd_unlisted_syntax(struct SMTPD_STATE *state, const char *address);
+extern void smtpd_unlisted_illegal(struct SMTPD_STATE *state, const char *args,
+                                   const char *keyword);
 
 #endif

@@ -4,9 +4,12 @@
 # master.cf services: each restriction gets a client that passes and one
 # that fails, and every reply of both sessions must be the same as
 # Postfix's, byte for byte (reply code, enhanced code, text), also with
-# the *_reject_code parameters changed. The log lines that a user reads
-# for them (reject_warning, improper command pipelining) must be the same
-# too.
+# the *_reject_code parameters changed; so must the replies to malformed
+# MAIL and RCPT addresses (strict_rfc821_envelopes, a bare IP address or a
+# bad literal as domain) and with smtpd_discard_ehlo_keywords. The log
+# lines that a user reads for them (reject_warning, improper command
+# pipelining, illegal address syntax, discarded EHLO keywords) must be the
+# same too.
 #
 # Both servers use the system resolver, where the test names do not
 # exist; the client name of 127.0.0.1 is "localhost" (/etc/hosts), and
@@ -59,6 +62,10 @@ services=(
     "class -o smtpd_sender_restrictions=sender_class"
     "codes -o smtpd_helo_restrictions=reject_invalid_helo_hostname,reject_unknown_helo_hostname -o smtpd_sender_restrictions=reject_unknown_sender_domain -o smtpd_client_restrictions=reject_unknown_client_hostname -o invalid_hostname_reject_code=550 -o unknown_hostname_reject_code=554 -o unknown_address_reject_code=553 -o unknown_client_reject_code=551"
     "unlisted -o smtpd_recipient_restrictions=reject_unlisted_recipient,permit_mynetworks,reject_unauth_destination -o smtpd_sender_restrictions=reject_unlisted_sender -o smtpd_reject_unlisted_recipient=no -o smtpd_reject_unlisted_sender=no -o local_recipient_maps=texthash:USERS"
+    "syntax -o resolve_numeric_domain=no"
+    "strict -o strict_rfc821_envelopes=yes"
+    "discard -o smtpd_discard_ehlo_keywords=Vrfy,dsn,enhancedstatuscodes"
+    "discard_logged -o smtpd_discard_ehlo_keywords=Vrfy,dsn"
     "codes2 -o smtpd_recipient_restrictions=reject_multi_recipient_bounce,permit_mynetworks,reject_unauth_destination -o multi_recipient_bounce_reject_code=553 -o smtpd_client_restrictions=reject_plaintext_session -o plaintext_reject_code=530"
     "etrn -o smtpd_helo_required=yes"
     "etrn_restrictions -o smtpd_etrn_restrictions=reject_unknown_client_hostname,check_etrn_access,texthash:ETRN"
@@ -166,6 +173,24 @@ scenarios = {
     "codes": ([S(["HELO bad_name!", M, R]), S(["HELO nonexistent.invalid", M, R]),
                S(["HELO [1.2]", M, R]), S(["HELO [127.0.0.1]", BAD_MAIL, R]),
                S(["HELO [127.0.0.1]", M, R], "127.0.0.2")], [550, 554, 550, 553, 551]),
+    "syntax": ([S(["HELO x", M, "RCPT TO:<%s>" % a]) for a in
+                ["joe@192.0.2.1", "joe@[mail]", "joe@[192.0.2.1]", "joe@-bad.example",
+                 "joe@a..example", "joe@", "joe@123", "joe@under_score.example.",
+                 "joe@example.test..", "joe@[IPv6:2001:db8::1]", "joe@[1.2.3]", "joe@[IPv6:1.2.3.4]"]]
+               + [S(["HELO x", "MAIL FROM:<a@192.0.2.1>"]), S(["HELO x", "MAIL FROM:<a@[mail]>"]),
+                  S(["HELO x", "MAIL FROM:<a@[192.0.2.1]>", R]), S(["HELO x", "MAIL FROM:<a@>"]),
+                  S(["HELO x", M, "RCPT TO:joe@example.test"]),
+                  S(["HELO x", M, "RCPT TO: <joe@example.test>"])],
+               [501, 501, 250, 501, 501, 501, 501, 250, 501, 250, 501, 501,
+                501, 501, 250, 501, 250, 250]),
+    "discard": ([S(["EHLO x", M, "RCPT TO:<joe@example.test> NOTIFY=NEVER", R, "VRFY a"]),
+                 S(["EHLO x", M, "RCPT TO:<joe@example.test> NOTIFY=NEVER"])], [252, 501]),
+    "discard_logged": ([S(["EHLO x", "VRFY a"])], [252]),
+    "strict": ([S(["HELO x", "MAIL FROM:a@mail.example.test"]),
+                S(["HELO x", "MAIL FROM: <a@mail.example.test>", R]),
+                S(["HELO x", M, "RCPT TO:postmaster@mail.example.test"]),
+                S(["HELO x", M, "RCPT TO:<@relay.example:joe@example.test>"]),
+                S(["HELO x", M, R])], [501, 250, 501, 250, 250]),
     "codes2": ([S(["HELO x", "MAIL FROM:<>", R, R2])], [530]),
     "unlisted": ([S(["HELO x", M, "RCPT TO:<nobody@mail.example.test>"]), S(["HELO x", M, R]),
                   S(["HELO x", "MAIL FROM:<ghost@mail.example.test>", R]),
@@ -244,12 +269,15 @@ def log_lines(path):
     time.sleep(0.5)
     with open(path, errors="replace") as f:
         text = f.read()
-    return sorted(re.findall(r"smtpd\[\d+\]: (NOQUEUE: reject_warning: .*|improper command "
+    return sorted(re.findall(r"smtpd\[\d+\]: (NOQUEUE: reject_warning: .*|warning: Illegal address .*|discarding EHLO .*|improper command "
                              r"pipelining after .*)", text))
 
 ours_l, theirs_l = log_lines(os.environ["OUR_LOG"]), log_lines(os.environ["THEIR_LOG"])
 t.ok(len(theirs_l) >= 3 and ours_l == theirs_l, "the same log lines as Postfix: %s" % theirs_l,
      "ours %r" % (ours_l,))
+t.ok("discarding EHLO keywords: VRFY DSN" in ours_l and
+     any(l.startswith("warning: Illegal address syntax") for l in ours_l),
+     "among them: the discarded EHLO keywords and the illegal addresses", "ours %r" % (ours_l,))
 raise SystemExit(t.summary())
 PYEOF
 check "the python part ran to its end"

@@ -129,6 +129,13 @@ static const ROUTE_CASE syntax_default_cases[] = {
     {NULL, "joe@[192.0.2.1]", "smtp", "[192.0.2.1]", RESOLVE_CLASS_DEFAULT},
     {NULL, "joe@[IPv6:2001:db8::1]", "smtp", "[ipv6:2001:db8::1]", RESOLVE_CLASS_DEFAULT},
     {NULL, "joe@1.example", "smtp", "1.example", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@under_score.example.", "smtp", "under_score.example", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@-bad.example", "error", "5.1.3 bad address syntax", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@bad-.example", "error", "5.1.3 bad address syntax", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@a..example", "error", "5.1.3 bad address syntax", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@example.com..", "error", "5.1.3 bad address syntax", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@123", "error", "5.1.3 bad address syntax", RESOLVE_CLASS_DEFAULT},
+    {NULL, "joe@[1.2.3]", "error", "5.1.3 bad address syntax", RESOLVE_CLASS_DEFAULT},
 };
 
 /* The same with resolve_dequoted_address = no, resolve_null_domain and resolve_numeric_domain = yes. */

@@ -29,7 +29,7 @@ static const PARSE_CASE parse_cases[] = {
      "a@b.test", "SIZE=100|BODY=8BITMIME"},
     {"space after colon tolerated", "FROM: <a@b.test>", "FROM:", false, SMTPD_ADDR_OK, "a@b.test",
      ""},
-    {"space after colon strict", "FROM: <a@b.test>", "FROM:", true, SMTPD_ADDR_SYNTAX, NULL, NULL},
+    {"space after colon strict", "FROM: <a@b.test>", "FROM:", true, SMTPD_ADDR_OK, "a@b.test", ""},
     {"no brackets tolerated", "TO:user@x.test NOTIFY=NEVER", "TO:", false, SMTPD_ADDR_OK,
      "user@x.test", "NOTIFY=NEVER"},
     {"no brackets strict", "TO:user@x.test", "TO:", true, SMTPD_ADDR_BAD, NULL, NULL},
