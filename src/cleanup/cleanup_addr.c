@@ -82,6 +82,7 @@
 
 /* Global library. */
 #include "addr_rewrite.h"
+#include "ext_prop.h"
 #include "header_addr.h"
 #include "header_scan.h"
 #include "mail_addr_find.h"
@@ -127,28 +128,6 @@ struct CLEANUP_ADDR {
     MAPS **client_tables;        /* a MAPS per type:table word, or NULL; owned */
     MATCH_LIST *mynetworks;      /* for permit_mynetworks, or NULL; owned */
     char *remote_domain;         /* remote_header_rewrite_domain; owned */
-};
-
-/* Header names and their class. */
-static const struct {
-    const char *name;
-    int class;
-} cleanup_addr_headers[] = {
-    {"From", CLEANUP_CLASS_HDR_SENDER},
-    {"Sender", CLEANUP_CLASS_HDR_SENDER},
-    {"Reply-To", CLEANUP_CLASS_HDR_SENDER},
-    {"Errors-To", CLEANUP_CLASS_HDR_SENDER},
-    {"Return-Receipt-To", CLEANUP_CLASS_HDR_SENDER},
-    {"Resent-From", CLEANUP_CLASS_HDR_SENDER},
-    {"Resent-Sender", CLEANUP_CLASS_HDR_SENDER},
-    {"Resent-Reply-To", CLEANUP_CLASS_HDR_SENDER},
-    {"To", CLEANUP_CLASS_HDR_RCPT},
-    {"Cc", CLEANUP_CLASS_HDR_RCPT},
-    {"Bcc", CLEANUP_CLASS_HDR_RCPT},
-    {"Apparently-To", CLEANUP_CLASS_HDR_RCPT},
-    {"Resent-To", CLEANUP_CLASS_HDR_RCPT},
-    {"Resent-Cc", CLEANUP_CLASS_HDR_RCPT},
-    {"Resent-Bcc", CLEANUP_CLASS_HDR_RCPT},
 };
 
 /* cleanup_addr_classes - a *_classes value as CLEANUP_CLASS_* bits */
@@ -274,8 +253,8 @@ CLEANUP_ADDR *cleanup_addr_create(const CLEANUP_ADDR_SETTINGS *s)
     addr->expansion_limit = s->virtual_alias_expansion_limit;
     addr->recursion_limit = s->virtual_alias_recursion_limit;
     addr->length_limit = s->virtual_alias_address_length_limit;
-    addr->propagate_canonical = strcasestr(propagate, "canonical") != NULL;
-    addr->propagate_virtual = strcasestr(propagate, "virtual") != NULL;
+    addr->propagate_canonical = (ext_prop_mask(propagate) & EXT_PROP_CANONICAL) != 0;
+    addr->propagate_virtual = (ext_prop_mask(propagate) & EXT_PROP_VIRTUAL) != 0;
     addr->sender_bcc = cleanup_addr_maps(VAR_SENDER_BCC_MAPS, s->sender_bcc_maps);
     addr->recipient_bcc = cleanup_addr_maps(VAR_RECIPIENT_BCC_MAPS, s->recipient_bcc_maps);
     addr->always_bcc = mystrdup(s->always_bcc ? s->always_bcc : "");
@@ -495,11 +474,15 @@ bool cleanup_addr_header(CLEANUP_ADDR *addr, int context, const char *text, size
 
     if (context == CLEANUP_ADDR_HEADERS_NONE)
         return false;
-    for (size_t i = 0; i < sizeof(cleanup_addr_headers) / sizeof(cleanup_addr_headers[0]); i++) {
-        if (header_name_is(text, len, cleanup_addr_headers[i].name)) {
-            hdr.class = cleanup_addr_headers[i].class;
-            return header_addr_rewrite(out, text, len, cleanup_addr_header_cb, &hdr);
-        }
+    switch (header_addr_class(text, len)) {
+    case HEADER_ADDR_SENDER:
+        hdr.class = CLEANUP_CLASS_HDR_SENDER;
+        break;
+    case HEADER_ADDR_RECIPIENT:
+        hdr.class = CLEANUP_CLASS_HDR_RCPT;
+        break;
+    default:
+        return false;
     }
-    return false;
+    return header_addr_rewrite(out, text, len, cleanup_addr_header_cb, &hdr);
 }

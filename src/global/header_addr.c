@@ -4,9 +4,18 @@
  * SYNOPSIS
  *	#include <header_addr.h>
  *
+ *	int	header_addr_class(const char *header, size_t len);
  *	bool	header_addr_rewrite(VSTRING *out, const char *header,
  *				size_t len, HEADER_ADDR_FN fn, void *context);
  * DESCRIPTION
+ *	header_addr_class() tells whether a header (its name, in any case)
+ *	holds sender addresses (HEADER_ADDR_SENDER: From:, Sender:,
+ *	Reply-To:, Errors-To:, Return-Receipt-To: and the Resent- forms),
+ *	recipient addresses (HEADER_ADDR_RECIPIENT: To:, Cc:, Bcc:,
+ *	Apparently-To: and the Resent- forms) or none (HEADER_ADDR_NONE):
+ *	the headers that cleanup's canonical and masquerading classes and
+ *	the smtp client's generic mapping rewrite.
+ *
  *	header_addr_rewrite() takes a whole header ("To: ...", with its
  *	folding newlines) and calls fn(context, address, buf) for each
  *	address of its value, in internal form (a quoted local part
@@ -44,6 +53,38 @@ typedef struct HEADER_ADDR_SPAN {
     size_t start; /* offset in the header */
     size_t end;   /* offset after it */
 } HEADER_ADDR_SPAN;
+
+/* The address headers and their class. */
+static const struct {
+    const char *name; /* header name */
+    int class;        /* HEADER_ADDR_* */
+} header_addr_names[] = {
+    {"From", HEADER_ADDR_SENDER},
+    {"Sender", HEADER_ADDR_SENDER},
+    {"Reply-To", HEADER_ADDR_SENDER},
+    {"Errors-To", HEADER_ADDR_SENDER},
+    {"Return-Receipt-To", HEADER_ADDR_SENDER},
+    {"Resent-From", HEADER_ADDR_SENDER},
+    {"Resent-Sender", HEADER_ADDR_SENDER},
+    {"Resent-Reply-To", HEADER_ADDR_SENDER},
+    {"To", HEADER_ADDR_RECIPIENT},
+    {"Cc", HEADER_ADDR_RECIPIENT},
+    {"Bcc", HEADER_ADDR_RECIPIENT},
+    {"Apparently-To", HEADER_ADDR_RECIPIENT},
+    {"Resent-To", HEADER_ADDR_RECIPIENT},
+    {"Resent-Cc", HEADER_ADDR_RECIPIENT},
+    {"Resent-Bcc", HEADER_ADDR_RECIPIENT},
+};
+
+/* header_addr_class - does the header hold sender or recipient addresses? */
+
+int header_addr_class(const char *header, size_t len)
+{
+    for (size_t i = 0; i < sizeof(header_addr_names) / sizeof(header_addr_names[0]); i++)
+        if (header_name_is(header, len, header_addr_names[i].name))
+            return header_addr_names[i].class;
+    return HEADER_ADDR_NONE;
+}
 
 /* header_addr_skip - the position after a comment, quoted string or literal at pos */
 

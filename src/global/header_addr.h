@@ -18,6 +18,12 @@
 /* Rewrite one address; true with the new address (internal form) in out. */
 typedef bool (*HEADER_ADDR_FN)(void *context, const char *address, VSTRING *out);
 
+/* header_addr_class() results. */
+#define HEADER_ADDR_NONE      0 /* not an address header */
+#define HEADER_ADDR_SENDER    1 /* From:, Sender:, Reply-To:, Errors-To:, ... */
+#define HEADER_ADDR_RECIPIENT 2 /* To:, Cc:, Bcc:, Apparently-To:, ... */
+
+extern int header_addr_class(const char *header, size_t len);
 extern bool header_addr_rewrite(VSTRING *out, const char *header, size_t len, HEADER_ADDR_FN fn,
                                 void *context);
 

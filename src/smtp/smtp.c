@@ -158,6 +158,8 @@ static void smtp_pre_jail(MAIL_SERVER *unused_server)
     smtp_dane_config(config);
     smtp_resolver_open(config);
     smtp_tls_level(&config->tls);
+    smtp_generic_open(&config->generic, config->lmtp);
+    config->checks.generic = &config->generic;
     smtp_checks_open(&config->checks, config->lmtp);
     smtp_requiretls_init(&config->requiretls);
     smtp_tlsrpt_init(&config->tlsrpt);
@@ -224,7 +226,7 @@ static SMTP_STATE *smtp_state_alloc(DELIVER_REQUEST *request, VSTRING *why)
         0) {
         smtp_site_fail(state, NULL, "4.3.5", "%s", vstring_str(why));
         state->dest.name = NULL;
-    } else if (smtp_state_requiretls(state, why) < 0) {
+    } else if (smtp_state_requiretls(state, why) < 0 || smtp_generic_state(state, why) < 0) {
         smtp_site_fail(state, NULL, "4.3.0", "%s", vstring_str(why));
         smtp_nexthop_free(&state->dest);
         state->dest.name = NULL;
@@ -240,7 +242,9 @@ static void smtp_state_free(SMTP_STATE *state)
         myfree(state->rcpts[i].dsn);
         myfree(state->rcpts[i].reason);
         myfree(state->rcpts[i].relay);
+        myfree(state->rcpts[i].address);
     }
+    myfree(state->sender);
     myfree(state->rcpts);
     vstring_free(state->site_reason);
     smtp_sts_free(state);
@@ -483,6 +487,19 @@ static const SMTP_BIND smtp_bindings[] = {
                   &smtp_config.checks.nested_header_checks),
     SMTP_BIND_STR(VAR_SMTP_BODY_CHECKS, VAR_LMTP_BODY_CHECKS, &smtp_config.checks.body_checks),
     SMTP_BIND_BOOL(NULL, VAR_LMTP_ASSUME_FINAL, &smtp_config.assume_final),
+    SMTP_BIND_STR(VAR_SMTP_GENERIC_MAPS, VAR_LMTP_GENERIC_MAPS, &smtp_config.generic.maps_names),
+    SMTP_BIND_STR(VAR_MYORIGIN, VAR_MYORIGIN, &smtp_config.generic.myorigin),
+    SMTP_BIND_STR(VAR_PROPAGATE_UNMATCHED_EXTENSIONS, VAR_PROPAGATE_UNMATCHED_EXTENSIONS,
+                  &smtp_config.generic.propagate_names),
+    SMTP_BIND_STR(VAR_MYDESTINATION, VAR_MYDESTINATION, &smtp_config.generic.local.mydestination),
+    SMTP_BIND_STR(VAR_INET_INTERFACES, VAR_INET_INTERFACES,
+                  &smtp_config.generic.local.inet_interfaces),
+    SMTP_BIND_STR(VAR_PROXY_INTERFACES, VAR_PROXY_INTERFACES,
+                  &smtp_config.generic.local.proxy_interfaces),
+    SMTP_BIND_STR(VAR_INET_PROTOCOLS, VAR_INET_PROTOCOLS,
+                  &smtp_config.generic.local.inet_protocols),
+    SMTP_BIND_STR(VAR_RECIPIENT_DELIMITER, VAR_RECIPIENT_DELIMITER,
+                  &smtp_config.generic.local.recipient_delimiter),
 };
 
 /* The tls_* cipher lists and options, the same for both protocols. */

@@ -32,6 +32,7 @@
 #include "dns_resolver.h"
 #include "maps.h"
 #include "match_list.h"
+#include "resolve_rcpt.h"
 
 #include "sasl_client.h"
 #include "sts_mgr.h"
@@ -107,6 +108,18 @@ typedef struct SMTP_STS {
     STS_MGR_RESULT result; /* mtasts's answer; result.policy NULL: no policy */
 } SMTP_STS;
 
+/* Generic mapping of outgoing addresses (smtp_generic.c); opened by smtp_generic_open(). The
+ * LMTP client binds lmtp_generic_maps into the same field. */
+typedef struct SMTP_GENERIC_CONFIG {
+    const char *maps_names;      /* smtp_generic_maps, lmtp_generic_maps */
+    const char *myorigin;        /* myorigin: its "user" keys are tried */
+    const char *propagate_names; /* propagate_unmatched_extensions */
+    RESOLVE_SETTINGS local;      /* mydestination, inet_interfaces, ...: local domains */
+    MAPS *maps;                  /* the tables, owned, or NULL: no mapping */
+    RESOLVE_PROPS resolve;       /* the local domains, owned when maps is set */
+    bool propagate;              /* "generic" in propagate_unmatched_extensions */
+} SMTP_GENERIC_CONFIG;
+
 /* Content inspection while sending (smtp_checks.c); tables opened by smtp_checks_open(). The
  * LMTP client binds the lmtp_* names into the same fields. */
 typedef struct SMTP_CHECKS_CONFIG {
@@ -118,6 +131,7 @@ typedef struct SMTP_CHECKS_CONFIG {
     MAPS *mime_header_maps;
     MAPS *nested_header_maps;
     MAPS *body_maps;
+    const SMTP_GENERIC_CONFIG *generic; /* header address mapping first, not owned */
 } SMTP_CHECKS_CONFIG;
 
 /* Receives what the checks let through: a line or piece (partial: it goes on). */
@@ -173,6 +187,7 @@ typedef struct SMTP_CONFIG {
     SMTP_TLS_ENGINE tls_engine;   /* the TLS engine's settings */
     SMTP_SASL_CONFIG sasl;        /* SMTP AUTH */
     SMTP_CHECKS_CONFIG checks;    /* smtp_header_checks, smtp_body_checks, ... */
+    SMTP_GENERIC_CONFIG generic;  /* smtp_generic_maps */
     SMTP_REQUIRETLS_CONFIG requiretls; /* REQUIRETLS and TLS-Required: no */
     SMTP_TLSRPT_CONFIG tlsrpt;         /* smtp_tlsrpt_* */
     bool log_tls_feature_status;       /* smtp_log_tls_feature_status */
@@ -195,10 +210,11 @@ typedef struct SMTP_CONFIG {
 #define SMTP_RCPT_SKIP     3 /* not ours to deliver (done before the request) */
 
 typedef struct SMTP_RCPT {
-    int status;   /* SMTP_RCPT_* */
-    char *dsn;    /* last soft failure: status, owned, or NULL */
-    char *reason; /* last soft failure: text, owned, or NULL */
-    char *relay;  /* last soft failure: relay, owned, or NULL */
+    int status;    /* SMTP_RCPT_* */
+    char *dsn;     /* last soft failure: status, owned, or NULL */
+    char *reason;  /* last soft failure: text, owned, or NULL */
+    char *relay;   /* last soft failure: relay, owned, or NULL */
+    char *address; /* the address sent, when generic mapping changed it: owned, or NULL */
 } SMTP_RCPT;
 
 /* One delivery request. */
@@ -219,6 +235,7 @@ typedef struct SMTP_STATE {
     bool tls_decided;         /* server tried last: the session got past the TLS decision */
     bool tls_noted;           /* the above are set */
     SMTP_STS sts;             /* MTA-STS policy of the next hop, owned (smtp_sts.c) */
+    char *sender;             /* the sender sent, when generic mapping changed it: owned, or NULL */
 } SMTP_STATE;
 
 /* Server features learned from EHLO. */
@@ -358,6 +375,12 @@ extern SMTP_CHECKS *smtp_checks_start(const SMTP_CHECKS_CONFIG *checks, const ch
                                       SMTP_CHECKS_OUT_FN out, void *context);
 extern void smtp_checks_line(SMTP_CHECKS *checks, const char *data, size_t len, int partial);
 extern SMTP_CHECKS *smtp_checks_finish(SMTP_CHECKS *checks);
+
+/* smtp_generic.c */
+extern void smtp_generic_open(SMTP_GENERIC_CONFIG *generic, bool lmtp);
+extern int smtp_generic_state(SMTP_STATE *state, VSTRING *why);
+extern bool smtp_generic_header(const SMTP_GENERIC_CONFIG *generic, const char *text, size_t len,
+                                VSTRING *out);
 
 /* smtp_data.c */
 extern int smtp_data_send(SMTP_SESSION *session);

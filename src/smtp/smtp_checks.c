@@ -19,7 +19,9 @@
  *	of body parts), smtp_nested_header_checks (the headers of attached
  *	messages) and smtp_body_checks (every other line), following the
  *	MIME structure as cleanup does (mime_walk(3)). The queue file is
- *	not changed: each delivery edits what it sends.
+ *	not changed: each delivery edits what it sends. Before the
+ *	checks, smtp_generic_maps rewrites the addresses of the message's
+ *	own address headers (smtp_generic(3)).
  *
  *	Actions that would change when or where the message goes are not
  *	available here. DUNNO and OK keep the line; IGNORE deletes it;
@@ -75,6 +77,7 @@ struct SMTP_CHECKS {
     SMTP_CHECKS_OUT_FN out;           /* where lines go */
     void *context;                    /* for out */
     MIME_WALK *walk;                  /* the structure, owned */
+    VSTRING *rewritten;               /* a header after generic mapping, owned */
 };
 
 /* smtp_checks_maps - one table list, or NULL */
@@ -105,7 +108,7 @@ void smtp_checks_open(SMTP_CHECKS_CONFIG *checks, bool lmtp)
 bool smtp_checks_wanted(const SMTP_CHECKS_CONFIG *checks)
 {
     return checks->header_maps || checks->mime_header_maps || checks->nested_header_maps ||
-           checks->body_maps;
+           checks->body_maps || (checks->generic && checks->generic->maps);
 }
 
 /* smtp_checks_out_lines - text with embedded newlines, as lines */
@@ -211,6 +214,11 @@ static void smtp_checks_walk_cb(void *context, int what, int header_class, const
 
     switch (what) {
     case MIME_WALK_HEADER:
+        if (header_class == MIME_WALK_PRIMARY && config->generic &&
+            smtp_generic_header(config->generic, text, len, checks->rewritten)) {
+            text = vstring_str(checks->rewritten);
+            len = VSTRING_LEN(checks->rewritten);
+        }
         maps = mime_walk_mime_header(text, len) || header_class == MIME_WALK_MULTIPART
                    ? config->mime_header_maps
                : header_class == MIME_WALK_NESTED ? config->nested_header_maps
@@ -236,6 +244,7 @@ SMTP_CHECKS *smtp_checks_start(const SMTP_CHECKS_CONFIG *config, const char *que
     checks->queue_id = queue_id;
     checks->out = out;
     checks->context = context;
+    checks->rewritten = vstring_alloc(100);
     checks->walk = mime_walk_create(&(MIME_WALK_PROPS){0}, smtp_checks_walk_cb, checks);
     return checks;
 }
@@ -253,6 +262,7 @@ SMTP_CHECKS *smtp_checks_finish(SMTP_CHECKS *checks)
 {
     mime_walk_finish(checks->walk);
     mime_walk_free(checks->walk);
+    vstring_free(checks->rewritten);
     myfree(checks);
     return NULL;
 }

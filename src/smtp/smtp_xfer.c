@@ -88,7 +88,8 @@ static int smtp_xfer_mail(SMTP_XFER *xfer)
     int status;
 
     vstring_sprintf(cmd, "MAIL FROM:<%s>",
-                    smtp_xfer_addr(addr, request->sender, state->config->quote_rfc821_envelope));
+                    smtp_xfer_addr(addr, state->sender ? state->sender : request->sender,
+                                   state->config->quote_rfc821_envelope));
     if (session->features & SMTP_FEATURE_SIZE)
         vstring_sprintf_append(cmd, " SIZE=%lld", state->size);
     if ((session->features & SMTP_FEATURE_8BITMIME) && state->encoding &&
@@ -117,12 +118,13 @@ static int smtp_xfer_rcpt(SMTP_XFER *xfer, size_t index)
 {
     SMTP_SESSION *session = xfer->session;
     DELIVER_RCPT *rcpt = session->state->request->rcpts + index;
+    const char *address = session->state->rcpts[index].address;
     VSTRING *cmd = vstring_alloc(100), *addr = vstring_alloc(100);
     int status;
 
-    vstring_sprintf(
-        cmd, "RCPT TO:<%s>",
-        smtp_xfer_addr(addr, rcpt->address, session->state->config->quote_rfc821_envelope));
+    vstring_sprintf(cmd, "RCPT TO:<%s>",
+                    smtp_xfer_addr(addr, address ? address : rcpt->address,
+                                   session->state->config->quote_rfc821_envelope));
     if (session->features & SMTP_FEATURE_DSN) {
         if (rcpt->dsn_notify & REC_NOTIFY_NEVER)
             vstring_strcat(cmd, " NOTIFY=NEVER");

@@ -3,6 +3,10 @@
 # smtp_body_checks in the smtp client: what the next hop receives (a
 # scripted server's copy), the smtp client's log lines, and the actions
 # that the smtp client does not offer (HOLD: a warning, the line is sent).
+# smtp_generic_maps (ADDRESS_REWRITING_README's "Generic mapping for
+# outgoing SMTP mail") rewrites the envelope and the address headers on
+# their way out, with generic(5)'s lookup order and
+# propagate_unmatched_extensions = generic.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -32,7 +36,11 @@ instance_main_cf \
     "mynetworks = 127.0.0.0/8" \
     "smtp_header_checks = regexp:$INSTANCE_CONF/smtp_header_checks" \
     "smtp_mime_header_checks = regexp:$INSTANCE_CONF/smtp_mime_header_checks" \
-    "smtp_body_checks = pcre:$INSTANCE_CONF/smtp_body_checks"
+    "smtp_body_checks = pcre:$INSTANCE_CONF/smtp_body_checks" \
+    "myorigin = mail.local" \
+    "recipient_delimiter = +" \
+    "propagate_unmatched_extensions = canonical, virtual, generic" \
+    "smtp_generic_maps = inline:{ {his@localdomain.local=hisaccount@hisisp.example}, {@localdomain.local=hermail@hisisp.example}, {joe=joe.public@isp.example} }"
 instance_start "$port"
 require "the instance starts"
 
@@ -86,6 +94,27 @@ got=$(delivered mime)
 check "the MIME message arrives"
 has "smtp_header_checks do not see a part's headers; the top one stays" "X-Part-Secret: top" "$got"
 lacks "smtp_mime_header_checks see the part's header" "X-Part-Secret: part" "$got"
+
+# Generic mapping: user@domain, then user for $myorigin (the extension
+# propagated), then @domain; other addresses and nested headers stay.
+{
+    printf 'Subject: generic\nFrom: His <his@localdomain.local>\n'
+    printf 'To: joe+news@mail.local, other@dest.test\nReply-To: anyone@localdomain.local\n'
+    printf 'MIME-Version: 1.0\nContent-Type: message/rfc822\n\nFrom: his@localdomain.local\n\ninner\n'
+} | python3 "$TEST_TOP/tests/integration/lib/smtp_session.py" send "$port" \
+    his@localdomain.local joe+news@mail.local other@dest.test >/dev/null
+got=$(delivered generic)
+check "the message with local addresses arrives"
+has "From: the user@domain entry" "From: His <hisaccount@hisisp.example>" "$got"
+has "To: the user entry for \$myorigin, with the unmatched extension" \
+    "To: joe.public+news@isp.example, other@dest.test" "$got"
+has "Reply-To: the @domain entry" "Reply-To: hermail@hisisp.example" "$got"
+has "an attached message keeps its headers" "From: his@localdomain.local" "$got"
+envelope=$(grep -E '^C: (MAIL FROM|RCPT TO)' "$INSTANCE_DIR/sink/log" | tail -3)
+has "MAIL FROM: the envelope sender is mapped" "MAIL FROM:<hisaccount@hisisp.example>" "$envelope"
+has "RCPT TO: the envelope recipient is mapped" "RCPT TO:<joe.public+news@isp.example>" "$envelope"
+has "RCPT TO: an address without an entry stays" "RCPT TO:<other@dest.test>" "$envelope"
+has "the log names the original recipient" "to=<joe+news@mail.local>" "$(instance_log)"
 
 instance_stop
 exit 0
