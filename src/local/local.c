@@ -20,7 +20,8 @@
  *	bounce with 5.1.1 unknown user: "name".
  * CONFIGURATION PARAMETERS
  *	alias_maps, home_mailbox, mail_spool_directory, mydestination,
- *	myhostname, recipient_delimiter, deliver_lock_attempts,
+ *	myhostname, recipient_delimiter, propagate_unmatched_extensions
+ *	(alias), deliver_lock_attempts,
  *	deliver_lock_delay, stale_lock_time.
  * SEE ALSO
  *	local(8), aliases(5), qmgr(8)
@@ -38,6 +39,7 @@
 
 /* Global library. */
 #include "config.h"
+#include "ext_prop.h"
 #include "mail_owner.h"
 #include "mail_params.h"
 #include "mail_server.h"
@@ -51,6 +53,7 @@ LOCAL_CONFIG local_config;
 static struct LOCAL_TABLES {
     const char *alias_maps;    /* alias_maps */
     const char *mydestination; /* mydestination */
+    const char *propagate;     /* propagate_unmatched_extensions */
 } local_tables;
 
 /* local_result_set - fill in an outcome */
@@ -141,6 +144,7 @@ static void local_post_jail(MAIL_SERVER *server)
         local_config.owner_gid = owner.gid;
         local_priv_owner();
     }
+    local_config.propagate_alias = (ext_prop_mask(local_tables.propagate) & EXT_PROP_ALIAS) != 0;
     if (*local_tables.alias_maps)
         local_config.alias_maps =
             maps_create(VAR_ALIAS_MAPS, local_tables.alias_maps, DICT_FLAG_LOCK);
@@ -162,6 +166,7 @@ int main(int argc, char **argv)
         CONFIG_BIND_STR(VAR_HOME_MAILBOX, &local_config.home_mailbox),
         CONFIG_BIND_STR(VAR_MAIL_SPOOL_DIRECTORY, &local_config.spool_directory),
         CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &local_config.recipient_delimiter),
+        CONFIG_BIND_STR(VAR_PROPAGATE_UNMATCHED_EXTENSIONS, &local_tables.propagate),
         CONFIG_BIND_INT(VAR_DELIVER_LOCK_ATTEMPTS, &local_config.lock_attempts),
         CONFIG_BIND_TIME(VAR_DELIVER_LOCK_DELAY, &local_config.lock_delay),
         CONFIG_BIND_TIME(VAR_STALE_LOCK_TIME, &local_config.stale_lock_time),

@@ -20,6 +20,7 @@ typedef struct LOCAL_CONFIG {
     const char *spool_directory;     /* mail_spool_directory */
     const char *myhostname;          /* Maildir file names */
     const char *recipient_delimiter; /* address extensions */
+    bool propagate_alias;            /* "alias" in propagate_unmatched_extensions */
     int lock_attempts;               /* deliver_lock_attempts */
     int lock_delay;                  /* deliver_lock_delay, seconds */
     int stale_lock_time;             /* stale_lock_time, seconds */

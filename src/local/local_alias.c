@@ -19,6 +19,11 @@
  *	is refused with a bounce (5.3.0): this agent does not run programs
  *	or write arbitrary files on behalf of alias entries. Without an
  *	alias the local part names a local account (local_mailbox()).
+ *	When the alias was found without the address extension ("user" for
+ *	"user+foo") and propagate_unmatched_extensions names "alias", the
+ *	extension is added to the local part of each member address
+ *	("user: joe, bob@example.com" delivers to joe+foo and forwards to
+ *	bob+foo@example.com).
  *
  *	The result is the worst of the members' outcomes: a deferral beats
  *	a bounce, which beats a delivery. An alias lookup that fails is a
@@ -61,22 +66,25 @@ static bool local_domain_ok(const char *address)
     return local_config.mydestination && match_list_domain(local_config.mydestination, at + 1);
 }
 
-/* local_alias_find - the alias value of a local part, or NULL */
+/* local_alias_find - the alias value of a local part, or NULL; the unmatched extension */
 
-static const char *local_alias_find(const char *localpart, LOCAL_RESULT *result)
+static const char *local_alias_find(const char *localpart, LOCAL_RESULT *result,
+                                    const char **out_extension)
 {
     MAPS *maps = local_config.alias_maps;
     const char *value;
     char *base, *delim;
 
+    *out_extension = NULL;
     if (maps == NULL)
         return NULL;
     if ((value = maps_find(maps, localpart, MAPS_FIND_ALL)) != NULL)
         return value;
     if (!maps->error && *local_config.recipient_delimiter) {
         base = mystrdup(localpart);
-        if ((delim = mail_addr_split_extension(base, local_config.recipient_delimiter)) != NULL)
-            value = maps_find(maps, base, MAPS_FIND_ALL);
+        if ((delim = mail_addr_split_extension(base, local_config.recipient_delimiter)) != NULL &&
+            (value = maps_find(maps, base, MAPS_FIND_ALL)) != NULL)
+            *out_extension = localpart + (delim - 1 - base); /* the delimiter and the rest */
         myfree(base);
     }
     if (value == NULL && maps->error)
@@ -142,10 +150,41 @@ static void local_forward(DELIVER_REQUEST *request, const ARGV *addresses, const
     vstring_free(line);
 }
 
+/* local_account - deliver to the account that a local part names, with or without its extension */
+
+static void local_account(DELIVER_REQUEST *request, const char *localpart, const char *delivered_to,
+                          LOCAL_RESULT *result)
+{
+    char *base = mystrdup(localpart);
+
+    if (*local_config.recipient_delimiter && getpwnam(base) == NULL)
+        (void)mail_addr_split_extension(base, local_config.recipient_delimiter);
+    local_mailbox(request, base, delivered_to, result);
+    myfree(base);
+}
+
+/* local_member - an alias member address, with the unmatched extension when it propagates */
+
+static char *local_member(const char *address, const char *extension)
+{
+    const char *at = strrchr(address, '@');
+    VSTRING *buf;
+
+    if (extension == NULL || !local_config.propagate_alias)
+        return mystrdup(address);
+    buf = vstring_alloc(100);
+    vstring_strncpy(buf, address, at ? (size_t)(at - address) : strlen(address));
+    vstring_strcat(buf, extension);
+    if (at)
+        vstring_strcat(buf, at);
+    return vstring_export(buf);
+}
+
 /* local_expand - deliver to each member of an alias */
 
 static void local_expand(DELIVER_REQUEST *request, const char *name, const char *value,
-                         const char *delivered_to, int depth, LOCAL_RESULT *result)
+                         const char *extension, const char *delivered_to, int depth,
+                         LOCAL_RESULT *result)
 {
     VSTRING *why = vstring_alloc(100);
     ALIAS_LIST *list = alias_parse_value(value, why);
@@ -159,7 +198,8 @@ static void local_expand(DELIVER_REQUEST *request, const char *name, const char 
     } else {
         for (size_t i = 0; i < list->count; i++) {
             const ALIAS_ITEM *item = list->items + i;
-            char *local = mystrdup(item->value), *at = strrchr(local, '@');
+            char *address = local_member(item->value, extension);
+            char *local = mystrdup(address), *at = strrchr(local, '@');
 
             member.outcome = DELIVER_OUTCOME_NONE;
 
@@ -167,19 +207,20 @@ static void local_expand(DELIVER_REQUEST *request, const char *name, const char 
                 local_result_set(&member, DELIVER_OUTCOME_BOUNCED, "5.3.0",
                                  "alias %s: mail to %s is not supported", name,
                                  item->type == ALIAS_ITEM_COMMAND ? "commands" : "files");
-            } else if (!local_domain_ok(item->value)) {
-                argv_add(remote, item->value);
+            } else if (!local_domain_ok(address)) {
+                argv_add(remote, address);
                 local_result_set(&member, DELIVER_OUTCOME_SENT, "2.0.0", "queued");
             } else {
                 if (at)
                     *at = 0;
                 if (strcmp(lowercase(local), name) == 0)
-                    local_mailbox(request, local, delivered_to, &member);
+                    local_account(request, local, delivered_to, &member);
                 else
                     local_address(request, local, delivered_to, depth + 1, &member);
             }
             local_result_merge(result, &member);
             myfree(local);
+            myfree(address);
         }
         if (remote->argc > 0) {
             local_forward(request, remote, name, delivered_to, &member);
@@ -198,25 +239,20 @@ void local_address(DELIVER_REQUEST *request, const char *address, const char *de
                    int depth, LOCAL_RESULT *result)
 {
     char *localpart = lowercase(mystrdup(address)), *at = strrchr(localpart, '@');
-    const char *value;
+    const char *value, *extension;
 
     if (at)
         *at = 0;
     if (depth > LOCAL_ALIAS_DEPTH_MAX) {
         local_result_set(result, DELIVER_OUTCOME_BOUNCED, "5.4.6", "mail forwarding loop for %s",
                          address);
-    } else if ((value = local_alias_find(localpart, result)) != NULL) {
+    } else if ((value = local_alias_find(localpart, result, &extension)) != NULL) {
         char *copy = mystrdup(value); /* the table owns value until its next lookup */
 
-        local_expand(request, localpart, copy, delivered_to, depth, result);
+        local_expand(request, localpart, copy, extension, delivered_to, depth, result);
         myfree(copy);
     } else if (result->outcome != DELIVER_OUTCOME_DEFERRED) {
-        char *base = mystrdup(localpart);
-
-        if (*local_config.recipient_delimiter && getpwnam(base) == NULL)
-            (void)mail_addr_split_extension(base, local_config.recipient_delimiter);
-        local_mailbox(request, base, delivered_to, result);
-        myfree(base);
+        local_account(request, localpart, delivered_to, result);
     }
     myfree(localpart);
 }

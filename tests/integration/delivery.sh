@@ -167,9 +167,11 @@ instance_wait_log "to=<a@gone.example>, relay=none, .*status=sent \\(gone.exampl
 check "discard reports the recipient delivered"
 
 # --- mbox delivery with From quoting; aliases built by newaliases ---
-printf 'team: %s,\n  %s\nboss: team\nbroken "\n' "$u1" "$u2" >"$INSTANCE_DIR/aliases"
+printf 'team: %s,\n  %s\nboss: team\nbroken "\next: far@remote.example.test, %s\n' "$u1" "$u2" "$u1" \
+    >"$INSTANCE_DIR/aliases"
 instance_main_cf "home_mailbox =" "alias_maps = hash:$INSTANCE_DIR/aliases" \
-    "alias_database = hash:$INSTANCE_DIR/aliases"
+    "alias_database = hash:$INSTANCE_DIR/aliases" "recipient_delimiter = +" \
+    "propagate_unmatched_extensions = canonical, virtual, alias"
 instance_run "$TEST_BIN/newaliases" -C "$INSTANCE_CONF" 2>"$INSTANCE_DIR/newaliases.out"
 [ -s "$INSTANCE_DIR/aliases.db" ] && grep -q "line 4" "$INSTANCE_DIR/newaliases.out"
 check "newaliases builds alias_database and names the malformed line"
@@ -190,6 +192,14 @@ instance_wait_log "to=<boss@$domain>.*status=sent \(delivered to alias boss\)" 2
 check "an alias is expanded through another alias"
 [ "$(count_in "$spool/$u1" marker-alias)" -eq 1 ] && [ "$(count_in "$spool/$u2" marker-alias)" -eq 1 ]
 check "every member of the alias gets one copy"
+
+printf 'Subject: ext\n\nmarker-ext\n' | send "sender@example.org" "ext+news@$domain"
+instance_wait_log "to=<ext\+news@$domain>.*status=sent \(delivered to alias ext\+news\)" 20
+check "an alias is found without the address extension"
+instance_wait_log "to=<far\+news@remote\.example\.test>" 20
+check "propagate_unmatched_extensions = alias: the forwarded member gets the extension"
+[ "$(count_in "$spool/$u1" marker-ext)" -eq 1 ]
+check "the local member with the extension gets its copy in its own mailbox"
 
 # --- kill -9 of local while it waits for a held mailbox lock ---
 touch "$spool/$u1.lock"
