@@ -15,7 +15,10 @@
  *	group per recipient with flags D or O, whose headers name one
  *	recipient). For each group the command line is expanded
  *	(pipe_expand.c) and the command runs with the user= ids (never
- *	root), a clean environment, the message on its standard input
+ *	root), only the environment variables that export_environment names
+ *	(taken from the agent's own environment, which master(8) limited to
+ *	import_environment; a name=value word is set as written; no PATH
+ *	unless listed, as in Postfix), the message on its standard input
  *	(pipe_message(): From line, Return-Path:, Delivered-To:,
  *	X-Original-To: as the flags say, then the content with eol= line
  *	ends and the flags' quoting) and its output collected (the first
@@ -66,6 +69,7 @@
 /* Global library. */
 #include "config.h"
 #include "deliver_request.h"
+#include "export_env.h"
 #include "mail_copy.h"
 #include "mail_owner.h"
 #include "mail_params.h"
@@ -103,6 +107,8 @@ static struct PIPE_CONFIG {
     int time_limit;                  /* <service>_time_limit, seconds */
     int command_time_limit;          /* command_time_limit: its default, and the fallback */
     const char *recipient_delimiter; /* recipient_delimiter */
+    const char *export_names;        /* export_environment */
+    ARGV *env;                       /* the commands' environment (export_env()); owned */
     bool privileged;                 /* running as root */
     uid_t owner_uid;                 /* mail_owner: the effective ids outside commands */
     gid_t owner_gid;                 /* mail_owner's group */
@@ -369,7 +375,6 @@ static void pipe_run(DELIVER_REQUEST *request, const size_t *rcpts, size_t count
     ARGV *argv = NULL;
     int input = -1, pipefd[2] = {-1, -1}, status;
     time_t deadline = time(NULL) + pipe_config.time_limit;
-    static const char *const env[] = {"PATH=/usr/local/bin:/usr/bin:/bin", NULL};
     bool late;
     pid_t pid;
 
@@ -383,7 +388,7 @@ static void pipe_run(DELIVER_REQUEST *request, const size_t *rcpts, size_t count
     argv = pipe_expand(attr->argv, &context);
     pipe_priv_root();
     pid = spawn_command(&(SPAWN_PROPS){.argv = (const char *const *)argv->argv,
-                                       .env = env,
+                                       .env = (const char *const *)pipe_config.env->argv,
                                        .stdin_fd = input,
                                        .stdout_fd = pipefd[1],
                                        .stderr_fd = pipefd[1],
@@ -500,6 +505,7 @@ static void pipe_post_jail(MAIL_SERVER *server)
 
     pipe_config.service = server->service;
     pipe_config.privileged = geteuid() == 0;
+    pipe_config.env = export_env(pipe_config.export_names);
     if (pipe_attr_parse(server->args, &pipe_config.attr, why) < 0)
         msg_fatal("service %s: %s", server->service, vstring_str(why));
     if (pipe_config.privileged) {
@@ -531,6 +537,7 @@ int main(int argc, char **argv)
     static const CONFIG_BIND parameters[] = {
         CONFIG_BIND_STR(VAR_RECIPIENT_DELIMITER, &pipe_config.recipient_delimiter),
         CONFIG_BIND_TIME(VAR_COMMAND_TIME_LIMIT, &pipe_config.command_time_limit),
+        CONFIG_BIND_STR(VAR_EXPORT_ENVIRONMENT, &pipe_config.export_names),
         CONFIG_BIND_END,
     };
 

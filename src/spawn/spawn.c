@@ -52,6 +52,7 @@
 
 /* Global library. */
 #include "config.h"
+#include "export_env.h"
 #include "mail_params.h"
 #include "mail_params_queue.h"
 #include "mail_server.h"
@@ -121,27 +122,6 @@ static void spawn_parse_args(MAIL_SERVER *server, SPAWN_CONFIG *cfg)
     vstring_free(why);
 }
 
-/* spawn_environment - export_environment from this process's environment */
-
-static ARGV *spawn_environment(const char *names)
-{
-    ARGV *list = argv_split(names ? names : "", ", \t\r\n");
-    ARGV *env = argv_alloc(list->argc + 1);
-    VSTRING *buf = vstring_alloc(100);
-
-    for (size_t i = 0; i < list->argc; i++) {
-        const char *value = getenv(list->argv[i]);
-
-        if (value) {
-            vstring_sprintf(buf, "%s=%s", list->argv[i], value);
-            argv_add(env, vstring_str(buf));
-        }
-    }
-    vstring_free(buf);
-    argv_free(list);
-    return env;
-}
-
 /* spawn_pre_jail - read the attributes while the user database is reachable */
 
 static void spawn_pre_jail(MAIL_SERVER *server)
@@ -149,7 +129,7 @@ static void spawn_pre_jail(MAIL_SERVER *server)
     VSTRING *name = vstring_alloc(60);
 
     spawn_parse_args(server, &spawn_config);
-    spawn_config.env = spawn_environment(spawn_config.export_names);
+    spawn_config.env = export_env(spawn_config.export_names);
     /* A service named like a parameter family has no time limit of its own. */
     vstring_sprintf(name, "%s_time_limit", server->service);
     spawn_config.time_limit = config_known_name(server->config, vstring_str(name))

@@ -12,6 +12,8 @@
 # Conditional macros (${extension?text}, ${sender?{a}:{b}}) expand as in
 # main.cf; chroot= runs the command inside a directory (entered before
 # user=, directory= inside it), and a missing one defers.
+# The command gets only the export_environment variables (from master's
+# import_environment, plus name=value words).
 # Then Dovecot's dovecot-lda through pipe (flags=DRhu, -d ${user}@${nexthop})
 # delivers into the Maildir that doveadm reads.
 
@@ -44,6 +46,7 @@ out=$1
 shift
 {
     echo "uid=$(id -u) gid=$(id -g)"
+    env | sed 's/^/env=/'
     for arg in "$@"; do echo "arg=[$arg]"; done
     echo "--"
     cat
@@ -102,7 +105,8 @@ instance_main_cf \
     "recipient_delimiter = +" \
     "bounce_queue_lifetime = 0" \
     "notify_classes =" \
-    "precord_destination_recipient_limit = 1"
+    "precord_destination_recipient_limit = 1" \
+    "export_environment = TZ MAIL_CONFIG LANG HOME PIPE_TEST=yes"
 instance_master_cf \
     "pickup unix n - n 60 1 pickup" \
     "cleanup unix n - n - 0 cleanup" \
@@ -144,6 +148,11 @@ has "exit 0: delivered via the service" "relay=precord, " \
     "$(grep 'status=sent (delivered via precord service)' "$INSTANCE_LOG")"
 out=$(cat "$work/out" 2>/dev/null)
 has "the command runs as the user= account" "uid=$(id -u "$puser") gid=$(id -g "$puser")" "$out"
+has "export_environment: a name=value word is set" "env=PIPE_TEST=yes" "$out"
+has "export_environment: LANG from master's import_environment (LANG=C)" "env=LANG=C" "$out"
+has "export_environment: MAIL_CONFIG" "env=MAIL_CONFIG=$INSTANCE_CONF" "$out"
+lacks "import_environment: HOME, although exported, never reached the agent" "env=HOME=" "$out"
+lacks "no variable that export_environment does not name (PATH)" "env=PATH=" "$out"
 has "\${sender}" "arg=[Sender@Example.org]" "$out"
 has "\${recipient}, folded by h and u" "arg=[bob+ext@record.test]" "$out"
 has "\${user}" "arg=[bob]" "$out"
