@@ -3,7 +3,8 @@
  * folding of lines longer than smtp_line_length_limit, for any limit
  *
  * smtp_data.c (with smtp_checks.c, which it calls when header or body
- * checks are set) is compiled in and writes into a memory stream; the
+ * checks are set, and smtp_generic.c, which those call for generic
+ * mapping) is compiled in and writes into a memory stream; the
  * functions it calls from elsewhere (smtp_session_lost, smtp_site_fail)
  * are stand-ins. An alarm ends a test that would loop forever.
  */
@@ -15,6 +16,7 @@
 #include "test.h"
 
 #include "../../src/smtp/smtp_checks.c"
+#include "../../src/smtp/smtp_generic.c"
 #include "../../src/smtp/smtp_data.c"
 
 /* smtp_session_lost - stand-in: the memory stream never breaks */
