@@ -57,7 +57,7 @@
 /* Global library. */
 #include "mail_params.h"
 #include "mail_server.h"
-#include "reply_footer.h"
+#include "reject_footer.h"
 
 /* TLS library. */
 #include "tls_level.h"
@@ -90,96 +90,18 @@ const char *psc_elapsed(PSC_STATE *state, VSTRING *buf)
     return vstring_str(buf);
 }
 
-/* psc_footer_value - the value of a reject footer macro, or NULL */
-
-static const char *psc_footer_value(PSC_STATE *state, const char *name)
-{
-    static char now[64];
-    time_t t;
-
-    if (strcmp(name, "client_address") == 0)
-        return state->client_addr;
-    if (strcmp(name, "client_port") == 0)
-        return state->client_port;
-    if (strcmp(name, "server_name") == 0)
-        return psc.cfg.myhostname;
-    if (strcmp(name, "localtime") == 0) {
-        t = time(NULL);
-        if (strftime(now, sizeof(now), "%b %d %H:%M:%S", localtime(&t)) == 0)
-            now[0] = 0;
-        return now;
-    }
-    return NULL;
-}
-
-/* psc_footer_lookup - a macro value, characters outside postscreen_expansion_filter as "_" */
-
-static const char *psc_footer_lookup(const char *name, void *context)
-{
-    static VSTRING *buf;
-    const char *value = psc_footer_value(context, name);
-
-    if (value == NULL)
-        return NULL;
-    if (buf == NULL)
-        buf = vstring_alloc(100);
-    VSTRING_RESET(buf);
-    for (const char *cp = value; *cp; cp++)
-        vstring_addch(buf, strchr(psc.expansion_filter, *cp) ? *cp : '_');
-    return vstring_str(buf);
-}
-
-/* psc_unescape - the characters of postscreen_expansion_filter: \t, \n, \r, \\ and \ooo */
-
-static char *psc_unescape(const char *text)
-{
-    VSTRING *out = vstring_alloc(100);
-
-    for (const char *cp = text; *cp; cp++) {
-        int ch = (unsigned char)*cp, len = 0;
-
-        if (ch == '\\' && cp[1]) {
-            ch = (unsigned char)*++cp;
-            if (ch == 't')
-                ch = '\t';
-            else if (ch == 'n')
-                ch = '\n';
-            else if (ch == 'r')
-                ch = '\r';
-            else if (ch >= '0' && ch <= '7')
-                for (ch = 0; len < 3 && *cp >= '0' && *cp <= '7'; len++, cp++)
-                    ch = ch * 8 + (*cp - '0');
-            if (len > 0)
-                cp--;
-        }
-        if (ch != 0)
-            vstring_addch(out, (char)ch);
-    }
-    return vstring_export(out);
-}
-
 /* psc_footer - postscreen_reject_footer(_maps) under a 4XX or 5XX reply */
 
 static void psc_footer(PSC_STATE *state, VSTRING *reply)
 {
-    const char *template = NULL;
-    VSTRING *why;
+    REJECT_FOOTER_MACROS macros = {
+        .client_address = state->client_addr,
+        .client_port = state->client_port,
+        .server_name = psc.cfg.myhostname,
+        .namaddr = state->namaddr,
+    };
 
-    if (*vstring_str(reply) != '4' && *vstring_str(reply) != '5')
-        return;
-    if (psc.reject_footer_maps &&
-        (template = maps_find(psc.reject_footer_maps, vstring_str(reply), 0)) == NULL &&
-        psc.reject_footer_maps->error)
-        msg_warn("%s lookup error for \"%.100s\": %s", VAR_POSTSCREEN_REJECT_FOOTER_MAPS,
-                 vstring_str(reply), maps_reason(psc.reject_footer_maps));
-    if (template == NULL)
-        template = psc.reject_footer;
-    if (*template == 0)
-        return;
-    why = vstring_alloc(100);
-    if (reply_footer(reply, template, psc_footer_lookup, state, why) < 0)
-        msg_warn("%s: reject footer: %s", state->namaddr, vstring_str(why));
-    vstring_free(why);
+    reject_footer_apply(psc.reject_footer, reply, &macros);
 }
 
 /* psc_write - one reply line */
@@ -646,11 +568,9 @@ static void psc_pre_jail(MAIL_SERVER *server)
     psc.dnsblog_path = psc_service_path(cfg->dnsblog_service);
     psc.tlsproxy_path = psc_service_path(cfg->tlsproxy_service);
     psc.tls_level = psc_tls_level(cfg);
-    psc.reject_footer = psc_raw_reference(server->config, cfg->reject_footer);
-    psc.expansion_filter = psc_unescape(cfg->expansion_filter);
-    if (*cfg->reject_footer_maps)
-        psc.reject_footer_maps =
-            maps_create(VAR_POSTSCREEN_REJECT_FOOTER_MAPS, cfg->reject_footer_maps, DICT_FLAG_LOCK);
+    psc.reject_footer = reject_footer_create(psc_raw_reference(server->config, cfg->reject_footer),
+                                             VAR_POSTSCREEN_REJECT_FOOTER_MAPS,
+                                             cfg->reject_footer_maps, cfg->expansion_filter);
     if (*cfg->command_filter)
         psc.command_filter =
             maps_create(VAR_POSTSCREEN_COMMAND_FILTER, cfg->command_filter, DICT_FLAG_LOCK);

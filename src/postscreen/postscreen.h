@@ -37,6 +37,7 @@
 #include "mail_server.h"
 #include "dnsbl_sites.h"
 #include "maps.h"
+#include "reject_footer.h"
 
 /* The tests, also the order of the time stamps in a cache entry. */
 #define PSC_TEST_PREGR 0 /* pregreet */
@@ -105,26 +106,24 @@ typedef struct PSC_CONFIG {
 
 /* What the process knows, made at start-up from PSC_CONFIG. */
 typedef struct PSC_GLOBALS {
-    PSC_CONFIG cfg;             /* the settings; strings owned by the CONFIG */
-    MAIL_SERVER *server;        /* the framework */
-    EVENT_LOOP *loop;           /* server->loop */
-    int action[PSC_TEST_COUNT]; /* PSC_ACT_* of each test */
-    int denylist_action;        /* PSC_ACT_* for a denylisted client */
-    struct PSC_ACCESS *access;  /* postscreen_access_list; owned */
-    DNSBL_SITES *dnsbl_sites;   /* postscreen_dnsbl_sites, or NULL; owned */
-    DICT *dnsbl_reply;          /* postscreen_dnsbl_reply_map, or NULL; owned */
-    DICT *cache;                /* postscreen_cache_map, or NULL; owned */
-    char *smtpd_path;           /* private/smtpd_service_name; owned */
-    char *dnsblog_path;         /* private/dnsblog_service_name; owned */
-    char *tlsproxy_path;        /* private/tlsproxy_service_name; owned */
-    int tls_level;              /* TLS_LEV_NONE, _MAY (offer STARTTLS) or _ENCRYPT (require it) */
-    MAPS *command_filter;       /* postscreen_command_filter, or NULL; owned */
-    const char *reject_footer;  /* the footer template of 4XX and 5XX replies, "": none */
-    MAPS *reject_footer_maps;   /* postscreen_reject_footer_maps, or NULL; owned */
-    char *expansion_filter;     /* the characters footer macros may bring in; owned */
-    HTABLE *client_count;       /* connections per client address (int in value pointer) */
-    int pre_queue_count;        /* clients in tests */
-    int post_queue_count;       /* clients being handed to smtpd */
+    PSC_CONFIG cfg;               /* the settings; strings owned by the CONFIG */
+    MAIL_SERVER *server;          /* the framework */
+    EVENT_LOOP *loop;             /* server->loop */
+    int action[PSC_TEST_COUNT];   /* PSC_ACT_* of each test */
+    int denylist_action;          /* PSC_ACT_* for a denylisted client */
+    struct PSC_ACCESS *access;    /* postscreen_access_list; owned */
+    DNSBL_SITES *dnsbl_sites;     /* postscreen_dnsbl_sites, or NULL; owned */
+    DICT *dnsbl_reply;            /* postscreen_dnsbl_reply_map, or NULL; owned */
+    DICT *cache;                  /* postscreen_cache_map, or NULL; owned */
+    char *smtpd_path;             /* private/smtpd_service_name; owned */
+    char *dnsblog_path;           /* private/dnsblog_service_name; owned */
+    char *tlsproxy_path;          /* private/tlsproxy_service_name; owned */
+    int tls_level;                /* TLS_LEV_NONE, _MAY (offer STARTTLS) or _ENCRYPT (require it) */
+    MAPS *command_filter;         /* postscreen_command_filter, or NULL; owned */
+    REJECT_FOOTER *reject_footer; /* the footer of 4XX and 5XX replies; owned */
+    HTABLE *client_count;         /* connections per client address (int in value pointer) */
+    int pre_queue_count;          /* clients in tests */
+    int post_queue_count;         /* clients being handed to smtpd */
 } PSC_GLOBALS;
 
 extern PSC_GLOBALS psc;

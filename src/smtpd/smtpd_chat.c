@@ -22,7 +22,10 @@
  *	cannot bring a control or 8-bit byte into the reply or the log:
  *	each such byte but a tab is sent as '?'. As in Postfix, a client
  *	that had ENHANCEDSTATUSCODES discarded from the EHLO reply still
- *	gets the enhanced codes. Once the client has made smtpd_soft_error_limit
+ *	gets the enhanced codes. A 4XX or 5XX reply goes out with the
+ *	reject footer of smtpd_reject_footer(_maps) (reject_footer(3)); the
+ *	reply remembered for log lines has none, as in Postfix.
+ *	Once the client has made smtpd_soft_error_limit
  *	errors, every reply is delayed by smtpd_error_sleep_time. smtpd_reply_lines() sends a
  *	multi-line reply (the EHLO response): each element is "250" plus
  *	text, and the separators are filled in here.
@@ -97,6 +100,7 @@ static void smtpd_reply_mask(VSTRING *reply)
 
 void smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
 {
+    static VSTRING *sent; /* the reply with its reject footer */
     va_list ap;
 
     va_start(ap, fmt);
@@ -107,7 +111,24 @@ void smtpd_reply(SMTPD_STATE *state, const char *fmt, ...)
     if (msg_verbose)
         msg_info("> %s: %s", state->namaddr, vstring_str(state->reply));
     smtpd_error_delay(state, vstring_str(state->reply));
-    vstream_write(state->out, vstring_str(state->reply), VSTRING_LEN(state->reply));
+    /* The footer goes to the client only: log lines show the reply without it. */
+    if (state->cfg && state->cfg->reject_footer &&
+        (*vstring_str(state->reply) == '4' || *vstring_str(state->reply) == '5')) {
+        REJECT_FOOTER_MACROS macros = {
+            .client_address = state->addr,
+            .client_port = state->port,
+            .server_name = state->cfg->myhostname,
+            .namaddr = state->namaddr,
+        };
+
+        if (sent == NULL)
+            sent = vstring_alloc(100);
+        vstring_strcpy(sent, vstring_str(state->reply));
+        reject_footer_apply(state->cfg->reject_footer, sent, &macros);
+        vstream_write(state->out, vstring_str(sent), VSTRING_LEN(sent));
+    } else {
+        vstream_write(state->out, vstring_str(state->reply), VSTRING_LEN(state->reply));
+    }
     vstream_write(state->out, "\r\n", 2);
 }
 

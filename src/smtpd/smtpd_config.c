@@ -128,6 +128,9 @@ typedef struct SMTPD_CONFIG_RAW {
     const char *bare_lf;              /* smtpd_forbid_bare_newline */
     const char *bare_lf_exclusions;   /* smtpd_forbid_bare_newline_exclusions */
     const char *command_filter;       /* smtpd_command_filter */
+    const char *reject_footer;        /* smtpd_reject_footer, as written */
+    const char *reject_footer_maps;   /* smtpd_reject_footer_maps */
+    const char *expansion_filter;     /* smtpd_expansion_filter */
     const char *cleanup_service_name; /* cleanup_service_name */
     const char *command_directory;    /* command_directory, for postdrop */
     const char *tls_security_level;   /* smtpd_tls_security_level */
@@ -190,6 +193,9 @@ static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFI
         CONFIG_BIND_INT(VAR_SMTPD_FORBID_BARE_NEWLINE_REJECT_CODE, &cfg->bare_lf_reject_code),
         CONFIG_BIND_STR(VAR_SMTPD_FORBID_BARE_NEWLINE_EXCLUSIONS, &raw->bare_lf_exclusions),
         CONFIG_BIND_STR(VAR_SMTPD_COMMAND_FILTER, &raw->command_filter),
+        CONFIG_BIND_STR(VAR_SMTPD_REJECT_FOOTER, &raw->reject_footer),
+        CONFIG_BIND_STR(VAR_SMTPD_REJECT_FOOTER_MAPS, &raw->reject_footer_maps),
+        CONFIG_BIND_STR(VAR_SMTPD_EXPANSION_FILTER, &raw->expansion_filter),
         CONFIG_BIND_STR(VAR_CLEANUP_SERVICE_NAME, &raw->cleanup_service_name),
         CONFIG_BIND_STR(VAR_PICKUP_SERVICE_NAME, &cfg->pickup_service),
         CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &cfg->trigger_timeout),
@@ -219,6 +225,8 @@ static void smtpd_config_protocol(SMTPD_CONFIG *cfg, CONFIG *config, SMTPD_CONFI
     if (*raw->command_filter)
         cfg->command_filter =
             maps_create(VAR_SMTPD_COMMAND_FILTER, raw->command_filter, DICT_FLAG_LOCK);
+    cfg->reject_footer = reject_footer_create(raw->reject_footer, VAR_SMTPD_REJECT_FOOTER_MAPS,
+                                              raw->reject_footer_maps, raw->expansion_filter);
     vstring_free(why);
 }
 
@@ -470,6 +478,7 @@ void smtpd_config_free(SMTPD_CONFIG *cfg)
     match_list_free(cfg->bare_lf_exclusions);
     if (cfg->command_filter)
         maps_free(cfg->command_filter);
+    cfg->reject_footer = reject_footer_free(cfg->reject_footer);
     smtpd_limits_free(&cfg->limits);
     if (cfg->checks)
         smtpd_check_free(cfg->checks);

@@ -17,6 +17,7 @@
 #include "maps.h"
 #include "match_list.h"
 #include "milter.h"
+#include "reject_footer.h"
 
 #include "tls.h"
 #include "tls_level.h"
@@ -126,6 +127,7 @@ typedef struct SMTPD_CONFIG {
     int bare_lf_reject_code;        /* smtpd_forbid_bare_newline_reject_code */
     MATCH_LIST *bare_lf_exclusions; /* smtpd_forbid_bare_newline_exclusions; owned */
     MAPS *command_filter;           /* smtpd_command_filter, or NULL; owned */
+    REJECT_FOOTER *reject_footer;   /* smtpd_reject_footer(_maps), smtpd_expansion_filter; owned */
 
     /* Access policy (smtpd_check.h); owned. */
     SMTPD_CHECKS *checks;

@@ -20,7 +20,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#define FREE_PORT_MAX 64 /* ports per call */
+#define FREE_PORT_MAX 128 /* ports per call */
 
 /* free_port_one - bind an ephemeral IPv4 port that is free on IPv6 too; -1 on failure */
 

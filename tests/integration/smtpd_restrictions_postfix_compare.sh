@@ -9,7 +9,8 @@
 # bad literal as domain) and with smtpd_discard_ehlo_keywords. The log
 # lines that a user reads for them (reject_warning, improper command
 # pipelining, illegal address syntax, discarded EHLO keywords) must be the
-# same too.
+# same too, and so must the reject footers of smtpd_reject_footer_maps
+# (which the log lines never show).
 #
 # Both servers use the system resolver, where the test names do not
 # exist; the client name of 127.0.0.1 is "localhost" (/etc/hosts), and
@@ -70,6 +71,7 @@ services=(
     "etrn -o smtpd_helo_required=yes"
     "etrn_restrictions -o smtpd_etrn_restrictions=reject_unknown_client_hostname,check_etrn_access,texthash:ETRN"
     "etrn_delayed -o smtpd_client_restrictions=reject_unknown_client_hostname"
+    "footer -o smtpd_reject_footer_maps=regexp:FOOTERS -o smtpd_recipient_restrictions=reject_unknown_recipient_domain,permit_mynetworks,reject_unauth_destination"
 )
 count=${#services[@]}
 
@@ -79,6 +81,7 @@ master_cf() {
     for port in "$@"; do
         set -- ${services[$i]//USERS/$users}
         set -- "${@//ETRN/$etrn}"
+        set -- "${@//FOOTERS/$footers}"
         shift
         echo "127.0.0.1:$port inet n - n - - smtpd $*"
         i=$((i + 1))
@@ -90,7 +93,11 @@ users=$INSTANCE_DIR/users
 printf '%s\n' "postmaster x" "a x" >"$users"
 etrn=$INSTANCE_DIR/etrn
 printf '%s\n' "locked.relay.example.test REJECT no ETRN here" >"$etrn"
-chmod 644 "$users" "$etrn"
+footers=$INSTANCE_DIR/footers
+# In a regexp table "$$" is a literal "$": the templates name $client_address.
+printf '%s\n' '/^5/ \c (ask postmaster; your address is $$client_address)' \
+    '/^4/ Help: https://help.example.test/ for $$client_address at $$server_name' >"$footers"
+chmod 644 "$users" "$etrn" "$footers"
 ports=$(free_port $((2 * count)) | tr '\n' ' ')
 ours=$(cut -d' ' -f1-$count <<<"$ports")
 theirs=$(cut -d' ' -f$((count + 1))-$((2 * count)) <<<"$ports")
@@ -208,6 +215,9 @@ scenarios = {
                           [450, 250]),
     "etrn_delayed": ([S(["HELO x", "ETRN relay.example.test"], "127.0.0.2"),
                       S(["HELO x", "ETRN relay.example.test"])], [450, 250]),
+    "footer": ([S(["HELO x", M, "RCPT TO:<b@nonexistent.invalid>"]), S(["HELO bad_name!", M, R]),
+                S(["HELO x", M, "RCPT TO:<joe@[mail]>"]), S(["HELO x", M, R])],
+               [450, 250, 501, 250]),
 }
 
 def session(port, src, pipe, cmds):
@@ -262,6 +272,10 @@ for name in names:
     t.ok(codes == want, "%s: the decisive replies are %s" % (name, want), "ours %r" % (ours[name],))
     t.ok(ours[name] == theirs[name], "%s: every reply is Postfix's: %s" % (name, theirs[name]),
          "ours %r" % (ours[name],))
+t.ok(ours["footer"][0][-1].startswith("450 4.1.2 Help: https://help.example.test/ for 127.0.0.1 at "
+                                      "mail.example.test")
+     and ours["footer"][2][-1].endswith(" (ask postmaster; your address is 127.0.0.1)"),
+     "footer: the footers of smtpd_reject_footer_maps", "ours %r" % (ours["footer"],))
 t.ok(our_time["sleep"] >= 2, "sleep: each session waited a second", "%.2fs" % our_time["sleep"])
 
 def log_lines(path):
@@ -278,6 +292,10 @@ t.ok(len(theirs_l) >= 3 and ours_l == theirs_l, "the same log lines as Postfix: 
 t.ok("discarding EHLO keywords: VRFY DSN" in ours_l and
      any(l.startswith("warning: Illegal address syntax") for l in ours_l),
      "among them: the discarded EHLO keywords and the illegal addresses", "ours %r" % (ours_l,))
+with open(os.environ["OUR_LOG"], errors="replace") as f:
+    rejects = [l for l in f if "reject: RCPT from" in l and "nonexistent.invalid" in l]
+t.ok(rejects and not any("help.example.test" in l for l in rejects),
+     "footer: the reject log lines show the reply without its footer", repr(rejects[:2]))
 raise SystemExit(t.summary())
 PYEOF
 check "the python part ran to its end"
