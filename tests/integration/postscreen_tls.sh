@@ -114,9 +114,10 @@ class Gnutls:
         self.out = b""
 
     def until(self, regex, seconds=10):
-        """Output until a line matches; the whole output so far."""
+        """Output until a whole line matches (its end arrived too); the output so far."""
         deadline = time.time() + seconds
-        while not re.search(regex, self.out, re.M) and time.time() < deadline:
+        whole = rb"(?:" + regex + rb")[^\n]*\n"
+        while not re.search(whole, self.out, re.M) and time.time() < deadline:
             ready, _, _ = select.select([self.proc.stdout], [], [], 0.2)
             if ready:
                 data = os.read(self.proc.stdout.fileno(), 65536)
