@@ -177,13 +177,6 @@ extern DICT *dict_pgsql_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_mysql_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_ldap_open(const char *name, int open_flags, int dict_flags);
 extern DICT *dict_memcache_open(const char *name, int open_flags, int dict_flags);
-extern DICT *dict_sqlite_open(const char *name, int open_flags, int dict_flags);
-extern DICT *dict_unionmap_open(const char *name, int open_flags, int dict_flags);
-extern DICT *dict_pipemap_open(const char *name, int open_flags, int dict_flags);
-extern DICT *dict_pgsql_open(const char *name, int open_flags, int dict_flags);
-extern DICT *dict_mysql_open(const char *name, int open_flags, int dict_flags);
-extern DICT *dict_ldap_open(const char *name, int open_flags, int dict_flags);
-extern DICT *dict_memcache_open(const char *name, int open_flags, int dict_flags);
 
 /* Berkeley DB specifics (dict_db.c). */
 extern void dict_db_set_cache_size(size_t bytes);
