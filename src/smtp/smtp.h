@@ -345,6 +345,8 @@ extern int smtp_dane_level(const SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_
                            SMTP_TLSA_LIST *out_tlsa);
 
 /* smtp_sts.c */
+extern int smtp_sts_dane_level(SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLS_POLICY *policy,
+                               SMTP_TLSA_LIST *out_tlsa, int *out_wanted);
 extern int smtp_sts_level(SMTP_STATE *state, const char *host, const char *addr,
                           SMTP_TLS_POLICY *policy, int level, int *out_mode);
 extern void smtp_sts_handshake(SMTP_SESSION *session);

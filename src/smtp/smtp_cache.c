@@ -247,7 +247,7 @@ static bool smtp_cache_alive(SMTP_SESSION *session)
 
 /* smtp_cache_dane_level - the server's DANE level and TLSA records, looked up again */
 
-static int smtp_cache_dane_level(const SMTP_STATE *state, const SMTP_SESSION *session,
+static int smtp_cache_dane_level(SMTP_STATE *state, const SMTP_SESSION *session,
                                  SMTP_TLS_POLICY *policy, SMTP_TLSA_LIST *out_tlsa)
 {
     SMTP_ADDR addr = {
@@ -257,10 +257,8 @@ static int smtp_cache_dane_level(const SMTP_STATE *state, const SMTP_SESSION *se
         .mx_secure = session->mx_secure,
     };
 
-    if (policy->level != TLS_LEV_DANE && policy->level != TLS_LEV_DANE_ONLY)
-        return policy->level;
     snprintf(addr.addr, sizeof(addr.addr), "%s", session->addr);
-    return smtp_dane_level(state, &addr, policy, out_tlsa);
+    return smtp_sts_dane_level(state, &addr, policy, out_tlsa, NULL);
 }
 
 /* smtp_cache_take - the cached connection, if it fits the request */

@@ -26,7 +26,8 @@
  *	of that server, with the SMTP AUTH credentials for that server and
  *	the request (smtp_sasl.c; a table lookup error defers with 4.3.0
  *	and skips the server). Under a DANE policy smtp_dane.c decides the
- *	level of each server from its DNSSEC status and TLSA records. With
+ *	level of each server from its DNSSEC status and TLSA records (also
+ *	under an MTA-STS policy: DANE wins, smtp_sts(3)). With
  *	smtp_dns_support_level = dnssec (and "dns" in smtp_host_lookup),
  *	addresses come from DNS with their DNSSEC status; otherwise from
  *	getaddrinfo(). smtp_dns_support_level = disabled turns MX lookups
@@ -358,7 +359,7 @@ static int smtp_try_addr(SMTP_STATE *state, const SMTP_ADDR *addr)
         if (level >= 0) {
             tls_level = level;
         } else {
-            tls_level = smtp_dane_level(state, addr, &policy, &tlsa);
+            tls_level = smtp_sts_dane_level(state, addr, &policy, &tlsa, &wanted);
             tls_level =
                 smtp_sts_level(state, addr->host, addr->addr, &policy, tls_level, &sts_mode);
             /* An enforced MTA-STS policy wants what it demands. */

@@ -4,6 +4,9 @@
  * SYNOPSIS
  *	#include "smtp.h"
  *
+ *	int	smtp_sts_dane_level(SMTP_STATE *state, const SMTP_ADDR *addr,
+ *				SMTP_TLS_POLICY *policy,
+ *				SMTP_TLSA_LIST *out_tlsa, int *out_wanted);
  *	int	smtp_sts_level(SMTP_STATE *state, const char *host,
  *				const char *addr, SMTP_TLS_POLICY *policy,
  *				int level, int *out_mode);
@@ -21,6 +24,28 @@
  *	are looked up: not for "[host]" nor with DNS lookups off), and logs
  *	it. Without an answer from mtasts the domain counts as one without
  *	a policy.
+ *
+ *	smtp_sts_dane_level() replaces smtp_dane_level() for a server of
+ *	the request: it looks up TLSA records, so that DANE wins over an
+ *	MTA-STS policy (RFC 8461 section 2) also where the level in force
+ *	does not ask for DANE. That happens when all of these hold: the
+ *	next hop has an MTA-STS policy in mode enforce or testing; no
+ *	smtp_tls_policy_maps entry names it (policy->from_table); the level
+ *	is none, may or encrypt (main.cf's fingerprint, verify and secure,
+ *	and dane and dane-only, stay as they are); smtp_dns_support_level
+ *	is dnssec; the MX RRset was DNSSEC-validated; and the message is
+ *	not under "TLS-Required: no". Then the server is looked up as at
+ *	level dane (smtp_dane_level(), the address records must be
+ *	validated too unless smtp_tls_force_insecure_host_tlsa_lookup):
+ *	usable TLSA records make the level and policy->level dane, the
+ *	records in out_tlsa; a failed TLSA lookup defers (TLS_LEV_INVALID,
+ *	"dnssec-invalid"); validated records that are all unusable make it
+ *	encrypt (RFC 7672 section 2.2; an enforced MTA-STS policy then
+ *	raises it to secure); no records leave the level and the policy as
+ *	they were, and the MTA-STS policy applies. *out_wanted (when not
+ *	NULL) becomes dane when TLSA records decided (usable, unusable, or a
+ *	failed lookup), for the tls= field of the delivery log line.
+ *	Otherwise it is smtp_dane_level().
  *
  *	smtp_sts_level() decides, for one MX host (its address for texts),
  *	what the policy does to the TLS policy and level that
@@ -166,6 +191,45 @@ static int smtp_sts_enforce(SMTP_STATE *state, const char *host, SMTP_TLS_POLICY
     myfree(policy->servername);
     policy->servername = mystrdup("hostname");
     return TLS_LEV_SECURE;
+}
+
+/* smtp_sts_dane_wanted - look up TLSA records because of an MTA-STS policy? */
+
+static bool smtp_sts_dane_wanted(SMTP_STATE *state, const SMTP_ADDR *addr,
+                                 const SMTP_TLS_POLICY *policy)
+{
+    const STS_POLICY *sts;
+
+    if (policy->from_table || policy->level < TLS_LEV_NONE || policy->level > TLS_LEV_ENCRYPT ||
+        state->tls_required_no || state->config->dns_level != SMTP_DNS_LEVEL_DNSSEC ||
+        !addr->mx_secure)
+        return false;
+    sts = smtp_sts_lookup(state);
+    return sts != NULL && sts->mode != STS_MODE_NONE;
+}
+
+/* smtp_sts_dane_level - DANE before an MTA-STS policy */
+
+int smtp_sts_dane_level(SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLS_POLICY *policy,
+                        SMTP_TLSA_LIST *out_tlsa, int *out_wanted)
+{
+    int level = policy->level, dane;
+
+    if (!smtp_sts_dane_wanted(state, addr, policy))
+        return smtp_dane_level(state, addr, policy, out_tlsa);
+    policy->level = TLS_LEV_DANE;
+    dane = smtp_dane_level(state, addr, policy, out_tlsa);
+    if (dane == TLS_LEV_MAY) { /* no TLSA records: the MTA-STS policy applies */
+        policy->level = level;
+        return level;
+    }
+    if (out_wanted)
+        *out_wanted = TLS_LEV_DANE;
+    if (msg_verbose)
+        msg_info("%s: %s[%s]: TLSA records decide before the MTA-STS policy of %s: level %s",
+                 state->request->queue_id, addr->host, addr->addr, state->dest.name,
+                 tls_level_name(dane));
+    return dane;
 }
 
 /* smtp_sts_level - what the policy makes of one MX host */

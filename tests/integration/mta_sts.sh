@@ -14,8 +14,8 @@
 #   bad   enforce, mx: mx-bad            deferred (certificate-host-mismatch)
 #   tbad  testing, mx: mx-tbad           sent (certificate-host-mismatch reported)
 #   mal   a malformed policy             sts-policy-invalid: no policy, sent
-#   dane  enforce, mx: mx-elsewhere, and DANE TLSA records: at level dane,
-#         DANE wins (Verified, sent); at level may, deferred
+#   dane  enforce, mx: mx-elsewhere, and DANE TLSA records: DANE wins
+#         (Verified, sent), at level dane and at level may alike
 #
 # First, discovery alone (tests/helpers/sts_probe, as mtasts does it) for
 # fetch.secure.test, whose policy host answers as the test says (404, a
@@ -30,7 +30,7 @@
 # mtasts fetch the policy again; mtasts restarted with the HTTPS server
 # gone and new ids: the cached policies survive and stay in force; and an
 # external resolver on smtp_tls_policy_maps = socketmap:... (written for
-# this test in the manner of postfix-mta-sts-resolver, lib/sts_resolver.py)
+# this test in the manner of postfix-tlspol, lib/sts_resolver.py: DANE first)
 # gives the same verdicts for the same policies, and wins where it answers;
 # last, mtasts's refresh walk fetches a policy whose id changed by itself.
 #
@@ -224,7 +224,8 @@ conf() {
     } >"$dir/$name/conf/main.cf"
 }
 conf sts "smtp_tls_security_level = may" "smtp_tls_mta_sts_enable = yes" \
-    "smtp_tlsrpt_enable = yes" "smtp_tlsrpt_skip_reused_handshakes = no"
+    "smtp_tlsrpt_enable = yes" "smtp_tlsrpt_skip_reused_handshakes = no" \
+    "smtp_log_tls_feature_status = yes"
 conf dane "smtp_tls_security_level = dane" "smtp_tls_mta_sts_enable = yes"
 echo "out.$S may" >"$dir/policy"
 conf table "smtp_tls_security_level = may" "smtp_tls_mta_sts_enable = yes" \
@@ -250,7 +251,7 @@ expect() {
 }
 log() { cat "$dir/$1/maillog" 2>/dev/null; }
 
-declare -A native=([enf]=sent [out]=deferred [bad]=deferred [tbad]=sent [mal]=sent [dane]=deferred)
+declare -A native=([enf]=sent [out]=deferred [bad]=deferred [tbad]=sent [mal]=sent [dane]=sent)
 for c in "${cases[@]}"; do
     expect sts "$c.$S" "${native[$c]}"
 done
@@ -267,6 +268,12 @@ has "... certificate-host-mismatch" "MTA-STS enforce policy of bad.$S (id 1): mx
 has "testing, bad certificate: sent, the failure reported" \
     "MTA-STS testing policy of tbad.$S (id 1): mx-tbad.$S[127.0.0.1]: certificate-host-mismatch" "$(log sts)"
 has "malformed policy: sts-policy-invalid, treated as none" "MTA-STS policy of mal.$S: none (sts-policy-invalid: unknown mode" "$(log sts)"
+has "DANE and STS both present, level may: DANE used" \
+    "DANE TLSA records of mx-dane.$S take precedence over the MTA-STS policy of dane.$S" "$(log sts)"
+has "... Verified by DANE" "Verified TLS connection established to mx-dane.$S[127.0.0.1]:$p_ours" "$(log sts)"
+has "... tls= says dane was wanted and held" "tls=dane, dsn=2.0.0" "$(grep "to=<user@dane.$S>" "$dir/sts/maillog")"
+has "enforce, matching MX: tls= says secure" "tls=secure, dsn=2.0.0" "$(grep "to=<user@enf.$S>" "$dir/sts/maillog")"
+lacks "... no TLSA records: no verdict of DANE for the others" "TLSA records of mx-enf" "$(log sts)"
 has "mtasts logs each fetch" "MTA-STS policy of enf.$S: fetched, id 1, mode enforce, max_age 86400" "$(instance_log)"
 
 # TLSRPT: each session's result under the "sts" policy, as tlsrpt(8) aggregates it.
@@ -279,7 +286,9 @@ for p in [p for r in (reports if isinstance(reports, list) else [reports]) for p
     pol = p["policy"]
     fails = ",".join(sorted("%s:%d" % (f["result-type"], f["failed-session-count"])
                             for f in p.get("failure-details", [])))
-    print(pol["policy-domain"], pol["policy-type"], "mode: " + pol.get("policy-string", ["", "?"])[1][6:],
+    strings = pol.get("policy-string", []) + ["", ""]
+    mode = strings[1][6:] if pol["policy-type"] == "sts" else "-"
+    print(pol["policy-domain"], pol["policy-type"], "mode: " + mode,
           p["summary"]["total-successful-session-count"], fails or "-")
 EOF2
 )
@@ -288,6 +297,8 @@ has "TLSRPT: MX outside the patterns: validation-failure" "out.$S sts mode: enfo
 has "TLSRPT: certificate without the MX name: certificate-host-mismatch" \
     "bad.$S sts mode: enforce 0 certificate-host-mismatch:1" "$summary"
 has "TLSRPT: testing mode, bad certificate: reported" "tbad.$S sts mode: testing 0 certificate-host-mismatch:1" \
+    "$summary"
+has "TLSRPT: DANE and STS both present: success under the tlsa policy" "dane.$S tlsa mode: - 1 -" \
     "$summary"
 has "TLSRPT: malformed policy: recorded with no policy" "mal.$S no-policy-found" "$summary"
 
@@ -357,7 +368,8 @@ has "... and enforced" "dsn=4.7.5, status=deferred (MX host mx-out.$S does not m
 serve
 rm -f "$dir/resolver.port"
 python3 "$top/tests/integration/lib/sts_resolver.py" --dns-port "$DNSSEC_PORT" \
-    --cafile "$certs/ca.pem" --port-file "$dir/resolver.port" --log "$dir/resolver.log" &
+    --cafile "$certs/ca.pem" --port-file "$dir/resolver.port" --log "$dir/resolver.log" \
+    --tlsa-port "$p_ours" &
 resolver_pid=$!
 at_exit 'kill "$resolver_pid" 2>/dev/null'
 wait_file "$dir/resolver.port" 10 || fail "the socketmap resolver starts"
@@ -369,6 +381,8 @@ for c in "${cases[@]}"; do
     expect resolver "$c.$S" "${native[$c]}"
 done
 has "the resolver was asked" "enf.$S -> OK secure match=mx-enf.$S:mx2.$S servername=hostname" \
+    "$(cat "$dir/resolver.log")"
+has "the resolver answers dane-only where TLSA records exist" "dane.$S -> OK dane-only" \
     "$(cat "$dir/resolver.log")"
 has "resolver, enforce: Verified" "Verified TLS connection established to mx-enf.$S[127.0.0.1]:$p_ours" "$(log resolver)"
 for c in enf out tbad; do

@@ -1,10 +1,18 @@
 """sts_resolver.py - an MTA-STS policy resolver for smtp_tls_policy_maps, for tests
 
     python3 sts_resolver.py --dns-port PORT --cafile CA.pem --port-file FILE --log FILE
+        [--tlsa-port SMTP-PORT]
 
 A socketmap_table(5) server in the manner of the external resolvers that
 Postfix sites run (postfix-mta-sts-resolver, postfix-tlspol): for the key
-DOMAIN (any map name) it does MTA-STS discovery itself - the TXT record of
+DOMAIN (any map name) it looks for DANE first, as postfix-tlspol does: when
+an MX host of DOMAIN has TLSA records (_SMTP-PORT._tcp.MX, default port 25)
+in a DNSSEC-validated answer (the "ad" flag), the answer is
+
+    OK dane-only
+
+and MTA-STS is not looked at (RFC 8461 section 2). Otherwise it does MTA-STS
+discovery itself - the TXT record of
 _mta-sts.DOMAIN from the DNS server on 127.0.0.1 port PORT (drill), then
 https://mta-sts.DOMAIN/.well-known/mta-sts.txt verified with CA.pem (the
 host name resolved through the C library) - and answers
@@ -42,6 +50,28 @@ def txt_id(domain, dns_port):
     return m.group(1) if m else None
 
 
+def drill(name, rrtype, dns_port):
+    """drill's output for a validated query of NAME, or ""."""
+    try:
+        return subprocess.run(["drill", "-D", "-p", str(dns_port), name, rrtype, "@127.0.0.1"],
+                              capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+
+
+def dane_secure(domain, args):
+    """Has an MX host of DOMAIN DNSSEC-validated TLSA records?"""
+    out = drill(domain, "MX", args.dns_port)
+    if not re.search(r"^;; flags:[^;]* ad[ ;]", out, re.M):
+        return False
+    for mx in re.findall(r"^\S+\s+\d+\s+IN\s+MX\s+\d+\s+(\S+)\s*$", out, re.M):
+        tlsa = drill("_%d._tcp.%s" % (args.tlsa_port, mx), "TLSA", args.dns_port)
+        if (re.search(r"^;; flags:[^;]* ad[ ;]", tlsa, re.M)
+                and re.search(r"^\S+\s+\d+\s+IN\s+TLSA\s", tlsa, re.M)):
+            return True
+    return False
+
+
 def fetch_policy(domain, cafile):
     """The policy as a dict (mode, mx list), or None."""
     context = ssl.create_default_context(cafile=cafile)
@@ -75,6 +105,8 @@ def fetch_policy(domain, cafile):
 
 
 def answer(domain, args):
+    if dane_secure(domain, args):
+        return "OK dane-only"
     if txt_id(domain, args.dns_port) is None:
         return "NOTFOUND "
     policy = fetch_policy(domain, args.cafile)
@@ -115,6 +147,7 @@ def main():
     parser.add_argument("--cafile", required=True)
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--log", required=True)
+    parser.add_argument("--tlsa-port", type=int, default=25)
     args = parser.parse_args()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
