@@ -68,6 +68,11 @@
 #                              process left in master's process group
 #   instance_cleanup           instance_stop and remove the directory
 #                              (kept when INSTANCE_KEEP=1)
+#   instance_use NAME          several instances in one test: make NAME
+#                              the current one (every function above
+#                              works on the current instance); a new NAME
+#                              has none until instance_create, and each
+#                              named instance is cleaned up at the end
 #
 # Variables after instance_create: INSTANCE_DIR, INSTANCE_CONF (config
 # directory), INSTANCE_QUEUE, INSTANCE_DATA, INSTANCE_LOG (maillog_file),
@@ -85,6 +90,25 @@ INSTANCE_SETGID_GROUP=${INSTANCE_SETGID_GROUP:-}
 INSTANCE_COMMAND_TIMEOUT=${INSTANCE_COMMAND_TIMEOUT:-60}
 INSTANCE_MASTER_PID=
 INSTANCE_DIR=
+INSTANCE_NAME=
+declare -A INSTANCE_SAVED=()
+
+# instance_paths - the INSTANCE_* paths of INSTANCE_DIR
+instance_paths() {
+    INSTANCE_CONF=$INSTANCE_DIR/conf
+    INSTANCE_QUEUE=$INSTANCE_DIR/queue
+    INSTANCE_DATA=$INSTANCE_DIR/data
+    INSTANCE_LOG=$INSTANCE_DIR/maillog
+}
+
+# instance_use NAME - make NAME the current instance
+instance_use() {
+    [ -n "$INSTANCE_NAME" ] &&
+        INSTANCE_SAVED[$INSTANCE_NAME]="$INSTANCE_DIR|$INSTANCE_RUN_AS|$INSTANCE_MASTER_PID"
+    INSTANCE_NAME=$1
+    IFS='|' read -r INSTANCE_DIR INSTANCE_RUN_AS INSTANCE_MASTER_PID <<<"${INSTANCE_SAVED[$1]:-||}"
+    instance_paths
+}
 
 # instance_run CMD... - run a command as the instance's user, with a time limit
 instance_run() {
@@ -100,10 +124,7 @@ instance_run() {
 # instance_create - make the instance directory and its configuration
 instance_create() {
     INSTANCE_DIR=$(mktemp -d /tmp/mta-instance.XXXXXX) || return 1
-    INSTANCE_CONF=$INSTANCE_DIR/conf
-    INSTANCE_QUEUE=$INSTANCE_DIR/queue
-    INSTANCE_DATA=$INSTANCE_DIR/data
-    INSTANCE_LOG=$INSTANCE_DIR/maillog
+    instance_paths
     INSTANCE_RUN_AS=
     INSTANCE_MASTER_PID=
     chmod 755 "$INSTANCE_DIR"
@@ -133,7 +154,11 @@ EOF
         INSTANCE_RUN_AS=$INSTANCE_USER
         chown -R "$INSTANCE_RUN_AS" "$INSTANCE_DIR"
     fi
-    at_exit instance_cleanup
+    if [ -n "$INSTANCE_NAME" ]; then
+        at_exit "instance_use $INSTANCE_NAME; instance_cleanup"
+    else
+        at_exit instance_cleanup
+    fi
 }
 
 # instance_main_cf LINE... - add main.cf settings

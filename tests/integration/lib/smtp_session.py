@@ -307,11 +307,12 @@ def send_mail(port, sender, rcpts, message, helo="client.test", host="127.0.0.1"
 
 
 if __name__ == "__main__":
-    # smtp_session.py send [--starttls] [--mail-params P] PORT SENDER RCPT... < message:
-    #     the replies, one a line (sendall: every line of multi-line replies from MAIL on)
+    # smtp_session.py send [--starttls] [--mail-params P] [--host H] PORT SENDER RCPT... < message:
+    #     the replies, one a line (sendall: every line of multi-line replies from MAIL on);
+    #     the server is at H (a loopback address, 127.0.0.1 unless given)
     # smtp_session.py ehlo [--starttls] PORT: the EHLO keywords, one a line
     import sys
-    args, tls, params = sys.argv[1:], False, ""
+    args, tls, params, host = sys.argv[1:], False, "", "127.0.0.1"
     verb = args.pop(0) if args else ""
     while args and args[0].startswith("--"):
         option = args.pop(0)
@@ -319,15 +320,18 @@ if __name__ == "__main__":
             tls = True
         elif option == "--mail-params" and args:
             params = args.pop(0)
+        elif option == "--host" and args:
+            host = args.pop(0)
         else:
             sys.exit("unknown option " + option)
     if verb == "ehlo" and len(args) == 1:
         print("\n".join(ehlo_keywords(int(args[0]), starttls=tls)))
     elif verb in ("send", "sendall") and len(args) >= 3:
         for reply_line in send_mail(int(args[0]), args[1], args[2:], sys.stdin.read(),
-                                    starttls=tls, mail_params=params,
+                                    starttls=tls, mail_params=params, host=host,
                                     all_lines=verb == "sendall"):
             print(reply_line)
     else:
-        sys.exit("usage: smtp_session.py send|sendall [--starttls] [--mail-params P] PORT SENDER RCPT..."
+        sys.exit("usage: smtp_session.py send|sendall [--starttls] [--mail-params P] [--host H] PORT "
+                 "SENDER RCPT..."
                  " < message | ehlo [--starttls] PORT")
