@@ -16,7 +16,8 @@
  *				time_t now, VSTRING *out_session);
  *	int	tls_cachedb_update(TLS_CACHEDB *db, const char *id,
  *				const void *session, size_t len, time_t now);
- *	int	tls_cachedb_delete(TLS_CACHEDB *db, const char *id);
+ *	int	tls_cachedb_delete(TLS_CACHEDB *db, const char *id,
+ *				time_t now);
  *	int	tls_cachedb_list(TLS_CACHEDB *db, time_t now,
  *				VSTRING *out);
  *	int	tls_cachedb_flush(TLS_CACHEDB *db);
@@ -26,6 +27,7 @@
  *	int	tls_cachedb_id_ok(const char *id);
  *	const char *tls_cachedb_type(const TLS_CACHEDB *db);
  *	int	tls_cachedb_timeout(const TLS_CACHEDB *db);
+ *	bool	tls_cachedb_shared(const TLS_CACHEDB *db);
  *	TLS_CACHEDB *tls_cachedb_close(TLS_CACHEDB *db);
  * DESCRIPTION
  *	tls_cachedb_open() opens dbname ("btree:/var/lib/postfix/smtpd_scache")
@@ -33,7 +35,18 @@
  *	as it is open, with every update flushed to disk. Entries live
  *	timeout seconds. With verbose, each operation is logged. It returns
  *	NULL with a reason in why when the table cannot be opened, or its
- *	type cannot update, delete and walk.
+ *	type cannot update and delete.
+ *
+ *	A table that can update and delete but not walk (memcache:) is a
+ *	shared cache: other hosts use it too, so it is neither emptied by
+ *	the walk nor walked; its entries expire in the table itself (the
+ *	memcache ttl) and are refused here after timeout seconds like any
+ *	other. When a shared table fails (a lookup, update or delete
+ *	error), the cache logs it once and goes on in a local in-memory
+ *	table (at most TLS_CACHEDB_LOCAL_MAX entries); every
+ *	TLS_CACHEDB_RETRY seconds the next operation tries the shared table
+ *	again, and the first one that succeeds is logged and ends the
+ *	fallback (what was cached locally meanwhile is dropped).
  *
  *	tls_cachedb_open_kept() is tls_cachedb_open() for a cache whose
  *	entries outlive tlsmgr (the TLS capability cache): the table is
@@ -64,13 +77,14 @@
  *	outside printable ASCII as "?"); it returns the number of lines.
  *	tls_cachedb_flush() deletes every entry and returns how many. Both
  *	walk the whole table and end a walk under way (the next timer
- *	starts it again).
+ *	starts it again); on a shared cache they find nothing.
  *
  *	tls_cachedb_sweep_start() starts a walk over the table (a running
  *	walk starts over). tls_cachedb_sweep_step() examines one entry and
  *	deletes the previous one if it was expired or malformed (deleting
  *	behind the cursor keeps the walk's place valid). It returns 1 while
- *	there is more to do, 0 when the walk is over. tlsmgr(8) runs one
+ *	there is more to do, 0 when the walk is over (at once on a shared
+ *	cache). tlsmgr(8) runs one
  *	step per event loop turn, between client requests.
  *	tls_cachedb_sweeping() tells whether a walk is under way.
  *
@@ -78,14 +92,17 @@
  *	TLS_MGR_ID_MAX printable ASCII characters.
  *
  *	tls_cachedb_type() and tls_cachedb_timeout() return what the cache
- *	was opened with. tls_cachedb_close() closes the table and returns
+ *	was opened with; tls_cachedb_shared() tells whether the table is
+ *	shared (cannot walk). tls_cachedb_close() closes the table and returns
  *	NULL.
  *
  *	Stored value: base64 of "TLSc", version (1 byte), 3 zero bytes,
  *	the time stored (8 bytes, big-endian), the session length (4
  *	bytes), the session, and a SHA-256 of everything before it.
  * DIAGNOSTICS
- *	Warnings: table errors, malformed ids, oversized sessions.
+ *	Warnings: table errors, malformed ids, oversized sessions; a shared
+ *	table that fails (once until it works again). Information: a shared
+ *	table that works again.
  * SEE ALSO
  *	dict(3), tlsmgr(8)
  *--*/
@@ -102,6 +119,7 @@
 #include "argv.h"
 #include "base64_code.h"
 #include "dict.h"
+#include "htable.h"
 #include "msg.h"
 #include "mymalloc.h"
 
@@ -115,6 +133,9 @@
 #define TLS_CACHEDB_SUMLEN  SHA256_DIGEST_LENGTH
 #define TLS_CACHEDB_SKEW    300 /* seconds of clock skew tolerated */
 
+#define TLS_CACHEDB_RETRY     10   /* seconds between tries of a failed shared table */
+#define TLS_CACHEDB_LOCAL_MAX 1000 /* entries of the local fallback */
+
 struct TLS_CACHEDB {
     char *type;      /* smtpd, smtp, lmtp; owned */
     DICT *dict;      /* the table; owned */
@@ -126,6 +147,9 @@ struct TLS_CACHEDB {
     bool doomed;     /* walk: the cursor's entry is to go */
     int swept;       /* walk: entries seen */
     int removed;     /* walk: entries removed */
+    bool shared;     /* the table cannot walk: shared with other hosts */
+    HTABLE *local;   /* fallback while the shared table fails: id -> value; owned */
+    time_t retry_at; /* fallback: when to try the shared table again */
 };
 
 /* tls_cachedb_put - append a big-endian number */
@@ -215,6 +239,7 @@ TLS_CACHEDB *tls_cachedb_create(const char *cache_type, DICT *dict, int timeout,
     db->verbose = verbose;
     db->buf = vstring_alloc(1024);
     db->cursor = vstring_alloc(100);
+    db->shared = dict->sequence == NULL;
     return db;
 }
 
@@ -236,10 +261,10 @@ static TLS_CACHEDB *tls_cachedb_open_flags(const char *cache_type, const char *d
         dict_close(dict);
         return NULL;
     }
-    if (dict->update == NULL || dict->delete == NULL || dict->sequence == NULL) {
+    if (dict->update == NULL || dict->delete == NULL) {
         vstring_sprintf(why,
-                        "TLS %s session cache %s: table type %s cannot update, delete and walk "
-                        "entries: use btree",
+                        "TLS %s session cache %s: table type %s cannot update and delete "
+                        "entries: use btree or memcache",
                         cache_type, dbname, dict->type);
         dict_close(dict);
         return NULL;
@@ -283,9 +308,99 @@ static bool tls_cachedb_at_cursor(const TLS_CACHEDB *db, const char *id)
     return db->sweeping && VSTRING_LEN(db->cursor) > 0 && strcmp(vstring_str(db->cursor), id) == 0;
 }
 
+/* tls_cachedb_local_free - free a value of the local fallback */
+
+static void tls_cachedb_local_free(void *value)
+{
+    myfree(value);
+}
+
+/* tls_cachedb_local - is the shared table resting after a failure */
+
+static bool tls_cachedb_local(const TLS_CACHEDB *db, time_t now)
+{
+    return db->local != NULL && now < db->retry_at;
+}
+
+/* tls_cachedb_fail - the shared table failed: log it once, fall back to local */
+
+static void tls_cachedb_fail(TLS_CACHEDB *db, const char *op, time_t now)
+{
+    if (db->local == NULL) {
+        msg_warn("TLS %s session cache: %s: %s: using a local in-memory cache until it works again",
+                 db->type, op, dict_reason(db->dict));
+        db->local = htable_create(100);
+    }
+    db->retry_at = now + TLS_CACHEDB_RETRY;
+}
+
+/* tls_cachedb_recover - the shared table answered: end the fallback */
+
+static void tls_cachedb_recover(TLS_CACHEDB *db)
+{
+    if (db->local != NULL) {
+        msg_info("TLS %s session cache %s:%s works again: dropping the local in-memory cache",
+                 db->type, db->dict->type, db->dict->name);
+        db->local = htable_free(db->local, tls_cachedb_local_free);
+    }
+}
+
+/* tls_cachedb_local_put - store a value in the local fallback */
+
+static int tls_cachedb_local_put(TLS_CACHEDB *db, const char *id, const char *value)
+{
+    htable_delete(db->local, id, tls_cachedb_local_free);
+    if (htable_used(db->local) >= TLS_CACHEDB_LOCAL_MAX)
+        return 0;
+    htable_enter(db->local, id, mystrdup(value));
+    return 1;
+}
+
+/* tls_cachedb_fetch - the stored value of id, or NULL */
+
+static const char *tls_cachedb_fetch(TLS_CACHEDB *db, const char *id, time_t now)
+{
+    const char *value;
+
+    if (tls_cachedb_local(db, now))
+        return htable_find(db->local, id);
+    if ((value = dict_get(db->dict, id)) != NULL || db->dict->error == DICT_ERR_NONE) {
+        if (db->shared)
+            tls_cachedb_recover(db);
+        return value;
+    }
+    if (!db->shared) {
+        msg_warn("TLS %s session cache %s: lookup %s: %s", db->type, db->dict->name, id,
+                 dict_reason(db->dict));
+        return NULL;
+    }
+    tls_cachedb_fail(db, "lookup", now);
+    return htable_find(db->local, id);
+}
+
+/* tls_cachedb_store - store an encoded value; 1 when stored */
+
+static int tls_cachedb_store(TLS_CACHEDB *db, const char *id, const char *value, time_t now)
+{
+    if (tls_cachedb_local(db, now))
+        return tls_cachedb_local_put(db, id, value);
+    if (dict_put(db->dict, id, value) == DICT_STAT_SUCCESS) {
+        if (db->shared)
+            tls_cachedb_recover(db);
+        return 1;
+    }
+    if (!db->shared) {
+        msg_warn("TLS %s session cache %s: update %s: %s", db->type, db->dict->name, id,
+                 dict_reason(db->dict));
+        return 0;
+    }
+    tls_cachedb_fail(db, "update", now);
+    return tls_cachedb_local_put(db, id, value);
+}
+
 /* tls_cachedb_remove - delete an entry, or mark it when the cursor is on it */
 
-static int tls_cachedb_remove(TLS_CACHEDB *db, const char *id)
+static int tls_cachedb_remove(TLS_CACHEDB *db, const char *id, time_t now)
 {
     int status;
 
@@ -293,9 +408,18 @@ static int tls_cachedb_remove(TLS_CACHEDB *db, const char *id)
         db->doomed = true;
         return 1;
     }
-    if ((status = dict_del(db->dict, id)) == DICT_STAT_ERROR)
+    if (tls_cachedb_local(db, now))
+        return htable_delete(db->local, id, tls_cachedb_local_free);
+    if ((status = dict_del(db->dict, id)) != DICT_STAT_ERROR) {
+        if (db->shared)
+            tls_cachedb_recover(db);
+    } else if (db->shared) {
+        tls_cachedb_fail(db, "delete", now);
+        return htable_delete(db->local, id, tls_cachedb_local_free);
+    } else {
         msg_warn("TLS %s session cache %s: delete %s: %s", db->type, db->dict->name, id,
                  dict_reason(db->dict));
+    }
     return status == DICT_STAT_SUCCESS;
 }
 
@@ -308,11 +432,8 @@ int tls_cachedb_lookup(TLS_CACHEDB *db, const char *id, time_t now, VSTRING *out
     VSTRING_RESET(out_session);
     if (!tls_cachedb_id_ok(id) || (tls_cachedb_at_cursor(db, id) && db->doomed))
         return 0;
-    if ((value = dict_get(db->dict, id)) == NULL) {
-        if (db->dict->error)
-            msg_warn("TLS %s session cache %s: lookup %s: %s", db->type, db->dict->name, id,
-                     dict_reason(db->dict));
-        else if (db->verbose)
+    if ((value = tls_cachedb_fetch(db, id, now)) == NULL) {
+        if (db->verbose)
             msg_info("lookup %s session id=%s: not found", db->type, id);
         return 0;
     }
@@ -320,7 +441,7 @@ int tls_cachedb_lookup(TLS_CACHEDB *db, const char *id, time_t now, VSTRING *out
         if (db->verbose)
             msg_info("lookup %s session id=%s: %s: removing it", db->type, id, why);
         VSTRING_RESET(out_session);
-        tls_cachedb_remove(db, id);
+        tls_cachedb_remove(db, id, now);
         return 0;
     }
     if (db->verbose)
@@ -333,7 +454,7 @@ int tls_cachedb_lookup(TLS_CACHEDB *db, const char *id, time_t now, VSTRING *out
 int tls_cachedb_update(TLS_CACHEDB *db, const char *id, const void *session, size_t len, time_t now)
 {
     VSTRING *value;
-    int status;
+    int stored;
 
     if (!tls_cachedb_id_ok(id)) {
         msg_warn("TLS %s session cache: refusing a malformed session id", db->type);
@@ -346,13 +467,10 @@ int tls_cachedb_update(TLS_CACHEDB *db, const char *id, const void *session, siz
     }
     value = vstring_alloc(2 * len);
     tls_cachedb_encode(value, db->buf, session, len, now);
-    status = dict_put(db->dict, id, vstring_str(value));
+    stored = tls_cachedb_store(db, id, vstring_str(value), now);
     vstring_free(value);
-    if (status != DICT_STAT_SUCCESS) {
-        msg_warn("TLS %s session cache %s: update %s: %s", db->type, db->dict->name, id,
-                 dict_reason(db->dict));
+    if (!stored)
         return 0;
-    }
     if (tls_cachedb_at_cursor(db, id))
         db->doomed = false;
     if (db->verbose)
@@ -362,13 +480,13 @@ int tls_cachedb_update(TLS_CACHEDB *db, const char *id, const void *session, siz
 
 /* tls_cachedb_delete - remove a session */
 
-int tls_cachedb_delete(TLS_CACHEDB *db, const char *id)
+int tls_cachedb_delete(TLS_CACHEDB *db, const char *id, time_t now)
 {
     int status;
 
     if (!tls_cachedb_id_ok(id))
         return 0;
-    status = tls_cachedb_remove(db, id);
+    status = tls_cachedb_remove(db, id, now);
     if (db->verbose)
         msg_info("delete %s session id=%s: %s", db->type, id, status ? "done" : "not found");
     return status;
@@ -378,6 +496,8 @@ int tls_cachedb_delete(TLS_CACHEDB *db, const char *id)
 
 void tls_cachedb_sweep_start(TLS_CACHEDB *db)
 {
+    if (db->shared)
+        return;
     if (db->verbose)
         msg_info("start TLS %s session cache cleanup", db->type);
     db->sweeping = true;
@@ -444,7 +564,7 @@ static ARGV *tls_cachedb_keys(TLS_CACHEDB *db)
     db->sweeping = false;
     db->doomed = false;
     VSTRING_RESET(db->cursor);
-    while (dict_seq(db->dict, fun, &key, &value) == DICT_STAT_SUCCESS) {
+    while (!db->shared && dict_seq(db->dict, fun, &key, &value) == DICT_STAT_SUCCESS) {
         argv_add(keys, key);
         fun = DICT_SEQ_FUN_NEXT;
     }
@@ -515,12 +635,21 @@ int tls_cachedb_timeout(const TLS_CACHEDB *db)
     return db->timeout;
 }
 
+/* tls_cachedb_shared - is the table shared (cannot walk) */
+
+bool tls_cachedb_shared(const TLS_CACHEDB *db)
+{
+    return db->shared;
+}
+
 /* tls_cachedb_close - close the table */
 
 TLS_CACHEDB *tls_cachedb_close(TLS_CACHEDB *db)
 {
     if (db) {
         dict_close(db->dict);
+        if (db->local)
+            htable_free(db->local, tls_cachedb_local_free);
         vstring_free(db->buf);
         vstring_free(db->cursor);
         myfree(db->type);

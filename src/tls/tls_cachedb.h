@@ -3,7 +3,9 @@
  *
  * One TLS_CACHEDB per cache type (smtpd, smtp, lmtp), over a lookup
  * table that supports update, delete and sequence (btree:, hash:). The
- * table is emptied when opened, so a damaged file is never trusted.
+ * table is emptied when opened, so a damaged file is never trusted. A
+ * table that cannot walk (memcache:) is shared with other hosts: never
+ * walked, and replaced by a local in-memory table while it fails.
  * Values are tlsmgr's own envelope around the client's serialised
  * session: a version, the time it was stored, the length and a SHA-256
  * checksum, base64-encoded. Entries older than the timeout, and entries
@@ -33,13 +35,14 @@ extern TLS_CACHEDB *tls_cachedb_create(const char *cache_type, DICT *dict, int t
 extern int tls_cachedb_lookup(TLS_CACHEDB *db, const char *id, time_t now, VSTRING *out_session);
 extern int tls_cachedb_update(TLS_CACHEDB *db, const char *id, const void *session, size_t len,
                               time_t now);
-extern int tls_cachedb_delete(TLS_CACHEDB *db, const char *id);
+extern int tls_cachedb_delete(TLS_CACHEDB *db, const char *id, time_t now);
 extern void tls_cachedb_sweep_start(TLS_CACHEDB *db);
 extern int tls_cachedb_sweep_step(TLS_CACHEDB *db, time_t now);
 extern bool tls_cachedb_sweeping(const TLS_CACHEDB *db);
 extern int tls_cachedb_id_ok(const char *id);
 extern const char *tls_cachedb_type(const TLS_CACHEDB *db);
 extern int tls_cachedb_timeout(const TLS_CACHEDB *db);
+extern bool tls_cachedb_shared(const TLS_CACHEDB *db);
 extern TLS_CACHEDB *tls_cachedb_close(TLS_CACHEDB *db);
 
 #endif

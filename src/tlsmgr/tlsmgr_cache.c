@@ -326,7 +326,7 @@ int tlsmgr_delete_request(VSTREAM *client)
     if (attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_STR(TLS_MGR_ATTR_CACHE_TYPE, type),
                   RECV_ATTR_STR(TLS_MGR_ATTR_CACHE_ID, id), ATTR_TYPE_END) == 2) {
         if ((db = tlsmgr_cache_open_type(vstring_str(type), TLS_MGR_REQ_DELETE)) != NULL &&
-            tls_cachedb_delete(db, vstring_str(id)))
+            tls_cachedb_delete(db, vstring_str(id), time(NULL)))
             status = TLS_MGR_STAT_OK;
         result = tlsmgr_reply_status(client, status);
     }

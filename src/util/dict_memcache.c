@@ -25,6 +25,16 @@
  *
  *	Update and delete go to the backup table first (its failure is the
  *	operation's), then to memcached. Sequence is not supported.
+ *
+ *	With the dictionary flag DICT_FLAG_DUP_IGNORE, an update stores a
+ *	value only where the key has none ("add" rather than "set"): of two
+ *	processes or hosts that store one key at once, exactly one wins, and
+ *	the other gets DICT_STAT_FAIL (a duplicate that kept the old value).
+ *
+ *	A memcached that fails while the backup table answers in its place
+ *	is logged once, and once more when it answers again, not at each
+ *	request; without a backup table every failure is the operation's
+ *	error (DICT_ERR_RETRY) for the caller to report.
  * DIAGNOSTICS
  *	A bad settings file or a backup table that cannot be opened give a
  *	surrogate table (DICT_ERR_CONFIG).
@@ -55,6 +65,7 @@ typedef struct {
     VSTRING *request;    /* request buffer; owned */
     VSTRING *result;     /* lookup result; owned */
     VSTRING *why;        /* failure reason; owned */
+    bool failing;        /* a failure was logged: quiet until memcached answers */
 } DICT_MEMCACHE;
 
 /* Results of dict_memcache_ask(). */
@@ -82,6 +93,10 @@ static int dict_memcache_ask(DICT_MEMCACHE *dm, VSTRING *out)
     if (dict_remote_request(dm->remote, vstring_str(dm->request), VSTRING_LEN(dm->request),
                             dict_memcache_frame, dm, dm->why) != DICT_REMOTE_OK)
         return DICT_MEMCACHE_FAILED;
+    if (dm->failing) {
+        msg_info("%s:%s: %s answers again", dm->dict.type, dm->dict.name, dm->endpoint);
+        dm->failing = false;
+    }
     reply = dict_remote_reply(dm->remote, &len);
     len = (size_t)memcache_reply_frame(reply, len, dm->data_limit, dm->why);
     switch (status = memcache_reply_parse(reply, len, &text, &text_len)) {
@@ -99,6 +114,17 @@ static int dict_memcache_ask(DICT_MEMCACHE *dm, VSTRING *out)
     }
 }
 
+/* dict_memcache_warn - log a failure that the backup table covers, once */
+
+static void dict_memcache_warn(DICT_MEMCACHE *dm, const char *what)
+{
+    if (dm->failing)
+        return;
+    msg_warn("%s:%s: %s: %s; using %s:%s alone until it answers again", dm->dict.type,
+             dm->dict.name, what, vstring_str(dm->why), dm->backup->type, dm->backup->name);
+    dm->failing = true;
+}
+
 /* dict_memcache_key - the formatted key; NULL when memcached cannot take it */
 
 static const char *dict_memcache_key(DICT_MEMCACHE *dm, const char *key)
@@ -109,20 +135,17 @@ static const char *dict_memcache_key(DICT_MEMCACHE *dm, const char *key)
     return vstring_str(dm->key);
 }
 
-/* dict_memcache_store - set key to value in memcached; warn on failure */
+/* dict_memcache_store - set (or add) key to value in memcached */
 
-static int dict_memcache_store(DICT_MEMCACHE *dm, const char *mkey, const char *value)
+static int dict_memcache_store(DICT_MEMCACHE *dm, const char *mkey, const char *value, bool add)
 {
     size_t len = strlen(value);
-    int status;
 
-    vstring_sprintf(dm->request, "set %s %d %d %zu\r\n", mkey, dm->flags, dm->ttl, len);
+    vstring_sprintf(dm->request, "%s %s %d %d %zu\r\n", add ? "add" : "set", mkey, dm->flags,
+                    dm->ttl, len);
     vstring_memcat(dm->request, value, len);
     vstring_strcat(dm->request, "\r\n");
-    if ((status = dict_memcache_ask(dm, NULL)) == DICT_MEMCACHE_FAILED)
-        msg_warn("%s:%s: cannot store \"%s\": %s", dm->dict.type, dm->dict.name, mkey,
-                 vstring_str(dm->why));
-    return status;
+    return dict_memcache_ask(dm, NULL);
 }
 
 /* dict_memcache_backup_get - the backup table's answer, cached on the way */
@@ -138,8 +161,9 @@ static const char *dict_memcache_backup_get(DICT_MEMCACHE *dm, const char *key, 
         return NULL;
     }
     vstring_strcpy(dm->result, value);
-    if (mkey && strlen(value) <= dm->data_limit)
-        (void)dict_memcache_store(dm, mkey, vstring_str(dm->result));
+    if (mkey && strlen(value) <= dm->data_limit &&
+        dict_memcache_store(dm, mkey, vstring_str(dm->result), false) == DICT_MEMCACHE_FAILED)
+        dict_memcache_warn(dm, "cannot store a value of the backup table");
     return vstring_str(dm->result);
 }
 
@@ -162,8 +186,7 @@ static const char *dict_memcache_lookup(DICT *dict, const char *key)
                            vstring_str(dm->why));
             return NULL;
         }
-        msg_warn("%s:%s: %s; using %s:%s alone", dict->type, dict->name, vstring_str(dm->why),
-                 dm->backup->type, dm->backup->name);
+        dict_memcache_warn(dm, "lookup");
         mkey = NULL; /* do not store into a failing server */
     }
     return dm->backup ? dict_memcache_backup_get(dm, key, mkey) : NULL;
@@ -184,12 +207,20 @@ static int dict_memcache_update(DICT *dict, const char *key, const char *value)
     }
     if (status == DICT_STAT_FAIL || (mkey = dict_memcache_key(dm, key)) == NULL)
         return status; /* a duplicate kept the old value, or no key for memcached */
-    if (dict_memcache_store(dm, mkey, value) == DICT_MEMCACHE_FAILED && dm->backup == NULL) {
-        dict_set_error(dict, DICT_ERR_RETRY, "%s:%s: %s", dict->type, dict->name,
-                       vstring_str(dm->why));
-        return DICT_STAT_ERROR;
+    switch (dict_memcache_store(dm, mkey, value, (dict->flags & DICT_FLAG_DUP_IGNORE) != 0)) {
+    case DICT_MEMCACHE_FAILED:
+        if (dm->backup == NULL) {
+            dict_set_error(dict, DICT_ERR_RETRY, "%s:%s: %s", dict->type, dict->name,
+                           vstring_str(dm->why));
+            return DICT_STAT_ERROR;
+        }
+        dict_memcache_warn(dm, "update");
+        return status;
+    case DICT_MEMCACHE_MISS:
+        return DICT_STAT_FAIL; /* add: the key has a value already */
+    default:
+        return status;
     }
-    return status;
 }
 
 /* dict_memcache_delete - the backup table, then the cache */
@@ -214,8 +245,7 @@ static int dict_memcache_delete(DICT *dict, const char *key)
                            vstring_str(dm->why));
             return DICT_STAT_ERROR;
         }
-        msg_warn("%s:%s: cannot delete \"%s\": %s", dict->type, dict->name, mkey,
-                 vstring_str(dm->why));
+        dict_memcache_warn(dm, "delete");
     }
     return cached == DICT_MEMCACHE_FOUND ? DICT_STAT_SUCCESS : status;
 }

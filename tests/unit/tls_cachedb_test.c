@@ -8,7 +8,9 @@
 
 #include "argv.h"
 #include "dict.h"
+#include "htable.h"
 #include "msg.h"
+#include "mymalloc.h"
 #include "vstring.h"
 
 #include "tls_cachedb.h"
@@ -76,7 +78,7 @@ static void test_fresh_at_open(void)
                    strstr(vstring_str(why), "expected type:name") != NULL,
                "open: a name without type refused (%s)", vstring_str(why));
     TEST_CHECK(tls_cachedb_open("smtp", "static:x", TIMEOUT, false, why) == NULL &&
-                   strstr(vstring_str(why), "cannot update, delete and walk") != NULL,
+                   strstr(vstring_str(why), "cannot update and delete") != NULL,
                "open: a read-only table type refused (%s)", vstring_str(why));
     TEST_CHECK(tls_cachedb_open("smtp", "btree:/nonexistent/dir/x", TIMEOUT, false, why) == NULL,
                "open: missing directory refused (%s)", vstring_str(why));
@@ -157,7 +159,8 @@ static void test_sweep(void)
     while (tls_cachedb_sweep_step(db, NOW)) {
         /* Requests between steps: delete the entry under the cursor, update a later one. */
         if (steps == 11) {
-            TEST_INT_EQ(tls_cachedb_delete(db, "id011"), 1, "delete under the cursor accepted");
+            TEST_INT_EQ(tls_cachedb_delete(db, "id011", NOW), 1,
+                        "delete under the cursor accepted");
             TEST_INT_EQ(tls_cachedb_lookup(db, "id011", NOW, got), 0,
                         "entry deleted under the cursor is no longer found");
         }
@@ -187,6 +190,110 @@ static void test_sweep(void)
     vstring_free(got);
 }
 
+/*
+ * A table that can update and delete but not walk, like memcache:, with a
+ * switch that makes every operation fail as a server that went away.
+ */
+typedef struct {
+    DICT dict;      /* common part; must be first */
+    HTABLE *values; /* key -> mystrdup'd value */
+    bool down;      /* every operation fails */
+} FLAKY_DICT;
+
+static const char *flaky_lookup(DICT *dict, const char *key)
+{
+    FLAKY_DICT *fd = (FLAKY_DICT *)dict;
+
+    if (fd->down) {
+        dict_set_error(dict, DICT_ERR_RETRY, "flaky:test: server down");
+        return NULL;
+    }
+    return htable_find(fd->values, key);
+}
+
+static int flaky_update(DICT *dict, const char *key, const char *value)
+{
+    FLAKY_DICT *fd = (FLAKY_DICT *)dict;
+
+    if (fd->down) {
+        dict_set_error(dict, DICT_ERR_RETRY, "flaky:test: server down");
+        return DICT_STAT_ERROR;
+    }
+    htable_delete(fd->values, key, myfree);
+    htable_enter(fd->values, key, mystrdup(value));
+    return DICT_STAT_SUCCESS;
+}
+
+static int flaky_delete(DICT *dict, const char *key)
+{
+    FLAKY_DICT *fd = (FLAKY_DICT *)dict;
+
+    if (fd->down) {
+        dict_set_error(dict, DICT_ERR_RETRY, "flaky:test: server down");
+        return DICT_STAT_ERROR;
+    }
+    return htable_delete(fd->values, key, myfree) ? DICT_STAT_SUCCESS : DICT_STAT_FAIL;
+}
+
+static void flaky_close(DICT *dict)
+{
+    htable_free(((FLAKY_DICT *)dict)->values, myfree);
+    dict_free(dict);
+}
+
+static FLAKY_DICT *flaky_open(void)
+{
+    FLAKY_DICT *fd = (FLAKY_DICT *)dict_alloc("flaky", "test", sizeof(*fd), O_RDWR, 0);
+
+    fd->values = htable_create(10);
+    fd->dict.lookup = flaky_lookup;
+    fd->dict.update = flaky_update;
+    fd->dict.delete = flaky_delete;
+    fd->dict.close = flaky_close;
+    return fd;
+}
+
+static void test_shared(void)
+{
+    VSTRING *got = vstring_alloc(100), *list = vstring_alloc(100);
+    FLAKY_DICT *fd = flaky_open();
+    TLS_CACHEDB *db = tls_cachedb_create("smtpd", &fd->dict, TIMEOUT, false);
+    int warned;
+
+    TEST_CHECK(tls_cachedb_shared(db), "a table that cannot walk is shared");
+    TEST_INT_EQ(tls_cachedb_update(db, "id1", "one", 3, NOW), 1, "shared: update");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "id1", NOW + 1, got), 1, "shared: lookup");
+    tls_cachedb_sweep_start(db);
+    TEST_INT_EQ(tls_cachedb_sweep_step(db, NOW + 2 * TIMEOUT), 0, "shared: no walk");
+    TEST_INT_EQ(tls_cachedb_list(db, NOW, list), 0, "shared: nothing to list");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "id1", NOW + 2, got), 1, "shared: the walk removed nothing");
+
+    fd->down = true;
+    warned = log_has("using a local in-memory cache");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "id1", NOW + 3, got), 0,
+                "down: the shared entry is out of reach");
+    TEST_INT_EQ(tls_cachedb_update(db, "id2", "two", 3, NOW + 4), 1, "down: update goes local");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "id2", NOW + 5, got), 1, "down: lookup finds it locally");
+    TEST_INT_EQ(tls_cachedb_delete(db, "id2", NOW + 6), 1, "down: delete locally");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "id2", NOW + 7, got), 0, "down: deleted");
+    TEST_INT_EQ(tls_cachedb_update(db, "id3", "three", 5, NOW + 20), 1,
+                "down: a retry that fails goes local");
+    TEST_INT_EQ(log_has("using a local in-memory cache") - warned, 1, "down: logged once");
+    TEST_CHECK(log_has("flaky:test: server down") >= 1, "down: the log says why");
+
+    fd->down = false;
+    TEST_INT_EQ(tls_cachedb_lookup(db, "id3", NOW + 25, got), 1,
+                "back: within the rest, still local");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "id1", NOW + 31, got), 1,
+                "back: after the rest, shared again");
+    TEST_INT_EQ(log_has("works again: dropping"), 1, "back: logged once");
+    TEST_INT_EQ(tls_cachedb_lookup(db, "id3", NOW + 32, got), 0,
+                "back: the local entries are gone");
+    tls_cachedb_close(db);
+    vstring_free(got);
+    vstring_free(list);
+}
+
 int main(void)
 {
     char cmd[100];
@@ -203,6 +310,7 @@ int main(void)
     test_fresh_at_open();
     test_expiry_and_damage();
     test_sweep();
+    test_shared();
     status = test_summary("tls_cachedb_test");
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)

@@ -1,0 +1,100 @@
+#!/bin/bash
+# tls_cluster.sh - TLS state shared by two instances (two MX hosts, each
+# with its own master, smtpd and tlsmgr) through one private memcached:
+# a TLS 1.2 session that instance A made is resumed by instance B through
+# the shared smtpd session cache (memcache: table); with memcached
+# stopped, both instances go on accepting mail over STARTTLS with local
+# caches and each logs that once.
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/integration/lib/instance.sh"
+. "$top/tests/integration/lib/memcached.sh"
+
+memcached_available || skip "$MEMCACHED_MISSING"
+shared=$(mktemp -d /tmp/tls-cluster.XXXXXX)
+at_exit "rm -rf '$shared'"
+chmod 755 "$shared"
+certs_make "$shared/certs"
+check "certificates made"
+memcached_start
+mc_port=$MEMCACHED_PORT
+mc_pid=$MEMCACHED_PID
+cat >"$shared/memcache-smtpd.cf" <<END
+memcache = inet:127.0.0.1:$mc_port
+key_format = smtpd-tls:%s
+ttl = 3600
+timeout = 1
+data_size_limit = 50000
+END
+# Two hosts: A on 127.0.0.1 and B on 127.0.0.2, at one port with one
+# service name, as MX hosts of one domain have (the service name is the
+# TLS session id context: sessions resume only within one service).
+port=$(free_port)
+declare -A addr=([A]=127.0.0.1 [B]=127.0.0.2)
+
+# cluster_member NAME - an instance that accepts mail over STARTTLS on ${addr[NAME]}:$port
+cluster_member() {
+    instance_use "$1"
+    instance_create
+    instance_main_cf \
+        "inet_interfaces = ${addr[$1]}" \
+        "smtpd_tls_security_level = may" \
+        "smtpd_tls_chain_files = $shared/certs/rsa-chain.pem" \
+        "smtpd_tls_loglevel = 1" \
+        "smtpd_tls_session_cache_database = memcache:$shared/memcache-smtpd.cf" \
+        "default_transport = discard" \
+        "local_transport = discard" \
+        "smtpd_error_sleep_time = 0"
+    instance_master_cf \
+        "tlsmgr unix - - n 1000? 1 tlsmgr" \
+        "$port inet n - n - - smtpd" \
+        "cleanup unix n - n - 0 cleanup" \
+        "qmgr unix n - n 300 1 qmgr" \
+        "discard unix - - n - - discard"
+    instance_start && wait_until 10 bash -c "exec 3<>/dev/tcp/${addr[$1]}/$port" 2>/dev/null
+    require "instance $1 starts on ${addr[$1]}:$port"
+}
+cluster_member A
+cluster_member B
+
+# s_client NAME ARGS... - one SMTP session with openssl s_client: EHLO, QUIT
+s_client() {
+    local host=${addr[$1]}
+    shift
+    printf 'EHLO client.example.org\nQUIT\n' |
+        bounded 20 openssl s_client -connect "$host:$port" -starttls smtp -crlf -ign_eof \
+            -CAfile "$shared/certs/root.pem" "$@" 2>&1
+}
+
+out=$(s_client A -tls1_2 -no_ticket -sess_out "$shared/sess12")
+has "TLS 1.2 without tickets: a full handshake with A" "New, TLSv1.2" "$out"
+out=$(s_client B -tls1_2 -no_ticket -sess_in "$shared/sess12")
+has "TLS 1.2: B resumes A's session from the shared cache" "Reused, TLSv1.2" "$out"
+instance_use B
+instance_wait_log "TLS connection reused from" 5
+check "B logged the resumed handshake"
+
+# send_mail NAME - one mail over STARTTLS; the replies
+send_mail() {
+    printf 'Subject: cluster\n\nbody\n' |
+        bounded 30 python3 "$TEST_TOP/tests/integration/lib/smtp_session.py" send --starttls \
+            --host "${addr[$1]}" "$port" s@client.test r@example.test 2>&1
+}
+
+# memcached stops: both instances go on, each logs it once.
+memcached_stop "$mc_pid"
+check "memcached stopped (pid $mc_pid)"
+for name in A B; do
+    instance_use "$name"
+    for i in 1 2; do
+        has "memcached down: $name accepts mail $i over STARTTLS" "250 2.0.0 Ok: queued" \
+            "$(send_mail "$name")"
+    done
+    out=$(s_client "$name" -tls1_2 -no_ticket -sess_out "$shared/local-$name")
+    has "memcached down: $name completes a TLS 1.2 handshake" "New, TLSv1.2" "$out"
+    out=$(s_client "$name" -tls1_2 -no_ticket -sess_in "$shared/local-$name")
+    has "memcached down: $name resumes from its local cache" "Reused, TLSv1.2" "$out"
+    n=$(grep -c "session cache: .*memcache:.*using a local in-memory cache" "$INSTANCE_LOG")
+    [ "$n" = 1 ]
+    check "memcached down: $name logged it once (got $n)"
+done
