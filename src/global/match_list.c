@@ -30,6 +30,10 @@
  *				line, '#' comments), in its place
  *	    !pattern		a match of pattern means "no match"
  *
+ *	With MATCH_FLAG_STRING the patterns are plain strings (user names):
+ *	a name pattern matches only the whole string, nothing is taken for a
+ *	network, and a table is asked for the string alone.
+ *
  *	It returns the list, or NULL with the reason in why (a network with
  *	host bits set, a bad network, an unreadable file, a table that
  *	cannot be opened): a bad list is a configuration error.
@@ -164,7 +168,7 @@ static int match_list_add_one(MATCH_LIST *list, const char *token, int depth, VS
             vstring_sprintf(why, "%s: %s", list->title, dict_reason(pat->dict));
             return -1;
         }
-    } else if (match_list_is_net(token)) {
+    } else if ((list->flags & MATCH_FLAG_STRING) == 0 && match_list_is_net(token)) {
         VSTRING *detail = vstring_alloc(100);
 
         pat->kind = MATCH_PAT_NET;
@@ -257,7 +261,7 @@ static int match_list_table_name(MATCH_LIST *list, DICT *dict, const char *name)
 {
     int status = match_list_lookup(list, dict, name);
 
-    if (status != 0 || (dict->flags & DICT_FLAG_FIXED) == 0)
+    if (status != 0 || (dict->flags & DICT_FLAG_FIXED) == 0 || (list->flags & MATCH_FLAG_STRING))
         return status;
     for (const char *dot = strchr(name + 1, '.'); dot && dot[1]; dot = strchr(dot + 1, '.'))
         if ((status = match_list_lookup(list, dict,
@@ -274,6 +278,8 @@ static int match_list_name(const MATCH_LIST *list, const char *pattern, const ch
 
     if (strcasecmp(name, pattern) == 0)
         return 1;
+    if (list->flags & MATCH_FLAG_STRING)
+        return 0;
     if (*pattern == '.')
         return nlen > plen && strcasecmp(name + nlen - plen, pattern) == 0;
     return (list->flags & MATCH_FLAG_PARENT) && nlen > plen + 1 && name[nlen - plen - 1] == '.' &&

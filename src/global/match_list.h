@@ -17,6 +17,7 @@ typedef struct MATCH_LIST MATCH_LIST;
 
 #define MATCH_FLAG_NONE   0
 #define MATCH_FLAG_PARENT (1 << 0) /* "example.com" also matches its subdomains */
+#define MATCH_FLAG_STRING (1 << 1) /* whole strings (user names): no networks, no domains */
 
 extern MATCH_LIST *match_list_create(const char *title, const char *patterns, int flags,
                                      VSTRING *why);

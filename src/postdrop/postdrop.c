@@ -16,7 +16,9 @@
  *	group may read in its place), fsyncs it
  *	and renames it to its queue ID, then wakes pickup(8). The file
  *	belongs to the real user ID of the caller; nothing in the input
- *	names the user. On success it prints nothing and exits 0.
+ *	names the user. On success it prints nothing and exits 0. A real
+ *	user who is not on authorized_submit_users (user_acl(3)) is refused
+ *	before anything is read.
  *
  *	Being set-group-ID it trusts nothing of its caller: the environment
  *	is replaced, descriptors other than 0, 1 and 2 are closed, core
@@ -58,6 +60,7 @@
 #include "mail_trust.h"
 #include "maildrop.h"
 #include "maillog.h"
+#include "user_acl.h"
 
 /* Envelope bytes allowed beyond message_size_limit, as pickup allows. */
 #define POSTDROP_SIZE_SLACK (1024 * 1024)
@@ -295,6 +298,7 @@ static struct POSTDROP_CONFIG {
     const char *queue_directory; /* queue_directory */
     const char *pickup_service;  /* pickup_service_name */
     int trigger_timeout;         /* trigger_timeout, seconds */
+    const char *submit_users;    /* authorized_submit_users */
 } postdrop_config;
 
 /* postdrop_wakeup - tell pickup about the new file */
@@ -318,6 +322,7 @@ int main(int argc, char **argv)
         CONFIG_BIND_STR(VAR_QUEUE_DIRECTORY, &postdrop_config.queue_directory),
         CONFIG_BIND_STR(VAR_PICKUP_SERVICE_NAME, &postdrop_config.pickup_service),
         CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &postdrop_config.trigger_timeout),
+        CONFIG_BIND_STR(VAR_AUTHORIZED_SUBMIT_USERS, &postdrop_config.submit_users),
         CONFIG_BIND_END,
     };
     char *config_dir = postdrop_harden();
@@ -340,6 +345,7 @@ int main(int argc, char **argv)
     config = config_startup(config_dir, NULL, "postdrop");
     maillog_init(config, "postdrop", why);
     config_bind(config, parameters);
+    user_acl_require(VAR_AUTHORIZED_SUBMIT_USERS, postdrop_config.submit_users, "submit mail");
     size_limit = postdrop_config.message_size_limit;
     max_size = size_limit > 0 ? size_limit + POSTDROP_SIZE_SLACK : 0;
     msg_cleanup(postdrop_cleanup);

@@ -13,6 +13,10 @@
  *	deferred mail of one site in fast_flush_domains (a domain, or an
  *	address literal in []), and -i queue_id one deferred message
  *	(mail_flush(3)).
+ *
+ *	Before that the real user must be on authorized_mailq_users (-p)
+ *	or authorized_flush_users (-f, -s, -i), user_acl(3); root and
+ *	mail_owner always may.
  * DIAGNOSTICS
  *	Problems go to standard error and to the mail log. The exit status
  *	is 0 on success, otherwise a sysexits(3) value.
@@ -23,6 +27,7 @@
 /* System library. */
 #include <errno.h>
 #include <getopt.h>
+#include <pwd.h>
 #include <string.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -38,6 +43,7 @@
 #include "mail_params.h"
 #include "mail_queue.h"
 #include "maillog.h"
+#include "user_acl.h"
 
 /* Application-specific. */
 #include "postqueue.h"
@@ -50,6 +56,26 @@ enum postqueue_mode {
     POSTQUEUE_MODE_SITE,  /* -s site */
     POSTQUEUE_MODE_FILE,  /* -i queue_id */
 };
+
+/* The access lists and the account they do not apply to, bound by main(). */
+static struct POSTQUEUE_ACL {
+    const char *mailq_users; /* authorized_mailq_users */
+    const char *flush_users; /* authorized_flush_users */
+    const char *mail_owner;  /* mail_owner */
+} postqueue_acl;
+
+/* postqueue_acl_check - may the real user list (or flush) the queue? */
+
+static void postqueue_acl_check(const char *param, const char *acl, const char *what)
+{
+    const struct passwd *owner;
+    uid_t uid = getuid();
+
+    /* As in Postfix, root and mail_owner may always do both. */
+    if (uid == 0 || ((owner = getpwnam(postqueue_acl.mail_owner)) != NULL && owner->pw_uid == uid))
+        return;
+    user_acl_require(param, acl, what);
+}
 
 /* postqueue_flush_site - postqueue -s: one site's deferred mail */
 
@@ -107,6 +133,9 @@ int main(int argc, char **argv)
         CONFIG_BIND_STR(VAR_QUEUE_SERVICE_NAME, &flush.queue_service),
         CONFIG_BIND_STR(VAR_FLUSH_SERVICE_NAME, &flush.flush_service),
         CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &flush.timeout),
+        CONFIG_BIND_STR(VAR_AUTHORIZED_MAILQ_USERS, &postqueue_acl.mailq_users),
+        CONFIG_BIND_STR(VAR_AUTHORIZED_FLUSH_USERS, &postqueue_acl.flush_users),
+        CONFIG_BIND_STR(VAR_MAIL_OWNER, &postqueue_acl.mail_owner),
         CONFIG_BIND_END,
     };
     const char *queue_dir, *target = NULL;
@@ -148,6 +177,12 @@ int main(int argc, char **argv)
     config = config_startup(config_dir, NULL, "postqueue");
     maillog_init(config, "postqueue", why);
     config_bind(config, parameters);
+    if (mode == POSTQUEUE_MODE_LIST)
+        postqueue_acl_check(VAR_AUTHORIZED_MAILQ_USERS, postqueue_acl.mailq_users,
+                            "view the mail queue");
+    else
+        postqueue_acl_check(VAR_AUTHORIZED_FLUSH_USERS, postqueue_acl.flush_users,
+                            "flush the mail queue");
     if (mode == POSTQUEUE_MODE_FLUSH) {
         if (mail_flush_deferred(&flush, why) < 0)
             msg_fatal_status(EX_UNAVAILABLE, "cannot flush the mail queue: %s", vstring_str(why));

@@ -328,6 +328,7 @@ int main(int argc, char **argv)
         CONFIG_BIND_TIME(VAR_TRIGGER_TIMEOUT, &sendmail_config.trigger_timeout),
         CONFIG_BIND_SIZE(VAR_MESSAGE_SIZE_LIMIT, &sendmail_config.message_size_limit),
         CONFIG_BIND_SIZE(VAR_HEADER_SIZE_LIMIT, &sendmail_config.header_size_limit),
+        CONFIG_BIND_STR(VAR_AUTHORIZED_SUBMIT_USERS, &sendmail_config.submit_users),
         CONFIG_BIND_END,
     };
     VSTRING *why = vstring_alloc(100);

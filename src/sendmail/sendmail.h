@@ -48,6 +48,7 @@ typedef struct SENDMAIL_CONFIG {
     int trigger_timeout;           /* trigger_timeout, seconds */
     long message_size_limit;       /* message_size_limit, 0: none */
     long header_size_limit;        /* header_size_limit */
+    const char *submit_users;      /* authorized_submit_users */
 } SENDMAIL_CONFIG;
 
 /* Exit status for an unsupported or failing request. */

@@ -70,6 +70,7 @@
 #include "queue_file.h"
 #include "rec_type.h"
 #include "record.h"
+#include "user_acl.h"
 #include "xtext.h"
 
 /* Application-specific. */
@@ -348,6 +349,8 @@ int sendmail_enqueue(const SENDMAIL_CONFIG *config, const SENDMAIL_OPTS *opts)
     if (opts->rcpts->argc == 0 && !opts->extract)
         msg_fatal_status(EX_USAGE, "Recipient addresses must be specified on the command line "
                                    "or via the -t option");
+    /* postdrop enforces it for users who cannot write into maildrop; all get the answer here. */
+    user_acl_require(VAR_AUTHORIZED_SUBMIT_USERS, config->submit_users, "submit mail");
     postdrop = vstring_alloc(100);
     vstring_sprintf(postdrop, "%s/postdrop", config->command_directory);
     if ((sendmail_post = maildrop_post_create(vstring_str(postdrop), config->config_dir, why)) ==
