@@ -11,6 +11,7 @@
  *				const TLSRPT_RECORD *record);
  *	int	tlsrpt_spool_read(const char *path, TLSRPT_SPOOL_FN fn,
  *				void *context);
+ *	long long tlsrpt_spool_repair(int fd, const char *path);
  * DESCRIPTION
  *	tlsrpt_spool_period() returns the start of the report period of
  *	interval seconds that holds the time when.
@@ -27,8 +28,16 @@
  *	path. It returns the number of lines it could not read (a line
  *	cut short by a crash, say; each is skipped with a warning), or -1
  *	when the file cannot be opened.
+ *
+ *	tlsrpt_spool_repair() cuts a last line without its newline (a
+ *	write that a crash or a full disk cut short: that record was never
+ *	acknowledged) off the end of the spool file open on fd (path names
+ *	it in the warning), so that the next record appended starts a line
+ *	of its own instead of being glued to the remains. It returns the
+ *	number of bytes removed (0: the file ends with a whole line), or -1
+ *	after an I/O error (logged).
  * DIAGNOSTICS
- *	Warnings: a malformed line.
+ *	Warnings: a malformed line, a record cut short, an I/O error.
  * SEE ALSO
  *	tlsrpt(8), posttlsrpt(1), xtext(3)
  *--*/
@@ -38,7 +47,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Utility library. */
 #include "msg.h"
@@ -201,4 +212,48 @@ int tlsrpt_spool_read(const char *path, TLSRPT_SPOOL_FN fn, void *context)
     free(line);
     fclose(fp);
     return bad;
+}
+
+/* tlsrpt_spool_whole_end - the offset just after the last newline; -1: read error */
+
+static off_t tlsrpt_spool_whole_end(int fd, off_t size)
+{
+    char buf[512];
+    ssize_t len;
+
+    for (off_t pos = size; pos > 0; pos -= len) {
+        len = pos > (off_t)sizeof(buf) ? (ssize_t)sizeof(buf) : (ssize_t)pos;
+        if (pread(fd, buf, (size_t)len, pos - len) != len)
+            return -1;
+        for (ssize_t i = len; i > 0; i--)
+            if (buf[i - 1] == '\n')
+                return pos - len + i;
+    }
+    return 0;
+}
+
+/* tlsrpt_spool_repair - remove a record cut short from the end of a spool file */
+
+long long tlsrpt_spool_repair(int fd, const char *path)
+{
+    struct stat st;
+    off_t keep;
+
+    if (fstat(fd, &st) < 0) {
+        msg_warn("fstat %s: %m", path);
+        return -1;
+    }
+    if ((keep = tlsrpt_spool_whole_end(fd, st.st_size)) < 0) {
+        msg_warn("read %s: %m", path);
+        return -1;
+    }
+    if (keep == st.st_size)
+        return 0;
+    if (ftruncate(fd, keep) < 0) {
+        msg_warn("truncate %s: %m", path);
+        return -1;
+    }
+    msg_warn("%s: removed %lld bytes at its end: a TLSRPT record cut short", path,
+             (long long)(st.st_size - keep));
+    return (long long)(st.st_size - keep);
 }

@@ -32,5 +32,6 @@ extern void tlsrpt_spool_name(VSTRING *out, time_t period_start);
 extern int tlsrpt_spool_parse_name(const char *name, time_t *out_start);
 extern void tlsrpt_spool_format(VSTRING *out, time_t when, const TLSRPT_RECORD *record);
 extern int tlsrpt_spool_read(const char *path, TLSRPT_SPOOL_FN fn, void *context);
+extern long long tlsrpt_spool_repair(int fd, const char *path);
 
 #endif

@@ -249,6 +249,8 @@ static SMTP_PROTO_STATE smtp_ehlo(SMTP_SESSION *session)
         return SMTP_STATE_ABORT;
     }
     smtp_ehlo_features(session);
+    if (resp->lines->argc > 0)
+        smtp_tlsrpt_helo(session, resp->lines->argv[0]);
     if (session->tls)
         return SMTP_STATE_AUTH;
     wanted = smtp_starttls_wanted(session);
@@ -272,6 +274,8 @@ static SMTP_PROTO_STATE smtp_helo(SMTP_SESSION *session)
         smtp_resp_fail(session, "HELO");
         return SMTP_STATE_ABORT;
     }
+    if (session->resp.lines->argc > 0)
+        smtp_tlsrpt_helo(session, session->resp.lines->argv[0]);
     wanted = smtp_starttls_wanted(session);
     return wanted < 0 ? SMTP_STATE_ABORT : SMTP_STATE_XFER;
 }

@@ -10,6 +10,8 @@
  *	void	smtp_tlsrpt_policy_sts(SMTP_TLSRPT *rpt,
  *				const char *policy_strings,
  *				const char *mx_patterns);
+ *	void	smtp_tlsrpt_helo(SMTP_SESSION *session,
+ *				const char *reply_line);
  *	void	smtp_tlsrpt_success(SMTP_SESSION *session);
  *	void	smtp_tlsrpt_failure(SMTP_SESSION *session, const char *result,
  *				const char *reason);
@@ -37,6 +39,12 @@
  *	"mx: ...", "max_age: ..."), mx_patterns the mx patterns, both
  *	newline-separated. The MTA-STS code calls it after
  *	smtp_tlsrpt_start(), and before any result is recorded.
+ *
+ *	smtp_tlsrpt_helo() takes the receiving-mx-helo of RFC 8460
+ *	section 4.4, the name that the server announces in the first
+ *	line of its EHLO (or HELO) reply (reply_line: "250-name text" or
+ *	"250 name"), for the session's record; a name that is not a valid
+ *	host name is left out.
  *
  *	smtp_tlsrpt_success() records a successful handshake that met the
  *	level's demands (with smtp_tlsrpt_skip_reused_handshakes, a resumed
@@ -70,6 +78,7 @@
 
 /* Utility library. */
 #include "msg.h"
+#include "valid_hostname.h"
 #include "vstream.h"
 #include "vstring.h"
 
@@ -140,6 +149,24 @@ void smtp_tlsrpt_policy_sts(SMTP_TLSRPT *rpt, const char *policy_strings, const 
     vstring_strcpy(rpt->mx_host, mx_patterns ? mx_patterns : "");
 }
 
+/* smtp_tlsrpt_helo - the name in the server's EHLO (HELO) reply */
+
+void smtp_tlsrpt_helo(SMTP_SESSION *session, const char *reply_line)
+{
+    SMTP_TLSRPT *rpt = &session->tlsrpt;
+    const char *name = reply_line, *end;
+
+    if (rpt->policy_type == NULL || strlen(name) < 4)
+        return;
+    name += 4;
+    end = name + strcspn(name, " \t");
+    if (rpt->helo == NULL)
+        rpt->helo = vstring_alloc(100);
+    vstring_strncpy(rpt->helo, name, (size_t)(end - name));
+    if (!valid_hostname(vstring_str(rpt->helo)))
+        vstring_truncate(rpt->helo, 0);
+}
+
 /* smtp_tlsrpt_local_addr - our end of the connection, as text */
 
 static const char *smtp_tlsrpt_local_addr(const SMTP_SESSION *session, char *buf, size_t len)
@@ -162,6 +189,8 @@ static void smtp_tlsrpt_send(const SMTP_STATE *state, const SMTP_TLSRPT *rpt, co
                              const char *sending_ip, const char *mx, const char *mx_ip,
                              const char *reason)
 {
+    const char *helo = rpt && rpt->helo && VSTRING_LEN(rpt->helo) ? vstring_str(rpt->helo) : NULL;
+
     tlsrpt_client_send(&(TLSRPT_RECORD){
         .policy_domain = smtp_tlsrpt_domain(state),
         .policy_type = rpt ? rpt->policy_type : TLSRPT_POLICY_NONE,
@@ -170,6 +199,7 @@ static void smtp_tlsrpt_send(const SMTP_STATE *state, const SMTP_TLSRPT *rpt, co
         .result = result,
         .sending_ip = sending_ip,
         .receiving_mx = mx,
+        .receiving_helo = helo,
         .receiving_ip = mx_ip,
         .reason = reason,
     });
@@ -243,5 +273,7 @@ void smtp_tlsrpt_free(SMTP_TLSRPT *rpt)
         vstring_free(rpt->policy_strings);
     if (rpt->mx_host)
         vstring_free(rpt->mx_host);
+    if (rpt->helo)
+        vstring_free(rpt->helo);
     *rpt = (SMTP_TLSRPT){0};
 }

@@ -37,6 +37,7 @@ typedef struct SMTP_TLSRPT {
     const char *policy_type; /* TLSRPT_POLICY_* (static), or NULL: nothing to record */
     VSTRING *policy_strings; /* newline-separated policy strings, owned, or NULL */
     VSTRING *mx_host;        /* newline-separated STS mx patterns, owned, or NULL */
+    VSTRING *helo;           /* the server's name in its EHLO (HELO) reply, owned, or NULL */
     bool done;               /* the session's result has been recorded (or skipped) */
 } SMTP_TLSRPT;
 
@@ -48,6 +49,7 @@ extern void smtp_tlsrpt_start(const SMTP_STATE *state, SMTP_TLSRPT *rpt, int tls
                               const SMTP_TLSA_LIST *tlsa);
 extern void smtp_tlsrpt_policy_sts(SMTP_TLSRPT *rpt, const char *policy_strings,
                                    const char *mx_patterns);
+extern void smtp_tlsrpt_helo(SMTP_SESSION *session, const char *reply_line);
 extern void smtp_tlsrpt_success(SMTP_SESSION *session);
 extern void smtp_tlsrpt_failure(SMTP_SESSION *session, const char *result, const char *reason);
 extern void smtp_tlsrpt_failure_addr(const SMTP_STATE *state, const SMTP_ADDR *addr,

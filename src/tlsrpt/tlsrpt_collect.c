@@ -12,12 +12,20 @@
  *
  *	tlsrpt_collect_add() appends one record, received at the time
  *	when, to the file of the period that holds when (tlsrpt_spool(3)),
- *	with one write(2), so that a crash leaves whole lines (or one
- *	line cut short, which the reader skips). The file of the current
- *	period stays open until the period changes. It returns 0, or -1
- *	when the record could not be stored (logged).
+ *	with one write(2), and makes it durable (fsync) before it returns:
+ *	a record that the caller acknowledged survives a crash of the
+ *	process or the system. A crash mid-write leaves whole lines and
+ *	at most one line cut short at the end, a record never acknowledged:
+ *	when the file is opened (a new process, a new period, or after a
+ *	failed write) that line is cut off with a warning
+ *	(tlsrpt_spool_repair()), so that the next record starts a line of
+ *	its own; a reader that meets such a line skips it with a warning.
+ *	A new file's directory entry is made durable too. The file of the
+ *	current period stays open until the period changes. It returns 0,
+ *	or -1 when the record could not be stored (logged).
  * DIAGNOSTICS
- *	Warnings: a spool file that cannot be opened or written.
+ *	Warnings: a spool file that cannot be opened, written or synced; a
+ *	record cut short removed.
  * SEE ALSO
  *	tlsrpt(8), tlsrpt_spool(3)
  *--*/
@@ -56,6 +64,21 @@ void tlsrpt_collect_init(const char *spool_dir, int interval)
     tlsrpt_collect_fd = -1;
 }
 
+/* tlsrpt_collect_sync_dir - make the spool directory's entries durable */
+
+static int tlsrpt_collect_sync_dir(void)
+{
+    int fd, status = 0;
+
+    if ((fd = open(tlsrpt_collect_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 || fsync(fd) < 0) {
+        msg_warn("sync directory %s: %m", tlsrpt_collect_dir);
+        status = -1;
+    }
+    if (fd >= 0)
+        close(fd);
+    return status;
+}
+
 /* tlsrpt_collect_open - the file of the period that starts at period */
 
 static int tlsrpt_collect_open(time_t period)
@@ -72,9 +95,14 @@ static int tlsrpt_collect_open(time_t period)
     vstring_sprintf(path, "%s/%s", tlsrpt_collect_dir, vstring_str(name));
     vstring_free(name);
     tlsrpt_collect_fd =
-        open(vstring_str(path), O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
-    if (tlsrpt_collect_fd < 0)
+        open(vstring_str(path), O_RDWR | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (tlsrpt_collect_fd < 0) {
         msg_warn("open %s: %m", vstring_str(path));
+    } else if (tlsrpt_spool_repair(tlsrpt_collect_fd, vstring_str(path)) < 0 ||
+               tlsrpt_collect_sync_dir() < 0) {
+        close(tlsrpt_collect_fd);
+        tlsrpt_collect_fd = -1;
+    }
     tlsrpt_collect_period = period;
     vstring_free(path);
     return tlsrpt_collect_fd < 0 ? -1 : 0;
@@ -93,8 +121,11 @@ int tlsrpt_collect_add(time_t when, const TLSRPT_RECORD *record)
     line = vstring_alloc(200);
     tlsrpt_spool_format(line, when, record);
     len = (ssize_t)VSTRING_LEN(line);
-    if ((done = write(tlsrpt_collect_fd, vstring_str(line), (size_t)len)) != len) {
-        msg_warn("write to TLSRPT spool file: %s", done < 0 ? strerror(errno) : "short write");
+    if ((done = write(tlsrpt_collect_fd, vstring_str(line), (size_t)len)) != len ||
+        fdatasync(tlsrpt_collect_fd) < 0) {
+        msg_warn("%s TLSRPT spool file: %s", done == len ? "sync" : "write to",
+                 done < 0 || done == len ? strerror(errno) : "short write");
+        /* The next record reopens the file, and cuts off what this one left. */
         close(tlsrpt_collect_fd);
         tlsrpt_collect_fd = -1;
         status = -1;
