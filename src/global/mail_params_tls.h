@@ -684,4 +684,13 @@
 #define VAR_TLSRPT_REPORT_TIMEOUT "tlsrpt_report_timeout"
 #define DEF_TLSRPT_REPORT_TIMEOUT "60s"
 
+#define VAR_TLSRPT_REPORT_RETRY_TIME "tlsrpt_report_retry_time"
+#define DEF_TLSRPT_REPORT_RETRY_TIME "1d"
+
+#define VAR_TLSRPT_MINIMAL_BACKOFF_TIME "tlsrpt_minimal_backoff_time"
+#define DEF_TLSRPT_MINIMAL_BACKOFF_TIME "300s"
+
+#define VAR_TLSRPT_MAXIMAL_BACKOFF_TIME "tlsrpt_maximal_backoff_time"
+#define DEF_TLSRPT_MAXIMAL_BACKOFF_TIME "4000s"
+
 #endif

@@ -7,17 +7,22 @@
  *	void	tlsrpt_run_start(MAIL_SERVER *server,
  *				const TLSRPT_CONFIG *config);
  * DESCRIPTION
- *	tlsrpt_run_start() sets a timer that fires now and then one second
- *	after the end of each report period. Each time, the spool files
- *	of periods that have ended (tlsrpt_spool(3)), and those whose
- *	report an earlier run left unfinished, are renamed to NAME.report
- *	and a child process reports them one by one (tlsrpt_send(3)) and
- *	removes each file that it could read, whatever became of its
- *	deliveries (each is logged), so that a report goes out once. A
- *	file that it could not read (or a child that failed) waits for
- *	the next look at the end of the next period. The
- *	collector goes on receiving records meanwhile; while a child runs,
- *	no second one starts.
+ *	tlsrpt_run_start() sets a timer that fires now, one second after
+ *	the end of each report period, and when a report is due to be
+ *	tried again. Each time, the spool files of periods that have ended
+ *	(tlsrpt_spool(3)) are renamed to NAME.report, and a child process
+ *	reports those and the NAME.report files that are due again, one by
+ *	one (tlsrpt_send(3)). When every delivery of a file is done, the
+ *	file goes. When some failed, it stays, with the time of the next
+ *	attempt (tlsrpt_retry(3)): after tlsrpt_minimal_backoff_time,
+ *	doubled after each failed attempt up to tlsrpt_maximal_backoff_time,
+ *	for as long as tlsrpt_report_retry_time after the first attempt
+ *	(RFC 8460 section 5.4); an attempt after which the next would come
+ *	too late is the last, and what still fails then is given up (logged).
+ *	A delivery that succeeded is never made again. A file that could
+ *	not be read (or a child that failed) waits for the next period's
+ *	end. The collector goes on receiving records meanwhile; while a
+ *	child runs, no second one starts.
  * DIAGNOSTICS
  *	Warnings: a spool directory that cannot be read, a child that
  *	cannot be made or that fails.
@@ -32,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -52,9 +58,36 @@
 static const TLSRPT_CONFIG *tlsrpt_run_config; /* not owned */
 static pid_t tlsrpt_run_child;                 /* the reporting child, or 0 */
 
+/* tlsrpt_run_due - is a file being reported due now? If not, note when */
+
+static bool tlsrpt_run_due(const char *path, time_t now, time_t *next_due)
+{
+    TLSRPT_RETRY retry;
+
+    if (tlsrpt_retry_read(path, &retry) < 0 || retry.next <= now)
+        return true;
+    if (*next_due == 0 || retry.next < *next_due)
+        *next_due = retry.next;
+    return false;
+}
+
+/* tlsrpt_run_orphan - remove a companion file whose report file is gone */
+
+static void tlsrpt_run_orphan(const char *dir, const char *name, VSTRING *buf)
+{
+    struct stat st;
+
+    vstring_sprintf(buf, "%s/%.*s%s", dir, TLSRPT_SPOOL_NAME_LEN, name, TLSRPT_SPOOL_REPORT);
+    if (stat(vstring_str(buf), &st) == 0 || errno != ENOENT)
+        return;
+    vstring_sprintf(buf, "%s/%s", dir, name);
+    if (unlink(vstring_str(buf)) < 0 && errno != ENOENT)
+        msg_warn("remove %s: %m", vstring_str(buf));
+}
+
 /* tlsrpt_run_files - the files to report now, renamed to NAME.report */
 
-static ARGV *tlsrpt_run_files(time_t now)
+static ARGV *tlsrpt_run_files(time_t now, time_t *next_due)
 {
     const TLSRPT_CONFIG *config = tlsrpt_run_config;
     ARGV *files = argv_alloc(4);
@@ -70,6 +103,10 @@ static ARGV *tlsrpt_run_files(time_t now)
         return files;
     }
     while ((dp = readdir(dir)) != NULL) {
+        if (tlsrpt_retry_companion(dp->d_name, &start)) {
+            tlsrpt_run_orphan(config->spool_dir, dp->d_name, from);
+            continue;
+        }
         if (tlsrpt_spool_parse_name(dp->d_name, &start) < 0)
             continue;
         vstring_sprintf(from, "%s/%s", config->spool_dir, dp->d_name);
@@ -82,7 +119,7 @@ static ARGV *tlsrpt_run_files(time_t now)
                 continue;
             }
             argv_add(files, vstring_str(to));
-        } else {
+        } else if (tlsrpt_run_due(vstring_str(from), now, next_due)) {
             argv_add(files, vstring_str(from));
         }
     }
@@ -96,26 +133,49 @@ static ARGV *tlsrpt_run_files(time_t now)
 
 static _Noreturn void tlsrpt_run_child_main(ARGV *files)
 {
-    time_t start;
+    const TLSRPT_CONFIG *config = tlsrpt_run_config;
+    TLSRPT_RETRY retry;
+    time_t start, now;
+    bool final;
 
     for (size_t i = 0; i < files->argc; i++) {
         const char *path = files->argv[i], *name = strrchr(path, '/');
 
         if (tlsrpt_spool_parse_name(name ? name + 1 : path, &start) < 0)
             continue;
-        if (tlsrpt_send_period(tlsrpt_run_config, path, start) == 0 && unlink(path) < 0)
-            msg_warn("remove %s: %m", path);
+        now = time(NULL);
+        if (tlsrpt_retry_read(path, &retry) < 0)
+            retry = (TLSRPT_RETRY){.first = now};
+        retry.attempts++;
+        retry.next = now + tlsrpt_retry_backoff(config, retry.attempts);
+        final = retry.next > retry.first + config->retry_time;
+        switch (tlsrpt_send_period(config, path, start, retry.attempts, final)) {
+        case TLSRPT_SEND_DONE:
+            tlsrpt_retry_remove(path);
+            break;
+        case TLSRPT_SEND_PENDING:
+            /* A schedule that cannot be written means one attempt more. */
+            if (final)
+                tlsrpt_retry_remove(path);
+            else
+                tlsrpt_retry_write(path, &retry);
+            break;
+        default:
+            break;
+        }
     }
     _exit(0);
 }
 
-/* tlsrpt_run_delay - milliseconds until one second after the current period */
+/* tlsrpt_run_delay - milliseconds until one second after the current period, or a retry */
 
-static int tlsrpt_run_delay(time_t now)
+static int tlsrpt_run_delay(time_t now, time_t next_due)
 {
     int interval = tlsrpt_run_config->report_interval;
     time_t next = tlsrpt_spool_period(now, interval) + interval + 1;
 
+    if (next_due > 0 && next_due < next)
+        next = next_due > now ? next_due : now;
     return (int)(next - now > 86400 ? 86400 : next - now) * 1000;
 }
 
@@ -123,7 +183,7 @@ static int tlsrpt_run_delay(time_t now)
 
 static void tlsrpt_run_event(EVENT_LOOP *loop, void *context)
 {
-    time_t now = time(NULL);
+    time_t now = time(NULL), next_due = 0;
     ARGV *files;
     int status;
     pid_t pid;
@@ -136,11 +196,16 @@ static void tlsrpt_run_event(EVENT_LOOP *loop, void *context)
         if (pid > 0 && (!WIFEXITED(status) || WEXITSTATUS(status) != 0))
             msg_warn("TLSRPT report process %ld failed (status 0x%x)", (long)pid, status);
         tlsrpt_run_child = 0;
-        /* What it left is tried again at the next period's end, not at once. */
-        event_timer_add(loop, tlsrpt_run_delay(now), tlsrpt_run_event, context);
+        if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+            /* Its retries are scheduled: look again at once. */
+            event_timer_add(loop, 0, tlsrpt_run_event, context);
+        } else {
+            /* What it left is tried again at the next period's end, not at once. */
+            event_timer_add(loop, tlsrpt_run_delay(now, 0), tlsrpt_run_event, context);
+        }
         return;
     }
-    files = tlsrpt_run_files(now);
+    files = tlsrpt_run_files(now, &next_due);
     if (files->argc > 0) {
         if ((pid = fork()) < 0) {
             msg_warn("fork: %m: TLSRPT reports wait");
@@ -155,7 +220,7 @@ static void tlsrpt_run_event(EVENT_LOOP *loop, void *context)
         }
     }
     argv_free(files);
-    event_timer_add(loop, tlsrpt_run_delay(now), tlsrpt_run_event, context);
+    event_timer_add(loop, tlsrpt_run_delay(now, next_due), tlsrpt_run_event, context);
 }
 
 /* tlsrpt_run_start - the first look now */

@@ -5,7 +5,8 @@
  *	#include "tlsrpt.h"
  *
  *	int	tlsrpt_send_period(const TLSRPT_CONFIG *config,
- *				const char *path, time_t start);
+ *				const char *path, time_t start, int attempt,
+ *				bool final);
  * DESCRIPTION
  *	tlsrpt_send_period() reads the spool file path, the records of the
  *	period that starts at start, and for each policy domain whose
@@ -17,11 +18,23 @@
  *	as an application/tlsrpt+gzip attachment; with "TLS-Required: No",
  *	so that a broken TLS set-up cannot hold it back), handed to our
  *	sendmail(1); "https:" as a POST of application/tlsrpt+gzip
- *	(https_post(3)). Each delivery is logged. It returns 0, or -1
+ *	(https_post(3)). Each delivery is logged.
+ *
+ *	path is a file being reported (NAME.report), and attempt counts
+ *	the attempts at its reports (1: the first). A delivery that
+ *	succeeded is noted at once (tlsrpt_retry_sent_add()) and skipped in
+ *	later attempts, so that no report goes out twice. A delivery that
+ *	failed (sendmail failed, the HTTPS server did not answer 2xx or
+ *	could not be reached), and a domain whose TXT record could not be
+ *	looked up for now, are logged and left for a later attempt; with
+ *	final, this is the last attempt, and the log says that tlsrpt gives
+ *	up on them. It returns TLSRPT_SEND_DONE (nothing left to do),
+ *	TLSRPT_SEND_PENDING (something to try again), or TLSRPT_SEND_ERROR
  *	when the file could not be read.
  * DIAGNOSTICS
- *	Logged: each report sent, each delivery that failed, each domain
- *	whose TLSRPT policy is malformed or could not be looked up.
+ *	Logged: each report sent, each delivery that failed or that is
+ *	given up, each domain whose TLSRPT policy is malformed or could not
+ *	be looked up.
  * SEE ALSO
  *	tlsrpt(8), RFC 8460
  *--*/
@@ -196,10 +209,58 @@ static int tlsrpt_send_https(const TLSRPT_SEND *s, const char *url, VSTRING *why
     return status == HTTPS_FETCH_OK ? 0 : -1;
 }
 
+/* One attempt at the reports of a period. */
+typedef struct TLSRPT_ATTEMPT {
+    const char *path; /* the file being reported, not owned */
+    HTABLE *sent;     /* deliveries done in earlier attempts, owned */
+    int attempt;      /* 1: the first */
+    bool final;       /* the last attempt */
+    bool pending;     /* something failed: try again */
+} TLSRPT_ATTEMPT;
+
+/* tlsrpt_send_failed - log a failure, and note it for another attempt */
+
+static void tlsrpt_send_failed(TLSRPT_ATTEMPT *a, const char *what, const char *why)
+{
+    if (a->final)
+        msg_warn("%s: %s: giving up after %d attempt%s", what, why, a->attempt,
+                 a->attempt == 1 ? "" : "s");
+    else
+        msg_warn("%s: %s: will try again", what, why);
+    a->pending = true;
+}
+
+/* tlsrpt_send_uri - one report to one rua URI, unless an earlier attempt did it */
+
+static void tlsrpt_send_uri(TLSRPT_ATTEMPT *a, const TLSRPT_SEND *s, const char *uri, VSTRING *why)
+{
+    VSTRING *what = vstring_alloc(100);
+    int status;
+
+    if (tlsrpt_retry_sent_find(a->sent, s->domain, uri)) {
+        if (msg_verbose)
+            msg_info("TLSRPT report for %s (%s) to %s: sent before", s->domain, s->report_id, uri);
+    } else {
+        if (strncasecmp(uri, "mailto:", 7) == 0)
+            status = tlsrpt_send_mail(s, uri + 7, why);
+        else
+            status = tlsrpt_send_https(s, uri, why);
+        if (status == 0) {
+            msg_info("TLSRPT report for %s (%s) sent to %s", s->domain, s->report_id, uri);
+            tlsrpt_retry_sent_add(a->path, s->domain, uri);
+        } else {
+            vstring_sprintf(what, "TLSRPT report for %s (%s) to %s", s->domain, s->report_id, uri);
+            tlsrpt_send_failed(a, vstring_str(what), vstring_str(why));
+        }
+    }
+    vstring_free(what);
+}
+
 /* tlsrpt_send_domain - the report of one domain to each of its rua URIs */
 
-static void tlsrpt_send_domain(const TLSRPT_CONFIG *config, DNS_RESOLVER *resolver,
-                               const TLSRPT_REPORT *report, const char *domain, time_t start)
+static void tlsrpt_send_domain(TLSRPT_ATTEMPT *a, const TLSRPT_CONFIG *config,
+                               DNS_RESOLVER *resolver, const TLSRPT_REPORT *report,
+                               const char *domain, time_t start)
 {
     ARGV *rua = argv_alloc(2);
     VSTRING *why = vstring_alloc(100);
@@ -210,7 +271,10 @@ static void tlsrpt_send_domain(const TLSRPT_CONFIG *config, DNS_RESOLVER *resolv
     int status;
 
     if ((status = tlsrpt_txt_lookup(resolver, domain, rua, why)) != TLSRPT_TXT_OK) {
-        if (status != TLSRPT_TXT_NONE)
+        if (status == TLSRPT_TXT_RETRY) {
+            vstring_sprintf(id, "TLSRPT policy of %s", domain);
+            tlsrpt_send_failed(a, vstring_str(id), vstring_str(why));
+        } else if (status != TLSRPT_TXT_NONE)
             msg_warn("TLSRPT policy of %s: %s: no report", domain, vstring_str(why));
         else if (msg_verbose)
             msg_info("%s: %s: no report", domain, vstring_str(why));
@@ -233,19 +297,8 @@ static void tlsrpt_send_domain(const TLSRPT_CONFIG *config, DNS_RESOLVER *resolv
         if (gzip_data(vstring_str(json), VSTRING_LEN(json), gzip, why) < 0) {
             msg_warn("TLSRPT report for %s: %s", domain, vstring_str(why));
         } else {
-            for (size_t i = 0; i < rua->argc; i++) {
-                const char *uri = rua->argv[i];
-
-                if (strncasecmp(uri, "mailto:", 7) == 0)
-                    status = tlsrpt_send_mail(&s, uri + 7, why);
-                else
-                    status = tlsrpt_send_https(&s, uri, why);
-                if (status == 0)
-                    msg_info("TLSRPT report for %s (%s) sent to %s", domain, s.report_id, uri);
-                else
-                    msg_warn("TLSRPT report for %s (%s) to %s: %s", domain, s.report_id, uri,
-                             vstring_str(why));
-            }
+            for (size_t i = 0; i < rua->argc; i++)
+                tlsrpt_send_uri(a, &s, rua->argv[i], why);
         }
     }
     vstring_free(id);
@@ -257,32 +310,36 @@ static void tlsrpt_send_domain(const TLSRPT_CONFIG *config, DNS_RESOLVER *resolv
 
 /* tlsrpt_send_period - every report of one finished period */
 
-int tlsrpt_send_period(const TLSRPT_CONFIG *config, const char *path, time_t start)
+int tlsrpt_send_period(const TLSRPT_CONFIG *config, const char *path, time_t start, int attempt,
+                       bool final)
 {
     TLSRPT_REPORT *report = tlsrpt_report_create();
+    TLSRPT_ATTEMPT a = {.path = path, .attempt = attempt, .final = final};
     DNS_RESOLVER *resolver;
-    VSTRING *why = vstring_alloc(100);
+    VSTRING *why = vstring_alloc(100), *what = vstring_alloc(100);
     ARGV *domains;
 
     if (tlsrpt_spool_read(path, tlsrpt_send_add, report) < 0) {
         msg_warn("open %s: %m", path);
         tlsrpt_report_free(report);
         vstring_free(why);
-        return -1;
+        vstring_free(what);
+        return TLSRPT_SEND_ERROR;
     }
     if ((resolver = dns_resolver_open(&config->resolver_props, why)) == NULL) {
-        msg_warn("%s: %s: the reports of %s wait", config->resolver_props.type, vstring_str(why),
-                 path);
-        tlsrpt_report_free(report);
-        vstring_free(why);
-        return -1;
+        vstring_sprintf(what, "the TLSRPT reports of %s: %s", path, config->resolver_props.type);
+        tlsrpt_send_failed(&a, vstring_str(what), vstring_str(why));
+    } else {
+        a.sent = tlsrpt_retry_sent(path);
+        domains = tlsrpt_report_domains(report);
+        for (size_t i = 0; i < domains->argc; i++)
+            tlsrpt_send_domain(&a, config, resolver, report, domains->argv[i], start);
+        argv_free(domains);
+        htable_free(a.sent, NULL);
+        dns_resolver_free(resolver);
     }
-    domains = tlsrpt_report_domains(report);
-    for (size_t i = 0; i < domains->argc; i++)
-        tlsrpt_send_domain(config, resolver, report, domains->argv[i], start);
-    argv_free(domains);
-    dns_resolver_free(resolver);
     tlsrpt_report_free(report);
     vstring_free(why);
-    return 0;
+    vstring_free(what);
+    return a.pending ? TLSRPT_SEND_PENDING : TLSRPT_SEND_DONE;
 }

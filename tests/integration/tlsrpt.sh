@@ -75,9 +75,12 @@ rrs=("mta-sts IN A $DNSSEC_HTTPS_ADDR"
     "mx-bad IN A 127.0.0.1" "_$psrv._tcp.mx-bad IN TLSA 3 1 1 $DNSSEC_TLSA_DIGEST"
     "ok IN MX 10 mx-ok" "bad IN MX 10 mx-bad" "mixed IN MX 10 mx-bad" "mixed IN MX 20 mx-ok"
     "name IN MX 10 mx-name" "mx-name IN A 127.0.0.1" "lost IN MX 10 mx-ok")
-for d in ok bad mixed name; do
+for d in ok bad mixed; do
     rrs+=("_smtp._tls.$d IN TXT \"$rua\"")
 done
+# name.$S also asks for a POST to a port where nothing listens: given up.
+down="https://mta-sts.$S:1/v1/tlsrpt"
+rrs+=("_smtp._tls.name IN TXT \"$rua,$down\"")
 DNSSEC_RESOLV=yes
 dnssec_start "${rrs[@]}"
 require "the DNSSEC test bed starts"
@@ -256,20 +259,42 @@ has "the lost record is logged" \
     "$(instance_log)"
 same "and the spool has no record of it" 7 "$(records | wc -l)"
 
-# The records outlive a restart; a period of two seconds ends at once.
+# The records outlive a restart; a period of two seconds ends at once. The
+# HTTPS server refuses the first POSTs (503): each report is tried again
+# (after a second here) until it accepts them, and the mails, which went
+# out at once, are not sent again. The POST to $down fails every time and
+# is given up once tlsrpt_report_retry_time has passed.
 instance_stop
-instance_main_cf "tlsrpt_report_interval = 2s"
+echo 503 >"$dir/www/status"
+instance_main_cf "tlsrpt_report_interval = 2s" "tlsrpt_minimal_backoff_time = 1s" \
+    "tlsrpt_maximal_backoff_time = 1s" "tlsrpt_report_retry_time = 5s"
 instance_start "$pin"
 require "the instance starts again, with a report period of 2 seconds"
 
-# mail_count, post_count - reports that arrived so far
+# mail_count, post_count, refused_count - reports that arrived so far
 mail_count() { ls "$dir/mailbox"/msg.* 2>/dev/null | wc -l; }
 post_count() { ls "$dir/www"/post.? "$dir/www"/post.?? 2>/dev/null | wc -l; }
-wait_until 30 eval '[ "$(mail_count)" -ge 4 ] && [ "$(post_count)" -ge 4 ]'
+refused_count() { grep -c "^POST /v1/tlsrpt -> 503" "$dir/www/log"; }
+wait_until 30 eval '[ "$(mail_count)" -ge 4 ] && [ "$(refused_count)" -ge 4 ]'
 same "four reports by mail, one per domain" 4 "$(mail_count)"
-same "four reports by HTTPS POST" 4 "$(post_count)"
-has "tlsrpt logs each report sent" "TLSRPT report for ok.$S" "$(instance_log)"
-same "the spool file is gone once reported" "" "$(ls "$INSTANCE_DATA/tlsrpt")"
+[ "$(refused_count)" -ge 4 ]
+check "the HTTPS server refused the first POSTs of the four reports"
+grep -Eq "warning: TLSRPT report for ok.$S \(.*\) to https://mta-sts.$S/v1/tlsrpt: .*503.*: will try again" \
+    "$INSTANCE_LOG"
+check "tlsrpt logs the refused POST, and that it will try again"
+rm -f "$dir/www/status"
+wait_until 30 eval '[ "$(post_count)" -ge 4 ] && [ -z "$(ls "$INSTANCE_DATA/tlsrpt")" ]'
+same "then four reports by HTTPS POST" 4 "$(post_count)"
+same "and still four by mail: a report that went out is not sent again" 4 "$(mail_count)"
+same "each mail was sent once" 4 "$(grep -c 'TLSRPT report for .* sent to mailto:' "$INSTANCE_LOG")"
+grep -Eq "TLSRPT report for ok.$S \(.*\) sent to https://mta-sts.$S/v1/tlsrpt" "$INSTANCE_LOG"
+check "tlsrpt logs each report sent"
+grep -Eq "warning: TLSRPT report for name.$S \(.*\) to $down: .*: giving up after [0-9]+ attempts" \
+    "$INSTANCE_LOG"
+check "the POST to a server that is down is given up after tlsrpt_report_retry_time"
+lacks "nothing else is given up" "giving up" "$(grep -v "to $down:" "$INSTANCE_LOG")"
+same "the spool file and its retry state are gone once reported" "" \
+    "$(ls "$INSTANCE_DATA/tlsrpt")"
 
 # The mail: RFC 8460 section 5.3; its attachment goes to mail.N.gz.
 python3 - "$dir" "$dir"/mailbox/msg.* >"$dir/mail.out" <<'EOF'

@@ -19,7 +19,8 @@ each request:
 
 A POST (a TLSRPT report, RFC 8460 section 5.2) is kept: its body as
 DIR/post.N (N = 1, 2, ...) and its Content-Type as DIR/post.N.type, written
-before the answer (200, or DIR/status) goes out.
+before the answer (200) goes out; a POST that DIR/status refuses (its
+answer is that status) is only logged.
 
 Each request is logged to DIR/log as "GET PATH -> STATUS (HOST)" (or POST). The port file
 is written once the server listens; the server exits after --idle seconds
@@ -86,6 +87,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.server.last = time.monotonic()
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length)
+        status = self.control("status")
+        if status:
+            return self.answer(int(status), b"", method="POST")
         with self.server.lock:
             self.server.posts += 1
             name = os.path.join(self.server.dir, "post.%d" % self.server.posts)
@@ -95,8 +99,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         with open(name + ".tmp", "wb") as f:
             f.write(body)
         os.rename(name + ".tmp", name)
-        status = self.control("status")
-        return self.answer(int(status) if status else 200, b"", method="POST")
+        return self.answer(200, b"", method="POST")
 
 
 def main():
