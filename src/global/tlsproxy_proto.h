@@ -17,12 +17,21 @@
  *	   session with close_notify, the end of the TLS session (or a failed
  *	   handshake) closes this connection.
  *
+ * The client role (TLSPROXY_FLAG_ROLE_CLIENT, the smtp client's TLS
+ * connection reuse) differs in two places: the request also carries the
+ * client's engine and connection settings and an idle limit
+ * (tls_proxy(3): "init.*" and "start.*" attributes, and
+ * TLSPROXY_ATTR_IDLE), and after the handshake, before any plaintext,
+ * tlsproxy sends one message with its outcome and the facts about the
+ * session and the server (tls_proxy_facts_print()); after a failed
+ * handshake it then closes.
+ *
  * Bump TLSPROXY_PROTO_VERSION when this changes.
  */
 #ifndef TLSPROXY_PROTO_H
 #define TLSPROXY_PROTO_H
 
-#define TLSPROXY_PROTO_VERSION 1 /* sent as TLSPROXY_ATTR_VERSION */
+#define TLSPROXY_PROTO_VERSION 2 /* sent as TLSPROXY_ATTR_VERSION */
 
 #define TLSPROXY_ATTR_VERSION  "version"         /* int: TLSPROXY_PROTO_VERSION */
 #define TLSPROXY_ATTR_ENDPOINT "remote_endpoint" /* str: "[addr]:port" of the peer */
@@ -30,8 +39,10 @@
 #define TLSPROXY_ATTR_TIMEOUT  "timeout"         /* int: handshake time limit, seconds */
 #define TLSPROXY_ATTR_SERVERID "server_id"       /* str: session cache id, "smtpd" */
 #define TLSPROXY_ATTR_STATUS   "status"          /* int: TLSPROXY_STAT_* */
+#define TLSPROXY_ATTR_IDLE     "idle_timeout"    /* int: client role: idle limit, seconds */
 
 #define TLSPROXY_FLAG_ROLE_SERVER (1 << 0) /* be the TLS server to the peer */
+#define TLSPROXY_FLAG_ROLE_CLIENT (1 << 1) /* be the TLS client to the peer */
 
 #define TLSPROXY_STAT_FAIL 0 /* no TLS here: the session ends */
 #define TLSPROXY_STAT_OK   1 /* send the peer's socket */

@@ -38,6 +38,7 @@
 #include "sts_mgr.h"
 
 #include "tls.h"
+#include "tls_client.h"
 
 #include "smtp_dns.h"
 #include "smtp_nexthop.h"
@@ -175,6 +176,8 @@ typedef struct SMTP_CONFIG {
     bool send_xforward;           /* smtp_send_xforward_command */
     int xforward_timeout;         /* smtp_xforward_timeout, seconds */
     bool tls_wrappermode;         /* smtp_tls_wrappermode */
+    bool tls_connection_reuse;    /* smtp_tls_connection_reuse: handshakes through tlsproxy(8) */
+    const char *tlsproxy_service; /* tlsproxy_service_name */
     bool tls_note_starttls_offer; /* smtp_tls_note_starttls_offer */
     bool assume_final;            /* lmtp_assume_final: DSN "delivered", not "relayed" */
     bool cache_on_demand;         /* smtp_connection_cache_on_demand */
@@ -388,11 +391,16 @@ extern bool smtp_generic_header(const SMTP_GENERIC_CONFIG *generic, const char *
 extern int smtp_data_send(SMTP_SESSION *session);
 
 /* smtp_starttls.c */
+extern void smtp_tls_init_props(const SMTP_CONFIG *config, TLS_CLIENT_INIT_PROPS *props);
 extern TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config);
 extern int smtp_starttls_wanted(SMTP_SESSION *session);
 extern int smtp_starttls(SMTP_SESSION *session);
 extern int smtp_tls_wrapper(SMTP_SESSION *session);
 extern void smtp_tls_end(SMTP_SESSION *session, bool failure);
+
+/* smtp_tlsproxy.c */
+extern bool smtp_tlsproxy_wanted(const SMTP_SESSION *session);
+extern int smtp_tlsproxy_start(SMTP_SESSION *session, const TLS_CLIENT_START_PROPS *props);
 
 /* smtp_tls_feature.c */
 extern void smtp_tls_feature_note(SMTP_STATE *state, int wanted, int level, bool decided);

@@ -4,13 +4,16 @@
  * SYNOPSIS
  *	#include "smtp.h"
  *
+ *	void	smtp_tls_init_props(const SMTP_CONFIG *config,
+ *				TLS_CLIENT_INIT_PROPS *props);
  *	TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config);
  *	int	smtp_starttls_wanted(SMTP_SESSION *session);
  *	int	smtp_starttls(SMTP_SESSION *session);
  *	int	smtp_tls_wrapper(SMTP_SESSION *session);
  *	void	smtp_tls_end(SMTP_SESSION *session, bool failure);
  * DESCRIPTION
- *	smtp_tls_init() builds the client TLS engine from the smtp_tls_*
+ *	smtp_tls_init_props() fills props with the client TLS engine's
+ *	settings; smtp_tls_init() builds the engine from the smtp_tls_*
  *	and tls_* parameters that smtp.c bound into config->tls_engine
  *	(client certificates, trusted CAs, protocols and ciphers by level,
  *	the session cache). It returns NULL when TLS
@@ -53,9 +56,14 @@
  *	(validation-failure), a certificate that the level does not
  *	accept, or success.
  *
+ *	With smtp_tls_connection_reuse the handshake goes through
+ *	tlsproxy(8) where smtp_tlsproxy_wanted() says so (smtp_tlsproxy(3));
+ *	when tlsproxy is unavailable it is done here, under the same policy.
+ *
  *	smtp_tls_end() ends the TLS session, if any: with close_notify
  *	after a normal end, or forgetting the cached session after a
- *	failure.
+ *	failure; a session through tlsproxy ends there when the stream is
+ *	closed.
  * DIAGNOSTICS
  *	The TLS library logs the handshake (smtp_tls_loglevel).
  *--*/
@@ -77,6 +85,7 @@
 #include "tls_level.h"
 #include "tls_name.h"
 #include "tls_mgr.h"
+#include "tls_proxy.h"
 
 /* Application-specific. */
 #include "smtp.h"
@@ -91,19 +100,21 @@ static TLS_CACHE_OPS smtp_tls_cache_ops(const SMTP_TLS_ENGINE *engine, const cha
     return tls_mgr_cache_ops(type);
 }
 
-/* smtp_tls_init - the client TLS engine */
+/* smtp_tls_init_props - the client TLS engine's settings */
 
-TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config)
+void smtp_tls_init_props(const SMTP_CONFIG *config, TLS_CLIENT_INIT_PROPS *props)
 {
     const SMTP_TLS_ENGINE *engine = &config->tls_engine;
+    const char *type = config->lmtp ? TLS_MGR_SCACHE_LMTP : TLS_MGR_SCACHE_SMTP;
+    TLS_CACHE_OPS cache = smtp_tls_cache_ops(engine, type);
 
-    return tls_client_init(&(TLS_CLIENT_INIT_PROPS){
+    *props = (TLS_CLIENT_INIT_PROPS){
         .params = &engine->params,
         .param_prefix = config->lmtp ? "lmtp" : "smtp",
         .log_param = SMTP_PARAM(config, TLS_LOGLEVEL),
         .log_level = engine->loglevel,
         .verifydepth = engine->verifydepth,
-        .cache_type = config->lmtp ? TLS_MGR_SCACHE_LMTP : TLS_MGR_SCACHE_SMTP,
+        .cache_type = type,
         .session_timeout = engine->session_cache_timeout,
         .chain_files = engine->chain_files,
         .cert_file = engine->cert_file,
@@ -121,10 +132,19 @@ TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config)
         .mandatory_ciphers = engine->mandatory_ciphers,
         .exclude_ciphers = engine->exclude_ciphers,
         .mandatory_exclude_ciphers = engine->mandatory_exclude_ciphers,
-        .cache =
-            smtp_tls_cache_ops(engine, config->lmtp ? TLS_MGR_SCACHE_LMTP : TLS_MGR_SCACHE_SMTP),
+        .cache = cache,
         .dane_digests = engine->dane_digests,
-    });
+    };
+}
+
+/* smtp_tls_init - the client TLS engine */
+
+TLS_APPL_STATE *smtp_tls_init(SMTP_CONFIG *config)
+{
+    TLS_CLIENT_INIT_PROPS props;
+
+    smtp_tls_init_props(config, &props);
+    return tls_client_init(&props);
 }
 
 /* smtp_starttls_wanted - STARTTLS or plaintext after EHLO/HELO */
@@ -221,7 +241,7 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
     TLS_DANE_RR *rr = dane_level ? smtp_tls_dane(session, &dane, names) : NULL;
 
     session->doing = "performing the TLS handshake";
-    session->tls = tls_client_start(&(TLS_CLIENT_START_PROPS){
+    TLS_CLIENT_START_PROPS props = {
         .ctx = config->tls_ctx,
         .stream = session->stream,
         .timeout = config->starttls_timeout,
@@ -246,7 +266,10 @@ static int smtp_tls_handshake(SMTP_SESSION *session)
         .out_pq_suspect = &session->pq_suspect,
         .tls12_max = session->tls12_max,
         .out_tls12_retry_ok = &session->tls12_retry_ok,
-    });
+    };
+    /* Through tlsproxy when it takes the connection; else (or when it is unavailable) here. */
+    if (!smtp_tlsproxy_wanted(session) || smtp_tlsproxy_start(session, &props) < 0)
+        session->tls = tls_client_start(&props);
     myfree(rr);
     argv_free(names);
     if (session->tls == NULL) {
@@ -330,7 +353,11 @@ void smtp_tls_end(SMTP_SESSION *session, bool failure)
 {
     if (session->tls == NULL)
         return;
-    tls_client_stop(session->tls, session->stream, session->state->config->starttls_timeout,
-                    failure);
+    /* Through tlsproxy: closing the stream ends the session there (close_notify). */
+    if (TLS_PROXY_STATE(session->tls))
+        tls_sess_free(session->tls);
+    else
+        tls_client_stop(session->tls, session->stream, session->state->config->starttls_timeout,
+                        failure);
     session->tls = NULL;
 }

@@ -64,14 +64,15 @@ typedef struct SMTP_TLS_CONFIG {
 
 /* The policy for one server. Strings are owned; NULL means "main.cf / by level". */
 typedef struct SMTP_TLS_POLICY {
-    int level;                 /* TLS_LEV_*, or TLS_LEV_INVALID */
-    char *protocols;           /* protocols= */
-    char *grade;               /* ciphers= */
-    char *exclusions;          /* exclude= */
-    char *match;               /* match list in force ("|" or ":" separated), fingerprint and up */
-    char *tafile;              /* trust anchor files in force (space separated), verify and up */
-    char *servername;          /* servername= or smtp_tls_servername: name, "hostname", "nexthop" */
-    bool connection_reuse;     /* connection_reuse= (accepted, not used) */
+    int level;        /* TLS_LEV_*, or TLS_LEV_INVALID */
+    char *protocols;  /* protocols= */
+    char *grade;      /* ciphers= */
+    char *exclusions; /* exclude= */
+    char *match;      /* match list in force ("|" or ":" separated), fingerprint and up */
+    char *tafile;     /* trust anchor files in force (space separated), verify and up */
+    char *servername; /* servername= or smtp_tls_servername: name, "hostname", "nexthop" */
+    bool
+        connection_reuse; /* connection_reuse=: TLS through tlsproxy(8), as with smtp_tls_connection_reuse */
     bool enable_rpk;           /* enable_rpk=, or smtp_tls_enable_rpk */
     bool rpk_set;              /* enable_rpk= was given */
     int pq_mode;               /* pq=: TLS_DH_PQ_* (tls_dh.h), 0 when absent */

@@ -549,7 +549,16 @@ TLS_SESS_STATE *tls_client_start(const TLS_CLIENT_START_PROPS *props)
         tls_sess_free(state);
         return NULL;
     }
-    tls_client_post_connect(state);
+    /* tlsproxy's user logs the summary, under its own name, from the facts it receives. */
+    if (props->summary_by_caller) {
+        int log_mask = state->log_mask;
+
+        state->log_mask &= ~TLS_LOG_SUMMARY;
+        tls_client_post_connect(state);
+        state->log_mask = log_mask;
+    } else {
+        tls_client_post_connect(state);
+    }
     if (props->stream)
         tls_stream_start(props->stream, state);
     return state;

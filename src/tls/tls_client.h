@@ -74,6 +74,7 @@ typedef struct TLS_CLIENT_START_PROPS {
     bool *out_pq_suspect;        /* failure after a post-quantum ClientHello, or NULL */
     bool tls12_max;              /* offer TLS 1.2 at most (a server that fails TLS 1.3) */
     bool *out_tls12_retry_ok;    /* failure after a TLS 1.3 ClientHello that allowed 1.2, or NULL */
+    bool summary_by_caller;      /* the summary line is logged by the user of tlsproxy(8) */
 } TLS_CLIENT_START_PROPS;
 
 extern TLS_APPL_STATE *tls_client_init(const TLS_CLIENT_INIT_PROPS *props);

@@ -1,6 +1,6 @@
 /*++
  * NAME
- *	tlsproxy - the TLS proxy of postscreen(8)
+ *	tlsproxy - the TLS proxy of postscreen(8) and smtp(8)
  * SYNOPSIS
  *	tlsproxy [generic daemon options]
  * DESCRIPTION
@@ -19,24 +19,38 @@
  *	level tlsproxy_tls_security_level (or tlsproxy_use_tls and
  *	tlsproxy_enforce_tls) picks the opportunistic or the mandatory
  *	protocols and ciphers; at "none" the server role is disabled and
- *	every request is refused.
+ *	every server role request is refused.
+ *
+ *	tlsproxy takes the TLS client role for smtp(8) and lmtp(8) with
+ *	smtp_tls_connection_reuse (lmtp_tls_connection_reuse): after the
+ *	server's 220 reply to STARTTLS the client passes the server's
+ *	socket with its TLS settings, tlsproxy does the handshake, sends
+ *	the facts about the session back and relays plaintext
+ *	(tlsproxy_client(3)), so that the client holds a plaintext
+ *	connection that it can keep and reuse. The client engine of the
+ *	tlsproxy_client_* parameters is built before privileges are
+ *	dropped.
  *
  *	Log lines, as Postfix's tlsproxy writes them: "CONNECT from
  *	[addr]:port", the TLS library's "... TLS connection established
  *	from [addr]:port: ..." (tlsproxy_tls_loglevel), "TLS handshake
  *	failed for service=ID peer=[addr]:port", and "DISCONNECT
- *	[addr]:port".
+ *	[addr]:port"; in the client role "CONNECT to host[addr]:port", the
+ *	TLS library's lines at the client's smtp_tls_loglevel except the
+ *	summary line (the client logs it), and "DISCONNECT".
  * DIAGNOSTICS
  *	Fatal: bad settings at start-up. Warnings: malformed requests, the
  *	server role disabled or unusable.
  *--*/
 
 /* System library. */
+#include <limits.h>
 #include <unistd.h>
 
 /* Utility library. */
 #include "attr.h"
 #include "fd_pass.h"
+#include "htable.h"
 #include "msg.h"
 #include "vstream.h"
 #include "vstring.h"
@@ -60,14 +74,6 @@
 
 static TLSPROXY_CONFIG tlsproxy_cfg;
 static TLS_APPL_STATE *tlsproxy_ctx; /* the server context, NULL: role unavailable */
-
-/* One request. */
-typedef struct TLSPROXY_REQUEST {
-    VSTRING *endpoint; /* "[addr]:port" */
-    VSTRING *serverid; /* session cache id */
-    int flags;         /* TLSPROXY_FLAG_* */
-    int timeout;       /* handshake time limit, seconds */
-} TLSPROXY_REQUEST;
 
 /* tlsproxy_exclusions - exclude_ciphers, plus the mandatory ones at encrypt */
 
@@ -127,26 +133,54 @@ static TLS_APPL_STATE *tlsproxy_server_init(const TLSPROXY_CONFIG *cfg)
     return ctx;
 }
 
+/* tlsproxy_request_int - one number of the request; 0 or -1 */
+
+static int tlsproxy_request_int(const HTABLE *table, const char *name, int *out_value)
+{
+    long value;
+
+    if (attr_table_long(table, name, &value) < 0 || value < INT_MIN || value > INT_MAX)
+        return -1;
+    *out_value = (int)value;
+    return 0;
+}
+
 /* tlsproxy_request - read a request; 0 or -1 (logged) */
 
 static int tlsproxy_request(VSTREAM *stream, TLSPROXY_REQUEST *req)
 {
+    HTABLE *table = htable_create(50);
+    const char *endpoint, *serverid;
     int version = 0;
 
-    if (attr_scan_opts(stream, ATTR_FLAG_STRICT,
-                       &(ATTR_OPTS){.peer = "tlsproxy client", .value_max = 1024},
-                       RECV_ATTR_INT(TLSPROXY_ATTR_VERSION, &version),
-                       RECV_ATTR_STR(TLSPROXY_ATTR_ENDPOINT, req->endpoint),
-                       RECV_ATTR_INT(TLSPROXY_ATTR_FLAGS, &req->flags),
-                       RECV_ATTR_INT(TLSPROXY_ATTR_TIMEOUT, &req->timeout),
-                       RECV_ATTR_STR(TLSPROXY_ATTR_SERVERID, req->serverid), ATTR_TYPE_END) != 5 ||
-        version != TLSPROXY_PROTO_VERSION) {
+    if (attr_scan_table(stream, ATTR_FLAG_NONE,
+                        &(ATTR_OPTS){.peer = "tlsproxy client", .value_max = 4096, .count_max = 80},
+                        table) < 0 ||
+        tlsproxy_request_int(table, TLSPROXY_ATTR_VERSION, &version) < 0 ||
+        version != TLSPROXY_PROTO_VERSION ||
+        (endpoint = attr_table_str(table, TLSPROXY_ATTR_ENDPOINT)) == NULL ||
+        (serverid = attr_table_str(table, TLSPROXY_ATTR_SERVERID)) == NULL ||
+        tlsproxy_request_int(table, TLSPROXY_ATTR_FLAGS, &req->flags) < 0 ||
+        tlsproxy_request_int(table, TLSPROXY_ATTR_TIMEOUT, &req->timeout) < 0) {
         msg_warn("receive request attributes: malformed request (protocol version %d, want %d)",
                  version, TLSPROXY_PROTO_VERSION);
+        attr_table_free(table);
         return -1;
     }
-    if (req->flags != TLSPROXY_FLAG_ROLE_SERVER) {
-        msg_warn("%s: bad request flags: 0x%x", vstring_str(req->endpoint), (unsigned)req->flags);
+    vstring_strcpy(req->endpoint, endpoint);
+    vstring_strcpy(req->serverid, serverid);
+    if (req->flags == TLSPROXY_FLAG_ROLE_SERVER) {
+        attr_table_free(table);
+        return 0;
+    }
+    if (req->flags != TLSPROXY_FLAG_ROLE_CLIENT) {
+        msg_warn("%s: bad request flags: 0x%x", endpoint, (unsigned)req->flags);
+        attr_table_free(table);
+        return -1;
+    }
+    if (tlsproxy_request_int(table, TLSPROXY_ATTR_IDLE, &req->idle_timeout) < 0 ||
+        tls_proxy_client_scan(&req->client, table) < 0) {
+        msg_warn("%s: malformed TLS client settings in the request", vstring_str(req->endpoint));
         return -1;
     }
     return 0;
@@ -161,7 +195,7 @@ static int tlsproxy_status(VSTREAM *stream, int status)
     return vstream_fflush(stream) == 0 ? 0 : -1;
 }
 
-/* tlsproxy_session - handshake with the peer, then relay */
+/* tlsproxy_session - the server role: handshake with the peer, then relay */
 
 static void tlsproxy_session(VSTREAM *stream, const TLSPROXY_REQUEST *req, int peer_fd)
 {
@@ -192,20 +226,31 @@ static void tlsproxy_session(VSTREAM *stream, const TLSPROXY_REQUEST *req, int p
                     status != TLSPROXY_RELAY_PLAIN_EOF && status != TLSPROXY_RELAY_TLS_EOF);
 }
 
+/* tlsproxy_role - the engine of the requested role, or NULL (logged) */
+
+static TLS_APPL_STATE *tlsproxy_role(TLSPROXY_REQUEST *req)
+{
+    if (req->flags == TLSPROXY_FLAG_ROLE_CLIENT)
+        return tlsproxy_client_engine(&tlsproxy_cfg, req);
+    if (tlsproxy_cfg.level == TLS_LEV_NONE)
+        msg_warn("TLS server role is disabled with %s or %s", VAR_TLSPROXY_TLS_SECURITY_LEVEL,
+                 VAR_TLSPROXY_USE_TLS);
+    return tlsproxy_ctx;
+}
+
 /* tlsproxy_service - one session */
 
 static void tlsproxy_service(MAIL_SERVER *unused_server, VSTREAM *stream)
 {
     TLSPROXY_REQUEST req = {.endpoint = vstring_alloc(64), .serverid = vstring_alloc(32)};
+    TLS_APPL_STATE *ctx;
     int peer_fd;
 
     vstream_set_timeout(stream, TLSPROXY_REQUEST_TIMEOUT);
     if (tlsproxy_request(stream, &req) == 0) {
-        if (tlsproxy_cfg.level == TLS_LEV_NONE)
-            msg_warn("TLS server role is disabled with %s or %s", VAR_TLSPROXY_TLS_SECURITY_LEVEL,
-                     VAR_TLSPROXY_USE_TLS);
-        msg_info("CONNECT from %s", vstring_str(req.endpoint));
-        if (tlsproxy_ctx == NULL) {
+        msg_info("CONNECT %s %s", req.flags == TLSPROXY_FLAG_ROLE_CLIENT ? "to" : "from",
+                 vstring_str(req.endpoint));
+        if ((ctx = tlsproxy_role(&req)) == NULL) {
             (void)tlsproxy_status(stream, TLSPROXY_STAT_FAIL);
         } else if (tlsproxy_status(stream, TLSPROXY_STAT_OK) == 0) {
             if ((peer_fd = fd_pass_recv(vstream_fileno(stream), TLSPROXY_REQUEST_TIMEOUT * 1000)) <
@@ -213,12 +258,16 @@ static void tlsproxy_service(MAIL_SERVER *unused_server, VSTREAM *stream)
                 msg_warn("%s: receive remote SMTP peer file descriptor: %m",
                          vstring_str(req.endpoint));
             } else {
-                tlsproxy_session(stream, &req, peer_fd);
+                if (req.flags == TLSPROXY_FLAG_ROLE_CLIENT)
+                    tlsproxy_client_session(&tlsproxy_cfg, stream, &req, ctx, peer_fd);
+                else
+                    tlsproxy_session(stream, &req, peer_fd);
                 close(peer_fd);
             }
         }
         msg_info("DISCONNECT %s", vstring_str(req.endpoint));
     }
+    tls_proxy_client_free(&req.client);
     vstring_free(req.endpoint);
     vstring_free(req.serverid);
 }
@@ -264,8 +313,40 @@ static void tlsproxy_pre_jail(MAIL_SERVER *server)
         CONFIG_BIND_STR(VAR_TLS_SERVER_SNI_MAPS, &cfg->sni_maps),
         CONFIG_BIND_END,
     };
+    TLSPROXY_CLIENT_CONFIG *client = &cfg->client;
+    const CONFIG_BIND client_parameters[] = {
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_SECURITY_LEVEL, &client->security_level),
+        CONFIG_BIND_BOOL(VAR_TLSPROXY_CLIENT_USE_TLS, &client->use_tls),
+        CONFIG_BIND_BOOL(VAR_TLSPROXY_CLIENT_ENFORCE_TLS, &client->enforce_tls),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_PER_SITE, &client->per_site),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_POLICY_MAPS, &client->policy_maps),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_LOGLEVEL, &client->loglevel),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_LOGLEVEL_PARAMETER, &client->loglevel_parameter),
+        CONFIG_BIND_INT(VAR_TLSPROXY_CLIENT_SCERT_VERIFYDEPTH, &client->verifydepth),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_CHAIN_FILES, &client->chain_files),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_CERT_FILE, &client->cert_file),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_KEY_FILE, &client->key_file),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_DCERT_FILE, &client->dcert_file),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_DKEY_FILE, &client->dkey_file),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_ECCERT_FILE, &client->eccert_file),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_ECKEY_FILE, &client->eckey_file),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_CAFILE, &client->CAfile),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_CAPATH, &client->CApath),
+        CONFIG_BIND_STR(VAR_TLSPROXY_CLIENT_FINGERPRINT_DIGEST, &client->fingerprint_digest),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_SESSION_CACHE_DATABASE, &client->session_cache_database),
+        CONFIG_BIND_TIME(VAR_SMTP_TLS_SESSION_CACHE_TIMEOUT, &client->session_cache_timeout),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_PROTOCOLS, &client->protocols),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_PROTOCOLS, &client->mandatory_protocols),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_CIPHERS, &client->ciphers),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_CIPHERS, &client->mandatory_ciphers),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_EXCLUDE_CIPHERS, &client->exclude_ciphers),
+        CONFIG_BIND_STR(VAR_SMTP_TLS_MANDATORY_EXCLUDE_CIPHERS, &client->mandatory_exclude_ciphers),
+        CONFIG_BIND_STR(VAR_TLS_DANE_DIGESTS, &client->dane_digests),
+        CONFIG_BIND_END,
+    };
 
     config_bind(server->config, parameters);
+    config_bind(server->config, client_parameters);
     cfg->level =
         tls_level_server_legacy(cfg->security_level, cfg->use_tls, cfg->enforce_tls, &promoted);
     if (cfg->level == TLS_LEV_INVALID)
@@ -275,6 +356,7 @@ static void tlsproxy_pre_jail(MAIL_SERVER *server)
                  cfg->security_level, tls_level_name(cfg->level));
     if (cfg->level != TLS_LEV_NONE)
         tlsproxy_ctx = tlsproxy_server_init(cfg);
+    tlsproxy_client_pre_jail(cfg);
 }
 
 /* main - program entry */
