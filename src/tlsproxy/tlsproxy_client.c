@@ -141,8 +141,10 @@ TLS_APPL_STATE *tlsproxy_client_engine(const TLSPROXY_CONFIG *cfg, TLSPROXY_REQU
 
     if (tlsproxy_client_engines && (ctx = htable_find(tlsproxy_client_engines, key)) != NULL)
         return ctx;
-    if (msg_verbose)
-        msg_info("%s: building a TLS client engine for new settings", vstring_str(req->endpoint));
+    /* Settings other than the tlsproxy_client_* ones: built now, without privileges. */
+    msg_info("%s: building the TLS client engine of the %s client's settings",
+             vstring_str(req->endpoint),
+             req->client.init.param_prefix ? req->client.init.param_prefix : "smtp");
     if ((ctx = tlsproxy_client_build(cfg, &req->client.init, key)) == NULL)
         msg_warn("%s: cannot build the TLS client engine of the %s client: are its key and "
                  "certificate files readable without privileges? (set the tlsproxy_client_* "

@@ -108,6 +108,8 @@ same "our log has one summary line for it" 1 \
 check "tlsproxy did not log the summary line itself"
 has "the handshake went through tlsproxy" "CONNECT to 127.0.0.1[127.0.0.1]:$psrv" \
     "$(grep -E 'tlsproxy\[[0-9]+\]' "$INSTANCE_LOG")"
+lacks "tlsproxy used its engine built in advance (the same settings as smtp's)" \
+    "building the TLS client engine" "$(grep -E 'tlsproxy\[[0-9]+\]' "$INSTANCE_LOG")"
 grep -E 'smtp\[[0-9]+\]: (Trusted|Untrusted) TLS connection established' "$INSTANCE_LOG" |
     grep -Eq 'TLSv1\.[23] with cipher [A-Z0-9_-]+ \([0-9]+/[0-9]+ bits\)'
 check "the summary line names protocol and cipher, as the in-process client's"
