@@ -29,6 +29,10 @@ RAW_FIGURES = [
 ]
 
 
+# The smtp client runs: in-process TLS, and smtp_tls_connection_reuse through tlsproxy.
+CLIENT_RUNS = ("ours", "ours_tlsproxy", "postfix", "postfix_tlsproxy")
+
+
 def load(path):
     runs, facts = [], {}
     with open(path) as f:
@@ -121,7 +125,7 @@ def build(runs, facts):
                 "private_kib_median": median([p[1] for p in m["rss_private_kib"]]),
                 "private_kib_min": min(p[1] for p in m["rss_private_kib"]),
             }
-    client = {s: facts["client_" + s] for s in ("ours", "postfix") if "client_" + s in facts}
+    client = {s: facts["client_" + s] for s in CLIENT_RUNS if "client_" + s in facts}
     return {"machine": facts.get("machine", {}), "table": rows, "memory": memory,
             "smtp_client": client, "kex": build_kex(by, concs, facts),
             "measurements": runs}, by, concs
@@ -228,16 +232,18 @@ def print_rest(doc):
     print()
     print("4. smtp client: messages/s delivered over TLS to the sink")
     cl = doc["smtp_client"]
-    for server in ("ours", "postfix"):
+    for server in CLIENT_RUNS:
         v = cl.get(server)
         if v:
-            print("  %-8s %8.1f msg/s (%d of %d messages; %.1f msg/s counting the queue "
+            print("  %-17s %8.1f msg/s (%d of %d messages; %.1f msg/s counting the queue "
                   "manager's start)" % (server, v["rate"], v["messages"], v["wanted"],
                                         v["rate_with_start"]))
         else:
-            print("  %-8s -" % server)
-    if "ours" in cl and "postfix" in cl:
-        print("  ours/postfix %s" % fmt(ratio(cl["ours"]["rate"], cl["postfix"]["rate"]), 0, 2))
+            print("  %-17s -" % server)
+    for a, b in (("ours", "postfix"), ("ours_tlsproxy", "ours"),
+                 ("ours_tlsproxy", "postfix_tlsproxy"), ("postfix_tlsproxy", "postfix")):
+        if a in cl and b in cl:
+            print("  %s/%s %s" % (a, b, fmt(ratio(cl[a]["rate"], cl[b]["rate"]), 0, 2)))
 
 
 def main():
