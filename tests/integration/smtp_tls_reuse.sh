@@ -16,12 +16,31 @@
 # - with tlsproxy absent (tlsproxy_service_name names no service) the
 #   client warns and does the handshake itself: the mail goes out over
 #   TLS, never in plaintext.
+# The client has a certificate (smtp_tls_chain_files) whose file only its
+# owner may read: run as root, the instance runs as root with a private
+# mail_owner, and the file is root's, mode 600. The server asks for client
+# certificates and trusts the test CA: its "Trusted TLS connection
+# established from" lines show that tlsproxy presented the certificate,
+# which it read before dropping privileges (it did not have to build an
+# engine later, which would fail to read the key).
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
 . "$top/tests/integration/lib/postfix_peer.sh"
 
 postfix_peer_available || skip "$POSTFIX_PEER_MISSING"
+
+if [ "$(id -u)" -eq 0 ]; then
+    owner=mtao$$
+    group=mtad$$
+    groupadd "$group" || fail "groupadd $group"
+    at_exit 'groupdel "$group" 2>/dev/null'
+    useradd -M -U -d /nonexistent -s /usr/sbin/nologin "$owner" || fail "useradd $owner"
+    at_exit 'userdel "$owner" 2>/dev/null'
+    INSTANCE_MODE=root
+    INSTANCE_MAIL_OWNER=$owner
+    INSTANCE_SETGID_GROUP=$group
+fi
 
 certs=$(mktemp -d /tmp/smtp-tls-reuse.XXXXXX)
 at_exit 'rm -rf "$certs"'
@@ -36,6 +55,8 @@ postfix_peer_create recv \
     "default_transport = discard" \
     "smtpd_tls_security_level = may" \
     "smtpd_tls_chain_files = $certs/rsa-chain.pem" \
+    "smtpd_tls_ask_ccert = yes" \
+    "smtpd_tls_CAfile = $certs/root.pem" \
     "smtpd_tls_loglevel = 1"
 postfix_peer_master_cf recv "127.0.0.1:$psrv inet n - n - - smtpd"
 postfix_peer_start recv "$psrv"
@@ -43,6 +64,9 @@ require "Debian's postfix (the server) starts"
 srv_log=$(postfix_peer_dir recv)/maillog
 
 instance_create
+cp "$certs/client-chain.pem" "$INSTANCE_CONF/client-chain.pem"
+[ -n "$INSTANCE_RUN_AS" ] && chown "$INSTANCE_RUN_AS" "$INSTANCE_CONF/client-chain.pem"
+chmod 600 "$INSTANCE_CONF/client-chain.pem"
 instance_master_cf_relay "$pin" \
     "tlsproxy unix - - n - 0 tlsproxy" \
     "noproxy unix - - n - 1 smtp -o tlsproxy_service_name=absent"
@@ -53,6 +77,7 @@ instance_main_cf \
     "smtp_tls_connection_reuse = yes" \
     "smtp_tls_security_level = encrypt" \
     "smtp_tls_CAfile = $certs/root.pem" \
+    "smtp_tls_chain_files = $INSTANCE_CONF/client-chain.pem" \
     "smtp_tls_policy_maps = inline:{ {[localhost]:$psrv = verify match=mail.example.com} }" \
     "smtp_tls_loglevel = 1" \
     "smtp_connection_cache_time_limit = 5s"
@@ -108,6 +133,8 @@ same "our log has one summary line for it" 1 \
 check "tlsproxy did not log the summary line itself"
 has "the handshake went through tlsproxy" "CONNECT to 127.0.0.1[127.0.0.1]:$psrv" \
     "$(grep -E 'tlsproxy\[[0-9]+\]' "$INSTANCE_LOG")"
+has "the server trusted the client certificate that tlsproxy presented" \
+    "Trusted TLS connection established from" "$(cat "$srv_log")"
 lacks "tlsproxy used its engine built in advance (the same settings as smtp's)" \
     "building the TLS client engine" "$(grep -E 'tlsproxy\[[0-9]+\]' "$INSTANCE_LOG")"
 grep -E 'smtp\[[0-9]+\]: (Trusted|Untrusted) TLS connection established' "$INSTANCE_LOG" |
