@@ -266,10 +266,18 @@ static void config_check_name(CONFIG_NAMES_STATE *state, const char *name, const
 
 /* config_check_undefined - warn about $name references to nothing */
 
-static void config_check_undefined(CONFIG_NAMES_STATE *state, const char *value, const char *where)
+static void config_check_undefined(CONFIG_NAMES_STATE *state, const char *name, const char *value,
+                                   const char *where)
 {
-    ARGV *refs = argv_alloc(5);
-    VSTRING *why = vstring_alloc(100);
+    const PARAM_INFO *info = param_table_find(name);
+    ARGV *refs;
+    VSTRING *why;
+
+    /* A raw value (luser_relay = $user@...) has $names of its own program. */
+    if (info && (info->flags & PARAM_FLAG_RAW))
+        return;
+    refs = argv_alloc(5);
+    why = vstring_alloc(100);
 
     config_references(value, refs);
     for (size_t i = 0; i < refs->argc; i++) {
@@ -348,7 +356,7 @@ static void config_check_master_cf(CONFIG_NAMES_STATE *state, VSTRING *where)
 
             vstring_sprintf(where, "%s, line %d: -o %s", entry->file, entry->line, name);
             config_check_name(state, name, vstring_str(where));
-            config_check_undefined(state, pair + strlen(name) + 1, vstring_str(where));
+            config_check_undefined(state, name, pair + strlen(name) + 1, vstring_str(where));
             myfree(name);
         }
     }
@@ -370,7 +378,7 @@ int config_check_names(CONFIG *config, const MASTER_CF *master_cf, CONFIG_REPORT
 
         vstring_sprintf(where, "%s, line %d", ep->origin, ep->line);
         config_check_name(&state, ep->name, vstring_str(where));
-        config_check_undefined(&state, ep->value, vstring_str(where));
+        config_check_undefined(&state, ep->name, ep->value, vstring_str(where));
     }
     if (master_cf)
         config_check_master_cf(&state, where);

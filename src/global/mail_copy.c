@@ -16,7 +16,8 @@
  *	MAIL_COPY_RETURN_PATH a "Return-Path: <sender>" header, with
  *	MAIL_COPY_DELIVERED a "Delivered-To: delivered_to" header, then the
  *	content; with MAIL_COPY_MBOX, content lines that start with "From "
- *	get a '>' in front and an empty line ends the message. It flushes
+ *	get a '>' in front and an empty line ends the message;
+ *	MAIL_COPY_FROM writes the "From " line alone, as commands get it. It flushes
  *	dst and returns 0, or -1 with a reason in why (the queue file could
  *	not be read, or dst could not be written).
  *
@@ -98,7 +99,7 @@ int mail_copy(QUEUE_MSG *msg, VSTREAM *dst, int flags, const char *delivered_to,
     VSTRING *line = vstring_alloc(100);
     int status;
 
-    if (flags & MAIL_COPY_MBOX)
+    if (flags & (MAIL_COPY_MBOX | MAIL_COPY_FROM))
         vstream_printf(dst, "%s\n", mail_copy_from_line(line, queue_msg_sender(msg), now));
     if (flags & MAIL_COPY_RETURN_PATH)
         vstream_printf(dst, "Return-Path: <%s>\n", queue_msg_sender(msg));

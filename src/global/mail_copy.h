@@ -19,6 +19,7 @@
 #define MAIL_COPY_MBOX        (1 << 0) /* "From " line, >From quoting, empty line at the end */
 #define MAIL_COPY_RETURN_PATH (1 << 1) /* prepend Return-Path: <sender> */
 #define MAIL_COPY_DELIVERED   (1 << 2) /* prepend Delivered-To: recipient */
+#define MAIL_COPY_FROM        (1 << 3) /* the "From " line alone (for commands) */
 
 extern int mail_copy(QUEUE_MSG *msg, VSTREAM *dst, int flags, const char *delivered_to, time_t now,
                      VSTRING *why);

@@ -27,13 +27,19 @@
  *	written to tmp/ under a unique name, synced, linked into new/ and
  *	the directory synced.
  *	.PP
+ *	With target->any_owner an existing mbox file may belong to another
+ *	user (who lets the owner write it); with target->refuse_executable
+ *	a file with an execute bit is not written (MAILBOX_REFUSED, "file is
+ *	executable"). local(8) sets both for /file/name destinations.
+ *
  *	With target->make_dirs, missing parent directories of the path are
  *	made (mode 0700) by the child. With target->size_limit, no mbox file
  *	or Maildir file may grow beyond that many bytes (RLIMIT_FSIZE).
  *
  *	It returns MAILBOX_SENT, MAILBOX_BOUNCE when the mailbox is too
  *	large or the owner over a disk quota (EFBIG, EDQUOT: the DSN is
- *	5.2.2), or MAILBOX_DEFER; the last two with a reason in why.
+ *	5.2.2), MAILBOX_REFUSED, or MAILBOX_DEFER; all but the first with
+ *	a reason in why.
  *
  *	mailbox_lock_parse() turns a lock list ("fcntl, dotlock": names
  *	separated by commas or white space; fcntl, flock, dotlock) into
@@ -139,8 +145,8 @@ static int mailbox_mbox_child(const MAILBOX_TARGET *target, VSTRING *why)
     VSTREAM *stream;
     int fd, status, err;
 
-    fd = safe_open(target->path, O_WRONLY | O_APPEND | O_CREAT, 0600, &st, getuid(),
-                   SAFE_OPEN_ANY_GROUP, why);
+    fd = safe_open(target->path, O_WRONLY | O_APPEND | O_CREAT, 0600, &st,
+                   target->any_owner ? SAFE_OPEN_ANY_OWNER : getuid(), SAFE_OPEN_ANY_GROUP, why);
     if (fd < 0)
         return MAILBOX_DEFER;
     if (mailbox_lock_child(target, fd, why) < 0) {
@@ -151,6 +157,11 @@ static int mailbox_mbox_child(const MAILBOX_TARGET *target, VSTRING *why)
         vstring_sprintf(why, "cannot stat %s: %m", target->path);
         close(fd);
         return MAILBOX_DEFER;
+    }
+    if (target->refuse_executable && (st.st_mode & (S_IXUSR | S_IXGRP | S_IXOTH))) {
+        vstring_sprintf(why, "file is executable");
+        close(fd);
+        return MAILBOX_REFUSED;
     }
     stream = vstream_fdopen(fd, VSTREAM_FLAG_WRITE | VSTREAM_FLAG_NOCLOSE);
     status =
@@ -301,7 +312,9 @@ static int mailbox_run(const MAILBOX_TARGET *target, VSTRING *why)
     if (WIFEXITED(status)) {
         int code = WEXITSTATUS(status);
 
-        return code == MAILBOX_SENT || code == MAILBOX_BOUNCE ? code : MAILBOX_DEFER;
+        return code == MAILBOX_SENT || code == MAILBOX_BOUNCE || code == MAILBOX_REFUSED
+                   ? code
+                   : MAILBOX_DEFER;
     }
     vstring_sprintf(why, "delivery process killed by signal %d", WTERMSIG(status));
     return MAILBOX_DEFER;

@@ -37,12 +37,15 @@ typedef struct MAILBOX_TARGET {
     int stale_lock_time;      /* stale_lock_time, seconds */
     const char *myhostname;   /* Maildir file names */
     long long size_limit;     /* largest mbox file or Maildir file, bytes; 0: none */
+    bool any_owner;           /* an existing mbox file may belong to another user (/file) */
+    bool refuse_executable;   /* an executable mbox file is refused (MAILBOX_REFUSED) */
 } MAILBOX_TARGET;
 
 /* Results. */
-#define MAILBOX_SENT   0  /* written and synced */
-#define MAILBOX_DEFER  75 /* try again later (EX_TEMPFAIL) */
-#define MAILBOX_BOUNCE 69 /* the mailbox is full or too large (5.2.2) */
+#define MAILBOX_SENT    0  /* written and synced */
+#define MAILBOX_DEFER   75 /* try again later (EX_TEMPFAIL) */
+#define MAILBOX_BOUNCE  69 /* the mailbox is full or too large (5.2.2) */
+#define MAILBOX_REFUSED 77 /* refused by policy: an executable file (5.7.1) */
 
 extern int mailbox_write(const MAILBOX_TARGET *target, VSTRING *why);
 extern int mailbox_lock_parse(const char *value, int *out_flags, VSTRING *why);

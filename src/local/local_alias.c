@@ -1,41 +1,54 @@
 /*++
  * NAME
- *	local_alias - alias expansion and forwarding for the local agent
+ *	local_alias - aliases, accounts and the unknown recipient
  * SYNOPSIS
  *	#include "local.h"
  *
- *	void	local_address(DELIVER_REQUEST *request, const char *address,
- *				const char *delivered_to, int depth,
+ *	void	local_address(LOCAL_STATE *state, const LOCAL_LEVEL *level,
+ *				const char *address, LOCAL_RESULT *result);
+ *	void	local_account(LOCAL_STATE *state, const LOCAL_LEVEL *level,
+ *				const char *localpart, bool forward_ok,
  *				LOCAL_RESULT *result);
  * DESCRIPTION
- *	local_address() delivers to a local address: the local part
- *	(lower-cased; without its address extension when only the base is
- *	listed) is looked up in alias_maps. An alias is expanded: members
- *	that are local (no domain, or a domain in mydestination) are
- *	delivered the same way, recursively (a member that names the alias
- *	itself goes to the account of that name); other addresses are
- *	forwarded in one new message through cleanup, with the original
- *	sender. Mail to commands ("|command"), files and :include: files
- *	is refused with a bounce (5.3.0): this agent does not run programs
- *	or write arbitrary files on behalf of alias entries. Without an
- *	alias the local part names a local account (local_mailbox()).
- *	When the alias was found without the address extension ("user" for
- *	"user+foo") and propagate_unmatched_extensions names "alias", the
- *	extension is added to the local part of each member address
- *	("user: joe, bob@example.com" delivers to joe+foo and forwards to
- *	bob+foo@example.com).
+ *	local_address() delivers to a local address. First the loop checks:
+ *	an address (qualified with the recipient's domain when it has none)
+ *	that a Delivered-To: header of the message names bounces with 5.4.6
+ *	"mail forwarding loop for ADDRESS", and so does nesting deeper than
+ *	LOCAL_DEPTH_MAX. Then the local part (lower-cased; without its
+ *	address extension when only the base is listed) is looked up in
+ *	alias_maps. An alias is expanded with local_items(3) (class alias);
+ *	its files and commands get the rights of the owner of the alias
+ *	database file, or default_privs when that is root. When the alias
+ *	was found without the address extension ("user" for "user+foo") and
+ *	propagate_unmatched_extensions names "alias", the extension is added
+ *	to the local part of each member address. An alias that was expanded
+ *	already for this recipient is not expanded again. An alias lookup
+ *	that fails is a deferral. Without an alias, local_account() does
+ *	the rest.
  *
- *	The result is the worst of the members' outcomes: a deferral beats
- *	a bounce, which beats a delivery. An alias lookup that fails is a
- *	deferral. depth limits nesting (loops end as a bounce, 5.4.6).
+ *	local_account() delivers to the account that a local part names
+ *	(the whole local part when such an account exists, else the part
+ *	before the recipient_delimiter): with forward_ok, its .forward file
+ *	(local_dot_forward(3)) when one exists and lists something; else
+ *	mailbox_command, run with the user's rights (default_privs for
+ *	root), or the mailbox (local_mailbox(3)). An unknown account goes to
+ *	luser_relay (with $user, $extension, $local, $domain, $recipient,
+ *	$recipient_delimiter, $home and $shell expanded) when that is set,
+ *	else it bounces: 5.1.1 unknown user: "name". A mailbox gets one copy
+ *	per recipient however often the expansion names it.
+ *
+ *	The result is the worst of the outcomes: a deferral beats a bounce,
+ *	which beats a delivery.
  *--*/
 
 /* System library. */
 #include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
 
 /* Utility library. */
 #include "argv.h"
+#include "mac_expand.h"
 #include "msg.h"
 #include "mymalloc.h"
 #include "stringops.h"
@@ -43,216 +56,260 @@
 
 /* Global library. */
 #include "alias_parse.h"
-#include "cleanup_client.h"
 #include "mail_addr_find.h"
-#include "rec_type.h"
+#include "mail_params.h"
 
 /* Application-specific. */
 #include "local.h"
 
-#define LOCAL_ALIAS_DEPTH_MAX 20 /* nested aliases */
-#define LOCAL_CLEANUP_TIMEOUT 60 /* seconds per cleanup step */
+#define LOCAL_DEPTH_MAX 20 /* nested aliases, .forward and :include: files */
 
-/* local_domain_ok - is an alias member's domain one of ours? */
+/* What an alias lookup found. */
+typedef struct LOCAL_ALIAS {
+    char *value;           /* the alias value; owned */
+    const char *extension; /* unmatched extension (in the looked-up local part), or NULL */
+    uid_t owner;           /* owner of the table file that had it (0: root or no file) */
+} LOCAL_ALIAS;
 
-static bool local_domain_ok(const char *address)
+/* local_alias_owner - the owner of a table's file, 0 when it has none */
+
+static uid_t local_alias_owner(const DICT *dict)
 {
-    const char *at = strrchr(address, '@');
+    struct stat st;
 
-    if (at == NULL || at[1] == 0)
-        return true;
-    if (strcasecmp(at + 1, "localhost") == 0 || strcasecmp(at + 1, local_config.myhostname) == 0)
-        return true;
-    return local_config.mydestination && match_list_domain(local_config.mydestination, at + 1);
+    return dict->watch_path && stat(dict->watch_path, &st) == 0 ? st.st_uid : 0;
 }
 
-/* local_alias_find - the alias value of a local part, or NULL; the unmatched extension */
+/* local_alias_get - one key in the tables, in order; -1 on a lookup error */
 
-static const char *local_alias_find(const char *localpart, LOCAL_RESULT *result,
-                                    const char **out_extension)
+static int local_alias_get(MAPS *maps, const char *key, LOCAL_ALIAS *found)
+{
+    for (size_t i = 0; i < maps->count; i++) {
+        const char *value = dict_get(maps->dicts[i], key);
+
+        if (value != NULL) {
+            found->value = mystrdup(value); /* the table owns value until its next lookup */
+            found->owner = local_alias_owner(maps->dicts[i]);
+            return 1;
+        }
+        if (maps->dicts[i]->error) {
+            vstring_sprintf(maps->reason, "%s:%s: %s", maps->dicts[i]->type, maps->dicts[i]->name,
+                            dict_reason(maps->dicts[i]));
+            return -1;
+        }
+    }
+    return 0;
+}
+
+/* local_alias_find - the alias of a local part, with or without its extension */
+
+static int local_alias_find(const char *localpart, LOCAL_ALIAS *found, LOCAL_RESULT *result)
 {
     MAPS *maps = local_config.alias_maps;
-    const char *value;
     char *base, *delim;
+    int status;
 
-    *out_extension = NULL;
+    *found = (LOCAL_ALIAS){0};
     if (maps == NULL)
-        return NULL;
-    if ((value = maps_find(maps, localpart, MAPS_FIND_ALL)) != NULL)
-        return value;
-    if (!maps->error && *local_config.recipient_delimiter) {
+        return 0;
+    if ((status = local_alias_get(maps, localpart, found)) == 0 &&
+        *local_config.recipient_delimiter) {
         base = mystrdup(localpart);
         if ((delim = mail_addr_split_extension(base, local_config.recipient_delimiter)) != NULL &&
-            (value = maps_find(maps, base, MAPS_FIND_ALL)) != NULL)
-            *out_extension = localpart + (delim - 1 - base); /* the delimiter and the rest */
+            (status = local_alias_get(maps, base, found)) > 0)
+            found->extension = localpart + (delim - 1 - base); /* the delimiter and the rest */
         myfree(base);
     }
-    if (value == NULL && maps->error)
+    if (status < 0)
         local_result_set(result, DELIVER_OUTCOME_DEFERRED, "4.3.0", "alias_maps lookup of %s: %s",
-                         localpart, maps_reason(maps));
-    return value;
-}
-
-/* local_forward_content - copy the message content into cleanup */
-
-static int local_forward_content(CLEANUP_CLIENT *cleanup, QUEUE_MSG *msg)
-{
-    VSTRING *buf = vstring_alloc(200);
-    int type;
-
-    if (queue_msg_content_rewind(msg) < 0) {
-        vstring_free(buf);
-        return -1;
-    }
-    while ((type = queue_msg_content_get(msg, buf)) > 0)
-        if (cleanup_content_line(cleanup, vstring_str(buf), VSTRING_LEN(buf),
-                                 type == REC_TYPE_CONT) < 0)
-            type = -1;
-    vstring_free(buf);
-    return type;
-}
-
-/* local_forward - resubmit the message to remote alias members */
-
-static void local_forward(DELIVER_REQUEST *request, const ARGV *addresses, const char *alias,
-                          const char *delivered_to, LOCAL_RESULT *result)
-{
-    QUEUE_MSG *msg = request->msg;
-    VSTRING *why = vstring_alloc(100), *line = vstring_alloc(100);
-    CLEANUP_CLIENT *cleanup;
-    int status = -1;
-
-    if ((cleanup = cleanup_open(CLEANUP_ENDPOINT_DEFAULT, CLEANUP_FLAG_NONE, LOCAL_CLEANUP_TIMEOUT,
-                                why)) != NULL) {
-        vstring_sprintf(line, "Delivered-To: %s", delivered_to);
-        status =
-            cleanup_sender(cleanup, queue_msg_sender(msg), request->dsn_envid, request->dsn_ret);
-        for (size_t i = 0; status == 0 && i < addresses->argc; i++)
-            status = cleanup_rcpt(cleanup, addresses->argv[i], alias, NULL, 0);
-        if (status == 0)
-            status = cleanup_content_line(cleanup, vstring_str(line), VSTRING_LEN(line), 0);
-        if (status == 0)
-            status = local_forward_content(cleanup, msg);
-        if (status == 0)
-            status = cleanup_finish(cleanup, why) == CLEANUP_STAT_OK ? 0 : -1;
-        else
-            cleanup_abort(cleanup);
-        if (status == 0)
-            msg_info("%s: forwarded as %s", request->queue_id, cleanup_queue_id(cleanup));
-        cleanup_close(cleanup);
-    }
-    if (status == 0)
-        local_result_set(result, DELIVER_OUTCOME_SENT, "2.0.0", "forwarded as new message");
-    else
-        local_result_set(result, DELIVER_OUTCOME_DEFERRED, "4.3.0", "cannot forward: %s",
-                         VSTRING_LEN(why) ? vstring_str(why) : "cleanup service failure");
-    vstring_free(why);
-    vstring_free(line);
-}
-
-/* local_account - deliver to the account that a local part names, with or without its extension */
-
-static void local_account(DELIVER_REQUEST *request, const char *localpart, const char *delivered_to,
-                          LOCAL_RESULT *result)
-{
-    char *base = mystrdup(localpart);
-
-    if (*local_config.recipient_delimiter && getpwnam(base) == NULL)
-        (void)mail_addr_split_extension(base, local_config.recipient_delimiter);
-    local_mailbox(request, base, delivered_to, result);
-    myfree(base);
-}
-
-/* local_member - an alias member address, with the unmatched extension when it propagates */
-
-static char *local_member(const char *address, const char *extension)
-{
-    const char *at = strrchr(address, '@');
-    VSTRING *buf;
-
-    if (extension == NULL || !local_config.propagate_alias)
-        return mystrdup(address);
-    buf = vstring_alloc(100);
-    vstring_strncpy(buf, address, at ? (size_t)(at - address) : strlen(address));
-    vstring_strcat(buf, extension);
-    if (at)
-        vstring_strcat(buf, at);
-    return vstring_export(buf);
+                         localpart, vstring_str(maps->reason));
+    return status;
 }
 
 /* local_expand - deliver to each member of an alias */
 
-static void local_expand(DELIVER_REQUEST *request, const char *name, const char *value,
-                         const char *extension, const char *delivered_to, int depth,
-                         LOCAL_RESULT *result)
+static void local_expand(LOCAL_STATE *state, const LOCAL_LEVEL *level, const char *name,
+                         const LOCAL_ALIAS *alias, LOCAL_RESULT *result)
 {
     VSTRING *why = vstring_alloc(100);
-    ALIAS_LIST *list = alias_parse_value(value, why);
-    LOCAL_RESULT member = {.reason = vstring_alloc(100)};
-    ARGV *remote = argv_alloc(4);
+    ALIAS_LIST *list = alias_parse_value(alias->value, why);
+    LOCAL_RESULT members = {.reason = vstring_alloc(100)};
+    const struct passwd *owner = alias->owner ? getpwuid(alias->owner) : NULL;
+    LOCAL_LEVEL next = {
+        .depth = level->depth + 1,
+        .class = LOCAL_CLASS_ALIAS,
+        .self = name,
+        .user = name,
+        .extension = (local_config.propagate & LOCAL_CLASS_ALIAS) ? alias->extension : NULL,
+        .rights = owner ? (LOCAL_RIGHTS){.uid = owner->pw_uid,
+                                         .gid = owner->pw_gid,
+                                         .home = owner->pw_dir,
+                                         .shell = owner->pw_shell}
+                        : (LOCAL_RIGHTS){0},
+    };
 
     local_result_set(result, DELIVER_OUTCOME_SENT, "2.0.0", "delivered to alias %s", name);
     if (list == NULL) {
         local_result_set(result, DELIVER_OUTCOME_DEFERRED, "4.3.0", "alias %s: %s", name,
                          vstring_str(why));
     } else {
-        for (size_t i = 0; i < list->count; i++) {
-            const ALIAS_ITEM *item = list->items + i;
-            char *address = local_member(item->value, extension);
-            char *local = mystrdup(address), *at = strrchr(local, '@');
-
-            member.outcome = DELIVER_OUTCOME_NONE;
-
-            if (item->type != ALIAS_ITEM_ADDRESS) {
-                local_result_set(&member, DELIVER_OUTCOME_BOUNCED, "5.3.0",
-                                 "alias %s: mail to %s is not supported", name,
-                                 item->type == ALIAS_ITEM_COMMAND ? "commands" : "files");
-            } else if (!local_domain_ok(address)) {
-                argv_add(remote, address);
-                local_result_set(&member, DELIVER_OUTCOME_SENT, "2.0.0", "queued");
-            } else {
-                if (at)
-                    *at = 0;
-                if (strcmp(lowercase(local), name) == 0)
-                    local_account(request, local, delivered_to, &member);
-                else
-                    local_address(request, local, delivered_to, depth + 1, &member);
-            }
-            local_result_merge(result, &member);
-            myfree(local);
-            myfree(address);
-        }
-        if (remote->argc > 0) {
-            local_forward(request, remote, name, delivered_to, &member);
-            local_result_merge(result, &member);
-        }
+        members.outcome = DELIVER_OUTCOME_NONE;
+        local_items(state, &next, list, &members);
+        local_result_merge(result, &members);
         alias_list_free(list);
     }
-    argv_free(remote);
-    vstring_free(member.reason);
+    vstring_free(members.reason);
     vstring_free(why);
+}
+
+/* local_looping - does a Delivered-To: header name this address already? */
+
+static bool local_looping(const LOCAL_STATE *state, const char *localpart, const char *domain)
+{
+    VSTRING *address = vstring_alloc(100);
+    bool found = false;
+
+    vstring_sprintf(address, "%s@%s", localpart, domain);
+    lowercase(vstring_str(address));
+    for (size_t i = 0; !found && i < state->loop->argc; i++)
+        found = strcmp(state->loop->argv[i], vstring_str(address)) == 0;
+    vstring_free(address);
+    return found;
 }
 
 /* local_address - deliver to a local address: alias or account */
 
-void local_address(DELIVER_REQUEST *request, const char *address, const char *delivered_to,
-                   int depth, LOCAL_RESULT *result)
+void local_address(LOCAL_STATE *state, const LOCAL_LEVEL *level, const char *address,
+                   LOCAL_RESULT *result)
 {
     char *localpart = lowercase(mystrdup(address)), *at = strrchr(localpart, '@');
-    const char *value, *extension;
+    const char *rcpt_at = strrchr(state->rcpt->address, '@');
+    const char *domain = at ? at + 1 : rcpt_at ? rcpt_at + 1 : local_config.myhostname;
+    LOCAL_ALIAS alias;
+    int status;
 
     if (at)
         *at = 0;
-    if (depth > LOCAL_ALIAS_DEPTH_MAX) {
+    if (local_looping(state, localpart, domain)) {
         local_result_set(result, DELIVER_OUTCOME_BOUNCED, "5.4.6", "mail forwarding loop for %s",
                          address);
-    } else if ((value = local_alias_find(localpart, result, &extension)) != NULL) {
-        char *copy = mystrdup(value); /* the table owns value until its next lookup */
-
-        local_expand(request, localpart, copy, extension, delivered_to, depth, result);
-        myfree(copy);
-    } else if (result->outcome != DELIVER_OUTCOME_DEFERRED) {
-        local_account(request, localpart, delivered_to, result);
+    } else if (level->depth > LOCAL_DEPTH_MAX) {
+        local_result_set(result, DELIVER_OUTCOME_BOUNCED, "5.4.6", "mail forwarding loop for %s",
+                         address);
+    } else if ((status = local_alias_find(localpart, &alias, result)) > 0) {
+        if (!local_seen(state, "alias %s", localpart))
+            local_expand(state, level, localpart, &alias, result);
+        myfree(alias.value);
+    } else if (status == 0) {
+        local_account(state, level, localpart, true, result);
     }
     myfree(localpart);
+}
+
+/* The macros of luser_relay. */
+typedef struct LOCAL_LUSER {
+    const char *user;      /* $user */
+    const char *extension; /* $extension */
+    const char *local;     /* $local */
+    const char *domain;    /* $domain */
+    const char *recipient; /* $recipient */
+} LOCAL_LUSER;
+
+/* local_luser_macro - the value of one luser_relay macro */
+
+static const char *local_luser_macro(const char *name, void *context)
+{
+    const LOCAL_LUSER *luser = context;
+
+    if (strcmp(name, "user") == 0)
+        return luser->user;
+    if (strcmp(name, "extension") == 0)
+        return luser->extension ? luser->extension : "";
+    if (strcmp(name, "local") == 0)
+        return luser->local;
+    if (strcmp(name, "domain") == 0)
+        return luser->domain;
+    if (strcmp(name, "recipient") == 0)
+        return luser->recipient;
+    if (strcmp(name, "recipient_delimiter") == 0)
+        return local_config.recipient_delimiter;
+    if (strcmp(name, "home") == 0 || strcmp(name, "shell") == 0)
+        return ""; /* an unknown user has neither */
+    return NULL;
+}
+
+/* local_luser - an unknown account: to luser_relay */
+
+static void local_luser(LOCAL_STATE *state, const LOCAL_LEVEL *level, const char *localpart,
+                        const char *base, const char *extension, LOCAL_RESULT *result)
+{
+    const char *at = strrchr(state->rcpt->address, '@');
+    LOCAL_LUSER luser = {
+        .user = base,
+        .extension = extension ? extension + 1 : NULL,
+        .local = localpart,
+        .domain = at ? at + 1 : "",
+        .recipient = state->rcpt->address,
+    };
+    VSTRING *relay = vstring_alloc(100), *why = vstring_alloc(100);
+
+    if (mac_expand(relay, local_config.luser_relay, local_luser_macro, &luser, NULL, why) < 0) {
+        msg_warn("%s: %s", VAR_LUSER_RELAY, vstring_str(why));
+        local_result_set(result, DELIVER_OUTCOME_DEFERRED, "4.3.5",
+                         "mail system configuration error");
+    } else {
+        ALIAS_LIST list = {
+            .items = &(ALIAS_ITEM){.type = ALIAS_ITEM_ADDRESS, .value = vstring_str(relay)},
+            .count = 1,
+        };
+        LOCAL_LEVEL next = *level;
+
+        next.depth++;
+        next.class = LOCAL_CLASS_NONE;
+        next.self = NULL;
+        next.extension = NULL;
+        local_items(state, &next, &list, result);
+    }
+    vstring_free(relay);
+    vstring_free(why);
+}
+
+/* local_account - the .forward file, mailbox_command or mailbox of an account */
+
+void local_account(LOCAL_STATE *state, const LOCAL_LEVEL *level, const char *localpart,
+                   bool forward_ok, LOCAL_RESULT *result)
+{
+    char *base = mystrdup(localpart), *delim = NULL;
+    const char *extension = NULL;
+    struct passwd *pw;
+
+    if (*local_config.recipient_delimiter && getpwnam(base) == NULL &&
+        (delim = mail_addr_split_extension(base, local_config.recipient_delimiter)) != NULL)
+        extension = localpart + (delim - 1 - base); /* the delimiter and the rest */
+    if ((pw = getpwnam(base)) == NULL) {
+        if (*local_config.luser_relay)
+            local_luser(state, level, localpart, base, extension, result);
+        else
+            local_result_set(result, DELIVER_OUTCOME_BOUNCED, "5.1.1", "unknown user: \"%s\"",
+                             base);
+    } else if (forward_ok && !local_seen(state, "forward %s", base) &&
+               local_dot_forward(state, level, pw, extension, result)) {
+        /* The .forward file said where the mail goes. */
+    } else if (local_seen(state, "mailbox %s", base)) {
+        /* One copy per mailbox. */
+    } else if (*local_config.mailbox_command) {
+        LOCAL_LEVEL user_level = {
+            .depth = level->depth,
+            .user = pw->pw_name,
+            .rights = {.uid = pw->pw_uid,
+                       .gid = pw->pw_gid,
+                       .home = pw->pw_dir,
+                       .shell = pw->pw_shell},
+        };
+
+        local_command(state, &user_level, local_config.mailbox_command, result);
+    } else {
+        local_mailbox(state, base, result);
+    }
+    myfree(base);
 }

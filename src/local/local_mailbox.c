@@ -4,12 +4,12 @@
  * SYNOPSIS
  *	#include "local.h"
  *
- *	void	local_mailbox(DELIVER_REQUEST *request, const char *user,
- *				const char *delivered_to, LOCAL_RESULT *result);
+ *	void	local_mailbox(LOCAL_STATE *state, const char *user,
+ *				LOCAL_RESULT *result);
  * DESCRIPTION
- *	local_mailbox() delivers the message of request to the mailbox of
- *	the local account user, with "Return-Path:" and "Delivered-To:
- *	delivered_to" headers in front:
+ *	local_mailbox() delivers the message of state->request to the
+ *	mailbox of the local account user, with "Return-Path:" and
+ *	"Delivered-To:" (the recipient of the request) headers in front:
  *	.IP \(bu
  *	home_mailbox ending in "/": a Maildir under the home directory
  *	(tmp/ then new/, unique names, fsync before the file is published);
@@ -70,14 +70,13 @@ static int local_mbox_prepare(const char *path, const struct passwd *pw, VSTRING
 
 /* local_mailbox - deliver to a local account */
 
-void local_mailbox(DELIVER_REQUEST *request, const char *user, const char *delivered_to,
-                   LOCAL_RESULT *result)
+void local_mailbox(LOCAL_STATE *state, const char *user, LOCAL_RESULT *result)
 {
     struct passwd *pw = getpwnam(user);
     VSTRING *path = vstring_alloc(100), *why = vstring_alloc(100);
     MAILBOX_TARGET target = {
-        .msg = request->msg,
-        .delivered_to = delivered_to,
+        .msg = state->request->msg,
+        .delivered_to = state->rcpt->address,
         .privileged = local_config.privileged,
         .lock_flags = MAILBOX_LOCK_FCNTL | MAILBOX_LOCK_DOTLOCK,
         .lock_attempts = local_config.lock_attempts,

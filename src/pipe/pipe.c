@@ -22,7 +22,7 @@
  *	(pipe_message(): From line, Return-Path:, Delivered-To:,
  *	X-Original-To: as the flags say, then the content with eol= line
  *	ends and the flags' quoting) and its output collected (the first
- *	PIPE_OUTPUT_MAX bytes). It gets <service>_time_limit seconds
+ *	MAIL_COMMAND_OUTPUT_MAX bytes, mail_command(3)). It gets <service>_time_limit seconds
  *	(default $command_time_limit), then it is killed. With chroot= the
  *	command runs inside that directory (entered as root, before the
  *	user= ids; directory= then names a directory inside it); a command
@@ -49,7 +49,6 @@
 /* System library. */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -70,6 +69,7 @@
 #include "config.h"
 #include "deliver_request.h"
 #include "export_env.h"
+#include "mail_command.h"
 #include "mail_copy.h"
 #include "mail_owner.h"
 #include "mail_params.h"
@@ -80,25 +80,7 @@
 /* Application-specific. */
 #include "pipe.h"
 
-#define PIPE_OUTPUT_MAX 1024 /* command output kept for the log and the DSN */
-
 #define PIPE_TIME_LIMIT_SUFFIX "time_limit" /* <service>_time_limit */
-
-/* The sysexits.h codes and what they mean for the recipients. */
-static const struct {
-    int code;
-    const char *dsn;
-    const char *text;
-} pipe_sysexits[] = {
-    {64, "5.3.0", "command line usage error"},  {65, "5.6.0", "data format error"},
-    {66, "5.3.0", "cannot open input"},         {67, "5.1.1", "user unknown"},
-    {68, "5.1.2", "host name unknown"},         {69, "5.3.0", "service unavailable"},
-    {70, "5.3.0", "internal software error"},   {71, "4.3.0", "system resource problem"},
-    {72, "5.3.0", "critical OS file missing"},  {73, "5.2.0", "can't create user output file"},
-    {74, "5.3.0", "input/output error"},        {75, "4.3.0", "temporary failure"},
-    {76, "5.5.0", "remote error in protocol"},  {77, "5.7.0", "permission denied"},
-    {78, "5.3.5", "local configuration error"},
-};
 
 /* What main.cf and master.cf say. */
 static struct PIPE_CONFIG {
@@ -230,79 +212,6 @@ static int pipe_temp_file(VSTRING *why)
     return fd;
 }
 
-/* pipe_output - read the command's output until EOF or the deadline */
-
-static void pipe_output(int fd, time_t deadline, VSTRING *out, bool *out_late)
-{
-    char buf[512];
-    ssize_t len;
-
-    *out_late = false;
-    for (;;) {
-        struct pollfd pfd = {.fd = fd, .events = POLLIN};
-        long left = (long)(deadline - time(NULL));
-        int ready;
-
-        if (left <= 0) {
-            *out_late = true;
-            return;
-        }
-        if ((ready = poll(&pfd, 1, (int)(left > 60 ? 60000 : left * 1000))) < 0 && errno != EINTR)
-            return;
-        if (ready <= 0)
-            continue;
-        if ((len = read(fd, buf, sizeof(buf))) <= 0) {
-            if (len < 0 && errno == EINTR)
-                continue;
-            return;
-        }
-        if (VSTRING_LEN(out) < PIPE_OUTPUT_MAX)
-            vstring_memcat(out, buf,
-                           (size_t)len < PIPE_OUTPUT_MAX - VSTRING_LEN(out)
-                               ? (size_t)len
-                               : PIPE_OUTPUT_MAX - VSTRING_LEN(out));
-    }
-}
-
-/* pipe_output_clean - the output as one line of printable text */
-
-static void pipe_output_clean(VSTRING *out)
-{
-    char *cp = vstring_str(out);
-    size_t len = VSTRING_LEN(out);
-
-    for (size_t i = 0; i < len; i++)
-        if ((unsigned char)cp[i] < ' ' || cp[i] == 0x7f)
-            cp[i] = ' ';
-    while (len > 0 && cp[len - 1] == ' ')
-        len--;
-    vstring_truncate(out, len);
-}
-
-/* pipe_status_code - an enhanced status code at the start of the output */
-
-static bool pipe_status_code(const char *text, char *dsn, size_t size)
-{
-    const char *cp = text;
-    int dots = 0, digits = 0;
-
-    if (*cp != '4' && *cp != '5')
-        return false;
-    for (cp++; *cp && *cp != ' '; cp++) {
-        if (*cp == '.' && digits <= 3 && (dots == 0 || digits > 0)) {
-            dots++, digits = 0;
-        } else if (*cp >= '0' && *cp <= '9' && dots > 0 && ++digits <= 3) {
-            /* void */;
-        } else {
-            return false;
-        }
-    }
-    if (dots != 2 || digits == 0 || (size_t)(cp - text) >= size)
-        return false;
-    snprintf(dsn, size, "%.*s", (int)(cp - text), text);
-    return true;
-}
-
 /* pipe_result_set - fill in an outcome */
 
 static void pipe_result_set(PIPE_RESULT *result, const char *dsn, const VSTRING *output,
@@ -329,6 +238,7 @@ static void pipe_result_set(PIPE_RESULT *result, const char *dsn, const VSTRING 
 
 static void pipe_exit_result(int status, const char *command, VSTRING *output, PIPE_RESULT *result)
 {
+    const char *text, *sysexit_dsn;
     char dsn[16];
     int code = WEXITSTATUS(status);
 
@@ -343,16 +253,15 @@ static void pipe_exit_result(int status, const char *command, VSTRING *output, P
                         VSTRING_LEN(output) ? ")" : "");
         return;
     }
-    if (pipe_status_code(vstring_str(output), dsn, sizeof(dsn))) {
+    if (mail_command_status_code(vstring_str(output), dsn, sizeof(dsn))) {
         /* The command said what happened: its status code decides. */
         pipe_result_set(result, dsn, NULL, "%s", vstring_str(output));
         return;
     }
-    for (size_t i = 0; i < sizeof(pipe_sysexits) / sizeof(pipe_sysexits[0]); i++)
-        if (pipe_sysexits[i].code == code) {
-            pipe_result_set(result, pipe_sysexits[i].dsn, output, "%s", pipe_sysexits[i].text);
-            return;
-        }
+    if ((text = mail_command_sysexit(code, &sysexit_dsn)) != NULL) {
+        pipe_result_set(result, sysexit_dsn, output, "%s", text);
+        return;
+    }
     pipe_result_set(result, "5.3.0", output, "Command died with status %d: \"%s\"", code, command);
 }
 
@@ -404,8 +313,7 @@ static void pipe_run(DELIVER_REQUEST *request, const size_t *rcpts, size_t count
         pipe_result_set(result, "4.3.0", NULL, "%s", vstring_str(why));
         goto done;
     }
-    pipe_output(pipefd[0], deadline, output, &late);
-    pipe_output_clean(output);
+    late = !mail_command_output(pipefd[0], deadline, output);
     /* Killing the command, which runs as another user, needs root. */
     pipe_priv_root();
     if (late) {
