@@ -233,6 +233,9 @@ bool local_dot_forward(LOCAL_STATE *state, const LOCAL_LEVEL *level, const struc
     struct stat st;
     size_t i;
 
+    /* Without root, another user's forwarding is not ours to follow. */
+    if (!local_config.privileged && pw->pw_uid != geteuid())
+        argv_truncate(names, 0);
     for (i = 0; !found && i < names->argc; i++) {
         int expanded = mac_expand(path, names->argv[i], local_forward_macro, &macros,
                                   local_config.forward_filter, why);

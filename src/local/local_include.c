@@ -63,7 +63,8 @@ void local_include(LOCAL_STATE *state, const LOCAL_LEVEL *level, const char *pat
     next.self = NULL;
     if ((local_config.propagate & LOCAL_CLASS_INCLUDE) == 0)
         next.extension = NULL;
-    uid = level->rights.uid ? level->rights.uid : 0;
+    /* Unset rights (a root-owned alias): the file is read as root. */
+    uid = level->rights.uid;
     gid = level->rights.uid ? level->rights.gid : 0;
     if (local_seen(state, "include %ld %s", (long)uid, path)) {
         /* Read already with these rights. */
