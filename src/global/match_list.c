@@ -28,7 +28,9 @@
  *	    type:table		a lookup table: a key that is found matches
  *	    /file/name		the patterns in that file (one or more per
  *				line, '#' comments), in its place
- *	    !pattern		a match of pattern means "no match"
+ *	    !pattern		a match of pattern means "no match"; for
+ *				"!/file/name", a match of any pattern in
+ *				the file
  *
  *	With MATCH_FLAG_STRING the patterns are plain strings (user names):
  *	a name pattern matches only the whole string, nothing is taken for a
@@ -58,6 +60,7 @@
  *--*/
 
 #include <ctype.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -96,11 +99,12 @@ struct MATCH_LIST {
 
 #define MATCH_LIST_MAX_DEPTH 10 /* nested /file/name inclusions */
 
-static int match_list_add_text(MATCH_LIST *, const char *, int, VSTRING *);
+static int match_list_add_text(MATCH_LIST *, const char *, int, bool, VSTRING *);
 
 /* match_list_add_file - add the patterns of a file */
 
-static int match_list_add_file(MATCH_LIST *list, const char *path, int depth, VSTRING *why)
+static int match_list_add_file(MATCH_LIST *list, const char *path, int depth, bool negate,
+                               VSTRING *why)
 {
     FILE *fp;
     VSTRING *line;
@@ -116,7 +120,7 @@ static int match_list_add_file(MATCH_LIST *list, const char *path, int depth, VS
     }
     line = vstring_alloc(100);
     while (status == 0 && readlline(line, fp, path, &lineno, NULL))
-        status = match_list_add_text(list, vstring_str(line), depth + 1, why);
+        status = match_list_add_text(list, vstring_str(line), depth + 1, negate, why);
     vstring_free(line);
     fclose(fp);
     return status;
@@ -138,10 +142,11 @@ static int match_list_is_net(const char *token)
 
 /* match_list_add_one - add one pattern */
 
-static int match_list_add_one(MATCH_LIST *list, const char *token, int depth, VSTRING *why)
+static int match_list_add_one(MATCH_LIST *list, const char *token, int depth, bool negate_all,
+                              VSTRING *why)
 {
     MATCH_PATTERN *pat;
-    int negate = *token == '!';
+    bool negate = *token == '!';
 
     if (negate)
         token++;
@@ -149,8 +154,9 @@ static int match_list_add_one(MATCH_LIST *list, const char *token, int depth, VS
         vstring_sprintf(why, "%s: empty pattern after '!'", list->title);
         return -1;
     }
-    if (*token == '/' && !negate)
-        return match_list_add_file(list, token, depth, why);
+    if (*token == '/') /* "!/file/name" excludes every pattern of the file */
+        return match_list_add_file(list, token, depth, negate != negate_all, why);
+    negate = negate != negate_all;
     if (list->count == list->size) {
         list->size = list->size ? 2 * list->size : 8;
         list->patterns = myrealloc(list->patterns, list->size * sizeof(*list->patterns));
@@ -186,14 +192,15 @@ static int match_list_add_one(MATCH_LIST *list, const char *token, int depth, VS
 
 /* match_list_add_text - add every pattern of a text */
 
-static int match_list_add_text(MATCH_LIST *list, const char *text, int depth, VSTRING *why)
+static int match_list_add_text(MATCH_LIST *list, const char *text, int depth, bool negate,
+                               VSTRING *why)
 {
     char *copy = mystrdup(text);
     char *cursor = copy, *token;
     int status = 0;
 
     while (status == 0 && (token = mystrtok_braced(&cursor, ", \t\r\n")) != NULL)
-        status = match_list_add_one(list, token, depth, why);
+        status = match_list_add_one(list, token, depth, negate, why);
     myfree(copy);
     return status;
 }
@@ -235,7 +242,7 @@ MATCH_LIST *match_list_create(const char *title, const char *patterns, int flags
 
     list->title = mystrdup(title);
     list->flags = flags;
-    if (match_list_add_text(list, patterns, 0, why) < 0)
+    if (match_list_add_text(list, patterns, 0, false, why) < 0)
         return match_list_free(list);
     return list;
 }

@@ -25,6 +25,7 @@ int main(void)
 {
     char dir[] = "/tmp/user_acl_test.XXXXXX";
     char file[sizeof(dir) + 16], list_with_file[sizeof(file) + 32];
+    char list_without_file[sizeof(file) + 32];
     VSTRING *name = vstring_alloc(20), *why = vstring_alloc(100);
     uid_t nobody;
     FILE *fp;
@@ -39,6 +40,7 @@ int main(void)
                    fclose(fp) == 0,
                "write %s", file);
     snprintf(list_with_file, sizeof(list_with_file), "root, %s", file);
+    snprintf(list_without_file, sizeof(list_without_file), "!%s, static:all", file);
 
     /* Cases: list, user ID, expected result, expected name. */
     const struct {
@@ -66,6 +68,8 @@ int main(void)
         {".body", nobody, USER_ACL_DENY, "nobody"},
         {list_with_file, nobody, USER_ACL_PERMIT, "nobody"},
         {list_with_file, NO_SUCH_UID, USER_ACL_DENY, "unknown"},
+        {list_without_file, nobody, USER_ACL_DENY, "nobody"},
+        {list_without_file, 0, USER_ACL_PERMIT, "root"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         int got = user_acl_check("authorized_submit_users", cases[i].acl, cases[i].uid, name, why);
