@@ -52,7 +52,9 @@ printf 'staff: :include:%s/staff.inc\ncmdinc: :include:%s/cmd.inc\nbadinc: :incl
     "$INSTANCE_DIR" "$INSTANCE_DIR" "$INSTANCE_DIR" >"$INSTANCE_DIR/aliases"
 printf 'logfile: %s/alias.log\naliascmd: "|id -un > %s/alias-cmd.who"\n' "$shared" "$shared" \
     >>"$INSTANCE_DIR/aliases"
+printf 'remotelist: :include:%s/remote.inc\n' "$INSTANCE_DIR" >>"$INSTANCE_DIR/aliases"
 printf '# the staff\n%s\n' "$u2" >"$INSTANCE_DIR/staff.inc"
+printf 'far2@remote.example\n' >"$INSTANCE_DIR/remote.inc"
 printf '"|touch %s/include-cmd-ran"\n' "$shared" >"$INSTANCE_DIR/cmd.inc"
 printf '%s\n' "$u2" >"$INSTANCE_DIR/bad.inc" && chmod 666 "$INSTANCE_DIR/bad.inc"
 
@@ -64,9 +66,11 @@ instance_master_cf \
     "bounce unix - - n - 0 bounce" \
     "discard unix - - n - - discard" \
     "local unix - n n - - local" \
-    "mboxcmd unix - n n - - local -o mailbox_command=$INSTANCE_DIR/mc.sh"
+    "mboxcmd unix - n n - - local -o mailbox_command=$INSTANCE_DIR/mc.sh" \
+    "propinc unix - n n - - local -o propagate_unmatched_extensions=alias,include" \
+    "propalias unix - n n - - local -o propagate_unmatched_extensions=alias"
 instance_main_cf \
-    "transport_maps = inline:{ remote.example=discard, back.example=local, mc.example=mboxcmd }" \
+    "transport_maps = inline:{ remote.example=discard, back.example=local, mc.example=mboxcmd, inc.example=propinc, noinc.example=propalias }" \
     "mail_spool_directory = $spool" "home_mailbox =" \
     "alias_maps = hash:$INSTANCE_DIR/aliases" "alias_database = hash:$INSTANCE_DIR/aliases" \
     "recipient_delimiter = +" \
@@ -137,6 +141,15 @@ send "badinc@$domain" "world writable include"
 logged "badinc@$domain" "dsn=5.3.5, status=bounced \(mail system configuration error\)"
 instance_wait_log "warning: :include: file $INSTANCE_DIR/bad.inc is world writable" 5
 check "a world-writable :include: file is refused with Postfix's warning"
+
+# --- the include class of propagate_unmatched_extensions ---
+send "remotelist+x@inc.example" "include with extension"
+logged "far2\+x@remote.example" "status=sent"
+check "propagate_unmatched_extensions = alias, include: an :include: address gets +x"
+send "remotelist+y@noinc.example" "include without extension"
+logged "far2@remote.example" "status=sent"
+! grep -q "to=<far2+y@" "$INSTANCE_LOG"
+check "without the include class, the :include: address keeps no extension"
 
 # --- files and commands of root-owned aliases run as default_privs (nobody) ---
 send "logfile@$domain" "alias file"
