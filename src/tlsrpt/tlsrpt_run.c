@@ -20,8 +20,8 @@
  *	(RFC 8460 section 5.4); an attempt after which the next would come
  *	too late is the last, and what still fails then is given up (logged).
  *	A delivery that succeeded is never made again. A file that could
- *	not be read (or a child that failed) waits for the next period's
- *	end. The collector goes on receiving records meanwhile; while a
+ *	not be read is tried again on the same schedule, and kept; a child
+ *	that failed leaves its files to the next period's end. The collector goes on receiving records meanwhile; while a
  *	child runs, no second one starts.
  * DIAGNOSTICS
  *	Warnings: a spool directory that cannot be read, a child that
@@ -161,6 +161,10 @@ static _Noreturn void tlsrpt_run_child_main(ARGV *files)
                 tlsrpt_retry_write(path, &retry);
             break;
         default:
+            /* Unreadable: look again later, and never give the file up unread. */
+            if (final)
+                retry.next = now + config->maximal_backoff;
+            tlsrpt_retry_write(path, &retry);
             break;
         }
     }
@@ -197,8 +201,8 @@ static void tlsrpt_run_event(EVENT_LOOP *loop, void *context)
             msg_warn("TLSRPT report process %ld failed (status 0x%x)", (long)pid, status);
         tlsrpt_run_child = 0;
         if (pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
-            /* Its retries are scheduled: look again at once. */
-            event_timer_add(loop, 0, tlsrpt_run_event, context);
+            /* Its retries are scheduled: look again soon (not at once: never a busy loop). */
+            event_timer_add(loop, 1000, tlsrpt_run_event, context);
         } else {
             /* What it left is tried again at the next period's end, not at once. */
             event_timer_add(loop, tlsrpt_run_delay(now, 0), tlsrpt_run_event, context);
