@@ -25,6 +25,14 @@
 # show the period's aggregate, valid under the RFC 8460 schema
 # (tests/data/tlsrpt-schema.json, python3-jsonschema).
 #
+# An MTA-STS domain, sts.secure.test, with an enforce policy whose two MX
+# hosts (each a listener of the same Postfix on an address of its own)
+# present an expired certificate (mx-exp) and one from an unknown CA
+# (mx-unk): its message is deferred, and the aggregate has one
+# certificate-expired and one certificate-not-trusted session under the
+# "sts" policy. Each failure names the server's EHLO name
+# (receiving-mx-helo), not the name in its 220 greeting.
+#
 # A transport whose collector socket leads nowhere (lost.secure.test)
 # delivers as usual and logs the record as lost.
 #
@@ -35,7 +43,14 @@
 # TLS-Report-Domain and TLS-Report-Submitter headers and an
 # application/tlsrpt+gzip attachment, and by POST as
 # application/tlsrpt+gzip - must be valid under the schema, and its counts
-# must equal the deliveries made.
+# must equal the deliveries made. The HTTPS server refuses the first POSTs
+# (503): they are tried again until it accepts them, while the mails, which
+# went out at once, are not sent again; a third rua of name.secure.test,
+# where nothing listens, is given up after tlsrpt_report_retry_time.
+#
+# Before that, the collector is killed and a record cut short is appended
+# to the spool file, as a crash mid-write would leave it: the next
+# collector cuts it off, with a warning, and the next record is whole.
 #
 # Programs that read /etc/resolv.conf reach the bed through a private
 # mount namespace (dnssec_namespace, dnssec_use_resolver): the test runs
@@ -58,6 +73,27 @@ chmod 755 "$dir"
 at_exit 'rm -rf "$dir"'
 certs=$dir/certs
 certs_make "$certs" || fail "make certificates"
+# The HTTPS server's certificate for both policy hosts; an expired MX
+# certificate (-days -1: it ended yesterday); one from a CA nobody trusts.
+(
+    cd "$certs" || exit 1
+    leaf() { # NAME SAN CA DAYS
+        printf 'basicConstraints = CA:FALSE\nsubjectAltName = %s\n' "$2" >"$1.ext" &&
+            openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$1" \
+                -keyout "$1.key" -out "$1.csr" &&
+            openssl x509 -req -in "$1.csr" -CA "$3.pem" -CAkey "$3.key" -CAcreateserial \
+                -days "$4" -extfile "$1.ext" -out "$1.pem" && cat "$1.key" "$1.pem" "$3.pem" >"$1-chain.pem"
+    }
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+        -subj "/CN=Stranger CA" -days 2 -addext "basicConstraints = critical, CA:TRUE" \
+        -addext "keyUsage = critical, keyCertSign" -keyout stranger.key -out stranger.pem &&
+        leaf www "DNS:mta-sts.secure.test,DNS:mta-sts.sts.secure.test" int 2 &&
+        leaf exp "DNS:mx-exp.secure.test" int -1 &&
+        leaf unk "DNS:mx-unk.secure.test" stranger 2
+) >"$dir/certs.log" 2>&1 || fail "make certificates: $(cat "$dir/certs.log")"
+openssl x509 -in "$certs/exp.pem" -noout -checkend 0 >/dev/null
+[ $? -eq 1 ]
+require "the certificate of mx-exp has expired"
 chmod -R a+rX "$certs"
 ee=$(openssl x509 -in "$certs/rsa-chain.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
     openssl dgst -sha256 -r | cut -d' ' -f1)
@@ -69,13 +105,18 @@ DNSSEC_PORTS="$pnsd $pres"
 S=$DNSSEC_SECURE
 dnssec_https_addr || fail "a loopback address for the HTTPS server"
 rua="v=TLSRPTv1; rua=mailto:tlsrpt@reports.example.test,https://mta-sts.$S/v1/tlsrpt"
+# The addresses of mx-exp and mx-unk: two loopback addresses of their own.
+addr_exp=127.45.$((RANDOM % 250 + 1)).$((RANDOM % 125 + 1))
+addr_unk=${addr_exp%.*}.$((${addr_exp##*.} + 125))
 
 rrs=("mta-sts IN A $DNSSEC_HTTPS_ADDR"
     "mx-ok IN A 127.0.0.1" "_$psrv._tcp.mx-ok IN TLSA 3 1 1 $ee"
     "mx-bad IN A 127.0.0.1" "_$psrv._tcp.mx-bad IN TLSA 3 1 1 $DNSSEC_TLSA_DIGEST"
     "ok IN MX 10 mx-ok" "bad IN MX 10 mx-bad" "mixed IN MX 10 mx-bad" "mixed IN MX 20 mx-ok"
-    "name IN MX 10 mx-name" "mx-name IN A 127.0.0.1" "lost IN MX 10 mx-ok")
-for d in ok bad mixed; do
+    "name IN MX 10 mx-name" "mx-name IN A 127.0.0.1" "lost IN MX 10 mx-ok"
+    "sts IN MX 10 mx-exp" "sts IN MX 20 mx-unk" "mx-exp IN A $addr_exp" "mx-unk IN A $addr_unk"
+    "_mta-sts.sts IN TXT \"v=STSv1; id=1\"" "mta-sts.sts IN A $DNSSEC_HTTPS_ADDR")
+for d in ok bad mixed sts; do
     rrs+=("_smtp._tls.$d IN TXT \"$rua\"")
 done
 # name.$S also asks for a POST to a port where nothing listens: given up.
@@ -96,21 +137,27 @@ postfix_peer_create recv \
     "default_transport = discard" \
     "smtpd_tls_security_level = may" \
     "smtpd_tls_chain_files = $certs/rsa-chain.pem"
-postfix_peer_master_cf recv "127.0.0.1:$psrv inet n - n - - smtpd"
+postfix_peer_master_cf recv "127.0.0.1:$psrv inet n - n - - smtpd" \
+    "$addr_exp:$psrv inet n - n - - smtpd -o myhostname=mx-exp.$S -o smtpd_tls_chain_files=$certs/exp-chain.pem" \
+    "$addr_unk:$psrv inet n - n - - smtpd -o myhostname=mx-unk.$S -o smtpd_tls_chain_files=$certs/unk-chain.pem"
 postfix_peer_start recv "$psrv"
 require "Debian's postfix (the MX hosts) starts"
 
 # The test mailbox of the mailto: rua, and the HTTPS server of the https: one.
 fake_smtpd_start "$dir/mailbox" --mode plain --maildir "$dir/mailbox" --idle 120
-mkdir -p "$dir/www"
+mkdir -p "$dir/www/mta-sts.sts.$S"
+printf 'version: STSv1\nmode: enforce\nmx: mx-exp.%s\nmx: mx-unk.%s\nmax_age: 86400\n' "$S" "$S" \
+    >"$dir/www/mta-sts.sts.$S/mta-sts.txt"
+sts_strings="version: STSv1,mode: enforce,mx: mx-exp.$S,mx: mx-unk.$S,max_age: 86400"
 python3 "$top/tests/integration/lib/https_server.py" --addr "$DNSSEC_HTTPS_ADDR" --port 443 \
-    --chain "$certs/sts-chain.pem" --dir "$dir/www" --port-file "$dir/www/port" --idle 120 &
+    --chain "$certs/www-chain.pem" --dir "$dir/www" --port-file "$dir/www/port" --idle 120 &
 https_pid=$!
 at_exit 'kill "$https_pid" 2>/dev/null'
 wait_file "$dir/www/port" 10 || fail "the HTTPS server starts"
 
 instance_create
 instance_master_cf_relay "$pin" "tlsrpt unix - - n 3600 1 tlsrpt" \
+    "mtasts unix - - n - 1 mtasts" \
     "pickup unix n - n 60 1 pickup" \
     "nowhere unix - - n - 1 smtp -o smtp_tlsrpt_socket_name=private/nowhere"
 transport=$(instance_table texthash transport \
@@ -126,6 +173,9 @@ instance_main_cf \
     "smtp_tcp_port = $psrv" \
     "smtp_tls_CAfile = $certs/root.pem" \
     "smtp_tlsrpt_enable = yes" \
+    "smtp_tls_mta_sts_enable = yes" \
+    "mta_sts_CAfile = $certs/root.pem" \
+    "mta_sts_fetch_timeout = 5s" \
     "smtp_tlsrpt_skip_reused_handshakes = no" \
     "smtp_connection_cache_on_demand = no" \
     "tlsrpt_organization_name = Example Net" \
@@ -177,8 +227,13 @@ check "the message to name.$S is accepted"
 has "and deferred: the certificate names another host" "tls=verify, dsn=4.7.5, status=deferred" \
     "$(outcome "five@name.$S")"
 
-wait_until 10 eval '[ "$(records | wc -l)" -ge 6 ]'
-same "six sessions, six records" 6 "$(records | wc -l)"
+send "eight@sts.$S"
+check "the message to sts.$S is accepted"
+has "and deferred: neither MX host of its enforce policy has a valid certificate" \
+    "dsn=4.7.5, status=deferred" "$(outcome "eight@sts.$S")"
+
+wait_until 10 eval '[ "$(records | wc -l)" -ge 8 ]'
+same "eight sessions, eight records" 8 "$(records | wc -l)"
 ok_line=$(records | awk -F'\t' -v d="ok.$S" '$2 == d' | head -1)
 bad_line=$(records | awk -F'\t' -v d="bad.$S" '$2 == d')
 same "ok.$S: success under the tlsa policy, MX host, its EHLO name and address" \
@@ -200,10 +255,10 @@ printf '%s' "$partial" >>"$spool"
 send "seven@ok.$S"
 check "after the crash, the message to seven@ok.$S is accepted"
 has "and sent" "status=sent" "$(outcome "seven@ok.$S")"
-wait_until 10 eval '[ "$(records | grep -c "^[0-9]")" -ge 7 ]'
+wait_until 10 eval '[ "$(records | grep -c "^[0-9]")" -ge 9 ]'
 has "the new collector cuts off the record cut short" \
     "removed ${#partial} bytes at its end: a TLSRPT record cut short" "$(instance_log)"
-same "the six records and the new one, each on a line of its own" 7 \
+same "the eight records and the new one, each on a line of its own" 9 \
     "$(records | awk -F'\t' 'NF == 11' | wc -l)"
 
 # check_reports FILE... - validate JSON reports, print "domain success failure" per policy
@@ -224,10 +279,10 @@ for path in sys.argv[2:]:
             print("INVALID %s: %s" % (path, e.message))
         for p in report["policies"]:
             strings = ",".join(p["policy"].get("policy-string", []))
-            fails = ",".join("%s:%d%s" % (d["result-type"], d["failed-session-count"],
-                                          "@" + d["receiving-mx-helo"]
-                                          if "receiving-mx-helo" in d else "")
-                             for d in p.get("failure-details", []))
+            fails = ",".join(sorted("%s:%d%s" % (d["result-type"], d["failed-session-count"],
+                                                 "@" + d["receiving-mx-helo"]
+                                                 if "receiving-mx-helo" in d else "")
+                                    for d in p.get("failure-details", [])))
             print("%s %s %d %d %s %s" % (p["policy"]["policy-domain"], p["policy"]["policy-type"],
                   p["summary"]["total-successful-session-count"],
                   p["summary"]["total-failure-session-count"], strings, fails or "-"))
@@ -243,11 +298,15 @@ want="bad.$S tlsa 0 1 3 1 1 $wrong_upper validation-failure:1@mx-ok.$S
 mixed.$S tlsa 0 1 3 1 1 $wrong_upper validation-failure:1@mx-ok.$S
 mixed.$S tlsa 1 0 3 1 1 $ee_upper -
 name.$S no-policy-found 0 1  certificate-host-mismatch:1@mx-ok.$S
-ok.$S tlsa 3 0 3 1 1 $ee_upper -"
+ok.$S tlsa 3 0 3 1 1 $ee_upper -
+sts.$S sts 0 2 $sts_strings certificate-expired:1@mx-exp.$S,certificate-not-trusted:1@mx-unk.$S"
 same "its counts are the sessions: per domain and policy, successes and failures" "$want" \
     "$summary"
 has "a failure names the server's EHLO name (receiving-mx-helo), not its greeting's" \
     "validation-failure:1@mx-ok.$S" "$summary"
+has "sts.$S: an expired certificate and one from an unknown CA, under its sts policy" \
+    "sts.$S sts 0 2 $sts_strings certificate-expired:1@mx-exp.$S,certificate-not-trusted:1@mx-unk.$S" \
+    "$summary"
 
 # A client that cannot reach the collector delivers all the same and logs the lost record.
 send "six@lost.$S"
@@ -257,7 +316,7 @@ has "and sent, though its TLSRPT record cannot be sent" "tls=dane, dsn=2.0.0, st
 has "the lost record is logged" \
     "warning: TLSRPT record lost for policy domain lost.$S (tlsa, success): the collector at private/nowhere is not available" \
     "$(instance_log)"
-same "and the spool has no record of it" 7 "$(records | wc -l)"
+same "and the spool has no record of it" 9 "$(records | wc -l)"
 
 # The records outlive a restart; a period of two seconds ends at once. The
 # HTTPS server refuses the first POSTs (503): each report is tried again
@@ -275,18 +334,18 @@ require "the instance starts again, with a report period of 2 seconds"
 mail_count() { ls "$dir/mailbox"/msg.* 2>/dev/null | wc -l; }
 post_count() { ls "$dir/www"/post.? "$dir/www"/post.?? 2>/dev/null | wc -l; }
 refused_count() { grep -c "^POST /v1/tlsrpt -> 503" "$dir/www/log"; }
-wait_until 30 eval '[ "$(mail_count)" -ge 4 ] && [ "$(refused_count)" -ge 4 ]'
-same "four reports by mail, one per domain" 4 "$(mail_count)"
-[ "$(refused_count)" -ge 4 ]
-check "the HTTPS server refused the first POSTs of the four reports"
+wait_until 30 eval '[ "$(mail_count)" -ge 5 ] && [ "$(refused_count)" -ge 5 ]'
+same "five reports by mail, one per domain" 5 "$(mail_count)"
+[ "$(refused_count)" -ge 5 ]
+check "the HTTPS server refused the first POSTs of the five reports"
 grep -Eq "warning: TLSRPT report for ok.$S \(.*\) to https://mta-sts.$S/v1/tlsrpt: .*503.*: will try again" \
     "$INSTANCE_LOG"
 check "tlsrpt logs the refused POST, and that it will try again"
 rm -f "$dir/www/status"
-wait_until 30 eval '[ "$(post_count)" -ge 4 ] && [ -z "$(ls "$INSTANCE_DATA/tlsrpt")" ]'
-same "then four reports by HTTPS POST" 4 "$(post_count)"
-same "and still four by mail: a report that went out is not sent again" 4 "$(mail_count)"
-same "each mail was sent once" 4 "$(grep -c 'TLSRPT report for .* sent to mailto:' "$INSTANCE_LOG")"
+wait_until 30 eval '[ "$(post_count)" -ge 5 ] && [ -z "$(ls "$INSTANCE_DATA/tlsrpt")" ]'
+same "then five reports by HTTPS POST" 5 "$(post_count)"
+same "and still five by mail: a report that went out is not sent again" 5 "$(mail_count)"
+same "each mail was sent once" 5 "$(grep -c 'TLSRPT report for .* sent to mailto:' "$INSTANCE_LOG")"
 grep -Eq "TLSRPT report for ok.$S \(.*\) sent to https://mta-sts.$S/v1/tlsrpt" "$INSTANCE_LOG"
 check "tlsrpt logs each report sent"
 grep -Eq "warning: TLSRPT report for name.$S \(.*\) to $down: .*: giving up after [0-9]+ attempts" \
@@ -314,15 +373,15 @@ for n, path in enumerate(sys.argv[2:]):
 EOF
 check "the report mails can be read"
 mail_out=$(cat "$dir/mail.out")
-same "each mail is multipart/report; report-type=tlsrpt" 4 \
+same "each mail is multipart/report; report-type=tlsrpt" 5 \
     "$(grep -c '^type multipart/report report-type=tlsrpt$' <<<"$mail_out")"
-for d in ok bad mixed name; do
+for d in ok bad mixed name sts; do
     has "a mail with TLS-Report-Domain: $d.$S and TLS-Report-Submitter" \
         "domain $d.$S submitter client.example.net" "$mail_out"
 done
-same "each Subject: names the domain, submitter and report id" 4 \
+same "each Subject: names the domain, submitter and report id" 5 \
     "$(grep -c '^subject-ok True$' <<<"$mail_out")"
-same "each carries an application/tlsrpt+gzip attachment (.json.gz)" 4 \
+same "each carries an application/tlsrpt+gzip attachment (.json.gz)" 5 \
     "$(grep -c '^attachment True$' <<<"$mail_out")"
 summary=$(check_reports "$dir"/mail.*.gz | sort)
 lacks "the mailed reports are valid under the RFC 8460 schema" "INVALID" "$summary"
