@@ -74,22 +74,29 @@ at_exit 'rm -rf "$dir"'
 certs=$dir/certs
 certs_make "$certs" || fail "make certificates"
 # The HTTPS server's certificate for both policy hosts; an expired MX
-# certificate (-days -1: it ended yesterday); one from a CA nobody trusts.
+# certificate (OpenSSL 3.4 and later: -not_after in the past; before:
+# -days -1, the day before); one from a CA nobody trusts.
 (
     cd "$certs" || exit 1
-    leaf() { # NAME SAN CA DAYS
+    leaf() { # NAME SAN CA [expired]
         printf 'basicConstraints = CA:FALSE\nsubjectAltName = %s\n' "$2" >"$1.ext" &&
             openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=$1" \
-                -keyout "$1.key" -out "$1.csr" &&
-            openssl x509 -req -in "$1.csr" -CA "$3.pem" -CAkey "$3.key" -CAcreateserial \
-                -days "$4" -extfile "$1.ext" -out "$1.pem" && cat "$1.key" "$1.pem" "$3.pem" >"$1-chain.pem"
+                -keyout "$1.key" -out "$1.csr" || return 1
+        set -- "$1" "$3" "$4" -in "$1.csr" -CA "$3.pem" -CAkey "$3.key" -CAcreateserial \
+            -extfile "$1.ext" -out "$1.pem"
+        if [ "$3" = expired ]; then
+            openssl x509 -req "${@:4}" -not_before 20200101000000Z -not_after 20200102000000Z ||
+                openssl x509 -req "${@:4}" -days -1
+        else
+            openssl x509 -req "${@:4}" -days 2
+        fi && cat "$1.key" "$1.pem" "$2.pem" >"$1-chain.pem"
     }
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
         -subj "/CN=Stranger CA" -days 2 -addext "basicConstraints = critical, CA:TRUE" \
         -addext "keyUsage = critical, keyCertSign" -keyout stranger.key -out stranger.pem &&
-        leaf www "DNS:mta-sts.secure.test,DNS:mta-sts.sts.secure.test" int 2 &&
-        leaf exp "DNS:mx-exp.secure.test" int -1 &&
-        leaf unk "DNS:mx-unk.secure.test" stranger 2
+        leaf www "DNS:mta-sts.secure.test,DNS:mta-sts.sts.secure.test" int &&
+        leaf exp "DNS:mx-exp.secure.test" int expired &&
+        leaf unk "DNS:mx-unk.secure.test" stranger
 ) >"$dir/certs.log" 2>&1 || fail "make certificates: $(cat "$dir/certs.log")"
 openssl x509 -in "$certs/exp.pem" -noout -checkend 0 >/dev/null
 [ $? -eq 1 ]
