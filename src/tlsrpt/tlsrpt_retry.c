@@ -47,7 +47,8 @@
  *	and never a report without the record of its deliveries.
  *
  *	tlsrpt_retry_companion() returns 1 when name (a directory entry) is
- *	a companion file, with the start of its period, else 0.
+ *	a companion file (or the temporary file of NAME.retry that a crash
+ *	left), with the start of its period, else 0.
  * DIAGNOSTICS
  *	Warnings: files that cannot be written or synced.
  * SEE ALSO
@@ -243,7 +244,8 @@ int tlsrpt_retry_companion(const char *name, time_t *out_start)
     const char *suffix = name + TLSRPT_SPOOL_NAME_LEN;
 
     if (strlen(name) <= TLSRPT_SPOOL_NAME_LEN ||
-        (strcmp(suffix, TLSRPT_RETRY_SENT) != 0 && strcmp(suffix, TLSRPT_RETRY_STATE) != 0))
+        (strcmp(suffix, TLSRPT_RETRY_SENT) != 0 && strcmp(suffix, TLSRPT_RETRY_STATE) != 0 &&
+         strcmp(suffix, TLSRPT_RETRY_STATE ".tmp") != 0))
         return 0;
     memcpy(base, name, TLSRPT_SPOOL_NAME_LEN);
     base[TLSRPT_SPOOL_NAME_LEN] = 0;
