@@ -15,7 +15,12 @@
 #   same server) never share a connection: one TLS connection per message;
 # - with tlsproxy absent (tlsproxy_service_name names no service) the
 #   client warns and does the handshake itself: the mail goes out over
-#   TLS, never in plaintext.
+#   TLS, never in plaintext;
+# - a transport whose TLS engine settings differ from tlsproxy_client_*
+#   gets an engine built at request time, without privileges (as root:
+#   the root-only key cannot be read, tlsproxy refuses, the client does
+#   the handshake itself, over TLS).
+# Status lines keep conn_use= and the tls= field (smtp_log_tls_feature_status).
 # The client has a certificate (smtp_tls_chain_files) whose file only its
 # owner may read: run as root, the instance runs as root with a private
 # mail_owner, and the file is root's, mode 600. The server asks for client
@@ -69,7 +74,8 @@ cp "$certs/client-chain.pem" "$INSTANCE_CONF/client-chain.pem"
 chmod 600 "$INSTANCE_CONF/client-chain.pem"
 instance_master_cf_relay "$pin" \
     "tlsproxy unix - - n - 0 tlsproxy" \
-    "noproxy unix - - n - 1 smtp -o tlsproxy_service_name=absent"
+    "noproxy unix - - n - 1 smtp -o tlsproxy_service_name=absent" \
+    "owncfg unix - - n - 1 smtp -o smtp_tls_scert_verifydepth=5"
 instance_main_cf \
     "myhostname = client.example.net" "mydestination =" "mynetworks = 127.0.0.0/8" \
     "alias_maps =" \
@@ -80,10 +86,11 @@ instance_main_cf \
     "smtp_tls_chain_files = $INSTANCE_CONF/client-chain.pem" \
     "smtp_tls_policy_maps = inline:{ {[localhost]:$psrv = verify match=mail.example.com} }" \
     "smtp_tls_loglevel = 1" \
+    "smtp_log_tls_feature_status = yes" \
     "smtp_connection_cache_time_limit = 5s"
 # Messages to ver.example.test go to [localhost] (the verify policy).
 instance_main_cf \
-    "transport_maps = inline:{ noproxy.example.test=noproxy:[127.0.0.1]:$psrv, ver.example.test=smtp:[localhost]:$psrv }"
+    "transport_maps = inline:{ noproxy.example.test=noproxy:[127.0.0.1]:$psrv, ver.example.test=smtp:[localhost]:$psrv, owncfg.example.test=owncfg:[127.0.0.1]:$psrv }"
 instance_start "$pin"
 require "the instance starts"
 
@@ -127,6 +134,7 @@ wait_until 10 srv_delivered 4
 check "the server received all four"
 same "the server saw one TLS connection" 1 "$(srv_tls)"
 has "our status lines show the reuse" "conn_use=4" "$(sent 'to=<d@enc.example.test>')"
+has "and keep their TLS feature field" "tls=encrypt," "$(sent 'to=<d@enc.example.test>')"
 same "our log has one summary line for it" 1 \
     "$(grep -Ec 'smtp\[[0-9]+\]: (Trusted|Untrusted) TLS connection established to 127\.0\.0\.1\[127\.0\.0\.1\]' "$INSTANCE_LOG")"
 ! grep -Eq 'tlsproxy\[[0-9]+\]: .*TLS connection established' "$INSTANCE_LOG"
@@ -150,6 +158,7 @@ check "they are sent"
 wait_until 10 srv_delivered 7
 same "the server saw one more TLS connection" $((before + 1)) "$(srv_tls)"
 has "our status lines show the reuse" "conn_use=3" "$(sent 'to=<c@ver.example.test>')"
+has "and keep their TLS feature field" "tls=verify," "$(sent 'to=<c@ver.example.test>')"
 same "one Verified summary line" 1 \
     "$(grep -Ec 'smtp\[[0-9]+\]: Verified TLS connection established to localhost\[127\.0\.0\.1\]' "$INSTANCE_LOG")"
 
@@ -177,3 +186,26 @@ check "it is sent"
 has "the client says why it does the handshake itself" \
     "connect to private/absent service" "$(grep warning "$INSTANCE_LOG")"
 same "over TLS" $((before + 1)) "$(srv_tls)"
+
+# 5. A transport whose TLS engine settings differ from tlsproxy_client_*
+# (smtp_tls_scert_verifydepth): tlsproxy builds that engine when asked,
+# without privileges. As root the client key is root's alone: that fails,
+# tlsproxy refuses, and the client does the handshake itself; otherwise
+# tlsproxy builds it and takes the handshake.
+before=$(srv_tls)
+send a@owncfg.example.test
+check "a message for the transport with its own TLS settings is accepted"
+wait_until 30 sent_count_is 'to=<a@owncfg.example.test>' 1
+check "it is sent"
+same "over TLS" $((before + 1)) "$(srv_tls)"
+proxy_log=$(grep -E 'tlsproxy\[[0-9]+\]' "$INSTANCE_LOG")
+if [ "$INSTANCE_MODE" = root ]; then
+    has "tlsproxy cannot read the root-only key once it runs unprivileged" \
+        "cannot build the TLS client engine of the smtp client" "$proxy_log"
+    has "the client says so and does the handshake itself" \
+        "service refused the TLS client role for 127.0.0.1[127.0.0.1]:$psrv" \
+        "$(grep warning "$INSTANCE_LOG")"
+else
+    has "tlsproxy builds an engine for those settings and logs it" \
+        "building the TLS client engine of the smtp client's settings" "$proxy_log"
+fi
