@@ -16,6 +16,8 @@
 #include "tls_proxy.h"
 #include "test.h"
 
+/* TEST_UNDER_VALGRIND TEST_LEAK_CHECK */
+
 /* Warnings are captured here instead of going to stderr. */
 static VSTRING *warnings;
 
