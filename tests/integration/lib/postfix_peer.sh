@@ -98,6 +98,12 @@ postfix_peer_version() {
     "$POSTFIX_PEER_SBIN/postconf" -d -h mail_version 2>/dev/null
 }
 
+# postfix_peer_postconf_default NAME - the default of a parameter of Debian's
+# Postfix, empty when that Postfix does not know it
+postfix_peer_postconf_default() {
+    "$POSTFIX_PEER_SBIN/postconf" -d -h "$1" 2>/dev/null
+}
+
 # postfix_peer_name_mismatch_word - the trust word Debian's Postfix logs for
 # a chain that verified (a CA, or a DANE-TA record) but lacks the wanted name:
 # "Trusted" since 3.10, "Untrusted" before (a defect fixed in Postfix's 3.10
