@@ -65,3 +65,8 @@ awk '/^\\fB[A-Za-z0-9_]+\\fR \(default:/ { name = $1; gsub(/\\f[BR]/, "", name) 
 check "postconf(5) marks parameters as not implemented"
 same "postconf(5) marks exactly the parameters of postconf -U" "" \
     "$(diff "$dir/table_marked" "$dir/man_marked")"
+
+# The page is generated: an edit made to it alone is lost at the next run.
+python3 "$top/tools/mkpostconf5" "$dir/postconf.5" >/dev/null
+same "postconf(5) is what tools/mkpostconf5 writes from tools/postconf5-descriptions" "" \
+    "$(diff "$top/man/man5/postconf.5" "$dir/postconf.5")"
