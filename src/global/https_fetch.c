@@ -28,9 +28,11 @@
  *	with props->content_type, the response's media type must be that
  *	one (case-insensitive; parameters such as charset are allowed).
  * .PP
- *	It returns HTTPS_FETCH_OK, or HTTPS_FETCH_ERROR with the reason in
- *	why ("certificate verification failed: ...", "HTTP status 404",
- *	"response larger than 65536 bytes", ...).
+ *	It returns HTTPS_FETCH_OK; HTTPS_FETCH_PKIX when the server
+ *	certificate did not chain to a trusted CA or did not match the
+ *	host name (libcurl's CURLE_PEER_FAILED_VERIFICATION); or
+ *	HTTPS_FETCH_ERROR; the reason is in why ("SSL certificate problem:
+ *	...", "HTTP status 404", "response larger than 65536 bytes", ...).
  *
  *	https_post() sends len bytes of data to props->url as the body of
  *	a POST with that content_type (the TLSRPT reports of RFC 8460
@@ -168,6 +170,8 @@ static int https_fetch_transfer(const HTTPS_FETCH_PROPS *props, const char *post
         vstring_sprintf(why, "media type \"%s\", not %s", type ? type : "", props->content_type);
     else
         result = HTTPS_FETCH_OK;
+    if (code == CURLE_PEER_FAILED_VERIFICATION)
+        result = HTTPS_FETCH_PKIX;
     if (result != HTTPS_FETCH_OK) {
         VSTRING_RESET(body);
         if (msg_verbose)

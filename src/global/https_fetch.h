@@ -23,6 +23,7 @@ typedef struct HTTPS_FETCH_PROPS {
 
 #define HTTPS_FETCH_OK    0    /* body holds the response body */
 #define HTTPS_FETCH_ERROR (-1) /* why says what failed */
+#define HTTPS_FETCH_PKIX  (-2) /* the server certificate failed PKIX or name checks (why) */
 
 extern int https_fetch(const HTTPS_FETCH_PROPS *props, VSTRING *body, VSTRING *why);
 extern int https_post(const HTTPS_FETCH_PROPS *props, const char *content_type, const void *data,

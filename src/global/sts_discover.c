@@ -25,7 +25,8 @@
  *	  When the fetch fails or the policy is invalid, the cached policy
  *	  (if any) stays in force, untouched (section 3.3); otherwise there
  *	  is no policy, and answer->failure is the RFC 8460 result type
- *	  (STS_RESULT_FETCH_ERROR, STS_RESULT_INVALID) with the reason in
+ *	  (STS_RESULT_FETCH_ERROR, STS_RESULT_INVALID, STS_RESULT_WEBPKI: the
+ *	  policy host's certificate failed PKIX validation) with the reason in
  *	  answer->why.
  *
  *	- No TXT record, a malformed one, or a failed lookup: the cached
@@ -128,6 +129,15 @@ static int sts_discover_cached(const STS_CACHE_ENTRY *entry, STS_ANSWER *answer)
     return answer->status = STS_ANSWER_POLICY;
 }
 
+/* sts_discover_result - the RFC 8460 result type of a failed fetch */
+
+static const char *sts_discover_result(int failure)
+{
+    return failure == STS_FETCH_INVALID  ? STS_RESULT_INVALID
+           : failure == STS_FETCH_WEBPKI ? STS_RESULT_WEBPKI
+                                         : STS_RESULT_FETCH_ERROR;
+}
+
 /* sts_discover_fetch - fetch, cache and answer; the cached policy when that fails */
 
 static int sts_discover_fetch(STS_CACHE *cache, const STS_SOURCE *source, const char *domain,
@@ -160,8 +170,7 @@ static int sts_discover_fetch(STS_CACHE *cache, const STS_SOURCE *source, const 
         msg_info("MTA-STS policy of %s: %s (id %s): %s: no policy", domain,
                  failure == STS_FETCH_INVALID ? "invalid policy" : "fetch failed", id,
                  vstring_str(why));
-        answer->failure =
-            failure == STS_FETCH_INVALID ? STS_RESULT_INVALID : STS_RESULT_FETCH_ERROR;
+        answer->failure = sts_discover_result(failure);
         vstring_strcpy(answer->why, vstring_str(why));
         answer->status = STS_ANSWER_NONE;
     }

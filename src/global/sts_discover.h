@@ -43,6 +43,7 @@ typedef struct STS_ANSWER {
 /* RFC 8460 result types of discovery failures. */
 #define STS_RESULT_FETCH_ERROR "sts-policy-fetch-error"
 #define STS_RESULT_INVALID     "sts-policy-invalid"
+#define STS_RESULT_WEBPKI      "sts-webpki-invalid"
 
 extern int sts_discover(STS_CACHE *cache, const STS_SOURCE *source, const char *domain, time_t now,
                         STS_ANSWER *answer);

@@ -82,14 +82,16 @@ STS_POLICY *sts_fetch_policy(const STS_FETCH_PROPS *props, const char *domain, V
     STS_POLICY *policy = NULL;
 
     vstring_sprintf(url, "https://mta-sts.%s/.well-known/mta-sts.txt", domain);
-    if (https_fetch(&(HTTPS_FETCH_PROPS){.url = vstring_str(url),
-                                         .CAfile = props->CAfile,
-                                         .CApath = props->CApath,
-                                         .timeout = props->timeout,
-                                         .max_size = STS_POLICY_MAX,
-                                         .content_type = "text/plain"},
-                    out_text, why) != HTTPS_FETCH_OK) {
-        *out_failure = STS_FETCH_ERROR;
+    int status = https_fetch(&(HTTPS_FETCH_PROPS){.url = vstring_str(url),
+                                                  .CAfile = props->CAfile,
+                                                  .CApath = props->CApath,
+                                                  .timeout = props->timeout,
+                                                  .max_size = STS_POLICY_MAX,
+                                                  .content_type = "text/plain"},
+                             out_text, why);
+
+    if (status != HTTPS_FETCH_OK) {
+        *out_failure = status == HTTPS_FETCH_PKIX ? STS_FETCH_WEBPKI : STS_FETCH_ERROR;
     } else if ((policy = sts_policy_parse(vstring_str(out_text), VSTRING_LEN(out_text), why)) ==
                NULL) {
         *out_failure = STS_FETCH_INVALID;

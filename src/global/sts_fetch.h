@@ -24,6 +24,7 @@ typedef struct STS_FETCH_PROPS {
 /* Why sts_fetch_policy() failed (RFC 8460 result types). */
 #define STS_FETCH_ERROR   1 /* sts-policy-fetch-error: HTTPS, HTTP or size */
 #define STS_FETCH_INVALID 2 /* sts-policy-invalid: fetched, but not a valid policy */
+#define STS_FETCH_WEBPKI  3 /* sts-webpki-invalid: the policy host's certificate failed */
 
 extern int sts_fetch_id(const STS_FETCH_PROPS *props, const char *domain, VSTRING *out_id,
                         VSTRING *why);

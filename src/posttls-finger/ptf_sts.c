@@ -80,7 +80,9 @@ void ptf_sts_discover(PTF_STATE *state)
     }
     if ((state->sts_policy = sts_fetch_policy(&props, domain, text, &failure, why)) == NULL) {
         msg_info("MTA-STS policy of %s: none (%s: %s)", domain,
-                 failure == STS_FETCH_INVALID ? "sts-policy-invalid" : "sts-policy-fetch-error",
+                 failure == STS_FETCH_INVALID  ? "sts-policy-invalid"
+                 : failure == STS_FETCH_WEBPKI ? "sts-webpki-invalid"
+                                               : "sts-policy-fetch-error",
                  vstring_str(why));
         goto done;
     }

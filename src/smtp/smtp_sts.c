@@ -99,7 +99,15 @@
  *	in mode testing, instead of its session's result).
  *	smtp_sts_handshake() records the certificate check's failures;
  *	the other results of the session are recorded where they happen
- *	(smtp_starttls(3)).
+ *	(smtp_starttls(3)). When discovery failed and no cached policy
+ *	answered (mtasts gave sts-policy-fetch-error, sts-policy-invalid or
+ *	sts-webpki-invalid), smtp_sts_tlsrpt() records that failure, with
+ *	its reason, as the result of each server that would otherwise be
+ *	recorded under "no-policy-found", under the policy type "sts" with
+ *	no policy string (the policy could not be had): the domain
+ *	announced a policy with its TXT record. A server under DANE is
+ *	recorded under its "tlsa" policy as usual, and the delivery itself
+ *	goes on as without a policy (RFC 8461 section 5.1).
  *
  *	smtp_sts_free() releases the policy of a request.
  * DIAGNOSTICS
@@ -312,6 +320,21 @@ void smtp_sts_handshake(SMTP_SESSION *session)
     vstring_free(why);
 }
 
+/* smtp_sts_tlsrpt_failed - a failed discovery, as the result of a server without a policy */
+
+static void smtp_sts_tlsrpt_failed(SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLSRPT *rpt)
+{
+    const STS_MGR_RESULT *result = &state->sts.result;
+
+    if (!state->sts.looked || result->policy != NULL || result->failure == NULL ||
+        VSTRING_LEN(result->failure) == 0 || rpt->policy_type == NULL ||
+        strcmp(rpt->policy_type, TLSRPT_POLICY_NONE) != 0)
+        return;
+    smtp_tlsrpt_policy_sts(rpt, NULL, NULL);
+    smtp_tlsrpt_failure_addr(state, addr, rpt, vstring_str(result->failure),
+                             vstring_str(result->reason));
+}
+
 /* smtp_sts_tlsrpt - the TLSRPT policy of a server under MTA-STS */
 
 void smtp_sts_tlsrpt(SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLSRPT *rpt, int sts_mode)
@@ -320,8 +343,10 @@ void smtp_sts_tlsrpt(SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLSRPT *rpt,
     VSTRING *lines, *patterns;
     char *copy, *cp, *line;
 
-    if (sts_mode == STS_MODE_NONE || sts == NULL)
+    if (sts_mode == STS_MODE_NONE || sts == NULL) {
+        smtp_sts_tlsrpt_failed(state, addr, rpt);
         return;
+    }
     lines = vstring_alloc(200);
     patterns = vstring_alloc(100);
     cp = copy = mystrdup(vstring_str(state->sts.result.text));

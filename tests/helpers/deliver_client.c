@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	obj/tests/helpers/deliver_client -q queue_directory -a agent
  *		-c config_directory [-t transport] [-n nexthop] [-f sender]
- *		[-A age] [-b body_file] [-e encoding] [-o name=value] [-r]
+ *		[-A age] [-b body_file] [-e encoding] [-o name=value] [-r] [-R]
  *		recipient...
  * DESCRIPTION
  *	deliver_client plays the queue manager for one message, so that a
@@ -22,7 +22,8 @@
  *		relay=R reason=TEXT
  *
  *	then "end status=N [reason]" (DELIVER_STAT_*) and "queue_id=ID". The agent's standard error
- *	goes to ours. With -r the message is removed afterwards.
+ *	goes to ours. With -r the message is removed afterwards. With -R the
+ *	message asks for REQUIRETLS (RFC 8689), as if its MAIL FROM had.
  * DIAGNOSTICS
  *	Exit status 1 on usage errors, a queue file that cannot be made,
  *	or a broken conversation with the agent.
@@ -60,6 +61,7 @@ typedef struct OPTS {
     const char *encoding;
     long age;
     int remove;
+    int requiretls; /* -R: the message asks for REQUIRETLS */
     ARGV *rcpts;
     ARGV *overrides; /* -o name=value for the agent */
 } OPTS;
@@ -111,6 +113,8 @@ static char *make_message(const OPTS *opts)
     queue_file_set_arrival(qf, &arrival);
     if (opts->encoding)
         queue_file_attr(qf, REC_ATTR_ENCODING, opts->encoding);
+    if (opts->requiretls)
+        queue_file_attr(qf, REC_ATTR_REQUIRETLS, "yes");
     queue_file_sender(qf, opts->sender);
     for (size_t i = 0; i < opts->rcpts->argc; i++)
         queue_file_rcpt(qf, &(QUEUE_RCPT){.address = opts->rcpts->argv[i]});
@@ -234,7 +238,7 @@ static void parse_options(int argc, char **argv, OPTS *opts)
     opts->sender = "sender@example.org";
     opts->rcpts = argv_alloc(4);
     opts->overrides = argv_alloc(2);
-    while ((ch = getopt(argc, argv, "A:a:b:c:e:f:n:o:q:rt:")) != -1) {
+    while ((ch = getopt(argc, argv, "A:a:b:c:e:f:n:o:q:rRt:")) != -1) {
         switch (ch) {
         case 'A':
             opts->age = atol(optarg);
@@ -266,6 +270,9 @@ static void parse_options(int argc, char **argv, OPTS *opts)
         case 'r':
             opts->remove = 1;
             break;
+        case 'R':
+            opts->requiretls = 1;
+            break;
         case 't':
             opts->transport = optarg;
             break;
@@ -278,7 +285,7 @@ static void parse_options(int argc, char **argv, OPTS *opts)
     if (!opts->queue_dir || !opts->agent || !opts->config_dir || opts->rcpts->argc == 0)
         msg_fatal("usage: deliver_client -q queue_dir -a agent -c config_dir [-t transport] "
                   "[-n nexthop] [-f sender] [-A age] [-b body] [-e encoding] [-o name=value] [-r] "
-                  "rcpt...");
+                  "[-R] rcpt...");
 }
 
 /* main - queue, deliver, report */

@@ -9,7 +9,8 @@
  *
  *	    id: <id> | none | invalid | retry
  *	    policy: ok mode=<mode> max_age=<seconds> mx=<pattern>[,<pattern>...]
- *	    policy: fetch-error <reason> | policy: invalid <reason>
+ *	    policy: fetch-error <reason> | policy: invalid <reason> |
+ *	    policy: webpki-invalid <reason>
  *
  *	The policy line comes only after an id.
  *
@@ -72,7 +73,10 @@ int main(int argc, char **argv)
     }
     printf("id: %s\n", vstring_str(id));
     if ((policy = sts_fetch_policy(&props, argv[optind], text, &failure, why)) == NULL) {
-        printf("policy: %s %s\n", failure == STS_FETCH_INVALID ? "invalid" : "fetch-error",
+        printf("policy: %s %s\n",
+               failure == STS_FETCH_INVALID  ? "invalid"
+               : failure == STS_FETCH_WEBPKI ? "webpki-invalid"
+                                             : "fetch-error",
                vstring_str(why));
         return 1;
     }

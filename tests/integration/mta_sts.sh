@@ -5,14 +5,15 @@
 # with a certificate from a CA made here
 #
 # Each case domain under secure.test. has an MX host on 127.0.0.1 (our
-# smtpd, one certificate from the same CA naming mx-enf, mx-out, mx-mal and
-# mx-dane, but not mx-bad nor mx-tbad), an _mta-sts TXT record (TTL 1) and
-# mta-sts.<domain> on the HTTPS server's address:
+# smtpd, one certificate from the same CA naming mx-enf, mx-out, mx-mal,
+# mx-dane and mx-tst, but not mx-bad nor mx-tbad), an _mta-sts TXT record
+# (TTL 1) and mta-sts.<domain> on the HTTPS server's address:
 #
 #   enf   enforce, mx: mx-enf            Verified, sent; cached, not fetched again
 #   out   enforce, mx: mx-elsewhere      deferred (the MX is outside the patterns)
 #   bad   enforce, mx: mx-bad            deferred (certificate-host-mismatch)
 #   tbad  testing, mx: mx-tbad           sent (certificate-host-mismatch reported)
+#   tst   testing, mx: mx-tst            sent
 #   mal   a malformed policy             sts-policy-invalid: no policy, sent
 #   dane  enforce, mx: mx-elsewhere, and DANE TLSA records: DANE wins
 #         (Verified, sent), at level dane and at level may alike
@@ -23,7 +24,13 @@
 # (the HTTPS certificate does not name its policy host), a CA that is not
 # trusted, and a domain without the TXT record.
 #
-# Each result is recorded for TLSRPT under the "sts" policy (posttlsrpt).
+# Each result is recorded for TLSRPT under the "sts" policy (posttlsrpt),
+# and so are the discovery failures of domains without a cached policy:
+# mal (sts-policy-invalid), nocert (the HTTPS certificate does not name the
+# policy host: sts-webpki-invalid) and nohttps (no policy host at all:
+# sts-policy-fetch-error), each with an MX host, delivered as without a
+# policy. A REQUIRETLS message goes over the enforced hop (enf) and over
+# DANE (dane), and is returned with 5.7.10 at a testing one (tst).
 #
 # Then: posttls-finger shows the policy and its verdict for the MX host it
 # tried; an smtp_tls_policy_maps entry wins over a policy; a new TXT id makes
@@ -51,7 +58,7 @@ at_exit '[ -n "${KEEP:-}" ] || rm -rf "$dir"'
 read -r p_ours p_nsd p_resolver p_plain <<<"$(free_port 4 | tr '\n' ' ')"
 DNSSEC_PORTS="$p_nsd $p_resolver $p_plain"
 S=$DNSSEC_SECURE
-cases=(enf out bad tbad mal dane)
+cases=(enf out bad tbad tst mal dane)
 
 # A CA; the MX certificate (not for mx-bad and mx-tbad); the HTTPS certificate.
 certs=$dir/certs
@@ -59,7 +66,7 @@ mkdir -p "$certs"
 (
     cd "$certs" || exit 1
     printf 'basicConstraints = CA:FALSE\nsubjectAltName = %s\n' \
-        "DNS:mx-enf.$S,DNS:mx-out.$S,DNS:mx-mal.$S,DNS:mx-dane.$S" >mx.ext
+        "DNS:mx-enf.$S,DNS:mx-out.$S,DNS:mx-mal.$S,DNS:mx-dane.$S,DNS:mx-tst.$S" >mx.ext
     sans=DNS:mta-sts.fetch.$S
     for c in "${cases[@]}"; do sans="$sans,DNS:mta-sts.$c.$S"; done
     printf 'basicConstraints = CA:FALSE\nsubjectAltName = %s\n' "$sans" >www.ext
@@ -97,6 +104,7 @@ policy enf enforce "mx-enf.$S"
 policy out enforce "mx-elsewhere.$S"
 policy bad enforce "mx-bad.$S"
 policy tbad testing "mx-tbad.$S"
+policy tst testing "mx-tst.$S"
 policy mal sometimes "mx-mal.$S"
 policy dane enforce "mx-elsewhere.$S"
 
@@ -117,6 +125,11 @@ rrs() {
         echo "_mta-sts.$c IN TXT \"v=STSv1; id=1\""
         echo "mta-sts.$c IN A $DNSSEC_HTTPS_ADDR"
     done
+    for c in nocert nohttps; do
+        echo "$c IN MX 10 mx-$c"
+        echo "mx-$c IN A 127.0.0.1"
+    done
+    echo "_mta-sts.nohttps IN TXT \"v=STSv1; id=1\""
 }
 DNSSEC_RESOLV=yes
 mapfile -t zone < <(rrs)
@@ -173,10 +186,10 @@ has "probe: over 64 KiB is a fetch error" "policy: fetch-error response larger t
 rm -f "$www/size"
 has "probe: back to a valid policy" "policy: ok mode=enforce" "$(probe "fetch.$S")"
 out=$(probe "nocert.$S")
-has "probe: a certificate without the policy host's name is a fetch error" "policy: fetch-error" "$out"
+has "probe: a certificate without the policy host's name is sts-webpki-invalid" "policy: webpki-invalid" "$out"
 lacks "... and no policy" "policy: ok" "$out"
 out=$(probe "fetch.$S" "$certs/stranger.pem")
-has "probe: a certificate from an untrusted CA is a fetch error" "policy: fetch-error" "$out"
+has "probe: a certificate from an untrusted CA is sts-webpki-invalid" "policy: webpki-invalid" "$out"
 lacks "... and no policy" "policy: ok" "$out"
 : >"$www/log"
 out=$(probe "$DNSSEC_INSECURE")
@@ -231,19 +244,20 @@ echo "out.$S may" >"$dir/policy"
 conf table "smtp_tls_security_level = may" "smtp_tls_mta_sts_enable = yes" \
     "smtp_tls_policy_maps = texthash:$dir/policy"
 
-# outcome NAME DOMAIN - our client's outcome for user@DOMAIN: sent or deferred (the line in $line)
+# outcome NAME DOMAIN [-R] - our client's outcome for user@DOMAIN: sent, deferred or bounced
+# (the line in $line); -R: the message asks for REQUIRETLS
 line=
 outcome() {
     line=$(timeout 90 "$client" -q "$INSTANCE_QUEUE" -a "$TEST_LIBEXEC/smtp" -c "$dir/$1/conf" \
-        -n "$2" -r "user@$2" 2>>"$dir/$1/stderr" | grep "^rcpt=")
+        -n "$2" -r ${3:-} "user@$2" 2>>"$dir/$1/stderr" | grep "^rcpt=")
     sed -n 's/^rcpt=.* outcome=\([a-z]*\) .*/\1/p' <<<"$line"
 }
-# expect NAME DOMAIN WANT - one delivery with the expected outcome
+# expect NAME DOMAIN WANT [-R] - one delivery with the expected outcome
 expect() {
     local got
-    got=$(outcome "$1" "$2")
+    got=$(outcome "$1" "$2" "${4:-}")
     if [ "$got" = "$3" ]; then
-        ok "$1: $2 $got"
+        ok "$1: $2 $got${4:+ (REQUIRETLS)}"
     else
         not_ok "$1: $2 ${got:-nothing}, want $3" "$line" \
             "$(grep -F "$2" "$dir/$1/maillog" 2>/dev/null | tail -5)" "$(tail -3 "$dir/$1/stderr" 2>/dev/null)"
@@ -251,7 +265,7 @@ expect() {
 }
 log() { cat "$dir/$1/maillog" 2>/dev/null; }
 
-declare -A native=([enf]=sent [out]=deferred [bad]=deferred [tbad]=sent [mal]=sent [dane]=sent)
+declare -A native=([enf]=sent [out]=deferred [bad]=deferred [tbad]=sent [tst]=sent [mal]=sent [dane]=sent)
 for c in "${cases[@]}"; do
     expect sts "$c.$S" "${native[$c]}"
 done
@@ -274,6 +288,13 @@ has "... Verified by DANE" "Verified TLS connection established to mx-dane.$S[12
 has "... tls= says dane was wanted and held" "tls=dane, dsn=2.0.0" "$(grep "to=<user@dane.$S>" "$dir/sts/maillog")"
 has "enforce, matching MX: tls= says secure" "tls=secure, dsn=2.0.0" "$(grep "to=<user@enf.$S>" "$dir/sts/maillog")"
 lacks "... no TLSA records: no verdict of DANE for the others" "TLSA records of mx-enf" "$(log sts)"
+expect sts "nocert.$S" sent
+expect sts "nohttps.$S" sent
+has "no policy host: sts-policy-fetch-error, treated as none" \
+    "MTA-STS policy of nohttps.$S: none (sts-policy-fetch-error: " "$(log sts)"
+has "HTTPS certificate without the policy host: sts-webpki-invalid, treated as none" \
+    "MTA-STS policy of nocert.$S: none (sts-webpki-invalid: " "$(log sts)"
+
 has "mtasts logs each fetch" "MTA-STS policy of enf.$S: fetched, id 1, mode enforce, max_age 86400" "$(instance_log)"
 
 # TLSRPT: each session's result under the "sts" policy, as tlsrpt(8) aggregates it.
@@ -287,7 +308,7 @@ for p in [p for r in (reports if isinstance(reports, list) else [reports]) for p
     fails = ",".join(sorted("%s:%d" % (f["result-type"], f["failed-session-count"])
                             for f in p.get("failure-details", [])))
     strings = pol.get("policy-string", []) + ["", ""]
-    mode = strings[1][6:] if pol["policy-type"] == "sts" else "-"
+    mode = (strings[1][6:] if pol["policy-type"] == "sts" else "") or "-"
     print(pol["policy-domain"], pol["policy-type"], "mode: " + mode,
           p["summary"]["total-successful-session-count"], fails or "-")
 EOF2
@@ -300,7 +321,26 @@ has "TLSRPT: testing mode, bad certificate: reported" "tbad.$S sts mode: testing
     "$summary"
 has "TLSRPT: DANE and STS both present: success under the tlsa policy" "dane.$S tlsa mode: - 1 -" \
     "$summary"
-has "TLSRPT: malformed policy: recorded with no policy" "mal.$S no-policy-found" "$summary"
+has "TLSRPT: malformed policy: sts-policy-invalid under the sts policy" \
+    "mal.$S sts mode: - 0 sts-policy-invalid:1" "$summary"
+lacks "... not as a session without a policy" "mal.$S no-policy-found" "$summary"
+has "TLSRPT: HTTPS certificate without the policy host: sts-webpki-invalid" \
+    "nocert.$S sts mode: - 0 sts-webpki-invalid:1" "$summary"
+has "TLSRPT: no policy host: sts-policy-fetch-error" "nohttps.$S sts mode: - 0 sts-policy-fetch-error:1" \
+    "$summary"
+has "TLSRPT: testing mode, good certificate: success" "tst.$S sts mode: testing 1 -" "$summary"
+
+# REQUIRETLS (RFC 8689): an enforced policy and DANE authenticate the hop, a testing one does not.
+expect sts "enf.$S" sent -R
+has "REQUIRETLS over the enforced hop: delivered under REQUIRETLS" "tls=secure/requiretls, dsn=2.0.0" \
+    "$(grep "to=<user@enf.$S>" "$dir/sts/maillog" | tail -1)"
+expect sts "dane.$S" sent -R
+has "REQUIRETLS over DANE (level may, an MTA-STS policy): delivered under REQUIRETLS" "tls=dane/requiretls, dsn=2.0.0" \
+    "$(grep "to=<user@dane.$S>" "$dir/sts/maillog" | tail -1)"
+expect sts "tst.$S" bounced -R
+has "REQUIRETLS at a testing hop: returned with 5.7.10, never sent" \
+    "tls=may/requiretls!, dsn=5.7.10, status=bounced (REQUIRETLS failure: host mx-tst.$S[127.0.0.1]" \
+    "$(grep "to=<user@tst.$S>" "$dir/sts/maillog" | tail -1)"
 
 expect sts "enf.$S" sent
 same "the same id: the cached policy, not fetched again" 1 "$(fetches enf)"
@@ -353,7 +393,8 @@ id[out]=2 id[bad]=2
 mapfile -t zone < <(rrs)
 dnssec_update "${zone[@]}"
 require "the zone with new ids for out and bad"
-wait_until 10 txt_is bad 2
+new_ids() { txt_is out 2 && txt_is bad 2; }
+wait_until 10 new_ids
 check "the resolver sees the new ids"
 expect sts "out.$S" deferred
 expect sts "bad.$S" deferred

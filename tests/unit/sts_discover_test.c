@@ -225,6 +225,10 @@ static void test_discover(void)
                 "no cache, fetch fails: no policy");
     TEST_STR_EQ(answer.failure, STS_RESULT_FETCH_ERROR, "... sts-policy-fetch-error");
     TEST_STR_EQ(vstring_str(answer.why), "connection refused", "... with the reason");
+    fake.failure = STS_FETCH_WEBPKI;
+    TEST_INT_EQ(discover(cache, &fake, NOW, &answer), STS_ANSWER_NONE,
+                "no cache, the policy host's certificate fails: no policy");
+    TEST_STR_EQ(answer.failure, STS_RESULT_WEBPKI, "... sts-webpki-invalid");
     fake.text = "version: STSv1\nmode: enforce\nmax_age: 86400\n";
     TEST_INT_EQ(discover(cache, &fake, NOW, &answer), STS_ANSWER_NONE,
                 "no cache, invalid policy (no mx): no policy");
