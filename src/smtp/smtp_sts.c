@@ -42,9 +42,10 @@
  *	"dnssec-invalid"); validated records that are all unusable make it
  *	encrypt (RFC 7672 section 2.2; an enforced MTA-STS policy then
  *	raises it to secure); no records leave the level and the policy as
- *	they were, and the MTA-STS policy applies. *out_wanted (when not
- *	NULL) becomes dane when TLSA records decided (usable, unusable, or a
- *	failed lookup), for the tls= field of the delivery log line.
+ *	they were, and the MTA-STS policy applies. When TLSA records decided,
+ *	*out_wanted (when not NULL; the level wanted, for the tls= field of
+ *	the delivery log line) becomes that level: dane (usable records, or
+ *	a failed lookup) or encrypt (unusable records).
  *	Otherwise it is smtp_dane_level().
  *
  *	smtp_sts_level() decides, for one MX host (its address for texts),
@@ -232,7 +233,7 @@ int smtp_sts_dane_level(SMTP_STATE *state, const SMTP_ADDR *addr, SMTP_TLS_POLIC
         return level;
     }
     if (out_wanted)
-        *out_wanted = TLS_LEV_DANE;
+        *out_wanted = dane == TLS_LEV_INVALID ? TLS_LEV_DANE : dane;
     if (msg_verbose)
         msg_info("%s: %s[%s]: TLSA records decide before the MTA-STS policy of %s: level %s",
                  state->request->queue_id, addr->host, addr->addr, state->dest.name,
