@@ -13,10 +13,16 @@
  *	This file holds the process and the client life cycle; the helpers
  *	below are shared by the test modules:
  *
- *	psc_verdict() decides after the tests before the SMTP handshake:
- *	the built-in SMTP engine for a client that failed a test under
- *	"enforce" or that has deep protocol tests due, otherwise "PASS NEW"
- *	(when no test failed), a cache update, and the hand-over.
+ *	psc_verdict() decides after the tests before the SMTP handshake.
+ *	A client that connected to an address that
+ *	postscreen_allowlist_interfaces excludes (or that the list cannot
+ *	decide on) is logged "ALLOWLIST VETO [addr]:port" and can neither
+ *	pass nor be cached nor reach smtpd(8) in this session; only a client
+ *	that passed before (the cache) or that is permanently allowlisted
+ *	gets through at such an address. Then: the built-in SMTP engine for a
+ *	vetoed client, one that failed a test under "enforce" or one that has
+ *	deep protocol tests due, otherwise "PASS NEW" (when no test failed),
+ *	a cache update, and the hand-over.
  *
  *	psc_fail() records a failed test and applies its action: drop (the
  *	drop reply, "DISCONNECT", and the state is freed: it returns true),
@@ -56,7 +62,9 @@
 
 /* Global library. */
 #include "mail_params.h"
+#include "ehlo_mask.h"
 #include "mail_server.h"
+#include "match_list.h"
 #include "reject_footer.h"
 
 /* TLS library. */
@@ -225,11 +233,11 @@ bool psc_tests_due(const PSC_STATE *state, int first, int last)
     return false;
 }
 
-/* psc_any_fail - did the client fail anything (or is it denylisted)? */
+/* psc_any_fail - did the client fail anything (or is it denylisted or vetoed)? */
 
 bool psc_any_fail(const PSC_STATE *state)
 {
-    if (state->denylisted)
+    if (state->denylisted || state->vetoed)
         return true;
     for (int i = 0; i < PSC_TEST_COUNT; i++)
         if (state->test[i] == PSC_FAIL)
@@ -245,11 +253,22 @@ void psc_pass_new(PSC_STATE *state)
     psc_cache_update(state);
 }
 
+/* psc_allowlist_veto - may a client earn allowlist status at our address? */
+
+static void psc_allowlist_veto(PSC_STATE *state)
+{
+    /* A lookup error counts as "not listed": fail closed. */
+    if (match_list_addr(psc.allowlist_if, state->server_addr) == 0) {
+        msg_info("ALLOWLIST VETO %s", state->namaddr);
+        state->vetoed = true;
+    }
+}
+
 /* psc_verdict - after the tests before the SMTP handshake */
 
 void psc_verdict(PSC_STATE *state)
 {
-    if (state->enforce) {
+    if (state->enforce || state->vetoed) {
         psc_smtpd_start(state, state->test[PSC_TEST_PREGR] != PSC_FAIL);
         return;
     }
@@ -333,6 +352,7 @@ void psc_connect(PSC_STATE *state)
             return;
         }
     }
+    psc_allowlist_veto(state);
     state->counted_pre = true;
     psc.pre_queue_count++;
     psc_early_start(state);
@@ -531,6 +551,9 @@ static void psc_pre_jail(MAIL_SERVER *server)
         CONFIG_BIND_STR(VAR_POSTSCREEN_REJECT_FOOTER, &cfg->reject_footer),
         CONFIG_BIND_STR(VAR_POSTSCREEN_REJECT_FOOTER_MAPS, &cfg->reject_footer_maps),
         CONFIG_BIND_STR(VAR_POSTSCREEN_EXPANSION_FILTER, &cfg->expansion_filter),
+        CONFIG_BIND_STR(VAR_POSTSCREEN_ALLOWLIST_INTERFACES, &cfg->allowlist_interfaces),
+        CONFIG_BIND_STR(VAR_POSTSCREEN_DISCARD_EHLO_KEYWORDS, &cfg->discard_ehlo),
+        CONFIG_BIND_STR(VAR_POSTSCREEN_DISCARD_EHLO_KEYWORD_ADDRESS_MAPS, &cfg->discard_ehlo_maps),
         CONFIG_BIND_END,
     };
 
@@ -574,6 +597,14 @@ static void psc_pre_jail(MAIL_SERVER *server)
     if (*cfg->command_filter)
         psc.command_filter =
             maps_create(VAR_POSTSCREEN_COMMAND_FILTER, cfg->command_filter, DICT_FLAG_LOCK);
+    if ((psc.allowlist_if = match_list_create(VAR_POSTSCREEN_ALLOWLIST_INTERFACES,
+                                              cfg->allowlist_interfaces, MATCH_FLAG_NONE, why)) ==
+        NULL)
+        msg_fatal("%s: %s", VAR_POSTSCREEN_ALLOWLIST_INTERFACES, vstring_str(why));
+    psc.discard_ehlo = ehlo_mask(cfg->discard_ehlo);
+    if (*cfg->discard_ehlo_maps)
+        psc.discard_ehlo_maps = maps_create(VAR_POSTSCREEN_DISCARD_EHLO_KEYWORD_ADDRESS_MAPS,
+                                            cfg->discard_ehlo_maps, DICT_FLAG_LOCK);
     psc.client_count = htable_create(100);
     vstring_free(why);
 }

@@ -102,6 +102,9 @@ typedef struct PSC_CONFIG {
     const char *reject_footer;               /* postscreen_reject_footer (raw) */
     const char *reject_footer_maps;          /* postscreen_reject_footer_maps */
     const char *expansion_filter;            /* postscreen_expansion_filter (escaped) */
+    const char *allowlist_interfaces;        /* postscreen_allowlist_interfaces */
+    const char *discard_ehlo;                /* postscreen_discard_ehlo_keywords */
+    const char *discard_ehlo_maps;           /* postscreen_discard_ehlo_keyword_address_maps */
 } PSC_CONFIG;
 
 /* What the process knows, made at start-up from PSC_CONFIG. */
@@ -124,6 +127,9 @@ typedef struct PSC_GLOBALS {
     HTABLE *client_count;         /* connections per client address (int in value pointer) */
     int pre_queue_count;          /* clients in tests */
     int post_queue_count;         /* clients being handed to smtpd */
+    MATCH_LIST *allowlist_if;     /* postscreen_allowlist_interfaces; owned */
+    int discard_ehlo;             /* EHLO_MASK_* of postscreen_discard_ehlo_keywords */
+    MAPS *discard_ehlo_maps;      /* postscreen_discard_ehlo_keyword_address_maps, or NULL; owned */
 } PSC_GLOBALS;
 
 extern PSC_GLOBALS psc;
@@ -140,6 +146,7 @@ typedef struct PSC_STATE {
     int test[PSC_TEST_COUNT];     /* PSC_TODO, ... */
     time_t stamp[PSC_TEST_COUNT]; /* expiry of each passed test (cache), 0: never */
     bool denylisted;              /* postscreen_access_list said reject */
+    bool vetoed;                  /* postscreen_allowlist_interfaces excludes our address */
     bool enforce;                 /* a failed test says reject every RCPT */
     const char *reject_reply;     /* the 550 reply of the first enforced failure; static
                                          or in reject_buf */
@@ -157,6 +164,7 @@ typedef struct PSC_STATE {
     char *helo;                    /* HELO/EHLO argument, or NULL; owned */
     char *sender;                  /* MAIL FROM address, or NULL; owned */
     bool esmtp;                    /* EHLO seen */
+    int ehlo_discard;              /* EHLO_MASK_* hidden from this client */
     int command_count;             /* commands read */
     const char *last_verb;         /* the last command's verb, for log lines; static */
     bool engine;                   /* the SMTP engine runs */

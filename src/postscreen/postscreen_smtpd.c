@@ -65,6 +65,7 @@
 #include "stringops.h"
 
 /* Global library. */
+#include "ehlo_mask.h"
 #include "mail_params.h"
 
 /* TLS library. */
@@ -146,15 +147,54 @@ static int psc_smtpd_helo(PSC_STATE *state, char *args)
     return PSC_SMTPD_NEXT;
 }
 
+/* psc_smtpd_discard_mask - the EHLO keywords hidden from this client; -1 when a lookup failed */
+
+static int psc_smtpd_discard_mask(PSC_STATE *state)
+{
+    const char *words;
+    int mask;
+
+    if (psc.discard_ehlo_maps == NULL)
+        return psc.discard_ehlo;
+    if ((words = maps_find(psc.discard_ehlo_maps, state->client_addr, 0)) == NULL) {
+        if (psc.discard_ehlo_maps->error == 0)
+            return psc.discard_ehlo;
+        msg_warn("%s: %s", state->namaddr, maps_reason(psc.discard_ehlo_maps));
+        return -1;
+    }
+    /* As in Postfix: only a per-client list other than the default is logged,
+     * as "[addr]port" without a colon. */
+    mask = ehlo_mask(words);
+    if (mask != 0 && mask != psc.discard_ehlo && !(mask & EHLO_MASK_SILENT))
+        msg_info("[%s]%s: discarding EHLO keywords: %s", state->client_addr, state->client_port,
+                 ehlo_mask_str(state->scratch, mask));
+    return mask;
+}
+
+/* psc_smtpd_ehlo_line - one keyword line, unless discarded */
+
+static void psc_smtpd_ehlo_line(VSTRING *reply, int discard, int bit, const char *text)
+{
+    if (!(discard & bit))
+        vstring_sprintf_append(reply, "250-%s\r\n", text);
+}
+
 /* psc_smtpd_ehlo - EHLO, without PIPELINING */
 
 static int psc_smtpd_ehlo(PSC_STATE *state, char *args)
 {
     VSTRING *reply;
+    char *last, *cp;
+    int discard;
     int status;
 
     if (*args == 0)
         return psc_smtpd_reply(state, "501 Syntax: EHLO hostname");
+    if ((discard = psc_smtpd_discard_mask(state)) < 0) {
+        (void)psc_write(state, "421 4.3.0 %s Server local data error", psc.cfg.myhostname);
+        psc_disconnect(state);
+        return PSC_SMTPD_GONE;
+    }
     if (state->helo)
         myfree(state->helo);
     state->helo = mystrdup(args);
@@ -162,19 +202,29 @@ static int psc_smtpd_ehlo(PSC_STATE *state, char *args)
     if (state->sender)
         myfree(state->sender);
     state->sender = NULL;
+    state->ehlo_discard = discard;
     reply = vstring_alloc(200);
     vstring_sprintf(reply, "250-%s\r\n", psc.cfg.myhostname);
     if (psc.cfg.message_size_limit > 0)
-        vstring_sprintf_append(reply, "250-SIZE %ld\r\n", psc.cfg.message_size_limit);
+        vstring_sprintf(state->scratch, "SIZE %ld", psc.cfg.message_size_limit);
     else
-        vstring_strcat(reply, "250-SIZE\r\n");
+        vstring_strcpy(state->scratch, "SIZE");
+    psc_smtpd_ehlo_line(reply, discard, EHLO_MASK_SIZE, vstring_str(state->scratch));
     if (!psc.cfg.disable_vrfy)
-        vstring_strcat(reply, "250-VRFY\r\n");
-    vstring_strcat(reply, "250-ETRN\r\n");
+        psc_smtpd_ehlo_line(reply, discard, EHLO_MASK_VRFY, "VRFY");
+    psc_smtpd_ehlo_line(reply, discard, EHLO_MASK_ETRN, "ETRN");
     if (psc.tls_level != TLS_LEV_NONE && !state->using_tls)
-        vstring_strcat(reply, "250-STARTTLS\r\n");
-    vstring_strcat(reply, "250-ENHANCEDSTATUSCODES\r\n250-8BITMIME\r\n250-DSN\r\n"
-                          "250-SMTPUTF8\r\n250 CHUNKING");
+        psc_smtpd_ehlo_line(reply, discard, EHLO_MASK_STARTTLS, "STARTTLS");
+    psc_smtpd_ehlo_line(reply, discard, EHLO_MASK_ENHANCEDSTATUSCODES, "ENHANCEDSTATUSCODES");
+    psc_smtpd_ehlo_line(reply, discard, EHLO_MASK_8BITMIME, "8BITMIME");
+    psc_smtpd_ehlo_line(reply, discard, EHLO_MASK_DSN, "DSN");
+    psc_smtpd_ehlo_line(reply, discard, EHLO_MASK_SMTPUTF8, "SMTPUTF8");
+    psc_smtpd_ehlo_line(reply, discard, EHLO_MASK_CHUNKING, "CHUNKING");
+    /* Without the last CRLF; the last line is "250 ", not "250-". */
+    vstring_truncate(reply, VSTRING_LEN(reply) - 2);
+    for (last = cp = vstring_str(reply); (cp = strstr(cp, "\r\n")) != NULL; last = cp)
+        cp += 2;
+    last[3] = ' ';
     status = psc_smtpd_reply(state, vstring_str(reply));
     vstring_free(reply);
     return status;
@@ -330,7 +380,7 @@ static int psc_smtpd_starttls(PSC_STATE *state, char *args)
         return psc_smtpd_reply(state, "501 5.5.4 Syntax: STARTTLS");
     if (state->using_tls)
         return psc_smtpd_reply(state, "554 5.5.1 Error: TLS already active");
-    if (psc.tls_level == TLS_LEV_NONE)
+    if (psc.tls_level == TLS_LEV_NONE || (state->ehlo_discard & EHLO_MASK_STARTTLS))
         return psc_smtpd_reply(state, "502 5.5.1 Error: command not implemented");
     event_disable_readwrite(psc.loop, state->fd);
     event_timer_cancel(psc.loop, psc_smtpd_timer_cb, state);
@@ -552,6 +602,7 @@ static void psc_smtpd_resume(PSC_STATE *state)
 void psc_smtpd_start(PSC_STATE *state, bool greet)
 {
     state->engine = true;
+    state->ehlo_discard = psc.discard_ehlo;
     if (greet && psc_write(state, "220 %s", psc_banner()) < 0) {
         psc_hangup(state, "tests after SMTP handshake");
         return;

@@ -38,7 +38,7 @@ for name in smtpd_banner mail_name myhostname smtp_tls_security_level \
     grep -qx "$name" "$dir/read"
     check "$name counts as read by the code"
 done
-for name in alternate_config_directories smtpd_proxy_filter postscreen_allowlist_interfaces; do
+for name in alternate_config_directories smtpd_proxy_filter html_directory; do
     grep -qx "$name" "$dir/all" && ! grep -qx "$name" "$dir/read"
     check "$name counts as not read"
 done

@@ -219,18 +219,18 @@ check "malformed master.cf names file and line"
 cat >"$dir/main.cf" <<'CF'
 myhostname = mail.example.com
 smtpd_proxy_filter = 127.0.0.1:10025
-postscreen_allowlist_interfaces = 10
+html_directory = /srv/html
 CF
 printf 'smtp inet n - n - - smtpd\n  -o alternate_config_directories=inet:127.0.0.1:9\nrelay unix - - n - - smtp\n' >"$dir/master.cf"
 got=$("$postconf" -c "$dir" -n 2>"$dir/err")
 check "postconf -n exits 0 when not implemented parameters are set"
 same "postconf -n standard output is unchanged" "config_directory = $dir
+html_directory = /srv/html
 myhostname = mail.example.com
-postscreen_allowlist_interfaces = 10
 smtpd_proxy_filter = 127.0.0.1:10025" "$got"
 same "postconf -n warns about each not implemented setting" \
     "postconf: warning: $dir/main.cf:2: smtpd_proxy_filter is not implemented in this version; it has no effect
-postconf: warning: $dir/main.cf:3: postscreen_allowlist_interfaces is not implemented in this version; it has no effect
+postconf: warning: $dir/main.cf:3: html_directory is not implemented in this version; it has no effect
 postconf: warning: $dir/master.cf:1: service smtp/inet: -o alternate_config_directories is not implemented in this version; it has no effect" \
     "$(cat "$dir/err")"
 "$postconf" -c "$dir" myhostname 2>&1 >/dev/null | grep -q 'not implemented'

@@ -18,16 +18,19 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 postfix_peer_available || skip "$POSTFIX_PEER_MISSING"
 instance_create
-read -r o_main o_deep o_tls t_main t_deep t_tls <<<"$(free_port 6 | tr '\n' ' ')"
+read -r o_main o_deep o_tls o_veto o_fail t_main t_deep t_tls t_veto t_fail <<<"$(free_port 10 | tr '\n' ' ')"
 postfix_peer_create debian
 deb=$(postfix_peer_dir debian)
 printf '%s\n' "127.0.0.3 reject" >"$INSTANCE_DIR/access.cidr"
 printf '%s\n' '/^NOOP filtered$/ VRFY replaced' >"$INSTANCE_DIR/command_filter"
 printf '%s\n' '/^550 5\.5\.1 / \c (protocol error at $$server_name)' >"$INSTANCE_DIR/footer_maps"
-cp "$INSTANCE_DIR/command_filter" "$INSTANCE_DIR/footer_maps" "$deb/conf/"
+printf '%s\n' "127.0.0.13 starttls, DSN" "127.0.0.16 enhancedstatuscodes 8bitmime" \
+    "127.0.0.18 etrn smtputf8" >"$INSTANCE_DIR/discard.cidr"
+cp "$INSTANCE_DIR/command_filter" "$INSTANCE_DIR/footer_maps" "$INSTANCE_DIR/discard.cidr" "$deb/conf/"
 chmod 755 "$INSTANCE_DIR"
 chmod 644 "$INSTANCE_DIR/access.cidr" "$INSTANCE_DIR/command_filter" "$deb/conf/command_filter" \
-    "$INSTANCE_DIR/footer_maps" "$deb/conf/footer_maps"
+    "$INSTANCE_DIR/footer_maps" "$deb/conf/footer_maps" "$INSTANCE_DIR/discard.cidr" \
+    "$deb/conf/discard.cidr"
 # One certificate; each side reads its own copy of the key.
 cert_make "$INSTANCE_DIR" server /CN=mail.example.test || fail "make a certificate"
 cp "$INSTANCE_DIR/server.pem" "$INSTANCE_DIR/server.key" "$deb/conf/"
@@ -41,27 +44,34 @@ main_cf=("myhostname = mail.example.test" "smtpd_banner = \$myhostname ESMTP"
     'smtpd_reject_footer = Contact postmaster@$server_name\nClient [$client_address]')
 deep="-o postscreen_pipelining_enable=yes -o postscreen_non_smtp_command_enable=yes"
 deep="$deep -o postscreen_bare_newline_enable=yes -o postscreen_bare_newline_action=enforce"
-# services MAIN DEEP TLS DATA FILTER - the master.cf lines
+# The TLS service discards EHLO keywords; one more lets no client earn
+# allowlist status at its address, one more cannot look up what to discard.
+discard="-o postscreen_discard_ehlo_keywords=etrn,smtputf8"
+veto="-o postscreen_allowlist_interfaces=!127.0.0.1,static:all"
+# services MAIN DEEP TLS VETO FAIL DATA CONF - the master.cf lines
 services() {
     printf '%s\n' "127.0.0.1:$1 inet n - n - 1 postscreen" \
-        "127.0.0.1:$2 inet n - n - 1 postscreen -o postscreen_cache_map=btree:$4/deep_cache $deep -o postscreen_command_filter=regexp:$5" \
-        "127.0.0.1:$3 inet n - n - 1 postscreen -o postscreen_cache_map= -o postscreen_non_smtp_command_enable=yes -o postscreen_tls_security_level=may" \
+        "127.0.0.1:$2 inet n - n - 1 postscreen -o postscreen_cache_map=btree:$6/deep_cache $deep -o postscreen_command_filter=regexp:$7/command_filter" \
+        "127.0.0.1:$3 inet n - n - 1 postscreen -o postscreen_cache_map= -o postscreen_non_smtp_command_enable=yes -o postscreen_tls_security_level=may $discard -o postscreen_discard_ehlo_keyword_address_maps=cidr:$7/discard.cidr" \
+        "127.0.0.1:$4 inet n - n - 1 postscreen -o postscreen_cache_map=btree:$6/veto_cache $veto" \
+        "127.0.0.1:$5 inet n - n - 1 postscreen -o postscreen_cache_map= $deep -o postscreen_discard_ehlo_keyword_address_maps=fail:x" \
         "smtpd pass - - n - - smtpd -o smtpd_reject_footer=" "tlsproxy unix - - n - 0 tlsproxy"
 }
 instance_main_cf "${main_cf[@]}" "tlsproxy_tls_cert_file = $INSTANCE_DIR/server.pem" \
     "tlsproxy_tls_key_file = $INSTANCE_DIR/server.key" \
     "postscreen_reject_footer_maps = regexp:$INSTANCE_DIR/footer_maps"
-services "$o_main" "$o_deep" "$o_tls" "$INSTANCE_DATA" "$INSTANCE_DIR/command_filter" >>"$INSTANCE_CONF/master.cf"
-instance_start "$o_main" "$o_deep" "$o_tls"
+services "$o_main" "$o_deep" "$o_tls" "$o_veto" "$o_fail" "$INSTANCE_DATA" "$INSTANCE_DIR" \
+    >>"$INSTANCE_CONF/master.cf"
+instance_start "$o_main" "$o_deep" "$o_tls" "$o_veto" "$o_fail"
 require "our instance starts"
 postfix_peer_main_cf debian "${main_cf[@]}" "tlsproxy_tls_cert_file = $deb/conf/server.pem" \
     "tlsproxy_tls_key_file = $deb/conf/server.key" \
     "postscreen_reject_footer_maps = regexp:$deb/conf/footer_maps"
-services "$t_main" "$t_deep" "$t_tls" "$deb/data" "$deb/conf/command_filter" >>"$deb/conf/master.cf"
-postfix_peer_start debian "$t_main" "$t_deep" "$t_tls"
+services "$t_main" "$t_deep" "$t_tls" "$t_veto" "$t_fail" "$deb/data" "$deb/conf" >>"$deb/conf/master.cf"
+postfix_peer_start debian "$t_main" "$t_deep" "$t_tls" "$t_veto" "$t_fail"
 require "Debian's postfix starts"
 
-OURS="$o_main $o_deep $o_tls" THEIRS="$t_main $t_deep $t_tls" OUR_LOG=$INSTANCE_LOG \
+OURS="$o_main $o_deep $o_tls $o_veto $o_fail" THEIRS="$t_main $t_deep $t_tls $t_veto $t_fail" OUR_LOG=$INSTANCE_LOG \
     THEIR_LOG=$deb/maillog PYTHONPATH=$top/tests/integration/lib bounded 120 python3 - <<'PYEOF'
 import os, re, socket, ssl, threading
 from smtp_session import Checks, wait_for, unverified_context
@@ -162,6 +172,15 @@ cases = [
     ("STARTTLS injection", 2, "127.0.0.11", [GREET, C("EHLO inject.test"),
                                               (b"STARTTLS\r\nVRFY injected\r\n", 1), ("TLS", 0),
                                               C("NOOP"), C("QUIT")]),
+    ("discard by address", 2, "127.0.0.13", [GREET, C("EHLO d.test"), C("STARTTLS"), C("QUIT")]),
+    ("discard quietly", 2, "127.0.0.16", [GREET, C("EHLO q.test"), C("QUIT")]),
+    ("discard the default", 2, "127.0.0.18", [GREET, C("EHLO q.test"), C("QUIT")]),
+    ("discard lookup fails", 4, "127.0.0.17", [GREET, C("EHLO f.test"), C("NOOP")]),
+    ("veto", 3, "127.0.0.14", [GREET, C("EHLO veto.test"), C("MAIL FROM:<a@veto.test>"),
+                               C("RCPT TO:<b@far.test>"), C("QUIT")]),
+    ("veto again", 3, "127.0.0.14", [GREET, C("EHLO veto.test"), C("QUIT")]),
+    ("veto pregreet", 3, "127.0.0.15", [(b"EHLO pre\r\n", 1), C("QUIT")]),
+    ("veto allowlisted", 3, "127.0.0.4", [GREET, C("QUIT")]),
 ]
 # Sessions of one client address run in order (the cache); the rest at once.
 chains = {}
@@ -184,6 +203,13 @@ for th in threads:
     th.join(60)
 for name, which, source, steps in cases:
     a, b = results.get((name, "ours")), results.get((name, "theirs"))
+    if name == "discard lookup fails":
+        # Debian's postscreen exits (fatal), dropping every client; ours answers
+        # this one client 421 and carries on.
+        t.ok(a is not None and len(a) == 3 and a[0] == b[0] and
+             a[1].startswith(b"421-4.3.0 mail.example.test Server local data error\r\n") and
+             a[2] == b"<closed>", "%s: 421 and the end of the session" % name, repr(a))
+        continue
     t.ok(a is not None and a == b, "%s: the same replies as Debian's postscreen" % name,
          "ours %r, Debian's %r" % (a, b))
 
@@ -200,7 +226,11 @@ def lines(path):
                 "TLS connection established" in text or "tlsmgr" in text:
             continue
         addr = re.search(r"\[(127\.0\.0\.\d+)\]", text)
+        if "127.0.0.17" in text:
+            continue  # the lookup failure, checked above
         text = re.sub(r"\]:\d+", "]:PORT", text)
+        # Postfix writes "[addr]port: discarding EHLO keywords", without a colon.
+        text = re.sub(r"\]\d+: discarding", "]PORT: discarding", text)
         text = re.sub(r"after [0-9.]+ from", "after T from", text)
         out.setdefault((program, addr.group(1) if addr else ""), []).append(text)
     return out
