@@ -13,7 +13,12 @@
  *	address to the expiry times of its passed tests, as decimal seconds
  *	"pregreet;dnsbl;pipelining;non_smtp_command;bare_newline" (0: not
  *	passed). Only one postscreen process may use a cache file: it
- *	holds an exclusive lock from open to exit.
+ *	holds an exclusive lock from open to exit. A memcache: cache may be
+ *	shared by several postscreen processes (and hosts); its cleanup walks
+ *	the memcache table's backup table. Without one the cache cannot be
+ *	walked: there is no cleanup (with a warning, unless
+ *	postscreen_cache_cleanup_interval is 0), and the memcached ttl ages
+ *	the entries instead.
  *
  *	psc_cache_open() opens (and creates) the table, or returns NULL
  *	for an empty map name (no cache). A table that cannot be opened or
@@ -28,7 +33,8 @@
  *	postscreen_dnsbl_max_ttl), keeping the other stamps.
  *
  *	psc_cache_cleanup_start() sweeps the cache now and then every
- *	postscreen_cache_cleanup_interval (0: never): an entry whose last
+ *	postscreen_cache_cleanup_interval (0: never; a table that cannot be
+ *	walked: never, with a warning): an entry whose last
  *	stamp is older than postscreen_cache_retention_time is deleted.
  *	It logs "cache NAME full cleanup: retained=N dropped=N entries".
  * DIAGNOSTICS
@@ -64,8 +70,9 @@ DICT *psc_cache_open(const char *map)
                      DICT_FLAG_DUP_REPLACE | DICT_FLAG_OPEN_LOCK | DICT_FLAG_SYNC_UPDATE);
     if (!dict_open_ok(dict))
         msg_fatal("%s: %s", map, dict_reason(dict));
-    if (dict->update == NULL || dict->delete == NULL || dict->sequence == NULL)
-        msg_fatal("%s = %s: table type %s cannot update, delete and walk entries: use btree",
+    if (dict->update == NULL || dict->delete == NULL)
+        msg_fatal("%s = %s: table type %s cannot update and delete entries: use btree "
+                  "or memcache",
                   VAR_POSTSCREEN_CACHE_MAP, map, dict->type);
     return dict;
 }
@@ -187,5 +194,11 @@ void psc_cache_cleanup_start(void)
 {
     if (psc.cache == NULL || psc.cfg.cache_cleanup_interval == 0)
         return;
+    if (psc.cache->sequence == NULL) {
+        msg_warn("cache %s cannot be walked (a memcache: table needs a backup table for that): "
+                 "no cache cleanup; set %s = 0, and let the memcache ttl age the entries",
+                 psc.cfg.cache_map, VAR_POSTSCREEN_CACHE_CLEANUP_INTERVAL);
+        return;
+    }
     psc_cache_cleanup(psc.loop, NULL);
 }

@@ -24,7 +24,10 @@
  *	250 bytes) goes to the backup table only.
  *
  *	Update and delete go to the backup table first (its failure is the
- *	operation's), then to memcached. Sequence is not supported.
+ *	operation's), then to memcached. Sequence walks the backup table
+ *	(memcached cannot list its keys); without one the table has no
+ *	sequence operation (dict_seq() fails: unsupported), so that callers
+ *	can tell a table that only memcached holds.
  *
  *	With the dictionary flag DICT_FLAG_DUP_IGNORE, an update stores a
  *	value only where the key has none ("add" rather than "set"): of two
@@ -250,6 +253,20 @@ static int dict_memcache_delete(DICT *dict, const char *key)
     return cached == DICT_MEMCACHE_FOUND ? DICT_STAT_SUCCESS : status;
 }
 
+/* dict_memcache_sequence - walk the backup table; memcached cannot list its keys */
+
+static int dict_memcache_sequence(DICT *dict, int func, const char **out_key,
+                                  const char **out_value)
+{
+    DICT_MEMCACHE *dm = (DICT_MEMCACHE *)dict;
+    int status;
+
+    if ((status = dict_seq(dm->backup, func, out_key, out_value)) == DICT_STAT_ERROR)
+        dict_set_error(dict, dm->backup->error, "%s:%s: %s", dict->type, dict->name,
+                       dict_reason(dm->backup));
+    return status;
+}
+
 /* dict_memcache_close - release the table */
 
 static void dict_memcache_close(DICT *dict)
@@ -331,5 +348,8 @@ DICT *dict_memcache_open(const char *name, int open_flags, int dict_flags)
     dm->dict.lookup = dict_memcache_lookup;
     dm->dict.update = dict_memcache_update;
     dm->dict.delete = dict_memcache_delete;
+    /* Without a backup table there is nothing to walk (tls_cachedb(3) counts on that). */
+    if (dm->backup)
+        dm->dict.sequence = dict_memcache_sequence;
     return &dm->dict;
 }
