@@ -34,8 +34,11 @@
  *	start_tls, or ldaps:// URLs; tls_ca_cert_file, tls_ca_cert_dir,
  *	tls_cert, tls_key, tls_cipher_suite, tls_random_file and
  *	tls_require_cert (verify the server's certificate and name).
- *	Settings of Postfix that this version ignores (debuglevel, cache,
- *	cache_expiry, cache_size) are named in a warning at open.
+ *	debuglevel sets libldap's LDAP_OPT_DEBUG_LEVEL (a process-wide
+ *	setting of libldap) and sends its tracing to the log, each piece as
+ *	"dict_ldap_debug: text", as Postfix does. The obsolete settings
+ *	cache, cache_expiry and cache_size (ignored by Postfix too: OpenLDAP
+ *	dropped its client-side cache) are named in a warning at open.
  * DIAGNOSTICS
  *	A bad settings file or a library that cannot be loaded give a
  *	surrogate table (DICT_ERR_CONFIG). A server that cannot be reached,
@@ -91,6 +94,7 @@ static struct {
     char *(*err2string)(int err);
     int (*bv2escaped_filter_value)(struct berval *in, struct berval *out);
     void (*memfree)(void *p);
+    int (*ber_set_option)(void *item, int option, const void *value);
 } lp;
 
 static const struct {
@@ -113,6 +117,7 @@ static const struct {
     {"ldap_err2string", (void **)&lp.err2string},
     {"ldap_bv2escaped_filter_value", (void **)&lp.bv2escaped_filter_value},
     {"ldap_memfree", (void **)&lp.memfree},
+    {"ber_set_option", (void **)&lp.ber_set_option}, /* liblber, a dependency of libldap */
 };
 
 typedef struct {
@@ -148,6 +153,7 @@ typedef struct {
     int size_limit;        /* entries per search, 0: none */
     int recursion_limit;   /* levels of special_result_attribute */
     int version;           /* protocol version */
+    int debuglevel;        /* libldap's LDAP_OPT_DEBUG_LEVEL, 0: off */
     LDAP *ld;              /* the live connection, or NULL */
     VSTRING *base;         /* expanded search base; owned */
     VSTRING *filter;       /* expanded filter; owned */
@@ -161,9 +167,8 @@ typedef struct {
 #define DICT_LDAP_BIND_SIMPLE 1 /* bind_dn and bind_pw */
 #define DICT_LDAP_BIND_SASL   2 /* SASL with sasl_mechs, bind_dn as authentication id */
 
-/* Settings of Postfix's ldap_table(5) that this version does not act on. */
-static const char *const dict_ldap_ignored[] = {"debuglevel", "cache", "cache_expiry",
-                                                "cache_size"};
+/* Settings of Postfix's ldap_table(5) that are obsolete: Postfix ignores them too. */
+static const char *const dict_ldap_ignored[] = {"cache", "cache_expiry", "cache_size"};
 
 /* Results of the search steps. */
 #define DICT_LDAP_OK     0  /* done */
@@ -296,6 +301,35 @@ static int dict_ldap_rebind(LDAP *ld, const char *unused_url, ber_tag_t unused_r
     return dict_ldap_bind(context, ld);
 }
 
+/* dict_ldap_debug_print - one piece of libldap's debug output, to the log */
+
+static void dict_ldap_debug_print(const char *text)
+{
+    char *copy = mystrdup(text);
+    char *end = copy + strlen(copy);
+
+    while (end > copy && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' '))
+        *--end = 0;
+    if (*copy)
+        msg_info("dict_ldap_debug: %s", copy);
+    myfree(copy);
+}
+
+/* dict_ldap_debug - debuglevel: libldap's own tracing, to the log */
+
+static void dict_ldap_debug(DICT_LDAP *dl)
+{
+    /* The level is libldap's global one: the Debug() calls consult only that. */
+    if (lp.ber_set_option(NULL, LBER_OPT_LOG_PRINT_FN, (const void *)dict_ldap_debug_print) !=
+        LBER_OPT_SUCCESS)
+        msg_warn("%s:%s: cannot route libldap's debug output to the log", DICT_TYPE_LDAP,
+                 dl->dict.name);
+    if (lp.set_option(NULL, LDAP_OPT_DEBUG_LEVEL, &dl->debuglevel) != LDAP_OPT_SUCCESS ||
+        lp.set_option(dl->ld, LDAP_OPT_DEBUG_LEVEL, &dl->debuglevel) != LDAP_OPT_SUCCESS)
+        msg_warn("%s:%s: cannot set LDAP_OPT_DEBUG_LEVEL to %d", DICT_TYPE_LDAP, dl->dict.name,
+                 dl->debuglevel);
+}
+
 /* dict_ldap_connect - connect, TLS, bind; DICT_LDAP_OK or DICT_LDAP_FAILED */
 
 static int dict_ldap_connect(DICT_LDAP *dl)
@@ -308,6 +342,8 @@ static int dict_ldap_connect(DICT_LDAP *dl)
         dl->ld = NULL;
         return dict_ldap_fail(dl, "bad server_host", rc);
     }
+    if (dl->debuglevel > 0)
+        dict_ldap_debug(dl);
     lp.set_option(dl->ld, LDAP_OPT_PROTOCOL_VERSION, &dl->version);
     lp.set_option(dl->ld, LDAP_OPT_NETWORK_TIMEOUT, &tv);
     lp.set_option(dl->ld, LDAP_OPT_TIMEOUT, &tv);
@@ -624,8 +660,8 @@ static void dict_ldap_warn_ignored(const char *name, const DICT_SQL_CF *cf)
         const char *value = dict_sql_cf_get(cf, dict_ldap_ignored[i], NULL);
 
         if (value != NULL)
-            msg_warn("%s:%s: %s = %s: not implemented in this version, ignored", DICT_TYPE_LDAP,
-                     name, dict_ldap_ignored[i], value);
+            msg_warn("%s:%s: %s = %s: obsolete (libldap has no client-side cache), ignored",
+                     DICT_TYPE_LDAP, name, dict_ldap_ignored[i], value);
     }
 }
 
@@ -685,7 +721,8 @@ static const char *dict_ldap_configure(DICT_LDAP *dl, DICT_SQL_CF *cf)
     dl->tls_require_cert = req;
     dl->chase_referrals = chase;
     if ((dl->deref = dict_ldap_cf_int(cf, "dereference", 0, 3, dl->why)) < 0 ||
-        (dl->sasl_minssf = dict_ldap_cf_int(cf, "sasl_minssf", 0, 0, dl->why)) < 0)
+        (dl->sasl_minssf = dict_ldap_cf_int(cf, "sasl_minssf", 0, 0, dl->why)) < 0 ||
+        (dl->debuglevel = dict_ldap_cf_int(cf, "debuglevel", 0, 0, dl->why)) < 0)
         return vstring_str(dl->why);
     if ((dl->timeout = dict_sql_cf_int(cf, "timeout", 10, dl->why)) < 0 ||
         (dl->size_limit = dict_sql_cf_int(cf, "size_limit", 0, dl->why)) < 0 ||

@@ -7,8 +7,9 @@
 # nothing; a wrong bind password, an unverifiable server certificate and a
 # server that is down are lookup errors; StartTLS with certificate
 # verification works; dereference follows an alias, chase_referrals a
-# referral; a SASL EXTERNAL bind over ldapi://; settings that are not
-# implemented are named in a warning; smtpd accepts a mailbox known to the directory,
+# referral; a SASL EXTERNAL bind over ldapi://, with sasl_minssf and
+# sasl_authz_id; debuglevel logs libldap's tracing; the obsolete cache
+# settings are named in a warning; smtpd accepts a mailbox known to the directory,
 # answers 451 4.3.0 while slapd is stopped, and accepts again after it is
 # back.
 
@@ -195,13 +196,32 @@ run_pm -q alice@ldap.test "ldap:$cf/badmech.cf"
 same "a SASL mechanism that nobody offers: a lookup error" 2 "$rc"
 has "... at the SASL bind" "SASL bind" "$err"
 
-# Settings of Postfix that this version ignores are named, never silent.
+sed 's/^sasl_mechs = .*/&\nsasl_minssf = 100000/' "$cf/sasl.cf" >"$cf/minssf.cf"
+run_pm -q alice@ldap.test "ldap:$cf/minssf.cf"
+same "sasl_minssf above what the socket gives: a lookup error" 2 "$rc"
+printf 'sasl_authz_id = dn:cn=reader,dc=example,dc=test\n' | cat "$cf/sasl.cf" - >"$cf/authz_self.cf"
+run_pm -q alice@ldap.test "ldap:$cf/authz_self.cf"
+same "sasl_authz_id naming the bound identity itself: allowed" "0:ldap.test/alice/" "$rc:$out"
+printf 'sasl_authz_id = dn:uid=bob,ou=people,dc=example,dc=test\n' | cat "$cf/sasl.cf" - \
+    >"$cf/authz_other.cf"
+run_pm -q alice@ldap.test "ldap:$cf/authz_other.cf"
+same "sasl_authz_id naming another identity, which slapd does not allow: a lookup error" 2 "$rc"
+
+# debuglevel: libldap's own tracing goes to the log.
+ldapcf debug "query_filter = (mail=%s)" "result_attribute = description" "debuglevel = 1"
+run_pm -q alice@ldap.test "ldap:$cf/debug.cf"
+same "a table with debuglevel = 1 answers" "0:ldap.test/alice/" "$rc:$out"
+has "... and libldap's tracing is logged" "dict_ldap_debug: " "$err"
+run_pm -q alice@ldap.test "ldap:$cf/mailboxes.cf"
+lacks "... which a table without debuglevel does not log" "dict_ldap_debug: " "$err"
+
+# Obsolete settings of Postfix are named in a warning, never silent.
 ldapcf ignored "query_filter = (mail=%s)" "result_attribute = description" "cache = yes" \
-    "debuglevel = 1"
+    "cache_size = 32768"
 run_pm -q alice@ldap.test "ldap:$cf/ignored.cf"
-same "a table with settings that are not implemented still answers" "0:ldap.test/alice/" "$rc:$out"
-has "... with a warning for each" "cache = yes: not implemented in this version, ignored" "$err"
-has "... (debuglevel too)" "debuglevel = 1: not implemented in this version, ignored" "$err"
+same "a table with obsolete settings still answers" "0:ldap.test/alice/" "$rc:$out"
+has "... with a warning for each" "cache = yes: obsolete (libldap has no client-side cache), ignored" "$err"
+has "... (cache_size too)" "cache_size = 32768: obsolete" "$err"
 
 # --- smtpd ---
 table_smtpd_start \
