@@ -291,6 +291,7 @@ MAIL_SERVER *mail_server_start(int argc, char **argv, const MAIL_SERVER_PROPS *p
     mail_server_options(server, argc, argv, overrides, &config_dir);
     if (server->service == NULL)
         server->service = server->program;
+    server->solitary = server->priv->process_limit_one;
     if (!server->stand_alone && (props->flags & MAIL_SERVER_FLAG_SOLITARY) &&
         !server->priv->process_limit_one)
         msg_fatal("service %s: %s must run as a single process: set the maxproc column in "

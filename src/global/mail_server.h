@@ -120,6 +120,7 @@ typedef struct MAIL_SERVER {
     int max_idle;                          /* seconds without a client before exit, 0 = never */
     int listen_count;                      /* listeners on MAIL_SERVER_LISTEN_FD, ... */
     bool stand_alone;                      /* -S: serving standard input */
+    bool solitary;                         /* -l: master.cf allows one process (maxproc 1) */
     bool privileged;                       /* still running as root after the jail */
     const MAIL_PASS_PEER *pass_peer;       /* single server, -t pass: the facts that came with
                                                the current client, or NULL (mail_pass(3)) */

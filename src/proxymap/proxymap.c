@@ -19,7 +19,9 @@
  *	answers open, lookup and sequence requests for the tables that
  *	proxy_read_maps lists as "proxy:type:name", and refuses updates.
  *	The write service (proxywrite_service_name, one process, so that
- *	updates never race each other) opens tables for update, creating
+ *	updates never race each other: a proxywrite process that master.cf
+ *	lets run beside others says so in a warning when it starts) opens
+ *	tables for update, creating
  *	them when needed, and serves the tables that proxy_write_maps lists;
  *	every update and delete is flushed to disk (DICT_FLAG_SYNC_UPDATE)
  *	and an update replaces an existing value. A table that the list does
@@ -40,7 +42,7 @@
  *	connection. The wake-up requests of master(8) are read and ignored.
  * DIAGNOSTICS
  *	Warnings: unapproved tables, updates asked of the read service,
- *	malformed requests. Fatal: a service name that is neither of the
+ *	malformed requests, a proxywrite service whose maxproc is not 1. Fatal: a service name that is neither of the
  *	two.
  * SEE ALSO
  *	dict_proxy(3) the client, proxymap(8) the manual page
@@ -425,6 +427,11 @@ static void proxymap_post_jail(MAIL_SERVER *server)
         proxymap_writer = true;
     else if (strcmp(server->service, proxymap_name) != 0)
         msg_fatal("service name must be one of %s or %s", proxymap_name, proxywrite_name);
+    /* Two writers could interleave the updates of one table. */
+    if (proxymap_writer && !server->stand_alone && !server->solitary)
+        msg_warn("service %s: more than one process may update the same tables at once: "
+                 "set the maxproc column of %s in master.cf to 1",
+                 server->service, server->service);
     proxymap_approve(proxymap_writer ? proxymap_write_maps : proxymap_read_maps);
     proxymap_tables = htable_create(13);
 }

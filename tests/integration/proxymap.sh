@@ -3,7 +3,8 @@
 # master: postmap -q reads through the proxymap service; a table that
 # proxy_read_maps does not list is refused with Postfix's warnings (a
 # lookup error, never "not found"); postmap -i, -d and -s change and walk
-# a btree table through proxywrite, which proxy_write_maps must list;
+# a btree table through proxywrite, which proxy_write_maps must list; a
+# write service that may run more than one process warns;
 # postscreen keeps its cache (lookups, updates, the start-up walk) in a
 # proxy:btree: table; smtpd and cleanup resolve virtual aliases through
 # proxy:, and answer 451 4.3.0 when the service refuses the table.
@@ -25,6 +26,7 @@ denied=$(instance_table hash denied "x@proxy.test y@proxy.test") || fail "a seco
 instance_master_cf_relay "$smtp_port" \
     "proxymap unix - - n - - proxymap" \
     "proxywrite unix - - n - 1 proxymap" \
+    "proxyw2 unix - - n - - proxymap -o proxywrite_service_name=proxyw2" \
     "127.0.0.1:$psc_port inet n - n - 1 postscreen -o mynetworks=127.0.0.4/32" \
     "smtpd pass - - n - - smtpd"
 instance_main_cf \
@@ -90,6 +92,18 @@ wait_until 10 grep -q "to approve this table for read-write access, list proxy:b
 check "... proxywrite logs how to approve it"
 [ ! -e "$data/other.db" ]
 check "... and creates nothing"
+
+# --- a proxywrite service that master.cf lets run more than one process ---
+lacks "proxywrite with maxproc 1 starts without a warning" "more than one process may update" \
+    "$(instance_log)"
+python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(10)
+s.connect(sys.argv[1])
+s.recv(100)' "$INSTANCE_QUEUE/private/proxyw2"
+check "a write service without maxproc 1 answers"
+wait_until 10 grep -q "warning: service proxyw2: more than one process may update the same tables at once: set the maxproc column of proxyw2 in master.cf to 1" "$INSTANCE_LOG"
+check "... and warns that its updates may race"
 
 # --- postscreen keeps its cache through proxywrite ---
 # psc_greeting - connect to postscreen as 127.0.0.1 and QUIT; the greeting lines
