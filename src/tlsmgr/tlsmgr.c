@@ -17,10 +17,12 @@
  *	and lmtp_tls_session_cache_database (tlsmgr_cache.c).
  *
  *	tktkey: the session ticket keys that all smtpd processes share, so
- *	that any of them resumes a session that another one made. Two keys
- *	live in memory only (tls_keyring(3)); a restart of tlsmgr makes all
- *	outstanding tickets useless, and smtpd_tls_session_cache_timeout <=
- *	0 turns tickets off.
+ *	that any of them resumes a session that another one made
+ *	(tlsmgr_ticket.c). Without tlsmgr_ticket_key_database two keys live
+ *	in memory only (tls_keyring(3)) and a restart of tlsmgr makes all
+ *	outstanding tickets useless; with it, the hosts of a cluster share
+ *	them through that table (tls_keyshare(3)).
+ *	smtpd_tls_session_cache_timeout <= 0 turns tickets off.
  *
  *	Each client connection is greeted with the protocol name and version
  *	(TLS_MGR_PROTOCOL, TLS_MGR_VERSION) and may carry any number of
@@ -70,9 +72,6 @@
 /* The parameters, bound by main(). */
 static TLSMGR_CONFIG tlsmgr_config;
 
-/* The ticket keys; made in post_jail. */
-static TLS_KEYRING *tlsmgr_keys;
-
 /* Identity to return to after tlsmgr_owner_enter(). */
 static uid_t tlsmgr_saved_euid = (uid_t)-1;
 static gid_t tlsmgr_saved_egid;
@@ -112,7 +111,7 @@ void tlsmgr_owner_leave(void)
 
 static void tlsmgr_service(MAIL_SERVER *server, VSTREAM *client)
 {
-    if (tlsmgr_dispatch(client, tlsmgr_keys) < 0)
+    if (tlsmgr_dispatch(client) < 0)
         multi_server_disconnect(server, client);
     tlsmgr_prng_stir();
 }
@@ -135,13 +134,14 @@ static void tlsmgr_pre_jail(MAIL_SERVER *server)
     umask(077);
     tlsmgr_prng_pre_jail(server, &tlsmgr_config);
     tlsmgr_cache_pre_jail(server, &tlsmgr_config);
+    tlsmgr_ticket_pre_jail(server, &tlsmgr_config, tlsmgr_cache_timeout(TLS_MGR_SCACHE_SMTPD));
 }
 
 /* tlsmgr_post_jail - keys, timers */
 
 static void tlsmgr_post_jail(MAIL_SERVER *server)
 {
-    tlsmgr_keys = tls_keyring_create(tlsmgr_cache_timeout(TLS_MGR_SCACHE_SMTPD));
+    tlsmgr_ticket_post_jail();
     tlsmgr_prng_post_jail(server);
     tlsmgr_cache_post_jail(server);
 }
@@ -151,7 +151,7 @@ static void tlsmgr_post_jail(MAIL_SERVER *server)
 static void tlsmgr_pre_exit(MAIL_SERVER *unused_server)
 {
     tlsmgr_prng_exit();
-    tlsmgr_keys = tls_keyring_free(tlsmgr_keys);
+    tlsmgr_ticket_exit();
 }
 
 int main(int argc, char **argv)
@@ -174,6 +174,8 @@ int main(int argc, char **argv)
         CONFIG_BIND_STR(VAR_SMTP_TLS_CAPABILITY_CACHE_DATABASE, &tlsmgr_config.caps.database),
         CONFIG_BIND_TIME(VAR_SMTP_TLS_CAPABILITY_CACHE_TIMEOUT, &tlsmgr_config.caps.timeout),
         CONFIG_BIND_STR(VAR_SMTP_TLS_LOGLEVEL, &tlsmgr_config.caps.loglevel),
+        CONFIG_BIND_STR(VAR_TLSMGR_TICKET_KEY_DATABASE, &tlsmgr_config.ticket_key_database),
+        CONFIG_BIND_STR(VAR_TLSMGR_TICKET_KEY_SECRET_FILE, &tlsmgr_config.ticket_key_secret_file),
         CONFIG_BIND_END,
     };
 

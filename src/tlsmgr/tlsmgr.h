@@ -4,7 +4,8 @@
  * tlsmgr.c runs the daemon and dispatches requests (tls_mgr.h has the
  * protocol); tlsmgr_prng.c owns the entropy source, the exchange file
  * and the seed request; tlsmgr_cache.c owns the session caches and the
- * policy, lookup, update and delete requests. tlsmgr.c binds every
+ * policy, lookup, update and delete requests; tlsmgr_ticket.c owns the
+ * session ticket keys (local, or shared through a table). tlsmgr.c binds every
  * parameter into one TLSMGR_CONFIG at start-up and hands it to the
  * parts' pre-jail hooks.
  */
@@ -14,7 +15,7 @@
 #include "vstream.h"
 #include "vstring.h"
 #include "mail_server.h"
-#include "tls_keyring.h"
+#include "tls.h"
 
 /* One cache type's parameters. */
 typedef struct TLSMGR_CACHE_CONFIG {
@@ -25,15 +26,17 @@ typedef struct TLSMGR_CACHE_CONFIG {
 
 /* What main.cf says (bound by tlsmgr.c; strings owned by the CONFIG). */
 typedef struct TLSMGR_CONFIG {
-    const char *random_source;        /* tls_random_source */
-    const char *random_exchange_name; /* tls_random_exchange_name */
-    int random_bytes;                 /* tls_random_bytes */
-    int reseed_period;                /* tls_random_reseed_period, seconds */
-    int update_period;                /* tls_random_prng_update_period, seconds */
-    TLSMGR_CACHE_CONFIG smtpd;        /* the smtpd_tls_* cache */
-    TLSMGR_CACHE_CONFIG smtp;         /* the smtp_tls_* cache */
-    TLSMGR_CACHE_CONFIG lmtp;         /* the lmtp_tls_* cache */
-    TLSMGR_CACHE_CONFIG caps;         /* the TLS capability cache (smtp_tls_capability_*) */
+    const char *random_source;          /* tls_random_source */
+    const char *random_exchange_name;   /* tls_random_exchange_name */
+    int random_bytes;                   /* tls_random_bytes */
+    int reseed_period;                  /* tls_random_reseed_period, seconds */
+    int update_period;                  /* tls_random_prng_update_period, seconds */
+    TLSMGR_CACHE_CONFIG smtpd;          /* the smtpd_tls_* cache */
+    TLSMGR_CACHE_CONFIG smtp;           /* the smtp_tls_* cache */
+    TLSMGR_CACHE_CONFIG lmtp;           /* the lmtp_tls_* cache */
+    TLSMGR_CACHE_CONFIG caps;           /* the TLS capability cache (smtp_tls_capability_*) */
+    const char *ticket_key_database;    /* tlsmgr_ticket_key_database */
+    const char *ticket_key_secret_file; /* tlsmgr_ticket_key_secret_file */
 } TLSMGR_CONFIG;
 
 /* tlsmgr.c: file access as mail_owner while still root. */
@@ -41,7 +44,7 @@ extern void tlsmgr_owner_enter(MAIL_SERVER *server);
 extern void tlsmgr_owner_leave(void);
 
 /* tlsmgr_request.c */
-extern int tlsmgr_dispatch(VSTREAM *client, TLS_KEYRING *keys);
+extern int tlsmgr_dispatch(VSTREAM *client);
 extern int tlsmgr_reply_status(VSTREAM *client, int status);
 
 /* tlsmgr_prng.c */
@@ -50,6 +53,12 @@ extern void tlsmgr_prng_post_jail(MAIL_SERVER *server);
 extern void tlsmgr_prng_stir(void);
 extern void tlsmgr_prng_exit(void);
 extern int tlsmgr_seed_request(VSTREAM *client);
+
+/* tlsmgr_ticket.c */
+extern void tlsmgr_ticket_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config, int timeout);
+extern void tlsmgr_ticket_post_jail(void);
+extern int tlsmgr_ticket_key(const unsigned char *name, time_t now, TLS_TICKET_KEY *out_key);
+extern void tlsmgr_ticket_exit(void);
 
 /* tlsmgr_cache.c */
 extern void tlsmgr_cache_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config);

@@ -4,13 +4,13 @@
  * SYNOPSIS
  *	#include "tlsmgr.h"
  *
- *	int	tlsmgr_dispatch(VSTREAM *client, TLS_KEYRING *keys);
+ *	int	tlsmgr_dispatch(VSTREAM *client);
  *	int	tlsmgr_reply_status(VSTREAM *client, int status);
  * DESCRIPTION
  *	tlsmgr_dispatch() reads one request of tls_mgr.h from client (an
  *	attribute list that starts with the request name), runs its handler
  *	(seed: tlsmgr_prng.c; policy, lookup, update, delete:
- *	tlsmgr_cache.c; tktkey: here, from keys) and flushes the reply. It
+ *	tlsmgr_cache.c; tktkey: here, from tlsmgr_ticket.c) and flushes the reply. It
  *	returns 0, or -1 when the client must be dropped: the end of its
  *	input, a master wake-up or other non-protocol input, a malformed or
  *	unknown request, or a reply that cannot be sent.
@@ -35,13 +35,10 @@
 
 /* TLS library. */
 #include "tls.h"
-#include "tls_keyring.h"
 #include "tls_mgr.h"
 
 /* Application-specific. */
 #include "tlsmgr.h"
-
-static TLS_KEYRING *tlsmgr_request_keys; /* of the request in progress */
 
 /* tlsmgr_reply_status - a reply that is just a status */
 
@@ -65,9 +62,8 @@ static int tlsmgr_tktkey_request(VSTREAM *client)
             msg_warn("ticket key name of %zu bytes: expected 0 or %d", VSTRING_LEN(name),
                      TLS_TICKET_NAMELEN);
             status = TLS_MGR_STAT_FAIL;
-        } else if (tls_keyring_get(tlsmgr_request_keys,
-                                   VSTRING_LEN(name) ? (unsigned char *)vstring_str(name) : NULL,
-                                   time(NULL), &key)) {
+        } else if (tlsmgr_ticket_key(VSTRING_LEN(name) ? (unsigned char *)vstring_str(name) : NULL,
+                                     time(NULL), &key)) {
             status = TLS_MGR_STAT_OK;
         }
         result = attr_print(
@@ -100,7 +96,7 @@ static const TLSMGR_REQUEST tlsmgr_requests[] = {
 
 /* tlsmgr_dispatch - read one request and serve it; -1: drop the client */
 
-int tlsmgr_dispatch(VSTREAM *client, TLS_KEYRING *keys)
+int tlsmgr_dispatch(VSTREAM *client)
 {
     VSTRING *request = vstring_alloc(10);
     const TLSMGR_REQUEST *rp;
@@ -114,7 +110,6 @@ int tlsmgr_dispatch(VSTREAM *client, TLS_KEYRING *keys)
         return -1;
     }
     vstream_ungetc(client, ch);
-    tlsmgr_request_keys = keys;
     if (attr_scan(client, ATTR_FLAG_STRICT | ATTR_FLAG_MORE,
                   RECV_ATTR_STR(TLS_MGR_ATTR_REQ, request), ATTR_TYPE_END) == 1) {
         for (rp = tlsmgr_requests; rp->name; rp++)
@@ -127,7 +122,6 @@ int tlsmgr_dispatch(VSTREAM *client, TLS_KEYRING *keys)
         if (rp->name != NULL)
             status = rp->handler(client) < 0 || vstream_fflush(client) != 0 ? -1 : 0;
     }
-    tlsmgr_request_keys = NULL;
     vstring_free(request);
     return status;
 }

@@ -2,9 +2,13 @@
 # tls_cluster.sh - TLS state shared by two instances (two MX hosts, each
 # with its own master, smtpd and tlsmgr) through one private memcached:
 # a TLS 1.2 session that instance A made is resumed by instance B through
-# the shared smtpd session cache (memcache: table); with memcached
-# stopped, both instances go on accepting mail over STARTTLS with local
-# caches and each logs that once.
+# the shared smtpd session cache (memcache: table), and a TLS 1.3 ticket
+# that A issued is accepted by B through the shared ticket keys
+# (tlsmgr_ticket_key_database), which the table holds sealed; a foreign
+# entry planted in memcached is ignored and logged once, and the hosts
+# fall back to keys of their own; with memcached stopped, both instances
+# go on accepting mail over STARTTLS with local caches and each logs that
+# once.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
@@ -26,6 +30,14 @@ ttl = 3600
 timeout = 1
 data_size_limit = 50000
 END
+cat >"$shared/memcache-tickets.cf" <<END
+memcache = inet:127.0.0.1:$mc_port
+key_format = tls-tickets:%s
+ttl = 7200
+timeout = 1
+END
+openssl rand -base64 48 >"$shared/ticket-secret" && chmod 600 "$shared/ticket-secret"
+check "ticket key secret made"
 # Two hosts: A on 127.0.0.1 and B on 127.0.0.2, at one port with one
 # service name, as MX hosts of one domain have (the service name is the
 # TLS session id context: sessions resume only within one service).
@@ -36,18 +48,21 @@ declare -A addr=([A]=127.0.0.1 [B]=127.0.0.2)
 cluster_member() {
     instance_use "$1"
     instance_create
+    [ -z "$INSTANCE_RUN_AS" ] || chown "$INSTANCE_RUN_AS" "$shared/ticket-secret"
     instance_main_cf \
         "inet_interfaces = ${addr[$1]}" \
         "smtpd_tls_security_level = may" \
         "smtpd_tls_chain_files = $shared/certs/rsa-chain.pem" \
         "smtpd_tls_loglevel = 1" \
         "smtpd_tls_session_cache_database = memcache:$shared/memcache-smtpd.cf" \
+        "tlsmgr_ticket_key_database = memcache:$shared/memcache-tickets.cf" \
+        "tlsmgr_ticket_key_secret_file = $shared/ticket-secret" \
         "default_transport = discard" \
         "local_transport = discard" \
         "smtpd_error_sleep_time = 0"
     instance_master_cf \
         "tlsmgr unix - - n 1000? 1 tlsmgr" \
-        "$port inet n - n - - smtpd" \
+        "$port inet n - n - - smtpd -o max_use=1" \
         "cleanup unix n - n - 0 cleanup" \
         "qmgr unix n - n 300 1 qmgr" \
         "discard unix - - n - - discard"
@@ -73,6 +88,47 @@ has "TLS 1.2: B resumes A's session from the shared cache" "Reused, TLSv1.2" "$o
 instance_use B
 instance_wait_log "TLS connection reused from" 5
 check "B logged the resumed handshake"
+
+out=$(s_client A -sess_out "$shared/sess13")
+has "TLS 1.3: a full handshake with A" "New, TLSv1.3" "$out"
+out=$(s_client B -sess_in "$shared/sess13")
+has "TLS 1.3: B accepts A's ticket (shared ticket keys)" "Reused, TLSv1.3" "$out"
+period=$(($(date +%s) / 1800))
+entry=$(memcached_get "$mc_port" "tls-tickets:ticket-key-$period")
+[ "${entry:0:6}" = VExTaw ]
+check "the ticket key of period $period is in memcached, sealed (\"TLSk\" header)"
+
+# A foreign entry (a well-formed header, content sealed with another
+# secret) replaces the key of this period (and of the next, should the
+# period turn meanwhile); new tlsmgr processes read it.
+foreign() {
+    python3 -c '
+import base64, os, sys
+p = int(sys.argv[1])
+print(base64.b64encode(b"TLSk\x01" + p.to_bytes(8, "big") + os.urandom(116)).decode())' "$1"
+}
+for p in "$period" $((period + 1)); do
+    memcached_set "$mc_port" "tls-tickets:ticket-key-$p" "$(foreign "$p")"
+done
+check "foreign ticket key entries written into memcached"
+for name in A B; do
+    instance_use "$name"
+    pid=$(instance_procs | awk '$3 == "tlsmgr" { print $2 }')
+    [ -n "$pid" ] && kill -9 "$pid" && instance_wait_gone "$pid" 5
+    check "tlsmgr of $name stopped (pid $pid)"
+done
+out=$(s_client A -sess_out "$shared/sess13x")
+has "foreign entry: A still completes TLS 1.3 handshakes" "New, TLSv1.3" "$out"
+out=$(s_client A -sess_in "$shared/sess13x")
+has "foreign entry: A resumes its own tickets (local keys)" "Reused, TLSv1.3" "$out"
+out=$(s_client B -sess_in "$shared/sess13x")
+has "foreign entry: B cannot accept A's ticket (no shared key)" "New, TLSv1.3" "$out"
+for name in A B; do
+    instance_use "$name"
+    n=$(grep -c 'ignoring the entry "ticket-key-[0-9]*": authentication failed' "$INSTANCE_LOG")
+    [ "$n" = 1 ]
+    check "foreign entry: $name logged it once (got $n)"
+done
 
 # send_mail NAME - one mail over STARTTLS; the replies
 send_mail() {

@@ -14,6 +14,9 @@
 #       does not listen within 10 seconds
 #   memcached_get PORT KEY
 #       the value of KEY as memcached has it ("" when absent)
+#   memcached_set PORT KEY VALUE
+#       store VALUE under KEY directly (as a foreign writer would); fails
+#       unless memcached answers STORED
 #   memcached_stop PID      stop one server and wait for it
 
 [ -n "${MEMCACHED_SH_LOADED:-}" ] && return 0
@@ -55,6 +58,23 @@ memcached_start() {
     [ ${#MEMCACHED_PIDS[@]} -eq 0 ] && at_exit memcached_stop_all
     MEMCACHED_PIDS+=("$MEMCACHED_PID")
     wait_port "$MEMCACHED_PORT" 10 || fail "memcached starts on port $MEMCACHED_PORT"
+}
+
+# memcached_set PORT KEY VALUE - store a value behind the tables' back
+memcached_set() {
+    python3 - "$1" "$2" "$3" <<'END'
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+value = sys.argv[3].encode()
+s.sendall(b"set %s 0 0 %d\r\n%s\r\n" % (sys.argv[2].encode(), len(value), value))
+buf = b""
+while not buf.endswith(b"\r\n"):
+    data = s.recv(4096)
+    if not data:
+        break
+    buf += data
+sys.exit(0 if buf == b"STORED\r\n" else 1)
+END
 }
 
 # memcached_get PORT KEY - a value as memcached has it
