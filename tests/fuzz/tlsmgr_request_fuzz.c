@@ -11,7 +11,8 @@
  *	input ends. The smtpd and smtp session caches are open (btree files
  *	in a temporary directory, kept from one input to the next, as
  *	tlsmgr keeps them: what Berkeley DB allocates for them is left out
- *	of the leak check), and the ticket key ring is the daemon's.
+ *	of the leak check), and the ticket keys are the daemon's
+ *	(tlsmgr_ticket.c, local keys only).
  *
  *	Properties: the loop ends (no more requests served than input
  *	bytes); each request served gets exactly one reply, an attribute
@@ -25,6 +26,7 @@
  *	tlsmgr(8), tls_mgr(3), tests/fuzz/README
  *--*/
 
+#include <stdbool.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -33,7 +35,6 @@
 #include "vstream.h"
 #include "vstring.h"
 
-#include "tls_keyring.h"
 #include "tls_mgr.h"
 
 #include "tlsmgr.h"
@@ -47,7 +48,7 @@ struct tlsmgr_request_job {
     VSTRING *out;        /* the replies */
 };
 
-static TLS_KEYRING *tlsmgr_fuzz_keys; /* the ticket keys */
+static bool tlsmgr_fuzz_ready; /* caches and keys set up */
 
 const char *__lsan_default_suppressions(void);
 
@@ -122,7 +123,7 @@ static void tlsmgr_request_run(void *context)
     int replies = 0;
 
     vstream_set_io(client, tlsmgr_fuzz_read, tlsmgr_fuzz_write, job);
-    while (tlsmgr_dispatch(client, tlsmgr_fuzz_keys) == 0)
+    while (tlsmgr_dispatch(client) == 0)
         if (++replies > (int)job->size)
             msg_panic("more requests served than input bytes");
     (void)vstream_fflush(client);
@@ -141,8 +142,9 @@ static void tlsmgr_fuzz_setup(void)
     const char *path;
     size_t dir_len;
 
-    if (tlsmgr_fuzz_keys)
+    if (tlsmgr_fuzz_ready)
         return;
+    tlsmgr_fuzz_ready = true;
     path = fuzz_tempfile("placeholder", "", 0);
     dir_len = strrchr(path, '/') - path;
     snprintf(smtpd_db, sizeof(smtpd_db), "btree:%.*s/smtpd_scache", (int)dir_len, path);
@@ -151,7 +153,8 @@ static void tlsmgr_fuzz_setup(void)
     config.smtp = (TLSMGR_CACHE_CONFIG){smtp_db, 3600, "0"};
     config.lmtp = (TLSMGR_CACHE_CONFIG){"", 3600, "0"};
     tlsmgr_cache_pre_jail(NULL, &config);
-    tlsmgr_fuzz_keys = tls_keyring_create(tlsmgr_cache_timeout(TLS_MGR_SCACHE_SMTPD));
+    tlsmgr_ticket_pre_jail(NULL, &config, tlsmgr_cache_timeout(TLS_MGR_SCACHE_SMTPD));
+    tlsmgr_ticket_post_jail();
 }
 
 /* LLVMFuzzerTestOneInput - one input */

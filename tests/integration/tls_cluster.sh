@@ -6,15 +6,20 @@
 # that A issued is accepted by B through the shared ticket keys
 # (tlsmgr_ticket_key_database), which the table holds sealed; a foreign
 # entry planted in memcached is ignored and logged once, and the hosts
-# fall back to keys of their own; with memcached stopped, both instances
+# fall back to keys of their own; our own smtp client (instance C, with
+# a session cache of its own) delivers through a round-robin TCP proxy in
+# front of A and B and resumes on one host the TLS 1.3 session that the
+# other made; with memcached stopped, both instances
 # go on accepting mail over STARTTLS with local caches and each logs that
 # once.
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/tests/integration/lib/instance.sh"
 . "$top/tests/integration/lib/memcached.sh"
+. "$top/tests/integration/lib/haproxy.sh"
 
 memcached_available || skip "$MEMCACHED_MISSING"
+haproxy_available || skip "$HAPROXY_MISSING"
 shared=$(mktemp -d /tmp/tls-cluster.XXXXXX)
 at_exit "rm -rf '$shared'"
 chmod 755 "$shared"
@@ -93,6 +98,50 @@ out=$(s_client A -sess_out "$shared/sess13")
 has "TLS 1.3: a full handshake with A" "New, TLSv1.3" "$out"
 out=$(s_client B -sess_in "$shared/sess13")
 has "TLS 1.3: B accepts A's ticket (shared ticket keys)" "Reused, TLSv1.3" "$out"
+# Our smtp client: instance C relays through a proxy that sends one
+# connection to A, the next to B; C's second delivery resumes the session
+# of the first (C caches it under the proxy's address) on the other host.
+proxy_port=$(free_port)
+haproxy_start "$proxy_port ${addr[A]}:$port,${addr[B]}:$port"
+require "a round-robin proxy in front of A and B on port $proxy_port"
+
+# handshakes NAME - "full resumed": the TLS handshakes that NAME has logged
+handshakes() {
+    instance_use "$1"
+    echo "$(grep -c "TLS connection established from" "$INSTANCE_LOG")" \
+        "$(grep -c "TLS connection reused from" "$INSTANCE_LOG")"
+}
+read -r a_full a_res <<<"$(handshakes A)"
+read -r b_full b_res <<<"$(handshakes B)"
+c_port=$(free_port)
+instance_use C
+instance_create
+instance_main_cf \
+    "relayhost = [127.0.0.1]:$proxy_port" \
+    "smtp_tls_security_level = encrypt" \
+    "smtp_tls_loglevel = 1" \
+    "smtp_tls_session_cache_database = btree:\$data_directory/smtp_scache" \
+    "smtp_connection_cache_on_demand = no"
+instance_master_cf_relay "$c_port" "tlsmgr unix - - n 1000? 1 tlsmgr"
+instance_start "$c_port"
+require "instance C starts on port $c_port"
+for i in 1 2; do
+    has "C accepts mail $i for the cluster" "250 2.0.0 Ok: queued" \
+        "$(bounded 30 python3 "$TEST_TOP/tests/integration/lib/smtp_session.py" send "$c_port" \
+            s@client.test "r$i@example.test" <<<"Subject: via C" 2>&1)"
+    instance_wait_log "to=<r$i@example.test>.*status=sent" 15
+    check "C delivered mail $i through the proxy"
+done
+grep -q "TLS connection established to 127.0.0.1\[127.0.0.1\]:$proxy_port" "$INSTANCE_LOG" &&
+    grep -q "TLS connection reused to 127.0.0.1\[127.0.0.1\]:$proxy_port" "$INSTANCE_LOG"
+check "C: a full handshake for mail 1, a resumed one for mail 2"
+read -r a_full2 a_res2 <<<"$(handshakes A)"
+read -r b_full2 b_res2 <<<"$(handshakes B)"
+comment "A: $((a_full2 - a_full)) full, $((a_res2 - a_res)) resumed; B: $((b_full2 - b_full)) full, $((b_res2 - b_res)) resumed"
+{ [ $((a_full2 - a_full)) = 1 ] && [ $((b_res2 - b_res)) = 1 ]; } ||
+    { [ $((b_full2 - b_full)) = 1 ] && [ $((a_res2 - a_res)) = 1 ]; }
+check "C's session made by one host was resumed by the other"
+
 period=$(($(date +%s) / 1800))
 entry=$(memcached_get "$mc_port" "tls-tickets:ticket-key-$period")
 [ "${entry:0:6}" = VExTaw ]

@@ -6,7 +6,10 @@
 # mode, with one frontend per "LISTEN_PORT BACKEND_PORT OPTIONS" argument:
 # it listens on 127.0.0.1:LISTEN_PORT and passes each connection to
 # 127.0.0.1:BACKEND_PORT with the server OPTIONS (send-proxy for PROXY
-# protocol version 1, send-proxy-v2 for version 2). It waits until every
+# protocol version 1, send-proxy-v2 for version 2). BACKEND_PORT may also
+# be a comma-separated list of ports and ADDRESS:PORTs: connections then
+# go to each server in turn (round robin), as to the hosts of a cluster
+# behind one address. It waits until every
 # frontend port accepts connections. The proxy is stopped by pid when the
 # test ends.
 #
@@ -52,7 +55,7 @@ haproxy_stop() {
 
 # haproxy_start SPEC... - one frontend per "LISTEN_PORT BACKEND_PORT OPTIONS"
 haproxy_start() {
-    local spec listen backend options n=0 conf
+    local spec listen backend options n=0 conf server i
     HAPROXY_DIR=$(mktemp -d /tmp/mta-haproxy.XXXXXX) || return 1
     at_exit haproxy_stop
     conf=$HAPROXY_DIR/haproxy.cfg
@@ -62,7 +65,13 @@ haproxy_start() {
         read -r listen backend options <<<"$spec"
         n=$((n + 1))
         printf '%s\n' "frontend f$n" "    bind 127.0.0.1:$listen" "    default_backend b$n" \
-            "backend b$n" "    server s$n 127.0.0.1:$backend $options" >>"$conf"
+            "backend b$n" "    balance roundrobin" >>"$conf"
+        i=0
+        for server in ${backend//,/ }; do
+            i=$((i + 1))
+            [[ "$server" == *:* ]] || server=127.0.0.1:$server
+            printf '%s\n' "    server s$n-$i $server $options" >>"$conf"
+        done
     done
     "$HAPROXY_BIN" -db -f "$conf" >"$HAPROXY_DIR/out" 2>&1 &
     HAPROXY_PID=$!
