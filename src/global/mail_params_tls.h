@@ -489,8 +489,8 @@
 #define VAR_TLSMGR_TICKET_KEY_DATABASE "tlsmgr_ticket_key_database"
 #define DEF_TLSMGR_TICKET_KEY_DATABASE ""
 
-#define VAR_TLSMGR_TICKET_KEY_SECRET_FILE "tlsmgr_ticket_key_secret_file"
-#define DEF_TLSMGR_TICKET_KEY_SECRET_FILE ""
+#define VAR_TLSMGR_SHARED_SECRET_FILE "tlsmgr_shared_secret_file"
+#define DEF_TLSMGR_SHARED_SECRET_FILE ""
 
 #define VAR_TLSPROXY_CLIENT_CAFILE "tlsproxy_client_CAfile"
 #define DEF_TLSPROXY_CLIENT_CAFILE "$smtp_tls_CAfile"

@@ -28,6 +28,8 @@
  *	const char *tls_cachedb_type(const TLS_CACHEDB *db);
  *	int	tls_cachedb_timeout(const TLS_CACHEDB *db);
  *	bool	tls_cachedb_shared(const TLS_CACHEDB *db);
+ *	void	tls_cachedb_seal(TLS_CACHEDB *db, const unsigned char *secret,
+ *				size_t len);
  *	TLS_CACHEDB *tls_cachedb_close(TLS_CACHEDB *db);
  * DESCRIPTION
  *	tls_cachedb_open() opens dbname ("btree:/var/lib/postfix/smtpd_scache")
@@ -96,9 +98,19 @@
  *	shared (cannot walk). tls_cachedb_close() closes the table and returns
  *	NULL.
  *
+ *	tls_cachedb_seal() makes the cache seal the entries that it stores
+ *	from then on with a key derived from secret (tls_seal(3)), and
+ *	refuse entries that are not sealed with it: for a shared table, so
+ *	that whoever can write there cannot plant a session and whoever can
+ *	read there cannot learn one. The caller wipes its copy of secret.
+ *
  *	Stored value: base64 of "TLSc", version (1 byte), 3 zero bytes,
  *	the time stored (8 bytes, big-endian), the session length (4
- *	bytes), the session, and a SHA-256 of everything before it.
+ *	bytes), the session, and a SHA-256 of everything before it. Sealed:
+ *	"TLSs" and the same header, a random 12-byte IV, the session
+ *	encrypted with AES-256-GCM, and the 16-byte tag; the header, the
+ *	cache type and the id are authenticated too, so that an entry does
+ *	not open under another id.
  * DIAGNOSTICS
  *	Warnings: table errors, malformed ids, oversized sessions; a shared
  *	table that fails (once until it works again). Information: a shared
@@ -113,6 +125,8 @@
 #include <string.h>
 
 /* OpenSSL. */
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 /* Utility library. */
@@ -126,12 +140,16 @@
 /* TLS library. */
 #include "tls_cachedb.h"
 #include "tls_mgr.h"
+#include "tls_seal.h"
 
 #define TLS_CACHEDB_MAGIC   "TLSc"
+#define TLS_CACHEDB_SEALED  "TLSs"
 #define TLS_CACHEDB_VERSION 1
 #define TLS_CACHEDB_HDRLEN  20 /* magic, version, reserved, time, length */
 #define TLS_CACHEDB_SUMLEN  SHA256_DIGEST_LENGTH
 #define TLS_CACHEDB_SKEW    300 /* seconds of clock skew tolerated */
+
+#define TLS_CACHEDB_PURPOSE "tlsmgr session cache, version 1" /* tls_seal_derive() */
 
 #define TLS_CACHEDB_RETRY     10   /* seconds between tries of a failed shared table */
 #define TLS_CACHEDB_LOCAL_MAX 1000 /* entries of the local fallback */
@@ -150,6 +168,8 @@ struct TLS_CACHEDB {
     bool shared;     /* the table cannot walk: shared with other hosts */
     HTABLE *local;   /* fallback while the shared table fails: id -> value; owned */
     time_t retry_at; /* fallback: when to try the shared table again */
+    bool sealed;     /* entries are sealed with seal */
+    unsigned char seal[TLS_SEAL_KEYLEN]; /* key from tls_cachedb_seal() */
 };
 
 /* tls_cachedb_put - append a big-endian number */
@@ -171,51 +191,106 @@ static unsigned long long tls_cachedb_get(const unsigned char *p, int bytes)
     return value;
 }
 
+/* tls_cachedb_aad - what a sealed entry authenticates besides its header: type and id */
+
+static void tls_cachedb_aad(VSTRING *aad, const TLS_CACHEDB *db, const char *id,
+                            const unsigned char *hdr)
+{
+    vstring_memcpy(aad, (const char *)hdr, TLS_CACHEDB_HDRLEN);
+    vstring_sprintf_append(aad, "%s:%s", db->type, id);
+}
+
 /* tls_cachedb_encode - the stored form of a session */
 
-static void tls_cachedb_encode(VSTRING *out, VSTRING *bin, const void *session, size_t len,
-                               time_t now)
+static void tls_cachedb_encode(TLS_CACHEDB *db, const char *id, VSTRING *out, const void *session,
+                               size_t len, time_t now)
 {
-    unsigned char sum[TLS_CACHEDB_SUMLEN];
+    unsigned char sum[TLS_CACHEDB_SUMLEN], iv[TLS_SEAL_IVLEN], tag[TLS_SEAL_TAGLEN], *ct;
+    VSTRING *bin = db->buf, *aad;
 
-    vstring_memcpy(bin, TLS_CACHEDB_MAGIC, 4);
+    vstring_memcpy(bin, db->sealed ? TLS_CACHEDB_SEALED : TLS_CACHEDB_MAGIC, 4);
     vstring_addch(bin, TLS_CACHEDB_VERSION);
     tls_cachedb_put(bin, 0, 3);
     tls_cachedb_put(bin, (unsigned long long)now, 8);
     tls_cachedb_put(bin, len, 4);
-    vstring_memcat(bin, session, len);
-    SHA256((unsigned char *)vstring_str(bin), VSTRING_LEN(bin), sum);
-    vstring_memcat(bin, sum, sizeof(sum));
+    if (!db->sealed) {
+        vstring_memcat(bin, session, len);
+        SHA256((unsigned char *)vstring_str(bin), VSTRING_LEN(bin), sum);
+        vstring_memcat(bin, sum, sizeof(sum));
+    } else {
+        aad = vstring_alloc(100);
+        tls_cachedb_aad(aad, db, id, (unsigned char *)vstring_str(bin));
+        if (RAND_bytes(iv, sizeof(iv)) != 1)
+            msg_fatal("%s: no random bytes for the IV", __func__);
+        vstring_memcat(bin, iv, sizeof(iv));
+        ct = mymalloc(len);
+        if (tls_seal_crypt(db->seal, true, vstring_str(aad), VSTRING_LEN(aad), iv, session, len, ct,
+                           tag) < 0)
+            msg_fatal("%s: AES-256-GCM failed", __func__);
+        vstring_memcat(bin, ct, len);
+        vstring_memcat(bin, tag, sizeof(tag));
+        myfree(ct);
+        vstring_free(aad);
+    }
     base64_encode(out, vstring_str(bin), VSTRING_LEN(bin));
+}
+
+/* tls_cachedb_unseal - open a sealed entry in place: NULL, or why not */
+
+static const char *tls_cachedb_unseal(const TLS_CACHEDB *db, const char *id, VSTRING *buf,
+                                      size_t len)
+{
+    unsigned char *p = (unsigned char *)vstring_str(buf);
+    unsigned char *iv = p + TLS_CACHEDB_HDRLEN, *ct = iv + TLS_SEAL_IVLEN;
+    VSTRING *aad = vstring_alloc(100);
+    unsigned char *plain = mymalloc(len + 1);
+    const char *why = NULL;
+
+    tls_cachedb_aad(aad, db, id, p);
+    if (tls_seal_crypt(db->seal, false, vstring_str(aad), VSTRING_LEN(aad), iv, ct, len, plain,
+                       ct + len) < 0)
+        why = "authentication failed (damaged, moved, or sealed with another secret)";
+    else
+        memcpy(p + TLS_CACHEDB_HDRLEN, plain, len);
+    OPENSSL_cleanse(plain, len);
+    myfree(plain);
+    vstring_free(aad);
+    return why;
 }
 
 /* tls_cachedb_decode - check a stored value; the session goes to out */
 
-static const char *tls_cachedb_decode(const TLS_CACHEDB *db, const char *value, time_t now,
-                                      VSTRING *out, long long *out_stored)
+static const char *tls_cachedb_decode(const TLS_CACHEDB *db, const char *id, const char *value,
+                                      time_t now, VSTRING *out, long long *out_stored)
 {
     unsigned char sum[TLS_CACHEDB_SUMLEN];
     const unsigned char *p;
     unsigned long long stored, len;
-    size_t total;
+    size_t total, trailer = db->sealed ? TLS_SEAL_IVLEN + TLS_SEAL_TAGLEN : TLS_CACHEDB_SUMLEN;
+    const char *why;
 
     if (base64_decode(out, value, strlen(value)) == NULL)
         return "not base64";
     p = (const unsigned char *)vstring_str(out);
     total = VSTRING_LEN(out);
-    if (total < TLS_CACHEDB_HDRLEN + TLS_CACHEDB_SUMLEN)
+    if (total < TLS_CACHEDB_HDRLEN + trailer)
         return "too short";
-    if (memcmp(p, TLS_CACHEDB_MAGIC, 4) != 0)
-        return "bad magic";
+    if (memcmp(p, db->sealed ? TLS_CACHEDB_SEALED : TLS_CACHEDB_MAGIC, 4) != 0)
+        return db->sealed ? "not sealed" : "bad magic";
     if (p[4] != TLS_CACHEDB_VERSION)
         return "unknown version";
     stored = tls_cachedb_get(p + 8, 8);
     len = tls_cachedb_get(p + 16, 4);
-    if (len != total - TLS_CACHEDB_HDRLEN - TLS_CACHEDB_SUMLEN)
+    if (len != total - TLS_CACHEDB_HDRLEN - trailer)
         return "bad length";
-    SHA256(p, total - TLS_CACHEDB_SUMLEN, sum);
-    if (memcmp(sum, p + total - TLS_CACHEDB_SUMLEN, sizeof(sum)) != 0)
-        return "checksum mismatch";
+    if (db->sealed) {
+        if ((why = tls_cachedb_unseal(db, id, out, len)) != NULL)
+            return why;
+    } else {
+        SHA256(p, total - TLS_CACHEDB_SUMLEN, sum);
+        if (memcmp(sum, p + total - TLS_CACHEDB_SUMLEN, sizeof(sum)) != 0)
+            return "checksum mismatch";
+    }
     if ((long long)stored > (long long)now + TLS_CACHEDB_SKEW)
         return "stored in the future";
     if ((long long)stored + db->timeout < (long long)now)
@@ -437,7 +512,7 @@ int tls_cachedb_lookup(TLS_CACHEDB *db, const char *id, time_t now, VSTRING *out
             msg_info("lookup %s session id=%s: not found", db->type, id);
         return 0;
     }
-    if ((why = tls_cachedb_decode(db, value, now, out_session, NULL)) != NULL) {
+    if ((why = tls_cachedb_decode(db, id, value, now, out_session, NULL)) != NULL) {
         if (db->verbose)
             msg_info("lookup %s session id=%s: %s: removing it", db->type, id, why);
         VSTRING_RESET(out_session);
@@ -466,7 +541,7 @@ int tls_cachedb_update(TLS_CACHEDB *db, const char *id, const void *session, siz
         return 0;
     }
     value = vstring_alloc(2 * len);
-    tls_cachedb_encode(value, db->buf, session, len, now);
+    tls_cachedb_encode(db, id, value, session, len, now);
     stored = tls_cachedb_store(db, id, vstring_str(value), now);
     vstring_free(value);
     if (!stored)
@@ -535,7 +610,7 @@ int tls_cachedb_sweep_step(TLS_CACHEDB *db, time_t now)
     if (status == DICT_STAT_SUCCESS) {
         db->swept++;
         vstring_strcpy(db->cursor, key);
-        db->doomed = tls_cachedb_decode(db, value, now, db->buf, NULL) != NULL;
+        db->doomed = tls_cachedb_decode(db, key, value, now, db->buf, NULL) != NULL;
     } else {
         if (status == DICT_STAT_ERROR)
             msg_warn("TLS %s session cache %s: walk: %s", db->type, db->dict->name,
@@ -583,7 +658,8 @@ int tls_cachedb_list(TLS_CACHEDB *db, time_t now, VSTRING *out)
         const char *value = dict_get(db->dict, keys->argv[i]);
         long long stored;
 
-        if (value == NULL || tls_cachedb_decode(db, value, now, db->buf, &stored) != NULL)
+        if (value == NULL ||
+            tls_cachedb_decode(db, keys->argv[i], value, now, db->buf, &stored) != NULL)
             continue;
         vstring_sprintf_append(out, "%s\t%lld\t", keys->argv[i], stored + db->timeout - now);
         for (size_t j = 0; j < VSTRING_LEN(db->buf); j++) {
@@ -635,6 +711,14 @@ int tls_cachedb_timeout(const TLS_CACHEDB *db)
     return db->timeout;
 }
 
+/* tls_cachedb_seal - seal entries from now on */
+
+void tls_cachedb_seal(TLS_CACHEDB *db, const unsigned char *secret, size_t len)
+{
+    tls_seal_derive(secret, len, TLS_CACHEDB_PURPOSE, db->seal);
+    db->sealed = true;
+}
+
 /* tls_cachedb_shared - is the table shared (cannot walk) */
 
 bool tls_cachedb_shared(const TLS_CACHEDB *db)
@@ -647,6 +731,7 @@ bool tls_cachedb_shared(const TLS_CACHEDB *db)
 TLS_CACHEDB *tls_cachedb_close(TLS_CACHEDB *db)
 {
     if (db) {
+        OPENSSL_cleanse(db->seal, sizeof(db->seal));
         dict_close(db->dict);
         if (db->local)
             htable_free(db->local, tls_cachedb_local_free);

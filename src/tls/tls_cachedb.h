@@ -43,6 +43,7 @@ extern int tls_cachedb_id_ok(const char *id);
 extern const char *tls_cachedb_type(const TLS_CACHEDB *db);
 extern int tls_cachedb_timeout(const TLS_CACHEDB *db);
 extern bool tls_cachedb_shared(const TLS_CACHEDB *db);
+extern void tls_cachedb_seal(TLS_CACHEDB *db, const unsigned char *secret, size_t len);
 extern TLS_CACHEDB *tls_cachedb_close(TLS_CACHEDB *db);
 
 #endif

@@ -28,7 +28,7 @@
  *	tls_keyshare_create() takes over dict, an open table that can
  *	update (memcache:, opened with DICT_FLAG_DUP_IGNORE so that an
  *	update adds a key only where there is none), derives the sealing key
- *	from the secret (HKDF-SHA256; the caller wipes its copy) and returns
+ *	from the secret (tls_seal(3); the caller wipes its copy) and returns
  *	the share. timeout is smtpd_tls_session_cache_timeout (> 0).
  *
  *	tls_keyshare_get() with a null name returns the key of the current
@@ -57,7 +57,7 @@
  *	NULL.
  * DIAGNOSTICS
  *	Warnings: an entry that does not open (once per period). Fatal: no
- *	HKDF or AES-256-GCM in OpenSSL.
+ *	HKDF in OpenSSL.
  * SEE ALSO
  *	tls_keyring(3) the keys of one host, tlsmgr(8)
  *--*/
@@ -66,11 +66,7 @@
 #include <string.h>
 
 /* OpenSSL. */
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/evp.h>
-#include <openssl/kdf.h>
 #include <openssl/rand.h>
 
 /* Utility library. */
@@ -80,18 +76,19 @@
 
 /* TLS library. */
 #include "tls_keyshare.h"
+#include "tls_seal.h"
 #include "tls_ticket.h"
 
 #define TLS_KEYSHARE_MAGIC   "TLSk"
 #define TLS_KEYSHARE_VERSION 1
 #define TLS_KEYSHARE_HDRLEN  13 /* magic, version, period */
-#define TLS_KEYSHARE_IVLEN   12
-#define TLS_KEYSHARE_TAGLEN  16
+#define TLS_KEYSHARE_IVLEN   TLS_SEAL_IVLEN
+#define TLS_KEYSHARE_TAGLEN  TLS_SEAL_TAGLEN
 #define TLS_KEYSHARE_KEYLEN  (TLS_TICKET_NAMELEN + TLS_TICKET_KEYLEN + TLS_TICKET_MACLEN + 8)
 #define TLS_KEYSHARE_ENTRYLEN                                                                      \
     (TLS_KEYSHARE_HDRLEN + TLS_KEYSHARE_IVLEN + TLS_KEYSHARE_KEYLEN + TLS_KEYSHARE_TAGLEN)
-#define TLS_KEYSHARE_INFO  "tlsmgr ticket key table, version 1" /* HKDF info */
-#define TLS_KEYSHARE_SLOTS 4                                    /* periods kept in memory */
+#define TLS_KEYSHARE_PURPOSE "tlsmgr ticket key table, version 1" /* HKDF info */
+#define TLS_KEYSHARE_SLOTS   4                                    /* periods kept in memory */
 
 /* One period's key in memory. */
 typedef struct TLS_KEYSHARE_SLOT {
@@ -102,7 +99,7 @@ typedef struct TLS_KEYSHARE_SLOT {
 
 struct TLS_KEYSHARE {
     DICT *dict;                                  /* the shared table; owned */
-    unsigned char seal[32];                      /* AES-256-GCM key from the secret */
+    unsigned char seal[TLS_SEAL_KEYLEN];         /* AES-256-GCM key from the secret */
     int half;                                    /* seconds of a period */
     TLS_KEYSHARE_SLOT slots[TLS_KEYSHARE_SLOTS]; /* by period modulo TLS_KEYSHARE_SLOTS */
     VSTRING *table_key;                          /* scratch: the table key */
@@ -135,48 +132,6 @@ static time_t tls_keyshare_tout(const TLS_KEYSHARE *share, long long period)
     return (time_t)((period + 1) * share->half - 1);
 }
 
-/* tls_keyshare_derive - the sealing key from the secret */
-
-static void tls_keyshare_derive(TLS_KEYSHARE *share, const unsigned char *secret, size_t len)
-{
-    EVP_KDF *kdf = EVP_KDF_fetch(NULL, "HKDF", NULL);
-    EVP_KDF_CTX *kctx = kdf ? EVP_KDF_CTX_new(kdf) : NULL;
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)"SHA256", 0),
-        OSSL_PARAM_octet_string(OSSL_KDF_PARAM_KEY, (void *)secret, len),
-        OSSL_PARAM_octet_string(OSSL_KDF_PARAM_INFO, (void *)TLS_KEYSHARE_INFO,
-                                sizeof(TLS_KEYSHARE_INFO) - 1),
-        OSSL_PARAM_END,
-    };
-
-    if (kctx == NULL || EVP_KDF_derive(kctx, share->seal, sizeof(share->seal), params) != 1)
-        msg_fatal("%s: HKDF-SHA256 is not available in OpenSSL", __func__);
-    EVP_KDF_CTX_free(kctx);
-    EVP_KDF_free(kdf);
-}
-
-/* tls_keyshare_crypt - AES-256-GCM over len bytes; 0, or -1 (a bad tag on decryption) */
-
-static int tls_keyshare_crypt(const TLS_KEYSHARE *share, bool enc, const unsigned char *hdr,
-                              const unsigned char *iv, const unsigned char *in, int len,
-                              unsigned char *out, unsigned char *tag)
-{
-    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
-    int n, ok;
-
-    ok = ctx != NULL && EVP_CipherInit_ex(ctx, EVP_aes_256_gcm(), NULL, NULL, NULL, enc) == 1 &&
-         EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_IVLEN, TLS_KEYSHARE_IVLEN, NULL) == 1 &&
-         EVP_CipherInit_ex(ctx, NULL, NULL, share->seal, iv, enc) == 1 &&
-         EVP_CipherUpdate(ctx, NULL, &n, hdr, TLS_KEYSHARE_HDRLEN) == 1 &&
-         EVP_CipherUpdate(ctx, out, &n, in, len) == 1 &&
-         (enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, TLS_KEYSHARE_TAGLEN, tag) == 1) &&
-         EVP_CipherFinal_ex(ctx, out + n, &n) == 1 &&
-         (!enc || EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, TLS_KEYSHARE_TAGLEN, tag) == 1);
-    EVP_CIPHER_CTX_free(ctx);
-    ERR_clear_error();
-    return ok ? 0 : -1;
-}
-
 /* tls_keyshare_seal - the table entry of a key */
 
 int tls_keyshare_seal(TLS_KEYSHARE *share, long long period, const TLS_TICKET_KEY *key,
@@ -195,8 +150,8 @@ int tls_keyshare_seal(TLS_KEYSHARE *share, long long period, const TLS_TICKET_KE
     memcpy(p, key->hmac, TLS_TICKET_MACLEN), p += TLS_TICKET_MACLEN;
     tls_keyshare_put(p, (unsigned long long)key->tout);
     status = RAND_bytes(iv, TLS_KEYSHARE_IVLEN) == 1
-                 ? tls_keyshare_crypt(share, true, hdr, iv, plain, TLS_KEYSHARE_KEYLEN, ct,
-                                      ct + TLS_KEYSHARE_KEYLEN)
+                 ? tls_seal_crypt(share->seal, true, hdr, TLS_KEYSHARE_HDRLEN, iv, plain,
+                                  TLS_KEYSHARE_KEYLEN, ct, ct + TLS_KEYSHARE_KEYLEN)
                  : -1;
     if (status == 0)
         base64_encode(out, (char *)entry, sizeof(entry));
@@ -227,8 +182,8 @@ static const char *tls_keyshare_open(TLS_KEYSHARE *share, long long period, cons
         return "unknown version";
     if ((long long)tls_keyshare_get64(entry + 5) != period)
         return "made for another period";
-    if (tls_keyshare_crypt(share, false, entry, iv, ct, TLS_KEYSHARE_KEYLEN, plain,
-                           ct + TLS_KEYSHARE_KEYLEN) < 0) {
+    if (tls_seal_crypt(share->seal, false, entry, TLS_KEYSHARE_HDRLEN, iv, ct, TLS_KEYSHARE_KEYLEN,
+                       plain, ct + TLS_KEYSHARE_KEYLEN) < 0) {
         why = "authentication failed (damaged, or sealed with another secret)";
     } else {
         memcpy(out_key->name, p, TLS_TICKET_NAMELEN), p += TLS_TICKET_NAMELEN;
@@ -330,7 +285,7 @@ TLS_KEYSHARE *tls_keyshare_create(DICT *dict, const unsigned char *secret, size_
         share->slots[i].period = -1;
     share->table_key = vstring_alloc(40);
     share->buf = vstring_alloc(200);
-    tls_keyshare_derive(share, secret, len);
+    tls_seal_derive(secret, len, TLS_KEYSHARE_PURPOSE, share->seal);
     return share;
 }
 

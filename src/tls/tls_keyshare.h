@@ -28,8 +28,6 @@ typedef struct TLS_KEYSHARE TLS_KEYSHARE;
 
 #define TLS_KEYSHARE_FLAG_MEMORY (1 << 0) /* tls_keyshare_get(): no table access */
 
-#define TLS_KEYSHARE_SECRET_MIN 32 /* shortest secret, bytes */
-
 extern TLS_KEYSHARE *tls_keyshare_create(DICT *dict, const unsigned char *secret, size_t len,
                                          int timeout);
 extern int tls_keyshare_get(TLS_KEYSHARE *share, const unsigned char *name, time_t now, int flags,

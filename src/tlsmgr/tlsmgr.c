@@ -34,7 +34,10 @@
  *	settings belong in main.cf.
  * DIAGNOSTICS
  *	Fatal: a cache or exchange file that cannot be opened, two cache
- *	types sharing one file. Warnings: malformed requests, oversized
+ *	types sharing one file, a tlsmgr_shared_secret_file that cannot be
+ *	read, is not owned by root (or by the user that runs tlsmgr when that
+ *	is not root), is accessible to group or others, or is shorter than
+ *	TLS_SEAL_SECRET_MIN or longer than TLSMGR_SECRET_MAX bytes. Warnings: malformed requests, oversized
  *	sessions, an entropy source that fails (tlsmgr then saves its state
  *	and exits, to be restarted by master).
  * SEE ALSO
@@ -42,8 +45,12 @@
  *--*/
 
 /* System library. */
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* OpenSSL. */
+#include <openssl/crypto.h>
 
 /* Utility library. */
 #include "attr.h"
@@ -56,8 +63,8 @@
 
 /* TLS library. */
 #include "tls.h"
-#include "tls_keyring.h"
 #include "tls_mgr.h"
+#include "tls_seal.h"
 
 /* Application-specific. */
 #include "tlsmgr.h"
@@ -68,6 +75,8 @@
  * other client of this single process for ipc_timeout.
  */
 #define TLSMGR_REQUEST_TIMEOUT 10
+
+#define TLSMGR_SECRET_MAX 4096 /* longest tlsmgr_shared_secret_file */
 
 /* The parameters, bound by main(). */
 static TLSMGR_CONFIG tlsmgr_config;
@@ -126,15 +135,55 @@ static void tlsmgr_accept(MAIL_SERVER *server, VSTREAM *client)
         multi_server_disconnect(server, client);
 }
 
+/* tlsmgr_secret - read tlsmgr_shared_secret_file; its length */
+
+static size_t tlsmgr_secret(const char *path, unsigned char *buf, size_t size)
+{
+    struct stat st;
+    ssize_t got;
+    size_t len = 0;
+    int fd;
+
+    if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+        msg_fatal("%s = %s: open: %m", VAR_TLSMGR_SHARED_SECRET_FILE, path);
+    if (fstat(fd, &st) < 0)
+        msg_fatal("%s = %s: fstat: %m", VAR_TLSMGR_SHARED_SECRET_FILE, path);
+    if (!S_ISREG(st.st_mode))
+        msg_fatal("%s = %s: not a regular file", VAR_TLSMGR_SHARED_SECRET_FILE, path);
+    if (st.st_uid != 0 && st.st_uid != geteuid())
+        msg_fatal("%s = %s: owned by uid %ld: it must be owned by root",
+                  VAR_TLSMGR_SHARED_SECRET_FILE, path, (long)st.st_uid);
+    if (st.st_mode & 077)
+        msg_fatal("%s = %s: mode %04o: it must not be accessible to group or others",
+                  VAR_TLSMGR_SHARED_SECRET_FILE, path, (unsigned)(st.st_mode & 07777));
+    while (len < size && (got = read(fd, buf + len, size - len)) > 0)
+        len += (size_t)got;
+    if (len == size && read(fd, buf, 1) != 0)
+        msg_fatal("%s = %s: larger than %zu bytes", VAR_TLSMGR_SHARED_SECRET_FILE, path, size - 1);
+    close(fd);
+    if (len < TLS_SEAL_SECRET_MIN)
+        msg_fatal("%s = %s: %zu bytes: the secret needs at least %d (openssl rand -base64 48)",
+                  VAR_TLSMGR_SHARED_SECRET_FILE, path, len, TLS_SEAL_SECRET_MIN);
+    return len;
+}
+
 /* tlsmgr_pre_jail - open what needs privileges */
 
 static void tlsmgr_pre_jail(MAIL_SERVER *server)
 {
+    unsigned char secret[TLSMGR_SECRET_MAX + 1];
+    const char *path = tlsmgr_config.shared_secret_file;
+    size_t len = 0;
+
     /* Cached sessions hold master secrets: files we create are for us alone. */
     umask(077);
+    if (path && *path)
+        len = tlsmgr_secret(path, secret, sizeof(secret));
     tlsmgr_prng_pre_jail(server, &tlsmgr_config);
-    tlsmgr_cache_pre_jail(server, &tlsmgr_config);
-    tlsmgr_ticket_pre_jail(server, &tlsmgr_config, tlsmgr_cache_timeout(TLS_MGR_SCACHE_SMTPD));
+    tlsmgr_cache_pre_jail(server, &tlsmgr_config, secret, len);
+    tlsmgr_ticket_pre_jail(server, &tlsmgr_config, tlsmgr_cache_timeout(TLS_MGR_SCACHE_SMTPD),
+                           secret, len);
+    OPENSSL_cleanse(secret, sizeof(secret));
 }
 
 /* tlsmgr_post_jail - keys, timers */
@@ -175,7 +224,7 @@ int main(int argc, char **argv)
         CONFIG_BIND_TIME(VAR_SMTP_TLS_CAPABILITY_CACHE_TIMEOUT, &tlsmgr_config.caps.timeout),
         CONFIG_BIND_STR(VAR_SMTP_TLS_LOGLEVEL, &tlsmgr_config.caps.loglevel),
         CONFIG_BIND_STR(VAR_TLSMGR_TICKET_KEY_DATABASE, &tlsmgr_config.ticket_key_database),
-        CONFIG_BIND_STR(VAR_TLSMGR_TICKET_KEY_SECRET_FILE, &tlsmgr_config.ticket_key_secret_file),
+        CONFIG_BIND_STR(VAR_TLSMGR_SHARED_SECRET_FILE, &tlsmgr_config.shared_secret_file),
         CONFIG_BIND_END,
     };
 

@@ -26,17 +26,17 @@ typedef struct TLSMGR_CACHE_CONFIG {
 
 /* What main.cf says (bound by tlsmgr.c; strings owned by the CONFIG). */
 typedef struct TLSMGR_CONFIG {
-    const char *random_source;          /* tls_random_source */
-    const char *random_exchange_name;   /* tls_random_exchange_name */
-    int random_bytes;                   /* tls_random_bytes */
-    int reseed_period;                  /* tls_random_reseed_period, seconds */
-    int update_period;                  /* tls_random_prng_update_period, seconds */
-    TLSMGR_CACHE_CONFIG smtpd;          /* the smtpd_tls_* cache */
-    TLSMGR_CACHE_CONFIG smtp;           /* the smtp_tls_* cache */
-    TLSMGR_CACHE_CONFIG lmtp;           /* the lmtp_tls_* cache */
-    TLSMGR_CACHE_CONFIG caps;           /* the TLS capability cache (smtp_tls_capability_*) */
-    const char *ticket_key_database;    /* tlsmgr_ticket_key_database */
-    const char *ticket_key_secret_file; /* tlsmgr_ticket_key_secret_file */
+    const char *random_source;        /* tls_random_source */
+    const char *random_exchange_name; /* tls_random_exchange_name */
+    int random_bytes;                 /* tls_random_bytes */
+    int reseed_period;                /* tls_random_reseed_period, seconds */
+    int update_period;                /* tls_random_prng_update_period, seconds */
+    TLSMGR_CACHE_CONFIG smtpd;        /* the smtpd_tls_* cache */
+    TLSMGR_CACHE_CONFIG smtp;         /* the smtp_tls_* cache */
+    TLSMGR_CACHE_CONFIG lmtp;         /* the lmtp_tls_* cache */
+    TLSMGR_CACHE_CONFIG caps;         /* the TLS capability cache (smtp_tls_capability_*) */
+    const char *ticket_key_database;  /* tlsmgr_ticket_key_database */
+    const char *shared_secret_file;   /* tlsmgr_shared_secret_file */
 } TLSMGR_CONFIG;
 
 /* tlsmgr.c: file access as mail_owner while still root. */
@@ -55,13 +55,15 @@ extern void tlsmgr_prng_exit(void);
 extern int tlsmgr_seed_request(VSTREAM *client);
 
 /* tlsmgr_ticket.c */
-extern void tlsmgr_ticket_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config, int timeout);
+extern void tlsmgr_ticket_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config, int timeout,
+                                   const unsigned char *secret, size_t secret_len);
 extern void tlsmgr_ticket_post_jail(void);
 extern int tlsmgr_ticket_key(const unsigned char *name, time_t now, TLS_TICKET_KEY *out_key);
 extern void tlsmgr_ticket_exit(void);
 
 /* tlsmgr_cache.c */
-extern void tlsmgr_cache_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config);
+extern void tlsmgr_cache_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config,
+                                  const unsigned char *secret, size_t secret_len);
 extern void tlsmgr_cache_post_jail(MAIL_SERVER *server);
 extern int tlsmgr_cache_timeout(const char *cache_type);
 extern int tlsmgr_policy_request(VSTREAM *client);

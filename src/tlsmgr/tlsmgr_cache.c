@@ -5,7 +5,9 @@
  *	#include "tlsmgr.h"
  *
  *	void	tlsmgr_cache_pre_jail(MAIL_SERVER *server,
- *				const TLSMGR_CONFIG *config);
+ *				const TLSMGR_CONFIG *config,
+ *				const unsigned char *secret,
+ *				size_t secret_len);
  *	void	tlsmgr_cache_post_jail(MAIL_SERVER *server);
  *	int	tlsmgr_cache_timeout(const char *cache_type);
  *	int	tlsmgr_policy_request(VSTREAM *client);
@@ -30,7 +32,10 @@
  *	tlsmgr_cache_pre_jail() takes these parameters from config (bound
  *	by tlsmgr.c), refuses two types
  *	that name one file, and opens each database as mail_owner, emptied
- *	(tls_cachedb(3)).
+ *	(tls_cachedb(3)). A database that other hosts share (memcache:) is
+ *	sealed with secret (tlsmgr_shared_secret_file, read by tlsmgr.c;
+ *	the caller wipes it); without one (secret_len 0) its entries are
+ *	stored as they are, with a warning.
  *
  *	tlsmgr_cache_post_jail() starts, for each open cache, a timer that
  *	every timeout seconds starts a walk which removes expired and
@@ -157,7 +162,8 @@ static void tlsmgr_cache_settings(const TLSMGR_CONFIG *config, TLSMGR_CACHE *cp)
 
 /* tlsmgr_cache_pre_jail - read the settings, open the caches */
 
-void tlsmgr_cache_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config)
+void tlsmgr_cache_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config,
+                           const unsigned char *secret, size_t secret_len)
 {
     VSTRING *why = vstring_alloc(100);
 
@@ -183,6 +189,12 @@ void tlsmgr_cache_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config)
             msg_warn("%s = %s: %s: running without it", cp->db_param, cp->dbname, vstring_str(why));
         else if (cp->db == NULL)
             msg_fatal("%s = %s: %s", cp->db_param, cp->dbname, vstring_str(why));
+        else if (tls_cachedb_shared(cp->db) && secret_len > 0)
+            tls_cachedb_seal(cp->db, secret, secret_len);
+        else if (tls_cachedb_shared(cp->db))
+            msg_warn("%s = %s: a cache shared with other hosts, and %s is not set: whoever can "
+                     "write to it can plant sessions, whoever can read it can learn them",
+                     cp->db_param, cp->dbname, VAR_TLSMGR_SHARED_SECRET_FILE);
     }
     vstring_free(why);
 }

@@ -5,7 +5,9 @@
  *	#include "tlsmgr.h"
  *
  *	void	tlsmgr_ticket_pre_jail(MAIL_SERVER *server,
- *				const TLSMGR_CONFIG *config, int timeout);
+ *				const TLSMGR_CONFIG *config, int timeout,
+ *				const unsigned char *secret,
+ *				size_t secret_len);
  *	void	tlsmgr_ticket_post_jail(void);
  *	int	tlsmgr_ticket_key(const unsigned char *name, time_t now,
  *				TLS_TICKET_KEY *out_key);
@@ -14,15 +16,15 @@
  *	Without tlsmgr_ticket_key_database the keys live in this process
  *	only (tls_keyring(3)). With it, they come from that table, shared
  *	with the other hosts of a cluster (tls_keyshare(3)), sealed with a
- *	key derived from the secret in tlsmgr_ticket_key_secret_file; the
+ *	key derived from the secret in tlsmgr_shared_secret_file; the
  *	local keys stand in while the table fails or holds an entry that
  *	does not open.
  *
- *	tlsmgr_ticket_pre_jail() reads the secret (a regular file owned by
- *	root, or by the user that runs tlsmgr when not root, and not
- *	accessible to group or others) and opens the table as mail_owner.
- *	timeout is the smtpd session cache timeout after its limits; 0
- *	turns tickets off and nothing is opened.
+ *	tlsmgr_ticket_pre_jail() opens the table as mail_owner; secret is
+ *	what tlsmgr.c read from tlsmgr_shared_secret_file (secret_len 0:
+ *	none, which is fatal with a table; the caller wipes it). timeout is
+ *	the smtpd session cache timeout after its limits; 0 turns tickets
+ *	off and nothing is opened.
  *
  *	tlsmgr_ticket_post_jail() makes the local key ring.
  *
@@ -35,9 +37,8 @@
  *
  *	tlsmgr_ticket_exit() wipes every key.
  * DIAGNOSTICS
- *	Fatal: a table that cannot be opened or updated, a secret file that
- *	is missing, unsafe, shorter than TLS_KEYSHARE_SECRET_MIN bytes or
- *	larger than 4096. Warnings: the table fails (once until it works
+ *	Fatal: a table that cannot be opened or updated, a table without a
+ *	secret. Warnings: the table fails (once until it works
  *	again); tls_keyshare(3) warns about entries that do not open.
  * SEE ALSO
  *	tls_keyshare(3), tls_keyring(3), tlsmgr(8)
@@ -46,11 +47,6 @@
 /* System library. */
 #include <fcntl.h>
 #include <stdbool.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-/* OpenSSL. */
-#include <openssl/crypto.h>
 
 /* Utility library. */
 #include "dict.h"
@@ -66,8 +62,7 @@
 /* Application-specific. */
 #include "tlsmgr.h"
 
-#define TLSMGR_TICKET_RETRY      10   /* seconds between tries of a failed table */
-#define TLSMGR_TICKET_SECRET_MAX 4096 /* longest secret file */
+#define TLSMGR_TICKET_RETRY 10 /* seconds between tries of a failed table */
 
 static int tlsmgr_ticket_timeout;         /* key lifetime basis, seconds; 0: no tickets */
 static TLS_KEYRING *tlsmgr_ticket_ring;   /* this host's own keys */
@@ -76,54 +71,20 @@ static const char *tlsmgr_ticket_table;   /* the table's name; owned by the CONF
 static bool tlsmgr_ticket_failing;        /* a table failure was logged */
 static time_t tlsmgr_ticket_retry_at;     /* when to try a failed table again */
 
-/* tlsmgr_ticket_secret - read the secret file; its length */
+/* tlsmgr_ticket_pre_jail - open the table */
 
-static size_t tlsmgr_ticket_secret(const char *path, unsigned char *buf, size_t size)
+void tlsmgr_ticket_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config, int timeout,
+                            const unsigned char *secret, size_t secret_len)
 {
-    struct stat st;
-    ssize_t got;
-    size_t len = 0;
-    int fd;
-
-    if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-        msg_fatal("%s = %s: open: %m", VAR_TLSMGR_TICKET_KEY_SECRET_FILE, path);
-    if (fstat(fd, &st) < 0)
-        msg_fatal("%s = %s: fstat: %m", VAR_TLSMGR_TICKET_KEY_SECRET_FILE, path);
-    if (!S_ISREG(st.st_mode))
-        msg_fatal("%s = %s: not a regular file", VAR_TLSMGR_TICKET_KEY_SECRET_FILE, path);
-    if (st.st_uid != 0 && st.st_uid != geteuid())
-        msg_fatal("%s = %s: owned by uid %ld: it must be owned by root",
-                  VAR_TLSMGR_TICKET_KEY_SECRET_FILE, path, (long)st.st_uid);
-    if (st.st_mode & 077)
-        msg_fatal("%s = %s: mode %04o: it must not be accessible to group or others",
-                  VAR_TLSMGR_TICKET_KEY_SECRET_FILE, path, (unsigned)(st.st_mode & 07777));
-    while (len < size && (got = read(fd, buf + len, size - len)) > 0)
-        len += (size_t)got;
-    if (len == size && read(fd, buf, 1) != 0)
-        msg_fatal("%s = %s: larger than %zu bytes", VAR_TLSMGR_TICKET_KEY_SECRET_FILE, path, size);
-    close(fd);
-    if (len < TLS_KEYSHARE_SECRET_MIN)
-        msg_fatal("%s = %s: %zu bytes: the secret needs at least %d (openssl rand -base64 48)",
-                  VAR_TLSMGR_TICKET_KEY_SECRET_FILE, path, len, TLS_KEYSHARE_SECRET_MIN);
-    return len;
-}
-
-/* tlsmgr_ticket_pre_jail - read the secret, open the table */
-
-void tlsmgr_ticket_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config, int timeout)
-{
-    unsigned char secret[TLSMGR_TICKET_SECRET_MAX];
-    size_t len;
     DICT *dict;
 
     tlsmgr_ticket_timeout = timeout;
     if (config->ticket_key_database == NULL || *config->ticket_key_database == 0 || timeout <= 0)
         return;
-    if (config->ticket_key_secret_file == NULL || *config->ticket_key_secret_file == 0)
+    if (secret_len == 0)
         msg_fatal("%s = %s needs %s: the entries are sealed with that secret",
                   VAR_TLSMGR_TICKET_KEY_DATABASE, config->ticket_key_database,
-                  VAR_TLSMGR_TICKET_KEY_SECRET_FILE);
-    len = tlsmgr_ticket_secret(config->ticket_key_secret_file, secret, sizeof(secret));
+                  VAR_TLSMGR_SHARED_SECRET_FILE);
     tlsmgr_owner_enter(server);
     dict = dict_open(config->ticket_key_database, O_RDWR | O_CREAT, DICT_FLAG_DUP_IGNORE);
     tlsmgr_owner_leave();
@@ -134,8 +95,7 @@ void tlsmgr_ticket_pre_jail(MAIL_SERVER *server, const TLSMGR_CONFIG *config, in
         msg_fatal("%s = %s: table type %s cannot update entries: use memcache",
                   VAR_TLSMGR_TICKET_KEY_DATABASE, config->ticket_key_database, dict->type);
     tlsmgr_ticket_table = config->ticket_key_database;
-    tlsmgr_ticket_share = tls_keyshare_create(dict, secret, len, timeout);
-    OPENSSL_cleanse(secret, sizeof(secret));
+    tlsmgr_ticket_share = tls_keyshare_create(dict, secret, secret_len, timeout);
 }
 
 /* tlsmgr_ticket_post_jail - the local keys */

@@ -152,8 +152,8 @@ static void tlsmgr_fuzz_setup(void)
     config.smtpd = (TLSMGR_CACHE_CONFIG){smtpd_db, 3600, "0"};
     config.smtp = (TLSMGR_CACHE_CONFIG){smtp_db, 3600, "0"};
     config.lmtp = (TLSMGR_CACHE_CONFIG){"", 3600, "0"};
-    tlsmgr_cache_pre_jail(NULL, &config);
-    tlsmgr_ticket_pre_jail(NULL, &config, tlsmgr_cache_timeout(TLS_MGR_SCACHE_SMTPD));
+    tlsmgr_cache_pre_jail(NULL, &config, NULL, 0);
+    tlsmgr_ticket_pre_jail(NULL, &config, tlsmgr_cache_timeout(TLS_MGR_SCACHE_SMTPD), NULL, 0);
     tlsmgr_ticket_post_jail();
 }
 

@@ -41,8 +41,8 @@ key_format = tls-tickets:%s
 ttl = 7200
 timeout = 1
 END
-openssl rand -base64 48 >"$shared/ticket-secret" && chmod 600 "$shared/ticket-secret"
-check "ticket key secret made"
+openssl rand -base64 48 >"$shared/cluster-secret" && chmod 600 "$shared/cluster-secret"
+check "the cluster secret made"
 # Two hosts: A on 127.0.0.1 and B on 127.0.0.2, at one port with one
 # service name, as MX hosts of one domain have (the service name is the
 # TLS session id context: sessions resume only within one service).
@@ -53,7 +53,7 @@ declare -A addr=([A]=127.0.0.1 [B]=127.0.0.2)
 cluster_member() {
     instance_use "$1"
     instance_create
-    [ -z "$INSTANCE_RUN_AS" ] || chown "$INSTANCE_RUN_AS" "$shared/ticket-secret"
+    [ -z "$INSTANCE_RUN_AS" ] || chown "$INSTANCE_RUN_AS" "$shared/cluster-secret"
     instance_main_cf \
         "inet_interfaces = ${addr[$1]}" \
         "smtpd_tls_security_level = may" \
@@ -61,7 +61,7 @@ cluster_member() {
         "smtpd_tls_loglevel = 1" \
         "smtpd_tls_session_cache_database = memcache:$shared/memcache-smtpd.cf" \
         "tlsmgr_ticket_key_database = memcache:$shared/memcache-tickets.cf" \
-        "tlsmgr_ticket_key_secret_file = $shared/ticket-secret" \
+        "tlsmgr_shared_secret_file = $shared/cluster-secret" \
         "default_transport = discard" \
         "local_transport = discard" \
         "smtpd_error_sleep_time = 0"

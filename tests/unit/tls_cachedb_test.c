@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "argv.h"
+#include "base64_code.h"
 #include "dict.h"
 #include "htable.h"
 #include "msg.h"
@@ -294,6 +295,57 @@ static void test_shared(void)
     vstring_free(list);
 }
 
+/* raw - what a flaky table holds under key */
+static const char *raw(FLAKY_DICT *fd, const char *key)
+{
+    return htable_find(fd->values, key);
+}
+
+static void test_sealed(void)
+{
+    static const unsigned char secret_a[] = "a secret of more than 32 bytes, for cluster A";
+    static const unsigned char secret_b[] = "a secret of more than 32 bytes, for cluster B";
+    VSTRING *got = vstring_alloc(100), *bin = vstring_alloc(100);
+    FLAKY_DICT *fa = flaky_open(), *fb = flaky_open(), *fp = flaky_open();
+    TLS_CACHEDB *a = tls_cachedb_create("smtpd", &fa->dict, TIMEOUT, true);
+    TLS_CACHEDB *b = tls_cachedb_create("smtpd", &fb->dict, TIMEOUT, true);
+    TLS_CACHEDB *plain = tls_cachedb_create("smtpd", &fp->dict, TIMEOUT, true);
+
+    tls_cachedb_seal(a, secret_a, sizeof(secret_a) - 1);
+    tls_cachedb_seal(b, secret_b, sizeof(secret_b) - 1);
+    TEST_INT_EQ(tls_cachedb_update(a, "id1", "master-secret-here", 18, NOW), 1, "sealed: update");
+    TEST_INT_EQ(tls_cachedb_lookup(a, "id1", NOW + 1, got), 1, "sealed: lookup");
+    TEST_CHECK(VSTRING_LEN(got) == 18 && memcmp(vstring_str(got), "master-secret-here", 18) == 0,
+               "sealed: the session comes back");
+    TEST_CHECK(memcmp(raw(fa, "id1"), "VExTcw", 6) == 0, "sealed: stored as \"TLSs\"");
+    base64_decode(bin, raw(fa, "id1"), strlen(raw(fa, "id1")));
+    TEST_CHECK(memmem(vstring_str(bin), VSTRING_LEN(bin), "master-secret", 13) == NULL,
+               "sealed: the table does not hold the session in clear");
+
+    /* An entry moved to another id, sealed with another secret, or not sealed. */
+    dict_put(&fa->dict, "id2", raw(fa, "id1"));
+    TEST_INT_EQ(tls_cachedb_lookup(a, "id2", NOW + 2, got), 0, "moved to another id: refused");
+    TEST_INT_EQ(log_has("id=id2: authentication failed"), 1, "moved to another id: logged");
+    TEST_INT_EQ(tls_cachedb_update(b, "id3", "planted", 7, NOW), 1, "cluster B stores id3");
+    dict_put(&fa->dict, "id3", raw(fb, "id3"));
+    TEST_INT_EQ(tls_cachedb_lookup(a, "id3", NOW + 3, got), 0, "another secret: refused");
+    TEST_INT_EQ(log_has("id=id3: authentication failed"), 1, "another secret: logged");
+    TEST_CHECK(raw(fa, "id3") == NULL, "another secret: removed");
+    TEST_INT_EQ(tls_cachedb_update(plain, "id4", "planted", 7, NOW), 1,
+                "an unsealed cache stores id4");
+    dict_put(&fa->dict, "id4", raw(fp, "id4"));
+    TEST_INT_EQ(tls_cachedb_lookup(a, "id4", NOW + 4, got), 0, "not sealed: refused");
+    TEST_INT_EQ(log_has("id=id4: not sealed"), 1, "not sealed: logged");
+    dict_put(&fp->dict, "id5", raw(fa, "id1"));
+    TEST_INT_EQ(tls_cachedb_lookup(plain, "id5", NOW + 5, got), 0,
+                "a sealed entry in an unsealed cache: refused");
+    tls_cachedb_close(a);
+    tls_cachedb_close(b);
+    tls_cachedb_close(plain);
+    vstring_free(got);
+    vstring_free(bin);
+}
+
 int main(void)
 {
     char cmd[100];
@@ -311,6 +363,7 @@ int main(void)
     test_expiry_and_damage();
     test_sweep();
     test_shared();
+    test_sealed();
     status = test_summary("tls_cachedb_test");
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     if (system(cmd) != 0)
