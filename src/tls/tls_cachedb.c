@@ -39,8 +39,8 @@
  *	NULL with a reason in why when the table cannot be opened, or its
  *	type cannot update and delete.
  *
- *	A table that can update and delete but not walk (memcache:) is a
- *	shared cache: other hosts use it too, so it is neither emptied by
+ *	A memcache: table (whose walk would see its backup table only), or
+ *	any table that can update and delete but not walk, is a shared cache: other hosts use it too, so it is neither emptied by
  *	the walk nor walked; its entries expire in the table itself (the
  *	memcache ttl) and are refused here after timeout seconds like any
  *	other. When a shared table fails (a lookup, update or delete
@@ -95,7 +95,7 @@
  *
  *	tls_cachedb_type() and tls_cachedb_timeout() return what the cache
  *	was opened with; tls_cachedb_shared() tells whether the table is
- *	shared (cannot walk). tls_cachedb_close() closes the table and returns
+ *	shared (memcache:, or cannot walk). tls_cachedb_close() closes the table and returns
  *	NULL.
  *
  *	tls_cachedb_seal() makes the cache seal the entries that it stores
@@ -314,7 +314,7 @@ TLS_CACHEDB *tls_cachedb_create(const char *cache_type, DICT *dict, int timeout,
     db->verbose = verbose;
     db->buf = vstring_alloc(1024);
     db->cursor = vstring_alloc(100);
-    db->shared = dict->sequence == NULL;
+    db->shared = dict->sequence == NULL || strcmp(dict->type, DICT_TYPE_MEMCACHE) == 0;
     return db;
 }
 

@@ -4,8 +4,8 @@
  * One TLS_CACHEDB per cache type (smtpd, smtp, lmtp), over a lookup
  * table that supports update, delete and sequence (btree:, hash:). The
  * table is emptied when opened, so a damaged file is never trusted. A
- * table that cannot walk (memcache:) is shared with other hosts: never
- * walked, and replaced by a local in-memory table while it fails.
+ * memcache: table (or any that cannot walk) is shared with other hosts:
+ * never walked, and replaced by a local in-memory table while it fails.
  * Values are tlsmgr's own envelope around the client's serialised
  * session: a version, the time it was stored, the length and a SHA-256
  * checksum, base64-encoded. Entries older than the timeout, and entries

@@ -242,9 +242,9 @@ static void flaky_close(DICT *dict)
     dict_free(dict);
 }
 
-static FLAKY_DICT *flaky_open(void)
+static FLAKY_DICT *flaky_open_type(const char *type)
 {
-    FLAKY_DICT *fd = (FLAKY_DICT *)dict_alloc("flaky", "test", sizeof(*fd), O_RDWR, 0);
+    FLAKY_DICT *fd = (FLAKY_DICT *)dict_alloc(type, "test", sizeof(*fd), O_RDWR, 0);
 
     fd->values = htable_create(10);
     fd->dict.lookup = flaky_lookup;
@@ -252,6 +252,17 @@ static FLAKY_DICT *flaky_open(void)
     fd->dict.delete = flaky_delete;
     fd->dict.close = flaky_close;
     return fd;
+}
+
+static FLAKY_DICT *flaky_open(void)
+{
+    return flaky_open_type("flaky");
+}
+
+static int flaky_sequence(DICT *unused_dict, int unused_function, const char **unused_key,
+                          const char **unused_value)
+{
+    return DICT_STAT_FAIL;
 }
 
 static void test_shared(void)
@@ -262,6 +273,15 @@ static void test_shared(void)
     int warned;
 
     TEST_CHECK(tls_cachedb_shared(db), "a table that cannot walk is shared");
+    {
+        FLAKY_DICT *mc = flaky_open_type(DICT_TYPE_MEMCACHE);
+        TLS_CACHEDB *mdb;
+
+        mc->dict.sequence = flaky_sequence; /* a memcache: table with a backup walks that */
+        mdb = tls_cachedb_create("smtp", &mc->dict, TIMEOUT, false);
+        TEST_CHECK(tls_cachedb_shared(mdb), "a memcache: table is shared, walk or not");
+        tls_cachedb_close(mdb);
+    }
     TEST_INT_EQ(tls_cachedb_update(db, "id1", "one", 3, NOW), 1, "shared: update");
     TEST_INT_EQ(tls_cachedb_lookup(db, "id1", NOW + 1, got), 1, "shared: lookup");
     tls_cachedb_sweep_start(db);
