@@ -133,7 +133,8 @@ check "they are sent"
 wait_until 10 srv_delivered 4
 check "the server received all four"
 same "the server saw one TLS connection" 1 "$(srv_tls)"
-has "our status lines show the reuse" "conn_use=4" "$(sent 'to=<d@enc.example.test>')"
+# qmgr may hand the four over in any order: the fourth use is one of them.
+has "our status lines show the reuse" "conn_use=4" "$(sent 'to=<[a-d]@enc.example.test>')"
 has "and keep their TLS feature field" "tls=encrypt," "$(sent 'to=<d@enc.example.test>')"
 same "our log has one summary line for it" 1 \
     "$(grep -Ec 'smtp\[[0-9]+\]: (Trusted|Untrusted) TLS connection established to 127\.0\.0\.1\[127\.0\.0\.1\]' "$INSTANCE_LOG")"
@@ -157,7 +158,7 @@ wait_until 30 sent_count_is 'to=<[a-c]@ver.example.test>' 3
 check "they are sent"
 wait_until 10 srv_delivered 7
 same "the server saw one more TLS connection" $((before + 1)) "$(srv_tls)"
-has "our status lines show the reuse" "conn_use=3" "$(sent 'to=<c@ver.example.test>')"
+has "our status lines show the reuse" "conn_use=3" "$(sent 'to=<[a-c]@ver.example.test>')"
 has "and keep their TLS feature field" "tls=verify," "$(sent 'to=<c@ver.example.test>')"
 same "one Verified summary line" 1 \
     "$(grep -Ec 'smtp\[[0-9]+\]: Verified TLS connection established to localhost\[127\.0\.0\.1\]' "$INSTANCE_LOG")"
