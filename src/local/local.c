@@ -42,7 +42,9 @@
  *	alias_maps, forward_path, forward_expansion_filter,
  *	allow_mail_to_commands, allow_mail_to_files, default_privs,
  *	command_expansion_filter, command_time_limit, local_command_shell,
- *	export_environment, mailbox_command, luser_relay, home_mailbox,
+ *	export_environment, mailbox_command, luser_relay,
+ *	command_execution_directory, execution_directory_expansion_filter,
+ *	prepend_delivered_header, home_mailbox,
  *	mail_spool_directory, mydestination, myhostname,
  *	recipient_delimiter, propagate_unmatched_extensions (alias, forward,
  *	include), deliver_lock_attempts, deliver_lock_delay,
@@ -88,6 +90,7 @@ static struct LOCAL_TABLES {
     const char *allow_files;    /* allow_mail_to_files */
     const char *default_privs;  /* default_privs */
     const char *export_names;   /* export_environment */
+    const char *delivered;      /* prepend_delivered_header */
 } local_tables;
 
 /* local_result_set - fill in an outcome */
@@ -154,6 +157,46 @@ bool local_seen(LOCAL_STATE *state, const char *fmt, ...)
         htable_enter(state->seen, vstring_str(key), (void *)1);
     vstring_free(key);
     return seen;
+}
+
+/* local_macro - the value of one $name of forward_path and the like (a MAC_EXPAND_LOOKUP_FN) */
+
+const char *local_macro(const char *name, void *context)
+{
+    const LOCAL_MACROS *m = context;
+    static const char empty[] = "";
+
+    if (strcmp(name, "user") == 0)
+        return m->user ? m->user : empty;
+    if (strcmp(name, "home") == 0)
+        return m->home ? m->home : empty;
+    if (strcmp(name, "shell") == 0)
+        return m->shell ? m->shell : empty;
+    if (strcmp(name, "recipient") == 0)
+        return m->recipient;
+    if (strcmp(name, "extension") == 0)
+        return m->extension ? m->extension : empty;
+    if (strcmp(name, "domain") == 0)
+        return m->domain;
+    if (strcmp(name, "local") == 0)
+        return m->local;
+    if (strcmp(name, "recipient_delimiter") == 0)
+        return local_config.recipient_delimiter;
+    return NULL;
+}
+
+/* local_macros_init - the recipient's part of the macros; buf holds the local part */
+
+void local_macros_init(LOCAL_MACROS *macros, const LOCAL_STATE *state, VSTRING *buf)
+{
+    const char *address = state->rcpt->address, *at = strrchr(address, '@');
+
+    vstring_strncpy(buf, address, at ? (size_t)(at - address) : strlen(address));
+    *macros = (LOCAL_MACROS){
+        .recipient = address,
+        .domain = at ? at + 1 : "",
+        .local = vstring_str(buf),
+    };
 }
 
 /* local_rights_choose - the ids of a file or command delivery; false with a deferral */
@@ -269,6 +312,28 @@ static int local_class_mask(const char *param, const char *value)
     return mask;
 }
 
+/* local_delivered_mask - prepend_delivered_header as LOCAL_DELIVERED_* bits */
+
+static int local_delivered_mask(const char *value)
+{
+    ARGV *words = argv_split(value, ", \t\r\n");
+    int mask = 0;
+
+    for (size_t i = 0; i < words->argc; i++) {
+        if (strcasecmp(words->argv[i], "command") == 0)
+            mask |= LOCAL_DELIVERED_COMMAND;
+        else if (strcasecmp(words->argv[i], "file") == 0)
+            mask |= LOCAL_DELIVERED_FILE;
+        else if (strcasecmp(words->argv[i], "forward") == 0)
+            mask |= LOCAL_DELIVERED_FORWARD;
+        else
+            msg_fatal("parameter %s: unknown value \"%s\" (expected command, file, forward)",
+                      VAR_PREPEND_DELIVERED_HEADER, words->argv[i]);
+    }
+    argv_free(words);
+    return mask;
+}
+
 /* local_propagate_mask - the local classes of propagate_unmatched_extensions */
 
 static int local_propagate_mask(const char *value)
@@ -311,6 +376,7 @@ static void local_post_jail(MAIL_SERVER *server)
         local_class_mask(VAR_ALLOW_MAIL_TO_COMMANDS, local_tables.allow_commands);
     local_config.allow_files = local_class_mask(VAR_ALLOW_MAIL_TO_FILES, local_tables.allow_files);
     local_config.command_env = export_env(local_tables.export_names);
+    local_config.delivered_header = local_delivered_mask(local_tables.delivered);
     if (*local_tables.alias_maps)
         local_config.alias_maps =
             maps_create(VAR_ALIAS_MAPS, local_tables.alias_maps, DICT_FLAG_LOCK);
@@ -347,6 +413,9 @@ int main(int argc, char **argv)
         CONFIG_BIND_STR(VAR_EXPORT_ENVIRONMENT, &local_tables.export_names),
         CONFIG_BIND_STR(VAR_MAILBOX_COMMAND, &local_config.mailbox_command),
         CONFIG_BIND_STR(VAR_LUSER_RELAY, &local_config.luser_relay),
+        CONFIG_BIND_STR(VAR_COMMAND_EXECUTION_DIRECTORY, &local_config.exec_directory),
+        CONFIG_BIND_STR(VAR_EXECUTION_DIRECTORY_EXPANSION_FILTER, &local_config.exec_filter),
+        CONFIG_BIND_STR(VAR_PREPEND_DELIVERED_HEADER, &local_tables.delivered),
         CONFIG_BIND_END,
     };
 

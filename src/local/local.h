@@ -26,6 +26,11 @@
 #define LOCAL_CLASS_FORWARD (1 << 1) /* a .forward file */
 #define LOCAL_CLASS_INCLUDE (1 << 2) /* a :include: file */
 
+/* prepend_delivered_header: where a Delivered-To: header is added (mailboxes always). */
+#define LOCAL_DELIVERED_COMMAND (1 << 0) /* commands */
+#define LOCAL_DELIVERED_FILE    (1 << 1) /* files */
+#define LOCAL_DELIVERED_FORWARD (1 << 2) /* forwarded messages */
+
 /* Settings. */
 typedef struct LOCAL_CONFIG {
     MAPS *alias_maps;                /* aliases(5), or NULL */
@@ -53,6 +58,9 @@ typedef struct LOCAL_CONFIG {
     ARGV *command_env;           /* export_environment values; owned */
     const char *mailbox_command; /* mailbox_command, "" when none */
     const char *luser_relay;     /* luser_relay, unexpanded, "" when none */
+    const char *exec_directory;  /* command_execution_directory, unexpanded, "" */
+    const char *exec_filter;     /* execution_directory_expansion_filter */
+    int delivered_header;        /* prepend_delivered_header: LOCAL_DELIVERED_* */
 } LOCAL_CONFIG;
 
 extern LOCAL_CONFIG local_config;
@@ -90,6 +98,17 @@ typedef struct LOCAL_LEVEL {
     LOCAL_RIGHTS rights;   /* rights for files and commands */
 } LOCAL_LEVEL;
 
+/* The values of $user, $home, ... in forward_path, luser_relay, command_execution_directory. */
+typedef struct LOCAL_MACROS {
+    const char *user;      /* $user: the account name */
+    const char *home;      /* $home, or NULL */
+    const char *shell;     /* $shell, or NULL */
+    const char *recipient; /* $recipient: the recipient address */
+    const char *extension; /* $extension: without the delimiter, or NULL */
+    const char *domain;    /* $domain */
+    const char *local;     /* $local: the whole local part */
+} LOCAL_MACROS;
+
 extern void local_result_set(LOCAL_RESULT *result, int outcome, const char *dsn, const char *fmt,
                              ...) __attribute__((format(printf, 4, 5)));
 extern void local_result_merge(LOCAL_RESULT *into, const LOCAL_RESULT *from);
@@ -99,6 +118,8 @@ extern void local_priv_root(void);
 extern void local_priv_owner(void);
 extern bool local_seen(LOCAL_STATE *state, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+extern const char *local_macro(const char *name, void *context);
+extern void local_macros_init(LOCAL_MACROS *macros, const LOCAL_STATE *state, VSTRING *buf);
 extern bool local_rights_choose(const LOCAL_RIGHTS *rights, uid_t *out_uid, gid_t *out_gid,
                                 LOCAL_RESULT *result);
 

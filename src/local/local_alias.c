@@ -206,54 +206,18 @@ void local_address(LOCAL_STATE *state, const LOCAL_LEVEL *level, const char *add
     myfree(localpart);
 }
 
-/* The macros of luser_relay. */
-typedef struct LOCAL_LUSER {
-    const char *user;      /* $user */
-    const char *extension; /* $extension */
-    const char *local;     /* $local */
-    const char *domain;    /* $domain */
-    const char *recipient; /* $recipient */
-} LOCAL_LUSER;
-
-/* local_luser_macro - the value of one luser_relay macro */
-
-static const char *local_luser_macro(const char *name, void *context)
-{
-    const LOCAL_LUSER *luser = context;
-
-    if (strcmp(name, "user") == 0)
-        return luser->user;
-    if (strcmp(name, "extension") == 0)
-        return luser->extension ? luser->extension : "";
-    if (strcmp(name, "local") == 0)
-        return luser->local;
-    if (strcmp(name, "domain") == 0)
-        return luser->domain;
-    if (strcmp(name, "recipient") == 0)
-        return luser->recipient;
-    if (strcmp(name, "recipient_delimiter") == 0)
-        return local_config.recipient_delimiter;
-    if (strcmp(name, "home") == 0 || strcmp(name, "shell") == 0)
-        return ""; /* an unknown user has neither */
-    return NULL;
-}
-
 /* local_luser - an unknown account: to luser_relay */
 
 static void local_luser(LOCAL_STATE *state, const LOCAL_LEVEL *level, const char *localpart,
                         const char *base, const char *extension, LOCAL_RESULT *result)
 {
-    const char *at = strrchr(state->rcpt->address, '@');
-    LOCAL_LUSER luser = {
-        .user = base,
-        .extension = extension ? extension + 1 : NULL,
-        .local = localpart,
-        .domain = at ? at + 1 : "",
-        .recipient = state->rcpt->address,
-    };
-    VSTRING *relay = vstring_alloc(100), *why = vstring_alloc(100);
+    VSTRING *relay = vstring_alloc(100), *why = vstring_alloc(100), *buf = vstring_alloc(100);
+    LOCAL_MACROS macros;
 
-    if (mac_expand(relay, local_config.luser_relay, local_luser_macro, &luser, NULL, why) < 0) {
+    local_macros_init(&macros, state, buf);
+    macros.user = base;
+    macros.extension = extension ? extension + 1 : NULL;
+    if (mac_expand(relay, local_config.luser_relay, local_macro, &macros, NULL, why) < 0) {
         msg_warn("%s: %s", VAR_LUSER_RELAY, vstring_str(why));
         local_result_set(result, DELIVER_OUTCOME_DEFERRED, "4.3.5",
                          "mail system configuration error");
@@ -272,6 +236,7 @@ static void local_luser(LOCAL_STATE *state, const LOCAL_LEVEL *level, const char
     }
     vstring_free(relay);
     vstring_free(why);
+    vstring_free(buf);
 }
 
 /* local_account - the .forward file, mailbox_command or mailbox of an account */

@@ -50,8 +50,10 @@
 #include "vstring.h"
 
 /* Global library. */
+#include "mac_expand.h"
 #include "mail_command.h"
 #include "mail_copy.h"
+#include "mail_params.h"
 
 /* Application-specific. */
 #include "local.h"
@@ -118,9 +120,11 @@ static int local_command_input(LOCAL_STATE *state, VSTRING *why)
     }
     (void)unlink(path);
     dst = vstream_fdopen(fd, VSTREAM_FLAG_WRITE | VSTREAM_FLAG_NOCLOSE);
-    status = mail_copy(state->request->msg, dst,
-                       MAIL_COPY_FROM | MAIL_COPY_RETURN_PATH | MAIL_COPY_DELIVERED,
-                       state->rcpt->address, time(NULL), why);
+    status = mail_copy(
+        state->request->msg, dst,
+        MAIL_COPY_FROM | MAIL_COPY_RETURN_PATH |
+            ((local_config.delivered_header & LOCAL_DELIVERED_COMMAND) ? MAIL_COPY_DELIVERED : 0),
+        state->rcpt->address, time(NULL), why);
     vstream_close(dst);
     if (status < 0 || lseek(fd, 0, SEEK_SET) < 0) {
         if (status == 0)
@@ -162,12 +166,41 @@ static void local_command_outcome(int status, const char *command, const VSTRING
         vstring_sprintf_append(result->reason, ". Command output: %s", vstring_str(output));
 }
 
+/* local_command_directory - command_execution_directory, expanded; false with a deferral */
+
+static bool local_command_directory(LOCAL_STATE *state, const LOCAL_LEVEL *level, VSTRING *dir,
+                                    LOCAL_RESULT *result)
+{
+    VSTRING *buf = vstring_alloc(100), *why = vstring_alloc(100);
+    LOCAL_MACROS macros;
+    bool ok;
+
+    local_macros_init(&macros, state, buf);
+    macros.user = level->user;
+    macros.home = level->rights.home;
+    macros.shell = level->rights.shell;
+    if (*local_config.recipient_delimiter) {
+        size_t base = strcspn(macros.local, local_config.recipient_delimiter);
+
+        macros.extension = macros.local[base] ? macros.local + base + 1 : NULL;
+    }
+    if (!(ok = mac_expand(dir, local_config.exec_directory, local_macro, &macros,
+                          local_config.exec_filter, why) >= 0)) {
+        msg_warn("%s: %s", VAR_COMMAND_EXECUTION_DIRECTORY, vstring_str(why));
+        local_result_set(result, DELIVER_OUTCOME_DEFERRED, "4.3.5",
+                         "mail system configuration error");
+    }
+    vstring_free(buf);
+    vstring_free(why);
+    return ok;
+}
+
 /* local_command - run a command with the message on its input */
 
 void local_command(LOCAL_STATE *state, const LOCAL_LEVEL *level, const char *command,
                    LOCAL_RESULT *result)
 {
-    VSTRING *output = vstring_alloc(100), *why = vstring_alloc(100);
+    VSTRING *output = vstring_alloc(100), *why = vstring_alloc(100), *dir = vstring_alloc(100);
     ARGV *argv = NULL, *env = NULL;
     int input = -1, pipefd[2] = {-1, -1}, status;
     time_t deadline;
@@ -179,6 +212,8 @@ void local_command(LOCAL_STATE *state, const LOCAL_LEVEL *level, const char *com
     if (local_seen(state, "command %ld %s", (long)level->rights.uid, command))
         goto out;
     if (!local_rights_choose(&level->rights, &uid, &gid, result))
+        goto out;
+    if (*local_config.exec_directory && !local_command_directory(state, level, dir, result))
         goto out;
     if ((input = local_command_input(state, why)) < 0 || pipe2(pipefd, O_CLOEXEC) < 0) {
         local_result_set(result, DELIVER_OUTCOME_DEFERRED, "4.3.0", "%s",
@@ -202,7 +237,8 @@ void local_command(LOCAL_STATE *state, const LOCAL_LEVEL *level, const char *com
                                        .stdout_fd = pipefd[1],
                                        .stderr_fd = pipefd[1],
                                        .uid = local_config.privileged ? uid : 0,
-                                       .gid = gid},
+                                       .gid = gid,
+                                       .cwd = VSTRING_LEN(dir) ? vstring_str(dir) : NULL},
                         why);
     local_priv_owner();
     close(pipefd[1]);
@@ -241,4 +277,5 @@ out:
         argv_free(env);
     vstring_free(output);
     vstring_free(why);
+    vstring_free(dir);
 }

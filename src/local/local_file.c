@@ -13,7 +13,8 @@
  *	mailbox_write(3) in a child process with those ids: a path ending
  *	in "/" is a Maildir; any other is an mbox file, created (mode 0600)
  *	when missing, locked with fcntl(2), with a "From " line, ">From "
- *	quoting, Return-Path: and Delivered-To: headers and an empty line
+ *	quoting, Return-Path: and Delivered-To: headers (the latter when
+ *	prepend_delivered_header names "file", the default) and an empty line
  *	at the end, truncated back when the write fails. An existing file
  *	may belong to another user who lets these rights write it; an
  *	executable file is refused (5.7.1 "file is executable"). /dev/null
@@ -45,7 +46,8 @@ void local_file(LOCAL_STATE *state, const LOCAL_LEVEL *level, const char *path,
     VSTRING *dir = vstring_alloc(100), *why = vstring_alloc(100);
     MAILBOX_TARGET target = {
         .msg = state->request->msg,
-        .delivered_to = state->rcpt->address,
+        .delivered_to =
+            (local_config.delivered_header & LOCAL_DELIVERED_FILE) ? state->rcpt->address : NULL,
         .privileged = local_config.privileged,
         .lock_flags = MAILBOX_LOCK_FCNTL,
         .lock_attempts = local_config.lock_attempts,

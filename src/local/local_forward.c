@@ -81,40 +81,6 @@
 
 #define LOCAL_FORWARD_SIZE_MAX (1024 * 1024) /* bytes of a .forward or :include: file */
 
-/* The macros of forward_path. */
-typedef struct LOCAL_FORWARD_MACROS {
-    const struct passwd *pw; /* the account */
-    const char *extension;   /* its address extension, without the delimiter, or NULL */
-    const char *local;       /* the whole local part */
-    const char *domain;      /* the recipient domain */
-    const char *recipient;   /* the recipient address */
-} LOCAL_FORWARD_MACROS;
-
-/* local_forward_macro - the value of one forward_path macro */
-
-static const char *local_forward_macro(const char *name, void *context)
-{
-    const LOCAL_FORWARD_MACROS *m = context;
-
-    if (strcmp(name, "user") == 0)
-        return m->pw->pw_name;
-    if (strcmp(name, "home") == 0)
-        return m->pw->pw_dir;
-    if (strcmp(name, "shell") == 0)
-        return m->pw->pw_shell;
-    if (strcmp(name, "recipient") == 0)
-        return m->recipient;
-    if (strcmp(name, "extension") == 0)
-        return m->extension ? m->extension : "";
-    if (strcmp(name, "domain") == 0)
-        return m->domain;
-    if (strcmp(name, "local") == 0)
-        return m->local;
-    if (strcmp(name, "recipient_delimiter") == 0)
-        return local_config.recipient_delimiter;
-    return NULL;
-}
-
 /* local_read_as - a file's status and content, read with a user's rights */
 
 int local_read_as(const char *path, uid_t uid, gid_t gid, struct stat *out_st, VSTRING *out,
@@ -217,27 +183,25 @@ static bool local_forward_usable(const char *path, const struct stat *st, uid_t 
 bool local_dot_forward(LOCAL_STATE *state, const LOCAL_LEVEL *level, const struct passwd *pw,
                        const char *extension, LOCAL_RESULT *result)
 {
-    const char *at = strrchr(state->rcpt->address, '@');
-    char *local = mystrndup(state->rcpt->address, at ? (size_t)(at - state->rcpt->address)
-                                                     : strlen(state->rcpt->address));
-    LOCAL_FORWARD_MACROS macros = {
-        .pw = pw,
-        .extension = extension && *extension ? extension + 1 : NULL,
-        .local = local,
-        .domain = at ? at + 1 : "",
-        .recipient = state->rcpt->address,
-    };
+    VSTRING *local = vstring_alloc(100);
+    LOCAL_MACROS macros;
     ARGV *names = argv_split(local_config.forward_path, ", \t\r\n");
     VSTRING *path = vstring_alloc(100), *why = vstring_alloc(100), *text = vstring_alloc(200);
     bool found = false, used = false;
     struct stat st;
     size_t i;
 
+    local_macros_init(&macros, state, local);
+    macros.user = pw->pw_name;
+    macros.home = pw->pw_dir;
+    macros.shell = pw->pw_shell;
+    macros.extension = extension && *extension ? extension + 1 : NULL;
+
     /* Without root, another user's forwarding is not ours to follow. */
     if (!local_config.privileged && pw->pw_uid != geteuid())
         argv_truncate(names, 0);
     for (i = 0; !found && i < names->argc; i++) {
-        int expanded = mac_expand(path, names->argv[i], local_forward_macro, &macros,
+        int expanded = mac_expand(path, names->argv[i], local_macro, &macros,
                                   local_config.forward_filter, why);
 
         if (expanded < 0)
@@ -288,6 +252,6 @@ bool local_dot_forward(LOCAL_STATE *state, const LOCAL_LEVEL *level, const struc
     vstring_free(path);
     vstring_free(why);
     vstring_free(text);
-    myfree(local);
+    vstring_free(local);
     return used;
 }

@@ -19,8 +19,9 @@
  *	extension is added to the member's local part;
  *	.IP \(bu
  *	other addresses: forwarded in one new message through cleanup, with
- *	the original sender and a Delivered-To: header naming the recipient
- *	(so that the message, when it comes back, stops as a loop);
+ *	the original sender and (when prepend_delivered_header names
+ *	"forward", the default) a Delivered-To: header naming the recipient,
+ *	so that the message, when it comes back, stops as a loop;
  *	.IP \(bu
  *	"|command": when allow_mail_to_commands names the class,
  *	local_command(3); else a bounce, 5.7.1 "mail to command is
@@ -104,7 +105,7 @@ static void local_forward(LOCAL_STATE *state, const ARGV *addresses, LOCAL_RESUL
             cleanup_sender(cleanup, queue_msg_sender(msg), request->dsn_envid, request->dsn_ret);
         for (size_t i = 0; status == 0 && i < addresses->argc; i++)
             status = cleanup_rcpt(cleanup, addresses->argv[i], state->rcpt->address, NULL, 0);
-        if (status == 0)
+        if (status == 0 && (local_config.delivered_header & LOCAL_DELIVERED_FORWARD))
             status = cleanup_content_line(cleanup, vstring_str(line), VSTRING_LEN(line), 0);
         if (status == 0)
             status = local_forward_content(cleanup, msg);

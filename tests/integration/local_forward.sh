@@ -58,7 +58,8 @@ printf 'far2@remote.example\n' >"$INSTANCE_DIR/remote.inc"
 printf '"|touch %s/include-cmd-ran"\n' "$shared" >"$INSTANCE_DIR/cmd.inc"
 printf '%s\n' "$u2" >"$INSTANCE_DIR/bad.inc" && chmod 666 "$INSTANCE_DIR/bad.inc"
 
-printf '#!/bin/sh\nid -un > "$HOME/mc.who"\ncat > /dev/null\n' >"$INSTANCE_DIR/mc.sh" && chmod 755 "$INSTANCE_DIR/mc.sh"
+printf '#!/bin/sh\necho "$(id -un) $(pwd) $(grep -c ^Delivered-To:)" > "$HOME/mc.who"\n' \
+    >"$INSTANCE_DIR/mc.sh" && chmod 755 "$INSTANCE_DIR/mc.sh"
 instance_master_cf \
     "pickup unix n - n 60 1 pickup" \
     "cleanup unix n - n - 0 cleanup" \
@@ -66,7 +67,7 @@ instance_master_cf \
     "bounce unix - - n - 0 bounce" \
     "discard unix - - n - - discard" \
     "local unix - n n - - local" \
-    "mboxcmd unix - n n - - local -o mailbox_command=$INSTANCE_DIR/mc.sh" \
+    "mboxcmd unix - n n - - local -o mailbox_command=$INSTANCE_DIR/mc.sh -o command_execution_directory=\$home -o prepend_delivered_header=file" \
     "propinc unix - n n - - local -o propagate_unmatched_extensions=alias,include" \
     "propalias unix - n n - - local -o propagate_unmatched_extensions=alias"
 instance_main_cf \
@@ -181,6 +182,7 @@ check "luser_relay = \$user@remote.example takes the unknown user"
 send "$u2@mc.example" "mailbox command"
 logged "$u2@mc.example" "status=sent \(delivered to command: "
 wait_until 5 test -s "$h2/mc.who"
-same "mailbox_command runs with the recipient's rights" "$u2" "$(cat "$h2/mc.who" 2>&1)"
+same "mailbox_command runs with the recipient's rights, in command_execution_directory (\$home), without Delivered-To: when prepend_delivered_header lacks command" \
+    "$u2 $h2 0" "$(cat "$h2/mc.who" 2>&1)"
 
 instance_stop
