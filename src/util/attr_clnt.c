@@ -45,8 +45,10 @@
  *	through fork() should disconnect before its first request.
  *	attr_clnt_free() disconnects, frees the client and returns NULL.
  * DIAGNOSTICS
- *	Warning: the server cannot be reached, greets with another protocol
- *	or version, breaks the connection, or sends a malformed reply.
+ *	Warning: the server cannot be reached ("connect to private/tlsmgr:
+ *	No such file or directory", as the connect functions of sockets(3)
+ *	word it), greets with another protocol or version, breaks the
+ *	connection, or sends a malformed reply.
  * SEE ALSO
  *	attr_print(3), attr_scan(3), attr_hello(3), sockets(3)
  *--*/
@@ -153,7 +155,8 @@ static int attr_clnt_connect(ATTR_CLNT *clnt)
     fd = clnt->is_inet ? inet_connect(clnt->address, timeout_ms, why)
                        : unix_connect(clnt->address, timeout_ms, why);
     if (fd < 0) {
-        msg_warn("%s: %s", clnt->endpoint, vstring_str(why));
+        /* The reason names the socket path or address already. */
+        msg_warn("%s", vstring_str(why));
         vstring_free(why);
         return -1;
     }
