@@ -46,6 +46,7 @@
 
 /* Global library. */
 #include "anvil_client.h"
+#include "attr_dispatch.h"
 #include "mail_params.h"
 #include "mail_server.h"
 
@@ -193,15 +194,14 @@ static int anvil_dispatch(VSTREAM *client)
     VSTRING *ident = vstring_alloc(100);
     ATTR_OPTS opts = {.value_max = ANVIL_IDENT_MAX};
     const ANVIL_REQUEST *rp;
-    int ch, status = -1;
+    int status = -1;
 
     /* End of input, or a master wake-up ("W"): no attribute message follows. */
-    if ((ch = vstream_getc(client)) == EOF || ch < ATTR_TYPE_INT || ch > ATTR_TYPE_DATA) {
+    if (attr_dispatch_ready(client) < 0) {
         vstring_free(request);
         vstring_free(ident);
         return -1;
     }
-    vstream_ungetc(client, ch);
     if (attr_scan_opts(client, ATTR_FLAG_STRICT, &opts, RECV_ATTR_STR(ANVIL_ATTR_REQ, request),
                        RECV_ATTR_STR(ANVIL_ATTR_IDENT, ident), ATTR_TYPE_END) == 2) {
         for (rp = anvil_requests; rp->name; rp++)

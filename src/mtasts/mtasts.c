@@ -46,6 +46,7 @@
 #include "stringops.h"
 
 /* Global library. */
+#include "attr_dispatch.h"
 #include "dns_resolver.h"
 #include "mail_owner.h"
 #include "mail_params.h"
@@ -141,35 +142,17 @@ static int mtasts_lookup_request(VSTREAM *client)
     return result;
 }
 
-/* mtasts_dispatch - one request; -1: drop the client */
-
-static int mtasts_dispatch(VSTREAM *client)
-{
-    VSTRING *request = vstring_alloc(10);
-    int ch, status = -1;
-
-    /* End of input, or a master wake-up: no attribute message follows. */
-    if ((ch = vstream_getc(client)) == EOF || ch < ATTR_TYPE_INT || ch > ATTR_TYPE_DATA) {
-        vstring_free(request);
-        return -1;
-    }
-    vstream_ungetc(client, ch);
-    if (attr_scan(client, ATTR_FLAG_STRICT | ATTR_FLAG_MORE,
-                  RECV_ATTR_STR(STS_MGR_ATTR_REQ, request), ATTR_TYPE_END) == 1) {
-        if (strcmp(vstring_str(request), STS_MGR_REQ_LOOKUP) == 0)
-            status = mtasts_lookup_request(client) < 0 || vstream_fflush(client) != 0 ? -1 : 0;
-        else
-            msg_warn("unknown request \"%.100s\"", vstring_str(request));
-    }
-    vstring_free(request);
-    return status;
-}
+/* The requests, by name. */
+static const ATTR_DISPATCH mtasts_requests[] = {
+    {STS_MGR_REQ_LOOKUP, mtasts_lookup_request},
+    {NULL, NULL},
+};
 
 /* mtasts_service - serve one request of a client */
 
 static void mtasts_service(MAIL_SERVER *server, VSTREAM *client)
 {
-    if (mtasts_dispatch(client) < 0)
+    if (attr_dispatch(client, STS_MGR_ATTR_REQ, mtasts_requests) < 0)
         multi_server_disconnect(server, client);
 }
 

@@ -10,20 +10,20 @@
  *	tlsmgr_dispatch() reads one request of tls_mgr.h from client (an
  *	attribute list that starts with the request name), runs its handler
  *	(seed: tlsmgr_prng.c; policy, lookup, update, delete:
- *	tlsmgr_cache.c; tktkey: here, from tlsmgr_ticket.c) and flushes the reply. It
- *	returns 0, or -1 when the client must be dropped: the end of its
- *	input, a master wake-up or other non-protocol input, a malformed or
- *	unknown request, or a reply that cannot be sent.
+ *	tlsmgr_cache.c; tktkey: here, from tlsmgr_ticket.c) and flushes the
+ *	reply, as attr_dispatch(3) does. It returns 0, or -1 when the client
+ *	must be dropped: the end of its input, a master wake-up or other
+ *	non-protocol input, a malformed or unknown request, or a reply that
+ *	cannot be sent.
  *
  *	tlsmgr_reply_status() sends a reply that is just a status.
  * DIAGNOSTICS
  *	Warnings: an unknown request, a ticket key name of the wrong size.
  * SEE ALSO
- *	tlsmgr(8), tls_mgr(3) the client
+ *	tlsmgr(8), tls_mgr(3) the client, attr_dispatch(3)
  *--*/
 
 /* System library. */
-#include <string.h>
 #include <time.h>
 
 /* OpenSSL. */
@@ -32,6 +32,9 @@
 /* Utility library. */
 #include "attr.h"
 #include "msg.h"
+
+/* Global library. */
+#include "attr_dispatch.h"
 
 /* TLS library. */
 #include "tls.h"
@@ -77,12 +80,7 @@ static int tlsmgr_tktkey_request(VSTREAM *client)
 }
 
 /* The requests, by name. */
-typedef struct TLSMGR_REQUEST {
-    const char *name;                /* TLS_MGR_REQ_* */
-    int (*handler)(VSTREAM *client); /* reads the arguments, replies; -1: drop the client */
-} TLSMGR_REQUEST;
-
-static const TLSMGR_REQUEST tlsmgr_requests[] = {
+static const ATTR_DISPATCH tlsmgr_requests[] = {
     {TLS_MGR_REQ_SEED, tlsmgr_seed_request},
     {TLS_MGR_REQ_POLICY, tlsmgr_policy_request},
     {TLS_MGR_REQ_LOOKUP, tlsmgr_lookup_request},
@@ -98,30 +96,5 @@ static const TLSMGR_REQUEST tlsmgr_requests[] = {
 
 int tlsmgr_dispatch(VSTREAM *client)
 {
-    VSTRING *request = vstring_alloc(10);
-    const TLSMGR_REQUEST *rp;
-    int ch, status = -1;
-
-    /* End of input, or a master wake-up ("W"): no attribute message follows. */
-    if ((ch = vstream_getc(client)) == EOF || ch < ATTR_TYPE_INT || ch > ATTR_TYPE_DATA) {
-        if (ch != EOF && msg_verbose)
-            msg_info("%s: wake-up or non-protocol input: closing", __func__);
-        vstring_free(request);
-        return -1;
-    }
-    vstream_ungetc(client, ch);
-    if (attr_scan(client, ATTR_FLAG_STRICT | ATTR_FLAG_MORE,
-                  RECV_ATTR_STR(TLS_MGR_ATTR_REQ, request), ATTR_TYPE_END) == 1) {
-        for (rp = tlsmgr_requests; rp->name; rp++)
-            if (strcmp(rp->name, vstring_str(request)) == 0)
-                break;
-        if (rp->name == NULL)
-            msg_warn("unknown request \"%.100s\"", vstring_str(request));
-        else if (msg_verbose)
-            msg_info("%s: request %s", __func__, rp->name);
-        if (rp->name != NULL)
-            status = rp->handler(client) < 0 || vstream_fflush(client) != 0 ? -1 : 0;
-    }
-    vstring_free(request);
-    return status;
+    return attr_dispatch(client, TLS_MGR_ATTR_REQ, tlsmgr_requests);
 }

@@ -32,6 +32,7 @@
 #include "vstring.h"
 
 /* Global library. */
+#include "attr_dispatch.h"
 #include "mail_params.h"
 #include "mail_server.h"
 #include "tlsrpt_client.h"
@@ -103,35 +104,17 @@ static int tlsrpt_record_request(VSTREAM *client)
     return got == 10 ? tlsrpt_reply(client, status) : -1;
 }
 
-/* tlsrpt_dispatch - read one request and serve it; -1: drop the client */
-
-static int tlsrpt_dispatch(VSTREAM *client)
-{
-    VSTRING *request = vstring_alloc(10);
-    int ch, status = -1;
-
-    /* End of input, or a master wake-up: no attribute message follows. */
-    if ((ch = vstream_getc(client)) == EOF || ch < ATTR_TYPE_INT || ch > ATTR_TYPE_DATA) {
-        vstring_free(request);
-        return -1;
-    }
-    vstream_ungetc(client, ch);
-    if (attr_scan(client, ATTR_FLAG_STRICT | ATTR_FLAG_MORE,
-                  RECV_ATTR_STR(TLSRPT_ATTR_REQ, request), ATTR_TYPE_END) == 1) {
-        if (strcmp(vstring_str(request), TLSRPT_REQ_RECORD) == 0)
-            status = tlsrpt_record_request(client) < 0 || vstream_fflush(client) != 0 ? -1 : 0;
-        else
-            msg_warn("unknown request \"%.100s\"", vstring_str(request));
-    }
-    vstring_free(request);
-    return status;
-}
+/* The requests, by name. */
+static const ATTR_DISPATCH tlsrpt_requests[] = {
+    {TLSRPT_REQ_RECORD, tlsrpt_record_request},
+    {NULL, NULL},
+};
 
 /* tlsrpt_service - serve one request of a client */
 
 static void tlsrpt_service(MAIL_SERVER *server, VSTREAM *client)
 {
-    if (tlsrpt_dispatch(client) < 0)
+    if (attr_dispatch(client, TLSRPT_ATTR_REQ, tlsrpt_requests) < 0)
         multi_server_disconnect(server, client);
 }
 
