@@ -80,6 +80,7 @@ extern ATTR_CLNT *attr_clnt_create(const char *endpoint, int timeout, int max_id
 extern void attr_clnt_set_protocol(ATTR_CLNT *clnt, const char *protocol, int version);
 extern void attr_clnt_set_opts(ATTR_CLNT *clnt, const ATTR_OPTS *opts);
 extern int attr_clnt_request(ATTR_CLNT *clnt, int send_flags, ...);
+extern int attr_clnt_request_va(ATTR_CLNT *clnt, int send_flags, va_list ap);
 extern void attr_clnt_disconnect(ATTR_CLNT *clnt);
 extern ATTR_CLNT *attr_clnt_free(ATTR_CLNT *clnt);
 

@@ -13,6 +13,8 @@
  *				send arguments..., ATTR_TYPE_END,
  *				int recv_flags, receive arguments...,
  *				ATTR_TYPE_END);
+ *	int	attr_clnt_request_va(ATTR_CLNT *clnt, int send_flags,
+ *				va_list ap);
  *	void	attr_clnt_disconnect(ATTR_CLNT *clnt);
  *	ATTR_CLNT *attr_clnt_free(ATTR_CLNT *clnt);
  * DESCRIPTION
@@ -39,6 +41,9 @@
  *	that case must treat requests as idempotent. A failure is never
  *	fatal: a client of an optional server (tlsmgr) loses only what the
  *	server would have given it. After -1 the connection is closed.
+ *	attr_clnt_request_va() does the same with the arguments in ap (the
+ *	caller's va_start() and va_end() bracket it), for a function of
+ *	the caller's own that takes them as "...".
  *
  *	attr_clnt_disconnect() closes the connection, if any; the next
  *	request opens a new one. A child process that inherited a client
@@ -205,14 +210,12 @@ static int attr_clnt_exchange(ATTR_CLNT *clnt, int send_flags, va_list args, int
     return status;
 }
 
-/* attr_clnt_request - send a request and receive the reply */
+/* attr_clnt_request_va - send a request and receive the reply, from a va_list */
 
-int attr_clnt_request(ATTR_CLNT *clnt, int send_flags, ...)
+int attr_clnt_request_va(ATTR_CLNT *clnt, int send_flags, va_list ap)
 {
-    va_list ap;
     int status = -1, broken = 0;
 
-    va_start(ap, send_flags);
     for (int attempt = 0; attempt < 2; attempt++) {
         int reused;
 
@@ -233,6 +236,18 @@ int attr_clnt_request(ATTR_CLNT *clnt, int send_flags, ...)
             break;
         }
     }
+    return status;
+}
+
+/* attr_clnt_request - send a request and receive the reply */
+
+int attr_clnt_request(ATTR_CLNT *clnt, int send_flags, ...)
+{
+    va_list ap;
+    int status;
+
+    va_start(ap, send_flags);
+    status = attr_clnt_request_va(clnt, send_flags, ap);
     va_end(ap);
     return status;
 }

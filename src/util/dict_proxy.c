@@ -57,6 +57,7 @@
 
 /* System library. */
 #include <fcntl.h>
+#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -99,7 +100,19 @@ typedef struct {
     VSTRING *key;    /* sequence result; owned */
     VSTRING *value;  /* lookup and sequence result; owned */
     VSTRING *reason; /* the service's error text; owned */
+    int status;      /* PROXY_STAT_* of the last reply */
 } DICT_PROXY;
+
+/*
+ * The attributes that every request about a table starts with, and those
+ * that every reply starts with (see dict_proxy.h), for dict_proxy_request().
+ */
+#define DICT_PROXY_REQUEST_HEAD(dp, request)                                                       \
+    SEND_ATTR_STR(PROXY_ATTR_REQ, (request)), SEND_ATTR_STR(PROXY_ATTR_TABLE, (dp)->dict.name),    \
+        SEND_ATTR_INT(PROXY_ATTR_FLAGS, (dp)->send_flags)
+#define DICT_PROXY_REPLY_HEAD(dp)                                                                  \
+    ATTR_FLAG_STRICT, RECV_ATTR_INT(PROXY_ATTR_STATUS, &(dp)->status),                             \
+        RECV_ATTR_STR(PROXY_ATTR_REASON, (dp)->reason)
 
 /* dict_proxy_set - replace an owned string unless the new one is empty */
 
@@ -188,21 +201,30 @@ static void dict_proxy_error(DICT_PROXY *dp, int status)
     }
 }
 
+/* dict_proxy_request - one request about the table; the reply's PROXY_STAT_*, or -1 */
+
+static int dict_proxy_request(DICT_PROXY *dp, int want, ...)
+{
+    DICT_PROXY_SERVICE *sp = dict_proxy_client(dp->writer);
+    va_list ap;
+    int got;
+
+    dp->status = -1;
+    va_start(ap, want);
+    got = attr_clnt_request_va(sp->clnt, ATTR_FLAG_NONE, ap);
+    va_end(ap);
+    return got == want ? dp->status : -1;
+}
+
 /* dict_proxy_open_request - ask the service to approve and open the table */
 
 static int dict_proxy_open_request(DICT_PROXY *dp)
 {
-    DICT_PROXY_SERVICE *sp = dict_proxy_client(dp->writer);
-    int status = -1, flags = 0, got;
+    int status, flags = 0;
 
-    got = attr_clnt_request(sp->clnt, ATTR_FLAG_NONE, SEND_ATTR_STR(PROXY_ATTR_REQ, PROXY_REQ_OPEN),
-                            SEND_ATTR_STR(PROXY_ATTR_TABLE, dp->dict.name),
-                            SEND_ATTR_INT(PROXY_ATTR_FLAGS, dp->send_flags), ATTR_TYPE_END,
-                            ATTR_FLAG_STRICT, RECV_ATTR_INT(PROXY_ATTR_STATUS, &status),
-                            RECV_ATTR_STR(PROXY_ATTR_REASON, dp->reason),
-                            RECV_ATTR_INT(PROXY_ATTR_FLAGS, &flags), ATTR_TYPE_END);
-    if (got != 3)
-        return -1;
+    status = dict_proxy_request(dp, 3, DICT_PROXY_REQUEST_HEAD(dp, PROXY_REQ_OPEN), ATTR_TYPE_END,
+                                DICT_PROXY_REPLY_HEAD(dp), RECV_ATTR_INT(PROXY_ATTR_FLAGS, &flags),
+                                ATTR_TYPE_END);
     if (status == PROXY_STAT_OK) {
         dp->opened = 1;
         dp->dict.flags = (dp->dict.flags & ~DICT_FLAG_TYPE_MASK) | (flags & DICT_FLAG_TYPE_MASK);
@@ -224,26 +246,31 @@ static int dict_proxy_ready(DICT_PROXY *dp)
     return 0;
 }
 
+/* dict_proxy_change_status - the DICT_STAT_* of an update, delete or walk step */
+
+static int dict_proxy_change_status(DICT_PROXY *dp, int status)
+{
+    if (status == PROXY_STAT_OK)
+        return DICT_STAT_SUCCESS;
+    if (status == PROXY_STAT_NOKEY)
+        return DICT_STAT_FAIL;
+    dict_proxy_error(dp, status);
+    return DICT_STAT_ERROR;
+}
+
 /* dict_proxy_lookup - ask the service for a key */
 
 static const char *dict_proxy_lookup(DICT *dict, const char *key)
 {
     DICT_PROXY *dp = (DICT_PROXY *)dict;
-    DICT_PROXY_SERVICE *sp;
-    int status = -1, got;
+    int status;
 
     if (!dict_proxy_ready(dp))
         return NULL;
-    sp = dict_proxy_client(dp->writer);
-    got = attr_clnt_request(
-        sp->clnt, ATTR_FLAG_NONE, SEND_ATTR_STR(PROXY_ATTR_REQ, PROXY_REQ_LOOKUP),
-        SEND_ATTR_STR(PROXY_ATTR_TABLE, dict->name),
-        SEND_ATTR_INT(PROXY_ATTR_FLAGS, dp->send_flags), SEND_ATTR_STR(PROXY_ATTR_KEY, key),
-        ATTR_TYPE_END, ATTR_FLAG_STRICT, RECV_ATTR_INT(PROXY_ATTR_STATUS, &status),
-        RECV_ATTR_STR(PROXY_ATTR_REASON, dp->reason), RECV_ATTR_STR(PROXY_ATTR_VALUE, dp->value),
-        ATTR_TYPE_END);
-    if (got != 3)
-        status = -1;
+    status = dict_proxy_request(dp, 3, DICT_PROXY_REQUEST_HEAD(dp, PROXY_REQ_LOOKUP),
+                                SEND_ATTR_STR(PROXY_ATTR_KEY, key), ATTR_TYPE_END,
+                                DICT_PROXY_REPLY_HEAD(dp),
+                                RECV_ATTR_STR(PROXY_ATTR_VALUE, dp->value), ATTR_TYPE_END);
     if (status == PROXY_STAT_OK)
         return vstring_str(dp->value);
     if (status != PROXY_STAT_NOKEY)
@@ -251,39 +278,19 @@ static const char *dict_proxy_lookup(DICT *dict, const char *key)
     return NULL;
 }
 
-/* dict_proxy_change_status - the DICT_STAT_* of an update or delete reply */
-
-static int dict_proxy_change_status(DICT_PROXY *dp, int got, int status)
-{
-    if (got != 2)
-        status = -1;
-    if (status == PROXY_STAT_OK)
-        return DICT_STAT_SUCCESS;
-    if (status == PROXY_STAT_NOKEY)
-        return DICT_STAT_FAIL;
-    dict_proxy_error(dp, status);
-    return DICT_STAT_ERROR;
-}
-
 /* dict_proxy_update - store a value through the write service */
 
 static int dict_proxy_update(DICT *dict, const char *key, const char *value)
 {
     DICT_PROXY *dp = (DICT_PROXY *)dict;
-    DICT_PROXY_SERVICE *sp;
-    int status = -1, got;
 
     if (!dict_proxy_ready(dp))
         return DICT_STAT_ERROR;
-    sp = dict_proxy_client(dp->writer);
-    got = attr_clnt_request(
-        sp->clnt, ATTR_FLAG_NONE, SEND_ATTR_STR(PROXY_ATTR_REQ, PROXY_REQ_UPDATE),
-        SEND_ATTR_STR(PROXY_ATTR_TABLE, dict->name),
-        SEND_ATTR_INT(PROXY_ATTR_FLAGS, dp->send_flags), SEND_ATTR_STR(PROXY_ATTR_KEY, key),
-        SEND_ATTR_STR(PROXY_ATTR_VALUE, value), ATTR_TYPE_END, ATTR_FLAG_STRICT,
-        RECV_ATTR_INT(PROXY_ATTR_STATUS, &status), RECV_ATTR_STR(PROXY_ATTR_REASON, dp->reason),
-        ATTR_TYPE_END);
-    return dict_proxy_change_status(dp, got, status);
+    return dict_proxy_change_status(
+        dp, dict_proxy_request(dp, 2, DICT_PROXY_REQUEST_HEAD(dp, PROXY_REQ_UPDATE),
+                               SEND_ATTR_STR(PROXY_ATTR_KEY, key),
+                               SEND_ATTR_STR(PROXY_ATTR_VALUE, value), ATTR_TYPE_END,
+                               DICT_PROXY_REPLY_HEAD(dp), ATTR_TYPE_END));
 }
 
 /* dict_proxy_delete - remove a key through the write service */
@@ -291,19 +298,13 @@ static int dict_proxy_update(DICT *dict, const char *key, const char *value)
 static int dict_proxy_delete(DICT *dict, const char *key)
 {
     DICT_PROXY *dp = (DICT_PROXY *)dict;
-    DICT_PROXY_SERVICE *sp;
-    int status = -1, got;
 
     if (!dict_proxy_ready(dp))
         return DICT_STAT_ERROR;
-    sp = dict_proxy_client(dp->writer);
-    got = attr_clnt_request(
-        sp->clnt, ATTR_FLAG_NONE, SEND_ATTR_STR(PROXY_ATTR_REQ, PROXY_REQ_DELETE),
-        SEND_ATTR_STR(PROXY_ATTR_TABLE, dict->name),
-        SEND_ATTR_INT(PROXY_ATTR_FLAGS, dp->send_flags), SEND_ATTR_STR(PROXY_ATTR_KEY, key),
-        ATTR_TYPE_END, ATTR_FLAG_STRICT, RECV_ATTR_INT(PROXY_ATTR_STATUS, &status),
-        RECV_ATTR_STR(PROXY_ATTR_REASON, dp->reason), ATTR_TYPE_END);
-    return dict_proxy_change_status(dp, got, status);
+    return dict_proxy_change_status(
+        dp, dict_proxy_request(dp, 2, DICT_PROXY_REQUEST_HEAD(dp, PROXY_REQ_DELETE),
+                               SEND_ATTR_STR(PROXY_ATTR_KEY, key), ATTR_TYPE_END,
+                               DICT_PROXY_REPLY_HEAD(dp), ATTR_TYPE_END));
 }
 
 /* dict_proxy_sequence - one step of a walk, done by the service */
@@ -311,30 +312,20 @@ static int dict_proxy_delete(DICT *dict, const char *key)
 static int dict_proxy_sequence(DICT *dict, int func, const char **out_key, const char **out_value)
 {
     DICT_PROXY *dp = (DICT_PROXY *)dict;
-    DICT_PROXY_SERVICE *sp;
-    int status = -1, got;
+    int status;
 
     if (!dict_proxy_ready(dp))
         return DICT_STAT_ERROR;
-    sp = dict_proxy_client(dp->writer);
-    got = attr_clnt_request(
-        sp->clnt, ATTR_FLAG_NONE, SEND_ATTR_STR(PROXY_ATTR_REQ, PROXY_REQ_SEQUENCE),
-        SEND_ATTR_STR(PROXY_ATTR_TABLE, dict->name),
-        SEND_ATTR_INT(PROXY_ATTR_FLAGS, dp->send_flags), SEND_ATTR_INT(PROXY_ATTR_FUNCTION, func),
-        ATTR_TYPE_END, ATTR_FLAG_STRICT, RECV_ATTR_INT(PROXY_ATTR_STATUS, &status),
-        RECV_ATTR_STR(PROXY_ATTR_REASON, dp->reason), RECV_ATTR_STR(PROXY_ATTR_KEY, dp->key),
-        RECV_ATTR_STR(PROXY_ATTR_VALUE, dp->value), ATTR_TYPE_END);
-    if (got != 4)
-        status = -1;
-    if (status == PROXY_STAT_OK) {
+    status = dict_proxy_change_status(
+        dp, dict_proxy_request(dp, 4, DICT_PROXY_REQUEST_HEAD(dp, PROXY_REQ_SEQUENCE),
+                               SEND_ATTR_INT(PROXY_ATTR_FUNCTION, func), ATTR_TYPE_END,
+                               DICT_PROXY_REPLY_HEAD(dp), RECV_ATTR_STR(PROXY_ATTR_KEY, dp->key),
+                               RECV_ATTR_STR(PROXY_ATTR_VALUE, dp->value), ATTR_TYPE_END));
+    if (status == DICT_STAT_SUCCESS) {
         *out_key = vstring_str(dp->key);
         *out_value = vstring_str(dp->value);
-        return DICT_STAT_SUCCESS;
     }
-    if (status == PROXY_STAT_NOKEY)
-        return DICT_STAT_FAIL;
-    dict_proxy_error(dp, status);
-    return DICT_STAT_ERROR;
+    return status;
 }
 
 /* dict_proxy_close - release the client side; the service keeps its table */
