@@ -14,34 +14,10 @@
 #include "sts_cache.h"
 #include "sts_discover.h"
 #include "sts_fetch.h"
+#include "table_fixture.h"
 #include "test.h"
 
 #define NOW 1700000000L
-
-static char dir[64];
-static ARGV *logged;
-
-static void capture(enum msg_level level, const char *text, void *unused_context)
-{
-    argv_add(logged, text);
-}
-
-static int log_has(const char *text)
-{
-    int count = 0;
-
-    for (size_t i = 0; i < logged->argc; i++)
-        count += strstr(logged->argv[i], text) != NULL;
-    return count;
-}
-
-static const char *dbname(const char *name)
-{
-    static char buf[128];
-
-    snprintf(buf, sizeof(buf), "btree:%s/%s", dir, name);
-    return buf;
-}
 
 /* A stand-in for DNS and HTTPS: what the "domain" publishes now. */
 typedef struct FAKE {
@@ -94,7 +70,7 @@ static int discover(STS_CACHE *cache, FAKE *fake, long now, STS_ANSWER *answer)
 static void test_cache(void)
 {
     VSTRING *why = vstring_alloc(100);
-    STS_CACHE *cache = sts_cache_open(dbname("cache"), why);
+    STS_CACHE *cache = sts_cache_open(table_fixture_db("cache"), why);
     STS_CACHE_ENTRY entry;
     ARGV *domains = argv_alloc(2);
 
@@ -102,13 +78,13 @@ static void test_cache(void)
     TEST_CHECK(sts_cache_put(cache, "example.com", "20240101", POLICY_A, NOW), "store a policy");
     TEST_CHECK(!sts_cache_put(cache, "example.org", "x", "mode: enforce\n", NOW),
                "an invalid policy is not stored");
-    TEST_CHECK(log_has("refusing an invalid policy"), "... with a warning");
+    TEST_CHECK(table_fixture_logged("refusing an invalid policy"), "... with a warning");
     TEST_CHECK(!sts_cache_put(cache, "example.org", "a b", POLICY_A, NOW),
                "an id with a space is refused");
     cache = sts_cache_close(cache);
 
     /* Another process, later: the entry is still there. */
-    cache = sts_cache_open(dbname("cache"), why);
+    cache = sts_cache_open(table_fixture_db("cache"), why);
     sts_cache_entry_init(&entry);
     TEST_CHECK(sts_cache_get(cache, "EXAMPLE.com.", NOW + 100, &entry),
                "reopened: the policy is there (key case and trailing dot ignored)");
@@ -129,20 +105,20 @@ static void test_cache(void)
     TEST_CHECK(sts_cache_put(cache, "example.com", "1", POLICY_A, NOW + 1000), "store again");
     sts_cache_entry_init(&entry);
     TEST_CHECK(!sts_cache_get(cache, "example.com", NOW, &entry), "fetched in the future: refused");
-    TEST_CHECK(log_has("fetched in the future"), "... with a warning");
+    TEST_CHECK(table_fixture_logged("fetched in the future"), "... with a warning");
     sts_cache_entry_free(&entry);
     cache = sts_cache_close(cache);
 
     /* Damage planted with a raw table. */
-    DICT *dict = dict_open(dbname("cache"), O_RDWR, DICT_FLAG_DUP_REPLACE);
+    DICT *dict = dict_open(table_fixture_db("cache"), O_RDWR, DICT_FLAG_DUP_REPLACE);
     dict_put(dict, "damaged.example", "1 123 id !!!notbase64");
     dict_put(dict, "other.example", "9 123 id eA==");
     dict_close(dict);
-    cache = sts_cache_open(dbname("cache"), why);
+    cache = sts_cache_open(table_fixture_db("cache"), why);
     sts_cache_entry_init(&entry);
     TEST_CHECK(!sts_cache_get(cache, "damaged.example", NOW, &entry), "bad encoding: no policy");
     TEST_CHECK(!sts_cache_get(cache, "other.example", NOW, &entry), "unknown format: no policy");
-    TEST_CHECK(log_has("unknown format: deleting it"), "... with a warning");
+    TEST_CHECK(table_fixture_logged("unknown format: deleting it"), "... with a warning");
     sts_cache_entry_free(&entry);
     cache = sts_cache_close(cache);
 
@@ -157,7 +133,7 @@ static void test_cache(void)
 static void test_discover(void)
 {
     VSTRING *why = vstring_alloc(100);
-    STS_CACHE *cache = sts_cache_open(dbname("discover"), why);
+    STS_CACHE *cache = sts_cache_open(table_fixture_db("discover"), why);
     STS_ANSWER answer;
     FAKE fake = {.txt = STS_TXT_OK, .id = "1", .text = POLICY_A};
 
@@ -186,7 +162,7 @@ static void test_discover(void)
     TEST_STR_EQ(vstring_str(answer.text), POLICY_B, "... the cached one");
     TEST_STR_EQ(answer.source, "cached", "... from the cache");
     TEST_CHECK(answer.failure == NULL, "... and no discovery failure");
-    TEST_CHECK(log_has("the cached policy (id 2) stays in force"), "... logged");
+    TEST_CHECK(table_fixture_logged("the cached policy (id 2) stays in force"), "... logged");
 
     TEST_INT_EQ(discover(cache, &fake, NOW + 190, &answer), STS_ANSWER_POLICY,
                 "a moment after a failed fetch: the cached policy");
@@ -255,23 +231,13 @@ static void test_discover(void)
 
 int main(void)
 {
-    char cmd[100];
     int status;
 
     msg_init("sts_discover_test");
-    logged = argv_alloc(10);
-    msg_output_add(capture, NULL);
-    snprintf(dir, sizeof(dir), "/tmp/sts_discover_test.XXXXXX");
-    if (mkdtemp(dir) == NULL) {
-        printf("not ok - mkdtemp\n");
-        return 1;
-    }
+    table_fixture_start("sts_discover_test");
     test_cache();
     test_discover();
     status = test_summary("sts_discover_test");
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        printf("# cannot remove %s\n", dir);
-    argv_free(logged);
+    table_fixture_stop();
     return status;
 }

@@ -16,35 +16,11 @@
 
 #include "tls_cachedb.h"
 #include "tls_mgr.h"
+#include "table_fixture.h"
 #include "test.h"
 
 #define NOW     1700000000L
 #define TIMEOUT 3600
-
-static char dir[64];
-static ARGV *logged;
-
-static void capture(enum msg_level level, const char *text, void *unused_context)
-{
-    argv_add(logged, text);
-}
-
-static int log_has(const char *text)
-{
-    int count = 0;
-
-    for (size_t i = 0; i < logged->argc; i++)
-        count += strstr(logged->argv[i], text) != NULL;
-    return count;
-}
-
-static const char *dbname(const char *name)
-{
-    static char buf[128];
-
-    snprintf(buf, sizeof(buf), "btree:%s/%s", dir, name);
-    return buf;
-}
 
 /* entries - count entries with a raw walk */
 static int entries(DICT *dict)
@@ -61,12 +37,12 @@ static int entries(DICT *dict)
 static void test_fresh_at_open(void)
 {
     VSTRING *why = vstring_alloc(100), *got = vstring_alloc(100);
-    DICT *old = dict_open(dbname("fresh"), O_RDWR | O_CREAT, DICT_FLAG_DUP_REPLACE);
+    DICT *old = dict_open(table_fixture_db("fresh"), O_RDWR | O_CREAT, DICT_FLAG_DUP_REPLACE);
     TLS_CACHEDB *db;
 
     dict_put(old, "left-over", "anything");
     dict_close(old);
-    db = tls_cachedb_open("smtpd", dbname("fresh"), TIMEOUT, false, why);
+    db = tls_cachedb_open("smtpd", table_fixture_db("fresh"), TIMEOUT, false, why);
     TEST_CHECK(db != NULL, "open btree cache");
     TEST_INT_EQ(tls_cachedb_lookup(db, "left-over", NOW, got), 0,
                 "open: entries from before are gone");
@@ -89,7 +65,8 @@ static void test_fresh_at_open(void)
 
 static void test_expiry_and_damage(void)
 {
-    DICT *dict = dict_open(dbname("damage"), O_RDWR | O_CREAT | O_TRUNC, DICT_FLAG_DUP_REPLACE);
+    DICT *dict =
+        dict_open(table_fixture_db("damage"), O_RDWR | O_CREAT | O_TRUNC, DICT_FLAG_DUP_REPLACE);
     TLS_CACHEDB *db = tls_cachedb_create("smtp", dict, TIMEOUT, true);
     VSTRING *got = vstring_alloc(100);
     char *big = calloc(1, TLS_MGR_SESSION_MAX + 1);
@@ -99,7 +76,7 @@ static void test_expiry_and_damage(void)
     TEST_INT_EQ(tls_cachedb_lookup(db, "a", NOW + TIMEOUT, got), 1, "alive at stored + timeout");
     TEST_INT_EQ(tls_cachedb_lookup(db, "a", NOW + TIMEOUT + 1, got), 0, "expired after timeout");
     TEST_INT_EQ(tls_cachedb_lookup(db, "a", NOW, got), 0, "expired entry was deleted");
-    TEST_CHECK(log_has("lookup smtp session id=a: expired: removing it") == 1,
+    TEST_CHECK(table_fixture_logged("lookup smtp session id=a: expired: removing it") == 1,
                "expired entry logged when verbose");
 
     tls_cachedb_update(db, "future", "F", 1, NOW + 3600);
@@ -118,14 +95,17 @@ static void test_expiry_and_damage(void)
         vstring_free(value);
     }
     TEST_INT_EQ(tls_cachedb_lookup(db, "flip", NOW, got), 0, "one changed character: refused");
-    TEST_CHECK(log_has("checksum mismatch") + log_has("bad magic") + log_has("bad length") == 1,
+    TEST_CHECK(table_fixture_logged("checksum mismatch") + table_fixture_logged("bad magic") +
+                       table_fixture_logged("bad length") ==
+                   1,
                "damage reported");
     dict_put(dict, "short", "VExTYwE=");
     TEST_INT_EQ(tls_cachedb_lookup(db, "short", NOW, got), 0, "truncated value refused");
 
     TEST_INT_EQ(tls_cachedb_update(db, "big", big, TLS_MGR_SESSION_MAX + 1, NOW), 0,
                 "oversized session refused");
-    TEST_CHECK(log_has("refusing session id=big of 32769 bytes") == 1, "oversized: warned");
+    TEST_CHECK(table_fixture_logged("refusing session id=big of 32769 bytes") == 1,
+               "oversized: warned");
     TEST_INT_EQ(tls_cachedb_update(db, "max", big, TLS_MGR_SESSION_MAX, NOW), 1,
                 "session at the limit stored");
     TEST_INT_EQ(tls_cachedb_lookup(db, "max", NOW, got), 1, "session at the limit found");
@@ -143,7 +123,8 @@ static void test_expiry_and_damage(void)
 
 static void test_sweep(void)
 {
-    DICT *dict = dict_open(dbname("sweep"), O_RDWR | O_CREAT | O_TRUNC, DICT_FLAG_DUP_REPLACE);
+    DICT *dict =
+        dict_open(table_fixture_db("sweep"), O_RDWR | O_CREAT | O_TRUNC, DICT_FLAG_DUP_REPLACE);
     TLS_CACHEDB *db = tls_cachedb_create("smtpd", dict, TIMEOUT, false);
     VSTRING *got = vstring_alloc(100);
     char id[32];
@@ -290,7 +271,7 @@ static void test_shared(void)
     TEST_INT_EQ(tls_cachedb_lookup(db, "id1", NOW + 2, got), 1, "shared: the walk removed nothing");
 
     fd->down = true;
-    warned = log_has("using a local in-memory cache");
+    warned = table_fixture_logged("using a local in-memory cache");
     TEST_INT_EQ(tls_cachedb_lookup(db, "id1", NOW + 3, got), 0,
                 "down: the shared entry is out of reach");
     TEST_INT_EQ(tls_cachedb_update(db, "id2", "two", 3, NOW + 4), 1, "down: update goes local");
@@ -299,15 +280,16 @@ static void test_shared(void)
     TEST_INT_EQ(tls_cachedb_lookup(db, "id2", NOW + 7, got), 0, "down: deleted");
     TEST_INT_EQ(tls_cachedb_update(db, "id3", "three", 5, NOW + 20), 1,
                 "down: a retry that fails goes local");
-    TEST_INT_EQ(log_has("using a local in-memory cache") - warned, 1, "down: logged once");
-    TEST_CHECK(log_has("flaky:test: server down") >= 1, "down: the log says why");
+    TEST_INT_EQ(table_fixture_logged("using a local in-memory cache") - warned, 1,
+                "down: logged once");
+    TEST_CHECK(table_fixture_logged("flaky:test: server down") >= 1, "down: the log says why");
 
     fd->down = false;
     TEST_INT_EQ(tls_cachedb_lookup(db, "id3", NOW + 25, got), 1,
                 "back: within the rest, still local");
     TEST_INT_EQ(tls_cachedb_lookup(db, "id1", NOW + 31, got), 1,
                 "back: after the rest, shared again");
-    TEST_INT_EQ(log_has("works again: dropping"), 1, "back: logged once");
+    TEST_INT_EQ(table_fixture_logged("works again: dropping"), 1, "back: logged once");
     TEST_INT_EQ(tls_cachedb_lookup(db, "id3", NOW + 32, got), 0,
                 "back: the local entries are gone");
     tls_cachedb_close(db);
@@ -368,26 +350,16 @@ static void test_sealed(void)
 
 int main(void)
 {
-    char cmd[100];
     int status;
 
     msg_init("tls_cachedb_test");
-    logged = argv_alloc(10);
-    msg_output_add(capture, NULL);
-    snprintf(dir, sizeof(dir), "/tmp/tls_cachedb_test.XXXXXX");
-    if (mkdtemp(dir) == NULL) {
-        printf("not ok - mkdtemp\n");
-        return 1;
-    }
+    table_fixture_start("tls_cachedb_test");
     test_fresh_at_open();
     test_expiry_and_damage();
     test_sweep();
     test_shared();
     test_sealed();
     status = test_summary("tls_cachedb_test");
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    if (system(cmd) != 0)
-        printf("# cannot remove %s\n", dir);
-    argv_free(logged);
+    table_fixture_stop();
     return status;
 }
