@@ -20,42 +20,16 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 postfix_peer_available || skip "$POSTFIX_PEER_MISSING"
 
-instance_create
-read -r port rport < <(free_port 2 | tr '\n' ' ')
-certs=$INSTANCE_DIR/certs
-mkdir -p "$certs"
-certs_make "$certs"
-require "certificates made"
-
 # Debian's Postfix takes everything and throws it away.
-postfix_peer_create recv \
-    "myhostname = recv.example.net" \
-    "mynetworks = 127.0.0.0/8" \
-    "smtpd_tls_chain_files = $certs/rsa-chain.pem" \
-    "smtpd_tls_security_level = may" \
-    "smtpd_tls_loglevel = 1" \
-    "default_transport = discard"
-postfix_peer_master_cf recv "127.0.0.1:$rport inet n - n - - smtpd"
-postfix_peer_start recv "$rport"
-require "Debian's postfix starts on $rport"
-recv_log=$(postfix_peer_dir recv)/maillog
+tls_relay_recv_start
+rport=$TLS_RELAY_RECV_PORT
+recv_log=$TLS_RELAY_RECV_LOG
 
 tls_relay_start "$INSTANCE_DIR/tls13" tls13 "$rport"
 tls13_port=$TLS_RELAY_PORT
 tls_relay_start "$INSTANCE_DIR/all" all "$rport"
 all_port=$TLS_RELAY_PORT
 
-instance_master_cf_relay "$port" "tlsmgr unix - - n 1000? 1 tlsmgr"
-instance_main_cf \
-    "mynetworks = 127.0.0.0/8" \
-    "smtp_tls_security_level = encrypt" \
-    "smtp_tls_loglevel = 1" \
-    "smtp_tls_capability_cache_database = btree:$INSTANCE_DATA/tls_capabilities" \
-    "smtp_tls_capability_cache_timeout = 1h" \
-    "minimal_backoff_time = 1s" \
-    "smtp_connection_cache_on_demand = no" \
-    "transport_maps = texthash:$INSTANCE_CONF/transport" \
-    "smtp_tls_policy_maps = texthash:$INSTANCE_CONF/tls_policy"
 cat >"$INSTANCE_CONF/transport" <<EOF2
 tls13.example smtp:[127.0.0.1]:$tls13_port
 tls13only.example smtp:[localhost]:$tls13_port
@@ -67,32 +41,22 @@ cat >"$INSTANCE_CONF/tls_policy" <<EOF2
 [127.0.0.1]:$all_port may
 [localhost]:$all_port encrypt
 EOF2
-instance_start "$port"
-require "our instance starts"
-
-# send RCPT - one message into our server; prints the queue id
-send() {
-    printf 'Subject: to %s\n\nhello\n' "$1" |
-        python3 "$TEST_TOP/tests/integration/lib/smtp_session.py" send "$port" s@src.example "$1" |
-        sed -n 's/.*queued as \([0-9A-Za-z]*\).*/\1/p'
-}
+tls_relay_instance_start \
+    "smtp_tls_capability_cache_timeout = 1h" \
+    "minimal_backoff_time = 1s" \
+    "smtp_connection_cache_on_demand = no"
 
 # delivered RCPT - Debian's log shows the delivery to RCPT
 delivered() {
     grep -q "to=<$1>.*status=sent" "$recv_log"
 }
 
-# queue_log ID - our log lines of one queue id
-queue_log() {
-    grep "$1" "$INSTANCE_LOG"
-}
-
 # TLS 1.3 broken, 1.2 works; level encrypt.
-id1=$(send a@tls13.example)
+id1=$(tls_relay_send a@tls13.example)
 wait_until 30 delivered a@tls13.example
 check "TLS 1.3 relay, first message: delivered"
 instance_wait_log "$id1: to=<a@tls13.example>.*status=sent" 10
-log=$(queue_log "$id1")
+log=$(tls_relay_queue_log "$id1")
 has "TLS 1.3 relay: the retry with TLS 1.2 is logged" \
     "TLS handshake with 127.0.0.1[127.0.0.1]:$tls13_port failed after a TLS 1.3 ClientHello: trying again with TLS 1.2 at most" \
     "$log"
@@ -105,11 +69,11 @@ drops=$(tls_relay_count "$INSTANCE_DIR/tls13" drop)
 out=$(instance_postfix tls show-capabilities 2>&1)
 has "show-capabilities: the TLS 1.3 entry" "127.0.0.1:$tls13_port	tls13-broken	expires in " "$out"
 
-id2=$(send b@tls13.example)
+id2=$(tls_relay_send b@tls13.example)
 wait_until 30 delivered b@tls13.example
 check "TLS 1.3 relay, second message: delivered"
 instance_wait_log "$id2: to=<b@tls13.example>.*status=sent" 10
-log=$(queue_log "$id2")
+log=$(tls_relay_queue_log "$id2")
 has "TLS 1.3 relay, second message: the cache says TLS 1.2" \
     "TLS capability cache: 127.0.0.1:$tls13_port failed TLS 1.3 before: offering TLS 1.2 at most" "$log"
 lacks "TLS 1.3 relay, second message: no retry" "trying again" "$log"
@@ -117,13 +81,13 @@ same "TLS 1.3 relay, second message: no ClientHello dropped" "$drops" \
     "$(tls_relay_count "$INSTANCE_DIR/tls13" drop)"
 
 # A policy that allows TLS 1.3 only never goes down to 1.2.
-id3=$(send c@tls13only.example)
+id3=$(tls_relay_send c@tls13only.example)
 instance_wait_log "$id3: to=<c@tls13only.example>.*status=deferred" 30
 check "protocols=>=TLSv1.3: deferred"
-lacks "protocols=>=TLSv1.3: no TLS 1.2 retry" "TLS 1.2 at most" "$(queue_log "$id3")"
+lacks "protocols=>=TLSv1.3: no TLS 1.2 retry" "TLS 1.2 at most" "$(tls_relay_queue_log "$id3")"
 
 # STARTTLS offered, every handshake fails; level may.
-id4=$(send d@all.example)
+id4=$(tls_relay_send d@all.example)
 instance_wait_log "$id4: to=<d@all.example>.*status=deferred" 30
 check "failing relay, first attempt: deferred (not yet minimal_backoff_time old)"
 sleep 1
@@ -131,7 +95,7 @@ instance_postfix flush >/dev/null 2>&1
 wait_until 30 delivered d@all.example
 check "failing relay, next attempt: delivered in plaintext at level may"
 instance_wait_log "$id4: to=<d@all.example>.*status=sent" 10
-log=$(queue_log "$id4")
+log=$(tls_relay_queue_log "$id4")
 has "failing relay: the plaintext retry is logged" \
     "TLS handshake with 127.0.0.1[127.0.0.1]:$all_port failed: trying again with TLS disabled (opportunistic TLS, level may)" \
     "$log"
@@ -141,11 +105,11 @@ drops=$(tls_relay_count "$INSTANCE_DIR/all" drop)
 out=$(instance_postfix tls show-capabilities 2>&1)
 has "show-capabilities: the plaintext entry" "127.0.0.1:$all_port	tls-fails	expires in " "$out"
 
-id5=$(send e@all.example)
+id5=$(tls_relay_send e@all.example)
 wait_until 30 delivered e@all.example
 check "failing relay, second message: delivered at once"
 instance_wait_log "$id5: to=<e@all.example>.*status=sent" 10
-log=$(queue_log "$id5")
+log=$(tls_relay_queue_log "$id5")
 has "failing relay, second message: the cache says plaintext" \
     "TLS capability cache: 127.0.0.1:$all_port failed every TLS handshake before: sending without TLS (opportunistic TLS, level may)" \
     "$log"
@@ -154,13 +118,13 @@ same "failing relay, second message: no ClientHello dropped" "$drops" \
     "$(tls_relay_count "$INSTANCE_DIR/all" drop)"
 
 # At level encrypt the same server gets no plaintext, whatever the cache says.
-id6=$(send f@allenc.example)
+id6=$(tls_relay_send f@allenc.example)
 instance_wait_log "$id6: to=<f@allenc.example>.*status=deferred" 30
 check "failing relay at level encrypt: deferred"
 sleep 1
 instance_postfix flush >/dev/null 2>&1
 instance_wait_log "$id6: to=<f@allenc.example>.*status=deferred.*" 30
 lacks "failing relay at level encrypt: never in plaintext" "TLS disabled\|without TLS" \
-    "$(queue_log "$id6")"
+    "$(tls_relay_queue_log "$id6")"
 lacks "failing relay at level encrypt: not delivered" "to=<f@allenc.example>.*status=sent" \
     "$(cat "$recv_log")"

@@ -22,74 +22,35 @@ grep -q '^TLS_FEATURES = .*ml-kem.*group-tuples' "$top/Makefile" ||
     skip "OpenSSL without X25519MLKEM768 or the 3.5 group syntax (makedefs: ml-kem, group-tuples)"
 postfix_peer_available || skip "$POSTFIX_PEER_MISSING"
 
-instance_create
-read -r port rport < <(free_port 2 | tr '\n' ' ')
-certs=$INSTANCE_DIR/certs
-mkdir -p "$certs"
-certs_make "$certs"
-require "certificates made"
-
 # Debian's Postfix: groups from OpenSSL (prefers X25519MLKEM768), takes
 # everything and throws it away.
-postfix_peer_create recv \
-    "myhostname = recv.example.net" \
-    "mynetworks = 127.0.0.0/8" \
-    "smtpd_tls_chain_files = $certs/rsa-chain.pem" \
-    "smtpd_tls_security_level = may" \
-    "smtpd_tls_loglevel = 1" \
-    "tls_eecdh_auto_curves =" \
-    "tls_ffdhe_auto_groups =" \
-    "default_transport = discard"
-postfix_peer_master_cf recv "127.0.0.1:$rport inet n - n - - smtpd"
-postfix_peer_start recv "$rport"
-require "Debian's postfix starts on $rport"
-recv_log=$(postfix_peer_dir recv)/maillog
+tls_relay_recv_start "tls_eecdh_auto_curves =" "tls_ffdhe_auto_groups ="
+rport=$TLS_RELAY_RECV_PORT
+recv_log=$TLS_RELAY_RECV_LOG
 
 tls_relay_start "$INSTANCE_DIR/size" size "$rport"
 size_port=$TLS_RELAY_PORT
 tls_relay_start "$INSTANCE_DIR/mlkem" mlkem "$rport"
 mlkem_port=$TLS_RELAY_PORT
 
-instance_master_cf_relay "$port" "tlsmgr unix - - n 1000? 1 tlsmgr"
-instance_main_cf \
-    "mynetworks = 127.0.0.0/8" \
-    "smtp_tls_security_level = encrypt" \
-    "smtp_tls_loglevel = 1" \
-    "smtp_tls_capability_cache_database = btree:$INSTANCE_DATA/tls_capabilities" \
-    "smtp_tls_capability_cache_timeout = 12s" \
-    "transport_maps = texthash:$INSTANCE_CONF/transport" \
-    "smtp_tls_policy_maps = texthash:$INSTANCE_CONF/tls_policy"
 cat >"$INSTANCE_CONF/transport" <<EOF2
 size.example smtp:[127.0.0.1]:$size_port
 mlkem.example smtp:[127.0.0.1]:$mlkem_port
 pqonly.example smtp:[localhost]:$size_port
 EOF2
 printf '[localhost]:%s encrypt pq=only\n' "$size_port" >"$INSTANCE_CONF/tls_policy"
-instance_start "$port"
-require "our instance starts"
-
-# send RCPT - one message into our server; prints the queue id
-send() {
-    printf 'Subject: to %s\n\nhello\n' "$1" |
-        python3 "$TEST_TOP/tests/integration/lib/smtp_session.py" send "$port" s@src.example "$1" |
-        sed -n 's/.*queued as \([0-9A-Za-z]*\).*/\1/p'
-}
+tls_relay_instance_start "smtp_tls_capability_cache_timeout = 12s"
 
 # delivered RCPT N - Debian's log shows N deliveries to RCPT
 delivered() {
     [ "$(grep -c "to=<$1>.*status=sent" "$recv_log")" -ge "$2" ]
 }
 
-# queue_log ID - our log lines of one queue id
-queue_log() {
-    grep "$1" "$INSTANCE_LOG"
-}
-
 # First delivery through the size-limited relay: the fallback.
-id1=$(send a@size.example)
+id1=$(tls_relay_send a@size.example)
 wait_until 30 delivered a@size.example 1
 check "size relay, first message: delivered"
-log=$(queue_log "$id1")
+log=$(tls_relay_queue_log "$id1")
 has "size relay: the retry is logged" \
     "TLS handshake with 127.0.0.1[127.0.0.1]:$size_port failed after a ClientHello that offered post-quantum key exchange: trying again without it" \
     "$log"
@@ -105,10 +66,10 @@ out=$(instance_postfix tls show-capabilities 2>&1)
 has "show-capabilities: the entry" "127.0.0.1:$size_port	pq-intolerant	expires in " "$out"
 
 # Second delivery: straight to classical key exchange, nothing dropped.
-id2=$(send b@size.example)
+id2=$(tls_relay_send b@size.example)
 wait_until 30 delivered b@size.example 1
 check "size relay, second message: delivered"
-log=$(queue_log "$id2")
+log=$(tls_relay_queue_log "$id2")
 has "size relay, second message: the cache says classical only" \
     "TLS capability cache: 127.0.0.1:$size_port failed a post-quantum ClientHello before: offering classical key exchange only" \
     "$log"
@@ -117,26 +78,26 @@ same "size relay, second message: no ClientHello dropped" 1 \
     "$(tls_relay_count "$INSTANCE_DIR/size" drop)"
 
 # A relay that drops any ClientHello naming ML-KEM.
-id3=$(send c@mlkem.example)
+id3=$(tls_relay_send c@mlkem.example)
 wait_until 30 delivered c@mlkem.example 1
 check "ML-KEM relay: delivered"
-has "ML-KEM relay: the retry is logged" "trying again without it" "$(queue_log "$id3")"
+has "ML-KEM relay: the retry is logged" "trying again without it" "$(tls_relay_queue_log "$id3")"
 same "ML-KEM relay: one ClientHello dropped" 1 "$(tls_relay_count "$INSTANCE_DIR/mlkem" drop)"
 
 # pq=only never falls back: deferred.
-id4=$(send d@pqonly.example)
+id4=$(tls_relay_send d@pqonly.example)
 instance_wait_log "$id4: to=<d@pqonly.example>.*status=deferred" 30
 check "pq=only: deferred"
 lacks "pq=only: no retry without post-quantum key exchange" "trying again without it" \
-    "$(queue_log "$id4")"
+    "$(tls_relay_queue_log "$id4")"
 
 # After the entry expired (12s), the client probes again.
 drops=$(tls_relay_count "$INSTANCE_DIR/size" drop)
 sleep 13
-id5=$(send e@size.example)
+id5=$(tls_relay_send e@size.example)
 wait_until 30 delivered e@size.example 1
 check "size relay, after expiry: delivered"
-log=$(queue_log "$id5")
+log=$(tls_relay_queue_log "$id5")
 lacks "size relay, after expiry: the old entry is gone" "failed a post-quantum ClientHello before" "$log"
 has "size relay, after expiry: probed with post-quantum again and retried" \
     "trying again without it" "$log"
