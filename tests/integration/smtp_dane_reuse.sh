@@ -25,9 +25,7 @@ dnssec_namespace "$0" "$@" || skip "$DNSSEC_MISSING"
 certs=$(mktemp -d /tmp/smtp-dane-reuse.XXXXXX)
 at_exit 'rm -rf "$certs"'
 certs_make "$certs" || fail "make certificates"
-ee=$(openssl x509 -in "$certs/rsa-chain.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
-    openssl dgst -sha256 -r | cut -d' ' -f1)
-[ ${#ee} -eq 64 ]
+ee=$(dnssec_tlsa_digest "$certs/rsa-chain.pem")
 require "the server key's SHA2-256 digest"
 read -r pin psrv pnsd pres <<<"$(free_port 4 | tr '\n' ' ')"
 DNSSEC_PORTS="$pnsd $pres"
@@ -40,11 +38,7 @@ zone_rrs() {
         "_$psrv._tcp.mx-chg 1 IN TLSA 3 1 1 $1"
 }
 mapfile -t rrs < <(zone_rrs "$ee")
-DNSSEC_RESOLV=yes
-dnssec_start "${rrs[@]}"
-require "the DNSSEC test bed starts"
-dnssec_use_resolver
-require "the bed's resolver is this namespace's /etc/resolv.conf"
+dnssec_start_resolved "${rrs[@]}"
 
 postfix_peer_create recv \
     "myhostname = mx-chg.$S" \
@@ -76,18 +70,12 @@ require "the instance starts"
 
 # send USER - one message to USER@chg.secure.test through the instance's smtpd
 send() {
-    bounded 60 python3 - "$pin" "$1@chg.$S" <<'EOF'
-import smtplib, sys
-s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30)
-s.sendmail("sender@example.net", [sys.argv[2]], "Subject: %s\r\n\r\nbody\r\n" % sys.argv[2])
-s.quit()
-EOF
+    instance_smtp_send "$pin" "$1@chg.$S"
 }
 
 # outcome USER - the status line of USER's message, once there is one
 outcome() {
-    instance_wait_log "to=<$1@chg.$S>.*status=(sent|deferred)" 60 >/dev/null
-    grep -E "to=<$1@chg.$S>.*status=(sent|deferred)" "$INSTANCE_LOG" | head -1
+    instance_outcome "$1@chg.$S"
 }
 
 # connections - how many TLS connections the server has seen (the start-up probe had none)

@@ -102,9 +102,7 @@ openssl x509 -in "$certs/exp.pem" -noout -checkend 0 >/dev/null
 [ $? -eq 1 ]
 require "the certificate of mx-exp has expired"
 chmod -R a+rX "$certs"
-ee=$(openssl x509 -in "$certs/rsa-chain.pem" -noout -pubkey | openssl pkey -pubin -outform DER |
-    openssl dgst -sha256 -r | cut -d' ' -f1)
-[ ${#ee} -eq 64 ]
+ee=$(dnssec_tlsa_digest "$certs/rsa-chain.pem")
 require "the server key's SHA2-256 digest"
 ee_upper=$(tr a-f A-F <<<"$ee")
 read -r pin psrv pnsd pres <<<"$(free_port 4 | tr '\n' ' ')"
@@ -129,11 +127,7 @@ done
 # name.$S also asks for a POST to a port where nothing listens: given up.
 down="https://mta-sts.$S:1/v1/tlsrpt"
 rrs+=("_smtp._tls.name IN TXT \"$rua,$down\"")
-DNSSEC_RESOLV=yes
-dnssec_start "${rrs[@]}"
-require "the DNSSEC test bed starts"
-dnssec_use_resolver
-require "the bed's resolver is this namespace's /etc/resolv.conf"
+dnssec_start_resolved "${rrs[@]}"
 
 postfix_peer_create recv \
     "myhostname = mx-ok.$S" \
@@ -194,18 +188,12 @@ require "the instance starts"
 
 # send ADDRESS - one message through the instance's smtpd
 send() {
-    bounded 60 python3 - "$pin" "$1" <<'EOF'
-import smtplib, sys
-s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30)
-s.sendmail("sender@example.net", [sys.argv[2]], "Subject: %s\r\n\r\nbody\r\n" % sys.argv[2])
-s.quit()
-EOF
+    instance_smtp_send "$pin" "$1"
 }
 
 # outcome ADDRESS - the status line of its delivery, once there is one
 outcome() {
-    instance_wait_log "to=<$1>.*status=(sent|deferred)" 60 >/dev/null
-    grep -E "to=<$1>.*status=(sent|deferred)" "$INSTANCE_LOG" | head -1
+    instance_outcome "$1"
 }
 
 # records - every line of the spool files

@@ -101,6 +101,18 @@
 #                           /etc/resolv.conf; needs DNSSEC_RESOLV=yes
 #                           before dnssec_start
 #
+#   dnssec_start_resolved [RR...]
+#                           the bed for a test that runs in the namespace
+#                           (dnssec_namespace): DNSSEC_RESOLV=yes,
+#                           dnssec_start RR..., dnssec_use_resolver; ends
+#                           the test (fail, through require) when a step
+#                           fails
+#   dnssec_tlsa_digest CHAIN
+#                           the SHA2-256 digest (hex) of the public key of
+#                           the first certificate in the file CHAIN, as a
+#                           TLSA 3 1 1 record names it; status 1 unless
+#                           it is 64 digits long
+#
 #   dnssec_libunbound_params VIA
 #                           main.cf lines (one a line) for the SMTP
 #                           client's own validation (smtp_dns_resolver =
@@ -514,6 +526,24 @@ dnssec_use_resolver() {
         return 1
     fi
     mount --bind "$DNSSEC_RESOLV_CONF" /etc/resolv.conf
+}
+
+# dnssec_start_resolved [RR...] - the bed, and its resolver as /etc/resolv.conf
+dnssec_start_resolved() {
+    DNSSEC_RESOLV=yes
+    dnssec_start "$@"
+    require "the DNSSEC test bed starts"
+    dnssec_use_resolver
+    require "the bed's resolver is this namespace's /etc/resolv.conf"
+}
+
+# dnssec_tlsa_digest CHAIN - the TLSA 3 1 1 digest of a certificate's key
+dnssec_tlsa_digest() {
+    local digest
+    digest=$(openssl x509 -in "$1" -noout -pubkey | openssl pkey -pubin -outform DER |
+        openssl dgst -sha256 -r | cut -d' ' -f1)
+    [ ${#digest} -eq 64 ] || return 1
+    echo "$digest"
 }
 
 # dnssec_stop - stop both servers and nsd's children, by pid

@@ -61,6 +61,14 @@
 #   instance_wait_log REGEX [SECONDS]      until the maillog matches
 #   instance_wait_gone PID [SECONDS]       until the process has exited
 #   instance_log               the maillog
+#   instance_smtp_send PORT RCPT
+#                              one message from sender@example.net to RCPT
+#                              (its Subject) through the smtpd on
+#                              127.0.0.1:PORT, with python3's smtplib, in
+#                              at most 60 seconds; status 0 when accepted
+#   instance_outcome RCPT      RCPT's first delivery line with status=sent
+#                              or status=deferred, once there is one (after
+#                              at most 60 seconds: empty)
 #   instance_log_tail [LINES]  the end of the maillog as comment lines
 #   instance_procs             "user pid args" of every process of the
 #                              instance (master's process group)
@@ -273,6 +281,22 @@ instance_wait_gone() {
 # instance_log - the maillog
 instance_log() {
     cat "$INSTANCE_LOG"
+}
+
+# instance_smtp_send PORT RCPT - one message through the smtpd on PORT
+instance_smtp_send() {
+    bounded 60 python3 - "$1" "$2" <<'EOF'
+import smtplib, sys
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30)
+s.sendmail("sender@example.net", [sys.argv[2]], "Subject: %s\r\n\r\nbody\r\n" % sys.argv[2])
+s.quit()
+EOF
+}
+
+# instance_outcome RCPT - RCPT's first sent or deferred delivery line
+instance_outcome() {
+    instance_wait_log "to=<$1>.*status=(sent|deferred)" 60 >/dev/null
+    grep -E "to=<$1>.*status=(sent|deferred)" "$INSTANCE_LOG" | head -1
 }
 
 # instance_procs - the live processes of the instance: "user pid args"
