@@ -16,7 +16,9 @@ mechanically so that it stays true as the code changes:
    Comments and string literals are removed first, so a parameter named in
    a comment or a message does not count. Whether the code reads the macro
    through config_get_*() or through a CONFIG_BIND table makes no
-   difference: both name it by its VAR_ macro.
+   difference: both name it by its VAR_ macro. A row of the smtp(8)
+   table written SMTP_LMTP_<type>(NAME, ...) (src/smtp/smtp.c) names both
+   VAR_SMTP_NAME and VAR_LMTP_NAME.
 2. A per-transport suffix (<transport>_destination_concurrency_limit, ...)
    is read when the suffix appears as a string literal in C code under src/
    outside src/global/param_service.c (where the suffixes are declared):
@@ -44,6 +46,7 @@ COMMENT_OR_STRING = re.compile(
     r'//[^\n]*|/\*.*?\*/|"(?:\\.|[^"\\\n])*"|\'(?:\\.|[^\'\\\n])*\'', re.S)
 STRING = re.compile(r'"((?:\\.|[^"\\\n])*)"')
 VAR_USE = re.compile(r'\bVAR_[A-Z0-9_]+\b')
+SMTP_LMTP_USE = re.compile(r'\bSMTP_LMTP_[A-Z]+\(\s*([A-Z0-9_]+)')
 VAR_DEFINE = re.compile(r'^#define\s+(VAR_[A-Z0-9_]+)\s+"([^"]+)"', re.M)
 REFERENCE = re.compile(r'\$(?:\{|\()?([A-Za-z0-9_]+)')
 NOT_EXPANDED = {'proxy_read_maps', 'proxy_write_maps'}
@@ -109,7 +112,10 @@ def main():
         with open(path) as fp:
             text = fp.read()
         code = strip(text, keep_strings=False)
-        read.update(macros[m] for m in VAR_USE.findall(code) if m in macros)
+        used = VAR_USE.findall(code)
+        for name in SMTP_LMTP_USE.findall(code):
+            used += ['VAR_SMTP_' + name, 'VAR_LMTP_' + name]
+        read.update(macros[m] for m in used if m in macros)
         if os.path.basename(path) != 'param_service.c':
             literals.update(STRING.findall(strip(text, keep_strings=True)))
     read_suffixes = {s for s in suffixes if s in literals}
