@@ -83,6 +83,7 @@
 /* TLS library. */
 #include "tls_dh.h"
 #include "tls_level.h"
+#include "tls_proto.h"
 
 /* Application-specific. */
 #include "smtp.h"
@@ -295,6 +296,21 @@ static bool smtp_tls12_retry_ok(const SMTP_SESSION *session, bool tls12_retried)
            !tls12_retried && session->policy.pq_mode != TLS_DH_PQ_ONLY;
 }
 
+/* smtp_tls12_cap_changes - would "TLS 1.2 at most" change what this policy offers? */
+
+static bool smtp_tls12_cap_changes(const SMTP_CONFIG *config, const SMTP_TLS_POLICY *policy,
+                                   int tls_level)
+{
+    const char *protocols = policy->protocols         ? policy->protocols
+                            : TLS_REQUIRED(tls_level) ? config->tls_engine.mandatory_protocols
+                                                      : config->tls_engine.protocols;
+    int min_version, max_version;
+
+    /* The protocols the TLS library picks for the level (tls_client(3)). */
+    return tls_proto_parse(protocols, &min_version, &max_version, NULL) == 0 &&
+           tls_proto_caps_to_tls12(min_version, max_version);
+}
+
 /* smtp_caps_apply - what the capability cache changes for this session, logged */
 
 static void smtp_caps_apply(SMTP_STATE *state, const SMTP_ADDR *addr, int caps,
@@ -312,7 +328,8 @@ static void smtp_caps_apply(SMTP_STATE *state, const SMTP_ADDR *addr, int caps,
                      id, addr->host, port);
     }
     /* TLS 1.2 at most: the TLS library keeps the policy's lower bound. */
-    if ((caps & SMTP_TLS_CAP_TLS13) && *tls_level > TLS_LEV_NONE && !*logged)
+    if ((caps & SMTP_TLS_CAP_TLS13) && *tls_level > TLS_LEV_NONE && !*logged &&
+        smtp_tls12_cap_changes(state->config, policy, *tls_level))
         msg_info("%s: TLS capability cache: %s:%u failed TLS 1.3 before: offering TLS 1.2 at "
                  "most",
                  id, addr->host, port);

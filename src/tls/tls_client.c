@@ -289,8 +289,8 @@ static int tls_client_policy(TLS_SESS_STATE *state, const TLS_CLIENT_START_PROPS
         status = -1;
     }
     /* Never below the range of the policy: TLS 1.2 only where it allows it. */
-    if (status == 0 && props->tls12_max && policy->min_version <= TLS1_2_VERSION &&
-        (policy->max_version == 0 || policy->max_version > TLS1_2_VERSION))
+    if (status == 0 && props->tls12_max &&
+        tls_proto_caps_to_tls12(policy->min_version, policy->max_version))
         policy->max_version = TLS1_2_VERSION;
     state->proto_min = policy->min_version;
     state->proto_max = policy->max_version;

@@ -9,6 +9,8 @@
  *	int	tls_proto_apply_ctx(SSL_CTX *ctx, int min_version, int max_version);
  *	int	tls_proto_apply_ssl(SSL *ssl, int min_version, int max_version);
  *	const char *tls_proto_name(int version);
+ *
+ *	bool	tls_proto_caps_to_tls12(int min_version, int max_version);
  * DESCRIPTION
  *	tls_proto_parse() turns a protocol list (see tls_proto.h for the
  *	syntax) into the lowest and highest protocol version to allow, 0
@@ -23,6 +25,11 @@
  *
  *	tls_proto_name() returns "TLSv1.2" and the like for a version, or
  *	"unknown".
+ *
+ *	tls_proto_caps_to_tls12() tells whether a range, as tls_proto_parse()
+ *	returns it, changes when TLS 1.2 becomes its ceiling: it allows TLS
+ *	1.2 and something above it. The client's retry after a failed TLS 1.3
+ *	handshake applies that ceiling only then.
  * DIAGNOSTICS
  *	Errors are returned; the caller names the parameter in its message.
  *--*/
@@ -192,4 +199,11 @@ const char *tls_proto_name(int version)
         if (tls_proto_table[i].version == version)
             return tls_proto_table[i].name;
     return "unknown";
+}
+
+/* tls_proto_caps_to_tls12 - does a ceiling of TLS 1.2 change this range? */
+
+bool tls_proto_caps_to_tls12(int min_version, int max_version)
+{
+    return min_version <= TLS1_2_VERSION && (max_version == 0 || max_version > TLS1_2_VERSION);
 }

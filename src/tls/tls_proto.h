@@ -18,6 +18,8 @@
 #ifndef TLS_PROTO_H
 #define TLS_PROTO_H
 
+#include <stdbool.h>
+
 #include <openssl/ssl.h>
 
 #include "vstring.h"
@@ -26,5 +28,6 @@ extern int tls_proto_parse(const char *list, int *out_min, int *out_max, VSTRING
 extern int tls_proto_apply_ctx(SSL_CTX *ctx, int min_version, int max_version);
 extern int tls_proto_apply_ssl(SSL *ssl, int min_version, int max_version);
 extern const char *tls_proto_name(int version);
+extern bool tls_proto_caps_to_tls12(int min_version, int max_version);
 
 #endif

@@ -9,7 +9,9 @@
 # level may, the plaintext retry (after minimal_backoff_time) delivers and
 # is remembered, and later deliveries at may go straight to plaintext; at
 # level encrypt the entry changes nothing and the mail is deferred.
-# "postfix tls show-capabilities" lists the findings.
+# "postfix tls show-capabilities" lists the findings. With TLS 1.3 as the
+# floor (smtp_tls_mandatory_protocols), the TLS 1.3 finding is not applied
+# and not logged.
 #
 # Needs root for Debian's Postfix; works with any OpenSSL.
 
@@ -128,3 +130,15 @@ lacks "failing relay at level encrypt: never in plaintext" "TLS disabled\|withou
     "$(tls_relay_queue_log "$id6")"
 lacks "failing relay at level encrypt: not delivered" "to=<f@allenc.example>.*status=sent" \
     "$(cat "$recv_log")"
+
+# With TLS 1.3 as the floor the TLS 1.3 finding changes nothing, and the
+# log does not claim a TLS 1.2 offer.
+instance_main_cf "smtp_tls_mandatory_protocols = >=TLSv1.3"
+instance_postfix reload >/dev/null 2>&1
+check "postfix reload with smtp_tls_mandatory_protocols = >=TLSv1.3"
+sleep 1
+id7=$(tls_relay_send g@tls13.example)
+instance_wait_log "$id7: to=<g@tls13.example>.*status=deferred" 30
+check "TLS 1.3 relay with TLS 1.3 as the floor: deferred"
+lacks "TLS 1.3 relay with TLS 1.3 as the floor: no TLS 1.2 offer logged" "TLS 1.2 at most" \
+    "$(tls_relay_queue_log "$id7")"

@@ -72,6 +72,10 @@ int main(void)
     TEST_STR_EQ(tls_proto_name(TLS1_3_VERSION), "TLSv1.3", "name of TLS 1.3");
     TEST_STR_EQ(tls_proto_name(TLS1_VERSION), "TLSv1", "name of TLS 1.0");
     TEST_INT_EQ(tls_proto_parse(NULL, &(int){0}, &(int){0}, NULL), 0, "NULL list allows all");
+    TEST_CHECK(tls_proto_caps_to_tls12(0, 0), "no bounds: a TLS 1.2 ceiling applies");
+    TEST_CHECK(tls_proto_caps_to_tls12(TLS1_2_VERSION, 0), ">=TLSv1.2: a TLS 1.2 ceiling applies");
+    TEST_CHECK(!tls_proto_caps_to_tls12(TLS1_3_VERSION, 0), ">=TLSv1.3: no TLS 1.2 ceiling");
+    TEST_CHECK(!tls_proto_caps_to_tls12(0, TLS1_2_VERSION), "<=TLSv1.2: nothing to take away");
     SSL_CTX_free(ctx);
     vstring_free(why);
     return test_summary("tls_proto_test");
