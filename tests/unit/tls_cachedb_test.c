@@ -327,17 +327,17 @@ static void test_sealed(void)
     /* An entry moved to another id, sealed with another secret, or not sealed. */
     dict_put(&fa->dict, "id2", raw(fa, "id1"));
     TEST_INT_EQ(tls_cachedb_lookup(a, "id2", NOW + 2, got), 0, "moved to another id: refused");
-    TEST_INT_EQ(log_has("id=id2: authentication failed"), 1, "moved to another id: logged");
+    TEST_INT_EQ(table_fixture_logged("id=id2: authentication failed"), 1, "moved to another id: logged");
     TEST_INT_EQ(tls_cachedb_update(b, "id3", "planted", 7, NOW), 1, "cluster B stores id3");
     dict_put(&fa->dict, "id3", raw(fb, "id3"));
     TEST_INT_EQ(tls_cachedb_lookup(a, "id3", NOW + 3, got), 0, "another secret: refused");
-    TEST_INT_EQ(log_has("id=id3: authentication failed"), 1, "another secret: logged");
+    TEST_INT_EQ(table_fixture_logged("id=id3: authentication failed"), 1, "another secret: logged");
     TEST_CHECK(raw(fa, "id3") == NULL, "another secret: removed");
     TEST_INT_EQ(tls_cachedb_update(plain, "id4", "planted", 7, NOW), 1,
                 "an unsealed cache stores id4");
     dict_put(&fa->dict, "id4", raw(fp, "id4"));
     TEST_INT_EQ(tls_cachedb_lookup(a, "id4", NOW + 4, got), 0, "not sealed: refused");
-    TEST_INT_EQ(log_has("id=id4: not sealed"), 1, "not sealed: logged");
+    TEST_INT_EQ(table_fixture_logged("id=id4: not sealed"), 1, "not sealed: logged");
     dict_put(&fp->dict, "id5", raw(fa, "id1"));
     TEST_INT_EQ(tls_cachedb_lookup(plain, "id5", NOW + 5, got), 0,
                 "a sealed entry in an unsealed cache: refused");
