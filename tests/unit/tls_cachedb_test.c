@@ -327,7 +327,8 @@ static void test_sealed(void)
     /* An entry moved to another id, sealed with another secret, or not sealed. */
     dict_put(&fa->dict, "id2", raw(fa, "id1"));
     TEST_INT_EQ(tls_cachedb_lookup(a, "id2", NOW + 2, got), 0, "moved to another id: refused");
-    TEST_INT_EQ(table_fixture_logged("id=id2: authentication failed"), 1, "moved to another id: logged");
+    TEST_INT_EQ(table_fixture_logged("id=id2: authentication failed"), 1,
+                "moved to another id: logged");
     TEST_INT_EQ(tls_cachedb_update(b, "id3", "planted", 7, NOW), 1, "cluster B stores id3");
     dict_put(&fa->dict, "id3", raw(fb, "id3"));
     TEST_INT_EQ(tls_cachedb_lookup(a, "id3", NOW + 3, got), 0, "another secret: refused");
