@@ -45,8 +45,11 @@
  *	sts_answer_init() allocates the strings of an answer;
  *	sts_answer_free() releases them.
  * DIAGNOSTICS
- *	Information: each fetch and its outcome. Warnings: a failed fetch
- *	while a cached policy stays in force.
+ *	Information: each fetch and its outcome ("fetched", "fetch failed",
+ *	"invalid policy", or "certificate verification failed for
+ *	mta-sts.DOMAIN" when the policy host's certificate failed PKIX
+ *	validation or the name check), with the reason. Warnings: the same
+ *	failures while a cached policy stays in force.
  * SEE ALSO
  *	RFC 8461, sts_cache(3), sts_fetch(3)
  *--*/
@@ -138,13 +141,25 @@ static const char *sts_discover_result(int failure)
                                          : STS_RESULT_FETCH_ERROR;
 }
 
+/* sts_discover_what - the failure of a fetch, for the log */
+
+static const char *sts_discover_what(VSTRING *buf, const char *domain, int failure)
+{
+    if (failure == STS_FETCH_INVALID)
+        return vstring_str(vstring_strcpy(buf, "invalid policy"));
+    if (failure == STS_FETCH_WEBPKI)
+        return vstring_str(
+            vstring_sprintf(buf, "certificate verification failed for mta-sts.%s", domain));
+    return vstring_str(vstring_strcpy(buf, "fetch failed"));
+}
+
 /* sts_discover_fetch - fetch, cache and answer; the cached policy when that fails */
 
 static int sts_discover_fetch(STS_CACHE *cache, const STS_SOURCE *source, const char *domain,
                               time_t now, const char *id, const STS_CACHE_ENTRY *entry, bool have,
                               STS_ANSWER *answer)
 {
-    VSTRING *text = vstring_alloc(200), *why = vstring_alloc(100);
+    VSTRING *text = vstring_alloc(200), *why = vstring_alloc(100), *what = vstring_alloc(100);
     int failure = 0;
     STS_POLICY *policy = source->fetch(source->context, domain, text, &failure, why);
 
@@ -162,20 +177,20 @@ static int sts_discover_fetch(STS_CACHE *cache, const STS_SOURCE *source, const 
     } else if (have) {
         sts_discover_failed(domain, now);
         msg_warn("MTA-STS policy of %s: %s (id %s): %s: the cached policy (id %s) stays in force",
-                 domain, failure == STS_FETCH_INVALID ? "invalid policy" : "fetch failed", id,
-                 vstring_str(why), vstring_str(entry->id));
+                 domain, sts_discover_what(what, domain, failure), id, vstring_str(why),
+                 vstring_str(entry->id));
         vstring_strcpy(answer->why, vstring_str(why));
         sts_discover_cached(entry, answer);
     } else {
         msg_info("MTA-STS policy of %s: %s (id %s): %s: no policy", domain,
-                 failure == STS_FETCH_INVALID ? "invalid policy" : "fetch failed", id,
-                 vstring_str(why));
+                 sts_discover_what(what, domain, failure), id, vstring_str(why));
         answer->failure = sts_discover_result(failure);
         vstring_strcpy(answer->why, vstring_str(why));
         answer->status = STS_ANSWER_NONE;
     }
     vstring_free(text);
     vstring_free(why);
+    vstring_free(what);
     return answer->status;
 }
 

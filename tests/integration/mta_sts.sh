@@ -294,6 +294,9 @@ has "no policy host: sts-policy-fetch-error, treated as none" \
     "MTA-STS policy of nohttps.$S: none (sts-policy-fetch-error: " "$(log sts)"
 has "HTTPS certificate without the policy host: sts-webpki-invalid, treated as none" \
     "MTA-STS policy of nocert.$S: none (sts-webpki-invalid: " "$(log sts)"
+has "mtasts logs the policy host's certificate failure as such" \
+    "MTA-STS policy of nocert.$S: certificate verification failed for mta-sts.nocert.$S (id 1): " \
+    "$(instance_log)"
 
 has "mtasts logs each fetch" "MTA-STS policy of enf.$S: fetched, id 1, mode enforce, max_age 86400" "$(instance_log)"
 
