@@ -24,7 +24,8 @@
  *	smtp_tls_fingerprint_digest, the DNS resolver of the SMTP client
  *	(smtp_dns_resolver, smtp_dns_trust_anchor_file,
  *	smtp_dns_forwarders) and MTA-STS (smtp_tls_mta_sts_enable,
- *	mta_sts_CAfile, mta_sts_fetch_timeout: ptf_sts.c); -o overrides it. It never talks to
+ *	mta_sts_CAfile, mta_sts_fetch_timeout, and smtp_dns_support_level
+ *	for DANE before a policy: ptf_sts.c); -o overrides it. It never talks to
  *	tlsmgr(8): sessions are cached in memory, for -r.
  * DIAGNOSTICS
  *	Everything goes to standard error, except the -C chain (standard
@@ -242,6 +243,7 @@ static void ptf_settings(PTF_STATE *state, PTF_ARGS *args, char **match, int cou
         CONFIG_BIND_BOOL(VAR_SMTP_TLS_MTA_STS_ENABLE, &state->sts_enable),
         CONFIG_BIND_STR(VAR_MTA_STS_CAFILE, &state->sts_CAfile),
         CONFIG_BIND_TIME(VAR_MTA_STS_FETCH_TIMEOUT, &state->sts_fetch_timeout),
+        CONFIG_BIND_STR(VAR_SMTP_DNS_SUPPORT_LEVEL, &state->dns_support),
         CONFIG_BIND_END,
     };
     VSTRING *buf = vstring_alloc(100);
@@ -255,12 +257,11 @@ static void ptf_settings(PTF_STATE *state, PTF_ARGS *args, char **match, int cou
     state->level = args->level ? tls_level_lookup(args->level) : PTF_DEFAULT_LEVEL;
     if (state->level == TLS_LEV_INVALID)
         msg_fatal_status(2, "bad -l value \"%s\": expected a TLS security level", args->level);
-    if (TLS_DANE_BASED(state->level)) {
+    if (TLS_DANE_BASED(state->level) || state->sts_enable)
         state->dane_mtype_mask = tls_dane_digest_mask(state->dane_digests, buf);
-        if (state->dane_mtype_mask < 0) {
-            msg_info("%s: using level secure", vstring_str(buf));
-            state->level = TLS_LEV_SECURE;
-        }
+    if (TLS_DANE_BASED(state->level) && state->dane_mtype_mask < 0) {
+        msg_info("%s: using level secure", vstring_str(buf));
+        state->level = TLS_LEV_SECURE;
     }
     if (state->wrapper && state->level == TLS_LEV_NONE) {
         msg_info("-w needs TLS: using level encrypt");

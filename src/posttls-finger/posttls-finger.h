@@ -73,6 +73,7 @@ typedef struct PTF_STATE {
     bool sts_enable;                       /* smtp_tls_mta_sts_enable */
     const char *sts_CAfile;                /* mta_sts_CAfile */
     int sts_fetch_timeout;                 /* mta_sts_fetch_timeout, seconds */
+    const char *dns_support;               /* smtp_dns_support_level */
     PTF_DEST dest;                         /* the destination */
     /* Run time. */
     DNS_RESOLVER *resolver;    /* every DNS lookup, owned */
@@ -95,6 +96,7 @@ typedef struct PTF_STATE {
     int session_level;         /* level of this server's session (DANE: secure without TLSA) */
     SMTP_TLSA_LIST tlsa;       /* DANE: this server's usable TLSA records, owned */
     STS_POLICY *sts_policy;    /* the destination's MTA-STS policy, owned, or NULL */
+    bool sts_dane;             /* this server's TLSA records take precedence over the policy */
 } PTF_STATE;
 
 /* ptf_dest.c */
@@ -108,6 +110,7 @@ extern void ptf_dane_free(PTF_STATE *state);
 
 /* ptf_sts.c */
 extern void ptf_sts_discover(PTF_STATE *state);
+extern bool ptf_sts_dane_first(const PTF_STATE *state, bool mx_secure);
 extern void ptf_sts_verdict(PTF_STATE *state);
 extern void ptf_sts_free(PTF_STATE *state);
 

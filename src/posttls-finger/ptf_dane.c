@@ -26,6 +26,16 @@
  *	it is state->level. It returns 0, or -1 with why set when the TLSA
  *	lookup failed: the server is then not tried.
  *
+ *	Under an MTA-STS policy at the other levels, where DANE takes
+ *	precedence as in the SMTP client (ptf_sts_dane_first()), the server
+ *	is looked up as at level dane (its address records validated, or
+ *	-f): usable TLSA records make the session level dane, which is
+ *	logged ("DANE TLSA records of HOST take precedence over the MTA-STS
+ *	policy of DOMAIN"; state->sts_dane: no MTA-STS verdict then);
+ *	validated records that are all unusable make it encrypt, and the
+ *	policy still applies; without records the level stays and the
+ *	policy applies; a failed lookup skips the server, as above.
+ *
  *	ptf_dane_free() releases the records of the last server.
  * DIAGNOSTICS
  *	Informational messages, as above; a warning for a failed TLSA lookup
@@ -55,6 +65,50 @@ static void ptf_dane_secure(PTF_STATE *state, const char *why)
     state->session_level = TLS_LEV_SECURE;
 }
 
+/* ptf_dane_lookup - the server's TLSA records into state->tlsa */
+
+static int ptf_dane_lookup(PTF_STATE *state, const SMTP_ADDR *addr, VSTRING *detail)
+{
+    return smtp_tlsa_lookup(state->resolver,
+                            &(SMTP_TLSA_QUERY){
+                                .host = addr->host,
+                                .rname = addr->rname,
+                                .port = state->dest.port,
+                                .host_secure = addr->secure,
+                                .force = state->force_tlsa,
+                                .mtype_mask = state->dane_mtype_mask,
+                            },
+                            &state->tlsa, detail);
+}
+
+/* ptf_dane_sts - TLSA records before an MTA-STS policy */
+
+static int ptf_dane_sts(PTF_STATE *state, const SMTP_ADDR *addr, VSTRING *why)
+{
+    VSTRING *detail;
+    int status;
+
+    if (!addr->secure && !state->force_tlsa)
+        return 0;
+    detail = vstring_alloc(100);
+    status = ptf_dane_lookup(state, addr, detail);
+    if (status == SMTP_TLSA_RETRY) {
+        msg_warn("DANE TLSA lookup problem: %s", vstring_str(detail));
+        vstring_sprintf(why, "TLSA lookup error for %s:%u", addr->host, state->dest.port);
+    } else if (status == SMTP_TLSA_UNUSABLE) {
+        msg_info("no usable TLSA records found: encrypt, under the MTA-STS policy");
+        smtp_tlsa_free(&state->tlsa);
+        state->session_level = TLS_LEV_ENCRYPT;
+    } else if (status == SMTP_TLSA_FOUND) {
+        msg_info("DANE TLSA records of %s take precedence over the MTA-STS policy of %s",
+                 addr->host, state->dest.nexthop);
+        state->sts_dane = true;
+        state->session_level = TLS_LEV_DANE;
+    }
+    vstring_free(detail);
+    return status == SMTP_TLSA_RETRY ? -1 : 0;
+}
+
 /* ptf_dane_server - the level and TLSA records for one server */
 
 int ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr, VSTRING *why)
@@ -64,6 +118,9 @@ int ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr, VSTRING *why)
 
     ptf_dane_free(state);
     state->session_level = state->level;
+    state->sts_dane = false;
+    if (ptf_sts_dane_first(state, addr->mx_secure))
+        return ptf_dane_sts(state, addr, why);
     if (!TLS_DANE_BASED(state->level))
         return 0;
     if (!addr->mx_secure && state->insecure_mx_policy == TLS_LEV_MAY) {
@@ -76,16 +133,7 @@ int ptf_dane_server(PTF_STATE *state, const SMTP_ADDR *addr, VSTRING *why)
         return 0;
     }
     detail = vstring_alloc(100);
-    status = smtp_tlsa_lookup(state->resolver,
-                              &(SMTP_TLSA_QUERY){
-                                  .host = addr->host,
-                                  .rname = addr->rname,
-                                  .port = state->dest.port,
-                                  .host_secure = addr->secure,
-                                  .force = state->force_tlsa,
-                                  .mtype_mask = state->dane_mtype_mask,
-                              },
-                              &state->tlsa, detail);
+    status = ptf_dane_lookup(state, addr, detail);
     if (status == SMTP_TLSA_RETRY) {
         msg_warn("DANE TLSA lookup problem: %s", vstring_str(detail));
         vstring_sprintf(why, "TLSA lookup error for %s:%u", addr->host, state->dest.port);

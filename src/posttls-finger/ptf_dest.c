@@ -20,9 +20,10 @@
  *	preference order, every address of every host (of the family that
  *	-a allows, A/AAAA when the domain has no MX records) until one
  *	answers; later (reconnections) to the address that answered before.
- *	At the DANE levels, addresses come from DNS with their DNSSEC
- *	status, and each server's TLSA records are looked up before it is
- *	tried (ptf_dane(3)).
+ *	At the DANE levels, and where DANE may take precedence over an
+ *	MTA-STS policy (ptf_sts(3)), addresses come from DNS with their
+ *	DNSSEC status, and each server's TLSA records are looked up before
+ *	it is tried (ptf_dane(3)).
  *	It sets state->stream, host, addr, port and namaddr, logs
  *	"Connected to host[addr]:port" and returns 0, or logs why it failed
  *	("Failed to establish session to ...") and returns -1. why is
@@ -184,13 +185,13 @@ static int ptf_dest_unix(PTF_STATE *state, VSTRING *why)
     return 0;
 }
 
-/* ptf_dest_host - one host's addresses; at the DANE levels from DNS with their DNSSEC status */
+/* ptf_dest_host - one host's addresses; for DANE from DNS with their DNSSEC status */
 
 static int ptf_dest_host(PTF_STATE *state, SMTP_ADDR_LIST *addrs, const char *host, int pref,
                          bool mx_secure, VSTRING *why)
 {
     size_t before = addrs->count;
-    int status = TLS_DANE_BASED(state->level)
+    int status = TLS_DANE_BASED(state->level) || ptf_sts_dane_first(state, mx_secure)
                      ? smtp_addr_add_dns(state->resolver, addrs, host, pref, state->dest.port, why)
                      : smtp_addr_add(addrs, host, pref, state->dest.port, why);
 

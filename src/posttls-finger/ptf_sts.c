@@ -5,6 +5,7 @@
  *	#include "posttls-finger.h"
  *
  *	void	ptf_sts_discover(PTF_STATE *state);
+ *	bool	ptf_sts_dane_first(const PTF_STATE *state, bool mx_secure);
  *	void	ptf_sts_verdict(PTF_STATE *state);
  *	void	ptf_sts_free(PTF_STATE *state);
  * DESCRIPTION
@@ -20,9 +21,17 @@
  *	policy of DOMAIN: none" with the reason (no TXT record, or the RFC
  *	8460 result type of a failed fetch).
  *
+ *	ptf_sts_dane_first() says whether a server under the policy is
+ *	looked up as at level dane because DANE takes precedence over
+ *	MTA-STS, by the SMTP client's rule (sts_dane(3): a policy in mode
+ *	enforce or testing, -l none, may or encrypt, smtp_dns_support_level
+ *	= dnssec, an MX RRset that was DNSSEC-validated, mx_secure).
+ *	ptf_dane(3) then looks up its TLSA records.
+ *
  *	ptf_sts_verdict() logs, for the server of the session that just
  *	ended, what the SMTP client would conclude under the policy (mode
- *	enforce or testing): "MTA-STS MODE verdict for HOST[ADDR]: success"
+ *	enforce or testing), unless the server's TLSA records took
+ *	precedence (state->sts_dane): "MTA-STS MODE verdict for HOST[ADDR]: success"
  *	or an RFC 8460 result type with the reason (validation-failure for
  *	an MX host outside the patterns, starttls-not-supported,
  *	certificate-not-trusted, certificate-expired,
@@ -33,11 +42,12 @@
  * DIAGNOSTICS
  *	Everything is logged (standard error).
  * SEE ALSO
- *	mtasts(8), sts_fetch(3), tls_webpki(3)
+ *	mtasts(8), sts_fetch(3), sts_dane(3), tls_webpki(3)
  *--*/
 
 /* System library. */
 #include <string.h>
+#include <strings.h>
 
 /* Utility library. */
 #include "msg.h"
@@ -45,6 +55,7 @@
 
 /* Global library. */
 #include "mail_params.h"
+#include "sts_dane.h"
 #include "sts_fetch.h"
 
 /* TLS library. */
@@ -98,6 +109,19 @@ done:
     vstring_free(mx);
 }
 
+/* ptf_sts_dane_first - TLSA records before the policy, as in the SMTP client? */
+
+bool ptf_sts_dane_first(const PTF_STATE *state, bool mx_secure)
+{
+    return state->dane_mtype_mask >= 0 &&
+           sts_dane_first(&(STS_DANE_QUERY){
+               .policy = state->sts_policy,
+               .level = state->level,
+               .dnssec = state->dns_support && strcasecmp(state->dns_support, "dnssec") == 0,
+               .mx_secure = mx_secure,
+           });
+}
+
 /* ptf_sts_verdict - what the policy says about the server just tried */
 
 void ptf_sts_verdict(PTF_STATE *state)
@@ -106,7 +130,7 @@ void ptf_sts_verdict(PTF_STATE *state)
     VSTRING *why;
     const char *failure = NULL;
 
-    if (policy == NULL || policy->mode == STS_MODE_NONE || state->host == NULL)
+    if (policy == NULL || policy->mode == STS_MODE_NONE || state->host == NULL || state->sts_dane)
         return;
     why = vstring_alloc(100);
     if (!sts_policy_mx_match(policy, state->host)) {

@@ -28,13 +28,11 @@
  *	smtp_sts_dane_level() replaces smtp_dane_level() for a server of
  *	the request: it looks up TLSA records, so that DANE wins over an
  *	MTA-STS policy (RFC 8461 section 2) also where the level in force
- *	does not ask for DANE. That happens when all of these hold: the
- *	next hop has an MTA-STS policy in mode enforce or testing; no
- *	smtp_tls_policy_maps entry names it (policy->from_table); the level
- *	is none, may or encrypt (main.cf's fingerprint, verify and secure,
- *	and dane and dane-only, stay as they are); smtp_dns_support_level
- *	is dnssec; the MX RRset was DNSSEC-validated; and the message is
- *	not under "TLS-Required: no". Then the server is looked up as at
+ *	does not ask for DANE, when sts_dane_first(3) says so (the rule
+ *	that posttls-finger shares: a policy in mode enforce or testing, no
+ *	smtp_tls_policy_maps entry (policy->from_table), level none, may or
+ *	encrypt, smtp_dns_support_level = dnssec, a validated MX RRset, and
+ *	no "TLS-Required: no"). Then the server is looked up as at
  *	level dane (smtp_dane_level(), the address records must be
  *	validated too unless smtp_tls_force_insecure_host_tlsa_lookup):
  *	usable TLSA records make the level and policy->level dane, the
@@ -128,6 +126,7 @@
 
 /* Global library. */
 #include "mail_params.h"
+#include "sts_dane.h"
 #include "sts_mgr.h"
 
 /* TLS library. */
@@ -207,14 +206,14 @@ static int smtp_sts_enforce(SMTP_STATE *state, const char *host, SMTP_TLS_POLICY
 static bool smtp_sts_dane_wanted(SMTP_STATE *state, const SMTP_ADDR *addr,
                                  const SMTP_TLS_POLICY *policy)
 {
-    const STS_POLICY *sts;
-
-    if (policy->from_table || policy->level < TLS_LEV_NONE || policy->level > TLS_LEV_ENCRYPT ||
-        state->tls_required_no || state->config->dns_level != SMTP_DNS_LEVEL_DNSSEC ||
-        !addr->mx_secure)
-        return false;
-    sts = smtp_sts_lookup(state);
-    return sts != NULL && sts->mode != STS_MODE_NONE;
+    return sts_dane_first(&(STS_DANE_QUERY){
+        .policy = smtp_sts_lookup(state),
+        .level = policy->level,
+        .from_table = policy->from_table,
+        .dnssec = state->config->dns_level == SMTP_DNS_LEVEL_DNSSEC,
+        .mx_secure = addr->mx_secure,
+        .tls_required_no = state->tls_required_no,
+    });
 }
 
 /* smtp_sts_dane_level - DANE before an MTA-STS policy */

@@ -33,7 +33,7 @@
 # DANE (dane), and is returned with 5.7.10 at a testing one (tst).
 #
 # Then: posttls-finger shows the policy and its verdict for the MX host it
-# tried; an smtp_tls_policy_maps entry wins over a policy; a new TXT id makes
+# tried, or that DANE takes precedence (dane); an smtp_tls_policy_maps entry wins over a policy; a new TXT id makes
 # mtasts fetch the policy again; mtasts restarted with the HTTPS server
 # gone and new ids: the cached policies survive and stay in force; and an
 # external resolver on smtp_tls_policy_maps = socketmap:... (written for
@@ -370,6 +370,11 @@ has "posttls-finger, MX outside the patterns: validation-failure" \
     "MTA-STS enforce verdict for mx-out.$S[127.0.0.1]: validation-failure" "$(finger "out.$S")"
 has "posttls-finger, malformed policy: none" "MTA-STS policy of mal.$S: none (sts-policy-invalid" \
     "$(finger "mal.$S")"
+out=$(finger "dane.$S")
+has "posttls-finger, DANE and STS both present, level may: DANE takes precedence" \
+    "DANE TLSA records of mx-dane.$S take precedence over the MTA-STS policy of dane.$S" "$out"
+has "... Verified by DANE" "Verified TLS connection established to mx-dane.$S[127.0.0.1]:$p_ours" "$out"
+lacks "... no MTA-STS verdict for the MX host" "MTA-STS enforce verdict for mx-dane" "$out"
 
 # A new id: fetched again.
 before=$(fetches enf)
