@@ -374,7 +374,7 @@ int main(int argc, char **argv)
                   vstring_str(why));
     state.server_name = vstring_alloc(50);
     state.chain = vstring_alloc(1000);
-    if (state.level != TLS_LEV_NONE && ptf_tls_init(&state) < 0)
+    if ((state.level != TLS_LEV_NONE || state.sts_enable) && ptf_tls_init(&state) < 0)
         msg_fatal("cannot use TLS: see the messages above");
     state.session_level = state.level;
     ptf_sts_discover(&state);

@@ -9,7 +9,8 @@
  *	ptf_smtp_session() runs one session on state->stream: in wrapper
  *	mode (-w) the TLS handshake first; the greeting (within
  *	state->connect_timeout); EHLO (LHLO with -S); unless in wrapper mode
- *	and unless the level is none, STARTTLS, the handshake and EHLO again;
+ *	and unless the level of the session is none (DANE before an MTA-STS
+ *	policy can raise it: ptf_dane(3)), STARTTLS, the handshake and EHLO again;
  *	then QUIT, unless a reply timed out, broke off or was malformed, or
  *	the handshake failed. Commands and replies are logged as "> EHLO name" and
  *	"< 250 ..." unless -c was given; on a reconnection only the greeting
@@ -219,7 +220,7 @@ int ptf_smtp_session(PTF_STATE *state)
         return -1;
     if (ptf_smtp_ehlo(state, log_all) < 0)
         status = -1;
-    else if (!state->wrapper && state->level != TLS_LEV_NONE)
+    else if (!state->wrapper && state->session_level != TLS_LEV_NONE)
         status = ptf_smtp_starttls(state, log_all);
     /*
      * After a failed handshake the server expects TLS records, not QUIT;

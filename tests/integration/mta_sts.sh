@@ -358,7 +358,9 @@ has "an smtp_tls_policy_maps entry wins over the policy" \
     "smtp_tls_policy_maps entry for out.$S takes precedence over its MTA-STS policy" "$(log table)"
 
 # posttls-finger: the policy it finds, the verdict for the MX host it tried.
-finger() { MAIL_CONFIG=$dir/sts/conf timeout 60 "$TEST_BIN/posttls-finger" -c -t5 -T10 -l may "$1:$p_ours" 2>&1; }
+finger() { # DOMAIN [LEVEL]
+    MAIL_CONFIG=$dir/sts/conf timeout 60 "$TEST_BIN/posttls-finger" -c -t5 -T10 -l "${2:-may}" "$1:$p_ours" 2>&1
+}
 out=$(finger "tbad.$S")
 has "posttls-finger: the policy found" \
     "MTA-STS policy of tbad.$S: mode testing, id 1, max_age 86400, mx mx-tbad.$S" "$out"
@@ -375,6 +377,8 @@ has "posttls-finger, DANE and STS both present, level may: DANE takes precedence
     "DANE TLSA records of mx-dane.$S take precedence over the MTA-STS policy of dane.$S" "$out"
 has "... Verified by DANE" "Verified TLS connection established to mx-dane.$S[127.0.0.1]:$p_ours" "$out"
 lacks "... no MTA-STS verdict for the MX host" "MTA-STS enforce verdict for mx-dane" "$out"
+has "posttls-finger -l none: DANE takes precedence there too, over TLS" \
+    "Verified TLS connection established to mx-dane.$S[127.0.0.1]:$p_ours" "$(finger "dane.$S" none)"
 
 # A new id: fetched again.
 before=$(fetches enf)
