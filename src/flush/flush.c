@@ -56,6 +56,7 @@
 #include "vstring.h"
 
 /* Global library. */
+#include "attr_dispatch.h"
 #include "config.h"
 #include "mail_flush.h"
 #include "mail_params.h"
@@ -186,14 +187,14 @@ static int flush_request(const char *request, char *site, const char *queue_id)
 static void flush_service(MAIL_SERVER *unused_server, VSTREAM *client)
 {
     VSTRING *request = vstring_alloc(20), *site = vstring_alloc(100), *id = vstring_alloc(30);
-    int ch, status;
+    int status;
 
     vstream_set_timeout(client, flush_config.ipc_timeout);
-    /* Master's wake-up ("W") is no attribute message: refresh. */
-    if ((ch = vstream_getc(client)) != VSTREAM_EOF && (ch < ATTR_TYPE_INT || ch > ATTR_TYPE_DATA)) {
-        flush_refresh(flush_config.refresh_time);
-    } else if (ch != VSTREAM_EOF && vstream_ungetc(client, ch) != VSTREAM_EOF &&
-               attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_FLUSH_ATTR_REQUEST, request),
+    /* Master's wake-up ("W") is no attribute message, nor the end of input: refresh. */
+    if (attr_dispatch_ready(client) < 0) {
+        if (!vstream_feof(client) && !vstream_ferror(client))
+            flush_refresh(flush_config.refresh_time);
+    } else if (attr_scan(client, ATTR_FLAG_STRICT, RECV_ATTR_STR(MAIL_FLUSH_ATTR_REQUEST, request),
                          RECV_ATTR_STR(MAIL_FLUSH_ATTR_SITE, site),
                          RECV_ATTR_STR(MAIL_FLUSH_ATTR_QUEUE_ID, id), ATTR_TYPE_END) == 3) {
         status = flush_request(vstring_str(request), vstring_str(site), vstring_str(id));

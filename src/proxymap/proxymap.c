@@ -65,6 +65,7 @@
 #include "vstring.h"
 
 /* Global library. */
+#include "attr_dispatch.h"
 #include "mail_params.h"
 #include "mail_server.h"
 
@@ -382,11 +383,10 @@ static int proxymap_dispatch(VSTREAM *client)
     PROXYMAP_REQUEST req = {0};
     PROXYMAP_REPLY reply = {.status = PROXY_STAT_BAD, .reason = vstring_alloc(100)};
     const PROXYMAP_HANDLER *hp = NULL;
-    int ch, count, status = -1;
+    int count, status = -1;
 
     /* End of input, or a master wake-up ("W"): no attribute message follows. */
-    if ((ch = vstream_getc(client)) != EOF && ch >= ATTR_TYPE_INT && ch <= ATTR_TYPE_DATA) {
-        vstream_ungetc(client, ch);
+    if (attr_dispatch_ready(client) == 0) {
         if ((count = attr_scan_table(client, ATTR_FLAG_NONE, &opts, attrs)) > 0 &&
             (hp = proxymap_parse(attrs, count, &req)) != NULL) {
             if (msg_verbose)
