@@ -525,38 +525,36 @@ MILTER_RESULT milters_mail(MILTERS *milters, const ARGV *args)
     return milters_args_event(milters, &event, args);
 }
 
-/* milters_rcpt - RCPT TO */
+/* milters_rcpt_event - RCPT TO, accepted or refused by the MTA */
 
-MILTER_RESULT milters_rcpt(MILTERS *milters, const ARGV *args)
+static MILTER_RESULT milters_rcpt_event(MILTERS *milters, const ARGV *args, bool rejected)
 {
-    static const MILTER_EVENT event = {
+    /* A refused one goes only to the milters that negotiated it (protocol 6). */
+    const MILTER_EVENT event = {
         MILTER_MACRO_STAGE_RCPT,
         MILTER_CMD_RCPT,
         MILTER_PROTO_NORCPT,
         MILTER_PROTO_NR_RCPT,
-        2,
+        rejected ? 6 : 2,
         false,
-        0,
+        rejected ? MILTER_PROTO_RCPT_REJ : 0,
     };
 
     return milters_args_event(milters, &event, args);
+}
+
+/* milters_rcpt - RCPT TO */
+
+MILTER_RESULT milters_rcpt(MILTERS *milters, const ARGV *args)
+{
+    return milters_rcpt_event(milters, args, false);
 }
 
 /* milters_rcpt_rejected - a refused RCPT TO, for the milters that want to see it */
 
 void milters_rcpt_rejected(MILTERS *milters, const ARGV *args)
 {
-    static const MILTER_EVENT event = {
-        MILTER_MACRO_STAGE_RCPT,
-        MILTER_CMD_RCPT,
-        MILTER_PROTO_NORCPT,
-        MILTER_PROTO_NR_RCPT,
-        6,
-        false,
-        MILTER_PROTO_RCPT_REJ,
-    };
-
-    (void)milters_args_event(milters, &event, args);
+    (void)milters_rcpt_event(milters, args, true);
 }
 
 /* milters_data - DATA */
