@@ -88,6 +88,7 @@
 #include "header_action.h"
 #include "header_scan.h"
 #include "maps.h"
+#include "milter_header_lookup.h"
 #include "mime_walk.h"
 #include "rec_type.h"
 
@@ -439,24 +440,17 @@ MILTER_HEADER_VERDICT cleanup_checks_milter(void *context, const char *field, VS
     MAPS *maps = state->config->milter_header_maps;
     int errs = state->errs;
     const char *value;
-    HEADER_ACTION_RESULT res;
 
     if (maps == NULL || (state->flags & CLEANUP_FLAG_NO_CHECKS) || state->errs != 0)
         return MILTER_HEADER_KEEP;
-    if ((value = maps_find(maps, field, 0)) == NULL) {
-        if (maps->error == 0)
-            return MILTER_HEADER_KEEP;
-        msg_warn("%s: %s map lookup problem -- message not accepted, try again later",
-                 state->queue_id, maps->title);
-        cleanup_error(state, CLEANUP_STAT_BAD, "%s", cleanup_strerror(CLEANUP_STAT_BAD));
-        vstring_strcpy(replacement, "451 4.3.0 Temporary lookup failure");
-        return MILTER_HEADER_REJECT;
-    }
-    if (header_action_parse(value, &res) == HEADER_ACTION_PREPEND) {
-        msg_warn("%s map: PREPEND is not supported for header fields that milters add; "
-                 "ignoring \"%s\"",
-                 maps->title, value);
+    switch (milter_header_lookup(maps, state->queue_id, field, &value, replacement)) {
+    case 0:
         return MILTER_HEADER_KEEP;
+    case -1:
+        cleanup_error(state, CLEANUP_STAT_BAD, "%s", cleanup_strerror(CLEANUP_STAT_BAD));
+        return MILTER_HEADER_REJECT;
+    default:
+        break;
     }
     switch (
         cleanup_checks_act(state, maps->title, true, field, strlen(field), value, replacement)) {

@@ -40,6 +40,7 @@
 #include "cleanup_client.h"
 #include "header_action.h"
 #include "maps.h"
+#include "milter_header_lookup.h"
 #include "rec_type.h"
 #include "receive_override.h"
 
@@ -155,11 +156,7 @@ static MILTER_HEADER_VERDICT smtpd_milter_checks_act(SMTPD_STATE *state, const c
         smtpd_milter_checks_log(state, "replace", field, res.text);
         vstring_strcpy(replacement, res.text);
         return MILTER_HEADER_REPLACE;
-    case HEADER_ACTION_PREPEND:
-        msg_warn("%s map: PREPEND is not supported for header fields that milters add; "
-                 "ignoring \"%s\"",
-                 title, value);
-        break;
+    case HEADER_ACTION_PREPEND: /* milter_header_lookup() warns and keeps the field */
     case HEADER_ACTION_DUNNO:
         break;
     default:
@@ -180,12 +177,13 @@ MILTER_HEADER_VERDICT smtpd_milter_header_check(void *context, const char *field
 
     if (maps == NULL || (state->cfg->receive_override & RECEIVE_NO_HEADER_BODY_CHECKS))
         return MILTER_HEADER_KEEP;
-    if ((value = maps_find(maps, field, 0)) != NULL)
-        return smtpd_milter_checks_act(state, maps->title, field, value, replacement);
-    if (maps->error == 0)
+    switch (milter_header_lookup(maps, state->queue_id ? state->queue_id : "NOQUEUE", field, &value,
+                                 replacement)) {
+    case 0:
         return MILTER_HEADER_KEEP;
-    msg_warn("%s: %s map lookup problem -- message not accepted, try again later",
-             state->queue_id ? state->queue_id : "NOQUEUE", maps->title);
-    vstring_strcpy(replacement, "451 4.3.0 Temporary lookup failure");
-    return MILTER_HEADER_REJECT;
+    case -1:
+        return MILTER_HEADER_REJECT;
+    default:
+        return smtpd_milter_checks_act(state, maps->title, field, value, replacement);
+    }
 }
