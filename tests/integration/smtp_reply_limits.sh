@@ -60,15 +60,9 @@ instance_main_cf \
 instance_start "$pin"
 require "the instance starts"
 
-# send N - one message to r@rset.example.test
+# send - one message to r@rset.example.test
 send() {
-    bounded 60 python3 - "$pin" "$1" <<'PY'
-import smtplib, sys
-s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30)
-s.sendmail("s@a.example.test", ["r@rset.example.test"],
-           "Subject: unasked %s\r\n\r\nbody\r\n" % sys.argv[2])
-s.quit()
-PY
+    instance_smtp_send -f s@a.example.test "$pin" r@rset.example.test
 }
 
 # sent N - N messages to r@rset.example.test are sent
@@ -76,12 +70,12 @@ sent() {
     [ "$(grep -F 'to=<r@rset.example.test>' "$INSTANCE_LOG" | grep -c 'status=sent')" -ge "$1" ]
 }
 
-send 1
+send
 wait_until 30 sent 1
 require "the first message is delivered"
 wait_until 10 grep -q '^S: 421 4.3.2 unasked' "$INSTANCE_DIR/rset/log"
 require "the server sent its unasked 421 after RSET"
-send 2
+send
 wait_until 30 sent 2
 check "the second message is delivered"
 ! grep -F 'to=<r@rset.example.test>' "$INSTANCE_LOG" | grep -q 'status=deferred'

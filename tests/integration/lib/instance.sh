@@ -61,11 +61,13 @@
 #   instance_wait_log REGEX [SECONDS]      until the maillog matches
 #   instance_wait_gone PID [SECONDS]       until the process has exited
 #   instance_log               the maillog
-#   instance_smtp_send PORT RCPT
-#                              one message from sender@example.net to RCPT
-#                              (its Subject) through the smtpd on
-#                              127.0.0.1:PORT, with python3's smtplib, in
-#                              at most 60 seconds; status 0 when accepted
+#   instance_smtp_send [-f SENDER] PORT RCPT...
+#                              one message from SENDER (default
+#                              sender@example.net) to the RCPTs (its
+#                              Subject, separated by spaces) through the
+#                              smtpd on 127.0.0.1:PORT, with python3's
+#                              smtplib, in at most 60 seconds; status 0
+#                              when accepted
 #   instance_outcome RCPT      RCPT's first delivery line with status=sent
 #                              or status=deferred, once there is one (after
 #                              at most 60 seconds: empty)
@@ -283,12 +285,18 @@ instance_log() {
     cat "$INSTANCE_LOG"
 }
 
-# instance_smtp_send PORT RCPT - one message through the smtpd on PORT
+# instance_smtp_send [-f SENDER] PORT RCPT... - one message through the smtpd on PORT
 instance_smtp_send() {
-    bounded 60 python3 - "$1" "$2" <<'EOF'
+    local from=sender@example.net
+    if [ "$1" = -f ]; then
+        from=$2
+        shift 2
+    fi
+    bounded 60 python3 - "$from" "$@" <<'EOF'
 import smtplib, sys
-s = smtplib.SMTP("127.0.0.1", int(sys.argv[1]), timeout=30)
-s.sendmail("sender@example.net", [sys.argv[2]], "Subject: %s\r\n\r\nbody\r\n" % sys.argv[2])
+rcpts = sys.argv[3:]
+s = smtplib.SMTP("127.0.0.1", int(sys.argv[2]), timeout=30)
+s.sendmail(sys.argv[1], rcpts, "Subject: %s\r\n\r\nbody\r\n" % " ".join(rcpts))
 s.quit()
 EOF
 }
