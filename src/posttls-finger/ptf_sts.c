@@ -140,20 +140,8 @@ void ptf_sts_verdict(PTF_STATE *state)
         failure = state->starttls_offered ? "validation-failure" : "starttls-not-supported";
         vstring_strcpy(why, state->starttls_offered ? "no TLS session" : "STARTTLS not offered");
     } else {
-        switch (tls_webpki_check(state->tls, state->sts_CAfile, state->host, why)) {
-        case TLS_WEBPKI_OK:
-        case TLS_WEBPKI_UNKNOWN:
-            break;
-        case TLS_WEBPKI_EXPIRED:
-            failure = "certificate-expired";
-            break;
-        case TLS_WEBPKI_MISMATCH:
-            failure = "certificate-host-mismatch";
-            break;
-        default:
-            failure = "certificate-not-trusted";
-            break;
-        }
+        failure = tls_webpki_result_type(
+            tls_webpki_check(state->tls, state->sts_CAfile, state->host, why));
     }
     msg_info("MTA-STS %s verdict for %s[%s]: %s%s%s", sts_mode_name(policy->mode), state->host,
              state->addr, failure ? failure : "success", failure ? ": " : "",

@@ -290,29 +290,15 @@ void smtp_sts_handshake(SMTP_SESSION *session)
 {
     VSTRING *why;
     const char *failure;
+    int status;
 
     if (session->sts_mode == STS_MODE_NONE || session->tls == NULL)
         return;
     why = vstring_alloc(100);
-    switch (
-        tls_webpki_check(session->tls, session->state->config->sts.CAfile, session->host, why)) {
-    case TLS_WEBPKI_OK:
-        failure = NULL;
+    status = tls_webpki_check(session->tls, session->state->config->sts.CAfile, session->host, why);
+    failure = tls_webpki_result_type(status);
+    if (status == TLS_WEBPKI_OK)
         vstring_strcpy(why, "");
-        break;
-    case TLS_WEBPKI_UNKNOWN:
-        failure = NULL;
-        break;
-    case TLS_WEBPKI_EXPIRED:
-        failure = "certificate-expired";
-        break;
-    case TLS_WEBPKI_MISMATCH:
-        failure = "certificate-host-mismatch";
-        break;
-    default:
-        failure = "certificate-not-trusted";
-        break;
-    }
     if (failure != NULL)
         smtp_tlsrpt_failure(session, failure, vstring_str(why));
     smtp_sts_verdict(session->state, session->host, session->addr, session->sts_mode, failure,

@@ -8,6 +8,8 @@
  *	int	tls_webpki_check(const TLS_SESS_STATE *state,
  *				const char *CAfile, const char *host,
  *				VSTRING *why);
+ *
+ *	const char *tls_webpki_result_type(int status);
  * DESCRIPTION
  *	tls_webpki_cafile() returns CAfile, or OpenSSL's default CA file
  *	when CAfile is NULL or empty (on Debian, the ca-certificates
@@ -24,10 +26,15 @@
  *	but not for host), or TLS_WEBPKI_UNKNOWN when the session has no
  *	chain to look at (a resumed session); why says what failed. The CA
  *	file is read once per process and file name.
+ *
+ *	tls_webpki_result_type() names a failed tls_webpki_check() status
+ *	as an RFC 8460 result type (certificate-expired,
+ *	certificate-host-mismatch, certificate-not-trusted), or returns
+ *	NULL for TLS_WEBPKI_OK and TLS_WEBPKI_UNKNOWN.
  * DIAGNOSTICS
  *	Returned; a CA file that cannot be read makes every chain untrusted.
  * SEE ALSO
- *	RFC 8461 section 4.2, RFC 6125
+ *	RFC 8461 section 4.2, RFC 8460 section 4.3, RFC 6125
  *--*/
 
 /* System library. */
@@ -118,4 +125,21 @@ int tls_webpki_check(const TLS_SESS_STATE *state, const char *CAfile, const char
     X509_STORE_CTX_free(ctx);
     ERR_clear_error();
     return status;
+}
+
+/* tls_webpki_result_type - the TLSRPT result type of a failed check */
+
+const char *tls_webpki_result_type(int status)
+{
+    switch (status) {
+    case TLS_WEBPKI_OK:
+    case TLS_WEBPKI_UNKNOWN:
+        return NULL;
+    case TLS_WEBPKI_EXPIRED:
+        return "certificate-expired";
+    case TLS_WEBPKI_MISMATCH:
+        return "certificate-host-mismatch";
+    default:
+        return "certificate-not-trusted";
+    }
 }

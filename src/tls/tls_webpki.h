@@ -22,5 +22,6 @@
 extern const char *tls_webpki_cafile(const char *CAfile);
 extern int tls_webpki_check(const TLS_SESS_STATE *state, const char *CAfile, const char *host,
                             VSTRING *why);
+extern const char *tls_webpki_result_type(int status);
 
 #endif
